@@ -1,0 +1,22 @@
+"""Every read of a household's personal data is recorded as an `audit.access.v1` event (ledger keeps it).
+
+The event goes through the outbox in the reading request's own transaction: if the read is answered,
+the record of it exists.
+"""
+
+import datetime as dt
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from common.auth import Principal
+from common.events.contracts.audit import PersonalDataAccessedV1
+from common.messaging.outbox import Outbox
+
+
+async def record_access(session: AsyncSession, outbox: Outbox, principal: Principal, *, household_id: uuid.UUID,
+                        region_code: str, what: str, purpose: str, service: str) -> None:
+    await outbox.add(session, PersonalDataAccessedV1(
+        household_id=household_id, region_code=region_code, actor=principal.sub, actor_role=principal.role,
+        actor_region=principal.region, what=what, purpose=purpose, service=service,
+        accessed_at=dt.datetime.now(dt.UTC)), subject=household_id)

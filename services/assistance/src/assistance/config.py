@@ -1,0 +1,8 @@
+from common.settings import CommonSettings
+
+
+class AssistanceSettings(CommonSettings):
+    service_name: str = "assistance"
+
+
+settings = AssistanceSettings()

@@ -1,0 +1,33 @@
+import datetime as dt
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel
+from sqlalchemy import select
+
+from common.auth import Principal, jurisdiction_clause, require_roles
+from common.db import SessionDep
+from common.errors import Forbidden, problem_responses
+from assistance.models import MonitoredCase
+from assistance.roles import OFFICERS
+
+router = APIRouter(prefix="/monitored-cases", tags=["monitored cases"])
+
+
+class MonitoredCasePublic(BaseModel):
+    case_id: uuid.UUID
+    household_id: uuid.UUID
+    region_code: str
+    object_type: str | None
+    risks: list[dict[str, Any]]
+    approved_at: dt.datetime
+
+
+@router.get("", response_model=list[MonitoredCasePublic], responses=problem_responses(Forbidden))
+async def list_monitored(session: SessionDep, principal: Annotated[Principal, require_roles(*OFFICERS)],
+                         limit: Annotated[int, Query(ge=1, le=500)] = 100) -> list[MonitoredCasePublic]:
+    """Newly monitored households within my jurisdiction, awaiting an assistance plan; newest first."""
+    rows = await session.execute(select(MonitoredCase).where(jurisdiction_clause(MonitoredCase.region_code, principal))
+                                 .order_by(MonitoredCase.approved_at.desc()).limit(limit))
+    return [MonitoredCasePublic.model_validate(r, from_attributes=True) for r in rows.scalars()]

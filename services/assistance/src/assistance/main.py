@@ -1,0 +1,18 @@
+"""The assistance service: one plan per monitored household, tracked to risk elimination."""
+
+from pathlib import Path
+
+from assistance import models
+from assistance.config import settings
+from assistance.endpoints import router
+from assistance.handlers import SUBSCRIPTIONS
+from common.app import ServiceSpec, create_app
+from common.events.contracts.audit import ACCESS_TOPIC
+
+spec = ServiceSpec(
+    name="assistance", version="0.1.0",
+    description="Assistance plans and measures for monitored households, and risk elimination.",
+    settings=settings, service_dir=Path(__file__).resolve().parents[2], outbox=models.outbox, inbox=models.inbox,
+    idempotency=models.idempotency, routers=[router], subscriptions=SUBSCRIPTIONS, produces=[ACCESS_TOPIC],
+)
+app = create_app(spec)

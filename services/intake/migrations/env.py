@@ -1,0 +1,4 @@
+from common.migrations import run_env
+from intake.models import Base
+
+run_env(Base.metadata)

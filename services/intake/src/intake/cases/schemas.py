@@ -1,0 +1,256 @@
+import datetime as dt
+import uuid
+from enum import StrEnum
+from typing import Annotated, Any, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from common.events.contracts.shared import Channel, ObjectType
+from intake.households.schemas import DisabilityCategory, Money
+
+
+class _Risk(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class IllnessRisk(_Risk):
+    category: Literal["illness"]
+    patient_member_id: uuid.UUID
+    out_of_pocket_medical: Money = Field(description="当年医疗自付支出 (CNY)")
+
+
+class SchoolingRisk(_Risk):
+    category: Literal["schooling"]
+    student_member_id: uuid.UUID
+    out_of_pocket_schooling: Money = Field(description="当年就学自付支出 (CNY)")
+
+
+class DisabilityRisk(_Risk):
+    category: Literal["disability"]
+    member_id: uuid.UUID
+    certificate_no: str = Field(min_length=1, max_length=40)
+    disability_category: DisabilityCategory
+    grade_band: Literal["1-2", "3-4"]
+
+
+class DisasterRisk(_Risk):
+    category: Literal["natural_disaster"]
+    kind: Literal["flood", "geological", "drought", "biological", "meteorological", "earthquake", "other"]
+    description: str = Field(min_length=1, max_length=1000)
+
+
+class AccidentRisk(_Risk):
+    category: Literal["accident"]
+    kind: Literal["traffic", "other"]
+    description: str = Field(min_length=1, max_length=1000)
+
+
+class LackOfLabourRisk(_Risk):
+    category: Literal["lack_of_labour"]
+    kind: Literal["no_labour", "labour_cannot_work"]
+    description: str | None = Field(None, max_length=1000)
+
+
+class DescribedRisk(_Risk):
+    category: Literal["industry_failure", "unstable_employment", "other"]
+    description: str = Field(min_length=1, max_length=1000)
+
+
+class AlertRisk(_Risk):
+    """A risk raised by screening's department data (set by the system, not by clients)."""
+
+    category: Literal["illness", "schooling", "disability", "natural_disaster", "accident", "industry_failure",
+                      "unstable_employment", "lack_of_labour", "other"]
+    source: Literal["department_alert"]
+    rule: str
+    grade: str
+    explanation: str
+
+
+Risk = Annotated[IllnessRisk | SchoolingRisk | DisabilityRisk | DisasterRisk | AccidentRisk | LackOfLabourRisk
+                 | DescribedRisk, Field(discriminator="category")]
+
+
+class CaseCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    household_id: uuid.UUID
+    channel: Literal["self_declaration", "cadre_screening", "social_supervision"] = Field(
+        description="department_alert cases are opened by screening's confirmed alerts")
+    object_type: ObjectType | None = None
+    risks: list[Risk] = Field(min_length=1, max_length=20)
+    weak_motivation: bool = Field(False, description="内生动力不足: recorded for 扶志扶智 measures")
+    note: str | None = Field(None, max_length=2000)
+
+
+class ConsentAttach(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    consent_id: uuid.UUID | None = Field(None, description="default: the newest valid consent with the needed scopes")
+
+
+class VillageReview(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    meeting_date: dt.date
+    attendees: int = Field(ge=1, le=1000, description="villager representatives present")
+    votes_for: int = Field(ge=0, le=1000)
+    votes_against: int = Field(ge=0, le=1000)
+    minutes_sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="digest of the signed minutes")
+
+    @model_validator(mode="after")
+    def _votes(self) -> Self:
+        if self.votes_for + self.votes_against > self.attendees:
+            raise ValueError("votes_for + votes_against exceed attendees")
+        return self
+
+    @property
+    def passed(self) -> bool:
+        return self.votes_for * 2 > self.attendees
+
+
+class NoticePublish(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    published_on: dt.date = Field(description="the notice runs on the next N working days")
+
+
+class ObjectionCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    summary: str = Field(min_length=1, max_length=2000)
+    raised_on: dt.date
+
+
+class ObjectionResolve(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    upheld: bool = Field(description="upheld sends the case back to village review")
+    resolution: str = Field(min_length=1, max_length=2000)
+
+
+class IncomeBand(StrEnum):
+    below_6000 = "below_6000"
+    from_6000_to_9000 = "6000_9000"
+    from_9000_to_14000 = "9000_14000"
+    above_14000 = "above_14000"
+
+
+class NoReason(StrEnum):
+    risk_disappeared = "risk_disappeared"  # 风险自然消失
+    stable_income_public_employee_or_legal_person = "stable_income_public_employee_or_legal_person"
+    high_value_assets = "high_value_assets"  # 高价房、高价车、大额存款和资产
+    legal_supporter_secures_basic_life = "legal_supporter_secures_basic_life"  # 法定赡养人能保障
+    crime_or_idleness = "crime_or_idleness"  # 违法犯罪、好吃懒做
+
+
+class TownshipVerification(BaseModel):
+    """The township verification form (乡镇核查表)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    income_band: IncomeBand
+    object_type: ObjectType
+    channels: list[Channel] = Field(min_length=1)
+    risks: list[Risk] = Field(min_length=1)
+    decision: Literal["yes", "no"]
+    no_reasons: list[NoReason] = Field(default_factory=list)
+    verified_on: dt.date
+    village_secretary: str = Field(min_length=1, max_length=100, description="村支部书记")
+    officer_name: str = Field(min_length=1, max_length=100, description="镇街干部")
+
+    @model_validator(mode="after")
+    def _reasons(self) -> Self:
+        if self.decision == "no" and not self.no_reasons:
+            raise ValueError("a 'no' decision needs at least one reason from no_reasons")
+        if self.decision == "yes" and self.no_reasons:
+            raise ValueError("no_reasons only go with a 'no' decision")
+        return self
+
+
+class CountyApproval(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    approval_no: str = Field(min_length=1, max_length=100, description="批复文号")
+    approved_on: dt.date
+
+
+class BatchApproval(CountyApproval):
+    case_ids: list[uuid.UUID] = Field(min_length=1, max_length=500)
+
+
+class Rejection(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class StepPublic(BaseModel):
+    seq: int
+    action: str
+    from_state: str | None
+    to_state: str
+    actor: str
+    actor_role: str
+    at: dt.datetime
+    data: dict[str, Any]
+
+
+class ObjectionPublic(BaseModel):
+    id: uuid.UUID
+    summary: str
+    raised_on: dt.date
+    status: str
+    resolution: str | None
+    filed_by: str
+    resolved_by: str | None
+
+
+class CaseSummary(BaseModel):
+    id: uuid.UUID
+    household_id: uuid.UUID
+    region_code: str
+    state: str
+    channels: list[str]
+    object_type: str | None
+    risk_categories: list[str]
+    notice_ends_on: dt.date | None
+    allowed_actions: list[str]
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class CasePublic(CaseSummary):
+    risks: list[dict[str, Any]]
+    weak_motivation: bool
+    consent_id: uuid.UUID | None
+    declared_by: str
+    notice_published_on: dt.date | None
+    notice_calendar_assumed: bool
+    rejection_reason: str | None
+    steps: list[StepPublic]
+    objections: list[ObjectionPublic]
+
+
+class ApprovalResult(BaseModel):
+    case_id: uuid.UUID
+    outcome: Literal["approved", "failed"]
+    problem: dict[str, Any] | None = None
+
+
+class BatchApprovalResult(BaseModel):
+    approved: int
+    failed: int
+    results: list[ApprovalResult]
+
+
+class NoticeEntry(BaseModel):
+    case_id: uuid.UUID
+    household_no: str
+    head_name: str
+    members_count: int
+    risk_categories: list[str]
+    published_on: dt.date
+    ends_on: dt.date
+
+

@@ -1,0 +1,99 @@
+import datetime as dt
+import uuid
+from decimal import Decimal
+
+from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, Numeric, String, func, text
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from intake.base import Base
+
+MONEY = Numeric(14, 2)
+
+
+class Household(Base):
+    __tablename__ = "households"
+    __table_args__ = (
+        Index(None, "region_code", "household_no", unique=True),
+        Index("ix_households_region_prefix", "region_code", postgresql_ops={"region_code": "text_pattern_ops"}),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    region_code: Mapped[str] = mapped_column(String(12))
+    household_no: Mapped[str] = mapped_column(String(40))
+    address: Mapped[str] = mapped_column(String(300))
+    category: Mapped[str] = mapped_column(String(20))
+    # registered -> monitored -> eliminated (-> monitored again); maintained from cases and assistance events
+    status: Mapped[str] = mapped_column(String(20), server_default="registered")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    members: Mapped[list["Member"]] = relationship(lazy="raise", order_by="Member.position")
+
+
+class Member(Base):
+    __tablename__ = "members"
+    __table_args__ = (
+        # A resident ID belongs to one household at a time.
+        Index("uq_members_active_id_index", "id_index", unique=True, postgresql_where=text("active")),
+        CheckConstraint("disability_grade BETWEEN 1 AND 4", name="disability_grade"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    household_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("households.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(100))
+    id_cipher: Mapped[bytes] = mapped_column(LargeBinary)
+    id_index: Mapped[str] = mapped_column(String(64), index=True)
+    id_masked: Mapped[str] = mapped_column(String(18))
+    relation: Mapped[str] = mapped_column(String(20))
+    sex: Mapped[str] = mapped_column(String(6))
+    birth_date: Mapped[dt.date] = mapped_column(Date)
+    labour_capacity: Mapped[str] = mapped_column(String(10))
+    health: Mapped[str] = mapped_column(String(20))
+    disability_category: Mapped[str | None] = mapped_column(String(20))
+    disability_grade: Mapped[int | None] = mapped_column(Integer)
+    schooling: Mapped[str | None] = mapped_column(String(20))
+    phone_cipher: Mapped[bytes | None] = mapped_column(LargeBinary)
+    phone_masked: Mapped[str | None] = mapped_column(String(16))
+    active: Mapped[bool] = mapped_column(server_default=text("true"))
+
+
+class HouseholdRevision(Base):
+    """Append-only history: every version of a household, with who changed what (no plaintext PII)."""
+
+    __tablename__ = "household_revisions"
+    __table_args__ = (Index(None, "household_id", "version", unique=True),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    household_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("households.id"))
+    version: Mapped[int] = mapped_column(Integer)
+    changed_by: Mapped[str] = mapped_column(String(200))
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    reason: Mapped[str | None] = mapped_column(String(500))
+    snapshot: Mapped[dict] = mapped_column(JSONB)
+
+
+class IncomeRecord(Base):
+    """A year's income and rigid expenditure; a later revision supersedes, none is overwritten."""
+
+    __tablename__ = "income_records"
+    __table_args__ = (Index(None, "household_id", "year", "revision", unique=True),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    household_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("households.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    revision: Mapped[int] = mapped_column(Integer)
+    members_count: Mapped[int] = mapped_column(Integer)
+    wages: Mapped[Decimal] = mapped_column(MONEY)
+    production: Mapped[Decimal] = mapped_column(MONEY)
+    property: Mapped[Decimal] = mapped_column(MONEY)
+    transfers: Mapped[Decimal] = mapped_column(MONEY)
+    medical_expense: Mapped[Decimal] = mapped_column(MONEY)
+    schooling_expense: Mapped[Decimal] = mapped_column(MONEY)
+    other_rigid_expense: Mapped[Decimal] = mapped_column(MONEY)
+    per_capita_net_income: Mapped[Decimal] = mapped_column(MONEY)
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -1,0 +1,31 @@
+"""The intake service: households, consent, and the identification procedure."""
+
+from pathlib import Path
+
+from common.app import ServiceSpec, create_app
+from common.events.contracts.audit import ACCESS_TOPIC
+from common.events.contracts.intake import CASE_TOPIC, CONSENT_TOPIC, HOUSEHOLD_TOPIC
+from intake import models
+from intake.calendar.endpoints import router as calendar_router
+from intake.calendar.service import seed_from_package
+from intake.cases.endpoints import router as cases_router
+from intake.config import settings
+from intake.consents.endpoints import router as consents_router
+from intake.handlers import SUBSCRIPTIONS
+from intake.households.endpoints import router as households_router
+from intake.notices import router as notices_router
+from intake.timeline import router as timeline_router
+
+SERVICE_DIR = Path(__file__).resolve().parents[2]
+
+spec = ServiceSpec(
+    name="intake", version="1.0.0",
+    description="Households, commitment and authorization, and the identification procedure "
+                "(declared -> consent -> village review -> public notice -> township verification -> county approval).",
+    settings=settings, service_dir=SERVICE_DIR, outbox=models.outbox, inbox=models.inbox,
+    idempotency=models.idempotency,
+    routers=[households_router, timeline_router, consents_router, cases_router, notices_router, calendar_router],
+    subscriptions=SUBSCRIPTIONS, produces=[HOUSEHOLD_TOPIC, CONSENT_TOPIC, CASE_TOPIC, ACCESS_TOPIC],
+    on_startup=[seed_from_package],
+)
+app = create_app(spec)

@@ -1,0 +1,20 @@
+"""The screening service: department data feeds into graded, explainable risk alerts."""
+
+from pathlib import Path
+
+from common.app import ServiceSpec, create_app
+from common.events.contracts.audit import ACCESS_TOPIC
+from common.events.contracts.screening import ALERT_TOPIC
+from screening import models
+from screening.config import settings
+from screening.endpoints import router
+from screening.handlers import SUBSCRIPTIONS
+
+spec = ServiceSpec(
+    name="screening", version="0.1.0",
+    description="Department data-sharing feeds, household risk profiles, policies and graded alerts.",
+    settings=settings, service_dir=Path(__file__).resolve().parents[2], outbox=models.outbox, inbox=models.inbox,
+    idempotency=models.idempotency, routers=[router], subscriptions=SUBSCRIPTIONS,
+    produces=[ALERT_TOPIC, ACCESS_TOPIC],
+)
+app = create_app(spec)
