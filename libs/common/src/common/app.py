@@ -126,6 +126,16 @@ def create_app(spec: ServiceSpec) -> FastAPI:
     return app
 
 
+def route_table(app: FastAPI) -> list[tuple[str, str]]:
+    """(path, method) of every route the app serves, included routers flattened (FastAPI includes them lazily)."""
+    out = set()
+    for route in app.router.routes:
+        contexts = route.effective_route_contexts() if hasattr(route, "effective_route_contexts") else [route]
+        for ctx in contexts:
+            out |= {(ctx.path, m) for m in (getattr(ctx, "methods", None) or []) if m != "HEAD"}
+    return sorted(out)
+
+
 def _install_request_context(app: FastAPI) -> None:
     @app.middleware("http")
     async def request_context(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:

@@ -18,16 +18,40 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from stdnum.cn import ric
 from stdnum.exceptions import ValidationError as StdnumError
 
+from common.regions import regions
+
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
 
 
 def normalize_resident_id(value: str) -> str:
-    """GB 11643 validation (check digit, birth date); returns the canonical upper-case form."""
+    """GB 11643 validation: length, check digit, birth date and birthplace; returns the canonical form.
+
+    The birthplace is the county of first registration, so it may be a historical code (python-stdnum's
+    table has those) or a current one (our division codes: stdnum's table lacks many, e.g. 441302).
+    """
+    number = ric.compact(value)
     try:
-        return str(ric.validate(value.strip()))
-    except StdnumError as exc:
+        if len(number) != 18 or not number[:17].isdigit():
+            raise ValueError("expected 17 digits and a check digit (0-9 or X)")
+        if number[-1] != ric.calc_check_digit(number):
+            raise ValueError("the check digit is wrong")
+        ric.get_birth_date(number)
+    except StdnumError:
+        raise ValueError("invalid resident ID number: the birth date is not a valid date") from None
+    except ValueError as exc:
         raise ValueError(f"invalid resident ID number: {exc}") from None
+    if not _known_birthplace(number[:6]):
+        raise ValueError(f"invalid resident ID number: unknown birthplace code {number[:6]}")
+    return number
+
+
+def _known_birthplace(code: str) -> bool:
+    try:
+        ric.get_birth_place(code + "0" * 12)
+        return True
+    except StdnumError:
+        return regions().is_known(code) or regions().is_known(code[:4]) and code.endswith("00")
 
 
 def normalize_phone(value: str) -> str:

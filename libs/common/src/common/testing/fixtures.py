@@ -1,0 +1,105 @@
+"""Test helpers shared by every service's tests: running apps, tokens, valid resident IDs, the bus."""
+
+import asyncio
+import datetime as dt
+import random
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from fastapi import FastAPI
+from stdnum.cn import ric
+
+from common.auth import issue_token
+from common.settings import CommonSettings
+
+_rng = random.Random()  # noqa: S311 - test data, not secrets
+_serial = iter(range(1, 10**9))
+
+
+def resident_id(birth: dt.date | None = None, sex: str | None = None, region: str = "532504") -> str:
+    """A valid GB 11643 ID, unique within the test session."""
+    birth = birth or dt.date(1960, 1, 1) + dt.timedelta(days=_rng.randrange(0, 20000))
+    seq = next(_serial) % 1000
+    if sex is not None and (seq % 2 == 1) != (sex == "male"):
+        seq = (seq + 1) % 1000
+    body = f"{region}{birth:%Y%m%d}{seq:03d}"
+    return body + ric.calc_check_digit(body + "0")  # the function skips the last character
+
+
+def mobile() -> str:
+    return f"13{_rng.randrange(0, 10)}{_rng.randrange(0, 10**8):08d}"
+
+
+def token(settings: CommonSettings, role: str, region: str, sub: str | None = None, **extra: Any) -> str:
+    return issue_token(settings, sub=sub or f"{role}-{uuid.uuid4().hex[:8]}", role=role, region=region, **extra)
+
+
+def auth(settings: CommonSettings, role: str, region: str, sub: str | None = None, **extra: Any) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token(settings, role, region, sub, **extra)}"}
+
+
+@asynccontextmanager
+async def running(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """The app with its lifespan (migrations, relay, consumers) and an HTTP client on it."""
+    async with app.router.lifespan_context(app):
+        workers = app.state.workers
+        if workers is not None and workers.consumer is not None:
+            await asyncio.wait_for(workers.consumer.ready.wait(), 60)
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            yield client
+
+
+async def produce(bootstrap: str, topic: str, value: bytes | None, key: bytes | None = None) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    await producer.start()
+    try:
+        await producer.send_and_wait(topic, value, key=key)
+    finally:
+        await producer.stop()
+
+
+class TopicReader:
+    """Reads a topic from the beginning and waits for a matching message."""
+
+    def __init__(self, bootstrap: str, topic: str) -> None:
+        self.consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest",
+                                         enable_auto_commit=False, group_id=None)
+        self.seen: list[Any] = []
+
+    async def __aenter__(self) -> "TopicReader":
+        await self.consumer.start()
+        return self
+
+    async def __aexit__(self, *_: Any) -> None:
+        await self.consumer.stop()
+
+    async def wait_for(self, predicate: Any, timeout: float = 30) -> Any:
+        for msg in self.seen:
+            if predicate(msg):
+                return msg
+        deadline = asyncio.get_running_loop().time() + timeout
+        while asyncio.get_running_loop().time() < deadline:
+            batch = await self.consumer.getmany(timeout_ms=200)
+            for records in batch.values():
+                for msg in records:
+                    self.seen.append(msg)
+                    if predicate(msg):
+                        return msg
+        raise TimeoutError("no matching message on the topic")
+
+
+async def eventually(check: Any, timeout: float = 30, interval: float = 0.1) -> Any:
+    """Poll an async check until it returns a truthy value (asynchronous effects across the bus)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        result = await check()
+        if result:
+            return result
+        if asyncio.get_running_loop().time() > deadline:
+            raise TimeoutError("condition not met in time")
+        await asyncio.sleep(interval)
