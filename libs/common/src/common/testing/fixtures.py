@@ -68,7 +68,8 @@ class TopicReader:
 
     def __init__(self, bootstrap: str, topic: str) -> None:
         self.consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest",
-                                         enable_auto_commit=False, group_id=None)
+                                         enable_auto_commit=False, group_id=None,
+                                         metadata_max_age_ms=500)
         self.seen: list[Any] = []
 
     async def __aenter__(self) -> "TopicReader":
@@ -85,11 +86,11 @@ class TopicReader:
         deadline = asyncio.get_running_loop().time() + timeout
         while asyncio.get_running_loop().time() < deadline:
             batch = await self.consumer.getmany(timeout_ms=200)
-            for records in batch.values():
-                for msg in records:
-                    self.seen.append(msg)
-                    if predicate(msg):
-                        return msg
+            fresh = [msg for records in batch.values() for msg in records]
+            self.seen += fresh  # keep the whole batch: later waits look here first
+            match = next((m for m in fresh if predicate(m)), None)
+            if match is not None:
+                return match
         raise TimeoutError("no matching message on the topic")
 
 

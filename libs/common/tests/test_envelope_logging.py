@@ -1,0 +1,46 @@
+import uuid
+from typing import ClassVar
+
+import pytest
+
+from common.events.envelope import BadEvent, EventContract, decode, encode, new_envelope
+from common.events.topics import TOPICS, contract_for
+from common.logging import scrub
+
+
+class Sample(EventContract):
+    topic: ClassVar[str] = "test.sample.v1"
+    type: ClassVar[str] = "test.sample.happened"
+    n: int
+
+
+def test_round_trip_keyed_by_subject() -> None:
+    subject = uuid.uuid4()
+    message = encode(new_envelope(Sample(n=3), source="/test", subject=subject))
+    assert message.key == str(subject) and message.headers["content-type"] == b"application/cloudevents+json"
+    envelope = decode(message.value, str(subject).encode())
+    assert envelope.type == "test.sample.happened" and envelope.subject == str(subject)
+    assert envelope.payload(Sample) == Sample(n=3)
+
+
+@pytest.mark.parametrize("value", [None, b"", b"nope", b"[]", b'{"specversion": "1.0", "id": "x", "source": "s"}',
+                                   b'{"specversion": "1.0", "id": "x", "source": "s", "type": "t", "data": [1]}'])
+def test_malformed_events_are_bad(value: bytes | None) -> None:
+    with pytest.raises(BadEvent):
+        decode(value)
+
+
+def test_payload_mismatch_is_bad() -> None:
+    message = encode(new_envelope(Sample(n=3), source="/test", subject="s"))
+    with pytest.raises(BadEvent, match="does not match"):
+        decode(message.value).payload(type("Other", (EventContract,), {"__annotations__": {"m": int}}))
+
+
+def test_registry_resolves_contracts() -> None:
+    assert contract_for("intake.case.v1", "intake.case.approved").__name__ == "CaseApprovedV1"
+    assert contract_for("intake.case.v1", "nope") is None
+    assert all(c.topic == t.name for t in TOPICS.values() for c in t.contracts)
+
+
+def test_scrub_masks_identifiers_anywhere() -> None:
+    assert scrub("id 11010519491231002X tel 13800138000.") == "id 110105********002X tel 138****8000."

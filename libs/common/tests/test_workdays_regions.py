@@ -1,0 +1,37 @@
+import datetime as dt
+
+import pytest
+
+from common.regions import ancestors, full_name, level, regions, validate_region_code
+from common.workdays import WorkdayCalendar, package_exceptions, package_years
+
+
+def calendar() -> WorkdayCalendar:
+    exceptions = {d: w for y in package_years() for d, (w, _) in package_exceptions(y).items()}
+    return WorkdayCalendar(package_years(), exceptions)
+
+
+def test_domain_example_across_national_day() -> None:
+    deadline = calendar().add_workdays(dt.date(2026, 9, 28), 5)
+    assert deadline.due == dt.date(2026, 10, 10) and not deadline.assumed
+
+
+def test_adjusted_weekend_counts_and_unknown_years_are_flagged() -> None:
+    cal = calendar()
+    assert cal.is_workday(dt.date(2026, 10, 10))  # a Saturday worked for National Day
+    assert not cal.is_workday(dt.date(2026, 10, 5))  # a Monday holiday
+    crossing = cal.add_workdays(dt.date(2026, 12, 29), 5)
+    assert crossing.assumed_years == (2027,)
+    assert 2026 in package_years() and 2027 not in package_years()
+
+
+def test_region_codes() -> None:
+    assert len(regions()) > 600_000
+    assert regions().name("532504103") == "虹溪镇"
+    assert full_name("532504102001").startswith("云南省") and full_name("532504102001").endswith("新哨社区")
+    assert level("532504102") == "township" and ancestors("532504102001") == ["53", "5325", "532504", "532504102"]
+    assert validate_region_code("532504102001", required_level="village")
+    with pytest.raises(ValueError, match="unknown"):
+        validate_region_code("532504102999")
+    with pytest.raises(ValueError, match="village"):
+        validate_region_code("532504102", required_level="village")

@@ -1,0 +1,73 @@
+"""Drive a household through the identification procedure over the API, step by step."""
+
+import datetime as dt
+import hashlib
+from typing import Any
+
+import httpx
+
+from .conftest import COUNTY, TOWNSHIP_A, headers
+
+CADRE = headers("village_cadre", TOWNSHIP_A, sub="cadre-zhang")
+TOWNSHIP = headers("township_officer", TOWNSHIP_A, sub="township-li")
+COUNTY_OFFICER = headers("county_officer", COUNTY, sub="county-wang")
+NOTICE_START, NOTICE_END = "2026-09-28", "2026-10-10"  # DOMAIN.md: across the National Day holiday
+
+
+def illness(household: dict[str, Any], amount: str = "38000") -> dict[str, Any]:
+    return {"category": "illness", "patient_member_id": household["members"][0]["id"], "out_of_pocket_medical": amount}
+
+
+async def ok(response: httpx.Response, status: int = 200) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    return response.json()
+
+
+async def sign_consent(client: httpx.AsyncClient, household: dict[str, Any],
+                       scopes: tuple[str, ...] = ("asset_check", "data_sharing")) -> dict[str, Any]:
+    return await ok(await client.post(f"/households/{household['id']}/consents", headers=CADRE, json={
+        "scopes": list(scopes), "signer_member_ids": [household["members"][0]["id"]],
+        "evidence": {"kind": "scanned_form", "sha256": hashlib.sha256(household["id"].encode()).hexdigest()},
+        "channel": "village_committee", "signed_at": dt.datetime.now(dt.UTC).isoformat()}), 201)
+
+
+async def declare(client: httpx.AsyncClient, household: dict[str, Any], who: dict[str, str] = CADRE,
+                  channel: str = "cadre_screening") -> dict[str, Any]:
+    return await ok(await client.post("/cases", headers=who, json={
+        "household_id": household["id"], "channel": channel, "risks": [illness(household)]}), 201)
+
+
+async def review(client: httpx.AsyncClient, case: dict[str, Any], votes_for: int = 15) -> dict[str, Any]:
+    return await ok(await client.post(f"/cases/{case['id']}/village-review", headers=CADRE, json={
+        "meeting_date": "2026-09-25", "attendees": 21, "votes_for": votes_for, "votes_against": 21 - votes_for,
+        "minutes_sha256": "b" * 64}))
+
+
+async def notice(client: httpx.AsyncClient, case: dict[str, Any]) -> dict[str, Any]:
+    return await ok(await client.post(f"/cases/{case['id']}/public-notice", headers=CADRE,
+                                      json={"published_on": NOTICE_START}))
+
+
+def verification_form(household: dict[str, Any], decision: str = "yes", **over: Any) -> dict[str, Any]:
+    return {"income_band": "below_6000", "object_type": "sudden_hardship", "channels": ["cadre_screening"],
+            "risks": [illness(household, "41000")], "decision": decision, "verified_on": "2026-10-12",
+            "village_secretary": "赵书记", "officer_name": "李干部", **over}
+
+
+async def verify(client: httpx.AsyncClient, case: dict[str, Any], household: dict[str, Any]) -> dict[str, Any]:
+    return await ok(await client.post(f"/cases/{case['id']}/township-verification", headers=TOWNSHIP,
+                                      json=verification_form(household)))
+
+
+async def approve(client: httpx.AsyncClient, case: dict[str, Any]) -> dict[str, Any]:
+    return await ok(await client.post(f"/cases/{case['id']}/county-approval", headers=COUNTY_OFFICER,
+                                      json={"approval_no": "弥防返贫〔2026〕12号", "approved_on": "2026-10-15"}))
+
+
+async def to_verified(client: httpx.AsyncClient, household: dict[str, Any]) -> dict[str, Any]:
+    await sign_consent(client, household)
+    case = await declare(client, household)
+    await ok(await client.post(f"/cases/{case['id']}/consent", headers=CADRE, json={}))
+    await review(client, case)
+    await notice(client, case)
+    return await verify(client, case, household)

@@ -1,0 +1,58 @@
+"""No plaintext resident ID or phone number in any table or in the logs."""
+
+import httpx
+import pytest
+from sqlalchemy import text
+
+from common.logging import configure_logging
+from common.testing.fixtures import resident_id
+from intake.main import app
+
+from .conftest import TOWNSHIP_A, headers, household_body, member, register
+
+
+async def _all_rows_as_text(client: httpx.AsyncClient) -> str:
+    db = app.state.db
+    async with db.engine.connect() as conn:
+        tables = (await conn.execute(text(
+            "SELECT table_schema, table_name FROM information_schema.tables "
+            "WHERE table_schema NOT IN ('pg_catalog', 'information_schema') AND table_type = 'BASE TABLE'"))).all()
+        chunks = []
+        for schema, table in tables:
+            rows = await conn.execute(text(f'SELECT t::text FROM "{schema}"."{table}" t'))
+            chunks += [r[0] for r in rows]
+        # bytea shows as hex in ::text; read the outbox payloads as the UTF-8 they are
+        chunks += [r[0] for r in await conn.execute(text("SELECT convert_from(value, 'UTF8') FROM intake.outbox"))]
+    return "\n".join(chunks)
+
+
+async def test_tables_hold_no_plaintext_identifiers(client: httpx.AsyncClient) -> None:
+    head = member(resident_id=resident_id(), phone="13912345678")
+    household = await register(client, members=[head, member("spouse")])
+    await client.get(f"/households/{household['id']}", headers=headers("township_officer", TOWNSHIP_A))
+    dump = await _all_rows_as_text(client)
+    assert household["id"] in dump  # the dump really covers the data
+    assert head["resident_id"] not in dump
+    assert "13912345678" not in dump
+
+
+async def test_logs_hold_no_plaintext_identifiers(client: httpx.AsyncClient, capsys: pytest.CaptureFixture[str]) -> None:
+    configure_logging("intake", "DEBUG")
+    try:
+        rid = resident_id()
+        body = household_body(members=[member(resident_id=rid, phone="13787654321")])
+        h = headers("village_cadre", TOWNSHIP_A)
+        assert (await client.post("/households", json=body, headers=h)).status_code == 201
+        assert (await client.post("/households", json=household_body(members=[member(resident_id=rid)]),
+                                  headers=h)).status_code == 409
+        bad = household_body(members=[member(resident_id=rid[:-1] + ("0" if rid[-1] != "0" else "1"))])
+        assert (await client.post("/households", json=bad, headers=h)).status_code == 422
+        from common.logging import log
+
+        log.warning("careless call site", note=f"resident {rid} phone 13787654321")
+    finally:
+        configure_logging("intake", "WARNING")
+    out = capsys.readouterr().out
+    assert '"route": "/households"' in out  # request logs were written
+    assert rid not in out and rid[:-1] not in out and "13787654321" not in out
+    assert "careless call site" in out and rid[:6] + "********" in out
