@@ -1,41 +1,13 @@
-import uuid
 from collections.abc import AsyncIterator
-from typing import Any
 
 import httpx
 import pytest
 
-from common.testing.fixtures import auth, mobile, resident_id, running
-from intake.config import settings
+from common.testing.fixtures import running
 from intake.main import app
-
-COUNTY = "532504"  # 弥勒市
-TOWNSHIP_A, TOWNSHIP_B = "532504102", "532504103"  # 新哨镇, 虹溪镇
-VILLAGE_A, VILLAGE_B = "532504102001", "532504103202"
 
 
 @pytest.fixture(scope="session")
 async def client() -> AsyncIterator[httpx.AsyncClient]:
     async with running(app) as c:
         yield c
-
-
-def headers(role: str, region: str, sub: str | None = None, **extra: Any) -> dict[str, str]:
-    return auth(settings, role, region, sub, **extra)
-
-
-def member(relation: str = "head", **over: Any) -> dict[str, Any]:
-    return {"name": over.pop("name", "王" + uuid.uuid4().hex[:2]), "resident_id": resident_id(),
-            "relation": relation, "labour_capacity": "full", "health": "healthy", "phone": mobile(), **over}
-
-
-def household_body(village: str = VILLAGE_A, members: list[dict[str, Any]] | None = None, **over: Any) -> dict[str, Any]:
-    return {"region_code": village, "household_no": uuid.uuid4().hex[:16], "address": "1组 8号",
-            "category": "lifted", "members": members or [member(), member("spouse")], **over}
-
-
-async def register(client: httpx.AsyncClient, village: str = VILLAGE_A, **over: Any) -> dict[str, Any]:
-    r = await client.post("/households", json=household_body(village, **over),
-                          headers=headers("village_cadre", village[:9]))
-    assert r.status_code == 201, r.text
-    return r.json()

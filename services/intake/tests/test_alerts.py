@@ -11,8 +11,8 @@ from common.events.envelope import encode, new_envelope
 from common.testing.fixtures import TopicReader, eventually, produce
 from intake.config import settings
 
-from .conftest import register
-from .procedure import TOWNSHIP
+from intake_testkit import register
+from intake_procedure import TOWNSHIP
 
 BOOTSTRAP = settings.kafka_bootstrap_servers or ""
 

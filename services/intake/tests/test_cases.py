@@ -6,8 +6,8 @@ from common.events.contracts.intake import CASE_TOPIC
 from common.testing.fixtures import TopicReader
 from intake.config import settings
 
-from .conftest import COUNTY, TOWNSHIP_A, TOWNSHIP_B, VILLAGE_A, headers, register
-from .procedure import (
+from intake_testkit import COUNTY, TOWNSHIP_A, TOWNSHIP_B, VILLAGE_A, headers, register
+from intake_procedure import (
     CADRE,
     COUNTY_OFFICER,
     NOTICE_END,

@@ -3,7 +3,7 @@ import datetime as dt
 import httpx
 
 from common.testing.fixtures import resident_id
-from .conftest import TOWNSHIP_A, TOWNSHIP_B, VILLAGE_A, VILLAGE_B, headers, household_body, member, register
+from intake_testkit import TOWNSHIP_A, TOWNSHIP_B, VILLAGE_A, VILLAGE_B, headers, household_body, member, register
 
 
 async def test_register_derives_facts_and_masks_identifiers(client: httpx.AsyncClient) -> None:

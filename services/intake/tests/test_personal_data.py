@@ -8,7 +8,7 @@ from common.logging import configure_logging
 from common.testing.fixtures import resident_id
 from intake.main import app
 
-from .conftest import TOWNSHIP_A, headers, household_body, member, register
+from intake_testkit import TOWNSHIP_A, headers, household_body, member, register
 
 
 async def _all_rows_as_text(client: httpx.AsyncClient) -> str:

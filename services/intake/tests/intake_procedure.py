@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from .conftest import COUNTY, TOWNSHIP_A, headers
+from intake_testkit import COUNTY, TOWNSHIP_A, headers
 
 CADRE = headers("village_cadre", TOWNSHIP_A, sub="cadre-zhang")
 TOWNSHIP = headers("township_officer", TOWNSHIP_A, sub="township-li")
