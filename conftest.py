@@ -25,3 +25,34 @@ if not (os.environ.get("DATABASE_URL") and os.environ.get("KAFKA_BOOTSTRAP_SERVE
     def _stop() -> None:
         _runtime.stop()
         shutil.rmtree(_data_dir, ignore_errors=True)
+
+
+# Imported after the environment is set, so service settings see the test servers.
+from collections.abc import AsyncIterator  # noqa: E402
+from contextlib import AsyncExitStack  # noqa: E402
+from importlib import import_module  # noqa: E402
+
+import httpx  # noqa: E402
+import pytest  # noqa: E402
+
+
+class Services:
+    """Each service's app runs at most once per session (lifespan: migrations, relay, consumers)."""
+
+    def __init__(self, stack: AsyncExitStack) -> None:
+        self.stack = stack
+        self.clients: dict[str, httpx.AsyncClient] = {}
+
+    async def client(self, name: str) -> httpx.AsyncClient:
+        if name not in self.clients:
+            from common.testing.fixtures import running
+
+            app = import_module(f"{name}.main").app
+            self.clients[name] = await self.stack.enter_async_context(running(app))
+        return self.clients[name]
+
+
+@pytest.fixture(scope="session")
+async def services() -> AsyncIterator[Services]:
+    async with AsyncExitStack() as stack:
+        yield Services(stack)

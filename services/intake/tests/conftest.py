@@ -1,13 +1,7 @@
-from collections.abc import AsyncIterator
-
 import httpx
 import pytest
 
-from common.testing.fixtures import running
-from intake.main import app
-
 
 @pytest.fixture(scope="session")
-async def client() -> AsyncIterator[httpx.AsyncClient]:
-    async with running(app) as c:
-        yield c
+async def client(services) -> httpx.AsyncClient:  # type: ignore[no-untyped-def]
+    return await services.client("intake")
