@@ -28,12 +28,12 @@ if not (os.environ.get("DATABASE_URL") and os.environ.get("KAFKA_BOOTSTRAP_SERVE
 
 
 # Imported after the environment is set, so service settings see the test servers.
-from collections.abc import AsyncIterator  # noqa: E402
-from contextlib import AsyncExitStack  # noqa: E402
-from importlib import import_module  # noqa: E402
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack
+from importlib import import_module
 
-import httpx  # noqa: E402
-import pytest  # noqa: E402
+import httpx
+import pytest
 
 
 class Services:

@@ -4,16 +4,24 @@ event by event and exactly once, in ledger; assistance and screening learn of it
 from collections import Counter
 from typing import Any
 
-from common.testing.fixtures import auth, eventually
-from intake.config import settings
 from intake_procedure import TOWNSHIP, approve, declare, notice, ok, review, sign_consent, verify
 from intake_testkit import COUNTY, register
 
+from common.testing.fixtures import auth, eventually
+from intake.config import settings
+
 AUDITOR = auth(settings, "auditor", "")
 OFFICER = auth(settings, "county_officer", COUNTY)
-EXPECTED = ["intake.household.registered", "intake.consent.signed", "intake.case.declared",
-            "intake.case.consent-attached", "intake.case.village-reviewed", "intake.case.notice-published",
-            "intake.case.township-verified", "intake.case.approved"]
+EXPECTED = [
+    "intake.household.registered",
+    "intake.consent.signed",
+    "intake.case.declared",
+    "intake.case.consent-attached",
+    "intake.case.village-reviewed",
+    "intake.case.notice-published",
+    "intake.case.township-verified",
+    "intake.case.approved",
+]
 
 
 async def test_a_household_travels_through_every_service(services: Any) -> None:
@@ -33,8 +41,9 @@ async def test_a_household_travels_through_every_service(services: Any) -> None:
     await ok(await intake.get(f"/households/{household['id']}", headers=TOWNSHIP))  # an audited read
 
     async def ledger_types() -> list[str] | None:
-        page = await ok(await ledger.get("/entries", params={"subject": household["id"], "limit": 1000},
-                                         headers=AUDITOR))
+        page = await ok(
+            await ledger.get("/entries", params={"subject": household["id"], "limit": 1000}, headers=AUDITOR)
+        )
         types = [e["type"] for e in page["items"]]
         return types if "intake.case.approved" in types and "audit.access.recorded" in types else None
 
@@ -70,8 +79,11 @@ async def test_ledger_refuses_to_change_history(services: Any) -> None:
 
     await services.client("ledger")
     async with app.state.db.engine.connect() as conn:
-        for statement in ("UPDATE ledger.entries SET type = 'forged'", "DELETE FROM ledger.entries",
-                          "TRUNCATE ledger.entries"):
+        for statement in (
+            "UPDATE ledger.entries SET type = 'forged'",
+            "DELETE FROM ledger.entries",
+            "TRUNCATE ledger.entries",
+        ):
             with pytest.raises(DBAPIError, match="append-only"):
                 await conn.execute(text(statement))
             await conn.rollback()

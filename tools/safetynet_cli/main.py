@@ -1,1 +1,130 @@
-def main() -> None: ...
+"""`safetynet`: run the system locally, issue development tokens, export the API specs."""
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVICES = {"intake": 8001, "screening": 8002, "assistance": 8003, "ledger": 8004}
+
+
+def run(args: argparse.Namespace) -> int:
+    """Start the four services; with no DATABASE_URL / KAFKA_BOOTSTRAP_SERVERS, embedded ones too."""
+    env = dict(os.environ)
+    runtime = None
+    if not (env.get("DATABASE_URL") and env.get("KAFKA_BOOTSTRAP_SERVERS")):
+        from common.runtime.embedded import EmbeddedRuntime
+
+        runtime = EmbeddedRuntime(Path(args.data_dir).resolve()).start()
+        env.update(runtime.env())
+        print(f"embedded PostgreSQL: {runtime.database_url} (data in {args.data_dir})", flush=True)
+        print(f"embedded broker:     {runtime.kafka_bootstrap_servers} (memory only)", flush=True)
+    children = {}
+    for name, port in SERVICES.items():
+        port = int(env.get(f"{name.upper()}_PORT", port))
+        children[name] = subprocess.Popen(  # noqa: S603
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                f"{name}.main:app",
+                "--host",
+                args.host,
+                "--port",
+                str(port),
+                "--no-access-log",
+            ],
+            env={**env, "SERVICE_NAME": name},
+        )
+        print(f"{name:<11} http://{args.host}:{port}/docs", flush=True)
+    print("tokens: make token ROLE=village_cadre REGION=532504102", flush=True)
+
+    stopping = False
+
+    def stop(*_: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    code = 0
+    while not stopping:
+        for name, child in children.items():
+            if child.poll() is not None:
+                print(f"{name} exited with {child.returncode}; stopping", file=sys.stderr, flush=True)
+                stopping, code = True, 1
+        time.sleep(0.5)
+    for child in children.values():
+        if child.poll() is None:
+            child.terminate()
+    for child in children.values():
+        try:
+            child.wait(15)
+        except subprocess.TimeoutExpired:
+            child.kill()
+    if runtime is not None:
+        runtime.stop()
+    return code
+
+
+def token(args: argparse.Namespace) -> int:
+    from common.auth import issue_token
+    from common.settings import CommonSettings
+
+    extra = {"household_id": args.household_id} if args.household_id else {}
+    if args.department:
+        extra["department"] = args.department
+    print(
+        issue_token(
+            CommonSettings(),
+            sub=args.sub or f"dev-{args.role}",
+            role=args.role,
+            region=args.region,
+            ttl_s=args.ttl,
+            **extra,
+        )
+    )
+    return 0
+
+
+def openapi(args: argparse.Namespace) -> int:
+    from safetynet_cli.specs import check_specs, write_specs
+
+    if args.check:
+        stale = check_specs()
+        for path in stale:
+            print(f"out of date: {path} (run `make openapi`)", file=sys.stderr)
+        return 1 if stale else 0
+    for path in write_specs():
+        print(f"wrote {path}")
+    return 0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="safetynet")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("run", help="start the system (embedded PostgreSQL and broker unless configured)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--data-dir", default=str(ROOT / ".data"))
+    p.set_defaults(func=run)
+    p = sub.add_parser("token", help="print a development bearer token")
+    p.add_argument("--role", required=True)
+    p.add_argument("--region", default="", help="jurisdiction: a 2/4/6/9/12-digit region code prefix")
+    p.add_argument("--sub", default=None)
+    p.add_argument("--household-id", default=None)
+    p.add_argument("--department", default=None)
+    p.add_argument("--ttl", type=int, default=8 * 3600)
+    p.set_defaults(func=token)
+    p = sub.add_parser("openapi", help="export openapi/*.json and asyncapi.yaml (or --check for drift)")
+    p.add_argument("--check", action="store_true")
+    p.set_defaults(func=openapi)
+    args = parser.parse_args()
+    sys.exit(args.func(args))
+
+
+if __name__ == "__main__":
+    main()

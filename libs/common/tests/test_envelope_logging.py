@@ -23,8 +23,17 @@ def test_round_trip_keyed_by_subject() -> None:
     assert envelope.payload(Sample) == Sample(n=3)
 
 
-@pytest.mark.parametrize("value", [None, b"", b"nope", b"[]", b'{"specversion": "1.0", "id": "x", "source": "s"}',
-                                   b'{"specversion": "1.0", "id": "x", "source": "s", "type": "t", "data": [1]}'])
+@pytest.mark.parametrize(
+    "value",
+    [
+        None,
+        b"",
+        b"nope",
+        b"[]",
+        b'{"specversion": "1.0", "id": "x", "source": "s"}',
+        b'{"specversion": "1.0", "id": "x", "source": "s", "type": "t", "data": [1]}',
+    ],
+)
 def test_malformed_events_are_bad(value: bytes | None) -> None:
     with pytest.raises(BadEvent):
         decode(value)

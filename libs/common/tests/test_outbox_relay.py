@@ -45,8 +45,16 @@ async def test_relay_publishes_committed_events_and_outlives_a_broker_outage(db:
     await proxy.start()
     broker = EmbeddedRuntime(Path(tempfile.mkdtemp()))
     bootstrap = broker.start_broker(proxy.target_port, advertised_port=proxy.listen_port)
-    relay = OutboxRelay(db, outbox.table, outbox.channel, bootstrap, database_url=os.environ["DATABASE_URL"],
-                        batch_size=50, poll_interval_s=0.2, client_id="test-relay")
+    relay = OutboxRelay(
+        db,
+        outbox.table,
+        outbox.channel,
+        bootstrap,
+        database_url=os.environ["DATABASE_URL"],
+        batch_size=50,
+        poll_interval_s=0.2,
+        client_id="test-relay",
+    )
     task = asyncio.create_task(relay.run())
     try:
         async with db.transaction() as s:
@@ -81,7 +89,9 @@ async def test_relay_publishes_committed_events_and_outlives_a_broker_outage(db:
 
         async def all_sent() -> bool:
             async with db.engine.connect() as conn:
-                return not (await conn.execute(select(outbox.table.c.seq).where(outbox.table.c.sent_at.is_(None)))).all()
+                return not (
+                    await conn.execute(select(outbox.table.c.seq).where(outbox.table.c.sent_at.is_(None)))
+                ).all()
 
         assert await eventually(all_sent)
     finally:

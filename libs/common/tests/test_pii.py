@@ -5,7 +5,14 @@ import pytest
 from cryptography.exceptions import InvalidTag
 from stdnum.cn import ric
 
-from common.pii import PiiCipher, id_facts, mask_phone, mask_resident_id, normalize_phone, normalize_resident_id
+from common.pii import (
+    PiiCipher,
+    id_facts,
+    mask_phone,
+    mask_resident_id,
+    normalize_phone,
+    normalize_resident_id,
+)
 from common.testing.fixtures import resident_id
 
 CIPHER = PiiCipher(base64.b64encode(b"k" * 32).decode(), base64.b64encode(b"i" * 32).decode())
@@ -13,11 +20,16 @@ CIPHER = PiiCipher(base64.b64encode(b"k" * 32).decode(), base64.b64encode(b"i" *
 
 def test_resident_id_validation() -> None:
     assert normalize_resident_id(" 11010519491231002x ") == "11010519491231002X"
+
     def with_check(body: str) -> str:
         return body + ric.calc_check_digit(body + "0")
 
-    for bad, why in [("110105194912310021", "check digit"), ("1101051949123100", "17 digits"),
-                     (with_check("11010519491331002"), "birth date"), (with_check("99010519491231002"), "birthplace")]:
+    for bad, why in [
+        ("110105194912310021", "check digit"),
+        ("1101051949123100", "17 digits"),
+        (with_check("11010519491331002"), "birth date"),
+        (with_check("99010519491231002"), "birthplace"),
+    ]:
         with pytest.raises(ValueError, match=why):
             normalize_resident_id(bad)
 

@@ -5,7 +5,6 @@ import hashlib
 from typing import Any
 
 import httpx
-
 from intake_testkit import COUNTY, TOWNSHIP_A, headers
 
 CADRE = headers("village_cadre", TOWNSHIP_A, sub="cadre-zhang")
@@ -23,45 +22,90 @@ async def ok(response: httpx.Response, status: int = 200) -> dict[str, Any]:
     return response.json()
 
 
-async def sign_consent(client: httpx.AsyncClient, household: dict[str, Any],
-                       scopes: tuple[str, ...] = ("asset_check", "data_sharing")) -> dict[str, Any]:
-    return await ok(await client.post(f"/households/{household['id']}/consents", headers=CADRE, json={
-        "scopes": list(scopes), "signer_member_ids": [household["members"][0]["id"]],
-        "evidence": {"kind": "scanned_form", "sha256": hashlib.sha256(household["id"].encode()).hexdigest()},
-        "channel": "village_committee", "signed_at": dt.datetime.now(dt.UTC).isoformat()}), 201)
+async def sign_consent(
+    client: httpx.AsyncClient, household: dict[str, Any], scopes: tuple[str, ...] = ("asset_check", "data_sharing")
+) -> dict[str, Any]:
+    return await ok(
+        await client.post(
+            f"/households/{household['id']}/consents",
+            headers=CADRE,
+            json={
+                "scopes": list(scopes),
+                "signer_member_ids": [household["members"][0]["id"]],
+                "evidence": {"kind": "scanned_form", "sha256": hashlib.sha256(household["id"].encode()).hexdigest()},
+                "channel": "village_committee",
+                "signed_at": dt.datetime.now(dt.UTC).isoformat(),
+            },
+        ),
+        201,
+    )
 
 
-async def declare(client: httpx.AsyncClient, household: dict[str, Any], who: dict[str, str] = CADRE,
-                  channel: str = "cadre_screening") -> dict[str, Any]:
-    return await ok(await client.post("/cases", headers=who, json={
-        "household_id": household["id"], "channel": channel, "risks": [illness(household)]}), 201)
+async def declare(
+    client: httpx.AsyncClient, household: dict[str, Any], who: dict[str, str] = CADRE, channel: str = "cadre_screening"
+) -> dict[str, Any]:
+    return await ok(
+        await client.post(
+            "/cases",
+            headers=who,
+            json={"household_id": household["id"], "channel": channel, "risks": [illness(household)]},
+        ),
+        201,
+    )
 
 
 async def review(client: httpx.AsyncClient, case: dict[str, Any], votes_for: int = 15) -> dict[str, Any]:
-    return await ok(await client.post(f"/cases/{case['id']}/village-review", headers=CADRE, json={
-        "meeting_date": "2026-09-25", "attendees": 21, "votes_for": votes_for, "votes_against": 21 - votes_for,
-        "minutes_sha256": "b" * 64}))
+    return await ok(
+        await client.post(
+            f"/cases/{case['id']}/village-review",
+            headers=CADRE,
+            json={
+                "meeting_date": "2026-09-25",
+                "attendees": 21,
+                "votes_for": votes_for,
+                "votes_against": 21 - votes_for,
+                "minutes_sha256": "b" * 64,
+            },
+        )
+    )
 
 
 async def notice(client: httpx.AsyncClient, case: dict[str, Any]) -> dict[str, Any]:
-    return await ok(await client.post(f"/cases/{case['id']}/public-notice", headers=CADRE,
-                                      json={"published_on": NOTICE_START}))
+    return await ok(
+        await client.post(f"/cases/{case['id']}/public-notice", headers=CADRE, json={"published_on": NOTICE_START})
+    )
 
 
 def verification_form(household: dict[str, Any], decision: str = "yes", **over: Any) -> dict[str, Any]:
-    return {"income_band": "below_6000", "object_type": "sudden_hardship", "channels": ["cadre_screening"],
-            "risks": [illness(household, "41000")], "decision": decision, "verified_on": "2026-10-12",
-            "village_secretary": "赵书记", "officer_name": "李干部", **over}
+    return {
+        "income_band": "below_6000",
+        "object_type": "sudden_hardship",
+        "channels": ["cadre_screening"],
+        "risks": [illness(household, "41000")],
+        "decision": decision,
+        "verified_on": "2026-10-12",
+        "village_secretary": "赵书记",
+        "officer_name": "李干部",
+        **over,
+    }
 
 
 async def verify(client: httpx.AsyncClient, case: dict[str, Any], household: dict[str, Any]) -> dict[str, Any]:
-    return await ok(await client.post(f"/cases/{case['id']}/township-verification", headers=TOWNSHIP,
-                                      json=verification_form(household)))
+    return await ok(
+        await client.post(
+            f"/cases/{case['id']}/township-verification", headers=TOWNSHIP, json=verification_form(household)
+        )
+    )
 
 
 async def approve(client: httpx.AsyncClient, case: dict[str, Any]) -> dict[str, Any]:
-    return await ok(await client.post(f"/cases/{case['id']}/county-approval", headers=COUNTY_OFFICER,
-                                      json={"approval_no": "弥防返贫〔2026〕12号", "approved_on": "2026-10-15"}))
+    return await ok(
+        await client.post(
+            f"/cases/{case['id']}/county-approval",
+            headers=COUNTY_OFFICER,
+            json={"approval_no": "弥防返贫〔2026〕12号", "approved_on": "2026-10-15"},
+        )
+    )
 
 
 async def to_verified(client: httpx.AsyncClient, household: dict[str, Any]) -> dict[str, Any]:

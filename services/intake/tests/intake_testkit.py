@@ -18,17 +18,33 @@ def headers(role: str, region: str, sub: str | None = None, **extra: Any) -> dic
 
 
 def member(relation: str = "head", **over: Any) -> dict[str, Any]:
-    return {"name": over.pop("name", "王" + uuid.uuid4().hex[:2]), "resident_id": resident_id(),
-            "relation": relation, "labour_capacity": "full", "health": "healthy", "phone": mobile(), **over}
+    return {
+        "name": over.pop("name", "王" + uuid.uuid4().hex[:2]),
+        "resident_id": resident_id(),
+        "relation": relation,
+        "labour_capacity": "full",
+        "health": "healthy",
+        "phone": mobile(),
+        **over,
+    }
 
 
-def household_body(village: str = VILLAGE_A, members: list[dict[str, Any]] | None = None, **over: Any) -> dict[str, Any]:
-    return {"region_code": village, "household_no": uuid.uuid4().hex[:16], "address": "1组 8号",
-            "category": "lifted", "members": members or [member(), member("spouse")], **over}
+def household_body(
+    village: str = VILLAGE_A, members: list[dict[str, Any]] | None = None, **over: Any
+) -> dict[str, Any]:
+    return {
+        "region_code": village,
+        "household_no": uuid.uuid4().hex[:16],
+        "address": "1组 8号",
+        "category": "lifted",
+        "members": members or [member(), member("spouse")],
+        **over,
+    }
 
 
 async def register(client: httpx.AsyncClient, village: str = VILLAGE_A, **over: Any) -> dict[str, Any]:
-    r = await client.post("/households", json=household_body(village, **over),
-                          headers=headers("village_cadre", village[:9]))
+    r = await client.post(
+        "/households", json=household_body(village, **over), headers=headers("village_cadre", village[:9])
+    )
     assert r.status_code == 201, r.text
     return r.json()

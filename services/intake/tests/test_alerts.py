@@ -5,26 +5,37 @@ import uuid
 from typing import Any
 
 import httpx
+from intake_procedure import TOWNSHIP
+from intake_testkit import register
 
 from common.events.contracts.screening import ALERT_TOPIC, AlertConfirmedV1, AlertFinding
 from common.events.envelope import encode, new_envelope
 from common.testing.fixtures import TopicReader, eventually, produce
 from intake.config import settings
 
-from intake_testkit import register
-from intake_procedure import TOWNSHIP
-
 BOOTSTRAP = settings.kafka_bootstrap_servers or ""
 
 
-def alert_message(household: dict[str, Any], rule: str = "medical_out_of_pocket_high",
-                  category: str = "illness") -> tuple[bytes, bytes]:
+def alert_message(
+    household: dict[str, Any], rule: str = "medical_out_of_pocket_high", category: str = "illness"
+) -> tuple[bytes, bytes]:
     payload = AlertConfirmedV1(
-        alert_id=uuid.uuid4(), household_id=household["id"], region_code=household["region_code"], grade="red",
-        findings=[AlertFinding(rule=rule, category=category, grade="red",
-                               explanation="out-of-pocket medical cost 52,000 CNY exceeds 20,000 CNY",
-                               evidence=["medical-insurance:settlement:991"])],
-        confirmed_by="township-li", confirmed_at=dt.datetime.now(dt.UTC))
+        alert_id=uuid.uuid4(),
+        household_id=household["id"],
+        region_code=household["region_code"],
+        grade="red",
+        findings=[
+            AlertFinding(
+                rule=rule,
+                category=category,
+                grade="red",
+                explanation="out-of-pocket medical cost 52,000 CNY exceeds 20,000 CNY",
+                evidence=["medical-insurance:settlement:991"],
+            )
+        ],
+        confirmed_by="township-li",
+        confirmed_at=dt.datetime.now(dt.UTC),
+    )
     message = encode(new_envelope(payload, source="/safetynet/screening", subject=household["id"]))
     return message.value, household["id"].encode()
 
@@ -72,6 +83,7 @@ async def test_poison_events_go_to_the_dlq_and_the_stream_goes_on(client: httpx.
     assert await eventually(lambda: _case_of(client, household))  # the good event after the bad ones applies
 
     async with TopicReader(BOOTSTRAP, ALERT_TOPIC + ".dlq") as dlq:
+
         def reason(m: Any) -> str:
             return dict(m.headers).get("dlq-reason", b"").decode()
 

@@ -1,12 +1,6 @@
 import json
 
 import httpx
-
-from common.events.contracts.intake import CASE_TOPIC
-from common.testing.fixtures import TopicReader
-from intake.config import settings
-
-from intake_testkit import COUNTY, TOWNSHIP_A, TOWNSHIP_B, VILLAGE_A, headers, register
 from intake_procedure import (
     CADRE,
     COUNTY_OFFICER,
@@ -23,6 +17,11 @@ from intake_procedure import (
     verification_form,
     verify,
 )
+from intake_testkit import COUNTY, TOWNSHIP_A, TOWNSHIP_B, VILLAGE_A, headers, register
+
+from common.events.contracts.intake import CASE_TOPIC
+from common.testing.fixtures import TopicReader
+from intake.config import settings
 
 
 async def test_full_procedure_to_monitored_with_events(client: httpx.AsyncClient) -> None:
@@ -40,17 +39,30 @@ async def test_full_procedure_to_monitored_with_events(client: httpx.AsyncClient
     assert case["state"] == "township_verified" and case["object_type"] == "sudden_hardship"
     case = await approve(client, case)
     assert case["state"] == "monitored" and case["allowed_actions"] == []
-    assert [s["action"] for s in case["steps"]] == ["declare", "attach_consent", "village_review", "publish_notice",
-                                                    "township_verify", "county_approve"]
+    assert [s["action"] for s in case["steps"]] == [
+        "declare",
+        "attach_consent",
+        "village_review",
+        "publish_notice",
+        "township_verify",
+        "county_approve",
+    ]
     h = await ok(await client.get(f"/households/{household['id']}", headers=TOWNSHIP))
     assert h["status"] == "monitored"
 
     async with TopicReader(settings.kafka_bootstrap_servers or "", CASE_TOPIC) as topic:
-        approved = await topic.wait_for(lambda m: json.loads(m.value)["type"] == "intake.case.approved"
-                                        and m.key.decode() == household["id"])
+        approved = await topic.wait_for(
+            lambda m: json.loads(m.value)["type"] == "intake.case.approved" and m.key.decode() == household["id"]
+        )
         types = [json.loads(m.value)["type"] for m in topic.seen if m.key and m.key.decode() == household["id"]]
-    assert types == ["intake.case.declared", "intake.case.consent-attached", "intake.case.village-reviewed",
-                     "intake.case.notice-published", "intake.case.township-verified", "intake.case.approved"]
+    assert types == [
+        "intake.case.declared",
+        "intake.case.consent-attached",
+        "intake.case.village-reviewed",
+        "intake.case.notice-published",
+        "intake.case.township-verified",
+        "intake.case.approved",
+    ]
     event = json.loads(approved.value)
     assert event["specversion"] == "1.0" and event["subject"] == household["id"]
     assert event["data"]["state"] == "monitored" and event["data"]["risks"][0]["category"] == "illness"
@@ -59,8 +71,11 @@ async def test_full_procedure_to_monitored_with_events(client: httpx.AsyncClient
 async def test_illegal_transition_lists_allowed_steps(client: httpx.AsyncClient) -> None:
     household = await register(client)
     case = await declare(client, household)
-    r = await client.post(f"/cases/{case['id']}/county-approval", headers=COUNTY_OFFICER,
-                          json={"approval_no": "x", "approved_on": "2026-10-15"})
+    r = await client.post(
+        f"/cases/{case['id']}/county-approval",
+        headers=COUNTY_OFFICER,
+        json={"approval_no": "x", "approved_on": "2026-10-15"},
+    )
     assert r.status_code == 409
     assert r.json()["type"].endswith("/illegal-transition")
     assert r.json()["current_state"] == "declared" and r.json()["allowed_actions"] == ["attach_consent", "reject"]
@@ -72,23 +87,39 @@ async def test_consent_is_required_and_revocation_respected(client: httpx.AsyncC
     r = await client.post(f"/cases/{case['id']}/consent", headers=CADRE, json={})
     assert r.status_code == 409 and r.json()["type"].endswith("/consent-required")
     partial = await sign_consent(client, household, scopes=("data_sharing",))
-    assert (await client.post(f"/cases/{case['id']}/consent", headers=CADRE,
-                              json={"consent_id": partial["id"]})).status_code == 409
+    assert (
+        await client.post(f"/cases/{case['id']}/consent", headers=CADRE, json={"consent_id": partial["id"]})
+    ).status_code == 409
     full = await sign_consent(client, household)
-    revoked = await ok(await client.post(f"/households/{household['id']}/consents/{full['id']}/revocation",
-                                         headers=CADRE, json={"reason": "household withdrew"}), 201)
+    revoked = await ok(
+        await client.post(
+            f"/households/{household['id']}/consents/{full['id']}/revocation",
+            headers=CADRE,
+            json={"reason": "household withdrew"},
+        ),
+        201,
+    )
     assert revoked["status"] == "revoked"
     assert (await client.post(f"/cases/{case['id']}/consent", headers=CADRE, json={})).status_code == 409
-    again = await client.post(f"/households/{household['id']}/consents/{full['id']}/revocation", headers=CADRE,
-                              json={"reason": "twice"})
+    again = await client.post(
+        f"/households/{household['id']}/consents/{full['id']}/revocation", headers=CADRE, json={"reason": "twice"}
+    )
     assert again.status_code == 409
 
 
 async def test_head_must_sign(client: httpx.AsyncClient) -> None:
     household = await register(client)
-    r = await client.post(f"/households/{household['id']}/consents", headers=CADRE, json={
-        "scopes": ["asset_check"], "signer_member_ids": [household["members"][1]["id"]],
-        "evidence": {"kind": "e_sign", "sha256": "c" * 64}, "channel": "app", "signed_at": "2026-11-01T09:00:00+08:00"})
+    r = await client.post(
+        f"/households/{household['id']}/consents",
+        headers=CADRE,
+        json={
+            "scopes": ["asset_check"],
+            "signer_member_ids": [household["members"][1]["id"]],
+            "evidence": {"kind": "e_sign", "sha256": "c" * 64},
+            "channel": "app",
+            "signed_at": "2026-11-01T09:00:00+08:00",
+        },
+    )
     assert r.status_code == 422 and "head" in r.json()["detail"]
 
 
@@ -100,12 +131,16 @@ async def test_no_one_approves_what_they_submitted(client: httpx.AsyncClient) ->
     await review(client, case)
     await notice(client, case)
     await verify(client, case, household)
-    r = await client.post(f"/cases/{case['id']}/county-approval", headers=COUNTY_OFFICER,
-                          json={"approval_no": "x", "approved_on": "2026-10-15"})
+    r = await client.post(
+        f"/cases/{case['id']}/county-approval",
+        headers=COUNTY_OFFICER,
+        json={"approval_no": "x", "approved_on": "2026-10-15"},
+    )
     assert r.status_code == 403 and r.json()["type"].endswith("/self-approval")
     other = headers("county_officer", COUNTY, sub="county-zhou")
-    r = await client.post(f"/cases/{case['id']}/county-approval", headers=other,
-                          json={"approval_no": "x", "approved_on": "2026-10-15"})
+    r = await client.post(
+        f"/cases/{case['id']}/county-approval", headers=other, json={"approval_no": "x", "approved_on": "2026-10-15"}
+    )
     assert r.status_code == 200 and r.json()["state"] == "monitored"
 
 
@@ -116,21 +151,35 @@ async def test_objections_block_verification_and_upheld_sends_back(client: httpx
     await ok(await client.post(f"/cases/{case['id']}/consent", headers=CADRE, json={}))
     await review(client, case)
     await notice(client, case)
-    late = await client.post(f"/cases/{case['id']}/objections", headers=CADRE,
-                             json={"summary": "too late", "raised_on": "2026-10-11"})
+    late = await client.post(
+        f"/cases/{case['id']}/objections", headers=CADRE, json={"summary": "too late", "raised_on": "2026-10-11"}
+    )
     assert late.status_code == 422 and late.json()["errors"][0]["field"] == "raised_on"
-    case = await ok(await client.post(f"/cases/{case['id']}/objections", headers=CADRE,
-                                      json={"summary": "家中有车辆", "raised_on": "2026-10-09"}), 201)
+    case = await ok(
+        await client.post(
+            f"/cases/{case['id']}/objections", headers=CADRE, json={"summary": "家中有车辆", "raised_on": "2026-10-09"}
+        ),
+        201,
+    )
     objection = case["objections"][0]
     assert objection["status"] == "pending"
-    blocked = await client.post(f"/cases/{case['id']}/township-verification", headers=TOWNSHIP,
-                                json=verification_form(household))
+    blocked = await client.post(
+        f"/cases/{case['id']}/township-verification", headers=TOWNSHIP, json=verification_form(household)
+    )
     assert blocked.status_code == 409 and blocked.json()["type"].endswith("/notice-not-over")
-    cadre_resolves = await client.post(f"/cases/{case['id']}/objections/{objection['id']}/resolution",
-                                       headers=CADRE, json={"upheld": True, "resolution": "x"})
+    cadre_resolves = await client.post(
+        f"/cases/{case['id']}/objections/{objection['id']}/resolution",
+        headers=CADRE,
+        json={"upheld": True, "resolution": "x"},
+    )
     assert cadre_resolves.status_code == 403
-    case = await ok(await client.post(f"/cases/{case['id']}/objections/{objection['id']}/resolution",
-                                      headers=TOWNSHIP, json={"upheld": True, "resolution": "车辆属实，需重新评议"}))
+    case = await ok(
+        await client.post(
+            f"/cases/{case['id']}/objections/{objection['id']}/resolution",
+            headers=TOWNSHIP,
+            json={"upheld": True, "resolution": "车辆属实，需重新评议"},
+        )
+    )
     assert case["state"] == "consent_signed" and case["notice_ends_on"] is None
     assert case["objections"][0]["status"] == "upheld"
     assert (await review(client, case))["state"] == "village_reviewed"
@@ -150,19 +199,34 @@ async def test_village_vote_and_township_no_reject(client: httpx.AsyncClient) ->
     await ok(await client.post(f"/cases/{case['id']}/consent", headers=CADRE, json={}))
     await review(client, case)
     await notice(client, case)
-    no_reason = await client.post(f"/cases/{case['id']}/township-verification", headers=TOWNSHIP,
-                                  json=verification_form(second, decision="no"))
+    no_reason = await client.post(
+        f"/cases/{case['id']}/township-verification", headers=TOWNSHIP, json=verification_form(second, decision="no")
+    )
     assert no_reason.status_code == 422 and "no_reasons" in no_reason.json()["detail"] + json.dumps(no_reason.json())
-    case = await ok(await client.post(f"/cases/{case['id']}/township-verification", headers=TOWNSHIP,
-                                      json=verification_form(second, decision="no", no_reasons=["high_value_assets"])))
+    case = await ok(
+        await client.post(
+            f"/cases/{case['id']}/township-verification",
+            headers=TOWNSHIP,
+            json=verification_form(second, decision="no", no_reasons=["high_value_assets"]),
+        )
+    )
     assert case["state"] == "rejected" and "high_value_assets" in case["rejection_reason"]
 
 
 async def test_batch_approval_reports_each_case(client: httpx.AsyncClient) -> None:
     verified = [await to_verified(client, await register(client)) for _ in range(2)]
     declared = await declare(client, await register(client))
-    r = await ok(await client.post("/cases/approvals", headers=COUNTY_OFFICER, json={
-        "case_ids": [c["id"] for c in verified] + [declared["id"]], "approval_no": "批2026-3", "approved_on": "2026-10-15"}))
+    r = await ok(
+        await client.post(
+            "/cases/approvals",
+            headers=COUNTY_OFFICER,
+            json={
+                "case_ids": [c["id"] for c in verified] + [declared["id"]],
+                "approval_no": "批2026-3",
+                "approved_on": "2026-10-15",
+            },
+        )
+    )
     assert r["approved"] == 2 and r["failed"] == 1
     failed = next(x for x in r["results"] if x["outcome"] == "failed")
     assert failed["case_id"] == declared["id"] and failed["problem"]["type"].endswith("/illegal-transition")
@@ -173,20 +237,32 @@ async def test_batch_approval_reports_each_case(client: httpx.AsyncClient) -> No
 async def test_roles_jurisdiction_and_one_open_case(client: httpx.AsyncClient) -> None:
     household = await register(client)
     case = await declare(client, household)
-    again = await client.post("/cases", headers=CADRE, json={"household_id": household["id"],
-                                                              "channel": "cadre_screening", "risks": [illness(household)]})
+    again = await client.post(
+        "/cases",
+        headers=CADRE,
+        json={"household_id": household["id"], "channel": "cadre_screening", "risks": [illness(household)]},
+    )
     assert again.status_code == 409 and again.json()["case_id"] == case["id"]
     assert (await client.post(f"/cases/{case['id']}/rejection", headers=CADRE, json={"reason": "x"})).status_code == 403
     other = headers("township_officer", TOWNSHIP_B)
     assert (await client.get(f"/cases/{case['id']}", headers=other)).status_code == 404
     assert (await client.post(f"/cases/{case['id']}/rejection", headers=other, json={"reason": "x"})).status_code == 404
-    stranger = {"category": "illness", "patient_member_id": "6f1c7d2e-1111-4a5b-9c8d-000000000009",
-                "out_of_pocket_medical": "1"}
-    r = await client.post("/cases", headers=CADRE, json={"household_id": (await register(client))["id"],
-                                                          "channel": "cadre_screening", "risks": [stranger]})
+    stranger = {
+        "category": "illness",
+        "patient_member_id": "6f1c7d2e-1111-4a5b-9c8d-000000000009",
+        "out_of_pocket_medical": "1",
+    }
+    r = await client.post(
+        "/cases",
+        headers=CADRE,
+        json={"household_id": (await register(client))["id"], "channel": "cadre_screening", "risks": [stranger]},
+    )
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "risks.0.patient_member_id"
-    dept = await client.post("/cases", headers=CADRE, json={"household_id": household["id"],
-                                                             "channel": "department_alert", "risks": [illness(household)]})
+    dept = await client.post(
+        "/cases",
+        headers=CADRE,
+        json={"household_id": household["id"], "channel": "department_alert", "risks": [illness(household)]},
+    )
     assert dept.status_code == 422
     rejected = await ok(await client.post(f"/cases/{case['id']}/rejection", headers=TOWNSHIP, json={"reason": "迁出"}))
     assert rejected["state"] == "rejected"
@@ -224,8 +300,13 @@ async def test_calendar_knows_2026_and_assumes_unknown_years(client: httpx.Async
     assert d["calendar_assumed"] is True and d["assumed_years"] == [2030] and d["due"] == "2030-02-04"
     year = await ok(await client.get("/calendar/2026", headers=h))
     assert year["official"] and any(x["day"] == "2026-10-10" and x["is_workday"] for x in year["days"])
-    body = {"source": "test arrangement", "days": [{"day": "2030-01-29", "is_workday": False, "name": "春节"},
-                                                   {"day": "2030-01-30", "is_workday": False, "name": "春节"}]}
+    body = {
+        "source": "test arrangement",
+        "days": [
+            {"day": "2030-01-29", "is_workday": False, "name": "春节"},
+            {"day": "2030-01-30", "is_workday": False, "name": "春节"},
+        ],
+    }
     assert (await client.put("/calendar/2030", json=body, headers=h)).status_code == 403
     await ok(await client.put("/calendar/2030", json=body, headers=headers("admin", "")))
     d = await ok(await client.get("/calendar/deadline", params={"start": "2030-01-28"}, headers=h))

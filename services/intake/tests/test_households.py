@@ -1,9 +1,18 @@
 import datetime as dt
 
 import httpx
+from intake_testkit import (
+    TOWNSHIP_A,
+    TOWNSHIP_B,
+    VILLAGE_A,
+    VILLAGE_B,
+    headers,
+    household_body,
+    member,
+    register,
+)
 
 from common.testing.fixtures import resident_id
-from intake_testkit import TOWNSHIP_A, TOWNSHIP_B, VILLAGE_A, VILLAGE_B, headers, household_body, member, register
 
 
 async def test_register_derives_facts_and_masks_identifiers(client: httpx.AsyncClient) -> None:
@@ -24,7 +33,7 @@ async def test_register_derives_facts_and_masks_identifiers(client: httpx.AsyncC
 async def test_a_resident_belongs_to_one_household(client: httpx.AsyncClient) -> None:
     first = await register(client)
     taken = household_body(members=[member(resident_id=resident_id()), member("spouse")])
-    taken["members"][1]["resident_id"] = (await _resident_of(client, first))
+    taken["members"][1]["resident_id"] = await _resident_of(client, first)
     r = await client.post("/households", json=taken, headers=headers("village_cadre", TOWNSHIP_A))
     assert r.status_code == 409
     problem = r.json()
@@ -35,8 +44,11 @@ async def test_a_resident_belongs_to_one_household(client: httpx.AsyncClient) ->
 
 
 async def _resident_of(client: httpx.AsyncClient, household: dict) -> str:
-    r = await client.get(f"/households/{household['id']}/members/{household['members'][1]['id']}/resident-id",
-                         params={"purpose": "duplicate check test"}, headers=headers("township_officer", TOWNSHIP_A))
+    r = await client.get(
+        f"/households/{household['id']}/members/{household['members'][1]['id']}/resident-id",
+        params={"purpose": "duplicate check test"},
+        headers=headers("township_officer", TOWNSHIP_A),
+    )
     assert r.status_code == 200, r.text
     return r.json()["resident_id"]
 
@@ -52,13 +64,24 @@ async def test_invalid_input_names_the_field(client: httpx.AsyncClient) -> None:
     assert "check digit" in r1.json()["errors"][0]["message"]
     assert r2.json()["errors"][0]["field"] == "region_code" and "unknown region" in r2.json()["errors"][0]["message"]
     household = await register(client)
-    r3 = await client.put(f"/households/{household['id']}/incomes/2025", headers=h,
-                          json={"wages": "-1", "production": 0, "property": 0, "transfers": "1e12"})
+    r3 = await client.put(
+        f"/households/{household['id']}/incomes/2025",
+        headers=h,
+        json={"wages": "-1", "production": 0, "property": 0, "transfers": "1e12"},
+    )
     assert r3.status_code == 422
     assert {e["field"] for e in r3.json()["errors"]} == {"wages", "transfers"}
-    r4 = await client.post(f"/households/{household['id']}/consents", headers=h, json={
-        "scopes": ["asset_check"], "signer_member_ids": [household["members"][0]["id"]],
-        "evidence": {"kind": "e_sign", "sha256": "a" * 64}, "channel": "app", "signed_at": "2026-13-01T10:00:00+08:00"})
+    r4 = await client.post(
+        f"/households/{household['id']}/consents",
+        headers=h,
+        json={
+            "scopes": ["asset_check"],
+            "signer_member_ids": [household["members"][0]["id"]],
+            "evidence": {"kind": "e_sign", "sha256": "a" * 64},
+            "channel": "app",
+            "signed_at": "2026-13-01T10:00:00+08:00",
+        },
+    )
     assert r4.status_code == 422 and r4.json()["errors"][0]["field"] == "signed_at"
 
 
@@ -91,15 +114,21 @@ async def test_updates_are_versioned_and_income_is_per_capita(client: httpx.Asyn
     r = await client.post(f"/households/{household['id']}/members", json=member("child"), headers=h)
     assert r.status_code == 201 and r.json()["version"] == 3 and len(r.json()["members"]) == 3
     left = r.json()["members"][2]["id"]
-    r = await client.patch(f"/households/{household['id']}/members/{left}", json={"active": False, "reason": "married out"},
-                           headers=h)
+    r = await client.patch(
+        f"/households/{household['id']}/members/{left}", json={"active": False, "reason": "married out"}, headers=h
+    )
     assert r.json()["version"] == 4
-    r = await client.put(f"/households/{household['id']}/incomes/2025", headers=h,
-                         json={"wages": "6000", "production": "1500.50", "property": "0", "transfers": "500",
-                               "medical_expense": "9000"})
+    r = await client.put(
+        f"/households/{household['id']}/incomes/2025",
+        headers=h,
+        json={"wages": "6000", "production": "1500.50", "property": "0", "transfers": "500", "medical_expense": "9000"},
+    )
     assert r.status_code == 201 and r.json()["per_capita_net_income"] == "4000.25" and r.json()["members_count"] == 2
-    r = await client.put(f"/households/{household['id']}/incomes/2025", headers=h,
-                         json={"wages": "8000", "production": "0", "property": "0", "transfers": "0"})
+    r = await client.put(
+        f"/households/{household['id']}/incomes/2025",
+        headers=h,
+        json={"wages": "8000", "production": "0", "property": "0", "transfers": "0"},
+    )
     assert r.json()["revision"] == 2
     revisions = (await client.get(f"/households/{household['id']}/revisions", headers=h)).json()
     assert [v["version"] for v in revisions] == [1, 2, 3, 4]
@@ -124,8 +153,13 @@ async def test_lookup_by_resident_id_and_pagination(client: httpx.AsyncClient) -
     h = headers("township_officer", TOWNSHIP_B)
     pages, cursor = [], None
     while True:
-        r = (await client.get("/households", params={"limit": 2, "region_prefix": VILLAGE_B,
-                                                     **({"cursor": cursor} if cursor else {})}, headers=h)).json()
+        r = (
+            await client.get(
+                "/households",
+                params={"limit": 2, "region_prefix": VILLAGE_B, **({"cursor": cursor} if cursor else {})},
+                headers=h,
+            )
+        ).json()
         pages.append(r["items"])
         cursor = r["next_cursor"]
         if not cursor:
@@ -140,6 +174,9 @@ async def test_lookup_by_resident_id_and_pagination(client: httpx.AsyncClient) -
 
 
 async def _resident_of_b(client: httpx.AsyncClient, household: dict) -> str:
-    r = await client.get(f"/households/{household['id']}/members/{household['members'][0]['id']}/resident-id",
-                         params={"purpose": "test"}, headers=headers("township_officer", TOWNSHIP_B))
+    r = await client.get(
+        f"/households/{household['id']}/members/{household['members'][0]['id']}/resident-id",
+        params={"purpose": "test"},
+        headers=headers("township_officer", TOWNSHIP_B),
+    )
     return r.json()["resident_id"]

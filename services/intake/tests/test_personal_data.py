@@ -2,21 +2,25 @@
 
 import httpx
 import pytest
+from intake_testkit import TOWNSHIP_A, headers, household_body, member, register
 from sqlalchemy import text
 
 from common.logging import configure_logging
 from common.testing.fixtures import resident_id
 from intake.main import app
 
-from intake_testkit import TOWNSHIP_A, headers, household_body, member, register
-
 
 async def _all_rows_as_text(client: httpx.AsyncClient) -> str:
     db = app.state.db
     async with db.engine.connect() as conn:
-        tables = (await conn.execute(text(
-            "SELECT table_schema, table_name FROM information_schema.tables "
-            "WHERE table_schema NOT IN ('pg_catalog', 'information_schema') AND table_type = 'BASE TABLE'"))).all()
+        tables = (
+            await conn.execute(
+                text(
+                    "SELECT table_schema, table_name FROM information_schema.tables "
+                    "WHERE table_schema NOT IN ('pg_catalog', 'information_schema') AND table_type = 'BASE TABLE'"
+                )
+            )
+        ).all()
         chunks = []
         for schema, table in tables:
             rows = await conn.execute(text(f'SELECT t::text FROM "{schema}"."{table}" t'))
@@ -36,15 +40,18 @@ async def test_tables_hold_no_plaintext_identifiers(client: httpx.AsyncClient) -
     assert "13912345678" not in dump
 
 
-async def test_logs_hold_no_plaintext_identifiers(client: httpx.AsyncClient, capsys: pytest.CaptureFixture[str]) -> None:
+async def test_logs_hold_no_plaintext_identifiers(
+    client: httpx.AsyncClient, capsys: pytest.CaptureFixture[str]
+) -> None:
     configure_logging("intake", "DEBUG")
     try:
         rid = resident_id()
         body = household_body(members=[member(resident_id=rid, phone="13787654321")])
         h = headers("village_cadre", TOWNSHIP_A)
         assert (await client.post("/households", json=body, headers=h)).status_code == 201
-        assert (await client.post("/households", json=household_body(members=[member(resident_id=rid)]),
-                                  headers=h)).status_code == 409
+        assert (
+            await client.post("/households", json=household_body(members=[member(resident_id=rid)]), headers=h)
+        ).status_code == 409
         bad = household_body(members=[member(resident_id=rid[:-1] + ("0" if rid[-1] != "0" else "1"))])
         assert (await client.post("/households", json=bad, headers=h)).status_code == 422
         from common.logging import log

@@ -11,9 +11,15 @@ from common.settings import CommonSettings
 from intake.main import app
 
 ROUTES = [(path, method) for path, method in route_table(app) if path not in PUBLIC_PATHS]
-FILLERS = {"household_id": "6f1c7d2e-1111-4a5b-9c8d-000000000001", "case_id": "6f1c7d2e-1111-4a5b-9c8d-000000000002",
-           "member_id": "6f1c7d2e-1111-4a5b-9c8d-000000000003", "consent_id": "6f1c7d2e-1111-4a5b-9c8d-000000000004",
-           "objection_id": "6f1c7d2e-1111-4a5b-9c8d-000000000005", "village_code": "532504102001", "year": "2026"}
+FILLERS = {
+    "household_id": "6f1c7d2e-1111-4a5b-9c8d-000000000001",
+    "case_id": "6f1c7d2e-1111-4a5b-9c8d-000000000002",
+    "member_id": "6f1c7d2e-1111-4a5b-9c8d-000000000003",
+    "consent_id": "6f1c7d2e-1111-4a5b-9c8d-000000000004",
+    "objection_id": "6f1c7d2e-1111-4a5b-9c8d-000000000005",
+    "village_code": "532504102001",
+    "year": "2026",
+}
 
 
 def _url(path: str) -> str:
@@ -35,8 +41,12 @@ async def test_route_refuses_missing_token(client: httpx.AsyncClient, path: str,
 
 @pytest.mark.parametrize(("path", "method"), ROUTES)
 async def test_route_refuses_forged_token(client: httpx.AsyncClient, path: str, method: str) -> None:
-    forged = issue_token(CommonSettings(jwt_secret="not-the-real-secret-but-long-enough-0123456789"),
-                         sub="mallory", role="admin", region="")
+    forged = issue_token(
+        CommonSettings(jwt_secret="not-the-real-secret-but-long-enough-0123456789"),
+        sub="mallory",
+        role="admin",
+        region="",
+    )
     r = await client.request(method, _url(path), json={}, headers={"Authorization": f"Bearer {forged}"})
     assert r.status_code == 401, f"{method} {path} accepted a forged token"
 

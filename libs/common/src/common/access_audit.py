@@ -14,9 +14,29 @@ from common.events.contracts.audit import PersonalDataAccessedV1
 from common.messaging.outbox import Outbox
 
 
-async def record_access(session: AsyncSession, outbox: Outbox, principal: Principal, *, household_id: uuid.UUID,
-                        region_code: str, what: str, purpose: str, service: str) -> None:
-    await outbox.add(session, PersonalDataAccessedV1(
-        household_id=household_id, region_code=region_code, actor=principal.sub, actor_role=principal.role,
-        actor_region=principal.region, what=what, purpose=purpose, service=service,
-        accessed_at=dt.datetime.now(dt.UTC)), subject=household_id)
+async def record_access(
+    session: AsyncSession,
+    outbox: Outbox,
+    principal: Principal,
+    *,
+    household_id: uuid.UUID,
+    region_code: str,
+    what: str,
+    purpose: str,
+    service: str,
+) -> None:
+    await outbox.add(
+        session,
+        PersonalDataAccessedV1(
+            household_id=household_id,
+            region_code=region_code,
+            actor=principal.sub,
+            actor_role=principal.role,
+            actor_region=principal.region,
+            what=what,
+            purpose=purpose,
+            service=service,
+            accessed_at=dt.datetime.now(dt.UTC),
+        ),
+        subject=household_id,
+    )

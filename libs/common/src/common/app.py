@@ -34,8 +34,9 @@ from common.migrations import upgrade_async
 from common.regions import regions
 from common.settings import CommonSettings
 
-PUBLIC_PATHS = frozenset({"/healthz", "/readyz", "/metrics", "/openapi.json", "/docs", "/docs/oauth2-redirect",
-                          "/redoc"})
+PUBLIC_PATHS = frozenset(
+    {"/healthz", "/readyz", "/metrics", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
+)
 
 
 @dataclass
@@ -60,11 +61,24 @@ class Workers:
 
     def __init__(self, spec: ServiceSpec, db: Database, url: str, bootstrap: str) -> None:
         s = spec.settings
-        self.relay = OutboxRelay(db, spec.outbox.table, spec.outbox.channel, bootstrap, database_url=url,
-                                 batch_size=s.outbox_batch_size, poll_interval_s=max(s.outbox_poll_interval_s, 1.0),
-                                 lease_s=s.outbox_lease_s, client_id=f"{spec.name}-relay")
-        self.consumer = ConsumerRunner(db, spec.inbox, bootstrap, f"{spec.name}-service", spec.subscriptions,
-                                       client_id=f"{spec.name}-consumer") if spec.subscriptions else None
+        self.relay = OutboxRelay(
+            db,
+            spec.outbox.table,
+            spec.outbox.channel,
+            bootstrap,
+            database_url=url,
+            batch_size=s.outbox_batch_size,
+            poll_interval_s=max(s.outbox_poll_interval_s, 1.0),
+            lease_s=s.outbox_lease_s,
+            client_id=f"{spec.name}-relay",
+        )
+        self.consumer = (
+            ConsumerRunner(
+                db, spec.inbox, bootstrap, f"{spec.name}-service", spec.subscriptions, client_id=f"{spec.name}-consumer"
+            )
+            if spec.subscriptions
+            else None
+        )
         self.tasks: list[asyncio.Task[None]] = []
 
     def start(self) -> None:
@@ -108,8 +122,13 @@ def create_app(spec: ServiceSpec) -> FastAPI:
                 await workers.stop()
             await db.dispose()
 
-    app = FastAPI(title=f"safetynet {spec.name}", version=spec.version, description=spec.description,
-                  lifespan=lifespan, openapi_tags=spec.openapi_tags or None)
+    app = FastAPI(
+        title=f"safetynet {spec.name}",
+        version=spec.version,
+        description=spec.description,
+        lifespan=lifespan,
+        openapi_tags=spec.openapi_tags or None,
+    )
     app.state.token_verifier = TokenVerifier(settings)
     app.state.idempotency_table = spec.idempotency
     app.state.outbox = spec.outbox
@@ -156,8 +175,14 @@ def _install_request_context(app: FastAPI) -> None:
             HTTP_LATENCY.labels(request.method, route).observe(elapsed)
             if route not in PUBLIC_PATHS:
                 principal = getattr(request.state, "principal", None)
-                log.info("request", method=request.method, route=route, status=status,
-                         ms=round(elapsed * 1000, 1), actor=getattr(principal, "sub", None))
+                log.info(
+                    "request",
+                    method=request.method,
+                    route=route,
+                    status=status,
+                    ms=round(elapsed * 1000, 1),
+                    actor=getattr(principal, "sub", None),
+                )
             structlog.contextvars.unbind_contextvars("request_id", "trace_id")
 
 
@@ -188,7 +213,9 @@ def _install_ops_routes(app: FastAPI, settings: CommonSettings) -> None:
         bootstrap = settings.kafka_bootstrap_servers
         checks["broker"] = "ok" if bootstrap and await broker_reachable(bootstrap) else "unreachable"
         ok = all(v == "ok" for v in checks.values())
-        return JSONResponse({"status": "ready" if ok else "not ready", "checks": checks}, status_code=200 if ok else 503)
+        return JSONResponse(
+            {"status": "ready" if ok else "not ready", "checks": checks}, status_code=200 if ok else 503
+        )
 
     @ops.get("/metrics", summary="Prometheus metrics", response_class=Response)
     async def metrics() -> Response:

@@ -82,8 +82,11 @@ class TokenVerifier:
     def verify(self, token: str) -> Principal:
         try:
             claims = jwt.decode(
-                token, self.key, algorithms=[self.settings.jwt_algorithm],
-                audience=self.settings.jwt_audience, issuer=self.settings.jwt_issuer,
+                token,
+                self.key,
+                algorithms=[self.settings.jwt_algorithm],
+                audience=self.settings.jwt_audience,
+                issuer=self.settings.jwt_issuer,
                 options={"require": ["exp", "sub", "iss", "aud"]},
             )
             principal = Principal.model_validate(claims)
@@ -96,16 +99,28 @@ class TokenVerifier:
         return principal
 
 
-def issue_token(settings: CommonSettings, *, sub: str, role: Role | str, region: str, ttl_s: int = 8 * 3600,
-                **extra: Any) -> str:
+def issue_token(
+    settings: CommonSettings, *, sub: str, role: Role | str, region: str, ttl_s: int = 8 * 3600, **extra: Any
+) -> str:
     """Development tokens (`make token`). Production tokens come from the OIDC provider."""
     if settings.jwt_algorithm != "HS256":
         raise RuntimeError("dev tokens are only issued with the HS256 development secret")
     now = int(time.time())
-    claims = {"sub": sub, "role": str(role), "region": region, "iss": settings.jwt_issuer,
-              "aud": settings.jwt_audience, "iat": now, "exp": now + ttl_s, **extra}
-    return jwt.encode({k: (str(v) if isinstance(v, uuid.UUID) else v) for k, v in claims.items()},
-                      settings.jwt_secret, algorithm="HS256")
+    claims = {
+        "sub": sub,
+        "role": str(role),
+        "region": region,
+        "iss": settings.jwt_issuer,
+        "aud": settings.jwt_audience,
+        "iat": now,
+        "exp": now + ttl_s,
+        **extra,
+    }
+    return jwt.encode(
+        {k: (str(v) if isinstance(v, uuid.UUID) else v) for k, v in claims.items()},
+        settings.jwt_secret,
+        algorithm="HS256",
+    )
 
 
 _bearer = HTTPBearer(auto_error=False, description="OAuth2 bearer JWT")

@@ -96,8 +96,9 @@ def problem_responses(*problems: type[Problem]) -> dict[int | str, dict[str, Any
 
 def _response(problem: Problem, request: Request) -> JSONResponse:
     headers = {"WWW-Authenticate": "Bearer"} if problem.status == 401 else None
-    return JSONResponse(problem.body(request.url.path), status_code=problem.status, media_type=PROBLEM_JSON,
-                        headers=headers)
+    return JSONResponse(
+        problem.body(request.url.path), status_code=problem.status, media_type=PROBLEM_JSON, headers=headers
+    )
 
 
 def _field(loc: tuple[Any, ...]) -> str:

@@ -25,15 +25,25 @@ class Replayed(Exception):
 
 class Idempotency:
     def __init__(self, table: Table | None, session: Any, principal: str, key: str | None, fingerprint: str) -> None:
-        self.table, self.session, self.principal, self.key, self.fingerprint = table, session, principal, key, fingerprint
+        self.table, self.session, self.principal, self.key, self.fingerprint = (
+            table,
+            session,
+            principal,
+            key,
+            fingerprint,
+        )
 
     async def check(self) -> None:
         if self.key is None or self.table is None:
             return
         t = self.table
-        row = (await self.session.execute(
-            select(t.c.fingerprint, t.c.status_code, t.c.body)
-            .where(t.c.principal == self.principal, t.c.key == self.key))).first()
+        row = (
+            await self.session.execute(
+                select(t.c.fingerprint, t.c.status_code, t.c.body).where(
+                    t.c.principal == self.principal, t.c.key == self.key
+                )
+            )
+        ).first()
         if row is None:
             return
         if row.fingerprint != self.fingerprint:
@@ -46,22 +56,33 @@ class Idempotency:
             return result
         t = self.table
         stored = await self.session.execute(
-            insert(t).values(principal=self.principal, key=self.key, fingerprint=self.fingerprint,
-                             status_code=status_code, body=jsonable_encoder(result))
-            .on_conflict_do_nothing().returning(t.c.key))
+            insert(t)
+            .values(
+                principal=self.principal,
+                key=self.key,
+                fingerprint=self.fingerprint,
+                status_code=status_code,
+                body=jsonable_encoder(result),
+            )
+            .on_conflict_do_nothing()
+            .returning(t.c.key)
+        )
         if stored.first() is None:
             raise Conflict(f"A request with Idempotency-Key {self.key!r} is being processed; retry shortly")
         return result
 
 
 async def _idempotency(
-    request: Request, session: SessionDep, principal: CurrentPrincipal,
+    request: Request,
+    session: SessionDep,
+    principal: CurrentPrincipal,
     idempotency_key: Annotated[str | None, Header(max_length=200, description="Makes a retried POST safe")] = None,
 ) -> Idempotency:
     body = await request.body()
     fingerprint = hashlib.sha256(f"{request.method} {request.url.path}\n".encode() + body).hexdigest()
-    idem = Idempotency(getattr(request.app.state, "idempotency_table", None), session, principal.sub,
-                       idempotency_key, fingerprint)
+    idem = Idempotency(
+        getattr(request.app.state, "idempotency_table", None), session, principal.sub, idempotency_key, fingerprint
+    )
     await idem.check()
     return idem
 

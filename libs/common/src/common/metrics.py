@@ -5,6 +5,5 @@ from prometheus_client import Counter, Histogram
 HTTP_REQUESTS = Counter("http_requests_total", "HTTP requests", ["method", "route", "status"])
 HTTP_LATENCY = Histogram("http_request_duration_seconds", "HTTP request latency", ["method", "route"])
 OUTBOX_PUBLISHED = Counter("outbox_published_total", "Outbox events published", ["relay"])
-OUTBOX_LAG = Histogram("outbox_publish_lag_seconds", "Commit-to-publish lag of the oldest event in a batch",
-                       ["relay"])
+OUTBOX_LAG = Histogram("outbox_publish_lag_seconds", "Commit-to-publish lag of the oldest event in a batch", ["relay"])
 EVENTS_CONSUMED = Counter("events_consumed_total", "Events consumed", ["group", "topic", "outcome"])

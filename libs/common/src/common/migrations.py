@@ -35,20 +35,30 @@ def run_env(metadata: MetaData) -> None:
     assert url and schema
 
     def do_run(connection: Connection) -> None:
-        connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
-        context.configure(connection=connection, target_metadata=metadata, version_table_schema=schema,
-                          include_schemas=True, compare_type=True,
-                          include_name=lambda name, type_, _: type_ != "schema" or name == schema)
-        with context.begin_transaction():
-            # Replicas starting together must not race the same migration.
-            connection.execute(text("SELECT pg_advisory_xact_lock(hashtext(:s))"), {"s": f"migrate:{schema}"})
-            context.run_migrations()
+        # Replicas starting together must not race the same migration (or the schema's creation).
+        connection.execute(text("SELECT pg_advisory_lock(hashtext(:s))"), {"s": f"migrate:{schema}"})
+        try:
+            connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+            connection.commit()
+            context.configure(
+                connection=connection,
+                target_metadata=metadata,
+                version_table_schema=schema,
+                include_schemas=True,
+                compare_type=True,
+                include_name=lambda name, type_, _: type_ != "schema" or name == schema,
+            )
+            with context.begin_transaction():
+                context.run_migrations()
+            connection.commit()
+        finally:
+            connection.execute(text("SELECT pg_advisory_unlock(hashtext(:s))"), {"s": f"migrate:{schema}"})
 
     async def run() -> None:
         engine = create_async_engine(url)
         async with engine.connect() as conn:
             await conn.run_sync(do_run)
-            await conn.commit()
+            await conn.commit()  # the unlock's implicit transaction
         await engine.dispose()
 
     asyncio.run(run())

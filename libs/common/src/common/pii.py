@@ -51,7 +51,7 @@ def _known_birthplace(code: str) -> bool:
         ric.get_birth_place(code + "0" * 12)
         return True
     except StdnumError:
-        return regions().is_known(code) or regions().is_known(code[:4]) and code.endswith("00")
+        return regions().is_known(code) or (regions().is_known(code[:4]) and code.endswith("00"))
 
 
 def normalize_phone(value: str) -> str:
@@ -69,8 +69,7 @@ class IdFacts:
 
 def id_facts(resident_id: str) -> IdFacts:
     """Birth date and sex are encoded in the ID (digits 7-14 and the parity of digit 17)."""
-    return IdFacts(birth_date=ric.get_birth_date(resident_id),
-                   sex="male" if int(resident_id[16]) % 2 else "female")
+    return IdFacts(birth_date=ric.get_birth_date(resident_id), sex="male" if int(resident_id[16]) % 2 else "female")
 
 
 def mask_resident_id(value: str) -> str:

@@ -41,7 +41,7 @@ class RegionIndex:
         i = self._find(code)
         if i is None:
             return None
-        return self._blob[self._spans[2 * i]:self._spans[2 * i + 1]].decode()
+        return self._blob[self._spans[2 * i] : self._spans[2 * i + 1]].decode()
 
     def __len__(self) -> int:
         return len(self._codes)

@@ -6,11 +6,11 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 from sqlalchemy import select
 
+from assistance.models import MonitoredCase
+from assistance.roles import OFFICERS
 from common.auth import Principal, jurisdiction_clause, require_roles
 from common.db import SessionDep
 from common.errors import Forbidden, problem_responses
-from assistance.models import MonitoredCase
-from assistance.roles import OFFICERS
 
 router = APIRouter(prefix="/monitored-cases", tags=["monitored cases"])
 
@@ -25,9 +25,16 @@ class MonitoredCasePublic(BaseModel):
 
 
 @router.get("", response_model=list[MonitoredCasePublic], responses=problem_responses(Forbidden))
-async def list_monitored(session: SessionDep, principal: Annotated[Principal, require_roles(*OFFICERS)],
-                         limit: Annotated[int, Query(ge=1, le=500)] = 100) -> list[MonitoredCasePublic]:
+async def list_monitored(
+    session: SessionDep,
+    principal: Annotated[Principal, require_roles(*OFFICERS)],
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> list[MonitoredCasePublic]:
     """Newly monitored households within my jurisdiction, awaiting an assistance plan; newest first."""
-    rows = await session.execute(select(MonitoredCase).where(jurisdiction_clause(MonitoredCase.region_code, principal))
-                                 .order_by(MonitoredCase.approved_at.desc()).limit(limit))
+    rows = await session.execute(
+        select(MonitoredCase)
+        .where(jurisdiction_clause(MonitoredCase.region_code, principal))
+        .order_by(MonitoredCase.approved_at.desc())
+        .limit(limit)
+    )
     return [MonitoredCasePublic.model_validate(r, from_attributes=True) for r in rows.scalars()]

@@ -10,9 +10,16 @@ from common.app import ServiceSpec, create_app
 from common.events.contracts.audit import ACCESS_TOPIC
 
 spec = ServiceSpec(
-    name="assistance", version="0.1.0",
+    name="assistance",
+    version="0.1.0",
     description="Assistance plans and measures for monitored households, and risk elimination.",
-    settings=settings, service_dir=Path(__file__).resolve().parents[2], outbox=models.outbox, inbox=models.inbox,
-    idempotency=models.idempotency, routers=[router], subscriptions=SUBSCRIPTIONS, produces=[ACCESS_TOPIC],
+    settings=settings,
+    service_dir=Path(__file__).resolve().parents[2],
+    outbox=models.outbox,
+    inbox=models.inbox,
+    idempotency=models.idempotency,
+    routers=[router],
+    subscriptions=SUBSCRIPTIONS,
+    produces=[ACCESS_TOPIC],
 )
 app = create_app(spec)

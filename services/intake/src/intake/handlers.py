@@ -18,8 +18,16 @@ async def on_alert(session: AsyncSession, envelope: Envelope) -> None:
         raise BadEvent(f"alert {alert.alert_id}: unknown household {alert.household_id}")
     if household.region_code != alert.region_code:
         raise BadEvent(f"alert {alert.alert_id}: region {alert.region_code} is not the household's")
-    risks = [{"category": f.category.value, "source": "department_alert", "rule": f.rule, "grade": f.grade.value,
-              "explanation": f.explanation} for f in alert.findings]
+    risks = [
+        {
+            "category": f.category.value,
+            "source": "department_alert",
+            "rule": f.rule,
+            "grade": f.grade.value,
+            "explanation": f.explanation,
+        }
+        for f in alert.findings
+    ]
     await cases.open_from_alert(session, household, alert.alert_id, risks, alert.confirmed_by)
 
 

@@ -19,13 +19,18 @@ from intake.timeline import router as timeline_router
 SERVICE_DIR = Path(__file__).resolve().parents[2]
 
 spec = ServiceSpec(
-    name="intake", version="1.0.0",
+    name="intake",
+    version="1.0.0",
     description="Households, commitment and authorization, and the identification procedure "
-                "(declared -> consent -> village review -> public notice -> township verification -> county approval).",
-    settings=settings, service_dir=SERVICE_DIR, outbox=models.outbox, inbox=models.inbox,
+    "(declared -> consent -> village review -> public notice -> township verification -> county approval).",
+    settings=settings,
+    service_dir=SERVICE_DIR,
+    outbox=models.outbox,
+    inbox=models.inbox,
     idempotency=models.idempotency,
     routers=[households_router, timeline_router, consents_router, cases_router, notices_router, calendar_router],
-    subscriptions=SUBSCRIPTIONS, produces=[HOUSEHOLD_TOPIC, CONSENT_TOPIC, CASE_TOPIC, ACCESS_TOPIC],
+    subscriptions=SUBSCRIPTIONS,
+    produces=[HOUSEHOLD_TOPIC, CONSENT_TOPIC, CASE_TOPIC, ACCESS_TOPIC],
     on_startup=[seed_from_package],
 )
 app = create_app(spec)

@@ -6,5 +6,20 @@ from intake.cases.models import Case, CaseStep, Objection
 from intake.consents.models import Consent, ConsentRevocation
 from intake.households.models import Household, HouseholdRevision, IncomeRecord, Member
 
-__all__ = ["Base", "CalendarDay", "CalendarYear", "Case", "CaseStep", "Consent", "ConsentRevocation", "Household",
-           "HouseholdRevision", "IncomeRecord", "Member", "Objection", "idempotency", "inbox", "outbox"]
+__all__ = [
+    "Base",
+    "CalendarDay",
+    "CalendarYear",
+    "Case",
+    "CaseStep",
+    "Consent",
+    "ConsentRevocation",
+    "Household",
+    "HouseholdRevision",
+    "IncomeRecord",
+    "Member",
+    "Objection",
+    "idempotency",
+    "inbox",
+    "outbox",
+]

@@ -11,30 +11,45 @@ from common.auth import CurrentPrincipal, ensure_covers
 from common.db import SessionDep
 from common.errors import NotFound, ValidationFailed, problem_responses
 from common.regions import full_name, validate_region_code
-from intake.cases import service
+from intake.cases import queries
 from intake.cases.schemas import NoticeEntry
 
 router = APIRouter(prefix="/villages", tags=["public notices"])
 CSV_COLUMNS = ["case_id", "household_no", "head_name", "members_count", "risk_categories", "published_on", "ends_on"]
 
 
-@router.get("/{village_code}/public-notice", response_model=list[NoticeEntry],
-            responses={**problem_responses(NotFound, ValidationFailed), 200: {"content": {"text/csv": {}}}})
-async def public_notice(village_code: Annotated[str, Path(pattern=r"^\d{12}$")], session: SessionDep,
-                        principal: CurrentPrincipal,
-                        format: Annotated[str, Query(pattern="^(json|csv)$")] = "json") -> Response | list[NoticeEntry]:
+@router.get(
+    "/{village_code}/public-notice",
+    response_model=list[NoticeEntry],
+    responses={**problem_responses(NotFound, ValidationFailed), 200: {"content": {"text/csv": {}}}},
+)
+async def public_notice(
+    village_code: Annotated[str, Path(pattern=r"^\d{12}$")],
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    format: Annotated[str, Query(pattern="^(json|csv)$")] = "json",
+) -> Response | list[NoticeEntry]:
     """Households of a village currently in public notice, with the notice's end date. `format=csv` gives
     a UTF-8 (BOM) CSV that spreadsheet programs open with Chinese text intact."""
     try:
         validate_region_code(village_code, required_level="village")
     except ValueError as exc:
-        raise ValidationFailed(str(exc), errors=[{"field": "village_code", "message": str(exc),
-                                                  "type": "value_error"}]) from None
+        raise ValidationFailed(
+            str(exc), errors=[{"field": "village_code", "message": str(exc), "type": "value_error"}]
+        ) from None
     ensure_covers(principal, village_code, "village")
-    entries = [NoticeEntry(case_id=r.Case.id, household_no=r.household_no, head_name=r.head_name or "",
-                           members_count=r.members_count, risk_categories=sorted({x["category"] for x in r.Case.risks}),
-                           published_on=r.Case.notice_published_on, ends_on=r.Case.notice_ends_on)
-               for r in await service.notices(session, village_code)]
+    entries = [
+        NoticeEntry(
+            case_id=r.Case.id,
+            household_no=r.household_no,
+            head_name=r.head_name or "",
+            members_count=r.members_count,
+            risk_categories=sorted({x["category"] for x in r.Case.risks}),
+            published_on=r.Case.notice_published_on,
+            ends_on=r.Case.notice_ends_on,
+        )
+        for r in await queries.notices(session, village_code)
+    ]
     if format == "json":
         return entries
     out = io.StringIO()
@@ -43,7 +58,19 @@ async def public_notice(village_code: Annotated[str, Path(pattern=r"^\d{12}$")],
     writer.writerow([f"{full_name(village_code)} 拟认定监测对象村级初选名单公示"])
     writer.writerow(CSV_COLUMNS)
     for e in entries:
-        writer.writerow([e.case_id, e.household_no, e.head_name, e.members_count, " ".join(e.risk_categories),
-                         e.published_on, e.ends_on])
-    return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="public-notice-{village_code}.csv"'})
+        writer.writerow(
+            [
+                e.case_id,
+                e.household_no,
+                e.head_name,
+                e.members_count,
+                " ".join(e.risk_categories),
+                e.published_on,
+                e.ends_on,
+            ]
+        )
+    return Response(
+        out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="public-notice-{village_code}.csv"'},
+    )

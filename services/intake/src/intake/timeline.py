@@ -30,33 +30,82 @@ class TimelineEntry(BaseModel):
     data: dict[str, Any]
 
 
-@router.get("/households/{household_id}/timeline", response_model=list[TimelineEntry],
-            responses=problem_responses(Forbidden, NotFound))
-async def timeline(household_id: uuid.UUID, session: SessionDep,
-                   principal: Principal = require_roles(*READERS)) -> list[TimelineEntry]:
+@router.get(
+    "/households/{household_id}/timeline",
+    response_model=list[TimelineEntry],
+    responses=problem_responses(Forbidden, NotFound),
+)
+async def timeline(
+    household_id: uuid.UUID, session: SessionDep, principal: Principal = require_roles(*READERS)
+) -> list[TimelineEntry]:
     """Every version, income record, consent and case step of the household, oldest first. Audited."""
     household = await households.get(session, principal, household_id)
-    entries = [TimelineEntry(at=r.changed_at, kind="household.version", summary=f"version {r.version}: {r.reason}",
-                             actor=r.changed_by, ref=f"version:{r.version}", data=r.snapshot)
-               for r in await households.revisions(session, household)]
-    entries += [TimelineEntry(at=i.recorded_at, kind="household.income", ref=f"income:{i.year}:{i.revision}",
-                              summary=f"{i.year} income, per capita {i.per_capita_net_income}", actor=i.recorded_by,
-                              data={"year": i.year, "revision": i.revision,
-                                    "per_capita_net_income": str(i.per_capita_net_income)})
-                for i in await households.incomes(session, household)]
+    entries = [
+        TimelineEntry(
+            at=r.changed_at,
+            kind="household.version",
+            summary=f"version {r.version}: {r.reason}",
+            actor=r.changed_by,
+            ref=f"version:{r.version}",
+            data=r.snapshot,
+        )
+        for r in await households.revisions(session, household)
+    ]
+    entries += [
+        TimelineEntry(
+            at=i.recorded_at,
+            kind="household.income",
+            ref=f"income:{i.year}:{i.revision}",
+            summary=f"{i.year} income, per capita {i.per_capita_net_income}",
+            actor=i.recorded_by,
+            data={"year": i.year, "revision": i.revision, "per_capita_net_income": str(i.per_capita_net_income)},
+        )
+        for i in await households.incomes(session, household)
+    ]
     for consent, revocation in await consents.for_household(session, household.id):
-        entries.append(TimelineEntry(at=consent.signed_at, kind="consent.signed", ref=f"consent:{consent.id}",
-                                     summary=f"consent signed for {', '.join(consent.scopes)}",
-                                     actor=consent.recorded_by, data={"expires_on": str(consent.expires_on)}))
+        entries.append(
+            TimelineEntry(
+                at=consent.signed_at,
+                kind="consent.signed",
+                ref=f"consent:{consent.id}",
+                summary=f"consent signed for {', '.join(consent.scopes)}",
+                actor=consent.recorded_by,
+                data={"expires_on": str(consent.expires_on)},
+            )
+        )
         if revocation:
-            entries.append(TimelineEntry(at=revocation.revoked_at, kind="consent.revoked", ref=f"consent:{consent.id}",
-                                         summary=f"consent revoked: {revocation.reason}", actor=revocation.revoked_by,
-                                         data={}))
-    steps = await session.execute(select(CaseStep).join(Case, Case.id == CaseStep.case_id)
-                                  .where(Case.household_id == household.id))
-    entries += [TimelineEntry(at=s.at, kind=f"case.{s.action}", ref=f"case:{s.case_id}:{s.seq}",
-                              summary=f"{s.from_state or 'new'} -> {s.to_state}", actor=s.actor, data=s.data)
-                for s in steps.scalars()]
-    await record_access(session, outbox, principal, household_id=household.id, region_code=household.region_code,
-                        what="household timeline", purpose="timeline view", service="intake")
+            entries.append(
+                TimelineEntry(
+                    at=revocation.revoked_at,
+                    kind="consent.revoked",
+                    ref=f"consent:{consent.id}",
+                    summary=f"consent revoked: {revocation.reason}",
+                    actor=revocation.revoked_by,
+                    data={},
+                )
+            )
+    steps = await session.execute(
+        select(CaseStep).join(Case, Case.id == CaseStep.case_id).where(Case.household_id == household.id)
+    )
+    entries += [
+        TimelineEntry(
+            at=s.at,
+            kind=f"case.{s.action}",
+            ref=f"case:{s.case_id}:{s.seq}",
+            summary=f"{s.from_state or 'new'} -> {s.to_state}",
+            actor=s.actor,
+            data=s.data,
+        )
+        for s in steps.scalars()
+    ]
+    await record_access(
+        session,
+        outbox,
+        principal,
+        household_id=household.id,
+        region_code=household.region_code,
+        what="household timeline",
+        purpose="timeline view",
+        service="intake",
+    )
     return sorted(entries, key=lambda e: (e.at, e.ref))

@@ -32,7 +32,8 @@ class EntriesPage(BaseModel):
 
 @router.get("", response_model=EntriesPage, responses=problem_responses(Forbidden))
 async def list_entries(
-    session: SessionDep, principal: Annotated[Principal, require_roles(Role.auditor, Role.admin)],
+    session: SessionDep,
+    principal: Annotated[Principal, require_roles(Role.auditor, Role.admin)],
     subject: Annotated[str | None, Query(max_length=200, description="household id")] = None,
     topic: Annotated[str | None, Query(max_length=200)] = None,
     after: Annotated[int, Query(ge=0, description="`next_after` of the previous page")] = 0,
@@ -47,5 +48,7 @@ async def list_entries(
     rows = list((await session.execute(q.order_by(Entry.seq).limit(limit + 1))).scalars())
     more = len(rows) > limit
     rows = [r for r in rows[:limit] if principal.covers(str(r.data.get("region_code", "")))]
-    return EntriesPage(items=[EntryPublic.model_validate(r, from_attributes=True) for r in rows],
-                       next_after=rows[-1].seq if more and rows else None)
+    return EntriesPage(
+        items=[EntryPublic.model_validate(r, from_attributes=True) for r in rows],
+        next_after=rows[-1].seq if more and rows else None,
+    )

@@ -10,9 +10,19 @@ from ledger.models import Entry
 
 
 async def record(session: AsyncSession, envelope: Envelope) -> None:
-    await session.execute(insert(Entry).values(
-        source=envelope.source, event_id=envelope.id, topic=_topic_of(envelope), type=envelope.type,
-        subject=envelope.subject, time=envelope.time, data=envelope.data).on_conflict_do_nothing())
+    await session.execute(
+        insert(Entry)
+        .values(
+            source=envelope.source,
+            event_id=envelope.id,
+            topic=_topic_of(envelope),
+            type=envelope.type,
+            subject=envelope.subject,
+            time=envelope.time,
+            data=envelope.data,
+        )
+        .on_conflict_do_nothing()
+    )
 
 
 def _topic_of(envelope: Envelope) -> str:

@@ -9,9 +9,15 @@ from ledger.endpoints import router
 from ledger.handlers import SUBSCRIPTIONS
 
 spec = ServiceSpec(
-    name="ledger", version="0.1.0",
+    name="ledger",
+    version="0.1.0",
     description="The append-only record of every event in the system, for audit and household archives.",
-    settings=settings, service_dir=Path(__file__).resolve().parents[2], outbox=models.outbox, inbox=models.inbox,
-    idempotency=models.idempotency, routers=[router], subscriptions=SUBSCRIPTIONS,
+    settings=settings,
+    service_dir=Path(__file__).resolve().parents[2],
+    outbox=models.outbox,
+    inbox=models.inbox,
+    idempotency=models.idempotency,
+    routers=[router],
+    subscriptions=SUBSCRIPTIONS,
 )
 app = create_app(spec)

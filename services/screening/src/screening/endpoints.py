@@ -22,14 +22,17 @@ class KnownHouseholdPublic(BaseModel):
 
 
 @router.get("/{household_id}", response_model=KnownHouseholdPublic, responses=problem_responses(Forbidden, NotFound))
-async def known_household(household_id: uuid.UUID, session: SessionDep,
-                          principal: Annotated[Principal, require_roles(*OFFICERS)]) -> KnownHouseholdPublic:
+async def known_household(
+    household_id: uuid.UUID, session: SessionDep, principal: Annotated[Principal, require_roles(*OFFICERS)]
+) -> KnownHouseholdPublic:
     """What screening knows of a household (from intake's events): the version it has applied."""
     row = await session.get(KnownHousehold, household_id)
     if row is None:
         raise NotFound("Screening has no record of this household")
     ensure_covers(principal, row.region_code, "household")
-    members = (await session.execute(select(func.count()).where(
-        KnownMember.household_id == household_id, KnownMember.active))).scalar_one()
-    return KnownHouseholdPublic(household_id=row.household_id, region_code=row.region_code, version=row.version,
-                                active_members=members)
+    members = (
+        await session.execute(select(func.count()).where(KnownMember.household_id == household_id, KnownMember.active))
+    ).scalar_one()
+    return KnownHouseholdPublic(
+        household_id=row.household_id, region_code=row.region_code, version=row.version, active_members=members
+    )

@@ -15,18 +15,24 @@ async def on_household(session: AsyncSession, envelope: Envelope) -> None:
     if contract is None:
         return
     event = envelope.payload(contract)
-    current = (await session.execute(select(KnownHousehold.version).where(
-        KnownHousehold.household_id == event.household_id))).scalar_one_or_none()
+    current = (
+        await session.execute(select(KnownHousehold.version).where(KnownHousehold.household_id == event.household_id))
+    ).scalar_one_or_none()
     if current is not None and current >= event.version:
         return  # an older version arriving late changes nothing
-    await session.execute(insert(KnownHousehold).values(
-        household_id=event.household_id, region_code=event.region_code, version=event.version)
-        .on_conflict_do_update(index_elements=["household_id"],
-                               set_={"region_code": event.region_code, "version": event.version}))
+    await session.execute(
+        insert(KnownHousehold)
+        .values(household_id=event.household_id, region_code=event.region_code, version=event.version)
+        .on_conflict_do_update(
+            index_elements=["household_id"], set_={"region_code": event.region_code, "version": event.version}
+        )
+    )
     for m in event.members:
-        await session.execute(insert(KnownMember).values(
-            member_id=m.member_id, household_id=event.household_id, id_index=m.id_index, active=m.active)
-            .on_conflict_do_update(index_elements=["member_id"], set_={"id_index": m.id_index, "active": m.active}))
+        await session.execute(
+            insert(KnownMember)
+            .values(member_id=m.member_id, household_id=event.household_id, id_index=m.id_index, active=m.active)
+            .on_conflict_do_update(index_elements=["member_id"], set_={"id_index": m.id_index, "active": m.active})
+        )
 
 
 SUBSCRIPTIONS = [Subscription(HOUSEHOLD_TOPIC, on_household)]

@@ -11,10 +11,16 @@ from screening.endpoints import router
 from screening.handlers import SUBSCRIPTIONS
 
 spec = ServiceSpec(
-    name="screening", version="0.1.0",
+    name="screening",
+    version="0.1.0",
     description="Department data-sharing feeds, household risk profiles, policies and graded alerts.",
-    settings=settings, service_dir=Path(__file__).resolve().parents[2], outbox=models.outbox, inbox=models.inbox,
-    idempotency=models.idempotency, routers=[router], subscriptions=SUBSCRIPTIONS,
+    settings=settings,
+    service_dir=Path(__file__).resolve().parents[2],
+    outbox=models.outbox,
+    inbox=models.inbox,
+    idempotency=models.idempotency,
+    routers=[router],
+    subscriptions=SUBSCRIPTIONS,
     produces=[ALERT_TOPIC, ACCESS_TOPIC],
 )
 app = create_app(spec)

@@ -53,8 +53,14 @@ class Envelope:
             raise BadEvent(f"{self.type}: payload does not match {contract.__name__}: {exc}") from exc
 
 
-def new_envelope(payload: EventContract, *, source: str, subject: str | uuid.UUID,
-                 event_id: uuid.UUID | None = None, time: dt.datetime | None = None) -> CloudEvent:
+def new_envelope(
+    payload: EventContract,
+    *,
+    source: str,
+    subject: str | uuid.UUID,
+    event_id: uuid.UUID | None = None,
+    time: dt.datetime | None = None,
+) -> CloudEvent:
     return CloudEvent(
         attributes={
             "id": str(event_id or uuid.uuid4()),
@@ -85,9 +91,15 @@ def decode(value: bytes | None, key: bytes | None = None) -> Envelope:
         time = event.get_time()
         if not subject or time is None:
             raise BadEvent("event must carry subject and time")
-        return Envelope(id=event.get_id(), source=event.get_source(), type=event.get_type(),
-                        subject=subject, time=time, data=data,
-                        partition_key=key.decode() if key else None)
+        return Envelope(
+            id=event.get_id(),
+            source=event.get_source(),
+            type=event.get_type(),
+            subject=subject,
+            time=time,
+            data=data,
+            partition_key=key.decode() if key else None,
+        )
     except BadEvent:
         raise
     except Exception as exc:  # the library raises several unrelated types for malformed input

@@ -22,18 +22,33 @@ def dlq_of(topic: str) -> str:
     return f"{topic}.dlq"
 
 
-TOPICS: dict[str, Topic] = {t.name: t for t in [
-    Topic(intake.HOUSEHOLD_TOPIC, "intake", "Households registered and updated, yearly income",
-          (intake.HouseholdRegisteredV1, intake.HouseholdUpdatedV1, intake.HouseholdIncomeRecordedV1)),
-    Topic(intake.CONSENT_TOPIC, "intake", "Commitment and authorization signed or revoked",
-          (intake.ConsentSignedV1, intake.ConsentRevokedV1)),
-    Topic(intake.CASE_TOPIC, "intake", "Identification case steps, declared to monitored or rejected",
-          tuple(intake.CASE_EVENTS.values())),
-    Topic(screening.ALERT_TOPIC, "screening", "Confirmed department-data alerts",
-          (screening.AlertConfirmedV1,)),
-    Topic(audit.ACCESS_TOPIC, "every service", "Reads of households' personal data",
-          (audit.PersonalDataAccessedV1,)),
-]}
+TOPICS: dict[str, Topic] = {
+    t.name: t
+    for t in [
+        Topic(
+            intake.HOUSEHOLD_TOPIC,
+            "intake",
+            "Households registered and updated, yearly income",
+            (intake.HouseholdRegisteredV1, intake.HouseholdUpdatedV1, intake.HouseholdIncomeRecordedV1),
+        ),
+        Topic(
+            intake.CONSENT_TOPIC,
+            "intake",
+            "Commitment and authorization signed or revoked",
+            (intake.ConsentSignedV1, intake.ConsentRevokedV1),
+        ),
+        Topic(
+            intake.CASE_TOPIC,
+            "intake",
+            "Identification case steps, declared to monitored or rejected",
+            tuple(intake.CASE_EVENTS.values()),
+        ),
+        Topic(screening.ALERT_TOPIC, "screening", "Confirmed department-data alerts", (screening.AlertConfirmedV1,)),
+        Topic(
+            audit.ACCESS_TOPIC, "every service", "Reads of households' personal data", (audit.PersonalDataAccessedV1,)
+        ),
+    ]
+}
 
 
 def contract_for(topic: str, event_type: str) -> type[EventContract] | None:

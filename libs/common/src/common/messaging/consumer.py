@@ -44,8 +44,15 @@ def _transient(exc: BaseException) -> bool:
 
 
 class ConsumerRunner:
-    def __init__(self, db: Database, inbox: Table, bootstrap: str, group_id: str,
-                 subscriptions: list[Subscription], client_id: str = "consumer") -> None:
+    def __init__(
+        self,
+        db: Database,
+        inbox: Table,
+        bootstrap: str,
+        group_id: str,
+        subscriptions: list[Subscription],
+        client_id: str = "consumer",
+    ) -> None:
         self.db, self.inbox, self.bootstrap, self.group_id = db, inbox, bootstrap, group_id
         self.handlers = {s.topic: s.handler for s in subscriptions}
         self.client_id = client_id
@@ -85,8 +92,13 @@ class ConsumerRunner:
                 reason = str(exc)
             except Exception as exc:
                 if _transient(exc) and not self._stop.is_set():
-                    log.warning("consumer retrying", topic=record.topic, offset=record.offset,
-                                error=exc.__class__.__name__, retry_in=delay)
+                    log.warning(
+                        "consumer retrying",
+                        topic=record.topic,
+                        offset=record.offset,
+                        error=exc.__class__.__name__,
+                        retry_in=delay,
+                    )
                     await asyncio.sleep(delay)
                     delay = min(delay * 2, 10.0)
                     continue
@@ -101,16 +113,24 @@ class ConsumerRunner:
         envelope = decode(record.value, record.key)
         async with self.db.transaction() as session:
             inserted = await session.execute(
-                insert(self.inbox).values(source=envelope.source, event_id=envelope.id, topic=record.topic)
-                .on_conflict_do_nothing().returning(self.inbox.c.event_id))
+                insert(self.inbox)
+                .values(source=envelope.source, event_id=envelope.id, topic=record.topic)
+                .on_conflict_do_nothing()
+                .returning(self.inbox.c.event_id)
+            )
             if inserted.first() is None:
                 return "duplicate"
             await self.handlers[record.topic](session, envelope)
         return "applied"
 
     async def _dead_letter(self, record: ConsumerRecord, reason: str, dlq: AIOKafkaProducer) -> None:
-        log.warning("event dead-lettered", topic=record.topic, partition=record.partition,
-                    offset=record.offset, reason=reason[:500])
+        log.warning(
+            "event dead-lettered",
+            topic=record.topic,
+            partition=record.partition,
+            offset=record.offset,
+            reason=reason[:500],
+        )
         headers = [
             ("dlq-reason", reason[:4000].encode()),
             ("dlq-original-topic", record.topic.encode()),

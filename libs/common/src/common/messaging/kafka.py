@@ -1,6 +1,7 @@
 """The only place that builds Kafka clients. Services publish through the outbox, never directly."""
 
 import asyncio
+import contextlib
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -12,19 +13,33 @@ from common.logging import log
 def make_producer(bootstrap: str, client_id: str) -> AIOKafkaProducer:
     # acks=all for durability. Idempotent production is off: the embedded broker rejects it, and
     # correctness never depends on it because consumers dedupe by event id.
-    return AIOKafkaProducer(bootstrap_servers=bootstrap, client_id=client_id, acks="all",
-                            enable_idempotence=False, linger_ms=5, max_batch_size=256 * 1024,
-                            request_timeout_ms=15_000)
+    return AIOKafkaProducer(
+        bootstrap_servers=bootstrap,
+        client_id=client_id,
+        acks="all",
+        enable_idempotence=False,
+        linger_ms=5,
+        max_batch_size=256 * 1024,
+        request_timeout_ms=15_000,
+    )
 
 
 def make_consumer(bootstrap: str, group_id: str, topics: list[str], client_id: str) -> AIOKafkaConsumer:
-    return AIOKafkaConsumer(*topics, bootstrap_servers=bootstrap, group_id=group_id, client_id=client_id,
-                            enable_auto_commit=False, auto_offset_reset="earliest",
-                            max_poll_records=500, metadata_max_age_ms=5_000)
+    return AIOKafkaConsumer(
+        *topics,
+        bootstrap_servers=bootstrap,
+        group_id=group_id,
+        client_id=client_id,
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+        max_poll_records=500,
+        metadata_max_age_ms=5_000,
+    )
 
 
-async def start_with_retry(client: AIOKafkaProducer | AIOKafkaConsumer, what: str,
-                           stop: asyncio.Event | None = None) -> None:
+async def start_with_retry(
+    client: AIOKafkaProducer | AIOKafkaConsumer, what: str, stop: asyncio.Event | None = None
+) -> None:
     """Wait for the broker instead of crashing: services may start before it, or outlive an outage."""
     delay = 0.2
     while True:
@@ -46,10 +61,8 @@ async def ensure_topics(bootstrap: str, topics: list[str], partitions: int = 3) 
         existing = set(await admin.list_topics())
         missing = [t for t in dict.fromkeys(topics) if t not in existing]
         if missing:
-            try:
+            with contextlib.suppress(TopicAlreadyExistsError):  # another replica was faster
                 await admin.create_topics([NewTopic(t, partitions, 1) for t in missing])
-            except TopicAlreadyExistsError:
-                pass
     finally:
         await admin.close()
 

@@ -19,8 +19,9 @@ class Outbox:
         event = new_envelope(payload, source=self.source, subject=subject)
         message = encode(event)
         event_id = uuid.UUID(event.get_id())
-        await session.execute(insert(self.table).values(
-            event_id=event_id, topic=payload.topic, key=str(subject), value=message.value))
+        await session.execute(
+            insert(self.table).values(event_id=event_id, topic=payload.topic, key=str(subject), value=message.value)
+        )
         # Wakes the relay at commit time (NOTIFY is transactional); it also polls, so this is only latency.
         await session.execute(text(f"NOTIFY {self.channel}"))
         return event_id

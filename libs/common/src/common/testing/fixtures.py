@@ -16,7 +16,7 @@ from stdnum.cn import ric
 from common.auth import issue_token
 from common.settings import CommonSettings
 
-_rng = random.Random()  # noqa: S311 - test data, not secrets
+_rng = random.Random()
 _serial = iter(range(1, 10**9))
 
 
@@ -67,9 +67,14 @@ class TopicReader:
     """Reads a topic from the beginning and waits for a matching message."""
 
     def __init__(self, bootstrap: str, topic: str) -> None:
-        self.consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest",
-                                         enable_auto_commit=False, group_id=None,
-                                         metadata_max_age_ms=500)
+        self.consumer = AIOKafkaConsumer(
+            topic,
+            bootstrap_servers=bootstrap,
+            auto_offset_reset="earliest",
+            enable_auto_commit=False,
+            group_id=None,
+            metadata_max_age_ms=500,
+        )
         self.seen: list[Any] = []
 
     async def __aenter__(self) -> "TopicReader":
@@ -79,7 +84,7 @@ class TopicReader:
     async def __aexit__(self, *_: Any) -> None:
         await self.consumer.stop()
 
-    async def wait_for(self, predicate: Any, timeout: float = 30) -> Any:
+    async def wait_for(self, predicate: Any, timeout: float = 30) -> Any:  # noqa: ASYNC109
         for msg in self.seen:
             if predicate(msg):
                 return msg
@@ -94,7 +99,7 @@ class TopicReader:
         raise TimeoutError("no matching message on the topic")
 
 
-async def eventually(check: Any, timeout: float = 30, interval: float = 0.1) -> Any:
+async def eventually(check: Any, timeout: float = 30, interval: float = 0.1) -> Any:  # noqa: ASYNC109
     """Poll an async check until it returns a truthy value (asynchronous effects across the bus)."""
     deadline = asyncio.get_running_loop().time() + timeout
     while True:

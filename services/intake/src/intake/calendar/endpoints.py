@@ -2,7 +2,7 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from common.auth import CurrentPrincipal, Principal, Role, require_roles
 from common.db import SessionDep
@@ -47,35 +47,46 @@ class DeadlineOut(BaseModel):
 def _in_year(year: int, body: CalendarYearIn) -> CalendarYearIn:
     wrong = [str(d.day) for d in body.days if d.day.year != year]
     if wrong:
-        raise ValidationFailed(f"Days outside {year}: {', '.join(wrong)}",
-                               errors=[{"field": "days", "message": "day outside the year", "type": "value_error"}])
+        raise ValidationFailed(
+            f"Days outside {year}: {', '.join(wrong)}",
+            errors=[{"field": "days", "message": "day outside the year", "type": "value_error"}],
+        )
     return body
 
 
 @router.get("/deadline", response_model=DeadlineOut)
-async def compute_deadline(session: SessionDep, _: CurrentPrincipal, start: dt.date,
-                           working_days: Annotated[int, Query(ge=1, le=60)] = 5) -> DeadlineOut:
+async def compute_deadline(
+    session: SessionDep, _: CurrentPrincipal, start: dt.date, working_days: Annotated[int, Query(ge=1, le=60)] = 5
+) -> DeadlineOut:
     """The n-th Chinese working day after `start` (holidays and adjusted weekends counted). Where a
     year's arrangement is not loaded, Monday-Friday is counted and `calendar_assumed` is true."""
     d = await service.deadline(session, start, working_days)
-    return DeadlineOut(start=start, working_days=working_days, due=d.due, calendar_assumed=d.assumed,
-                       assumed_years=list(d.assumed_years))
+    return DeadlineOut(
+        start=start,
+        working_days=working_days,
+        due=d.due,
+        calendar_assumed=d.assumed,
+        assumed_years=list(d.assumed_years),
+    )
 
 
 @router.get("/{year}", response_model=CalendarYearOut)
 async def get_year(year: Year, session: SessionDep, _: CurrentPrincipal) -> CalendarYearOut:
     """The days of a year that differ from Monday-Friday, and whether the arrangement is official."""
     meta, days = await service.year_of(session, year)
-    return CalendarYearOut(year=year, official=meta is not None, source=meta.source if meta else None,
-                           days=[CalendarDayIn(day=d.day, is_workday=d.is_workday, name=d.name) for d in days])
+    return CalendarYearOut(
+        year=year,
+        official=meta is not None,
+        source=meta.source if meta else None,
+        days=[CalendarDayIn(day=d.day, is_workday=d.is_workday, name=d.name) for d in days],
+    )
 
 
 @router.put("/{year}", response_model=CalendarYearOut, responses=problem_responses(Forbidden, ValidationFailed))
 async def put_year(year: Year, body: CalendarYearIn, session: SessionDep, principal: Admin) -> CalendarYearOut:
     """Load (or correct) a year's official holiday arrangement when the State Council announces it."""
     _in_year(year, body)
-    await service.replace_year(session, year, body.source, principal.sub,
-                               [(d.day, d.is_workday, d.name) for d in body.days])
+    await service.replace_year(
+        session, year, body.source, principal.sub, [(d.day, d.is_workday, d.name) for d in body.days]
+    )
     return CalendarYearOut(year=year, official=True, source=body.source, days=sorted(body.days, key=lambda d: d.day))
-
-

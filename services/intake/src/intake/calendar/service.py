@@ -22,40 +22,59 @@ async def seed_from_package(app: FastAPI) -> None:
         for year in package_years():
             if year in known:
                 continue
-            await session.execute(insert(CalendarYear).values(year=year, source=source, loaded_by="system")
-                                  .on_conflict_do_nothing())
+            await session.execute(
+                insert(CalendarYear).values(year=year, source=source, loaded_by="system").on_conflict_do_nothing()
+            )
             days = [{"day": d, "is_workday": w, "name": n} for d, (w, n) in package_exceptions(year).items()]
             if days:
                 await session.execute(insert(CalendarDay).values(days).on_conflict_do_nothing())
 
 
 async def calendar_for(session: AsyncSession, first: dt.date, last: dt.date) -> WorkdayCalendar:
-    years = set((await session.execute(select(CalendarYear.year).where(
-        CalendarYear.year.between(first.year, last.year)))).scalars())
-    days = (await session.execute(select(CalendarDay.day, CalendarDay.is_workday).where(
-        CalendarDay.day.between(first, last)))).all()
+    years = set(
+        (
+            await session.execute(select(CalendarYear.year).where(CalendarYear.year.between(first.year, last.year)))
+        ).scalars()
+    )
+    days = (
+        await session.execute(
+            select(CalendarDay.day, CalendarDay.is_workday).where(CalendarDay.day.between(first, last))
+        )
+    ).all()
     return WorkdayCalendar(years, {d.day: d.is_workday for d in days})
 
 
 async def deadline(session: AsyncSession, start: dt.date, working_days: int) -> Deadline:
     # Generous window: n working days never span more than ~n*2 + a golden week.
     return (await calendar_for(session, start, start + dt.timedelta(days=working_days * 3 + 14))).add_workdays(
-        start, working_days)
+        start, working_days
+    )
 
 
-async def replace_year(session: AsyncSession, year: int, source: str, loaded_by: str,
-                       days: list[tuple[dt.date, bool, str]]) -> None:
-    await session.execute(delete(CalendarDay).where(CalendarDay.day.between(dt.date(year, 1, 1), dt.date(year, 12, 31))))
-    await session.execute(insert(CalendarYear).values(year=year, source=source, loaded_by=loaded_by)
-                          .on_conflict_do_update(index_elements=["year"],
-                                                 set_={"source": source, "loaded_by": loaded_by}))
+async def replace_year(
+    session: AsyncSession, year: int, source: str, loaded_by: str, days: list[tuple[dt.date, bool, str]]
+) -> None:
+    await session.execute(
+        delete(CalendarDay).where(CalendarDay.day.between(dt.date(year, 1, 1), dt.date(year, 12, 31)))
+    )
+    await session.execute(
+        insert(CalendarYear)
+        .values(year=year, source=source, loaded_by=loaded_by)
+        .on_conflict_do_update(index_elements=["year"], set_={"source": source, "loaded_by": loaded_by})
+    )
     if days:
-        await session.execute(insert(CalendarDay).values(
-            [{"day": d, "is_workday": w, "name": n} for d, w, n in days]))
+        await session.execute(insert(CalendarDay).values([{"day": d, "is_workday": w, "name": n} for d, w, n in days]))
 
 
 async def year_of(session: AsyncSession, year: int) -> tuple[CalendarYear | None, list[CalendarDay]]:
     meta = await session.get(CalendarYear, year)
-    days = list((await session.execute(select(CalendarDay).where(
-        CalendarDay.day.between(dt.date(year, 1, 1), dt.date(year, 12, 31))).order_by(CalendarDay.day))).scalars())
+    days = list(
+        (
+            await session.execute(
+                select(CalendarDay)
+                .where(CalendarDay.day.between(dt.date(year, 1, 1), dt.date(year, 12, 31)))
+                .order_by(CalendarDay.day)
+            )
+        ).scalars()
+    )
     return meta, days

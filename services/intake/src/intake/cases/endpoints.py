@@ -8,7 +8,7 @@ from common.db import SessionDep
 from common.errors import Forbidden, NotFound, Problem, ValidationFailed, problem_responses
 from common.idempotency import IdempotencyDep
 from common.pagination import CursorQuery, LimitQuery, Page
-from intake.cases import service
+from intake.cases import queries, service
 from intake.cases.machine import IllegalTransition, State, allowed_actions
 from intake.cases.models import Case
 from intake.cases.schemas import (
@@ -44,27 +44,47 @@ STEP_PROBLEMS = problem_responses(Forbidden, NotFound, IllegalTransition, Valida
 
 
 def summary(case: Case) -> CaseSummary:
-    return CaseSummary(id=case.id, household_id=case.household_id, region_code=case.region_code, state=case.state,
-                       channels=case.channels, object_type=case.object_type,
-                       risk_categories=sorted({r["category"] for r in case.risks}), notice_ends_on=case.notice_ends_on,
-                       allowed_actions=allowed_actions(case.state), created_at=case.created_at,
-                       updated_at=case.updated_at)
+    return CaseSummary(
+        id=case.id,
+        household_id=case.household_id,
+        region_code=case.region_code,
+        state=case.state,
+        channels=case.channels,
+        object_type=case.object_type,
+        risk_categories=sorted({r["category"] for r in case.risks}),
+        notice_ends_on=case.notice_ends_on,
+        allowed_actions=allowed_actions(case.state),
+        created_at=case.created_at,
+        updated_at=case.updated_at,
+    )
 
 
 async def detail(session: SessionDep, case: Case) -> CasePublic:
     return CasePublic(
-        **summary(case).model_dump(), risks=case.risks, weak_motivation=case.weak_motivation,
-        consent_id=case.consent_id, declared_by=case.declared_by, notice_published_on=case.notice_published_on,
-        notice_calendar_assumed=case.notice_calendar_assumed, rejection_reason=case.rejection_reason,
-        steps=[StepPublic.model_validate(s, from_attributes=True) for s in await service.steps(session, case.id)],
-        objections=[ObjectionPublic.model_validate(o, from_attributes=True)
-                    for o in await service.objections(session, case.id)])
+        **summary(case).model_dump(),
+        risks=case.risks,
+        weak_motivation=case.weak_motivation,
+        consent_id=case.consent_id,
+        declared_by=case.declared_by,
+        notice_published_on=case.notice_published_on,
+        notice_calendar_assumed=case.notice_calendar_assumed,
+        rejection_reason=case.rejection_reason,
+        steps=[StepPublic.model_validate(s, from_attributes=True) for s in await queries.steps(session, case.id)],
+        objections=[
+            ObjectionPublic.model_validate(o, from_attributes=True) for o in await queries.objections(session, case.id)
+        ],
+    )
 
 
-@router.post("", status_code=201, response_model=CasePublic,
-             responses=problem_responses(Forbidden, NotFound, CaseAlreadyOpen, ValidationFailed))
-async def declare_case(body: CaseCreate, session: SessionDep, principal: CurrentPrincipal,
-                       idem: IdempotencyDep) -> CasePublic:
+@router.post(
+    "",
+    status_code=201,
+    response_model=CasePublic,
+    responses=problem_responses(Forbidden, NotFound, CaseAlreadyOpen, ValidationFailed),
+)
+async def declare_case(
+    body: CaseCreate, session: SessionDep, principal: CurrentPrincipal, idem: IdempotencyDep
+) -> CasePublic:
     """Open an identification case for a household: a self-declaration, a cadre's screening finding or a
     social-supervision report (hotline, petition, media). One open case per household."""
     if principal.role not in DECLARERS[body.channel] and principal.role != Role.admin:
@@ -76,7 +96,10 @@ async def declare_case(body: CaseCreate, session: SessionDep, principal: Current
 
 @router.get("", response_model=Page[CaseSummary], responses=problem_responses(Forbidden))
 async def work_queue(
-    session: SessionDep, principal: Reader, limit: LimitQuery = 50, cursor: CursorQuery = None,
+    session: SessionDep,
+    principal: Reader,
+    limit: LimitQuery = 50,
+    cursor: CursorQuery = None,
     state: Annotated[list[State] | None, Query(description="one or more states")] = None,
     region_prefix: Annotated[str | None, Query(pattern=r"^\d{2,12}$")] = None,
     channel: Annotated[str | None, Query(pattern=r"^[a-z_]+$")] = None,
@@ -84,9 +107,16 @@ async def work_queue(
 ) -> Page[CaseSummary]:
     """Cases within my jurisdiction, oldest first: the work queue of a village, township or county.
     Each item lists the steps allowed next."""
-    rows, next_cursor = await service.queue(
-        session, principal, states=[s.value for s in state] if state else None, region_prefix=region_prefix,
-        channel=channel, household_id=household_id, limit=limit, cursor=cursor)
+    rows, next_cursor = await queries.queue(
+        session,
+        principal,
+        states=[s.value for s in state] if state else None,
+        region_prefix=region_prefix,
+        channel=channel,
+        household_id=household_id,
+        limit=limit,
+        cursor=cursor,
+    )
     return Page(items=[summary(c) for c in rows], next_cursor=next_cursor)
 
 
@@ -96,18 +126,23 @@ async def get_case(case_id: uuid.UUID, session: SessionDep, principal: Reader) -
     return await detail(session, await service.get(session, principal, case_id))
 
 
-@router.post("/{case_id}/consent", response_model=CasePublic,
-             responses=problem_responses(Forbidden, NotFound, IllegalTransition, ConsentRequired))
-async def attach_consent(case_id: uuid.UUID, body: ConsentAttach, session: SessionDep,
-                         principal: CurrentPrincipal) -> CasePublic:
+@router.post(
+    "/{case_id}/consent",
+    response_model=CasePublic,
+    responses=problem_responses(Forbidden, NotFound, IllegalTransition, ConsentRequired),
+)
+async def attach_consent(
+    case_id: uuid.UUID, body: ConsentAttach, session: SessionDep, principal: CurrentPrincipal
+) -> CasePublic:
     """Attach the household's valid commitment and authorization (scopes asset_check and data_sharing)."""
     case = await service.get(session, principal, case_id, lock=True)
     return await detail(session, await service.attach_consent(session, principal, case, body))
 
 
 @router.post("/{case_id}/village-review", response_model=CasePublic, responses=STEP_PROBLEMS)
-async def village_review(case_id: uuid.UUID, body: VillageReview, session: SessionDep,
-                         principal: CurrentPrincipal) -> CasePublic:
+async def village_review(
+    case_id: uuid.UUID, body: VillageReview, session: SessionDep, principal: CurrentPrincipal
+) -> CasePublic:
     """Record the villager representatives' meeting. A majority of attendees in favour pre-selects the
     household; otherwise the case is rejected with the vote as reason."""
     case = await service.get(session, principal, case_id, lock=True)
@@ -115,8 +150,9 @@ async def village_review(case_id: uuid.UUID, body: VillageReview, session: Sessi
 
 
 @router.post("/{case_id}/public-notice", response_model=CasePublic, responses=STEP_PROBLEMS)
-async def publish_notice(case_id: uuid.UUID, body: NoticePublish, session: SessionDep,
-                         principal: CurrentPrincipal) -> CasePublic:
+async def publish_notice(
+    case_id: uuid.UUID, body: NoticePublish, session: SessionDep, principal: CurrentPrincipal
+) -> CasePublic:
     """Publish the village pre-selection notice. It ends on the 5th Chinese working day after publication
     (holidays and adjusted weekends counted; `notice_calendar_assumed` says if a year was not loaded)."""
     case = await service.get(session, principal, case_id, lock=True)
@@ -124,8 +160,9 @@ async def publish_notice(case_id: uuid.UUID, body: NoticePublish, session: Sessi
 
 
 @router.post("/{case_id}/objections", status_code=201, response_model=CasePublic, responses=STEP_PROBLEMS)
-async def file_objection(case_id: uuid.UUID, body: ObjectionCreate, session: SessionDep,
-                         principal: CurrentPrincipal, idem: IdempotencyDep) -> CasePublic:
+async def file_objection(
+    case_id: uuid.UUID, body: ObjectionCreate, session: SessionDep, principal: CurrentPrincipal, idem: IdempotencyDep
+) -> CasePublic:
     """Record an objection raised during the notice period. Verification waits until it is resolved."""
     case = await service.get(session, principal, case_id, lock=True)
     await service.file_objection(session, principal, case, body)
@@ -133,18 +170,26 @@ async def file_objection(case_id: uuid.UUID, body: ObjectionCreate, session: Ses
 
 
 @router.post("/{case_id}/objections/{objection_id}/resolution", response_model=CasePublic, responses=STEP_PROBLEMS)
-async def resolve_objection(case_id: uuid.UUID, objection_id: uuid.UUID, body: ObjectionResolve,
-                            session: SessionDep, principal: CurrentPrincipal) -> CasePublic:
+async def resolve_objection(
+    case_id: uuid.UUID,
+    objection_id: uuid.UUID,
+    body: ObjectionResolve,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+) -> CasePublic:
     """Uphold or dismiss an objection. Upheld: the case goes back to village review."""
     case = await service.get(session, principal, case_id, lock=True)
     return await detail(session, await service.resolve_objection(session, principal, case, objection_id, body))
 
 
-@router.post("/{case_id}/township-verification", response_model=CasePublic,
-             responses=problem_responses(Forbidden, NotFound, IllegalTransition, NoticeNotOver, SelfApproval,
-                                         ValidationFailed))
-async def township_verify(case_id: uuid.UUID, body: TownshipVerification, session: SessionDep,
-                          principal: CurrentPrincipal) -> CasePublic:
+@router.post(
+    "/{case_id}/township-verification",
+    response_model=CasePublic,
+    responses=problem_responses(Forbidden, NotFound, IllegalTransition, NoticeNotOver, SelfApproval, ValidationFailed),
+)
+async def township_verify(
+    case_id: uuid.UUID, body: TownshipVerification, session: SessionDep, principal: CurrentPrincipal
+) -> CasePublic:
     """The township verification form, after the notice has ended with no pending objection. A "no"
     decision rejects the case with its reasons."""
     case = await service.get(session, principal, case_id, lock=True)
@@ -152,10 +197,14 @@ async def township_verify(case_id: uuid.UUID, body: TownshipVerification, sessio
     return await detail(session, await service.township_verify(session, principal, case, household, body))
 
 
-@router.post("/{case_id}/county-approval", response_model=CasePublic,
-             responses=problem_responses(Forbidden, NotFound, IllegalTransition, SelfApproval, ValidationFailed))
-async def county_approve(case_id: uuid.UUID, body: CountyApproval, session: SessionDep,
-                         principal: CurrentPrincipal) -> CasePublic:
+@router.post(
+    "/{case_id}/county-approval",
+    response_model=CasePublic,
+    responses=problem_responses(Forbidden, NotFound, IllegalTransition, SelfApproval, ValidationFailed),
+)
+async def county_approve(
+    case_id: uuid.UUID, body: CountyApproval, session: SessionDep, principal: CurrentPrincipal
+) -> CasePublic:
     """County approval: the household becomes a monitored object. The approver must not be the person
     who declared or verified the case."""
     case = await service.get(session, principal, case_id, lock=True)
@@ -163,9 +212,12 @@ async def county_approve(case_id: uuid.UUID, body: CountyApproval, session: Sess
 
 
 @router.post("/approvals", response_model=BatchApprovalResult, responses=problem_responses(Forbidden, ValidationFailed))
-async def county_approve_batch(body: BatchApproval, session: SessionDep,
-                               principal: Annotated[Principal, require_roles(Role.county_officer, Role.admin)],
-                               idem: IdempotencyDep) -> BatchApprovalResult:
+async def county_approve_batch(
+    body: BatchApproval,
+    session: SessionDep,
+    principal: Annotated[Principal, require_roles(Role.county_officer, Role.admin)],
+    idem: IdempotencyDep,
+) -> BatchApprovalResult:
     """Approve several cases under one approval document. Each case succeeds or fails on its own; the
     result lists the problem of each that failed."""
     results = []
@@ -179,8 +231,9 @@ async def county_approve_batch(body: BatchApproval, session: SessionDep,
         except Problem as problem:
             results.append(ApprovalResult(case_id=case_id, outcome="failed", problem=problem.body()))
     approved = sum(r.outcome == "approved" for r in results)
-    return await idem.remember(BatchApprovalResult(approved=approved, failed=len(results) - approved,
-                                                   results=results), 200)
+    return await idem.remember(
+        BatchApprovalResult(approved=approved, failed=len(results) - approved, results=results), 200
+    )
 
 
 @router.post("/{case_id}/rejection", response_model=CasePublic, responses=STEP_PROBLEMS)

@@ -37,16 +37,19 @@ def _action(name: str, sources: set[State] | frozenset[State], *roles: Role) -> 
     return Action(name, frozenset(sources), frozenset(roles))
 
 
-ACTIONS = {a.name: a for a in [
-    _action("attach_consent", {State.declared}, Role.village_cadre, Role.township_officer, Role.county_officer),
-    _action("village_review", {State.consent_signed}, Role.village_cadre, Role.township_officer),
-    _action("publish_notice", {State.village_reviewed}, Role.village_cadre, Role.township_officer),
-    _action("file_objection", {State.in_public_notice}, Role.village_cadre, Role.township_officer),
-    _action("resolve_objection", {State.in_public_notice}, Role.township_officer),
-    _action("township_verify", {State.in_public_notice}, Role.township_officer),
-    _action("county_approve", {State.township_verified}, Role.county_officer),
-    _action("reject", OPEN, Role.township_officer, Role.county_officer),
-]}
+ACTIONS = {
+    a.name: a
+    for a in [
+        _action("attach_consent", {State.declared}, Role.village_cadre, Role.township_officer, Role.county_officer),
+        _action("village_review", {State.consent_signed}, Role.village_cadre, Role.township_officer),
+        _action("publish_notice", {State.village_reviewed}, Role.village_cadre, Role.township_officer),
+        _action("file_objection", {State.in_public_notice}, Role.village_cadre, Role.township_officer),
+        _action("resolve_objection", {State.in_public_notice}, Role.township_officer),
+        _action("township_verify", {State.in_public_notice}, Role.township_officer),
+        _action("county_approve", {State.township_verified}, Role.county_officer),
+        _action("reject", OPEN, Role.township_officer, Role.county_officer),
+    ]
+}
 
 
 class IllegalTransition(Conflict):
@@ -60,7 +63,8 @@ def allowed_actions(state: str) -> list[str]:
 def check(state: str, action: str, principal: Principal) -> None:
     spec = ACTIONS[action]
     if state not in spec.sources:
-        raise IllegalTransition(f"Cannot {action} a case in state {state}", current_state=state,
-                                allowed_actions=allowed_actions(state))
+        raise IllegalTransition(
+            f"Cannot {action} a case in state {state}", current_state=state, allowed_actions=allowed_actions(state)
+        )
     if principal.role not in spec.roles and principal.role != Role.admin:
         raise Forbidden(f"{principal.role} may not {action}; allowed: {', '.join(sorted(spec.roles))}")

@@ -1,5 +1,6 @@
 import datetime as dt
 import uuid
+from typing import Any, ClassVar
 
 from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, func, text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
@@ -40,7 +41,8 @@ class Case(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
-    __mapper_args__ = {"version_id_col": version}
+    # Optimistic locking: two officers acting on one case at once cannot both win.
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
 
 
 class CaseStep(Base):

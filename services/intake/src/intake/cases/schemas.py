@@ -59,16 +59,27 @@ class DescribedRisk(_Risk):
 class AlertRisk(_Risk):
     """A risk raised by screening's department data (set by the system, not by clients)."""
 
-    category: Literal["illness", "schooling", "disability", "natural_disaster", "accident", "industry_failure",
-                      "unstable_employment", "lack_of_labour", "other"]
+    category: Literal[
+        "illness",
+        "schooling",
+        "disability",
+        "natural_disaster",
+        "accident",
+        "industry_failure",
+        "unstable_employment",
+        "lack_of_labour",
+        "other",
+    ]
     source: Literal["department_alert"]
     rule: str
     grade: str
     explanation: str
 
 
-Risk = Annotated[IllnessRisk | SchoolingRisk | DisabilityRisk | DisasterRisk | AccidentRisk | LackOfLabourRisk
-                 | DescribedRisk, Field(discriminator="category")]
+Risk = Annotated[
+    IllnessRisk | SchoolingRisk | DisabilityRisk | DisasterRisk | AccidentRisk | LackOfLabourRisk | DescribedRisk,
+    Field(discriminator="category"),
+]
 
 
 class CaseCreate(BaseModel):
@@ -76,7 +87,8 @@ class CaseCreate(BaseModel):
 
     household_id: uuid.UUID
     channel: Literal["self_declaration", "cadre_screening", "social_supervision"] = Field(
-        description="department_alert cases are opened by screening's confirmed alerts")
+        description="department_alert cases are opened by screening's confirmed alerts"
+    )
     object_type: ObjectType | None = None
     risks: list[Risk] = Field(min_length=1, max_length=20)
     weak_motivation: bool = Field(False, description="内生动力不足: recorded for 扶志扶智 measures")
@@ -252,5 +264,3 @@ class NoticeEntry(BaseModel):
     risk_categories: list[str]
     published_on: dt.date
     ends_on: dt.date
-
-

@@ -5,13 +5,12 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from common.auth import Principal, ensure_household, jurisdiction_clause
+from common.auth import Principal, ensure_household
 from common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from common.events.contracts.intake import CASE_EVENTS, CaseRisk
-from common.pagination import decode_cursor, page_of
 from intake.base import outbox
 from intake.calendar.service import deadline
 from intake.cases.machine import OPEN, State, check
@@ -34,11 +33,16 @@ from intake.consents.schemas import REQUIRED_FOR_IDENTIFICATION
 from intake.households.models import Household
 
 ACTION_EVENT = {
-    "declare": "intake.case.declared", "join": "intake.case.joined",
-    "attach_consent": "intake.case.consent-attached", "village_review": "intake.case.village-reviewed",
-    "publish_notice": "intake.case.notice-published", "file_objection": "intake.case.objection-filed",
-    "resolve_objection": "intake.case.objection-resolved", "township_verify": "intake.case.township-verified",
-    "county_approve": "intake.case.approved", "reject": "intake.case.rejected",
+    "declare": "intake.case.declared",
+    "join": "intake.case.joined",
+    "attach_consent": "intake.case.consent-attached",
+    "village_review": "intake.case.village-reviewed",
+    "publish_notice": "intake.case.notice-published",
+    "file_objection": "intake.case.objection-filed",
+    "resolve_objection": "intake.case.objection-resolved",
+    "township_verify": "intake.case.township-verified",
+    "county_approve": "intake.case.approved",
+    "reject": "intake.case.rejected",
 }
 
 
@@ -70,24 +74,57 @@ def _check_members(household: Household, risks: list[dict[str, Any]]) -> None:
                 raise _invalid(f"risks.{i}.{key}", "not a member of this household")
 
 
-async def _record(session: AsyncSession, case: Case, action: str, previous: str | None, principal: Principal | None,
-                  data: dict[str, Any], actor: str | None = None) -> None:
+async def _record(
+    session: AsyncSession,
+    case: Case,
+    action: str,
+    previous: str | None,
+    principal: Principal | None,
+    data: dict[str, Any],
+    actor: str | None = None,
+) -> None:
     """Append the step and publish its event; `principal` None means the system (a consumed event)."""
-    seq = (await session.execute(select(func.coalesce(func.max(CaseStep.seq), 0))
-                                 .where(CaseStep.case_id == case.id))).scalar_one() + 1
+    seq = (
+        await session.execute(select(func.coalesce(func.max(CaseStep.seq), 0)).where(CaseStep.case_id == case.id))
+    ).scalar_one() + 1
     who = actor or (principal.sub if principal else "system")
     role = principal.role.value if principal else "system"
     case.updated_at = dt.datetime.now(dt.UTC)
-    session.add(CaseStep(case_id=case.id, seq=seq, action=action, from_state=previous, to_state=case.state,
-                         actor=who, actor_role=role, data=data))
+    session.add(
+        CaseStep(
+            case_id=case.id,
+            seq=seq,
+            action=action,
+            from_state=previous,
+            to_state=case.state,
+            actor=who,
+            actor_role=role,
+            data=data,
+        )
+    )
     await session.flush()
     event_cls = CASE_EVENTS[ACTION_EVENT[action]]
-    await outbox.add(session, event_cls(
-        case_id=case.id, household_id=case.household_id, region_code=case.region_code, state=case.state,
-        previous_state=previous, channels=case.channels, object_type=case.object_type,
-        risks=[CaseRisk(category=r["category"], details={k: v for k, v in r.items() if k != "category"})
-               for r in case.risks],
-        actor=who, actor_role=role, occurred_at=case.updated_at, data=data), subject=case.household_id)
+    await outbox.add(
+        session,
+        event_cls(
+            case_id=case.id,
+            household_id=case.household_id,
+            region_code=case.region_code,
+            state=case.state,
+            previous_state=previous,
+            channels=case.channels,
+            object_type=case.object_type,
+            risks=[
+                CaseRisk(category=r["category"], details={k: v for k, v in r.items() if k != "category"})
+                for r in case.risks
+            ],
+            actor=who,
+            actor_role=role,
+            occurred_at=case.updated_at,
+            data=data,
+        ),
+        subject=case.household_id,
+    )
 
 
 async def open_case_of(session: AsyncSession, household_id: uuid.UUID, *, lock: bool = False) -> Case | None:
@@ -101,37 +138,62 @@ async def declare(session: AsyncSession, principal: Principal, household: Househ
     _check_members(household, risks)
     existing = await open_case_of(session, household.id)
     if existing is not None:
-        raise CaseAlreadyOpen(f"Household already has open case {existing.id} ({existing.state})",
-                              case_id=str(existing.id))
-    case = Case(household_id=household.id, region_code=household.region_code, state=State.declared,
-                channels=[body.channel], object_type=body.object_type, risks=risks,
-                weak_motivation=body.weak_motivation, declared_by=principal.sub, alert_ids=[])
+        raise CaseAlreadyOpen(
+            f"Household already has open case {existing.id} ({existing.state})", case_id=str(existing.id)
+        )
+    case = Case(
+        household_id=household.id,
+        region_code=household.region_code,
+        state=State.declared,
+        channels=[body.channel],
+        object_type=body.object_type,
+        risks=risks,
+        weak_motivation=body.weak_motivation,
+        declared_by=principal.sub,
+        alert_ids=[],
+    )
     session.add(case)
     await session.flush()
     await _record(session, case, "declare", None, principal, {"channel": body.channel, "note": body.note})
     return case
 
 
-async def open_from_alert(session: AsyncSession, household: Household, alert_id: uuid.UUID,
-                          risks: list[dict[str, Any]], confirmed_by: str) -> Case:
+async def open_from_alert(
+    session: AsyncSession, household: Household, alert_id: uuid.UUID, risks: list[dict[str, Any]], confirmed_by: str
+) -> Case:
     """A confirmed department alert opens a case, or joins the household's open one."""
     case = await open_case_of(session, household.id, lock=True)
     if case is None:
-        case = Case(household_id=household.id, region_code=household.region_code, state=State.declared,
-                    channels=["department_alert"], object_type=None, risks=risks,
-                    declared_by=f"screening:{confirmed_by}", alert_ids=[str(alert_id)])
+        case = Case(
+            household_id=household.id,
+            region_code=household.region_code,
+            state=State.declared,
+            channels=["department_alert"],
+            object_type=None,
+            risks=risks,
+            declared_by=f"screening:{confirmed_by}",
+            alert_ids=[str(alert_id)],
+        )
         session.add(case)
         await session.flush()
-        await _record(session, case, "declare", None, None, {"channel": "department_alert", "alert_id": str(alert_id)},
-                      actor=f"screening:{confirmed_by}")
+        await _record(
+            session,
+            case,
+            "declare",
+            None,
+            None,
+            {"channel": "department_alert", "alert_id": str(alert_id)},
+            actor=f"screening:{confirmed_by}",
+        )
         return case
     if str(alert_id) in case.alert_ids:
         return case
     case.alert_ids = [*case.alert_ids, str(alert_id)]
     case.channels = sorted({*case.channels, "department_alert"})
     case.risks = [*case.risks, *risks]
-    await _record(session, case, "join", case.state, None, {"alert_id": str(alert_id)},
-                  actor=f"screening:{confirmed_by}")
+    await _record(
+        session, case, "join", case.state, None, {"alert_id": str(alert_id)}, actor=f"screening:{confirmed_by}"
+    )
     return case
 
 
@@ -148,7 +210,7 @@ async def attach_consent(session: AsyncSession, principal: Principal, case: Case
     check(case.state, "attach_consent", principal)
     if body.consent_id is not None:
         consent, revocation = await consents.get_for_household(session, case.household_id, body.consent_id)
-        if consents.status(consent, revocation) != "valid" or not REQUIRED_FOR_IDENTIFICATION <= set(consent.scopes):
+        if consents.status(consent, revocation) != "valid" or not set(consent.scopes) >= REQUIRED_FOR_IDENTIFICATION:
             raise ConsentRequired("That consent is not valid or does not cover asset_check and data_sharing")
     else:
         found = await consents.valid_consent(session, case.household_id, REQUIRED_FOR_IDENTIFICATION)
@@ -156,11 +218,14 @@ async def attach_consent(session: AsyncSession, principal: Principal, case: Case
             raise ConsentRequired("The household has no valid consent covering asset_check and data_sharing")
         consent = found
     case.consent_id = consent.id
-    return await _move(session, principal, case, "attach_consent", State.consent_signed, {"consent_id": str(consent.id)})
+    return await _move(
+        session, principal, case, "attach_consent", State.consent_signed, {"consent_id": str(consent.id)}
+    )
 
 
-async def _move(session: AsyncSession, principal: Principal, case: Case, action: str, to: State,
-                data: dict[str, Any]) -> Case:
+async def _move(
+    session: AsyncSession, principal: Principal, case: Case, action: str, to: State, data: dict[str, Any]
+) -> Case:
     previous = case.state
     case.state = to
     await _record(session, case, action, previous, principal, data)
@@ -173,7 +238,9 @@ async def village_review(session: AsyncSession, principal: Principal, case: Case
         raise _invalid("meeting_date", "the meeting cannot be in the future")
     data = {**body.model_dump(mode="json"), "passed": body.passed}
     if not body.passed:
-        case.rejection_reason = f"not pre-selected by the village review ({body.votes_for} of {body.attendees} in favour)"
+        case.rejection_reason = (
+            f"not pre-selected by the village review ({body.votes_for} of {body.attendees} in favour)"
+        )
         data["reason"] = case.rejection_reason
         return await _move(session, principal, case, "village_review", State.rejected, data)
     return await _move(session, principal, case, "village_review", State.village_reviewed, data)
@@ -183,16 +250,35 @@ async def publish_notice(session: AsyncSession, principal: Principal, case: Case
     check(case.state, "publish_notice", principal)
     if body.published_on > today():
         raise _invalid("published_on", "the notice cannot be published in the future")
-    review = (await session.execute(select(CaseStep.data).where(
-        CaseStep.case_id == case.id, CaseStep.action == "village_review").order_by(CaseStep.seq.desc()).limit(1)
-    )).scalar_one()
+    review = (
+        await session.execute(
+            select(CaseStep.data)
+            .where(CaseStep.case_id == case.id, CaseStep.action == "village_review")
+            .order_by(CaseStep.seq.desc())
+            .limit(1)
+        )
+    ).scalar_one()
     if body.published_on < dt.date.fromisoformat(review["meeting_date"]):
         raise _invalid("published_on", "the notice cannot precede the village review")
     due = await deadline(session, body.published_on, settings.notice_working_days)
-    case.notice_published_on, case.notice_ends_on, case.notice_calendar_assumed = body.published_on, due.due, due.assumed
-    return await _move(session, principal, case, "publish_notice", State.in_public_notice, {
-        "published_on": body.published_on.isoformat(), "ends_on": due.due.isoformat(),
-        "working_days": settings.notice_working_days, "calendar_assumed": due.assumed})
+    case.notice_published_on, case.notice_ends_on, case.notice_calendar_assumed = (
+        body.published_on,
+        due.due,
+        due.assumed,
+    )
+    return await _move(
+        session,
+        principal,
+        case,
+        "publish_notice",
+        State.in_public_notice,
+        {
+            "published_on": body.published_on.isoformat(),
+            "ends_on": due.due.isoformat(),
+            "working_days": settings.notice_working_days,
+            "calendar_assumed": due.assumed,
+        },
+    )
 
 
 async def file_objection(session: AsyncSession, principal: Principal, case: Case, body: ObjectionCreate) -> Objection:
@@ -203,13 +289,20 @@ async def file_objection(session: AsyncSession, principal: Principal, case: Case
     objection = Objection(case_id=case.id, summary=body.summary, raised_on=body.raised_on, filed_by=principal.sub)
     session.add(objection)
     await session.flush()
-    await _record(session, case, "file_objection", case.state, principal,
-                  {"objection_id": str(objection.id), "raised_on": body.raised_on.isoformat()})
+    await _record(
+        session,
+        case,
+        "file_objection",
+        case.state,
+        principal,
+        {"objection_id": str(objection.id), "raised_on": body.raised_on.isoformat()},
+    )
     return objection
 
 
-async def resolve_objection(session: AsyncSession, principal: Principal, case: Case, objection_id: uuid.UUID,
-                            body: ObjectionResolve) -> Case:
+async def resolve_objection(
+    session: AsyncSession, principal: Principal, case: Case, objection_id: uuid.UUID, body: ObjectionResolve
+) -> Case:
     check(case.state, "resolve_objection", principal)
     objection = await session.get(Objection, objection_id, with_for_update=True)
     if objection is None or objection.case_id != case.id:
@@ -228,14 +321,18 @@ async def resolve_objection(session: AsyncSession, principal: Principal, case: C
     return case
 
 
-async def township_verify(session: AsyncSession, principal: Principal, case: Case, household: Household,
-                          body: TownshipVerification) -> Case:
+async def township_verify(
+    session: AsyncSession, principal: Principal, case: Case, household: Household, body: TownshipVerification
+) -> Case:
     check(case.state, "township_verify", principal)
     assert case.notice_ends_on
     if today() <= case.notice_ends_on:
-        raise NoticeNotOver(f"The public notice runs until {case.notice_ends_on}", notice_ends_on=str(case.notice_ends_on))
-    pending = (await session.execute(select(func.count()).where(
-        Objection.case_id == case.id, Objection.status == "pending"))).scalar_one()
+        raise NoticeNotOver(
+            f"The public notice runs until {case.notice_ends_on}", notice_ends_on=str(case.notice_ends_on)
+        )
+    pending = (
+        await session.execute(select(func.count()).where(Objection.case_id == case.id, Objection.status == "pending"))
+    ).scalar_one()
     if pending:
         raise NoticeNotOver(f"{pending} objection(s) are pending resolution")
     if body.verified_on > today() or body.verified_on <= case.notice_ends_on:
@@ -270,47 +367,3 @@ async def reject(session: AsyncSession, principal: Principal, case: Case, body: 
     check(case.state, "reject", principal)
     case.rejection_reason = body.reason
     return await _move(session, principal, case, "reject", State.rejected, {"reason": body.reason})
-
-
-async def steps(session: AsyncSession, case_id: uuid.UUID) -> list[CaseStep]:
-    return list((await session.execute(select(CaseStep).where(CaseStep.case_id == case_id)
-                                       .order_by(CaseStep.seq))).scalars())
-
-
-async def objections(session: AsyncSession, case_id: uuid.UUID) -> list[Objection]:
-    return list((await session.execute(select(Objection).where(Objection.case_id == case_id)
-                                       .order_by(Objection.created_at))).scalars())
-
-
-async def queue(session: AsyncSession, principal: Principal, *, states: list[str] | None, region_prefix: str | None,
-                channel: str | None, household_id: uuid.UUID | None, limit: int,
-                cursor: str | None) -> tuple[list[Case], str | None]:
-    q = select(Case).where(jurisdiction_clause(Case.region_code, principal))
-    if principal.household_id is not None:
-        q = q.where(Case.household_id == principal.household_id)
-    if states:
-        q = q.where(Case.state.in_(states))
-    if region_prefix:
-        q = q.where(Case.region_code.like(region_prefix + "%"))
-    if channel:
-        q = q.where(Case.channels.any(channel))
-    if household_id:
-        q = q.where(Case.household_id == household_id)
-    after = decode_cursor(cursor)
-    if after:
-        q = q.where(tuple_(Case.created_at, Case.id) > tuple_(*after))
-    rows = list((await session.execute(q.order_by(Case.created_at, Case.id).limit(limit + 1))).scalars())
-    return page_of(rows, limit, lambda c: (c.created_at, c.id))
-
-
-async def notices(session: AsyncSession, village_code: str) -> list[Any]:
-    from intake.households.models import Member
-
-    head = select(Member.name).where(Member.household_id == Household.id, Member.relation == "head") \
-        .limit(1).scalar_subquery()
-    count = select(func.count()).where(Member.household_id == Household.id, Member.active).scalar_subquery()
-    return list((await session.execute(
-        select(Case, Household.household_no, head.label("head_name"), count.label("members_count"))
-        .join(Household, Household.id == Case.household_id)
-        .where(Case.region_code == village_code, Case.state == State.in_public_notice)
-        .order_by(Case.notice_published_on, Household.household_no))).all())

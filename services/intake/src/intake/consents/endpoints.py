@@ -20,17 +20,29 @@ Reader = Annotated[Principal, require_roles(*READERS)]
 
 def public(consent: Consent, revocation: ConsentRevocation | None) -> ConsentPublic:
     return ConsentPublic(
-        id=consent.id, household_id=consent.household_id, scopes=consent.scopes,
-        signer_member_ids=[uuid.UUID(s) for s in consent.signer_member_ids], evidence=service.evidence_of(consent),
-        channel=consent.channel, signed_at=consent.signed_at, expires_on=consent.expires_on,
-        status=service.status(consent, revocation), revoked_at=revocation.revoked_at if revocation else None,
-        revocation_reason=revocation.reason if revocation else None)
+        id=consent.id,
+        household_id=consent.household_id,
+        scopes=consent.scopes,
+        signer_member_ids=[uuid.UUID(s) for s in consent.signer_member_ids],
+        evidence=service.evidence_of(consent),
+        channel=consent.channel,
+        signed_at=consent.signed_at,
+        expires_on=consent.expires_on,
+        status=service.status(consent, revocation),
+        revoked_at=revocation.revoked_at if revocation else None,
+        revocation_reason=revocation.reason if revocation else None,
+    )
 
 
-@router.post("", status_code=201, response_model=ConsentPublic,
-             responses=problem_responses(Forbidden, NotFound, ValidationFailed))
-async def sign_consent(household_id: uuid.UUID, body: ConsentCreate, session: SessionDep, principal: Signer,
-                       idem: IdempotencyDep) -> ConsentPublic:
+@router.post(
+    "",
+    status_code=201,
+    response_model=ConsentPublic,
+    responses=problem_responses(Forbidden, NotFound, ValidationFailed),
+)
+async def sign_consent(
+    household_id: uuid.UUID, body: ConsentCreate, session: SessionDep, principal: Signer, idem: IdempotencyDep
+) -> ConsentPublic:
     """Record the signed commitment and authorization letter: the information is true, and the
     township and above may query and compare the family's assets (scope `asset_check`)."""
     household = await households.get(session, principal, household_id)
@@ -45,10 +57,20 @@ async def list_consents(household_id: uuid.UUID, session: SessionDep, principal:
     return [public(c, r) for c, r in await service.for_household(session, household.id)]
 
 
-@router.post("/{consent_id}/revocation", status_code=201, response_model=ConsentPublic,
-             responses=problem_responses(Forbidden, NotFound, Conflict, ValidationFailed))
-async def revoke_consent(household_id: uuid.UUID, consent_id: uuid.UUID, body: Revocation, session: SessionDep,
-                         principal: Signer, idem: IdempotencyDep) -> ConsentPublic:
+@router.post(
+    "/{consent_id}/revocation",
+    status_code=201,
+    response_model=ConsentPublic,
+    responses=problem_responses(Forbidden, NotFound, Conflict, ValidationFailed),
+)
+async def revoke_consent(
+    household_id: uuid.UUID,
+    consent_id: uuid.UUID,
+    body: Revocation,
+    session: SessionDep,
+    principal: Signer,
+    idem: IdempotencyDep,
+) -> ConsentPublic:
     """Revoke a consent. It stays on record; no later check may rely on it."""
     household = await households.get(session, principal, household_id)
     consent, revocation = await service.revoke(session, principal, household, consent_id, body)

@@ -25,72 +25,121 @@ def _check_signers(household: Household, body: ConsentCreate) -> None:
     active = {m.id: m for m in household.members if m.active}
     unknown = [str(s) for s in body.signer_member_ids if s not in active]
     if unknown:
-        raise ValidationFailed("Signers must be active members of the household",
-                               errors=[{"field": "signer_member_ids", "message": f"unknown members {unknown}",
-                                        "type": "value_error"}])
+        raise ValidationFailed(
+            "Signers must be active members of the household",
+            errors=[{"field": "signer_member_ids", "message": f"unknown members {unknown}", "type": "value_error"}],
+        )
     head = next((m.id for m in active.values() if m.relation == "head"), None)
     if head not in body.signer_member_ids:
-        raise ValidationFailed("The household head must sign", errors=[
-            {"field": "signer_member_ids", "message": "head missing", "type": "value_error"}])
+        raise ValidationFailed(
+            "The household head must sign",
+            errors=[{"field": "signer_member_ids", "message": "head missing", "type": "value_error"}],
+        )
     if any(household.region_code.startswith(p) for p in settings.consent_all_adults_prefixes):
         signed_on = body.signed_at.date()
-        missing = [str(m.id) for m in active.values()
-                   if _age_on(m.birth_date, signed_on) >= 18 and m.id not in body.signer_member_ids]
+        missing = [
+            str(m.id)
+            for m in active.values()
+            if _age_on(m.birth_date, signed_on) >= 18 and m.id not in body.signer_member_ids
+        ]
         if missing:
-            raise ValidationFailed("This jurisdiction requires every adult member to sign", errors=[
-                {"field": "signer_member_ids", "message": f"adults missing: {missing}", "type": "value_error"}])
+            raise ValidationFailed(
+                "This jurisdiction requires every adult member to sign",
+                errors=[{"field": "signer_member_ids", "message": f"adults missing: {missing}", "type": "value_error"}],
+            )
 
 
 async def sign(session: AsyncSession, principal: Principal, household: Household, body: ConsentCreate) -> Consent:
     _check_signers(household, body)
     expires = body.expires_on or body.signed_at.date() + dt.timedelta(days=settings.consent_validity_days)
-    consent = Consent(household_id=household.id, region_code=household.region_code, scopes=[str(s) for s in body.scopes],
-                      signer_member_ids=[str(s) for s in body.signer_member_ids], evidence_kind=body.evidence.kind,
-                      evidence_sha256=body.evidence.sha256, evidence_reference=body.evidence.reference,
-                      channel=body.channel, signed_at=body.signed_at, expires_on=expires, recorded_by=principal.sub)
+    consent = Consent(
+        household_id=household.id,
+        region_code=household.region_code,
+        scopes=[str(s) for s in body.scopes],
+        signer_member_ids=[str(s) for s in body.signer_member_ids],
+        evidence_kind=body.evidence.kind,
+        evidence_sha256=body.evidence.sha256,
+        evidence_reference=body.evidence.reference,
+        channel=body.channel,
+        signed_at=body.signed_at,
+        expires_on=expires,
+        recorded_by=principal.sub,
+    )
     session.add(consent)
     await session.flush()
-    await outbox.add(session, ConsentSignedV1(
-        consent_id=consent.id, household_id=household.id, region_code=household.region_code, scopes=consent.scopes,
-        signed_at=consent.signed_at, expires_at=consent.expires_on), subject=household.id)
+    await outbox.add(
+        session,
+        ConsentSignedV1(
+            consent_id=consent.id,
+            household_id=household.id,
+            region_code=household.region_code,
+            scopes=consent.scopes,
+            signed_at=consent.signed_at,
+            expires_at=consent.expires_on,
+        ),
+        subject=household.id,
+    )
     return consent
 
 
-async def revoke(session: AsyncSession, principal: Principal, household: Household, consent_id: uuid.UUID,
-                 body: Revocation) -> tuple[Consent, ConsentRevocation]:
+async def revoke(
+    session: AsyncSession, principal: Principal, household: Household, consent_id: uuid.UUID, body: Revocation
+) -> tuple[Consent, ConsentRevocation]:
     consent, revocation = await get(session, household, consent_id)
     if revocation is not None:
         raise Conflict("This consent is already revoked")
-    revocation = ConsentRevocation(consent_id=consent.id, reason=body.reason, revoked_by=principal.sub,
-                                   revoked_at=dt.datetime.now(dt.UTC))
+    revocation = ConsentRevocation(
+        consent_id=consent.id, reason=body.reason, revoked_by=principal.sub, revoked_at=dt.datetime.now(dt.UTC)
+    )
     session.add(revocation)
     await session.flush()
-    await outbox.add(session, ConsentRevokedV1(
-        consent_id=consent.id, household_id=household.id, region_code=household.region_code, scopes=consent.scopes,
-        signed_at=consent.signed_at, expires_at=consent.expires_on, revoked_at=revocation.revoked_at,
-        reason=body.reason), subject=household.id)
+    await outbox.add(
+        session,
+        ConsentRevokedV1(
+            consent_id=consent.id,
+            household_id=household.id,
+            region_code=household.region_code,
+            scopes=consent.scopes,
+            signed_at=consent.signed_at,
+            expires_at=consent.expires_on,
+            revoked_at=revocation.revoked_at,
+            reason=body.reason,
+        ),
+        subject=household.id,
+    )
     return consent, revocation
 
 
-async def get(session: AsyncSession, household: Household,
-              consent_id: uuid.UUID) -> tuple[Consent, ConsentRevocation | None]:
+async def get(
+    session: AsyncSession, household: Household, consent_id: uuid.UUID
+) -> tuple[Consent, ConsentRevocation | None]:
     return await get_for_household(session, household.id, consent_id)
 
 
-async def get_for_household(session: AsyncSession, household_id: uuid.UUID,
-                            consent_id: uuid.UUID) -> tuple[Consent, ConsentRevocation | None]:
-    row = (await session.execute(
-        select(Consent, ConsentRevocation).outerjoin(ConsentRevocation)
-        .where(Consent.id == consent_id, Consent.household_id == household_id))).first()
+async def get_for_household(
+    session: AsyncSession, household_id: uuid.UUID, consent_id: uuid.UUID
+) -> tuple[Consent, ConsentRevocation | None]:
+    row = (
+        await session.execute(
+            select(Consent, ConsentRevocation)
+            .outerjoin(ConsentRevocation)
+            .where(Consent.id == consent_id, Consent.household_id == household_id)
+        )
+    ).first()
     if row is None:
         raise NotFound("No such consent for this household")
     return row.Consent, row.ConsentRevocation
 
 
-async def for_household(session: AsyncSession, household_id: uuid.UUID) -> list[tuple[Consent, ConsentRevocation | None]]:
+async def for_household(
+    session: AsyncSession, household_id: uuid.UUID
+) -> list[tuple[Consent, ConsentRevocation | None]]:
     rows = await session.execute(
-        select(Consent, ConsentRevocation).outerjoin(ConsentRevocation)
-        .where(Consent.household_id == household_id).order_by(Consent.signed_at.desc()))
+        select(Consent, ConsentRevocation)
+        .outerjoin(ConsentRevocation)
+        .where(Consent.household_id == household_id)
+        .order_by(Consent.signed_at.desc())
+    )
     return [(r.Consent, r.ConsentRevocation) for r in rows]
 
 
@@ -109,5 +158,8 @@ async def valid_consent(session: AsyncSession, household_id: uuid.UUID, scopes: 
 
 
 def evidence_of(consent: Consent) -> Evidence:
-    return Evidence(kind=consent.evidence_kind, sha256=consent.evidence_sha256,  # type: ignore[arg-type]
-                    reference=consent.evidence_reference)
+    return Evidence(
+        kind=consent.evidence_kind,
+        sha256=consent.evidence_sha256,  # type: ignore[arg-type]
+        reference=consent.evidence_reference,
+    )

@@ -1,12 +1,12 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Path, Query
 
 from common.access_audit import record_access
-from common.auth import CurrentPrincipal, Principal, require_roles
+from common.auth import Principal, require_roles
 from common.db import SessionDep
-from common.errors import Conflict, Forbidden, NotFound, ValidationFailed, problem_responses
+from common.errors import Forbidden, NotFound, ValidationFailed, problem_responses
 from common.idempotency import IdempotencyDep
 from common.pagination import CursorQuery, LimitQuery, Page
 from common.regions import full_name
@@ -41,15 +41,35 @@ Purpose = Annotated[str, Query(min_length=2, max_length=200, description="why th
 
 def public(household: Household) -> HouseholdPublic:
     return HouseholdPublic(
-        id=household.id, region_code=household.region_code, region_name=full_name(household.region_code),
-        household_no=household.household_no, address=household.address, category=household.category,
-        status=household.status, version=household.version, created_at=household.created_at,
+        id=household.id,
+        region_code=household.region_code,
+        region_name=full_name(household.region_code),
+        household_no=household.household_no,
+        address=household.address,
+        category=household.category,
+        status=household.status,
+        version=household.version,
+        created_at=household.created_at,
         updated_at=household.updated_at,
-        members=[MemberPublic(id=m.id, name=m.name, resident_id_masked=m.id_masked, relation=m.relation, sex=m.sex,
-                              birth_date=m.birth_date, labour_capacity=m.labour_capacity, health=m.health,
-                              disability_category=m.disability_category, disability_grade=m.disability_grade,
-                              schooling=m.schooling, phone_masked=m.phone_masked, active=m.active)
-                 for m in household.members])
+        members=[
+            MemberPublic(
+                id=m.id,
+                name=m.name,
+                resident_id_masked=m.id_masked,
+                relation=m.relation,
+                sex=m.sex,
+                birth_date=m.birth_date,
+                labour_capacity=m.labour_capacity,
+                health=m.health,
+                disability_category=m.disability_category,
+                disability_grade=m.disability_grade,
+                schooling=m.schooling,
+                phone_masked=m.phone_masked,
+                active=m.active,
+            )
+            for m in household.members
+        ],
+    )
 
 
 def _income(r: IncomeRecord) -> IncomePublic:
@@ -57,14 +77,27 @@ def _income(r: IncomeRecord) -> IncomePublic:
 
 
 async def _audited(session: SessionDep, principal: Principal, household: Household, what: str, purpose: str) -> None:
-    await record_access(session, outbox, principal, household_id=household.id, region_code=household.region_code,
-                        what=what, purpose=purpose, service="intake")
+    await record_access(
+        session,
+        outbox,
+        principal,
+        household_id=household.id,
+        region_code=household.region_code,
+        what=what,
+        purpose=purpose,
+        service="intake",
+    )
 
 
-@router.post("", status_code=201, response_model=HouseholdPublic,
-             responses=problem_responses(Forbidden, DuplicateResident, ValidationFailed))
-async def register_household(body: HouseholdCreate, session: SessionDep, principal: Officer,
-                             idem: IdempotencyDep) -> HouseholdPublic:
+@router.post(
+    "",
+    status_code=201,
+    response_model=HouseholdPublic,
+    responses=problem_responses(Forbidden, DuplicateResident, ValidationFailed),
+)
+async def register_household(
+    body: HouseholdCreate, session: SessionDep, principal: Officer, idem: IdempotencyDep
+) -> HouseholdPublic:
     """Register a household with its head and members. A resident ID already in another household answers
     409 naming that household (masked)."""
     household = await service.register(session, principal, body)
@@ -73,26 +106,51 @@ async def register_household(body: HouseholdCreate, session: SessionDep, princip
 
 @router.get("", response_model=Page[HouseholdSummary], responses=problem_responses(Forbidden))
 async def list_households(
-    session: SessionDep, principal: Reader, limit: LimitQuery = 50, cursor: CursorQuery = None,
-    region_prefix: Annotated[str | None, Query(pattern=r"^\d{2,12}$", description="narrow within my jurisdiction")] = None,
+    session: SessionDep,
+    principal: Reader,
+    limit: LimitQuery = 50,
+    cursor: CursorQuery = None,
+    region_prefix: Annotated[
+        str | None, Query(pattern=r"^\d{2,12}$", description="narrow within my jurisdiction")
+    ] = None,
     category: Annotated[str | None, Query(pattern=r"^(lifted|ordinary)$")] = None,
     status: Annotated[str | None, Query(pattern=r"^(registered|monitored|eliminated)$")] = None,
     household_no: Annotated[str | None, Query(max_length=40)] = None,
 ) -> Page[HouseholdSummary]:
     """Households in my jurisdiction, oldest first, with cursor pagination. Names are masked here; the
     detail view is the audited place to read personal data."""
-    rows, next_cursor = await service.search(session, principal, region_prefix=region_prefix, category=category,
-                                             status=status, household_no=household_no, limit=limit, cursor=cursor)
-    return Page(items=[HouseholdSummary(
-        id=r.Household.id, region_code=r.Household.region_code, household_no=r.Household.household_no,
-        head_name_masked=(r.head_name or "?")[0] + "*" * max(len(r.head_name or "?") - 1, 1),
-        category=r.Household.category, status=r.Household.status, members_count=r.members_count,
-        created_at=r.Household.created_at) for r in rows], next_cursor=next_cursor)
+    rows, next_cursor = await service.search(
+        session,
+        principal,
+        region_prefix=region_prefix,
+        category=category,
+        status=status,
+        household_no=household_no,
+        limit=limit,
+        cursor=cursor,
+    )
+    return Page(
+        items=[
+            HouseholdSummary(
+                id=r.Household.id,
+                region_code=r.Household.region_code,
+                household_no=r.Household.household_no,
+                head_name_masked=(r.head_name or "?")[0] + "*" * max(len(r.head_name or "?") - 1, 1),
+                category=r.Household.category,
+                status=r.Household.status,
+                members_count=r.members_count,
+                created_at=r.Household.created_at,
+            )
+            for r in rows
+        ],
+        next_cursor=next_cursor,
+    )
 
 
 @router.post("/lookup", response_model=HouseholdPublic, responses=problem_responses(Forbidden, NotFound))
-async def lookup_by_resident_id(body: HouseholdLookup, session: SessionDep, principal: Officer,
-                                purpose: Purpose) -> HouseholdPublic:
+async def lookup_by_resident_id(
+    body: HouseholdLookup, session: SessionDep, principal: Officer, purpose: Purpose
+) -> HouseholdPublic:
     """Find the household a resident ID belongs to (the ID travels in the body, never in a URL). Audited."""
     household = await service.find_by_resident_id(session, principal, body.resident_id)
     await _audited(session, principal, household, "household lookup by resident ID", purpose)
@@ -100,45 +158,63 @@ async def lookup_by_resident_id(body: HouseholdLookup, session: SessionDep, prin
 
 
 @router.get("/{household_id}", response_model=HouseholdPublic, responses=problem_responses(Forbidden, NotFound))
-async def get_household(household_id: HouseholdId, session: SessionDep, principal: Reader,
-                        purpose: Purpose = "case work") -> HouseholdPublic:
+async def get_household(
+    household_id: HouseholdId, session: SessionDep, principal: Reader, purpose: Purpose = "case work"
+) -> HouseholdPublic:
     """One household with its members (identifiers masked). Audited."""
     household = await service.get(session, principal, household_id)
     await _audited(session, principal, household, "household detail", purpose)
     return public(household)
 
 
-@router.patch("/{household_id}", response_model=HouseholdPublic,
-              responses=problem_responses(Forbidden, NotFound, ValidationFailed))
-async def update_household(household_id: HouseholdId, body: HouseholdUpdate, session: SessionDep,
-                           principal: Officer) -> HouseholdPublic:
+@router.patch(
+    "/{household_id}",
+    response_model=HouseholdPublic,
+    responses=problem_responses(Forbidden, NotFound, ValidationFailed),
+)
+async def update_household(
+    household_id: HouseholdId, body: HouseholdUpdate, session: SessionDep, principal: Officer
+) -> HouseholdPublic:
     """Change address or category. Creates a new version; earlier versions stay in the history."""
     household = await service.get_for_update(session, principal, household_id)
     return public(await service.update(session, principal, household, body))
 
 
-@router.post("/{household_id}/members", status_code=201, response_model=HouseholdPublic,
-             responses=problem_responses(Forbidden, NotFound, DuplicateResident, ValidationFailed))
-async def add_member(household_id: HouseholdId, body: MemberCreate, session: SessionDep, principal: Officer,
-                     idem: IdempotencyDep) -> HouseholdPublic:
+@router.post(
+    "/{household_id}/members",
+    status_code=201,
+    response_model=HouseholdPublic,
+    responses=problem_responses(Forbidden, NotFound, DuplicateResident, ValidationFailed),
+)
+async def add_member(
+    household_id: HouseholdId, body: MemberCreate, session: SessionDep, principal: Officer, idem: IdempotencyDep
+) -> HouseholdPublic:
     """Add a member (birth, marriage, return). Creates a new household version."""
     household = await service.get_for_update(session, principal, household_id)
     return await idem.remember(public(await service.add_member(session, principal, household, body)))
 
 
-@router.patch("/{household_id}/members/{member_id}", response_model=HouseholdPublic,
-              responses=problem_responses(Forbidden, NotFound, ValidationFailed))
-async def update_member(household_id: HouseholdId, member_id: uuid.UUID, body: MemberUpdate, session: SessionDep,
-                        principal: Officer) -> HouseholdPublic:
+@router.patch(
+    "/{household_id}/members/{member_id}",
+    response_model=HouseholdPublic,
+    responses=problem_responses(Forbidden, NotFound, ValidationFailed),
+)
+async def update_member(
+    household_id: HouseholdId, member_id: uuid.UUID, body: MemberUpdate, session: SessionDep, principal: Officer
+) -> HouseholdPublic:
     """Update a member's facts, or mark them as having left (`active: false`). Nothing is deleted."""
     household = await service.get_for_update(session, principal, household_id)
     return public(await service.update_member(session, principal, household, member_id, body))
 
 
-@router.get("/{household_id}/members/{member_id}/resident-id", response_model=ResidentIdDisclosure,
-            responses=problem_responses(Forbidden, NotFound))
-async def disclose_resident_id(household_id: HouseholdId, member_id: uuid.UUID, session: SessionDep,
-                               principal: Discloser, purpose: Purpose) -> ResidentIdDisclosure:
+@router.get(
+    "/{household_id}/members/{member_id}/resident-id",
+    response_model=ResidentIdDisclosure,
+    responses=problem_responses(Forbidden, NotFound),
+)
+async def disclose_resident_id(
+    household_id: HouseholdId, member_id: uuid.UUID, session: SessionDep, principal: Discloser, purpose: Purpose
+) -> ResidentIdDisclosure:
     """The full resident ID of one member, for officers whose work needs it. Audited with its purpose."""
     household = await service.get(session, principal, household_id)
     member = next((m for m in household.members if m.id == member_id), None)
@@ -148,33 +224,44 @@ async def disclose_resident_id(household_id: HouseholdId, member_id: uuid.UUID, 
     return ResidentIdDisclosure(member_id=member.id, resident_id=service.resident_id_of(member), purpose=purpose)
 
 
-@router.put("/{household_id}/incomes/{year}", status_code=201, response_model=IncomePublic,
-            responses=problem_responses(Forbidden, NotFound, ValidationFailed))
-async def record_income(household_id: HouseholdId, year: Annotated[int, Path(ge=2000, le=2100)],
-                        body: IncomeCreate, session: SessionDep, principal: Officer,
-                        idem: IdempotencyDep) -> IncomePublic:
+@router.put(
+    "/{household_id}/incomes/{year}",
+    status_code=201,
+    response_model=IncomePublic,
+    responses=problem_responses(Forbidden, NotFound, ValidationFailed),
+)
+async def record_income(
+    household_id: HouseholdId,
+    year: Annotated[int, Path(ge=2000, le=2100)],
+    body: IncomeCreate,
+    session: SessionDep,
+    principal: Officer,
+    idem: IdempotencyDep,
+) -> IncomePublic:
     """Record a year's income by source and rigid expenditure. A later record for the same year is a new
     revision that supersedes; per-capita net income is computed over active members."""
     if year > today().year:
-        raise ValidationFailed("Income cannot be recorded for a future year",
-                               errors=[{"field": "year", "message": "future year", "type": "value_error"}])
+        raise ValidationFailed(
+            "Income cannot be recorded for a future year",
+            errors=[{"field": "year", "message": "future year", "type": "value_error"}],
+        )
     household = await service.get_for_update(session, principal, household_id)
     return await idem.remember(_income(await service.record_income(session, principal, household, year, body)))
 
 
-@router.get("/{household_id}/incomes", response_model=list[IncomePublic],
-            responses=problem_responses(Forbidden, NotFound))
+@router.get(
+    "/{household_id}/incomes", response_model=list[IncomePublic], responses=problem_responses(Forbidden, NotFound)
+)
 async def list_incomes(household_id: HouseholdId, session: SessionDep, principal: Reader) -> list[IncomePublic]:
     """Every income record of the household, newest year and revision first."""
     household = await service.get(session, principal, household_id)
     return [_income(r) for r in await service.incomes(session, household)]
 
 
-@router.get("/{household_id}/revisions", response_model=list[RevisionPublic],
-            responses=problem_responses(Forbidden, NotFound))
+@router.get(
+    "/{household_id}/revisions", response_model=list[RevisionPublic], responses=problem_responses(Forbidden, NotFound)
+)
 async def list_revisions(household_id: HouseholdId, session: SessionDep, principal: Reader) -> list[RevisionPublic]:
     """Every version of the household (identifiers masked)."""
     household = await service.get(session, principal, household_id)
     return [RevisionPublic.model_validate(r, from_attributes=True) for r in await service.revisions(session, household)]
-
-

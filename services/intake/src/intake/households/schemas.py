@@ -12,8 +12,11 @@ from common.regions import validate_region_code
 
 ResidentId = Annotated[str, Field(examples=["11010519491231002X"]), AfterValidator(normalize_resident_id)]
 Phone = Annotated[str, Field(examples=["13800138000"]), AfterValidator(normalize_phone)]
-VillageCode = Annotated[str, Field(pattern=r"^\d{12}$", examples=["532504102201"]),
-                        AfterValidator(lambda v: validate_region_code(v, required_level="village"))]
+VillageCode = Annotated[
+    str,
+    Field(pattern=r"^\d{12}$", examples=["532504102201"]),
+    AfterValidator(lambda v: validate_region_code(v, required_level="village")),
+]
 Money = Annotated[Decimal, Field(ge=0, le=100_000_000, max_digits=14, decimal_places=2)]
 
 

@@ -23,7 +23,13 @@ from common.pii import id_facts, mask_phone, mask_resident_id
 from intake.base import outbox
 from intake.crypto import cipher
 from intake.households.models import Household, HouseholdRevision, IncomeRecord, Member
-from intake.households.schemas import HouseholdCreate, HouseholdUpdate, IncomeCreate, MemberCreate, MemberUpdate
+from intake.households.schemas import (
+    HouseholdCreate,
+    HouseholdUpdate,
+    IncomeCreate,
+    MemberCreate,
+    MemberUpdate,
+)
 
 ID_FIELD, PHONE_FIELD = "resident_id", "phone"
 
@@ -33,9 +39,11 @@ class DuplicateResident(Conflict):
 
 
 async def get(session: AsyncSession, principal: Principal, household_id: uuid.UUID) -> Household:
-    household = (await session.execute(
-        select(Household).where(Household.id == household_id).options(selectinload(Household.members))
-    )).scalar_one_or_none()
+    household = (
+        await session.execute(
+            select(Household).where(Household.id == household_id).options(selectinload(Household.members))
+        )
+    ).scalar_one_or_none()
     if household is None:
         raise NotFound("No such household")
     ensure_household(principal, household.id, household.region_code)
@@ -51,13 +59,21 @@ async def get_for_update(session: AsyncSession, principal: Principal, household_
 def _member(body: MemberCreate, position: int) -> Member:
     facts = id_facts(body.resident_id)
     return Member(
-        position=position, name=body.name,
+        position=position,
+        name=body.name,
         id_cipher=cipher.encrypt(body.resident_id, ID_FIELD),
         id_index=cipher.blind_index(body.resident_id, ID_FIELD),
-        id_masked=mask_resident_id(body.resident_id), relation=body.relation, sex=facts.sex,
-        birth_date=facts.birth_date, labour_capacity=body.labour_capacity, health=body.health,
-        disability_category=body.disability_category, disability_grade=body.disability_grade,
-        schooling=body.schooling, **_phone(body.phone))
+        id_masked=mask_resident_id(body.resident_id),
+        relation=body.relation,
+        sex=facts.sex,
+        birth_date=facts.birth_date,
+        labour_capacity=body.labour_capacity,
+        health=body.health,
+        disability_category=body.disability_category,
+        disability_grade=body.disability_grade,
+        schooling=body.schooling,
+        **_phone(body.phone),
+    )
 
 
 def _phone(phone: str | None) -> dict[str, Any]:
@@ -68,15 +84,20 @@ def _phone(phone: str | None) -> dict[str, Any]:
 
 async def _refuse_registered(session: AsyncSession, resident_ids: list[str]) -> None:
     indexes = {cipher.blind_index(r, ID_FIELD): r for r in resident_ids}
-    row = (await session.execute(
-        select(Member.id_index, Household.id, Household.household_no, Household.region_code)
-        .join(Household, Household.id == Member.household_id)
-        .where(Member.id_index.in_(indexes), Member.active).limit(1))).first()
+    row = (
+        await session.execute(
+            select(Member.id_index, Household.id, Household.household_no, Household.region_code)
+            .join(Household, Household.id == Member.household_id)
+            .where(Member.id_index.in_(indexes), Member.active)
+            .limit(1)
+        )
+    ).first()
     if row is not None:
         raise DuplicateResident(
             f"Resident ID {mask_resident_id(indexes[row.id_index])} already belongs to household "
             f"{row.household_no} ({row.id}) in region {row.region_code}",
-            existing_household_id=str(row.id))
+            existing_household_id=str(row.id),
+        )
 
 
 async def _flush_or_duplicate(session: AsyncSession, resident_ids: list[str]) -> None:
@@ -85,8 +106,9 @@ async def _flush_or_duplicate(session: AsyncSession, resident_ids: list[str]) ->
     except IntegrityError as exc:
         # Lost a race with a concurrent registration of the same person: answer as if we had seen it.
         if "uq_members_active_id_index" in str(exc.orig):
-            raise DuplicateResident(f"Resident ID {mask_resident_id(resident_ids[0])} was registered concurrently") \
-                from None
+            raise DuplicateResident(
+                f"Resident ID {mask_resident_id(resident_ids[0])} was registered concurrently"
+            ) from None
         if "household_no" in str(exc.orig):
             raise Conflict("This household number is already registered in the village") from None
         raise
@@ -96,12 +118,23 @@ async def register(session: AsyncSession, principal: Principal, body: HouseholdC
     ensure_covers(principal, body.region_code, "region")
     resident_ids = [m.resident_id for m in body.members]
     await _refuse_registered(session, resident_ids)
-    if (await session.execute(select(Household.id).where(
-            Household.region_code == body.region_code, Household.household_no == body.household_no))).first():
+    if (
+        await session.execute(
+            select(Household.id).where(
+                Household.region_code == body.region_code, Household.household_no == body.household_no
+            )
+        )
+    ).first():
         raise Conflict(f"Household number {body.household_no} is already registered in {body.region_code}")
-    household = Household(region_code=body.region_code, household_no=body.household_no, address=body.address,
-                          category=body.category, created_by=principal.sub, version=1,
-                          members=[_member(m, i) for i, m in enumerate(body.members)])
+    household = Household(
+        region_code=body.region_code,
+        household_no=body.household_no,
+        address=body.address,
+        category=body.category,
+        created_by=principal.sub,
+        version=1,
+        members=[_member(m, i) for i, m in enumerate(body.members)],
+    )
     session.add(household)
     await _flush_or_duplicate(session, resident_ids)
     await _record_version(session, household, principal, "registered")
@@ -117,16 +150,18 @@ async def update(session: AsyncSession, principal: Principal, household: Househo
     return await _bump(session, household, principal, body.reason)
 
 
-async def add_member(session: AsyncSession, principal: Principal, household: Household, body: MemberCreate,
-                     reason: str = "member added") -> Household:
+async def add_member(
+    session: AsyncSession, principal: Principal, household: Household, body: MemberCreate, reason: str = "member added"
+) -> Household:
     await _refuse_registered(session, [body.resident_id])
     household.members.append(_member(body, len(household.members)))
     await _flush_or_duplicate(session, [body.resident_id])
     return await _bump(session, household, principal, reason)
 
 
-async def update_member(session: AsyncSession, principal: Principal, household: Household, member_id: uuid.UUID,
-                        body: MemberUpdate) -> Household:
+async def update_member(
+    session: AsyncSession, principal: Principal, household: Household, member_id: uuid.UUID, body: MemberUpdate
+) -> Household:
     member = next((m for m in household.members if m.id == member_id), None)
     if member is None:
         raise NotFound("No such member in this household")
@@ -149,32 +184,67 @@ async def _bump(session: AsyncSession, household: Household, principal: Principa
 
 
 async def _record_version(session: AsyncSession, household: Household, principal: Principal, reason: str) -> None:
-    session.add(HouseholdRevision(household_id=household.id, version=household.version, changed_by=principal.sub,
-                                  reason=reason, snapshot=snapshot(household)))
+    session.add(
+        HouseholdRevision(
+            household_id=household.id,
+            version=household.version,
+            changed_by=principal.sub,
+            reason=reason,
+            snapshot=snapshot(household),
+        )
+    )
     await session.flush()
 
 
 def snapshot(household: Household) -> dict[str, Any]:
     """The household as stored in its revision history: masked identifiers only."""
     return {
-        "region_code": household.region_code, "household_no": household.household_no,
-        "address": household.address, "category": household.category,
-        "members": [{"id": str(m.id), "name": m.name, "resident_id_masked": m.id_masked, "relation": m.relation,
-                     "labour_capacity": m.labour_capacity, "health": m.health,
-                     "disability_category": m.disability_category, "disability_grade": m.disability_grade,
-                     "schooling": m.schooling, "phone_masked": m.phone_masked, "active": m.active}
-                    for m in household.members],
+        "region_code": household.region_code,
+        "household_no": household.household_no,
+        "address": household.address,
+        "category": household.category,
+        "members": [
+            {
+                "id": str(m.id),
+                "name": m.name,
+                "resident_id_masked": m.id_masked,
+                "relation": m.relation,
+                "labour_capacity": m.labour_capacity,
+                "health": m.health,
+                "disability_category": m.disability_category,
+                "disability_grade": m.disability_grade,
+                "schooling": m.schooling,
+                "phone_masked": m.phone_masked,
+                "active": m.active,
+            }
+            for m in household.members
+        ],
     }
 
 
 def _event_fields(household: Household) -> dict[str, Any]:
     return {
-        "household_id": household.id, "region_code": household.region_code,
-        "household_no": household.household_no, "category": household.category, "version": household.version,
-        "members": [MemberFacts(member_id=m.id, id_index=m.id_index, relation=m.relation, sex=m.sex,
-                                birth_date=m.birth_date, labour_capacity=m.labour_capacity, health=m.health,
-                                disability_category=m.disability_category, disability_grade=m.disability_grade,
-                                schooling=m.schooling, active=m.active) for m in household.members],
+        "household_id": household.id,
+        "region_code": household.region_code,
+        "household_no": household.household_no,
+        "category": household.category,
+        "version": household.version,
+        "members": [
+            MemberFacts(
+                member_id=m.id,
+                id_index=m.id_index,
+                relation=m.relation,
+                sex=m.sex,
+                birth_date=m.birth_date,
+                labour_capacity=m.labour_capacity,
+                health=m.health,
+                disability_category=m.disability_category,
+                disability_grade=m.disability_grade,
+                schooling=m.schooling,
+                active=m.active,
+            )
+            for m in household.members
+        ],
     }
 
 
@@ -183,36 +253,76 @@ def per_capita(body: IncomeCreate, members: int) -> Decimal:
     return (total / max(members, 1)).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
-async def record_income(session: AsyncSession, principal: Principal, household: Household, year: int,
-                        body: IncomeCreate) -> IncomeRecord:
-    revision = (await session.execute(select(func.coalesce(func.max(IncomeRecord.revision), 0)).where(
-        IncomeRecord.household_id == household.id, IncomeRecord.year == year))).scalar_one() + 1
+async def record_income(
+    session: AsyncSession, principal: Principal, household: Household, year: int, body: IncomeCreate
+) -> IncomeRecord:
+    revision = (
+        await session.execute(
+            select(func.coalesce(func.max(IncomeRecord.revision), 0)).where(
+                IncomeRecord.household_id == household.id, IncomeRecord.year == year
+            )
+        )
+    ).scalar_one() + 1
     members = sum(m.active for m in household.members)
-    record = IncomeRecord(household_id=household.id, year=year, revision=revision, members_count=members,
-                          per_capita_net_income=per_capita(body, members), recorded_by=principal.sub,
-                          **body.model_dump())
+    record = IncomeRecord(
+        household_id=household.id,
+        year=year,
+        revision=revision,
+        members_count=members,
+        per_capita_net_income=per_capita(body, members),
+        recorded_by=principal.sub,
+        **body.model_dump(),
+    )
     session.add(record)
     await session.flush()
-    await outbox.add(session, HouseholdIncomeRecordedV1(
-        household_id=household.id, region_code=household.region_code, year=year, revision=revision,
-        members_count=members, per_capita_net_income=record.per_capita_net_income, **body.model_dump()),
-        subject=household.id)
+    await outbox.add(
+        session,
+        HouseholdIncomeRecordedV1(
+            household_id=household.id,
+            region_code=household.region_code,
+            year=year,
+            revision=revision,
+            members_count=members,
+            per_capita_net_income=record.per_capita_net_income,
+            **body.model_dump(),
+        ),
+        subject=household.id,
+    )
     return record
 
 
 async def incomes(session: AsyncSession, household: Household) -> list[IncomeRecord]:
-    return list((await session.execute(select(IncomeRecord).where(IncomeRecord.household_id == household.id)
-                                       .order_by(IncomeRecord.year.desc(), IncomeRecord.revision.desc()))).scalars())
+    return list(
+        (
+            await session.execute(
+                select(IncomeRecord)
+                .where(IncomeRecord.household_id == household.id)
+                .order_by(IncomeRecord.year.desc(), IncomeRecord.revision.desc())
+            )
+        ).scalars()
+    )
 
 
 async def revisions(session: AsyncSession, household: Household) -> list[HouseholdRevision]:
-    return list((await session.execute(select(HouseholdRevision).where(HouseholdRevision.household_id == household.id)
-                                       .order_by(HouseholdRevision.version))).scalars())
+    return list(
+        (
+            await session.execute(
+                select(HouseholdRevision)
+                .where(HouseholdRevision.household_id == household.id)
+                .order_by(HouseholdRevision.version)
+            )
+        ).scalars()
+    )
 
 
 async def find_by_resident_id(session: AsyncSession, principal: Principal, resident_id: str) -> Household:
-    row = (await session.execute(select(Member.household_id).where(
-        Member.id_index == cipher.blind_index(resident_id, ID_FIELD), Member.active))).first()
+    row = (
+        await session.execute(
+            select(Member.household_id).where(
+                Member.id_index == cipher.blind_index(resident_id, ID_FIELD), Member.active
+            )
+        )
+    ).first()
     if row is None:
         raise NotFound("No household has this resident ID")
     return await get(session, principal, row.household_id)
@@ -222,19 +332,36 @@ def resident_id_of(member: Member) -> str:
     return cipher.decrypt(member.id_cipher, ID_FIELD)
 
 
-async def search(session: AsyncSession, principal: Principal, *, region_prefix: str | None, category: str | None,
-                 status: str | None, household_no: str | None, limit: int, cursor: str | None) -> tuple[list[Any], str | None]:
-    head = select(Member.name).where(Member.household_id == Household.id, Member.relation == "head") \
-        .limit(1).scalar_subquery()
+async def search(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    region_prefix: str | None,
+    category: str | None,
+    status: str | None,
+    household_no: str | None,
+    limit: int,
+    cursor: str | None,
+) -> tuple[list[Any], str | None]:
+    head = (
+        select(Member.name)
+        .where(Member.household_id == Household.id, Member.relation == "head")
+        .limit(1)
+        .scalar_subquery()
+    )
     members = select(func.count()).where(Member.household_id == Household.id, Member.active).scalar_subquery()
-    q = select(Household, head.label("head_name"), members.label("members_count")) \
-        .where(jurisdiction_clause(Household.region_code, principal))
+    q = select(Household, head.label("head_name"), members.label("members_count")).where(
+        jurisdiction_clause(Household.region_code, principal)
+    )
     if principal.household_id is not None:
         q = q.where(Household.id == principal.household_id)
     if region_prefix:
         q = q.where(Household.region_code.like(region_prefix + "%"))
-    for column, value in ((Household.category, category), (Household.status, status),
-                          (Household.household_no, household_no)):
+    for column, value in (
+        (Household.category, category),
+        (Household.status, status),
+        (Household.household_no, household_no),
+    ):
         if value is not None:
             q = q.where(column == value)
     after = decode_cursor(cursor)

@@ -123,9 +123,16 @@ class CaseEventBase(EventContract):
 
 
 def _case_event(name: str, doc: str) -> type[CaseEventBase]:
-    cls = type(name, (CaseEventBase,), {"__doc__": doc, "type": f"intake.case.{_kebab(name)}",
-                                         "__annotations__": {"type": ClassVar[str]},
-                                         "__module__": __name__})
+    cls = type(
+        name,
+        (CaseEventBase,),
+        {
+            "__doc__": doc,
+            "type": f"intake.case.{_kebab(name)}",
+            "__annotations__": {"type": ClassVar[str]},
+            "__module__": __name__,
+        },
+    )
     return cls
 
 
@@ -145,6 +152,18 @@ CaseTownshipVerifiedV1 = _case_event("CaseTownshipVerifiedV1", "The township ver
 CaseApprovedV1 = _case_event("CaseApprovedV1", "The county approved: the household is a monitored object.")
 CaseRejectedV1 = _case_event("CaseRejectedV1", "The case was rejected at some step, with a reason.")
 
-CASE_EVENTS: dict[str, type[CaseEventBase]] = {c.type: c for c in (
-    CaseDeclaredV1, CaseJoinedV1, CaseConsentAttachedV1, CaseVillageReviewedV1, CaseNoticePublishedV1,
-    CaseObjectionFiledV1, CaseObjectionResolvedV1, CaseTownshipVerifiedV1, CaseApprovedV1, CaseRejectedV1)}
+CASE_EVENTS: dict[str, type[CaseEventBase]] = {
+    c.type: c
+    for c in (
+        CaseDeclaredV1,
+        CaseJoinedV1,
+        CaseConsentAttachedV1,
+        CaseVillageReviewedV1,
+        CaseNoticePublishedV1,
+        CaseObjectionFiledV1,
+        CaseObjectionResolvedV1,
+        CaseTownshipVerifiedV1,
+        CaseApprovedV1,
+        CaseRejectedV1,
+    )
+}

