@@ -151,7 +151,7 @@ def route_table(app: FastAPI) -> list[tuple[str, str]]:
     for route in app.router.routes:
         contexts = route.effective_route_contexts() if hasattr(route, "effective_route_contexts") else [route]
         for ctx in contexts:
-            out |= {(ctx.path, m) for m in (getattr(ctx, "methods", None) or []) if m != "HEAD"}
+            out |= {(getattr(ctx, "path", ""), m) for m in (getattr(ctx, "methods", None) or []) if m != "HEAD"}
     return sorted(out)
 
 

@@ -77,7 +77,10 @@ def jurisdiction_clause(column: InstrumentedAttribute[str], principal: Principal
 class TokenVerifier:
     def __init__(self, settings: CommonSettings) -> None:
         self.settings = settings
-        self.key = settings.jwt_secret if settings.jwt_algorithm == "HS256" else settings.jwt_public_key
+        key = settings.jwt_secret if settings.jwt_algorithm == "HS256" else settings.jwt_public_key
+        if not key:
+            raise ValueError(f"no verification key configured for {settings.jwt_algorithm}")
+        self.key: str = key
 
     def verify(self, token: str) -> Principal:
         try:

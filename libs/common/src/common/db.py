@@ -12,7 +12,6 @@ from fastapi import Depends, Request
 from sqlalchemy import MetaData
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
-from sqlalchemy.orm import DeclarativeBase
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -23,13 +22,9 @@ NAMING_CONVENTION = {
 }
 
 
-def make_base(schema: str) -> type[DeclarativeBase]:
-    """A declarative base whose tables live in the service's own schema."""
-
-    class Base(DeclarativeBase):
-        metadata = MetaData(schema=schema, naming_convention=NAMING_CONVENTION)
-
-    return Base
+def schema_metadata(schema: str) -> MetaData:
+    """Metadata whose tables live in the service's own schema, with explicit constraint names."""
+    return MetaData(schema=schema, naming_convention=NAMING_CONVENTION)
 
 
 def async_url(url: str) -> str:

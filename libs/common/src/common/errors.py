@@ -88,7 +88,8 @@ class ServiceUnavailable(Problem):
 def problem_responses(*problems: type[Problem]) -> dict[int | str, dict[str, Any]]:
     """OpenAPI `responses=` entries for the problems a route may answer with."""
     out: dict[int | str, dict[str, Any]] = {}
-    for p in (Unauthorized, *problems):
+    listed: tuple[type[Problem], ...] = (Unauthorized, *problems)
+    for p in listed:
         entry = out.setdefault(p.status, {"model": ProblemDetail, "description": "", "content": {PROBLEM_JSON: {}}})
         entry["description"] = "; ".join(filter(None, [entry["description"], f"{p.title} ({p.type_uri()})"]))
     return out

@@ -1,10 +1,16 @@
 """Intake's schema: its declarative base and the messaging tables that live beside its data."""
 
-from common.db import make_base
+from sqlalchemy.orm import DeclarativeBase
+
+from common.db import schema_metadata
 from common.messaging.outbox import Outbox
 from common.messaging.tables import idempotency_table, inbox_table
 
-Base = make_base("intake")
+
+class Base(DeclarativeBase):
+    metadata = schema_metadata("intake")
+
+
 outbox = Outbox(Base.metadata, source="/safetynet/intake")
 inbox = inbox_table(Base.metadata)
 idempotency = idempotency_table(Base.metadata)

@@ -5,6 +5,7 @@ message (key = household id, so a household's events stay ordered in one partiti
 and validates one, raising `BadEvent` with the reason for the dead-letter topic.
 """
 
+import builtins
 import datetime as dt
 import uuid
 from dataclasses import dataclass
@@ -46,7 +47,7 @@ class Envelope:
     data: dict[str, Any]
     partition_key: str | None = None
 
-    def payload(self, contract: type[EventContract]) -> Any:
+    def payload(self, contract: builtins.type[EventContract]) -> Any:
         try:
             return contract.model_validate(self.data)
         except ValidationError as exc:

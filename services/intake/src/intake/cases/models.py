@@ -1,6 +1,5 @@
 import datetime as dt
 import uuid
-from typing import Any, ClassVar
 
 from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, func, text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
@@ -42,7 +41,7 @@ class Case(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     # Optimistic locking: two officers acting on one case at once cannot both win.
-    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy reads it as a class attribute)
 
 
 class CaseStep(Base):

@@ -46,7 +46,7 @@ async def queue(
     if region_prefix:
         q = q.where(Case.region_code.like(region_prefix + "%"))
     if channel:
-        q = q.where(Case.channels.any(channel))
+        q = q.where(Case.channels.contains([channel]))
     if household_id:
         q = q.where(Case.household_id == household_id)
     after = decode_cursor(cursor)

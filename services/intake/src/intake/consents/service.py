@@ -13,7 +13,7 @@ from intake.base import outbox
 from intake.clock import today
 from intake.config import settings
 from intake.consents.models import Consent, ConsentRevocation
-from intake.consents.schemas import ConsentCreate, Evidence, Revocation
+from intake.consents.schemas import ConsentCreate, Evidence, EvidenceKind, Revocation
 from intake.households.models import Household
 
 
@@ -159,7 +159,7 @@ async def valid_consent(session: AsyncSession, household_id: uuid.UUID, scopes: 
 
 def evidence_of(consent: Consent) -> Evidence:
     return Evidence(
-        kind=consent.evidence_kind,
-        sha256=consent.evidence_sha256,  # type: ignore[arg-type]
+        kind=EvidenceKind(consent.evidence_kind),
+        sha256=consent.evidence_sha256,
         reference=consent.evidence_reference,
     )
