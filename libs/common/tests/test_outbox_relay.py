@@ -46,7 +46,6 @@ async def test_relay_publishes_committed_events_and_outlives_a_broker_outage(db:
     broker = EmbeddedRuntime(Path(tempfile.mkdtemp()))
     bootstrap = broker.start_broker(proxy.target_port, advertised_port=proxy.listen_port)
     relay = OutboxRelay(
-        db,
         outbox.table,
         outbox.channel,
         bootstrap,

@@ -18,6 +18,7 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import Table, text
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from common.auth import TokenVerifier
 from common.db import Database
@@ -62,7 +63,6 @@ class Workers:
     def __init__(self, spec: ServiceSpec, db: Database, url: str, bootstrap: str) -> None:
         s = spec.settings
         self.relay = OutboxRelay(
-            db,
             spec.outbox.table,
             spec.outbox.channel,
             bootstrap,
@@ -70,6 +70,7 @@ class Workers:
             batch_size=s.outbox_batch_size,
             poll_interval_s=max(s.outbox_poll_interval_s, 1.0),
             lease_s=s.outbox_lease_s,
+            linger_s=s.outbox_linger_s,
             client_id=f"{s.kafka_client_id or spec.name}-relay",
         )
         self.consumer = (
@@ -143,7 +144,7 @@ def create_app(spec: ServiceSpec) -> FastAPI:
     async def _replayed(_: Request, exc: Replayed) -> Response:
         return exc.response
 
-    _install_request_context(app)
+    app.add_middleware(RequestContext)
     _install_ops_routes(app, settings)
     for router in spec.routers:
         app.include_router(router)
@@ -160,29 +161,45 @@ def route_table(app: FastAPI) -> list[tuple[str, str]]:
     return sorted(out)
 
 
-def _install_request_context(app: FastAPI) -> None:
-    @app.middleware("http")
-    async def request_context(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
-        trace_id = _trace_id(request.headers.get("traceparent")) or uuid.uuid4().hex
+class RequestContext:
+    """Request and trace ids in every log line, metrics per route, one access log line per request.
+
+    A plain ASGI middleware: Starlette's `BaseHTTPMiddleware` costs a task and a stream per request.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        request_id = headers.get(b"x-request-id", b"").decode()[:100] or uuid.uuid4().hex
+        trace_id = _trace_id(headers.get(b"traceparent", b"").decode()) or uuid.uuid4().hex
         structlog.contextvars.bind_contextvars(request_id=request_id, trace_id=trace_id)
         start = time.perf_counter()
         status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode())]
+            await send(message)
+
         try:
-            response = await call_next(request)
-            status = response.status_code
-            response.headers["X-Request-ID"] = request_id
-            return response
+            await self.app(scope, receive, send_with_id)
         finally:
-            route = getattr(request.scope.get("route"), "path", "unmatched")
+            route = getattr(scope.get("route"), "path", "unmatched")
             elapsed = time.perf_counter() - start
-            HTTP_REQUESTS.labels(request.method, route, str(status)).inc()
-            HTTP_LATENCY.labels(request.method, route).observe(elapsed)
+            HTTP_REQUESTS.labels(scope["method"], route, str(status)).inc()
+            HTTP_LATENCY.labels(scope["method"], route).observe(elapsed)
             if route not in PUBLIC_PATHS:
-                principal = getattr(request.state, "principal", None)
+                principal = scope.get("state", {}).get("principal")
                 log.info(
                     "request",
-                    method=request.method,
+                    method=scope["method"],
                     route=route,
                     status=status,
                     ms=round(elapsed * 1000, 1),

@@ -12,6 +12,7 @@ import os
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Literal
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -46,6 +47,7 @@ def normalize_resident_id(value: str) -> str:
     return number
 
 
+@lru_cache(maxsize=16384)  # a few thousand codes in use; python-stdnum scans its table per call
 def _known_birthplace(code: str) -> bool:
     try:
         ric.get_birth_place(code + "0" * 12)

@@ -32,6 +32,7 @@ class CommonSettings(BaseSettings):
     outbox_batch_size: int = Field(500, ge=1, le=10_000)
     outbox_poll_interval_s: float = Field(0.05, gt=0, le=10)
     outbox_lease_s: float = Field(30.0, gt=0)
+    outbox_linger_s: float = Field(0.02, ge=0, le=1, description="batching delay after a wake-up")
 
     jwt_algorithm: Literal["HS256", "RS256", "ES256", "EdDSA"] = "HS256"
     jwt_secret: str = DEV_JWT_SECRET

@@ -11,6 +11,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
+from common.messaging.tables import outbox_notify_ddl, outbox_notify_drop_ddl
+
 revision: str = "9fc47c54a27b"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
@@ -96,10 +98,14 @@ def upgrade() -> None:
         "CREATE TRIGGER entries_no_truncate BEFORE TRUNCATE ON ledger.entries "
         "FOR EACH STATEMENT EXECUTE FUNCTION ledger.refuse_entry_change()"
     )
+    for statement in outbox_notify_ddl("ledger"):
+        op.execute(statement)
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
+    for statement in outbox_notify_drop_ddl("ledger"):
+        op.execute(statement)
     op.execute("DROP TRIGGER entries_no_truncate ON ledger.entries")
     op.execute("DROP TRIGGER entries_append_only ON ledger.entries")
     op.execute("DROP FUNCTION ledger.refuse_entry_change()")

@@ -2,7 +2,7 @@
 
 import uuid
 
-from sqlalchemy import MetaData, insert, text
+from sqlalchemy import MetaData, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.events.envelope import EventContract, encode, new_envelope
@@ -13,7 +13,7 @@ class Outbox:
     def __init__(self, metadata: MetaData, source: str) -> None:
         self.table = outbox_table(metadata)
         self.source = source
-        self.channel = f"outbox_{metadata.schema}"
+        self.channel = f"outbox_{metadata.schema}"  # the migration's trigger notifies it (outbox_notify_ddl)
 
     async def add(self, session: AsyncSession, payload: EventContract, *, subject: str | uuid.UUID) -> uuid.UUID:
         event = new_envelope(payload, source=self.source, subject=subject)
@@ -22,6 +22,4 @@ class Outbox:
         await session.execute(
             insert(self.table).values(event_id=event_id, topic=payload.topic, key=str(subject), value=message.value)
         )
-        # Wakes the relay at commit time (NOTIFY is transactional); it also polls, so this is only latency.
-        await session.execute(text(f"NOTIFY {self.channel}"))
         return event_id

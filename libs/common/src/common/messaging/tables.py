@@ -62,3 +62,18 @@ def idempotency_table(metadata: MetaData) -> Table:
         Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
         PrimaryKeyConstraint("principal", "key"),
     )
+
+
+def outbox_notify_ddl(schema: str) -> list[str]:
+    """A statement-level trigger that wakes the relay when outbox rows commit (NOTIFY is transactional, and
+    PostgreSQL folds repeats within a transaction), so writers pay no extra round trip for it."""
+    return [
+        f"""CREATE FUNCTION "{schema}".notify_outbox() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN PERFORM pg_notify('outbox_{schema}', ''); RETURN NULL; END $$""",
+        f"""CREATE TRIGGER outbox_notify AFTER INSERT ON "{schema}".outbox
+            FOR EACH STATEMENT EXECUTE FUNCTION "{schema}".notify_outbox()""",
+    ]
+
+
+def outbox_notify_drop_ddl(schema: str) -> list[str]:
+    return [f'DROP TRIGGER outbox_notify ON "{schema}".outbox', f'DROP FUNCTION "{schema}".notify_outbox()']

@@ -21,11 +21,10 @@ _serial = iter(range(1, 10**9))
 
 
 def resident_id(birth: dt.date | None = None, sex: str | None = None, region: str = "532504") -> str:
-    """A valid GB 11643 ID, unique within the test session."""
-    birth = birth or dt.date(1960, 1, 1) + dt.timedelta(days=_rng.randrange(0, 20000))
-    seq = next(_serial) % 1000
-    if sex is not None and (seq % 2 == 1) != (sex == "male"):
-        seq = (seq + 1) % 1000
+    """A valid GB 11643 ID, unique within the process: the serial picks the birth date and sequence number."""
+    serial = next(_serial)
+    birth = birth or dt.date(1940, 1, 1) + dt.timedelta(days=(serial // 500) % 25000)
+    seq = (serial % 500) * 2 + (1 if sex == "male" else 0 if sex == "female" else _rng.randrange(2))
     body = f"{region}{birth:%Y%m%d}{seq:03d}"
     return body + ric.calc_check_digit(body + "0")  # the function skips the last character
 

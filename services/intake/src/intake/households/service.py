@@ -117,16 +117,9 @@ async def _flush_or_duplicate(session: AsyncSession, resident_ids: list[str]) ->
 async def register(session: AsyncSession, principal: Principal, body: HouseholdCreate) -> Household:
     ensure_covers(principal, body.region_code, "region")
     resident_ids = [m.resident_id for m in body.members]
-    await _refuse_registered(session, resident_ids)
-    if (
-        await session.execute(
-            select(Household.id).where(
-                Household.region_code == body.region_code, Household.household_no == body.household_no
-            )
-        )
-    ).first():
-        raise Conflict(f"Household number {body.household_no} is already registered in {body.region_code}")
+    await _refuse_registered(session, resident_ids)  # the household number is left to its unique index
     household = Household(
+        id=uuid.uuid4(),
         region_code=body.region_code,
         household_no=body.household_no,
         address=body.address,
@@ -177,7 +170,6 @@ async def update_member(
 async def _bump(session: AsyncSession, household: Household, principal: Principal, reason: str) -> Household:
     household.version += 1
     household.updated_at = dt.datetime.now(dt.UTC)
-    await session.flush()
     await _record_version(session, household, principal, reason)
     await outbox.add(session, HouseholdUpdatedV1(**_event_fields(household)), subject=household.id)
     return household
@@ -192,8 +184,7 @@ async def _record_version(session: AsyncSession, household: Household, principal
             reason=reason,
             snapshot=snapshot(household),
         )
-    )
-    await session.flush()
+    )  # written with the outbox row that follows (autoflush): one round trip fewer
 
 
 def snapshot(household: Household) -> dict[str, Any]:
