@@ -36,7 +36,8 @@ openapi: setup  ## regenerate openapi/*.json, asyncapi.yaml, event schemas and t
 openapi-check: setup
 	$(BIN)/safetynet openapi --check
 
-bench: setup  ## measure; writes figures to docs/benchmarks.md
+bench: setup  ## measure; writes figures to docs/benchmarks.md (installs wrk from Debian's packages if missing)
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 	$(BIN)/python bench/run.py
 
 token: setup  ## a development bearer token: make token ROLE=county_officer REGION=532504

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import jwt
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from sqlalchemy import ColumnElement
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -36,6 +36,8 @@ NATIONAL_ROLES = {Role.admin, Role.auditor, Role.department}
 
 
 class Principal(BaseModel):
+    model_config = ConfigDict(frozen=True)  # shared between requests by the token cache
+
     sub: str
     role: Role
     region: str
@@ -74,6 +76,9 @@ def jurisdiction_clause(column: InstrumentedAttribute[str], principal: Principal
     return column.like(principal.region + "%")
 
 
+CACHE_SIZE = 10_000
+
+
 class TokenVerifier:
     def __init__(self, settings: CommonSettings) -> None:
         self.settings = settings
@@ -81,8 +86,20 @@ class TokenVerifier:
         if not key:
             raise ValueError(f"no verification key configured for {settings.jwt_algorithm}")
         self.key: str = key
+        # A verified token is trusted until it expires: decoding is a noticeable share of a request's CPU.
+        self._cache: dict[str, tuple[float, Principal]] = {}
 
     def verify(self, token: str) -> Principal:
+        cached = self._cache.get(token)
+        if cached is not None and cached[0] > time.time():
+            return cached[1]
+        principal, expires = self._verify(token)
+        if len(self._cache) >= CACHE_SIZE:
+            self._cache.clear()  # crude but bounded; a busy client re-verifies once
+        self._cache[token] = (expires, principal)
+        return principal
+
+    def _verify(self, token: str) -> tuple[Principal, float]:
         try:
             claims = jwt.decode(
                 token,
@@ -99,7 +116,7 @@ class TokenVerifier:
             raise Unauthorized("Token has no jurisdiction")
         if principal.role == Role.household and principal.household_id is None:
             raise Unauthorized("Household token without household_id")
-        return principal
+        return principal, float(claims["exp"])
 
 
 def issue_token(

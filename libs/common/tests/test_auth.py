@@ -1,0 +1,29 @@
+import time
+
+import pytest
+
+from common.auth import Principal, TokenVerifier, issue_token
+from common.errors import Unauthorized
+from common.settings import CommonSettings
+
+SETTINGS = CommonSettings()
+
+
+def test_cached_tokens_expire() -> None:
+    verifier = TokenVerifier(SETTINGS)
+    token = issue_token(SETTINGS, sub="a", role="village_cadre", region="532504102", ttl_s=1)
+    assert verifier.verify(token).sub == "a"
+    assert verifier.verify(token).sub == "a"  # from the cache
+    time.sleep(2.1)
+    with pytest.raises(Unauthorized):
+        verifier.verify(token)
+
+
+def test_jurisdiction_is_a_region_prefix() -> None:
+    officer = Principal(sub="t", role="township_officer", region="532504102")
+    assert officer.covers("532504102001") and not officer.covers("532504103202")
+    with pytest.raises(ValueError):
+        Principal(sub="t", role="township_officer", region="53250410")
+    national = issue_token(SETTINGS, sub="x", role="village_cadre", region="")
+    with pytest.raises(Unauthorized, match="jurisdiction"):
+        TokenVerifier(SETTINGS).verify(national)
