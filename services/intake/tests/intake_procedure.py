@@ -108,10 +108,16 @@ async def approve(client: httpx.AsyncClient, case: dict[str, Any]) -> dict[str, 
     )
 
 
-async def to_verified(client: httpx.AsyncClient, household: dict[str, Any]) -> dict[str, Any]:
+async def to_notice(
+    client: httpx.AsyncClient, household: dict[str, Any], who: dict[str, str] = CADRE, channel: str = "cadre_screening"
+) -> dict[str, Any]:
+    """Consent, declaration, consent attached, village review, notice published: the case in notice."""
     await sign_consent(client, household)
-    case = await declare(client, household)
+    case = await declare(client, household, who, channel)
     await ok(await client.post(f"/cases/{case['id']}/consent", headers=CADRE, json={}))
     await review(client, case)
-    await notice(client, case)
-    return await verify(client, case, household)
+    return await notice(client, case)
+
+
+async def to_verified(client: httpx.AsyncClient, household: dict[str, Any]) -> dict[str, Any]:
+    return await verify(client, await to_notice(client, household), household)

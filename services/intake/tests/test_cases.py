@@ -13,6 +13,7 @@ from intake_procedure import (
     ok,
     review,
     sign_consent,
+    to_notice,
     to_verified,
     verification_form,
     verify,
@@ -125,11 +126,7 @@ async def test_head_must_sign(client: httpx.AsyncClient) -> None:
 
 async def test_no_one_approves_what_they_submitted(client: httpx.AsyncClient) -> None:
     household = await register(client)
-    await sign_consent(client, household)
-    case = await declare(client, household, who=COUNTY_OFFICER, channel="social_supervision")
-    await ok(await client.post(f"/cases/{case['id']}/consent", headers=CADRE, json={}))
-    await review(client, case)
-    await notice(client, case)
+    case = await to_notice(client, household, who=COUNTY_OFFICER, channel="social_supervision")
     await verify(client, case, household)
     r = await client.post(
         f"/cases/{case['id']}/county-approval",
@@ -146,11 +143,7 @@ async def test_no_one_approves_what_they_submitted(client: httpx.AsyncClient) ->
 
 async def test_objections_block_verification_and_upheld_sends_back(client: httpx.AsyncClient) -> None:
     household = await register(client)
-    await sign_consent(client, household)
-    case = await declare(client, household)
-    await ok(await client.post(f"/cases/{case['id']}/consent", headers=CADRE, json={}))
-    await review(client, case)
-    await notice(client, case)
+    case = await to_notice(client, household)
     late = await client.post(
         f"/cases/{case['id']}/objections", headers=CADRE, json={"summary": "too late", "raised_on": "2026-10-11"}
     )
@@ -194,11 +187,7 @@ async def test_village_vote_and_township_no_reject(client: httpx.AsyncClient) ->
     assert case["state"] == "rejected" and "10 of 21" in case["rejection_reason"]
 
     second = await register(client)
-    await sign_consent(client, second)
-    case = await declare(client, second)
-    await ok(await client.post(f"/cases/{case['id']}/consent", headers=CADRE, json={}))
-    await review(client, case)
-    await notice(client, case)
+    case = await to_notice(client, second)
     no_reason = await client.post(
         f"/cases/{case['id']}/township-verification", headers=TOWNSHIP, json=verification_form(second, decision="no")
     )
@@ -271,11 +260,7 @@ async def test_roles_jurisdiction_and_one_open_case(client: httpx.AsyncClient) -
 
 async def test_work_queue_notice_list_and_timeline(client: httpx.AsyncClient) -> None:
     household = await register(client)
-    await sign_consent(client, household)
-    case = await declare(client, household)
-    await ok(await client.post(f"/cases/{case['id']}/consent", headers=CADRE, json={}))
-    await review(client, case)
-    await notice(client, case)
+    case = await to_notice(client, household)
     queue = await ok(await client.get("/cases", params={"state": "in_public_notice", "limit": 500}, headers=TOWNSHIP))
     assert case["id"] in {c["id"] for c in queue["items"]}
     assert all(c["state"] == "in_public_notice" for c in queue["items"])

@@ -8,11 +8,10 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 from sqlalchemy import select
 
-from common.access_audit import record_access
 from common.auth import Principal, require_roles
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, problem_responses
-from intake.base import outbox
+from intake.access import audit_read
 from intake.cases.models import Case, CaseStep
 from intake.consents import service as consents
 from intake.households import service as households
@@ -98,14 +97,5 @@ async def timeline(
         )
         for s in steps.scalars()
     ]
-    await record_access(
-        session,
-        outbox,
-        principal,
-        household_id=household.id,
-        region_code=household.region_code,
-        what="household timeline",
-        purpose="timeline view",
-        service="intake",
-    )
+    await audit_read(session, principal, household, "household timeline", "timeline view")
     return sorted(entries, key=lambda e: (e.at, e.ref))

@@ -2,13 +2,14 @@
 
 import datetime as dt
 import uuid
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.auth import Principal
 from common.errors import Conflict, NotFound, ValidationFailed
-from common.events.contracts.intake import ConsentRevokedV1, ConsentSignedV1
+from common.events.contracts.intake import ConsentEventBase, ConsentRevokedV1, ConsentSignedV1
 from intake.base import outbox
 from intake.clock import today
 from intake.config import settings
@@ -67,18 +68,7 @@ async def sign(session: AsyncSession, principal: Principal, household: Household
     )
     session.add(consent)
     await session.flush()
-    await outbox.add(
-        session,
-        ConsentSignedV1(
-            consent_id=consent.id,
-            household_id=household.id,
-            region_code=household.region_code,
-            scopes=consent.scopes,
-            signed_at=consent.signed_at,
-            expires_at=consent.expires_on,
-        ),
-        subject=household.id,
-    )
+    await outbox.add(session, _event(ConsentSignedV1, consent), subject=household.id)
     return consent
 
 
@@ -93,21 +83,21 @@ async def revoke(
     )
     session.add(revocation)
     await session.flush()
-    await outbox.add(
-        session,
-        ConsentRevokedV1(
-            consent_id=consent.id,
-            household_id=household.id,
-            region_code=household.region_code,
-            scopes=consent.scopes,
-            signed_at=consent.signed_at,
-            expires_at=consent.expires_on,
-            revoked_at=revocation.revoked_at,
-            reason=body.reason,
-        ),
-        subject=household.id,
-    )
+    event = _event(ConsentRevokedV1, consent, revoked_at=revocation.revoked_at, reason=body.reason)
+    await outbox.add(session, event, subject=household.id)
     return consent, revocation
+
+
+def _event(contract: type[ConsentEventBase], consent: Consent, **extra: Any) -> ConsentEventBase:
+    return contract(
+        consent_id=consent.id,
+        household_id=consent.household_id,
+        region_code=consent.region_code,
+        scopes=consent.scopes,
+        signed_at=consent.signed_at,
+        expires_at=consent.expires_on,
+        **extra,
+    )
 
 
 async def get(

@@ -3,14 +3,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from common.access_audit import record_access
 from common.auth import Principal, require_roles
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, ValidationFailed, problem_responses
 from common.idempotency import IdempotencyDep
 from common.pagination import CursorQuery, LimitQuery, Page
 from common.regions import full_name
-from intake.base import outbox
+from intake.access import audit_read
 from intake.clock import today
 from intake.households import service
 from intake.households.models import Household, IncomeRecord
@@ -56,16 +55,10 @@ def public(household: Household) -> HouseholdPublic:
                 id=m.id,
                 name=m.name,
                 resident_id_masked=m.id_masked,
-                relation=m.relation,
                 sex=m.sex,
                 birth_date=m.birth_date,
-                labour_capacity=m.labour_capacity,
-                health=m.health,
-                disability_category=m.disability_category,
-                disability_grade=m.disability_grade,
-                schooling=m.schooling,
                 phone_masked=m.phone_masked,
-                active=m.active,
+                **service.member_facts(m),
             )
             for m in household.members
         ],
@@ -74,19 +67,6 @@ def public(household: Household) -> HouseholdPublic:
 
 def _income(r: IncomeRecord) -> IncomePublic:
     return IncomePublic.model_validate(r, from_attributes=True)
-
-
-async def _audited(session: SessionDep, principal: Principal, household: Household, what: str, purpose: str) -> None:
-    await record_access(
-        session,
-        outbox,
-        principal,
-        household_id=household.id,
-        region_code=household.region_code,
-        what=what,
-        purpose=purpose,
-        service="intake",
-    )
 
 
 @router.post(
@@ -153,7 +133,7 @@ async def lookup_by_resident_id(
 ) -> HouseholdPublic:
     """Find the household a resident ID belongs to (the ID travels in the body, never in a URL). Audited."""
     household = await service.find_by_resident_id(session, principal, body.resident_id)
-    await _audited(session, principal, household, "household lookup by resident ID", purpose)
+    await audit_read(session, principal, household, "household lookup by resident ID", purpose)
     return public(household)
 
 
@@ -163,7 +143,7 @@ async def get_household(
 ) -> HouseholdPublic:
     """One household with its members (identifiers masked). Audited."""
     household = await service.get(session, principal, household_id)
-    await _audited(session, principal, household, "household detail", purpose)
+    await audit_read(session, principal, household, "household detail", purpose)
     return public(household)
 
 
@@ -220,7 +200,7 @@ async def disclose_resident_id(
     member = next((m for m in household.members if m.id == member_id), None)
     if member is None:
         raise NotFound("No such member in this household")
-    await _audited(session, principal, household, f"unmasked resident ID of member {member_id}", purpose)
+    await audit_read(session, principal, household, f"unmasked resident ID of member {member_id}", purpose)
     return ResidentIdDisclosure(member_id=member.id, resident_id=service.resident_id_of(member), purpose=purpose)
 
 

@@ -187,6 +187,22 @@ async def _record_version(session: AsyncSession, household: Household, principal
     )  # written with the outbox row that follows (autoflush): one round trip fewer
 
 
+MEMBER_FACTS = (
+    "relation",
+    "labour_capacity",
+    "health",
+    "disability_category",
+    "disability_grade",
+    "schooling",
+    "active",
+)
+
+
+def member_facts(m: Member) -> dict[str, Any]:
+    """A member's facts without identifiers: the shape shared by responses, revisions and events."""
+    return {field: getattr(m, field) for field in MEMBER_FACTS}
+
+
 def snapshot(household: Household) -> dict[str, Any]:
     """The household as stored in its revision history: masked identifiers only."""
     return {
@@ -199,14 +215,8 @@ def snapshot(household: Household) -> dict[str, Any]:
                 "id": str(m.id),
                 "name": m.name,
                 "resident_id_masked": m.id_masked,
-                "relation": m.relation,
-                "labour_capacity": m.labour_capacity,
-                "health": m.health,
-                "disability_category": m.disability_category,
-                "disability_grade": m.disability_grade,
-                "schooling": m.schooling,
                 "phone_masked": m.phone_masked,
-                "active": m.active,
+                **member_facts(m),
             }
             for m in household.members
         ],
@@ -221,19 +231,7 @@ def _event_fields(household: Household) -> dict[str, Any]:
         "category": household.category,
         "version": household.version,
         "members": [
-            MemberFacts(
-                member_id=m.id,
-                id_index=m.id_index,
-                relation=m.relation,
-                sex=m.sex,
-                birth_date=m.birth_date,
-                labour_capacity=m.labour_capacity,
-                health=m.health,
-                disability_category=m.disability_category,
-                disability_grade=m.disability_grade,
-                schooling=m.schooling,
-                active=m.active,
-            )
+            MemberFacts(member_id=m.id, id_index=m.id_index, sex=m.sex, birth_date=m.birth_date, **member_facts(m))
             for m in household.members
         ],
     }
