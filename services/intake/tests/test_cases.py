@@ -298,3 +298,26 @@ async def test_calendar_knows_2026_and_assumes_unknown_years(client: httpx.Async
     assert d["calendar_assumed"] is False and d["due"] == "2030-02-06"
     wrong = await client.put("/calendar/2031", json=body, headers=headers("admin", ""))
     assert wrong.status_code == 422
+
+
+async def test_jurisdictions_may_require_every_adult_to_sign(client: httpx.AsyncClient) -> None:
+    household = await register(client)  # head and spouse, both adults
+    head, spouse = household["members"][0]["id"], household["members"][1]["id"]
+    body = {
+        "scopes": ["asset_check", "data_sharing"],
+        "signer_member_ids": [head],
+        "evidence": {"kind": "e_sign", "sha256": "d" * 64},
+        "channel": "app",
+        "signed_at": "2026-11-01T09:00:00+08:00",
+    }
+    previous = settings.consent_all_adults_prefixes
+    settings.consent_all_adults_prefixes = [VILLAGE_A[:6]]
+    try:
+        r = await client.post(f"/households/{household['id']}/consents", headers=CADRE, json=body)
+        assert r.status_code == 422 and spouse in json.dumps(r.json())
+        body["signer_member_ids"] = [head, spouse]
+        assert (
+            await client.post(f"/households/{household['id']}/consents", headers=CADRE, json=body)
+        ).status_code == 201
+    finally:
+        settings.consent_all_adults_prefixes = previous
