@@ -88,9 +88,22 @@ class Workers:
         self.tasks: list[asyncio.Task[None]] = []
 
     def start(self) -> None:
-        self.tasks.append(asyncio.create_task(self.relay.run(), name="outbox-relay"))
+        self.tasks.append(asyncio.create_task(self._supervise(self.relay.run, self.relay.stopping), name="relay"))
         if self.consumer:
-            self.tasks.append(asyncio.create_task(self.consumer.run(), name="consumer"))
+            consumer = self.consumer
+            self.tasks.append(asyncio.create_task(self._supervise(consumer.run, consumer.stopping), name="consumer"))
+
+    @staticmethod
+    async def _supervise(run: Callable[[], Awaitable[None]], stopping: Callable[[], bool]) -> None:
+        """Restart a worker that fails unexpectedly: a dead relay or consumer would stall silently."""
+        delay = 1.0
+        while not stopping():
+            try:
+                await run()
+            except Exception:
+                log.exception("worker failed; restarting", retry_in=delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 30.0)
 
     async def stop(self) -> None:
         self.relay.stop()

@@ -62,6 +62,9 @@ class ConsumerRunner:
     def stop(self) -> None:
         self._stop.set()
 
+    def stopping(self) -> bool:
+        return self._stop.is_set()
+
     async def run(self) -> None:
         consumer = make_consumer(self.bootstrap, self.group_id, list(self.handlers), self.client_id)
         dlq = make_producer(self.bootstrap, f"{self.client_id}-dlq")
@@ -76,7 +79,12 @@ class ConsumerRunner:
                     for record in records:
                         await self._process(record, dlq)
                 if batch:
-                    await consumer.commit()
+                    try:
+                        await consumer.commit()
+                    except KafkaError as exc:
+                        # e.g. a rebalance took the partitions away: the new owner may redeliver, and the
+                        # inbox makes redelivery a no-op.
+                        log.warning("offset commit failed", error=f"{exc.__class__.__name__}: {exc}")
         finally:
             await consumer.stop()
             await dlq.stop()

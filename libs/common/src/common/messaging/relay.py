@@ -96,6 +96,9 @@ class OutboxRelay:
         self._stop.set()
         self._wake.set()
 
+    def stopping(self) -> bool:
+        return self._stop.is_set()
+
     async def _connection(self) -> asyncpg.Connection:
         if self._conn is None or self._conn.is_closed():
             self._conn = await asyncpg.connect(self.dsn)
