@@ -60,6 +60,10 @@ class Database:
 async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
     db: Database = request.app.state.db
     async with db.sessionmaker() as session:
+        if request.method in ("GET", "HEAD"):
+            # A read answers from one snapshot: a case and its steps, a household and its timeline, must not
+            # straddle a concurrent commit. (Reads may still write their access-audit event.)
+            await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
         try:
             yield session
             await session.commit()
