@@ -8,6 +8,7 @@ from sqlalchemy import DateTime, ForeignKey, Integer, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from screening.base import Base, idempotency, inbox, outbox
+from screening.policies.models import Policy
 
 
 class KnownHousehold(Base):
@@ -28,4 +29,4 @@ class KnownMember(Base):
     active: Mapped[bool] = mapped_column()
 
 
-__all__ = ["Base", "KnownHousehold", "KnownMember", "idempotency", "inbox", "outbox"]
+__all__ = ["Base", "KnownHousehold", "KnownMember", "Policy", "idempotency", "inbox", "outbox"]

@@ -45,6 +45,12 @@ TOPICS: dict[str, Topic] = {
         ),
         Topic(screening.ALERT_TOPIC, "screening", "Confirmed department-data alerts", (screening.AlertConfirmedV1,)),
         Topic(
+            screening.POLICY_TOPIC,
+            "screening",
+            "Monitoring policies per jurisdiction and year, each version",
+            (screening.PolicyPublishedV1,),
+        ),
+        Topic(
             audit.ACCESS_TOPIC, "every service", "Reads of households' personal data", (audit.PersonalDataAccessedV1,)
         ),
     ]

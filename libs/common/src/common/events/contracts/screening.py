@@ -2,6 +2,7 @@
 
 import datetime as dt
 import uuid
+from decimal import Decimal
 from typing import ClassVar
 
 from pydantic import Field
@@ -10,6 +11,7 @@ from common.events.contracts.shared import Grade, RiskCategory
 from common.events.envelope import EventContract
 
 ALERT_TOPIC = "screening.alert.v1"
+POLICY_TOPIC = "screening.policy.v1"
 
 
 class AlertFinding(EventContract):
@@ -32,3 +34,28 @@ class AlertConfirmedV1(EventContract):
     findings: list[AlertFinding] = Field(min_length=1)
     confirmed_by: str
     confirmed_at: dt.datetime
+
+
+class PolicyRule(EventContract):
+    enabled: bool
+    grade: Grade
+
+
+class PolicyPublishedV1(EventContract):
+    """A version of a jurisdiction's monitoring policy for a year was published (never edited afterwards)."""
+
+    topic: ClassVar[str] = POLICY_TOPIC
+    type: ClassVar[str] = "screening.policy.published"
+    policy_id: uuid.UUID
+    region_prefix: str
+    year: int
+    version: int
+    effective_from: dt.date
+    name: str
+    monitoring_line: Decimal
+    rigid_expense_ratio: Decimal
+    income_drop_ratio: Decimal
+    medical_oop_threshold: Decimal
+    medical_oop_income_share: Decimal
+    rules: dict[str, PolicyRule]
+    published_by: str

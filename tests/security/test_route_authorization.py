@@ -1,22 +1,29 @@
-"""Every route requires a valid token: walk the app's routes so a new route cannot skip it."""
+"""Every route of every service requires a valid token: walk the apps' routes so a new route cannot skip it."""
 
 import re
+from importlib import import_module
+from typing import Any
 
-import httpx
 import pytest
 
 from common.app import PUBLIC_PATHS, route_table
 from common.auth import issue_token
 from common.settings import CommonSettings
-from intake.main import app
 
-ROUTES = [(path, method) for path, method in route_table(app) if path not in PUBLIC_PATHS]
+SERVICES = ["intake", "screening", "assistance", "ledger"]
+ROUTES = [
+    (name, path, method)
+    for name in SERVICES
+    for path, method in route_table(import_module(f"{name}.main").app)
+    if path not in PUBLIC_PATHS
+]
 FILLERS = {
     "household_id": "6f1c7d2e-1111-4a5b-9c8d-000000000001",
     "case_id": "6f1c7d2e-1111-4a5b-9c8d-000000000002",
     "member_id": "6f1c7d2e-1111-4a5b-9c8d-000000000003",
     "consent_id": "6f1c7d2e-1111-4a5b-9c8d-000000000004",
     "objection_id": "6f1c7d2e-1111-4a5b-9c8d-000000000005",
+    "policy_id": "6f1c7d2e-1111-4a5b-9c8d-000000000006",
     "village_code": "532504102001",
     "year": "2026",
 }
@@ -27,20 +34,23 @@ def _url(path: str) -> str:
 
 
 def test_the_walk_covers_the_api() -> None:
-    assert len(ROUTES) >= 20
-    assert ("/households", "POST") in ROUTES and ("/cases/{case_id}/county-approval", "POST") in ROUTES
+    assert len(ROUTES) >= 30
+    assert ("intake", "/cases/{case_id}/county-approval", "POST") in ROUTES
+    assert {name for name, _, _ in ROUTES} == set(SERVICES)
 
 
-@pytest.mark.parametrize(("path", "method"), ROUTES)
-async def test_route_refuses_missing_token(client: httpx.AsyncClient, path: str, method: str) -> None:
+@pytest.mark.parametrize(("service", "path", "method"), ROUTES)
+async def test_route_refuses_missing_token(services: Any, service: str, path: str, method: str) -> None:
+    client = await services.client(service)
     r = await client.request(method, _url(path), json={})
     assert r.status_code == 401, f"{method} {path} answered {r.status_code} without a token"
     assert r.headers["content-type"].startswith("application/problem+json")
     assert r.json()["type"].endswith("/unauthorized")
 
 
-@pytest.mark.parametrize(("path", "method"), ROUTES)
-async def test_route_refuses_forged_token(client: httpx.AsyncClient, path: str, method: str) -> None:
+@pytest.mark.parametrize(("service", "path", "method"), ROUTES)
+async def test_route_refuses_forged_token(services: Any, service: str, path: str, method: str) -> None:
+    client = await services.client(service)
     forged = issue_token(
         CommonSettings(jwt_secret="not-the-real-secret-but-long-enough-0123456789"),
         sub="mallory",
@@ -51,7 +61,9 @@ async def test_route_refuses_forged_token(client: httpx.AsyncClient, path: str, 
     assert r.status_code == 401, f"{method} {path} accepted a forged token"
 
 
-async def test_health_is_public_and_ready(client: httpx.AsyncClient) -> None:
+@pytest.mark.parametrize("service", SERVICES)
+async def test_health_is_public_and_ready(services: Any, service: str) -> None:
+    client = await services.client(service)
     assert (await client.get("/healthz")).json() == {"status": "ok"}
     ready = await client.get("/readyz")
     assert ready.status_code == 200, ready.text

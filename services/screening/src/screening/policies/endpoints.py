@@ -1,0 +1,91 @@
+import datetime as dt
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from common.auth import Principal, Role, require_roles
+from common.db import SessionDep
+from common.errors import Forbidden, NotFound, ValidationFailed, problem_responses
+from common.idempotency import IdempotencyDep
+from common.regions import full_name
+from screening.policies import service
+from screening.policies.models import Policy
+from screening.policies.schemas import EffectivePolicy, PolicyCreate, PolicyPublic, RulePublic, RuleSetting
+from screening.policies.service import NoPolicy
+from screening.rules.catalogue import CATALOGUE
+
+router = APIRouter(tags=["policies"])
+READERS = (Role.village_cadre, Role.township_officer, Role.county_officer, Role.department, Role.auditor, Role.admin)
+Reader = Annotated[Principal, require_roles(*READERS)]
+Publisher = Annotated[Principal, require_roles(Role.county_officer, Role.admin)]
+
+
+def public(p: Policy) -> PolicyPublic:
+    return PolicyPublic(
+        id=p.id,
+        region_prefix=p.region_prefix,
+        region_name=full_name(p.region_prefix),
+        year=p.year,
+        version=p.version,
+        effective_from=p.effective_from,
+        name=p.name,
+        source=p.source,
+        created_by=p.created_by,
+        created_at=p.created_at,
+        rules={k: RuleSetting(**v) for k, v in p.rules.items()},
+        **{t: getattr(p, t) for t in service.THRESHOLDS},
+    )
+
+
+@router.post(
+    "/policies", status_code=201, response_model=PolicyPublic, responses=problem_responses(Forbidden, ValidationFailed)
+)
+async def publish_policy(
+    body: PolicyCreate, session: SessionDep, principal: Publisher, idem: IdempotencyDep
+) -> PolicyPublic:
+    """Publish a new version of a jurisdiction's policy for a year (the first one creates it). Versions are
+    never edited; each is an event on `screening.policy.v1`, recorded by the ledger."""
+    service.ensure_may_publish(principal, body.region_prefix)
+    return await idem.remember(public(await service.publish(session, body, principal.sub)))
+
+
+@router.get("/policies", response_model=list[PolicyPublic], responses=problem_responses(Forbidden))
+async def list_policies(
+    session: SessionDep,
+    _: Reader,
+    region_prefix: Annotated[str | None, Query(pattern=r"^\d{2,12}$")] = None,
+    year: Annotated[int | None, Query(ge=2015, le=2100)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> list[PolicyPublic]:
+    """Policies (every version), newest year first. Policies are public rules, not personal data."""
+    return [public(p) for p in await service.search(session, region_prefix=region_prefix, year=year, limit=limit)]
+
+
+@router.get("/policies/effective", response_model=EffectivePolicy, responses=problem_responses(Forbidden, NoPolicy))
+async def effective_policy(
+    session: SessionDep,
+    _: Reader,
+    region_code: Annotated[str, Query(pattern=r"^\d{12}$")],
+    year: Annotated[int, Query(ge=2015, le=2100)],
+    on: dt.date | None = None,
+) -> EffectivePolicy:
+    """The policy in force for a village in a year (on a date, default today), with the reason it was chosen."""
+    day = on or dt.date.today()
+    policy, why = await service.effective(session, region_code, year, day)
+    return EffectivePolicy(region_code=region_code, year=year, on=day, policy=public(policy), why=why)
+
+
+@router.get("/policies/{policy_id}", response_model=PolicyPublic, responses=problem_responses(Forbidden, NotFound))
+async def get_policy(policy_id: uuid.UUID, session: SessionDep, _: Reader) -> PolicyPublic:
+    """One policy version."""
+    return public(await service.get(session, policy_id))
+
+
+@router.get("/rules", response_model=list[RulePublic], responses=problem_responses(Forbidden))
+async def list_rules(_: Reader) -> list[RulePublic]:
+    """The rule catalogue: codes, risk categories and default grades that policies enable and regrade."""
+    return [
+        RulePublic(code=r.code, category=r.category, default_grade=r.grade, zh=r.zh, en=r.en)
+        for r in CATALOGUE.values()
+    ]

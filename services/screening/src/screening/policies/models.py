@@ -1,0 +1,39 @@
+import datetime as dt
+import uuid
+from decimal import Decimal
+
+from sqlalchemy import Date, DateTime, Index, Integer, Numeric, String, Text, func
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from screening.base import Base
+
+MONEY = Numeric(14, 2)
+RATIO = Numeric(6, 4)
+
+
+class Policy(Base):
+    """One version of a jurisdiction's monitoring policy for a year. Versions are never edited: a change is a
+    new version with its own effective date."""
+
+    __tablename__ = "policies"
+    __table_args__ = (
+        Index(None, "region_prefix", "year", "version", unique=True),
+        Index("ix_policies_year_prefix", "year", "region_prefix"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    region_prefix: Mapped[str] = mapped_column(String(12))
+    year: Mapped[int] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(Integer)
+    effective_from: Mapped[dt.date] = mapped_column(Date)
+    name: Mapped[str] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(Text)
+    monitoring_line: Mapped[Decimal] = mapped_column(MONEY)
+    rigid_expense_ratio: Mapped[Decimal] = mapped_column(RATIO)
+    income_drop_ratio: Mapped[Decimal] = mapped_column(RATIO)
+    medical_oop_threshold: Mapped[Decimal] = mapped_column(MONEY)
+    medical_oop_income_share: Mapped[Decimal] = mapped_column(RATIO)
+    rules: Mapped[dict] = mapped_column(JSONB)
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -1,0 +1,82 @@
+import datetime as dt
+import uuid
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+
+from common.events.contracts.shared import Grade
+from common.regions import validate_region_code
+from screening.rules.catalogue import CATALOGUE
+
+RegionPrefix = Annotated[
+    str, Field(pattern=r"^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$", examples=["532504"]), AfterValidator(validate_region_code)
+]
+Ratio = Annotated[Decimal, Field(gt=0, le=10, max_digits=6, decimal_places=4)]
+Money = Annotated[Decimal, Field(ge=0, le=10_000_000, max_digits=14, decimal_places=2)]
+
+
+class RuleSetting(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    enabled: bool = True
+    grade: Grade
+
+
+class Thresholds(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    monitoring_line: Money = Field(
+        description="per-capita net income per year (CNY) below which a household is in range", examples=["4428"]
+    )
+    rigid_expense_ratio: Ratio = Field(Decimal("1.0"), description="rigid expenditure above this x last year's income")
+    income_drop_ratio: Ratio = Field(Decimal("0.3"), description="a drop of this share against the previous year")
+    medical_oop_threshold: Money = Field(Decimal("20000"), description="out-of-pocket medical cost per year (CNY)")
+    medical_oop_income_share: Ratio = Field(Decimal("0.5"), description="out-of-pocket medical cost / yearly income")
+
+
+class PolicyCreate(Thresholds):
+    region_prefix: RegionPrefix
+    year: int = Field(ge=2015, le=2100)
+    effective_from: dt.date
+    name: str = Field(min_length=1, max_length=200, examples=["弥勒市2020年防止返贫监测范围"])
+    source: str = Field(min_length=1, max_length=2000, description="the policy document it implements")
+    rules: dict[str, RuleSetting] = Field(default_factory=dict, description="overrides of the catalogue defaults")
+
+    @field_validator("rules")
+    @classmethod
+    def _known_rules(cls, rules: dict[str, RuleSetting]) -> dict[str, RuleSetting]:
+        unknown = sorted(set(rules) - set(CATALOGUE))
+        if unknown:
+            raise ValueError(f"unknown rule codes {unknown}; see GET /rules")
+        return rules
+
+
+class PolicyPublic(Thresholds):
+    id: uuid.UUID
+    region_prefix: str
+    region_name: str
+    year: int
+    version: int
+    effective_from: dt.date
+    name: str
+    source: str
+    rules: dict[str, RuleSetting]
+    created_by: str
+    created_at: dt.datetime
+
+
+class EffectivePolicy(BaseModel):
+    region_code: str
+    year: int
+    on: dt.date
+    policy: PolicyPublic
+    why: str = Field(description="which prefix and version matched, among which candidates")
+
+
+class RulePublic(BaseModel):
+    code: str
+    category: str
+    default_grade: str
+    zh: str
+    en: str

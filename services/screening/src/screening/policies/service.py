@@ -1,0 +1,134 @@
+"""Policies per jurisdiction and year: versioned, effective-dated, the most specific region prefix wins."""
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from common.auth import Principal, Role
+from common.errors import Forbidden, NotFound
+from common.events.contracts.screening import PolicyPublishedV1, PolicyRule
+from common.regions import ancestors
+from screening.base import outbox
+from screening.policies.models import Policy
+from screening.policies.schemas import PolicyCreate
+from screening.rules.catalogue import CATALOGUE
+
+THRESHOLDS = (
+    "monitoring_line",
+    "rigid_expense_ratio",
+    "income_drop_ratio",
+    "medical_oop_threshold",
+    "medical_oop_income_share",
+)
+# The stored precision (money: cents, ratios: 4 places), applied before storing so the event says the same.
+EXPONENTS = {
+    t: Decimal("0.01") if t in ("monitoring_line", "medical_oop_threshold") else Decimal("0.0001") for t in THRESHOLDS
+}
+
+
+class NoPolicy(NotFound):
+    slug, title = "no-policy", "No monitoring policy applies"
+
+
+def full_rules(overrides: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Every catalogue rule with its setting: the policy's override, else enabled at the default grade."""
+    return {
+        code: {"enabled": True, "grade": rule.grade.value, **overrides.get(code, {})}
+        for code, rule in CATALOGUE.items()
+    }
+
+
+def ensure_may_publish(principal: Principal, region_prefix: str) -> None:
+    if principal.role not in (Role.county_officer, Role.admin):
+        raise Forbidden("Only county officers and admins publish policies")
+    if not region_prefix.startswith(principal.region):
+        raise Forbidden(f"{region_prefix} is outside your jurisdiction {principal.region or '(national)'}")
+
+
+async def publish(session: AsyncSession, body: PolicyCreate, published_by: str) -> Policy:
+    """A new version for (prefix, year). Concurrent publishers serialize on an advisory lock per key."""
+    await session.execute(select(func.pg_advisory_xact_lock(func.hashtext(f"policy:{body.region_prefix}:{body.year}"))))
+    latest = (
+        await session.execute(
+            select(func.coalesce(func.max(Policy.version), 0)).where(
+                Policy.region_prefix == body.region_prefix, Policy.year == body.year
+            )
+        )
+    ).scalar_one()
+    policy = Policy(
+        id=uuid.uuid4(),
+        region_prefix=body.region_prefix,
+        year=body.year,
+        version=latest + 1,
+        effective_from=body.effective_from,
+        name=body.name,
+        source=body.source,
+        created_by=published_by,
+        rules=full_rules({k: v.model_dump(mode="json") for k, v in body.rules.items()}),
+        **{t: getattr(body, t).quantize(EXPONENTS[t]) for t in THRESHOLDS},
+    )
+    session.add(policy)
+    await session.flush()
+    await outbox.add(
+        session,
+        PolicyPublishedV1(
+            policy_id=policy.id,
+            region_prefix=policy.region_prefix,
+            year=policy.year,
+            version=policy.version,
+            effective_from=policy.effective_from,
+            name=policy.name,
+            published_by=published_by,
+            rules={k: PolicyRule(**v) for k, v in policy.rules.items()},
+            **{t: getattr(policy, t) for t in THRESHOLDS},
+        ),
+        subject=policy.region_prefix,
+    )
+    return policy
+
+
+async def get(session: AsyncSession, policy_id: uuid.UUID) -> Policy:
+    policy = await session.get(Policy, policy_id)
+    if policy is None:
+        raise NotFound("No such policy")
+    return policy
+
+
+async def search(session: AsyncSession, *, region_prefix: str | None, year: int | None, limit: int) -> list[Policy]:
+    q = select(Policy)
+    if region_prefix:
+        q = q.where(Policy.region_prefix.like(region_prefix + "%"))
+    if year:
+        q = q.where(Policy.year == year)
+    q = q.order_by(Policy.year.desc(), Policy.region_prefix, Policy.version.desc()).limit(limit)
+    return list((await session.execute(q)).scalars())
+
+
+async def effective(session: AsyncSession, region_code: str, year: int, on: dt.date) -> tuple[Policy, str]:
+    """The policy in force for a region on a date, and why: the longest matching prefix, then its newest
+    version already in effect."""
+    prefixes = [*ancestors(region_code), region_code]
+    candidates = list(
+        (
+            await session.execute(
+                select(Policy)
+                .where(Policy.year == year, Policy.region_prefix.in_(prefixes), Policy.effective_from <= on)
+                .order_by(func.length(Policy.region_prefix).desc(), Policy.version.desc())
+            )
+        ).scalars()
+    )
+    if not candidates:
+        raise NoPolicy(f"No policy for region {region_code} in {year} in effect on {on}")
+    chosen = candidates[0]
+    others = sorted(
+        {f"{c.region_prefix} v{c.version}" for c in candidates} - {f"{chosen.region_prefix} v{chosen.version}"}
+    )
+    why = (
+        f"prefix {chosen.region_prefix} version {chosen.version} (effective {chosen.effective_from}) is the most "
+        f"specific in effect" + (f"; also matching: {', '.join(others)}" if others else "")
+    )
+    return chosen, why

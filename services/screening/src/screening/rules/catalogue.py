@@ -1,0 +1,90 @@
+"""The screening rules: stable codes, the risk category each points to, a default grade, and what it means.
+
+Policies enable rules and may regrade them per jurisdiction; the evaluation itself comes with the feeds.
+"""
+
+from dataclasses import dataclass
+
+from common.events.contracts.shared import Grade, RiskCategory
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    category: RiskCategory
+    grade: Grade
+    zh: str
+    en: str
+
+
+CATALOGUE: dict[str, Rule] = {
+    r.code: r
+    for r in [
+        Rule(
+            "income_below_line",
+            RiskCategory.other,
+            Grade.orange,
+            "家庭人均纯收入低于监测范围",
+            "per-capita net income below the monitoring line",
+        ),
+        Rule(
+            "rigid_expense_exceeds_income",
+            RiskCategory.other,
+            Grade.red,
+            "刚性支出明显超过上年收入",
+            "rigid expenditure clearly exceeds last year's income",
+        ),
+        Rule(
+            "income_drop",
+            RiskCategory.unstable_employment,
+            Grade.orange,
+            "收入大幅缩减",
+            "a large drop of income against the previous year",
+        ),
+        Rule(
+            "medical_out_of_pocket_high",
+            RiskCategory.illness,
+            Grade.red,
+            "医疗自付费用超过阈值或收入占比",
+            "out-of-pocket medical cost above the threshold or a share of income",
+        ),
+        Rule(
+            "higher_education_without_aid",
+            RiskCategory.schooling,
+            Grade.orange,
+            "两人及以上就读高等教育且未获资助",
+            "two or more members in higher education without aid",
+        ),
+        Rule(
+            "severe_disability_lost_labour",
+            RiskCategory.disability,
+            Grade.red,
+            "重度残疾且丧失劳动能力",
+            "severe disability (grade 1-2, or mental/intellectual 3-4) with labour capacity lost",
+        ),
+        Rule(
+            "housing_unsafe",
+            RiskCategory.other,
+            Grade.red,
+            "住房安全性鉴定为C级或D级",
+            "housing safety appraisal grade C or D",
+        ),
+        Rule(
+            "school_dropout", RiskCategory.schooling, Grade.orange, "义务教育阶段辍学", "a child dropped out of school"
+        ),
+        Rule(
+            "new_social_floor_enrolment",
+            RiskCategory.other,
+            Grade.yellow,
+            "新纳入低保或特困供养（交叉核对）",
+            "newly enrolled in the minimum living allowance or extreme-poverty support (cross-check)",
+        ),
+        Rule(
+            "main_labourer_death",
+            RiskCategory.lack_of_labour,
+            Grade.red,
+            "家庭主要劳动力死亡",
+            "death of the household's main labourer",
+        ),
+    ]
+}

@@ -1,0 +1,94 @@
+import json
+from typing import Any
+
+import httpx
+
+from common.events.contracts.screening import POLICY_TOPIC
+from common.testing.fixtures import TopicReader, auth
+from screening.config import settings
+
+COUNTY = auth(settings, "county_officer", "532504", sub="county-policy")
+TOWNSHIP = auth(settings, "township_officer", "532504102")
+ADMIN = auth(settings, "admin", "")
+
+
+async def effective(client: httpx.AsyncClient, region: str, year: int, on: str | None = None) -> httpx.Response:
+    params: dict[str, Any] = {"region_code": region, "year": year, **({"on": on} if on else {})}
+    return await client.get("/policies/effective", params=params, headers=TOWNSHIP)
+
+
+async def test_the_seeds_policies_are_in_force(client: httpx.AsyncClient) -> None:
+    mile = (await effective(client, "532504103202", 2020)).json()
+    assert mile["policy"]["monitoring_line"] == "4428.00" and mile["policy"]["region_prefix"] == "532504"
+    ningxia = (
+        await client.get("/policies/effective", params={"region_code": "640104001001", "year": 2020}, headers=ADMIN)
+    ).json()
+    assert ningxia["policy"]["monitoring_line"] == "5000.00" and ningxia["policy"]["region_prefix"] == "64"
+    zhongkai = (
+        await client.get("/policies/effective", params={"region_code": "441302106001", "year": 2021}, headers=ADMIN)
+    ).json()
+    assert zhongkai["policy"]["monitoring_line"] == "15354.00"
+    huicheng = await client.get(
+        "/policies/effective", params={"region_code": "441302001001", "year": 2021}, headers=ADMIN
+    )
+    assert huicheng.status_code == 404 and huicheng.json()["type"].endswith("/no-policy")
+    rules = mile["policy"]["rules"]
+    assert rules["medical_out_of_pocket_high"] == {"enabled": True, "grade": "red"} and len(rules) == 10
+
+
+async def test_most_specific_prefix_and_newest_version_in_effect_win(client: httpx.AsyncClient) -> None:
+    body = {
+        "region_prefix": "532504102",
+        "year": 2020,
+        "effective_from": "2020-07-01",
+        "monitoring_line": "4600",
+        "name": "新哨镇2020年监测范围",
+        "source": "township test",
+        "rules": {"housing_unsafe": {"grade": "orange", "enabled": True}},
+    }
+    first = await client.post("/policies", json=body, headers=COUNTY)
+    assert first.status_code == 201, first.text
+    assert first.json()["version"] >= 1 and first.json()["rules"]["housing_unsafe"]["grade"] == "orange"
+    second = await client.post(
+        "/policies", json={**body, "effective_from": "2020-10-01", "monitoring_line": "4700"}, headers=COUNTY
+    )
+    assert second.json()["version"] == first.json()["version"] + 1
+
+    before = (await effective(client, "532504102001", 2020, on="2020-06-30")).json()
+    middle = (await effective(client, "532504102001", 2020, on="2020-08-01")).json()
+    after = (await effective(client, "532504102001", 2020, on="2020-12-31")).json()
+    neighbour = (await effective(client, "532504103202", 2020, on="2020-12-31")).json()
+    assert before["policy"]["monitoring_line"] == "4428.00"  # the county's, until the township's takes effect
+    assert middle["policy"]["monitoring_line"] == "4600.00"
+    assert after["policy"]["monitoring_line"] == "4700.00" and "532504102" in after["why"]
+    assert neighbour["policy"]["region_prefix"] == "532504"  # another township keeps the county's line
+
+    async with TopicReader(settings.kafka_bootstrap_servers or "", POLICY_TOPIC) as topic:
+        event = await topic.wait_for(lambda m: json.loads(m.value)["data"]["policy_id"] == second.json()["id"])
+    data = json.loads(event.value)["data"]
+    assert data["monitoring_line"] == "4700.00" and data["published_by"] == "county-policy"
+
+
+async def test_who_may_publish_and_what_is_valid(client: httpx.AsyncClient) -> None:
+    body = {
+        "region_prefix": "532504",
+        "year": 2022,
+        "effective_from": "2022-01-01",
+        "monitoring_line": "6000",
+        "name": "x",
+        "source": "y",
+    }
+    assert (await client.post("/policies", json=body, headers=TOWNSHIP)).status_code == 403
+    other_county = auth(settings, "county_officer", "532526")
+    assert (await client.post("/policies", json=body, headers=other_county)).status_code == 403
+    bad = await client.post(
+        "/policies", headers=COUNTY, json={**body, "region_prefix": "532599", "rules": {"made_up": {"grade": "red"}}}
+    )
+    assert bad.status_code == 422
+    assert {e["field"] for e in bad.json()["errors"]} == {"region_prefix", "rules"}
+    negative = await client.post("/policies", json={**body, "monitoring_line": "-1"}, headers=COUNTY)
+    assert negative.status_code == 422 and negative.json()["errors"][0]["field"] == "monitoring_line"
+    listed = (await client.get("/policies", params={"region_prefix": "532504"}, headers=TOWNSHIP)).json()
+    assert all(p["region_prefix"].startswith("532504") for p in listed)
+    catalogue = (await client.get("/rules", headers=TOWNSHIP)).json()
+    assert {r["code"] for r in catalogue} >= {"income_below_line", "housing_unsafe", "main_labourer_death"}
