@@ -32,6 +32,7 @@ from common.messaging.outbox import Outbox
 from common.messaging.relay import OutboxRelay
 from common.metrics import HTTP_LATENCY, HTTP_REQUESTS
 from common.migrations import upgrade_async
+from common.pii import PiiCipher
 from common.regions import regions
 from common.settings import CommonSettings
 
@@ -71,6 +72,7 @@ class Workers:
             poll_interval_s=max(s.outbox_poll_interval_s, 1.0),
             lease_s=s.outbox_lease_s,
             linger_s=s.outbox_linger_s,
+            cipher=spec.outbox.cipher,
             client_id=f"{s.kafka_client_id or spec.name}-relay",
         )
         self.consumer = (
@@ -151,6 +153,7 @@ def create_app(spec: ServiceSpec) -> FastAPI:
     app.state.token_verifier = TokenVerifier(settings)
     app.state.idempotency_table = spec.idempotency
     app.state.outbox = spec.outbox
+    spec.outbox.cipher = PiiCipher(settings.pii_encryption_key, settings.blind_index_key)
     install_problem_handlers(app)
 
     @app.exception_handler(Replayed)

@@ -27,6 +27,8 @@ class EventContract(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     topic: ClassVar[str]
     type: ClassVar[str]
+    # Fields holding a plaintext identifier: stores of events keep only their blind index.
+    pii_fields: ClassVar[tuple[str, ...]] = ()
 
     @classmethod
     def dataschema(cls) -> str:
@@ -51,7 +53,12 @@ class Envelope:
         try:
             return contract.model_validate(self.data)
         except ValidationError as exc:
-            raise BadEvent(f"{self.type}: payload does not match {contract.__name__}: {exc}") from exc
+            raise BadEvent(f"{self.type}: payload does not match {contract.__name__}: {describe(exc)}") from None
+
+
+def describe(exc: ValidationError) -> str:
+    """Validation errors without the offending values: reasons travel to logs and DLQ headers."""
+    return "; ".join(f"{'.'.join(map(str, e['loc'])) or 'event'}: {e['msg']}" for e in exc.errors(include_input=False))
 
 
 def new_envelope(

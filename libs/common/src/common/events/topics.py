@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from common.events.contracts import audit, intake, screening
+from common.events.contracts import audit, dept, intake, screening
 from common.events.envelope import EventContract
 
 
@@ -53,6 +53,10 @@ TOPICS: dict[str, Topic] = {
         Topic(
             audit.ACCESS_TOPIC, "every service", "Reads of households' personal data", (audit.PersonalDataAccessedV1,)
         ),
+        *[
+            Topic(c.topic, f"department {c.department} (or screening's ingest)", f"{c.department} records", (c,))
+            for c in dept.DEPT_CONTRACTS.values()
+        ],
     ]
 }
 

@@ -7,19 +7,29 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.events.envelope import EventContract, encode, new_envelope
 from common.messaging.tables import outbox_table
+from common.pii import PiiCipher
+
+OUTBOX_FIELD = "outbox"  # associated data of encrypted outbox values
 
 
 class Outbox:
     def __init__(self, metadata: MetaData, source: str) -> None:
         self.table = outbox_table(metadata)
         self.source = source
+        self.cipher: PiiCipher | None = None  # set by the app: needed only for sensitive events
         self.channel = f"outbox_{metadata.schema}"  # the migration's trigger notifies it (outbox_notify_ddl)
 
     async def add(self, session: AsyncSession, payload: EventContract, *, subject: str | uuid.UUID) -> uuid.UUID:
         event = new_envelope(payload, source=self.source, subject=subject)
-        message = encode(event)
+        value = encode(event).value
         event_id = uuid.UUID(event.get_id())
+        encrypted = bool(payload.pii_fields)
+        if encrypted:  # never a plaintext identifier at rest, not even for the moments before the relay runs
+            assert self.cipher is not None, "an outbox carrying personal data needs its cipher"
+            value = self.cipher.encrypt(value.decode(), OUTBOX_FIELD)
         await session.execute(
-            insert(self.table).values(event_id=event_id, topic=payload.topic, key=str(subject), value=message.value)
+            insert(self.table).values(
+                event_id=event_id, topic=payload.topic, key=str(subject), value=value, encrypted=encrypted
+            )
         )
         return event_id

@@ -23,7 +23,9 @@ from sqlalchemy import Table
 from common.db import asyncpg_dsn
 from common.logging import log
 from common.messaging.kafka import make_producer, start_with_retry
+from common.messaging.outbox import OUTBOX_FIELD
 from common.metrics import OUTBOX_LAG, OUTBOX_PUBLISHED
+from common.pii import PiiCipher
 
 SENT_RETENTION = dt.timedelta(days=7)
 PURGE_EVERY_S = 600
@@ -42,7 +44,9 @@ class OutboxRelay:
         lease_s: float = 30.0,
         linger_s: float = 0.02,
         client_id: str = "relay",
+        cipher: PiiCipher | None = None,
     ) -> None:
+        self.cipher = cipher
         self.channel, self.bootstrap, self.client_id = channel, bootstrap, client_id
         self.dsn = asyncpg_dsn(database_url)
         self.batch_size, self.poll_interval_s, self.lease_s = batch_size, poll_interval_s, lease_s
@@ -54,7 +58,7 @@ class OutboxRelay:
             WHERE seq IN (SELECT seq FROM {name}
                           WHERE sent_at IS NULL AND (claimed_until IS NULL OR claimed_until < now())
                           ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED)
-            RETURNING seq, topic, key, value, created_at"""  # noqa: S608 (identifiers from our own metadata)
+            RETURNING seq, topic, key, value, encrypted, created_at"""  # noqa: S608 (identifiers from our own metadata)
         self._mark_sql = f"UPDATE {name} SET sent_at = now(), claimed_until = NULL WHERE seq = ANY($1::bigint[])"  # noqa: S608
         self._release_sql = f"UPDATE {name} SET claimed_until = NULL, last_error = $2 WHERE seq = ANY($1::bigint[])"  # noqa: S608
         self._purge_sql = f"DELETE FROM {name} WHERE sent_at < now() - make_interval(secs => $1)"  # noqa: S608
@@ -111,6 +115,12 @@ class OutboxRelay:
                 await self._conn.close(timeout=2)
             self._conn = None
 
+    def _plain(self, row: Any) -> bytes:
+        if not row["encrypted"]:
+            return bytes(row["value"])
+        assert self.cipher is not None, "encrypted outbox rows need the relay's cipher"
+        return self.cipher.decrypt(row["value"], OUTBOX_FIELD).encode()
+
     async def publish_batch(self) -> int:
         conn = await self._connection()
         rows: list[Any] = await conn.fetch(self._claim_sql, self.batch_size, self.lease_s)
@@ -123,7 +133,7 @@ class OutboxRelay:
             futures = [
                 await self.producer.send(
                     r["topic"],
-                    r["value"],
+                    self._plain(r),
                     key=r["key"].encode() if r["key"] else None,
                     headers=[("content-type", b"application/cloudevents+json")],
                 )

@@ -2,6 +2,7 @@
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     DateTime,
     Index,
@@ -28,6 +29,8 @@ def outbox_table(metadata: MetaData) -> Table:
         Column("topic", String(200), nullable=False),
         Column("key", String(200), nullable=True),
         Column("value", LargeBinary, nullable=False),
+        # True: `value` is AES-GCM ciphertext (events that carry a plaintext identifier); the relay decrypts.
+        Column("encrypted", Boolean, nullable=False, server_default=text("false")),
         Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
         Column("claimed_until", DateTime(timezone=True), nullable=True),
         Column("attempts", Integer, nullable=False, server_default=text("0")),

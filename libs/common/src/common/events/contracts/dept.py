@@ -1,0 +1,115 @@
+"""Department data-sharing feeds: one versioned topic per department (DOMAIN.md, 部门筛查预警).
+
+Each record carries the department's own record id and a revision: (department, record_id) identifies a
+record, a higher revision is a correction that supersedes, the same revision again is a duplicate. Records
+carry a plaintext resident ID, the departments' shared key; `pii_fields` names it so that every consumer
+that stores events (ledger) keeps only its blind index.
+"""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, ClassVar, Literal
+
+from pydantic import AfterValidator, Field
+
+from common.events.envelope import EventContract
+from common.pii import normalize_resident_id
+
+ResidentId = Annotated[str, AfterValidator(normalize_resident_id)]
+Money = Annotated[Decimal, Field(ge=0, le=100_000_000, max_digits=14, decimal_places=2)]
+
+CIVIL_AFFAIRS, MEDICAL_INSURANCE, EDUCATION, HOUSING, DISABILITY = (
+    "civil-affairs",
+    "medical-insurance",
+    "education",
+    "housing",
+    "disability",
+)
+
+
+class DeptRecordBase(EventContract):
+    pii_fields: ClassVar[tuple[str, ...]] = ("resident_id",)
+    department: ClassVar[str]
+    record_id: str = Field(min_length=1, max_length=100, description="the department's own record id")
+    revision: int = Field(1, ge=1, le=1000, description="a higher revision corrects and supersedes")
+    resident_id: ResidentId
+    event_date: dt.date
+
+
+class CivilAffairsRecordV1(DeptRecordBase):
+    """Civil affairs: 低保 and 特困 enrolment or exit, temporary assistance, low-income registration, death or
+    household change, and the results of family economic-status checks."""
+
+    topic: ClassVar[str] = "dept.civil-affairs.v1"
+    type: ClassVar[str] = "dept.civil-affairs.record"
+    department: ClassVar[str] = CIVIL_AFFAIRS
+    kind: Literal[
+        "dibao_enrolled",
+        "dibao_exited",
+        "tekun_enrolled",
+        "tekun_exited",
+        "temporary_assistance",
+        "low_income_registered",
+        "death",
+        "household_change",
+        "economic_check_result",
+    ]
+    amount: Money | None = None
+    commercial_housing: bool | None = Field(None, description="economic check: owns commercial housing")
+    vehicles: int | None = Field(None, ge=0, le=100)
+    deposits: Money | None = None
+    business_registration: bool | None = None
+    public_employee: bool | None = None
+
+
+class MedicalInsuranceRecordV1(DeptRecordBase):
+    """Medical insurance: a settlement, or the year's out-of-pocket accumulation."""
+
+    topic: ClassVar[str] = "dept.medical-insurance.v1"
+    type: ClassVar[str] = "dept.medical-insurance.record"
+    department: ClassVar[str] = MEDICAL_INSURANCE
+    kind: Literal["settlement", "annual_accumulation"]
+    total: Money
+    reimbursed: Money
+    out_of_pocket: Money
+    disease_category: Literal["major", "chronic", "none"] = "none"
+
+
+class EducationRecordV1(DeptRecordBase):
+    """Education: enrolment by level, dropout or dropout risk, aid granted, out-of-pocket cost."""
+
+    topic: ClassVar[str] = "dept.education.v1"
+    type: ClassVar[str] = "dept.education.record"
+    department: ClassVar[str] = EDUCATION
+    level: Literal["compulsory", "high_school", "vocational", "higher"]
+    status: Literal["enrolled", "dropout", "dropout_risk", "graduated"]
+    full_time: bool = True
+    aid_granted: Money = Decimal(0)
+    out_of_pocket: Money = Decimal(0)
+
+
+class HousingRecordV1(DeptRecordBase):
+    """Housing: a safety appraisal (grade A-D) or a completed renovation."""
+
+    topic: ClassVar[str] = "dept.housing.v1"
+    type: ClassVar[str] = "dept.housing.record"
+    department: ClassVar[str] = HOUSING
+    kind: Literal["appraisal", "renovation_completed"]
+    grade: Literal["A", "B", "C", "D"] | None = None
+
+
+class DisabilityRecordV1(DeptRecordBase):
+    """Disability federation: a certificate issued, changed or cancelled, with category and grade."""
+
+    topic: ClassVar[str] = "dept.disability.v1"
+    type: ClassVar[str] = "dept.disability.record"
+    department: ClassVar[str] = DISABILITY
+    action: Literal["issued", "changed", "cancelled"]
+    category: Literal["visual", "hearing", "speech", "physical", "intellectual", "mental", "multiple"]
+    grade: int = Field(ge=1, le=4)
+
+
+DEPT_CONTRACTS: dict[str, type[DeptRecordBase]] = {
+    c.department: c
+    for c in (CivilAffairsRecordV1, MedicalInsuranceRecordV1, EducationRecordV1, HousingRecordV1, DisabilityRecordV1)
+}
