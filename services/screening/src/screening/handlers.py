@@ -1,12 +1,14 @@
-"""Screening keeps who is registered (by resident-ID blind index) from intake's household events."""
+"""Screening's subscriptions: who is registered (from intake's household events) and department records."""
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from common.events.contracts.dept import DEPT_CONTRACTS
 from common.events.contracts.intake import HOUSEHOLD_TOPIC, HouseholdRegisteredV1, HouseholdUpdatedV1
-from common.events.envelope import Envelope
+from common.events.envelope import BadEvent, Envelope
 from common.messaging.consumer import Subscription
+from screening.feeds.service import match_waiting, store
 from screening.models import KnownHousehold, KnownMember
 
 
@@ -27,6 +29,7 @@ async def on_household(session: AsyncSession, envelope: Envelope) -> None:
             index_elements=["household_id"], set_={"region_code": event.region_code, "version": event.version}
         )
     )
+    await match_waiting(session, event.household_id, [m.id_index for m in event.members if m.active])
     for m in event.members:
         await session.execute(
             insert(KnownMember)
@@ -35,4 +38,13 @@ async def on_household(session: AsyncSession, envelope: Envelope) -> None:
         )
 
 
-SUBSCRIPTIONS = [Subscription(HOUSEHOLD_TOPIC, on_household)]
+async def on_dept_record(session: AsyncSession, envelope: Envelope) -> None:
+    contract = next((c for c in DEPT_CONTRACTS.values() if c.type == envelope.type), None)
+    if contract is None:
+        raise BadEvent(f"unknown department record type {envelope.type}")
+    await store(session, envelope.payload(contract), envelope.id)
+
+
+SUBSCRIPTIONS = [Subscription(HOUSEHOLD_TOPIC, on_household)] + [
+    Subscription(c.topic, on_dept_record) for c in DEPT_CONTRACTS.values()
+]

@@ -4,10 +4,12 @@ from pathlib import Path
 
 from common.app import ServiceSpec, create_app
 from common.events.contracts.audit import ACCESS_TOPIC
+from common.events.contracts.dept import DEPT_CONTRACTS
 from common.events.contracts.screening import ALERT_TOPIC, POLICY_TOPIC
 from screening import models
 from screening.config import settings
 from screening.endpoints import router
+from screening.feeds.endpoints import router as feeds_router
 from screening.handlers import SUBSCRIPTIONS
 from screening.policies.endpoints import router as policies_router
 from screening.policies.seeds import load_seeds
@@ -21,9 +23,9 @@ spec = ServiceSpec(
     outbox=models.outbox,
     inbox=models.inbox,
     idempotency=models.idempotency,
-    routers=[router, policies_router],
+    routers=[router, policies_router, feeds_router],
     subscriptions=SUBSCRIPTIONS,
-    produces=[ALERT_TOPIC, POLICY_TOPIC, ACCESS_TOPIC],
+    produces=[ALERT_TOPIC, POLICY_TOPIC, ACCESS_TOPIC, *(c.topic for c in DEPT_CONTRACTS.values())],
     on_startup=[load_seeds],
 )
 app = create_app(spec)

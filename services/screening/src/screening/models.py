@@ -29,4 +29,18 @@ class KnownMember(Base):
     active: Mapped[bool] = mapped_column()
 
 
-__all__ = ["Base", "KnownHousehold", "KnownMember", "Policy", "idempotency", "inbox", "outbox"]
+__all__ = [
+    "Base",
+    "DeptRecord",
+    "IngestKey",
+    "KnownHousehold",
+    "KnownMember",
+    "Policy",
+    "Upload",
+    "idempotency",
+    "inbox",
+    "outbox",
+]
+
+
+from screening.feeds.models import DeptRecord, IngestKey, Upload  # noqa: E402  (after the tables they refer to)
