@@ -24,6 +24,8 @@ FILLERS = {
     "consent_id": "6f1c7d2e-1111-4a5b-9c8d-000000000004",
     "objection_id": "6f1c7d2e-1111-4a5b-9c8d-000000000005",
     "policy_id": "6f1c7d2e-1111-4a5b-9c8d-000000000006",
+    "upload_id": "6f1c7d2e-1111-4a5b-9c8d-000000000007",
+    "department": "housing",
     "village_code": "532504102001",
     "year": "2026",
 }
