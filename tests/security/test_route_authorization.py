@@ -25,6 +25,7 @@ FILLERS = {
     "objection_id": "6f1c7d2e-1111-4a5b-9c8d-000000000005",
     "policy_id": "6f1c7d2e-1111-4a5b-9c8d-000000000006",
     "upload_id": "6f1c7d2e-1111-4a5b-9c8d-000000000007",
+    "alert_id": "6f1c7d2e-1111-4a5b-9c8d-000000000008",
     "department": "housing",
     "village_code": "532504102001",
     "year": "2026",

@@ -1,18 +1,28 @@
-"""Screening's subscriptions: who is registered (from intake's household events) and department records."""
+"""Screening's subscriptions: households and income from intake, department records; each change of a
+household's data re-evaluates its rules."""
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.events.contracts.dept import DEPT_CONTRACTS
-from common.events.contracts.intake import HOUSEHOLD_TOPIC, HouseholdRegisteredV1, HouseholdUpdatedV1
+from common.events.contracts.intake import (
+    HOUSEHOLD_TOPIC,
+    HouseholdIncomeRecordedV1,
+    HouseholdRegisteredV1,
+    HouseholdUpdatedV1,
+)
 from common.events.envelope import BadEvent, Envelope
 from common.messaging.consumer import Subscription
+from screening.alerts.service import reevaluate
 from screening.feeds.service import match_waiting, store
-from screening.models import KnownHousehold, KnownMember
+from screening.models import KnownHousehold, KnownIncome, KnownMember
 
 
 async def on_household(session: AsyncSession, envelope: Envelope) -> None:
+    if envelope.type == HouseholdIncomeRecordedV1.type:
+        await on_income(session, envelope.payload(HouseholdIncomeRecordedV1))
+        return
     contract = {c.type: c for c in (HouseholdRegisteredV1, HouseholdUpdatedV1)}.get(envelope.type)
     if contract is None:
         return
@@ -22,27 +32,50 @@ async def on_household(session: AsyncSession, envelope: Envelope) -> None:
     ).scalar_one_or_none()
     if current is not None and current >= event.version:
         return  # an older version arriving late changes nothing
+    members = [m.model_dump(mode="json", exclude={"member_id"}) for m in event.members]
+    values = {"region_code": event.region_code, "version": event.version, "members": members}
     await session.execute(
         insert(KnownHousehold)
-        .values(household_id=event.household_id, region_code=event.region_code, version=event.version)
-        .on_conflict_do_update(
-            index_elements=["household_id"], set_={"region_code": event.region_code, "version": event.version}
-        )
+        .values(household_id=event.household_id, **values)
+        .on_conflict_do_update(index_elements=["household_id"], set_=values)
     )
-    await match_waiting(session, event.household_id, [m.id_index for m in event.members if m.active])
     for m in event.members:
         await session.execute(
             insert(KnownMember)
             .values(member_id=m.member_id, household_id=event.household_id, id_index=m.id_index, active=m.active)
             .on_conflict_do_update(index_elements=["member_id"], set_={"id_index": m.id_index, "active": m.active})
         )
+    await match_waiting(session, event.household_id, [m.id_index for m in event.members if m.active])
+    await reevaluate(session, event.household_id)
+
+
+async def on_income(session: AsyncSession, event: HouseholdIncomeRecordedV1) -> None:
+    if await session.get(KnownHousehold, event.household_id) is None:
+        raise BadEvent(f"income for unknown household {event.household_id}")  # its registration comes first
+    values = {
+        "revision": event.revision,
+        "members_count": event.members_count,
+        "total_income": event.wages + event.production + event.property + event.transfers,
+        "per_capita_net_income": event.per_capita_net_income,
+        "rigid_expense": event.medical_expense + event.schooling_expense + event.other_rigid_expense,
+    }
+    await session.execute(
+        insert(KnownIncome)
+        .values(household_id=event.household_id, year=event.year, **values)
+        .on_conflict_do_update(
+            index_elements=["household_id", "year"], set_=values, where=KnownIncome.revision < event.revision
+        )
+    )
+    await reevaluate(session, event.household_id)
 
 
 async def on_dept_record(session: AsyncSession, envelope: Envelope) -> None:
     contract = next((c for c in DEPT_CONTRACTS.values() if c.type == envelope.type), None)
     if contract is None:
         raise BadEvent(f"unknown department record type {envelope.type}")
-    await store(session, envelope.payload(contract), envelope.id)
+    household_id = await store(session, envelope.payload(contract), envelope.id)
+    if household_id is not None:
+        await reevaluate(session, household_id)
 
 
 SUBSCRIPTIONS = [Subscription(HOUSEHOLD_TOPIC, on_household)] + [

@@ -1,10 +1,12 @@
-"""Screening's tables. For now: the registry of households and member blind indexes that department
-records are matched against (kept from intake's household events)."""
+"""Screening's tables: what it knows of households from intake's events (members by blind index, yearly
+income), and, imported at the end, department records, policies and alerts."""
 
 import datetime as dt
 import uuid
+from decimal import Decimal
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, func
+from sqlalchemy import DateTime, ForeignKey, Integer, Numeric, String, func, text
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from screening.base import Base, idempotency, inbox, outbox
@@ -17,7 +19,23 @@ class KnownHousehold(Base):
     household_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     region_code: Mapped[str] = mapped_column(String(12), index=True)
     version: Mapped[int] = mapped_column(Integer)
+    # The members' facts (no identifiers but the blind index) as of `version`: what the rules read.
+    members: Mapped[list[dict]] = mapped_column(JSONB, server_default=text("'[]'::jsonb"))
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class KnownIncome(Base):
+    """A household's income for a year, from intake (the newest revision)."""
+
+    __tablename__ = "known_incomes"
+
+    household_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("known_households.household_id"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    members_count: Mapped[int] = mapped_column(Integer)
+    total_income: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    per_capita_net_income: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    rigid_expense: Mapped[Decimal] = mapped_column(Numeric(14, 2))
 
 
 class KnownMember(Base):
@@ -30,6 +48,7 @@ class KnownMember(Base):
 
 
 __all__ = [
+    "Alert",
     "Base",
     "DeptRecord",
     "IngestKey",
@@ -43,4 +62,5 @@ __all__ = [
 ]
 
 
-from screening.feeds.models import DeptRecord, IngestKey, Upload  # noqa: E402  (after the tables they refer to)
+from screening.alerts.models import Alert  # noqa: E402  (after the tables they refer to)
+from screening.feeds.models import DeptRecord, IngestKey, Upload  # noqa: E402

@@ -48,8 +48,9 @@ async def ingest(session: AsyncSession, record: DeptRecordBase) -> Outcome:
     return "accepted"
 
 
-async def store(session: AsyncSession, record: DeptRecordBase, event_id: str) -> str:
-    """Apply a record from the topic: keep every revision, the newest current, matched when possible."""
+async def store(session: AsyncSession, record: DeptRecordBase, event_id: str) -> uuid.UUID | None:
+    """Apply a record from the topic: keep every revision, the newest current, matched when possible.
+    Returns the household whose data changed (None: a duplicate, a late older revision, or unmatched)."""
     newest = (
         await session.execute(
             select(func.max(DeptRecord.revision)).where(
@@ -84,9 +85,9 @@ async def store(session: AsyncSession, record: DeptRecordBase, event_id: str) ->
         .returning(DeptRecord.id)
     )
     if inserted.first() is None:
-        return "duplicate"
+        return None  # a duplicate
     if stale:
-        return "stale"  # an older revision arriving late: kept for the record, not current
+        return None  # an older revision arriving late: kept for the record, not current
     await session.execute(
         update(DeptRecord)
         .where(
@@ -96,7 +97,7 @@ async def store(session: AsyncSession, record: DeptRecordBase, event_id: str) ->
         )
         .values(superseded=True)
     )
-    return "matched" if household else "unmatched"
+    return household  # None: it waits in the unmatched queue
 
 
 async def match_waiting(session: AsyncSession, household_id: uuid.UUID, id_indexes: Iterable[str]) -> int:

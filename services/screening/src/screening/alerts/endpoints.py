@@ -1,0 +1,112 @@
+import datetime as dt
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select, tuple_
+
+from common.auth import Principal, Role, jurisdiction_clause, require_roles
+from common.db import SessionDep
+from common.errors import Forbidden, NotFound, problem_responses
+from common.pagination import CursorQuery, LimitQuery, Page, decode_cursor, page_of
+from screening.alerts import service
+from screening.alerts.models import Alert
+from screening.alerts.service import IllegalAlertStep
+
+router = APIRouter(prefix="/alerts", tags=["alerts"])
+Officer = Annotated[
+    Principal, require_roles(Role.village_cadre, Role.township_officer, Role.county_officer, Role.auditor, Role.admin)
+]
+STEP_PROBLEMS = problem_responses(Forbidden, NotFound, IllegalAlertStep)
+
+
+class AlertPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    household_id: uuid.UUID
+    region_code: str
+    rule: str
+    category: str
+    grade: str
+    year: int
+    state: str
+    explanation: str
+    evidence: list[str]
+    policy_id: uuid.UUID
+    verify_by: dt.date
+    verify_by_assumed: bool
+    resolution: str | None
+    resolved_by: str | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class StepNote(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    note: str | None = Field(None, max_length=2000, description="findings of the visit")
+
+
+class Dismissal(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+@router.get("", response_model=Page[AlertPublic])
+async def work_queue(
+    session: SessionDep,
+    principal: Officer,
+    limit: LimitQuery = 50,
+    cursor: CursorQuery = None,
+    state: Annotated[list[str] | None, Query()] = None,
+    rule: str | None = None,
+    grade: Annotated[str | None, Query(pattern="^(red|orange|yellow)$")] = None,
+    region_prefix: Annotated[str | None, Query(pattern=r"^\d{2,12}$")] = None,
+    household_id: uuid.UUID | None = None,
+) -> Page[AlertPublic]:
+    """Alerts within my jurisdiction, oldest first: what the village and township must verify, by deadline."""
+    q = select(Alert).where(jurisdiction_clause(Alert.region_code, principal))
+    for column, value in ((Alert.rule, rule), (Alert.grade, grade), (Alert.household_id, household_id)):
+        if value is not None:
+            q = q.where(column == value)
+    if state:
+        q = q.where(Alert.state.in_(state))
+    if region_prefix:
+        q = q.where(Alert.region_code.like(region_prefix + "%"))
+    if after := decode_cursor(cursor):
+        q = q.where(tuple_(Alert.created_at, Alert.id) > tuple_(*after))
+    rows = list((await session.execute(q.order_by(Alert.created_at, Alert.id).limit(limit + 1))).scalars())
+    items, next_cursor = page_of(rows, limit, lambda a: (a.created_at, a.id))
+    return Page(items=[AlertPublic.model_validate(a) for a in items], next_cursor=next_cursor)
+
+
+@router.get("/{alert_id}", response_model=AlertPublic, responses=problem_responses(Forbidden, NotFound))
+async def get_alert(alert_id: uuid.UUID, session: SessionDep, principal: Officer) -> AlertPublic:
+    """One alert with its explanation and the records behind it."""
+    return AlertPublic.model_validate(await service.get(session, principal, alert_id))
+
+
+@router.post("/{alert_id}/verification", response_model=AlertPublic, responses=STEP_PROBLEMS)
+async def start_verification(
+    alert_id: uuid.UUID, body: StepNote, session: SessionDep, principal: Officer
+) -> AlertPublic:
+    """A village cadre or the township takes the alert up for a visit (分类分级反馈基层核实)."""
+    alert = await service.get(session, principal, alert_id, lock=True)
+    return AlertPublic.model_validate(await service.step(session, principal, alert, "verify", body.note))
+
+
+@router.post("/{alert_id}/confirmation", response_model=AlertPublic, responses=STEP_PROBLEMS)
+async def confirm(alert_id: uuid.UUID, body: StepNote, session: SessionDep, principal: Officer) -> AlertPublic:
+    """The township confirms the risk: `screening.alert.v1` is published and intake opens (or joins) a case."""
+    alert = await service.get(session, principal, alert_id, lock=True)
+    return AlertPublic.model_validate(await service.step(session, principal, alert, "confirm", body.note))
+
+
+@router.post("/{alert_id}/dismissal", response_model=AlertPublic, responses=STEP_PROBLEMS)
+async def dismiss(alert_id: uuid.UUID, body: Dismissal, session: SessionDep, principal: Officer) -> AlertPublic:
+    """The township dismisses the alert with the reason found on the visit."""
+    alert = await service.get(session, principal, alert_id, lock=True)
+    return AlertPublic.model_validate(await service.step(session, principal, alert, "dismiss", body.reason))

@@ -1,0 +1,45 @@
+import datetime as dt
+import uuid
+
+from sqlalchemy import Boolean, Date, DateTime, Index, Integer, String, Text, func, text
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from screening.base import Base
+
+OPEN_STATES = ("open", "verifying")
+
+
+class Alert(Base):
+    """A rule's finding about a household, routed to its village and township for verification.
+    At most one open alert per household and rule: new evidence updates it, and may escalate its grade."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (
+        Index(
+            "uq_alerts_open_per_rule",
+            "household_id",
+            "rule",
+            unique=True,
+            postgresql_where=text("state IN ('open', 'verifying')"),
+        ),
+        Index("ix_alerts_queue", "state", "region_code", "created_at"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    household_id: Mapped[uuid.UUID] = mapped_column()
+    region_code: Mapped[str] = mapped_column(String(12))
+    rule: Mapped[str] = mapped_column(String(60))
+    category: Mapped[str] = mapped_column(String(30))
+    grade: Mapped[str] = mapped_column(String(10))
+    year: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(20))
+    explanation: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[list[str]] = mapped_column(JSONB)
+    policy_id: Mapped[uuid.UUID] = mapped_column()
+    verify_by: Mapped[dt.date] = mapped_column(Date)
+    verify_by_assumed: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    resolution: Mapped[str | None] = mapped_column(Text)
+    resolved_by: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

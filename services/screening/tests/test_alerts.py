@@ -1,0 +1,188 @@
+"""Rules and alerts over the real broker and database: department records and income raise graded,
+explained alerts under each shipped policy; the lifecycle ends with a case opened in intake."""
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from common.testing.fixtures import auth, eventually, resident_id
+from intake.config import settings as intake_settings
+from screening.config import settings
+
+ADMIN = auth(settings, "admin", "")
+
+
+async def household(services: Any, village: str, members: list[dict[str, Any]]) -> dict[str, Any]:
+    intake = await services.client("intake")
+    body = {
+        "region_code": village,
+        "household_no": uuid.uuid4().hex[:16],
+        "address": "1组",
+        "category": "lifted",
+        "members": members,
+    }
+    r = await intake.post("/households", json=body, headers=auth(intake_settings, "village_cadre", village[:9]))
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+def person(relation: str = "head", labour: str = "full", rid: str | None = None) -> dict[str, Any]:
+    return {
+        "name": "赵" + uuid.uuid4().hex[:2],
+        "resident_id": rid or resident_id(),
+        "relation": relation,
+        "labour_capacity": labour,
+    }
+
+
+async def income(services: Any, h: dict[str, Any], year: int, wages: str, **extra: str) -> None:
+    intake = await services.client("intake")
+    r = await intake.put(
+        f"/households/{h['id']}/incomes/{year}",
+        headers=auth(intake_settings, "village_cadre", h["region_code"][:9]),
+        json={"wages": wages, "production": "0", "property": "0", "transfers": "0", **extra},
+    )
+    assert r.status_code == 201, r.text
+
+
+async def feed(services: Any, department: str, record: dict[str, Any]) -> None:
+    screening = await services.client("screening")
+    body = {"record_id": f"{department[:3]}-{uuid.uuid4().hex[:10]}", **record}
+    r = await screening.post(f"/feeds/{department}/records", json=body, headers=ADMIN)
+    assert r.status_code == 202, r.text
+
+
+async def alerts_of(services: Any, h: dict[str, Any], count: int = 1) -> dict[str, dict[str, Any]]:
+    screening = await services.client("screening")
+
+    async def fetch() -> dict[str, dict[str, Any]] | None:
+        items = (
+            await screening.get(
+                "/alerts", params={"household_id": h["id"], "state": ["open", "verifying"]}, headers=ADMIN
+            )
+        ).json()["items"]
+        return {a["rule"]: a for a in items} if len(items) >= count else None
+
+    return await eventually(fetch, timeout=40)
+
+
+async def test_department_records_raise_graded_explained_alerts(services: Any) -> None:
+    head, child = person(rid=resident_id()), person("child", "none")
+    h = await household(services, "532504102001", [head, child])
+    rid_head, rid_child = head["resident_id"], child["resident_id"]
+    day = "2020-06-01"
+    await feed(
+        services,
+        "medical-insurance",
+        {
+            "resident_id": rid_head,
+            "event_date": day,
+            "kind": "settlement",
+            "total": "60000",
+            "reimbursed": "8000",
+            "out_of_pocket": "52000",
+            "disease_category": "major",
+        },
+    )
+    await feed(services, "housing", {"resident_id": rid_head, "event_date": day, "kind": "appraisal", "grade": "D"})
+    await feed(
+        services,
+        "disability",
+        {"resident_id": rid_child, "event_date": day, "action": "issued", "category": "physical", "grade": 1},
+    )
+    await feed(
+        services, "education", {"resident_id": rid_child, "event_date": day, "level": "compulsory", "status": "dropout"}
+    )
+    await feed(services, "civil-affairs", {"resident_id": rid_head, "event_date": day, "kind": "death"})
+    await feed(services, "civil-affairs", {"resident_id": rid_child, "event_date": day, "kind": "dibao_enrolled"})
+    alerts = await alerts_of(services, h, count=6)
+    assert {r: a["grade"] for r, a in alerts.items()} == {
+        "medical_out_of_pocket_high": "red",
+        "housing_unsafe": "red",
+        "severe_disability_lost_labour": "red",
+        "school_dropout": "orange",
+        "main_labourer_death": "red",
+        "new_social_floor_enrolment": "yellow",
+    }
+    medical = alerts["medical_out_of_pocket_high"]
+    assert "52,000.00 CNY" in medical["explanation"] and "20,000.00 CNY" in medical["explanation"]
+    assert "policy 532504 2020" in medical["explanation"] and medical["evidence"][0].startswith("medical-insurance:")
+    assert medical["region_code"] == "532504102001" and medical["year"] == 2020
+    assert dt.date.fromisoformat(medical["verify_by"]) > dt.date.today()
+
+    # new evidence updates the open alert instead of opening another
+    await feed(
+        services,
+        "medical-insurance",
+        {
+            "resident_id": rid_head,
+            "event_date": "2020-08-01",
+            "kind": "settlement",
+            "total": "9000",
+            "reimbursed": "1000",
+            "out_of_pocket": "8000",
+        },
+    )
+
+    async def two_settlements() -> dict[str, Any] | None:
+        a = (await alerts_of(services, h, 6))["medical_out_of_pocket_high"]
+        return a if len(a["evidence"]) == 2 else None
+
+    updated = await eventually(two_settlements)
+    assert updated["id"] == medical["id"] and "60,000.00 CNY" in updated["explanation"]
+
+
+async def test_income_is_judged_by_each_jurisdictions_line(services: Any) -> None:
+    mile = await household(services, "532504102001", [person(), person("spouse")])
+    ningxia = await household(services, "640104001002", [person(), person("spouse")])
+    zhongkai = await household(services, "441302106001", [person(), person("spouse")])
+    await income(services, mile, 2019, "20000")  # 10,000 per capita the year before
+    await income(services, ningxia, 2020, "9600")  # below Ningxia's 5,000
+    await income(services, zhongkai, 2021, "30000")  # 15,000: below Zhongkai's 15,354
+    ningxia_alert = (await alerts_of(services, ningxia))["income_below_line"]
+    assert "4,800.00 CNY" in ningxia_alert["explanation"] and "5,000.00 CNY" in ningxia_alert["explanation"]
+    assert "15,354.00 CNY" in (await alerts_of(services, zhongkai))["income_below_line"]["explanation"]
+    # 4,800 per capita in 2020: above Mile's 4,428, but a 52% drop, and rigid costs above last year's income
+    await income(services, mile, 2020, "9600", medical_expense="25000")
+    mile_alerts = await alerts_of(services, mile, count=2)
+    assert set(mile_alerts) == {"income_drop", "rigid_expense_exceeds_income"}
+    assert "fell 52%" in mile_alerts["income_drop"]["explanation"]
+    assert "25,000.00 CNY" in mile_alerts["rigid_expense_exceeds_income"]["explanation"]
+
+
+async def test_alert_lifecycle_opens_a_case_in_intake(services: Any) -> None:
+    screening, intake = await services.client("screening"), await services.client("intake")
+    head = person()
+    h = await household(services, "532504102001", [head])
+    await feed(
+        services,
+        "housing",
+        {"resident_id": head["resident_id"], "event_date": "2020-03-01", "kind": "appraisal", "grade": "C"},
+    )
+    alert = (await alerts_of(services, h))["housing_unsafe"]
+    cadre = auth(settings, "village_cadre", "532504102", sub="cadre-visit")
+    township = auth(settings, "township_officer", "532504102", sub="township-verify")
+    other_township = auth(settings, "township_officer", "532504103")
+    early = await screening.post(f"/alerts/{alert['id']}/confirmation", json={}, headers=township)
+    assert early.status_code == 409 and early.json()["allowed_actions"] == ["dismiss", "verify"]
+    assert (await screening.get(f"/alerts/{alert['id']}", headers=other_township)).status_code == 404
+    r = await screening.post(f"/alerts/{alert['id']}/verification", json={"note": "visited"}, headers=cadre)
+    assert r.json()["state"] == "verifying"
+    assert (await screening.post(f"/alerts/{alert['id']}/confirmation", json={}, headers=cadre)).status_code == 403
+    r = await screening.post(f"/alerts/{alert['id']}/confirmation", json={"note": "墙体开裂属实"}, headers=township)
+    assert r.json()["state"] == "confirmed"
+
+    async def case() -> dict[str, Any] | None:
+        items = (
+            await intake.get(
+                "/cases",
+                params={"household_id": h["id"]},
+                headers=auth(intake_settings, "township_officer", "532504102"),
+            )
+        ).json()["items"]
+        return items[0] if items else None
+
+    opened = await eventually(case)
+    assert opened["channels"] == ["department_alert"] and opened["risk_categories"] == ["other"]
+    dismissed = await screening.post(f"/alerts/{alert['id']}/dismissal", json={"reason": "x"}, headers=township)
+    assert dismissed.status_code == 409
