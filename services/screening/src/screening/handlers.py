@@ -5,9 +5,12 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from common.events.contracts.dept import DEPT_CONTRACTS
+from common.events.contracts.dept import DEPT_CONTRACTS, CivilAffairsRecordV1
 from common.events.contracts.intake import (
+    CONSENT_TOPIC,
     HOUSEHOLD_TOPIC,
+    ConsentRevokedV1,
+    ConsentSignedV1,
     HouseholdIncomeRecordedV1,
     HouseholdRegisteredV1,
     HouseholdUpdatedV1,
@@ -15,6 +18,7 @@ from common.events.contracts.intake import (
 from common.events.envelope import BadEvent, Envelope
 from common.messaging.consumer import Subscription
 from screening.alerts.service import reevaluate
+from screening.checks.service import apply_result, on_consent_revoked, on_consent_signed
 from screening.feeds.service import match_waiting, store
 from screening.models import KnownHousehold, KnownIncome, KnownMember
 
@@ -73,11 +77,22 @@ async def on_dept_record(session: AsyncSession, envelope: Envelope) -> None:
     contract = next((c for c in DEPT_CONTRACTS.values() if c.type == envelope.type), None)
     if contract is None:
         raise BadEvent(f"unknown department record type {envelope.type}")
-    household_id = await store(session, envelope.payload(contract), envelope.id)
-    if household_id is not None:
-        await reevaluate(session, household_id)
+    record = envelope.payload(contract)
+    household_id = await store(session, record, envelope.id)
+    if household_id is None:
+        return
+    if isinstance(record, CivilAffairsRecordV1) and record.kind == "economic_check_result":
+        await apply_result(session, household_id, record, f"{record.department}:{record.record_id}@{record.revision}")
+    await reevaluate(session, household_id)
 
 
-SUBSCRIPTIONS = [Subscription(HOUSEHOLD_TOPIC, on_household)] + [
+async def on_consent(session: AsyncSession, envelope: Envelope) -> None:
+    if envelope.type == ConsentSignedV1.type:
+        await on_consent_signed(session, envelope.payload(ConsentSignedV1))
+    elif envelope.type == ConsentRevokedV1.type:
+        await on_consent_revoked(session, envelope.payload(ConsentRevokedV1))
+
+
+SUBSCRIPTIONS = [Subscription(HOUSEHOLD_TOPIC, on_household), Subscription(CONSENT_TOPIC, on_consent)] + [
     Subscription(c.topic, on_dept_record) for c in DEPT_CONTRACTS.values()
 ]

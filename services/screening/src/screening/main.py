@@ -5,9 +5,10 @@ from pathlib import Path
 from common.app import ServiceSpec, create_app
 from common.events.contracts.audit import ACCESS_TOPIC
 from common.events.contracts.dept import DEPT_CONTRACTS
-from common.events.contracts.screening import ALERT_TOPIC, POLICY_TOPIC
+from common.events.contracts.screening import ALERT_TOPIC, ASSET_CHECK_TOPIC, POLICY_TOPIC
 from screening import models
 from screening.alerts.endpoints import router as alerts_router
+from screening.checks.endpoints import router as checks_router
 from screening.config import settings
 from screening.endpoints import router
 from screening.feeds.endpoints import router as feeds_router
@@ -24,9 +25,9 @@ spec = ServiceSpec(
     outbox=models.outbox,
     inbox=models.inbox,
     idempotency=models.idempotency,
-    routers=[router, policies_router, feeds_router, alerts_router],
+    routers=[router, policies_router, feeds_router, alerts_router, checks_router],
     subscriptions=SUBSCRIPTIONS,
-    produces=[ALERT_TOPIC, POLICY_TOPIC, ACCESS_TOPIC, *(c.topic for c in DEPT_CONTRACTS.values())],
+    produces=[ALERT_TOPIC, POLICY_TOPIC, ASSET_CHECK_TOPIC, ACCESS_TOPIC, *(c.topic for c in DEPT_CONTRACTS.values())],
     on_startup=[load_seeds],
 )
 app = create_app(spec)

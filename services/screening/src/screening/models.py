@@ -49,7 +49,9 @@ class KnownMember(Base):
 
 __all__ = [
     "Alert",
+    "AssetCheck",
     "Base",
+    "ConsentView",
     "DeptRecord",
     "IngestKey",
     "KnownHousehold",
@@ -63,4 +65,5 @@ __all__ = [
 
 
 from screening.alerts.models import Alert  # noqa: E402  (after the tables they refer to)
+from screening.checks.models import AssetCheck, ConsentView  # noqa: E402
 from screening.feeds.models import DeptRecord, IngestKey, Upload  # noqa: E402

@@ -51,6 +51,12 @@ TOPICS: dict[str, Topic] = {
             (screening.PolicyPublishedV1,),
         ),
         Topic(
+            screening.ASSET_CHECK_TOPIC,
+            "screening",
+            "Consent-gated family economic-status check requests to civil affairs",
+            (screening.AssetCheckRequestedV1, screening.AssetCheckCancelledV1),
+        ),
+        Topic(
             audit.ACCESS_TOPIC, "every service", "Reads of households' personal data", (audit.PersonalDataAccessedV1,)
         ),
         *[

@@ -7,6 +7,7 @@ that stores events (ledger) keeps only its blind index.
 """
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 from typing import Annotated, ClassVar, Literal
 
@@ -60,6 +61,7 @@ class CivilAffairsRecordV1(DeptRecordBase):
     deposits: Money | None = None
     business_registration: bool | None = None
     public_employee: bool | None = None
+    request_id: uuid.UUID | None = Field(None, description="economic_check_result: the screening request answered")
 
 
 class MedicalInsuranceRecordV1(DeptRecordBase):

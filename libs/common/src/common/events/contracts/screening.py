@@ -12,6 +12,7 @@ from common.events.envelope import EventContract
 
 ALERT_TOPIC = "screening.alert.v1"
 POLICY_TOPIC = "screening.policy.v1"
+ASSET_CHECK_TOPIC = "screening.asset-check-request.v1"
 
 
 class AlertFinding(EventContract):
@@ -59,3 +60,30 @@ class PolicyPublishedV1(EventContract):
     medical_oop_income_share: Decimal
     rules: dict[str, PolicyRule]
     published_by: str
+
+
+class AssetCheckRequestedV1(EventContract):
+    """Screening asks civil affairs for a family economic-status check, under the household's valid asset_check
+    consent. Identities are not in the event: the civil-affairs adapter reads the household's members through
+    intake's audited disclosure API, and answers with `dept.civil-affairs.v1` economic_check_result records
+    carrying request_id."""
+
+    topic: ClassVar[str] = ASSET_CHECK_TOPIC
+    type: ClassVar[str] = "screening.asset-check.requested"
+    request_id: uuid.UUID
+    household_id: uuid.UUID
+    region_code: str
+    consent_id: uuid.UUID
+    requested_at: dt.datetime
+
+
+class AssetCheckCancelledV1(EventContract):
+    """A pending check is cancelled (the consent was revoked or expired): it must not be carried out."""
+
+    topic: ClassVar[str] = ASSET_CHECK_TOPIC
+    type: ClassVar[str] = "screening.asset-check.cancelled"
+    request_id: uuid.UUID
+    household_id: uuid.UUID
+    region_code: str
+    reason: str
+    cancelled_at: dt.datetime

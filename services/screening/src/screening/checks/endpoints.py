@@ -1,0 +1,56 @@
+import datetime as dt
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import select
+
+from common.auth import Principal, Role, jurisdiction_clause, require_roles
+from common.db import SessionDep
+from common.errors import Forbidden, problem_responses
+from screening.checks.models import AssetCheck
+from screening.checks.service import exclusion_evidence
+
+router = APIRouter(prefix="/households/{household_id}", tags=["economic-status checks"])
+Officer = Annotated[Principal, require_roles(Role.township_officer, Role.county_officer, Role.auditor, Role.admin)]
+
+
+class AssetCheckPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    state: str
+    consent_id: uuid.UUID
+    result: dict[str, Any] | None
+    record_ref: str | None
+    note: str | None
+    requested_at: dt.datetime
+    closed_at: dt.datetime | None
+
+
+class ExclusionEvidence(BaseModel):
+    household_id: uuid.UUID
+    checks: list[AssetCheckPublic]
+    evidence: list[dict[str, Any]]
+
+
+@router.get("/exclusion-evidence", response_model=ExclusionEvidence, responses=problem_responses(Forbidden))
+async def household_exclusion_evidence(
+    household_id: uuid.UUID, session: SessionDep, principal: Officer
+) -> ExclusionEvidence:
+    """The household's economic-status checks and what they show for the township form's "no" reasons
+    (high-value assets; stable income as a public employee or legal person). Evidence, not a decision."""
+    checks = list(
+        (
+            await session.execute(
+                select(AssetCheck)
+                .where(AssetCheck.household_id == household_id, jurisdiction_clause(AssetCheck.region_code, principal))
+                .order_by(AssetCheck.requested_at)
+            )
+        ).scalars()
+    )
+    evidence = [e for c in checks if c.state == "completed" for e in exclusion_evidence(c)]
+    return ExclusionEvidence(
+        household_id=household_id, checks=[AssetCheckPublic.model_validate(c) for c in checks], evidence=evidence
+    )
