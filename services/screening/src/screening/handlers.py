@@ -7,8 +7,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.events.contracts.dept import DEPT_CONTRACTS, CivilAffairsRecordV1
 from common.events.contracts.intake import (
+    CASE_TOPIC,
     CONSENT_TOPIC,
     HOUSEHOLD_TOPIC,
+    CaseApprovedV1,
     ConsentRevokedV1,
     ConsentSignedV1,
     HouseholdIncomeRecordedV1,
@@ -20,7 +22,7 @@ from common.messaging.consumer import Subscription
 from screening.alerts.service import reevaluate
 from screening.checks.service import apply_result, on_consent_revoked, on_consent_signed
 from screening.feeds.service import match_waiting, store
-from screening.models import KnownHousehold, KnownIncome, KnownMember
+from screening.models import KnownHousehold, KnownIncome, KnownMember, MonitoredHousehold
 
 
 async def on_household(session: AsyncSession, envelope: Envelope) -> None:
@@ -93,6 +95,24 @@ async def on_consent(session: AsyncSession, envelope: Envelope) -> None:
         await on_consent_revoked(session, envelope.payload(ConsentRevokedV1))
 
 
-SUBSCRIPTIONS = [Subscription(HOUSEHOLD_TOPIC, on_household), Subscription(CONSENT_TOPIC, on_consent)] + [
-    Subscription(c.topic, on_dept_record) for c in DEPT_CONTRACTS.values()
-]
+async def on_case(session: AsyncSession, envelope: Envelope) -> None:
+    if envelope.type != CaseApprovedV1.type:
+        return
+    event = envelope.payload(CaseApprovedV1)
+    await session.execute(
+        insert(MonitoredHousehold)
+        .values(
+            household_id=event.household_id,
+            region_code=event.region_code,
+            case_id=event.case_id,
+            since=event.occurred_at,
+        )
+        .on_conflict_do_nothing()
+    )
+
+
+SUBSCRIPTIONS = [
+    Subscription(HOUSEHOLD_TOPIC, on_household),
+    Subscription(CONSENT_TOPIC, on_consent),
+    Subscription(CASE_TOPIC, on_case),
+] + [Subscription(c.topic, on_dept_record) for c in DEPT_CONTRACTS.values()]

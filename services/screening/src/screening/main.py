@@ -5,7 +5,7 @@ from pathlib import Path
 from common.app import ServiceSpec, create_app
 from common.events.contracts.audit import ACCESS_TOPIC
 from common.events.contracts.dept import DEPT_CONTRACTS
-from common.events.contracts.screening import ALERT_TOPIC, ASSET_CHECK_TOPIC, POLICY_TOPIC
+from common.events.contracts.screening import ALERT_TOPIC, ASSET_CHECK_TOPIC, POLICY_TOPIC, REGIONAL_RISK_TOPIC
 from screening import models
 from screening.alerts.endpoints import router as alerts_router
 from screening.checks.endpoints import router as checks_router
@@ -15,6 +15,7 @@ from screening.feeds.endpoints import router as feeds_router
 from screening.handlers import SUBSCRIPTIONS
 from screening.policies.endpoints import router as policies_router
 from screening.policies.seeds import load_seeds
+from screening.regional.endpoints import router as regional_router
 
 spec = ServiceSpec(
     name="screening",
@@ -25,9 +26,16 @@ spec = ServiceSpec(
     outbox=models.outbox,
     inbox=models.inbox,
     idempotency=models.idempotency,
-    routers=[router, policies_router, feeds_router, alerts_router, checks_router],
+    routers=[router, policies_router, feeds_router, alerts_router, checks_router, regional_router],
     subscriptions=SUBSCRIPTIONS,
-    produces=[ALERT_TOPIC, POLICY_TOPIC, ASSET_CHECK_TOPIC, ACCESS_TOPIC, *(c.topic for c in DEPT_CONTRACTS.values())],
+    produces=[
+        ALERT_TOPIC,
+        POLICY_TOPIC,
+        ASSET_CHECK_TOPIC,
+        REGIONAL_RISK_TOPIC,
+        ACCESS_TOPIC,
+        *(c.topic for c in DEPT_CONTRACTS.values()),
+    ],
     on_startup=[load_seeds],
 )
 app = create_app(spec)

@@ -56,7 +56,9 @@ __all__ = [
     "IngestKey",
     "KnownHousehold",
     "KnownMember",
+    "MonitoredHousehold",
     "Policy",
+    "RegionalRisk",
     "Upload",
     "idempotency",
     "inbox",
@@ -67,3 +69,4 @@ __all__ = [
 from screening.alerts.models import Alert  # noqa: E402  (after the tables they refer to)
 from screening.checks.models import AssetCheck, ConsentView  # noqa: E402
 from screening.feeds.models import DeptRecord, IngestKey, Upload  # noqa: E402
+from screening.regional.models import MonitoredHousehold, RegionalRisk  # noqa: E402

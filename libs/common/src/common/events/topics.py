@@ -57,6 +57,12 @@ TOPICS: dict[str, Topic] = {
             (screening.AssetCheckRequestedV1, screening.AssetCheckCancelledV1),
         ),
         Topic(
+            screening.REGIONAL_RISK_TOPIC,
+            "screening",
+            "Scale-level risks of townships and counties",
+            (screening.RegionalRiskRaisedV1,),
+        ),
+        Topic(
             audit.ACCESS_TOPIC, "every service", "Reads of households' personal data", (audit.PersonalDataAccessedV1,)
         ),
         *[

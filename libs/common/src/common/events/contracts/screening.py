@@ -3,7 +3,7 @@
 import datetime as dt
 import uuid
 from decimal import Decimal
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pydantic import Field
 
@@ -13,6 +13,7 @@ from common.events.envelope import EventContract
 ALERT_TOPIC = "screening.alert.v1"
 POLICY_TOPIC = "screening.policy.v1"
 ASSET_CHECK_TOPIC = "screening.asset-check-request.v1"
+REGIONAL_RISK_TOPIC = "screening.regional-risk.v1"
 
 
 class AlertFinding(EventContract):
@@ -87,3 +88,18 @@ class AssetCheckCancelledV1(EventContract):
     region_code: str
     reason: str
     cancelled_at: dt.datetime
+
+
+class RegionalRiskRaisedV1(EventContract):
+    """A township or county shows a scale-level risk (防止规模性返贫): alerts rising far above its own baseline,
+    or a monitored share far from the guidance (about 5% of households, at most 10%). The county is warned."""
+
+    topic: ClassVar[str] = REGIONAL_RISK_TOPIC
+    type: ClassVar[str] = "screening.regional-risk.raised"
+    risk_id: uuid.UUID
+    region_code: str = Field(pattern=r"^(\d{6}|\d{9})$")
+    kind: Literal["alert_spike", "monitored_share_high", "monitored_share_low"]
+    window_start: dt.date
+    window_end: dt.date
+    figures: dict[str, float]
+    explanation: str

@@ -1,0 +1,53 @@
+import datetime as dt
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import select
+
+from common.auth import Principal, Role, jurisdiction_clause, require_roles
+from common.db import SessionDep
+from common.errors import Forbidden, problem_responses
+from screening.regional import service
+from screening.regional.models import RegionalRisk
+
+router = APIRouter(prefix="/regional-risks", tags=["regional risk"])
+Reader = Annotated[Principal, require_roles(Role.township_officer, Role.county_officer, Role.auditor, Role.admin)]
+Scanner = Annotated[Principal, require_roles(Role.county_officer, Role.admin)]
+
+
+class RegionalRiskPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    region_code: str
+    kind: str
+    window_start: dt.date
+    window_end: dt.date
+    figures: dict[str, float]
+    explanation: str
+    raised_at: dt.datetime
+
+
+@router.get("", response_model=list[RegionalRiskPublic], responses=problem_responses(Forbidden))
+async def list_risks(
+    session: SessionDep, principal: Reader, limit: Annotated[int, Query(ge=1, le=500)] = 100
+) -> list[RegionalRiskPublic]:
+    """Scale-level risks raised in my jurisdiction, newest first."""
+    rows = await session.execute(
+        select(RegionalRisk)
+        .where(jurisdiction_clause(RegionalRisk.region_code, principal))
+        .order_by(RegionalRisk.raised_at.desc())
+        .limit(limit)
+    )
+    return [RegionalRiskPublic.model_validate(r) for r in rows.scalars()]
+
+
+@router.post("/scan", response_model=list[RegionalRiskPublic], responses=problem_responses(Forbidden))
+async def scan(session: SessionDep, principal: Scanner) -> list[RegionalRiskPublic]:
+    """Scan the townships and counties of my jurisdiction now (ops also run it on a schedule); answers the
+    risks newly raised, each published on `screening.regional-risk.v1`."""
+    return [
+        RegionalRiskPublic.model_validate(r) for r in await service.scan(session, principal.region, dt.date.today())
+    ]

@@ -1,0 +1,126 @@
+"""Scale-level risk (防止规模性返贫): compare each township and county with itself and with the guidance.
+
+- alert spike: alerts raised in the last window against the average of the three windows before it;
+- monitored share: monitored households / registered households, against about 5% and at most 10%.
+A scan raises each risk once per region, kind and window end, and publishes it for the county.
+"""
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from common.events.contracts.screening import RegionalRiskRaisedV1
+from common.regions import full_name
+from screening.alerts.models import Alert
+from screening.base import outbox
+from screening.config import settings
+from screening.models import KnownHousehold
+from screening.regional.models import MonitoredHousehold, RegionalRisk
+
+
+async def _counts(session: AsyncSession, column: Any, length: int, prefix: str, *where: Any) -> dict[str, int]:
+    region = func.substr(column, 1, length)
+    rows = await session.execute(select(region, func.count()).where(column.like(prefix + "%"), *where).group_by(region))
+    return {r: n for r, n in rows.all()}
+
+
+async def scan(session: AsyncSession, prefix: str, today: dt.date) -> list[RegionalRisk]:
+    window = dt.timedelta(days=settings.regional_window_days)
+    start, baseline_start = today - window, today - 4 * window
+    raised = []
+    for length in (9, 6):  # townships, then counties
+        recent = await _counts(session, Alert.region_code, length, prefix, Alert.created_at >= start)
+        before = await _counts(
+            session, Alert.region_code, length, prefix, Alert.created_at >= baseline_start, Alert.created_at < start
+        )
+        known = await _counts(session, KnownHousehold.region_code, length, prefix)
+        monitored = await _counts(session, MonitoredHousehold.region_code, length, prefix)
+        for region in sorted(set(recent) | set(known)):
+            if len(region) != length:
+                continue
+            now, base = recent.get(region, 0), before.get(region, 0) / 3
+            if now >= settings.regional_spike_min_alerts and now > settings.regional_spike_factor * max(base, 1):
+                raised += await _raise(
+                    session,
+                    region,
+                    "alert_spike",
+                    start,
+                    today,
+                    {"alerts": now, "baseline": base},
+                    f"{now} alerts in the {window.days} days to {today}, against a baseline of "
+                    f"{base:.1f} per {window.days} days",
+                )
+            households = known.get(region, 0)
+            if households >= settings.regional_min_households:
+                share = monitored.get(region, 0) / households
+                figures = {"households": households, "monitored": monitored.get(region, 0), "share": share}
+                if share > settings.monitored_share_ceiling:
+                    raised += await _raise(
+                        session,
+                        region,
+                        "monitored_share_high",
+                        start,
+                        today,
+                        figures,
+                        f"{share:.1%} of {households} households are monitored, above the "
+                        f"{settings.monitored_share_ceiling:.0%} ceiling",
+                    )
+                elif share < settings.monitored_share_floor:
+                    raised += await _raise(
+                        session,
+                        region,
+                        "monitored_share_low",
+                        start,
+                        today,
+                        figures,
+                        f"{share:.1%} of {households} households are monitored, far below the "
+                        f"about-5% guidance: check that nobody at risk is missed (应纳尽纳)",
+                    )
+    return raised
+
+
+async def _raise(
+    session: AsyncSession,
+    region: str,
+    kind: str,
+    start: dt.date,
+    end: dt.date,
+    figures: dict[str, float],
+    explanation: str,
+) -> list[RegionalRisk]:
+    explanation = f"{full_name(region)}: {explanation}"
+    stored = await session.execute(
+        insert(RegionalRisk)
+        .values(
+            id=uuid.uuid4(),
+            region_code=region,
+            kind=kind,
+            window_start=start,
+            window_end=end,
+            figures=figures,
+            explanation=explanation,
+        )
+        .on_conflict_do_nothing()
+        .returning(RegionalRisk)
+    )
+    risk = stored.scalar_one_or_none()
+    if risk is None:
+        return []  # raised already for this window
+    await outbox.add(
+        session,
+        RegionalRiskRaisedV1(
+            risk_id=risk.id,
+            region_code=region,
+            kind=kind,
+            window_start=start,
+            window_end=end,
+            figures=figures,
+            explanation=explanation,
+        ),
+        subject=region,
+    )
+    return [risk]
