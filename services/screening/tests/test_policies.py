@@ -92,3 +92,54 @@ async def test_who_may_publish_and_what_is_valid(client: httpx.AsyncClient) -> N
     assert all(p["region_prefix"].startswith("532504") for p in listed)
     catalogue = (await client.get("/rules", headers=TOWNSHIP)).json()
     assert {r["code"] for r in catalogue} >= {"income_below_line", "housing_unsafe", "main_labourer_death"}
+
+
+async def test_what_if_counts_who_would_enter_or_leave_without_raising(services: Any) -> None:
+    import uuid as _uuid
+
+    from common.testing.fixtures import eventually, resident_id
+    from intake.config import settings as intake_settings
+
+    intake, screening = await services.client("intake"), await services.client("screening")
+    cadre = auth(intake_settings, "village_cadre", "532504103")
+    ids = []
+    for wages in ("4500", "4400"):  # one person each: 4,500 is above Mile's 4,428 line, 4,400 below
+        body = {
+            "region_code": "532504103202",
+            "household_no": _uuid.uuid4().hex[:16],
+            "address": "x",
+            "category": "lifted",
+            "members": [{"name": "周八", "resident_id": resident_id(), "relation": "head", "labour_capacity": "full"}],
+        }
+        h = (await intake.post("/households", json=body, headers=cadre)).json()
+        r = await intake.put(
+            f"/households/{h['id']}/incomes/2020",
+            headers=cadre,
+            json={"wages": wages, "production": "0", "property": "0", "transfers": "0"},
+        )
+        assert r.status_code == 201
+        ids.append(h["id"])
+
+    async def incomes_known() -> bool:
+        alerts = (await screening.get("/alerts", params={"household_id": ids[1]}, headers=COUNTY)).json()["items"]
+        return any(a["rule"] == "income_below_line" for a in alerts)
+
+    assert await eventually(incomes_known)
+    draft = {"region_prefix": "532504", "year": 2020, "effective_from": "2020-01-01", "name": "draft", "source": "d"}
+    raise_line = (
+        await screening.post("/policies/what-if", json={**draft, "monitoring_line": "4600"}, headers=COUNTY)
+    ).json()
+    lower_line = (
+        await screening.post("/policies/what-if", json={**draft, "monitoring_line": "4300"}, headers=COUNTY)
+    ).json()
+    township = next(t for t in raise_line["by_township"] if t["region_code"] == "532504103")
+    assert township["entering"] >= 1 and township["leaving"] == 0
+    assert next(t for t in lower_line["by_township"] if t["region_code"] == "532504103")["leaving"] >= 1
+    assert raise_line["evaluated"] == sum(t["evaluated"] for t in raise_line["by_township"])
+    policies = (
+        await screening.get("/policies", params={"region_prefix": "532504", "year": 2020}, headers=COUNTY)
+    ).json()
+    assert all(p["name"] != "draft" for p in policies)  # nothing was stored
+    assert (
+        await screening.post("/policies/what-if", json={**draft, "monitoring_line": "1"}, headers=TOWNSHIP)
+    ).status_code == 403

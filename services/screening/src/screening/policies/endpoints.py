@@ -1,8 +1,10 @@
 import datetime as dt
 import uuid
+from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from pydantic import BaseModel
 
 from common.auth import Principal, Role, require_roles
 from common.db import SessionDep
@@ -13,6 +15,7 @@ from screening.policies import service
 from screening.policies.models import Policy
 from screening.policies.schemas import EffectivePolicy, PolicyCreate, PolicyPublic, RulePublic, RuleSetting
 from screening.policies.service import NoPolicy
+from screening.policies.whatif import what_if
 from screening.rules.catalogue import CATALOGUE
 
 router = APIRouter(tags=["policies"])
@@ -48,6 +51,37 @@ async def publish_policy(
     never edited; each is an event on `screening.policy.v1`, recorded by the ledger."""
     service.ensure_may_publish(principal, body.region_prefix)
     return await idem.remember(public(await service.publish(session, body, principal.sub)))
+
+
+class TownshipImpact(BaseModel):
+    region_code: str
+    region_name: str
+    evaluated: int
+    in_range_now: int
+    in_range_draft: int
+    entering: int
+    leaving: int
+
+
+class WhatIf(BaseModel):
+    region_prefix: str
+    year: int
+    monitoring_line: Decimal
+    on: dt.date
+    evaluated: int
+    in_range_now: int
+    in_range_draft: int
+    entering: int
+    leaving: int
+    by_township: list[TownshipImpact]
+
+
+@router.post("/policies/what-if", response_model=WhatIf, responses=problem_responses(Forbidden, ValidationFailed))
+async def policy_what_if(body: PolicyCreate, session: SessionDep, principal: Publisher) -> WhatIf:
+    """Evaluate a draft policy against the households' current income records for its year, without storing
+    it or raising anything: how many would newly enter or leave the monitoring range, by township."""
+    service.ensure_may_publish(principal, body.region_prefix)
+    return WhatIf.model_validate(await what_if(session, body, dt.date.today()))
 
 
 @router.get("/policies", response_model=list[PolicyPublic], responses=problem_responses(Forbidden))
