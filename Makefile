@@ -18,8 +18,8 @@ $(BIN)/safetynet: uv.lock pyproject.toml libs/common/pyproject.toml services/*/p
 
 setup: $(BIN)/safetynet
 
-run: setup  ## the whole system; embedded PostgreSQL and broker unless DATABASE_URL / KAFKA_BOOTSTRAP_SERVERS are set
-	$(BIN)/safetynet run
+run: setup  ## the whole system (DEMO=1: with a synthetic county); embedded PostgreSQL and broker unless configured
+	$(BIN)/safetynet run $(if $(DEMO),--demo)
 
 test: setup lint  ## lint, spec drift, then every test on a real PostgreSQL and broker
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -43,6 +43,8 @@ def run(args: argparse.Namespace) -> int:
         )
         print(f"{name:<11} http://{args.host}:{port}/docs", flush=True)
     print("tokens: make token ROLE=village_cadre REGION=532504102", flush=True)
+    if args.demo:
+        _load_demo(args.host)
 
     stopping = False
 
@@ -70,6 +72,37 @@ def run(args: argparse.Namespace) -> int:
     if runtime is not None:
         runtime.stop()
     return code
+
+
+def _load_demo(host: str) -> None:
+    """A small demo county once the services answer, so a newcomer sees alerts appear."""
+    import httpx
+
+    for name in ("intake", "screening"):
+        url = f"http://{host}:{SERVICES[name]}/readyz"
+        for _ in range(120):
+            try:
+                if httpx.get(url, timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+    subprocess.run(  # noqa: S603 (our own CLI, fixed arguments)
+        [
+            sys.executable,
+            "-m",
+            "safetynet_cli.main",
+            "simulate",
+            "--households",
+            "60",
+            "--intake",
+            f"http://{host}:{SERVICES['intake']}",
+            "--screening",
+            f"http://{host}:{SERVICES['screening']}",
+        ],
+        check=False,
+    )
+    print("demo county loaded: GET http://127.0.0.1:8002/alerts with a county officer token of 532504", flush=True)
 
 
 def token(args: argparse.Namespace) -> int:
@@ -102,6 +135,29 @@ def openapi(args: argparse.Namespace) -> int:
         return 1 if stale else 0
     for path in write_specs():
         print(f"wrote {path}")
+    return 0
+
+
+def simulate(args: argparse.Namespace) -> int:
+    import asyncio
+
+    import httpx
+
+    from safetynet_cli.simulate import simulate as run_simulation
+
+    async def go() -> None:
+        async with (
+            httpx.AsyncClient(base_url=args.intake, timeout=60) as intake,
+            httpx.AsyncClient(base_url=args.screening, timeout=120) as screening,
+        ):
+            summary = await run_simulation(
+                intake, screening, county=args.county, households=args.households, seed=args.seed, year=args.year
+            )
+        print(f"registered {summary.registered}, already registered {summary.already_registered}")
+        for department, counts in summary.records.items():
+            print(f"{department:>18}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+    asyncio.run(go())
     return 0
 
 
@@ -149,6 +205,7 @@ def main() -> None:
     p = sub.add_parser("run", help="start the system (embedded PostgreSQL and broker unless configured)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--data-dir", default=str(ROOT / ".data"))
+    p.add_argument("--demo", action="store_true", help="load a small synthetic county once the services are up")
     p.set_defaults(func=run)
     p = sub.add_parser("token", help="print a development bearer token")
     p.add_argument("--role", required=True)
@@ -161,6 +218,14 @@ def main() -> None:
     p = sub.add_parser("openapi", help="export openapi/*.json and asyncapi.yaml (or --check for drift)")
     p.add_argument("--check", action="store_true")
     p.set_defaults(func=openapi)
+    p = sub.add_parser("simulate", help="a synthetic county: households into intake, department feeds to screening")
+    p.add_argument("--county", default="532504", help="a 6-digit county code (弥勒市 by default)")
+    p.add_argument("--households", type=int, default=200)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--year", type=int, default=2020, help="the year of income and records (a policy must exist)")
+    p.add_argument("--intake", default="http://127.0.0.1:8001")
+    p.add_argument("--screening", default="http://127.0.0.1:8002")
+    p.set_defaults(func=simulate)
     p = sub.add_parser("tail", help="print the events on a topic")
     p.add_argument("topic")
     p.add_argument("--subject", default=None, help="only this household's events")

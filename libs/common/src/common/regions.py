@@ -43,6 +43,13 @@ class RegionIndex:
             return None
         return self._blob[self._spans[2 * i] : self._spans[2 * i + 1]].decode()
 
+    def villages(self, prefix: str) -> list[str]:
+        """Village codes under a prefix, in order (12-digit codes are one contiguous range of integers)."""
+        scale = 10 ** (12 - len(prefix))
+        lo, hi = int(prefix) * scale, (int(prefix) + 1) * scale
+        i, j = bisect.bisect_left(self._codes, lo), bisect.bisect_left(self._codes, hi)
+        return [str(c) for c in self._codes[i:j]]
+
     def __len__(self) -> int:
         return len(self._codes)
 
