@@ -143,3 +143,71 @@ async def test_what_if_counts_who_would_enter_or_leave_without_raising(services:
     assert (
         await screening.post("/policies/what-if", json={**draft, "monitoring_line": "1"}, headers=TOWNSHIP)
     ).status_code == 403
+
+
+async def test_a_new_policy_rescreens_the_households_it_governs(services: Any) -> None:
+    import uuid as _uuid
+
+    from common.testing.fixtures import eventually, resident_id
+    from intake.config import settings as intake_settings
+
+    intake, screening = await services.client("intake"), await services.client("screening")
+    cadre = auth(intake_settings, "village_cadre", "640104001")
+    body = {
+        "region_code": "640104001003",
+        "household_no": _uuid.uuid4().hex[:16],
+        "address": "x",
+        "category": "lifted",
+        "members": [{"name": "吴九", "resident_id": resident_id(), "relation": "head", "labour_capacity": "full"}],
+    }
+    h = (await intake.post("/households", json=body, headers=cadre)).json()
+    r = await intake.put(
+        f"/households/{h['id']}/incomes/2020",
+        headers=cadre,  # 6,000: above Ningxia's 5,000
+        json={"wages": "6000", "production": "0", "property": "0", "transfers": "0"},
+    )
+    assert r.status_code == 201
+
+    county = auth(settings, "county_officer", "640104")
+
+    async def income_known() -> bool:  # screening holds the income before the policy changes
+        probe = {
+            "region_prefix": "640104001003",
+            "year": 2020,
+            "effective_from": "2020-01-01",
+            "monitoring_line": "1",
+            "name": "probe",
+            "source": "probe",
+        }
+        return (await screening.post("/policies/what-if", json=probe, headers=county)).json()["evaluated"] >= 1
+
+    assert await eventually(income_known)
+    no_alerts = (await screening.get("/alerts", params={"household_id": h["id"]}, headers=ADMIN)).json()["items"]
+    assert no_alerts == []
+    policy = await screening.post(
+        "/policies",
+        headers=county,
+        json={
+            "region_prefix": "640104001",
+            "year": 2020,
+            "effective_from": "2020-01-01",
+            "monitoring_line": "9000",
+            "name": "凤凰北街街道2020年监测范围",
+            "source": "test",
+        },
+    )
+    assert policy.status_code == 201
+
+    async def alerted() -> dict[str, Any] | None:
+        items = (await screening.get("/alerts", params={"household_id": h["id"]}, headers=ADMIN)).json()["items"]
+        return next((a for a in items if a["rule"] == "income_below_line"), None)
+
+    alert = await eventually(alerted, timeout=40)
+    assert "9,000.00 CNY" in alert["explanation"] and "640104001" in alert["explanation"]
+
+    async def job_done() -> dict[str, Any] | None:
+        job = (await screening.get(f"/policies/{policy.json()['id']}/rescreening", headers=county)).json()
+        return job if job["state"] == "done" else None
+
+    job = await eventually(job_done)
+    assert job["processed"] >= 1 and job["total"] >= 1

@@ -10,6 +10,7 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +56,8 @@ class ServiceSpec:
     subscriptions: list[Subscription] = field(default_factory=list)
     produces: list[str] = field(default_factory=list)
     on_startup: list[Callable[[FastAPI], Awaitable[None]]] = field(default_factory=list)
+    # Long-running loops of the service's own (given the app), run and restarted like the relay and consumer.
+    background: list[Callable[[FastAPI], Awaitable[None]]] = field(default_factory=list)
     openapi_tags: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -88,6 +91,12 @@ class Workers:
             else None
         )
         self.tasks: list[asyncio.Task[None]] = []
+        self.background: list[asyncio.Task[None]] = []
+
+    def start_background(self, app: FastAPI, loops: list[Callable[[FastAPI], Awaitable[None]]]) -> None:
+        for loop in loops:
+            task = asyncio.create_task(self._supervise(partial(loop, app), self.relay.stopping), name=loop.__name__)
+            self.background.append(task)
 
     def start(self) -> None:
         self.tasks.append(asyncio.create_task(self._supervise(self.relay.run, self.relay.stopping), name="relay"))
@@ -111,7 +120,9 @@ class Workers:
         self.relay.stop()
         if self.consumer:
             self.consumer.stop()
-        await asyncio.gather(*self.tasks, return_exceptions=True)
+        for task in self.background:  # they loop until cancelled; the relay and consumer stop on their own
+            task.cancel()
+        await asyncio.gather(*self.tasks, *self.background, return_exceptions=True)
 
 
 def create_app(spec: ServiceSpec) -> FastAPI:
@@ -134,6 +145,7 @@ def create_app(spec: ServiceSpec) -> FastAPI:
             await ensure_topics(settings.kafka_bootstrap_servers, topics)
             workers = Workers(spec, db, settings.database_url, settings.kafka_bootstrap_servers)
             workers.start()
+            workers.start_background(app, spec.background)
         app.state.workers = workers
         log.info("service started", workers=bool(workers))
         try:

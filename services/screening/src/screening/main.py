@@ -14,6 +14,7 @@ from screening.endpoints import router
 from screening.feeds.endpoints import router as feeds_router
 from screening.handlers import SUBSCRIPTIONS
 from screening.policies.endpoints import router as policies_router
+from screening.policies.rescreen import rescreen_loop
 from screening.policies.seeds import load_seeds
 from screening.regional.endpoints import router as regional_router
 
@@ -37,5 +38,6 @@ spec = ServiceSpec(
         *(c.topic for c in DEPT_CONTRACTS.values()),
     ],
     on_startup=[load_seeds],
+    background=[rescreen_loop],
 )
 app = create_app(spec)

@@ -10,7 +10,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from screening.base import Base, idempotency, inbox, outbox
-from screening.policies.models import Policy
+from screening.policies.models import Policy, RescreenJob
 
 
 class KnownHousehold(Base):
@@ -59,6 +59,7 @@ __all__ = [
     "MonitoredHousehold",
     "Policy",
     "RegionalRisk",
+    "RescreenJob",
     "Upload",
     "idempotency",
     "inbox",

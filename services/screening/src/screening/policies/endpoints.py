@@ -4,7 +4,8 @@ from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import select
 
 from common.auth import Principal, Role, require_roles
 from common.db import SessionDep
@@ -12,7 +13,7 @@ from common.errors import Forbidden, NotFound, ValidationFailed, problem_respons
 from common.idempotency import IdempotencyDep
 from common.regions import full_name
 from screening.policies import service
-from screening.policies.models import Policy
+from screening.policies.models import Policy, RescreenJob
 from screening.policies.schemas import EffectivePolicy, PolicyCreate, PolicyPublic, RulePublic, RuleSetting
 from screening.policies.service import NoPolicy
 from screening.policies.whatif import what_if
@@ -114,6 +115,30 @@ async def effective_policy(
 async def get_policy(policy_id: uuid.UUID, session: SessionDep, _: Reader) -> PolicyPublic:
     """One policy version."""
     return public(await service.get(session, policy_id))
+
+
+class RescreenPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    policy_id: uuid.UUID
+    region_prefix: str
+    year: int
+    state: str
+    total: int
+    processed: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+@router.get(
+    "/policies/{policy_id}/rescreening", response_model=RescreenPublic, responses=problem_responses(Forbidden, NotFound)
+)
+async def rescreening(policy_id: uuid.UUID, session: SessionDep, _: Reader) -> RescreenPublic:
+    """Progress of re-screening the policy's households (started when the version was published)."""
+    job = (await session.execute(select(RescreenJob).where(RescreenJob.policy_id == policy_id))).scalar_one_or_none()
+    if job is None:
+        raise NotFound("No re-screening for this policy")
+    return RescreenPublic.model_validate(job)
 
 
 @router.get("/rules", response_model=list[RulePublic], responses=problem_responses(Forbidden))

@@ -13,7 +13,8 @@ from common.errors import Forbidden, NotFound
 from common.events.contracts.screening import PolicyPublishedV1, PolicyRule
 from common.regions import ancestors
 from screening.base import outbox
-from screening.policies.models import Policy
+from screening.models import KnownHousehold
+from screening.policies.models import Policy, RescreenJob
 from screening.policies.schemas import PolicyCreate
 from screening.rules.catalogue import CATALOGUE
 
@@ -87,6 +88,24 @@ async def publish(session: AsyncSession, body: PolicyCreate, published_by: str) 
             **{t: getattr(policy, t) for t in THRESHOLDS},
         ),
         subject=policy.region_prefix,
+    )
+    # Re-screen the prefix's households under the new version: a job the background loop works through.
+    households = (
+        await session.execute(
+            select(func.count())
+            .select_from(KnownHousehold)
+            .where(KnownHousehold.region_code.like(policy.region_prefix + "%"))
+        )
+    ).scalar_one()
+    session.add(
+        RescreenJob(
+            policy_id=policy.id,
+            region_prefix=policy.region_prefix,
+            year=policy.year,
+            state="pending",
+            total=households,
+            processed=0,
+        )
     )
     return policy
 
