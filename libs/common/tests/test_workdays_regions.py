@@ -3,12 +3,11 @@ import datetime as dt
 import pytest
 
 from common.regions import ancestors, full_name, level, regions, validate_region_code
-from common.workdays import WorkdayCalendar, package_exceptions, package_years
+from common.workdays import WorkdayCalendar, package_calendar, package_years
 
 
 def calendar() -> WorkdayCalendar:
-    exceptions = {d: w for y in package_years() for d, (w, _) in package_exceptions(y).items()}
-    return WorkdayCalendar(package_years(), exceptions)
+    return package_calendar()
 
 
 def test_domain_example_across_national_day() -> None:

@@ -33,7 +33,6 @@ from common.messaging.outbox import Outbox
 from common.messaging.relay import OutboxRelay
 from common.metrics import HTTP_LATENCY, HTTP_REQUESTS
 from common.migrations import upgrade_async
-from common.pii import PiiCipher
 from common.regions import regions
 from common.settings import CommonSettings
 
@@ -165,7 +164,7 @@ def create_app(spec: ServiceSpec) -> FastAPI:
     app.state.token_verifier = TokenVerifier(settings)
     app.state.idempotency_table = spec.idempotency
     app.state.outbox = spec.outbox
-    spec.outbox.cipher = PiiCipher(settings.pii_encryption_key, settings.blind_index_key)
+    spec.outbox.cipher = settings.pii_cipher()
     install_problem_handlers(app)
 
     @app.exception_handler(Replayed)

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Query
 from pydantic import BaseModel
+from sqlalchemy import Select, tuple_
 
 from common.errors import BadRequest
 
@@ -37,6 +38,13 @@ def decode_cursor(cursor: str | None) -> tuple[dt.datetime, uuid.UUID] | None:
         return dt.datetime.fromisoformat(ts), uuid.UUID(id_)
     except (ValueError, TypeError) as exc:
         raise BadRequest("Malformed cursor") from exc
+
+
+def keyset(q: Select[Any], time_column: Any, id_column: Any, cursor: str | None, limit: int) -> Select[Any]:
+    """The query for one page: after the cursor, in (time, id) order, one row more than the page (see page_of)."""
+    if after := decode_cursor(cursor):
+        q = q.where(tuple_(time_column, id_column) > tuple_(*after))
+    return q.order_by(time_column, id_column).limit(limit + 1)
 
 
 def page_of(rows: list[Any], limit: int, key: Any) -> tuple[list[Any], str | None]:

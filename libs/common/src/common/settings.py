@@ -4,10 +4,13 @@ Each service subclasses `CommonSettings` in its own `config.py` and instantiates
 """
 
 import base64
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from common.pii import PiiCipher
 
 # Development defaults: usable on a laptop, refused anywhere else (see `_refuse_dev_secrets`).
 DEV_JWT_SECRET = "dev-only-jwt-secret-change-me-0123456789abcdef"  # noqa: S105
@@ -42,6 +45,11 @@ class CommonSettings(BaseSettings):
 
     pii_encryption_key: str = DEV_PII_KEY
     blind_index_key: str = DEV_BLIND_INDEX_KEY
+
+    def pii_cipher(self) -> "PiiCipher":
+        from common.pii import PiiCipher  # pii imports regions data: not needed to read settings
+
+        return PiiCipher(self.pii_encryption_key, self.blind_index_key)
 
     @model_validator(mode="after")
     def _refuse_dev_secrets(self) -> "CommonSettings":

@@ -8,6 +8,7 @@ For a year nobody has loaded, we count Monday-Friday and say so (`assumed=True`)
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 
 import chinese_calendar
 
@@ -62,3 +63,10 @@ def package_exceptions(year: int) -> dict[dt.date, tuple[bool, str]]:
             out[day] = (is_work, name or "")
         day += dt.timedelta(days=1)
     return out
+
+
+@cache
+def package_calendar() -> WorkdayCalendar:
+    """The official calendar as chinese-calendar knows it (services without intake's ops-extended copy)."""
+    years = package_years()
+    return WorkdayCalendar(years, {d: w for y in years for d, (w, _) in package_exceptions(y).items()})

@@ -6,7 +6,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.events.envelope import Envelope
-from common.events.topics import TOPICS, contract_for
+from common.events.topics import CONTRACTS_BY_TYPE, TOPICS
 from common.messaging.consumer import Subscription
 from common.pii import normalize_resident_id
 from ledger.crypto import cipher
@@ -14,8 +14,8 @@ from ledger.models import Entry
 
 
 async def record(session: AsyncSession, envelope: Envelope) -> None:
-    topic = _topic_of(envelope)
-    contract = contract_for(topic, envelope.type)
+    contract = CONTRACTS_BY_TYPE.get(envelope.type)
+    topic = contract.topic if contract else "unknown"
     data = redact(envelope.data, contract.pii_fields if contract else ())
     await session.execute(
         insert(Entry)
@@ -47,10 +47,6 @@ def normalize(value: str) -> str:
         return normalize_resident_id(value)
     except ValueError:
         return value.strip().upper()
-
-
-def _topic_of(envelope: Envelope) -> str:
-    return next((t.name for t in TOPICS.values() if any(c.type == envelope.type for c in t.contracts)), "unknown")
 
 
 SUBSCRIPTIONS = [Subscription(topic, record) for topic in TOPICS]

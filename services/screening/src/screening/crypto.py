@@ -1,4 +1,3 @@
-from common.pii import PiiCipher
 from screening.config import settings
 
-cipher = PiiCipher(settings.pii_encryption_key, settings.blind_index_key)
+cipher = settings.pii_cipher()

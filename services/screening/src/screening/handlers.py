@@ -5,7 +5,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from common.events.contracts.dept import DEPT_CONTRACTS, CivilAffairsRecordV1
+from common.events.contracts.dept import DEPT_CONTRACTS, CivilAffairsRecordV1, DeptRecordBase
 from common.events.contracts.intake import (
     CASE_TOPIC,
     CONSENT_TOPIC,
@@ -18,6 +18,7 @@ from common.events.contracts.intake import (
     HouseholdUpdatedV1,
 )
 from common.events.envelope import BadEvent, Envelope
+from common.events.topics import CONTRACTS_BY_TYPE
 from common.messaging.consumer import Subscription
 from screening.alerts.service import reevaluate
 from screening.checks.service import apply_result, on_consent_revoked, on_consent_signed
@@ -76,8 +77,8 @@ async def on_income(session: AsyncSession, event: HouseholdIncomeRecordedV1) -> 
 
 
 async def on_dept_record(session: AsyncSession, envelope: Envelope) -> None:
-    contract = next((c for c in DEPT_CONTRACTS.values() if c.type == envelope.type), None)
-    if contract is None:
+    contract = CONTRACTS_BY_TYPE.get(envelope.type)
+    if contract is None or not issubclass(contract, DeptRecordBase):
         raise BadEvent(f"unknown department record type {envelope.type}")
     record = envelope.payload(contract)
     household_id = await store(session, record, envelope.id)

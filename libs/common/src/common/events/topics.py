@@ -73,6 +73,11 @@ TOPICS: dict[str, Topic] = {
 }
 
 
+# Event types are unique across topics, so a type alone names its contract and its topic.
+CONTRACTS_BY_TYPE: dict[str, type[EventContract]] = {c.type: c for t in TOPICS.values() for c in t.contracts}
+assert len(CONTRACTS_BY_TYPE) == sum(len(t.contracts) for t in TOPICS.values()), "an event type is on two topics"
+
+
 def contract_for(topic: str, event_type: str) -> type[EventContract] | None:
-    t = TOPICS.get(topic)
-    return next((c for c in t.contracts if c.type == event_type), None) if t else None
+    contract = CONTRACTS_BY_TYPE.get(event_type)
+    return contract if contract is not None and contract.topic == topic else None

@@ -3,11 +3,11 @@
 import uuid
 from typing import Any
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.auth import Principal, jurisdiction_clause
-from common.pagination import decode_cursor, page_of
+from common.pagination import keyset, page_of
 from intake.cases.machine import State
 from intake.cases.models import Case, CaseStep, Objection
 from intake.households.models import Household, Member
@@ -49,10 +49,7 @@ async def queue(
         q = q.where(Case.channels.contains([channel]))
     if household_id:
         q = q.where(Case.household_id == household_id)
-    after = decode_cursor(cursor)
-    if after:
-        q = q.where(tuple_(Case.created_at, Case.id) > tuple_(*after))
-    rows = list((await session.execute(q.order_by(Case.created_at, Case.id).limit(limit + 1))).scalars())
+    rows = list((await session.execute(keyset(q, Case.created_at, Case.id, cursor, limit))).scalars())
     return page_of(rows, limit, lambda c: (c.created_at, c.id))
 
 

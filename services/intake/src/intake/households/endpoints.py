@@ -156,7 +156,7 @@ async def update_household(
     household_id: HouseholdId, body: HouseholdUpdate, session: SessionDep, principal: Officer
 ) -> HouseholdPublic:
     """Change address or category. Creates a new version; earlier versions stay in the history."""
-    household = await service.get_for_update(session, principal, household_id)
+    household = await service.get(session, principal, household_id, lock=True)
     return public(await service.update(session, principal, household, body))
 
 
@@ -170,7 +170,7 @@ async def add_member(
     household_id: HouseholdId, body: MemberCreate, session: SessionDep, principal: Officer, idem: IdempotencyDep
 ) -> HouseholdPublic:
     """Add a member (birth, marriage, return). Creates a new household version."""
-    household = await service.get_for_update(session, principal, household_id)
+    household = await service.get(session, principal, household_id, lock=True)
     return await idem.remember(public(await service.add_member(session, principal, household, body)))
 
 
@@ -183,7 +183,7 @@ async def update_member(
     household_id: HouseholdId, member_id: uuid.UUID, body: MemberUpdate, session: SessionDep, principal: Officer
 ) -> HouseholdPublic:
     """Update a member's facts, or mark them as having left (`active: false`). Nothing is deleted."""
-    household = await service.get_for_update(session, principal, household_id)
+    household = await service.get(session, principal, household_id, lock=True)
     return public(await service.update_member(session, principal, household, member_id, body))
 
 
@@ -225,7 +225,7 @@ async def record_income(
             "Income cannot be recorded for a future year",
             errors=[{"field": "year", "message": "future year", "type": "value_error"}],
         )
-    household = await service.get_for_update(session, principal, household_id)
+    household = await service.get(session, principal, household_id, lock=True)
     return await idem.remember(_income(await service.record_income(session, principal, household, year, body)))
 
 

@@ -5,7 +5,7 @@ import uuid
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -18,7 +18,7 @@ from common.events.contracts.intake import (
     HouseholdUpdatedV1,
     MemberFacts,
 )
-from common.pagination import decode_cursor, page_of
+from common.pagination import keyset, page_of
 from common.pii import id_facts, mask_phone, mask_resident_id
 from intake.base import outbox
 from intake.crypto import cipher
@@ -38,21 +38,13 @@ class DuplicateResident(Conflict):
     slug, title = "resident-already-registered", "Resident ID already belongs to a household"
 
 
-async def get(session: AsyncSession, principal: Principal, household_id: uuid.UUID) -> Household:
-    household = (
-        await session.execute(
-            select(Household).where(Household.id == household_id).options(selectinload(Household.members))
-        )
-    ).scalar_one_or_none()
+async def get(session: AsyncSession, principal: Principal, household_id: uuid.UUID, *, lock: bool = False) -> Household:
+    """A household with its members; `lock` also locks its row for a change (one statement either way)."""
+    q = select(Household).where(Household.id == household_id).options(selectinload(Household.members))
+    household = (await session.execute(q.with_for_update(of=Household) if lock else q)).scalar_one_or_none()
     if household is None:
         raise NotFound("No such household")
     ensure_household(principal, household.id, household.region_code)
-    return household
-
-
-async def get_for_update(session: AsyncSession, principal: Principal, household_id: uuid.UUID) -> Household:
-    household = await get(session, principal, household_id)
-    await session.refresh(household, with_for_update=True, attribute_names=["version"])
     return household
 
 
@@ -353,8 +345,5 @@ async def search(
     ):
         if value is not None:
             q = q.where(column == value)
-    after = decode_cursor(cursor)
-    if after:
-        q = q.where(tuple_(Household.created_at, Household.id) > tuple_(*after))
-    rows = (await session.execute(q.order_by(Household.created_at, Household.id).limit(limit + 1))).all()
+    rows = (await session.execute(keyset(q, Household.created_at, Household.id, cursor, limit))).all()
     return page_of(list(rows), limit, lambda r: (r.Household.created_at, r.Household.id))

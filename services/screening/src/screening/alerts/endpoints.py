@@ -4,12 +4,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select, tuple_
+from sqlalchemy import select
 
 from common.auth import Principal, Role, jurisdiction_clause, require_roles
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, problem_responses
-from common.pagination import CursorQuery, LimitQuery, Page, decode_cursor, page_of
+from common.pagination import CursorQuery, LimitQuery, Page, keyset, page_of
 from screening.alerts import service
 from screening.alerts.models import Alert
 from screening.alerts.service import IllegalAlertStep
@@ -76,9 +76,7 @@ async def work_queue(
         q = q.where(Alert.state.in_(state))
     if region_prefix:
         q = q.where(Alert.region_code.like(region_prefix + "%"))
-    if after := decode_cursor(cursor):
-        q = q.where(tuple_(Alert.created_at, Alert.id) > tuple_(*after))
-    rows = list((await session.execute(q.order_by(Alert.created_at, Alert.id).limit(limit + 1))).scalars())
+    rows = list((await session.execute(keyset(q, Alert.created_at, Alert.id, cursor, limit))).scalars())
     items, next_cursor = page_of(rows, limit, lambda a: (a.created_at, a.id))
     return Page(items=[AlertPublic.model_validate(a) for a in items], next_cursor=next_cursor)
 

@@ -3,7 +3,6 @@ the village and township, confirmed (published for intake) or dismissed with a r
 
 import datetime as dt
 import uuid
-from functools import cache
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from common.auth import Principal, Role, ensure_covers
 from common.errors import Conflict, Forbidden, NotFound
 from common.events.contracts.screening import AlertConfirmedV1, AlertFinding
-from common.workdays import WorkdayCalendar, package_exceptions, package_years
+from common.workdays import package_calendar
 from screening.alerts.models import OPEN_STATES, Alert
 from screening.base import outbox
 from screening.config import settings
@@ -31,14 +30,6 @@ TRANSITIONS = {  # action: (from states, to state, roles)
 
 class IllegalAlertStep(Conflict):
     slug, title = "illegal-alert-step", "This step is not allowed in the alert's current state"
-
-
-@cache
-def _calendar() -> WorkdayCalendar:
-    # The package's official calendar; intake holds the ops-extendable one (ADR 0004).
-    return WorkdayCalendar(
-        package_years(), {d: w for y in package_years() for d, (w, _) in package_exceptions(y).items()}
-    )
 
 
 async def reevaluate(session: AsyncSession, household_id: uuid.UUID, today: dt.date | None = None) -> list[Alert]:
@@ -98,7 +89,9 @@ async def _upsert(
         )
     ).scalar_one_or_none()
     if alert is None:
-        deadline = _calendar().add_workdays(today, settings.alert_verification_working_days)
+        deadline = package_calendar().add_workdays(  # intake holds the ops-extendable calendar (ADR 0004)
+            today, settings.alert_verification_working_days
+        )
         alert = Alert(
             id=uuid.uuid4(),
             household_id=household.household_id,

@@ -8,13 +8,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Header, Path, Query, Request
 from pydantic import BaseModel
-from sqlalchemy import func, select, tuple_, update
+from sqlalchemy import func, select, update
 
 from common.auth import CurrentPrincipal, Principal, Role, require_roles
 from common.db import Database, SessionDep
 from common.errors import BadRequest, Forbidden, NotFound, ValidationFailed, problem_responses
 from common.events.contracts.dept import DEPT_CONTRACTS
-from common.pagination import CursorQuery, LimitQuery, Page, decode_cursor, page_of
+from common.pagination import CursorQuery, LimitQuery, Page, keyset, page_of
 from screening.feeds import service
 from screening.feeds.models import DeptRecord, Upload
 
@@ -236,10 +236,7 @@ async def unmatched(
     q = select(DeptRecord).where(DeptRecord.household_id.is_(None), DeptRecord.superseded.is_(False))
     if department:
         q = q.where(DeptRecord.department == department)
-    after = decode_cursor(cursor)
-    if after:
-        q = q.where(tuple_(DeptRecord.received_at, DeptRecord.id) > tuple_(*after))
-    rows = list((await session.execute(q.order_by(DeptRecord.received_at, DeptRecord.id).limit(limit + 1))).scalars())
+    rows = list((await session.execute(keyset(q, DeptRecord.received_at, DeptRecord.id, cursor, limit))).scalars())
     items, next_cursor = page_of(rows, limit, lambda r: (r.received_at, r.id))
     return Page(
         items=[
