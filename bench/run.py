@@ -19,12 +19,16 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
+from screening_bench import bench_screening  # noqa: E402
+
 from common.runtime.embedded import EmbeddedRuntime, free_port  # noqa: E402
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "20"))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "32"))
 WRK_THREADS = int(os.environ.get("BENCH_WRK_THREADS", "2"))
 OUTBOX_EVENTS = int(os.environ.get("BENCH_OUTBOX_EVENTS", "50000"))
+# BENCH_ONLY=screening (comma-separated) runs a part; the report keeps the other parts' last figures.
+ONLY = set(os.environ.get("BENCH_ONLY", "intake,relay,screening").split(","))
 
 
 def start_server(module: str, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
@@ -183,8 +187,9 @@ async def main() -> None:
         figures = {
             "date": dt.date.today().isoformat(),
             "machine": f"{os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}",
-            **bench_registration(env),
-            **await bench_relay(env),
+            **(bench_registration(env) if "intake" in ONLY else {}),
+            **(await bench_relay(env) if "relay" in ONLY else {}),
+            **(await bench_screening(env, start_server) if "screening" in ONLY else {}),
         }
     finally:
         runtime.stop()

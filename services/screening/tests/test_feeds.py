@@ -6,6 +6,7 @@ import uuid
 from typing import Any
 
 import httpx
+from aiokafka import AIOKafkaProducer
 from sqlalchemy import text
 
 from common.events.contracts.dept import HousingRecordV1
@@ -208,3 +209,44 @@ async def test_no_plaintext_identifier_at_rest_in_any_service(services: Any) -> 
             assert rid not in dump, f"plaintext resident ID in {schema}.{table}"
         outbox = await conn.execute(text("SELECT value FROM screening.outbox WHERE encrypted"))
         assert all(rid.encode() not in bytes(v) for (v,) in outbox)
+
+
+async def test_a_batch_from_the_bus_keeps_order_drops_repeats_and_isolates_poison(client: httpx.AsyncClient) -> None:
+    """Sent together on one key, the records arrive in one fetch and are applied as a batch: a correction
+    after its original wins, a redelivered event changes nothing, and the poison alone is dead-lettered."""
+    bootstrap, key = settings.kafka_bootstrap_servers or "", b"housing:batch"
+    records = [
+        HousingRecordV1(
+            record_id=f"HB-{uuid.uuid4().hex[:8]}",
+            resident_id=resident_id(),
+            event_date=dt.date(2026, 9, 1),
+            kind="appraisal",
+            grade="C",
+        )
+        for _ in range(30)
+    ]
+    correction = records[1].model_copy(update={"revision": 2, "grade": "D"})
+    messages = [encode(new_envelope(r, source="/gov/housing", subject=key.decode())).value for r in records]
+    poison = encode(new_envelope(records[2], source="/gov/housing", subject=key.decode())).value.replace(
+        b'"kind": "appraisal"', b'"kind": "demolished"'
+    )
+    fixed = encode(new_envelope(correction, source="/gov/housing", subject=key.decode())).value
+    sequence = [*messages[:10], poison, messages[0], fixed, *messages[10:]]
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=50)
+    await producer.start()
+    try:
+        for value in sequence:
+            await producer.send(HousingRecordV1.topic, value, key=key)
+        await producer.flush()
+    finally:
+        await producer.stop()
+
+    async def all_landed() -> dict[str, dict[str, Any]] | None:
+        waiting = await unmatched(client)
+        return waiting if all(r.record_id in waiting for r in records) else None
+
+    waiting = await eventually(all_landed)
+    assert waiting[records[1].record_id]["revision"] == 2 and waiting[records[0].record_id]["revision"] == 1
+    async with TopicReader(bootstrap, HousingRecordV1.topic + ".dlq") as dlq:
+        dead = await dlq.wait_for(lambda m: m.value == poison)
+    assert "kind" in dict(dead.headers)["dlq-reason"].decode()

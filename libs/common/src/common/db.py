@@ -4,7 +4,7 @@ One session per request: the `session` dependency commits once when the endpoint
 response is sent) or rolls back on error. Services never commit themselves.
 """
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
@@ -40,6 +40,22 @@ def asyncpg_dsn(url: str) -> str:
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
+_BEFORE_COMMIT = "before_commit"
+
+
+def before_commit(session: AsyncSession, key: str, work: Callable[[AsyncSession], Awaitable[None]]) -> None:
+    """Run `work` once, just before this transaction commits, however many times it is asked for under the
+    same key: many events in one consumer batch touching one household are judged once, on the final state."""
+    session.info.setdefault(_BEFORE_COMMIT, {}).setdefault(key, work)
+
+
+async def run_before_commit(session: AsyncSession) -> None:
+    pending: dict[str, Callable[[AsyncSession], Awaitable[None]]] = session.info.get(_BEFORE_COMMIT, {})
+    while pending:  # work may ask for more work
+        _, work = pending.popitem()
+        await work(session)
+
+
 class Database:
     def __init__(self, url: str, *, pool_size: int = 10, **engine_kwargs: Any) -> None:
         self.engine: AsyncEngine = create_async_engine(
@@ -52,6 +68,7 @@ class Database:
         """A unit of work outside a request (workers, consumers): commit on success, roll back on error."""
         async with self.sessionmaker() as session, session.begin():
             yield session
+            await run_before_commit(session)
 
     async def dispose(self) -> None:
         await self.engine.dispose()
@@ -66,6 +83,7 @@ async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
             await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
         try:
             yield session
+            await run_before_commit(session)
             await session.commit()
         except BaseException:
             await session.rollback()

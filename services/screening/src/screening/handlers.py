@@ -20,9 +20,9 @@ from common.events.contracts.intake import (
 from common.events.envelope import BadEvent, Envelope
 from common.events.topics import CONTRACTS_BY_TYPE
 from common.messaging.consumer import Subscription
-from screening.alerts.service import reevaluate
+from screening.alerts.service import household_changed
 from screening.checks.service import apply_result, on_consent_revoked, on_consent_signed
-from screening.feeds.service import match_waiting, store
+from screening.feeds.service import match_waiting, store_many
 from screening.models import KnownHousehold, KnownIncome, KnownMember, MonitoredHousehold
 
 
@@ -53,7 +53,7 @@ async def on_household(session: AsyncSession, envelope: Envelope) -> None:
             .on_conflict_do_update(index_elements=["member_id"], set_={"id_index": m.id_index, "active": m.active})
         )
     await match_waiting(session, event.household_id, [m.id_index for m in event.members if m.active])
-    await reevaluate(session, event.household_id)
+    household_changed(session, event.household_id)
 
 
 async def on_income(session: AsyncSession, event: HouseholdIncomeRecordedV1) -> None:
@@ -73,20 +73,27 @@ async def on_income(session: AsyncSession, event: HouseholdIncomeRecordedV1) -> 
             index_elements=["household_id", "year"], set_=values, where=KnownIncome.revision < event.revision
         )
     )
-    await reevaluate(session, event.household_id)
+    household_changed(session, event.household_id)
 
 
-async def on_dept_record(session: AsyncSession, envelope: Envelope) -> None:
+def _dept_record(envelope: Envelope) -> DeptRecordBase:
     contract = CONTRACTS_BY_TYPE.get(envelope.type)
     if contract is None or not issubclass(contract, DeptRecordBase):
         raise BadEvent(f"unknown department record type {envelope.type}")
-    record = envelope.payload(contract)
-    household_id = await store(session, record, envelope.id)
-    if household_id is None:
-        return
-    if isinstance(record, CivilAffairsRecordV1) and record.kind == "economic_check_result":
-        await apply_result(session, household_id, record, f"{record.department}:{record.record_id}@{record.revision}")
-    await reevaluate(session, household_id)
+    return envelope.payload(contract)
+
+
+async def on_dept_records(session: AsyncSession, envelopes: list[Envelope]) -> None:
+    """Department feeds are the volume: a run of records is stored in a few statements."""
+    records = [_dept_record(e) for e in envelopes]
+    stored = await store_many(session, [(r, e.id) for r, e in zip(records, envelopes, strict=True)])
+    for record, household_id in zip(records, stored, strict=True):
+        if household_id is None:
+            continue
+        if isinstance(record, CivilAffairsRecordV1) and record.kind == "economic_check_result":
+            ref = f"{record.department}:{record.record_id}@{record.revision}"
+            await apply_result(session, household_id, record, ref)
+        household_changed(session, household_id)
 
 
 async def on_consent(session: AsyncSession, envelope: Envelope) -> None:
@@ -116,4 +123,4 @@ SUBSCRIPTIONS = [
     Subscription(HOUSEHOLD_TOPIC, on_household),
     Subscription(CONSENT_TOPIC, on_consent),
     Subscription(CASE_TOPIC, on_case),
-] + [Subscription(c.topic, on_dept_record) for c in DEPT_CONTRACTS.values()]
+] + [Subscription(c.topic, batch_handler=on_dept_records) for c in DEPT_CONTRACTS.values()]

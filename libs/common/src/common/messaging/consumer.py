@@ -5,6 +5,10 @@ run the handler; commit; only then commit the Kafka offset. A redelivered event 
 is a no-op. A message that cannot be decoded or that the handler rejects goes to `<topic>.dlq` with the
 reason in headers, and the consumer goes on. Infrastructure failures (database or broker down) are not
 the message's fault: they are retried, and the offset is not committed until the message is handled.
+
+Messages are applied a fetched batch per transaction (one commit, and the handlers' before-commit work
+done once, for up to `max_batch` events). When a handler rejects one of them, the batch is rolled back
+and applied again one message per transaction, so the poison message alone goes to the DLQ.
 """
 
 import asyncio
@@ -26,19 +30,33 @@ from common.logging import log
 from common.messaging.kafka import make_consumer, make_producer, start_with_retry
 from common.metrics import EVENTS_CONSUMED
 
+# A deadlock or serialization failure says nothing about the message: try again.
+RETRYABLE_SQLSTATES = {"40001", "40P01"}
 Handler = Callable[[AsyncSession, Envelope], Awaitable[None]]
+BatchHandler = Callable[[AsyncSession, list[Envelope]], Awaitable[None]]
 
 
 @dataclass(frozen=True)
 class Subscription:
+    """A topic and what applies its events: one at a time, or (for high-volume feeds) a run of consecutive
+    events of the topic at once, in set-based statements. A batch handler must mean the same as applying
+    the events one by one in order."""
+
     topic: str
-    handler: Handler
+    handler: Handler | None = None
+    batch_handler: BatchHandler | None = None
+
+    def __post_init__(self) -> None:
+        if (self.handler is None) == (self.batch_handler is None):
+            raise ValueError("a subscription has exactly one of handler and batch_handler")
 
 
 def _transient(exc: BaseException) -> bool:
     if isinstance(exc, OperationalError | InterfaceError):
         return True
-    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+    if isinstance(exc, DBAPIError) and (
+        exc.connection_invalidated or getattr(exc.orig, "sqlstate", None) in RETRYABLE_SQLSTATES
+    ):
         return True
     return isinstance(exc, OSError | TimeoutError | KafkaError)
 
@@ -52,10 +70,11 @@ class ConsumerRunner:
         group_id: str,
         subscriptions: list[Subscription],
         client_id: str = "consumer",
+        max_batch: int = 500,
     ) -> None:
         self.db, self.inbox, self.bootstrap, self.group_id = db, inbox, bootstrap, group_id
-        self.handlers = {s.topic: s.handler for s in subscriptions}
-        self.client_id = client_id
+        self.subscriptions = {s.topic: s for s in subscriptions}
+        self.client_id, self.max_batch = client_id, max_batch
         self._stop = asyncio.Event()
         self.ready = asyncio.Event()  # set once partitions are assigned (tests wait on it)
 
@@ -66,18 +85,16 @@ class ConsumerRunner:
         return self._stop.is_set()
 
     async def run(self) -> None:
-        consumer = make_consumer(self.bootstrap, self.group_id, list(self.handlers), self.client_id)
+        consumer = make_consumer(self.bootstrap, self.group_id, list(self.subscriptions), self.client_id)
         dlq = make_producer(self.bootstrap, f"{self.client_id}-dlq")
         await start_with_retry(consumer, f"consumer:{self.group_id}", self._stop)
         await start_with_retry(dlq, f"dlq:{self.group_id}", self._stop)
         try:
             while not self._stop.is_set():
-                batch = await consumer.getmany(timeout_ms=200, max_records=500)
+                batch = await consumer.getmany(timeout_ms=200, max_records=self.max_batch)
                 if consumer.assignment():
                     self.ready.set()
-                for records in batch.values():
-                    for record in records:
-                        await self._process(record, dlq)
+                await self._process_batch([r for records in batch.values() for r in records], dlq)
                 if batch:
                     try:
                         await consumer.commit()
@@ -88,6 +105,31 @@ class ConsumerRunner:
         finally:
             await consumer.stop()
             await dlq.stop()
+
+    async def _process_batch(self, records: list[ConsumerRecord], dlq: AIOKafkaProducer) -> None:
+        if len(records) <= 1:
+            for record in records:
+                await self._process(record, dlq)
+            return
+        delay = 0.2
+        while True:
+            try:
+                async with self.db.transaction() as session:
+                    outcomes = await self._apply_in(session, records)
+                break
+            except Exception as exc:
+                if _transient(exc) and not self._stop.is_set():
+                    log.warning("consumer retrying batch", size=len(records), error=exc.__class__.__name__)
+                    await asyncio.sleep(delay)
+                    delay = min(delay * 2, 10.0)
+                    continue
+                if _transient(exc):
+                    raise
+                for record in records:  # find the poison message: one transaction each
+                    await self._process(record, dlq)
+                return
+        for record, outcome in zip(records, outcomes, strict=True):
+            EVENTS_CONSUMED.labels(self.group_id, record.topic, outcome).inc()
 
     async def _process(self, record: ConsumerRecord, dlq: AIOKafkaProducer) -> None:
         delay = 0.2
@@ -118,18 +160,45 @@ class ConsumerRunner:
             return
 
     async def _apply(self, record: ConsumerRecord) -> str:
-        envelope = decode(record.value, record.key)
         async with self.db.transaction() as session:
-            inserted = await session.execute(
-                insert(self.inbox)
-                .values(source=envelope.source, event_id=envelope.id, topic=record.topic)
-                .on_conflict_do_nothing()
-                .returning(self.inbox.c.event_id)
+            return (await self._apply_in(session, [record]))[0]
+
+    async def _apply_in(self, session: AsyncSession, records: list[ConsumerRecord]) -> list[str]:
+        """Apply records in order in the session: "applied", or "duplicate" when the inbox has seen the event
+        (in an earlier transaction or earlier in this batch)."""
+        envelopes = [decode(r.value, r.key) for r in records]
+        stored = {
+            (row.source, row.event_id)
+            for row in await session.execute(
+                insert(self.inbox).on_conflict_do_nothing().returning(self.inbox.c.source, self.inbox.c.event_id),
+                [
+                    {"source": e.source, "event_id": e.id, "topic": r.topic}
+                    for r, e in zip(records, envelopes, strict=True)
+                ],
             )
-            if inserted.first() is None:
-                return "duplicate"
-            await self.handlers[record.topic](session, envelope)
-        return "applied"
+        }
+        outcomes, fresh = [], []
+        for record, envelope in zip(records, envelopes, strict=True):
+            if (envelope.source, envelope.id) in stored:
+                stored.discard((envelope.source, envelope.id))  # a second copy in the batch is a duplicate
+                outcomes.append("applied")
+                fresh.append((record.topic, envelope))
+            else:
+                outcomes.append("duplicate")
+        i = 0
+        while i < len(fresh):  # runs of one topic go to its batch handler together, in order
+            subscription = self.subscriptions[fresh[i][0]]
+            if subscription.batch_handler is not None:
+                j = i
+                while j < len(fresh) and fresh[j][0] == subscription.topic:
+                    j += 1
+                await subscription.batch_handler(session, [e for _, e in fresh[i:j]])
+                i = j
+            else:
+                assert subscription.handler is not None
+                await subscription.handler(session, fresh[i][1])
+                i += 1
+        return outcomes
 
     async def _dead_letter(self, record: ConsumerRecord, reason: str, dlq: AIOKafkaProducer) -> None:
         log.warning(

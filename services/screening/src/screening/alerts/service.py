@@ -3,20 +3,23 @@ the village and township, confirmed (published for intake) or dismissed with a r
 
 import datetime as dt
 import uuid
+from collections import defaultdict
+from collections.abc import Iterable
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.auth import Principal, Role, ensure_covers
+from common.db import before_commit
 from common.errors import Conflict, Forbidden, NotFound
 from common.events.contracts.screening import AlertConfirmedV1, AlertFinding
-from common.workdays import package_calendar
+from common.workdays import Deadline, package_calendar
 from screening.alerts.models import OPEN_STATES, Alert
 from screening.base import outbox
 from screening.config import settings
 from screening.feeds.models import DeptRecord
 from screening.models import KnownHousehold, KnownIncome
-from screening.policies.service import NoPolicy, effective
+from screening.policies.service import effective_many
 from screening.rules.catalogue import CATALOGUE
 from screening.rules.evaluate import Finding, Income, Limits, Profile, Record, evaluate
 
@@ -32,67 +35,110 @@ class IllegalAlertStep(Conflict):
     slug, title = "illegal-alert-step", "This step is not allowed in the alert's current state"
 
 
-async def reevaluate(session: AsyncSession, household_id: uuid.UUID, today: dt.date | None = None) -> list[Alert]:
-    household = await session.get(KnownHousehold, household_id)
-    if household is None:
+_CHANGED = "screening.changed_households"
+
+
+def household_changed(session: AsyncSession, household_id: uuid.UUID) -> None:
+    """The household's data changed in this transaction: its rules are evaluated once before commit."""
+    session.info.setdefault(_CHANGED, set()).add(household_id)
+    before_commit(session, "screening.reevaluate", _reevaluate_changed)
+
+
+async def _reevaluate_changed(session: AsyncSession) -> None:
+    await reevaluate_many(session, session.info.pop(_CHANGED, set()))
+
+
+async def reevaluate_many(
+    session: AsyncSession, household_ids: Iterable[uuid.UUID], today: dt.date | None = None
+) -> list[Alert]:
+    """Evaluate the rules for a set of households: their profiles, records, open alerts and policies are
+    read in a handful of set-based queries (whatever the number of households), then judged in memory."""
+    ids = sorted(set(household_ids))
+    if not ids:
         return []
     today = today or dt.date.today()
-    incomes = {
-        i.year: Income(i.year, i.per_capita_net_income, i.total_income, i.rigid_expense)
-        for i in (await session.execute(select(KnownIncome).where(KnownIncome.household_id == household_id))).scalars()
+    households = {
+        h.household_id: h
+        for h in (await session.execute(select(KnownHousehold).where(KnownHousehold.household_id.in_(ids)))).scalars()
     }
-    records = [
-        Record(f"{r.department}:{r.record_id}@{r.revision}", r.department, r.id_index, r.event_date.year, r.facts)
-        for r in (
+    incomes: dict[uuid.UUID, dict[int, Income]] = defaultdict(dict)
+    for i in (await session.execute(select(KnownIncome).where(KnownIncome.household_id.in_(ids)))).scalars():
+        incomes[i.household_id][i.year] = Income(i.year, i.per_capita_net_income, i.total_income, i.rigid_expense)
+    records: dict[uuid.UUID, list[Record]] = defaultdict(list)
+    for r in (
+        await session.execute(
+            select(DeptRecord).where(DeptRecord.household_id.in_(ids), DeptRecord.superseded.is_(False))
+        )
+    ).scalars():
+        records[r.household_id].append(  # type: ignore[index]
+            Record(f"{r.department}:{r.record_id}@{r.revision}", r.department, r.id_index, r.event_date.year, r.facts)
+        )
+    open_alerts = {
+        (a.household_id, a.rule): a
+        for a in (
             await session.execute(
-                select(DeptRecord).where(DeptRecord.household_id == household_id, DeptRecord.superseded.is_(False))
+                select(Alert)
+                .where(Alert.household_id.in_(ids), Alert.state.in_(OPEN_STATES))
+                .order_by(Alert.household_id, Alert.rule)  # a stable lock order between concurrent evaluations
+                .with_for_update()
             )
         ).scalars()
-    ]
-    profile = Profile(household.members, incomes)
+    }
+    years = {h: sorted({r.year for r in records[h]} | set(incomes[h])) for h in households}
+    limits = await _limits_in_force(
+        session, {(h.region_code, y) for h in households.values() for y in years[h.household_id]}, today
+    )
+    # intake holds the ops-extendable calendar (ADR 0004)
+    deadline = package_calendar().add_workdays(today, settings.alert_verification_working_days)
     touched = []
-    for year in sorted({r.year for r in records} | set(incomes)):
-        try:
-            policy, _ = await effective(session, household.region_code, year, min(today, dt.date(year, 12, 31)))
-        except NoPolicy:
-            continue  # no line to judge by: nothing is raised, and the operator sees no policy for the region
-        limits = Limits(
-            f"policy {policy.region_prefix} {policy.year} v{policy.version}",
-            policy.monitoring_line,
-            policy.rigid_expense_ratio,
-            policy.income_drop_ratio,
-            policy.medical_oop_threshold,
-            policy.medical_oop_income_share,
-            policy.rules,
-        )
-        for finding, grade in evaluate(profile, records, limits, year):
-            touched.append(await _upsert(session, household, finding, grade, year, policy.id, today))
+    for household_id, household in households.items():
+        profile = Profile(household.members, incomes[household_id])
+        for year in years[household_id]:
+            policy = limits.get((household.region_code, year))
+            if policy is None:
+                continue  # no line to judge by: nothing is raised, and the operator sees no policy for the region
+            for finding, grade in evaluate(profile, records[household_id], policy[1], year):
+                key = (household_id, finding.rule)
+                open_alerts[key] = _upsert(open_alerts.get(key), household, finding, grade, year, policy[0], deadline)
+                touched.append(open_alerts[key])
+    session.add_all(touched)
+    await session.flush()
     return touched
 
 
-async def _upsert(
-    session: AsyncSession,
+async def _limits_in_force(
+    session: AsyncSession, wanted: set[tuple[str, int]], today: dt.date
+) -> dict[tuple[str, int], tuple[uuid.UUID, Limits]]:
+    """The limits in force per (region, year): today's, or those at the end of a past year."""
+    found = await effective_many(session, {(r, y): min(today, dt.date(y, 12, 31)) for r, y in wanted})
+    return {
+        key: (
+            p.id,
+            Limits(
+                f"policy {p.region_prefix} {p.year} v{p.version}",
+                p.monitoring_line,
+                p.rigid_expense_ratio,
+                p.income_drop_ratio,
+                p.medical_oop_threshold,
+                p.medical_oop_income_share,
+                p.rules,
+            ),
+        )
+        for key, (p, *_) in ((k, v) for k, v in found.items() if v)
+    }
+
+
+def _upsert(
+    alert: Alert | None,
     household: KnownHousehold,
     finding: Finding,
     grade: str,
     year: int,
     policy_id: uuid.UUID,
-    today: dt.date,
+    deadline: Deadline,
 ) -> Alert:
-    alert = (
-        await session.execute(
-            select(Alert)
-            .where(
-                Alert.household_id == household.household_id, Alert.rule == finding.rule, Alert.state.in_(OPEN_STATES)
-            )
-            .with_for_update()
-        )
-    ).scalar_one_or_none()
     if alert is None:
-        deadline = package_calendar().add_workdays(  # intake holds the ops-extendable calendar (ADR 0004)
-            today, settings.alert_verification_working_days
-        )
-        alert = Alert(
+        return Alert(
             id=uuid.uuid4(),
             household_id=household.household_id,
             region_code=household.region_code,
@@ -107,14 +153,12 @@ async def _upsert(
             verify_by=deadline.due,
             verify_by_assumed=deadline.assumed,
         )
-        session.add(alert)
-    else:  # new evidence updates the open alert, and may escalate it (never downgrade before a person looked)
-        alert.explanation, alert.year, alert.policy_id = finding.explanation, year, policy_id
-        alert.evidence = sorted({*alert.evidence, *finding.evidence})
-        if SEVERITY[grade] > SEVERITY[alert.grade]:
-            alert.grade = grade
-        alert.updated_at = dt.datetime.now(dt.UTC)
-    await session.flush()
+    # new evidence updates the open alert, and may escalate it (never downgrade before a person looked)
+    alert.explanation, alert.year, alert.policy_id = finding.explanation, year, policy_id
+    alert.evidence = sorted({*alert.evidence, *finding.evidence})
+    if SEVERITY[grade] > SEVERITY[alert.grade]:
+        alert.grade = grade
+    alert.updated_at = dt.datetime.now(dt.UTC)
     return alert
 
 

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from typing import Any, Literal
 
 from pydantic import ValidationError
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -48,56 +48,70 @@ async def ingest(session: AsyncSession, record: DeptRecordBase) -> Outcome:
     return "accepted"
 
 
-async def store(session: AsyncSession, record: DeptRecordBase, event_id: str) -> uuid.UUID | None:
-    """Apply a record from the topic: keep every revision, the newest current, matched when possible.
-    Returns the household whose data changed (None: a duplicate, a late older revision, or unmatched)."""
-    newest = (
-        await session.execute(
-            select(func.max(DeptRecord.revision)).where(
-                DeptRecord.department == record.department, DeptRecord.record_id == record.record_id
+async def store_many(session: AsyncSession, records: list[tuple[DeptRecordBase, str]]) -> list[uuid.UUID | None]:
+    """Apply records from the topic (each with its event id), in a few set-based statements whatever their
+    number: every revision is kept, the newest is current, matched to a household when possible.
+    For each record, the household whose data changed (None: a duplicate, a late older revision, or
+    unmatched: it waits in the unmatched queue)."""
+    if not records:
+        return []
+    keys = {(r.department, r.record_id) for r, _ in records}
+    newest: dict[tuple[str, str], int] = {
+        (d, i): rev
+        for d, i, rev in await session.execute(
+            select(DeptRecord.department, DeptRecord.record_id, func.max(DeptRecord.revision))
+            .where(tuple_(DeptRecord.department, DeptRecord.record_id).in_(keys))
+            .group_by(DeptRecord.department, DeptRecord.record_id)
+        )
+    }
+    supersede = {k for k in keys if k in newest}  # an earlier revision is stored: it may be superseded
+    for r, _ in records:
+        key = (r.department, r.record_id)
+        if key in newest and newest[key] != r.revision:
+            supersede.add(key)
+        newest[key] = max(newest.get(key, r.revision), r.revision)
+    indexes = [cipher.blind_index(r.resident_id, ID_FIELD) for r, _ in records]
+    households: dict[str, uuid.UUID] = {
+        index: household
+        for index, household in await session.execute(
+            select(KnownMember.id_index, KnownMember.household_id).where(
+                KnownMember.id_index.in_(set(indexes)), KnownMember.active
             )
         )
-    ).scalar_one()
-    stale = newest is not None and newest > record.revision
-    id_index = cipher.blind_index(record.resident_id, ID_FIELD)
-    household = (
+    }
+    rows: list[dict[str, Any]] = [
+        {
+            "id": uuid.uuid4(),
+            "department": r.department,
+            "record_id": r.record_id,
+            "revision": r.revision,
+            "event_date": r.event_date,
+            "id_index": index,
+            "id_cipher": cipher.encrypt(r.resident_id, ID_FIELD),
+            "id_masked": mask_resident_id(r.resident_id),
+            "facts": r.model_dump(mode="json", exclude=set(IDENTITY)),
+            "household_id": households.get(index),
+            "superseded": r.revision < newest[r.department, r.record_id],
+            "event_id": event_id,
+        }
+        for (r, event_id), index in zip(records, indexes, strict=True)
+    ]
+    # executemany form: one cached statement, sent in pages by SQLAlchemy's insertmanyvalues
+    inserted = set(
+        (await session.execute(insert(DeptRecord).on_conflict_do_nothing().returning(DeptRecord.id), rows)).scalars()
+    )
+    for department, record_id in supersede:  # rare: corrections
         await session.execute(
-            select(KnownMember.household_id).where(KnownMember.id_index == id_index, KnownMember.active).limit(1)
+            update(DeptRecord)
+            .where(
+                DeptRecord.department == department,
+                DeptRecord.record_id == record_id,
+                DeptRecord.revision < newest[department, record_id],
+            )
+            .values(superseded=True)
         )
-    ).scalar_one_or_none()
-    inserted = await session.execute(
-        insert(DeptRecord)
-        .values(
-            id=uuid.uuid4(),
-            department=record.department,
-            record_id=record.record_id,
-            revision=record.revision,
-            event_date=record.event_date,
-            id_index=id_index,
-            id_cipher=cipher.encrypt(record.resident_id, ID_FIELD),
-            id_masked=mask_resident_id(record.resident_id),
-            facts=record.model_dump(mode="json", exclude=set(IDENTITY)),
-            household_id=household,
-            superseded=stale,
-            event_id=event_id,
-        )
-        .on_conflict_do_nothing()
-        .returning(DeptRecord.id)
-    )
-    if inserted.first() is None:
-        return None  # a duplicate
-    if stale:
-        return None  # an older revision arriving late: kept for the record, not current
-    await session.execute(
-        update(DeptRecord)
-        .where(
-            DeptRecord.department == record.department,
-            DeptRecord.record_id == record.record_id,
-            DeptRecord.revision < record.revision,
-        )
-        .values(superseded=True)
-    )
-    return household  # None: it waits in the unmatched queue
+    # A duplicate or a late older revision is kept for the record (or not at all), and changes nothing.
+    return [row["household_id"] if row["id"] in inserted and not row["superseded"] else None for row in rows]
 
 
 async def match_waiting(session: AsyncSession, household_id: uuid.UUID, id_indexes: Iterable[str]) -> int:

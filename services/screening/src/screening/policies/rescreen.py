@@ -7,11 +7,11 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 
 from common.db import Database
-from screening.alerts.service import reevaluate
+from screening.alerts.service import reevaluate_many
 from screening.models import KnownHousehold
 from screening.policies.models import RescreenJob
 
-CHUNK = 200
+CHUNK = 1000
 IDLE_S = 1.0
 
 
@@ -40,8 +40,7 @@ async def rescreen_chunk(db: Database) -> bool:
         if job.after_household is not None:
             q = q.where(KnownHousehold.household_id > job.after_household)
         ids = list((await session.execute(q.order_by(KnownHousehold.household_id).limit(CHUNK))).scalars())
-        for household_id in ids:
-            await reevaluate(session, household_id)
+        await reevaluate_many(session, ids)
         job.processed += len(ids)
         job.after_household = ids[-1] if ids else job.after_household
         job.state = "running" if len(ids) == CHUNK else "done"

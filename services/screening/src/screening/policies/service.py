@@ -127,19 +127,34 @@ async def search(session: AsyncSession, *, region_prefix: str | None, year: int 
     return list((await session.execute(q)).scalars())
 
 
-async def effective(session: AsyncSession, region_code: str, year: int, on: dt.date) -> tuple[Policy, str]:
-    """The policy in force for a region on a date, and why: the longest matching prefix, then its newest
-    version already in effect."""
-    prefixes = [*ancestors(region_code), region_code]
-    candidates = list(
+async def effective_many(
+    session: AsyncSession, wanted: dict[tuple[str, int], dt.date]
+) -> dict[tuple[str, int], list[Policy]]:
+    """For each (region, year) and a date: the policies that match it and are in effect on that date, the one
+    in force first (the longest matching prefix, then its newest version). One query for them all."""
+    if not wanted:
+        return {}
+    prefixes = {p for region, _ in wanted for p in (*ancestors(region), region)}
+    rows = list(
         (
             await session.execute(
                 select(Policy)
-                .where(Policy.year == year, Policy.region_prefix.in_(prefixes), Policy.effective_from <= on)
+                .where(Policy.year.in_({y for _, y in wanted}), Policy.region_prefix.in_(prefixes))
                 .order_by(func.length(Policy.region_prefix).desc(), Policy.version.desc())
             )
         ).scalars()
     )
+    return {
+        (region, year): [
+            p for p in rows if p.year == year and region.startswith(p.region_prefix) and p.effective_from <= on
+        ]
+        for (region, year), on in wanted.items()
+    }
+
+
+async def effective(session: AsyncSession, region_code: str, year: int, on: dt.date) -> tuple[Policy, str]:
+    """The policy in force for a region on a date, and why."""
+    candidates = (await effective_many(session, {(region_code, year): on}))[region_code, year]
     if not candidates:
         raise NoPolicy(f"No policy for region {region_code} in {year} in effect on {on}")
     chosen = candidates[0]
