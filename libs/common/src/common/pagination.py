@@ -24,6 +24,9 @@ class Page(BaseModel, Generic[T]):
     next_cursor: str | None = None
 
 
+S = TypeVar("S", bound=Select[*tuple[Any, ...]])
+
+
 def encode_cursor(created_at: dt.datetime, id_: uuid.UUID) -> str:
     raw = json.dumps([created_at.isoformat(), str(id_)]).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
@@ -40,7 +43,7 @@ def decode_cursor(cursor: str | None) -> tuple[dt.datetime, uuid.UUID] | None:
         raise BadRequest("Malformed cursor") from exc
 
 
-def keyset(q: Select[Any], time_column: Any, id_column: Any, cursor: str | None, limit: int) -> Select[Any]:
+def keyset(q: S, time_column: Any, id_column: Any, cursor: str | None, limit: int) -> S:
     """The query for one page: after the cursor, in (time, id) order, one row more than the page (see page_of)."""
     if after := decode_cursor(cursor):
         q = q.where(tuple_(time_column, id_column) > tuple_(*after))

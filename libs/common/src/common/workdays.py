@@ -46,6 +46,11 @@ class WorkdayCalendar:
                 counted += 1
         return Deadline(day, tuple(sorted(assumed)))
 
+    def workdays_between(self, start: dt.date, end: dt.date) -> int:
+        """Working days after `start` up to and including `end` (0 when end <= start): how overdue a thing
+        due on `start` is on `end`."""
+        return sum(self.is_workday(start + dt.timedelta(days=i)) for i in range(1, (end - start).days + 1))
+
 
 def package_years() -> range:
     years = sorted({d.year for d in chinese_calendar.holidays} | {d.year for d in chinese_calendar.workdays})

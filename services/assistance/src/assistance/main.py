@@ -2,11 +2,15 @@
 
 from pathlib import Path
 
-from assistance import models
+from assistance import catalogue_endpoints, households, models
 from assistance.config import settings
+from assistance.elimination import endpoints as elimination
 from assistance.endpoints import router
 from assistance.handlers import SUBSCRIPTIONS
+from assistance.plans import endpoints as plans
+from assistance.reports import endpoints as reports
 from common.app import ServiceSpec, create_app
+from common.events.contracts.assistance import ELIMINATION_TOPIC, PLAN_TOPIC
 from common.events.contracts.audit import ACCESS_TOPIC
 
 spec = ServiceSpec(
@@ -18,8 +22,15 @@ spec = ServiceSpec(
     outbox=models.outbox,
     inbox=models.inbox,
     idempotency=models.idempotency,
-    routers=[router],
+    routers=[
+        router,
+        plans.router,
+        catalogue_endpoints.router,
+        households.router,
+        elimination.router,
+        reports.router,
+    ],
     subscriptions=SUBSCRIPTIONS,
-    produces=[ACCESS_TOPIC],
+    produces=[PLAN_TOPIC, ELIMINATION_TOPIC, ACCESS_TOPIC],
 )
 app = create_app(spec)

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from common.events.contracts import audit, dept, intake, screening
+from common.events.contracts import assistance, audit, dept, intake, screening
 from common.events.envelope import EventContract
 
 
@@ -61,6 +61,18 @@ TOPICS: dict[str, Topic] = {
             "screening",
             "Scale-level risks of townships and counties",
             (screening.RegionalRiskRaisedV1,),
+        ),
+        Topic(
+            assistance.PLAN_TOPIC,
+            "assistance",
+            "Assistance plans and their measures, drafted to closed",
+            assistance.PLAN_EVENTS,
+        ),
+        Topic(
+            assistance.ELIMINATION_TOPIC,
+            "assistance",
+            "Risk-elimination procedure steps, village review to county approval",
+            assistance.ELIMINATION_EVENTS,
         ),
         Topic(
             audit.ACCESS_TOPIC, "every service", "Reads of households' personal data", (audit.PersonalDataAccessedV1,)

@@ -118,6 +118,7 @@ async def _record(
                 CaseRisk(category=r["category"], details={k: v for k, v in r.items() if k != "category"})
                 for r in case.risks
             ],
+            weak_motivation=case.weak_motivation,
             actor=who,
             actor_role=role,
             occurred_at=case.updated_at,

@@ -47,6 +47,7 @@ def public(household: Household) -> HouseholdPublic:
         address=household.address,
         category=household.category,
         status=household.status,
+        assistance_status=household.assistance_status,
         version=household.version,
         created_at=household.created_at,
         updated_at=household.updated_at,

@@ -37,6 +37,8 @@ class Household(Base):
     category: Mapped[str] = mapped_column(String(20))
     # registered -> monitored -> eliminated (-> monitored again); maintained from cases and assistance events
     status: Mapped[str] = mapped_column(String(20), server_default="registered")
+    # From assistance's events: plan_drafted | assisted | excluded | eliminated (None: never had a plan).
+    assistance_status: Mapped[str | None] = mapped_column(String(20))
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

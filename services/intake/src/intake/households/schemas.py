@@ -172,7 +172,10 @@ class HouseholdPublic(BaseModel):
     household_no: str
     address: str
     category: str
-    status: str
+    status: str = Field(description="registered | monitored | eliminated (monitored again after a new case)")
+    assistance_status: str | None = Field(
+        None, description="from assistance: plan_drafted | assisted | excluded | eliminated"
+    )
     version: int
     members: list[MemberPublic]
     created_at: dt.datetime

@@ -116,6 +116,7 @@ class CaseEventBase(EventContract):
     channels: list[Channel]
     object_type: ObjectType | None
     risks: list[CaseRisk]
+    weak_motivation: bool = Field(False, description="内生动力不足 recorded on the case (for 扶志扶智 measures)")
     actor: str
     actor_role: str
     occurred_at: dt.datetime

@@ -1,0 +1,41 @@
+"""The measure catalogue (seed 004's acceptance form, departments from seed 003), shipped as data. A
+jurisdiction may add its own measures (stored, see `MeasureExtension`); the shipped codes never change."""
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Literal
+
+MeasureClass = Literal["income", "guarantees", "social_floor", "other", "motivation"]
+MeasureKind = Literal["developmental", "guarantee", "floor", "other", "motivation"]
+
+
+@dataclass(frozen=True)
+class Measure:
+    code: str
+    measure_class: MeasureClass
+    kind: MeasureKind
+    zh: str
+    en: str
+    department: str
+    department_en: str
+    addresses: tuple[str, ...]
+
+
+@cache
+def catalogue() -> dict[str, Measure]:
+    data = json.loads(resources.files("assistance").joinpath("data/measures.json").read_text(encoding="utf-8"))
+    return {
+        m["code"]: Measure(
+            m["code"],
+            m["class"],
+            m["kind"],
+            m["zh"],
+            m["en"],
+            m["department"],
+            m["department_en"],
+            tuple(m["addresses"]),
+        )
+        for m in data["measures"]
+    }

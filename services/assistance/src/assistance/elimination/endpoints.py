@@ -1,0 +1,285 @@
+import datetime as dt
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
+
+from assistance.elimination import service
+from assistance.elimination.service import EliminationRefused, IllegalEliminationStep, StaysMonitored
+from assistance.models import Elimination, EliminationObjection
+from assistance.roles import OFFICERS
+from common.auth import Principal, Role, jurisdiction_clause, require_roles
+from common.db import SessionDep
+from common.errors import Conflict, Forbidden, NotFound, Problem, problem_responses
+from common.pagination import CursorQuery, LimitQuery, Page, keyset, page_of
+
+router = APIRouter(tags=["risk elimination"])
+Officer = Annotated[Principal, require_roles(*OFFICERS)]
+Participant = Annotated[Principal, require_roles(*OFFICERS, Role.household)]
+STEP_PROBLEMS = problem_responses(Forbidden, NotFound, IllegalEliminationStep)
+
+
+class CriterionPublic(BaseModel):
+    code: str
+    met: bool
+    explanation: str
+    evidence: list[str]
+
+
+class EvaluationPublic(BaseModel):
+    household_id: uuid.UUID
+    plan_id: uuid.UUID
+    evaluated_on: dt.date
+    eligible: bool
+    stays_monitored: bool = Field(description="no labour capacity with the floor in place: never proposed")
+    reason: str
+    criteria: list[CriterionPublic]
+
+
+class EliminationPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    plan_id: uuid.UUID
+    household_id: uuid.UUID
+    region_code: str
+    state: str
+    evaluation: dict[str, Any]
+    review: dict[str, Any]
+    notice_published_on: dt.date | None
+    notice_until: dt.date | None
+    notice_until_assumed: bool
+    acceptance: dict[str, Any] | None
+    accepted_by: str | None
+    approval_no: str | None
+    approved_by: str | None
+    approved_on: dt.date | None
+    rejected_reason: str | None
+    reviewed_by: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class VillageReview(BaseModel):
+    """The villager representatives' meeting that proposes the household (村级民主评议)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    household_id: uuid.UUID
+    meeting_date: dt.date
+    representatives_present: int = Field(ge=1, le=1000)
+    votes_for: int = Field(ge=0, le=1000)
+    note: str | None = Field(None, max_length=2000)
+
+
+class Notice(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    published_on: dt.date
+
+
+class ObjectionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, max_length=4000)
+
+
+class ObjectionPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    elimination_id: uuid.UUID
+    text: str
+    filed_by: str
+    filed_at: dt.datetime
+    resolution: str | None
+    resolution_note: str | None
+    resolved_by: str | None
+
+
+class Resolution(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    upheld: bool
+    note: str = Field(min_length=1, max_length=2000)
+
+
+class Acceptance(BaseModel):
+    """The township acceptance form's signatures and date; its data fields are filled from the records."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    accepted_on: dt.date
+    head_signed: bool = Field(description="户主签字: agrees to be marked risk-eliminated")
+    village_secretary: str = Field(min_length=1, max_length=100)
+    officer_name: str = Field(min_length=1, max_length=100, description="镇街干部")
+    monitor_contact: str = Field(min_length=1, max_length=100, description="监测联系人")
+
+
+class Approval(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    approval_no: str = Field(min_length=1, max_length=100, description="批复文号")
+    approved_on: dt.date
+
+
+class BatchApproval(Approval):
+    elimination_ids: list[uuid.UUID] = Field(min_length=1, max_length=500)
+
+
+class BatchItem(BaseModel):
+    elimination_id: uuid.UUID
+    outcome: str  # approved | refused
+    problem: dict[str, Any] | None = None
+
+
+@router.get(
+    "/households/{household_id}/elimination-evaluation",
+    response_model=EvaluationPublic,
+    responses=problem_responses(Forbidden, NotFound),
+)
+async def evaluate_household(
+    household_id: uuid.UUID, session: SessionDep, principal: Officer, on: dt.date | None = None
+) -> EvaluationPublic:
+    """The four criteria computed from data for the household's current plan, each with its evidence.
+    Nothing is stored; a household without labour capacity whose floor is in place is reported as staying
+    monitored."""
+    plan = await service.current_plan(session, principal, household_id)
+    ev = await service.evaluation_for(session, plan, on or dt.date.today())
+    return EvaluationPublic.model_validate(ev.as_dict())
+
+
+@router.post(
+    "/eliminations",
+    status_code=201,
+    response_model=EliminationPublic,
+    responses=problem_responses(Forbidden, NotFound, IllegalEliminationStep, EliminationRefused, StaysMonitored),
+)
+async def propose(body: VillageReview, session: SessionDep, principal: Officer) -> EliminationPublic:
+    """Record the village review proposing the household: refused (409) with the failing criterion named."""
+    plan = await service.current_plan(session, principal, body.household_id)
+    await session.refresh(plan, with_for_update=True)
+    review = body.model_dump(mode="json", exclude={"household_id"})
+    return EliminationPublic.model_validate(await service.propose(session, principal, plan, review))
+
+
+@router.get("/eliminations", response_model=Page[EliminationPublic])
+async def list_eliminations(
+    session: SessionDep,
+    principal: Officer,
+    limit: LimitQuery = 50,
+    cursor: CursorQuery = None,
+    state: Annotated[list[str] | None, Query()] = None,
+    region_prefix: Annotated[str | None, Query(pattern=r"^\d{2,12}$")] = None,
+    household_id: uuid.UUID | None = None,
+) -> Page[EliminationPublic]:
+    q = select(Elimination).where(jurisdiction_clause(Elimination.region_code, principal))
+    if state:
+        q = q.where(Elimination.state.in_(state))
+    if region_prefix:
+        q = q.where(Elimination.region_code.like(region_prefix + "%"))
+    if household_id:
+        q = q.where(Elimination.household_id == household_id)
+    rows = list((await session.execute(keyset(q, Elimination.created_at, Elimination.id, cursor, limit))).scalars())
+    items, next_cursor = page_of(rows, limit, lambda e: (e.created_at, e.id))
+    return Page(items=[EliminationPublic.model_validate(e) for e in items], next_cursor=next_cursor)
+
+
+@router.get("/eliminations/{elimination_id}", response_model=EliminationPublic, responses=STEP_PROBLEMS)
+async def get_elimination(elimination_id: uuid.UUID, session: SessionDep, principal: Officer) -> EliminationPublic:
+    return EliminationPublic.model_validate(await service.get(session, principal, elimination_id))
+
+
+@router.post("/eliminations/{elimination_id}/notice", response_model=EliminationPublic, responses=STEP_PROBLEMS)
+async def publish_notice(
+    elimination_id: uuid.UUID, body: Notice, session: SessionDep, principal: Officer
+) -> EliminationPublic:
+    """Publish the elimination pre-selection notice: objections run for 5 working days."""
+    e = await service.get(session, principal, elimination_id)
+    return EliminationPublic.model_validate(await service.publish_notice(session, principal, e, body.published_on))
+
+
+@router.post(
+    "/eliminations/{elimination_id}/objections",
+    status_code=201,
+    response_model=ObjectionPublic,
+    responses=STEP_PROBLEMS,
+)
+async def object_to(
+    elimination_id: uuid.UUID, body: ObjectionIn, session: SessionDep, principal: Participant
+) -> ObjectionPublic:
+    e = await service.get(session, principal, elimination_id)
+    return ObjectionPublic.model_validate(await service.object_to(session, principal, e, body.text))
+
+
+@router.get("/eliminations/{elimination_id}/objections", response_model=list[ObjectionPublic], responses=STEP_PROBLEMS)
+async def list_objections(elimination_id: uuid.UUID, session: SessionDep, principal: Officer) -> list[ObjectionPublic]:
+    await service.get(session, principal, elimination_id)
+    rows = await session.execute(
+        select(EliminationObjection)
+        .where(EliminationObjection.elimination_id == elimination_id)
+        .order_by(EliminationObjection.filed_at)
+    )
+    return [ObjectionPublic.model_validate(o) for o in rows.scalars()]
+
+
+@router.post(
+    "/eliminations/{elimination_id}/objections/{objection_id}/resolution",
+    response_model=EliminationPublic,
+    responses=STEP_PROBLEMS,
+)
+async def resolve_objection(
+    elimination_id: uuid.UUID, objection_id: uuid.UUID, body: Resolution, session: SessionDep, principal: Officer
+) -> EliminationPublic:
+    """Uphold (the household stays monitored, the procedure ends) or dismiss an objection."""
+    e = await service.get(session, principal, elimination_id)
+    return EliminationPublic.model_validate(
+        await service.resolve(session, principal, e, objection_id, body.upheld, body.note)
+    )
+
+
+@router.post(
+    "/eliminations/{elimination_id}/acceptance",
+    response_model=EliminationPublic,
+    responses=problem_responses(Forbidden, NotFound, IllegalEliminationStep, EliminationRefused, StaysMonitored),
+)
+async def accept(
+    elimination_id: uuid.UUID, body: Acceptance, session: SessionDep, principal: Officer
+) -> EliminationPublic:
+    """The township acceptance form, after the notice: the criteria are evaluated again on its date."""
+    e = await service.get(session, principal, elimination_id)
+    return EliminationPublic.model_validate(await service.accept(session, principal, e, body.model_dump()))
+
+
+@router.post("/eliminations/{elimination_id}/approval", response_model=EliminationPublic, responses=STEP_PROBLEMS)
+async def approve(
+    elimination_id: uuid.UUID, body: Approval, session: SessionDep, principal: Officer
+) -> EliminationPublic:
+    """County approval: the household is marked risk-eliminated and its plan closed (never deleted)."""
+    e = await service.get(session, principal, elimination_id)
+    return EliminationPublic.model_validate(
+        await service.approve(session, principal, e, body.approval_no, body.approved_on)
+    )
+
+
+@router.post("/eliminations/approvals", response_model=list[BatchItem], responses=problem_responses(Forbidden))
+async def approve_batch(body: BatchApproval, session: SessionDep, principal: Officer) -> list[BatchItem]:
+    """Approve a list under one approval number; each item answers for itself (one refusal stops no other)."""
+    if principal.role not in (Role.county_officer, Role.admin):
+        raise Forbidden("Only county officers approve")
+    out = []
+    for elimination_id in body.elimination_ids:
+        try:
+            async with session.begin_nested():
+                e = await service.get(session, principal, elimination_id)
+                await service.approve(session, principal, e, body.approval_no, body.approved_on)
+            out.append(BatchItem(elimination_id=elimination_id, outcome="approved"))
+        except (Conflict, Forbidden, NotFound) as problem:
+            out.append(BatchItem(elimination_id=elimination_id, outcome="refused", problem=_problem(problem)))
+    return out
+
+
+def _problem(p: Problem) -> dict[str, Any]:
+    return p.body()

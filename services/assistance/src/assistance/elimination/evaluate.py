@@ -1,0 +1,182 @@
+"""The four criteria of risk elimination (the acceptance form, seed 004), computed from data, each with its
+evidence. A household without labour capacity whose social floor is in place is never proposed: it stays
+monitored (DOMAIN.md, 风险消除)."""
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from assistance.catalogue import catalogue
+from assistance.models import GuaranteeCheck, IncomeMonth, KnownIncome, Plan, PlanMeasure, PolicyLine
+
+GUARANTEES = ("food", "clothing", "compulsory_education", "basic_medical", "housing", "drinking_water")
+GUARANTEE_CHECK_MAX_AGE_DAYS = 365
+
+
+@dataclass(frozen=True)
+class Criterion:
+    code: str
+    met: bool
+    explanation: str
+    evidence: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    household_id: str
+    plan_id: str
+    evaluated_on: str
+    eligible: bool
+    stays_monitored: bool
+    reason: str
+    criteria: list[Criterion]
+
+    def failing(self) -> list[Criterion]:
+        return [c for c in self.criteria if not c.met]
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Facts:
+    plan: Plan
+    measures: list[PlanMeasure]
+    labour: str
+    guarantee: GuaranteeCheck | None
+    months: list[IncomeMonth]
+    incomes: list[KnownIncome]
+    line: PolicyLine | None
+
+
+def _months_before(on: dt.date, n: int) -> list[dt.date]:
+    first = on.replace(day=1)
+    out = []
+    for _ in range(n):
+        first = (first - dt.timedelta(days=1)).replace(day=1)
+        out.append(first)
+    return sorted(out)
+
+
+def risks_matched(f: Facts) -> Criterion:
+    missing, evidence = [], []
+    for risk in f.plan.risks:
+        done = [
+            m
+            for m in f.measures
+            if m.status == "implemented"
+            and (risk in m.risks or (m.code in catalogue() and risk in catalogue()[m.code].addresses))
+        ]
+        if done:
+            evidence += [f"measure:{m.code}:implemented:{m.implemented_on}" for m in done]
+        else:
+            missing.append(risk)
+    if missing:
+        return Criterion(
+            "risks_matched", False, f"no implemented measure yet for the risk(s): {', '.join(missing)}", evidence
+        )
+    return Criterion("risks_matched", True, "every original risk has an implemented matching measure", evidence)
+
+
+def guarantees_secured(f: Facts, on: dt.date) -> Criterion:
+    g = f.guarantee
+    if g is None:
+        return Criterion("guarantees_secured", False, "no township record of 两不愁三保障 and drinking water")
+    ref = [f"guarantee-check:{g.id}:{g.checked_on}"]
+    if (on - g.checked_on).days > GUARANTEE_CHECK_MAX_AGE_DAYS:
+        return Criterion(
+            "guarantees_secured", False, f"the latest township record ({g.checked_on}) is over a year old", ref
+        )
+    unsecured = [name for name in GUARANTEES if not getattr(g, name)]
+    if unsecured:
+        return Criterion("guarantees_secured", False, f"not secured on {g.checked_on}: {', '.join(unsecured)}", ref)
+    return Criterion("guarantees_secured", True, f"all six secured per the township record of {g.checked_on}", ref)
+
+
+def income_stable(f: Facts, on: dt.date) -> Criterion:
+    """Per-capita disposable income over the 12 months before the evaluation (the acceptance form counts back
+    from the acceptance month) above the line, and the last 6 months alone on course for it."""
+    wanted = _months_before(on, 12)
+    by_month = {m.month: m.per_capita for m in f.months}
+    absent = [m for m in wanted if m not in by_month]
+    if absent:
+        return Criterion(
+            "income_stable",
+            False,
+            f"monthly income is not recorded for {len(absent)} of the 12 months before {on} "
+            f"(first missing: {absent[0]:%Y-%m})",
+        )
+    if f.line is None:
+        return Criterion("income_stable", False, f"no monitoring line is known for this region in {on.year}")
+    line_ref = f"policy:{f.line.region_prefix}:{f.line.year}:v{f.line.version}"
+    total = sum((by_month[m] for m in wanted), Decimal(0))
+    recent = sum((by_month[m] for m in wanted[6:]), Decimal(0)) * 2
+    refs = [line_ref, f"income-months:{wanted[0]:%Y-%m}..{wanted[-1]:%Y-%m}"]
+    if total <= f.line.monitoring_line:
+        return Criterion(
+            "income_stable",
+            False,
+            f"per-capita income over the 12 months, {total:,.2f} CNY, is not above the line "
+            f"{f.line.monitoring_line:,.2f}",
+            refs,
+        )
+    if recent <= f.line.monitoring_line:
+        return Criterion(
+            "income_stable",
+            False,
+            f"the last 6 months annualize to {recent:,.2f} CNY, not above the line {f.line.monitoring_line:,.2f}: "
+            "not stable",
+            refs,
+        )
+    return Criterion(
+        "income_stable",
+        True,
+        f"per-capita income over the 12 months {total:,.2f} CNY (last 6 months annualized {recent:,.2f}) is "
+        f"above the line {f.line.monitoring_line:,.2f}",
+        refs,
+    )
+
+
+def rigid_expense_resolved(f: Facts) -> Criterion:
+    if not f.incomes:
+        return Criterion("rigid_expense_resolved", False, "no yearly income and expenditure record")
+    latest = max(f.incomes, key=lambda i: i.year)
+    ratio = f.line.rigid_expense_ratio if f.line else Decimal(1)
+    ref = [f"income:{latest.year}"]
+    if latest.rigid_expense > ratio * latest.total_income:
+        return Criterion(
+            "rigid_expense_resolved",
+            False,
+            f"rigid expenditure {latest.rigid_expense:,.2f} in {latest.year} still exceeds {ratio} x the income "
+            f"{latest.total_income:,.2f}",
+            ref,
+        )
+    return Criterion(
+        "rigid_expense_resolved",
+        True,
+        f"rigid expenditure {latest.rigid_expense:,.2f} in {latest.year} is within {ratio} x the income "
+        f"{latest.total_income:,.2f}",
+        ref,
+    )
+
+
+def evaluate(f: Facts, on: dt.date) -> Evaluation:
+    criteria = [risks_matched(f), guarantees_secured(f, on), income_stable(f, on), rigid_expense_resolved(f)]
+    floor = [m for m in f.measures if m.code in catalogue() and catalogue()[m.code].kind == "floor"]
+    stays = f.labour == "none" and any(m.status == "implemented" for m in floor)
+    if stays:
+        reason = "no labour capacity and the social floor is in place: the household stays monitored (不标注风险消除)"
+    elif all(c.met for c in criteria):
+        reason = "all four criteria are met"
+    else:
+        reason = "not met: " + "; ".join(c.code for c in criteria if not c.met)
+    return Evaluation(
+        household_id=str(f.plan.household_id),
+        plan_id=str(f.plan.id),
+        evaluated_on=on.isoformat(),
+        eligible=not stays and all(c.met for c in criteria),
+        stays_monitored=stays,
+        reason=reason,
+        criteria=criteria,
+    )

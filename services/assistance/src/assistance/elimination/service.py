@@ -1,0 +1,336 @@
+"""The risk-elimination procedure, mirroring identification: village review (only with a passing
+evaluation) -> 5-working-day public notice with objections -> township acceptance (the acceptance form,
+re-evaluated) -> county approval, single or batch. Eliminated households are marked, never deleted."""
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from assistance.base import outbox
+from assistance.catalogue import catalogue
+from assistance.elimination.evaluate import Evaluation, Facts, evaluate
+from assistance.models import (
+    Elimination,
+    EliminationObjection,
+    GuaranteeCheck,
+    IncomeMonth,
+    KnownHousehold,
+    KnownIncome,
+    MonitoredCase,
+    Plan,
+    PolicyLine,
+)
+from assistance.plans import service as plans
+from assistance.plans.recommend import household_labour
+from common.auth import Principal, Role, ensure_covers
+from common.errors import Conflict, Forbidden, NotFound
+from common.events.contracts.assistance import (
+    EliminationAcceptedV1,
+    EliminationApprovedV1,
+    EliminationEventBase,
+    EliminationNoticePublishedV1,
+    EliminationObjectionFiledV1,
+    EliminationObjectionResolvedV1,
+    EliminationRejectedV1,
+    EliminationVillageReviewedV1,
+)
+from common.regions import ancestors
+from common.workdays import package_calendar
+
+NOTICE_WORKING_DAYS = 5
+STEPS = {  # action: (from states, roles)
+    "notice": ({"village_reviewed"}, {Role.village_cadre, Role.township_officer}),
+    "object": ({"in_public_notice"}, {Role.village_cadre, Role.township_officer, Role.household}),
+    "resolve": ({"in_public_notice"}, {Role.township_officer}),
+    "accept": ({"in_public_notice"}, {Role.township_officer}),
+    "approve": ({"township_accepted"}, {Role.county_officer}),
+}
+
+
+class IllegalEliminationStep(Conflict):
+    slug, title = "illegal-elimination-step", "This step is not allowed in the elimination's current state"
+
+
+class EliminationRefused(Conflict):
+    slug, title = "elimination-refused", "The household does not meet the risk-elimination criteria"
+
+
+class StaysMonitored(Conflict):
+    slug, title = "stays-monitored", "The household stays under monitoring"
+
+
+async def facts(session: AsyncSession, plan: Plan, on: dt.date) -> Facts:
+    household = await session.get(KnownHousehold, plan.household_id)
+    guarantee = (
+        await session.execute(
+            select(GuaranteeCheck)
+            .where(GuaranteeCheck.household_id == plan.household_id, GuaranteeCheck.checked_on <= on)
+            .order_by(GuaranteeCheck.checked_on.desc(), GuaranteeCheck.recorded_at.desc())
+            .limit(1)
+        )
+    ).scalar_one_or_none()
+    months = list(
+        (
+            await session.execute(
+                select(IncomeMonth).where(
+                    IncomeMonth.household_id == plan.household_id,
+                    IncomeMonth.month >= on.replace(day=1) - dt.timedelta(days=400),
+                )
+            )
+        ).scalars()
+    )
+    incomes = list(
+        (await session.execute(select(KnownIncome).where(KnownIncome.household_id == plan.household_id))).scalars()
+    )
+    return Facts(
+        plan=plan,
+        measures=await plans.measures_of(session, plan.id),
+        labour=household_labour(household.members) if household else plan.labour,
+        guarantee=guarantee,
+        months=months,
+        incomes=incomes,
+        line=await line_in_force(session, plan.region_code, on),
+    )
+
+
+async def line_in_force(session: AsyncSession, region_code: str, on: dt.date) -> PolicyLine | None:
+    """The monitoring line of the region's year (the latest published year up to it, if the year's own is not
+    out yet): the most specific prefix, its newest version in effect."""
+    return (
+        await session.execute(
+            select(PolicyLine)
+            .where(
+                PolicyLine.region_prefix.in_([*ancestors(region_code), region_code]),
+                PolicyLine.year <= on.year,
+                PolicyLine.effective_from <= on,
+            )
+            .order_by(PolicyLine.year.desc(), func.length(PolicyLine.region_prefix).desc(), PolicyLine.version.desc())
+            .limit(1)
+        )
+    ).scalar_one_or_none()
+
+
+async def current_plan(session: AsyncSession, principal: Principal, household_id: uuid.UUID) -> Plan:
+    plan = (
+        await session.execute(
+            select(Plan)
+            .where(Plan.household_id == household_id, Plan.state.in_(("draft", "approved")))
+            .order_by(Plan.created_at.desc())
+            .limit(1)
+        )
+    ).scalar_one_or_none()
+    if plan is None:
+        raise NotFound("The household has no current plan")
+    ensure_covers(principal, plan.region_code, "household")
+    return plan
+
+
+async def evaluation_for(session: AsyncSession, plan: Plan, on: dt.date) -> Evaluation:
+    return evaluate(await facts(session, plan, on), on)
+
+
+def _refuse(ev: Evaluation) -> None:
+    if ev.stays_monitored:
+        raise StaysMonitored(ev.reason, evaluation=ev.as_dict())
+    if not ev.eligible:
+        failing = ev.failing()
+        raise EliminationRefused(
+            "Not met: " + "; ".join(f"{c.code} ({c.explanation})" for c in failing),
+            failing_criteria=[c.code for c in failing],
+            evaluation=ev.as_dict(),
+        )
+
+
+async def propose(session: AsyncSession, principal: Principal, plan: Plan, review: dict[str, Any]) -> Elimination:
+    """Village review (村级民主评议): only a household whose evaluation passes today can be proposed."""
+    if principal.role not in (Role.village_cadre, Role.township_officer, Role.admin):
+        raise Forbidden(f"{principal.role} may not record a village review")
+    plans.ensure_state(plan, "approved", action="propose for elimination")
+    open_one = (
+        await session.execute(
+            select(Elimination.id).where(
+                Elimination.plan_id == plan.id, Elimination.state.not_in(("approved", "rejected"))
+            )
+        )
+    ).first()
+    if open_one:
+        raise IllegalEliminationStep("The plan is already in an elimination procedure", elimination_id=str(open_one[0]))
+    ev = await evaluation_for(session, plan, dt.date.today())
+    _refuse(ev)
+    elimination = Elimination(
+        id=uuid.uuid4(),
+        plan_id=plan.id,
+        household_id=plan.household_id,
+        region_code=plan.region_code,
+        state="village_reviewed",
+        evaluation=ev.as_dict(),
+        review=review,
+        reviewed_by=principal.sub,
+    )
+    session.add(elimination)
+    await session.flush()
+    await _record(session, elimination, EliminationVillageReviewedV1, None, principal, review)
+    return elimination
+
+
+async def get(session: AsyncSession, principal: Principal, elimination_id: uuid.UUID) -> Elimination:
+    e = await session.get(Elimination, elimination_id, with_for_update=True)
+    if e is None:
+        raise NotFound("No such elimination")
+    ensure_covers(principal, e.region_code, "elimination")
+    return e
+
+
+def _ensure_step(principal: Principal, e: Elimination, action: str) -> None:
+    states, roles = STEPS[action]
+    if e.state not in states:
+        allowed = sorted(a for a, (s, _) in STEPS.items() if e.state in s)
+        raise IllegalEliminationStep(
+            f"Cannot {action} an elimination that is {e.state}", current_state=e.state, allowed_actions=allowed
+        )
+    if principal.role not in roles and principal.role != Role.admin:
+        raise Forbidden(f"{principal.role} may not {action} here")
+
+
+async def publish_notice(
+    session: AsyncSession, principal: Principal, e: Elimination, published_on: dt.date
+) -> Elimination:
+    _ensure_step(principal, e, "notice")
+    deadline = package_calendar().add_workdays(published_on, NOTICE_WORKING_DAYS)
+    previous = e.state
+    e.state, e.notice_published_on, e.notice_until = "in_public_notice", published_on, deadline.due
+    e.notice_until_assumed = deadline.assumed
+    e.updated_at = dt.datetime.now(dt.UTC)
+    await _record(
+        session,
+        e,
+        EliminationNoticePublishedV1,
+        previous,
+        principal,
+        {"published_on": str(published_on), "until": str(deadline.due)},
+    )
+    return e
+
+
+async def object_to(session: AsyncSession, principal: Principal, e: Elimination, text: str) -> EliminationObjection:
+    _ensure_step(principal, e, "object")
+    objection = EliminationObjection(id=uuid.uuid4(), elimination_id=e.id, text=text, filed_by=principal.sub)
+    session.add(objection)
+    await session.flush()
+    await _record(session, e, EliminationObjectionFiledV1, e.state, principal, {"objection_id": str(objection.id)})
+    return objection
+
+
+async def resolve(
+    session: AsyncSession, principal: Principal, e: Elimination, objection_id: uuid.UUID, upheld: bool, note: str
+) -> Elimination:
+    _ensure_step(principal, e, "resolve")
+    objection = await session.get(EliminationObjection, objection_id, with_for_update=True)
+    if objection is None or objection.elimination_id != e.id:
+        raise NotFound("No such objection")
+    if objection.resolution is not None:
+        raise IllegalEliminationStep("The objection is already resolved", resolution=objection.resolution)
+    objection.resolution, objection.resolution_note, objection.resolved_by = (
+        "upheld" if upheld else "dismissed",
+        note,
+        principal.sub,
+    )
+    data = {"objection_id": str(objection.id), "resolution": objection.resolution, "note": note}
+    await _record(session, e, EliminationObjectionResolvedV1, e.state, principal, data)
+    if upheld:  # the objection stands: the household stays monitored and its plan goes on
+        previous = e.state
+        e.state, e.rejected_reason, e.updated_at = "rejected", f"objection upheld: {note}", dt.datetime.now(dt.UTC)
+        await _record(session, e, EliminationRejectedV1, previous, principal, {"reason": e.rejected_reason})
+    return e
+
+
+async def accept(session: AsyncSession, principal: Principal, e: Elimination, form: dict[str, Any]) -> Elimination:
+    """Township acceptance: after the notice ran its course with no open objection, and the criteria still
+    hold on the acceptance date. The form's data fields come from the records, entered once."""
+    _ensure_step(principal, e, "accept")
+    accepted_on: dt.date = form["accepted_on"]
+    assert e.notice_until is not None
+    if accepted_on <= e.notice_until:
+        raise IllegalEliminationStep(f"The public notice runs until {e.notice_until}", notice_until=str(e.notice_until))
+    pending = (
+        await session.execute(
+            select(func.count())
+            .select_from(EliminationObjection)
+            .where(EliminationObjection.elimination_id == e.id, EliminationObjection.resolution.is_(None))
+        )
+    ).scalar_one()
+    if pending:
+        raise IllegalEliminationStep(f"{pending} objection(s) are not resolved", pending_objections=pending)
+    plan = await session.get(Plan, e.plan_id)
+    assert plan is not None
+    f = await facts(session, plan, accepted_on)
+    ev = evaluate(f, accepted_on)
+    _refuse(ev)
+    case = await session.get(MonitoredCase, plan.case_id)
+    income = next(c for c in ev.criteria if c.code == "income_stable")
+    e.acceptance = {
+        **{k: (str(v) if isinstance(v, dt.date) else v) for k, v in form.items()},
+        "object_type": case.object_type if case else None,
+        "original_risks": plan.risks,
+        "measure_classes": sorted({catalogue()[m.code].measure_class for m in f.measures if m.code in catalogue()}),
+        "measures": [m.code for m in f.measures],
+        "income_12_months": income.explanation,
+        "criteria": {c.code: c.met for c in ev.criteria},
+    }
+    previous = e.state
+    e.state, e.accepted_by, e.evaluation = "township_accepted", principal.sub, ev.as_dict()
+    e.updated_at = dt.datetime.now(dt.UTC)
+    await _record(session, e, EliminationAcceptedV1, previous, principal, e.acceptance)
+    return e
+
+
+async def approve(
+    session: AsyncSession, principal: Principal, e: Elimination, approval_no: str, approved_on: dt.date
+) -> Elimination:
+    _ensure_step(principal, e, "approve")
+    if principal.sub in (e.accepted_by, e.reviewed_by):
+        raise Forbidden("Whoever reviewed or accepted the household may not also approve it")
+    previous = e.state
+    e.state, e.approval_no, e.approved_by, e.approved_on = "approved", approval_no, principal.sub, approved_on
+    e.updated_at = dt.datetime.now(dt.UTC)
+    await _record(
+        session,
+        e,
+        EliminationApprovedV1,
+        previous,
+        principal,
+        {"approval_no": approval_no, "approved_on": str(approved_on)},
+    )
+    plan = await session.get(Plan, e.plan_id, with_for_update=True)
+    assert plan is not None
+    await plans.close(session, plan, principal.sub)
+    return e
+
+
+async def _record(
+    session: AsyncSession,
+    e: Elimination,
+    event: type[EliminationEventBase],
+    previous: str | None,
+    principal: Principal,
+    data: dict[str, Any],
+) -> None:
+    await outbox.add(
+        session,
+        event(
+            elimination_id=e.id,
+            household_id=e.household_id,
+            plan_id=e.plan_id,
+            region_code=e.region_code,
+            state=e.state,
+            previous_state=previous,
+            actor=principal.sub,
+            actor_role=principal.role,
+            occurred_at=dt.datetime.now(dt.UTC),
+            data=data,
+        ),
+        subject=e.household_id,
+    )

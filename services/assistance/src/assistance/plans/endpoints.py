@@ -1,0 +1,175 @@
+import datetime as dt
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+from sqlalchemy import select
+
+from assistance.models import Plan, PlanMeasure
+from assistance.plans import service
+from assistance.plans.schemas import (
+    Assignment,
+    Exclusion,
+    MeasureAdd,
+    MeasurePublic,
+    OverdueMeasure,
+    PlanDetail,
+    PlanPublic,
+    Progress,
+)
+from assistance.plans.service import IllegalPlanStep, PlanIncomplete
+from assistance.roles import OFFICERS
+from common.auth import Principal, jurisdiction_clause, require_roles
+from common.db import SessionDep
+from common.errors import Forbidden, NotFound, ValidationFailed, problem_responses
+from common.pagination import CursorQuery, LimitQuery, Page, keyset, page_of
+from common.workdays import package_calendar
+
+router = APIRouter(tags=["plans"])
+Officer = Annotated[Principal, require_roles(*OFFICERS)]
+CHANGE_PROBLEMS = problem_responses(Forbidden, NotFound, IllegalPlanStep, ValidationFailed)
+
+
+async def _detail(session: SessionDep, plan: Plan) -> PlanDetail:
+    measures = await service.measures_of(session, plan.id)
+    return PlanDetail(
+        **PlanPublic.model_validate(plan).model_dump(), measures=[MeasurePublic.model_validate(m) for m in measures]
+    )
+
+
+@router.get("/plans", response_model=Page[PlanPublic])
+async def list_plans(
+    session: SessionDep,
+    principal: Officer,
+    limit: LimitQuery = 50,
+    cursor: CursorQuery = None,
+    state: Annotated[list[str] | None, Query()] = None,
+    region_prefix: Annotated[str | None, Query(pattern=r"^\d{2,12}$")] = None,
+    household_id: uuid.UUID | None = None,
+) -> Page[PlanPublic]:
+    """Plans within my jurisdiction, oldest first: drafts waiting for officers, approved plans under way."""
+    q = select(Plan).where(jurisdiction_clause(Plan.region_code, principal))
+    if state:
+        q = q.where(Plan.state.in_(state))
+    if region_prefix:
+        q = q.where(Plan.region_code.like(region_prefix + "%"))
+    if household_id:
+        q = q.where(Plan.household_id == household_id)
+    rows = list((await session.execute(keyset(q, Plan.created_at, Plan.id, cursor, limit))).scalars())
+    items, next_cursor = page_of(rows, limit, lambda p: (p.created_at, p.id))
+    return Page(items=[PlanPublic.model_validate(p) for p in items], next_cursor=next_cursor)
+
+
+@router.get("/plans/{plan_id}", response_model=PlanDetail, responses=problem_responses(Forbidden, NotFound))
+async def get_plan(plan_id: uuid.UUID, session: SessionDep, principal: Officer) -> PlanDetail:
+    """A plan with its measures, each with the reason it was recommended or added."""
+    return await _detail(session, await service.get(session, principal, plan_id))
+
+
+@router.post("/plans/{plan_id}/measures", status_code=201, response_model=MeasurePublic, responses=CHANGE_PROBLEMS)
+async def add_measure(plan_id: uuid.UUID, body: MeasureAdd, session: SessionDep, principal: Officer) -> MeasurePublic:
+    """Add a measure to a draft (a catalogue code or one of the jurisdiction's own)."""
+    service.ensure_planner(principal)
+    plan = await service.get(session, principal, plan_id, lock=True)
+    return MeasurePublic.model_validate(await service.add_measure(session, plan, body.model_dump()))
+
+
+@router.patch("/plans/{plan_id}/measures/{measure_id}", response_model=MeasurePublic, responses=CHANGE_PROBLEMS)
+async def assign_measure(
+    plan_id: uuid.UUID, measure_id: uuid.UUID, body: Assignment, session: SessionDep, principal: Officer
+) -> MeasurePublic:
+    """Set a measure's responsible unit and cadre, start and due date."""
+    service.ensure_planner(principal)
+    plan = await service.get(session, principal, plan_id, lock=True)
+    measure = await service.measure_of(session, plan, measure_id)
+    return MeasurePublic.model_validate(
+        await service.assign(session, plan, measure, body.model_dump(exclude_unset=True))
+    )
+
+
+@router.delete("/plans/{plan_id}/measures/{measure_id}", status_code=204, responses=CHANGE_PROBLEMS)
+async def remove_measure(
+    plan_id: uuid.UUID, measure_id: uuid.UUID, session: SessionDep, principal: Officer
+) -> Response:
+    """Drop a measure from a draft (a recommendation the officers do not follow)."""
+    service.ensure_planner(principal)
+    plan = await service.get(session, principal, plan_id, lock=True)
+    await service.remove_measure(session, plan, await service.measure_of(session, plan, measure_id))
+    return Response(status_code=204)
+
+
+@router.post(
+    "/plans/{plan_id}/approval",
+    response_model=PlanDetail,
+    responses=problem_responses(Forbidden, NotFound, IllegalPlanStep, PlanIncomplete),
+)
+async def approve_plan(plan_id: uuid.UUID, session: SessionDep, principal: Officer) -> PlanDetail:
+    """Approve a draft: every measure must name its responsible unit and cadre, a start and a due date."""
+    service.ensure_planner(principal)
+    plan = await service.get(session, principal, plan_id, lock=True)
+    return await _detail(session, await service.approve(session, principal, plan))
+
+
+@router.post("/plans/{plan_id}/exclusion", response_model=PlanDetail, responses=CHANGE_PROBLEMS)
+async def exclude_plan(plan_id: uuid.UUID, body: Exclusion, session: SessionDep, principal: Officer) -> PlanDetail:
+    """The case falls under a not-assisted rule (seed 001): the reason is recorded and there is no plan."""
+    service.ensure_planner(principal)
+    plan = await service.get(session, principal, plan_id, lock=True)
+    return await _detail(session, await service.exclude(session, principal, plan, body.reason, body.note))
+
+
+@router.post("/plans/{plan_id}/measures/{measure_id}/progress", response_model=MeasurePublic, responses=CHANGE_PROBLEMS)
+async def report_progress(
+    plan_id: uuid.UUID, measure_id: uuid.UUID, body: Progress, session: SessionDep, principal: Officer
+) -> MeasurePublic:
+    """Move a measure on (planned -> in progress -> implemented / failed) with its evidence: amounts, dates,
+    documents by their sha256."""
+    plan = await service.get(session, principal, plan_id, lock=True)
+    measure = await service.measure_of(session, plan, measure_id)
+    evidence = [e.model_dump(mode="json", exclude_none=True) for e in body.evidence]
+    return MeasurePublic.model_validate(
+        await service.progress(session, principal, plan, measure, body.status, evidence)
+    )
+
+
+@router.get("/measures/overdue", response_model=Page[OverdueMeasure])
+async def overdue_measures(
+    session: SessionDep,
+    principal: Officer,
+    limit: LimitQuery = 50,
+    cursor: CursorQuery = None,
+    region_prefix: Annotated[str | None, Query(pattern=r"^\d{2,12}$")] = None,
+    on: dt.date | None = None,
+) -> Page[OverdueMeasure]:
+    """The township's and county's work queue: measures of approved plans past their due date and not yet
+    implemented, with the working days they are overdue."""
+    today = on or dt.date.today()
+    q = (
+        select(PlanMeasure, Plan)
+        .join(Plan, Plan.id == PlanMeasure.plan_id)
+        .where(
+            jurisdiction_clause(Plan.region_code, principal),
+            Plan.state == "approved",
+            PlanMeasure.status.in_(("planned", "in_progress")),
+            PlanMeasure.due_date < today,
+        )
+    )
+    if region_prefix:
+        q = q.where(Plan.region_code.like(region_prefix + "%"))
+    q = keyset(q, PlanMeasure.updated_at, PlanMeasure.id, cursor, limit)
+    rows = list((await session.execute(q)).all())
+    items, next_cursor = page_of(rows, limit, lambda r: (r[0].updated_at, r[0].id))
+    calendar = package_calendar()
+    return Page(
+        items=[
+            OverdueMeasure(
+                **MeasurePublic.model_validate(m).model_dump(),
+                plan_id=p.id,
+                household_id=p.household_id,
+                region_code=p.region_code,
+                working_days_overdue=calendar.workdays_between(m.due_date, today),
+            )
+            for m, p in items
+        ],
+        next_cursor=next_cursor,
+    )

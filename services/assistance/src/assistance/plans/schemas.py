@@ -1,0 +1,99 @@
+import datetime as dt
+import uuid
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from assistance.plans.service import NOT_ASSISTED
+from common.events.contracts.shared import RiskCategory
+
+Sha256 = str
+
+
+class MeasurePublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    code: str
+    reason: str
+    risks: list[str]
+    recommended: bool
+    responsible_unit: str | None
+    responsible_cadre: str | None
+    start_date: dt.date | None
+    due_date: dt.date | None
+    status: str
+    evidence: list[dict[str, Any]]
+    implemented_on: dt.date | None
+
+
+class PlanPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    case_id: uuid.UUID
+    household_id: uuid.UUID
+    region_code: str
+    state: str
+    risks: list[str]
+    labour: str
+    weak_motivation: bool
+    excluded_reason: str | None
+    excluded_note: str | None
+    approved_by: str | None
+    approved_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class PlanDetail(PlanPublic):
+    measures: list[MeasurePublic]
+
+
+class Assignment(BaseModel):
+    """Who carries a measure out, and when (结对帮扶干部 is the responsible cadre)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    responsible_unit: str | None = Field(None, min_length=1, max_length=200)
+    responsible_cadre: str | None = Field(None, min_length=1, max_length=200)
+    start_date: dt.date | None = None
+    due_date: dt.date | None = None
+
+
+class MeasureAdd(Assignment):
+    code: str = Field(min_length=1, max_length=60, examples=["employment"])
+    reason: str = Field(min_length=1, max_length=2000, description="why the household needs it")
+    risks: list[RiskCategory] = Field(default_factory=list, description="the risks it answers")
+
+
+class Evidence(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    description: str = Field(min_length=1, max_length=2000)
+    amount: Decimal | None = Field(None, ge=0, le=10_000_000, decimal_places=2)
+    date: dt.date | None = None
+    document_sha256: Sha256 | None = Field(None, pattern=r"^[0-9a-f]{64}$")
+
+
+class Progress(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    status: Literal["planned", "in_progress", "implemented", "failed"]
+    evidence: list[Evidence] = Field(default_factory=list, max_length=50)
+
+
+class Exclusion(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Literal[tuple(NOT_ASSISTED)] = Field(description="the not-assisted rule of seed 001 that applies")  # type: ignore[valid-type]
+    note: str = Field(min_length=1, max_length=2000, description="the facts found")
+
+
+class OverdueMeasure(MeasurePublic):
+    plan_id: uuid.UUID
+    household_id: uuid.UUID
+    region_code: str
+    working_days_overdue: int

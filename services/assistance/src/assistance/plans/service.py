@@ -1,0 +1,278 @@
+"""Plans: drafted with recommendations when a case is approved, adjusted and approved by officers, their
+measures tracked with evidence; excluded cases (not-assisted rules) get no plan."""
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from assistance.base import outbox
+from assistance.catalogue import catalogue
+from assistance.models import KnownHousehold, MeasureExtension, MonitoredCase, Plan, PlanMeasure
+from assistance.plans.recommend import household_labour, recommend
+from common.auth import Principal, Role, ensure_covers
+from common.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from common.events.contracts.assistance import (
+    PlanApprovedV1,
+    PlanClosedV1,
+    PlanDraftedV1,
+    PlanEventBase,
+    PlanExcludedV1,
+    PlanMeasureFacts,
+    PlanMeasureUpdatedV1,
+)
+
+# Seed 001: cases that are not assisted (不予帮扶).
+NOT_ASSISTED = {
+    "false_expense_claims": "虚报家庭开支",
+    "hidden_assets": "隐瞒家庭财产",
+    "excessive_treatment": "过度医疗治疗",
+    "private_schooling": "进入私立学校或自主择校等过度教育",
+    "self_inflicted_harm": "本人及其家属故意行为造成伤害",
+    "illegal_acts": "存在违法行为",
+}
+STATUS_STEPS = {  # measure status: allowed next statuses
+    "planned": {"in_progress", "implemented", "failed"},
+    "in_progress": {"implemented", "failed"},
+    "failed": {"in_progress"},
+    "implemented": set(),
+}
+PLANNERS = (Role.township_officer, Role.county_officer, Role.admin)
+
+
+class IllegalPlanStep(Conflict):
+    slug, title = "illegal-plan-step", "This step is not allowed in the plan's current state"
+
+
+class PlanIncomplete(Conflict):
+    slug, title = "plan-incomplete", "The plan cannot be approved yet"
+
+
+async def draft_for_case(session: AsyncSession, case: MonitoredCase) -> Plan | None:
+    """The draft plan for a newly approved case (once per case), with its recommendations."""
+    if (await session.execute(select(Plan.id).where(Plan.case_id == case.case_id))).first():
+        return None
+    household = await session.get(KnownHousehold, case.household_id)
+    plan = Plan(
+        id=uuid.uuid4(),
+        case_id=case.case_id,
+        household_id=case.household_id,
+        region_code=case.region_code,
+        state="draft",
+        risks=list(dict.fromkeys(r["category"] for r in case.risks)),
+        # The household's registration normally arrives long before; if not yet, the draft is redone when it does.
+        labour=household_labour(household.members) if household else "unknown",
+        weak_motivation=case.weak_motivation,
+    )
+    session.add(plan)
+    await _recommend_into(session, plan)
+    await publish(session, plan, PlanDraftedV1, "system")
+    return plan
+
+
+async def redraft_unknown_labour(session: AsyncSession, household: KnownHousehold) -> None:
+    """Drafts made before the household's facts arrived are recommended again, now that they have."""
+    for plan in (
+        await session.execute(
+            select(Plan).where(
+                Plan.household_id == household.household_id, Plan.state == "draft", Plan.labour == "unknown"
+            )
+        )
+    ).scalars():
+        plan.labour = household_labour(household.members)
+        await session.execute(delete(PlanMeasure).where(PlanMeasure.plan_id == plan.id, PlanMeasure.recommended))
+        await _recommend_into(session, plan)
+
+
+async def _recommend_into(session: AsyncSession, plan: Plan) -> None:
+    labour = "none" if plan.labour == "unknown" else plan.labour
+    for r in recommend(plan.risks, labour, plan.weak_motivation):
+        session.add(
+            PlanMeasure(
+                plan_id=plan.id,
+                code=r.code,
+                reason=r.reason,
+                risks=list(r.risks),
+                recommended=True,
+                responsible_unit=catalogue()[r.code].department,
+                status="planned",
+            )
+        )
+    await session.flush()
+
+
+async def measures_of(session: AsyncSession, plan_id: uuid.UUID) -> list[PlanMeasure]:
+    q = select(PlanMeasure).where(PlanMeasure.plan_id == plan_id).order_by(PlanMeasure.code, PlanMeasure.id)
+    return list((await session.execute(q)).scalars())
+
+
+async def publish(session: AsyncSession, plan: Plan, event: type[PlanEventBase], actor: str) -> None:
+    measures = await measures_of(session, plan.id)
+    await outbox.add(
+        session,
+        event(
+            plan_id=plan.id,
+            household_id=plan.household_id,
+            case_id=plan.case_id,
+            region_code=plan.region_code,
+            state=plan.state,
+            measures=[
+                PlanMeasureFacts(
+                    measure_id=m.id,
+                    code=m.code,
+                    status=m.status,
+                    responsible_unit=m.responsible_unit,
+                    due_date=m.due_date,
+                )
+                for m in measures
+            ],
+            excluded_reason=plan.excluded_reason,
+            actor=actor,
+            occurred_at=dt.datetime.now(dt.UTC),
+        ),
+        subject=plan.household_id,
+    )
+
+
+async def get(session: AsyncSession, principal: Principal, plan_id: uuid.UUID, *, lock: bool = False) -> Plan:
+    q = select(Plan).where(Plan.id == plan_id)
+    plan = (await session.execute(q.with_for_update() if lock else q)).scalar_one_or_none()
+    if plan is None:
+        raise NotFound("No such plan")
+    ensure_covers(principal, plan.region_code, "plan")
+    return plan
+
+
+def ensure_planner(principal: Principal) -> None:
+    if principal.role not in PLANNERS:
+        raise Forbidden(f"{principal.role} may not change plans")
+
+
+def ensure_state(plan: Plan, *states: str, action: str) -> None:
+    if plan.state not in states:
+        raise IllegalPlanStep(f"Cannot {action} a plan that is {plan.state}", current_state=plan.state)
+
+
+async def known_measure(session: AsyncSession, code: str, region_code: str) -> str:
+    """A catalogue code, or a measure the household's jurisdiction added; its responsible department."""
+    if code in catalogue():
+        return catalogue()[code].department
+    ext = await session.get(MeasureExtension, code)
+    if ext is None or not region_code.startswith(ext.region_prefix):
+        raise ValidationFailed(
+            "Unknown measure", errors=[{"field": "code", "message": f"{code} is not in the catalogue here"}]
+        )
+    return ext.department
+
+
+async def add_measure(session: AsyncSession, plan: Plan, body: dict[str, Any]) -> PlanMeasure:
+    ensure_state(plan, "draft", action="add a measure to")
+    department = await known_measure(session, body["code"], plan.region_code)
+    measure = PlanMeasure(
+        plan_id=plan.id,
+        code=body["code"],
+        reason=body["reason"],
+        risks=body.get("risks") or [],
+        recommended=False,
+        responsible_unit=body.get("responsible_unit") or department,
+        responsible_cadre=body.get("responsible_cadre"),
+        start_date=body.get("start_date"),
+        due_date=body.get("due_date"),
+        status="planned",
+    )
+    _check_dates(measure)
+    session.add(measure)
+    plan.updated_at = func.now()
+    await session.flush()
+    return measure
+
+
+async def measure_of(session: AsyncSession, plan: Plan, measure_id: uuid.UUID) -> PlanMeasure:
+    measure = await session.get(PlanMeasure, measure_id, with_for_update=True)
+    if measure is None or measure.plan_id != plan.id:
+        raise NotFound("No such measure in this plan")
+    return measure
+
+
+def _check_dates(m: PlanMeasure) -> None:
+    if m.start_date and m.due_date and m.due_date < m.start_date:
+        raise ValidationFailed(
+            "The due date is before the start", errors=[{"field": "due_date", "message": "must not precede start_date"}]
+        )
+
+
+async def assign(session: AsyncSession, plan: Plan, measure: PlanMeasure, changes: dict[str, Any]) -> PlanMeasure:
+    ensure_state(plan, "draft", "approved", action="assign a measure of")
+    for field, value in changes.items():
+        setattr(measure, field, value)
+    _check_dates(measure)
+    measure.updated_at = dt.datetime.now(dt.UTC)
+    await session.flush()
+    return measure
+
+
+async def remove_measure(session: AsyncSession, plan: Plan, measure: PlanMeasure) -> None:
+    ensure_state(plan, "draft", action="remove a measure from")
+    await session.delete(measure)
+    await session.flush()
+
+
+async def approve(session: AsyncSession, principal: Principal, plan: Plan) -> Plan:
+    ensure_state(plan, "draft", action="approve")
+    measures = await measures_of(session, plan.id)
+    missing = [
+        {"measure_id": str(m.id), "code": m.code, "missing": [f for f in ASSIGNMENT if getattr(m, f) is None]}
+        for m in measures
+        if any(getattr(m, f) is None for f in ASSIGNMENT)
+    ]
+    if not measures or missing:
+        raise PlanIncomplete(
+            "Every measure needs a responsible unit and cadre, a start and a due date"
+            if measures
+            else "A plan needs at least one measure",
+            incomplete=missing,
+        )
+    plan.state, plan.approved_by, plan.approved_at = "approved", principal.sub, dt.datetime.now(dt.UTC)
+    plan.updated_at = plan.approved_at
+    await publish(session, plan, PlanApprovedV1, principal.sub)
+    return plan
+
+
+ASSIGNMENT = ("responsible_unit", "responsible_cadre", "start_date", "due_date")
+
+
+async def exclude(session: AsyncSession, principal: Principal, plan: Plan, reason: str, note: str) -> Plan:
+    ensure_state(plan, "draft", action="exclude")
+    plan.state, plan.excluded_reason, plan.excluded_note = "excluded", reason, note
+    plan.updated_at = dt.datetime.now(dt.UTC)
+    await session.execute(delete(PlanMeasure).where(PlanMeasure.plan_id == plan.id))
+    await publish(session, plan, PlanExcludedV1, principal.sub)
+    return plan
+
+
+async def progress(
+    session: AsyncSession, principal: Principal, plan: Plan, measure: PlanMeasure, status: str, evidence: list[dict]
+) -> PlanMeasure:
+    ensure_state(plan, "approved", action="report progress on")
+    if status != measure.status and status not in STATUS_STEPS[measure.status]:
+        raise IllegalPlanStep(
+            f"A measure that is {measure.status} cannot become {status}",
+            current_status=measure.status,
+            allowed=sorted(STATUS_STEPS[measure.status]),
+        )
+    now = dt.datetime.now(dt.UTC)
+    measure.evidence = [*measure.evidence, *({**e, "by": principal.sub, "at": now.isoformat()} for e in evidence)]
+    if status == "implemented" and measure.status != "implemented":
+        measure.implemented_on = now.date()
+    measure.status, measure.updated_at = status, now
+    await session.flush()
+    await publish(session, plan, PlanMeasureUpdatedV1, principal.sub)
+    return measure
+
+
+async def close(session: AsyncSession, plan: Plan, actor: str) -> None:
+    plan.state, plan.closed_at = "closed", dt.datetime.now(dt.UTC)
+    plan.updated_at = plan.closed_at
+    await publish(session, plan, PlanClosedV1, actor)

@@ -1,0 +1,41 @@
+import dataclasses
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Response
+
+from assistance.reports.monthly import build, to_xlsx
+from assistance.roles import OFFICERS
+from common.auth import Principal, require_roles
+from common.db import SessionDep
+from common.errors import Forbidden, problem_responses
+
+router = APIRouter(prefix="/reports", tags=["reports"])
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.get(
+    "/monthly",
+    responses={
+        **problem_responses(Forbidden),
+        200: {"content": {"application/json": {}, XLSX: {}}, "description": "the report, as JSON or XLSX"},
+    },
+)
+async def monthly_report(
+    session: SessionDep,
+    principal: Annotated[Principal, require_roles(*OFFICERS)],
+    township: Annotated[str, Query(pattern=r"^\d{9}$", description="township (乡镇) code")],
+    month: Annotated[str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")],
+    format: Literal["json", "xlsx"] = "json",
+) -> Any:
+    """The township's monthly report, due by the 3rd of the next month: households newly monitored and
+    eliminated, measures implemented and overdue, by village."""
+    if not principal.covers(township):
+        raise Forbidden(f"{township} is outside your jurisdiction")
+    report = await build(session, township, month)
+    if format == "xlsx":
+        return Response(
+            to_xlsx(report),
+            media_type=XLSX,
+            headers={"Content-Disposition": f'attachment; filename="monthly-{township}-{month}.xlsx"'},
+        )
+    return dataclasses.asdict(report)

@@ -1,0 +1,150 @@
+"""Drive households through intake to monitored, then through assistance, over the APIs."""
+
+import datetime as dt
+from typing import Any
+
+import httpx
+from intake_procedure import CADRE, COUNTY_OFFICER, TOWNSHIP, approve, ok, review, sign_consent
+from intake_testkit import COUNTY, TOWNSHIP_A, VILLAGE_A, headers, household_body, member
+
+from common.testing.fixtures import eventually
+
+OFFICER = headers("township_officer", TOWNSHIP_A, sub="township-li")
+COUNTY_HEAD = headers("county_officer", COUNTY, sub="county-wang")
+VILLAGE = headers("village_cadre", TOWNSHIP_A, sub="cadre-zhang")
+
+
+def risk(category: str, household: dict[str, Any]) -> dict[str, Any]:
+    first = household["members"][0]["id"]
+    return {
+        "illness": {"category": "illness", "patient_member_id": first, "out_of_pocket_medical": "30000"},
+        "schooling": {"category": "schooling", "student_member_id": first, "out_of_pocket_schooling": "9000"},
+        "disability": {
+            "category": "disability",
+            "member_id": first,
+            "certificate_no": "53250419700101001X11",
+            "disability_category": "physical",
+            "grade_band": "1-2",
+        },
+        "natural_disaster": {"category": "natural_disaster", "kind": "flood", "description": "house flooded"},
+        "accident": {"category": "accident", "kind": "traffic", "description": "injured on the road"},
+        "lack_of_labour": {"category": "lack_of_labour", "kind": "no_labour"},
+    }.get(category, {"category": category, "description": f"{category} reported by the village"})
+
+
+async def monitored(
+    intake: httpx.AsyncClient,
+    risks: list[str],
+    labour: str = "full",
+    weak_motivation: bool = False,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A household whose members have the given labour capacity, taken to monitored with the given risks."""
+    body = household_body(VILLAGE_A, members=[member(labour_capacity=labour), member("spouse", labour_capacity=labour)])
+    household = await ok(await intake.post("/households", json=body, headers=CADRE), 201)
+    await sign_consent(intake, household)
+    case = await ok(
+        await intake.post(
+            "/cases",
+            headers=CADRE,
+            json={
+                "household_id": household["id"],
+                "channel": "cadre_screening",
+                "risks": [risk(r, household) for r in risks],
+                "weak_motivation": weak_motivation,
+            },
+        ),
+        201,
+    )
+    await ok(await intake.post(f"/cases/{case['id']}/consent", headers=CADRE, json={}))
+    await review(intake, case)
+    await ok(
+        await intake.post(f"/cases/{case['id']}/public-notice", headers=CADRE, json={"published_on": "2026-09-28"})
+    )
+    form = {
+        "income_band": "below_6000",
+        "object_type": "sudden_hardship",
+        "channels": ["cadre_screening"],
+        "risks": [risk(r, household) for r in risks],
+        "decision": "yes",
+        "verified_on": "2026-10-12",
+        "village_secretary": "赵书记",
+        "officer_name": "李干部",
+    }
+    await ok(await intake.post(f"/cases/{case['id']}/township-verification", headers=TOWNSHIP, json=form))
+    case = await approve(intake, case)
+    assert COUNTY_OFFICER
+    return household, case
+
+
+async def draft_plan(client: httpx.AsyncClient, household: dict[str, Any]) -> dict[str, Any]:
+    async def drafted() -> dict[str, Any] | None:
+        page = await ok(await client.get("/plans", params={"household_id": household["id"]}, headers=OFFICER))
+        return page["items"][0] if page["items"] else None
+
+    plan = await eventually(drafted)
+    return await ok(await client.get(f"/plans/{plan['id']}", headers=OFFICER))
+
+
+async def approved_plan(
+    client: httpx.AsyncClient, household: dict[str, Any], due: str = "2026-12-31"
+) -> dict[str, Any]:
+    plan = await draft_plan(client, household)
+    for m in plan["measures"]:
+        await ok(
+            await client.patch(
+                f"/plans/{plan['id']}/measures/{m['id']}",
+                headers=OFFICER,
+                json={"responsible_cadre": "结对干部 陈", "start_date": "2026-10-20", "due_date": due},
+            )
+        )
+    return await ok(await client.post(f"/plans/{plan['id']}/approval", headers=OFFICER))
+
+
+async def implement_all(client: httpx.AsyncClient, plan: dict[str, Any]) -> None:
+    for m in plan["measures"]:
+        await ok(
+            await client.post(
+                f"/plans/{plan['id']}/measures/{m['id']}/progress",
+                headers=OFFICER,
+                json={"status": "implemented", "evidence": [{"description": "paid", "amount": "1200.00"}]},
+            )
+        )
+
+
+async def income_and_guarantees(
+    client: httpx.AsyncClient, intake: httpx.AsyncClient, household: dict[str, Any], monthly: str = "700"
+) -> None:
+    """Twelve months of income before today, the six guarantees secured, and last year's income on record."""
+    first = dt.date.today().replace(day=1)
+    months = []
+    for _ in range(12):
+        first = (first - dt.timedelta(days=1)).replace(day=1)
+        months.append({"month": f"{first:%Y-%m}", "per_capita": monthly})
+    await ok(await client.put(f"/households/{household['id']}/income-months", headers=OFFICER, json={"months": months}))
+    await ok(
+        await client.post(
+            f"/households/{household['id']}/guarantee-checks",
+            headers=OFFICER,
+            json={
+                "checked_on": "2026-11-01",
+                **dict.fromkeys(
+                    ["food", "clothing", "compulsory_education", "basic_medical", "housing", "drinking_water"], True
+                ),
+            },
+        ),
+        201,
+    )
+    await ok(
+        await intake.put(
+            f"/households/{household['id']}/incomes/2025",
+            headers=CADRE,
+            json={
+                "wages": "12000",
+                "production": "3000",
+                "property": "0",
+                "transfers": "1000",
+                "medical_expense": "2000",
+            },
+        ),
+        201,
+    )

@@ -1,0 +1,279 @@
+"""Risk elimination over the real broker and database: refused with the failing criterion named, households
+without labour kept under monitoring, objections during the notice, batch approval, re-entry, the report."""
+
+import io
+from typing import Any
+
+import httpx
+from assistance_kit import (
+    COUNTY_HEAD,
+    OFFICER,
+    VILLAGE,
+    approved_plan,
+    implement_all,
+    income_and_guarantees,
+    monitored,
+)
+from intake_procedure import TOWNSHIP, approve, ok, review, sign_consent
+from intake_testkit import TOWNSHIP_A
+from openpyxl import load_workbook
+
+from common.testing.fixtures import eventually
+
+REVIEW = {"meeting_date": "2026-11-20", "representatives_present": 21, "votes_for": 19}
+ACCEPTANCE = {
+    "accepted_on": "2026-11-20",
+    "head_signed": True,
+    "village_secretary": "赵书记",
+    "officer_name": "李干部",
+    "monitor_contact": "陈联系人",
+}
+
+
+async def ready_household(
+    client: httpx.AsyncClient, intake: httpx.AsyncClient, risks: list[str] | None = None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    household, _ = await monitored(intake, risks or ["illness"])
+    plan = await approved_plan(client, household)
+    await implement_all(client, plan)
+    await income_and_guarantees(client, intake, household)
+
+    async def rigid_known() -> bool:  # intake's yearly income reaches assistance over the bus
+        ev = await ok(await client.get(f"/households/{household['id']}/elimination-evaluation", headers=OFFICER))
+        return ev["eligible"]
+
+    assert await eventually(rigid_known)
+    return household, plan
+
+
+async def to_accepted(client: httpx.AsyncClient, household: dict[str, Any]) -> dict[str, Any]:
+    e = await ok(
+        await client.post("/eliminations", headers=VILLAGE, json={"household_id": household["id"], **REVIEW}), 201
+    )
+    await ok(await client.post(f"/eliminations/{e['id']}/notice", headers=VILLAGE, json={"published_on": "2026-09-28"}))
+    return await ok(await client.post(f"/eliminations/{e['id']}/acceptance", headers=OFFICER, json=ACCEPTANCE))
+
+
+async def test_elimination_is_refused_with_the_failing_criterion_named(
+    client: httpx.AsyncClient, intake: httpx.AsyncClient
+) -> None:
+    household, _ = await monitored(intake, ["illness", "unstable_employment"])
+    plan = await approved_plan(client, household)
+    ev = await ok(await client.get(f"/households/{household['id']}/elimination-evaluation", headers=OFFICER))
+    criteria = {c["code"]: c for c in ev["criteria"]}
+    assert not ev["eligible"] and not ev["stays_monitored"]
+    assert not criteria["risks_matched"]["met"] and "illness" in criteria["risks_matched"]["explanation"]
+    assert "no township record" in criteria["guarantees_secured"]["explanation"]
+    assert "not recorded" in criteria["income_stable"]["explanation"]
+
+    health = next(m for m in plan["measures"] if m["code"] == "health")
+    await ok(
+        await client.post(
+            f"/plans/{plan['id']}/measures/{health['id']}/progress", headers=OFFICER, json={"status": "implemented"}
+        )
+    )
+    await income_and_guarantees(client, intake, household, monthly="300")  # 3,600 a year: under Mile's 4,428
+
+    async def refusal() -> dict[str, Any] | None:  # once screening's line for Mile has reached assistance
+        r = await client.post("/eliminations", headers=VILLAGE, json={"household_id": household["id"], **REVIEW})
+        assert r.status_code == 409 and r.json()["type"].endswith("elimination-refused")
+        return r.json() if "not above the line" in r.json()["detail"] else None
+
+    body = await eventually(refusal)
+    assert "income_stable" in body["failing_criteria"] and "risks_matched" in body["failing_criteria"]
+    assert "unstable_employment" in body["detail"] and "3,600.00" in body["detail"]
+
+
+async def test_a_household_without_labour_whose_floor_is_in_place_stays_monitored(
+    client: httpx.AsyncClient, intake: httpx.AsyncClient
+) -> None:
+    household, _ = await monitored(intake, ["lack_of_labour"], labour="none")
+    plan = await approved_plan(client, household)
+    assert [m["code"] for m in plan["measures"]] == ["dibao"]
+    await implement_all(client, plan)
+    await income_and_guarantees(client, intake, household)
+    ev = await ok(await client.get(f"/households/{household['id']}/elimination-evaluation", headers=OFFICER))
+    assert ev["stays_monitored"] and not ev["eligible"] and "stays monitored" in ev["reason"]
+    refused = await client.post("/eliminations", headers=VILLAGE, json={"household_id": household["id"], **REVIEW})
+    assert refused.status_code == 409 and refused.json()["type"].endswith("stays-monitored")
+
+
+async def test_the_procedure_with_objections_then_approval_and_re_entry(
+    client: httpx.AsyncClient, intake: httpx.AsyncClient
+) -> None:
+    household, plan = await ready_household(client, intake)
+    e = await ok(
+        await client.post("/eliminations", headers=VILLAGE, json={"household_id": household["id"], **REVIEW}), 201
+    )
+    assert e["state"] == "village_reviewed" and e["evaluation"]["eligible"]
+    twice = await client.post("/eliminations", headers=VILLAGE, json={"household_id": household["id"], **REVIEW})
+    assert twice.status_code == 409
+
+    early = await client.post(f"/eliminations/{e['id']}/acceptance", headers=OFFICER, json=ACCEPTANCE)
+    assert early.status_code == 409 and early.json()["allowed_actions"] == ["notice"]
+    e = await ok(
+        await client.post(f"/eliminations/{e['id']}/notice", headers=VILLAGE, json={"published_on": "2026-09-28"})
+    )
+    assert e["notice_until"] == "2026-10-10"  # five working days across the National Day holiday
+
+    objection = await ok(
+        await client.post(f"/eliminations/{e['id']}/objections", headers=VILLAGE, json={"text": "收入不稳定"}), 201
+    )
+    pending = await client.post(f"/eliminations/{e['id']}/acceptance", headers=OFFICER, json=ACCEPTANCE)
+    assert pending.status_code == 409 and pending.json()["pending_objections"] == 1
+    in_notice = await client.post(
+        f"/eliminations/{e['id']}/acceptance", headers=OFFICER, json={**ACCEPTANCE, "accepted_on": "2026-10-09"}
+    )
+    assert in_notice.status_code == 409 and in_notice.json()["notice_until"] == "2026-10-10"
+    await ok(
+        await client.post(
+            f"/eliminations/{e['id']}/objections/{objection['id']}/resolution",
+            headers=OFFICER,
+            json={"upheld": False, "note": "工资流水已核实"},
+        )
+    )
+    e = await ok(await client.post(f"/eliminations/{e['id']}/acceptance", headers=OFFICER, json=ACCEPTANCE))
+    form = e["acceptance"]
+    assert e["state"] == "township_accepted" and form["original_risks"] == ["illness"]
+    assert form["object_type"] == "sudden_hardship" and form["measure_classes"] == ["guarantees"]
+    assert all(form["criteria"].values()) and "8,400.00" in form["income_12_months"]
+
+    self_approval = await client.post(
+        f"/eliminations/{e['id']}/approval", headers={**OFFICER}, json={"approval_no": "x", "approved_on": "2026-11-22"}
+    )
+    assert self_approval.status_code == 403
+    e = await ok(
+        await client.post(
+            f"/eliminations/{e['id']}/approval",
+            headers=COUNTY_HEAD,
+            json={"approval_no": "弥防返贫消〔2026〕3号", "approved_on": "2026-11-22"},
+        )
+    )
+    assert e["state"] == "approved"
+    closed = await ok(await client.get(f"/plans/{plan['id']}", headers=OFFICER))
+    assert closed["state"] == "closed"
+    status = await ok(await client.get(f"/households/{household['id']}/assistance", headers=OFFICER))
+    assert status["status"] == "eliminated" and status["eliminations"] == 1
+
+    async def intake_status() -> tuple[str, str | None] | None:
+        h = await ok(await intake.get(f"/households/{household['id']}", headers=TOWNSHIP))
+        return (h["status"], h["assistance_status"]) if h["status"] == "eliminated" else None
+
+    assert await eventually(intake_status) == ("eliminated", "eliminated")
+
+    # Re-entry: a new risk, a new case approved; the old plan and elimination stay on record.
+    await sign_consent(intake, household)
+    from assistance_kit import risk
+
+    case = await ok(
+        await intake.post(
+            "/cases",
+            headers=VILLAGE,
+            json={
+                "household_id": household["id"],
+                "channel": "cadre_screening",
+                "risks": [risk("accident", household)],
+            },
+        ),
+        201,
+    )
+    await ok(await intake.post(f"/cases/{case['id']}/consent", headers=VILLAGE, json={}))
+    await review(intake, case)
+    await ok(
+        await intake.post(f"/cases/{case['id']}/public-notice", headers=VILLAGE, json={"published_on": "2026-09-28"})
+    )
+    form = {
+        "income_band": "6000_9000",
+        "object_type": "sudden_hardship",
+        "channels": ["cadre_screening"],
+        "risks": [risk("accident", household)],
+        "decision": "yes",
+        "verified_on": "2026-10-12",
+        "village_secretary": "赵书记",
+        "officer_name": "李干部",
+    }
+    await ok(await intake.post(f"/cases/{case['id']}/township-verification", headers=TOWNSHIP, json=form))
+    await approve(intake, case)
+
+    async def new_plan() -> dict[str, Any] | None:
+        page = await ok(await client.get("/plans", params={"household_id": household["id"]}, headers=OFFICER))
+        fresh = [p for p in page["items"] if p["case_id"] == case["id"]]
+        return fresh[0] if fresh else None
+
+    fresh = await eventually(new_plan)
+    assert fresh["state"] == "draft" and fresh["risks"] == ["accident"]
+    status = await ok(await client.get(f"/households/{household['id']}/assistance", headers=OFFICER))
+    assert status["status"] == "plan_drafted" and status["eliminations"] == 1
+    history = await ok(await client.get("/eliminations", params={"household_id": household["id"]}, headers=OFFICER))
+    assert [x["state"] for x in history["items"]] == ["approved"]
+
+    async def monitored_again() -> str | None:
+        h = await ok(await intake.get(f"/households/{household['id']}", headers=TOWNSHIP))
+        return h["status"] if h["assistance_status"] == "plan_drafted" else None
+
+    assert await eventually(monitored_again) == "monitored"
+
+
+async def test_an_upheld_objection_ends_the_procedure(client: httpx.AsyncClient, intake: httpx.AsyncClient) -> None:
+    household, plan = await ready_household(client, intake)
+    e = await ok(
+        await client.post("/eliminations", headers=VILLAGE, json={"household_id": household["id"], **REVIEW}), 201
+    )
+    await ok(await client.post(f"/eliminations/{e['id']}/notice", headers=VILLAGE, json={"published_on": "2026-09-28"}))
+    objection = await ok(
+        await client.post(f"/eliminations/{e['id']}/objections", headers=VILLAGE, json={"text": "仍有大额医疗支出"}),
+        201,
+    )
+    e = await ok(
+        await client.post(
+            f"/eliminations/{e['id']}/objections/{objection['id']}/resolution",
+            headers=OFFICER,
+            json={"upheld": True, "note": "核实属实"},
+        )
+    )
+    assert e["state"] == "rejected" and "核实属实" in e["rejected_reason"]
+    still = await ok(await client.get(f"/plans/{plan['id']}", headers=OFFICER))
+    assert still["state"] == "approved"
+
+
+async def test_batch_approval_answers_for_each_and_the_monthly_report_counts_them(
+    client: httpx.AsyncClient, intake: httpx.AsyncClient
+) -> None:
+    accepted = []
+    for _ in range(2):
+        household, _ = await ready_household(client, intake)
+        accepted.append(await to_accepted(client, household))
+    not_ready, _ = await ready_household(client, intake)
+    reviewed = await ok(
+        await client.post("/eliminations", headers=VILLAGE, json={"household_id": not_ready["id"], **REVIEW}), 201
+    )
+    ids = [e["id"] for e in accepted] + [reviewed["id"]]
+    results = await ok(
+        await client.post(
+            "/eliminations/approvals",
+            headers=COUNTY_HEAD,
+            json={"elimination_ids": ids, "approval_no": "弥防返贫消〔2026〕9号", "approved_on": "2026-11-23"},
+        )
+    )
+    outcomes = {r["elimination_id"]: r for r in results}
+    assert [outcomes[i]["outcome"] for i in ids] == ["approved", "approved", "refused"]
+    assert outcomes[reviewed["id"]]["problem"]["current_state"] == "village_reviewed"
+
+    report = await ok(
+        await client.get("/reports/monthly", params={"township": TOWNSHIP_A, "month": "2026-11"}, headers=OFFICER)
+    )
+    assert report["due_by"] == "2026-12-03" and report["township_name"]
+    assert report["totals"]["eliminated"] >= 2 and report["totals"]["measures_implemented"] >= 3
+    assert all(v["village"].startswith(TOWNSHIP_A) for v in report["villages"])
+    xlsx = await client.get(
+        "/reports/monthly", params={"township": TOWNSHIP_A, "month": "2026-11", "format": "xlsx"}, headers=OFFICER
+    )
+    assert xlsx.status_code == 200 and xlsx.headers["content-type"].startswith("application/vnd.openxml")
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[2][3] == "风险消除户数" and rows[-1][0] == "合计 total"
+    assert rows[-1][3] == report["totals"]["eliminated"]
+    outside = await client.get(
+        "/reports/monthly", params={"township": "441302007", "month": "2026-11"}, headers=OFFICER
+    )
+    assert outside.status_code == 403
