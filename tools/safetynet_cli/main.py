@@ -199,6 +199,28 @@ def tail(args: argparse.Namespace) -> int:
     return 0
 
 
+def ledger_verify(args: argparse.Namespace) -> int:
+    """Recompute the ledger's tree from the database and check every signed checkpoint."""
+    import asyncio
+    import json
+
+    from common.db import asyncpg_dsn
+    from ledger.config import settings
+    from ledger.verify import decode_key, public_key_from, verify
+
+    url = args.database_url or settings.database_url
+    if not url:
+        print("DATABASE_URL is not set", file=sys.stderr)
+        return 2
+    key = decode_key(args.public_key) if args.public_key else public_key_from(settings.ledger_signing_key)
+    report = asyncio.run(verify(asyncpg_dsn(url), key))
+    print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2, default=str))
+    if report.first_bad_entry:
+        bad = report.first_bad_entry
+        print(f"FIRST MISMATCH: entry {bad['leaf_index']} (event {bad['event_id']}): {bad['reason']}", file=sys.stderr)
+    return 0 if report.ok else 1
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="safetynet")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -226,6 +248,12 @@ def main() -> None:
     p.add_argument("--intake", default="http://127.0.0.1:8001")
     p.add_argument("--screening", default="http://127.0.0.1:8002")
     p.set_defaults(func=simulate)
+    p = sub.add_parser("ledger", help="the ledger's tamper-evident log")
+    ledger_sub = p.add_subparsers(dest="ledger_command", required=True)
+    v = ledger_sub.add_parser("verify", help="recompute the tree, check checkpoints, name the first bad entry")
+    v.add_argument("--database-url", help="default: DATABASE_URL")
+    v.add_argument("--public-key", help="base64 Ed25519 public key (default: derived from LEDGER_SIGNING_KEY)")
+    v.set_defaults(func=ledger_verify)
     p = sub.add_parser("tail", help="print the events on a topic")
     p.add_argument("topic")
     p.add_argument("--subject", default=None, help="only this household's events")

@@ -244,6 +244,18 @@ async def test_batch_approval_answers_for_each_and_the_monthly_report_counts_the
         household, _ = await ready_household(client, intake)
         accepted.append(await to_accepted(client, household))
     not_ready, _ = await ready_household(client, intake)
+    candidates, cursor = [], None
+    while True:  # every page of the township's approved plans, evaluated
+        params: dict[str, Any] = {"region_prefix": TOWNSHIP_A, "eligible_only": "true", "limit": 50}
+        page = await ok(
+            await client.get(
+                "/elimination-candidates", params={**params, **({"cursor": cursor} if cursor else {})}, headers=OFFICER
+            )
+        )
+        candidates += page["items"]
+        if not (cursor := page["next_cursor"]):
+            break
+    assert not_ready["id"] in {c["household_id"] for c in candidates} and all(c["eligible"] for c in candidates)
     reviewed = await ok(
         await client.post("/eliminations", headers=VILLAGE, json={"household_id": not_ready["id"], **REVIEW}), 201
     )

@@ -6,7 +6,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from assistance.models import KnownHousehold, KnownIncome, MonitoredCase, PolicyLine
-from assistance.plans.service import draft_for_case, redraft_unknown_labour
+from assistance.plans.service import draft_for_cases, redraft_unknown_labour
 from common.events.contracts.intake import (
     CASE_TOPIC,
     HOUSEHOLD_TOPIC,
@@ -20,26 +20,32 @@ from common.events.envelope import Envelope
 from common.messaging.consumer import Subscription
 
 
-async def on_case(session: AsyncSession, envelope: Envelope) -> None:
-    if envelope.type != CaseApprovedV1.type:
+async def on_cases(session: AsyncSession, envelopes: list[Envelope]) -> None:
+    """Approved cases become monitored households with a draft plan; a batch is drafted set-based."""
+    approved = [e.payload(CaseApprovedV1) for e in envelopes if e.type == CaseApprovedV1.type]
+    if not approved:
         return
-    event = envelope.payload(CaseApprovedV1)
     await session.execute(
-        insert(MonitoredCase)
-        .values(
-            case_id=event.case_id,
-            household_id=event.household_id,
-            region_code=event.region_code,
-            object_type=event.object_type,
-            risks=[r.model_dump(mode="json") for r in event.risks],
-            weak_motivation=event.weak_motivation,
-            approved_at=event.occurred_at,
-        )
-        .on_conflict_do_nothing()
+        insert(MonitoredCase).on_conflict_do_nothing(),
+        [
+            {
+                "case_id": event.case_id,
+                "household_id": event.household_id,
+                "region_code": event.region_code,
+                "object_type": event.object_type,
+                "risks": [r.model_dump(mode="json") for r in event.risks],
+                "weak_motivation": event.weak_motivation,
+                "approved_at": event.occurred_at,
+            }
+            for event in approved
+        ],
     )
-    case = await session.get(MonitoredCase, event.case_id)
-    assert case is not None
-    await draft_for_case(session, case)
+    ids = [event.case_id for event in approved]
+    cases = {
+        c.case_id: c
+        for c in (await session.execute(select(MonitoredCase).where(MonitoredCase.case_id.in_(ids)))).scalars()
+    }
+    await draft_for_cases(session, [cases[i] for i in dict.fromkeys(ids)])
 
 
 async def on_household(session: AsyncSession, envelope: Envelope) -> None:
@@ -104,7 +110,7 @@ async def on_policy(session: AsyncSession, envelope: Envelope) -> None:
 
 
 SUBSCRIPTIONS = [
-    Subscription(CASE_TOPIC, on_case),
+    Subscription(CASE_TOPIC, batch_handler=on_cases),
     Subscription(HOUSEHOLD_TOPIC, on_household),
     Subscription(POLICY_TOPIC, on_policy),
 ]

@@ -1,8 +1,23 @@
+import base64
+
+from pydantic import model_validator
+
 from common.settings import CommonSettings
+
+# Development only (refused in production): the checkpoint signing key's 32-byte Ed25519 seed.
+DEV_SIGNING_KEY = base64.b64encode(b"dev-only-ledger-signing-seed-32b").decode()
 
 
 class LedgerSettings(CommonSettings):
     service_name: str = "ledger"
+    ledger_signing_key: str = DEV_SIGNING_KEY
+    checkpoint_interval_s: float = 60.0
+
+    @model_validator(mode="after")
+    def _refuse_dev_key(self) -> "LedgerSettings":
+        if self.environment == "production" and self.ledger_signing_key == DEV_SIGNING_KEY:
+            raise ValueError("LEDGER_SIGNING_KEY must be set outside development")
+        return self
 
 
 settings = LedgerSettings()

@@ -1,4 +1,5 @@
 import datetime as dt
+import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -15,6 +16,7 @@ router = APIRouter(prefix="/entries", tags=["ledger"])
 
 class EntryPublic(BaseModel):
     seq: int
+    leaf_index: int
     source: str
     event_id: str
     topic: str
@@ -52,3 +54,56 @@ async def list_entries(
         items=[EntryPublic.model_validate(r, from_attributes=True) for r in rows],
         next_after=rows[-1].seq if more and rows else None,
     )
+
+
+class AccessRecord(BaseModel):
+    leaf_index: int
+    household_id: str
+    region_code: str
+    actor: str
+    actor_role: str
+    actor_region: str
+    what: str
+    purpose: str
+    service: str
+    accessed_at: dt.datetime
+
+
+class AccessPage(BaseModel):
+    items: list[AccessRecord]
+    next_after: int | None
+
+
+access_router = APIRouter(prefix="/access-audit", tags=["access audit"])
+
+
+@access_router.get("", response_model=AccessPage, responses=problem_responses(Forbidden))
+async def access_audit(
+    session: SessionDep,
+    principal: Annotated[Principal, require_roles(Role.auditor, Role.admin)],
+    actor: Annotated[str | None, Query(max_length=200, description="who read")] = None,
+    household_id: uuid.UUID | None = None,
+    since: Annotated[dt.datetime | None, Query(alias="from")] = None,
+    until: Annotated[dt.datetime | None, Query(alias="to")] = None,
+    after: Annotated[int, Query(ge=-1, description="`next_after` of the previous page")] = -1,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> AccessPage:
+    """Reads of households' personal data, from the log: by person, by household, by period."""
+    q = select(Entry).where(Entry.type == "audit.access.recorded", Entry.leaf_index > after)
+    if actor:
+        q = q.where(Entry.data["actor"].astext == actor)
+    if household_id:
+        q = q.where(Entry.data["household_id"].astext == str(household_id))
+    if since:
+        q = q.where(Entry.time >= since)
+    if until:
+        q = q.where(Entry.time < until)
+    rows = list((await session.execute(q.order_by(Entry.leaf_index).limit(limit + 1))).scalars())
+    more = len(rows) > limit
+    rows = rows[:limit]
+    items = [
+        AccessRecord(leaf_index=r.leaf_index, **{k: r.data[k] for k in AccessRecord.model_fields if k != "leaf_index"})
+        for r in rows
+        if principal.covers(str(r.data.get("region_code", "")))
+    ]
+    return AccessPage(items=items, next_after=rows[-1].leaf_index if more and rows else None)

@@ -3,9 +3,10 @@
 from pathlib import Path
 
 from common.app import ServiceSpec, create_app
-from ledger import models
+from common.events.contracts.audit import ACCESS_TOPIC
+from ledger import archive, checkpoints, models
 from ledger.config import settings
-from ledger.endpoints import router
+from ledger.endpoints import access_router, router
 from ledger.handlers import SUBSCRIPTIONS
 
 spec = ServiceSpec(
@@ -17,7 +18,9 @@ spec = ServiceSpec(
     outbox=models.outbox,
     inbox=models.inbox,
     idempotency=models.idempotency,
-    routers=[router],
+    routers=[router, access_router, checkpoints.router, archive.router],
+    produces=[ACCESS_TOPIC],
+    background=[checkpoints.checkpoint_loop],
     subscriptions=SUBSCRIPTIONS,
 )
 app = create_app(spec)

@@ -1,8 +1,9 @@
-"""Ledger's tables. `entries` is append-only: the database itself refuses UPDATE and DELETE on it."""
+"""Ledger's tables. The log is append-only: the database itself refuses UPDATE, DELETE and TRUNCATE on
+entries, tree nodes and checkpoints. Each entry is a leaf of an RFC 9162 Merkle tree (see merkle.py)."""
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, DateTime, Index, Integer, String, func
+from sqlalchemy import BigInteger, DateTime, Index, Integer, LargeBinary, SmallInteger, String, func, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -10,13 +11,27 @@ from ledger.base import Base, idempotency, inbox, outbox
 
 
 class Entry(Base):
-    """One consumed event, exactly once, in arrival order."""
+    """One consumed event, exactly once, in arrival order: leaf `leaf_index` of the tree, whose hash is
+    over `body`, the event's canonical encoding (the authoritative content; `data` is its searchable copy)."""
 
     __tablename__ = "entries"
     __table_args__ = (
         Index(None, "source", "event_id", unique=True),
         Index(None, "subject", "seq"),
         Index(None, "topic", "seq"),
+        Index(None, "leaf_index", unique=True),
+        Index(
+            "ix_entries_access_actor",
+            text("(data->>'actor')"),
+            "time",
+            postgresql_where=text("type = 'audit.access.recorded'"),
+        ),
+        Index(
+            "ix_entries_access_household",
+            text("(data->>'household_id')"),
+            "time",
+            postgresql_where=text("type = 'audit.access.recorded'"),
+        ),
     )
 
     seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
@@ -29,6 +44,32 @@ class Entry(Base):
     partition: Mapped[int | None] = mapped_column(Integer)
     data: Mapped[dict] = mapped_column(JSONB)
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    leaf_index: Mapped[int] = mapped_column(BigInteger)
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    leaf_hash: Mapped[bytes] = mapped_column(LargeBinary)
 
 
-__all__ = ["Base", "Entry", "idempotency", "inbox", "outbox"]
+class TreeNode(Base):
+    """A perfect subtree's hash (level >= 1; level 0 is the entry's leaf hash), kept so proofs are cheap."""
+
+    __tablename__ = "tree_nodes"
+
+    level: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    idx: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    hash: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Checkpoint(Base):
+    """A signed statement of the tree: its size and root hash at a time (Ed25519)."""
+
+    __tablename__ = "checkpoints"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    tree_size: Mapped[int] = mapped_column(BigInteger, index=True)
+    root_hash: Mapped[bytes] = mapped_column(LargeBinary)
+    issued_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    key_id: Mapped[str] = mapped_column(String(64))
+    signature: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+__all__ = ["Base", "Checkpoint", "Entry", "TreeNode", "idempotency", "inbox", "outbox"]

@@ -1,6 +1,8 @@
 """Transactional outbox: an event is a row written in the same transaction as the state change."""
 
 import uuid
+from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import MetaData, insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,16 +22,26 @@ class Outbox:
         self.channel = f"outbox_{metadata.schema}"  # the migration's trigger notifies it (outbox_notify_ddl)
 
     async def add(self, session: AsyncSession, payload: EventContract, *, subject: str | uuid.UUID) -> uuid.UUID:
+        row = self._row(payload, subject)
+        await session.execute(insert(self.table).values(**row))
+        return row["event_id"]
+
+    async def add_many(self, session: AsyncSession, events: Sequence[tuple[EventContract, str | uuid.UUID]]) -> None:
+        """Many events in one statement (work done in batches publishes in batches)."""
+        if events:
+            await session.execute(insert(self.table), [self._row(payload, subject) for payload, subject in events])
+
+    def _row(self, payload: EventContract, subject: str | uuid.UUID) -> dict[str, Any]:
         event = new_envelope(payload, source=self.source, subject=subject)
         value = encode(event).value
-        event_id = uuid.UUID(event.get_id())
         encrypted = bool(payload.pii_fields)
         if encrypted:  # never a plaintext identifier at rest, not even for the moments before the relay runs
             assert self.cipher is not None, "an outbox carrying personal data needs its cipher"
             value = self.cipher.encrypt(value.decode(), OUTBOX_FIELD)
-        await session.execute(
-            insert(self.table).values(
-                event_id=event_id, topic=payload.topic, key=str(subject), value=value, encrypted=encrypted
-            )
-        )
-        return event_id
+        return {
+            "event_id": uuid.UUID(event.get_id()),
+            "topic": payload.topic,
+            "key": str(subject),
+            "value": value,
+            "encrypted": encrypted,
+        }

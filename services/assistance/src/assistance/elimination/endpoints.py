@@ -7,8 +7,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 from assistance.elimination import service
+from assistance.elimination.evaluate import evaluate
 from assistance.elimination.service import EliminationRefused, IllegalEliminationStep, StaysMonitored
-from assistance.models import Elimination, EliminationObjection
+from assistance.models import Elimination, EliminationObjection, Plan
 from assistance.roles import OFFICERS
 from common.auth import Principal, Role, jurisdiction_clause, require_roles
 from common.db import SessionDep
@@ -149,6 +150,37 @@ async def evaluate_household(
     plan = await service.current_plan(session, principal, household_id)
     ev = await service.evaluation_for(session, plan, on or dt.date.today())
     return EvaluationPublic.model_validate(ev.as_dict())
+
+
+class Candidates(BaseModel):
+    items: list[EvaluationPublic]
+    next_cursor: str | None
+
+
+@router.get("/elimination-candidates", response_model=Candidates)
+async def elimination_candidates(
+    session: SessionDep,
+    principal: Officer,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+    cursor: CursorQuery = None,
+    region_prefix: Annotated[str | None, Query(pattern=r"^\d{2,12}$")] = None,
+    on: dt.date | None = None,
+    eligible_only: bool = False,
+) -> Candidates:
+    """The evaluation of every approved plan in my jurisdiction, a page at a time (in plan order): which
+    households the villages can propose, and what the others still lack. Nothing is stored."""
+    q = select(Plan).where(jurisdiction_clause(Plan.region_code, principal), Plan.state == "approved")
+    if region_prefix:
+        q = q.where(Plan.region_code.like(region_prefix + "%"))
+    rows = list((await session.execute(keyset(q, Plan.created_at, Plan.id, cursor, limit))).scalars())
+    page, next_cursor = page_of(rows, limit, lambda p: (p.created_at, p.id))
+    day = on or dt.date.today()
+    found = await service.facts_many(session, page, day)
+    evaluations = [evaluate(found[p.id], day) for p in page]
+    return Candidates(
+        items=[EvaluationPublic.model_validate(ev.as_dict()) for ev in evaluations if ev.eligible or not eligible_only],
+        next_cursor=next_cursor,
+    )
 
 
 @router.post(

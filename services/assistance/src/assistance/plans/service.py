@@ -50,26 +50,53 @@ class PlanIncomplete(Conflict):
     slug, title = "plan-incomplete", "The plan cannot be approved yet"
 
 
-async def draft_for_case(session: AsyncSession, case: MonitoredCase) -> Plan | None:
-    """The draft plan for a newly approved case (once per case), with its recommendations."""
-    if (await session.execute(select(Plan.id).where(Plan.case_id == case.case_id))).first():
-        return None
-    household = await session.get(KnownHousehold, case.household_id)
-    plan = Plan(
-        id=uuid.uuid4(),
-        case_id=case.case_id,
-        household_id=case.household_id,
-        region_code=case.region_code,
-        state="draft",
-        risks=list(dict.fromkeys(r["category"] for r in case.risks)),
-        # The household's registration normally arrives long before; if not yet, the draft is redone when it does.
-        labour=household_labour(household.members) if household else "unknown",
-        weak_motivation=case.weak_motivation,
+async def draft_for_cases(session: AsyncSession, cases: list[MonitoredCase]) -> list[Plan]:
+    """Draft plans for newly approved cases (once per case), with their recommendations: a handful of
+    statements for the whole batch."""
+    if not cases:
+        return []
+    drafted = set(
+        (await session.execute(select(Plan.case_id).where(Plan.case_id.in_([c.case_id for c in cases])))).scalars()
     )
-    session.add(plan)
-    await _recommend_into(session, plan)
-    await publish(session, plan, PlanDraftedV1, "system")
-    return plan
+    households = {
+        h.household_id: h
+        for h in (
+            await session.execute(
+                select(KnownHousehold).where(KnownHousehold.household_id.in_({c.household_id for c in cases}))
+            )
+        ).scalars()
+    }
+    plans, events = [], []
+    now = dt.datetime.now(dt.UTC)
+    for case in cases:
+        if case.case_id in drafted:
+            continue
+        drafted.add(case.case_id)
+        household = households.get(case.household_id)
+        plan = Plan(
+            id=uuid.uuid4(),
+            case_id=case.case_id,
+            household_id=case.household_id,
+            region_code=case.region_code,
+            state="draft",
+            risks=list(dict.fromkeys(r["category"] for r in case.risks)),
+            # Registration normally arrives long before approval; if not yet, the draft is redone when it does.
+            labour=household_labour(household.members) if household else "unknown",
+            weak_motivation=case.weak_motivation,
+        )
+        measures = _recommended(plan)
+        session.add(plan)
+        session.add_all(measures)
+        plans.append(plan)
+        events.append((_event(PlanDraftedV1, plan, measures, "system", now), plan.household_id))
+    await session.flush()
+    await outbox.add_many(session, events)
+    return plans
+
+
+async def draft_for_case(session: AsyncSession, case: MonitoredCase) -> Plan | None:
+    plans = await draft_for_cases(session, [case])
+    return plans[0] if plans else None
 
 
 async def redraft_unknown_labour(session: AsyncSession, household: KnownHousehold) -> None:
@@ -83,24 +110,26 @@ async def redraft_unknown_labour(session: AsyncSession, household: KnownHousehol
     ).scalars():
         plan.labour = household_labour(household.members)
         await session.execute(delete(PlanMeasure).where(PlanMeasure.plan_id == plan.id, PlanMeasure.recommended))
-        await _recommend_into(session, plan)
+        session.add_all(_recommended(plan))
+        await session.flush()
 
 
-async def _recommend_into(session: AsyncSession, plan: Plan) -> None:
+def _recommended(plan: Plan) -> list[PlanMeasure]:
     labour = "none" if plan.labour == "unknown" else plan.labour
-    for r in recommend(plan.risks, labour, plan.weak_motivation):
-        session.add(
-            PlanMeasure(
-                plan_id=plan.id,
-                code=r.code,
-                reason=r.reason,
-                risks=list(r.risks),
-                recommended=True,
-                responsible_unit=catalogue()[r.code].department,
-                status="planned",
-            )
+    return [
+        PlanMeasure(
+            id=uuid.uuid4(),
+            plan_id=plan.id,
+            code=r.code,
+            reason=r.reason,
+            risks=list(r.risks),
+            recommended=True,
+            responsible_unit=catalogue()[r.code].department,
+            status="planned",
+            evidence=[],
         )
-    await session.flush()
+        for r in recommend(plan.risks, labour, plan.weak_motivation)
+    ]
 
 
 async def measures_of(session: AsyncSession, plan_id: uuid.UUID) -> list[PlanMeasure]:
@@ -110,29 +139,27 @@ async def measures_of(session: AsyncSession, plan_id: uuid.UUID) -> list[PlanMea
 
 async def publish(session: AsyncSession, plan: Plan, event: type[PlanEventBase], actor: str) -> None:
     measures = await measures_of(session, plan.id)
-    await outbox.add(
-        session,
-        event(
-            plan_id=plan.id,
-            household_id=plan.household_id,
-            case_id=plan.case_id,
-            region_code=plan.region_code,
-            state=plan.state,
-            measures=[
-                PlanMeasureFacts(
-                    measure_id=m.id,
-                    code=m.code,
-                    status=m.status,
-                    responsible_unit=m.responsible_unit,
-                    due_date=m.due_date,
-                )
-                for m in measures
-            ],
-            excluded_reason=plan.excluded_reason,
-            actor=actor,
-            occurred_at=dt.datetime.now(dt.UTC),
-        ),
-        subject=plan.household_id,
+    await outbox.add(session, _event(event, plan, measures, actor, dt.datetime.now(dt.UTC)), subject=plan.household_id)
+
+
+def _event(
+    event: type[PlanEventBase], plan: Plan, measures: list[PlanMeasure], actor: str, at: dt.datetime
+) -> PlanEventBase:
+    return event(
+        plan_id=plan.id,
+        household_id=plan.household_id,
+        case_id=plan.case_id,
+        region_code=plan.region_code,
+        state=plan.state,
+        measures=[
+            PlanMeasureFacts(
+                measure_id=m.id, code=m.code, status=m.status, responsible_unit=m.responsible_unit, due_date=m.due_date
+            )
+            for m in measures
+        ],
+        excluded_reason=plan.excluded_reason,
+        actor=actor,
+        occurred_at=at,
     )
 
 

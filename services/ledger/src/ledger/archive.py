@@ -1,0 +1,190 @@
+"""One file per household (一户一档): its whole history across services from the log, as of any date; the
+export is a PDF carrying each entry's inclusion proof and the signed checkpoint, checkable offline."""
+
+import base64
+import datetime as dt
+import json
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from common.access_audit import record_access
+from common.auth import Principal, Role, require_roles
+from common.db import SessionDep
+from common.errors import Forbidden, NotFound, problem_responses
+from common.regions import full_name
+from ledger import log, pdf
+from ledger.base import outbox
+from ledger.checkpoints import b64, public
+from ledger.models import Entry
+
+router = APIRouter(tags=["household archive"])
+Reader = Annotated[Principal, require_roles(Role.township_officer, Role.county_officer, Role.auditor, Role.admin)]
+Purpose = Annotated[str, Query(min_length=2, max_length=200, description="why the archive is read (audited)")]
+
+
+class ArchiveEntry(BaseModel):
+    leaf_index: int
+    time: dt.datetime
+    type: str
+    topic: str
+    source: str
+    event_id: str
+    summary: str
+    data: dict[str, Any]
+    leaf_hash: str
+
+
+class Archive(BaseModel):
+    household_id: uuid.UUID
+    region_code: str | None
+    region_name: str | None
+    as_of: dt.datetime
+    entries: list[ArchiveEntry]
+
+
+def _summary(data: dict[str, Any], type_: str) -> str:
+    for key in ("state", "what", "rule", "kind", "action", "status"):
+        if key in data:
+            return f"{type_.rsplit('.', 1)[-1]}: {data[key]}"
+    return type_.rsplit(".", 1)[-1]
+
+
+async def entries_of(session: AsyncSession, household_id: uuid.UUID, as_of: dt.datetime) -> list[Entry]:
+    q = (
+        select(Entry)
+        .where(
+            or_(Entry.subject == str(household_id), Entry.data["household_id"].astext == str(household_id)),
+            Entry.time <= as_of,
+        )
+        .order_by(Entry.leaf_index)
+    )
+    return list((await session.execute(q)).scalars())
+
+
+async def _archive(
+    session: AsyncSession, principal: Principal, household_id: uuid.UUID, as_of: dt.datetime, what: str, purpose: str
+) -> tuple[Archive, list[Entry]]:
+    rows = await entries_of(session, household_id, as_of)
+    if not rows:
+        raise NotFound("No record of this household")
+    region = next((r.data["region_code"] for r in rows if isinstance(r.data.get("region_code"), str)), None)
+    if region is None or not principal.covers(region):
+        raise NotFound("No record of this household")  # outside the jurisdiction: as if absent
+    await record_access(
+        session,
+        outbox,
+        principal,
+        household_id=household_id,
+        region_code=region,
+        what=what,
+        purpose=purpose,
+        service="ledger",
+    )
+    entries = []
+    for r in rows:
+        body = json.loads(r.body)  # the authoritative content is the leaf's bytes
+        entries.append(
+            ArchiveEntry(
+                leaf_index=r.leaf_index,
+                time=r.time,
+                type=r.type,
+                topic=r.topic,
+                source=r.source,
+                event_id=r.event_id,
+                summary=_summary(body["data"], r.type),
+                data=body["data"],
+                leaf_hash=b64(r.leaf_hash),
+            )
+        )
+    return Archive(
+        household_id=household_id, region_code=region, region_name=full_name(region), as_of=as_of, entries=entries
+    ), rows
+
+
+@router.get(
+    "/households/{household_id}/archive", response_model=Archive, responses=problem_responses(Forbidden, NotFound)
+)
+async def archive(
+    household_id: uuid.UUID, session: SessionDep, principal: Reader, purpose: Purpose, as_of: dt.datetime | None = None
+) -> Archive:
+    """The household's complete history across services — registration, consent, every case step, alerts,
+    plan and measures, elimination — as it stood at `as_of` (default now). The read is audited."""
+    result, _ = await _archive(session, principal, household_id, as_of or dt.datetime.now(dt.UTC), "archive", purpose)
+    return result
+
+
+@router.get(
+    "/households/{household_id}/archive.pdf",
+    responses={**problem_responses(Forbidden, NotFound), 200: {"content": {"application/pdf": {}}}},
+)
+async def archive_pdf(
+    household_id: uuid.UUID, session: SessionDep, principal: Reader, purpose: Purpose, as_of: dt.datetime | None = None
+) -> Response:
+    """The archive as a PDF with, for every entry, its leaf hash and audit path to a signed checkpoint, so
+    it can be checked without the system (instructions inside). The export is audited."""
+    result, rows = await _archive(
+        session, principal, household_id, as_of or dt.datetime.now(dt.UTC), "archive export", purpose
+    )
+    checkpoint = await log.latest_checkpoint(session)
+    if checkpoint is None or checkpoint.tree_size <= max(r.leaf_index for r in rows):
+        checkpoint = await log.issue_checkpoint(session)  # the proofs need a signed head covering every entry
+    head = public(checkpoint)
+    flow = [
+        pdf.paragraph(f"户 household: {household_id}"),
+        pdf.paragraph(f"地区 region: {result.region_code} {result.region_name or ''}"),
+        pdf.paragraph(
+            f"截至 as of: {result.as_of.isoformat()}    生成 generated: {dt.datetime.now(dt.UTC).isoformat()}"
+        ),
+        pdf.paragraph("历程 History", "h"),
+        pdf.table(
+            [["#", "时间 time", "事件 event", "摘要 summary"]]
+            + [[e.leaf_index, e.time.strftime("%Y-%m-%d %H:%M"), e.type, e.summary] for e in result.entries],
+            [14, 32, 64, 70],
+        ),
+        pdf.paragraph("签名检查点 Signed checkpoint (Ed25519)", "h"),
+        pdf.paragraph(head.statement.replace("\n", " | "), "mono"),
+        pdf.paragraph(f"signature {head.signature}", "mono"),
+        pdf.paragraph(f"public key {head.public_key} (key id {head.key_id})", "mono"),
+        pdf.paragraph("包含证明 Inclusion proofs (RFC 9162)", "h"),
+        pdf.paragraph(
+            "For each entry: leaf_hash = SHA-256(0x00 || body), where body is the entry's canonical bytes "
+            "(base64 below); fold the audit path with SHA-256(0x01 || left || right) per RFC 9162 section "
+            "2.1.3.2 to obtain the root hash above, and check the signature over the statement with the public key."
+        ),
+    ]
+    for r in rows:
+        path = await log.inclusion_proof(session, r.leaf_index, checkpoint.tree_size)
+        flow.append(pdf.paragraph(f"entry {r.leaf_index} / tree {checkpoint.tree_size}: {r.type}", "h"))
+        flow.append(pdf.paragraph(f"body {base64.b64encode(r.body).decode()}", "mono"))
+        flow.append(pdf.paragraph(f"leaf_hash {b64(r.leaf_hash)}", "mono"))
+        flow.append(pdf.paragraph("audit_path " + " ".join(b64(h) for h in path), "mono"))
+    document = pdf.render("一户一档 Household archive", flow)
+    return Response(
+        document,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="archive-{household_id}.pdf"'},
+    )
+
+
+class Retention(BaseModel):
+    rules: list[str]
+
+
+@router.get("/retention", response_model=Retention)
+async def retention(_: Annotated[Principal, require_roles(*Role)]) -> Retention:
+    """What the ledger keeps, and for how long."""
+    return Retention(
+        rules=[
+            "Nothing is ever removed from the log: entries, tree nodes and checkpoints are append-only, and the "
+            "database refuses UPDATE, DELETE and TRUNCATE on them.",
+            "Eliminated or excluded households are marked, never deleted (不得剔除); their archive stays complete.",
+            "Personal identifiers never enter the log: resident ID numbers are replaced by their blind index.",
+            "A correction is a new event that supersedes an earlier one; both stay in the log.",
+            "Every read of a household's archive or export is itself recorded (audit.access.v1).",
+        ]
+    )

@@ -1,0 +1,65 @@
+"""PDF with Chinese text: reportlab's built-in CID font STSong-Light needs no font file on the machine."""
+
+import io
+from collections.abc import Sequence
+from functools import cache
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+FONT = "STSong-Light"
+
+
+@cache
+def _font() -> str:
+    pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+    return FONT
+
+
+def styles() -> dict[str, ParagraphStyle]:
+    font = _font()
+    return {
+        "title": ParagraphStyle("title", fontName=font, fontSize=15, leading=20, alignment=1, spaceAfter=6),
+        "h": ParagraphStyle("h", fontName=font, fontSize=11, leading=15, spaceBefore=6, spaceAfter=3),
+        "p": ParagraphStyle("p", fontName=font, fontSize=9, leading=12),
+        "mono": ParagraphStyle("mono", fontName="Courier", fontSize=6.5, leading=8),
+    }
+
+
+def table(rows: Sequence[Sequence[Any]], widths: Sequence[float] | None = None) -> Table:
+    s = styles()
+    cells = [[c if isinstance(c, Flowable) else Paragraph(_escape(str(c)), s["p"]) for c in row] for row in rows]
+    t = Table(cells, colWidths=[w * mm for w in widths] if widths else None, repeatRows=1)
+    t.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    return t
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def paragraph(text: str, style: str = "p") -> Paragraph:
+    return Paragraph(_escape(text), styles()[style])
+
+
+def render(title: str, flowables: list[Flowable]) -> bytes:
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(
+        out, pagesize=A4, title=title, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=15 * mm, bottomMargin=15 * mm
+    )
+    doc.build([paragraph(title, "title"), Spacer(1, 4 * mm), *flowables])
+    return out.getvalue()

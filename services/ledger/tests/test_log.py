@@ -1,0 +1,225 @@
+"""The ledger over the real broker and database: every event once as a leaf, signed checkpoints, proofs
+checked with an independent RFC 9162 implementation, tampering found by `verify`, the access audit, the
+household archive and its export."""
+
+import asyncio
+import base64
+import hashlib
+import io
+import os
+import subprocess
+import sys
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from intake_procedure import TOWNSHIP, approve, ok, to_verified
+from intake_testkit import register
+from pypdf import PdfReader
+from rfc9162 import verify_consistency, verify_inclusion
+
+from common.db import asyncpg_dsn
+from common.testing.fixtures import auth, eventually
+from ledger.config import settings
+from ledger.verify import public_key_from, verify
+
+AUDITOR = auth(settings, "auditor", "", sub="auditor-qian")
+COUNTY = auth(settings, "county_officer", "532504", sub="county-wang")
+
+
+def b(s: str) -> bytes:
+    return base64.b64decode(s)
+
+
+async def household_in_ledger(intake: httpx.AsyncClient, client: httpx.AsyncClient) -> dict[str, Any]:
+    household = await register(intake)
+    await approve(intake, await to_verified(intake, household))
+    await ok(await intake.get(f"/households/{household['id']}", headers=TOWNSHIP))  # an audited read
+
+    async def recorded() -> list[dict[str, Any]] | None:
+        page = await ok(
+            await client.get("/entries", params={"subject": household["id"], "limit": 500}, headers=AUDITOR)
+        )
+        types = {e["type"] for e in page["items"]}
+        return page["items"] if {"intake.case.approved", "audit.access.recorded"} <= types else None
+
+    household["entries"] = await eventually(recorded, timeout=60)
+    return household
+
+
+def check_signature(cp: dict[str, Any]) -> None:
+    Ed25519PublicKey.from_public_bytes(b(cp["public_key"])).verify(b(cp["signature"]), cp["statement"].encode())
+    lines = cp["statement"].splitlines()
+    assert lines == ["safetynet-ledger", str(cp["tree_size"]), cp["root_hash"], lines[3]]
+
+
+async def test_entries_prove_their_inclusion_and_checkpoints_their_consistency(
+    client: httpx.AsyncClient, intake: httpx.AsyncClient
+) -> None:
+    household = await household_in_ledger(intake, client)
+    first = await ok(await client.post("/checkpoints", headers=AUDITOR), 201)
+    check_signature(first)
+    for entry in household["entries"]:
+        proof = await ok(await client.get(f"/entries/{entry['leaf_index']}/inclusion-proof", headers=AUDITOR))
+        leaf = b(proof["leaf_hash"])
+        assert leaf == hashlib.sha256(b"\x00" + b(proof["body"])).digest()
+        assert verify_inclusion(
+            proof["leaf_index"], proof["tree_size"], leaf, [b(p) for p in proof["audit_path"]], b(first["root_hash"])
+        )
+    latest = await ok(await client.get("/checkpoints/latest", headers=AUDITOR))
+    assert latest["tree_size"] >= first["tree_size"]
+
+    await household_in_ledger(intake, client)  # the log grows
+    second = await ok(await client.post("/checkpoints", headers=AUDITOR), 201)
+    assert second["tree_size"] > first["tree_size"]
+    c = await ok(
+        await client.get(
+            "/consistency-proof", params={"first": first["tree_size"], "second": second["tree_size"]}, headers=AUDITOR
+        )
+    )
+    proof = [b(p) for p in c["proof"]]
+    assert verify_consistency(
+        first["tree_size"], second["tree_size"], b(first["root_hash"]), b(second["root_hash"]), proof
+    )
+    assert not verify_consistency(
+        first["tree_size"], second["tree_size"], b(second["root_hash"]), b(second["root_hash"]), proof
+    )
+    cadre = await client.get("/checkpoints/latest", headers=auth(settings, "village_cadre", "532504102"))
+    assert cadre.status_code == 403
+
+
+async def test_every_event_of_a_case_is_a_leaf_exactly_once(
+    client: httpx.AsyncClient, intake: httpx.AsyncClient
+) -> None:
+    household = await household_in_ledger(intake, client)
+    ids = [(e["source"], e["event_id"]) for e in household["entries"]]
+    assert len(ids) == len(set(ids))
+    indexes = [e["leaf_index"] for e in household["entries"]]
+    assert indexes == sorted(indexes) and len(set(indexes)) == len(indexes)
+
+
+async def test_verify_recomputes_the_tree_and_names_a_tampered_entry(
+    client: httpx.AsyncClient, intake: httpx.AsyncClient
+) -> None:
+    household = await household_in_ledger(intake, client)
+    await ok(await client.post("/checkpoints", headers=AUDITOR), 201)
+    dsn = asyncpg_dsn(os.environ["DATABASE_URL"])
+    key = public_key_from(settings.ledger_signing_key)
+    clean = await verify(dsn, key)
+    assert clean.ok and clean.entries >= len(household["entries"]) and clean.checkpoints >= 1, clean
+
+    target = household["entries"][0]["leaf_index"]
+    conn = await asyncpg.connect(dsn)
+    try:
+        original = await conn.fetchval("SELECT body FROM ledger.entries WHERE leaf_index = $1", target)
+        forged = original.replace(b'"type":"intake', b'"type":"intakf', 1)  # one byte
+        assert forged != original
+        with pytest.raises(asyncpg.PostgresError, match="append-only"):  # the trigger refuses a plain UPDATE ...
+            await conn.execute("UPDATE ledger.entries SET body = $1 WHERE leaf_index = $2", forged, target)
+        async with conn.transaction():  # ... so the attack goes behind it, as a superuser could
+            await conn.execute("SET LOCAL session_replication_role = replica")
+            await conn.execute("UPDATE ledger.entries SET body = $1 WHERE leaf_index = $2", forged, target)
+        report = await verify(dsn, key)
+        assert not report.ok and report.first_bad_entry is not None
+        assert report.first_bad_entry["leaf_index"] == target
+        assert report.first_bad_entry["reason"] == "leaf hash mismatch"
+        cli = await asyncio.to_thread(
+            subprocess.run,
+            [sys.executable, "-m", "safetynet_cli.main", "ledger", "verify"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert cli.returncode == 1, cli.stderr
+        assert f"FIRST MISMATCH: entry {target}" in cli.stderr
+    finally:
+        async with conn.transaction():
+            await conn.execute("SET LOCAL session_replication_role = replica")
+            await conn.execute("UPDATE ledger.entries SET body = $1 WHERE leaf_index = $2", original, target)
+        await conn.close()
+    assert (await verify(dsn, key)).ok
+
+
+async def test_the_tree_and_checkpoints_refuse_changes(client: httpx.AsyncClient) -> None:
+    await ok(await client.post("/checkpoints", headers=AUDITOR), 201)
+    conn = await asyncpg.connect(asyncpg_dsn(os.environ["DATABASE_URL"]))
+    try:
+        for statement in (
+            "UPDATE ledger.tree_nodes SET hash = '\\x00'",
+            "DELETE FROM ledger.checkpoints",
+            "TRUNCATE ledger.tree_nodes",
+            "UPDATE ledger.checkpoints SET tree_size = 1",
+        ):
+            with pytest.raises(asyncpg.PostgresError, match="append-only"):
+                await conn.execute(statement)
+    finally:
+        await conn.close()
+
+
+async def test_auditors_query_reads_of_personal_data_by_person_household_and_period(
+    client: httpx.AsyncClient, intake: httpx.AsyncClient
+) -> None:
+    household = await household_in_ledger(intake, client)
+    page = await ok(await client.get("/access-audit", params={"household_id": household["id"]}, headers=AUDITOR))
+    assert page["items"] and all(i["household_id"] == household["id"] for i in page["items"])
+    read = page["items"][0]
+    assert read["service"] == "intake" and read["actor_role"] == "township_officer" and read["purpose"]
+    by_person = await ok(
+        await client.get(
+            "/access-audit",
+            params={"actor": read["actor"], "from": read["accessed_at"], "limit": 1000},
+            headers=AUDITOR,
+        )
+    )
+    assert all(i["actor"] == read["actor"] for i in by_person["items"])
+    assert household["id"] in {i["household_id"] for i in by_person["items"]}
+    none = await ok(
+        await client.get(
+            "/access-audit", params={"household_id": household["id"], "to": "2020-01-01T00:00:00Z"}, headers=AUDITOR
+        )
+    )
+    assert none["items"] == []
+
+
+async def test_the_archive_as_of_a_date_and_its_checkable_export(
+    client: httpx.AsyncClient, intake: httpx.AsyncClient
+) -> None:
+    household = await household_in_ledger(intake, client)
+    full = await ok(
+        await client.get(f"/households/{household['id']}/archive", params={"purpose": "年度核查"}, headers=COUNTY)
+    )
+    types = [e["type"] for e in full["entries"]]
+    assert {"intake.household.registered", "intake.consent.signed", "intake.case.approved"} <= set(types)
+    case_steps = [t for t in types if t.startswith("intake.case.")]  # one topic, one key: in order
+    assert case_steps[0] == "intake.case.declared" and case_steps[-1] == "intake.case.approved"
+    assert full["region_name"] and full["region_code"].startswith("532504")
+    approved_at = next(e["time"] for e in full["entries"] if e["type"] == "intake.case.approved")
+    before = await ok(
+        await client.get(
+            f"/households/{household['id']}/archive",
+            params={"purpose": "年度核查", "as_of": approved_at.replace("+00:00", "Z")},
+            headers=COUNTY,
+        )
+    )
+    assert len(before["entries"]) < len(full["entries"]) or approved_at == full["entries"][-1]["time"]
+    elsewhere = await client.get(
+        f"/households/{household['id']}/archive",
+        params={"purpose": "x" * 3},
+        headers=auth(settings, "county_officer", "441302"),
+    )
+    assert elsewhere.status_code == 404
+    pdf = await client.get(f"/households/{household['id']}/archive.pdf", params={"purpose": "归档"}, headers=COUNTY)
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert household["id"] in text and "intake.case.approved" in text and "audit_path" in text
+    assert "一户一档" in text
+
+    async def export_audited() -> bool:
+        page = await ok(await client.get("/access-audit", params={"household_id": household["id"]}, headers=AUDITOR))
+        return {"archive", "archive export"} <= {i["what"] for i in page["items"]}
+
+    assert await eventually(export_audited)
+    retention = await ok(await client.get("/retention", headers=AUDITOR))
+    assert any("never" in r for r in retention["rules"])
