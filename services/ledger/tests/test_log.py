@@ -9,6 +9,7 @@ import io
 import os
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -25,6 +26,7 @@ from common.testing.fixtures import auth, eventually
 from ledger.config import settings
 from ledger.verify import public_key_from, verify
 
+GRANTS = Path(__file__).resolve().parents[3] / "deploy/sql/ledger-grants.sql"
 AUDITOR = auth(settings, "auditor", "", sub="auditor-qian")
 COUNTY = auth(settings, "county_officer", "532504", sub="county-wang")
 
@@ -114,7 +116,8 @@ async def test_verify_recomputes_the_tree_and_names_a_tampered_entry(
     conn = await asyncpg.connect(dsn)
     try:
         original = await conn.fetchval("SELECT body FROM ledger.entries WHERE leaf_index = $1", target)
-        forged = original.replace(b'"type":"intake', b'"type":"intakf', 1)  # one byte
+        at = original.index(b'"topic":"') + len(b'"topic":"')
+        forged = original[:at] + original[at : at + 1].upper() + original[at + 1 :]  # one byte, still JSON
         assert forged != original
         with pytest.raises(asyncpg.PostgresError, match="append-only"):  # the trigger refuses a plain UPDATE ...
             await conn.execute("UPDATE ledger.entries SET body = $1 WHERE leaf_index = $2", forged, target)
@@ -223,3 +226,24 @@ async def test_the_archive_as_of_a_date_and_its_checkable_export(
     assert await eventually(export_audited)
     retention = await ok(await client.get("/retention", headers=AUDITOR))
     assert any("never" in r for r in retention["rules"])
+
+
+async def test_the_service_account_of_the_grants_cannot_change_history(client: httpx.AsyncClient) -> None:
+    grants = await asyncio.to_thread(GRANTS.read_text)
+    conn = await asyncpg.connect(asyncpg_dsn(os.environ["DATABASE_URL"]))
+    try:
+        await conn.execute(grants)
+        async with conn.transaction():
+            await conn.execute("SET LOCAL ROLE ledger_app")
+            assert await conn.fetchval("SELECT count(*) FROM ledger.entries") >= 0  # it reads
+            for statement in (
+                "UPDATE ledger.entries SET type = 'forged'",
+                "DELETE FROM ledger.tree_nodes",
+                "TRUNCATE ledger.checkpoints",
+                "SET session_replication_role = replica",
+            ):
+                with pytest.raises(asyncpg.PostgresError, match="permission denied"):
+                    async with conn.transaction():  # a savepoint per attempt, rolled back by the error
+                        await conn.execute(statement)
+    finally:
+        await conn.close()

@@ -5,7 +5,7 @@ import base64
 import datetime as dt
 import json
 import uuid
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel
@@ -17,7 +17,7 @@ from common.auth import Principal, Role, require_roles
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, problem_responses
 from common.regions import full_name
-from ledger import log, pdf
+from ledger import forms, log, pdf
 from ledger.base import outbox
 from ledger.checkpoints import b64, public
 from ledger.models import Entry
@@ -188,3 +188,59 @@ async def retention(_: Annotated[Principal, require_roles(*Role)]) -> Retention:
             "Every read of a household's archive or export is itself recorded (audit.access.v1).",
         ]
     )
+
+
+class FormInfo(BaseModel):
+    code: str
+    title: str
+    keyed_by: str
+
+
+@router.get("/forms", response_model=list[FormInfo])
+async def list_forms(_: Reader) -> list[FormInfo]:
+    """The standard forms (seed 004), and what each is generated for."""
+    return [
+        FormInfo(code=code, title=title, keyed_by="key" if code in LIST_FORMS else "household_id")
+        for code, title in forms.FORMS.items()
+    ]
+
+
+LIST_FORMS = {"village-preselection-notice", "elimination-notice", "county-approval", "elimination-approval"}
+MEDIA = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+@router.get(
+    "/forms/{form_code}",
+    responses={**problem_responses(Forbidden, NotFound), 200: {"content": {m: {} for m in MEDIA.values()}}},
+)
+async def form(
+    form_code: Literal[tuple(forms.FORMS)],  # type: ignore[valid-type]
+    session: SessionDep,
+    principal: Reader,
+    purpose: Purpose,
+    household_id: uuid.UUID | None = None,
+    key: Annotated[
+        str | None,
+        Query(
+            max_length=100, description="list forms: `<village>@<date>` for notices, the approval number for approvals"
+        ),
+    ] = None,
+    format: Literal["xlsx", "pdf"] = "pdf",
+) -> Response:
+    """A standard form filled from the log, as XLSX or PDF with Chinese text. Household forms are audited
+    reads of the household's data."""
+    if form_code in LIST_FORMS:
+        if not key:
+            raise NotFound("This form is generated for a `key`")
+        doc = await forms.list_form(session, form_code, key, principal.covers)
+    else:
+        if household_id is None:
+            raise NotFound("This form is generated for a `household_id`")
+        await _archive(session, principal, household_id, dt.datetime.now(dt.UTC), f"form {form_code}", purpose)
+        doc = await forms.household_form(session, form_code, str(household_id))
+    body = forms.to_xlsx(doc) if format == "xlsx" else forms.to_pdf(doc)
+    name = f"{form_code}-{household_id or 'list'}.{format}"
+    return Response(body, media_type=MEDIA[format], headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -1,6 +1,7 @@
 import asyncio
 import base64
 import datetime as dt
+from functools import cache
 from typing import Annotated
 
 from fastapi import APIRouter, FastAPI, Query
@@ -53,8 +54,13 @@ class NoCheckpoint(Conflict):
     slug, title = "no-checkpoint", "No signed checkpoint covers this yet"
 
 
-def public(c: Checkpoint) -> CheckpointPublic:
+@cache
+def _public_key_b64() -> tuple[str, str]:
     key = signing.private_key(settings.ledger_signing_key).public_key()
+    return b64(signing.public_bytes(key)), signing.key_id(key)
+
+
+def public(c: Checkpoint) -> CheckpointPublic:
     return CheckpointPublic(
         tree_size=c.tree_size,
         root_hash=b64(c.root_hash),
@@ -62,7 +68,7 @@ def public(c: Checkpoint) -> CheckpointPublic:
         key_id=c.key_id,
         signature=b64(c.signature),
         statement=signing.statement(c.tree_size, c.root_hash, c.issued_at).decode(),
-        public_key=b64(signing.public_bytes(key)),
+        public_key=_public_key_b64()[0],
     )
 
 

@@ -1,0 +1,334 @@
+"""The standard forms of the monitoring ledger (seed 004's annex), generated from the log as XLSX and PDF.
+
+Data entered once is never refilled (减轻基层负担): every value comes from the recorded events. Names and
+ID numbers never enter the log, so those cells are left for the printed form to be filled and signed."""
+
+import datetime as dt
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from common.errors import NotFound
+from common.regions import full_name
+from ledger import pdf
+from ledger.models import Entry
+
+BLANK = "________"
+RISK_ZH = {
+    "illness": "因病",
+    "schooling": "因学",
+    "disability": "因残",
+    "natural_disaster": "因自然灾害",
+    "accident": "因意外事故",
+    "industry_failure": "因产业项目失败",
+    "unstable_employment": "因务工就业不稳",
+    "lack_of_labour": "缺劳动力",
+    "other": "其他",
+}
+OBJECT_ZH = {"unstable_lifted": "脱贫不稳定户", "marginal": "边缘易致贫户", "sudden_hardship": "突发严重困难户"}
+CHANNEL_ZH = {
+    "self_declaration": "农户自主申报",
+    "cadre_screening": "基层干部排查",
+    "department_alert": "部门筛查预警",
+    "social_supervision": "社会监督发现",
+}
+BAND_ZH = {
+    "below_6000": "6000元以下",
+    "6000_9000": "6000-9000元",
+    "9000_14000": "9000-14000元",
+    "above_14000": "14000元以上",
+}
+LABOUR_ZH = {"full": "普通劳动力", "partial": "弱劳动力或半劳动力", "none": "无劳动力"}
+
+
+@dataclass
+class Form:
+    code: str
+    title: str
+    fields: list[tuple[str, str]] = field(default_factory=list)
+    table_header: list[str] = field(default_factory=list)
+    table: list[list[Any]] = field(default_factory=list)
+    footer: list[str] = field(default_factory=list)
+
+
+FORMS = {
+    "commitment": "农户承诺授权书",
+    "village-preselection-notice": "监测对象认定村级初选名单公示",
+    "township-verification": "监测对象认定乡镇核查表",
+    "county-approval": "监测对象认定区级审定批复",
+    "elimination-notice": "监测对象风险消除村级初选名单公示",
+    "township-acceptance": "监测对象风险消除乡镇验收表",
+    "elimination-approval": "监测对象风险消除区级审定批复",
+    "information-collection": "防止返贫监测对象信息采集表",
+}
+
+
+def _risks(risks: list[dict[str, Any]]) -> str:
+    return "、".join(RISK_ZH.get(r.get("category", ""), str(r.get("category"))) for r in risks) or "—"
+
+
+def _date(value: Any) -> str:
+    return str(value)[:10] if value else BLANK
+
+
+async def _household_entries(session: AsyncSession, household_id: str) -> list[Entry]:
+    rows = list(
+        (await session.execute(select(Entry).where(Entry.subject == household_id).order_by(Entry.leaf_index))).scalars()
+    )
+    if not rows:
+        raise NotFound("No record of this household")
+    return rows
+
+
+def _latest(rows: list[Entry], type_: str) -> dict[str, Any] | None:
+    found = [r.data for r in rows if r.type == type_]
+    return found[-1] if found else None
+
+
+def _household(rows: list[Entry]) -> dict[str, Any]:
+    h = _latest(rows, "intake.household.updated") or _latest(rows, "intake.household.registered")
+    if h is None:
+        raise NotFound("The household's registration is not in the log")
+    return h
+
+
+def _place(region: str) -> tuple[str, str]:
+    return region, full_name(region) or region
+
+
+async def household_form(session: AsyncSession, code: str, household_id: str) -> Form:
+    rows = await _household_entries(session, household_id)
+    h = _household(rows)
+    members = [m for m in h["members"] if m.get("active", True)]
+    labour = sum(1 for m in members if m["labour_capacity"] in ("full", "partial"))
+    income = _latest(rows, "intake.household.income-recorded")
+    region, place = _place(h["region_code"])
+    base = [("地区", f"{place}（{region}）"), ("户编号", h["household_no"]), ("家庭人口", str(len(members)))]
+    if code == "commitment":
+        consent = _latest(rows, "intake.consent.signed")
+        case = _latest(rows, "intake.case.declared") or {}
+        return Form(
+            code,
+            FORMS[code],
+            [
+                *base,
+                ("其中有劳动能力", str(labour)),
+                (
+                    f"{income['year']}年家庭人均可支配收入（元）" if income else "家庭人均可支配收入（元）",
+                    str(income["per_capita_net_income"]) if income else BLANK,
+                ),
+                ("主要返贫致贫风险", _risks(case.get("risks", []))),
+                ("授权范围", "、".join(consent["scopes"]) if consent else BLANK),
+                ("签署日期", _date(consent["signed_at"]) if consent else BLANK),
+            ],
+            footer=[
+                "我承诺提供的家庭情况、资产信息等真实准确，同意授权乡（镇）级及以上政府部门查询比对我的家庭财产信息。"
+                "如查实我有故意隐瞒或提供虚假、伪造材料等违规行为，本人愿意承担3年内取消申请防贫监测对象资格和相应的"
+                "政策扶持，以及列入失信人员名单等后果。",
+                f"户主签字：{BLANK}",
+            ],
+        )
+    if code == "township-verification":
+        v = _latest(rows, "intake.case.township-verified")
+        if v is None:
+            raise NotFound("No township verification is recorded for this household")
+        form = v["data"]
+        return Form(
+            code,
+            FORMS[code],
+            [
+                *base,
+                ("户主姓名 / 身份证号 / 联系电话", BLANK),
+                ("年人均可支配收入", BAND_ZH.get(form.get("income_band", ""), BLANK)),
+                ("监测对象类型", OBJECT_ZH.get(form.get("object_type", ""), BLANK)),
+                ("预警监测渠道", "、".join(CHANNEL_ZH.get(c, c) for c in form.get("channels", []))),
+                ("返贫致贫风险", _risks(form.get("risks", []))),
+                ("是否拟定为监测对象", "是" if form.get("decision") == "yes" else "否"),
+                ("否定原因", "、".join(form.get("no_reasons", [])) or "—"),
+                ("村支部书记", form.get("village_secretary", BLANK)),
+                ("镇街干部", form.get("officer_name", BLANK)),
+                ("核查时间", _date(form.get("verified_on"))),
+            ],
+            table_header=["风险", "登记内容"],
+            table=[[RISK_ZH.get(r["category"], r["category"]), _details(r)] for r in form.get("risks", [])],
+            footer=[f"户主签字（承诺提供情况真实可靠，授权查询家庭资产信息）{BLANK}"],
+        )
+    if code == "township-acceptance":
+        a = _latest(rows, "assistance.elimination.accepted")
+        if a is None:
+            raise NotFound("No township acceptance is recorded for this household")
+        form = a["data"]
+        yes_no = {True: "是", False: "否"}
+        criteria = form.get("criteria", {})
+        return Form(
+            code,
+            FORMS[code],
+            [
+                *base,
+                ("户主姓名 / 身份证号 / 联系电话", BLANK),
+                ("年人均可支配收入（以验收当月倒推连续12个月计）", form.get("income_12_months", BLANK)),
+                ("监测对象类别", OBJECT_ZH.get(form.get("object_type") or "", BLANK)),
+                ("原返贫致贫风险", "、".join(RISK_ZH.get(r, r) for r in form.get("original_risks", []))),
+                ("帮扶措施", "、".join(form.get("measures", []))),
+                ("1 根据返贫致贫风险原因落实了对应的帮扶措施", yes_no.get(criteria.get("risks_matched"), BLANK)),
+                ("2 “两不愁三保障”及饮水安全持续巩固", yes_no.get(criteria.get("guarantees_secured"), BLANK)),
+                ("3 收入持续稳定，稳定超出当地当年度收入监测范围", yes_no.get(criteria.get("income_stable"), BLANK)),
+                ("4 大额刚性支出问题稳定解决", yes_no.get(criteria.get("rigid_expense_resolved"), BLANK)),
+                ("户主签字（同意标注消除风险）", "已签" if form.get("head_signed") else BLANK),
+                ("村支部书记", form.get("village_secretary", BLANK)),
+                ("镇街干部", form.get("officer_name", BLANK)),
+                ("监测联系人", form.get("monitor_contact", BLANK)),
+                ("验收时间", _date(form.get("accepted_on"))),
+            ],
+        )
+    if code == "information-collection":
+        return Form(
+            code,
+            FORMS[code],
+            [*base, ("类别", h.get("category", "")), ("有劳动能力人数", str(labour))]
+            + (
+                [
+                    (f"{income['year']}年人均纯收入（元）", str(income["per_capita_net_income"])),
+                    (
+                        "工资性 / 生产经营性 / 财产性 / 转移性收入（元）",
+                        f"{income['wages']} / {income['production']} / {income['property']} / {income['transfers']}",
+                    ),
+                    (
+                        "医疗 / 教育 / 其他刚性支出（元）",
+                        " / ".join(
+                            str(income[k]) for k in ("medical_expense", "schooling_expense", "other_rigid_expense")
+                        ),
+                    ),
+                ]
+                if income
+                else []
+            ),
+            table_header=["序号", "与户主关系", "性别", "出生日期", "劳动能力", "健康状况", "姓名 / 身份证号"],
+            table=[
+                [
+                    i + 1,
+                    m["relation"],
+                    m["sex"],
+                    m["birth_date"],
+                    LABOUR_ZH.get(m["labour_capacity"], ""),
+                    m.get("health") or "",
+                    BLANK,
+                ]
+                for i, m in enumerate(members)
+            ],
+        )
+    raise NotFound(f"{code} is not a household form")
+
+
+def _details(risk: dict[str, Any]) -> str:
+    return "；".join(f"{k}: {v}" for k, v in risk.items() if k != "category" and not k.endswith("member_id")) or "—"
+
+
+async def list_form(session: AsyncSession, code: str, key: str, covers: Callable[[str], bool]) -> Form:
+    """The list forms: a village's notice (key: village code and date, `532504102001@2026-09-28`) or a
+    county approval (key: the approval number)."""
+    if code in ("village-preselection-notice", "elimination-notice"):
+        village, _, day = key.partition("@")
+        type_ = (
+            "intake.case.notice-published"
+            if code == "village-preselection-notice"
+            else "assistance.elimination.notice-published"
+        )
+        rows = [
+            r
+            for r in (
+                await session.execute(
+                    select(Entry)
+                    .where(Entry.type == type_, Entry.data["region_code"].astext == village)
+                    .order_by(Entry.leaf_index)
+                )
+            ).scalars()
+            if str(r.data.get("data", {}).get("published_on", ""))[:10] == day
+        ]
+        title = f"{full_name(village) or village} {FORMS[code]}"
+        footer = ["现予公示，如有异议，请自公示之日起5个工作日内向村委会提出意见。", f"监督电话：{BLANK}", f"{day}"]
+    elif code in ("county-approval", "elimination-approval"):
+        type_ = "intake.case.approved" if code == "county-approval" else "assistance.elimination.approved"
+        rows = [
+            r
+            for r in (
+                await session.execute(select(Entry).where(Entry.type == type_).order_by(Entry.leaf_index))
+            ).scalars()
+            if r.data.get("data", {}).get("approval_no") == key
+        ]
+        title = f"{FORMS[code]}（{key}）"
+        footer = ["区乡村振兴部门（盖章）", _date(rows[0].data["data"].get("approved_on")) if rows else BLANK]
+    else:
+        raise NotFound(f"{code} is not a list form")
+    rows = [r for r in rows if covers(str(r.data.get("region_code", "")))]
+    if not rows:
+        raise NotFound("Nothing recorded for this form within your jurisdiction")
+    table = []
+    for i, r in enumerate(rows):
+        h = _household(await _household_entries(session, r.subject))
+        members = [m for m in h["members"] if m.get("active", True)]
+        table.append(
+            [
+                i + 1,
+                full_name(r.data["region_code"]) or r.data["region_code"],
+                h["household_no"],
+                BLANK,
+                len(members),
+                _risks(r.data.get("risks", [])),
+            ]
+        )
+    return Form(
+        code,
+        title,
+        [("户数", str(len(rows)))],
+        ["序号", "行政村", "户编号", "户主姓名", "家庭人口数", "返贫致贫风险"],
+        table,
+        footer,
+    )
+
+
+def to_xlsx(form: Form) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = form.code[:31]
+    ws.append([form.title])
+    ws["A1"].font = Font(bold=True, size=14)
+    for label, value in form.fields:
+        ws.append([label, value])
+    if form.table_header:
+        ws.append([])
+        ws.append(form.table_header)
+        for cell in ws[ws.max_row]:
+            cell.font = Font(bold=True)
+        for row in form.table:
+            ws.append([str(c) for c in row])
+    for line in form.footer:
+        ws.append([line])
+    ws.column_dimensions["A"].width = 44
+    ws.column_dimensions["B"].width = 60
+    for row in ws.iter_rows():
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def to_pdf(form: Form) -> bytes:
+    flow: list[Any] = []
+    if form.fields:
+        flow.append(pdf.table([["项目", "内容"], *form.fields], [70, 110]))
+    if form.table_header:
+        flow.append(pdf.paragraph(" ", "p"))
+        flow.append(pdf.table([form.table_header, *form.table]))
+    for line in form.footer:
+        flow.append(pdf.paragraph(line))
+    flow.append(pdf.paragraph(f"生成于 {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC，数据来自防止返贫监测账本", "p"))
+    return pdf.render(form.title, flow)

@@ -1,0 +1,108 @@
+"""The standard forms filled from the log: read back with openpyxl (XLSX) and pypdf (PDF text)."""
+
+import io
+from typing import Any
+
+import httpx
+from assistance_kit import COUNTY_HEAD, OFFICER, VILLAGE, approved_plan, implement_all, income_and_guarantees, monitored
+from intake_procedure import ok
+from intake_testkit import VILLAGE_A
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from common.testing.fixtures import auth, eventually
+from ledger.config import settings
+
+COUNTY = auth(settings, "county_officer", "532504", sub="county-forms")
+
+
+def xlsx_text(content: bytes) -> str:
+    sheet = load_workbook(io.BytesIO(content)).active
+    return "\n".join(" | ".join(str(c) for c in row if c is not None) for row in sheet.iter_rows(values_only=True))
+
+
+def pdf_text(content: bytes) -> str:
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+async def form(client: httpx.AsyncClient, code: str, **params: Any) -> tuple[str, str]:
+    texts = []
+    for fmt in ("xlsx", "pdf"):
+        r = await client.get(f"/forms/{code}", params={"purpose": "台账", "format": fmt, **params}, headers=COUNTY)
+        assert r.status_code == 200, r.text
+        texts.append(xlsx_text(r.content) if fmt == "xlsx" else pdf_text(r.content))
+    return texts[0], texts[1]
+
+
+async def test_identification_and_elimination_forms_hold_the_recorded_values(services: Any) -> None:
+    ledger = await services.client("ledger")
+    intake = await services.client("intake")
+    await services.client("screening")
+    assistance = await services.client("assistance")
+    household, _ = await monitored(intake, ["illness"])
+    plan = await approved_plan(assistance, household)
+    await implement_all(assistance, plan)
+    await income_and_guarantees(assistance, intake, household)
+
+    async def eligible() -> bool:
+        ev = await ok(await assistance.get(f"/households/{household['id']}/elimination-evaluation", headers=OFFICER))
+        return ev["eligible"]
+
+    assert await eventually(eligible)
+    review = {"meeting_date": "2026-11-20", "representatives_present": 21, "votes_for": 19}
+    e = await ok(
+        await assistance.post("/eliminations", headers=VILLAGE, json={"household_id": household["id"], **review}), 201
+    )
+    await ok(
+        await assistance.post(f"/eliminations/{e['id']}/notice", headers=VILLAGE, json={"published_on": "2026-09-28"})
+    )
+    acceptance = {
+        "accepted_on": "2026-11-20",
+        "head_signed": True,
+        "village_secretary": "赵书记",
+        "officer_name": "李干部",
+        "monitor_contact": "陈联系人",
+    }
+    await ok(await assistance.post(f"/eliminations/{e['id']}/acceptance", headers=OFFICER, json=acceptance))
+    approval_no = f"弥防返贫消〔2026〕{household['household_no'][:6]}号"
+    await ok(
+        await assistance.post(
+            f"/eliminations/{e['id']}/approval",
+            headers=COUNTY_HEAD,
+            json={"approval_no": approval_no, "approved_on": "2026-11-23"},
+        )
+    )
+
+    async def in_ledger() -> bool:
+        r = await ledger.get(
+            "/forms/elimination-approval", params={"purpose": "台账", "key": approval_no}, headers=COUNTY
+        )
+        return r.status_code == 200
+
+    assert await eventually(in_ledger, timeout=60)
+
+    xlsx, pdf = await form(ledger, "township-verification", household_id=household["id"])
+    for text in (xlsx, pdf):
+        assert "突发严重困难户" in text and "赵书记" in text and "2026-10-12" in text and "因病" in text
+    xlsx, pdf = await form(ledger, "commitment", household_id=household["id"])
+    assert "asset_check" in xlsx and "户主签字" in pdf and household["household_no"] in xlsx
+    xlsx, _ = await form(ledger, "information-collection", household_id=household["id"])
+    assert "head" in xlsx and "spouse" in xlsx and "2025年人均纯收入" in xlsx
+    xlsx, pdf = await form(ledger, "township-acceptance", household_id=household["id"])
+    assert "陈联系人" in xlsx and "health" in xlsx and xlsx.count("| 是") == 4
+    assert "监测对象风险消除乡镇验收表" in pdf and "2026-11-20" in pdf
+    xlsx, pdf = await form(ledger, "village-preselection-notice", key=f"{VILLAGE_A}@2026-09-28")
+    assert household["household_no"] in xlsx and "5个工作日" in pdf
+    xlsx, pdf = await form(ledger, "elimination-approval", key=approval_no)
+    assert household["household_no"] in xlsx and approval_no in pdf
+    xlsx, _ = await form(ledger, "county-approval", key="弥防返贫〔2026〕12号")
+    assert household["household_no"] in xlsx
+
+    catalogue = await ok(await ledger.get("/forms", headers=COUNTY))
+    assert len(catalogue) == 8
+    outside = await ledger.get(
+        "/forms/village-preselection-notice",
+        params={"purpose": "台账", "key": f"{VILLAGE_A}@2026-09-28"},
+        headers=auth(settings, "county_officer", "441302"),
+    )
+    assert outside.status_code == 404
