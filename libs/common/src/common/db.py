@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy import MetaData
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
@@ -54,6 +55,20 @@ async def run_before_commit(session: AsyncSession) -> None:
     while pending:  # work may ask for more work
         _, work = pending.popitem()
         await work(session)
+
+
+async def upsert_newer(
+    session: AsyncSession, model: Any, key: dict[str, Any], values: dict[str, Any], version: Any
+) -> bool:
+    """Write a projection row from an event unless the stored row is as new or newer (events may arrive
+    late or twice). `version` is the model's version column, also present in `values`. True if written."""
+    written = await session.execute(
+        pg_insert(model)
+        .values(**key, **values)
+        .on_conflict_do_update(index_elements=list(key), set_=values, where=version < values[version.key])
+        .returning(*(getattr(model, k) for k in key))
+    )
+    return written.first() is not None
 
 
 class Database:

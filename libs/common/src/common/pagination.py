@@ -4,12 +4,15 @@ import base64
 import datetime as dt
 import json
 import uuid
+from dataclasses import dataclass
 from typing import Annotated, Any, Generic, TypeVar
 
-from fastapi import Query
+from fastapi import Depends, Query
 from pydantic import BaseModel
-from sqlalchemy import Select, tuple_
+from sqlalchemy import Select, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from common.auth import Principal, jurisdiction_clause
 from common.errors import BadRequest
 
 LimitQuery = Annotated[int, Query(ge=1, le=500, description="page size")]
@@ -56,3 +59,40 @@ def page_of(rows: list[Any], limit: int, key: Any) -> tuple[list[Any], str | Non
         rows = rows[:limit]
         return rows, encode_cursor(*key(rows[-1]))
     return rows, None
+
+
+@dataclass
+class QueueFilters:
+    """The filters every work queue offers (a FastAPI dependency): states, a region prefix within the
+    caller's jurisdiction, one household. The model needs region_code, state, household_id, created_at, id."""
+
+    state: Annotated[list[str] | None, Query()] = None
+    region_prefix: Annotated[str | None, Query(pattern=r"^\d{2,12}$")] = None
+    household_id: uuid.UUID | None = None
+
+    def query(self, model: Any, principal: Principal) -> Select[Any]:
+        q = select(model).where(jurisdiction_clause(model.region_code, principal))
+        if self.state:
+            q = q.where(model.state.in_(self.state))
+        if self.region_prefix:
+            q = q.where(model.region_code.like(self.region_prefix + "%"))
+        if self.household_id:
+            q = q.where(model.household_id == self.household_id)
+        return q
+
+    async def page(
+        self,
+        session: AsyncSession,
+        model: Any,
+        principal: Principal,
+        cursor: str | None,
+        limit: int,
+        q: Select[Any] | None = None,
+    ) -> tuple[list[Any], str | None]:
+        """One page, oldest first, of the query (default: these filters on the model)."""
+        q = self.query(model, principal) if q is None else q
+        rows = list((await session.execute(keyset(q, model.created_at, model.id, cursor, limit))).scalars())
+        return page_of(rows, limit, lambda r: (r.created_at, r.id))
+
+
+Filters = Annotated[QueueFilters, Depends()]

@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from assistance.models import KnownHousehold, KnownIncome, MonitoredCase, PolicyLine
 from assistance.plans.service import draft_for_cases, redraft_unknown_labour
+from common.db import upsert_newer
 from common.events.contracts.intake import (
     CASE_TOPIC,
     HOUSEHOLD_TOPIC,
@@ -57,23 +58,13 @@ async def on_household(session: AsyncSession, envelope: Envelope) -> None:
             "total_income": income.wages + income.production + income.property + income.transfers,
             "rigid_expense": income.medical_expense + income.schooling_expense + income.other_rigid_expense,
         }
-        await session.execute(
-            insert(KnownIncome)
-            .values(household_id=income.household_id, year=income.year, **values)
-            .on_conflict_do_update(
-                index_elements=["household_id", "year"], set_=values, where=KnownIncome.revision < income.revision
-            )
-        )
+        key = {"household_id": income.household_id, "year": income.year}
+        await upsert_newer(session, KnownIncome, key, values, KnownIncome.revision)
         return
     contract = {c.type: c for c in (HouseholdRegisteredV1, HouseholdUpdatedV1)}.get(envelope.type)
     if contract is None:
         return
     event = envelope.payload(contract)
-    current = (
-        await session.execute(select(KnownHousehold.version).where(KnownHousehold.household_id == event.household_id))
-    ).scalar_one_or_none()
-    if current is not None and current >= event.version:
-        return  # an older version arriving late changes nothing
     values = {
         "region_code": event.region_code,
         "version": event.version,
@@ -81,11 +72,10 @@ async def on_household(session: AsyncSession, envelope: Envelope) -> None:
             {"labour_capacity": m.labour_capacity, "active": m.active, "relation": m.relation} for m in event.members
         ],
     }
-    await session.execute(
-        insert(KnownHousehold)
-        .values(household_id=event.household_id, **values)
-        .on_conflict_do_update(index_elements=["household_id"], set_=values)
-    )
+    if not await upsert_newer(
+        session, KnownHousehold, {"household_id": event.household_id}, values, KnownHousehold.version
+    ):
+        return  # an older version arriving late changes nothing
     household = await session.get(KnownHousehold, event.household_id, populate_existing=True)
     assert household is not None
     await redraft_unknown_labour(session, household)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from common.auth import Principal, Role, require_roles
 from common.db import SessionDep
 from common.errors import Forbidden, problem_responses
+from common.events.contracts.audit import PersonalDataAccessedV1
 from ledger.models import Entry
 
 router = APIRouter(prefix="/entries", tags=["ledger"])
@@ -56,17 +57,10 @@ async def list_entries(
     )
 
 
-class AccessRecord(BaseModel):
+class AccessRecord(PersonalDataAccessedV1):
+    """A recorded read of personal data (the `audit.access.v1` event) and its place in the log."""
+
     leaf_index: int
-    household_id: str
-    region_code: str
-    actor: str
-    actor_role: str
-    actor_region: str
-    what: str
-    purpose: str
-    service: str
-    accessed_at: dt.datetime
 
 
 class AccessPage(BaseModel):
@@ -102,7 +96,7 @@ async def access_audit(
     more = len(rows) > limit
     rows = rows[:limit]
     items = [
-        AccessRecord(leaf_index=r.leaf_index, **{k: r.data[k] for k in AccessRecord.model_fields if k != "leaf_index"})
+        AccessRecord(leaf_index=r.leaf_index, **r.data)
         for r in rows
         if principal.covers(str(r.data.get("region_code", "")))
     ]

@@ -1,10 +1,10 @@
 """Screening's subscriptions: households and income from intake, department records; each change of a
 household's data re-evaluates its rules."""
 
-from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from common.db import upsert_newer
 from common.events.contracts.dept import DEPT_CONTRACTS, CivilAffairsRecordV1, DeptRecordBase
 from common.events.contracts.intake import (
     CASE_TOPIC,
@@ -34,18 +34,12 @@ async def on_household(session: AsyncSession, envelope: Envelope) -> None:
     if contract is None:
         return
     event = envelope.payload(contract)
-    current = (
-        await session.execute(select(KnownHousehold.version).where(KnownHousehold.household_id == event.household_id))
-    ).scalar_one_or_none()
-    if current is not None and current >= event.version:
-        return  # an older version arriving late changes nothing
     members = [m.model_dump(mode="json", exclude={"member_id"}) for m in event.members]
     values = {"region_code": event.region_code, "version": event.version, "members": members}
-    await session.execute(
-        insert(KnownHousehold)
-        .values(household_id=event.household_id, **values)
-        .on_conflict_do_update(index_elements=["household_id"], set_=values)
-    )
+    if not await upsert_newer(
+        session, KnownHousehold, {"household_id": event.household_id}, values, KnownHousehold.version
+    ):
+        return  # an older version arriving late changes nothing
     for m in event.members:
         await session.execute(
             insert(KnownMember)
@@ -66,13 +60,8 @@ async def on_income(session: AsyncSession, event: HouseholdIncomeRecordedV1) -> 
         "per_capita_net_income": event.per_capita_net_income,
         "rigid_expense": event.medical_expense + event.schooling_expense + event.other_rigid_expense,
     }
-    await session.execute(
-        insert(KnownIncome)
-        .values(household_id=event.household_id, year=event.year, **values)
-        .on_conflict_do_update(
-            index_elements=["household_id", "year"], set_=values, where=KnownIncome.revision < event.revision
-        )
-    )
+    key = {"household_id": event.household_id, "year": event.year}
+    await upsert_newer(session, KnownIncome, key, values, KnownIncome.revision)
     household_changed(session, event.household_id)
 
 

@@ -14,7 +14,7 @@ from assistance.roles import OFFICERS
 from common.auth import Principal, Role, jurisdiction_clause, require_roles
 from common.db import SessionDep
 from common.errors import Conflict, Forbidden, NotFound, Problem, problem_responses
-from common.pagination import CursorQuery, LimitQuery, Page, keyset, page_of
+from common.pagination import CursorQuery, Filters, LimitQuery, Page, keyset, page_of
 
 router = APIRouter(tags=["risk elimination"])
 Officer = Annotated[Principal, require_roles(*OFFICERS)]
@@ -199,23 +199,10 @@ async def propose(body: VillageReview, session: SessionDep, principal: Officer) 
 
 @router.get("/eliminations", response_model=Page[EliminationPublic])
 async def list_eliminations(
-    session: SessionDep,
-    principal: Officer,
-    limit: LimitQuery = 50,
-    cursor: CursorQuery = None,
-    state: Annotated[list[str] | None, Query()] = None,
-    region_prefix: Annotated[str | None, Query(pattern=r"^\d{2,12}$")] = None,
-    household_id: uuid.UUID | None = None,
+    session: SessionDep, principal: Officer, filters: Filters, limit: LimitQuery = 50, cursor: CursorQuery = None
 ) -> Page[EliminationPublic]:
-    q = select(Elimination).where(jurisdiction_clause(Elimination.region_code, principal))
-    if state:
-        q = q.where(Elimination.state.in_(state))
-    if region_prefix:
-        q = q.where(Elimination.region_code.like(region_prefix + "%"))
-    if household_id:
-        q = q.where(Elimination.household_id == household_id)
-    rows = list((await session.execute(keyset(q, Elimination.created_at, Elimination.id, cursor, limit))).scalars())
-    items, next_cursor = page_of(rows, limit, lambda e: (e.created_at, e.id))
+    """Elimination procedures within my jurisdiction, oldest first."""
+    items, next_cursor = await filters.page(session, Elimination, principal, cursor, limit)
     return Page(items=[EliminationPublic.model_validate(e) for e in items], next_cursor=next_cursor)
 
 

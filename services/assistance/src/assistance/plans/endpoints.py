@@ -22,7 +22,7 @@ from assistance.roles import OFFICERS
 from common.auth import Principal, jurisdiction_clause, require_roles
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, ValidationFailed, problem_responses
-from common.pagination import CursorQuery, LimitQuery, Page, keyset, page_of
+from common.pagination import CursorQuery, Filters, LimitQuery, Page, keyset, page_of
 from common.workdays import package_calendar
 
 router = APIRouter(tags=["plans"])
@@ -39,24 +39,10 @@ async def _detail(session: SessionDep, plan: Plan) -> PlanDetail:
 
 @router.get("/plans", response_model=Page[PlanPublic])
 async def list_plans(
-    session: SessionDep,
-    principal: Officer,
-    limit: LimitQuery = 50,
-    cursor: CursorQuery = None,
-    state: Annotated[list[str] | None, Query()] = None,
-    region_prefix: Annotated[str | None, Query(pattern=r"^\d{2,12}$")] = None,
-    household_id: uuid.UUID | None = None,
+    session: SessionDep, principal: Officer, filters: Filters, limit: LimitQuery = 50, cursor: CursorQuery = None
 ) -> Page[PlanPublic]:
     """Plans within my jurisdiction, oldest first: drafts waiting for officers, approved plans under way."""
-    q = select(Plan).where(jurisdiction_clause(Plan.region_code, principal))
-    if state:
-        q = q.where(Plan.state.in_(state))
-    if region_prefix:
-        q = q.where(Plan.region_code.like(region_prefix + "%"))
-    if household_id:
-        q = q.where(Plan.household_id == household_id)
-    rows = list((await session.execute(keyset(q, Plan.created_at, Plan.id, cursor, limit))).scalars())
-    items, next_cursor = page_of(rows, limit, lambda p: (p.created_at, p.id))
+    items, next_cursor = await filters.page(session, Plan, principal, cursor, limit)
     return Page(items=[PlanPublic.model_validate(p) for p in items], next_cursor=next_cursor)
 
 

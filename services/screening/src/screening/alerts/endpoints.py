@@ -4,12 +4,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
 
-from common.auth import Principal, Role, jurisdiction_clause, require_roles
+from common.auth import Principal, Role, require_roles
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, problem_responses
-from common.pagination import CursorQuery, LimitQuery, Page, keyset, page_of
+from common.pagination import CursorQuery, Filters, LimitQuery, Page
 from screening.alerts import service
 from screening.alerts.models import Alert
 from screening.alerts.service import IllegalAlertStep
@@ -59,25 +58,18 @@ class Dismissal(BaseModel):
 async def work_queue(
     session: SessionDep,
     principal: Officer,
+    filters: Filters,
     limit: LimitQuery = 50,
     cursor: CursorQuery = None,
-    state: Annotated[list[str] | None, Query()] = None,
     rule: str | None = None,
     grade: Annotated[str | None, Query(pattern="^(red|orange|yellow)$")] = None,
-    region_prefix: Annotated[str | None, Query(pattern=r"^\d{2,12}$")] = None,
-    household_id: uuid.UUID | None = None,
 ) -> Page[AlertPublic]:
     """Alerts within my jurisdiction, oldest first: what the village and township must verify, by deadline."""
-    q = select(Alert).where(jurisdiction_clause(Alert.region_code, principal))
-    for column, value in ((Alert.rule, rule), (Alert.grade, grade), (Alert.household_id, household_id)):
+    q = filters.query(Alert, principal)
+    for column, value in ((Alert.rule, rule), (Alert.grade, grade)):
         if value is not None:
             q = q.where(column == value)
-    if state:
-        q = q.where(Alert.state.in_(state))
-    if region_prefix:
-        q = q.where(Alert.region_code.like(region_prefix + "%"))
-    rows = list((await session.execute(keyset(q, Alert.created_at, Alert.id, cursor, limit))).scalars())
-    items, next_cursor = page_of(rows, limit, lambda a: (a.created_at, a.id))
+    items, next_cursor = await filters.page(session, Alert, principal, cursor, limit, q)
     return Page(items=[AlertPublic.model_validate(a) for a in items], next_cursor=next_cursor)
 
 
