@@ -14,6 +14,7 @@ from common.testing.fixtures import auth, eventually
 from ledger.config import settings
 
 COUNTY = auth(settings, "county_officer", "532504", sub="county-forms")
+AUDITOR = auth(settings, "auditor", "")
 
 
 def xlsx_text(content: bytes) -> str:
@@ -98,6 +99,12 @@ async def test_identification_and_elimination_forms_hold_the_recorded_values(ser
     xlsx, _ = await form(ledger, "county-approval", key="弥防返贫〔2026〕12号")
     assert household["household_no"] in xlsx
 
+    async def assistance_reads() -> set[str] | None:
+        page = await ok(await ledger.get("/access-audit", params={"household_id": household["id"]}, headers=AUDITOR))
+        whats = {i["what"] for i in page["items"] if i["service"] == "assistance"}
+        return whats if {"assistance plan", "elimination evaluation"} <= whats else None
+
+    assert await eventually(assistance_reads)
     catalogue = await ok(await ledger.get("/forms", headers=COUNTY))
     assert len(catalogue) == 8
     outside = await ledger.get(

@@ -5,7 +5,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from assistance.models import KnownHousehold, KnownIncome, MonitoredCase, PolicyLine
+from assistance.models import ConfirmedAlert, KnownHousehold, KnownIncome, MonitoredCase, PolicyLine
 from assistance.plans.service import draft_for_cases, redraft_unknown_labour
 from common.db import upsert_newer
 from common.events.contracts.intake import (
@@ -16,7 +16,7 @@ from common.events.contracts.intake import (
     HouseholdRegisteredV1,
     HouseholdUpdatedV1,
 )
-from common.events.contracts.screening import POLICY_TOPIC, PolicyPublishedV1
+from common.events.contracts.screening import ALERT_TOPIC, POLICY_TOPIC, AlertConfirmedV1, PolicyPublishedV1
 from common.events.envelope import Envelope
 from common.messaging.consumer import Subscription
 
@@ -99,7 +99,27 @@ async def on_policy(session: AsyncSession, envelope: Envelope) -> None:
     )
 
 
+async def on_alert(session: AsyncSession, envelope: Envelope) -> None:
+    if envelope.type != AlertConfirmedV1.type:
+        return
+    alert = envelope.payload(AlertConfirmedV1)
+    await session.execute(
+        insert(ConfirmedAlert).on_conflict_do_nothing(),
+        [
+            {
+                "alert_id": alert.alert_id,
+                "household_id": alert.household_id,
+                "rule": f.rule,
+                "explanation": f.explanation,
+                "confirmed_at": alert.confirmed_at,
+            }
+            for f in alert.findings[:1]  # one alert, one rule
+        ],
+    )
+
+
 SUBSCRIPTIONS = [
+    Subscription(ALERT_TOPIC, on_alert),
     Subscription(CASE_TOPIC, batch_handler=on_cases),
     Subscription(HOUSEHOLD_TOPIC, on_household),
     Subscription(POLICY_TOPIC, on_policy),

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from assistance.access import audit_read
 from assistance.models import Elimination, GuaranteeCheck, IncomeMonth, KnownHousehold, Plan
 from assistance.roles import OFFICERS
 from common.auth import Principal, Role, ensure_covers, require_roles
@@ -107,7 +108,9 @@ async def record_income_months(
 
 @router.get("/income-months", response_model=MonthIncomes, responses=PROBLEMS)
 async def income_months(household_id: uuid.UUID, session: SessionDep, principal: Officer) -> MonthIncomes:
-    await _household(session, principal, household_id)
+    """The recorded months (an audited read)."""
+    household = await _household(session, principal, household_id)
+    await audit_read(session, principal, household_id, household.region_code, "monthly income")
     rows = await session.execute(
         select(IncomeMonth).where(IncomeMonth.household_id == household_id).order_by(IncomeMonth.month)
     )

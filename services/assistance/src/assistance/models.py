@@ -77,6 +77,19 @@ class IncomeMonth(Base):
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
+class ConfirmedAlert(Base):
+    """Screening's confirmed alerts (screening.alert.v1): a guarantee-related one after the township's
+    check says the guarantee is not secured."""
+
+    __tablename__ = "confirmed_alerts"
+
+    alert_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    household_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    rule: Mapped[str] = mapped_column(String(60))
+    explanation: Mapped[str] = mapped_column(Text)
+    confirmed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
 class GuaranteeCheck(Base):
     """The township's record of 两不愁三保障 and drinking water for a household, on a date."""
 
@@ -205,6 +218,7 @@ class EliminationObjection(Base):
 
 __all__ = [
     "Base",
+    "ConfirmedAlert",
     "Elimination",
     "EliminationObjection",
     "GuaranteeCheck",

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
+from assistance.access import audit_read
 from assistance.elimination import service
 from assistance.elimination.evaluate import evaluate
 from assistance.elimination.service import EliminationRefused, IllegalEliminationStep, StaysMonitored
@@ -148,6 +149,7 @@ async def evaluate_household(
     Nothing is stored; a household without labour capacity whose floor is in place is reported as staying
     monitored."""
     plan = await service.current_plan(session, principal, household_id)
+    await audit_read(session, principal, household_id, plan.region_code, "elimination evaluation")
     ev = await service.evaluation_for(session, plan, on or dt.date.today())
     return EvaluationPublic.model_validate(ev.as_dict())
 

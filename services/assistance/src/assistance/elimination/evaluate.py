@@ -8,8 +8,10 @@ from decimal import Decimal
 from typing import Any
 
 from assistance.catalogue import catalogue
-from assistance.models import GuaranteeCheck, IncomeMonth, KnownIncome, Plan, PlanMeasure, PolicyLine
+from assistance.models import ConfirmedAlert, GuaranteeCheck, IncomeMonth, KnownIncome, Plan, PlanMeasure, PolicyLine
 
+# Screening rules whose confirmed alert means a guarantee is not secured (housing safety, compulsory education).
+GUARANTEE_RULES = {"housing_unsafe": "housing", "school_dropout": "compulsory_education"}
 GUARANTEES = ("food", "clothing", "compulsory_education", "basic_medical", "housing", "drinking_water")
 GUARANTEE_CHECK_MAX_AGE_DAYS = 365
 
@@ -48,6 +50,7 @@ class Facts:
     months: list[IncomeMonth]
     incomes: list[KnownIncome]
     line: PolicyLine | None
+    alerts: list[ConfirmedAlert] = field(default_factory=list)
 
 
 def _months_before(on: dt.date, n: int) -> list[dt.date]:
@@ -91,6 +94,17 @@ def guarantees_secured(f: Facts, on: dt.date) -> Criterion:
     unsecured = [name for name in GUARANTEES if not getattr(g, name)]
     if unsecured:
         return Criterion("guarantees_secured", False, f"not secured on {g.checked_on}: {', '.join(unsecured)}", ref)
+    later = [a for a in f.alerts if a.rule in GUARANTEE_RULES and a.confirmed_at.date() >= g.checked_on]
+    if later:  # screening's data is newer than the township's record
+        found = "; ".join(
+            f"{GUARANTEE_RULES[a.rule]}: {a.explanation} (confirmed {a.confirmed_at:%Y-%m-%d})" for a in later
+        )
+        return Criterion(
+            "guarantees_secured",
+            False,
+            f"screening confirmed after the township's record of {g.checked_on}: {found}",
+            [*ref, *(f"alert:{a.alert_id}" for a in later)],
+        )
     return Criterion("guarantees_secured", True, f"all six secured per the township record of {g.checked_on}", ref)
 
 

@@ -15,6 +15,7 @@ from assistance.base import outbox
 from assistance.catalogue import catalogue
 from assistance.elimination.evaluate import Evaluation, Facts, evaluate
 from assistance.models import (
+    ConfirmedAlert,
     Elimination,
     EliminationObjection,
     GuaranteeCheck,
@@ -114,6 +115,11 @@ async def facts_many(session: AsyncSession, plans_: list[Plan], on: dt.date) -> 
         )
     ).scalars():
         measures[pm.plan_id].append(pm)
+    alerts: dict[uuid.UUID, list[ConfirmedAlert]] = defaultdict(list)
+    for a in (
+        await session.execute(select(ConfirmedAlert).where(ConfirmedAlert.household_id.in_(households)))
+    ).scalars():
+        alerts[a.household_id].append(a)
     lines = {region: await line_in_force(session, region, on) for region in {p.region_code for p in plans_}}
     return {
         p.id: Facts(
@@ -124,6 +130,7 @@ async def facts_many(session: AsyncSession, plans_: list[Plan], on: dt.date) -> 
             months=months[p.household_id],
             incomes=incomes[p.household_id],
             line=lines[p.region_code],
+            alerts=alerts[p.household_id],
         )
         for p in plans_
     }

@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 from sqlalchemy import select
 
+from assistance.access import audit_read
 from assistance.models import Plan, PlanMeasure
 from assistance.plans import service
 from assistance.plans.schemas import (
@@ -48,8 +49,10 @@ async def list_plans(
 
 @router.get("/plans/{plan_id}", response_model=PlanDetail, responses=problem_responses(Forbidden, NotFound))
 async def get_plan(plan_id: uuid.UUID, session: SessionDep, principal: Officer) -> PlanDetail:
-    """A plan with its measures, each with the reason it was recommended or added."""
-    return await _detail(session, await service.get(session, principal, plan_id))
+    """A plan with its measures, each with the reason it was recommended or added (an audited read)."""
+    plan = await service.get(session, principal, plan_id)
+    await audit_read(session, principal, plan.household_id, plan.region_code, "assistance plan")
+    return await _detail(session, plan)
 
 
 @router.post("/plans/{plan_id}/measures", status_code=201, response_model=MeasurePublic, responses=CHANGE_PROBLEMS)

@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
+from common.access_audit import record_access
 from common.auth import Principal, Role, require_roles
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, problem_responses
@@ -12,6 +13,7 @@ from common.pagination import CursorQuery, Filters, LimitQuery, Page
 from screening.alerts import service
 from screening.alerts.models import Alert
 from screening.alerts.service import IllegalAlertStep
+from screening.base import outbox
 
 router = APIRouter(prefix="/alerts", tags=["alerts"])
 Officer = Annotated[
@@ -75,8 +77,20 @@ async def work_queue(
 
 @router.get("/{alert_id}", response_model=AlertPublic, responses=problem_responses(Forbidden, NotFound))
 async def get_alert(alert_id: uuid.UUID, session: SessionDep, principal: Officer) -> AlertPublic:
-    """One alert with its explanation and the records behind it."""
-    return AlertPublic.model_validate(await service.get(session, principal, alert_id))
+    """One alert with its explanation and the records behind it (a household's income, health or schooling
+    facts: the read is audited)."""
+    alert = await service.get(session, principal, alert_id)
+    await record_access(
+        session,
+        outbox,
+        principal,
+        household_id=alert.household_id,
+        region_code=alert.region_code,
+        what="alert detail",
+        purpose="alert verification",
+        service="screening",
+    )
+    return AlertPublic.model_validate(alert)
 
 
 @router.post("/{alert_id}/verification", response_model=AlertPublic, responses=STEP_PROBLEMS)
