@@ -1,10 +1,11 @@
 """Idempotent consumers with a dead-letter topic.
 
 For each message: decode and validate; in one transaction insert the inbox row (source, event id) and
-run the handler; commit; only then commit the Kafka offset. A redelivered event finds its inbox row and
-is a no-op. A message that cannot be decoded or that the handler rejects goes to `<topic>.dlq` with the
-reason in headers, and the consumer goes on. Infrastructure failures (database or broker down) are not
-the message's fault: they are retried, and the offset is not committed until the message is handled.
+run the handler; commit; only then (at most every COMMIT_INTERVAL_S) commit the Kafka offset. A
+redelivered event finds its inbox row and is a no-op. A message that cannot be decoded or that the
+handler rejects goes to `<topic>.dlq` with the reason in headers, and the consumer goes on. Infrastructure
+failures (database or broker down) are not the message's fault: they are retried, and the offset is not
+committed until the message is handled.
 
 Messages are applied a fetched batch per transaction (one commit, and the handlers' before-commit work
 done once, for up to `max_batch` events). When a handler rejects one of them, the batch is rolled back
@@ -13,10 +14,11 @@ and applied again one message per transaction, so the poison message alone goes 
 
 import asyncio
 import datetime as dt
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from aiokafka import AIOKafkaProducer, ConsumerRecord
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
 from aiokafka.errors import KafkaError
 from sqlalchemy import Table
 from sqlalchemy.dialects.postgresql import insert
@@ -30,6 +32,9 @@ from common.logging import log
 from common.messaging.kafka import make_consumer, make_producer, start_with_retry
 from common.metrics import EVENTS_CONSUMED
 
+# Offsets are committed at most this often: what was applied but not yet committed is redelivered after a
+# crash, and the inbox makes that a no-op; a commit per batch cost a broker round trip each.
+COMMIT_INTERVAL_S = 0.5
 # A deadlock or serialization failure says nothing about the message: try again.
 RETRYABLE_SQLSTATES = {"40001", "40P01"}
 Handler = Callable[[AsyncSession, Envelope], Awaitable[None]]
@@ -89,22 +94,31 @@ class ConsumerRunner:
         dlq = make_producer(self.bootstrap, f"{self.client_id}-dlq")
         await start_with_retry(consumer, f"consumer:{self.group_id}", self._stop)
         await start_with_retry(dlq, f"dlq:{self.group_id}", self._stop)
+        uncommitted, committed_at = False, time.monotonic()
         try:
             while not self._stop.is_set():
                 batch = await consumer.getmany(timeout_ms=200, max_records=self.max_batch)
                 if consumer.assignment():
                     self.ready.set()
                 await self._process_batch([r for records in batch.values() for r in records], dlq)
-                if batch:
-                    try:
-                        await consumer.commit()
-                    except KafkaError as exc:
-                        # e.g. a rebalance took the partitions away: the new owner may redeliver, and the
-                        # inbox makes redelivery a no-op.
-                        log.warning("offset commit failed", error=f"{exc.__class__.__name__}: {exc}")
+                uncommitted = uncommitted or bool(batch)
+                if uncommitted and time.monotonic() - committed_at >= COMMIT_INTERVAL_S:
+                    await self._commit(consumer)
+                    uncommitted, committed_at = False, time.monotonic()
         finally:
+            if uncommitted:
+                await self._commit(consumer)
             await consumer.stop()
             await dlq.stop()
+
+    @staticmethod
+    async def _commit(consumer: AIOKafkaConsumer) -> None:
+        try:
+            await consumer.commit()
+        except KafkaError as exc:
+            # e.g. a rebalance took the partitions away: the new owner may redeliver, and the inbox makes
+            # redelivery a no-op.
+            log.warning("offset commit failed", error=f"{exc.__class__.__name__}: {exc}")
 
     async def _process_batch(self, records: list[ConsumerRecord], dlq: AIOKafkaProducer) -> None:
         if len(records) <= 1:

@@ -5,15 +5,16 @@ import datetime as dt
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
+from types import SimpleNamespace
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.auth import Principal, Role, ensure_covers
 from common.db import before_commit
 from common.errors import Conflict, Forbidden, NotFound
 from common.events.contracts.screening import AlertConfirmedV1, AlertFinding
-from common.workdays import Deadline, package_calendar
+from common.workdays import package_calendar
 from screening.alerts.models import OPEN_STATES, Alert
 from screening.base import outbox
 from screening.config import settings
@@ -50,27 +51,47 @@ async def _reevaluate_changed(session: AsyncSession) -> None:
 
 async def reevaluate_many(
     session: AsyncSession, household_ids: Iterable[uuid.UUID], today: dt.date | None = None
-) -> list[Alert]:
+) -> int:
     """Evaluate the rules for a set of households: their profiles, records, open alerts and policies are
-    read in a handful of set-based queries (whatever the number of households), then judged in memory."""
+    read in a handful of set-based queries (whatever the number of households), judged in memory, and new
+    alerts written in one statement. Returns how many alerts were raised or updated."""
     ids = sorted(set(household_ids))
     if not ids:
-        return []
+        return 0
     today = today or dt.date.today()
+    # Plain rows, not ORM entities: this is the hot path of every feed and of re-screening.
     households = {
         h.household_id: h
-        for h in (await session.execute(select(KnownHousehold).where(KnownHousehold.household_id.in_(ids)))).scalars()
+        for h in await session.execute(
+            select(KnownHousehold.household_id, KnownHousehold.region_code, KnownHousehold.members).where(
+                KnownHousehold.household_id.in_(ids)
+            )
+        )
     }
     incomes: dict[uuid.UUID, dict[int, Income]] = defaultdict(dict)
-    for i in (await session.execute(select(KnownIncome).where(KnownIncome.household_id.in_(ids)))).scalars():
+    for i in await session.execute(
+        select(
+            KnownIncome.household_id,
+            KnownIncome.year,
+            KnownIncome.per_capita_net_income,
+            KnownIncome.total_income,
+            KnownIncome.rigid_expense,
+        ).where(KnownIncome.household_id.in_(ids))
+    ):
         incomes[i.household_id][i.year] = Income(i.year, i.per_capita_net_income, i.total_income, i.rigid_expense)
     records: dict[uuid.UUID, list[Record]] = defaultdict(list)
-    for r in (
-        await session.execute(
-            select(DeptRecord).where(DeptRecord.household_id.in_(ids), DeptRecord.superseded.is_(False))
-        )
-    ).scalars():
-        records[r.household_id].append(  # type: ignore[index]
+    for r in await session.execute(
+        select(
+            DeptRecord.household_id,
+            DeptRecord.department,
+            DeptRecord.record_id,
+            DeptRecord.revision,
+            DeptRecord.id_index,
+            DeptRecord.event_date,
+            DeptRecord.facts,
+        ).where(DeptRecord.household_id.in_(ids), DeptRecord.superseded.is_(False))
+    ):
+        records[r.household_id].append(
             Record(f"{r.department}:{r.record_id}@{r.revision}", r.department, r.id_index, r.event_date.year, r.facts)
         )
     open_alerts = {
@@ -90,7 +111,8 @@ async def reevaluate_many(
     )
     # intake holds the ops-extendable calendar (ADR 0004)
     deadline = package_calendar().add_workdays(today, settings.alert_verification_working_days)
-    touched = []
+    raised: dict[tuple[uuid.UUID, str], SimpleNamespace] = {}
+    touched = 0
     for household_id, household in households.items():
         profile = Profile(household.members, incomes[household_id])
         for year in years[household_id]:
@@ -98,10 +120,27 @@ async def reevaluate_many(
             if policy is None:
                 continue  # no line to judge by: nothing is raised, and the operator sees no policy for the region
             for finding, grade in evaluate(profile, records[household_id], policy[1], year):
-                key = (household_id, finding.rule)
-                open_alerts[key] = _upsert(open_alerts.get(key), household, finding, grade, year, policy[0], deadline)
-                touched.append(open_alerts[key])
-    session.add_all(touched)
+                key, touched = (household_id, finding.rule), touched + 1
+                if existing := open_alerts.get(key) or raised.get(key):  # raised: found again for a later year
+                    _update(existing, finding, grade, year, policy[0])
+                else:
+                    raised[key] = SimpleNamespace(
+                        id=uuid.uuid4(),
+                        household_id=household_id,
+                        region_code=household.region_code,
+                        rule=finding.rule,
+                        category=CATALOGUE[finding.rule].category.value,
+                        grade=grade,
+                        year=year,
+                        state="open",
+                        explanation=finding.explanation,
+                        evidence=finding.evidence,
+                        policy_id=policy[0],
+                        verify_by=deadline.due,
+                        verify_by_assumed=deadline.assumed,
+                    )
+    if raised:  # one statement for the new ones
+        await session.execute(insert(Alert), [vars(a) for a in raised.values()])
     await session.flush()
     return touched
 
@@ -128,38 +167,13 @@ async def _limits_in_force(
     }
 
 
-def _upsert(
-    alert: Alert | None,
-    household: KnownHousehold,
-    finding: Finding,
-    grade: str,
-    year: int,
-    policy_id: uuid.UUID,
-    deadline: Deadline,
-) -> Alert:
-    if alert is None:
-        return Alert(
-            id=uuid.uuid4(),
-            household_id=household.household_id,
-            region_code=household.region_code,
-            rule=finding.rule,
-            category=CATALOGUE[finding.rule].category.value,
-            grade=grade,
-            year=year,
-            state="open",
-            explanation=finding.explanation,
-            evidence=finding.evidence,
-            policy_id=policy_id,
-            verify_by=deadline.due,
-            verify_by_assumed=deadline.assumed,
-        )
-    # new evidence updates the open alert, and may escalate it (never downgrade before a person looked)
+def _update(alert: Alert | SimpleNamespace, finding: Finding, grade: str, year: int, policy_id: uuid.UUID) -> None:
+    """New evidence updates the open alert, and may escalate it (never downgrade before a person looked)."""
     alert.explanation, alert.year, alert.policy_id = finding.explanation, year, policy_id
     alert.evidence = sorted({*alert.evidence, *finding.evidence})
     if SEVERITY[grade] > SEVERITY[alert.grade]:
         alert.grade = grade
     alert.updated_at = dt.datetime.now(dt.UTC)
-    return alert
 
 
 async def get(session: AsyncSession, principal: Principal, alert_id: uuid.UUID, *, lock: bool = False) -> Alert:
