@@ -16,7 +16,7 @@ from typing import Any
 
 import asyncpg
 import httpx
-from aiokafka import AIOKafkaProducer
+from produce import produce_all
 
 from common.auth import issue_token
 from common.db import asyncpg_dsn
@@ -75,15 +75,8 @@ async def seed_households(conn: asyncpg.Connection, n: int) -> list[tuple[uuid.U
 
 async def recommendation(conn: asyncpg.Connection, bootstrap: str, households: list[tuple[uuid.UUID, str]]) -> float:
     events = case_events(households)
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5)
-    await producer.start()
     started = time.perf_counter()
-    try:
-        for value, key in events:
-            await producer.send(CaseApprovedV1.topic, value, key=key)
-        await producer.flush()
-    finally:
-        await producer.stop()
+    await produce_all(bootstrap, CaseApprovedV1.topic, events)
     while await conn.fetchval("SELECT count(*) FROM assistance.plans") < len(events):  # noqa: ASYNC110
         await asyncio.sleep(0.1)
     return time.perf_counter() - started

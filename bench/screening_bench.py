@@ -19,6 +19,7 @@ from typing import Any
 import asyncpg
 import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from produce import produce_all
 
 from common.auth import issue_token
 from common.db import asyncpg_dsn
@@ -103,15 +104,8 @@ async def feed_throughput(conn: asyncpg.Connection, bootstrap: str, ids: list[st
     """From the first record produced to the last one stored and its alert committed."""
     events = [housing_event(rid, offset + i) for i, rid in enumerate(ids)]
     before = await conn.fetchval("SELECT count(*) FROM screening.alerts")
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5)
-    await producer.start()
     started = time.perf_counter()
-    try:
-        for value, key in events:
-            await producer.send(HousingRecordV1.topic, value, key=key)
-        await producer.flush()
-    finally:
-        await producer.stop()
+    await produce_all(bootstrap, HousingRecordV1.topic, events)
     produced = time.perf_counter() - started
 
     async def done() -> bool:
