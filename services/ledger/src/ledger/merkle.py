@@ -109,6 +109,16 @@ class Frontier:
             made.append(node)
         return made
 
+    def push(self, h: Hash) -> None:
+        """`append` without reporting the nodes made (verify's hot loop)."""
+        stack = self.stack
+        stack.append((0, self.size, h))
+        self.size += 1
+        while len(stack) > 1 and stack[-1][0] == stack[-2][0]:
+            level, _, right = stack.pop()
+            _, left_index, left = stack.pop()
+            stack.append((level + 1, left_index >> 1, hashlib.sha256(b"\x01" + left + right).digest()))
+
     def root(self) -> Hash:
         if not self.stack:
             return hashlib.sha256(b"").digest()  # MTH of the empty tree

@@ -46,20 +46,15 @@ async def verify(dsn: str, public_key: bytes) -> Report:
         due = next(pending, None)
         while due is not None and due["tree_size"] == 0:
             due = next(pending, None)
+        sha256, push = hashlib.sha256, tree.push
         async with conn.transaction():
-            async for row in conn.cursor(
-                "SELECT leaf_index, seq, event_id, body, leaf_hash FROM ledger.entries ORDER BY leaf_index",
-                prefetch=10_000,
+            async for leaf_index, body, stored in conn.cursor(
+                "SELECT leaf_index, body, leaf_hash FROM ledger.entries ORDER BY leaf_index", prefetch=20_000
             ):
-                h = hashlib.sha256(b"\x00" + row["body"]).digest()
-                if report.first_bad_entry is None and (row["leaf_index"] != tree.size or h != row["leaf_hash"]):
-                    report.first_bad_entry = {
-                        "leaf_index": row["leaf_index"],
-                        "seq": row["seq"],
-                        "event_id": row["event_id"],
-                        "reason": "gap in leaf indexes" if row["leaf_index"] != tree.size else "leaf hash mismatch",
-                    }
-                tree.append(h)
+                h = sha256(b"\x00" + body).digest()
+                if report.first_bad_entry is None and (leaf_index != tree.size or h != stored):
+                    report.first_bad_entry = await _describe(conn, leaf_index, tree.size)
+                push(h)
                 while due is not None and due["tree_size"] == tree.size:
                     if tree.root() != due["root_hash"]:
                         report.bad_checkpoints.append(
@@ -78,6 +73,16 @@ async def verify(dsn: str, public_key: bytes) -> Report:
         await conn.close()
     report.seconds = round(time.perf_counter() - started, 3)
     return report
+
+
+async def _describe(conn: asyncpg.Connection, leaf_index: int, expected: int) -> dict[str, Any]:
+    row = await conn.fetchrow("SELECT seq, event_id FROM ledger.entries WHERE leaf_index = $1", leaf_index)
+    return {
+        "leaf_index": leaf_index,
+        "seq": row["seq"],
+        "event_id": row["event_id"],
+        "reason": "gap in leaf indexes" if leaf_index != expected else "leaf hash mismatch",
+    }
 
 
 def public_key_from(settings_key_b64: str) -> bytes:
