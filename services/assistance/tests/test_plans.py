@@ -7,6 +7,7 @@ import httpx
 import pytest
 from assistance_kit import COUNTY_HEAD, OFFICER, VILLAGE, approved_plan, draft_plan, monitored
 from intake_procedure import TOWNSHIP, ok
+from intake_testkit import headers
 
 from common.testing.fixtures import eventually
 
@@ -90,8 +91,6 @@ async def test_approval_needs_assignments_then_measures_are_tracked_and_overdue_
 
 
 def _elsewhere() -> dict[str, str]:
-    from intake_testkit import headers
-
     return headers("county_officer", "441302")
 
 
@@ -164,3 +163,36 @@ async def test_a_not_assisted_case_records_its_reason_and_gets_no_plan(
     assert again.status_code == 409 and again.json()["current_state"] == "excluded"
     status = await ok(await client.get(f"/households/{household['id']}/assistance", headers=OFFICER))
     assert status["status"] == "excluded"
+
+
+async def test_a_year_ops_load_in_intake_counts_in_assistances_working_days(
+    client: httpx.AsyncClient, intake: httpx.AsyncClient
+) -> None:
+    """2031 is unknown to chinese-calendar: Monday-Friday is assumed until ops load it in intake; assistance
+    then counts by the loaded arrangement (intake.calendar.v1)."""
+    household, _ = await monitored(intake, ["illness"])
+    plan = await approved_plan(client, household, due="2030-12-31")
+    on = {"on": "2031-01-06"}
+
+    async def overdue_days() -> int:
+        queue = await ok(await client.get("/measures/overdue", params={**on, "limit": 500}, headers=OFFICER))
+        return next(m["working_days_overdue"] for m in queue["items"] if m["plan_id"] == plan["id"])
+
+    assert await overdue_days() == 4  # 01-01, 01-02, 01-03 and 01-06, Monday-Friday
+    loaded = await intake.put(
+        "/calendar/2031",
+        headers=headers("admin", ""),
+        json={
+            "source": "国务院办公厅关于2031年部分节假日安排的通知",
+            "days": [
+                {"day": "2031-01-01", "is_workday": False, "name": "元旦"},
+                {"day": "2031-01-02", "is_workday": False, "name": "元旦"},
+            ],
+        },
+    )
+    assert loaded.status_code in (200, 201), loaded.text
+
+    async def counted() -> bool:
+        return await overdue_days() == 2  # only 01-03 and 01-06 are working days now
+
+    assert await eventually(counted)

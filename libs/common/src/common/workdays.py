@@ -71,7 +71,12 @@ def package_exceptions(year: int) -> dict[dt.date, tuple[bool, str]]:
 
 
 @cache
+def package_days() -> dict[dt.date, bool]:
+    """Every day chinese-calendar knows that differs from Monday-Friday: True for a working weekend."""
+    return {d: w for y in package_years() for d, (w, _) in package_exceptions(y).items()}
+
+
+@cache
 def package_calendar() -> WorkdayCalendar:
     """The official calendar as chinese-calendar knows it (services without intake's ops-extended copy)."""
-    years = package_years()
-    return WorkdayCalendar(years, {d: w for y in years for d, (w, _) in package_exceptions(y).items()})
+    return WorkdayCalendar(package_years(), package_days())

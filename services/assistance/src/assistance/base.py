@@ -2,6 +2,7 @@
 
 from sqlalchemy.orm import DeclarativeBase
 
+from common.calendar_replica import CalendarReplica
 from common.db import schema_metadata
 from common.messaging.outbox import Outbox
 from common.messaging.tables import idempotency_table, inbox_table
@@ -14,3 +15,4 @@ class Base(DeclarativeBase):
 outbox = Outbox(Base.metadata, source="/safetynet/assistance")
 inbox = inbox_table(Base.metadata)
 idempotency = idempotency_table(Base.metadata)
+calendar = CalendarReplica(Base.metadata)  # working days, as intake's ops load them (ADR 0004)

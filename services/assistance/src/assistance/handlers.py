@@ -5,6 +5,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from assistance.base import calendar
 from assistance.models import ConfirmedAlert, KnownHousehold, KnownIncome, MonitoredCase, PolicyLine
 from assistance.plans.service import draft_for_cases, redraft_unknown_labour
 from common.db import upsert_newer
@@ -123,4 +124,5 @@ SUBSCRIPTIONS = [
     Subscription(CASE_TOPIC, batch_handler=on_cases),
     Subscription(HOUSEHOLD_TOPIC, on_household),
     Subscription(POLICY_TOPIC, on_policy),
+    calendar.subscription(),
 ]

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from common.app import ServiceSpec, create_app
 from common.events.contracts.audit import ACCESS_TOPIC
-from common.events.contracts.intake import CASE_TOPIC, CONSENT_TOPIC, HOUSEHOLD_TOPIC
+from common.events.contracts.intake import CALENDAR_TOPIC, CASE_TOPIC, CONSENT_TOPIC, HOUSEHOLD_TOPIC
 from intake import models
 from intake.calendar.endpoints import router as calendar_router
 from intake.calendar.service import seed_from_package
@@ -30,7 +30,7 @@ spec = ServiceSpec(
     idempotency=models.idempotency,
     routers=[households_router, timeline_router, consents_router, cases_router, notices_router, calendar_router],
     subscriptions=SUBSCRIPTIONS,
-    produces=[HOUSEHOLD_TOPIC, CONSENT_TOPIC, CASE_TOPIC, ACCESS_TOPIC],
+    produces=[HOUSEHOLD_TOPIC, CONSENT_TOPIC, CASE_TOPIC, CALENDAR_TOPIC, ACCESS_TOPIC],
     on_startup=[seed_from_package],
 )
 app = create_app(spec)

@@ -21,6 +21,7 @@ from common.events.envelope import BadEvent, Envelope
 from common.events.topics import CONTRACTS_BY_TYPE
 from common.messaging.consumer import Subscription
 from screening.alerts.service import household_changed
+from screening.base import calendar
 from screening.checks.service import apply_result, on_consent_revoked, on_consent_signed
 from screening.feeds.service import match_waiting, store_many
 from screening.models import KnownHousehold, KnownIncome, KnownMember, MonitoredHousehold
@@ -112,4 +113,5 @@ SUBSCRIPTIONS = [
     Subscription(HOUSEHOLD_TOPIC, on_household),
     Subscription(CONSENT_TOPIC, on_consent),
     Subscription(CASE_TOPIC, on_case),
+    calendar.subscription(),
 ] + [Subscription(c.topic, batch_handler=on_dept_records) for c in DEPT_CONTRACTS.values()]

@@ -43,6 +43,12 @@ TOPICS: dict[str, Topic] = {
             "Identification case steps, declared to monitored or rejected",
             tuple(intake.CASE_EVENTS.values()),
         ),
+        Topic(
+            intake.CALENDAR_TOPIC,
+            "intake",
+            "Official working-day arrangements loaded by ops, a year at a time",
+            (intake.CalendarYearLoadedV1,),
+        ),
         Topic(screening.ALERT_TOPIC, "screening", "Confirmed department-data alerts", (screening.AlertConfirmedV1,)),
         Topic(
             screening.POLICY_TOPIC,

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from assistance.base import outbox
+from assistance.base import calendar, outbox
 from assistance.catalogue import catalogue
 from assistance.elimination.evaluate import Evaluation, Facts, evaluate
 from assistance.models import (
@@ -42,7 +42,6 @@ from common.events.contracts.assistance import (
     EliminationVillageReviewedV1,
 )
 from common.regions import ancestors
-from common.workdays import package_calendar
 
 NOTICE_WORKING_DAYS = 5
 STEPS = {  # action: (from states, roles)
@@ -239,7 +238,7 @@ async def publish_notice(
     session: AsyncSession, principal: Principal, e: Elimination, published_on: dt.date
 ) -> Elimination:
     _ensure_step(principal, e, "notice")
-    deadline = package_calendar().add_workdays(published_on, NOTICE_WORKING_DAYS)
+    deadline = (await calendar.calendar(session)).add_workdays(published_on, NOTICE_WORKING_DAYS)
     previous = e.state
     e.state, e.notice_published_on, e.notice_until = "in_public_notice", published_on, deadline.due
     e.notice_until_assumed = deadline.assumed

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query, Response
 from sqlalchemy import select
 
 from assistance.access import audit_read
+from assistance.base import calendar
 from assistance.models import Plan, PlanMeasure
 from assistance.plans import service
 from assistance.plans.schemas import (
@@ -24,7 +25,6 @@ from common.auth import Principal, jurisdiction_clause, require_roles
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, ValidationFailed, problem_responses
 from common.pagination import CursorQuery, Filters, LimitQuery, Page, keyset, page_of
-from common.workdays import package_calendar
 
 router = APIRouter(tags=["plans"])
 Officer = Annotated[Principal, require_roles(*OFFICERS)]
@@ -148,7 +148,7 @@ async def overdue_measures(
     q = keyset(q, PlanMeasure.updated_at, PlanMeasure.id, cursor, limit)
     rows = list((await session.execute(q)).all())
     items, next_cursor = page_of(rows, limit, lambda r: (r[0].updated_at, r[0].id))
-    calendar = package_calendar()
+    workdays = await calendar.calendar(session)
     return Page(
         items=[
             OverdueMeasure(
@@ -156,7 +156,7 @@ async def overdue_measures(
                 plan_id=p.id,
                 household_id=p.household_id,
                 region_code=p.region_code,
-                working_days_overdue=calendar.workdays_between(m.due_date, today),
+                working_days_overdue=workdays.workdays_between(m.due_date, today),
             )
             for m, p in items
         ],

@@ -9,7 +9,9 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.db import Database
+from common.events.contracts.intake import CalendarDayFacts, CalendarYearLoadedV1
 from common.workdays import Deadline, WorkdayCalendar, package_exceptions, package_years
+from intake.base import outbox
 from intake.calendar.models import CalendarDay, CalendarYear
 
 
@@ -64,6 +66,16 @@ async def replace_year(
     )
     if days:
         await session.execute(insert(CalendarDay).values([{"day": d, "is_workday": w, "name": n} for d, w, n in days]))
+    await outbox.add(  # the other services count working days by it too (ADR 0004)
+        session,
+        CalendarYearLoadedV1(
+            year=year,
+            source=source,
+            loaded_by=loaded_by,
+            days=[CalendarDayFacts(day=d, is_workday=w, name=n) for d, w, n in days],
+        ),
+        subject=str(year),
+    )
 
 
 async def year_of(session: AsyncSession, year: int) -> tuple[CalendarYear | None, list[CalendarDay]]:

@@ -14,9 +14,8 @@ from common.auth import Principal, Role, ensure_covers
 from common.db import before_commit
 from common.errors import Conflict, Forbidden, NotFound
 from common.events.contracts.screening import AlertConfirmedV1, AlertFinding
-from common.workdays import package_calendar
 from screening.alerts.models import OPEN_STATES, Alert
-from screening.base import outbox
+from screening.base import calendar, outbox
 from screening.config import settings
 from screening.feeds.models import DeptRecord
 from screening.models import KnownHousehold, KnownIncome
@@ -109,8 +108,7 @@ async def reevaluate_many(
     limits = await _limits_in_force(
         session, {(h.region_code, y) for h in households.values() for y in years[h.household_id]}, today
     )
-    # intake holds the ops-extendable calendar (ADR 0004)
-    deadline = package_calendar().add_workdays(today, settings.alert_verification_working_days)
+    deadline = (await calendar.calendar(session)).add_workdays(today, settings.alert_verification_working_days)
     raised: dict[tuple[uuid.UUID, str], SimpleNamespace] = {}
     touched = 0
     for household_id, household in households.items():

@@ -101,6 +101,27 @@ class ConsentRevokedV1(ConsentEventBase):
     reason: str
 
 
+CALENDAR_TOPIC = "intake.calendar.v1"
+
+
+class CalendarDayFacts(EventContract):
+    day: dt.date
+    is_workday: bool = Field(description="true: an adjusted working weekend (调休); false: a weekday holiday")
+    name: str = ""
+
+
+class CalendarYearLoadedV1(EventContract):
+    """Ops loaded (or replaced) a year's official holiday arrangement: every service counts working days
+    by it from now on (the days listed are those that differ from Monday-Friday)."""
+
+    topic: ClassVar[str] = CALENDAR_TOPIC
+    type: ClassVar[str] = "intake.calendar.year-loaded"
+    year: int
+    source: str
+    loaded_by: str
+    days: list[CalendarDayFacts]
+
+
 class CaseRisk(EventContract):
     category: RiskCategory
     details: dict[str, Any] = Field(default_factory=dict)
