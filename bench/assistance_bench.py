@@ -16,7 +16,6 @@ from typing import Any
 
 import asyncpg
 import httpx
-from produce import produce_all
 
 from common.auth import issue_token
 from common.db import asyncpg_dsn
@@ -24,6 +23,7 @@ from common.events.contracts.intake import CaseApprovedV1, CaseRisk
 from common.events.envelope import encode, new_envelope
 from common.regions import regions
 from common.settings import CommonSettings
+from common.testing.fixtures import produce_many
 
 CASES = int(os.environ.get("BENCH_ASSISTANCE_CASES", "100000"))
 COUNTY = "532504"
@@ -76,7 +76,7 @@ async def seed_households(conn: asyncpg.Connection, n: int) -> list[tuple[uuid.U
 async def recommendation(conn: asyncpg.Connection, bootstrap: str, households: list[tuple[uuid.UUID, str]]) -> float:
     events = case_events(households)
     started = time.perf_counter()
-    await produce_all(bootstrap, CaseApprovedV1.topic, events)
+    await produce_many(bootstrap, CaseApprovedV1.topic, events)
     while await conn.fetchval("SELECT count(*) FROM assistance.plans") < len(events):  # noqa: ASYNC110
         await asyncio.sleep(0.1)
     return time.perf_counter() - started

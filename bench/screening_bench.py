@@ -19,7 +19,6 @@ from typing import Any
 import asyncpg
 import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from produce import produce_all
 
 from common.auth import issue_token
 from common.db import asyncpg_dsn
@@ -28,7 +27,7 @@ from common.events.envelope import encode, new_envelope
 from common.messaging.kafka import ensure_topics
 from common.regions import regions
 from common.settings import CommonSettings
-from common.testing.fixtures import resident_id
+from common.testing.fixtures import produce_many, resident_id
 
 FEED_RECORDS = int(os.environ.get("BENCH_FEED_RECORDS", "20000"))
 LATENCY_RATE = int(os.environ.get("BENCH_LATENCY_RATE", "1000"))
@@ -105,7 +104,7 @@ async def feed_throughput(conn: asyncpg.Connection, bootstrap: str, ids: list[st
     events = [housing_event(rid, offset + i) for i, rid in enumerate(ids)]
     before = await conn.fetchval("SELECT count(*) FROM screening.alerts")
     started = time.perf_counter()
-    await produce_all(bootstrap, HousingRecordV1.topic, events)
+    await produce_many(bootstrap, HousingRecordV1.topic, events)
     produced = time.perf_counter() - started
 
     async def done() -> bool:

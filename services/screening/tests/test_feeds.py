@@ -6,12 +6,11 @@ import uuid
 from typing import Any
 
 import httpx
-from aiokafka import AIOKafkaProducer
 from sqlalchemy import text
 
 from common.events.contracts.dept import HousingRecordV1
 from common.events.envelope import encode, new_envelope
-from common.testing.fixtures import TopicReader, auth, eventually, produce, resident_id
+from common.testing.fixtures import TopicReader, auth, eventually, produce, produce_many, resident_id
 from screening.config import settings
 
 MEDICAL = auth(settings, "department", "", sub="medical-insurance-system", department="medical-insurance")
@@ -232,14 +231,7 @@ async def test_a_batch_from_the_bus_keeps_order_drops_repeats_and_isolates_poiso
     )
     fixed = encode(new_envelope(correction, source="/gov/housing", subject=key.decode())).value
     sequence = [*messages[:10], poison, messages[0], fixed, *messages[10:]]
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=50)
-    await producer.start()
-    try:
-        for value in sequence:
-            await producer.send(HousingRecordV1.topic, value, key=key)
-        await producer.flush()
-    finally:
-        await producer.stop()
+    await produce_many(bootstrap, HousingRecordV1.topic, [(value, key) for value in sequence])
 
     async def all_landed() -> dict[str, dict[str, Any]] | None:
         waiting = await unmatched(client)

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from common.events.contracts.intake import CALENDAR_TOPIC, CalendarYearLoadedV1
 from common.events.envelope import Envelope
 from common.messaging.consumer import Subscription
-from common.workdays import WorkdayCalendar, package_days, package_years
+from common.workdays import WorkdayCalendar, package_calendar, package_days, package_years
 
 
 class CalendarReplica:
@@ -50,6 +50,8 @@ class CalendarReplica:
     async def calendar(self, session: AsyncSession) -> WorkdayCalendar:
         """The package's years, with every year ops loaded replacing the package's data for it."""
         loaded = set((await session.execute(select(self.years.c.year))).scalars())
+        if not loaded:  # the usual case: nothing beyond the package (one small query per batch, no merge)
+            return package_calendar()
         exceptions = {day: workday for day, workday in package_days().items() if day.year not in loaded}
         exceptions |= {d.day: d.is_workday for d in await session.execute(select(self.days))}
         return WorkdayCalendar({*package_years(), *loaded}, exceptions)

@@ -56,8 +56,8 @@ async def on_household(session: AsyncSession, envelope: Envelope) -> None:
         values = {
             "revision": income.revision,
             "per_capita_net_income": income.per_capita_net_income,
-            "total_income": income.wages + income.production + income.property + income.transfers,
-            "rigid_expense": income.medical_expense + income.schooling_expense + income.other_rigid_expense,
+            "total_income": income.total_income(),
+            "rigid_expense": income.rigid_expense(),
         }
         key = {"household_id": income.household_id, "year": income.year}
         await upsert_newer(session, KnownIncome, key, values, KnownIncome.revision)

@@ -1,7 +1,6 @@
 """One file per household (一户一档): its whole history across services from the log, as of any date; the
 export is a PDF carrying each entry's inclusion proof and the signed checkpoint, checkable offline."""
 
-import base64
 import datetime as dt
 import json
 import uuid
@@ -157,10 +156,11 @@ async def archive_pdf(
             "2.1.3.2 to obtain the root hash above, and check the signature over the statement with the public key."
         ),
     ]
+    paths = await log.inclusion_proofs(session, [r.leaf_index for r in rows], checkpoint.tree_size)
     for r in rows:
-        path = await log.inclusion_proof(session, r.leaf_index, checkpoint.tree_size)
+        path = paths[r.leaf_index]
         flow.append(pdf.paragraph(f"entry {r.leaf_index} / tree {checkpoint.tree_size}: {r.type}", "h"))
-        flow.append(pdf.paragraph(f"body {base64.b64encode(r.body).decode()}", "mono"))
+        flow.append(pdf.paragraph(f"body {b64(r.body)}", "mono"))
         flow.append(pdf.paragraph(f"leaf_hash {b64(r.leaf_hash)}", "mono"))
         flow.append(pdf.paragraph("audit_path " + " ".join(b64(h) for h in path), "mono"))
     document = pdf.render("一户一档 Household archive", flow)
@@ -239,8 +239,10 @@ async def form(
     else:
         if household_id is None:
             raise NotFound("This form is generated for a `household_id`")
-        await _archive(session, principal, household_id, dt.datetime.now(dt.UTC), f"form {form_code}", purpose)
-        doc = await forms.household_form(session, form_code, str(household_id))
+        _, rows = await _archive(
+            session, principal, household_id, dt.datetime.now(dt.UTC), f"form {form_code}", purpose
+        )
+        doc = forms.household_form(form_code, rows)
     body = forms.to_xlsx(doc) if format == "xlsx" else forms.to_pdf(doc)
     name = f"{form_code}-{household_id or 'list'}.{format}"
     return Response(body, media_type=MEDIA[format], headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -77,13 +77,16 @@ def _date(value: Any) -> str:
     return str(value)[:10] if value else BLANK
 
 
-async def _household_entries(session: AsyncSession, household_id: str) -> list[Entry]:
-    rows = list(
-        (await session.execute(select(Entry).where(Entry.subject == household_id).order_by(Entry.leaf_index))).scalars()
-    )
-    if not rows:
-        raise NotFound("No record of this household")
-    return rows
+HOUSEHOLD_TYPES = ("intake.household.registered", "intake.household.updated")
+
+
+async def _households(session: AsyncSession, household_ids: set[str]) -> dict[str, list[Entry]]:
+    """The registration and updates of many households, in one query."""
+    found: dict[str, list[Entry]] = {h: [] for h in household_ids}
+    q = select(Entry).where(Entry.subject.in_(household_ids), Entry.type.in_(HOUSEHOLD_TYPES))
+    for r in (await session.execute(q.order_by(Entry.leaf_index))).scalars():
+        found[r.subject].append(r)
+    return found
 
 
 def _latest(rows: list[Entry], type_: str) -> dict[str, Any] | None:
@@ -102,8 +105,8 @@ def _place(region: str) -> tuple[str, str]:
     return region, full_name(region) or region
 
 
-async def household_form(session: AsyncSession, code: str, household_id: str) -> Form:
-    rows = await _household_entries(session, household_id)
+def household_form(code: str, rows: list[Entry]) -> Form:
+    """A household's form from its entries in the log (its archive)."""
     h = _household(rows)
     members = [m for m in h["members"] if m.get("active", True)]
     labour = sum(1 for m in members if m["labour_capacity"] in ("full", "partial"))
@@ -269,9 +272,10 @@ async def list_form(session: AsyncSession, code: str, key: str, covers: Callable
     rows = [r for r in rows if covers(str(r.data.get("region_code", "")))]
     if not rows:
         raise NotFound("Nothing recorded for this form within your jurisdiction")
+    registrations = await _households(session, {r.subject for r in rows})
     table = []
     for i, r in enumerate(rows):
-        h = _household(await _household_entries(session, r.subject))
+        h = _household(registrations[r.subject])
         members = [m for m in h["members"] if m.get("active", True)]
         table.append(
             [

@@ -131,9 +131,14 @@ async def latest_checkpoint(session: AsyncSession) -> Checkpoint | None:
 
 
 async def inclusion_proof(session: AsyncSession, leaf_index: int, tree_size: int) -> list[Hash]:
-    ranges = merkle.inclusion_ranges(leaf_index, 0, tree_size)
-    known = await hashes(session, merkle.keys_for(ranges))
-    return [merkle.subtree_hash(a, b, known) for a, b in ranges]
+    return (await inclusion_proofs(session, [leaf_index], tree_size))[leaf_index]
+
+
+async def inclusion_proofs(session: AsyncSession, leaf_indexes: list[int], tree_size: int) -> dict[int, list[Hash]]:
+    """Audit paths for many entries against one tree size, with one lookup of the hashes they all need."""
+    ranges = {i: merkle.inclusion_ranges(i, 0, tree_size) for i in leaf_indexes}
+    known = await hashes(session, merkle.keys_for(r for rs in ranges.values() for r in rs))
+    return {i: [merkle.subtree_hash(a, b, known) for a, b in rs] for i, rs in ranges.items()}
 
 
 async def consistency_proof(session: AsyncSession, first: int, second: int) -> list[Hash]:

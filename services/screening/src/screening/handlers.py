@@ -57,9 +57,9 @@ async def on_income(session: AsyncSession, event: HouseholdIncomeRecordedV1) -> 
     values = {
         "revision": event.revision,
         "members_count": event.members_count,
-        "total_income": event.wages + event.production + event.property + event.transfers,
+        "total_income": event.total_income(),
         "per_capita_net_income": event.per_capita_net_income,
-        "rigid_expense": event.medical_expense + event.schooling_expense + event.other_rigid_expense,
+        "rigid_expense": event.rigid_expense(),
     }
     key = {"household_id": event.household_id, "year": event.year}
     await upsert_newer(session, KnownIncome, key, values, KnownIncome.revision)

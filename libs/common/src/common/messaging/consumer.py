@@ -121,61 +121,43 @@ class ConsumerRunner:
             log.warning("offset commit failed", error=f"{exc.__class__.__name__}: {exc}")
 
     async def _process_batch(self, records: list[ConsumerRecord], dlq: AIOKafkaProducer) -> None:
-        if len(records) <= 1:
-            for record in records:
-                await self._process(record, dlq)
+        if not records:
             return
+        try:
+            outcomes = await self._apply_retrying(records)
+        except Exception as exc:
+            if _transient(exc):  # stopping while the database or broker is away: nothing is lost
+                raise
+            if len(records) > 1:  # find the poison message: one transaction each
+                for record in records:
+                    await self._process_batch([record], dlq)
+                return
+            reason = str(exc) if isinstance(exc, BadEvent) else f"{exc.__class__.__name__}: {exc}"
+            await self._dead_letter(records[0], reason, dlq)
+            outcomes = ["dead_lettered"]
+        for record, outcome in zip(records, outcomes, strict=True):
+            EVENTS_CONSUMED.labels(self.group_id, record.topic, outcome).inc()
+
+    async def _apply_retrying(self, records: list[ConsumerRecord]) -> list[str]:
+        """Apply in one transaction; infrastructure failures are retried with backoff until stopped."""
         delay = 0.2
         while True:
             try:
                 async with self.db.transaction() as session:
-                    outcomes = await self._apply_in(session, records)
-                break
+                    return await self._apply_in(session, records)
             except Exception as exc:
-                if _transient(exc) and not self._stop.is_set():
-                    log.warning("consumer retrying batch", size=len(records), error=exc.__class__.__name__)
-                    await asyncio.sleep(delay)
-                    delay = min(delay * 2, 10.0)
-                    continue
-                if _transient(exc):
+                if not _transient(exc) or self._stop.is_set():
                     raise
-                for record in records:  # find the poison message: one transaction each
-                    await self._process(record, dlq)
-                return
-        for record, outcome in zip(records, outcomes, strict=True):
-            EVENTS_CONSUMED.labels(self.group_id, record.topic, outcome).inc()
-
-    async def _process(self, record: ConsumerRecord, dlq: AIOKafkaProducer) -> None:
-        delay = 0.2
-        while True:
-            try:
-                outcome = await self._apply(record)
-                EVENTS_CONSUMED.labels(self.group_id, record.topic, outcome).inc()
-                return
-            except BadEvent as exc:
-                reason = str(exc)
-            except Exception as exc:
-                if _transient(exc) and not self._stop.is_set():
-                    log.warning(
-                        "consumer retrying",
-                        topic=record.topic,
-                        offset=record.offset,
-                        error=exc.__class__.__name__,
-                        retry_in=delay,
-                    )
-                    await asyncio.sleep(delay)
-                    delay = min(delay * 2, 10.0)
-                    continue
-                if _transient(exc):
-                    raise
-                reason = f"{exc.__class__.__name__}: {exc}"
-            await self._dead_letter(record, reason, dlq)
-            EVENTS_CONSUMED.labels(self.group_id, record.topic, "dead_lettered").inc()
-            return
-
-    async def _apply(self, record: ConsumerRecord) -> str:
-        async with self.db.transaction() as session:
-            return (await self._apply_in(session, [record]))[0]
+                log.warning(
+                    "consumer retrying",
+                    topic=records[0].topic,
+                    offset=records[0].offset,
+                    size=len(records),
+                    error=exc.__class__.__name__,
+                    retry_in=delay,
+                )
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 10.0)
 
     async def _apply_in(self, session: AsyncSession, records: list[ConsumerRecord]) -> list[str]:
         """Apply records in order in the session: "applied", or "duplicate" when the inbox has seen the event

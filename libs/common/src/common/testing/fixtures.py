@@ -4,7 +4,7 @@ import asyncio
 import datetime as dt
 import random
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -54,10 +54,18 @@ async def running(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 
 
 async def produce(bootstrap: str, topic: str, value: bytes | None, key: bytes | None = None) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    await produce_many(bootstrap, topic, [(value, key)])
+
+
+async def produce_many(bootstrap: str, topic: str, messages: Sequence[tuple[bytes | None, bytes | None]]) -> None:
+    """Publish as a department system or another deployment would, straight to the topic (acks=all);
+    messages sent together on one key arrive together, in order."""
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5)
     await producer.start()
     try:
-        await producer.send_and_wait(topic, value, key=key)
+        for value, key in messages:
+            await producer.send(topic, value, key=key)
+        await producer.flush()
     finally:
         await producer.stop()
 

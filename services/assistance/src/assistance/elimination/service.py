@@ -119,7 +119,7 @@ async def facts_many(session: AsyncSession, plans_: list[Plan], on: dt.date) -> 
         await session.execute(select(ConfirmedAlert).where(ConfirmedAlert.household_id.in_(households)))
     ).scalars():
         alerts[a.household_id].append(a)
-    lines = {region: await line_in_force(session, region, on) for region in {p.region_code for p in plans_}}
+    lines = await lines_in_force(session, {p.region_code for p in plans_}, on)
     return {
         p.id: Facts(
             plan=p,
@@ -135,21 +135,26 @@ async def facts_many(session: AsyncSession, plans_: list[Plan], on: dt.date) -> 
     }
 
 
-async def line_in_force(session: AsyncSession, region_code: str, on: dt.date) -> PolicyLine | None:
-    """The monitoring line of the region's year (the latest published year up to it, if the year's own is not
-    out yet): the most specific prefix, its newest version in effect."""
-    return (
-        await session.execute(
-            select(PolicyLine)
-            .where(
-                PolicyLine.region_prefix.in_([*ancestors(region_code), region_code]),
-                PolicyLine.year <= on.year,
-                PolicyLine.effective_from <= on,
+async def lines_in_force(session: AsyncSession, regions: set[str], on: dt.date) -> dict[str, PolicyLine | None]:
+    """The monitoring line for each region in the year of `on` (the latest published year up to it, if the
+    year's own is not out yet): the most specific prefix, its newest version in effect. One query."""
+    prefixes = {p for region in regions for p in (*ancestors(region), region)}
+    candidates = list(
+        (
+            await session.execute(
+                select(PolicyLine)
+                .where(
+                    PolicyLine.region_prefix.in_(prefixes),
+                    PolicyLine.year <= on.year,
+                    PolicyLine.effective_from <= on,
+                )
+                .order_by(
+                    PolicyLine.year.desc(), func.length(PolicyLine.region_prefix).desc(), PolicyLine.version.desc()
+                )
             )
-            .order_by(PolicyLine.year.desc(), func.length(PolicyLine.region_prefix).desc(), PolicyLine.version.desc())
-            .limit(1)
-        )
-    ).scalar_one_or_none()
+        ).scalars()
+    )
+    return {region: next((c for c in candidates if region.startswith(c.region_prefix)), None) for region in regions}
 
 
 async def current_plan(session: AsyncSession, principal: Principal, household_id: uuid.UUID) -> Plan:

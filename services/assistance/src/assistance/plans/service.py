@@ -94,11 +94,6 @@ async def draft_for_cases(session: AsyncSession, cases: list[MonitoredCase]) -> 
     return plans
 
 
-async def draft_for_case(session: AsyncSession, case: MonitoredCase) -> Plan | None:
-    plans = await draft_for_cases(session, [case])
-    return plans[0] if plans else None
-
-
 async def redraft_unknown_labour(session: AsyncSession, household: KnownHousehold) -> None:
     """Drafts made before the household's facts arrived are recommended again, now that they have."""
     for plan in (

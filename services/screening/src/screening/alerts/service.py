@@ -108,7 +108,6 @@ async def reevaluate_many(
     limits = await _limits_in_force(
         session, {(h.region_code, y) for h in households.values() for y in years[h.household_id]}, today
     )
-    deadline = (await calendar.calendar(session)).add_workdays(today, settings.alert_verification_working_days)
     raised: dict[tuple[uuid.UUID, str], SimpleNamespace] = {}
     touched = 0
     for household_id, household in households.items():
@@ -134,11 +133,11 @@ async def reevaluate_many(
                         explanation=finding.explanation,
                         evidence=finding.evidence,
                         policy_id=policy[0],
-                        verify_by=deadline.due,
-                        verify_by_assumed=deadline.assumed,
                     )
-    if raised:  # one statement for the new ones
-        await session.execute(insert(Alert), [vars(a) for a in raised.values()])
+    if raised:  # one statement for the new ones, due for verification in working days
+        deadline = (await calendar.calendar(session)).add_workdays(today, settings.alert_verification_working_days)
+        rows = [{**vars(a), "verify_by": deadline.due, "verify_by_assumed": deadline.assumed} for a in raised.values()]
+        await session.execute(insert(Alert), rows)
     await session.flush()
     return touched
 

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from common.regions import full_name
 from screening.models import KnownHousehold, KnownIncome
 from screening.policies.schemas import PolicyCreate
-from screening.policies.service import NoPolicy, effective
+from screening.policies.service import effective_many
 
 
 async def what_if(session: AsyncSession, draft: PolicyCreate, on: dt.date) -> dict[str, Any]:
@@ -23,15 +23,14 @@ async def what_if(session: AsyncSession, draft: PolicyCreate, on: dt.date) -> di
             .where(KnownHousehold.region_code.like(draft.region_prefix + "%"), KnownIncome.year == draft.year)
         )
     ).all()
-    current: dict[str, tuple[Decimal | None, int]] = {}  # village -> (line in force, its prefix length)
+    in_force = await effective_many(session, {(village, draft.year): on for village, _ in rows})
+    # village -> (line in force, its prefix length)
+    current: dict[str, tuple[Decimal | None, int]] = {
+        village: (found[0].monitoring_line, len(found[0].region_prefix)) if found else (None, 0)
+        for (village, _), found in in_force.items()
+    }
     by_township: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for village, per_capita in rows:
-        if village not in current:
-            try:
-                policy, _ = await effective(session, village, draft.year, on)
-                current[village] = (policy.monitoring_line, len(policy.region_prefix))
-            except NoPolicy:
-                current[village] = (None, 0)
         line_now, specificity = current[village]
         # The draft would govern this village only where no more specific policy is in force.
         line_draft = draft.monitoring_line if len(draft.region_prefix) >= specificity else line_now

@@ -76,6 +76,12 @@ class HouseholdIncomeRecordedV1(EventContract):
     other_rigid_expense: Decimal
     per_capita_net_income: Decimal
 
+    def total_income(self) -> Decimal:
+        return self.wages + self.production + self.property + self.transfers
+
+    def rigid_expense(self) -> Decimal:
+        return self.medical_expense + self.schooling_expense + self.other_rigid_expense
+
 
 class ConsentEventBase(EventContract):
     topic: ClassVar[str] = CONSENT_TOPIC
