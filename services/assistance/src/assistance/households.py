@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from assistance.access import audit_read
 from assistance.models import Elimination, GuaranteeCheck, IncomeMonth, KnownHousehold, Plan
 from assistance.roles import OFFICERS
+from common import clock
 from common.auth import Principal, Role, ensure_covers, require_roles
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, problem_responses
@@ -34,7 +35,7 @@ class MonthIncome(BaseModel):
     @field_validator("month")
     @classmethod
     def _not_future(cls, v: str) -> str:
-        if dt.date.fromisoformat(v + "-01") > dt.date.today():
+        if dt.date.fromisoformat(v + "-01") > clock.today():
             raise ValueError("a month in the future")
         return v
 

@@ -12,6 +12,7 @@ from assistance.elimination.evaluate import evaluate
 from assistance.elimination.service import EliminationRefused, IllegalEliminationStep, StaysMonitored
 from assistance.models import Elimination, EliminationObjection, Plan
 from assistance.roles import OFFICERS
+from common import clock
 from common.auth import Principal, Role, jurisdiction_clause, require_roles
 from common.db import SessionDep
 from common.errors import Conflict, Forbidden, NotFound, Problem, problem_responses
@@ -150,7 +151,7 @@ async def evaluate_household(
     monitored."""
     plan = await service.current_plan(session, principal, household_id)
     await audit_read(session, principal, household_id, plan.region_code, "elimination evaluation")
-    ev = await service.evaluation_for(session, plan, on or dt.date.today())
+    ev = await service.evaluation_for(session, plan, on or clock.today())
     return EvaluationPublic.model_validate(ev.as_dict())
 
 
@@ -176,7 +177,7 @@ async def elimination_candidates(
         q = q.where(Plan.region_code.like(region_prefix + "%"))
     rows = list((await session.execute(keyset(q, Plan.created_at, Plan.id, cursor, limit))).scalars())
     page, next_cursor = page_of(rows, limit, lambda p: (p.created_at, p.id))
-    day = on or dt.date.today()
+    day = on or clock.today()
     found = await service.facts_many(session, page, day)
     evaluations = [evaluate(found[p.id], day) for p in page]
     return Candidates(

@@ -29,6 +29,7 @@ from assistance.models import (
 )
 from assistance.plans import service as plans
 from assistance.plans.recommend import household_labour
+from common import clock
 from common.auth import Principal, Role, ensure_covers
 from common.errors import Conflict, Forbidden, NotFound
 from common.events.contracts.assistance import (
@@ -202,7 +203,7 @@ async def propose(session: AsyncSession, principal: Principal, plan: Plan, revie
     ).first()
     if open_one:
         raise IllegalEliminationStep("The plan is already in an elimination procedure", elimination_id=str(open_one[0]))
-    ev = await evaluation_for(session, plan, dt.date.today())
+    ev = await evaluation_for(session, plan, clock.today())
     _refuse(ev)
     elimination = Elimination(
         id=uuid.uuid4(),

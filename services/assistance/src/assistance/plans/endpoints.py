@@ -21,6 +21,7 @@ from assistance.plans.schemas import (
 )
 from assistance.plans.service import IllegalPlanStep, PlanIncomplete
 from assistance.roles import OFFICERS
+from common import clock
 from common.auth import Principal, jurisdiction_clause, require_roles
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, ValidationFailed, problem_responses
@@ -132,7 +133,7 @@ async def overdue_measures(
 ) -> Page[OverdueMeasure]:
     """The township's and county's work queue: measures of approved plans past their due date and not yet
     implemented, with the working days they are overdue."""
-    today = on or dt.date.today()
+    today = on or clock.today()
     q = (
         select(PlanMeasure, Plan)
         .join(Plan, Plan.id == PlanMeasure.plan_id)

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.auth import Principal, ensure_household
+from common.clock import today
 from common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from common.events.contracts.intake import CASE_EVENTS, CaseRisk
 from intake.base import outbox
@@ -26,7 +27,6 @@ from intake.cases.schemas import (
     TownshipVerification,
     VillageReview,
 )
-from intake.clock import today
 from intake.config import settings
 from intake.consents import service as consents
 from intake.consents.schemas import REQUIRED_FOR_IDENTIFICATION

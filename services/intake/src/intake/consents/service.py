@@ -8,10 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.auth import Principal
+from common.clock import today
 from common.errors import Conflict, NotFound, ValidationFailed
 from common.events.contracts.intake import ConsentEventBase, ConsentRevokedV1, ConsentSignedV1
 from intake.base import outbox
-from intake.clock import today
 from intake.config import settings
 from intake.consents.models import Consent, ConsentRevocation
 from intake.consents.schemas import ConsentCreate, Evidence, EvidenceKind, Revocation

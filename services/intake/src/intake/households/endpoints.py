@@ -4,13 +4,13 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 
 from common.auth import Principal, require_roles
+from common.clock import today
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, ValidationFailed, problem_responses
 from common.idempotency import IdempotencyDep
 from common.pagination import CursorQuery, LimitQuery, Page
 from common.regions import full_name
 from intake.access import audit_read
-from intake.clock import today
 from intake.households import service
 from intake.households.models import Household, IncomeRecord
 from intake.households.schemas import (

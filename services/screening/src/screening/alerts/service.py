@@ -10,6 +10,7 @@ from types import SimpleNamespace
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from common import clock
 from common.auth import Principal, Role, ensure_covers
 from common.db import before_commit
 from common.errors import Conflict, Forbidden, NotFound
@@ -57,7 +58,7 @@ async def reevaluate_many(
     ids = sorted(set(household_ids))
     if not ids:
         return 0
-    today = today or dt.date.today()
+    today = today or clock.today()
     # Plain rows, not ORM entities: this is the hot path of every feed and of re-screening.
     households = {
         h.household_id: h

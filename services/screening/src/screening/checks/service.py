@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from common import clock
 from common.events.contracts.dept import CivilAffairsRecordV1
 from common.events.contracts.intake import ConsentRevokedV1, ConsentSignedV1
 from common.events.contracts.screening import AssetCheckCancelledV1, AssetCheckRequestedV1
@@ -33,7 +34,7 @@ async def on_consent_signed(session: AsyncSession, event: ConsentSignedV1) -> No
         )
         .on_conflict_do_nothing()
     )
-    if SCOPE not in event.scopes or event.expires_at < dt.date.today():
+    if SCOPE not in event.scopes or event.expires_at < clock.today():
         return
     pending = (
         await session.execute(
@@ -113,7 +114,7 @@ async def has_valid_consent(session: AsyncSession, household_id: uuid.UUID, on: 
 
 async def apply_result(session: AsyncSession, household_id: uuid.UUID, record: CivilAffairsRecordV1, ref: str) -> None:
     """A check result completes its request only while the consent holds; otherwise it is not used."""
-    if not await has_valid_consent(session, household_id, dt.date.today()):
+    if not await has_valid_consent(session, household_id, clock.today()):
         log.warning("economic check result refused: no valid consent", household=str(household_id), record=ref)
         return
     q = select(AssetCheck).where(AssetCheck.household_id == household_id, AssetCheck.state == "requested")

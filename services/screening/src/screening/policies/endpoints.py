@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 
+from common import clock
 from common.auth import Principal, Role, require_roles
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, ValidationFailed, problem_responses
@@ -82,7 +83,7 @@ async def policy_what_if(body: PolicyCreate, session: SessionDep, principal: Pub
     """Evaluate a draft policy against the households' current income records for its year, without storing
     it or raising anything: how many would newly enter or leave the monitoring range, by township."""
     service.ensure_may_publish(principal, body.region_prefix)
-    return WhatIf.model_validate(await what_if(session, body, dt.date.today()))
+    return WhatIf.model_validate(await what_if(session, body, clock.today()))
 
 
 @router.get("/policies", response_model=list[PolicyPublic], responses=problem_responses(Forbidden))
@@ -106,7 +107,7 @@ async def effective_policy(
     on: dt.date | None = None,
 ) -> EffectivePolicy:
     """The policy in force for a village in a year (on a date, default today), with the reason it was chosen."""
-    day = on or dt.date.today()
+    day = on or clock.today()
     policy, why = await service.effective(session, region_code, year, day)
     return EffectivePolicy(region_code=region_code, year=year, on=day, policy=public(policy), why=why)
 

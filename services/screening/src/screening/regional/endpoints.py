@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 
+from common import clock
 from common.auth import Principal, Role, jurisdiction_clause, require_roles
 from common.db import SessionDep
 from common.errors import Forbidden, problem_responses
@@ -48,6 +49,4 @@ async def list_risks(
 async def scan(session: SessionDep, principal: Scanner) -> list[RegionalRiskPublic]:
     """Scan the townships and counties of my jurisdiction now (ops also run it on a schedule); answers the
     risks newly raised, each published on `screening.regional-risk.v1`."""
-    return [
-        RegionalRiskPublic.model_validate(r) for r in await service.scan(session, principal.region, dt.date.today())
-    ]
+    return [RegionalRiskPublic.model_validate(r) for r in await service.scan(session, principal.region, clock.today())]
