@@ -90,7 +90,11 @@ async def bench_ledger(env: dict[str, str], start_server: Callable[..., Any]) ->
             checkpoint = (await client.post("/checkpoints")).raise_for_status().json()
         from ledger.config import settings as ledger_settings
 
-        report = await verify(asyncpg_dsn(env["DATABASE_URL"]), public_key_from(ledger_settings.ledger_signing_key))
+        report = await verify(
+            asyncpg_dsn(env["DATABASE_URL"]),
+            public_key_from(ledger_settings.ledger_signing_key),
+            ledger_settings.ledger_origin,
+        )
         assert report.ok, report.as_dict()
         samples = await proof_latencies(url, token, checkpoint["tree_size"])
     finally:

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = {"intake": 8001, "screening": 8002, "assistance": 8003, "ledger": 8004}
@@ -200,25 +201,84 @@ def tail(args: argparse.Namespace) -> int:
 
 
 def ledger_verify(args: argparse.Namespace) -> int:
-    """Recompute the ledger's tree from the database and check every signed checkpoint."""
+    """Recompute the ledger's tree from the database and check every signed checkpoint (and, with
+    --witness, every checkpoint an auditor kept outside the database)."""
     import asyncio
     import json
 
     from common.db import asyncpg_dsn
     from ledger.config import settings
-    from ledger.verify import decode_key, public_key_from, verify
+    from ledger.signing import BadNote
+    from ledger.verify import decode_key, public_key_from, read_witness, verify
 
     url = args.database_url or settings.database_url
     if not url:
         print("DATABASE_URL is not set", file=sys.stderr)
         return 2
     key = decode_key(args.public_key) if args.public_key else public_key_from(settings.ledger_signing_key)
-    report = asyncio.run(verify(asyncpg_dsn(url), key))
+    witnessed = []
+    if args.witness:
+        try:
+            with open(args.witness, encoding="utf-8") as f:
+                witnessed = read_witness(f, key, settings.ledger_origin)
+        except (OSError, UnicodeDecodeError, BadNote) as exc:
+            print(f"cannot use the witness file: {exc}", file=sys.stderr)
+            return 2
+    report = asyncio.run(verify(asyncpg_dsn(url), key, settings.ledger_origin, witnessed))
     print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2, default=str))
     if report.first_bad_entry:
         bad = report.first_bad_entry
         print(f"FIRST MISMATCH: entry {bad['leaf_index']} (event {bad['event_id']}): {bad['reason']}", file=sys.stderr)
+    if report.first_unwitnessed:
+        bad = report.first_unwitnessed
+        print(
+            f"NOT CONSISTENT with the witnessed checkpoint of size {bad['tree_size']}: {bad['reason']}", file=sys.stderr
+        )
     return 0 if report.ok else 1
+
+
+def ledger_checkpoints(args: argparse.Namespace) -> int:
+    """Append the checkpoints the auditor's file does not have yet (JSON lines, one signed note each)."""
+    import asyncio
+    import json
+
+    import asyncpg
+
+    from common.db import asyncpg_dsn
+    from ledger.config import settings
+
+    url = args.database_url or settings.database_url
+    if not url:
+        print("DATABASE_URL is not set", file=sys.stderr)
+        return 2
+    path = Path(args.export)
+    have = 0
+    if path.exists():
+        with path.open(encoding="utf-8") as f:
+            have = max((json.loads(line)["tree_size"] for line in f if line.strip()), default=0)
+
+    async def fetch() -> list[Any]:
+        conn = await asyncpg.connect(asyncpg_dsn(url))
+        try:
+            return list(
+                await conn.fetch(
+                    "SELECT DISTINCT ON (tree_size) tree_size, issued_at, note FROM ledger.checkpoints "
+                    "WHERE note IS NOT NULL AND tree_size > $1 ORDER BY tree_size, id",
+                    have,
+                )
+            )
+        finally:
+            await conn.close()
+
+    rows = asyncio.run(fetch())
+    with path.open("a", encoding="utf-8") as f:
+        for r in rows:
+            f.write(
+                json.dumps({"tree_size": r["tree_size"], "issued_at": r["issued_at"].isoformat(), "note": r["note"]})
+            )
+            f.write("\n")
+    print(f"{len(rows)} new checkpoints appended to {path} (it held checkpoints up to size {have})")
+    return 0
 
 
 def main() -> None:
@@ -253,7 +313,12 @@ def main() -> None:
     v = ledger_sub.add_parser("verify", help="recompute the tree, check checkpoints, name the first bad entry")
     v.add_argument("--database-url", help="default: DATABASE_URL")
     v.add_argument("--public-key", help="base64 Ed25519 public key (default: derived from LEDGER_SIGNING_KEY)")
+    v.add_argument("--witness", help="checkpoints kept outside the database (the file `checkpoints --export` writes)")
     v.set_defaults(func=ledger_verify)
+    c = ledger_sub.add_parser("checkpoints", help="keep the signed checkpoints in a file outside the database")
+    c.add_argument("--export", required=True, help="the auditor's file (JSON lines); only newer checkpoints are added")
+    c.add_argument("--database-url", help="default: DATABASE_URL")
+    c.set_defaults(func=ledger_checkpoints)
     p = sub.add_parser("tail", help="print the events on a topic")
     p.add_argument("topic")
     p.add_argument("--subject", default=None, help="only this household's events")

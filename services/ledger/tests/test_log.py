@@ -52,9 +52,9 @@ async def household_in_ledger(intake: httpx.AsyncClient, client: httpx.AsyncClie
 
 
 def check_signature(cp: dict[str, Any]) -> None:
-    Ed25519PublicKey.from_public_bytes(b(cp["public_key"])).verify(b(cp["signature"]), cp["statement"].encode())
-    lines = cp["statement"].splitlines()
-    assert lines == ["safetynet-ledger", str(cp["tree_size"]), cp["root_hash"], lines[3]]
+    text = cp["note"].rpartition("\n\n")[0] + "\n"
+    Ed25519PublicKey.from_public_bytes(b(cp["public_key"])).verify(b(cp["signature"]), text.encode())
+    assert text.splitlines() == [cp["origin"], str(cp["tree_size"]), cp["root_hash"]]
 
 
 async def test_entries_prove_their_inclusion_and_checkpoints_their_consistency(
@@ -109,7 +109,7 @@ async def test_verify_recomputes_the_tree_and_names_a_tampered_entry(
     await ok(await client.post("/checkpoints", headers=AUDITOR), 201)
     dsn = asyncpg_dsn(os.environ["DATABASE_URL"])
     key = public_key_from(settings.ledger_signing_key)
-    clean = await verify(dsn, key)
+    clean = await verify(dsn, key, settings.ledger_origin)
     assert clean.ok and clean.entries >= len(household["entries"]) and clean.checkpoints >= 1, clean
 
     target = household["entries"][0]["leaf_index"]
@@ -124,7 +124,7 @@ async def test_verify_recomputes_the_tree_and_names_a_tampered_entry(
         async with conn.transaction():  # ... so the attack goes behind it, as a superuser could
             await conn.execute("SET LOCAL session_replication_role = replica")
             await conn.execute("UPDATE ledger.entries SET body = $1 WHERE leaf_index = $2", forged, target)
-        report = await verify(dsn, key)
+        report = await verify(dsn, key, settings.ledger_origin)
         assert not report.ok and report.first_bad_entry is not None
         assert report.first_bad_entry["leaf_index"] == target
         assert report.first_bad_entry["reason"] == "leaf hash mismatch"
@@ -142,7 +142,7 @@ async def test_verify_recomputes_the_tree_and_names_a_tampered_entry(
             await conn.execute("SET LOCAL session_replication_role = replica")
             await conn.execute("UPDATE ledger.entries SET body = $1 WHERE leaf_index = $2", original, target)
         await conn.close()
-    assert (await verify(dsn, key)).ok
+    assert (await verify(dsn, key, settings.ledger_origin)).ok
 
 
 async def test_the_tree_and_checkpoints_refuse_changes(client: httpx.AsyncClient) -> None:

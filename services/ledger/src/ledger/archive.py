@@ -145,15 +145,15 @@ async def archive_pdf(
             + [[e.leaf_index, e.time.strftime("%Y-%m-%d %H:%M"), e.type, e.summary] for e in result.entries],
             [14, 32, 64, 70],
         ),
-        pdf.paragraph("签名检查点 Signed checkpoint (Ed25519)", "h"),
-        pdf.paragraph(head.statement.replace("\n", " | "), "mono"),
+        pdf.paragraph("签名检查点 Signed checkpoint (C2SP tlog-checkpoint, Ed25519)", "h"),
+        pdf.paragraph((head.note or "").replace("\n", " | "), "mono"),
         pdf.paragraph(f"signature {head.signature}", "mono"),
         pdf.paragraph(f"public key {head.public_key} (key id {head.key_id})", "mono"),
         pdf.paragraph("包含证明 Inclusion proofs (RFC 9162)", "h"),
         pdf.paragraph(
             "For each entry: leaf_hash = SHA-256(0x00 || body), where body is the entry's canonical bytes "
             "(base64 below); fold the audit path with SHA-256(0x01 || left || right) per RFC 9162 section "
-            "2.1.3.2 to obtain the root hash above, and check the signature over the statement with the public key."
+            "2.1.3.2 to obtain the root hash above, and check the checkpoint's signed note with the public key."
         ),
     ]
     paths = await log.inclusion_proofs(session, [r.leaf_index for r in rows], checkpoint.tree_size)

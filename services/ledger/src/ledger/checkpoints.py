@@ -27,9 +27,13 @@ class CheckpointPublic(BaseModel):
     tree_size: int
     root_hash: str = Field(description="base64 SHA-256 Merkle tree hash (RFC 9162)")
     issued_at: dt.datetime
-    key_id: str
-    signature: str = Field(description="base64 Ed25519 signature over `statement`")
-    statement: str = Field(description="the signed text: origin, size, root, time, one per line")
+    key_id: str = Field(description="hex signed-note key ID: SHA-256(origin || 0x0A || 0x01 || public key)[:4]")
+    signature: str = Field(description="base64 Ed25519 signature over the note's text (its first three lines)")
+    note: str | None = Field(
+        description="the checkpoint as a C2SP signed note (c2sp.org/tlog-checkpoint): what auditors keep and "
+        "any transparency-log verifier checks with the public key; null for checkpoints signed before notes"
+    )
+    origin: str = Field(description="the log's name: the note's first line and its key name")
     public_key: str = Field(description="base64 raw Ed25519 public key")
 
 
@@ -55,9 +59,8 @@ class NoCheckpoint(Conflict):
 
 
 @cache
-def _public_key_b64() -> tuple[str, str]:
-    key = signing.private_key(settings.ledger_signing_key).public_key()
-    return b64(signing.public_bytes(key)), signing.key_id(key)
+def _public_key_b64() -> str:
+    return b64(signing.public_bytes(signing.private_key(settings.ledger_signing_key).public_key()))
 
 
 def public(c: Checkpoint) -> CheckpointPublic:
@@ -67,8 +70,9 @@ def public(c: Checkpoint) -> CheckpointPublic:
         issued_at=c.issued_at,
         key_id=c.key_id,
         signature=b64(c.signature),
-        statement=signing.statement(c.tree_size, c.root_hash, c.issued_at).decode(),
-        public_key=_public_key_b64()[0],
+        note=c.note,
+        origin=settings.ledger_origin,
+        public_key=_public_key_b64(),
     )
 
 

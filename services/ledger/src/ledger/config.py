@@ -1,6 +1,6 @@
 import base64
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 
 from common.settings import CommonSettings
 
@@ -12,6 +12,9 @@ class LedgerSettings(CommonSettings):
     service_name: str = "ledger"
     ledger_signing_key: str = DEV_SIGNING_KEY
     checkpoint_interval_s: float = 60.0
+    # The log's name: the first line of every checkpoint and the name of its signing key (c2sp.org/signed-note:
+    # no spaces, no '+'). One per deployment, e.g. the county's domain and "/ledger".
+    ledger_origin: str = Field("safetynet.example/ledger", pattern=r"^[^\s+]{1,200}$")
 
     @model_validator(mode="after")
     def _refuse_dev_key(self) -> "LedgerSettings":

@@ -3,6 +3,7 @@
 Appends are serialized (one advisory lock per transaction) so leaf indexes are contiguous; a batch of
 events is appended with three statements whatever its size."""
 
+import base64
 import datetime as dt
 from typing import Any
 
@@ -10,13 +11,30 @@ import orjson
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from common.events.contracts.ledger import CheckpointSignedV1
 from ledger import merkle, signing
+from ledger.base import outbox
 from ledger.config import settings
 from ledger.merkle import Frontier, Hash, Key
 from ledger.models import Checkpoint, Entry
 
 APPEND_LOCK = "ledger.append"
-ENTRY_COLUMNS = ["source", "event_id", "topic", "type", "subject", "time", "data", "leaf_index", "body", "leaf_hash"]
+ENTRY_COLUMNS = [
+    "source",
+    "event_id",
+    "topic",
+    "type",
+    "subject",
+    "time",
+    "data",
+    "recorded_at",
+    "leaf_index",
+    "body",
+    "leaf_hash",
+]
+# What the body holds: every column the API serves is one of these (verify checks that they agree), so
+# nothing an auditor reads is outside the hash.
+SERVED_FIELDS = ("source", "event_id", "topic", "type", "subject", "time", "data", "recorded_at")
 NODE_COLUMNS = ["level", "idx", "hash"]
 
 
@@ -76,11 +94,14 @@ async def append(session: AsyncSession, events: list[dict[str, Any]]) -> int:
     seen: set[tuple[str, str]] = {(source, event_id) for source, event_id in found}
     tree = await frontier(session, await size(session))
     rows, nodes = [], []
+    recorded_at = dt.datetime.now(dt.UTC)
     for e in events:
         if (e["source"], e["event_id"]) in seen:
             continue
         seen.add((e["source"], e["event_id"]))
-        body = canonical({**e, "time": e["time"].astimezone(dt.UTC).isoformat()})
+        body = canonical(
+            {**e, "time": e["time"].astimezone(dt.UTC).isoformat(), "recorded_at": recorded_at.isoformat()}
+        )
         h = merkle.leaf_hash(body)
         rows.append(
             (
@@ -91,6 +112,7 @@ async def append(session: AsyncSession, events: list[dict[str, Any]]) -> int:
                 e["subject"],
                 e["time"],
                 orjson.dumps(e["data"], default=str).decode(),
+                recorded_at,
                 tree.size,
                 body,
                 h,
@@ -107,21 +129,35 @@ async def append(session: AsyncSession, events: list[dict[str, Any]]) -> int:
 
 
 async def issue_checkpoint(session: AsyncSession) -> Checkpoint:
-    """Sign the tree as it stands (appends wait meanwhile, so size and root agree)."""
+    """Sign the tree as it stands (appends wait meanwhile, so size and root agree) and publish the signed
+    note in the same transaction, so no checkpoint exists that was not also sent out to be witnessed."""
     await _lock(session)
     tree = await frontier(session, await size(session))
     key = signing.private_key(settings.ledger_signing_key)
     issued_at = dt.datetime.now(dt.UTC).replace(microsecond=0)
     root = tree.root()
+    note, signature = signing.sign_checkpoint(key, settings.ledger_origin, tree.size, root)
     checkpoint = Checkpoint(
         tree_size=tree.size,
         root_hash=root,
         issued_at=issued_at,
-        key_id=signing.key_id(key.public_key()),
-        signature=key.sign(signing.statement(tree.size, root, issued_at)),
+        key_id=signing.note_key_id(settings.ledger_origin, signing.public_bytes(key.public_key())).hex(),
+        signature=signature,
+        note=note,
     )
     session.add(checkpoint)
     await session.flush()
+    await outbox.add(
+        session,
+        CheckpointSignedV1(
+            origin=settings.ledger_origin,
+            tree_size=tree.size,
+            root_hash=base64.b64encode(root).decode(),
+            note=note,
+            issued_at=issued_at,
+        ),
+        subject=settings.ledger_origin,
+    )
     return checkpoint
 
 

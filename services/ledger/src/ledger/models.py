@@ -3,7 +3,7 @@ entries, tree nodes and checkpoints. Each entry is a leaf of an RFC 9162 Merkle 
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, DateTime, Index, Integer, LargeBinary, SmallInteger, String, func, text
+from sqlalchemy import BigInteger, DateTime, Index, Integer, LargeBinary, SmallInteger, String, Text, func, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -60,7 +60,8 @@ class TreeNode(Base):
 
 
 class Checkpoint(Base):
-    """A signed statement of the tree: its size and root hash at a time (Ed25519)."""
+    """A signed statement of the tree: its size and root hash at a time (Ed25519). `note` is the C2SP
+    signed checkpoint; rows signed before notes have none and carry the older text statement's signature."""
 
     __tablename__ = "checkpoints"
 
@@ -70,6 +71,7 @@ class Checkpoint(Base):
     issued_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     key_id: Mapped[str] = mapped_column(String(64))
     signature: Mapped[bytes] = mapped_column(LargeBinary)
+    note: Mapped[str | None] = mapped_column(Text)
 
 
 __all__ = ["Base", "Checkpoint", "Entry", "TreeNode", "idempotency", "inbox", "outbox"]

@@ -20,15 +20,31 @@ SCHEMA_BASE = "https://safetynet.example/schemas/"
 _FORMAT = JSONFormat()
 
 
+class Identifier:
+    """Marks a field type as a plaintext personal identifier (`Annotated[str, IDENTIFIER, ...]`): outbox rows
+    carrying one are encrypted, and stores of events (ledger) keep only its blind index."""
+
+
+IDENTIFIER = Identifier()
+
+
 class EventContract(BaseModel):
     """Base of every event payload. Subclasses set `topic` and `type`; only additive changes are allowed
-    within a major version (a contract test enforces it)."""
+    within a major version (a contract test enforces it). Unknown fields are refused: what a contract
+    declares is all an event may carry."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     topic: ClassVar[str]
     type: ClassVar[str]
-    # Fields holding a plaintext identifier: stores of events keep only their blind index.
+    # Derived from the field types marked IDENTIFIER, so a new identifier field cannot be forgotten here.
     pii_fields: ClassVar[tuple[str, ...]] = ()
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        cls.pii_fields = tuple(
+            name for name, f in cls.model_fields.items() if any(isinstance(m, Identifier) for m in f.metadata)
+        )
 
     @classmethod
     def dataschema(cls) -> str:

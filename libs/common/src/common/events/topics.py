@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from common.events.contracts import assistance, audit, dept, intake, screening
+from common.events.contracts import assistance, audit, dept, intake, ledger, screening
 from common.events.envelope import EventContract
 
 
@@ -82,6 +82,12 @@ TOPICS: dict[str, Topic] = {
         ),
         Topic(
             audit.ACCESS_TOPIC, "every service", "Reads of households' personal data", (audit.PersonalDataAccessedV1,)
+        ),
+        Topic(
+            ledger.CHECKPOINT_TOPIC,
+            "ledger",
+            "The ledger's signed checkpoints, witnessed outside its database",
+            (ledger.CheckpointSignedV1,),
         ),
         *[
             Topic(c.topic, f"department {c.department} (or screening's ingest)", f"{c.department} records", (c,))

