@@ -1,6 +1,7 @@
 """Risk elimination over the real broker and database: refused with the failing criterion named, households
 without labour kept under monitoring, objections during the notice, batch approval, re-entry, the report."""
 
+import datetime as dt
 import io
 from typing import Any
 
@@ -18,9 +19,11 @@ from intake_procedure import TOWNSHIP, approve, ok, review, sign_consent
 from intake_testkit import TOWNSHIP_A
 from openpyxl import load_workbook
 
-from common.testing.fixtures import eventually
+from common.testing.fixtures import eventually, on_day
 
-REVIEW = {"meeting_date": "2026-11-20", "representatives_present": 21, "votes_for": 19}
+# After the identification's county approval (2026-10-15); the notice runs 11-04 to 11-10.
+REVIEW = {"meeting_date": "2026-11-02", "representatives_present": 21, "votes_for": 19}
+NOTICE, NOTICE_UNTIL, IN_NOTICE = "2026-11-03", "2026-11-10", dt.date(2026, 11, 5)
 ACCEPTANCE = {
     "accepted_on": "2026-11-20",
     "head_signed": True,
@@ -50,7 +53,7 @@ async def to_accepted(client: httpx.AsyncClient, household: dict[str, Any]) -> d
     e = await ok(
         await client.post("/eliminations", headers=VILLAGE, json={"household_id": household["id"], **REVIEW}), 201
     )
-    await ok(await client.post(f"/eliminations/{e['id']}/notice", headers=VILLAGE, json={"published_on": "2026-09-28"}))
+    await ok(await client.post(f"/eliminations/{e['id']}/notice", headers=VILLAGE, json={"published_on": NOTICE}))
     return await ok(await client.post(f"/eliminations/{e['id']}/acceptance", headers=OFFICER, json=ACCEPTANCE))
 
 
@@ -111,20 +114,22 @@ async def test_the_procedure_with_objections_then_approval_and_re_entry(
 
     early = await client.post(f"/eliminations/{e['id']}/acceptance", headers=OFFICER, json=ACCEPTANCE)
     assert early.status_code == 409 and early.json()["allowed_actions"] == ["notice"]
-    e = await ok(
-        await client.post(f"/eliminations/{e['id']}/notice", headers=VILLAGE, json={"published_on": "2026-09-28"})
-    )
-    assert e["notice_until"] == "2026-10-10"  # five working days across the National Day holiday
+    e = await ok(await client.post(f"/eliminations/{e['id']}/notice", headers=VILLAGE, json={"published_on": NOTICE}))
+    assert e["notice_until"] == NOTICE_UNTIL  # five working days, the weekend not counted
 
-    objection = await ok(
-        await client.post(f"/eliminations/{e['id']}/objections", headers=VILLAGE, json={"text": "收入不稳定"}), 201
-    )
+    with on_day(IN_NOTICE):
+        objection = await ok(
+            await client.post(f"/eliminations/{e['id']}/objections", headers=VILLAGE, json={"text": "收入不稳定"}),
+            201,
+        )
+    late = await client.post(f"/eliminations/{e['id']}/objections", headers=VILLAGE, json={"text": "迟到的异议"})
+    assert late.status_code == 409 and late.json()["notice_until"] == NOTICE_UNTIL  # judged by when recorded
     pending = await client.post(f"/eliminations/{e['id']}/acceptance", headers=OFFICER, json=ACCEPTANCE)
     assert pending.status_code == 409 and pending.json()["pending_objections"] == 1
     in_notice = await client.post(
-        f"/eliminations/{e['id']}/acceptance", headers=OFFICER, json={**ACCEPTANCE, "accepted_on": "2026-10-09"}
+        f"/eliminations/{e['id']}/acceptance", headers=OFFICER, json={**ACCEPTANCE, "accepted_on": "2026-11-09"}
     )
-    assert in_notice.status_code == 409 and in_notice.json()["notice_until"] == "2026-10-10"
+    assert in_notice.status_code == 422 and in_notice.json()["errors"][0]["field"] == "accepted_on"
     await ok(
         await client.post(
             f"/eliminations/{e['id']}/objections/{objection['id']}/resolution",
@@ -219,11 +224,14 @@ async def test_an_upheld_objection_ends_the_procedure(client: httpx.AsyncClient,
     e = await ok(
         await client.post("/eliminations", headers=VILLAGE, json={"household_id": household["id"], **REVIEW}), 201
     )
-    await ok(await client.post(f"/eliminations/{e['id']}/notice", headers=VILLAGE, json={"published_on": "2026-09-28"}))
-    objection = await ok(
-        await client.post(f"/eliminations/{e['id']}/objections", headers=VILLAGE, json={"text": "仍有大额医疗支出"}),
-        201,
-    )
+    await ok(await client.post(f"/eliminations/{e['id']}/notice", headers=VILLAGE, json={"published_on": NOTICE}))
+    with on_day(IN_NOTICE):
+        objection = await ok(
+            await client.post(
+                f"/eliminations/{e['id']}/objections", headers=VILLAGE, json={"text": "仍有大额医疗支出"}
+            ),
+            201,
+        )
     e = await ok(
         await client.post(
             f"/eliminations/{e['id']}/objections/{objection['id']}/resolution",
@@ -289,3 +297,34 @@ async def test_batch_approval_answers_for_each_and_the_monthly_report_counts_the
         "/reports/monthly", params={"township": "441302007", "month": "2026-11"}, headers=OFFICER
     )
     assert outside.status_code == 403
+
+
+async def test_elimination_dates_follow_their_steps_and_the_head_must_sign(
+    client: httpx.AsyncClient, intake: httpx.AsyncClient
+) -> None:
+    household, _ = await ready_household(client, intake)
+    before_approval = await client.post(
+        "/eliminations",
+        headers=VILLAGE,
+        json={"household_id": household["id"], **REVIEW, "meeting_date": "2026-10-14"},  # identified 2026-10-15
+    )
+    assert before_approval.status_code == 422 and before_approval.json()["errors"][0]["field"] == "meeting_date"
+    e = await ok(
+        await client.post("/eliminations", headers=VILLAGE, json={"household_id": household["id"], **REVIEW}), 201
+    )
+    ahead = (dt.datetime.now(dt.UTC) + dt.timedelta(days=60)).date().isoformat()
+    for published_on in ("2026-11-01", ahead):  # before the review; a notice ending two months ahead
+        r = await client.post(f"/eliminations/{e['id']}/notice", headers=VILLAGE, json={"published_on": published_on})
+        assert r.status_code == 422 and r.json()["errors"][0]["field"] == "published_on"
+    await ok(await client.post(f"/eliminations/{e['id']}/notice", headers=VILLAGE, json={"published_on": NOTICE}))
+    unsigned = await client.post(
+        f"/eliminations/{e['id']}/acceptance", headers=OFFICER, json={**ACCEPTANCE, "head_signed": False}
+    )
+    assert unsigned.status_code == 422 and unsigned.json()["errors"][0]["field"] == "head_signed"
+    await ok(await client.post(f"/eliminations/{e['id']}/acceptance", headers=OFFICER, json=ACCEPTANCE))
+    early = await client.post(
+        f"/eliminations/{e['id']}/approval",
+        headers=COUNTY_HEAD,
+        json={"approval_no": "弥防返贫消〔2026〕4号", "approved_on": "2026-11-19"},  # accepted 2026-11-20
+    )
+    assert early.status_code == 422 and early.json()["errors"][0]["field"] == "approved_on"

@@ -1,6 +1,5 @@
 """Drive a household through the identification procedure over the API, step by step."""
 
-import datetime as dt
 import hashlib
 from typing import Any
 
@@ -10,7 +9,8 @@ from intake_testkit import COUNTY, TOWNSHIP_A, headers
 CADRE = headers("village_cadre", TOWNSHIP_A, sub="cadre-zhang")
 TOWNSHIP = headers("township_officer", TOWNSHIP_A, sub="township-li")
 COUNTY_OFFICER = headers("county_officer", COUNTY, sub="county-wang")
-NOTICE_START, NOTICE_END = "2026-09-28", "2026-10-10"  # DOMAIN.md: across the National Day holiday
+NOTICE_START, NOTICE_END = "2026-09-28", "2026-10-10"  # across the National Day holiday
+CONSENT_SIGNED_AT = "2026-09-20T09:00:00+08:00"  # before the village review of 2026-09-25
 
 
 def illness(household: dict[str, Any], amount: str = "38000") -> dict[str, Any]:
@@ -34,7 +34,7 @@ async def sign_consent(
                 "signer_member_ids": [household["members"][0]["id"]],
                 "evidence": {"kind": "scanned_form", "sha256": hashlib.sha256(household["id"].encode()).hexdigest()},
                 "channel": "village_committee",
-                "signed_at": dt.datetime.now(dt.UTC).isoformat(),
+                "signed_at": CONSENT_SIGNED_AT,
             },
         ),
         201,

@@ -50,12 +50,12 @@ async def test_identification_and_elimination_forms_hold_the_recorded_values(ser
         return ev["eligible"]
 
     assert await eventually(eligible)
-    review = {"meeting_date": "2026-11-20", "representatives_present": 21, "votes_for": 19}
+    review = {"meeting_date": "2026-11-02", "representatives_present": 21, "votes_for": 19}
     e = await ok(
         await assistance.post("/eliminations", headers=VILLAGE, json={"household_id": household["id"], **review}), 201
     )
     await ok(
-        await assistance.post(f"/eliminations/{e['id']}/notice", headers=VILLAGE, json={"published_on": "2026-09-28"})
+        await assistance.post(f"/eliminations/{e['id']}/notice", headers=VILLAGE, json={"published_on": "2026-11-03"})
     )
     acceptance = {
         "accepted_on": "2026-11-20",
@@ -85,6 +85,7 @@ async def test_identification_and_elimination_forms_hold_the_recorded_values(ser
     xlsx, pdf = await form(ledger, "township-verification", household_id=household["id"])
     for text in (xlsx, pdf):
         assert "突发严重困难户" in text and "赵书记" in text and "2026-10-12" in text and "因病" in text
+    assert "2026-10-12（系统录入 " in xlsx  # stated in October, recorded today: both are shown
     xlsx, pdf = await form(ledger, "commitment", household_id=household["id"])
     assert "asset_check" in xlsx and "户主签字" in pdf and household["household_no"] in xlsx
     xlsx, _ = await form(ledger, "information-collection", household_id=household["id"])

@@ -4,11 +4,18 @@ zone (a container in UTC would otherwise see "today" change at 08:00 Beijing tim
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from common.errors import ValidationFailed
+
 CST = ZoneInfo("Asia/Shanghai")
 
 
+# Set only by `common.testing.fixtures.on_day`: tests walk a procedure through a notice period that a real
+# run would wait out; nothing in the services sets it.
+_today_override: dt.date | None = None
+
+
 def today() -> dt.date:
-    return dt.datetime.now(CST).date()
+    return _today_override or dt.datetime.now(CST).date()
 
 
 def now() -> dt.datetime:
@@ -18,3 +25,28 @@ def now() -> dt.datetime:
 def cst_date(instant: dt.datetime) -> dt.date:
     """The China Standard Time date of an instant (when a step was recorded, as the officer saw it)."""
     return instant.astimezone(CST).date()
+
+
+def check_step_date(
+    field: str,
+    day: dt.date,
+    *,
+    not_before: dt.date | None = None,
+    after: dt.date | None = None,
+    follows: str = "the step before it",
+) -> dt.date:
+    """A procedure date a client sends is a claim: it is checked against today in China Standard Time and
+    against the date of the step it follows (`not_before`: that day or later; `after`: strictly later).
+    Answers 422 naming the field; the time the step is recorded is kept beside it by the caller."""
+    problem = None
+    if day > today():
+        problem = f"cannot be after today ({today()}, China Standard Time)"
+    elif not_before is not None and day < not_before:
+        problem = f"cannot be before {follows} ({not_before})"
+    elif after is not None and day <= after:
+        problem = f"must be after {follows} ({after})"
+    if problem:
+        raise ValidationFailed(
+            f"{field} {problem}", errors=[{"field": field, "message": problem, "type": "value_error.date_order"}]
+        )
+    return day

@@ -1,6 +1,8 @@
 """Assistance's subscriptions: approved cases get a draft plan; household facts (labour, income) and the
 monitoring lines (screening's policies) are kept for recommendations and the elimination criteria."""
 
+import datetime as dt
+
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,6 +24,13 @@ from common.events.envelope import Envelope
 from common.messaging.consumer import Subscription
 
 
+def _claimed_date(value: object) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
 async def on_cases(session: AsyncSession, envelopes: list[Envelope]) -> None:
     """Approved cases become monitored households with a draft plan; a batch is drafted set-based."""
     approved = [e.payload(CaseApprovedV1) for e in envelopes if e.type == CaseApprovedV1.type]
@@ -38,6 +47,7 @@ async def on_cases(session: AsyncSession, envelopes: list[Envelope]) -> None:
                 "risks": [r.model_dump(mode="json") for r in event.risks],
                 "weak_motivation": event.weak_motivation,
                 "approved_at": event.occurred_at,
+                "approved_on": _claimed_date(event.data.get("approved_on")),
             }
             for event in approved
         ],

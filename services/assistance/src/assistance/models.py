@@ -25,6 +25,9 @@ class MonitoredCase(Base):
     risks: Mapped[list[dict]] = mapped_column(JSONB)
     weak_motivation: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
     approved_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    # The county approval's own date (the document's, as the officer entered it): the elimination
+    # procedure's village review cannot precede it.
+    approved_on: Mapped[dt.date | None] = mapped_column(Date)
     received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 

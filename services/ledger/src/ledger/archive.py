@@ -20,6 +20,7 @@ from ledger import forms, log, pdf
 from ledger.base import outbox
 from ledger.checkpoints import b64, public
 from ledger.models import Entry
+from ledger.stated import step_date
 
 router = APIRouter(tags=["household archive"])
 Reader = Annotated[Principal, require_roles(Role.township_officer, Role.county_officer, Role.auditor, Role.admin)]
@@ -47,10 +48,13 @@ class Archive(BaseModel):
 
 
 def _summary(data: dict[str, Any], type_: str) -> str:
+    text = type_.rsplit(".", 1)[-1]
     for key in ("state", "what", "rule", "kind", "action", "status"):
         if key in data:
-            return f"{type_.rsplit('.', 1)[-1]}: {data[key]}"
-    return type_.rsplit(".", 1)[-1]
+            text = f"{text}: {data[key]}"
+            break
+    stated = step_date(data)
+    return f"{text} 日期 {stated}" if stated else text
 
 
 async def entries_of(session: AsyncSession, household_id: uuid.UUID, as_of: dt.datetime) -> list[Entry]:

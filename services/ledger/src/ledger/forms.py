@@ -18,8 +18,8 @@ from common.errors import NotFound
 from common.regions import full_name
 from ledger import pdf
 from ledger.models import Entry
+from ledger.stated import BLANK, recorded_on, shown, step_date
 
-BLANK = "________"
 RISK_ZH = {
     "illness": "因病",
     "schooling": "因学",
@@ -156,7 +156,7 @@ def household_form(code: str, rows: list[Entry]) -> Form:
                 ("否定原因", "、".join(form.get("no_reasons", [])) or "—"),
                 ("村支部书记", form.get("village_secretary", BLANK)),
                 ("镇街干部", form.get("officer_name", BLANK)),
-                ("核查时间", _date(form.get("verified_on"))),
+                ("核查时间", shown(form.get("verified_on"), recorded_on(v))),
             ],
             table_header=["风险", "登记内容"],
             table=[[RISK_ZH.get(r["category"], r["category"]), _details(r)] for r in form.get("risks", [])],
@@ -187,7 +187,7 @@ def household_form(code: str, rows: list[Entry]) -> Form:
                 ("村支部书记", form.get("village_secretary", BLANK)),
                 ("镇街干部", form.get("officer_name", BLANK)),
                 ("监测联系人", form.get("monitor_contact", BLANK)),
-                ("验收时间", _date(form.get("accepted_on"))),
+                ("验收时间", shown(form.get("accepted_on"), recorded_on(a))),
             ],
         )
     if code == "information-collection":
@@ -266,7 +266,7 @@ async def list_form(session: AsyncSession, code: str, key: str, covers: Callable
             if r.data.get("data", {}).get("approval_no") == key
         ]
         title = f"{FORMS[code]}（{key}）"
-        footer = ["区乡村振兴部门（盖章）", _date(rows[0].data["data"].get("approved_on")) if rows else BLANK]
+        footer = ["区乡村振兴部门（盖章）", (step_date(rows[0].data) if rows else None) or BLANK]
     else:
         raise NotFound(f"{code} is not a list form")
     rows = [r for r in rows if covers(str(r.data.get("region_code", "")))]

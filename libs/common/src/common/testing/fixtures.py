@@ -4,8 +4,8 @@ import asyncio
 import datetime as dt
 import random
 import uuid
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
 import httpx
@@ -13,6 +13,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from fastapi import FastAPI
 from stdnum.cn import ric
 
+from common import clock
 from common.auth import issue_token
 from common.settings import CommonSettings
 
@@ -104,6 +105,17 @@ class TopicReader:
             if match is not None:
                 return match
         raise TimeoutError("no matching message on the topic")
+
+
+@contextmanager
+def on_day(day: dt.date) -> Iterator[None]:
+    """Run the real procedure checks as on `day` (China Standard Time): a notice that runs in the past
+    can be objected to, as on that day, without waiting for it."""
+    before, clock._today_override = clock._today_override, day
+    try:
+        yield
+    finally:
+        clock._today_override = before
 
 
 async def eventually(check: Any, timeout: float = 30, interval: float = 0.1) -> Any:  # noqa: ASYNC109

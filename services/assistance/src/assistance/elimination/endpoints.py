@@ -15,13 +15,13 @@ from assistance.roles import OFFICERS
 from common import clock
 from common.auth import Principal, Role, jurisdiction_clause, require_roles
 from common.db import SessionDep
-from common.errors import Conflict, Forbidden, NotFound, Problem, problem_responses
+from common.errors import Conflict, Forbidden, NotFound, Problem, ValidationFailed, problem_responses
 from common.pagination import CursorQuery, Filters, LimitQuery, Page, keyset, page_of
 
 router = APIRouter(tags=["risk elimination"])
 Officer = Annotated[Principal, require_roles(*OFFICERS)]
 Participant = Annotated[Principal, require_roles(*OFFICERS, Role.household)]
-STEP_PROBLEMS = problem_responses(Forbidden, NotFound, IllegalEliminationStep)
+STEP_PROBLEMS = problem_responses(Forbidden, NotFound, IllegalEliminationStep, ValidationFailed)
 
 
 class CriterionPublic(BaseModel):
@@ -190,7 +190,9 @@ async def elimination_candidates(
     "/eliminations",
     status_code=201,
     response_model=EliminationPublic,
-    responses=problem_responses(Forbidden, NotFound, IllegalEliminationStep, EliminationRefused, StaysMonitored),
+    responses=problem_responses(
+        Forbidden, NotFound, IllegalEliminationStep, EliminationRefused, StaysMonitored, ValidationFailed
+    ),
 )
 async def propose(body: VillageReview, session: SessionDep, principal: Officer) -> EliminationPublic:
     """Record the village review proposing the household: refused (409) with the failing criterion named."""
@@ -227,11 +229,12 @@ async def publish_notice(
     "/eliminations/{elimination_id}/objections",
     status_code=201,
     response_model=ObjectionPublic,
-    responses=STEP_PROBLEMS,
+    responses=problem_responses(Forbidden, NotFound, IllegalEliminationStep, service.NoticeOver),
 )
 async def object_to(
     elimination_id: uuid.UUID, body: ObjectionIn, session: SessionDep, principal: Participant
 ) -> ObjectionPublic:
+    """An objection to the notice, judged by when it is recorded: after the notice ended it answers 409."""
     e = await service.get(session, principal, elimination_id)
     return ObjectionPublic.model_validate(await service.object_to(session, principal, e, body.text))
 
@@ -265,12 +268,16 @@ async def resolve_objection(
 @router.post(
     "/eliminations/{elimination_id}/acceptance",
     response_model=EliminationPublic,
-    responses=problem_responses(Forbidden, NotFound, IllegalEliminationStep, EliminationRefused, StaysMonitored),
+    responses=problem_responses(
+        Forbidden, NotFound, IllegalEliminationStep, EliminationRefused, StaysMonitored, ValidationFailed
+    ),
 )
 async def accept(
     elimination_id: uuid.UUID, body: Acceptance, session: SessionDep, principal: Officer
 ) -> EliminationPublic:
-    """The township acceptance form, after the notice: the criteria are evaluated again on its date."""
+    """The township acceptance form, after the notice: the criteria are evaluated again on its date, which
+    must fall after the notice and not after today (China Standard Time); the head of household's signed
+    agreement (户主签字认可) is required."""
     e = await service.get(session, principal, elimination_id)
     return EliminationPublic.model_validate(await service.accept(session, principal, e, body.model_dump()))
 

@@ -31,7 +31,7 @@ from assistance.plans import service as plans
 from assistance.plans.recommend import household_labour
 from common import clock
 from common.auth import Principal, Role, ensure_covers
-from common.errors import Conflict, Forbidden, NotFound
+from common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from common.events.contracts.assistance import (
     EliminationAcceptedV1,
     EliminationApprovedV1,
@@ -56,6 +56,10 @@ STEPS = {  # action: (from states, roles)
 
 class IllegalEliminationStep(Conflict):
     slug, title = "illegal-elimination-step", "This step is not allowed in the elimination's current state"
+
+
+class NoticeOver(Conflict):
+    slug, title = "notice-over", "The public notice period has ended"
 
 
 class EliminationRefused(Conflict):
@@ -203,6 +207,13 @@ async def propose(session: AsyncSession, principal: Principal, plan: Plan, revie
     ).first()
     if open_one:
         raise IllegalEliminationStep("The plan is already in an elimination procedure", elimination_id=str(open_one[0]))
+    case = await session.get(MonitoredCase, plan.case_id)
+    clock.check_step_date(
+        "meeting_date",
+        dt.date.fromisoformat(str(review["meeting_date"])),
+        not_before=case.approved_on if case else None,
+        follows="the county approval that made the household monitored",
+    )
     ev = await evaluation_for(session, plan, clock.today())
     _refuse(ev)
     elimination = Elimination(
@@ -244,6 +255,12 @@ async def publish_notice(
     session: AsyncSession, principal: Principal, e: Elimination, published_on: dt.date
 ) -> Elimination:
     _ensure_step(principal, e, "notice")
+    clock.check_step_date(
+        "published_on",
+        published_on,
+        not_before=dt.date.fromisoformat(str(e.review["meeting_date"])),
+        follows="the village review",
+    )
     deadline = (await calendar.calendar(session)).add_workdays(published_on, NOTICE_WORKING_DAYS)
     previous = e.state
     e.state, e.notice_published_on, e.notice_until = "in_public_notice", published_on, deadline.due
@@ -262,6 +279,12 @@ async def publish_notice(
 
 async def object_to(session: AsyncSession, principal: Principal, e: Elimination, text: str) -> EliminationObjection:
     _ensure_step(principal, e, "object")
+    assert e.notice_until is not None
+    if clock.today() > e.notice_until:  # judged by when it is recorded
+        raise NoticeOver(
+            f"The public notice ended on {e.notice_until}; objections are no longer accepted",
+            notice_until=str(e.notice_until),
+        )
     objection = EliminationObjection(id=uuid.uuid4(), elimination_id=e.id, text=text, filed_by=principal.sub)
     session.add(objection)
     await session.flush()
@@ -298,8 +321,16 @@ async def accept(session: AsyncSession, principal: Principal, e: Elimination, fo
     _ensure_step(principal, e, "accept")
     accepted_on: dt.date = form["accepted_on"]
     assert e.notice_until is not None
-    if accepted_on <= e.notice_until:
+    if clock.today() <= e.notice_until:
         raise IllegalEliminationStep(f"The public notice runs until {e.notice_until}", notice_until=str(e.notice_until))
+    clock.check_step_date("accepted_on", accepted_on, after=e.notice_until, follows="the end of the notice")
+    if not form["head_signed"]:
+        raise ValidationFailed(
+            "The head of household must sign the acceptance form (户主签字认可) before the township accepts",
+            errors=[
+                {"field": "head_signed", "message": "must be true: the head's signed agreement", "type": "value_error"}
+            ],
+        )
     pending = (
         await session.execute(
             select(func.count())
@@ -338,6 +369,13 @@ async def approve(
     _ensure_step(principal, e, "approve")
     if principal.sub in (e.accepted_by, e.reviewed_by):
         raise Forbidden("Whoever reviewed or accepted the household may not also approve it")
+    assert e.acceptance is not None
+    clock.check_step_date(
+        "approved_on",
+        approved_on,
+        not_before=dt.date.fromisoformat(e.acceptance["accepted_on"]),
+        follows="the township acceptance",
+    )
     previous = e.state
     e.state, e.approval_no, e.approved_by, e.approved_on = "approved", approval_no, principal.sub, approved_on
     e.updated_at = dt.datetime.now(dt.UTC)

@@ -159,11 +159,18 @@ async def publish_notice(
     return await detail(session, await service.publish_notice(session, principal, case, body))
 
 
-@router.post("/{case_id}/objections", status_code=201, response_model=CasePublic, responses=STEP_PROBLEMS)
+@router.post(
+    "/{case_id}/objections",
+    status_code=201,
+    response_model=CasePublic,
+    responses=problem_responses(Forbidden, NotFound, IllegalTransition, ValidationFailed, service.NoticeOver),
+)
 async def file_objection(
     case_id: uuid.UUID, body: ObjectionCreate, session: SessionDep, principal: CurrentPrincipal, idem: IdempotencyDep
 ) -> CasePublic:
-    """Record an objection raised during the notice period. Verification waits until it is resolved."""
+    """Record an objection raised during the notice period. It is judged by when it is recorded: once the
+    notice has ended (China Standard Time) objections answer 409, whatever `raised_on` says. Verification
+    waits until every objection is resolved."""
     case = await service.get(session, principal, case_id, lock=True)
     await service.file_objection(session, principal, case, body)
     return await idem.remember(await detail(session, case))

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.auth import Principal, ensure_household
-from common.clock import today
+from common.clock import check_step_date, cst_date, today
 from common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from common.events.contracts.intake import CASE_EVENTS, CaseRisk
 from intake.base import outbox
@@ -56,6 +56,10 @@ class ConsentRequired(Conflict):
 
 class NoticeNotOver(Conflict):
     slug, title = "notice-not-over", "The public notice period has not ended or has pending objections"
+
+
+class NoticeOver(Conflict):
+    slug, title = "notice-over", "The public notice period has ended"
 
 
 class SelfApproval(Forbidden):
@@ -235,8 +239,11 @@ async def _move(
 
 async def village_review(session: AsyncSession, principal: Principal, case: Case, body: VillageReview) -> Case:
     check(case.state, "village_review", principal)
-    if body.meeting_date > today():
-        raise _invalid("meeting_date", "the meeting cannot be in the future")
+    assert case.consent_id is not None
+    consent, _ = await consents.get_for_household(session, case.household_id, case.consent_id)
+    check_step_date(
+        "meeting_date", body.meeting_date, not_before=cst_date(consent.signed_at), follows="the consent's signing"
+    )
     data = {**body.model_dump(mode="json"), "passed": body.passed}
     if not body.passed:
         case.rejection_reason = (
@@ -249,8 +256,6 @@ async def village_review(session: AsyncSession, principal: Principal, case: Case
 
 async def publish_notice(session: AsyncSession, principal: Principal, case: Case, body: NoticePublish) -> Case:
     check(case.state, "publish_notice", principal)
-    if body.published_on > today():
-        raise _invalid("published_on", "the notice cannot be published in the future")
     review = (
         await session.execute(
             select(CaseStep.data)
@@ -259,8 +264,12 @@ async def publish_notice(session: AsyncSession, principal: Principal, case: Case
             .limit(1)
         )
     ).scalar_one()
-    if body.published_on < dt.date.fromisoformat(review["meeting_date"]):
-        raise _invalid("published_on", "the notice cannot precede the village review")
+    check_step_date(
+        "published_on",
+        body.published_on,
+        not_before=dt.date.fromisoformat(review["meeting_date"]),
+        follows="the village review",
+    )
     due = await deadline(session, body.published_on, settings.notice_working_days)
     case.notice_published_on, case.notice_ends_on, case.notice_calendar_assumed = (
         body.published_on,
@@ -285,8 +294,15 @@ async def publish_notice(session: AsyncSession, principal: Principal, case: Case
 async def file_objection(session: AsyncSession, principal: Principal, case: Case, body: ObjectionCreate) -> Objection:
     check(case.state, "file_objection", principal)
     assert case.notice_published_on and case.notice_ends_on
-    if not case.notice_published_on <= body.raised_on <= case.notice_ends_on:
-        raise _invalid("raised_on", f"objections are accepted from {case.notice_published_on} to {case.notice_ends_on}")
+    # Judged by when it is recorded: a raised_on inside the window does not reopen a notice that has ended.
+    if today() > case.notice_ends_on:
+        raise NoticeOver(
+            f"The public notice ended on {case.notice_ends_on}; objections are no longer accepted",
+            notice_ends_on=str(case.notice_ends_on),
+        )
+    check_step_date(
+        "raised_on", body.raised_on, not_before=case.notice_published_on, follows="the notice's publication"
+    )
     objection = Objection(case_id=case.id, summary=body.summary, raised_on=body.raised_on, filed_by=principal.sub)
     session.add(objection)
     await session.flush()
@@ -336,8 +352,7 @@ async def township_verify(
     ).scalar_one()
     if pending:
         raise NoticeNotOver(f"{pending} objection(s) are pending resolution")
-    if body.verified_on > today() or body.verified_on <= case.notice_ends_on:
-        raise _invalid("verified_on", "verification happens after the notice ends and not in the future")
+    check_step_date("verified_on", body.verified_on, after=case.notice_ends_on, follows="the end of the notice")
     if principal.sub == case.declared_by:
         raise SelfApproval("The township verifier must not be the person who declared the case")
     risks = [r.model_dump(mode="json") for r in body.risks]
@@ -356,8 +371,20 @@ async def county_approve(session: AsyncSession, principal: Principal, case: Case
     check(case.state, "county_approve", principal)
     if principal.sub in (case.declared_by, case.verified_by):
         raise SelfApproval("You declared or verified this case; another officer must approve it")
-    if body.approved_on > today():
-        raise _invalid("approved_on", "approval cannot be dated in the future")
+    verified = (
+        await session.execute(
+            select(CaseStep.data)
+            .where(CaseStep.case_id == case.id, CaseStep.action == "township_verify")
+            .order_by(CaseStep.seq.desc())
+            .limit(1)
+        )
+    ).scalar_one()
+    check_step_date(
+        "approved_on",
+        body.approved_on,
+        not_before=dt.date.fromisoformat(verified["verified_on"]),
+        follows="the township verification",
+    )
     household = await session.get(Household, case.household_id, with_for_update=True)
     assert household is not None
     household.status = "monitored"

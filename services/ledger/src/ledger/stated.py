@@ -1,0 +1,37 @@
+"""A procedure step carries two dates: the one its officer states (the meeting, the notice, the signature)
+and the one the system recorded it on. Paperwork and archives show the stated date, and the recorded date
+beside it wherever the two differ, so a step entered weeks after the fact is visible as such."""
+
+import datetime as dt
+from typing import Any
+
+from common.clock import cst_date
+
+STEP_DATES = ("meeting_date", "published_on", "raised_on", "verified_on", "approved_on", "accepted_on")
+BLANK = "________"
+
+
+def recorded_on(event: dict[str, Any]) -> dt.date | None:
+    """The China Standard Time date a step was recorded: its event's `occurred_at`."""
+    at = event.get("occurred_at")
+    return cst_date(dt.datetime.fromisoformat(at)) if isinstance(at, str) else None
+
+
+def shown(stated: Any, recorded: dt.date | None) -> str:
+    if not stated:
+        return BLANK
+    day = str(stated)[:10]
+    if recorded is not None and day != recorded.isoformat():
+        return f"{day}（系统录入 {recorded.isoformat()}）"
+    return day
+
+
+def step_date(event: dict[str, Any]) -> str | None:
+    """The stated date of a step event, shown with its recorded date where they differ."""
+    data = event.get("data")
+    if not isinstance(data, dict):
+        return None
+    for key in STEP_DATES:
+        if data.get(key):
+            return shown(data[key], recorded_on(event))
+    return None
