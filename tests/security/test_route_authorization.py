@@ -47,6 +47,12 @@ def test_the_walk_covers_the_api() -> None:
     assert {name for name, _, _ in ROUTES} == set(SERVICES)
 
 
+def test_no_route_deletes() -> None:
+    """Nothing is ever deleted: what leaves a record is withdrawn or superseded, with who and why."""
+    deleting = [(name, path) for name, path, method in ROUTES if method == "DELETE"]
+    assert deleting == [], f"DELETE routes: {deleting}"
+
+
 @pytest.mark.parametrize(("service", "path", "method"), ROUTES)
 async def test_route_refuses_missing_token(services: Any, service: str, path: str, method: str) -> None:
     client = await services.client(service)

@@ -2,6 +2,7 @@
 assign, approve and track measures; overdue measures reach the work queue; excluded cases get no plan."""
 
 import hashlib
+import json
 
 import httpx
 import pytest
@@ -9,7 +10,8 @@ from assistance_kit import COUNTY_HEAD, OFFICER, VILLAGE, approved_plan, draft_p
 from intake_procedure import TOWNSHIP, ok
 from intake_testkit import headers
 
-from common.testing.fixtures import eventually
+from assistance.config import settings
+from common.testing.fixtures import TopicReader, eventually
 
 CASES = [  # risks, labour, weak motivation -> recommended measures
     (["illness"], "full", False, {"health"}),  # one risk, one measure: no stacking
@@ -136,11 +138,20 @@ async def test_officers_adjust_a_draft_within_the_catalogue(
     assert len([m for m in catalogue if m["region_prefix"] == ""]) == 19
 
     recommended = next(m for m in plan["measures"] if m["recommended"])
-    assert (
-        await client.delete(f"/plans/{plan['id']}/measures/{recommended['id']}", headers=OFFICER)
-    ).status_code == 204
+    withdrawal = f"/plans/{plan['id']}/measures/{recommended['id']}/withdrawal"
+    assert (await client.post(withdrawal, headers=OFFICER, json={})).status_code == 422  # a reason is required
+    withdrawn = await ok(await client.post(withdrawal, headers=OFFICER, json={"reason": "与产业帮扶重复，不叠加"}))
+    assert withdrawn["withdrawn_reason"] == "与产业帮扶重复，不叠加" and withdrawn["withdrawn_by"]
+    again = await client.post(withdrawal, headers=OFFICER, json={"reason": "again"})
+    assert again.status_code == 409 and again.json()["type"].endswith("/measure-withdrawn")
     plan = await ok(await client.get(f"/plans/{plan['id']}", headers=OFFICER))
     assert [m["code"] for m in plan["measures"]] == ["mile_tea_cooperative"]
+    assert [m["id"] for m in plan["withdrawn_measures"]] == [recommended["id"]]  # kept, never deleted
+    async with TopicReader(settings.kafka_bootstrap_servers or "", "assistance.plan.v1") as topic:
+        event = await topic.wait_for(
+            lambda m: b"measure-withdrawn" in m.value and recommended["id"].encode() in m.value, timeout=30
+        )
+    assert "与产业帮扶重复" in json.loads(event.value)["data"]["reason"]
 
 
 async def test_a_not_assisted_case_records_its_reason_and_gets_no_plan(

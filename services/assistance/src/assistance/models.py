@@ -170,6 +170,13 @@ class PlanMeasure(Base):
     evidence: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, server_default=text("'[]'::jsonb"))
     implemented_on: Mapped[dt.date | None] = mapped_column(Date)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # A measure is never deleted: taken out of a draft, it is withdrawn with who and why.
+    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    withdrawn_by: Mapped[str | None] = mapped_column(String(200))
+    withdrawn_reason: Mapped[str | None] = mapped_column(Text)
+
+
+IN_FORCE = PlanMeasure.withdrawn_at.is_(None)  # every query of a plan's measures filters by it
 
 
 class Elimination(Base):

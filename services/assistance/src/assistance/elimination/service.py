@@ -15,6 +15,7 @@ from assistance.base import calendar, outbox
 from assistance.catalogue import catalogue
 from assistance.elimination.evaluate import Evaluation, Facts, evaluate
 from assistance.models import (
+    IN_FORCE,
     ConfirmedAlert,
     Elimination,
     EliminationObjection,
@@ -115,7 +116,9 @@ async def facts_many(session: AsyncSession, plans_: list[Plan], on: dt.date) -> 
     measures: dict[uuid.UUID, list[PlanMeasure]] = defaultdict(list)
     for pm in (
         await session.execute(
-            select(PlanMeasure).where(PlanMeasure.plan_id.in_([p.id for p in plans_])).order_by(PlanMeasure.code)
+            select(PlanMeasure)
+            .where(PlanMeasure.plan_id.in_([p.id for p in plans_]), IN_FORCE)
+            .order_by(PlanMeasure.code)
         )
     ).scalars():
         measures[pm.plan_id].append(pm)

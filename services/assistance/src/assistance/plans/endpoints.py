@@ -2,12 +2,12 @@ import datetime as dt
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query
 from sqlalchemy import select
 
 from assistance.access import audit_read
 from assistance.base import calendar
-from assistance.models import Plan, PlanMeasure
+from assistance.models import IN_FORCE, Plan, PlanMeasure
 from assistance.plans import service
 from assistance.plans.schemas import (
     Assignment,
@@ -18,6 +18,7 @@ from assistance.plans.schemas import (
     PlanDetail,
     PlanPublic,
     Progress,
+    Withdrawal,
 )
 from assistance.plans.service import IllegalPlanStep, PlanIncomplete
 from assistance.roles import OFFICERS
@@ -33,9 +34,11 @@ CHANGE_PROBLEMS = problem_responses(Forbidden, NotFound, IllegalPlanStep, Valida
 
 
 async def _detail(session: SessionDep, plan: Plan) -> PlanDetail:
-    measures = await service.measures_of(session, plan.id)
+    measures = await service.measures_of(session, plan.id, withdrawn=True)
     return PlanDetail(
-        **PlanPublic.model_validate(plan).model_dump(), measures=[MeasurePublic.model_validate(m) for m in measures]
+        **PlanPublic.model_validate(plan).model_dump(),
+        measures=[MeasurePublic.model_validate(m) for m in measures if m.withdrawn_at is None],
+        withdrawn_measures=[MeasurePublic.model_validate(m) for m in measures if m.withdrawn_at is not None],
     )
 
 
@@ -77,15 +80,21 @@ async def assign_measure(
     )
 
 
-@router.delete("/plans/{plan_id}/measures/{measure_id}", status_code=204, responses=CHANGE_PROBLEMS)
-async def remove_measure(
-    plan_id: uuid.UUID, measure_id: uuid.UUID, session: SessionDep, principal: Officer
-) -> Response:
-    """Drop a measure from a draft (a recommendation the officers do not follow)."""
+@router.post(
+    "/plans/{plan_id}/measures/{measure_id}/withdrawal",
+    response_model=MeasurePublic,
+    responses=problem_responses(Forbidden, NotFound, IllegalPlanStep, service.MeasureWithdrawn, ValidationFailed),
+)
+async def withdraw_measure(
+    plan_id: uuid.UUID, measure_id: uuid.UUID, body: Withdrawal, session: SessionDep, principal: Officer
+) -> MeasurePublic:
+    """Withdraw a measure from a draft (a recommendation the officers do not follow). Nothing is deleted:
+    the measure stays on the plan's record with who withdrew it and why, and
+    `assistance.plan.measure-withdrawn` is published."""
     service.ensure_planner(principal)
     plan = await service.get(session, principal, plan_id, lock=True)
-    await service.remove_measure(session, plan, await service.measure_of(session, plan, measure_id))
-    return Response(status_code=204)
+    measure = await service.measure_of(session, plan, measure_id)
+    return MeasurePublic.model_validate(await service.withdraw_measure(session, principal, plan, measure, body.reason))
 
 
 @router.post(
@@ -140,6 +149,7 @@ async def overdue_measures(
         .where(
             jurisdiction_clause(Plan.region_code, principal),
             Plan.state == "approved",
+            IN_FORCE,
             PlanMeasure.status.in_(("planned", "in_progress")),
             PlanMeasure.due_date < today,
         )

@@ -26,6 +26,9 @@ class MeasurePublic(BaseModel):
     status: str
     evidence: list[dict[str, Any]]
     implemented_on: dt.date | None
+    withdrawn_at: dt.datetime | None = None
+    withdrawn_by: str | None = None
+    withdrawn_reason: str | None = None
 
 
 class PlanPublic(BaseModel):
@@ -50,6 +53,9 @@ class PlanPublic(BaseModel):
 
 class PlanDetail(PlanPublic):
     measures: list[MeasurePublic]
+    withdrawn_measures: list[MeasurePublic] = Field(
+        default_factory=list, description="measures taken out of the draft, kept with who and why"
+    )
 
 
 class Assignment(BaseModel):
@@ -97,3 +103,11 @@ class OverdueMeasure(MeasurePublic):
     household_id: uuid.UUID
     region_code: str
     working_days_overdue: int
+
+
+class Withdrawal(BaseModel):
+    """Why a measure is taken out of a draft plan; the measure stays on record."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=2, max_length=500, examples=["与低保重复，不叠加（防止福利依赖）"])

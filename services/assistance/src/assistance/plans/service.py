@@ -5,12 +5,12 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from assistance.base import outbox
 from assistance.catalogue import catalogue
-from assistance.models import KnownHousehold, MeasureExtension, MonitoredCase, Plan, PlanMeasure
+from assistance.models import IN_FORCE, KnownHousehold, MeasureExtension, MonitoredCase, Plan, PlanMeasure
 from assistance.plans.recommend import household_labour, recommend
 from common.auth import Principal, Role, ensure_covers
 from common.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -22,6 +22,7 @@ from common.events.contracts.assistance import (
     PlanExcludedV1,
     PlanMeasureFacts,
     PlanMeasureUpdatedV1,
+    PlanMeasureWithdrawnV1,
 )
 
 # Seed 001: cases that are not assisted (不予帮扶).
@@ -44,6 +45,10 @@ PLANNERS = (Role.township_officer, Role.county_officer, Role.admin)
 
 class IllegalPlanStep(Conflict):
     slug, title = "illegal-plan-step", "This step is not allowed in the plan's current state"
+
+
+class MeasureWithdrawn(Conflict):
+    slug, title = "measure-withdrawn", "The measure was withdrawn from the plan"
 
 
 class PlanIncomplete(Conflict):
@@ -104,7 +109,8 @@ async def redraft_unknown_labour(session: AsyncSession, household: KnownHousehol
         )
     ).scalars():
         plan.labour = household_labour(household.members)
-        await session.execute(delete(PlanMeasure).where(PlanMeasure.plan_id == plan.id, PlanMeasure.recommended))
+        stale = [m for m in await measures_of(session, plan.id) if m.recommended]
+        await withdraw(session, plan, stale, "system", "redrafted: the household's labour capacity is now known")
         session.add_all(_recommended(plan))
         await session.flush()
 
@@ -127,8 +133,10 @@ def _recommended(plan: Plan) -> list[PlanMeasure]:
     ]
 
 
-async def measures_of(session: AsyncSession, plan_id: uuid.UUID) -> list[PlanMeasure]:
+async def measures_of(session: AsyncSession, plan_id: uuid.UUID, *, withdrawn: bool = False) -> list[PlanMeasure]:
+    """A plan's measures in force (and, with `withdrawn`, those taken out of it too)."""
     q = select(PlanMeasure).where(PlanMeasure.plan_id == plan_id).order_by(PlanMeasure.code, PlanMeasure.id)
+    q = q if withdrawn else q.where(IN_FORCE)
     return list((await session.execute(q)).scalars())
 
 
@@ -137,8 +145,14 @@ async def publish(session: AsyncSession, plan: Plan, event: type[PlanEventBase],
     await outbox.add(session, _event(event, plan, measures, actor, dt.datetime.now(dt.UTC)), subject=plan.household_id)
 
 
+def _facts(m: PlanMeasure) -> PlanMeasureFacts:
+    return PlanMeasureFacts(
+        measure_id=m.id, code=m.code, status=m.status, responsible_unit=m.responsible_unit, due_date=m.due_date
+    )
+
+
 def _event(
-    event: type[PlanEventBase], plan: Plan, measures: list[PlanMeasure], actor: str, at: dt.datetime
+    event: type[PlanEventBase], plan: Plan, measures: list[PlanMeasure], actor: str, at: dt.datetime, **extra: Any
 ) -> PlanEventBase:
     return event(
         plan_id=plan.id,
@@ -146,15 +160,11 @@ def _event(
         case_id=plan.case_id,
         region_code=plan.region_code,
         state=plan.state,
-        measures=[
-            PlanMeasureFacts(
-                measure_id=m.id, code=m.code, status=m.status, responsible_unit=m.responsible_unit, due_date=m.due_date
-            )
-            for m in measures
-        ],
+        measures=[_facts(m) for m in measures],
         excluded_reason=plan.excluded_reason,
         actor=actor,
         occurred_at=at,
+        **extra,
     )
 
 
@@ -227,6 +237,7 @@ def _check_dates(m: PlanMeasure) -> None:
 
 async def assign(session: AsyncSession, plan: Plan, measure: PlanMeasure, changes: dict[str, Any]) -> PlanMeasure:
     ensure_state(plan, "draft", "approved", action="assign a measure of")
+    ensure_in_force(measure)
     for field, value in changes.items():
         setattr(measure, field, value)
     _check_dates(measure)
@@ -235,10 +246,36 @@ async def assign(session: AsyncSession, plan: Plan, measure: PlanMeasure, change
     return measure
 
 
-async def remove_measure(session: AsyncSession, plan: Plan, measure: PlanMeasure) -> None:
-    ensure_state(plan, "draft", action="remove a measure from")
-    await session.delete(measure)
+def ensure_in_force(measure: PlanMeasure) -> None:
+    if measure.withdrawn_at is not None:
+        raise MeasureWithdrawn(
+            f"The measure was withdrawn on {measure.withdrawn_at:%Y-%m-%d}: {measure.withdrawn_reason}",
+            withdrawn_by=measure.withdrawn_by,
+        )
+
+
+async def withdraw_measure(
+    session: AsyncSession, principal: Principal, plan: Plan, measure: PlanMeasure, reason: str
+) -> PlanMeasure:
+    """Take a measure out of a draft (a recommendation the officers do not follow): kept, with who and why."""
+    ensure_state(plan, "draft", action="withdraw a measure from")
+    ensure_in_force(measure)
+    await withdraw(session, plan, [measure], principal.sub, reason)
+    return measure
+
+
+async def withdraw(session: AsyncSession, plan: Plan, measures: list[PlanMeasure], actor: str, reason: str) -> None:
+    """The one way measures leave a plan: marked withdrawn and published, never deleted."""
+    if not measures:
+        return
+    now = dt.datetime.now(dt.UTC)
+    for m in measures:
+        m.withdrawn_at, m.withdrawn_by, m.withdrawn_reason, m.updated_at = now, actor, reason, now
     await session.flush()
+    in_force = await measures_of(session, plan.id)
+    withdrawn = [_facts(m) for m in measures]
+    event = _event(PlanMeasureWithdrawnV1, plan, in_force, actor, now, reason=reason, withdrawn=withdrawn)
+    await outbox.add(session, event, subject=plan.household_id)
 
 
 async def approve(session: AsyncSession, principal: Principal, plan: Plan) -> Plan:
@@ -269,7 +306,7 @@ async def exclude(session: AsyncSession, principal: Principal, plan: Plan, reaso
     ensure_state(plan, "draft", action="exclude")
     plan.state, plan.excluded_reason, plan.excluded_note = "excluded", reason, note
     plan.updated_at = dt.datetime.now(dt.UTC)
-    await session.execute(delete(PlanMeasure).where(PlanMeasure.plan_id == plan.id))
+    await withdraw(session, plan, await measures_of(session, plan.id), principal.sub, f"plan excluded: {reason}")
     await publish(session, plan, PlanExcludedV1, principal.sub)
     return plan
 
@@ -278,6 +315,7 @@ async def progress(
     session: AsyncSession, principal: Principal, plan: Plan, measure: PlanMeasure, status: str, evidence: list[dict]
 ) -> PlanMeasure:
     ensure_state(plan, "approved", action="report progress on")
+    ensure_in_force(measure)
     if status != measure.status and status not in STATUS_STEPS[measure.status]:
         raise IllegalPlanStep(
             f"A measure that is {measure.status} cannot become {status}",

@@ -11,7 +11,7 @@ from openpyxl.styles import Font
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from assistance.models import Elimination, MonitoredCase, Plan, PlanMeasure
+from assistance.models import IN_FORCE, Elimination, MonitoredCase, Plan, PlanMeasure
 from common.regions import regions
 
 COLUMNS = [
@@ -84,6 +84,7 @@ async def build(session: AsyncSession, township: str, month: str) -> MonthlyRepo
             PlanMeasure.due_date < end,
             (PlanMeasure.implemented_on.is_(None)) | (PlanMeasure.implemented_on >= end),
             PlanMeasure.status != "failed",
+            IN_FORCE,
         ),
     }
     for column, q in queries.items():

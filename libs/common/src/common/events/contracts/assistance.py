@@ -60,6 +60,15 @@ class PlanMeasureUpdatedV1(PlanEventBase):
     type: ClassVar[str] = "assistance.plan.measure-updated"
 
 
+class PlanMeasureWithdrawnV1(PlanEventBase):
+    """Measures were taken out of a draft plan (not followed, redrafted, or the plan excluded). Nothing is
+    deleted: the measures stay on record with who withdrew them and why."""
+
+    type: ClassVar[str] = "assistance.plan.measure-withdrawn"
+    withdrawn: list[PlanMeasureFacts]
+    reason: str
+
+
 class PlanClosedV1(PlanEventBase):
     """The household's risk was eliminated: the plan is closed."""
 
@@ -114,7 +123,14 @@ class EliminationRejectedV1(EliminationEventBase):
     type: ClassVar[str] = "assistance.elimination.rejected"
 
 
-PLAN_EVENTS = (PlanDraftedV1, PlanApprovedV1, PlanExcludedV1, PlanMeasureUpdatedV1, PlanClosedV1)
+PLAN_EVENTS = (
+    PlanDraftedV1,
+    PlanApprovedV1,
+    PlanExcludedV1,
+    PlanMeasureUpdatedV1,
+    PlanMeasureWithdrawnV1,
+    PlanClosedV1,
+)
 ELIMINATION_EVENTS = (
     EliminationVillageReviewedV1,
     EliminationNoticePublishedV1,
