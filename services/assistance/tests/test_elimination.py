@@ -296,7 +296,7 @@ async def test_batch_approval_answers_for_each_and_the_monthly_report_counts_the
     outside = await client.get(
         "/reports/monthly", params={"township": "441302007", "month": "2026-11"}, headers=OFFICER
     )
-    assert outside.status_code == 403
+    assert outside.status_code == 404
 
 
 async def test_elimination_dates_follow_their_steps_and_the_head_must_sign(

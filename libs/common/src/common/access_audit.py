@@ -6,12 +6,24 @@ the record of it exists.
 
 import datetime as dt
 import uuid
+from typing import Any
 
+from pydantic.json_schema import JsonDict
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.auth import Principal
 from common.events.contracts.audit import PersonalDataAccessedV1
 from common.messaging.outbox import Outbox
+
+# A response field that carries personal data (a name, an address, an unmasked identifier, a household
+# snapshot): `Field(json_schema_extra=PERSONAL)`. A route whose response has one must be declared
+# `openapi_extra=audited(...)` and record the read; a test walks every route's schema to hold both to it.
+PERSONAL: JsonDict = {"x-personal": True}
+
+
+def audited(what: str) -> dict[str, Any]:
+    """Declares on a route (and in the OpenAPI, for integrators) that answering it is an audited read."""
+    return {"x-audited-read": what}
 
 
 async def record_access(

@@ -26,6 +26,7 @@ from common.db import Database
 from common.errors import install_problem_handlers
 from common.events.topics import dlq_of
 from common.idempotency import Replayed
+from common.limits import BodyGuard
 from common.logging import configure_logging, log
 from common.messaging.consumer import ConsumerRunner, Subscription
 from common.messaging.kafka import broker_reachable, ensure_topics
@@ -58,6 +59,8 @@ class ServiceSpec:
     # Long-running loops of the service's own (given the app), run and restarted like the relay and consumer.
     background: list[Callable[[FastAPI], Awaitable[None]]] = field(default_factory=list)
     openapi_tags: list[dict[str, Any]] = field(default_factory=list)
+    # Paths (regular expressions) whose bodies are bulk files, streamed under MAX_UPLOAD_BYTES.
+    upload_paths: list[str] = field(default_factory=list)
 
 
 class Workers:
@@ -171,6 +174,12 @@ def create_app(spec: ServiceSpec) -> FastAPI:
     async def _replayed(_: Request, exc: Replayed) -> Response:
         return exc.response
 
+    app.add_middleware(
+        BodyGuard,
+        max_body=settings.max_body_bytes,
+        max_upload=settings.max_upload_bytes,
+        upload_paths=spec.upload_paths,
+    )
     app.add_middleware(RequestContext)
     _install_ops_routes(app, settings)
     for router in spec.routers:

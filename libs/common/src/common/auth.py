@@ -64,11 +64,12 @@ def ensure_covers(principal: Principal, region_code: str, what: str = "resource"
         raise NotFound(f"No such {what}")
 
 
-def ensure_household(principal: Principal, household_id: uuid.UUID, region_code: str) -> None:
-    """Object-level check for anything that belongs to a household."""
-    ensure_covers(principal, region_code, "household")
+def ensure_household(principal: Principal, household_id: uuid.UUID, region_code: str, what: str = "household") -> None:
+    """Object-level check for anything that belongs to a household: `what` is named as a missing one is,
+    so "not yours" and "not there" are the same answer."""
+    ensure_covers(principal, region_code, what)
     if principal.role == Role.household and principal.household_id != household_id:
-        raise NotFound("No such household")
+        raise NotFound(f"No such {what}")
 
 
 def jurisdiction_clause(column: InstrumentedAttribute[str], principal: Principal) -> ColumnElement[bool]:

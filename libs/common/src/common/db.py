@@ -74,7 +74,13 @@ async def upsert_newer(
 class Database:
     def __init__(self, url: str, *, pool_size: int = 10, **engine_kwargs: Any) -> None:
         self.engine: AsyncEngine = create_async_engine(
-            async_url(url), pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, **engine_kwargs
+            async_url(url),
+            pool_size=pool_size,
+            max_overflow=pool_size,
+            pool_pre_ping=True,
+            # A statement's parameters are personal data (names, addresses): never in an error or a log.
+            hide_parameters=True,
+            **engine_kwargs,
         )
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
 
@@ -100,8 +106,12 @@ async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
             yield session
             await run_before_commit(session)
             await session.commit()
-        except BaseException:
+        except BaseException as exc:
             await session.rollback()
+            recorded = getattr(exc, "recorded", None)
+            if recorded is not None:  # a refusal that must leave a trace (Problem.recorded)
+                async with db.transaction() as record:
+                    await recorded(record)
             raise
 
 

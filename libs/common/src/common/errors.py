@@ -4,6 +4,7 @@ Every failure a client can see is a subclass of `Problem`; routes declare the on
 `responses=` via `problem_responses(...)` so the OpenAPI lists them.
 """
 
+from collections.abc import Awaitable, Callable
 from typing import Any, ClassVar
 
 from fastapi import FastAPI, Request
@@ -34,6 +35,9 @@ class Problem(Exception):
         super().__init__(detail or self.title)
         self.detail = detail
         self.extra = extra
+        # What must be recorded although the request is refused (an attempt on data outside the caller's
+        # jurisdiction): run in its own transaction after the request's is rolled back. Takes a session.
+        self.recorded: Callable[[Any], Awaitable[None]] | None = None
 
     @classmethod
     def type_uri(cls) -> str:

@@ -7,6 +7,7 @@ mobile number, whatever field it hides in, as a last line of defence behind care
 import logging
 import re
 import sys
+import traceback
 from typing import Any
 
 import structlog
@@ -26,12 +27,35 @@ def redact_pii(_: Any, __: str, event_dict: dict[str, Any]) -> dict[str, Any]:
     return event_dict
 
 
+def format_exc_redacted(_: Any, __: str, event_dict: dict[str, Any]) -> dict[str, Any]:
+    """Tracebacks without exception messages: a database error's message can carry the statement's values
+    (a name, an address). The frames and the exception classes are enough to find the fault."""
+    exc_info = event_dict.pop("exc_info", None)
+    if not exc_info:
+        return event_dict
+    if exc_info is True:
+        exc_info = sys.exc_info()
+    elif isinstance(exc_info, BaseException):
+        exc_info = (exc_info.__class__, exc_info, exc_info.__traceback__)
+    exc = exc_info[1]
+    if exc is None:
+        return event_dict
+    chain, seen = [], set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        frames = "".join(traceback.format_tb(exc.__traceback__))
+        chain.append(f"{frames}{exc.__class__.__module__}.{exc.__class__.__qualname__} (message withheld)")
+        exc = exc.__cause__ or exc.__context__
+    event_dict["exception"] = "\n--- caused by ---\n".join(reversed(chain))
+    return event_dict
+
+
 def configure_logging(service: str, level: str = "INFO") -> None:
     shared: list[Any] = [
         structlog.contextvars.merge_contextvars,
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
-        structlog.processors.format_exc_info,
+        format_exc_redacted,
         redact_pii,
     ]
     structlog.configure(

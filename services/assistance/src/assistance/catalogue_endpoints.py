@@ -7,9 +7,9 @@ from sqlalchemy import select
 from assistance.catalogue import catalogue
 from assistance.models import MeasureExtension
 from assistance.roles import OFFICERS
-from common.auth import Principal, Role, require_roles
+from common.auth import Principal, Role, ensure_covers, require_roles
 from common.db import SessionDep
-from common.errors import Conflict, Forbidden, problem_responses
+from common.errors import Conflict, Forbidden, NotFound, problem_responses
 from common.events.contracts.shared import RiskCategory
 
 router = APIRouter(prefix="/measures/catalogue", tags=["measure catalogue"])
@@ -78,15 +78,16 @@ async def list_catalogue(
     ]
 
 
-@router.post("", status_code=201, response_model=MeasureEntry, responses=problem_responses(Forbidden, CodeTaken))
+@router.post(
+    "", status_code=201, response_model=MeasureEntry, responses=problem_responses(Forbidden, NotFound, CodeTaken)
+)
 async def extend_catalogue(
     body: ExtensionIn,
     session: SessionDep,
     principal: Annotated[Principal, require_roles(Role.county_officer, Role.admin)],
 ) -> MeasureEntry:
     """A jurisdiction's own measure (county officers for their county, admins anywhere)."""
-    if not body.region_prefix.startswith(principal.region):
-        raise Forbidden(f"{body.region_prefix} is outside your jurisdiction")
+    ensure_covers(principal, body.region_prefix, "region")
     taken = body.code in catalogue() or (await session.get(MeasureExtension, body.code)) is not None
     if taken:
         raise CodeTaken(f"{body.code} is already a measure")

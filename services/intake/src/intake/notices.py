@@ -7,12 +7,16 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
-from common.auth import CurrentPrincipal, ensure_covers
+from common.access_audit import audited, record_access
+from common.auth import Principal, ensure_covers, require_roles
 from common.db import SessionDep
-from common.errors import NotFound, ValidationFailed, problem_responses
+from common.errors import Forbidden, NotFound, ValidationFailed, problem_responses
+from common.exports import csv_row
 from common.regions import full_name, validate_region_code
+from intake.base import outbox
 from intake.cases import queries
 from intake.cases.schemas import NoticeEntry
+from intake.roles import OFFICERS
 
 router = APIRouter(prefix="/villages", tags=["public notices"])
 CSV_COLUMNS = ["case_id", "household_no", "head_name", "members_count", "risk_categories", "published_on", "ends_on"]
@@ -21,16 +25,18 @@ CSV_COLUMNS = ["case_id", "household_no", "head_name", "members_count", "risk_ca
 @router.get(
     "/{village_code}/public-notice",
     response_model=list[NoticeEntry],
-    responses={**problem_responses(NotFound, ValidationFailed), 200: {"content": {"text/csv": {}}}},
+    responses={**problem_responses(Forbidden, NotFound, ValidationFailed), 200: {"content": {"text/csv": {}}}},
+    openapi_extra=audited("public-notice list"),
 )
 async def public_notice(
     village_code: Annotated[str, Path(pattern=r"^\d{12}$")],
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: Annotated[Principal, require_roles(*OFFICERS)],
     format: Annotated[str, Query(pattern="^(json|csv)$")] = "json",
 ) -> Response | list[NoticeEntry]:
     """Households of a village currently in public notice, with the notice's end date. `format=csv` gives
-    a UTF-8 (BOM) CSV that spreadsheet programs open with Chinese text intact."""
+    a UTF-8 (BOM) CSV that spreadsheet programs open with Chinese text intact. For the village's cadres and
+    the officers above them; it names heads of household, so each household listed is an audited read."""
     try:
         validate_region_code(village_code, required_level="village")
     except ValueError as exc:
@@ -38,6 +44,7 @@ async def public_notice(
             str(exc), errors=[{"field": "village_code", "message": str(exc), "type": "value_error"}]
         ) from None
     ensure_covers(principal, village_code, "village")
+    rows = await queries.notices(session, village_code)
     entries = [
         NoticeEntry(
             case_id=r.Case.id,
@@ -48,8 +55,19 @@ async def public_notice(
             published_on=r.Case.notice_published_on,
             ends_on=r.Case.notice_ends_on,
         )
-        for r in await queries.notices(session, village_code)
+        for r in rows
     ]
+    for r in rows:
+        await record_access(
+            session,
+            outbox,
+            principal,
+            household_id=r.Case.household_id,
+            region_code=r.Case.region_code,
+            what="public-notice list",
+            purpose="public notice",
+            service="intake",
+        )
     if format == "json":
         return entries
     out = io.StringIO()
@@ -59,15 +77,17 @@ async def public_notice(
     writer.writerow(CSV_COLUMNS)
     for e in entries:
         writer.writerow(
-            [
-                e.case_id,
-                e.household_no,
-                e.head_name,
-                e.members_count,
-                " ".join(e.risk_categories),
-                e.published_on,
-                e.ends_on,
-            ]
+            csv_row(
+                [
+                    e.case_id,
+                    e.household_no,
+                    e.head_name,
+                    e.members_count,
+                    " ".join(e.risk_categories),
+                    e.published_on,
+                    e.ends_on,
+                ]
+            )
         )
     return Response(
         out.getvalue(),

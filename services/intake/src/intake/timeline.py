@@ -5,9 +5,10 @@ import uuid
 from typing import Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 
+from common.access_audit import PERSONAL, audited
 from common.auth import Principal, require_roles
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, problem_responses
@@ -26,13 +27,14 @@ class TimelineEntry(BaseModel):
     summary: str
     actor: str
     ref: str
-    data: dict[str, Any]
+    data: dict[str, Any] = Field(json_schema_extra=PERSONAL)
 
 
 @router.get(
     "/households/{household_id}/timeline",
     response_model=list[TimelineEntry],
     responses=problem_responses(Forbidden, NotFound),
+    openapi_extra=audited("household timeline"),
 )
 async def timeline(
     household_id: uuid.UUID, session: SessionDep, principal: Principal = require_roles(*READERS)

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.errors import NotFound
+from common.exports import xlsx_text_only
 from common.regions import full_name
 from ledger import pdf
 from ledger.models import Entry
@@ -320,6 +321,7 @@ def to_xlsx(form: Form) -> bytes:
     for row in ws.iter_rows():
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+    xlsx_text_only(ws)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

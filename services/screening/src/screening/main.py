@@ -28,6 +28,7 @@ spec = ServiceSpec(
     inbox=models.inbox,
     idempotency=models.idempotency,
     routers=[router, policies_router, feeds_router, alerts_router, checks_router, regional_router],
+    upload_paths=[r"/feeds/[a-z-]+/uploads"],
     subscriptions=SUBSCRIPTIONS,
     produces=[
         ALERT_TOPIC,

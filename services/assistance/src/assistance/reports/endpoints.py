@@ -5,9 +5,9 @@ from fastapi import APIRouter, Query, Response
 
 from assistance.reports.monthly import build, to_xlsx
 from assistance.roles import OFFICERS
-from common.auth import Principal, require_roles
+from common.auth import Principal, ensure_covers, require_roles
 from common.db import SessionDep
-from common.errors import Forbidden, problem_responses
+from common.errors import Forbidden, NotFound, problem_responses
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -16,7 +16,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @router.get(
     "/monthly",
     responses={
-        **problem_responses(Forbidden),
+        **problem_responses(Forbidden, NotFound),
         200: {"content": {"application/json": {}, XLSX: {}}, "description": "the report, as JSON or XLSX"},
     },
 )
@@ -29,8 +29,7 @@ async def monthly_report(
 ) -> Any:
     """The township's monthly report, due by the 3rd of the next month: households newly monitored and
     eliminated, measures implemented and overdue, by village."""
-    if not principal.covers(township):
-        raise Forbidden(f"{township} is outside your jurisdiction")
+    ensure_covers(principal, township, "region")
     report = await build(session, township, month)
     if format == "xlsx":
         return Response(

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from assistance.models import IN_FORCE, Elimination, MonitoredCase, Plan, PlanMeasure
+from common.exports import xlsx_text_only
 from common.regions import regions
 
 COLUMNS = [
@@ -129,6 +130,7 @@ def to_xlsx(report: MonthlyReport) -> bytes:
     ws.append(["合计 total", "", *(report.totals[c] for c, _, _ in COLUMNS[2:])])
     ws.column_dimensions["A"].width = 16
     ws.column_dimensions["B"].width = 24
+    xlsx_text_only(ws)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -5,6 +5,7 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from common.access_audit import PERSONAL
 from common.events.contracts.shared import Channel, ObjectType
 from intake.households.schemas import DisabilityCategory, Money
 
@@ -259,7 +260,7 @@ class BatchApprovalResult(BaseModel):
 class NoticeEntry(BaseModel):
     case_id: uuid.UUID
     household_no: str
-    head_name: str
+    head_name: str = Field(json_schema_extra=PERSONAL)
     members_count: int
     risk_categories: list[str]
     published_on: dt.date

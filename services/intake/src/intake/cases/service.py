@@ -207,7 +207,7 @@ async def get(session: AsyncSession, principal: Principal, case_id: uuid.UUID, *
     case = (await session.execute(q.with_for_update() if lock else q)).scalar_one_or_none()
     if case is None:
         raise NotFound("No such case")
-    ensure_household(principal, case.household_id, case.region_code)
+    ensure_household(principal, case.household_id, case.region_code, "case")
     return case
 
 

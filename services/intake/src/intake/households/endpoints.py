@@ -3,6 +3,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
+from common.access_audit import audited
 from common.auth import Principal, require_roles
 from common.clock import today
 from common.db import SessionDep
@@ -75,6 +76,7 @@ def _income(r: IncomeRecord) -> IncomePublic:
     status_code=201,
     response_model=HouseholdPublic,
     responses=problem_responses(Forbidden, DuplicateResident, ValidationFailed),
+    openapi_extra=audited("household detail"),
 )
 async def register_household(
     body: HouseholdCreate, session: SessionDep, principal: Officer, idem: IdempotencyDep
@@ -82,6 +84,7 @@ async def register_household(
     """Register a household with its head and members. A resident ID already in another household answers
     409 naming that household (masked)."""
     household = await service.register(session, principal, body)
+    await audit_read(session, principal, household, "household detail (registered)", "registration")
     return await idem.remember(public(household))
 
 
@@ -128,7 +131,12 @@ async def list_households(
     )
 
 
-@router.post("/lookup", response_model=HouseholdPublic, responses=problem_responses(Forbidden, NotFound))
+@router.post(
+    "/lookup",
+    response_model=HouseholdPublic,
+    responses=problem_responses(Forbidden, NotFound),
+    openapi_extra=audited("household lookup by resident ID"),
+)
 async def lookup_by_resident_id(
     body: HouseholdLookup, session: SessionDep, principal: Officer, purpose: Purpose
 ) -> HouseholdPublic:
@@ -138,7 +146,12 @@ async def lookup_by_resident_id(
     return public(household)
 
 
-@router.get("/{household_id}", response_model=HouseholdPublic, responses=problem_responses(Forbidden, NotFound))
+@router.get(
+    "/{household_id}",
+    response_model=HouseholdPublic,
+    responses=problem_responses(Forbidden, NotFound),
+    openapi_extra=audited("household detail"),
+)
 async def get_household(
     household_id: HouseholdId, session: SessionDep, principal: Reader, purpose: Purpose = "case work"
 ) -> HouseholdPublic:
@@ -152,13 +165,16 @@ async def get_household(
     "/{household_id}",
     response_model=HouseholdPublic,
     responses=problem_responses(Forbidden, NotFound, ValidationFailed),
+    openapi_extra=audited("household detail"),
 )
 async def update_household(
     household_id: HouseholdId, body: HouseholdUpdate, session: SessionDep, principal: Officer
 ) -> HouseholdPublic:
     """Change address or category. Creates a new version; earlier versions stay in the history."""
     household = await service.get(session, principal, household_id, lock=True)
-    return public(await service.update(session, principal, household, body))
+    await service.update(session, principal, household, body)
+    await audit_read(session, principal, household, "household detail (updated)", body.reason)
+    return public(household)
 
 
 @router.post(
@@ -166,32 +182,39 @@ async def update_household(
     status_code=201,
     response_model=HouseholdPublic,
     responses=problem_responses(Forbidden, NotFound, DuplicateResident, ValidationFailed),
+    openapi_extra=audited("household detail"),
 )
 async def add_member(
     household_id: HouseholdId, body: MemberCreate, session: SessionDep, principal: Officer, idem: IdempotencyDep
 ) -> HouseholdPublic:
     """Add a member (birth, marriage, return). Creates a new household version."""
     household = await service.get(session, principal, household_id, lock=True)
-    return await idem.remember(public(await service.add_member(session, principal, household, body)))
+    await service.add_member(session, principal, household, body)
+    await audit_read(session, principal, household, "household detail (member added)", "member added")
+    return await idem.remember(public(household))
 
 
 @router.patch(
     "/{household_id}/members/{member_id}",
     response_model=HouseholdPublic,
     responses=problem_responses(Forbidden, NotFound, ValidationFailed),
+    openapi_extra=audited("household detail"),
 )
 async def update_member(
     household_id: HouseholdId, member_id: uuid.UUID, body: MemberUpdate, session: SessionDep, principal: Officer
 ) -> HouseholdPublic:
     """Update a member's facts, or mark them as having left (`active: false`). Nothing is deleted."""
     household = await service.get(session, principal, household_id, lock=True)
-    return public(await service.update_member(session, principal, household, member_id, body))
+    await service.update_member(session, principal, household, member_id, body)
+    await audit_read(session, principal, household, "household detail (member updated)", body.reason)
+    return public(household)
 
 
 @router.get(
     "/{household_id}/members/{member_id}/resident-id",
     response_model=ResidentIdDisclosure,
     responses=problem_responses(Forbidden, NotFound),
+    openapi_extra=audited("unmasked resident ID"),
 )
 async def disclose_resident_id(
     household_id: HouseholdId, member_id: uuid.UUID, session: SessionDep, principal: Discloser, purpose: Purpose
@@ -240,9 +263,15 @@ async def list_incomes(household_id: HouseholdId, session: SessionDep, principal
 
 
 @router.get(
-    "/{household_id}/revisions", response_model=list[RevisionPublic], responses=problem_responses(Forbidden, NotFound)
+    "/{household_id}/revisions",
+    response_model=list[RevisionPublic],
+    responses=problem_responses(Forbidden, NotFound),
+    openapi_extra=audited("household revisions"),
 )
-async def list_revisions(household_id: HouseholdId, session: SessionDep, principal: Reader) -> list[RevisionPublic]:
-    """Every version of the household (identifiers masked)."""
+async def list_revisions(
+    household_id: HouseholdId, session: SessionDep, principal: Reader, purpose: Purpose = "case work"
+) -> list[RevisionPublic]:
+    """Every version of the household (identifiers masked, names in clear). Audited."""
     household = await service.get(session, principal, household_id)
+    await audit_read(session, principal, household, "household revisions", purpose)
     return [RevisionPublic.model_validate(r, from_attributes=True) for r in await service.revisions(session, household)]

@@ -6,6 +6,7 @@ from typing import Annotated, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from common.access_audit import PERSONAL
 from common.events.contracts.shared import LabourCapacity
 from common.pii import normalize_phone, normalize_resident_id
 from common.regions import validate_region_code
@@ -128,7 +129,7 @@ class HouseholdUpdate(BaseModel):
 
 class MemberPublic(BaseModel):
     id: uuid.UUID
-    name: str
+    name: str = Field(json_schema_extra=PERSONAL)
     resident_id_masked: str
     relation: str
     sex: str
@@ -170,7 +171,7 @@ class HouseholdPublic(BaseModel):
     region_code: str
     region_name: str
     household_no: str
-    address: str
+    address: str = Field(json_schema_extra=PERSONAL)
     category: str
     status: str = Field(description="registered | monitored | eliminated (monitored again after a new case)")
     assistance_status: str | None = Field(
@@ -201,7 +202,7 @@ class HouseholdLookup(BaseModel):
 
 class ResidentIdDisclosure(BaseModel):
     member_id: uuid.UUID
-    resident_id: str
+    resident_id: str = Field(json_schema_extra=PERSONAL)
     purpose: str
 
 
@@ -210,4 +211,4 @@ class RevisionPublic(BaseModel):
     changed_by: str
     changed_at: dt.datetime
     reason: str | None
-    snapshot: dict
+    snapshot: dict = Field(json_schema_extra=PERSONAL)

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from common.access_audit import record_access
 from common.auth import Principal, ensure_covers, ensure_household, jurisdiction_clause
 from common.errors import Conflict, NotFound
 from common.events.contracts.intake import (
@@ -74,7 +75,10 @@ def _phone(phone: str | None) -> dict[str, Any]:
     return {"phone_cipher": cipher.encrypt(phone, PHONE_FIELD), "phone_masked": mask_phone(phone)}
 
 
-async def _refuse_registered(session: AsyncSession, resident_ids: list[str]) -> None:
+async def _refuse_registered(session: AsyncSession, principal: Principal, resident_ids: list[str]) -> None:
+    """A resident can be in one household only. Inside the caller's jurisdiction the answer names the
+    household; outside it the answer says nothing of it (a cadre account must not locate anyone in the
+    country) and the attempt is recorded in the access audit."""
     indexes = {cipher.blind_index(r, ID_FIELD): r for r in resident_ids}
     row = (
         await session.execute(
@@ -84,12 +88,33 @@ async def _refuse_registered(session: AsyncSession, resident_ids: list[str]) -> 
             .limit(1)
         )
     ).first()
-    if row is not None:
+    if row is None:
+        return
+    if principal.covers(row.region_code):
         raise DuplicateResident(
             f"Resident ID {mask_resident_id(indexes[row.id_index])} already belongs to household "
             f"{row.household_no} ({row.id}) in region {row.region_code}",
             existing_household_id=str(row.id),
         )
+    refusal = DuplicateResident(
+        f"Resident ID {mask_resident_id(indexes[row.id_index])} is registered in another jurisdiction; "
+        "the county office can transfer the household"
+    )
+
+    async def recorded(record: AsyncSession) -> None:
+        await record_access(
+            record,
+            outbox,
+            principal,
+            household_id=row.id,
+            region_code=row.region_code,
+            what="registration attempt: resident registered in another jurisdiction",
+            purpose="household registration",
+            service="intake",
+        )
+
+    refusal.recorded = recorded
+    raise refusal
 
 
 async def _flush_or_duplicate(session: AsyncSession, resident_ids: list[str]) -> None:
@@ -109,7 +134,7 @@ async def _flush_or_duplicate(session: AsyncSession, resident_ids: list[str]) ->
 async def register(session: AsyncSession, principal: Principal, body: HouseholdCreate) -> Household:
     ensure_covers(principal, body.region_code, "region")
     resident_ids = [m.resident_id for m in body.members]
-    await _refuse_registered(session, resident_ids)  # the household number is left to its unique index
+    await _refuse_registered(session, principal, resident_ids)  # the household number is left to its unique index
     household = Household(
         id=uuid.uuid4(),
         region_code=body.region_code,
@@ -138,7 +163,7 @@ async def update(session: AsyncSession, principal: Principal, household: Househo
 async def add_member(
     session: AsyncSession, principal: Principal, household: Household, body: MemberCreate, reason: str = "member added"
 ) -> Household:
-    await _refuse_registered(session, [body.resident_id])
+    await _refuse_registered(session, principal, [body.resident_id])
     household.members.append(_member(body, len(household.members)))
     await _flush_or_duplicate(session, [body.resident_id])
     return await _bump(session, household, principal, reason)
@@ -151,11 +176,16 @@ async def update_member(
     if member is None:
         raise NotFound("No such member in this household")
     changes = body.model_dump(exclude_unset=True, exclude={"reason", "phone"})
+    returning = changes.get("active") is True and not member.active
+    if returning:  # back in this household: not if they have since been registered in another
+        await _refuse_registered(session, principal, [resident_id_of(member)])
     for field, value in changes.items():
         setattr(member, field, value)
     if "phone" in body.model_fields_set:
         for field, value in _phone(body.phone).items():
             setattr(member, field, value)
+    if returning:
+        await _flush_or_duplicate(session, [resident_id_of(member)])
     return await _bump(session, household, principal, body.reason)
 
 
@@ -305,7 +335,7 @@ async def find_by_resident_id(session: AsyncSession, principal: Principal, resid
         )
     ).first()
     if row is None:
-        raise NotFound("No household has this resident ID")
+        raise NotFound("No such household")  # the same answer as for a household outside the jurisdiction
     return await get(session, principal, row.household_id)
 
 

@@ -44,7 +44,10 @@ def public(p: Policy) -> PolicyPublic:
 
 
 @router.post(
-    "/policies", status_code=201, response_model=PolicyPublic, responses=problem_responses(Forbidden, ValidationFailed)
+    "/policies",
+    status_code=201,
+    response_model=PolicyPublic,
+    responses=problem_responses(Forbidden, NotFound, ValidationFailed),
 )
 async def publish_policy(
     body: PolicyCreate, session: SessionDep, principal: Publisher, idem: IdempotencyDep
@@ -78,7 +81,9 @@ class WhatIf(BaseModel):
     by_township: list[TownshipImpact]
 
 
-@router.post("/policies/what-if", response_model=WhatIf, responses=problem_responses(Forbidden, ValidationFailed))
+@router.post(
+    "/policies/what-if", response_model=WhatIf, responses=problem_responses(Forbidden, NotFound, ValidationFailed)
+)
 async def policy_what_if(body: PolicyCreate, session: SessionDep, principal: Publisher) -> WhatIf:
     """Evaluate a draft policy against the households' current income records for its year, without storing
     it or raising anything: how many would newly enter or leave the monitoring range, by township."""

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from common.auth import Principal, Role
+from common.auth import Principal, Role, ensure_covers
 from common.errors import Forbidden, NotFound
 from common.events.contracts.screening import PolicyPublishedV1, PolicyRule
 from common.regions import ancestors
@@ -46,8 +46,7 @@ def full_rules(overrides: dict[str, Any]) -> dict[str, dict[str, Any]]:
 def ensure_may_publish(principal: Principal, region_prefix: str) -> None:
     if principal.role not in (Role.county_officer, Role.admin):
         raise Forbidden("Only county officers and admins publish policies")
-    if not region_prefix.startswith(principal.region):
-        raise Forbidden(f"{region_prefix} is outside your jurisdiction {principal.region or '(national)'}")
+    ensure_covers(principal, region_prefix, "region")
 
 
 async def publish(session: AsyncSession, body: PolicyCreate, published_by: str) -> Policy:
