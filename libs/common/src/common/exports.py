@@ -3,8 +3,6 @@ as a formula in the spreadsheet program of the officer who opens the file (CSV/f
 
 from typing import Any
 
-from openpyxl.worksheet.worksheet import Worksheet
-
 # What spreadsheet programs read as the start of a formula (OWASP: CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
@@ -20,8 +18,9 @@ def csv_row(values: list[Any]) -> list[Any]:
     return [csv_cell(v) for v in values]
 
 
-def xlsx_text_only(ws: Worksheet) -> None:
-    """openpyxl stores any string that starts with '=' as a formula: store every such cell as text."""
+def xlsx_text_only(ws: Any) -> None:
+    """openpyxl stores any string that starts with '=' as a formula: store every such cell of the
+    worksheet as text (services that write XLSX depend on openpyxl; this module does not)."""
     for row in ws.iter_rows():
         for cell in row:
             if cell.data_type == "f":

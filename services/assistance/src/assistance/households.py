@@ -29,7 +29,7 @@ PROBLEMS = problem_responses(Forbidden, NotFound)
 class MonthIncome(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    month: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", examples=["2026-10"])
+    month: str = Field(pattern=r"^20\d{2}-(0[1-9]|1[0-2])$", examples=["2026-10"])
     per_capita: Decimal = Field(ge=0, le=1_000_000, decimal_places=2, description="per-capita disposable income")
 
     @field_validator("month")

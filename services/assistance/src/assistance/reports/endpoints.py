@@ -24,7 +24,7 @@ async def monthly_report(
     session: SessionDep,
     principal: Annotated[Principal, require_roles(*OFFICERS)],
     township: Annotated[str, Query(pattern=r"^\d{9}$", description="township (乡镇) code")],
-    month: Annotated[str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")],
+    month: Annotated[str, Query(pattern=r"^20\d{2}-(0[1-9]|1[0-2])$")],
     format: Literal["json", "xlsx"] = "json",
 ) -> Any:
     """The township's monthly report, due by the 3rd of the next month: households newly monitored and

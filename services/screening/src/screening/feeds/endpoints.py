@@ -1,25 +1,25 @@
-import csv
 import datetime as dt
-import io
-import json
 import uuid
 from collections.abc import AsyncIterator
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, Header, Path, Query, Request
-from pydantic import BaseModel
-from sqlalchemy import func, select, update
+from pydantic import BaseModel, Field
+from sqlalchemy import func, insert, select, update
 
 from common.auth import CurrentPrincipal, Principal, Role, require_roles
 from common.db import Database, SessionDep
-from common.errors import BadRequest, Forbidden, NotFound, ValidationFailed, problem_responses
+from common.errors import BadRequest, Forbidden, NotFound, Problem, ValidationFailed, problem_responses
 from common.events.contracts.dept import DEPT_CONTRACTS
+from common.limits import PayloadTooLarge
 from common.pagination import CursorQuery, LimitQuery, Page, keyset, page_of
 from screening.feeds import service
-from screening.feeds.models import DeptRecord, Upload
+from screening.feeds.files import CSV, XLSX, NotAFile, kind_of, text_rows, xlsx_rows
+from screening.feeds.models import DeptRecord, Upload, UploadRow
 
 router = APIRouter(prefix="/feeds", tags=["department feeds"])
 CHUNK = 500
+SHOWN = 1000  # outcomes in an upload's own answer; the rest page at /feeds/uploads/{id}/rows
 
 
 async def feed_writer(department: Annotated[str, Path(pattern=r"^[a-z-]+$")], principal: CurrentPrincipal) -> str:
@@ -51,11 +51,15 @@ class UploadPublic(BaseModel):
     rejected: int
     started_at: dt.datetime
     updated_at: dt.datetime
+    kind: str | None = None
+    encoding: str | None = Field(None, description="the text encoding the file was read in")
+    failure: str | None = Field(None, description="why a failed upload stopped")
 
 
 class UploadResult(BaseModel):
     upload: UploadPublic
-    results: list[IngestResult]
+    results: list[IngestResult] = Field(description=f"the first {1000:,} rows' outcomes")
+    more_results: bool = Field(description="more rows than shown: page them at GET /feeds/uploads/{id}/rows")
 
 
 class UnmatchedRecord(BaseModel):
@@ -110,12 +114,13 @@ async def ingest_record(
 @router.post(
     "/{department}/uploads",
     response_model=UploadResult,
-    responses=problem_responses(Forbidden, NotFound, BadRequest),
+    responses=problem_responses(Forbidden, NotFound, BadRequest, NotAFile, PayloadTooLarge),
     openapi_extra={
         "requestBody": {
             "content": {
                 "text/csv": {"schema": {"type": "string"}},
                 "application/x-ndjson": {"schema": {"type": "string"}},
+                XLSX: {"schema": {"type": "string", "format": "binary"}},
             }
         }
     },
@@ -128,42 +133,87 @@ async def upload_records(
         uuid.UUID | None, Header(description="choose it to follow progress at GET /feeds/uploads/{id}")
     ] = None,
 ) -> UploadResult:
-    """A bulk file, CSV (header row, UTF-8) or JSON lines, read as it streams in and committed every 500
-    rows; progress is readable at `GET /feeds/uploads/{id}` meanwhile. The answer lists every row's outcome:
-    accepted, duplicate, or rejected with the reason."""
-    kind = request.headers.get("content-type", "").split(";")[0].strip()
-    if kind not in ("text/csv", "application/x-ndjson", "application/jsonl"):
-        raise BadRequest("Send text/csv or application/x-ndjson")
+    """A bulk file: CSV (header row) or JSON lines, read as it streams in, or XLSX (first sheet, header row),
+    committed every 500 rows; progress is readable at `GET /feeds/uploads/{id}` meanwhile. Text may be
+    UTF-8, GBK or GB18030 (`charset=` in Content-Type, or detected); a row that is not valid text is
+    rejected with its number, never read with replacement characters. The answer carries the counts and the
+    first 1,000 rows' outcomes; every row's outcome pages at `GET /feeds/uploads/{id}/rows`. A file that
+    cannot be read fails the upload (422), and the upload says why."""
+    kind, charset = kind_of(request.headers.get("content-type", ""))
     db: Database = request.app.state.db
-    upload = Upload(id=upload_id or uuid.uuid4(), department=department, uploaded_by=principal.sub, status="running")
+    upload = Upload(
+        id=upload_id or uuid.uuid4(), department=department, uploaded_by=principal.sub, status="running", kind=kind
+    )
     async with db.transaction() as s:
         if await s.get(Upload, upload.id) is not None:
             raise BadRequest(f"Upload {upload.id} exists already")
         s.add(upload)
-    results: list[IngestResult] = []
-    counts = {"accepted": 0, "duplicate": 0, "rejected": 0}
-    batch: list[tuple[int, Any]] = []
-
-    async def flush() -> None:
+    try:
+        shown = await _ingest_file(db, upload, department, kind, charset, request.stream())
+    except BaseException as exc:  # whatever stopped it, the upload is failed, never left running
+        reason = exc.detail if isinstance(exc, Problem) and exc.detail else exc.__class__.__name__
         async with db.transaction() as s:
-            for n, row in batch:
-                results.append(await _ingest_row(s, department, n, row))
-                counts[results[-1].outcome] += 1
             await s.execute(
-                update(Upload).where(Upload.id == upload.id).values(rows=len(results), updated_at=func.now(), **counts)
+                update(Upload)
+                .where(Upload.id == upload.id)
+                .values(status="failed", failure=reason[:1000], updated_at=func.now())
             )
-        batch.clear()
-
-    async for n, row in _rows(request.stream(), csv_format=kind == "text/csv"):
-        batch.append((n, row))
-        if len(batch) >= CHUNK:
-            await flush()
-    await flush()
+        raise
     async with db.transaction() as s:
         await s.execute(update(Upload).where(Upload.id == upload.id).values(status="done", updated_at=func.now()))
         done = await s.get(Upload, upload.id, populate_existing=True)
     assert done is not None
-    return UploadResult(upload=UploadPublic.model_validate(done, from_attributes=True), results=results)
+    return UploadResult(
+        upload=UploadPublic.model_validate(done, from_attributes=True),
+        results=shown,
+        more_results=done.rows > len(shown),
+    )
+
+
+async def _ingest_file(
+    db: Database, upload: Upload, department: str, kind: str, charset: str | None, stream: AsyncIterator[bytes]
+) -> list[IngestResult]:
+    counts = {"accepted": 0, "duplicate": 0, "rejected": 0}
+    shown: list[IngestResult] = []
+    batch: list[tuple[int, Any]] = []
+    encoding: list[str] = [charset] if charset else []
+    rows = 0
+
+    async def flush() -> None:
+        nonlocal rows
+        async with db.transaction() as s:
+            results = [await _ingest_row(s, department, n, row) for n, row in batch]
+            for r in results:
+                counts[r.outcome] += 1
+            rows += len(results)
+            if results:
+                await s.execute(
+                    insert(UploadRow),
+                    [
+                        {"upload_id": upload.id, "row": r.row, "record_id": r.record_id, "outcome": r.outcome}
+                        | {"reason": r.reason}
+                        for r in results
+                    ],
+                )
+            await s.execute(
+                update(Upload)
+                .where(Upload.id == upload.id)
+                .values(rows=rows, updated_at=func.now(), encoding=encoding[0] if encoding else None, **counts)
+            )
+        shown.extend(results[: max(0, SHOWN - len(shown))])
+        batch.clear()
+
+    reader = (
+        xlsx_rows(stream)
+        if kind == XLSX
+        else text_rows(stream, csv_format=kind == CSV, charset=charset, encoding_seen=encoding)
+    )
+    async for n, row in reader:
+        batch.append((n, row))
+        if len(batch) >= CHUNK:
+            await flush()
+    await flush()
+    return shown
 
 
 async def _ingest_row(session: Any, department: str, n: int, row: Any) -> IngestResult:
@@ -172,46 +222,14 @@ async def _ingest_row(session: Any, department: str, n: int, row: Any) -> Ingest
     try:
         record = service.parse(department, row)
     except ValueError as exc:
+        record_id = row.get("record_id")
         return IngestResult(
-            row=n, record_id=str(row.get("record_id") or "") or None, outcome="rejected", reason=str(exc)
+            row=n,
+            record_id=record_id[:100] if isinstance(record_id, str) and record_id else None,
+            outcome="rejected",
+            reason=str(exc),
         )
     return IngestResult(row=n, record_id=record.record_id, outcome=await service.ingest(session, record))
-
-
-async def _rows(stream: AsyncIterator[bytes], *, csv_format: bool) -> AsyncIterator[tuple[int, Any]]:
-    """Rows as dicts (or a reason string for a row that cannot be read), numbered from 1, as bytes arrive.
-    CSV fields may not contain line breaks."""
-    header: list[str] | None = None
-    pending = b""
-    n = 0
-    async for chunk in stream:
-        pending += chunk
-        *lines, pending = pending.split(b"\n")
-        for line in lines:
-            text = line.decode("utf-8-sig" if n == 0 and header is None else "utf-8", errors="replace").strip()
-            if not text:
-                continue
-            if csv_format and header is None:
-                header = next(csv.reader([text]))
-                continue
-            n += 1
-            yield n, _row(text, header, csv_format)
-    if pending.strip():
-        n += 1
-        yield n, _row(pending.decode("utf-8", errors="replace").strip(), header, csv_format)
-
-
-def _row(text: str, header: list[str] | None, csv_format: bool) -> Any:
-    if csv_format:
-        values = next(csv.reader(io.StringIO(text)))
-        if header is None or len(values) != len(header):
-            return f"expected {len(header or [])} columns, found {len(values)}"
-        return {k: v for k, v in zip(header, values, strict=True) if v != ""}
-    try:
-        row = json.loads(text)
-    except json.JSONDecodeError:
-        return "not a JSON object"
-    return row if isinstance(row, dict) else "not a JSON object"
 
 
 @router.get("/uploads/{upload_id}", response_model=UploadPublic, responses=problem_responses(NotFound))
@@ -221,6 +239,35 @@ async def upload_progress(upload_id: uuid.UUID, session: SessionDep, principal: 
     if upload is None or (principal.role != Role.admin and upload.uploaded_by != principal.sub):
         raise NotFound("No such upload")
     return UploadPublic.model_validate(upload, from_attributes=True)
+
+
+@router.get(
+    "/uploads/{upload_id}/rows",
+    response_model=Page[IngestResult],
+    responses=problem_responses(NotFound, ValidationFailed),
+)
+async def upload_rows(
+    upload_id: uuid.UUID,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    outcome: Literal["accepted", "duplicate", "rejected"] | None = None,
+    limit: LimitQuery = 100,
+    cursor: Annotated[str | None, Query(pattern=r"^\d{1,10}$", description="`next_cursor` of the last page")] = None,
+) -> Page[IngestResult]:
+    """Every row's outcome of an upload, in row order; `outcome=rejected` lists what to correct and resend."""
+    upload = await session.get(Upload, upload_id)
+    if upload is None or (principal.role != Role.admin and upload.uploaded_by != principal.sub):
+        raise NotFound("No such upload")
+    q = select(UploadRow).where(UploadRow.upload_id == upload_id, UploadRow.row > int(cursor or 0))
+    if outcome:
+        q = q.where(UploadRow.outcome == outcome)
+    rows = list((await session.execute(q.order_by(UploadRow.row).limit(limit + 1))).scalars())
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return Page(
+        items=[IngestResult(row=r.row, record_id=r.record_id, outcome=r.outcome, reason=r.reason) for r in rows],
+        next_cursor=str(rows[-1].row) if more and rows else None,
+    )
 
 
 @router.get("/unmatched", response_model=Page[UnmatchedRecord], responses=problem_responses(Forbidden))

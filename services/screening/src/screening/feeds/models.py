@@ -1,7 +1,7 @@
 import datetime as dt
 import uuid
 
-from sqlalchemy import Date, DateTime, Index, Integer, LargeBinary, String, func, text
+from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, func, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -60,3 +60,18 @@ class Upload(Base):
     rejected: Mapped[int] = mapped_column(Integer, server_default=text("0"))
     started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    kind: Mapped[str | None] = mapped_column(String(80))
+    encoding: Mapped[str | None] = mapped_column(String(20))
+    failure: Mapped[str | None] = mapped_column(Text)
+
+
+class UploadRow(Base):
+    """Each row's outcome, kept for paging (`GET /feeds/uploads/{id}/rows`): an upload's answer is capped."""
+
+    __tablename__ = "upload_rows"
+
+    upload_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("uploads.id"), primary_key=True)
+    row: Mapped[int] = mapped_column(Integer, primary_key=True)
+    record_id: Mapped[str | None] = mapped_column(String(100))
+    outcome: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,187 @@
+"""Department bulk files as rows: CSV and JSON lines read as they stream in, XLSX (what department staff
+export from their spreadsheet programs) spooled and read sheet-row by sheet-row.
+
+Text arrives in UTF-8, GBK or GB18030: the charset the client declares, or, undeclared, UTF-8 when the
+file's start is valid UTF-8 and GB18030 (a superset of GBK and GB2312) otherwise. A row is never decoded
+with replacement characters: two records whose ids differ only in a Chinese character must stay two. A row
+that is not valid text in that encoding is rejected with its number; a row that contains a NUL character
+is rejected; a "row" longer than MAX_LINE means the file is not a CSV or JSON-lines file at all."""
+
+import asyncio
+import csv
+import datetime as dt
+import io
+import json
+import tempfile
+from collections.abc import AsyncIterator, Iterator
+from itertools import islice
+from typing import Any
+
+from common.errors import BadRequest, ValidationFailed
+
+CSV, JSONL, XLSX = (
+    "text/csv",
+    "application/x-ndjson",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)
+KINDS = {CSV: CSV, JSONL: JSONL, "application/jsonl": JSONL, XLSX: XLSX}
+CHARSETS = {"utf-8": "utf-8", "utf8": "utf-8", "gbk": "gb18030", "gb2312": "gb18030", "gb18030": "gb18030"}
+MAX_LINE = 1024 * 1024
+SNIFF = 64 * 1024
+Row = dict[str, Any] | str  # a row's fields, or the reason it cannot be read
+
+
+class NotAFile(ValidationFailed):
+    slug, title = "unreadable-file", "The file cannot be read as the declared kind"
+
+
+def kind_of(content_type: str) -> tuple[str, str | None]:
+    """The file kind and the declared charset, or 400 naming what is accepted."""
+    media, *params = [p.strip() for p in content_type.split(";")]
+    kind = KINDS.get(media.lower())
+    if kind is None:
+        raise BadRequest(f"Send {CSV}, {JSONL} or {XLSX}")
+    charset = None
+    for p in params:
+        name, _, value = p.partition("=")
+        if name.strip().lower() == "charset":
+            charset = CHARSETS.get(value.strip().strip('"').lower())
+            if charset is None:
+                raise BadRequest(f"Unsupported charset {value.strip()!r}: send UTF-8, GBK or GB18030")
+    return kind, charset
+
+
+def sniff(start: bytes) -> str:
+    """UTF-8 if the file's start decodes as UTF-8 (a multi-byte character cut at the end is allowed)."""
+    try:
+        start.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(start) - 3 and exc.reason == "unexpected end of data":
+            return "utf-8"
+        return "gb18030"
+
+
+async def text_rows(
+    stream: AsyncIterator[bytes], *, csv_format: bool, charset: str | None, encoding_seen: list[str]
+) -> AsyncIterator[tuple[int, Row]]:
+    """Rows numbered from 1 (the CSV header is not a row). `encoding_seen` receives the encoding chosen."""
+    header: list[str] | None = None
+    pending, encoding, n = b"", charset, 0
+
+    def parse(lines: list[bytes]) -> list[tuple[int, Row]]:
+        nonlocal header, n
+        assert encoding is not None
+        out: list[tuple[int, Row]] = []
+        for line in lines:
+            try:
+                text: str | None = line.decode(encoding)
+            except UnicodeDecodeError:
+                text = None
+            row = _one(text, header, csv_format, encoding)
+            if isinstance(row, list):
+                header = row
+            elif row is not None:
+                n += 1
+                out.append((n, row))
+        return out
+
+    async for chunk in stream:
+        pending += chunk
+        if encoding is None:
+            if len(pending) < SNIFF:
+                continue
+            encoding = sniff(pending[:SNIFF])
+            encoding_seen.append(encoding)
+        *lines, pending = pending.split(b"\n")
+        for item in parse(lines):
+            yield item
+        if len(pending) > MAX_LINE:
+            raise NotAFile(f"Row {n + 1} is longer than {MAX_LINE:,} bytes: not a CSV or JSON-lines file")
+    if encoding is None:
+        encoding = sniff(pending)
+        encoding_seen.append(encoding)
+    if len(pending) > MAX_LINE:
+        raise NotAFile(f"Row {n + 1} is longer than {MAX_LINE:,} bytes: not a CSV or JSON-lines file")
+    for item in parse(pending.split(b"\n")):
+        yield item
+
+
+def _one(text: str | None, header: list[str] | None, csv_format: bool, encoding: str) -> Row | list[str] | None:
+    """A row, a header (list), or None for a blank line."""
+    if text is None:
+        return f"not valid {encoding} text"
+    text = text.removeprefix("\ufeff").strip()
+    if not text:
+        return None
+    if "\x00" in text:
+        return "contains a NUL character"
+    if csv_format:
+        values = next(csv.reader(io.StringIO(text)))
+        if header is None:
+            return [v.strip() for v in values]
+        if len(values) != len(header):
+            return f"expected {len(header)} columns, found {len(values)}"
+        return {k: v for k, v in zip(header, values, strict=True) if v != ""}
+    try:
+        row = json.loads(text)
+    except json.JSONDecodeError:
+        return "not a JSON object"
+    return row if isinstance(row, dict) else "not a JSON object"
+
+
+async def xlsx_rows(stream: AsyncIterator[bytes], chunk_rows: int = 500) -> AsyncIterator[tuple[int, Row]]:
+    """The first sheet's rows (its first non-empty row is the header), read off a spooled copy."""
+    from openpyxl import load_workbook
+
+    with tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024) as spool:
+        async for chunk in stream:
+            spool.write(chunk)
+        spool.seek(0)
+        try:
+            book = await asyncio.to_thread(load_workbook, spool, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises zip, XML and key errors for a file that is no workbook
+            raise NotAFile(f"Not an XLSX workbook ({exc.__class__.__name__})") from None
+        try:
+            sheet = book.worksheets[0]
+            values: Iterator[tuple[Any, ...]] = sheet.iter_rows(values_only=True)
+            header: list[str] | None = None
+            n = 0
+            while batch := await asyncio.to_thread(lambda: list(islice(values, chunk_rows))):
+                for cells in batch:
+                    if all(c is None or str(c).strip() == "" for c in cells):
+                        continue
+                    if header is None:
+                        header = [str(c).strip() if c is not None else "" for c in cells]
+                        continue
+                    n += 1
+                    yield n, _xlsx_row(header, cells)
+        finally:
+            book.close()
+
+
+def _xlsx_row(header: list[str], cells: tuple[Any, ...]) -> Row:
+    row: dict[str, Any] = {}
+    for name, value in zip(header, cells, strict=False):
+        if not name or value is None or value == "":
+            continue
+        if isinstance(value, float) and name in ("resident_id", "record_id"):
+            return f"{name} must be a text cell: a number cell has lost its digits"
+        if "\x00" in str(value):
+            return "contains a NUL character"
+        row[name] = _cell(value)
+    return row
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, int | float):
+        return str(value)
+    return str(value).strip()
