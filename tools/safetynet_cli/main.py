@@ -61,6 +61,18 @@ def run(args: argparse.Namespace) -> int:
             if child.poll() is not None:
                 print(f"{name} exited with {child.returncode}; stopping", file=sys.stderr, flush=True)
                 stopping, code = True, 1
+        broker_exit = runtime.broker_exit_code() if runtime is not None else None
+        if broker_exit is not None and not stopping:
+            # Its topics and messages were in memory: a broker started again would acknowledge events to
+            # topics it no longer has and lose them. Stop everything rather than run on a quiet bus.
+            print(
+                f"the embedded broker stopped (exit code {broker_exit}); its topics and undelivered messages "
+                "were in memory and are gone. Stopping all services: start again with `make run` (the "
+                "database keeps every record; outbox rows not yet published are sent again).",
+                file=sys.stderr,
+                flush=True,
+            )
+            stopping, code = True, 1
         time.sleep(0.5)
     for child in children.values():
         if child.poll() is None:

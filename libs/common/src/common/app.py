@@ -29,7 +29,7 @@ from common.idempotency import Replayed
 from common.limits import BodyGuard
 from common.logging import configure_logging, log
 from common.messaging.consumer import ConsumerRunner, Subscription
-from common.messaging.kafka import broker_reachable, ensure_topics
+from common.messaging.kafka import broker_topics, ensure_topics
 from common.messaging.outbox import Outbox
 from common.messaging.relay import OutboxRelay
 from common.metrics import HTTP_LATENCY, HTTP_REQUESTS
@@ -143,8 +143,7 @@ def create_app(spec: ServiceSpec) -> FastAPI:
             await hook(app)
         workers = None
         if settings.run_workers:
-            topics = spec.produces + [t for s in spec.subscriptions for t in (s.topic, dlq_of(s.topic))]
-            await ensure_topics(settings.kafka_bootstrap_servers, topics)
+            await ensure_topics(settings.kafka_bootstrap_servers, app.state.required_topics)
             workers = Workers(spec, db, settings.database_url, settings.kafka_bootstrap_servers)
             workers.start()
             workers.start_background(app, spec.background)
@@ -165,6 +164,10 @@ def create_app(spec: ServiceSpec) -> FastAPI:
         openapi_tags=spec.openapi_tags or None,
     )
     app.state.token_verifier = TokenVerifier(settings)
+    # The topics this service writes and reads: readiness fails while the broker has lost any of them.
+    app.state.required_topics = list(
+        dict.fromkeys(spec.produces + [t for s in spec.subscriptions for t in (s.topic, dlq_of(s.topic))])
+    )
     app.state.idempotency_table = spec.idempotency
     app.state.outbox = spec.outbox
     spec.outbox.cipher = settings.pii_cipher()
@@ -260,7 +263,8 @@ def _install_ops_routes(app: FastAPI, settings: CommonSettings) -> None:
 
     @ops.get("/readyz", summary="Readiness", responses={503: {"description": "A dependency is unreachable"}})
     async def readyz(request: Request) -> JSONResponse:
-        """Ready when the database answers and the broker is reachable."""
+        """Ready when the database answers and the broker is reachable and still has every topic this
+        service writes and reads (a broker that restarted without them would acknowledge and lose events)."""
         checks: dict[str, str] = {}
         try:
             async with request.app.state.db.engine.connect() as conn:
@@ -269,7 +273,11 @@ def _install_ops_routes(app: FastAPI, settings: CommonSettings) -> None:
         except Exception as exc:
             checks["database"] = f"unreachable: {exc.__class__.__name__}"
         bootstrap = settings.kafka_bootstrap_servers
-        checks["broker"] = "ok" if bootstrap and await broker_reachable(bootstrap) else "unreachable"
+        topics = await broker_topics(bootstrap) if bootstrap else None
+        checks["broker"] = "ok" if topics is not None else "unreachable"
+        if topics is not None and settings.run_workers:
+            missing = [t for t in request.app.state.required_topics if t not in topics]
+            checks["topics"] = f"missing: {', '.join(missing)}" if missing else "ok"
         ok = all(v == "ok" for v in checks.values())
         return JSONResponse(
             {"status": "ready" if ok else "not ready", "checks": checks}, status_code=200 if ok else 503

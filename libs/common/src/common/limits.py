@@ -21,9 +21,7 @@ class PayloadTooLarge(Problem):
 
 
 class BodyGuard:
-    def __init__(
-        self, app: ASGIApp, *, max_body: int, max_upload: int, upload_paths: Sequence[str] = ()
-    ) -> None:
+    def __init__(self, app: ASGIApp, *, max_body: int, max_upload: int, upload_paths: Sequence[str] = ()) -> None:
         self.app, self.max_body, self.max_upload = app, max_body, max_upload
         self.uploads = [re.compile(p) for p in upload_paths]
 

