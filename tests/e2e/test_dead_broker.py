@@ -75,7 +75,7 @@ def test_run_stops_every_service_when_its_broker_dies(tmp_path: Path) -> None:
         ).stdout.split()
         assert len(broker) == 1
         os.kill(int(broker[0]), signal.SIGKILL)
-        code = run.wait(60)
+        code = run.wait(120)
         stderr = run.stderr.read() if run.stderr else ""
         assert code == 1 and "the embedded broker stopped" in stderr
     finally:

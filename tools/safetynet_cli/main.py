@@ -77,11 +77,13 @@ def run(args: argparse.Namespace) -> int:
     for child in children.values():
         if child.poll() is None:
             child.terminate()
+    deadline = time.monotonic() + 15  # all stop together: a service stuck on a dead broker is killed
     for child in children.values():
         try:
-            child.wait(15)
+            child.wait(max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
             child.kill()
+            child.wait()
     if runtime is not None:
         runtime.stop()
     return code

@@ -23,7 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from common.auth import TokenVerifier
 from common.db import Database
-from common.errors import install_problem_handlers
+from common.errors import document_problems, install_problem_handlers
 from common.events.topics import dlq_of
 from common.idempotency import Replayed
 from common.limits import BodyGuard
@@ -187,6 +187,14 @@ def create_app(spec: ServiceSpec) -> FastAPI:
     _install_ops_routes(app, settings)
     for router in spec.routers:
         app.include_router(router)
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = document_problems(generate(), PUBLIC_PATHS)
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     return app
 
 

@@ -2,7 +2,10 @@
 zone (a container in UTC would otherwise see "today" change at 08:00 Beijing time); instants are UTC."""
 
 import datetime as dt
+from typing import Annotated
 from zoneinfo import ZoneInfo
+
+from pydantic import AfterValidator
 
 from common.errors import ValidationFailed
 
@@ -25,6 +28,19 @@ def now() -> dt.datetime:
 def cst_date(instant: dt.datetime) -> dt.date:
     """The China Standard Time date of an instant (when a step was recorded, as the officer saw it)."""
     return instant.astimezone(CST).date()
+
+
+EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2100, 12, 31)  # birth dates of the oldest members included
+
+
+def _plausible(day: dt.date) -> dt.date:
+    if not EARLIEST <= day <= LATEST:
+        raise ValueError(f"must be between {EARLIEST} and {LATEST}")
+    return day
+
+
+# Every date a client sends: a year 1 or 9999 is no date of this system (and overflows date arithmetic).
+Day = Annotated[dt.date, AfterValidator(_plausible)]
 
 
 def check_step_date(

@@ -85,6 +85,10 @@ class IdempotencyKeyReused(Problem):
     slug, title, status = "idempotency-key-reused", "Idempotency-Key reused with a different request", 422
 
 
+class PayloadTooLarge(Problem):
+    slug, title, status = "payload-too-large", "The request body is too large", 413
+
+
 class ServiceUnavailable(Problem):
     slug, title, status = "unavailable", "Service unavailable", 503
 
@@ -99,8 +103,32 @@ def problem_responses(*problems: type[Problem]) -> dict[int | str, dict[str, Any
     return out
 
 
-def _response(problem: Problem, request: Request) -> JSONResponse:
-    headers = {"WWW-Authenticate": "Bearer"} if problem.status == 401 else None
+def document_problems(spec: dict[str, Any], public_paths: frozenset[str]) -> dict[str, Any]:
+    """Every error an operation can answer is in its spec, as application/problem+json with the
+    ProblemDetail schema (FastAPI documents its own 422 as application/json with another schema). Every
+    operation may answer bad input (400, 422), no or a bad token (401), a role that may not (403); one with
+    a path parameter, nothing there or outside the jurisdiction (404); one with a body, too large (413)."""
+    schemas = spec.setdefault("components", {}).setdefault("schemas", {})
+    schemas.setdefault("ProblemDetail", ProblemDetail.model_json_schema())
+    content = {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/ProblemDetail"}}}
+    for path, operations in spec.get("paths", {}).items():
+        if path in public_paths:
+            continue
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            always = [BadRequest, Unauthorized, Forbidden, ValidationFailed]
+            always += [NotFound] if "{" in path else []
+            always += [PayloadTooLarge] if "requestBody" in operation else []
+            for problem in always:
+                responses.setdefault(str(problem.status), {"description": f"{problem.title} ({problem.type_uri()})"})
+            for code, response in responses.items():
+                if code[0] in "45":
+                    response["content"] = content
+    return spec
+
+
+def _response(problem: Problem, request: Request, headers: dict[str, str] | None = None) -> JSONResponse:
+    headers = {**(headers or {}), **({"WWW-Authenticate": "Bearer"} if problem.status == 401 else {})}
     return JSONResponse(
         problem.body(request.url.path), status_code=problem.status, media_type=PROBLEM_JSON, headers=headers
     )
@@ -125,4 +153,4 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         cls = {404: NotFound, 401: Unauthorized, 403: Forbidden, 405: MethodNotAllowed}.get(exc.status_code, BadRequest)
-        return _response(cls(str(exc.detail)), request)
+        return _response(cls(str(exc.detail)), request, dict(exc.headers or {}))  # 405 keeps its Allow

@@ -11,13 +11,9 @@ from collections.abc import Sequence
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from common.errors import PROBLEM_JSON, Problem, ValidationFailed
+from common.errors import PROBLEM_JSON, PayloadTooLarge, Problem, ValidationFailed
 
 _NUL_JSON = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")  # an escaped NUL, not an escaped backslash before "u0000"
-
-
-class PayloadTooLarge(Problem):
-    slug, title, status = "payload-too-large", "The request body is too large", 413
 
 
 class BodyGuard:

@@ -17,6 +17,7 @@ from assistance.models import Elimination, GuaranteeCheck, IncomeMonth, KnownHou
 from assistance.roles import OFFICERS
 from common import clock
 from common.auth import Principal, Role, ensure_covers, require_roles
+from common.clock import Day
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, problem_responses
 
@@ -49,7 +50,7 @@ class MonthIncomes(BaseModel):
 class GuaranteeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    checked_on: dt.date
+    checked_on: Day
     food: bool
     clothing: bool
     compulsory_education: bool
@@ -72,7 +73,7 @@ class AssistanceStatus(BaseModel):
     status: str = Field(description="none | plan_drafted | assisted | excluded | eliminated")
     plan_id: uuid.UUID | None
     plan_state: str | None
-    eliminated_on: dt.date | None
+    eliminated_on: Day | None
     eliminations: int = Field(description="how many times the household has been marked risk-eliminated")
 
 

@@ -4,7 +4,7 @@ import datetime as dt
 from functools import cache
 from typing import Annotated
 
-from fastapi import APIRouter, FastAPI, Query
+from fastapi import APIRouter, FastAPI, Path, Query
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
@@ -13,6 +13,7 @@ from common.db import Database, SessionDep
 from common.errors import Conflict, Forbidden, NotFound, problem_responses
 from ledger import log, signing
 from ledger.config import settings
+from ledger.log import MAX_INDEX
 from ledger.models import Checkpoint, Entry
 
 router = APIRouter(tags=["tamper-evident log"])
@@ -108,10 +109,12 @@ async def _checkpoint_of_size(session: SessionDep, tree_size: int | None) -> Che
     responses=problem_responses(Forbidden, NotFound, NoCheckpoint),
 )
 async def inclusion(
-    leaf_index: int,
+    leaf_index: Annotated[int, Path(ge=0, le=MAX_INDEX)],
     session: SessionDep,
     _: Auditor,
-    tree_size: Annotated[int | None, Query(ge=1, description="a checkpoint's size; default the latest")] = None,
+    tree_size: Annotated[
+        int | None, Query(ge=1, le=MAX_INDEX, description="a checkpoint's size; default the latest")
+    ] = None,
 ) -> InclusionProof:
     """The audit path from an entry to the root of a signed checkpoint (RFC 9162 2.1.3)."""
     c = await _checkpoint_of_size(session, tree_size)
@@ -133,7 +136,10 @@ async def inclusion(
 
 @router.get("/consistency-proof", response_model=ConsistencyProof, responses=problem_responses(Forbidden, Conflict))
 async def consistency(
-    session: SessionDep, _: Auditor, first: Annotated[int, Query(ge=1)], second: Annotated[int, Query(ge=1)]
+    session: SessionDep,
+    _: Auditor,
+    first: Annotated[int, Query(ge=1, le=MAX_INDEX)],
+    second: Annotated[int, Query(ge=1, le=MAX_INDEX)],
 ) -> ConsistencyProof:
     """That the tree of size `second` extends the tree of size `first` (RFC 9162 2.1.4)."""
     if first > second or second > await log.size(session):

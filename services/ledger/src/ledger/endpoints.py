@@ -10,6 +10,7 @@ from common.auth import Principal, Role, require_roles
 from common.db import SessionDep
 from common.errors import Forbidden, problem_responses
 from common.events.contracts.audit import PersonalDataAccessedV1
+from ledger.log import MAX_INDEX
 from ledger.models import Entry
 
 router = APIRouter(prefix="/entries", tags=["ledger"])
@@ -39,7 +40,7 @@ async def list_entries(
     principal: Annotated[Principal, require_roles(Role.auditor, Role.admin)],
     subject: Annotated[str | None, Query(max_length=200, description="household id")] = None,
     topic: Annotated[str | None, Query(max_length=200)] = None,
-    after: Annotated[int, Query(ge=0, description="`next_after` of the previous page")] = 0,
+    after: Annotated[int, Query(ge=0, le=MAX_INDEX, description="`next_after` of the previous page")] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> EntriesPage:
     """Recorded events in ledger order, for auditors. Filter by household (subject) or topic."""
@@ -79,7 +80,7 @@ async def access_audit(
     household_id: uuid.UUID | None = None,
     since: Annotated[dt.datetime | None, Query(alias="from")] = None,
     until: Annotated[dt.datetime | None, Query(alias="to")] = None,
-    after: Annotated[int, Query(ge=-1, description="`next_after` of the previous page")] = -1,
+    after: Annotated[int, Query(ge=-1, le=MAX_INDEX, description="`next_after` of the previous page")] = -1,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> AccessPage:
     """Reads of households' personal data, from the log: by person, by household, by period."""

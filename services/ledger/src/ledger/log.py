@@ -19,6 +19,7 @@ from ledger.merkle import Frontier, Hash, Key
 from ledger.models import Checkpoint, Entry
 
 APPEND_LOCK = "ledger.append"
+MAX_INDEX = 2**62  # leaf indexes, sizes and sequence numbers are BIGINT: anything past this is no entry
 ENTRY_COLUMNS = [
     "source",
     "event_id",

@@ -14,6 +14,7 @@ from assistance.models import Elimination, EliminationObjection, Plan
 from assistance.roles import OFFICERS
 from common import clock
 from common.auth import Principal, Role, jurisdiction_clause, require_roles
+from common.clock import Day
 from common.db import SessionDep
 from common.errors import Conflict, Forbidden, NotFound, Problem, ValidationFailed, problem_responses
 from common.pagination import CursorQuery, Filters, LimitQuery, Page, keyset, page_of
@@ -34,7 +35,7 @@ class CriterionPublic(BaseModel):
 class EvaluationPublic(BaseModel):
     household_id: uuid.UUID
     plan_id: uuid.UUID
-    evaluated_on: dt.date
+    evaluated_on: Day
     eligible: bool
     stays_monitored: bool = Field(description="no labour capacity with the floor in place: never proposed")
     reason: str
@@ -51,14 +52,14 @@ class EliminationPublic(BaseModel):
     state: str
     evaluation: dict[str, Any]
     review: dict[str, Any]
-    notice_published_on: dt.date | None
-    notice_until: dt.date | None
+    notice_published_on: Day | None
+    notice_until: Day | None
     notice_until_assumed: bool
     acceptance: dict[str, Any] | None
     accepted_by: str | None
     approval_no: str | None
     approved_by: str | None
-    approved_on: dt.date | None
+    approved_on: Day | None
     rejected_reason: str | None
     reviewed_by: str
     created_at: dt.datetime
@@ -71,7 +72,7 @@ class VillageReview(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     household_id: uuid.UUID
-    meeting_date: dt.date
+    meeting_date: Day
     representatives_present: int = Field(ge=1, le=1000)
     votes_for: int = Field(ge=0, le=1000)
     note: str | None = Field(None, max_length=2000)
@@ -80,7 +81,7 @@ class VillageReview(BaseModel):
 class Notice(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    published_on: dt.date
+    published_on: Day
 
 
 class ObjectionIn(BaseModel):
@@ -114,7 +115,7 @@ class Acceptance(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    accepted_on: dt.date
+    accepted_on: Day
     head_signed: bool = Field(description="户主签字: agrees to be marked risk-eliminated")
     village_secretary: str = Field(min_length=1, max_length=100)
     officer_name: str = Field(min_length=1, max_length=100, description="镇街干部")
@@ -125,7 +126,7 @@ class Approval(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     approval_no: str = Field(min_length=1, max_length=100, description="批复文号")
-    approved_on: dt.date
+    approved_on: Day
 
 
 class BatchApproval(Approval):
@@ -144,7 +145,7 @@ class BatchItem(BaseModel):
     responses=problem_responses(Forbidden, NotFound),
 )
 async def evaluate_household(
-    household_id: uuid.UUID, session: SessionDep, principal: Officer, on: dt.date | None = None
+    household_id: uuid.UUID, session: SessionDep, principal: Officer, on: Day | None = None
 ) -> EvaluationPublic:
     """The four criteria computed from data for the household's current plan, each with its evidence.
     Nothing is stored; a household without labour capacity whose floor is in place is reported as staying
@@ -167,7 +168,7 @@ async def elimination_candidates(
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
     cursor: CursorQuery = None,
     region_prefix: Annotated[str | None, Query(pattern=r"^\d{2,12}$")] = None,
-    on: dt.date | None = None,
+    on: Day | None = None,
     eligible_only: bool = False,
 ) -> Candidates:
     """The evaluation of every approved plan in my jurisdiction, a page at a time (in plan order): which

@@ -1,4 +1,3 @@
-import datetime as dt
 import uuid
 from typing import Annotated
 
@@ -24,6 +23,7 @@ from assistance.plans.service import IllegalPlanStep, PlanIncomplete
 from assistance.roles import OFFICERS
 from common import clock
 from common.auth import Principal, jurisdiction_clause, require_roles
+from common.clock import Day
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, ValidationFailed, problem_responses
 from common.pagination import CursorQuery, Filters, LimitQuery, Page, keyset, page_of
@@ -138,7 +138,7 @@ async def overdue_measures(
     limit: LimitQuery = 50,
     cursor: CursorQuery = None,
     region_prefix: Annotated[str | None, Query(pattern=r"^\d{2,12}$")] = None,
-    on: dt.date | None = None,
+    on: Day | None = None,
 ) -> Page[OverdueMeasure]:
     """The township's and county's work queue: measures of approved plans past their due date and not yet
     implemented, with the working days they are overdue."""

@@ -6,6 +6,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistance.plans.service import NOT_ASSISTED
+from common.clock import Day
 from common.events.contracts.shared import RiskCategory
 
 Sha256 = str
@@ -21,11 +22,11 @@ class MeasurePublic(BaseModel):
     recommended: bool
     responsible_unit: str | None
     responsible_cadre: str | None
-    start_date: dt.date | None
-    due_date: dt.date | None
+    start_date: Day | None
+    due_date: Day | None
     status: str
     evidence: list[dict[str, Any]]
-    implemented_on: dt.date | None
+    implemented_on: Day | None
     withdrawn_at: dt.datetime | None = None
     withdrawn_by: str | None = None
     withdrawn_reason: str | None = None
@@ -65,8 +66,8 @@ class Assignment(BaseModel):
 
     responsible_unit: str | None = Field(None, min_length=1, max_length=200)
     responsible_cadre: str | None = Field(None, min_length=1, max_length=200)
-    start_date: dt.date | None = None
-    due_date: dt.date | None = None
+    start_date: Day | None = None
+    due_date: Day | None = None
 
 
 class MeasureAdd(Assignment):
@@ -80,7 +81,7 @@ class Evidence(BaseModel):
 
     description: str = Field(min_length=1, max_length=2000)
     amount: Decimal | None = Field(None, ge=0, le=10_000_000, decimal_places=2)
-    date: dt.date | None = None
+    date: Day | None = None
     document_sha256: Sha256 | None = Field(None, pattern=r"^[0-9a-f]{64}$")
 
 

@@ -1,10 +1,10 @@
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from common.auth import CurrentPrincipal, Principal, Role, require_roles
+from common.clock import Day
 from common.db import SessionDep
 from common.errors import Forbidden, ValidationFailed, problem_responses
 from intake.calendar import service
@@ -17,7 +17,7 @@ Year = Annotated[int, Path(ge=2000, le=2100)]
 class CalendarDayIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    day: dt.date
+    day: Day
     is_workday: bool = Field(description="true: an adjusted working weekend (调休); false: a weekday holiday")
     name: str = Field("", max_length=100, examples=["国庆节"])
 
@@ -37,9 +37,9 @@ class CalendarYearOut(BaseModel):
 
 
 class DeadlineOut(BaseModel):
-    start: dt.date
+    start: Day
     working_days: int
-    due: dt.date
+    due: Day
     calendar_assumed: bool
     assumed_years: list[int]
 
@@ -56,7 +56,7 @@ def _in_year(year: int, body: CalendarYearIn) -> CalendarYearIn:
 
 @router.get("/deadline", response_model=DeadlineOut)
 async def compute_deadline(
-    session: SessionDep, _: CurrentPrincipal, start: dt.date, working_days: Annotated[int, Query(ge=1, le=60)] = 5
+    session: SessionDep, _: CurrentPrincipal, start: Day, working_days: Annotated[int, Query(ge=1, le=60)] = 5
 ) -> DeadlineOut:
     """The n-th Chinese working day after `start` (holidays and adjusted weekends counted). Where a
     year's arrangement is not loaded, Monday-Friday is counted and `calendar_assumed` is true."""

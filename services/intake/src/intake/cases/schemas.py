@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from common.access_audit import PERSONAL
+from common.clock import Day
 from common.events.contracts.shared import Channel, ObjectType
 from intake.households.schemas import DisabilityCategory, Money
 
@@ -105,7 +106,7 @@ class ConsentAttach(BaseModel):
 class VillageReview(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    meeting_date: dt.date
+    meeting_date: Day
     attendees: int = Field(ge=1, le=1000, description="villager representatives present")
     votes_for: int = Field(ge=0, le=1000)
     votes_against: int = Field(ge=0, le=1000)
@@ -125,14 +126,14 @@ class VillageReview(BaseModel):
 class NoticePublish(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    published_on: dt.date = Field(description="the notice runs on the next N working days")
+    published_on: Day = Field(description="the notice runs on the next N working days")
 
 
 class ObjectionCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     summary: str = Field(min_length=1, max_length=2000)
-    raised_on: dt.date
+    raised_on: Day
 
 
 class ObjectionResolve(BaseModel):
@@ -168,7 +169,7 @@ class TownshipVerification(BaseModel):
     risks: list[Risk] = Field(min_length=1)
     decision: Literal["yes", "no"]
     no_reasons: list[NoReason] = Field(default_factory=list)
-    verified_on: dt.date
+    verified_on: Day
     village_secretary: str = Field(min_length=1, max_length=100, description="村支部书记")
     officer_name: str = Field(min_length=1, max_length=100, description="镇街干部")
 
@@ -185,7 +186,7 @@ class CountyApproval(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     approval_no: str = Field(min_length=1, max_length=100, description="批复文号")
-    approved_on: dt.date
+    approved_on: Day
 
 
 class BatchApproval(CountyApproval):
@@ -212,7 +213,7 @@ class StepPublic(BaseModel):
 class ObjectionPublic(BaseModel):
     id: uuid.UUID
     summary: str
-    raised_on: dt.date
+    raised_on: Day
     status: str
     resolution: str | None
     filed_by: str
@@ -227,7 +228,7 @@ class CaseSummary(BaseModel):
     channels: list[str]
     object_type: str | None
     risk_categories: list[str]
-    notice_ends_on: dt.date | None
+    notice_ends_on: Day | None
     allowed_actions: list[str]
     created_at: dt.datetime
     updated_at: dt.datetime
@@ -238,7 +239,7 @@ class CasePublic(CaseSummary):
     weak_motivation: bool
     consent_id: uuid.UUID | None
     declared_by: str
-    notice_published_on: dt.date | None
+    notice_published_on: Day | None
     notice_calendar_assumed: bool
     rejection_reason: str | None
     steps: list[StepPublic]
@@ -263,5 +264,5 @@ class NoticeEntry(BaseModel):
     head_name: str = Field(json_schema_extra=PERSONAL)
     members_count: int
     risk_categories: list[str]
-    published_on: dt.date
-    ends_on: dt.date
+    published_on: Day
+    ends_on: Day

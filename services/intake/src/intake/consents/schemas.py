@@ -5,6 +5,8 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from common.clock import Day
+
 
 class Scope(StrEnum):
     asset_check = "asset_check"  # 授权查询比对家庭资产信息
@@ -41,7 +43,7 @@ class ConsentCreate(BaseModel):
     evidence: Evidence
     channel: ConsentChannel
     signed_at: dt.datetime
-    expires_on: dt.date | None = Field(None, description="defaults to the jurisdiction's validity period")
+    expires_on: Day | None = Field(None, description="defaults to the jurisdiction's validity period")
 
     @model_validator(mode="after")
     def _sane(self) -> Self:
@@ -69,7 +71,7 @@ class ConsentPublic(BaseModel):
     evidence: Evidence
     channel: str
     signed_at: dt.datetime
-    expires_on: dt.date
+    expires_on: Day
     status: str = Field(description="valid, expired or revoked")
     revoked_at: dt.datetime | None = None
     revocation_reason: str | None = None

@@ -7,6 +7,7 @@ from typing import Annotated, Self
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from common.access_audit import PERSONAL
+from common.clock import Day
 from common.events.contracts.shared import LabourCapacity
 from common.pii import normalize_phone, normalize_resident_id
 from common.regions import validate_region_code
@@ -133,7 +134,7 @@ class MemberPublic(BaseModel):
     resident_id_masked: str
     relation: str
     sex: str
-    birth_date: dt.date
+    birth_date: Day
     labour_capacity: str
     health: str
     disability_category: str | None

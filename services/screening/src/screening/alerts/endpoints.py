@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from common.access_audit import record_access
 from common.auth import Principal, Role, require_roles
+from common.clock import Day
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, problem_responses
 from common.pagination import CursorQuery, Filters, LimitQuery, Page
@@ -36,7 +37,7 @@ class AlertPublic(BaseModel):
     explanation: str
     evidence: list[str]
     policy_id: uuid.UUID
-    verify_by: dt.date
+    verify_by: Day
     verify_by_assumed: bool
     resolution: str | None
     resolved_by: str | None

@@ -8,10 +8,18 @@ from pydantic import BaseModel, Field
 from sqlalchemy import func, insert, select, update
 
 from common.auth import CurrentPrincipal, Principal, Role, require_roles
+from common.clock import Day
 from common.db import Database, SessionDep
-from common.errors import BadRequest, Forbidden, NotFound, Problem, ValidationFailed, problem_responses
+from common.errors import (
+    BadRequest,
+    Forbidden,
+    NotFound,
+    PayloadTooLarge,
+    Problem,
+    ValidationFailed,
+    problem_responses,
+)
 from common.events.contracts.dept import DEPT_CONTRACTS
-from common.limits import PayloadTooLarge
 from common.pagination import CursorQuery, LimitQuery, Page, keyset, page_of
 from screening.feeds import service
 from screening.feeds.files import CSV, XLSX, NotAFile, kind_of, text_rows, xlsx_rows
@@ -66,7 +74,7 @@ class UnmatchedRecord(BaseModel):
     department: str
     record_id: str
     revision: int
-    event_date: dt.date
+    event_date: Day
     resident_id_masked: str
     received_at: dt.datetime
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from common import clock
 from common.auth import Principal, Role, require_roles
+from common.clock import Day
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, ValidationFailed, problem_responses
 from common.idempotency import IdempotencyDep
@@ -72,7 +73,7 @@ class WhatIf(BaseModel):
     region_prefix: str
     year: int
     monitoring_line: Decimal
-    on: dt.date
+    on: Day
     evaluated: int
     in_range_now: int
     in_range_draft: int
@@ -109,7 +110,7 @@ async def effective_policy(
     _: Reader,
     region_code: Annotated[str, Query(pattern=r"^\d{12}$")],
     year: Annotated[int, Query(ge=2015, le=2100)],
-    on: dt.date | None = None,
+    on: Day | None = None,
 ) -> EffectivePolicy:
     """The policy in force for a village in a year (on a date, default today), with the reason it was chosen."""
     day = on or clock.today()

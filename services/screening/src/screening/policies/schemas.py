@@ -5,6 +5,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
+from common.clock import Day
 from common.events.contracts.shared import Grade
 from common.regions import validate_region_code
 from screening.rules.catalogue import CATALOGUE
@@ -38,7 +39,7 @@ class Thresholds(BaseModel):
 class PolicyCreate(Thresholds):
     region_prefix: RegionPrefix
     year: int = Field(ge=2015, le=2100)
-    effective_from: dt.date
+    effective_from: Day
     name: str = Field(min_length=1, max_length=200, examples=["弥勒市2020年防止返贫监测范围"])
     source: str = Field(min_length=1, max_length=2000, description="the policy document it implements")
     rules: dict[str, RuleSetting] = Field(default_factory=dict, description="overrides of the catalogue defaults")
@@ -58,7 +59,7 @@ class PolicyPublic(Thresholds):
     region_name: str
     year: int
     version: int
-    effective_from: dt.date
+    effective_from: Day
     name: str
     source: str
     rules: dict[str, RuleSetting]
@@ -69,7 +70,7 @@ class PolicyPublic(Thresholds):
 class EffectivePolicy(BaseModel):
     region_code: str
     year: int
-    on: dt.date
+    on: Day
     policy: PolicyPublic
     why: str = Field(description="which prefix and version matched, among which candidates")
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from common import clock
 from common.auth import Principal, Role, jurisdiction_clause, require_roles
+from common.clock import Day
 from common.db import SessionDep
 from common.errors import Forbidden, problem_responses
 from screening.regional import service
@@ -24,8 +25,8 @@ class RegionalRiskPublic(BaseModel):
     id: uuid.UUID
     region_code: str
     kind: str
-    window_start: dt.date
-    window_end: dt.date
+    window_start: Day
+    window_end: Day
     figures: dict[str, float]
     explanation: str
     raised_at: dt.datetime
