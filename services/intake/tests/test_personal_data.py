@@ -31,13 +31,21 @@ async def _all_rows_as_text(client: httpx.AsyncClient) -> str:
 
 
 async def test_tables_hold_no_plaintext_identifiers(client: httpx.AsyncClient) -> None:
-    head = member(resident_id=resident_id(), phone="13912345678")
+    head = member(resident_id=resident_id(), phone="13912345678", name="欧阳鑫淼")
     household = await register(client, members=[head, member("spouse")])
-    await client.get(f"/households/{household['id']}", headers=headers("township_officer", TOWNSHIP_A))
+    officer = headers("township_officer", TOWNSHIP_A)
+    shown = await client.get(f"/households/{household['id']}", headers=officer)
+    assert "欧阳鑫淼" in shown.text  # an audited read shows the name
+    await client.patch(
+        f"/households/{household['id']}", json={"address": "2组 9号", "reason": "搬迁"}, headers=officer
+    )
+    revisions = await client.get(f"/households/{household['id']}/revisions", headers=officer)
+    assert "欧阳鑫淼" in revisions.text  # and so do the revisions
     dump = await _all_rows_as_text(client)
     assert household["id"] in dump  # the dump really covers the data
     assert head["resident_id"] not in dump
     assert "13912345678" not in dump
+    assert "欧阳鑫淼" not in dump and "欧***" in dump  # names are encrypted at rest, masked in lists
 
 
 async def test_logs_hold_no_plaintext_identifiers(

@@ -78,6 +78,11 @@ def mask_resident_id(value: str) -> str:
     return value[:6] + "*" * 8 + value[-4:]
 
 
+def mask_name(value: str) -> str:
+    """王五 -> 王*, 欧阳小明 -> 欧***: enough for a cadre to recognise a household in a list, not to name it."""
+    return value[:1] + "*" * max(len(value) - 1, 1)
+
+
 def mask_phone(value: str) -> str:
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
 

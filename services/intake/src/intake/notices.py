@@ -16,6 +16,7 @@ from common.regions import full_name, validate_region_code
 from intake.base import outbox
 from intake.cases import queries
 from intake.cases.schemas import NoticeEntry
+from intake.crypto import NAME_FIELD, cipher
 from intake.roles import OFFICERS
 
 router = APIRouter(prefix="/villages", tags=["public notices"])
@@ -49,7 +50,7 @@ async def public_notice(
         NoticeEntry(
             case_id=r.Case.id,
             household_no=r.household_no,
-            head_name=r.head_name or "",
+            head_name=cipher.decrypt(r.head_name, NAME_FIELD) if r.head_name else "",
             members_count=r.members_count,
             risk_categories=sorted({x["category"] for x in r.Case.risks}),
             published_on=r.Case.notice_published_on,

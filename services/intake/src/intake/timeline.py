@@ -48,7 +48,7 @@ async def timeline(
             summary=f"version {r.version}: {r.reason}",
             actor=r.changed_by,
             ref=f"version:{r.version}",
-            data=r.snapshot,
+            data=households.opened(r.snapshot),
         )
         for r in await households.revisions(session, household)
     ]

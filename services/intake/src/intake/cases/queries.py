@@ -55,7 +55,7 @@ async def queue(
 
 async def notices(session: AsyncSession, village_code: str) -> list[Any]:
     head = (
-        select(Member.name)
+        select(Member.name_cipher)
         .where(Member.household_id == Household.id, Member.relation == "head")
         .limit(1)
         .scalar_subquery()

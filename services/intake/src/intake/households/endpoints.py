@@ -119,7 +119,7 @@ async def list_households(
                 id=r.Household.id,
                 region_code=r.Household.region_code,
                 household_no=r.Household.household_no,
-                head_name_masked=(r.head_name or "?")[0] + "*" * max(len(r.head_name or "?") - 1, 1),
+                head_name_masked=r.head_name or "?",
                 category=r.Household.category,
                 status=r.Household.status,
                 members_count=r.members_count,
@@ -274,4 +274,13 @@ async def list_revisions(
     """Every version of the household (identifiers masked, names in clear). Audited."""
     household = await service.get(session, principal, household_id)
     await audit_read(session, principal, household, "household revisions", purpose)
-    return [RevisionPublic.model_validate(r, from_attributes=True) for r in await service.revisions(session, household)]
+    return [
+        RevisionPublic(
+            version=r.version,
+            changed_by=r.changed_by,
+            changed_at=r.changed_at,
+            reason=r.reason,
+            snapshot=service.opened(r.snapshot),
+        )
+        for r in await service.revisions(session, household)
+    ]

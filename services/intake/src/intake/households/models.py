@@ -18,7 +18,9 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from common.pii import mask_name
 from intake.base import Base
+from intake.crypto import NAME_FIELD, cipher
 
 MONEY = Numeric(14, 2)
 
@@ -58,7 +60,10 @@ class Member(Base):
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     household_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("households.id"), index=True)
     position: Mapped[int] = mapped_column(Integer)
-    name: Mapped[str] = mapped_column(String(100))
+    # Names are personal information under PIPL: encrypted at rest like identifiers (ADR 0011), masked in
+    # lists; `name` decrypts, for the audited reads that show it.
+    name_cipher: Mapped[bytes] = mapped_column(LargeBinary)
+    name_masked: Mapped[str] = mapped_column(String(100))
     id_cipher: Mapped[bytes] = mapped_column(LargeBinary)
     id_index: Mapped[str] = mapped_column(String(64), index=True)
     id_masked: Mapped[str] = mapped_column(String(18))
@@ -73,6 +78,14 @@ class Member(Base):
     phone_cipher: Mapped[bytes | None] = mapped_column(LargeBinary)
     phone_masked: Mapped[str | None] = mapped_column(String(16))
     active: Mapped[bool] = mapped_column(server_default=text("true"))
+
+    @property
+    def name(self) -> str:
+        return cipher.decrypt(self.name_cipher, NAME_FIELD)
+
+    @name.setter
+    def name(self, value: str) -> None:
+        self.name_cipher, self.name_masked = cipher.encrypt(value, NAME_FIELD), mask_name(value)
 
 
 class HouseholdRevision(Base):

@@ -1,5 +1,6 @@
 """Households and their members: registration, versioned updates, yearly income."""
 
+import base64
 import datetime as dt
 import uuid
 from decimal import ROUND_HALF_UP, Decimal
@@ -22,7 +23,7 @@ from common.events.contracts.intake import (
 from common.pagination import keyset, page_of
 from common.pii import id_facts, mask_phone, mask_resident_id
 from intake.base import outbox
-from intake.crypto import cipher
+from intake.crypto import NAME_FIELD, cipher
 from intake.households.models import Household, HouseholdRevision, IncomeRecord, Member
 from intake.households.schemas import (
     HouseholdCreate,
@@ -226,7 +227,7 @@ def member_facts(m: Member) -> dict[str, Any]:
 
 
 def snapshot(household: Household) -> dict[str, Any]:
-    """The household as stored in its revision history: masked identifiers only."""
+    """The household as stored in its revision history: masked identifiers, names encrypted."""
     return {
         "region_code": household.region_code,
         "household_no": household.household_no,
@@ -235,7 +236,8 @@ def snapshot(household: Household) -> dict[str, Any]:
         "members": [
             {
                 "id": str(m.id),
-                "name": m.name,
+                "name_cipher": base64.b64encode(m.name_cipher).decode(),
+                "name_masked": m.name_masked,
                 "resident_id_masked": m.id_masked,
                 "phone_masked": m.phone_masked,
                 **member_facts(m),
@@ -243,6 +245,17 @@ def snapshot(household: Household) -> dict[str, Any]:
             for m in household.members
         ],
     }
+
+
+def opened(stored: dict[str, Any]) -> dict[str, Any]:
+    """A stored snapshot as an audited read shows it: names decrypted."""
+    members = []
+    for m in stored.get("members", []):
+        m = dict(m)
+        if "name_cipher" in m:
+            m["name"] = cipher.decrypt(base64.b64decode(m.pop("name_cipher")), NAME_FIELD)
+        members.append(m)
+    return {**stored, "members": members}
 
 
 def _event_fields(household: Household) -> dict[str, Any]:
@@ -355,7 +368,7 @@ async def search(
     cursor: str | None,
 ) -> tuple[list[Any], str | None]:
     head = (
-        select(Member.name)
+        select(Member.name_masked)
         .where(Member.household_id == Household.id, Member.relation == "head")
         .limit(1)
         .scalar_subquery()
