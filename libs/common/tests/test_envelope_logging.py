@@ -53,3 +53,24 @@ def test_registry_resolves_contracts() -> None:
 
 def test_scrub_masks_identifiers_anywhere() -> None:
     assert scrub("id 11010519491231002X tel 13800138000.") == "id 110105********002X tel 138****8000."
+
+
+async def test_an_unexpected_error_is_a_problem_without_internals() -> None:
+    import httpx
+    from fastapi import FastAPI
+
+    from common.errors import install_problem_handlers
+
+    app = FastAPI()
+    install_problem_handlers(app)
+
+    @app.get("/boom")
+    async def boom() -> None:
+        secret = "INSERT ... parameters: ('王五', '1组8号')"
+        raise RuntimeError(secret)
+
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        r = await client.get("/boom")
+    assert r.status_code == 500 and r.headers["content-type"] == "application/problem+json"
+    assert "王五" not in r.text and r.json()["type"].endswith("/internal-error")

@@ -150,6 +150,12 @@ def install_problem_handlers(app: FastAPI) -> None:
         fields = ", ".join(sorted({e["field"] for e in errors}))
         return _response(ValidationFailed(f"Invalid fields: {fields}", errors=errors), request)
 
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # A fault of ours: the client gets a problem without internals; the server logs the traceback
+        # (exception messages withheld, see common.logging).
+        return _response(Problem("An unexpected error; it has been logged"), request)
+
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         cls = {404: NotFound, 401: Unauthorized, 403: Forbidden, 405: MethodNotAllowed}.get(exc.status_code, BadRequest)
