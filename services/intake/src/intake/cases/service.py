@@ -254,20 +254,25 @@ async def village_review(session: AsyncSession, principal: Principal, case: Case
     return await _move(session, principal, case, "village_review", State.village_reviewed, data)
 
 
-async def publish_notice(session: AsyncSession, principal: Principal, case: Case, body: NoticePublish) -> Case:
-    check(case.state, "publish_notice", principal)
-    review = (
+async def _stated(session: AsyncSession, case: Case, action: str, field: str) -> dt.date:
+    """The date the latest `action` step of the case states (the step a later one must not precede)."""
+    data = (
         await session.execute(
             select(CaseStep.data)
-            .where(CaseStep.case_id == case.id, CaseStep.action == "village_review")
+            .where(CaseStep.case_id == case.id, CaseStep.action == action)
             .order_by(CaseStep.seq.desc())
             .limit(1)
         )
     ).scalar_one()
+    return dt.date.fromisoformat(data[field])
+
+
+async def publish_notice(session: AsyncSession, principal: Principal, case: Case, body: NoticePublish) -> Case:
+    check(case.state, "publish_notice", principal)
     check_step_date(
         "published_on",
         body.published_on,
-        not_before=dt.date.fromisoformat(review["meeting_date"]),
+        not_before=await _stated(session, case, "village_review", "meeting_date"),
         follows="the village review",
     )
     due = await deadline(session, body.published_on, settings.notice_working_days)
@@ -371,18 +376,10 @@ async def county_approve(session: AsyncSession, principal: Principal, case: Case
     check(case.state, "county_approve", principal)
     if principal.sub in (case.declared_by, case.verified_by):
         raise SelfApproval("You declared or verified this case; another officer must approve it")
-    verified = (
-        await session.execute(
-            select(CaseStep.data)
-            .where(CaseStep.case_id == case.id, CaseStep.action == "township_verify")
-            .order_by(CaseStep.seq.desc())
-            .limit(1)
-        )
-    ).scalar_one()
     check_step_date(
         "approved_on",
         body.approved_on,
-        not_before=dt.date.fromisoformat(verified["verified_on"]),
+        not_before=await _stated(session, case, "township_verify", "verified_on"),
         follows="the township verification",
     )
     household = await session.get(Household, case.household_id, with_for_update=True)
