@@ -94,3 +94,29 @@ async def test_a_large_rejection_is_answered_capped_and_paged(client: httpx.Asyn
     assert [x["row"] for x in rows] == list(range(1, 1_235))
     other = await client.get(f"/feeds/uploads/{upload_id}/rows", headers=HOUSING)
     assert other.status_code == 404
+
+
+async def test_an_upload_whose_process_died_is_marked_failed(client: httpx.AsyncClient) -> None:
+    import asyncio
+    import datetime as dt
+
+    from screening.feeds.endpoints import stalled_uploads_loop
+    from screening.feeds.models import Upload
+    from screening.main import app
+
+    upload_id = uuid.uuid4()
+    long_ago = dt.datetime.now(dt.UTC) - dt.timedelta(hours=2)
+    async with app.state.db.transaction() as s:
+        s.add(Upload(id=upload_id, department="housing", uploaded_by="housing-system", status="running"))
+        await s.flush()
+        await s.execute(Upload.__table__.update().where(Upload.id == upload_id).values(updated_at=long_ago))
+    sweep = asyncio.create_task(stalled_uploads_loop(app))
+    try:
+        for _ in range(50):
+            progress = (await client.get(f"/feeds/uploads/{upload_id}", headers=HOUSING)).json()
+            if progress["status"] == "failed":
+                break
+            await asyncio.sleep(0.1)
+    finally:
+        sweep.cancel()
+    assert progress["status"] == "failed" and progress["failure"].startswith("interrupted")

@@ -12,6 +12,7 @@ from screening.checks.endpoints import router as checks_router
 from screening.config import settings
 from screening.endpoints import router
 from screening.feeds.endpoints import router as feeds_router
+from screening.feeds.endpoints import stalled_uploads_loop
 from screening.handlers import SUBSCRIPTIONS
 from screening.policies.endpoints import router as policies_router
 from screening.policies.rescreen import rescreen_loop
@@ -39,6 +40,6 @@ spec = ServiceSpec(
         *(c.topic for c in DEPT_CONTRACTS.values()),
     ],
     on_startup=[load_seeds],
-    background=[rescreen_loop],
+    background=[rescreen_loop, stalled_uploads_loop],
 )
 app = create_app(spec)

@@ -1,9 +1,10 @@
+import asyncio
 import datetime as dt
 import uuid
 from collections.abc import AsyncIterator
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Depends, Header, Path, Query, Request
+from fastapi import APIRouter, Body, Depends, FastAPI, Header, Path, Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import func, insert, select, update
 
@@ -176,6 +177,25 @@ async def upload_records(
         results=shown,
         more_results=done.rows > len(shown),
     )
+
+
+STALLED_AFTER_S = 30 * 60  # an upload with no progress for this long lost its process (killed, redeployed)
+
+
+async def stalled_uploads_loop(app: FastAPI) -> None:
+    """Uploads whose process died mid-file are marked failed, so none stays `running` forever."""
+    db: Database = app.state.db
+    while True:
+        async with db.transaction() as s:
+            await s.execute(
+                update(Upload)
+                .where(
+                    Upload.status == "running",
+                    Upload.updated_at < func.now() - dt.timedelta(seconds=STALLED_AFTER_S),
+                )
+                .values(status="failed", failure="interrupted: no progress for 30 minutes", updated_at=func.now())
+            )
+        await asyncio.sleep(60)
 
 
 async def _ingest_file(
