@@ -287,3 +287,22 @@ def test_free_text_shaped_like_an_identifier_is_blanked(text: str) -> None:
 
     assert "[redacted]" in _scrub(text)
     assert _scrub("户编号 532504102001") == "户编号 532504102001"  # a region code is not an identifier
+
+
+async def test_a_body_that_is_no_longer_json_is_named_too(client: httpx.AsyncClient, intake: httpx.AsyncClient) -> None:
+    household = await household_in_ledger(intake, client)
+    target = household["entries"][-1]["leaf_index"]
+    async with appends_held() as conn:
+        original = await conn.fetchval("SELECT body FROM ledger.entries WHERE leaf_index = $1", target)
+        try:
+            async with conn.transaction():
+                await conn.execute("SET LOCAL session_replication_role = replica")
+                await conn.execute("UPDATE ledger.entries SET body = $1 WHERE leaf_index = $2", b"\xff\xfe", target)
+            report = await verify(DSN, KEY, ORIGIN)
+            assert report.first_bad_entry is not None and report.first_bad_entry["leaf_index"] == target
+            assert report.first_bad_entry["reason"] == "leaf hash mismatch"
+        finally:
+            async with conn.transaction():
+                await conn.execute("SET LOCAL session_replication_role = replica")
+                await conn.execute("UPDATE ledger.entries SET body = $1 WHERE leaf_index = $2", original, target)
+    assert (await verify(DSN, KEY, ORIGIN)).ok

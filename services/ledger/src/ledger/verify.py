@@ -7,7 +7,7 @@ import base64
 import datetime as dt
 import hashlib
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -55,7 +55,7 @@ async def verify(
     dsn: str,
     public_key: bytes,
     origin: str,
-    witnessed: list[signing.SignedCheckpoint] = (),  # type: ignore[assignment]
+    witnessed: Sequence[signing.SignedCheckpoint] = (),
 ) -> Report:
     started = time.perf_counter()
     report = Report(witnessed=len(witnessed))
@@ -70,36 +70,8 @@ async def verify(
         for c in checkpoints:
             if not _signed(c, public_key, origin):
                 report.bad_checkpoints.append({"id": c["id"], "tree_size": c["tree_size"], "reason": "bad signature"})
-        # Every size at which a root must be compared: the database's checkpoints and the witnessed ones.
-        due: dict[int, list[tuple[str, Any]]] = {}
-        for c in checkpoints:
-            due.setdefault(c["tree_size"], []).append(("db", c))
-        for w in witnessed:
-            due.setdefault(w.tree_size, []).append(("witness", w))
-        tree = Frontier()
-        _check_due(report, due.pop(0, []), tree)
-        sha256, push = hashlib.sha256, tree.push
-        async with conn.transaction():
-            async for row in conn.cursor(
-                "SELECT leaf_index, body, leaf_hash, source, event_id, topic, type, subject, time, data::text, "
-                "recorded_at FROM ledger.entries ORDER BY leaf_index",
-                prefetch=20_000,
-            ):
-                leaf_index, body = row[0], row[1]
-                h = sha256(b"\x00" + body).digest()
-                if report.first_bad_entry is None:
-                    reason = (
-                        "gap in leaf indexes"
-                        if leaf_index != tree.size
-                        else "leaf hash mismatch"
-                        if h != row[2]
-                        else _served_differs(body, row)
-                    )
-                    if reason:
-                        report.first_bad_entry = await _describe(conn, leaf_index, reason)
-                push(h)
-                if tree.size in due:
-                    _check_due(report, due.pop(tree.size), tree)
+        due = _due(checkpoints, witnessed)
+        tree = await _recompute(conn, report, due)
         report.entries = tree.size
         for size in sorted(due):  # sizes beyond the log: it was cut back behind them
             for kind, c in due[size]:
@@ -115,6 +87,51 @@ async def verify(
         await conn.close()
     report.seconds = round(time.perf_counter() - started, 3)
     return report
+
+
+# Every column the API serves, read beside the body: `_served_differs` compares them. (Comparing inside
+# PostgreSQL, parsing each body as jsonb there, measured 4x slower than orjson here.)
+SERVED_IN_PYTHON = (
+    "SELECT leaf_index, body, leaf_hash, source, event_id, topic, type, subject, time, data::text, recorded_at "
+    "FROM ledger.entries ORDER BY leaf_index"
+)
+SERVED_DIFFERS = "a served column differs from the hashed body"
+
+
+def _due(checkpoints: list[asyncpg.Record], witnessed: Sequence[signing.SignedCheckpoint]) -> dict[int, list[Any]]:
+    """Every size at which a root must be compared: the database's checkpoints and the witnessed ones."""
+    due: dict[int, list[tuple[str, Any]]] = {}
+    for c in checkpoints:
+        due.setdefault(c["tree_size"], []).append(("db", c))
+    for w in witnessed:
+        due.setdefault(w.tree_size, []).append(("witness", w))
+    return due
+
+
+async def _recompute(conn: asyncpg.Connection, report: Report, due: dict[int, list[Any]]) -> Frontier:
+    """One pass over the log: every leaf re-hashed, its served columns compared with its body, the root
+    compared at every due size."""
+    tree = Frontier()
+    _check_due(report, due.pop(0, []), tree)
+    sha256, push = hashlib.sha256, tree.push
+    async with conn.transaction():
+        async for row in conn.cursor(SERVED_IN_PYTHON, prefetch=20_000):
+            leaf_index, body = row[0], row[1]
+            h = sha256(b"\x00" + body).digest()
+            if report.first_bad_entry is None:
+                reason = (
+                    "gap in leaf indexes"
+                    if leaf_index != tree.size
+                    else "leaf hash mismatch"
+                    if h != row[2]
+                    else _served_differs(body, row)
+                )
+                if reason:
+                    report.first_bad_entry = await _describe(conn, leaf_index, reason)
+            push(h)
+            if tree.size in due:
+                _check_due(report, due.pop(tree.size), tree)
+    return tree
 
 
 def _signed(c: asyncpg.Record, public_key: bytes, origin: str) -> bool:
@@ -158,11 +175,11 @@ def _served_differs(body: bytes, row: asyncpg.Record) -> str | None:
         return "the body is not JSON"
     plain = {"source": row[3], "event_id": row[4], "topic": row[5], "type": row[6], "subject": row[7]}
     if any(hashed.get(k) != v for k, v in plain.items()):
-        return "a served column differs from the hashed body"
+        return SERVED_DIFFERS
     if dt.datetime.fromisoformat(hashed["time"]) != row[8] or orjson.loads(row[9]) != hashed.get("data"):
-        return "a served column differs from the hashed body"
+        return SERVED_DIFFERS
     if "recorded_at" in hashed and dt.datetime.fromisoformat(hashed["recorded_at"]) != row[10]:
-        return "a served column differs from the hashed body"
+        return SERVED_DIFFERS
     return None
 
 
