@@ -9,7 +9,7 @@ ROLE ?= village_cadre
 REGION ?= 532504102
 PYTEST_ARGS ?=
 
-.PHONY: setup run test lint openapi openapi-check bench token regions clean
+.PHONY: setup run test test-fast lint openapi openapi-check bench token regions clean
 
 $(BIN)/safetynet: uv.lock pyproject.toml libs/common/pyproject.toml services/*/pyproject.toml
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -23,6 +23,9 @@ run: setup  ## the whole system (DEMO=1: with a synthetic county); embedded Post
 
 test: setup lint  ## lint, spec drift, then every test on a real PostgreSQL and broker
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-fast: setup  ## the tests that need no database or broker: seconds, for the edit-test loop
+	SAFETYNET_FAST=1 $(BIN)/pytest -q $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .

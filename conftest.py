@@ -13,6 +13,11 @@ from pathlib import Path
 
 os.environ.setdefault("ENVIRONMENT", "test")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
+# `make test-fast`: only the tests that need neither database nor broker (no `services` fixture, directly or
+# through a service's `client`); the addresses below are never dialled.
+if os.environ.get("SAFETYNET_FAST") == "1":
+    os.environ.setdefault("DATABASE_URL", "postgresql+asyncpg://fast-tier@127.0.0.1:1/none")
+    os.environ.setdefault("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:1")
 
 if not (os.environ.get("DATABASE_URL") and os.environ.get("KAFKA_BOOTSTRAP_SERVERS")):
     from common.runtime.embedded import EmbeddedRuntime
@@ -50,6 +55,16 @@ class Services:
             app = import_module(f"{name}.main").app
             self.clients[name] = await self.stack.enter_async_context(running(app))
         return self.clients[name]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if os.environ.get("SAFETYNET_FAST") != "1":
+        return
+    keep = [
+        i for i in items if "services" not in getattr(i, "fixturenames", ()) and i.get_closest_marker("runtime") is None
+    ]
+    config.hook.pytest_deselected(items=[i for i in items if i not in keep])
+    items[:] = keep
 
 
 @pytest.fixture(scope="session")

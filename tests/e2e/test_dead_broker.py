@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from common.logging import Throttle
 from common.runtime.embedded import EmbeddedRuntime
@@ -44,6 +45,7 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+@pytest.mark.runtime
 def test_run_stops_every_service_when_its_broker_dies(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "KAFKA_BOOTSTRAP_SERVERS")}
     env |= {f"{name}_PORT": str(_free_port()) for name in ("INTAKE", "SCREENING", "ASSISTANCE", "LEDGER")}

@@ -21,6 +21,9 @@ from common.testing.netcut import CuttableProxy
 TOPIC = f"test.relay-{uuid.uuid4().hex[:6]}.v1"
 
 
+pytestmark = pytest.mark.runtime
+
+
 class Ping(EventContract):
     topic: ClassVar[str] = TOPIC
     type: ClassVar[str] = "test.ping"

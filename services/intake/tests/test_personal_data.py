@@ -36,9 +36,7 @@ async def test_tables_hold_no_plaintext_identifiers(client: httpx.AsyncClient) -
     officer = headers("township_officer", TOWNSHIP_A)
     shown = await client.get(f"/households/{household['id']}", headers=officer)
     assert "欧阳鑫淼" in shown.text  # an audited read shows the name
-    await client.patch(
-        f"/households/{household['id']}", json={"address": "2组 9号", "reason": "搬迁"}, headers=officer
-    )
+    await client.patch(f"/households/{household['id']}", json={"address": "2组 9号", "reason": "搬迁"}, headers=officer)
     revisions = await client.get(f"/households/{household['id']}/revisions", headers=officer)
     assert "欧阳鑫淼" in revisions.text  # and so do the revisions
     dump = await _all_rows_as_text(client)
