@@ -1,4 +1,5 @@
-"""The measure catalogue (seed 004's acceptance form, departments from seed 003), shipped as data. A
+"""The measure catalogue (the acceptance form of 《仲恺高新区健全防止返贫动态监测和帮扶机制工作方案》(2021),
+departments from 弥勒市健全完善防止返贫致贫监测和帮扶机制的实施细则(2020)), shipped as data. A
 jurisdiction may add its own measures (stored, see `MeasureExtension`); the shipped codes never change."""
 
 import json

@@ -45,7 +45,8 @@ async def list_catalogue(
     _: Annotated[Principal, require_roles(*OFFICERS)],
     region_code: Annotated[str | None, Query(pattern=r"^\d{2,12}$")] = None,
 ) -> list[MeasureEntry]:
-    """The shipped catalogue (seed 004's classes, seed 003's departments) and, for a region, the measures its
+    """The shipped catalogue (《仲恺高新区健全防止返贫动态监测和帮扶机制工作方案》(2021): measure classes;
+    弥勒市健全完善防止返贫致贫监测和帮扶机制的实施细则(2020): departments) and, for a region, the measures its
     jurisdictions added."""
     shipped = [
         MeasureEntry(

@@ -202,7 +202,8 @@ class FormInfo(BaseModel):
 
 @router.get("/forms", response_model=list[FormInfo])
 async def list_forms(_: Reader) -> list[FormInfo]:
-    """The standard forms (seed 004), and what each is generated for."""
+    """The standard forms (《仲恺高新区健全防止返贫动态监测和帮扶机制工作方案》(2021)), and what each is
+    generated for."""
     return [
         FormInfo(code=code, title=title, keyed_by="key" if code in LIST_FORMS else "household_id")
         for code, title in forms.FORMS.items()

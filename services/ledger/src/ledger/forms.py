@@ -1,4 +1,5 @@
-"""The standard forms of the monitoring ledger (seed 004's annex), generated from the log as XLSX and PDF.
+"""The standard forms of the monitoring ledger (《仲恺高新区健全防止返贫动态监测和帮扶机制工作方案》(2021),
+附件), generated from the log as XLSX and PDF.
 
 Data entered once is never refilled (减轻基层负担): every value comes from the recorded events. Names and
 ID numbers never enter the log, so those cells are left for the printed form to be filled and signed."""

@@ -1,6 +1,7 @@
-"""The four criteria of risk elimination (the acceptance form, seed 004), computed from data, each with its
+"""The four criteria of risk elimination (the acceptance form of
+《仲恺高新区健全防止返贫动态监测和帮扶机制工作方案》(2021)), computed from data, each with its
 evidence. A household without labour capacity whose social floor is in place is never proposed: it stays
-monitored (DOMAIN.md, 风险消除)."""
+monitored (中农组发〔2021〕7号, 风险消除)."""
 
 import datetime as dt
 from dataclasses import asdict, dataclass, field

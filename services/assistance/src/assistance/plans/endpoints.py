@@ -111,7 +111,7 @@ async def approve_plan(plan_id: uuid.UUID, session: SessionDep, principal: Offic
 
 @router.post("/plans/{plan_id}/exclusion", response_model=PlanDetail, responses=CHANGE_PROBLEMS)
 async def exclude_plan(plan_id: uuid.UUID, body: Exclusion, session: SessionDep, principal: Officer) -> PlanDetail:
-    """The case falls under a not-assisted rule (seed 001): the reason is recorded and there is no plan."""
+    """The case falls under a not-assisted rule (宁开办发〔2020〕8号): the reason is recorded and there is no plan."""
     service.ensure_planner(principal)
     plan = await service.get(session, principal, plan_id, lock=True)
     return await _detail(session, await service.exclude(session, principal, plan, body.reason, body.note))

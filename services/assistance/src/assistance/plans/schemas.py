@@ -95,7 +95,9 @@ class Progress(BaseModel):
 class Exclusion(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    reason: Literal[tuple(NOT_ASSISTED)] = Field(description="the not-assisted rule of seed 001 that applies")  # type: ignore[valid-type]
+    reason: Literal[tuple(NOT_ASSISTED)] = Field(  # type: ignore[valid-type]
+        description="the not-assisted rule of 宁开办发〔2020〕8号 that applies"
+    )
     note: str = Field(min_length=1, max_length=2000, description="the facts found")
 
 

@@ -1,4 +1,4 @@
-"""The township's monthly report (seed 001: by the 3rd of the next month): households newly monitored and
+"""The township's monthly report (宁开办发〔2020〕8号: by the 3rd of the next month): households newly monitored and
 risk-eliminated in the month, measures implemented in it and overdue at its end, by village."""
 
 import datetime as dt

@@ -1,4 +1,5 @@
-"""The identification procedure as an explicit state machine (DOMAIN.md, 识别程序).
+"""The identification procedure as an explicit state machine (识别程序, as
+《仲恺高新区健全防止返贫动态监测和帮扶机制工作方案》(2021) sets it out).
 
 declared -> consent_signed -> village_reviewed -> in_public_notice -> township_verified -> monitored,
 with `rejected` reachable from every open state. An upheld objection during the notice sends the case

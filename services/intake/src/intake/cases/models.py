@@ -11,7 +11,8 @@ OPEN_CASE = text("state NOT IN ('monitored', 'rejected')")
 
 
 class Case(Base):
-    """An identification case: one household taken through the procedure of DOMAIN.md."""
+    """An identification case: one household taken through the identification procedure (识别程序) of
+    《仲恺高新区健全防止返贫动态监测和帮扶机制工作方案》(2021)."""
 
     __tablename__ = "cases"
     __table_args__ = (

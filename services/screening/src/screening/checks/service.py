@@ -140,7 +140,8 @@ async def apply_result(session: AsyncSession, household_id: uuid.UUID, record: C
 
 
 def exclusion_evidence(check: AssetCheck) -> list[dict[str, Any]]:
-    """The negative list (seed 002/004) as reasons of the township form's "no" decision, with their grounds."""
+    """The negative list (中农组发〔2021〕7号; 《仲恺高新区健全防止返贫动态监测和帮扶机制工作方案》(2021)) as
+    reasons of the township form's "no" decision, with their grounds."""
     r = check.result or {}
     out = []
     deposits = Decimal(r["deposits"]) if r.get("deposits") is not None else None

@@ -1,4 +1,5 @@
-"""The policies of the source documents, shipped as data and loaded once (DOMAIN.md, "The monitoring line")."""
+"""The policies of the source documents, shipped as data and loaded once (中农组发〔2021〕7号, 监测范围, and
+each jurisdiction's document)."""
 
 import datetime as dt
 from decimal import Decimal

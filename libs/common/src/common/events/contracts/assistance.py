@@ -49,7 +49,7 @@ class PlanApprovedV1(PlanEventBase):
 
 
 class PlanExcludedV1(PlanEventBase):
-    """The case falls under a not-assisted rule (seed 001): no plan, with the reason."""
+    """The case falls under a not-assisted rule (宁开办发〔2020〕8号): no plan, with the reason."""
 
     type: ClassVar[str] = "assistance.plan.excluded"
 

@@ -1,4 +1,4 @@
-"""Department data-sharing feeds: one versioned topic per department (DOMAIN.md, 部门筛查预警).
+"""Department data-sharing feeds: one versioned topic per department (中农组发〔2021〕7号, 部门筛查预警).
 
 Each record carries the department's own record id and a revision: (department, record_id) identifies a
 record, a higher revision is a correction that supersedes, the same revision again is a duplicate. Records

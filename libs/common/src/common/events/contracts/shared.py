@@ -1,4 +1,4 @@
-"""Vocabulary shared by several contracts (DOMAIN.md)."""
+"""Vocabulary shared by several contracts (中农组发〔2021〕7号)."""
 
 from enum import StrEnum
 
