@@ -7,7 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 from assistance.access import audit_read
-from assistance.elimination import service
+from assistance.elimination import facts, service
 from assistance.elimination.evaluate import evaluate
 from assistance.elimination.service import EliminationRefused, IllegalEliminationStep, StaysMonitored
 from assistance.models import Elimination, EliminationObjection, Plan
@@ -152,7 +152,7 @@ async def evaluate_household(
     monitored."""
     plan = await service.current_plan(session, principal, household_id)
     await audit_read(session, principal, household_id, plan.region_code, "elimination evaluation")
-    ev = await service.evaluation_for(session, plan, on or clock.today())
+    ev = await facts.evaluation_for(session, plan, on or clock.today())
     return EvaluationPublic.model_validate(ev.as_dict())
 
 
@@ -179,7 +179,7 @@ async def elimination_candidates(
     rows = list((await session.execute(keyset(q, Plan.created_at, Plan.id, cursor, limit))).scalars())
     page, next_cursor = page_of(rows, limit, lambda p: (p.created_at, p.id))
     day = on or clock.today()
-    found = await service.facts_many(session, page, day)
+    found = await facts.facts_many(session, page, day)
     evaluations = [evaluate(found[p.id], day) for p in page]
     return Candidates(
         items=[EvaluationPublic.model_validate(ev.as_dict()) for ev in evaluations if ev.eligible or not eligible_only],
