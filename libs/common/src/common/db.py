@@ -14,6 +14,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from common.logging import log
+
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -110,8 +112,11 @@ async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
             await session.rollback()
             recorded = getattr(exc, "recorded", None)
             if recorded is not None:  # a refusal that must leave a trace (Problem.recorded)
-                async with db.transaction() as record:
-                    await recorded(record)
+                try:
+                    async with db.transaction() as record:
+                        await recorded(record)
+                except Exception:  # the refusal still answers; the lost trace is logged, not hidden
+                    log.exception("could not record a refused request", problem=exc.__class__.__name__)
             raise
 
 
