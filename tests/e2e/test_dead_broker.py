@@ -97,3 +97,20 @@ def test_a_repeating_library_line_is_logged_once_per_interval_with_a_count() -> 
     throttle._seen[("aiokafka", "Unable connect to %s")] = (time.monotonic() - 61, 369)
     later = logging.LogRecord("aiokafka", logging.ERROR, __file__, 1, "Unable connect to %s", ("node-1",), None)
     assert throttle.filter(later) and "369 more like it" in later.getMessage()
+
+
+def test_different_faults_under_one_message_are_not_throttled_together() -> None:
+    throttle = Throttle(interval_s=60)
+
+    def failing(kind: type[Exception]) -> logging.LogRecord:
+        try:
+            raise kind("x")
+        except Exception:
+            import sys
+
+            return logging.LogRecord(
+                "uvicorn.error", logging.ERROR, __file__, 1, "Exception in ASGI app", (), sys.exc_info()
+            )
+
+    assert throttle.filter(failing(ValueError)) and throttle.filter(failing(KeyError))
+    assert not throttle.filter(failing(ValueError))

@@ -97,7 +97,7 @@ class Throttle(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if record.levelno >= logging.CRITICAL:
             return True
-        key = (record.name, str(record.msg))
+        key = (record.name, str(record.msg) + _fault(record))
         now = time.monotonic()
         last, suppressed = self._seen.get(key, (-self.interval_s, 0))
         if now - last < self.interval_s:
@@ -109,6 +109,17 @@ class Throttle(logging.Filter):
         if suppressed:
             record.msg = f"{record.msg} (and {suppressed} more like it in the last {self.interval_s:.0f} s)"
         return True
+
+
+def _fault(record: logging.LogRecord) -> str:
+    """Where an exception was raised: different faults under one message are not throttled together."""
+    if not record.exc_info or record.exc_info[2] is None:
+        return ""
+    tb = record.exc_info[2]
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    kind = record.exc_info[0].__name__ if record.exc_info[0] else ""
+    return f" {kind}@{tb.tb_frame.f_code.co_filename}:{tb.tb_lineno}"
 
 
 class _StdoutHandler(logging.StreamHandler):
