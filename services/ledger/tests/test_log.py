@@ -45,7 +45,8 @@ async def household_in_ledger(intake: httpx.AsyncClient, client: httpx.AsyncClie
             await client.get("/entries", params={"subject": household["id"], "limit": 500}, headers=AUDITOR)
         )
         types = {e["type"] for e in page["items"]}
-        return page["items"] if {"intake.case.approved", "audit.access.recorded"} <= types else None
+        township_read = any(e["data"].get("what") == "household detail" for e in page["items"])
+        return page["items"] if "intake.case.approved" in types and township_read else None
 
     household["entries"] = await eventually(recorded, timeout=60)
     return household
