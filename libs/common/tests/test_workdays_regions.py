@@ -34,3 +34,17 @@ def test_region_codes() -> None:
         validate_region_code("532504102999")
     with pytest.raises(ValueError, match="village"):
         validate_region_code("532504102", required_level="village")
+
+
+def test_every_code_of_the_shared_vocabulary_has_its_chinese_label() -> None:
+    from common.events.contracts.shared import Channel, LabourCapacity, ObjectType, RiskCategory
+    from common.vocabulary import CHANNEL_ZH, LABOUR_ZH, OBJECT_ZH, RISK_ZH
+
+    for codes, labels in (
+        (RiskCategory, RISK_ZH),
+        (ObjectType, OBJECT_ZH),
+        (Channel, CHANNEL_ZH),
+        (LabourCapacity, LABOUR_ZH),
+    ):
+        assert {c.value for c in codes} == set(labels), codes.__name__
+        assert all(label and label.isascii() is False for label in labels.values())

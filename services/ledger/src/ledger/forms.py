@@ -18,35 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from common.errors import NotFound
 from common.exports import xlsx_text_only
 from common.regions import full_name
+from common.vocabulary import BAND_ZH, CHANNEL_ZH, LABOUR_ZH, OBJECT_ZH, RISK_ZH
 from ledger import pdf
 from ledger.models import Entry
 from ledger.stated import BLANK, recorded_on, shown, step_date
-
-RISK_ZH = {
-    "illness": "因病",
-    "schooling": "因学",
-    "disability": "因残",
-    "natural_disaster": "因自然灾害",
-    "accident": "因意外事故",
-    "industry_failure": "因产业项目失败",
-    "unstable_employment": "因务工就业不稳",
-    "lack_of_labour": "缺劳动力",
-    "other": "其他",
-}
-OBJECT_ZH = {"unstable_lifted": "脱贫不稳定户", "marginal": "边缘易致贫户", "sudden_hardship": "突发严重困难户"}
-CHANNEL_ZH = {
-    "self_declaration": "农户自主申报",
-    "cadre_screening": "基层干部排查",
-    "department_alert": "部门筛查预警",
-    "social_supervision": "社会监督发现",
-}
-BAND_ZH = {
-    "below_6000": "6000元以下",
-    "6000_9000": "6000-9000元",
-    "9000_14000": "9000-14000元",
-    "above_14000": "14000元以上",
-}
-LABOUR_ZH = {"full": "普通劳动力", "partial": "弱劳动力或半劳动力", "none": "无劳动力"}
 
 
 @dataclass
