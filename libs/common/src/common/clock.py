@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import AfterValidator
 
-from common.errors import ValidationFailed
+from common.errors import Conflict, ValidationFailed
 
 CST = ZoneInfo("Asia/Shanghai")
 
@@ -19,10 +19,6 @@ _today_override: dt.date | None = None
 
 def today() -> dt.date:
     return _today_override or dt.datetime.now(CST).date()
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def cst_date(instant: dt.datetime) -> dt.date:
@@ -54,9 +50,9 @@ def check_step_date(
     """A procedure date a client sends is a claim: it is checked against today in China Standard Time and
     against the date of the step it follows (`not_before`: that day or later; `after`: strictly later).
     Answers 422 naming the field; the time the step is recorded is kept beside it by the caller."""
-    problem = None
-    if day > today():
-        problem = f"cannot be after today ({today()}, China Standard Time)"
+    problem, now = None, today()
+    if day > now:
+        problem = f"cannot be after today ({now}, China Standard Time)"
     elif not_before is not None and day < not_before:
         problem = f"cannot be before {follows} ({not_before})"
     elif after is not None and day <= after:
@@ -66,3 +62,16 @@ def check_step_date(
             f"{field} {problem}", errors=[{"field": field, "message": problem, "type": "value_error.date_order"}]
         )
     return day
+
+
+class NoticeOver(Conflict):
+    slug, title = "notice-over", "The public notice period has ended"
+
+
+def check_notice_open(ends_on: dt.date, field: str) -> None:
+    """An objection is judged by when it is recorded: once the notice has ended (China Standard Time) it is
+    refused, whatever date it claims. `field` names the notice's end in the answer."""
+    if today() > ends_on:
+        raise NoticeOver(
+            f"The public notice ended on {ends_on}; objections are no longer accepted", **{field: str(ends_on)}
+        )

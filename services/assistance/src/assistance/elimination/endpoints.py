@@ -230,7 +230,7 @@ async def publish_notice(
     "/eliminations/{elimination_id}/objections",
     status_code=201,
     response_model=ObjectionPublic,
-    responses=problem_responses(Forbidden, NotFound, IllegalEliminationStep, service.NoticeOver),
+    responses=problem_responses(Forbidden, NotFound, IllegalEliminationStep, clock.NoticeOver),
 )
 async def object_to(
     elimination_id: uuid.UUID, body: ObjectionIn, session: SessionDep, principal: Participant

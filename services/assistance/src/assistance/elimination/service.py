@@ -48,10 +48,6 @@ class IllegalEliminationStep(Conflict):
     slug, title = "illegal-elimination-step", "This step is not allowed in the elimination's current state"
 
 
-class NoticeOver(Conflict):
-    slug, title = "notice-over", "The public notice period has ended"
-
-
 class EliminationRefused(Conflict):
     slug, title = "elimination-refused", "The household does not meet the risk-elimination criteria"
 
@@ -174,11 +170,7 @@ async def publish_notice(
 async def object_to(session: AsyncSession, principal: Principal, e: Elimination, text: str) -> EliminationObjection:
     _ensure_step(principal, e, "object")
     assert e.notice_until is not None
-    if clock.today() > e.notice_until:  # judged by when it is recorded
-        raise NoticeOver(
-            f"The public notice ended on {e.notice_until}; objections are no longer accepted",
-            notice_until=str(e.notice_until),
-        )
+    clock.check_notice_open(e.notice_until, "notice_until")
     objection = EliminationObjection(id=uuid.uuid4(), elimination_id=e.id, text=text, filed_by=principal.sub)
     session.add(objection)
     await session.flush()

@@ -4,6 +4,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from common.auth import CurrentPrincipal, Principal, Role, require_roles
+from common.clock import NoticeOver
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, Problem, ValidationFailed, problem_responses
 from common.idempotency import IdempotencyDep
@@ -163,7 +164,7 @@ async def publish_notice(
     "/{case_id}/objections",
     status_code=201,
     response_model=CasePublic,
-    responses=problem_responses(Forbidden, NotFound, IllegalTransition, ValidationFailed, service.NoticeOver),
+    responses=problem_responses(Forbidden, NotFound, IllegalTransition, ValidationFailed, NoticeOver),
 )
 async def file_objection(
     case_id: uuid.UUID, body: ObjectionCreate, session: SessionDep, principal: CurrentPrincipal, idem: IdempotencyDep

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.auth import Principal, ensure_household
-from common.clock import check_step_date, cst_date, today
+from common.clock import check_notice_open, check_step_date, cst_date, today
 from common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from common.events.contracts.intake import CASE_EVENTS, CaseRisk
 from intake.base import outbox
@@ -56,10 +56,6 @@ class ConsentRequired(Conflict):
 
 class NoticeNotOver(Conflict):
     slug, title = "notice-not-over", "The public notice period has not ended or has pending objections"
-
-
-class NoticeOver(Conflict):
-    slug, title = "notice-over", "The public notice period has ended"
 
 
 class SelfApproval(Forbidden):
@@ -299,12 +295,7 @@ async def publish_notice(session: AsyncSession, principal: Principal, case: Case
 async def file_objection(session: AsyncSession, principal: Principal, case: Case, body: ObjectionCreate) -> Objection:
     check(case.state, "file_objection", principal)
     assert case.notice_published_on and case.notice_ends_on
-    # Judged by when it is recorded: a raised_on inside the window does not reopen a notice that has ended.
-    if today() > case.notice_ends_on:
-        raise NoticeOver(
-            f"The public notice ended on {case.notice_ends_on}; objections are no longer accepted",
-            notice_ends_on=str(case.notice_ends_on),
-        )
+    check_notice_open(case.notice_ends_on, "notice_ends_on")
     check_step_date(
         "raised_on", body.raised_on, not_before=case.notice_published_on, follows="the notice's publication"
     )
