@@ -6,6 +6,7 @@ the record of it exists.
 
 import datetime as dt
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from pydantic.json_schema import JsonDict
@@ -37,18 +38,40 @@ async def record_access(
     purpose: str,
     service: str,
 ) -> None:
-    await outbox.add(
+    await record_accesses(
+        session, outbox, principal, [(household_id, region_code)], what=what, purpose=purpose, service=service
+    )
+
+
+async def record_accesses(
+    session: AsyncSession,
+    outbox: Outbox,
+    principal: Principal,
+    households: Iterable[tuple[uuid.UUID, str]],
+    *,
+    what: str,
+    purpose: str,
+    service: str,
+) -> None:
+    """One read of several households' data (a list that names them): one event each, in one statement."""
+    at = dt.datetime.now(dt.UTC)
+    await outbox.add_many(
         session,
-        PersonalDataAccessedV1(
-            household_id=household_id,
-            region_code=region_code,
-            actor=principal.sub,
-            actor_role=principal.role,
-            actor_region=principal.region,
-            what=what,
-            purpose=purpose,
-            service=service,
-            accessed_at=dt.datetime.now(dt.UTC),
-        ),
-        subject=household_id,
+        [
+            (
+                PersonalDataAccessedV1(
+                    household_id=household_id,
+                    region_code=region_code,
+                    actor=principal.sub,
+                    actor_role=principal.role,
+                    actor_region=principal.region,
+                    what=what,
+                    purpose=purpose,
+                    service=service,
+                    accessed_at=at,
+                ),
+                household_id,
+            )
+            for household_id, region_code in households
+        ],
     )

@@ -7,13 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
-from common.access_audit import audited, record_access
+from common.access_audit import audited
 from common.auth import Principal, ensure_covers, require_roles
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, ValidationFailed, problem_responses
 from common.exports import csv_row
 from common.regions import full_name, validate_region_code
-from intake.base import outbox
+from intake.access import audit_reads
 from intake.cases import queries
 from intake.cases.schemas import NoticeEntry
 from intake.crypto import NAME_FIELD, cipher
@@ -58,17 +58,13 @@ async def public_notice(
         )
         for r in rows
     ]
-    for r in rows:
-        await record_access(
-            session,
-            outbox,
-            principal,
-            household_id=r.Case.household_id,
-            region_code=r.Case.region_code,
-            what="public-notice list",
-            purpose="public notice",
-            service="intake",
-        )
+    await audit_reads(
+        session,
+        principal,
+        [(r.Case.household_id, r.Case.region_code) for r in rows],
+        "public-notice list",
+        "public notice",
+    )
     if format == "json":
         return entries
     out = io.StringIO()

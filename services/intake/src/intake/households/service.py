@@ -11,7 +11,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from common.access_audit import record_access
 from common.auth import Principal, ensure_covers, ensure_household, jurisdiction_clause
 from common.errors import Conflict, NotFound
 from common.events.contracts.intake import (
@@ -22,6 +21,7 @@ from common.events.contracts.intake import (
 )
 from common.pagination import keyset, page_of
 from common.pii import id_facts, mask_phone, mask_resident_id
+from intake.access import audit_reads
 from intake.base import outbox
 from intake.crypto import NAME_FIELD, cipher
 from intake.households.models import Household, HouseholdRevision, IncomeRecord, Member
@@ -103,15 +103,12 @@ async def _refuse_registered(session: AsyncSession, principal: Principal, reside
     )
 
     async def recorded(record: AsyncSession) -> None:
-        await record_access(
+        await audit_reads(
             record,
-            outbox,
             principal,
-            household_id=row.id,
-            region_code=row.region_code,
-            what="registration attempt: resident registered in another jurisdiction",
-            purpose="household registration",
-            service="intake",
+            [(row.id, row.region_code)],
+            "registration attempt: resident registered in another jurisdiction",
+            "household registration",
         )
 
     refusal.recorded = recorded
