@@ -33,9 +33,6 @@ ENTRY_COLUMNS = [
     "body",
     "leaf_hash",
 ]
-# What the body holds: every column the API serves is one of these (verify checks that they agree), so
-# nothing an auditor reads is outside the hash.
-SERVED_FIELDS = ("source", "event_id", "topic", "type", "subject", "time", "data", "recorded_at")
 NODE_COLUMNS = ["level", "idx", "hash"]
 
 
