@@ -326,3 +326,14 @@ async def test_a_regional_auditors_pages_are_full_and_follow_each_other(
         assert len(page["items"]) == 5
         after = page["next_after"]
     assert seen == sorted(set(seen)) and len(seen) >= 5
+
+
+@pytest.mark.parametrize("blob", ["abc", "AAAA"])
+def test_a_note_with_a_broken_signature_is_a_bad_note_not_a_crash(blob: str) -> None:
+    from ledger import signing
+
+    key = signing.private_key(settings.ledger_signing_key)
+    note, _ = signing.sign_checkpoint(key, ORIGIN, 3, b"\0" * 32)
+    broken = note.rsplit(" ", 1)[0] + f" {blob}\n"
+    with pytest.raises(signing.BadNote):
+        signing.open_checkpoint(broken, KEY, ORIGIN)

@@ -7,6 +7,7 @@ The key name is the origin; the key ID is SHA-256(name || 0x0A || 0x01 || public
 signed before notes (an older text statement with a time) are still verified by `legacy_verify`."""
 
 import base64
+import binascii
 import datetime as dt
 import hashlib
 import re
@@ -72,7 +73,7 @@ def open_checkpoint(note: str, public: bytes, origin: str) -> SignedCheckpoint:
         m = _SIGNATURE_LINE.match(line)
         if m is None:
             raise BadNote("malformed signature line")
-        blob = base64.b64decode(m.group(2))
+        blob = _b64(m.group(2))
         if m.group(1) != origin or blob[:4] != wanted:
             continue
         try:
@@ -85,7 +86,14 @@ def open_checkpoint(note: str, public: bytes, origin: str) -> SignedCheckpoint:
     lines = text.splitlines()
     if len(lines) < 3 or lines[0] != origin or not lines[1].isdigit():
         raise BadNote("the note is not a checkpoint of this log")
-    return SignedCheckpoint(origin, int(lines[1]), base64.b64decode(lines[2], validate=True), note)
+    return SignedCheckpoint(origin, int(lines[1]), _b64(lines[2]), note)
+
+
+def _b64(text: str) -> bytes:
+    try:
+        return base64.b64decode(text, validate=True)
+    except binascii.Error:
+        raise BadNote("not base64") from None
 
 
 def legacy_statement(tree_size: int, root_hash: bytes, issued_at: dt.datetime) -> bytes:
