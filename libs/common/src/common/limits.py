@@ -30,7 +30,8 @@ class BodyGuard:
             return
         upload = any(p.fullmatch(scope.get("path", "")) for p in self.uploads)
         limit = self.max_upload if upload else self.max_body
-        declared = dict(scope.get("headers", [])).get(b"content-length")
+        headers = dict(scope.get("headers", []))
+        declared = headers.get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
             await _answer(send, _too_large(limit))
             return
@@ -47,7 +48,7 @@ class BodyGuard:
             if len(body) > limit:
                 await _answer(send, _too_large(limit))
                 return
-        content_type = dict(scope.get("headers", [])).get(b"content-type", b"")
+        content_type = headers.get(b"content-type", b"")
         if (b"json" in content_type and _NUL_JSON.search(body)) or b"\x00" in body:
             await _answer(send, _nul("the body"))
             return

@@ -67,7 +67,7 @@ class UploadPublic(BaseModel):
 
 class UploadResult(BaseModel):
     upload: UploadPublic
-    results: list[IngestResult] = Field(description=f"the first {1000:,} rows' outcomes")
+    results: list[IngestResult] = Field(description=f"the first {SHOWN:,} rows' outcomes")
     more_results: bool = Field(description="more rows than shown: page them at GET /feeds/uploads/{id}/rows")
 
 
@@ -218,8 +218,13 @@ async def _ingest_file(
                 await s.execute(
                     insert(UploadRow),
                     [
-                        {"upload_id": upload.id, "row": r.row, "record_id": r.record_id, "outcome": r.outcome}
-                        | {"reason": r.reason}
+                        {
+                            "upload_id": upload.id,
+                            "row": r.row,
+                            "record_id": r.record_id,
+                            "outcome": r.outcome,
+                            "reason": r.reason,
+                        }
                         for r in results
                     ],
                 )
