@@ -14,6 +14,7 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import httpx
@@ -51,6 +52,24 @@ async def appends_held() -> AsyncIterator[asyncpg.Connection]:
     finally:
         await conn.execute("SELECT pg_advisory_unlock(hashtext('ledger.append'))")
         await conn.close()
+
+
+@asynccontextmanager
+async def tampered(leaf_index: int, column: str, value: Any) -> AsyncIterator[None]:
+    """One column of one entry set behind the append-only trigger, as a superuser could, and put back."""
+    async with appends_held() as conn:
+        original = await conn.fetchval(f"SELECT {column} FROM ledger.entries WHERE leaf_index = $1", leaf_index)
+        await _behind_the_trigger(conn, column, value, leaf_index)
+        try:
+            yield
+        finally:
+            await _behind_the_trigger(conn, column, original, leaf_index)
+
+
+async def _behind_the_trigger(conn: asyncpg.Connection, column: str, value: Any, leaf_index: int) -> None:
+    async with conn.transaction():
+        await conn.execute("SET LOCAL session_replication_role = replica")
+        await conn.execute(f"UPDATE ledger.entries SET {column} = $1 WHERE leaf_index = $2", value, leaf_index)
 
 
 async def cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -99,24 +118,12 @@ async def test_an_edit_of_a_served_byte_is_named_by_verify(
     read = next(e for e in household["entries"] if e["type"] == "audit.access.recorded")
     target = read["leaf_index"]
     assert (await verify(DSN, KEY, ORIGIN)).ok
-    async with appends_held() as conn:
-        original = await conn.fetchval("SELECT data FROM ledger.entries WHERE leaf_index = $1", target)
-        try:
-            async with conn.transaction():  # behind the trigger, as a superuser could
-                await conn.execute("SET LOCAL session_replication_role = replica")
-                await conn.execute(
-                    "UPDATE ledger.entries SET data = jsonb_set(data, '{actor}', '\"someone-else\"') "
-                    "WHERE leaf_index = $1",
-                    target,
-                )
-            report = await verify(DSN, KEY, ORIGIN)
-            assert not report.ok and report.first_bad_entry is not None
-            assert report.first_bad_entry["leaf_index"] == target
-            assert "served" in report.first_bad_entry["reason"]
-        finally:
-            async with conn.transaction():
-                await conn.execute("SET LOCAL session_replication_role = replica")
-                await conn.execute("UPDATE ledger.entries SET data = $1 WHERE leaf_index = $2", original, target)
+    forged = json.dumps({**read["data"], "actor": "someone-else"})
+    async with tampered(target, "data", forged):
+        report = await verify(DSN, KEY, ORIGIN)
+        assert not report.ok and report.first_bad_entry is not None
+        assert report.first_bad_entry["leaf_index"] == target
+        assert "served" in report.first_bad_entry["reason"]
     assert (await verify(DSN, KEY, ORIGIN)).ok
 
 
@@ -292,19 +299,10 @@ def test_free_text_shaped_like_an_identifier_is_blanked(text: str) -> None:
 async def test_a_body_that_is_no_longer_json_is_named_too(client: httpx.AsyncClient, intake: httpx.AsyncClient) -> None:
     household = await household_in_ledger(intake, client)
     target = household["entries"][-1]["leaf_index"]
-    async with appends_held() as conn:
-        original = await conn.fetchval("SELECT body FROM ledger.entries WHERE leaf_index = $1", target)
-        try:
-            async with conn.transaction():
-                await conn.execute("SET LOCAL session_replication_role = replica")
-                await conn.execute("UPDATE ledger.entries SET body = $1 WHERE leaf_index = $2", b"\xff\xfe", target)
-            report = await verify(DSN, KEY, ORIGIN)
-            assert report.first_bad_entry is not None and report.first_bad_entry["leaf_index"] == target
-            assert report.first_bad_entry["reason"] == "leaf hash mismatch"
-        finally:
-            async with conn.transaction():
-                await conn.execute("SET LOCAL session_replication_role = replica")
-                await conn.execute("UPDATE ledger.entries SET body = $1 WHERE leaf_index = $2", original, target)
+    async with tampered(target, "body", b"\xff\xfe"):
+        report = await verify(DSN, KEY, ORIGIN)
+        assert report.first_bad_entry is not None and report.first_bad_entry["leaf_index"] == target
+        assert report.first_bad_entry["reason"] == "leaf hash mismatch"
     assert (await verify(DSN, KEY, ORIGIN)).ok
 
 
