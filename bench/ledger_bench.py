@@ -52,7 +52,7 @@ def events(start: int, n: int) -> list[dict[str, Any]]:
 
 
 async def append_all(db: Database, n: int) -> float:
-    from ledger import log
+    from ledger.entries import service as log
 
     elapsed = 0.0
     for start in range(0, n, BATCH):
@@ -78,7 +78,7 @@ async def proof_latencies(url: str, token: str, tree_size: int) -> list[float]:
 
 
 async def bench_ledger(env: dict[str, str], start_server: Callable[..., Any]) -> dict[str, str]:
-    from ledger.verify import public_key_from, verify
+    from ledger.entries.verify import public_key_from, verify
 
     settings = CommonSettings()
     proc, url = start_server("ledger.main:app", {**env, "LOG_LEVEL": "WARNING", "CHECKPOINT_INTERVAL_S": "3600"})

@@ -221,9 +221,9 @@ def ledger_verify(args: argparse.Namespace) -> int:
     import json
 
     from common.db import asyncpg_dsn
+    from ledger.checkpoints.signing import BadNote
     from ledger.config import settings
-    from ledger.signing import BadNote
-    from ledger.verify import decode_key, public_key_from, read_witness, verify
+    from ledger.entries.verify import decode_key, public_key_from, read_witness, verify
 
     url = args.database_url or settings.database_url
     if not url:

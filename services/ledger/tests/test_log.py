@@ -24,7 +24,7 @@ from rfc9162 import verify_consistency, verify_inclusion
 from common.db import asyncpg_dsn
 from common.testing.fixtures import auth, eventually
 from ledger.config import settings
-from ledger.verify import public_key_from, verify
+from ledger.entries.verify import public_key_from, verify
 
 GRANTS = Path(__file__).resolve().parents[3] / "deploy/sql/ledger-grants.sql"
 AUDITOR = auth(settings, "auditor", "", sub="auditor-qian")

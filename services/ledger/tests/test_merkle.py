@@ -2,7 +2,7 @@
 
 from rfc9162 import mth, verify_consistency, verify_inclusion
 
-from ledger import merkle
+from ledger.entries import merkle
 
 
 def _store(leaves: list[bytes]) -> dict[merkle.Key, bytes]:

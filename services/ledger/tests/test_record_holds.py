@@ -31,7 +31,7 @@ from common.events.envelope import encode, new_envelope
 from common.pii import normalize_resident_id
 from common.testing.fixtures import TopicReader, produce_many, resident_id
 from ledger.config import settings
-from ledger.verify import public_key_from, read_witness, verify
+from ledger.entries.verify import public_key_from, read_witness, verify
 
 DSN = asyncpg_dsn(os.environ["DATABASE_URL"])
 KEY = public_key_from(settings.ledger_signing_key)
@@ -290,7 +290,7 @@ def _pg_dump() -> str:
 
 @pytest.mark.parametrize("text", ["电话 13912345678", "身份证11010519491231002X号"])
 def test_free_text_shaped_like_an_identifier_is_blanked(text: str) -> None:
-    from ledger.handlers import _scrub
+    from ledger.entries.subscriptions import _scrub
 
     assert "[redacted]" in _scrub(text)
     assert _scrub("户编号 532504102001") == "户编号 532504102001"  # a region code is not an identifier
@@ -328,7 +328,7 @@ async def test_a_regional_auditors_pages_are_full_and_follow_each_other(
 
 @pytest.mark.parametrize("blob", ["abc", "AAAA"])
 def test_a_note_with_a_broken_signature_is_a_bad_note_not_a_crash(blob: str) -> None:
-    from ledger import signing
+    from ledger.checkpoints import signing
 
     key = signing.private_key(settings.ledger_signing_key)
     note, _ = signing.sign_checkpoint(key, ORIGIN, 3, b"\0" * 32)

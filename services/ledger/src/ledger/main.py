@@ -4,9 +4,12 @@ from pathlib import Path
 
 from common.app import ServiceSpec, create_app
 from common.events.contracts.audit import ACCESS_TOPIC
-from ledger import archive, checkpoints, models
+from ledger import models
+from ledger.archive import endpoints as archive
+from ledger.checkpoints import endpoints as checkpoints
+from ledger.checkpoints.service import checkpoint_loop
 from ledger.config import settings
-from ledger.endpoints import access_router, router
+from ledger.entries.endpoints import access_router, router
 from ledger.handlers import SUBSCRIPTIONS
 
 spec = ServiceSpec(
@@ -20,7 +23,7 @@ spec = ServiceSpec(
     idempotency=models.idempotency,
     routers=[router, access_router, checkpoints.router, archive.router],
     produces=[ACCESS_TOPIC],
-    background=[checkpoints.checkpoint_loop],
+    background=[checkpoint_loop],
     subscriptions=SUBSCRIPTIONS,
 )
 app = create_app(spec)

@@ -1,38 +1,18 @@
 import datetime as dt
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
 from sqlalchemy import select
 
 from common.auth import Principal, Role, require_roles
 from common.db import SessionDep
 from common.errors import Forbidden, problem_responses
-from common.events.contracts.audit import PersonalDataAccessedV1
-from ledger.log import MAX_INDEX
+from ledger.entries.schemas import AccessPage, AccessRecord, EntriesPage, EntryPublic
+from ledger.entries.service import MAX_INDEX
 from ledger.models import Entry
 
 router = APIRouter(prefix="/entries", tags=["ledger"])
-
-
-class EntryPublic(BaseModel):
-    """An entry as the log hashes it: every field here is in the leaf's body (verify checks the copies)."""
-
-    leaf_index: int
-    source: str
-    event_id: str
-    topic: str
-    type: str
-    subject: str
-    time: dt.datetime
-    recorded_at: dt.datetime
-    data: dict[str, Any]
-
-
-class EntriesPage(BaseModel):
-    items: list[EntryPublic]
-    next_after: int | None
 
 
 @router.get("", response_model=EntriesPage, responses=problem_responses(Forbidden))
@@ -59,17 +39,6 @@ async def list_entries(
         items=[EntryPublic.model_validate(r, from_attributes=True) for r in rows],
         next_after=rows[-1].leaf_index if more and rows else None,
     )
-
-
-class AccessRecord(PersonalDataAccessedV1):
-    """A recorded read of personal data (the `audit.access.v1` event) and its place in the log."""
-
-    leaf_index: int
-
-
-class AccessPage(BaseModel):
-    items: list[AccessRecord]
-    next_after: int | None
 
 
 access_router = APIRouter(prefix="/access-audit", tags=["access audit"])

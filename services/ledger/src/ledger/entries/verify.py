@@ -14,8 +14,8 @@ from typing import Any
 import asyncpg
 import orjson
 
-from ledger import signing
-from ledger.merkle import Frontier
+from ledger.checkpoints import signing
+from ledger.entries.merkle import Frontier
 
 
 @dataclass

@@ -19,9 +19,9 @@ from common.errors import NotFound
 from common.exports import xlsx_text_only
 from common.regions import full_name
 from common.vocabulary import BAND_ZH, CHANNEL_ZH, LABOUR_ZH, OBJECT_ZH, RISK_ZH
-from ledger import pdf
+from ledger.archive import pdf
+from ledger.archive.stated import BLANK, recorded_on, shown, step_date
 from ledger.models import Entry
-from ledger.stated import BLANK, recorded_on, shown, step_date
 
 
 @dataclass

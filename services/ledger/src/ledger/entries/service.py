@@ -12,10 +12,11 @@ from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.events.contracts.ledger import CheckpointSignedV1
-from ledger import merkle, signing
 from ledger.base import outbox
+from ledger.checkpoints import signing
 from ledger.config import settings
-from ledger.merkle import Frontier, Hash, Key
+from ledger.entries import merkle
+from ledger.entries.merkle import Frontier, Hash, Key
 from ledger.models import Checkpoint, Entry
 
 APPEND_LOCK = "ledger.append"

@@ -2,111 +2,23 @@
 export is a PDF carrying each entry's inclusion proof and the signed checkpoint, checkable offline."""
 
 import datetime as dt
-import json
 import uuid
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
-from pydantic import BaseModel
-from sqlalchemy import or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from common.access_audit import record_access
 from common.auth import Principal, Role, require_roles
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, problem_responses
-from common.regions import full_name
-from ledger import forms, log, pdf
-from ledger.base import outbox
-from ledger.checkpoints import b64, public
-from ledger.models import Entry
-from ledger.stated import step_date
+from ledger.archive import forms, pdf
+from ledger.archive.schemas import Archive, FormInfo, Retention
+from ledger.archive.service import archive_of
+from ledger.checkpoints.service import b64, public
+from ledger.entries import service as log
 
 router = APIRouter(tags=["household archive"])
 Reader = Annotated[Principal, require_roles(Role.township_officer, Role.county_officer, Role.auditor, Role.admin)]
 Purpose = Annotated[str, Query(min_length=2, max_length=200, description="why the archive is read (audited)")]
-
-
-class ArchiveEntry(BaseModel):
-    leaf_index: int
-    time: dt.datetime
-    type: str
-    topic: str
-    source: str
-    event_id: str
-    summary: str
-    data: dict[str, Any]
-    leaf_hash: str
-
-
-class Archive(BaseModel):
-    household_id: uuid.UUID
-    region_code: str | None
-    region_name: str | None
-    as_of: dt.datetime
-    entries: list[ArchiveEntry]
-
-
-def _summary(data: dict[str, Any], type_: str) -> str:
-    text = type_.rsplit(".", 1)[-1]
-    for key in ("state", "what", "rule", "kind", "action", "status"):
-        if key in data:
-            text = f"{text}: {data[key]}"
-            break
-    stated = step_date(data)
-    return f"{text} 日期 {stated}" if stated else text
-
-
-async def entries_of(session: AsyncSession, household_id: uuid.UUID, as_of: dt.datetime) -> list[Entry]:
-    q = (
-        select(Entry)
-        .where(
-            or_(Entry.subject == str(household_id), Entry.data["household_id"].astext == str(household_id)),
-            Entry.time <= as_of,
-        )
-        .order_by(Entry.leaf_index)
-    )
-    return list((await session.execute(q)).scalars())
-
-
-async def _archive(
-    session: AsyncSession, principal: Principal, household_id: uuid.UUID, as_of: dt.datetime, what: str, purpose: str
-) -> tuple[Archive, list[Entry]]:
-    rows = await entries_of(session, household_id, as_of)
-    if not rows:
-        raise NotFound("No record of this household")
-    region = next((r.data["region_code"] for r in rows if isinstance(r.data.get("region_code"), str)), None)
-    if region is None or not principal.covers(region):
-        raise NotFound("No record of this household")  # outside the jurisdiction: as if absent
-    await record_access(
-        session,
-        outbox,
-        principal,
-        household_id=household_id,
-        region_code=region,
-        what=what,
-        purpose=purpose,
-        service="ledger",
-    )
-    entries = []
-    for r in rows:
-        body = json.loads(r.body)  # the authoritative content is the leaf's bytes
-        entries.append(
-            ArchiveEntry(
-                leaf_index=r.leaf_index,
-                time=r.time,
-                type=r.type,
-                topic=r.topic,
-                source=r.source,
-                event_id=r.event_id,
-                summary=_summary(body["data"], r.type),
-                data=body["data"],
-                leaf_hash=b64(r.leaf_hash),
-            )
-        )
-    return Archive(
-        household_id=household_id, region_code=region, region_name=full_name(region), as_of=as_of, entries=entries
-    ), rows
 
 
 @router.get(
@@ -117,7 +29,7 @@ async def archive(
 ) -> Archive:
     """The household's complete history across services — registration, consent, every case step, alerts,
     plan and measures, elimination — as it stood at `as_of` (default now). The read is audited."""
-    result, _ = await _archive(session, principal, household_id, as_of or dt.datetime.now(dt.UTC), "archive", purpose)
+    result, _ = await archive_of(session, principal, household_id, as_of or dt.datetime.now(dt.UTC), "archive", purpose)
     return result
 
 
@@ -130,7 +42,7 @@ async def archive_pdf(
 ) -> Response:
     """The archive as a PDF with, for every entry, its leaf hash and audit path to a signed checkpoint, so
     it can be checked without the system (instructions inside). The export is audited."""
-    result, rows = await _archive(
+    result, rows = await archive_of(
         session, principal, household_id, as_of or dt.datetime.now(dt.UTC), "archive export", purpose
     )
     checkpoint = await log.latest_checkpoint(session)
@@ -175,10 +87,6 @@ async def archive_pdf(
     )
 
 
-class Retention(BaseModel):
-    rules: list[str]
-
-
 @router.get("/retention", response_model=Retention)
 async def retention(_: Annotated[Principal, require_roles(*Role)]) -> Retention:
     """What the ledger keeps, and for how long."""
@@ -192,12 +100,6 @@ async def retention(_: Annotated[Principal, require_roles(*Role)]) -> Retention:
             "Every read of a household's archive or export is itself recorded (audit.access.v1).",
         ]
     )
-
-
-class FormInfo(BaseModel):
-    code: str
-    title: str
-    keyed_by: str
 
 
 @router.get("/forms", response_model=list[FormInfo])
@@ -244,7 +146,7 @@ async def form(
     else:
         if household_id is None:
             raise NotFound("This form is generated for a `household_id`")
-        _, rows = await _archive(
+        _, rows = await archive_of(
             session, principal, household_id, dt.datetime.now(dt.UTC), f"form {form_code}", purpose
         )
         doc = forms.household_form(form_code, rows)

@@ -1,0 +1,82 @@
+"""A household's archive (一户一档): its entries in the log as of a date,
+read within the caller's jurisdiction and audited."""
+
+import datetime as dt
+import json
+import uuid
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from common.access_audit import record_access
+from common.auth import Principal
+from common.errors import NotFound
+from common.regions import full_name
+from ledger.archive.schemas import Archive, ArchiveEntry
+from ledger.archive.stated import step_date
+from ledger.base import outbox
+from ledger.checkpoints.service import b64
+from ledger.models import Entry
+
+
+def summary(data: dict[str, Any], type_: str) -> str:
+    text = type_.rsplit(".", 1)[-1]
+    for key in ("state", "what", "rule", "kind", "action", "status"):
+        if key in data:
+            text = f"{text}: {data[key]}"
+            break
+    stated = step_date(data)
+    return f"{text} 日期 {stated}" if stated else text
+
+
+async def entries_of(session: AsyncSession, household_id: uuid.UUID, as_of: dt.datetime) -> list[Entry]:
+    q = (
+        select(Entry)
+        .where(
+            or_(Entry.subject == str(household_id), Entry.data["household_id"].astext == str(household_id)),
+            Entry.time <= as_of,
+        )
+        .order_by(Entry.leaf_index)
+    )
+    return list((await session.execute(q)).scalars())
+
+
+async def archive_of(
+    session: AsyncSession, principal: Principal, household_id: uuid.UUID, as_of: dt.datetime, what: str, purpose: str
+) -> tuple[Archive, list[Entry]]:
+    rows = await entries_of(session, household_id, as_of)
+    if not rows:
+        raise NotFound("No record of this household")
+    region = next((r.data["region_code"] for r in rows if isinstance(r.data.get("region_code"), str)), None)
+    if region is None or not principal.covers(region):
+        raise NotFound("No record of this household")  # outside the jurisdiction: as if absent
+    await record_access(
+        session,
+        outbox,
+        principal,
+        household_id=household_id,
+        region_code=region,
+        what=what,
+        purpose=purpose,
+        service="ledger",
+    )
+    entries = []
+    for r in rows:
+        body = json.loads(r.body)  # the authoritative content is the leaf's bytes
+        entries.append(
+            ArchiveEntry(
+                leaf_index=r.leaf_index,
+                time=r.time,
+                type=r.type,
+                topic=r.topic,
+                source=r.source,
+                event_id=r.event_id,
+                summary=summary(body["data"], r.type),
+                data=body["data"],
+                leaf_hash=b64(r.leaf_hash),
+            )
+        )
+    return Archive(
+        household_id=household_id, region_code=region, region_name=full_name(region), as_of=as_of, entries=entries
+    ), rows
