@@ -4,7 +4,9 @@ import datetime as dt
 import uuid
 
 from assistance.elimination.evaluate import Facts, guarantees_secured
-from assistance.models import ConfirmedAlert, GuaranteeCheck, Plan
+from assistance.households.models import GuaranteeCheck
+from assistance.plans.models import Plan
+from assistance.projections.models import ConfirmedAlert
 
 SIX = dict.fromkeys(["food", "clothing", "compulsory_education", "basic_medical", "housing", "drinking_water"], True)
 

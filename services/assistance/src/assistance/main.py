@@ -2,12 +2,14 @@
 
 from pathlib import Path
 
-from assistance import catalogue_endpoints, households, models
+from assistance import models
+from assistance.catalogue import endpoints as catalogue
 from assistance.config import settings
 from assistance.elimination import endpoints as elimination
-from assistance.endpoints import router
 from assistance.handlers import SUBSCRIPTIONS
+from assistance.households import endpoints as households
 from assistance.plans import endpoints as plans
+from assistance.projections import endpoints as projections
 from assistance.reports import endpoints as reports
 from common.app import ServiceSpec, create_app
 from common.events.contracts.assistance import ELIMINATION_TOPIC, PLAN_TOPIC
@@ -23,9 +25,9 @@ spec = ServiceSpec(
     inbox=models.inbox,
     idempotency=models.idempotency,
     routers=[
-        router,
+        projections.router,
         plans.router,
-        catalogue_endpoints.router,
+        catalogue.router,
         households.router,
         elimination.router,
         reports.router,

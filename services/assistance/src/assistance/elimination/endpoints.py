@@ -1,16 +1,29 @@
-import datetime as dt
 import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 from assistance.access import audit_read
 from assistance.elimination import facts, service
 from assistance.elimination.evaluate import evaluate
+from assistance.elimination.models import Elimination, EliminationObjection
+from assistance.elimination.schemas import (
+    Acceptance,
+    Approval,
+    BatchApproval,
+    BatchItem,
+    Candidates,
+    EliminationPublic,
+    EvaluationPublic,
+    Notice,
+    ObjectionIn,
+    ObjectionPublic,
+    Resolution,
+    VillageReview,
+)
 from assistance.elimination.service import EliminationRefused, IllegalEliminationStep, StaysMonitored
-from assistance.models import Elimination, EliminationObjection, Plan
+from assistance.plans.models import Plan
 from assistance.roles import OFFICERS
 from common import clock
 from common.auth import Principal, Role, jurisdiction_clause, require_roles
@@ -23,120 +36,6 @@ router = APIRouter(tags=["risk elimination"])
 Officer = Annotated[Principal, require_roles(*OFFICERS)]
 Participant = Annotated[Principal, require_roles(*OFFICERS, Role.household)]
 STEP_PROBLEMS = problem_responses(Forbidden, NotFound, IllegalEliminationStep, ValidationFailed)
-
-
-class CriterionPublic(BaseModel):
-    code: str
-    met: bool
-    explanation: str
-    evidence: list[str]
-
-
-class EvaluationPublic(BaseModel):
-    household_id: uuid.UUID
-    plan_id: uuid.UUID
-    evaluated_on: Day
-    eligible: bool
-    stays_monitored: bool = Field(description="no labour capacity with the floor in place: never proposed")
-    reason: str
-    criteria: list[CriterionPublic]
-
-
-class EliminationPublic(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: uuid.UUID
-    plan_id: uuid.UUID
-    household_id: uuid.UUID
-    region_code: str
-    state: str
-    evaluation: dict[str, Any]
-    review: dict[str, Any]
-    notice_published_on: Day | None
-    notice_until: Day | None
-    notice_until_assumed: bool
-    acceptance: dict[str, Any] | None
-    accepted_by: str | None
-    approval_no: str | None
-    approved_by: str | None
-    approved_on: Day | None
-    rejected_reason: str | None
-    reviewed_by: str
-    created_at: dt.datetime
-    updated_at: dt.datetime
-
-
-class VillageReview(BaseModel):
-    """The villager representatives' meeting that proposes the household (村级民主评议)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    household_id: uuid.UUID
-    meeting_date: Day
-    representatives_present: int = Field(ge=1, le=1000)
-    votes_for: int = Field(ge=0, le=1000)
-    note: str | None = Field(None, max_length=2000)
-
-
-class Notice(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    published_on: Day
-
-
-class ObjectionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    text: str = Field(min_length=1, max_length=4000)
-
-
-class ObjectionPublic(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: uuid.UUID
-    elimination_id: uuid.UUID
-    text: str
-    filed_by: str
-    filed_at: dt.datetime
-    resolution: str | None
-    resolution_note: str | None
-    resolved_by: str | None
-
-
-class Resolution(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    upheld: bool
-    note: str = Field(min_length=1, max_length=2000)
-
-
-class Acceptance(BaseModel):
-    """The township acceptance form's signatures and date; its data fields are filled from the records."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    accepted_on: Day
-    head_signed: bool = Field(description="户主签字: agrees to be marked risk-eliminated")
-    village_secretary: str = Field(min_length=1, max_length=100)
-    officer_name: str = Field(min_length=1, max_length=100, description="镇街干部")
-    monitor_contact: str = Field(min_length=1, max_length=100, description="监测联系人")
-
-
-class Approval(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    approval_no: str = Field(min_length=1, max_length=100, description="批复文号")
-    approved_on: Day
-
-
-class BatchApproval(Approval):
-    elimination_ids: list[uuid.UUID] = Field(min_length=1, max_length=500)
-
-
-class BatchItem(BaseModel):
-    elimination_id: uuid.UUID
-    outcome: str  # approved | refused
-    problem: dict[str, Any] | None = None
 
 
 @router.get(
@@ -154,11 +53,6 @@ async def evaluate_household(
     await audit_read(session, principal, household_id, plan.region_code, "elimination evaluation")
     ev = await facts.evaluation_for(session, plan, on or clock.today())
     return EvaluationPublic.model_validate(ev.as_dict())
-
-
-class Candidates(BaseModel):
-    items: list[EvaluationPublic]
-    next_cursor: str | None
 
 
 @router.get("/elimination-candidates", response_model=Candidates)

@@ -8,8 +8,10 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from assistance.catalogue import catalogue
-from assistance.models import ConfirmedAlert, GuaranteeCheck, IncomeMonth, KnownIncome, Plan, PlanMeasure, PolicyLine
+from assistance.catalogue.service import catalogue
+from assistance.households.models import GuaranteeCheck, IncomeMonth
+from assistance.plans.models import Plan, PlanMeasure
+from assistance.projections.models import ConfirmedAlert, KnownIncome, PolicyLine
 
 # Screening rules whose confirmed alert means a guarantee is not secured (housing safety, compulsory education).
 GUARANTEE_RULES = {"housing_unsafe": "housing", "school_dropout": "compulsory_education"}

@@ -11,18 +11,10 @@ from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from assistance.elimination.evaluate import Evaluation, Facts, evaluate
-from assistance.models import (
-    IN_FORCE,
-    ConfirmedAlert,
-    GuaranteeCheck,
-    IncomeMonth,
-    KnownHousehold,
-    KnownIncome,
-    Plan,
-    PlanMeasure,
-    PolicyLine,
-)
+from assistance.households.models import GuaranteeCheck, IncomeMonth
+from assistance.plans.models import IN_FORCE, Plan, PlanMeasure
 from assistance.plans.recommend import household_labour
+from assistance.projections.models import ConfirmedAlert, KnownHousehold, KnownIncome, PolicyLine
 from common.regions import ancestors
 
 

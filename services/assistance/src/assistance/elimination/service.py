@@ -10,16 +10,13 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from assistance.base import calendar, outbox
-from assistance.catalogue import catalogue
+from assistance.catalogue.service import catalogue
 from assistance.elimination.evaluate import Evaluation, evaluate
 from assistance.elimination.facts import evaluation_for, facts
-from assistance.models import (
-    Elimination,
-    EliminationObjection,
-    MonitoredCase,
-    Plan,
-)
+from assistance.elimination.models import Elimination, EliminationObjection
 from assistance.plans import service as plans
+from assistance.plans.models import Plan
+from assistance.projections.models import MonitoredCase
 from common import clock
 from common.auth import Principal, Role, ensure_covers
 from common.errors import Conflict, Forbidden, NotFound, ValidationFailed

@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from assistance.access import audit_read
 from assistance.base import calendar
-from assistance.models import IN_FORCE, Plan, PlanMeasure
 from assistance.plans import service
+from assistance.plans.models import IN_FORCE, Plan, PlanMeasure
 from assistance.plans.schemas import (
     Assignment,
     Exclusion,

@@ -8,7 +8,7 @@ Every recommendation carries its reason, so the officer adjusting the plan sees 
 
 from dataclasses import dataclass
 
-from assistance.catalogue import catalogue
+from assistance.catalogue.service import catalogue
 
 Labour = str  # "full" | "partial" | "none": the household's best member
 

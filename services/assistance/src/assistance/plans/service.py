@@ -9,9 +9,11 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from assistance.base import outbox
-from assistance.catalogue import catalogue
-from assistance.models import IN_FORCE, KnownHousehold, MeasureExtension, MonitoredCase, Plan, PlanMeasure
+from assistance.catalogue.models import MeasureExtension
+from assistance.catalogue.service import catalogue
+from assistance.plans.models import IN_FORCE, Plan, PlanMeasure
 from assistance.plans.recommend import household_labour, recommend
+from assistance.projections.models import KnownHousehold, MonitoredCase
 from common.auth import Principal, Role, ensure_covers
 from common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from common.events.contracts.assistance import (

@@ -3,7 +3,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
 
-from assistance.reports.monthly import build, to_xlsx
+from assistance.reports.service import build, to_xlsx
 from assistance.roles import OFFICERS
 from common.auth import Principal, ensure_covers, require_roles
 from common.db import SessionDep

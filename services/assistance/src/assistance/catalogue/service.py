@@ -8,6 +8,8 @@ from functools import cache
 from importlib import resources
 from typing import Literal
 
+from common.errors import Conflict
+
 MeasureClass = Literal["income", "guarantees", "social_floor", "other", "motivation"]
 MeasureKind = Literal["developmental", "guarantee", "floor", "other", "motivation"]
 
@@ -40,3 +42,7 @@ def catalogue() -> dict[str, Measure]:
         )
         for m in data["measures"]
     }
+
+
+class CodeTaken(Conflict):
+    slug, title = "measure-code-taken", "A measure with this code exists"

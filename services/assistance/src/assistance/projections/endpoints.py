@@ -1,27 +1,16 @@
-import datetime as dt
-import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
 from sqlalchemy import select
 
-from assistance.models import MonitoredCase
+from assistance.projections.models import MonitoredCase
+from assistance.projections.schemas import MonitoredCasePublic
 from assistance.roles import OFFICERS
 from common.auth import Principal, jurisdiction_clause, require_roles
 from common.db import SessionDep
 from common.errors import Forbidden, problem_responses
 
 router = APIRouter(prefix="/monitored-cases", tags=["monitored cases"])
-
-
-class MonitoredCasePublic(BaseModel):
-    case_id: uuid.UUID
-    household_id: uuid.UUID
-    region_code: str
-    object_type: str | None
-    risks: list[dict[str, Any]]
-    approved_at: dt.datetime
 
 
 @router.get("", response_model=list[MonitoredCasePublic], responses=problem_responses(Forbidden))

@@ -11,7 +11,9 @@ from openpyxl.styles import Font
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from assistance.models import IN_FORCE, Elimination, MonitoredCase, Plan, PlanMeasure
+from assistance.elimination.models import Elimination
+from assistance.plans.models import IN_FORCE, Plan, PlanMeasure
+from assistance.projections.models import MonitoredCase
 from common.exports import xlsx_text_only
 from common.regions import regions
 

@@ -3,91 +3,26 @@ drinking-water check; and the household's assistance status, for the app and for
 
 import datetime as dt
 import uuid
-from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from assistance.access import audit_read
-from assistance.models import Elimination, GuaranteeCheck, IncomeMonth, KnownHousehold, Plan
+from assistance.elimination.models import Elimination
+from assistance.households.models import GuaranteeCheck, IncomeMonth
+from assistance.households.schemas import AssistanceStatus, GuaranteeIn, GuaranteePublic, MonthIncome, MonthIncomes
+from assistance.households.service import ensure_recorder, known_household
+from assistance.plans.models import Plan
 from assistance.roles import OFFICERS
-from common import clock
-from common.auth import Principal, Role, ensure_covers, require_roles
-from common.clock import Day
+from common.auth import Principal, require_roles
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, problem_responses
 
 router = APIRouter(prefix="/households/{household_id}", tags=["household follow-up"])
 Officer = Annotated[Principal, require_roles(*OFFICERS)]
-Recorder = (Role.village_cadre, Role.township_officer, Role.admin)
 PROBLEMS = problem_responses(Forbidden, NotFound)
-
-
-class MonthIncome(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    month: str = Field(pattern=r"^20\d{2}-(0[1-9]|1[0-2])$", examples=["2026-10"])
-    per_capita: Decimal = Field(ge=0, le=1_000_000, decimal_places=2, description="per-capita disposable income")
-
-    @field_validator("month")
-    @classmethod
-    def _not_future(cls, v: str) -> str:
-        if dt.date.fromisoformat(v + "-01") > clock.today():
-            raise ValueError("a month in the future")
-        return v
-
-
-class MonthIncomes(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    months: list[MonthIncome] = Field(min_length=1, max_length=36)
-
-
-class GuaranteeIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    checked_on: Day
-    food: bool
-    clothing: bool
-    compulsory_education: bool
-    basic_medical: bool
-    housing: bool
-    drinking_water: bool
-    note: str | None = Field(None, max_length=2000)
-
-
-class GuaranteePublic(GuaranteeIn):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: uuid.UUID
-    household_id: uuid.UUID
-    recorded_by: str
-
-
-class AssistanceStatus(BaseModel):
-    household_id: uuid.UUID
-    status: str = Field(description="none | plan_drafted | assisted | excluded | eliminated")
-    plan_id: uuid.UUID | None
-    plan_state: str | None
-    eliminated_on: Day | None
-    eliminations: int = Field(description="how many times the household has been marked risk-eliminated")
-
-
-async def _household(session: AsyncSession, principal: Principal, household_id: uuid.UUID) -> KnownHousehold:
-    household = await session.get(KnownHousehold, household_id)
-    if household is None:
-        raise NotFound("No such household")
-    ensure_covers(principal, household.region_code, "household")
-    return household
-
-
-def _ensure_recorder(principal: Principal) -> None:
-    if principal.role not in Recorder:
-        raise Forbidden(f"{principal.role} may not record follow-up data")
 
 
 @router.put("/income-months", response_model=MonthIncomes, responses=PROBLEMS)
@@ -96,8 +31,8 @@ async def record_income_months(
 ) -> MonthIncomes:
     """Record (or correct) months of per-capita disposable income: the income criterion reads the 12 months
     before an evaluation."""
-    _ensure_recorder(principal)
-    await _household(session, principal, household_id)
+    ensure_recorder(principal)
+    await known_household(session, principal, household_id)
     for m in body.months:
         values = {"per_capita": m.per_capita, "recorded_by": principal.sub, "recorded_at": dt.datetime.now(dt.UTC)}
         await session.execute(
@@ -111,7 +46,7 @@ async def record_income_months(
 @router.get("/income-months", response_model=MonthIncomes, responses=PROBLEMS)
 async def income_months(household_id: uuid.UUID, session: SessionDep, principal: Officer) -> MonthIncomes:
     """The recorded months (an audited read)."""
-    household = await _household(session, principal, household_id)
+    household = await known_household(session, principal, household_id)
     await audit_read(session, principal, household_id, household.region_code, "monthly income")
     rows = await session.execute(
         select(IncomeMonth).where(IncomeMonth.household_id == household_id).order_by(IncomeMonth.month)
@@ -125,8 +60,8 @@ async def record_guarantees(
 ) -> GuaranteePublic:
     """The township's check of food, clothing, compulsory education, basic medical care, housing safety and
     drinking water; the latest one answers the second criterion."""
-    _ensure_recorder(principal)
-    await _household(session, principal, household_id)
+    ensure_recorder(principal)
+    await known_household(session, principal, household_id)
     check = GuaranteeCheck(id=uuid.uuid4(), household_id=household_id, recorded_by=principal.sub, **body.model_dump())
     session.add(check)
     await session.flush()
@@ -136,7 +71,7 @@ async def record_guarantees(
 @router.get("/assistance", response_model=AssistanceStatus, responses=PROBLEMS)
 async def assistance_status(household_id: uuid.UUID, session: SessionDep, principal: Officer) -> AssistanceStatus:
     """Where the household stands: its latest plan, and whether (and how often) it was marked eliminated."""
-    await _household(session, principal, household_id)
+    await known_household(session, principal, household_id)
     plan = (
         await session.execute(
             select(Plan).where(Plan.household_id == household_id).order_by(Plan.created_at.desc()).limit(1)

@@ -1,42 +1,17 @@
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
-from assistance.catalogue import catalogue
-from assistance.models import MeasureExtension
+from assistance.catalogue.models import MeasureExtension
+from assistance.catalogue.schemas import ExtensionIn, MeasureEntry
+from assistance.catalogue.service import CodeTaken, catalogue
 from assistance.roles import OFFICERS
 from common.auth import Principal, Role, ensure_covers, require_roles
 from common.db import SessionDep
-from common.errors import Conflict, Forbidden, NotFound, problem_responses
-from common.events.contracts.shared import RiskCategory
+from common.errors import Forbidden, NotFound, problem_responses
 
 router = APIRouter(prefix="/measures/catalogue", tags=["measure catalogue"])
-
-
-class MeasureDef(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    code: str = Field(pattern=r"^[a-z][a-z0-9_]{1,59}$")
-    measure_class: Literal["income", "guarantees", "social_floor", "other", "motivation"]
-    kind: Literal["developmental", "guarantee", "floor", "other", "motivation"]
-    zh: str = Field(min_length=1, max_length=200)
-    en: str = Field(min_length=1, max_length=200)
-    department: str = Field(min_length=1, max_length=200)
-    addresses: list[RiskCategory] = Field(default_factory=list)
-
-
-class MeasureEntry(MeasureDef):
-    region_prefix: str = Field("", description="'' for the shipped catalogue, else the jurisdiction that added it")
-
-
-class ExtensionIn(MeasureDef):
-    region_prefix: str = Field(pattern=r"^(\d{2}|\d{4}|\d{6}|\d{9})$")
-
-
-class CodeTaken(Conflict):
-    slug, title = "measure-code-taken", "A measure with this code exists"
 
 
 @router.get("", response_model=list[MeasureEntry])

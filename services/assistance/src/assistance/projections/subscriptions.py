@@ -1,0 +1,138 @@
+"""Assistance's subscriptions: approved cases get a draft plan; household facts (labour, income) and the
+monitoring lines (screening's policies) are kept for recommendations and the elimination criteria."""
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from assistance.base import calendar
+from assistance.plans.service import draft_for_cases, redraft_unknown_labour
+from assistance.projections.models import ConfirmedAlert, KnownHousehold, KnownIncome, MonitoredCase, PolicyLine
+from common.db import upsert_newer
+from common.events.contracts.intake import (
+    CASE_TOPIC,
+    HOUSEHOLD_TOPIC,
+    CaseApprovedV1,
+    HouseholdIncomeRecordedV1,
+    HouseholdRegisteredV1,
+    HouseholdUpdatedV1,
+)
+from common.events.contracts.screening import ALERT_TOPIC, POLICY_TOPIC, AlertConfirmedV1, PolicyPublishedV1
+from common.events.envelope import Envelope
+from common.messaging.consumer import Subscription
+
+
+def _claimed_date(value: object) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+async def on_cases(session: AsyncSession, envelopes: list[Envelope]) -> None:
+    """Approved cases become monitored households with a draft plan; a batch is drafted set-based."""
+    approved = [e.payload(CaseApprovedV1) for e in envelopes if e.type == CaseApprovedV1.type]
+    if not approved:
+        return
+    await session.execute(
+        insert(MonitoredCase).on_conflict_do_nothing(),
+        [
+            {
+                "case_id": event.case_id,
+                "household_id": event.household_id,
+                "region_code": event.region_code,
+                "object_type": event.object_type,
+                "risks": [r.model_dump(mode="json") for r in event.risks],
+                "weak_motivation": event.weak_motivation,
+                "approved_at": event.occurred_at,
+                "approved_on": _claimed_date(event.data.get("approved_on")),
+            }
+            for event in approved
+        ],
+    )
+    ids = [event.case_id for event in approved]
+    cases = {
+        c.case_id: c
+        for c in (await session.execute(select(MonitoredCase).where(MonitoredCase.case_id.in_(ids)))).scalars()
+    }
+    await draft_for_cases(session, [cases[i] for i in dict.fromkeys(ids)])
+
+
+async def on_household(session: AsyncSession, envelope: Envelope) -> None:
+    if envelope.type == HouseholdIncomeRecordedV1.type:
+        income = envelope.payload(HouseholdIncomeRecordedV1)
+        values = {
+            "revision": income.revision,
+            "per_capita_net_income": income.per_capita_net_income,
+            "total_income": income.total_income(),
+            "rigid_expense": income.rigid_expense(),
+        }
+        key = {"household_id": income.household_id, "year": income.year}
+        await upsert_newer(session, KnownIncome, key, values, KnownIncome.revision)
+        return
+    contract = {c.type: c for c in (HouseholdRegisteredV1, HouseholdUpdatedV1)}.get(envelope.type)
+    if contract is None:
+        return
+    event = envelope.payload(contract)
+    values = {
+        "region_code": event.region_code,
+        "version": event.version,
+        "members": [
+            {"labour_capacity": m.labour_capacity, "active": m.active, "relation": m.relation} for m in event.members
+        ],
+    }
+    if not await upsert_newer(
+        session, KnownHousehold, {"household_id": event.household_id}, values, KnownHousehold.version
+    ):
+        return  # an older version arriving late changes nothing
+    household = await session.get(KnownHousehold, event.household_id, populate_existing=True)
+    assert household is not None
+    await redraft_unknown_labour(session, household)
+
+
+async def on_policy(session: AsyncSession, envelope: Envelope) -> None:
+    if envelope.type != PolicyPublishedV1.type:
+        return
+    p = envelope.payload(PolicyPublishedV1)
+    await session.execute(
+        insert(PolicyLine)
+        .values(
+            region_prefix=p.region_prefix,
+            year=p.year,
+            version=p.version,
+            effective_from=p.effective_from,
+            monitoring_line=p.monitoring_line,
+            rigid_expense_ratio=p.rigid_expense_ratio,
+        )
+        .on_conflict_do_nothing()
+    )
+
+
+async def on_alert(session: AsyncSession, envelope: Envelope) -> None:
+    if envelope.type != AlertConfirmedV1.type:
+        return
+    alert = envelope.payload(AlertConfirmedV1)
+    await session.execute(
+        insert(ConfirmedAlert).on_conflict_do_nothing(),
+        [
+            {
+                "alert_id": alert.alert_id,
+                "household_id": alert.household_id,
+                "rule": f.rule,
+                "explanation": f.explanation,
+                "confirmed_at": alert.confirmed_at,
+            }
+            for f in alert.findings[:1]  # one alert, one rule
+        ],
+    )
+
+
+SUBSCRIPTIONS = [
+    Subscription(ALERT_TOPIC, on_alert),
+    Subscription(CASE_TOPIC, batch_handler=on_cases),
+    Subscription(HOUSEHOLD_TOPIC, on_household),
+    Subscription(POLICY_TOPIC, on_policy),
+    calendar.subscription(),
+]
