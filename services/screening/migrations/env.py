@@ -1,4 +1,4 @@
 from common.migrations import run_env
-from screening.models import Base
+from screening.base import Base
 
 run_env(Base.metadata)

@@ -10,13 +10,13 @@ from screening import models
 from screening.alerts.endpoints import router as alerts_router
 from screening.checks.endpoints import router as checks_router
 from screening.config import settings
-from screening.endpoints import router
 from screening.feeds.endpoints import router as feeds_router
 from screening.feeds.endpoints import stalled_uploads_loop
 from screening.handlers import SUBSCRIPTIONS
 from screening.policies.endpoints import router as policies_router
 from screening.policies.rescreen import rescreen_loop
 from screening.policies.seeds import load_seeds
+from screening.projections.endpoints import router
 from screening.regional.endpoints import router as regional_router
 
 spec = ServiceSpec(

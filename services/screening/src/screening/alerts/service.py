@@ -19,8 +19,8 @@ from screening.alerts.models import OPEN_STATES, Alert
 from screening.base import calendar, outbox
 from screening.config import settings
 from screening.feeds.models import DeptRecord
-from screening.models import KnownHousehold, KnownIncome
 from screening.policies.service import effective_many
+from screening.projections.models import KnownHousehold, KnownIncome
 from screening.rules.catalogue import CATALOGUE
 from screening.rules.evaluate import Finding, Income, Limits, Profile, Record, evaluate
 

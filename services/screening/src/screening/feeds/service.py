@@ -15,7 +15,7 @@ from common.pii import mask_resident_id
 from screening.base import outbox
 from screening.crypto import cipher
 from screening.feeds.models import DeptRecord, IngestKey
-from screening.models import KnownMember
+from screening.projections.models import KnownMember
 
 ID_FIELD = "resident_id"  # the same blind-index field as intake's, so indexes match across services
 IDENTITY = ("record_id", "revision", "resident_id", "event_date")

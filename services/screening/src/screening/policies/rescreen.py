@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from common.db import Database
 from screening.alerts.service import reevaluate_many
-from screening.models import KnownHousehold
 from screening.policies.models import RescreenJob
+from screening.projections.models import KnownHousehold
 
 CHUNK = 1000
 IDLE_S = 1.0

@@ -13,9 +13,9 @@ from common.errors import Forbidden, NotFound
 from common.events.contracts.screening import PolicyPublishedV1, PolicyRule
 from common.regions import ancestors
 from screening.base import outbox
-from screening.models import KnownHousehold
 from screening.policies.models import Policy, RescreenJob
 from screening.policies.schemas import PolicyCreate
+from screening.projections.models import KnownHousehold
 from screening.rules.catalogue import CATALOGUE
 
 THRESHOLDS = (

@@ -10,9 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.regions import full_name
-from screening.models import KnownHousehold, KnownIncome
 from screening.policies.schemas import PolicyCreate
 from screening.policies.service import effective_many
+from screening.projections.models import KnownHousehold, KnownIncome
 
 
 async def what_if(session: AsyncSession, draft: PolicyCreate, on: dt.date) -> dict[str, Any]:

@@ -8,17 +8,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 from screening.base import Base
 
 
-class MonitoredHousehold(Base):
-    """Households approved as monitored objects (from intake's case events): the numerator of the share."""
-
-    __tablename__ = "monitored_households"
-
-    household_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
-    region_code: Mapped[str] = mapped_column(String(12), index=True)
-    case_id: Mapped[uuid.UUID] = mapped_column()
-    since: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-
-
 class RegionalRisk(Base):
     """A raised scale-level risk; one per region, kind and window, so a repeated scan raises nothing new."""
 

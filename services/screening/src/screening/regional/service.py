@@ -18,8 +18,8 @@ from common.regions import full_name
 from screening.alerts.models import Alert
 from screening.base import outbox
 from screening.config import settings
-from screening.models import KnownHousehold
-from screening.regional.models import MonitoredHousehold, RegionalRisk
+from screening.projections.models import KnownHousehold, MonitoredHousehold
+from screening.regional.models import RegionalRisk
 
 
 async def _counts(session: AsyncSession, column: Any, length: int, prefix: str, *where: Any) -> dict[str, int]:

@@ -2,23 +2,16 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter
-from pydantic import BaseModel
 from sqlalchemy import func, select
 
 from common.auth import Principal, ensure_covers, require_roles
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, problem_responses
-from screening.models import KnownHousehold, KnownMember
+from screening.projections.models import KnownHousehold, KnownMember
+from screening.projections.schemas import KnownHouseholdPublic
 from screening.roles import OFFICERS
 
 router = APIRouter(prefix="/households", tags=["registry"])
-
-
-class KnownHouseholdPublic(BaseModel):
-    household_id: uuid.UUID
-    region_code: str
-    version: int
-    active_members: int
 
 
 @router.get("/{household_id}", response_model=KnownHouseholdPublic, responses=problem_responses(Forbidden, NotFound))
