@@ -13,8 +13,8 @@ from intake.config import settings
 from intake.consents.endpoints import router as consents_router
 from intake.handlers import SUBSCRIPTIONS
 from intake.households.endpoints import router as households_router
-from intake.notices import router as notices_router
-from intake.timeline import router as timeline_router
+from intake.notices.endpoints import router as notices_router
+from intake.timeline.endpoints import router as timeline_router
 
 SERVICE_DIR = Path(__file__).resolve().parents[2]
 

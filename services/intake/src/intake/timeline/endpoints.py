@@ -1,14 +1,11 @@
 """One household's full history in intake, oldest first: versions, income, consents, every case step."""
 
-import datetime as dt
 import uuid
-from typing import Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from common.access_audit import PERSONAL, audited
+from common.access_audit import audited
 from common.auth import Principal, require_roles
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, problem_responses
@@ -17,17 +14,9 @@ from intake.cases.models import Case, CaseStep
 from intake.consents import service as consents
 from intake.households import service as households
 from intake.roles import READERS
+from intake.timeline.schemas import TimelineEntry
 
 router = APIRouter(tags=["households"])
-
-
-class TimelineEntry(BaseModel):
-    at: dt.datetime
-    kind: str
-    summary: str
-    actor: str
-    ref: str
-    data: dict[str, Any] = Field(json_schema_extra=PERSONAL)
 
 
 @router.get(
