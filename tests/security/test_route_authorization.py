@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
-from common.app import PUBLIC_PATHS, route_table
-from common.auth import issue_token
+from common import access
+from common.app import PUBLIC_PATHS, route_table, route_contexts
+from common.auth import Role, issue_token
 from common.settings import CommonSettings
 
 SERVICES = ["intake", "screening", "assistance", "ledger"]
@@ -51,6 +52,53 @@ def test_no_route_deletes() -> None:
     """Nothing is ever deleted: what leaves a record is withdrawn or superseded, with who and why."""
     deleting = [(name, path) for name, path, method in ROUTES if method == "DELETE"]
     assert deleting == [], f"DELETE routes: {deleting}"
+
+
+def _access(service: str, path: str, method: str) -> list[str]:
+    """The named access dependencies (common.access) the route declares, and any it declares otherwise."""
+    named = access.named_dependencies()
+    route = next(
+        r for r in route_contexts(import_module(f"{service}.main").app) if r.path == path and method in r.methods
+    )
+    out = []
+    for dep in route.dependant.dependencies:
+        if dep.call in named:
+            out.append(named[dep.call])
+        elif getattr(dep.call, "__name__", "") in ("_check", "authenticate"):
+            out.append(f"unnamed {dep.call!r}")
+    return out
+
+
+def _roles(name: str) -> set[Role]:
+    dep = getattr(access, name).__metadata__[0].dependency
+    cells = [c.cell_contents for c in (dep.__closure__ or ())]
+    return next((set(c) for c in cells if isinstance(c, tuple)), set(Role))
+
+
+@pytest.mark.parametrize(("service", "path", "method"), ROUTES)
+def test_route_access_is_named(service: str, path: str, method: str) -> None:
+    """Every route's access is one of common.access's names: who may do what is one table, not a role list
+    written again per file."""
+    declared = _access(service, path, method)
+    assert declared, f"{method} {path} declares no access"
+    assert all(not d.startswith("unnamed") for d in declared), f"{method} {path}: {declared}"
+
+
+WRITES_AUDITORS_MAY = {("ledger", "/checkpoints", "POST")}  # signs the log's head; changes no record
+
+
+@pytest.mark.parametrize(("service", "path", "method"), [r for r in ROUTES if r[2] != "GET"])
+def test_auditors_read_and_never_write(service: str, path: str, method: str) -> None:
+    if (service, path, method) in WRITES_AUDITORS_MAY:
+        return
+    for name in _access(service, path, method):
+        if name not in ("Authenticated", "FeedsWrite"):  # those routes check roles per step / per feed
+            assert Role.auditor not in _roles(name), f"{method} {path} lets an auditor write ({name})"
+
+
+def test_named_access_means_what_it_says() -> None:
+    assert _roles("HouseholdsRead") == {Role.household, *access.OVERSEERS}
+    assert Role.auditor not in _roles("PlansWrite") and Role.village_cadre not in _roles("CasesApprove")
 
 
 @pytest.mark.parametrize(("service", "path", "method"), ROUTES)

@@ -198,13 +198,19 @@ def create_app(spec: ServiceSpec) -> FastAPI:
     return app
 
 
-def route_table(app: FastAPI) -> list[tuple[str, str]]:
-    """(path, method) of every route the app serves, included routers flattened (FastAPI includes them lazily)."""
-    out = set()
+def route_contexts(app: FastAPI) -> list[Any]:
+    """Every route the app serves, included routers flattened (FastAPI includes them lazily)."""
+    out = []
     for route in app.router.routes:
-        contexts = route.effective_route_contexts() if hasattr(route, "effective_route_contexts") else [route]
-        for ctx in contexts:
-            out |= {(getattr(ctx, "path", ""), m) for m in (getattr(ctx, "methods", None) or []) if m != "HEAD"}
+        out += route.effective_route_contexts() if hasattr(route, "effective_route_contexts") else [route]
+    return out
+
+
+def route_table(app: FastAPI) -> list[tuple[str, str]]:
+    """(path, method) of every route the app serves."""
+    out = set()
+    for ctx in route_contexts(app):
+        out |= {(getattr(ctx, "path", ""), m) for m in (getattr(ctx, "methods", None) or []) if m != "HEAD"}
     return sorted(out)
 
 

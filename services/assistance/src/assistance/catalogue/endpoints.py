@@ -6,8 +6,8 @@ from sqlalchemy import select
 from assistance.catalogue.models import MeasureExtension
 from assistance.catalogue.schemas import ExtensionIn, MeasureEntry
 from assistance.catalogue.service import CodeTaken, catalogue
-from assistance.roles import OFFICERS
-from common.auth import Principal, Role, ensure_covers, require_roles
+from common.access import CatalogueRead, CatalogueWrite
+from common.auth import ensure_covers
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, problem_responses
 
@@ -17,7 +17,7 @@ router = APIRouter(prefix="/measures/catalogue", tags=["measure catalogue"])
 @router.get("", response_model=list[MeasureEntry])
 async def list_catalogue(
     session: SessionDep,
-    _: Annotated[Principal, require_roles(*OFFICERS)],
+    _: CatalogueRead,
     region_code: Annotated[str | None, Query(pattern=r"^\d{2,12}$")] = None,
 ) -> list[MeasureEntry]:
     """The shipped catalogue (《仲恺高新区健全防止返贫动态监测和帮扶机制工作方案》(2021): measure classes;
@@ -60,7 +60,7 @@ async def list_catalogue(
 async def extend_catalogue(
     body: ExtensionIn,
     session: SessionDep,
-    principal: Annotated[Principal, require_roles(Role.county_officer, Role.admin)],
+    principal: CatalogueWrite,
 ) -> MeasureEntry:
     """A jurisdiction's own measure (county officers for their county, admins anywhere)."""
     ensure_covers(principal, body.region_prefix, "region")

@@ -24,17 +24,15 @@ from assistance.elimination.schemas import (
 )
 from assistance.elimination.service import EliminationRefused, IllegalEliminationStep, StaysMonitored
 from assistance.plans.models import Plan
-from assistance.roles import OFFICERS
 from common import clock
-from common.auth import Principal, Role, jurisdiction_clause, require_roles
+from common.access import EliminationsObject, EliminationsRead, EliminationsWrite
+from common.auth import Role, jurisdiction_clause
 from common.clock import Day
 from common.db import SessionDep
 from common.errors import Conflict, Forbidden, NotFound, Problem, ValidationFailed, problem_responses
 from common.pagination import CursorQuery, Filters, LimitQuery, Page, keyset, page_of
 
 router = APIRouter(tags=["risk elimination"])
-Officer = Annotated[Principal, require_roles(*OFFICERS)]
-Participant = Annotated[Principal, require_roles(*OFFICERS, Role.household)]
 STEP_PROBLEMS = problem_responses(Forbidden, NotFound, IllegalEliminationStep, ValidationFailed)
 
 
@@ -44,7 +42,7 @@ STEP_PROBLEMS = problem_responses(Forbidden, NotFound, IllegalEliminationStep, V
     responses=problem_responses(Forbidden, NotFound),
 )
 async def evaluate_household(
-    household_id: uuid.UUID, session: SessionDep, principal: Officer, on: Day | None = None
+    household_id: uuid.UUID, session: SessionDep, principal: EliminationsRead, on: Day | None = None
 ) -> EvaluationPublic:
     """The four criteria computed from data for the household's current plan, each with its evidence.
     Nothing is stored; a household without labour capacity whose floor is in place is reported as staying
@@ -58,7 +56,7 @@ async def evaluate_household(
 @router.get("/elimination-candidates", response_model=Candidates)
 async def elimination_candidates(
     session: SessionDep,
-    principal: Officer,
+    principal: EliminationsRead,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
     cursor: CursorQuery = None,
     region_prefix: Annotated[str | None, Query(pattern=r"^\d{2,12}$")] = None,
@@ -89,7 +87,7 @@ async def elimination_candidates(
         Forbidden, NotFound, IllegalEliminationStep, EliminationRefused, StaysMonitored, ValidationFailed
     ),
 )
-async def propose(body: VillageReview, session: SessionDep, principal: Officer) -> EliminationPublic:
+async def propose(body: VillageReview, session: SessionDep, principal: EliminationsWrite) -> EliminationPublic:
     """Record the village review proposing the household: refused (409) with the failing criterion named."""
     plan = await service.current_plan(session, principal, body.household_id)
     await session.refresh(plan, with_for_update=True)
@@ -99,7 +97,11 @@ async def propose(body: VillageReview, session: SessionDep, principal: Officer) 
 
 @router.get("/eliminations", response_model=Page[EliminationPublic])
 async def list_eliminations(
-    session: SessionDep, principal: Officer, filters: Filters, limit: LimitQuery = 50, cursor: CursorQuery = None
+    session: SessionDep,
+    principal: EliminationsRead,
+    filters: Filters,
+    limit: LimitQuery = 50,
+    cursor: CursorQuery = None,
 ) -> Page[EliminationPublic]:
     """Elimination procedures within my jurisdiction, oldest first."""
     items, next_cursor = await filters.page(session, Elimination, principal, cursor, limit)
@@ -107,13 +109,15 @@ async def list_eliminations(
 
 
 @router.get("/eliminations/{elimination_id}", response_model=EliminationPublic, responses=STEP_PROBLEMS)
-async def get_elimination(elimination_id: uuid.UUID, session: SessionDep, principal: Officer) -> EliminationPublic:
+async def get_elimination(
+    elimination_id: uuid.UUID, session: SessionDep, principal: EliminationsRead
+) -> EliminationPublic:
     return EliminationPublic.model_validate(await service.get(session, principal, elimination_id))
 
 
 @router.post("/eliminations/{elimination_id}/notice", response_model=EliminationPublic, responses=STEP_PROBLEMS)
 async def publish_notice(
-    elimination_id: uuid.UUID, body: Notice, session: SessionDep, principal: Officer
+    elimination_id: uuid.UUID, body: Notice, session: SessionDep, principal: EliminationsWrite
 ) -> EliminationPublic:
     """Publish the elimination pre-selection notice: objections run for 5 working days."""
     e = await service.get(session, principal, elimination_id)
@@ -127,7 +131,7 @@ async def publish_notice(
     responses=problem_responses(Forbidden, NotFound, IllegalEliminationStep, clock.NoticeOver),
 )
 async def object_to(
-    elimination_id: uuid.UUID, body: ObjectionIn, session: SessionDep, principal: Participant
+    elimination_id: uuid.UUID, body: ObjectionIn, session: SessionDep, principal: EliminationsObject
 ) -> ObjectionPublic:
     """An objection to the notice, judged by when it is recorded: after the notice ended it answers 409."""
     e = await service.get(session, principal, elimination_id)
@@ -135,7 +139,9 @@ async def object_to(
 
 
 @router.get("/eliminations/{elimination_id}/objections", response_model=list[ObjectionPublic], responses=STEP_PROBLEMS)
-async def list_objections(elimination_id: uuid.UUID, session: SessionDep, principal: Officer) -> list[ObjectionPublic]:
+async def list_objections(
+    elimination_id: uuid.UUID, session: SessionDep, principal: EliminationsRead
+) -> list[ObjectionPublic]:
     await service.get(session, principal, elimination_id)
     rows = await session.execute(
         select(EliminationObjection)
@@ -151,7 +157,11 @@ async def list_objections(elimination_id: uuid.UUID, session: SessionDep, princi
     responses=STEP_PROBLEMS,
 )
 async def resolve_objection(
-    elimination_id: uuid.UUID, objection_id: uuid.UUID, body: Resolution, session: SessionDep, principal: Officer
+    elimination_id: uuid.UUID,
+    objection_id: uuid.UUID,
+    body: Resolution,
+    session: SessionDep,
+    principal: EliminationsWrite,
 ) -> EliminationPublic:
     """Uphold (the household stays monitored, the procedure ends) or dismiss an objection."""
     e = await service.get(session, principal, elimination_id)
@@ -168,7 +178,7 @@ async def resolve_objection(
     ),
 )
 async def accept(
-    elimination_id: uuid.UUID, body: Acceptance, session: SessionDep, principal: Officer
+    elimination_id: uuid.UUID, body: Acceptance, session: SessionDep, principal: EliminationsWrite
 ) -> EliminationPublic:
     """The township acceptance form, after the notice: the criteria are evaluated again on its date, which
     must fall after the notice and not after today (China Standard Time); the head of household's signed
@@ -179,7 +189,7 @@ async def accept(
 
 @router.post("/eliminations/{elimination_id}/approval", response_model=EliminationPublic, responses=STEP_PROBLEMS)
 async def approve(
-    elimination_id: uuid.UUID, body: Approval, session: SessionDep, principal: Officer
+    elimination_id: uuid.UUID, body: Approval, session: SessionDep, principal: EliminationsWrite
 ) -> EliminationPublic:
     """County approval: the household is marked risk-eliminated and its plan closed (never deleted)."""
     e = await service.get(session, principal, elimination_id)
@@ -189,7 +199,7 @@ async def approve(
 
 
 @router.post("/eliminations/approvals", response_model=list[BatchItem], responses=problem_responses(Forbidden))
-async def approve_batch(body: BatchApproval, session: SessionDep, principal: Officer) -> list[BatchItem]:
+async def approve_batch(body: BatchApproval, session: SessionDep, principal: EliminationsWrite) -> list[BatchItem]:
     """Approve a list under one approval number; each item answers for itself (one refusal stops no other)."""
     if principal.role not in (Role.county_officer, Role.admin):
         raise Forbidden("Only county officers approve")

@@ -3,7 +3,6 @@ drinking-water check; and the household's assistance status, for the app and for
 
 import datetime as dt
 import uuid
-from typing import Annotated
 
 from fastapi import APIRouter
 from sqlalchemy import select
@@ -15,19 +14,17 @@ from assistance.households.models import GuaranteeCheck, IncomeMonth
 from assistance.households.schemas import AssistanceStatus, GuaranteeIn, GuaranteePublic, MonthIncome, MonthIncomes
 from assistance.households.service import ensure_recorder, known_household
 from assistance.plans.models import Plan
-from assistance.roles import OFFICERS
-from common.auth import Principal, require_roles
+from common.access import FollowUpRead, FollowUpWrite
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, problem_responses
 
 router = APIRouter(prefix="/households/{household_id}", tags=["household follow-up"])
-Officer = Annotated[Principal, require_roles(*OFFICERS)]
 PROBLEMS = problem_responses(Forbidden, NotFound)
 
 
 @router.put("/income-months", response_model=MonthIncomes, responses=PROBLEMS)
 async def record_income_months(
-    household_id: uuid.UUID, body: MonthIncomes, session: SessionDep, principal: Officer
+    household_id: uuid.UUID, body: MonthIncomes, session: SessionDep, principal: FollowUpWrite
 ) -> MonthIncomes:
     """Record (or correct) months of per-capita disposable income: the income criterion reads the 12 months
     before an evaluation."""
@@ -44,7 +41,7 @@ async def record_income_months(
 
 
 @router.get("/income-months", response_model=MonthIncomes, responses=PROBLEMS)
-async def income_months(household_id: uuid.UUID, session: SessionDep, principal: Officer) -> MonthIncomes:
+async def income_months(household_id: uuid.UUID, session: SessionDep, principal: FollowUpRead) -> MonthIncomes:
     """The recorded months (an audited read)."""
     household = await known_household(session, principal, household_id)
     await audit_read(session, principal, household_id, household.region_code, "monthly income")
@@ -56,7 +53,7 @@ async def income_months(household_id: uuid.UUID, session: SessionDep, principal:
 
 @router.post("/guarantee-checks", status_code=201, response_model=GuaranteePublic, responses=PROBLEMS)
 async def record_guarantees(
-    household_id: uuid.UUID, body: GuaranteeIn, session: SessionDep, principal: Officer
+    household_id: uuid.UUID, body: GuaranteeIn, session: SessionDep, principal: FollowUpWrite
 ) -> GuaranteePublic:
     """The township's check of food, clothing, compulsory education, basic medical care, housing safety and
     drinking water; the latest one answers the second criterion."""
@@ -69,7 +66,7 @@ async def record_guarantees(
 
 
 @router.get("/assistance", response_model=AssistanceStatus, responses=PROBLEMS)
-async def assistance_status(household_id: uuid.UUID, session: SessionDep, principal: Officer) -> AssistanceStatus:
+async def assistance_status(household_id: uuid.UUID, session: SessionDep, principal: FollowUpRead) -> AssistanceStatus:
     """Where the household stands: its latest plan, and whether (and how often) it was marked eliminated."""
     await known_household(session, principal, household_id)
     plan = (

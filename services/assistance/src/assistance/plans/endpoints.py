@@ -20,16 +20,15 @@ from assistance.plans.schemas import (
     Withdrawal,
 )
 from assistance.plans.service import IllegalPlanStep, PlanIncomplete
-from assistance.roles import OFFICERS
 from common import clock
-from common.auth import Principal, jurisdiction_clause, require_roles
+from common.access import PlansRead, PlansWrite
+from common.auth import jurisdiction_clause
 from common.clock import Day
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, ValidationFailed, problem_responses
 from common.pagination import CursorQuery, Filters, LimitQuery, Page, keyset, page_of
 
 router = APIRouter(tags=["plans"])
-Officer = Annotated[Principal, require_roles(*OFFICERS)]
 CHANGE_PROBLEMS = problem_responses(Forbidden, NotFound, IllegalPlanStep, ValidationFailed)
 
 
@@ -44,7 +43,7 @@ async def _detail(session: SessionDep, plan: Plan) -> PlanDetail:
 
 @router.get("/plans", response_model=Page[PlanPublic])
 async def list_plans(
-    session: SessionDep, principal: Officer, filters: Filters, limit: LimitQuery = 50, cursor: CursorQuery = None
+    session: SessionDep, principal: PlansRead, filters: Filters, limit: LimitQuery = 50, cursor: CursorQuery = None
 ) -> Page[PlanPublic]:
     """Plans within my jurisdiction, oldest first: drafts waiting for officers, approved plans under way."""
     items, next_cursor = await filters.page(session, Plan, principal, cursor, limit)
@@ -52,7 +51,7 @@ async def list_plans(
 
 
 @router.get("/plans/{plan_id}", response_model=PlanDetail, responses=problem_responses(Forbidden, NotFound))
-async def get_plan(plan_id: uuid.UUID, session: SessionDep, principal: Officer) -> PlanDetail:
+async def get_plan(plan_id: uuid.UUID, session: SessionDep, principal: PlansRead) -> PlanDetail:
     """A plan with its measures, each with the reason it was recommended or added (an audited read)."""
     plan = await service.get(session, principal, plan_id)
     await audit_read(session, principal, plan.household_id, plan.region_code, "assistance plan")
@@ -60,7 +59,9 @@ async def get_plan(plan_id: uuid.UUID, session: SessionDep, principal: Officer) 
 
 
 @router.post("/plans/{plan_id}/measures", status_code=201, response_model=MeasurePublic, responses=CHANGE_PROBLEMS)
-async def add_measure(plan_id: uuid.UUID, body: MeasureAdd, session: SessionDep, principal: Officer) -> MeasurePublic:
+async def add_measure(
+    plan_id: uuid.UUID, body: MeasureAdd, session: SessionDep, principal: PlansWrite
+) -> MeasurePublic:
     """Add a measure to a draft (a catalogue code or one of the jurisdiction's own)."""
     service.ensure_planner(principal)
     plan = await service.get(session, principal, plan_id, lock=True)
@@ -69,7 +70,7 @@ async def add_measure(plan_id: uuid.UUID, body: MeasureAdd, session: SessionDep,
 
 @router.patch("/plans/{plan_id}/measures/{measure_id}", response_model=MeasurePublic, responses=CHANGE_PROBLEMS)
 async def assign_measure(
-    plan_id: uuid.UUID, measure_id: uuid.UUID, body: Assignment, session: SessionDep, principal: Officer
+    plan_id: uuid.UUID, measure_id: uuid.UUID, body: Assignment, session: SessionDep, principal: PlansWrite
 ) -> MeasurePublic:
     """Set a measure's responsible unit and cadre, start and due date."""
     service.ensure_planner(principal)
@@ -86,7 +87,7 @@ async def assign_measure(
     responses=problem_responses(Forbidden, NotFound, IllegalPlanStep, service.MeasureWithdrawn, ValidationFailed),
 )
 async def withdraw_measure(
-    plan_id: uuid.UUID, measure_id: uuid.UUID, body: Withdrawal, session: SessionDep, principal: Officer
+    plan_id: uuid.UUID, measure_id: uuid.UUID, body: Withdrawal, session: SessionDep, principal: PlansWrite
 ) -> MeasurePublic:
     """Withdraw a measure from a draft (a recommendation the officers do not follow). Nothing is deleted:
     the measure stays on the plan's record with who withdrew it and why, and
@@ -102,7 +103,7 @@ async def withdraw_measure(
     response_model=PlanDetail,
     responses=problem_responses(Forbidden, NotFound, IllegalPlanStep, PlanIncomplete),
 )
-async def approve_plan(plan_id: uuid.UUID, session: SessionDep, principal: Officer) -> PlanDetail:
+async def approve_plan(plan_id: uuid.UUID, session: SessionDep, principal: PlansWrite) -> PlanDetail:
     """Approve a draft: every measure must name its responsible unit and cadre, a start and a due date."""
     service.ensure_planner(principal)
     plan = await service.get(session, principal, plan_id, lock=True)
@@ -110,7 +111,7 @@ async def approve_plan(plan_id: uuid.UUID, session: SessionDep, principal: Offic
 
 
 @router.post("/plans/{plan_id}/exclusion", response_model=PlanDetail, responses=CHANGE_PROBLEMS)
-async def exclude_plan(plan_id: uuid.UUID, body: Exclusion, session: SessionDep, principal: Officer) -> PlanDetail:
+async def exclude_plan(plan_id: uuid.UUID, body: Exclusion, session: SessionDep, principal: PlansWrite) -> PlanDetail:
     """The case falls under a not-assisted rule (宁开办发〔2020〕8号): the reason is recorded and there is no plan."""
     service.ensure_planner(principal)
     plan = await service.get(session, principal, plan_id, lock=True)
@@ -119,7 +120,7 @@ async def exclude_plan(plan_id: uuid.UUID, body: Exclusion, session: SessionDep,
 
 @router.post("/plans/{plan_id}/measures/{measure_id}/progress", response_model=MeasurePublic, responses=CHANGE_PROBLEMS)
 async def report_progress(
-    plan_id: uuid.UUID, measure_id: uuid.UUID, body: Progress, session: SessionDep, principal: Officer
+    plan_id: uuid.UUID, measure_id: uuid.UUID, body: Progress, session: SessionDep, principal: PlansWrite
 ) -> MeasurePublic:
     """Move a measure on (planned -> in progress -> implemented / failed) with its evidence: amounts, dates,
     documents by their sha256."""
@@ -134,7 +135,7 @@ async def report_progress(
 @router.get("/measures/overdue", response_model=Page[OverdueMeasure])
 async def overdue_measures(
     session: SessionDep,
-    principal: Officer,
+    principal: PlansRead,
     limit: LimitQuery = 50,
     cursor: CursorQuery = None,
     region_prefix: Annotated[str | None, Query(pattern=r"^\d{2,12}$")] = None,

@@ -5,8 +5,8 @@ from sqlalchemy import select
 
 from assistance.projections.models import MonitoredCase
 from assistance.projections.schemas import MonitoredCasePublic
-from assistance.roles import OFFICERS
-from common.auth import Principal, jurisdiction_clause, require_roles
+from common.access import MonitoredRead
+from common.auth import jurisdiction_clause
 from common.db import SessionDep
 from common.errors import Forbidden, problem_responses
 
@@ -16,7 +16,7 @@ router = APIRouter(prefix="/monitored-cases", tags=["monitored cases"])
 @router.get("", response_model=list[MonitoredCasePublic], responses=problem_responses(Forbidden))
 async def list_monitored(
     session: SessionDep,
-    principal: Annotated[Principal, require_roles(*OFFICERS)],
+    principal: MonitoredRead,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[MonitoredCasePublic]:
     """Newly monitored households within my jurisdiction, awaiting an assistance plan; newest first."""

@@ -4,8 +4,8 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Response
 
 from assistance.reports.service import build, to_xlsx
-from assistance.roles import OFFICERS
-from common.auth import Principal, ensure_covers, require_roles
+from common.access import ReportsRead
+from common.auth import ensure_covers
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, problem_responses
 
@@ -22,7 +22,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 )
 async def monthly_report(
     session: SessionDep,
-    principal: Annotated[Principal, require_roles(*OFFICERS)],
+    principal: ReportsRead,
     township: Annotated[str, Query(pattern=r"^\d{9}$", description="township (乡镇) code")],
     month: Annotated[str, Query(pattern=r"^20\d{2}-(0[1-9]|1[0-2])$")],
     format: Literal["json", "xlsx"] = "json",

@@ -3,14 +3,13 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from common.auth import CurrentPrincipal, Principal, Role, require_roles
+from common.access import CalendarRead, CalendarWrite
 from common.clock import Day
 from common.db import SessionDep
 from common.errors import Forbidden, ValidationFailed, problem_responses
 from intake.calendar import service
 
 router = APIRouter(prefix="/calendar", tags=["calendar"])
-Admin = Annotated[Principal, require_roles(Role.admin)]
 Year = Annotated[int, Path(ge=2000, le=2100)]
 
 
@@ -56,7 +55,7 @@ def _in_year(year: int, body: CalendarYearIn) -> CalendarYearIn:
 
 @router.get("/deadline", response_model=DeadlineOut)
 async def compute_deadline(
-    session: SessionDep, _: CurrentPrincipal, start: Day, working_days: Annotated[int, Query(ge=1, le=60)] = 5
+    session: SessionDep, _: CalendarRead, start: Day, working_days: Annotated[int, Query(ge=1, le=60)] = 5
 ) -> DeadlineOut:
     """The n-th Chinese working day after `start` (holidays and adjusted weekends counted). Where a
     year's arrangement is not loaded, Monday-Friday is counted and `calendar_assumed` is true."""
@@ -71,7 +70,7 @@ async def compute_deadline(
 
 
 @router.get("/{year}", response_model=CalendarYearOut)
-async def get_year(year: Year, session: SessionDep, _: CurrentPrincipal) -> CalendarYearOut:
+async def get_year(year: Year, session: SessionDep, _: CalendarRead) -> CalendarYearOut:
     """The days of a year that differ from Monday-Friday, and whether the arrangement is official."""
     meta, days = await service.year_of(session, year)
     return CalendarYearOut(
@@ -83,7 +82,7 @@ async def get_year(year: Year, session: SessionDep, _: CurrentPrincipal) -> Cale
 
 
 @router.put("/{year}", response_model=CalendarYearOut, responses=problem_responses(Forbidden, ValidationFailed))
-async def put_year(year: Year, body: CalendarYearIn, session: SessionDep, principal: Admin) -> CalendarYearOut:
+async def put_year(year: Year, body: CalendarYearIn, session: SessionDep, principal: CalendarWrite) -> CalendarYearOut:
     """Load (or correct) a year's official holiday arrangement when the State Council announces it."""
     _in_year(year, body)
     await service.replace_year(

@@ -3,7 +3,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from common.auth import CurrentPrincipal, Principal, Role, require_roles
+from common.access import Authenticated, CasesApprove, CasesRead
+from common.auth import Role
 from common.clock import NoticeOver
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, Problem, ValidationFailed, problem_responses
@@ -32,10 +33,8 @@ from intake.cases.schemas import (
 )
 from intake.cases.service import CaseAlreadyOpen, ConsentRequired, NoticeNotOver, SelfApproval
 from intake.households import service as households
-from intake.roles import READERS
 
 router = APIRouter(prefix="/cases", tags=["cases"])
-Reader = Annotated[Principal, require_roles(*READERS)]
 DECLARERS = {
     "self_declaration": {Role.household, Role.village_cadre, Role.township_officer},
     "cadre_screening": {Role.village_cadre, Role.township_officer},
@@ -84,7 +83,7 @@ async def detail(session: SessionDep, case: Case) -> CasePublic:
     responses=problem_responses(Forbidden, NotFound, CaseAlreadyOpen, ValidationFailed),
 )
 async def declare_case(
-    body: CaseCreate, session: SessionDep, principal: CurrentPrincipal, idem: IdempotencyDep
+    body: CaseCreate, session: SessionDep, principal: Authenticated, idem: IdempotencyDep
 ) -> CasePublic:
     """Open an identification case for a household: a self-declaration, a cadre's screening finding or a
     social-supervision report (hotline, petition, media). One open case per household."""
@@ -98,7 +97,7 @@ async def declare_case(
 @router.get("", response_model=Page[CaseSummary], responses=problem_responses(Forbidden))
 async def work_queue(
     session: SessionDep,
-    principal: Reader,
+    principal: CasesRead,
     limit: LimitQuery = 50,
     cursor: CursorQuery = None,
     state: Annotated[list[State] | None, Query(description="one or more states")] = None,
@@ -122,7 +121,7 @@ async def work_queue(
 
 
 @router.get("/{case_id}", response_model=CasePublic, responses=problem_responses(Forbidden, NotFound))
-async def get_case(case_id: uuid.UUID, session: SessionDep, principal: Reader) -> CasePublic:
+async def get_case(case_id: uuid.UUID, session: SessionDep, principal: CasesRead) -> CasePublic:
     """One case with every step taken and every objection."""
     return await detail(session, await service.get(session, principal, case_id))
 
@@ -133,7 +132,7 @@ async def get_case(case_id: uuid.UUID, session: SessionDep, principal: Reader) -
     responses=problem_responses(Forbidden, NotFound, IllegalTransition, ConsentRequired),
 )
 async def attach_consent(
-    case_id: uuid.UUID, body: ConsentAttach, session: SessionDep, principal: CurrentPrincipal
+    case_id: uuid.UUID, body: ConsentAttach, session: SessionDep, principal: Authenticated
 ) -> CasePublic:
     """Attach the household's valid commitment and authorization (scopes asset_check and data_sharing)."""
     case = await service.get(session, principal, case_id, lock=True)
@@ -142,7 +141,7 @@ async def attach_consent(
 
 @router.post("/{case_id}/village-review", response_model=CasePublic, responses=STEP_PROBLEMS)
 async def village_review(
-    case_id: uuid.UUID, body: VillageReview, session: SessionDep, principal: CurrentPrincipal
+    case_id: uuid.UUID, body: VillageReview, session: SessionDep, principal: Authenticated
 ) -> CasePublic:
     """Record the villager representatives' meeting. A majority of attendees in favour pre-selects the
     household; otherwise the case is rejected with the vote as reason."""
@@ -152,7 +151,7 @@ async def village_review(
 
 @router.post("/{case_id}/public-notice", response_model=CasePublic, responses=STEP_PROBLEMS)
 async def publish_notice(
-    case_id: uuid.UUID, body: NoticePublish, session: SessionDep, principal: CurrentPrincipal
+    case_id: uuid.UUID, body: NoticePublish, session: SessionDep, principal: Authenticated
 ) -> CasePublic:
     """Publish the village pre-selection notice. It ends on the 5th Chinese working day after publication
     (holidays and adjusted weekends counted; `notice_calendar_assumed` says if a year was not loaded)."""
@@ -167,7 +166,7 @@ async def publish_notice(
     responses=problem_responses(Forbidden, NotFound, IllegalTransition, ValidationFailed, NoticeOver),
 )
 async def file_objection(
-    case_id: uuid.UUID, body: ObjectionCreate, session: SessionDep, principal: CurrentPrincipal, idem: IdempotencyDep
+    case_id: uuid.UUID, body: ObjectionCreate, session: SessionDep, principal: Authenticated, idem: IdempotencyDep
 ) -> CasePublic:
     """Record an objection raised during the notice period. It is judged by when it is recorded: once the
     notice has ended (China Standard Time) objections answer 409, whatever `raised_on` says. Verification
@@ -183,7 +182,7 @@ async def resolve_objection(
     objection_id: uuid.UUID,
     body: ObjectionResolve,
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: Authenticated,
 ) -> CasePublic:
     """Uphold or dismiss an objection. Upheld: the case goes back to village review."""
     case = await service.get(session, principal, case_id, lock=True)
@@ -196,7 +195,7 @@ async def resolve_objection(
     responses=problem_responses(Forbidden, NotFound, IllegalTransition, NoticeNotOver, SelfApproval, ValidationFailed),
 )
 async def township_verify(
-    case_id: uuid.UUID, body: TownshipVerification, session: SessionDep, principal: CurrentPrincipal
+    case_id: uuid.UUID, body: TownshipVerification, session: SessionDep, principal: Authenticated
 ) -> CasePublic:
     """The township verification form, after the notice has ended with no pending objection. A "no"
     decision rejects the case with its reasons."""
@@ -211,7 +210,7 @@ async def township_verify(
     responses=problem_responses(Forbidden, NotFound, IllegalTransition, SelfApproval, ValidationFailed),
 )
 async def county_approve(
-    case_id: uuid.UUID, body: CountyApproval, session: SessionDep, principal: CurrentPrincipal
+    case_id: uuid.UUID, body: CountyApproval, session: SessionDep, principal: Authenticated
 ) -> CasePublic:
     """County approval: the household becomes a monitored object. The approver must not be the person
     who declared or verified the case."""
@@ -223,7 +222,7 @@ async def county_approve(
 async def county_approve_batch(
     body: BatchApproval,
     session: SessionDep,
-    principal: Annotated[Principal, require_roles(Role.county_officer, Role.admin)],
+    principal: CasesApprove,
     idem: IdempotencyDep,
 ) -> BatchApprovalResult:
     """Approve several cases under one approval document. Each case succeeds or fails on its own; the
@@ -245,7 +244,7 @@ async def county_approve_batch(
 
 
 @router.post("/{case_id}/rejection", response_model=CasePublic, responses=STEP_PROBLEMS)
-async def reject(case_id: uuid.UUID, body: Rejection, session: SessionDep, principal: CurrentPrincipal) -> CasePublic:
+async def reject(case_id: uuid.UUID, body: Rejection, session: SessionDep, principal: Authenticated) -> CasePublic:
     """Reject an open case at any step, with a reason."""
     case = await service.get(session, principal, case_id, lock=True)
     return await detail(session, await service.reject(session, principal, case, body))

@@ -1,9 +1,8 @@
 import uuid
-from typing import Annotated
 
 from fastapi import APIRouter
 
-from common.auth import Principal, Role, require_roles
+from common.access import ConsentsRead, ConsentsSign
 from common.db import SessionDep
 from common.errors import Conflict, Forbidden, NotFound, ValidationFailed, problem_responses
 from common.idempotency import IdempotencyDep
@@ -11,11 +10,8 @@ from intake.consents import service
 from intake.consents.models import Consent, ConsentRevocation
 from intake.consents.schemas import ConsentCreate, ConsentPublic, Revocation
 from intake.households import service as households
-from intake.roles import OFFICERS, READERS
 
 router = APIRouter(prefix="/households/{household_id}/consents", tags=["consents"])
-Signer = Annotated[Principal, require_roles(Role.household, *OFFICERS)]
-Reader = Annotated[Principal, require_roles(*READERS)]
 
 
 def public(consent: Consent, revocation: ConsentRevocation | None) -> ConsentPublic:
@@ -41,7 +37,7 @@ def public(consent: Consent, revocation: ConsentRevocation | None) -> ConsentPub
     responses=problem_responses(Forbidden, NotFound, ValidationFailed),
 )
 async def sign_consent(
-    household_id: uuid.UUID, body: ConsentCreate, session: SessionDep, principal: Signer, idem: IdempotencyDep
+    household_id: uuid.UUID, body: ConsentCreate, session: SessionDep, principal: ConsentsSign, idem: IdempotencyDep
 ) -> ConsentPublic:
     """Record the signed commitment and authorization letter: the information is true, and the
     township and above may query and compare the family's assets (scope `asset_check`)."""
@@ -51,7 +47,7 @@ async def sign_consent(
 
 
 @router.get("", response_model=list[ConsentPublic], responses=problem_responses(Forbidden, NotFound))
-async def list_consents(household_id: uuid.UUID, session: SessionDep, principal: Reader) -> list[ConsentPublic]:
+async def list_consents(household_id: uuid.UUID, session: SessionDep, principal: ConsentsRead) -> list[ConsentPublic]:
     """All consents of the household, newest first, with their status (valid, expired, revoked)."""
     household = await households.get(session, principal, household_id)
     return [public(c, r) for c, r in await service.for_household(session, household.id)]
@@ -68,7 +64,7 @@ async def revoke_consent(
     consent_id: uuid.UUID,
     body: Revocation,
     session: SessionDep,
-    principal: Signer,
+    principal: ConsentsSign,
     idem: IdempotencyDep,
 ) -> ConsentPublic:
     """Revoke a consent. It stays on record; no later check may rely on it."""

@@ -3,8 +3,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
+from common.access import HouseholdsRead, HouseholdsWrite, ResidentIdsDisclose
 from common.access_audit import audited
-from common.auth import Principal, require_roles
 from common.clock import today
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, ValidationFailed, problem_responses
@@ -29,12 +29,8 @@ from intake.households.schemas import (
     RevisionPublic,
 )
 from intake.households.service import DuplicateResident
-from intake.roles import DISCLOSERS, OFFICERS, READERS
 
 router = APIRouter(prefix="/households", tags=["households"])
-Officer = Annotated[Principal, require_roles(*OFFICERS)]
-Reader = Annotated[Principal, require_roles(*READERS)]
-Discloser = Annotated[Principal, require_roles(*DISCLOSERS)]
 HouseholdId = Annotated[uuid.UUID, Path(description="household id")]
 Purpose = Annotated[str, Query(min_length=2, max_length=200, description="why the data is read (audited)")]
 
@@ -79,7 +75,7 @@ def _income(r: IncomeRecord) -> IncomePublic:
     openapi_extra=audited("household detail"),
 )
 async def register_household(
-    body: HouseholdCreate, session: SessionDep, principal: Officer, idem: IdempotencyDep
+    body: HouseholdCreate, session: SessionDep, principal: HouseholdsWrite, idem: IdempotencyDep
 ) -> HouseholdPublic:
     """Register a household with its head and members. A resident ID already in another household answers
     409 naming that household (masked)."""
@@ -91,7 +87,7 @@ async def register_household(
 @router.get("", response_model=Page[HouseholdSummary], responses=problem_responses(Forbidden))
 async def list_households(
     session: SessionDep,
-    principal: Reader,
+    principal: HouseholdsRead,
     limit: LimitQuery = 50,
     cursor: CursorQuery = None,
     region_prefix: Annotated[
@@ -138,7 +134,7 @@ async def list_households(
     openapi_extra=audited("household lookup by resident ID"),
 )
 async def lookup_by_resident_id(
-    body: HouseholdLookup, session: SessionDep, principal: Officer, purpose: Purpose
+    body: HouseholdLookup, session: SessionDep, principal: HouseholdsWrite, purpose: Purpose
 ) -> HouseholdPublic:
     """Find the household a resident ID belongs to (the ID travels in the body, never in a URL). Audited."""
     household = await service.find_by_resident_id(session, principal, body.resident_id)
@@ -153,7 +149,7 @@ async def lookup_by_resident_id(
     openapi_extra=audited("household detail"),
 )
 async def get_household(
-    household_id: HouseholdId, session: SessionDep, principal: Reader, purpose: Purpose = "case work"
+    household_id: HouseholdId, session: SessionDep, principal: HouseholdsRead, purpose: Purpose = "case work"
 ) -> HouseholdPublic:
     """One household with its members (identifiers masked). Audited."""
     household = await service.get(session, principal, household_id)
@@ -168,7 +164,7 @@ async def get_household(
     openapi_extra=audited("household detail"),
 )
 async def update_household(
-    household_id: HouseholdId, body: HouseholdUpdate, session: SessionDep, principal: Officer
+    household_id: HouseholdId, body: HouseholdUpdate, session: SessionDep, principal: HouseholdsWrite
 ) -> HouseholdPublic:
     """Change address or category. Creates a new version; earlier versions stay in the history."""
     household = await service.get(session, principal, household_id, lock=True)
@@ -185,7 +181,7 @@ async def update_household(
     openapi_extra=audited("household detail"),
 )
 async def add_member(
-    household_id: HouseholdId, body: MemberCreate, session: SessionDep, principal: Officer, idem: IdempotencyDep
+    household_id: HouseholdId, body: MemberCreate, session: SessionDep, principal: HouseholdsWrite, idem: IdempotencyDep
 ) -> HouseholdPublic:
     """Add a member (birth, marriage, return). Creates a new household version."""
     household = await service.get(session, principal, household_id, lock=True)
@@ -201,7 +197,7 @@ async def add_member(
     openapi_extra=audited("household detail"),
 )
 async def update_member(
-    household_id: HouseholdId, member_id: uuid.UUID, body: MemberUpdate, session: SessionDep, principal: Officer
+    household_id: HouseholdId, member_id: uuid.UUID, body: MemberUpdate, session: SessionDep, principal: HouseholdsWrite
 ) -> HouseholdPublic:
     """Update a member's facts, or mark them as having left (`active: false`). Nothing is deleted."""
     household = await service.get(session, principal, household_id, lock=True)
@@ -217,7 +213,11 @@ async def update_member(
     openapi_extra=audited("unmasked resident ID"),
 )
 async def disclose_resident_id(
-    household_id: HouseholdId, member_id: uuid.UUID, session: SessionDep, principal: Discloser, purpose: Purpose
+    household_id: HouseholdId,
+    member_id: uuid.UUID,
+    session: SessionDep,
+    principal: ResidentIdsDisclose,
+    purpose: Purpose,
 ) -> ResidentIdDisclosure:
     """The full resident ID of one member, for officers whose work needs it. Audited with its purpose."""
     household = await service.get(session, principal, household_id)
@@ -239,7 +239,7 @@ async def record_income(
     year: Annotated[int, Path(ge=2000, le=2100)],
     body: IncomeCreate,
     session: SessionDep,
-    principal: Officer,
+    principal: HouseholdsWrite,
     idem: IdempotencyDep,
 ) -> IncomePublic:
     """Record a year's income by source and rigid expenditure. A later record for the same year is a new
@@ -256,7 +256,7 @@ async def record_income(
 @router.get(
     "/{household_id}/incomes", response_model=list[IncomePublic], responses=problem_responses(Forbidden, NotFound)
 )
-async def list_incomes(household_id: HouseholdId, session: SessionDep, principal: Reader) -> list[IncomePublic]:
+async def list_incomes(household_id: HouseholdId, session: SessionDep, principal: HouseholdsRead) -> list[IncomePublic]:
     """Every income record of the household, newest year and revision first."""
     household = await service.get(session, principal, household_id)
     return [_income(r) for r in await service.incomes(session, household)]
@@ -269,7 +269,7 @@ async def list_incomes(household_id: HouseholdId, session: SessionDep, principal
     openapi_extra=audited("household revisions"),
 )
 async def list_revisions(
-    household_id: HouseholdId, session: SessionDep, principal: Reader, purpose: Purpose = "case work"
+    household_id: HouseholdId, session: SessionDep, principal: HouseholdsRead, purpose: Purpose = "case work"
 ) -> list[RevisionPublic]:
     """Every version of the household (identifiers masked, names in clear). Audited."""
     household = await service.get(session, principal, household_id)

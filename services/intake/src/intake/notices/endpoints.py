@@ -7,8 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
+from common.access import NoticesRead
 from common.access_audit import audited
-from common.auth import Principal, ensure_covers, require_roles
+from common.auth import ensure_covers
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, ValidationFailed, problem_responses
 from common.exports import csv_row
@@ -17,7 +18,6 @@ from intake.access import audit_reads
 from intake.cases import queries
 from intake.cases.schemas import NoticeEntry
 from intake.crypto import NAME_FIELD, cipher
-from intake.roles import OFFICERS
 
 router = APIRouter(prefix="/villages", tags=["public notices"])
 CSV_COLUMNS = ["case_id", "household_no", "head_name", "members_count", "risk_categories", "published_on", "ends_on"]
@@ -32,7 +32,7 @@ CSV_COLUMNS = ["case_id", "household_no", "head_name", "members_count", "risk_ca
 async def public_notice(
     village_code: Annotated[str, Path(pattern=r"^\d{12}$")],
     session: SessionDep,
-    principal: Annotated[Principal, require_roles(*OFFICERS)],
+    principal: NoticesRead,
     format: Annotated[str, Query(pattern="^(json|csv)$")] = "json",
 ) -> Response | list[NoticeEntry]:
     """Households of a village currently in public notice, with the notice's end date. `format=csv` gives

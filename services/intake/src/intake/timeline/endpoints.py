@@ -5,15 +5,14 @@ import uuid
 from fastapi import APIRouter
 from sqlalchemy import select
 
+from common.access import HouseholdsRead
 from common.access_audit import audited
-from common.auth import Principal, require_roles
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, problem_responses
 from intake.access import audit_read
 from intake.cases.models import Case, CaseStep
 from intake.consents import service as consents
 from intake.households import service as households
-from intake.roles import READERS
 from intake.timeline.schemas import TimelineEntry
 
 router = APIRouter(tags=["households"])
@@ -25,9 +24,7 @@ router = APIRouter(tags=["households"])
     responses=problem_responses(Forbidden, NotFound),
     openapi_extra=audited("household timeline"),
 )
-async def timeline(
-    household_id: uuid.UUID, session: SessionDep, principal: Principal = require_roles(*READERS)
-) -> list[TimelineEntry]:
+async def timeline(household_id: uuid.UUID, session: SessionDep, principal: HouseholdsRead) -> list[TimelineEntry]:
     """Every version, income record, consent and case step of the household, oldest first. Audited."""
     household = await households.get(session, principal, household_id)
     entries = [

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 
-from common.auth import Principal, Role, require_roles
+from common.access import ArchiveRead, RetentionRead
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, problem_responses
 from ledger.archive import forms, pdf
@@ -17,7 +17,6 @@ from ledger.checkpoints.service import b64, public
 from ledger.entries import service as log
 
 router = APIRouter(tags=["household archive"])
-Reader = Annotated[Principal, require_roles(Role.township_officer, Role.county_officer, Role.auditor, Role.admin)]
 Purpose = Annotated[str, Query(min_length=2, max_length=200, description="why the archive is read (audited)")]
 
 
@@ -25,7 +24,11 @@ Purpose = Annotated[str, Query(min_length=2, max_length=200, description="why th
     "/households/{household_id}/archive", response_model=Archive, responses=problem_responses(Forbidden, NotFound)
 )
 async def archive(
-    household_id: uuid.UUID, session: SessionDep, principal: Reader, purpose: Purpose, as_of: dt.datetime | None = None
+    household_id: uuid.UUID,
+    session: SessionDep,
+    principal: ArchiveRead,
+    purpose: Purpose,
+    as_of: dt.datetime | None = None,
 ) -> Archive:
     """The household's complete history across services — registration, consent, every case step, alerts,
     plan and measures, elimination — as it stood at `as_of` (default now). The read is audited."""
@@ -38,7 +41,11 @@ async def archive(
     responses={**problem_responses(Forbidden, NotFound), 200: {"content": {"application/pdf": {}}}},
 )
 async def archive_pdf(
-    household_id: uuid.UUID, session: SessionDep, principal: Reader, purpose: Purpose, as_of: dt.datetime | None = None
+    household_id: uuid.UUID,
+    session: SessionDep,
+    principal: ArchiveRead,
+    purpose: Purpose,
+    as_of: dt.datetime | None = None,
 ) -> Response:
     """The archive as a PDF with, for every entry, its leaf hash and audit path to a signed checkpoint, so
     it can be checked without the system (instructions inside). The export is audited."""
@@ -88,7 +95,7 @@ async def archive_pdf(
 
 
 @router.get("/retention", response_model=Retention)
-async def retention(_: Annotated[Principal, require_roles(*Role)]) -> Retention:
+async def retention(_: RetentionRead) -> Retention:
     """What the ledger keeps, and for how long."""
     return Retention(
         rules=[
@@ -103,7 +110,7 @@ async def retention(_: Annotated[Principal, require_roles(*Role)]) -> Retention:
 
 
 @router.get("/forms", response_model=list[FormInfo])
-async def list_forms(_: Reader) -> list[FormInfo]:
+async def list_forms(_: ArchiveRead) -> list[FormInfo]:
     """The standard forms (《仲恺高新区健全防止返贫动态监测和帮扶机制工作方案》(2021)), and what each is
     generated for."""
     return [
@@ -126,7 +133,7 @@ MEDIA = {
 async def form(
     form_code: Literal[tuple(forms.FORMS)],  # type: ignore[valid-type]
     session: SessionDep,
-    principal: Reader,
+    principal: ArchiveRead,
     purpose: Purpose,
     household_id: uuid.UUID | None = None,
     key: Annotated[

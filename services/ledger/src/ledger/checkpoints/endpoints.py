@@ -3,7 +3,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from sqlalchemy import select
 
-from common.auth import Principal, Role, require_roles
+from common.access import LogAudit
 from common.db import SessionDep
 from common.errors import Conflict, Forbidden, NotFound, problem_responses
 from ledger.checkpoints.schemas import CheckpointPublic, ConsistencyProof, InclusionProof
@@ -13,11 +13,10 @@ from ledger.entries.service import MAX_INDEX
 from ledger.models import Entry
 
 router = APIRouter(tags=["tamper-evident log"])
-Auditor = Annotated[Principal, require_roles(Role.auditor, Role.admin)]
 
 
 @router.get("/checkpoints/latest", response_model=CheckpointPublic, responses=problem_responses(Forbidden, NotFound))
-async def latest(session: SessionDep, _: Auditor) -> CheckpointPublic:
+async def latest(session: SessionDep, _: LogAudit) -> CheckpointPublic:
     """The newest signed tree head."""
     c = await log.latest_checkpoint(session)
     if c is None:
@@ -26,7 +25,7 @@ async def latest(session: SessionDep, _: Auditor) -> CheckpointPublic:
 
 
 @router.post("/checkpoints", status_code=201, response_model=CheckpointPublic, responses=problem_responses(Forbidden))
-async def issue(session: SessionDep, _: Auditor) -> CheckpointPublic:
+async def issue(session: SessionDep, _: LogAudit) -> CheckpointPublic:
     """Sign a checkpoint now (they are also issued at `CHECKPOINT_INTERVAL_S` while the log grows)."""
     return public(await log.issue_checkpoint(session))
 
@@ -39,7 +38,7 @@ async def issue(session: SessionDep, _: Auditor) -> CheckpointPublic:
 async def inclusion(
     leaf_index: Annotated[int, Path(ge=0, le=MAX_INDEX)],
     session: SessionDep,
-    _: Auditor,
+    _: LogAudit,
     tree_size: Annotated[
         int | None, Query(ge=1, le=MAX_INDEX, description="a checkpoint's size; default the latest")
     ] = None,
@@ -65,7 +64,7 @@ async def inclusion(
 @router.get("/consistency-proof", response_model=ConsistencyProof, responses=problem_responses(Forbidden, Conflict))
 async def consistency(
     session: SessionDep,
-    _: Auditor,
+    _: LogAudit,
     first: Annotated[int, Query(ge=1, le=MAX_INDEX)],
     second: Annotated[int, Query(ge=1, le=MAX_INDEX)],
 ) -> ConsistencyProof:

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from sqlalchemy import select
 
-from common.auth import Principal, Role, require_roles
+from common.access import LogAudit
 from common.db import SessionDep
 from common.errors import Forbidden, problem_responses
 from ledger.entries.schemas import AccessPage, AccessRecord, EntriesPage, EntryPublic
@@ -18,7 +18,7 @@ router = APIRouter(prefix="/entries", tags=["ledger"])
 @router.get("", response_model=EntriesPage, responses=problem_responses(Forbidden))
 async def list_entries(
     session: SessionDep,
-    principal: Annotated[Principal, require_roles(Role.auditor, Role.admin)],
+    principal: LogAudit,
     subject: Annotated[str | None, Query(max_length=200, description="household id")] = None,
     topic: Annotated[str | None, Query(max_length=200)] = None,
     after: Annotated[int, Query(ge=-1, le=MAX_INDEX, description="`next_after` of the previous page")] = -1,
@@ -47,7 +47,7 @@ access_router = APIRouter(prefix="/access-audit", tags=["access audit"])
 @access_router.get("", response_model=AccessPage, responses=problem_responses(Forbidden))
 async def access_audit(
     session: SessionDep,
-    principal: Annotated[Principal, require_roles(Role.auditor, Role.admin)],
+    principal: LogAudit,
     actor: Annotated[str | None, Query(max_length=200, description="who read")] = None,
     household_id: uuid.UUID | None = None,
     since: Annotated[dt.datetime | None, Query(alias="from")] = None,

@@ -5,8 +5,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
+from common.access import AlertsRead, AlertsWork
 from common.access_audit import record_access
-from common.auth import Principal, Role, require_roles
 from common.clock import Day
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, problem_responses
@@ -17,9 +17,6 @@ from screening.alerts.service import IllegalAlertStep
 from screening.base import outbox
 
 router = APIRouter(prefix="/alerts", tags=["alerts"])
-Officer = Annotated[
-    Principal, require_roles(Role.village_cadre, Role.township_officer, Role.county_officer, Role.auditor, Role.admin)
-]
 STEP_PROBLEMS = problem_responses(Forbidden, NotFound, IllegalAlertStep)
 
 
@@ -60,7 +57,7 @@ class Dismissal(BaseModel):
 @router.get("", response_model=Page[AlertPublic])
 async def work_queue(
     session: SessionDep,
-    principal: Officer,
+    principal: AlertsRead,
     filters: Filters,
     limit: LimitQuery = 50,
     cursor: CursorQuery = None,
@@ -77,7 +74,7 @@ async def work_queue(
 
 
 @router.get("/{alert_id}", response_model=AlertPublic, responses=problem_responses(Forbidden, NotFound))
-async def get_alert(alert_id: uuid.UUID, session: SessionDep, principal: Officer) -> AlertPublic:
+async def get_alert(alert_id: uuid.UUID, session: SessionDep, principal: AlertsRead) -> AlertPublic:
     """One alert with its explanation and the records behind it (a household's income, health or schooling
     facts: the read is audited)."""
     alert = await service.get(session, principal, alert_id)
@@ -96,7 +93,7 @@ async def get_alert(alert_id: uuid.UUID, session: SessionDep, principal: Officer
 
 @router.post("/{alert_id}/verification", response_model=AlertPublic, responses=STEP_PROBLEMS)
 async def start_verification(
-    alert_id: uuid.UUID, body: StepNote, session: SessionDep, principal: Officer
+    alert_id: uuid.UUID, body: StepNote, session: SessionDep, principal: AlertsWork
 ) -> AlertPublic:
     """A village cadre or the township takes the alert up for a visit (分类分级反馈基层核实)."""
     alert = await service.get(session, principal, alert_id, lock=True)
@@ -104,14 +101,14 @@ async def start_verification(
 
 
 @router.post("/{alert_id}/confirmation", response_model=AlertPublic, responses=STEP_PROBLEMS)
-async def confirm(alert_id: uuid.UUID, body: StepNote, session: SessionDep, principal: Officer) -> AlertPublic:
+async def confirm(alert_id: uuid.UUID, body: StepNote, session: SessionDep, principal: AlertsWork) -> AlertPublic:
     """The township confirms the risk: `screening.alert.v1` is published and intake opens (or joins) a case."""
     alert = await service.get(session, principal, alert_id, lock=True)
     return AlertPublic.model_validate(await service.step(session, principal, alert, "confirm", body.note))
 
 
 @router.post("/{alert_id}/dismissal", response_model=AlertPublic, responses=STEP_PROBLEMS)
-async def dismiss(alert_id: uuid.UUID, body: Dismissal, session: SessionDep, principal: Officer) -> AlertPublic:
+async def dismiss(alert_id: uuid.UUID, body: Dismissal, session: SessionDep, principal: AlertsWork) -> AlertPublic:
     """The township dismisses the alert with the reason found on the visit."""
     alert = await service.get(session, principal, alert_id, lock=True)
     return AlertPublic.model_validate(await service.step(session, principal, alert, "dismiss", body.reason))

@@ -1,19 +1,19 @@
 import datetime as dt
 import uuid
-from typing import Annotated, Any
+from typing import Any
 
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 
-from common.auth import Principal, Role, jurisdiction_clause, require_roles
+from common.access import ChecksRead
+from common.auth import jurisdiction_clause
 from common.db import SessionDep
 from common.errors import Forbidden, problem_responses
 from screening.checks.models import AssetCheck
 from screening.checks.service import exclusion_evidence
 
 router = APIRouter(prefix="/households/{household_id}", tags=["economic-status checks"])
-Officer = Annotated[Principal, require_roles(Role.township_officer, Role.county_officer, Role.auditor, Role.admin)]
 
 
 class AssetCheckPublic(BaseModel):
@@ -37,7 +37,7 @@ class ExclusionEvidence(BaseModel):
 
 @router.get("/exclusion-evidence", response_model=ExclusionEvidence, responses=problem_responses(Forbidden))
 async def household_exclusion_evidence(
-    household_id: uuid.UUID, session: SessionDep, principal: Officer
+    household_id: uuid.UUID, session: SessionDep, principal: ChecksRead
 ) -> ExclusionEvidence:
     """The household's economic-status checks and what they show for the township form's "no" reasons
     (high-value assets; stable income as a public employee or legal person). Evidence, not a decision."""

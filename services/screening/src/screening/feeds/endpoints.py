@@ -4,11 +4,12 @@ import uuid
 from collections.abc import AsyncIterator
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Depends, FastAPI, Header, Path, Query, Request
+from fastapi import APIRouter, Body, FastAPI, Header, Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import func, insert, select, update
 
-from common.auth import CurrentPrincipal, Principal, Role, require_roles
+from common.access import Authenticated, FeedsAudit, FeedsWrite
+from common.auth import Role
 from common.clock import Day
 from common.db import Database, SessionDep
 from common.errors import (
@@ -20,7 +21,6 @@ from common.errors import (
     ValidationFailed,
     problem_responses,
 )
-from common.events.contracts.dept import DEPT_CONTRACTS
 from common.pagination import CursorQuery, LimitQuery, Page, keyset, page_of
 from screening.feeds import service
 from screening.feeds.files import CSV, XLSX, NotAFile, kind_of, text_rows, xlsx_rows
@@ -29,18 +29,6 @@ from screening.feeds.models import DeptRecord, Upload, UploadRow
 router = APIRouter(prefix="/feeds", tags=["department feeds"])
 CHUNK = 500
 SHOWN = 1000  # outcomes in an upload's own answer; the rest page at /feeds/uploads/{id}/rows
-
-
-async def feed_writer(department: Annotated[str, Path(pattern=r"^[a-z-]+$")], principal: CurrentPrincipal) -> str:
-    """Department accounts write only their own department's feed (admins any)."""
-    if department not in DEPT_CONTRACTS:
-        raise NotFound(f"No feed {department!r}; feeds: {', '.join(DEPT_CONTRACTS)}")
-    if principal.role == Role.admin or (principal.role == Role.department and principal.department == department):
-        return department
-    raise Forbidden(f"Only the {department} department account may write this feed")
-
-
-Department = Annotated[str, Depends(feed_writer)]
 
 
 class IngestResult(BaseModel):
@@ -87,7 +75,7 @@ class UnmatchedRecord(BaseModel):
     responses=problem_responses(Forbidden, NotFound, ValidationFailed),
 )
 async def ingest_record(
-    department: Department,
+    department: FeedsWrite,
     session: SessionDep,
     body: Annotated[
         dict[str, Any],
@@ -135,9 +123,9 @@ async def ingest_record(
     },
 )
 async def upload_records(
-    department: Department,
+    department: FeedsWrite,
     request: Request,
-    principal: CurrentPrincipal,
+    principal: Authenticated,
     upload_id: Annotated[
         uuid.UUID | None, Header(description="choose it to follow progress at GET /feeds/uploads/{id}")
     ] = None,
@@ -266,7 +254,7 @@ async def _ingest_row(session: Any, department: str, n: int, row: Any) -> Ingest
 
 
 @router.get("/uploads/{upload_id}", response_model=UploadPublic, responses=problem_responses(NotFound))
-async def upload_progress(upload_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal) -> UploadPublic:
+async def upload_progress(upload_id: uuid.UUID, session: SessionDep, principal: Authenticated) -> UploadPublic:
     """Progress of a bulk upload (rows read so far and their outcomes), while it runs and after."""
     upload = await session.get(Upload, upload_id)
     if upload is None or (principal.role != Role.admin and upload.uploaded_by != principal.sub):
@@ -282,7 +270,7 @@ async def upload_progress(upload_id: uuid.UUID, session: SessionDep, principal: 
 async def upload_rows(
     upload_id: uuid.UUID,
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: Authenticated,
     outcome: Literal["accepted", "duplicate", "rejected"] | None = None,
     limit: LimitQuery = 100,
     cursor: Annotated[str | None, Query(pattern=r"^\d{1,10}$", description="`next_cursor` of the last page")] = None,
@@ -306,7 +294,7 @@ async def upload_rows(
 @router.get("/unmatched", response_model=Page[UnmatchedRecord], responses=problem_responses(Forbidden))
 async def unmatched(
     session: SessionDep,
-    _: Annotated[Principal, require_roles(Role.admin, Role.auditor)],
+    _: FeedsAudit,
     limit: LimitQuery = 100,
     cursor: CursorQuery = None,
     department: Annotated[str | None, Query(pattern=r"^[a-z-]+$")] = None,

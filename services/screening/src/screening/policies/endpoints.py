@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 
 from common import clock
-from common.auth import Principal, Role, require_roles
+from common.access import PoliciesPublish, PoliciesRead
 from common.clock import Day
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, ValidationFailed, problem_responses
@@ -22,9 +22,6 @@ from screening.policies.whatif import what_if
 from screening.rules.catalogue import CATALOGUE
 
 router = APIRouter(tags=["policies"])
-READERS = (Role.village_cadre, Role.township_officer, Role.county_officer, Role.department, Role.auditor, Role.admin)
-Reader = Annotated[Principal, require_roles(*READERS)]
-Publisher = Annotated[Principal, require_roles(Role.county_officer, Role.admin)]
 
 
 def public(p: Policy) -> PolicyPublic:
@@ -51,7 +48,7 @@ def public(p: Policy) -> PolicyPublic:
     responses=problem_responses(Forbidden, NotFound, ValidationFailed),
 )
 async def publish_policy(
-    body: PolicyCreate, session: SessionDep, principal: Publisher, idem: IdempotencyDep
+    body: PolicyCreate, session: SessionDep, principal: PoliciesPublish, idem: IdempotencyDep
 ) -> PolicyPublic:
     """Publish a new version of a jurisdiction's policy for a year (the first one creates it). Versions are
     never edited; each is an event on `screening.policy.v1`, recorded by the ledger."""
@@ -85,7 +82,7 @@ class WhatIf(BaseModel):
 @router.post(
     "/policies/what-if", response_model=WhatIf, responses=problem_responses(Forbidden, NotFound, ValidationFailed)
 )
-async def policy_what_if(body: PolicyCreate, session: SessionDep, principal: Publisher) -> WhatIf:
+async def policy_what_if(body: PolicyCreate, session: SessionDep, principal: PoliciesPublish) -> WhatIf:
     """Evaluate a draft policy against the households' current income records for its year, without storing
     it or raising anything: how many would newly enter or leave the monitoring range, by township."""
     service.ensure_may_publish(principal, body.region_prefix)
@@ -95,7 +92,7 @@ async def policy_what_if(body: PolicyCreate, session: SessionDep, principal: Pub
 @router.get("/policies", response_model=list[PolicyPublic], responses=problem_responses(Forbidden))
 async def list_policies(
     session: SessionDep,
-    _: Reader,
+    _: PoliciesRead,
     region_prefix: Annotated[str | None, Query(pattern=r"^\d{2,12}$")] = None,
     year: Annotated[int | None, Query(ge=2015, le=2100)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
@@ -107,7 +104,7 @@ async def list_policies(
 @router.get("/policies/effective", response_model=EffectivePolicy, responses=problem_responses(Forbidden, NoPolicy))
 async def effective_policy(
     session: SessionDep,
-    _: Reader,
+    _: PoliciesRead,
     region_code: Annotated[str, Query(pattern=r"^\d{12}$")],
     year: Annotated[int, Query(ge=2015, le=2100)],
     on: Day | None = None,
@@ -119,7 +116,7 @@ async def effective_policy(
 
 
 @router.get("/policies/{policy_id}", response_model=PolicyPublic, responses=problem_responses(Forbidden, NotFound))
-async def get_policy(policy_id: uuid.UUID, session: SessionDep, _: Reader) -> PolicyPublic:
+async def get_policy(policy_id: uuid.UUID, session: SessionDep, _: PoliciesRead) -> PolicyPublic:
     """One policy version."""
     return public(await service.get(session, policy_id))
 
@@ -140,7 +137,7 @@ class RescreenPublic(BaseModel):
 @router.get(
     "/policies/{policy_id}/rescreening", response_model=RescreenPublic, responses=problem_responses(Forbidden, NotFound)
 )
-async def rescreening(policy_id: uuid.UUID, session: SessionDep, _: Reader) -> RescreenPublic:
+async def rescreening(policy_id: uuid.UUID, session: SessionDep, _: PoliciesRead) -> RescreenPublic:
     """Progress of re-screening the policy's households (started when the version was published)."""
     job = (await session.execute(select(RescreenJob).where(RescreenJob.policy_id == policy_id))).scalar_one_or_none()
     if job is None:
@@ -149,7 +146,7 @@ async def rescreening(policy_id: uuid.UUID, session: SessionDep, _: Reader) -> R
 
 
 @router.get("/rules", response_model=list[RulePublic], responses=problem_responses(Forbidden))
-async def list_rules(_: Reader) -> list[RulePublic]:
+async def list_rules(_: PoliciesRead) -> list[RulePublic]:
     """The rule catalogue: codes, risk categories and default grades that policies enable and regrade."""
     return [
         RulePublic(code=r.code, category=r.category, default_grade=r.grade, zh=r.zh, en=r.en)

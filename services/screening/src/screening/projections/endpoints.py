@@ -1,22 +1,21 @@
 import uuid
-from typing import Annotated
 
 from fastapi import APIRouter
 from sqlalchemy import func, select
 
-from common.auth import Principal, ensure_covers, require_roles
+from common.access import ProjectionsRead
+from common.auth import ensure_covers
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, problem_responses
 from screening.projections.models import KnownHousehold, KnownMember
 from screening.projections.schemas import KnownHouseholdPublic
-from screening.roles import OFFICERS
 
 router = APIRouter(prefix="/households", tags=["registry"])
 
 
 @router.get("/{household_id}", response_model=KnownHouseholdPublic, responses=problem_responses(Forbidden, NotFound))
 async def known_household(
-    household_id: uuid.UUID, session: SessionDep, principal: Annotated[Principal, require_roles(*OFFICERS)]
+    household_id: uuid.UUID, session: SessionDep, principal: ProjectionsRead
 ) -> KnownHouseholdPublic:
     """What screening knows of a household (from intake's events): the version it has applied."""
     row = await session.get(KnownHousehold, household_id)

@@ -7,7 +7,8 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 
 from common import clock
-from common.auth import Principal, Role, jurisdiction_clause, require_roles
+from common.access import RegionalRead, RegionalScan
+from common.auth import jurisdiction_clause
 from common.clock import Day
 from common.db import SessionDep
 from common.errors import Forbidden, problem_responses
@@ -15,8 +16,6 @@ from screening.regional import service
 from screening.regional.models import RegionalRisk
 
 router = APIRouter(prefix="/regional-risks", tags=["regional risk"])
-Reader = Annotated[Principal, require_roles(Role.township_officer, Role.county_officer, Role.auditor, Role.admin)]
-Scanner = Annotated[Principal, require_roles(Role.county_officer, Role.admin)]
 
 
 class RegionalRiskPublic(BaseModel):
@@ -34,7 +33,7 @@ class RegionalRiskPublic(BaseModel):
 
 @router.get("", response_model=list[RegionalRiskPublic], responses=problem_responses(Forbidden))
 async def list_risks(
-    session: SessionDep, principal: Reader, limit: Annotated[int, Query(ge=1, le=500)] = 100
+    session: SessionDep, principal: RegionalRead, limit: Annotated[int, Query(ge=1, le=500)] = 100
 ) -> list[RegionalRiskPublic]:
     """Scale-level risks raised in my jurisdiction, newest first."""
     rows = await session.execute(
@@ -47,7 +46,7 @@ async def list_risks(
 
 
 @router.post("/scan", response_model=list[RegionalRiskPublic], responses=problem_responses(Forbidden))
-async def scan(session: SessionDep, principal: Scanner) -> list[RegionalRiskPublic]:
+async def scan(session: SessionDep, principal: RegionalScan) -> list[RegionalRiskPublic]:
     """Scan the townships and counties of my jurisdiction now (ops also run it on a schedule); answers the
     risks newly raised, each published on `screening.regional-risk.v1`."""
     return [RegionalRiskPublic.model_validate(r) for r in await service.scan(session, principal.region, clock.today())]

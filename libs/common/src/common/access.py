@@ -1,0 +1,129 @@
+"""Who may do what: every route's access is one of the named dependencies below, so the table an auditor
+asks for ("who can read a household's file? who can approve?") is this one file. A guard test walks every
+route of every service and refuses a route whose access is not named here.
+
+Three layers, each applied by one mechanism:
+- the route: a role may call it at all (the names below);
+- the object: it lies within the caller's jurisdiction (`readable` for queries, `ensure_readable` for one
+  object), and a household account sees only its own household; outside, the answer is 404, the same as
+  for an object that does not exist;
+- the step: a procedure says which roles take which step (`common.procedure`).
+"""
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import Depends, Path
+from sqlalchemy import Select, select
+
+from common.auth import CurrentPrincipal, Principal, Role, ensure_covers, jurisdiction_clause, require_roles
+from common.errors import Forbidden, NotFound
+from common.events.contracts.dept import DEPT_CONTRACTS
+
+# Role sets by what they are for; each has the same meaning in every service.
+WORKERS = (Role.village_cadre, Role.township_officer, Role.county_officer, Role.admin)
+"""Do the work of the mechanism: register, record, declare, propose, follow up."""
+OVERSEERS = (*WORKERS, Role.auditor)
+"""Read work queues and case files: the workers, and auditors (who read and never write)."""
+HOUSEHOLD_AND_OVERSEERS = (Role.household, *OVERSEERS)
+"""A household's own data: the household itself (its own only), and the overseers."""
+ABOVE_VILLAGE = (Role.township_officer, Role.county_officer, Role.auditor, Role.admin)
+"""What the village does not see: asset-check evidence, regional risk, the whole archive of a household."""
+DISCLOSERS = (Role.township_officer, Role.county_officer, Role.admin)
+"""May see a full resident ID number (each disclosure is an audited read)."""
+COUNTY = (Role.county_officer, Role.admin)
+"""County decisions: approvals in batch, monitoring lines, the jurisdiction's measures, regional scans."""
+AUDITORS = (Role.auditor, Role.admin)
+ANYONE = tuple(Role)
+
+
+def _may(*roles: Role) -> Any:
+    return Annotated[Principal, require_roles(*roles)]
+
+
+Authenticated = CurrentPrincipal
+"""Any valid token; used where a procedure decides per step who may act (its roles are declared there)."""
+
+# intake
+HouseholdsRead = _may(*HOUSEHOLD_AND_OVERSEERS)
+HouseholdsLookup = _may(*WORKERS)
+HouseholdsWrite = _may(*WORKERS)
+ResidentIdsDisclose = _may(*DISCLOSERS)
+ConsentsRead = _may(*HOUSEHOLD_AND_OVERSEERS)
+ConsentsSign = _may(Role.household, *WORKERS)
+CasesRead = _may(*HOUSEHOLD_AND_OVERSEERS)
+CasesApprove = _may(*COUNTY)
+NoticesRead = _may(*WORKERS)
+CalendarRead = _may(*ANYONE)
+CalendarWrite = _may(Role.admin)
+
+# screening
+ProjectionsRead = _may(*OVERSEERS)
+PoliciesRead = _may(*OVERSEERS, Role.department)
+PoliciesPublish = _may(*COUNTY)
+AlertsRead = _may(*OVERSEERS)
+AlertsWork = _may(*WORKERS)
+ChecksRead = _may(*ABOVE_VILLAGE)
+RegionalRead = _may(*ABOVE_VILLAGE)
+RegionalScan = _may(*COUNTY)
+FeedsAudit = _may(*AUDITORS)
+
+
+async def feed_writer(department: Annotated[str, Path(pattern=r"^[a-z-]+$")], principal: CurrentPrincipal) -> str:
+    """Department accounts write only their own department's feed (admins any)."""
+    if department not in DEPT_CONTRACTS:
+        raise NotFound(f"No feed {department!r}; feeds: {', '.join(DEPT_CONTRACTS)}")
+    if principal.role == Role.admin or (principal.role == Role.department and principal.department == department):
+        return department
+    raise Forbidden(f"Only the {department} department account may write this feed")
+
+
+FeedsWrite = Annotated[str, Depends(feed_writer)]
+
+# assistance
+MonitoredRead = _may(*OVERSEERS)
+PlansRead = _may(*OVERSEERS)
+PlansWrite = _may(*WORKERS)
+CatalogueRead = _may(*OVERSEERS)
+CatalogueWrite = _may(*COUNTY)
+FollowUpRead = _may(*OVERSEERS)
+FollowUpWrite = _may(*WORKERS)
+EliminationsRead = _may(*OVERSEERS)
+EliminationsWrite = _may(*WORKERS)
+EliminationsObject = _may(Role.household, *WORKERS)
+ReportsRead = _may(*OVERSEERS)
+
+# ledger
+LogAudit = _may(*AUDITORS)
+ArchiveRead = _may(*ABOVE_VILLAGE)
+RetentionRead = _may(*ANYONE)
+
+
+def readable(model: Any, principal: Principal) -> Select[Any]:
+    """The rows of `model` the caller may read: within the jurisdiction (the model's `region_code`), and
+    for a household account only its own household's."""
+    q = select(model).where(jurisdiction_clause(model.region_code, principal))
+    if principal.role == Role.household:
+        owner = getattr(model, "household_id", None)
+        if owner is None:
+            raise NotFound("Nothing here for a household account")
+        q = q.where(owner == principal.household_id)
+    return q
+
+
+def ensure_readable(principal: Principal, region_code: str, household_id: uuid.UUID | None, what: str) -> None:
+    """One object, the same rule as `readable`: outside, it is "not there" (404)."""
+    ensure_covers(principal, region_code, what)
+    if principal.role == Role.household and principal.household_id != household_id:
+        raise NotFound(f"No such {what}")
+
+
+def named_dependencies() -> dict[Any, str]:
+    """The dependency function behind each name above (the guard test matches routes against it)."""
+    out: dict[Any, str] = {}
+    for name, value in globals().items():
+        for meta in getattr(value, "__metadata__", ()):
+            dep = getattr(meta, "dependency", None)
+            if dep is not None:
+                out[dep] = name
+    return out

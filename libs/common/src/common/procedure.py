@@ -1,0 +1,133 @@
+"""Procedures, declared once: the identification of a case, the verification of an alert, a plan and its
+measures, the elimination of a risk are the same kind of thing. Each is a `Procedure` of states and steps;
+a step names the states it starts from, the state it leads to, the roles that take it, who must not take it
+(the four-eyes rule: no approving what you declared or verified yourself) and the event it publishes. The
+services keep what a step *does*; whether it may be taken here, now, by this person is answered here, the
+same way everywhere, so that a jurisdiction's variant (another step, another review body) is a change of
+declaration, not of code.
+
+Admins may take any step a role may (they operate the system); the four-eyes rule binds them too.
+"""
+
+import uuid
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from common.auth import Principal, Role
+from common.errors import Conflict, Forbidden, Problem
+
+
+class SelfApproval(Forbidden):
+    slug, title = "self-approval", "A user cannot approve what they themselves submitted"
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    sources: frozenset[str]
+    target: str | None  # None: the step is recorded, the state stays (an objection filed, a measure added)
+    roles: frozenset[Role]
+    # Attributes of the subject holding who took an earlier step: they must not take this one.
+    not_by: tuple[str, ...] = ()
+    event: str | None = None  # the event type the step publishes (for readers and the docs)
+
+
+def step(
+    name: str,
+    sources: Iterable[str],
+    target: str | None,
+    *roles: Role,
+    not_by: tuple[str, ...] = (),
+    event: str | None = None,
+) -> Step:
+    return Step(name, frozenset(sources), target, frozenset(roles), not_by, event)
+
+
+@dataclass(frozen=True)
+class Procedure:
+    subject: str  # "case", "alert", ...: how messages name the thing
+    steps: tuple[Step, ...]
+    illegal: type[Conflict]  # the problem a step out of order answers (each keeps its stable slug)
+    by_name: dict[str, Step] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_name", {s.name: s for s in self.steps})
+        if len(self.by_name) != len(self.steps):
+            raise ValueError(f"{self.subject}: step names repeat")
+
+    @property
+    def states(self) -> frozenset[str]:
+        return frozenset(s for st in self.steps for s in (*st.sources, st.target) if s is not None)
+
+    @property
+    def terminal(self) -> frozenset[str]:
+        """States no step leaves."""
+        return self.states - {s for st in self.steps if st.target is not None for s in st.sources}
+
+    def allowed(self, state: str) -> list[str]:
+        return sorted(s.name for s in self.steps if state in s.sources)
+
+    def check(self, state: str, action: str, principal: Principal, subject: Any = None) -> Step:
+        """May `principal` take `action` on a subject in `state`? The step, or the problem: 409 out of order,
+        403 for a role that does not take this step or for the person the four-eyes rule excludes."""
+        spec = self.by_name[action]
+        if state not in spec.sources:
+            raise self.illegal(
+                f"Cannot {action} a {self.subject} that is {state}",
+                current_state=state,
+                allowed_actions=self.allowed(state),
+            )
+        if principal.role not in spec.roles and principal.role != Role.admin:
+            raise Forbidden(f"{principal.role} may not {action} a {self.subject}; allowed: {', '.join(sorted(spec.roles))}")
+        for attribute in spec.not_by:
+            if subject is not None and getattr(subject, attribute, None) == principal.sub:
+                raise SelfApproval(
+                    f"You took an earlier step of this {self.subject} ({attribute}); another officer must {action} it"
+                )
+        return spec
+
+    def describe(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "step": s.name,
+                "from": sorted(s.sources),
+                "to": s.target,
+                "roles": sorted(s.roles),
+                "not_by": list(s.not_by),
+                "event": s.event,
+            }
+            for s in self.steps
+        ]
+
+
+class BatchItem(BaseModel):
+    id: uuid.UUID
+    outcome: Literal["approved", "failed"]
+    problem: dict[str, Any] | None = Field(None, description="the RFC 9457 problem of an item that failed")
+
+
+class BatchResult(BaseModel):
+    approved: int
+    failed: int
+    results: list[BatchItem]
+
+
+async def each(
+    session: AsyncSession, ids: Iterable[uuid.UUID], apply: Callable[[uuid.UUID], Awaitable[None]]
+) -> BatchResult:
+    """A batch of one step over many subjects (an approval document listing households): each item succeeds
+    or fails on its own, in its own savepoint, and answers with its problem; one refusal stops no other."""
+    results = []
+    for id_ in dict.fromkeys(ids):
+        try:
+            async with session.begin_nested():
+                await apply(id_)
+            results.append(BatchItem(id=id_, outcome="approved"))
+        except Problem as problem:
+            results.append(BatchItem(id=id_, outcome="failed", problem=problem.body()))
+    approved = sum(r.outcome == "approved" for r in results)
+    return BatchResult(approved=approved, failed=len(results) - approved, results=results)
