@@ -275,8 +275,9 @@ async def test_batch_approval_answers_for_each_and_the_monthly_report_counts_the
             json={"elimination_ids": ids, "approval_no": "弥防返贫消〔2026〕9号", "approved_on": "2026-11-23"},
         )
     )
-    outcomes = {r["elimination_id"]: r for r in results}
-    assert [outcomes[i]["outcome"] for i in ids] == ["approved", "approved", "refused"]
+    assert results["approved"] == 2 and results["failed"] == 1
+    outcomes = {r["id"]: r for r in results["results"]}
+    assert [outcomes[i]["outcome"] for i in ids] == ["approved", "approved", "failed"]
     assert outcomes[reviewed["id"]]["problem"]["current_state"] == "village_reviewed"
 
     report = await ok(

@@ -84,7 +84,8 @@ async def test_approval_needs_assignments_then_measures_are_tracked_and_overdue_
     back = await client.post(
         f"/plans/{plan['id']}/measures/{health['id']}/progress", headers=VILLAGE, json={"status": "in_progress"}
     )
-    assert back.status_code == 409 and back.json()["current_status"] == "implemented"
+    assert back.status_code == 409 and back.json()["current_state"] == "implemented"
+    assert back.json()["allowed_actions"] == []
     queue = await ok(await client.get("/measures/overdue", params={"on": "2026-11-09"}, headers=OFFICER))
     assert {m["code"] for m in queue["items"] if m["plan_id"] == plan["id"]} == {"employment"}
 

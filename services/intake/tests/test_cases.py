@@ -227,7 +227,7 @@ async def test_batch_approval_reports_each_case(client: httpx.AsyncClient) -> No
     )
     assert r["approved"] == 2 and r["failed"] == 1
     failed = next(x for x in r["results"] if x["outcome"] == "failed")
-    assert failed["case_id"] == declared["id"] and failed["problem"]["type"].endswith("/illegal-transition")
+    assert failed["id"] == declared["id"] and failed["problem"]["type"].endswith("/illegal-transition")
     for c in verified:
         assert (await ok(await client.get(f"/cases/{c['id']}", headers=TOWNSHIP)))["state"] == "monitored"
 

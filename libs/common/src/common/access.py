@@ -91,6 +91,7 @@ FollowUpWrite = _may(*WORKERS)
 EliminationsRead = _may(*OVERSEERS)
 EliminationsWrite = _may(*WORKERS)
 EliminationsObject = _may(Role.household, *WORKERS)
+EliminationsApprove = _may(*COUNTY)
 ReportsRead = _may(*OVERSEERS)
 
 # ledger

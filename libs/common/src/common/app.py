@@ -200,7 +200,7 @@ def create_app(spec: ServiceSpec) -> FastAPI:
 
 def route_contexts(app: FastAPI) -> list[Any]:
     """Every route the app serves, included routers flattened (FastAPI includes them lazily)."""
-    out = []
+    out: list[Any] = []
     for route in app.router.routes:
         out += route.effective_route_contexts() if hasattr(route, "effective_route_contexts") else [route]
     return out

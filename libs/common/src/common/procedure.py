@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.auth import Principal, Role
 from common.errors import Conflict, Forbidden, Problem
+from common.events.envelope import EventContract
 
 
 class SelfApproval(Forbidden):
@@ -42,9 +43,9 @@ def step(
     target: str | None,
     *roles: Role,
     not_by: tuple[str, ...] = (),
-    event: str | None = None,
+    event: type[EventContract] | None = None,
 ) -> Step:
-    return Step(name, frozenset(sources), target, frozenset(roles), not_by, event)
+    return Step(name, frozenset(sources), target, frozenset(roles), not_by, event.type if event else None)
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,9 @@ class Procedure:
                 allowed_actions=self.allowed(state),
             )
         if principal.role not in spec.roles and principal.role != Role.admin:
-            raise Forbidden(f"{principal.role} may not {action} a {self.subject}; allowed: {', '.join(sorted(spec.roles))}")
+            raise Forbidden(
+                f"{principal.role} may not {action} a {self.subject}; allowed: {', '.join(sorted(spec.roles))}"
+            )
         for attribute in spec.not_by:
             if subject is not None and getattr(subject, attribute, None) == principal.sub:
                 raise SelfApproval(

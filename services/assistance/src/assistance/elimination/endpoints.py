@@ -1,5 +1,5 @@
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 from sqlalchemy import select
@@ -8,11 +8,11 @@ from assistance.access import audit_read
 from assistance.elimination import facts, service
 from assistance.elimination.evaluate import evaluate
 from assistance.elimination.models import Elimination, EliminationObjection
+from assistance.elimination.procedure import IllegalEliminationStep
 from assistance.elimination.schemas import (
     Acceptance,
     Approval,
     BatchApproval,
-    BatchItem,
     Candidates,
     EliminationPublic,
     EvaluationPublic,
@@ -22,15 +22,17 @@ from assistance.elimination.schemas import (
     Resolution,
     VillageReview,
 )
-from assistance.elimination.service import EliminationRefused, IllegalEliminationStep, StaysMonitored
+from assistance.elimination.service import EliminationRefused, StaysMonitored
 from assistance.plans.models import Plan
 from common import clock
-from common.access import EliminationsObject, EliminationsRead, EliminationsWrite
-from common.auth import Role, jurisdiction_clause
+from common.access import EliminationsApprove, EliminationsObject, EliminationsRead, EliminationsWrite
+from common.auth import jurisdiction_clause
 from common.clock import Day
 from common.db import SessionDep
-from common.errors import Conflict, Forbidden, NotFound, Problem, ValidationFailed, problem_responses
+from common.errors import Forbidden, NotFound, ValidationFailed, problem_responses
+from common.idempotency import IdempotencyDep
 from common.pagination import CursorQuery, Filters, LimitQuery, Page, keyset, page_of
+from common.procedure import BatchResult, each
 
 router = APIRouter(tags=["risk elimination"])
 STEP_PROBLEMS = problem_responses(Forbidden, NotFound, IllegalEliminationStep, ValidationFailed)
@@ -198,22 +200,17 @@ async def approve(
     )
 
 
-@router.post("/eliminations/approvals", response_model=list[BatchItem], responses=problem_responses(Forbidden))
-async def approve_batch(body: BatchApproval, session: SessionDep, principal: EliminationsWrite) -> list[BatchItem]:
-    """Approve a list under one approval number; each item answers for itself (one refusal stops no other)."""
-    if principal.role not in (Role.county_officer, Role.admin):
-        raise Forbidden("Only county officers approve")
-    out = []
-    for elimination_id in body.elimination_ids:
-        try:
-            async with session.begin_nested():
-                e = await service.get(session, principal, elimination_id)
-                await service.approve(session, principal, e, body.approval_no, body.approved_on)
-            out.append(BatchItem(elimination_id=elimination_id, outcome="approved"))
-        except (Conflict, Forbidden, NotFound) as problem:
-            out.append(BatchItem(elimination_id=elimination_id, outcome="refused", problem=_problem(problem)))
-    return out
+@router.post(
+    "/eliminations/approvals", response_model=BatchResult, responses=problem_responses(Forbidden, ValidationFailed)
+)
+async def approve_batch(
+    body: BatchApproval, session: SessionDep, principal: EliminationsApprove, idem: IdempotencyDep
+) -> BatchResult:
+    """Approve a list under one approval number; each item succeeds or fails on its own, with its problem
+    (one refusal stops no other)."""
 
+    async def approve_one(elimination_id: uuid.UUID) -> None:
+        e = await service.get(session, principal, elimination_id)
+        await service.approve(session, principal, e, body.approval_no, body.approved_on)
 
-def _problem(p: Problem) -> dict[str, Any]:
-    return p.body()
+    return await idem.remember(await each(session, body.elimination_ids, approve_one), 200)

@@ -117,12 +117,6 @@ class BatchApproval(Approval):
     elimination_ids: list[uuid.UUID] = Field(min_length=1, max_length=500)
 
 
-class BatchItem(BaseModel):
-    elimination_id: uuid.UUID
-    outcome: str  # approved | refused
-    problem: dict[str, Any] | None = None
-
-
 class Candidates(BaseModel):
     items: list[EvaluationPublic]
     next_cursor: str | None

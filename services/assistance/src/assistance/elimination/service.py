@@ -14,11 +14,13 @@ from assistance.catalogue.service import catalogue
 from assistance.elimination.evaluate import Evaluation, evaluate
 from assistance.elimination.facts import evaluation_for, facts
 from assistance.elimination.models import Elimination, EliminationObjection
+from assistance.elimination.procedure import ELIMINATION, IllegalEliminationStep
 from assistance.plans import service as plans
 from assistance.plans.models import Plan
+from assistance.plans.procedure import PLANNING
 from assistance.projections.models import MonitoredCase
 from common import clock
-from common.auth import Principal, Role, ensure_covers
+from common.auth import Principal, ensure_covers
 from common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from common.events.contracts.assistance import (
     EliminationAcceptedV1,
@@ -32,17 +34,6 @@ from common.events.contracts.assistance import (
 )
 
 NOTICE_WORKING_DAYS = 5
-STEPS = {  # action: (from states, roles)
-    "notice": ({"village_reviewed"}, {Role.village_cadre, Role.township_officer}),
-    "object": ({"in_public_notice"}, {Role.village_cadre, Role.township_officer, Role.household}),
-    "resolve": ({"in_public_notice"}, {Role.township_officer}),
-    "accept": ({"in_public_notice"}, {Role.township_officer}),
-    "approve": ({"township_accepted"}, {Role.county_officer}),
-}
-
-
-class IllegalEliminationStep(Conflict):
-    slug, title = "illegal-elimination-step", "This step is not allowed in the elimination's current state"
 
 
 class EliminationRefused(Conflict):
@@ -82,9 +73,8 @@ def _refuse(ev: Evaluation) -> None:
 
 async def propose(session: AsyncSession, principal: Principal, plan: Plan, review: dict[str, Any]) -> Elimination:
     """Village review (村级民主评议): only a household whose evaluation passes today can be proposed."""
-    if principal.role not in (Role.village_cadre, Role.township_officer, Role.admin):
-        raise Forbidden(f"{principal.role} may not record a village review")
-    plans.ensure_state(plan, "approved", action="propose for elimination")
+    ELIMINATION.check("new", "village_review", principal)
+    PLANNING.check(plan.state, "propose_elimination", principal, plan)
     open_one = (
         await session.execute(
             select(Elimination.id).where(
@@ -127,21 +117,10 @@ async def get(session: AsyncSession, principal: Principal, elimination_id: uuid.
     return e
 
 
-def _ensure_step(principal: Principal, e: Elimination, action: str) -> None:
-    states, roles = STEPS[action]
-    if e.state not in states:
-        allowed = sorted(a for a, (s, _) in STEPS.items() if e.state in s)
-        raise IllegalEliminationStep(
-            f"Cannot {action} an elimination that is {e.state}", current_state=e.state, allowed_actions=allowed
-        )
-    if principal.role not in roles and principal.role != Role.admin:
-        raise Forbidden(f"{principal.role} may not {action} here")
-
-
 async def publish_notice(
     session: AsyncSession, principal: Principal, e: Elimination, published_on: dt.date
 ) -> Elimination:
-    _ensure_step(principal, e, "notice")
+    ELIMINATION.check(e.state, "notice", principal, e)
     clock.check_step_date(
         "published_on",
         published_on,
@@ -165,7 +144,7 @@ async def publish_notice(
 
 
 async def object_to(session: AsyncSession, principal: Principal, e: Elimination, text: str) -> EliminationObjection:
-    _ensure_step(principal, e, "object")
+    ELIMINATION.check(e.state, "object", principal, e)
     assert e.notice_until is not None
     clock.check_notice_open(e.notice_until, "notice_until")
     objection = EliminationObjection(id=uuid.uuid4(), elimination_id=e.id, text=text, filed_by=principal.sub)
@@ -178,7 +157,7 @@ async def object_to(session: AsyncSession, principal: Principal, e: Elimination,
 async def resolve(
     session: AsyncSession, principal: Principal, e: Elimination, objection_id: uuid.UUID, upheld: bool, note: str
 ) -> Elimination:
-    _ensure_step(principal, e, "resolve")
+    ELIMINATION.check(e.state, "resolve", principal, e)
     objection = await session.get(EliminationObjection, objection_id, with_for_update=True)
     if objection is None or objection.elimination_id != e.id:
         raise NotFound("No such objection")
@@ -201,7 +180,7 @@ async def resolve(
 async def accept(session: AsyncSession, principal: Principal, e: Elimination, form: dict[str, Any]) -> Elimination:
     """Township acceptance: after the notice ran its course with no open objection, and the criteria still
     hold on the acceptance date. The form's data fields come from the records, entered once."""
-    _ensure_step(principal, e, "accept")
+    ELIMINATION.check(e.state, "accept", principal, e)
     accepted_on: dt.date = form["accepted_on"]
     assert e.notice_until is not None
     if clock.today() <= e.notice_until:
@@ -249,7 +228,7 @@ async def accept(session: AsyncSession, principal: Principal, e: Elimination, fo
 async def approve(
     session: AsyncSession, principal: Principal, e: Elimination, approval_no: str, approved_on: dt.date
 ) -> Elimination:
-    _ensure_step(principal, e, "approve")
+    ELIMINATION.check(e.state, "approve", principal, e)
     if principal.sub in (e.accepted_by, e.reviewed_by):
         raise Forbidden("Whoever reviewed or accepted the household may not also approve it")
     assert e.acceptance is not None

@@ -8,6 +8,7 @@ from assistance.access import audit_read
 from assistance.base import calendar
 from assistance.plans import service
 from assistance.plans.models import IN_FORCE, Plan, PlanMeasure
+from assistance.plans.procedure import IllegalPlanStep
 from assistance.plans.schemas import (
     Assignment,
     Exclusion,
@@ -19,7 +20,7 @@ from assistance.plans.schemas import (
     Progress,
     Withdrawal,
 )
-from assistance.plans.service import IllegalPlanStep, PlanIncomplete
+from assistance.plans.service import PlanIncomplete
 from common import clock
 from common.access import PlansRead, PlansWrite
 from common.auth import jurisdiction_clause
@@ -63,9 +64,8 @@ async def add_measure(
     plan_id: uuid.UUID, body: MeasureAdd, session: SessionDep, principal: PlansWrite
 ) -> MeasurePublic:
     """Add a measure to a draft (a catalogue code or one of the jurisdiction's own)."""
-    service.ensure_planner(principal)
     plan = await service.get(session, principal, plan_id, lock=True)
-    return MeasurePublic.model_validate(await service.add_measure(session, plan, body.model_dump()))
+    return MeasurePublic.model_validate(await service.add_measure(session, principal, plan, body.model_dump()))
 
 
 @router.patch("/plans/{plan_id}/measures/{measure_id}", response_model=MeasurePublic, responses=CHANGE_PROBLEMS)
@@ -73,11 +73,10 @@ async def assign_measure(
     plan_id: uuid.UUID, measure_id: uuid.UUID, body: Assignment, session: SessionDep, principal: PlansWrite
 ) -> MeasurePublic:
     """Set a measure's responsible unit and cadre, start and due date."""
-    service.ensure_planner(principal)
     plan = await service.get(session, principal, plan_id, lock=True)
     measure = await service.measure_of(session, plan, measure_id)
     return MeasurePublic.model_validate(
-        await service.assign(session, plan, measure, body.model_dump(exclude_unset=True))
+        await service.assign(session, principal, plan, measure, body.model_dump(exclude_unset=True))
     )
 
 
@@ -92,7 +91,6 @@ async def withdraw_measure(
     """Withdraw a measure from a draft (a recommendation the officers do not follow). Nothing is deleted:
     the measure stays on the plan's record with who withdrew it and why, and
     `assistance.plan.measure-withdrawn` is published."""
-    service.ensure_planner(principal)
     plan = await service.get(session, principal, plan_id, lock=True)
     measure = await service.measure_of(session, plan, measure_id)
     return MeasurePublic.model_validate(await service.withdraw_measure(session, principal, plan, measure, body.reason))
@@ -105,7 +103,6 @@ async def withdraw_measure(
 )
 async def approve_plan(plan_id: uuid.UUID, session: SessionDep, principal: PlansWrite) -> PlanDetail:
     """Approve a draft: every measure must name its responsible unit and cadre, a start and a due date."""
-    service.ensure_planner(principal)
     plan = await service.get(session, principal, plan_id, lock=True)
     return await _detail(session, await service.approve(session, principal, plan))
 
@@ -113,7 +110,6 @@ async def approve_plan(plan_id: uuid.UUID, session: SessionDep, principal: Plans
 @router.post("/plans/{plan_id}/exclusion", response_model=PlanDetail, responses=CHANGE_PROBLEMS)
 async def exclude_plan(plan_id: uuid.UUID, body: Exclusion, session: SessionDep, principal: PlansWrite) -> PlanDetail:
     """The case falls under a not-assisted rule (宁开办发〔2020〕8号): the reason is recorded and there is no plan."""
-    service.ensure_planner(principal)
     plan = await service.get(session, principal, plan_id, lock=True)
     return await _detail(session, await service.exclude(session, principal, plan, body.reason, body.note))
 

@@ -12,10 +12,11 @@ from assistance.base import outbox
 from assistance.catalogue.models import MeasureExtension
 from assistance.catalogue.service import catalogue
 from assistance.plans.models import IN_FORCE, Plan, PlanMeasure
+from assistance.plans.procedure import MEASURE, PLANNING, STEP_TO
 from assistance.plans.recommend import household_labour, recommend
 from assistance.projections.models import KnownHousehold, MonitoredCase
-from common.auth import Principal, Role, ensure_covers
-from common.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from common.auth import Principal, ensure_covers
+from common.errors import Conflict, NotFound, ValidationFailed
 from common.events.contracts.assistance import (
     PlanApprovedV1,
     PlanClosedV1,
@@ -36,17 +37,6 @@ NOT_ASSISTED = {
     "self_inflicted_harm": "本人及其家属故意行为造成伤害",
     "illegal_acts": "存在违法行为",
 }
-STATUS_STEPS = {  # measure status: allowed next statuses
-    "planned": {"in_progress", "implemented", "failed"},
-    "in_progress": {"implemented", "failed"},
-    "failed": {"in_progress"},
-    "implemented": set(),
-}
-PLANNERS = (Role.township_officer, Role.county_officer, Role.admin)
-
-
-class IllegalPlanStep(Conflict):
-    slug, title = "illegal-plan-step", "This step is not allowed in the plan's current state"
 
 
 class MeasureWithdrawn(Conflict):
@@ -179,16 +169,6 @@ async def get(session: AsyncSession, principal: Principal, plan_id: uuid.UUID, *
     return plan
 
 
-def ensure_planner(principal: Principal) -> None:
-    if principal.role not in PLANNERS:
-        raise Forbidden(f"{principal.role} may not change plans")
-
-
-def ensure_state(plan: Plan, *states: str, action: str) -> None:
-    if plan.state not in states:
-        raise IllegalPlanStep(f"Cannot {action} a plan that is {plan.state}", current_state=plan.state)
-
-
 async def known_measure(session: AsyncSession, code: str, region_code: str) -> str:
     """A catalogue code, or a measure the household's jurisdiction added; its responsible department."""
     if code in catalogue():
@@ -201,8 +181,8 @@ async def known_measure(session: AsyncSession, code: str, region_code: str) -> s
     return ext.department
 
 
-async def add_measure(session: AsyncSession, plan: Plan, body: dict[str, Any]) -> PlanMeasure:
-    ensure_state(plan, "draft", action="add a measure to")
+async def add_measure(session: AsyncSession, principal: Principal, plan: Plan, body: dict[str, Any]) -> PlanMeasure:
+    PLANNING.check(plan.state, "add_measure", principal, plan)
     department = await known_measure(session, body["code"], plan.region_code)
     measure = PlanMeasure(
         plan_id=plan.id,
@@ -237,8 +217,10 @@ def _check_dates(m: PlanMeasure) -> None:
         )
 
 
-async def assign(session: AsyncSession, plan: Plan, measure: PlanMeasure, changes: dict[str, Any]) -> PlanMeasure:
-    ensure_state(plan, "draft", "approved", action="assign a measure of")
+async def assign(
+    session: AsyncSession, principal: Principal, plan: Plan, measure: PlanMeasure, changes: dict[str, Any]
+) -> PlanMeasure:
+    PLANNING.check(plan.state, "assign_measure", principal, plan)
     ensure_in_force(measure)
     for field, value in changes.items():
         setattr(measure, field, value)
@@ -260,7 +242,7 @@ async def withdraw_measure(
     session: AsyncSession, principal: Principal, plan: Plan, measure: PlanMeasure, reason: str
 ) -> PlanMeasure:
     """Take a measure out of a draft (a recommendation the officers do not follow): kept, with who and why."""
-    ensure_state(plan, "draft", action="withdraw a measure from")
+    PLANNING.check(plan.state, "withdraw_measure", principal, plan)
     ensure_in_force(measure)
     await withdraw(session, plan, [measure], principal.sub, reason)
     return measure
@@ -281,7 +263,7 @@ async def withdraw(session: AsyncSession, plan: Plan, measures: list[PlanMeasure
 
 
 async def approve(session: AsyncSession, principal: Principal, plan: Plan) -> Plan:
-    ensure_state(plan, "draft", action="approve")
+    PLANNING.check(plan.state, "approve", principal, plan)
     measures = await measures_of(session, plan.id)
     missing = [
         {"measure_id": str(m.id), "code": m.code, "missing": [f for f in ASSIGNMENT if getattr(m, f) is None]}
@@ -305,7 +287,7 @@ ASSIGNMENT = ("responsible_unit", "responsible_cadre", "start_date", "due_date")
 
 
 async def exclude(session: AsyncSession, principal: Principal, plan: Plan, reason: str, note: str) -> Plan:
-    ensure_state(plan, "draft", action="exclude")
+    PLANNING.check(plan.state, "exclude", principal, plan)
     plan.state, plan.excluded_reason, plan.excluded_note = "excluded", reason, note
     plan.updated_at = dt.datetime.now(dt.UTC)
     await withdraw(session, plan, await measures_of(session, plan.id), principal.sub, f"plan excluded: {reason}")
@@ -316,14 +298,10 @@ async def exclude(session: AsyncSession, principal: Principal, plan: Plan, reaso
 async def progress(
     session: AsyncSession, principal: Principal, plan: Plan, measure: PlanMeasure, status: str, evidence: list[dict]
 ) -> PlanMeasure:
-    ensure_state(plan, "approved", action="report progress on")
+    PLANNING.check(plan.state, "report_progress", principal, plan)
     ensure_in_force(measure)
-    if status != measure.status and status not in STATUS_STEPS[measure.status]:
-        raise IllegalPlanStep(
-            f"A measure that is {measure.status} cannot become {status}",
-            current_status=measure.status,
-            allowed=sorted(STATUS_STEPS[measure.status]),
-        )
+    if status != measure.status:  # the same status again only adds evidence
+        MEASURE.check(measure.status, STEP_TO[status], principal, measure)
     now = dt.datetime.now(dt.UTC)
     measure.evidence = [*measure.evidence, *({**e, "by": principal.sub, "at": now.isoformat()} for e in evidence)]
     if status == "implemented" and measure.status != "implemented":

@@ -7,16 +7,15 @@ from common.access import Authenticated, CasesApprove, CasesRead
 from common.auth import Role
 from common.clock import NoticeOver
 from common.db import SessionDep
-from common.errors import Forbidden, NotFound, Problem, ValidationFailed, problem_responses
+from common.errors import Forbidden, NotFound, ValidationFailed, problem_responses
 from common.idempotency import IdempotencyDep
 from common.pagination import CursorQuery, LimitQuery, Page
+from common.procedure import BatchResult, SelfApproval, each
 from intake.cases import queries, service
-from intake.cases.machine import IllegalTransition, State, allowed_actions
 from intake.cases.models import Case
+from intake.cases.procedure import IDENTIFICATION, IllegalTransition, State
 from intake.cases.schemas import (
-    ApprovalResult,
     BatchApproval,
-    BatchApprovalResult,
     CaseCreate,
     CasePublic,
     CaseSummary,
@@ -31,7 +30,7 @@ from intake.cases.schemas import (
     TownshipVerification,
     VillageReview,
 )
-from intake.cases.service import CaseAlreadyOpen, ConsentRequired, NoticeNotOver, SelfApproval
+from intake.cases.service import CaseAlreadyOpen, ConsentRequired, NoticeNotOver
 from intake.households import service as households
 
 router = APIRouter(prefix="/cases", tags=["cases"])
@@ -53,7 +52,7 @@ def summary(case: Case) -> CaseSummary:
         object_type=case.object_type,
         risk_categories=sorted({r["category"] for r in case.risks}),
         notice_ends_on=case.notice_ends_on,
-        allowed_actions=allowed_actions(case.state),
+        allowed_actions=IDENTIFICATION.allowed(case.state),
         created_at=case.created_at,
         updated_at=case.updated_at,
     )
@@ -218,29 +217,22 @@ async def county_approve(
     return await detail(session, await service.county_approve(session, principal, case, body))
 
 
-@router.post("/approvals", response_model=BatchApprovalResult, responses=problem_responses(Forbidden, ValidationFailed))
+@router.post("/approvals", response_model=BatchResult, responses=problem_responses(Forbidden, ValidationFailed))
 async def county_approve_batch(
     body: BatchApproval,
     session: SessionDep,
     principal: CasesApprove,
     idem: IdempotencyDep,
-) -> BatchApprovalResult:
+) -> BatchResult:
     """Approve several cases under one approval document. Each case succeeds or fails on its own; the
     result lists the problem of each that failed."""
-    results = []
     single = CountyApproval(approval_no=body.approval_no, approved_on=body.approved_on)
-    for case_id in dict.fromkeys(body.case_ids):
-        try:
-            async with session.begin_nested():
-                case = await service.get(session, principal, case_id, lock=True)
-                await service.county_approve(session, principal, case, single)
-            results.append(ApprovalResult(case_id=case_id, outcome="approved"))
-        except Problem as problem:
-            results.append(ApprovalResult(case_id=case_id, outcome="failed", problem=problem.body()))
-    approved = sum(r.outcome == "approved" for r in results)
-    return await idem.remember(
-        BatchApprovalResult(approved=approved, failed=len(results) - approved, results=results), 200
-    )
+
+    async def approve_one(case_id: uuid.UUID) -> None:
+        case = await service.get(session, principal, case_id, lock=True)
+        await service.county_approve(session, principal, case, single)
+
+    return await idem.remember(await each(session, body.case_ids, approve_one), 200)
 
 
 @router.post("/{case_id}/rejection", response_model=CasePublic, responses=STEP_PROBLEMS)

@@ -8,8 +8,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.auth import Principal, jurisdiction_clause
 from common.pagination import keyset, page_of
-from intake.cases.machine import State
 from intake.cases.models import Case, CaseStep, Objection
+from intake.cases.procedure import State
 from intake.households.models import Household, Member
 
 

@@ -246,18 +246,6 @@ class CasePublic(CaseSummary):
     objections: list[ObjectionPublic]
 
 
-class ApprovalResult(BaseModel):
-    case_id: uuid.UUID
-    outcome: Literal["approved", "failed"]
-    problem: dict[str, Any] | None = None
-
-
-class BatchApprovalResult(BaseModel):
-    approved: int
-    failed: int
-    results: list[ApprovalResult]
-
-
 class NoticeEntry(BaseModel):
     case_id: uuid.UUID
     household_no: str

@@ -10,12 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.auth import Principal, ensure_household
 from common.clock import check_notice_open, check_step_date, cst_date, today
-from common.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from common.errors import Conflict, NotFound, ValidationFailed
 from common.events.contracts.intake import CASE_EVENTS, CaseRisk
 from intake.base import outbox
 from intake.calendar.service import deadline
-from intake.cases.machine import OPEN, State, check
 from intake.cases.models import Case, CaseStep, Objection
+from intake.cases.procedure import IDENTIFICATION, OPEN, OPENING_EVENTS, State
 from intake.cases.schemas import (
     CaseCreate,
     ConsentAttach,
@@ -32,18 +32,7 @@ from intake.consents import service as consents
 from intake.consents.schemas import REQUIRED_FOR_IDENTIFICATION
 from intake.households.models import Household
 
-ACTION_EVENT = {
-    "declare": "intake.case.declared",
-    "join": "intake.case.joined",
-    "attach_consent": "intake.case.consent-attached",
-    "village_review": "intake.case.village-reviewed",
-    "publish_notice": "intake.case.notice-published",
-    "file_objection": "intake.case.objection-filed",
-    "resolve_objection": "intake.case.objection-resolved",
-    "township_verify": "intake.case.township-verified",
-    "county_approve": "intake.case.approved",
-    "reject": "intake.case.rejected",
-}
+ACTION_EVENT = OPENING_EVENTS | {s.name: s.event for s in IDENTIFICATION.steps}
 
 
 class CaseAlreadyOpen(Conflict):
@@ -56,10 +45,6 @@ class ConsentRequired(Conflict):
 
 class NoticeNotOver(Conflict):
     slug, title = "notice-not-over", "The public notice period has not ended or has pending objections"
-
-
-class SelfApproval(Forbidden):
-    slug, title = "self-approval", "A user cannot approve what they themselves submitted"
 
 
 def _invalid(field: str, message: str) -> ValidationFailed:
@@ -103,7 +88,7 @@ async def _record(
         )
     )
     await session.flush()
-    event_cls = CASE_EVENTS[ACTION_EVENT[action]]
+    event_cls = CASE_EVENTS[ACTION_EVENT[action] or ""]
     await outbox.add(
         session,
         event_cls(
@@ -208,7 +193,7 @@ async def get(session: AsyncSession, principal: Principal, case_id: uuid.UUID, *
 
 
 async def attach_consent(session: AsyncSession, principal: Principal, case: Case, body: ConsentAttach) -> Case:
-    check(case.state, "attach_consent", principal)
+    IDENTIFICATION.check(case.state, "attach_consent", principal, case)
     if body.consent_id is not None:
         consent, revocation = await consents.get_for_household(session, case.household_id, body.consent_id)
         if consents.status(consent, revocation) != "valid" or not set(consent.scopes) >= REQUIRED_FOR_IDENTIFICATION:
@@ -234,7 +219,7 @@ async def _move(
 
 
 async def village_review(session: AsyncSession, principal: Principal, case: Case, body: VillageReview) -> Case:
-    check(case.state, "village_review", principal)
+    IDENTIFICATION.check(case.state, "village_review", principal, case)
     assert case.consent_id is not None
     consent, _ = await consents.get_for_household(session, case.household_id, case.consent_id)
     check_step_date(
@@ -264,7 +249,7 @@ async def _stated(session: AsyncSession, case: Case, action: str, field: str) ->
 
 
 async def publish_notice(session: AsyncSession, principal: Principal, case: Case, body: NoticePublish) -> Case:
-    check(case.state, "publish_notice", principal)
+    IDENTIFICATION.check(case.state, "publish_notice", principal, case)
     check_step_date(
         "published_on",
         body.published_on,
@@ -293,7 +278,7 @@ async def publish_notice(session: AsyncSession, principal: Principal, case: Case
 
 
 async def file_objection(session: AsyncSession, principal: Principal, case: Case, body: ObjectionCreate) -> Objection:
-    check(case.state, "file_objection", principal)
+    IDENTIFICATION.check(case.state, "file_objection", principal, case)
     assert case.notice_published_on and case.notice_ends_on
     check_notice_open(case.notice_ends_on, "notice_ends_on")
     check_step_date(
@@ -316,7 +301,7 @@ async def file_objection(session: AsyncSession, principal: Principal, case: Case
 async def resolve_objection(
     session: AsyncSession, principal: Principal, case: Case, objection_id: uuid.UUID, body: ObjectionResolve
 ) -> Case:
-    check(case.state, "resolve_objection", principal)
+    IDENTIFICATION.check(case.state, "resolve_objection", principal, case)
     objection = await session.get(Objection, objection_id, with_for_update=True)
     if objection is None or objection.case_id != case.id:
         raise NotFound("No such objection on this case")
@@ -337,7 +322,7 @@ async def resolve_objection(
 async def township_verify(
     session: AsyncSession, principal: Principal, case: Case, household: Household, body: TownshipVerification
 ) -> Case:
-    check(case.state, "township_verify", principal)
+    IDENTIFICATION.check(case.state, "township_verify", principal, case)
     assert case.notice_ends_on
     if today() <= case.notice_ends_on:
         raise NoticeNotOver(
@@ -349,8 +334,6 @@ async def township_verify(
     if pending:
         raise NoticeNotOver(f"{pending} objection(s) are pending resolution")
     check_step_date("verified_on", body.verified_on, after=case.notice_ends_on, follows="the end of the notice")
-    if principal.sub == case.declared_by:
-        raise SelfApproval("The township verifier must not be the person who declared the case")
     risks = [r.model_dump(mode="json") for r in body.risks]
     _check_members(household, risks)
     data = body.model_dump(mode="json")
@@ -364,9 +347,7 @@ async def township_verify(
 
 
 async def county_approve(session: AsyncSession, principal: Principal, case: Case, body: CountyApproval) -> Case:
-    check(case.state, "county_approve", principal)
-    if principal.sub in (case.declared_by, case.verified_by):
-        raise SelfApproval("You declared or verified this case; another officer must approve it")
+    IDENTIFICATION.check(case.state, "county_approve", principal, case)
     check_step_date(
         "approved_on",
         body.approved_on,
@@ -380,6 +361,6 @@ async def county_approve(session: AsyncSession, principal: Principal, case: Case
 
 
 async def reject(session: AsyncSession, principal: Principal, case: Case, body: Rejection) -> Case:
-    check(case.state, "reject", principal)
+    IDENTIFICATION.check(case.state, "reject", principal, case)
     case.rejection_reason = body.reason
     return await _move(session, principal, case, "reject", State.rejected, {"reason": body.reason})

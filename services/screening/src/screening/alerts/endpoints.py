@@ -13,7 +13,7 @@ from common.errors import Forbidden, NotFound, problem_responses
 from common.pagination import CursorQuery, Filters, LimitQuery, Page
 from screening.alerts import service
 from screening.alerts.models import Alert
-from screening.alerts.service import IllegalAlertStep
+from screening.alerts.procedure import IllegalAlertStep
 from screening.base import outbox
 
 router = APIRouter(prefix="/alerts", tags=["alerts"])

@@ -11,11 +11,12 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common import clock
-from common.auth import Principal, Role, ensure_covers
+from common.auth import Principal, ensure_covers
 from common.db import before_commit
-from common.errors import Conflict, Forbidden, NotFound
+from common.errors import NotFound
 from common.events.contracts.screening import AlertConfirmedV1, AlertFinding
 from screening.alerts.models import OPEN_STATES, Alert
+from screening.alerts.procedure import VERIFICATION
 from screening.base import calendar, outbox
 from screening.config import settings
 from screening.feeds.models import DeptRecord
@@ -25,15 +26,6 @@ from screening.rules.catalogue import CATALOGUE
 from screening.rules.evaluate import Finding, Income, Limits, Profile, Record, evaluate
 
 SEVERITY = {"yellow": 1, "orange": 2, "red": 3}
-TRANSITIONS = {  # action: (from states, to state, roles)
-    "verify": ({"open"}, "verifying", {Role.village_cadre, Role.township_officer}),
-    "confirm": ({"verifying"}, "confirmed", {Role.township_officer}),
-    "dismiss": ({"open", "verifying"}, "dismissed", {Role.township_officer}),
-}
-
-
-class IllegalAlertStep(Conflict):
-    slug, title = "illegal-alert-step", "This step is not allowed in the alert's current state"
 
 
 _CHANGED = "screening.changed_households"
@@ -184,14 +176,8 @@ async def get(session: AsyncSession, principal: Principal, alert_id: uuid.UUID, 
 
 
 async def step(session: AsyncSession, principal: Principal, alert: Alert, action: str, note: str | None) -> Alert:
-    sources, target, roles = TRANSITIONS[action]
-    if alert.state not in sources:
-        allowed = sorted(a for a, (s, _, _) in TRANSITIONS.items() if alert.state in s)
-        raise IllegalAlertStep(
-            f"Cannot {action} an alert that is {alert.state}", current_state=alert.state, allowed_actions=allowed
-        )
-    if principal.role not in roles and principal.role != Role.admin:
-        raise Forbidden(f"{principal.role} may not {action} alerts")
+    target = VERIFICATION.check(alert.state, action, principal, alert).target
+    assert target is not None
     alert.state, alert.updated_at = target, dt.datetime.now(dt.UTC)
     if action in ("confirm", "dismiss"):
         alert.resolution, alert.resolved_by = note, principal.sub

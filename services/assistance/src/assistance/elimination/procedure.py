@@ -1,0 +1,46 @@
+"""The risk-elimination procedure (风险消除), mirroring identification (中农组发〔2021〕7号; the acceptance
+and approval forms of 《仲恺高新区健全防止返贫动态监测和帮扶机制工作方案》(2021)): village democratic
+review (only with a passing evaluation) -> public notice with objections -> township acceptance (the
+acceptance form, evaluated again) -> county approval, single or batch. An upheld objection ends the
+procedure: the household stays monitored."""
+
+from common.auth import Role
+from common.errors import Conflict
+from common.events.contracts.assistance import (
+    EliminationAcceptedV1,
+    EliminationApprovedV1,
+    EliminationNoticePublishedV1,
+    EliminationObjectionFiledV1,
+    EliminationObjectionResolvedV1,
+    EliminationVillageReviewedV1,
+)
+from common.procedure import Procedure, step
+
+
+class IllegalEliminationStep(Conflict):
+    slug, title = "illegal-elimination-step", "This step is not allowed in the elimination's current state"
+
+
+CADRE, TOWNSHIP, COUNTY = Role.village_cadre, Role.township_officer, Role.county_officer
+
+ELIMINATION = Procedure(
+    "elimination",
+    (
+        # "new": the procedure does not exist yet; the village review opens it.
+        step("village_review", {"new"}, "village_reviewed", CADRE, TOWNSHIP, event=EliminationVillageReviewedV1),
+        step("notice", {"village_reviewed"}, "in_public_notice", CADRE, TOWNSHIP, event=EliminationNoticePublishedV1),
+        step("object", {"in_public_notice"}, None, CADRE, TOWNSHIP, Role.household, event=EliminationObjectionFiledV1),
+        step("resolve", {"in_public_notice"}, None, TOWNSHIP, event=EliminationObjectionResolvedV1),
+        step("accept", {"in_public_notice"}, "township_accepted", TOWNSHIP, event=EliminationAcceptedV1),
+        # Four eyes, as for identification: whoever reviewed or accepted it does not approve it.
+        step(
+            "approve",
+            {"township_accepted"},
+            "approved",
+            COUNTY,
+            not_by=("reviewed_by", "accepted_by"),
+            event=EliminationApprovedV1,
+        ),
+    ),
+    IllegalEliminationStep,
+)

@@ -1,0 +1,50 @@
+"""A plan's procedure (一户一策): drafted from the recommendation when the case is approved, completed and
+approved by the township or county, followed measure by measure until the risk is eliminated (the plan is
+then closed) or excluded under a not-assisted rule (宁开办发〔2020〕8号). Each measure moves on with its
+evidence: planned -> in progress -> implemented, or failed and started again."""
+
+from common.auth import Role
+from common.errors import Conflict
+from common.events.contracts.assistance import (
+    PlanApprovedV1,
+    PlanClosedV1,
+    PlanExcludedV1,
+    PlanMeasureUpdatedV1,
+    PlanMeasureWithdrawnV1,
+)
+from common.procedure import Procedure, step
+
+
+class IllegalPlanStep(Conflict):
+    slug, title = "illegal-plan-step", "This step is not allowed in the plan's current state"
+
+
+CADRE, TOWNSHIP, COUNTY = Role.village_cadre, Role.township_officer, Role.county_officer
+
+PLANNING = Procedure(
+    "plan",
+    (
+        step("add_measure", {"draft"}, None, TOWNSHIP, COUNTY, event=PlanMeasureUpdatedV1),
+        step("assign_measure", {"draft", "approved"}, None, TOWNSHIP, COUNTY, event=PlanMeasureUpdatedV1),
+        step("withdraw_measure", {"draft"}, None, TOWNSHIP, COUNTY, event=PlanMeasureWithdrawnV1),
+        step("approve", {"draft"}, "approved", TOWNSHIP, COUNTY, event=PlanApprovedV1),
+        step("exclude", {"draft"}, "excluded", TOWNSHIP, COUNTY, event=PlanExcludedV1),
+        step("report_progress", {"approved"}, None, CADRE, TOWNSHIP, COUNTY, event=PlanMeasureUpdatedV1),
+        step("propose_elimination", {"approved"}, None, CADRE, TOWNSHIP),
+        # Closed by the county's approval of the risk's elimination (elimination/procedure.py).
+        step("close", {"approved"}, "closed", COUNTY, event=PlanClosedV1),
+    ),
+    IllegalPlanStep,
+)
+
+# A measure's status, moved by a progress report (the step is named for what it does to the measure).
+MEASURE = Procedure(
+    "measure",
+    (
+        step("start", {"planned", "failed"}, "in_progress", CADRE, TOWNSHIP, COUNTY),
+        step("implement", {"planned", "in_progress"}, "implemented", CADRE, TOWNSHIP, COUNTY),
+        step("fail", {"planned", "in_progress"}, "failed", CADRE, TOWNSHIP, COUNTY),
+    ),
+    IllegalPlanStep,
+)
+STEP_TO = {s.target: s.name for s in MEASURE.steps}

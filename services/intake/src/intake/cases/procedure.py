@@ -1,0 +1,86 @@
+"""The identification procedure (识别程序), as 《仲恺高新区健全防止返贫动态监测和帮扶机制工作方案》(2021) and
+中农组发〔2021〕7号 set it out: consent and authorisation, village democratic review, public notice,
+township verification, county approval.
+
+declared -> consent_signed -> village_reviewed -> in_public_notice -> township_verified -> monitored,
+with `rejected` reachable from every open state. An upheld objection during the notice sends the case
+back to consent_signed, to be reviewed by the village again.
+"""
+
+from enum import StrEnum
+
+from common.auth import Role
+from common.errors import Conflict
+from common.events.contracts.intake import (
+    CaseApprovedV1,
+    CaseConsentAttachedV1,
+    CaseDeclaredV1,
+    CaseJoinedV1,
+    CaseNoticePublishedV1,
+    CaseObjectionFiledV1,
+    CaseObjectionResolvedV1,
+    CaseRejectedV1,
+    CaseTownshipVerifiedV1,
+    CaseVillageReviewedV1,
+)
+from common.procedure import Procedure, step
+
+
+class State(StrEnum):
+    declared = "declared"
+    consent_signed = "consent_signed"
+    village_reviewed = "village_reviewed"
+    in_public_notice = "in_public_notice"
+    township_verified = "township_verified"
+    monitored = "monitored"
+    rejected = "rejected"
+
+
+class IllegalTransition(Conflict):
+    slug, title = "illegal-transition", "This step is not allowed in the case's current state"
+
+
+S = State
+CADRE, TOWNSHIP, COUNTY = Role.village_cadre, Role.township_officer, Role.county_officer
+OPEN = frozenset(State) - {S.monitored, S.rejected}
+
+IDENTIFICATION = Procedure(
+    "case",
+    (
+        step("attach_consent", {S.declared}, S.consent_signed, CADRE, TOWNSHIP, COUNTY, event=CaseConsentAttachedV1),
+        step("village_review", {S.consent_signed}, S.village_reviewed, CADRE, TOWNSHIP, event=CaseVillageReviewedV1),
+        step(
+            "publish_notice",
+            {S.village_reviewed},
+            S.in_public_notice,
+            CADRE,
+            TOWNSHIP,
+            event=CaseNoticePublishedV1,
+        ),
+        step("file_objection", {S.in_public_notice}, None, CADRE, TOWNSHIP, event=CaseObjectionFiledV1),
+        # An upheld objection sends the case back to the village (resolve_objection moves it itself).
+        step("resolve_objection", {S.in_public_notice}, None, TOWNSHIP, event=CaseObjectionResolvedV1),
+        step(
+            "township_verify",
+            {S.in_public_notice},
+            S.township_verified,
+            TOWNSHIP,
+            not_by=("declared_by",),
+            event=CaseTownshipVerifiedV1,
+        ),
+        step(
+            "county_approve",
+            {S.township_verified},
+            S.monitored,
+            COUNTY,
+            not_by=("declared_by", "verified_by"),
+            event=CaseApprovedV1,
+        ),
+        step("reject", OPEN, S.rejected, TOWNSHIP, COUNTY, event=CaseRejectedV1),
+    ),
+    IllegalTransition,
+)
+TERMINAL = IDENTIFICATION.terminal
+# Opening a case is not a step of one: who may declare depends on the channel (endpoints.DECLARERS), and a
+# confirmed alert opens or joins a case as the system.
+OPENING_EVENTS = {"declare": CaseDeclaredV1.type, "join": CaseJoinedV1.type}

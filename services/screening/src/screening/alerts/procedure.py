@@ -1,0 +1,23 @@
+"""Verifying an alert (部门筛查预警 → 核实): the village and township look at the household; the township
+confirms (the alert goes to intake and opens or joins an identification case) or dismisses it with a
+reason (中农组发〔2021〕7号: alerts from department data are verified on the spot)."""
+
+from common.auth import Role
+from common.errors import Conflict
+from common.events.contracts.screening import AlertConfirmedV1
+from common.procedure import Procedure, step
+
+
+class IllegalAlertStep(Conflict):
+    slug, title = "illegal-alert-step", "This step is not allowed in the alert's current state"
+
+
+VERIFICATION = Procedure(
+    "alert",
+    (
+        step("verify", {"open"}, "verifying", Role.village_cadre, Role.township_officer),
+        step("confirm", {"verifying"}, "confirmed", Role.township_officer, event=AlertConfirmedV1),
+        step("dismiss", {"open", "verifying"}, "dismissed", Role.township_officer),
+    ),
+    IllegalAlertStep,
+)
