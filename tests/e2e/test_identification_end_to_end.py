@@ -50,7 +50,7 @@ async def test_a_household_travels_through_every_service(services: Any) -> None:
 
     async def monitored() -> list[Any]:
         rows = await ok(await assistance.get("/monitored-cases", headers=OFFICER))
-        return [r for r in rows if r["case_id"] == case["id"]]
+        return [r for r in rows["items"] if r["case_id"] == case["id"]]
 
     (row,) = await eventually(monitored)
     assert row["object_type"] == "sudden_hardship" and row["risks"][0]["category"] == "illness"

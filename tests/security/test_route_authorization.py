@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from common import access
-from common.app import PUBLIC_PATHS, route_table, route_contexts
+from common.app import PUBLIC_PATHS, route_contexts, route_table
 from common.auth import Role, issue_token
 from common.settings import CommonSettings
 

@@ -133,10 +133,10 @@ async def test_officers_adjust_a_draft_within_the_catalogue(
     catalogue = await ok(
         await client.get("/measures/catalogue", params={"region_code": "532504102001"}, headers=OFFICER)
     )
-    codes = {m["code"]: m for m in catalogue}
+    codes = {m["code"]: m for m in catalogue["items"]}
     assert {"industry", "dibao", "drinking_water", "motivation_skills", "mile_tea_cooperative"} <= set(codes)
     assert codes["dibao"]["zh"].startswith("最低生活保障") and codes["dibao"]["department"] == "民政部门"
-    assert len([m for m in catalogue if m["region_prefix"] == ""]) == 19
+    assert len([m for m in catalogue["items"] if m["region_prefix"] == ""]) == 19
 
     recommended = next(m for m in plan["measures"] if m["recommended"])
     withdrawal = f"/plans/{plan['id']}/measures/{recommended['id']}/withdrawal"

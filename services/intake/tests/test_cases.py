@@ -274,14 +274,23 @@ async def test_work_queue_notice_list_and_timeline(client: httpx.AsyncClient) ->
     assert case["id"] in {c["id"] for c in queue["items"]}
     assert all(c["state"] == "in_public_notice" for c in queue["items"])
     listed = await ok(await client.get(f"/villages/{VILLAGE_A}/public-notice", headers=CADRE))
-    entry = next(e for e in listed if e["case_id"] == case["id"])
+    assert listed["next_cursor"] is None
+    entry = next(e for e in listed["items"] if e["case_id"] == case["id"])
     assert entry["ends_on"] == NOTICE_END and entry["head_name"] == household["members"][0]["name"]
     csv = await client.get(f"/villages/{VILLAGE_A}/public-notice", params={"format": "csv"}, headers=CADRE)
     assert csv.headers["content-type"].startswith("text/csv") and household["household_no"] in csv.text
     assert "新哨社区" in csv.text
     assert (await client.get("/villages/532504103202/public-notice", headers=CADRE)).status_code == 404
     timeline = await ok(await client.get(f"/households/{household['id']}/timeline", headers=TOWNSHIP))
-    kinds = [e["kind"] for e in timeline]
+    kinds = [e["kind"] for e in timeline["items"]]
+    paged, cursor = [], None
+    while True:  # a page at a time, the same entries in the same order
+        params = {"limit": 3, **({"cursor": cursor} if cursor else {})}
+        page = await ok(await client.get(f"/households/{household['id']}/timeline", params=params, headers=TOWNSHIP))
+        paged += page["items"]
+        if (cursor := page["next_cursor"]) is None:
+            break
+    assert paged == timeline["items"] and len(paged) > 3
     assert {"household.version", "consent.signed"} <= set(kinds)  # the paper consent may predate registration
     assert kinds[-4:] == ["case.declare", "case.attach_consent", "case.village_review", "case.publish_notice"]
 

@@ -131,9 +131,10 @@ async def test_updates_are_versioned_and_income_is_per_capita(client: httpx.Asyn
     )
     assert r.json()["revision"] == 2
     revisions = (await client.get(f"/households/{household['id']}/revisions", headers=h)).json()
-    assert [v["version"] for v in revisions] == [1, 2, 3, 4]
+    assert [v["version"] for v in revisions["items"]] == [1, 2, 3, 4]
+    revisions = revisions["items"]
     assert revisions[0]["snapshot"]["address"] == "1组 8号" and revisions[1]["snapshot"]["address"] == "2组 1号"
-    incomes = (await client.get(f"/households/{household['id']}/incomes", headers=h)).json()
+    incomes = (await client.get(f"/households/{household['id']}/incomes", headers=h)).json()["items"]
     assert [(i["year"], i["revision"]) for i in incomes] == [(2025, 2), (2025, 1)]
 
 

@@ -313,16 +313,17 @@ async def test_a_regional_auditors_pages_are_full_and_follow_each_other(
 
     await household_in_ledger(intake, client)
     regional = auth(settings, "auditor", "532504", sub="auditor-mile")
-    after, seen = -1, []
+    cursor, seen = None, []
     for _ in range(4):
-        page = (await client.get("/entries", params={"after": after, "limit": 5}, headers=regional)).json()
+        params = {"limit": 5, **({"cursor": cursor} if cursor else {})}
+        page = (await client.get("/entries", params=params, headers=regional)).json()
         assert all(str(e["data"].get("region_code", "")).startswith("532504") for e in page["items"])
         assert "seq" not in (page["items"] or [{}])[0]  # only what the leaf hashes is served
         seen += [e["leaf_index"] for e in page["items"]]
-        if page["next_after"] is None:
+        if page["next_cursor"] is None:
             break
         assert len(page["items"]) == 5
-        after = page["next_after"]
+        cursor = page["next_cursor"]
     assert seen == sorted(set(seen)) and len(seen) >= 5
 
 

@@ -90,9 +90,9 @@ async def test_who_may_publish_and_what_is_valid(client: httpx.AsyncClient) -> N
     negative = await client.post("/policies", json={**body, "monitoring_line": "-1"}, headers=COUNTY)
     assert negative.status_code == 422 and negative.json()["errors"][0]["field"] == "monitoring_line"
     listed = (await client.get("/policies", params={"region_prefix": "532504"}, headers=TOWNSHIP)).json()
-    assert all(p["region_prefix"].startswith("532504") for p in listed)
+    assert listed["items"] and all(p["region_prefix"].startswith("532504") for p in listed["items"])
     catalogue = (await client.get("/rules", headers=TOWNSHIP)).json()
-    assert {r["code"] for r in catalogue} >= {"income_below_line", "housing_unsafe", "main_labourer_death"}
+    assert {r["code"] for r in catalogue["items"]} >= {"income_below_line", "housing_unsafe", "main_labourer_death"}
 
 
 async def test_what_if_counts_who_would_enter_or_leave_without_raising(services: Any) -> None:
@@ -140,7 +140,7 @@ async def test_what_if_counts_who_would_enter_or_leave_without_raising(services:
     policies = (
         await screening.get("/policies", params={"region_prefix": "532504", "year": 2020}, headers=COUNTY)
     ).json()
-    assert all(p["name"] != "draft" for p in policies)  # nothing was stored
+    assert all(p["name"] != "draft" for p in policies["items"])  # nothing was stored
     assert (
         await screening.post("/policies/what-if", json={**draft, "monitoring_line": "1"}, headers=TOWNSHIP)
     ).status_code == 403

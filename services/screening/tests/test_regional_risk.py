@@ -67,4 +67,4 @@ async def test_alert_spikes_and_low_monitored_share_are_raised_once(services: An
         event = await topic.wait_for(lambda m: json.loads(m.value)["data"]["risk_id"] == spike["id"])
     assert json.loads(event.value)["subject"] == TOWNSHIP
     listed = (await screening.get("/regional-risks", headers=county)).json()
-    assert spike["id"] in {r["id"] for r in listed}
+    assert spike["id"] in {r["id"] for r in listed["items"]}

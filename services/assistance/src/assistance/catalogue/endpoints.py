@@ -10,16 +10,19 @@ from common.access import CatalogueRead, CatalogueWrite
 from common.auth import ensure_covers
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, problem_responses
+from common.pagination import CursorQuery, LimitQuery, Page, page_list
 
 router = APIRouter(prefix="/measures/catalogue", tags=["measure catalogue"])
 
 
-@router.get("", response_model=list[MeasureEntry])
+@router.get("", response_model=Page[MeasureEntry])
 async def list_catalogue(
     session: SessionDep,
     _: CatalogueRead,
     region_code: Annotated[str | None, Query(pattern=r"^\d{2,12}$")] = None,
-) -> list[MeasureEntry]:
+    cursor: CursorQuery = None,
+    limit: LimitQuery = 200,
+) -> Page[MeasureEntry]:
     """The shipped catalogue (《仲恺高新区健全防止返贫动态监测和帮扶机制工作方案》(2021): measure classes;
     弥勒市健全完善防止返贫致贫监测和帮扶机制的实施细则(2020): departments) and, for a region, the measures its
     jurisdictions added."""
@@ -39,7 +42,7 @@ async def list_catalogue(
     extensions = [
         e for e in (await session.execute(q)).scalars() if region_code and region_code.startswith(e.region_prefix)
     ]
-    return shipped + [
+    added = [
         MeasureEntry(
             code=e.code,
             measure_class=e.measure_class,
@@ -52,6 +55,7 @@ async def list_catalogue(
         )
         for e in extensions
     ]
+    return page_list(shipped + added, lambda m: m.code, cursor, limit)
 
 
 @router.post(

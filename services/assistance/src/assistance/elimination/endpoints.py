@@ -13,7 +13,6 @@ from assistance.elimination.schemas import (
     Acceptance,
     Approval,
     BatchApproval,
-    Candidates,
     EliminationPublic,
     EvaluationPublic,
     Notice,
@@ -31,7 +30,7 @@ from common.clock import Day
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, ValidationFailed, problem_responses
 from common.idempotency import IdempotencyDep
-from common.pagination import CursorQuery, Filters, LimitQuery, Page, keyset, page_of
+from common.pagination import CursorQuery, Filters, LimitQuery, Page, keyset, page_of, page_rows
 from common.procedure import BatchResult, each
 
 router = APIRouter(tags=["risk elimination"])
@@ -55,7 +54,7 @@ async def evaluate_household(
     return EvaluationPublic.model_validate(ev.as_dict())
 
 
-@router.get("/elimination-candidates", response_model=Candidates)
+@router.get("/elimination-candidates", response_model=Page[EvaluationPublic])
 async def elimination_candidates(
     session: SessionDep,
     principal: EliminationsRead,
@@ -64,18 +63,18 @@ async def elimination_candidates(
     region_prefix: Annotated[str | None, Query(pattern=r"^\d{2,12}$")] = None,
     on: Day | None = None,
     eligible_only: bool = False,
-) -> Candidates:
+) -> Page[EvaluationPublic]:
     """The evaluation of every approved plan in my jurisdiction, a page at a time (in plan order): which
     households the villages can propose, and what the others still lack. Nothing is stored."""
     q = select(Plan).where(jurisdiction_clause(Plan.region_code, principal), Plan.state == "approved")
     if region_prefix:
         q = q.where(Plan.region_code.like(region_prefix + "%"))
-    rows = list((await session.execute(keyset(q, Plan.created_at, Plan.id, cursor, limit))).scalars())
+    rows = list((await session.execute(keyset(q, (Plan.created_at, Plan.id), cursor, limit))).scalars())
     page, next_cursor = page_of(rows, limit, lambda p: (p.created_at, p.id))
     day = on or clock.today()
     found = await facts.facts_many(session, page, day)
     evaluations = [evaluate(found[p.id], day) for p in page]
-    return Candidates(
+    return Page(
         items=[EvaluationPublic.model_validate(ev.as_dict()) for ev in evaluations if ev.eligible or not eligible_only],
         next_cursor=next_cursor,
     )
@@ -140,17 +139,20 @@ async def object_to(
     return ObjectionPublic.model_validate(await service.object_to(session, principal, e, body.text))
 
 
-@router.get("/eliminations/{elimination_id}/objections", response_model=list[ObjectionPublic], responses=STEP_PROBLEMS)
+@router.get("/eliminations/{elimination_id}/objections", response_model=Page[ObjectionPublic], responses=STEP_PROBLEMS)
 async def list_objections(
-    elimination_id: uuid.UUID, session: SessionDep, principal: EliminationsRead
-) -> list[ObjectionPublic]:
+    elimination_id: uuid.UUID,
+    session: SessionDep,
+    principal: EliminationsRead,
+    cursor: CursorQuery = None,
+    limit: LimitQuery = 100,
+) -> Page[ObjectionPublic]:
+    """The objections filed during the elimination's notice, oldest first."""
     await service.get(session, principal, elimination_id)
-    rows = await session.execute(
-        select(EliminationObjection)
-        .where(EliminationObjection.elimination_id == elimination_id)
-        .order_by(EliminationObjection.filed_at)
-    )
-    return [ObjectionPublic.model_validate(o) for o in rows.scalars()]
+    q = select(EliminationObjection).where(EliminationObjection.elimination_id == elimination_id)
+    key = (EliminationObjection.filed_at, EliminationObjection.id)
+    rows, next_cursor = await page_rows(session, q, key, cursor, limit)
+    return Page(items=[ObjectionPublic.model_validate(o) for o in rows], next_cursor=next_cursor)
 
 
 @router.post(

@@ -115,8 +115,3 @@ class Approval(BaseModel):
 
 class BatchApproval(Approval):
     elimination_ids: list[uuid.UUID] = Field(min_length=1, max_length=500)
-
-
-class Candidates(BaseModel):
-    items: list[EvaluationPublic]
-    next_cursor: str | None

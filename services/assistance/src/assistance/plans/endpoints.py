@@ -153,7 +153,7 @@ async def overdue_measures(
     )
     if region_prefix:
         q = q.where(Plan.region_code.like(region_prefix + "%"))
-    q = keyset(q, PlanMeasure.updated_at, PlanMeasure.id, cursor, limit)
+    q = keyset(q, (PlanMeasure.updated_at, PlanMeasure.id), cursor, limit)
     rows = list((await session.execute(q)).all())
     items, next_cursor = page_of(rows, limit, lambda r: (r[0].updated_at, r[0].id))
     workdays = await calendar.calendar(session)

@@ -49,7 +49,7 @@ async def queue(
         q = q.where(Case.channels.contains([channel]))
     if household_id:
         q = q.where(Case.household_id == household_id)
-    rows = list((await session.execute(keyset(q, Case.created_at, Case.id, cursor, limit))).scalars())
+    rows = list((await session.execute(keyset(q, (Case.created_at, Case.id), cursor, limit))).scalars())
     return page_of(rows, limit, lambda c: (c.created_at, c.id))
 
 

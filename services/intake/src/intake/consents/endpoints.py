@@ -6,6 +6,7 @@ from common.access import ConsentsRead, ConsentsSign
 from common.db import SessionDep
 from common.errors import Conflict, Forbidden, NotFound, ValidationFailed, problem_responses
 from common.idempotency import IdempotencyDep
+from common.pagination import CursorQuery, LimitQuery, Page, page_list
 from intake.consents import service
 from intake.consents.models import Consent, ConsentRevocation
 from intake.consents.schemas import ConsentCreate, ConsentPublic, Revocation
@@ -46,11 +47,18 @@ async def sign_consent(
     return await idem.remember(public(consent, None))
 
 
-@router.get("", response_model=list[ConsentPublic], responses=problem_responses(Forbidden, NotFound))
-async def list_consents(household_id: uuid.UUID, session: SessionDep, principal: ConsentsRead) -> list[ConsentPublic]:
+@router.get("", response_model=Page[ConsentPublic], responses=problem_responses(Forbidden, NotFound))
+async def list_consents(
+    household_id: uuid.UUID,
+    session: SessionDep,
+    principal: ConsentsRead,
+    cursor: CursorQuery = None,
+    limit: LimitQuery = 100,
+) -> Page[ConsentPublic]:
     """All consents of the household, newest first, with their status (valid, expired, revoked)."""
     household = await households.get(session, principal, household_id)
-    return [public(c, r) for c, r in await service.for_household(session, household.id)]
+    listed = [public(c, r) for c, r in await service.for_household(session, household.id)]
+    return page_list(listed, lambda c: str(c.id), cursor, limit)
 
 
 @router.post(

@@ -9,7 +9,7 @@ from common.clock import today
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, ValidationFailed, problem_responses
 from common.idempotency import IdempotencyDep
-from common.pagination import CursorQuery, LimitQuery, Page
+from common.pagination import CursorQuery, LimitQuery, Page, page_list
 from common.regions import full_name
 from intake.access import audit_read
 from intake.households import service
@@ -254,27 +254,39 @@ async def record_income(
 
 
 @router.get(
-    "/{household_id}/incomes", response_model=list[IncomePublic], responses=problem_responses(Forbidden, NotFound)
+    "/{household_id}/incomes", response_model=Page[IncomePublic], responses=problem_responses(Forbidden, NotFound)
 )
-async def list_incomes(household_id: HouseholdId, session: SessionDep, principal: HouseholdsRead) -> list[IncomePublic]:
+async def list_incomes(
+    household_id: HouseholdId,
+    session: SessionDep,
+    principal: HouseholdsRead,
+    cursor: CursorQuery = None,
+    limit: LimitQuery = 100,
+) -> Page[IncomePublic]:
     """Every income record of the household, newest year and revision first."""
     household = await service.get(session, principal, household_id)
-    return [_income(r) for r in await service.incomes(session, household)]
+    listed = [_income(r) for r in await service.incomes(session, household)]
+    return page_list(listed, lambda i: f"{i.year}:{i.revision}", cursor, limit)
 
 
 @router.get(
     "/{household_id}/revisions",
-    response_model=list[RevisionPublic],
+    response_model=Page[RevisionPublic],
     responses=problem_responses(Forbidden, NotFound),
     openapi_extra=audited("household revisions"),
 )
 async def list_revisions(
-    household_id: HouseholdId, session: SessionDep, principal: HouseholdsRead, purpose: Purpose = "case work"
-) -> list[RevisionPublic]:
+    household_id: HouseholdId,
+    session: SessionDep,
+    principal: HouseholdsRead,
+    purpose: Purpose = "case work",
+    cursor: CursorQuery = None,
+    limit: LimitQuery = 100,
+) -> Page[RevisionPublic]:
     """Every version of the household (identifiers masked, names in clear). Audited."""
     household = await service.get(session, principal, household_id)
     await audit_read(session, principal, household, "household revisions", purpose)
-    return [
+    listed = [
         RevisionPublic(
             version=r.version,
             changed_by=r.changed_by,
@@ -284,3 +296,4 @@ async def list_revisions(
         )
         for r in await service.revisions(session, household)
     ]
+    return page_list(listed, lambda r: str(r.version), cursor, limit)

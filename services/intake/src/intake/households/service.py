@@ -385,5 +385,5 @@ async def search(
     ):
         if value is not None:
             q = q.where(column == value)
-    rows = (await session.execute(keyset(q, Household.created_at, Household.id, cursor, limit))).all()
+    rows = (await session.execute(keyset(q, (Household.created_at, Household.id), cursor, limit))).all()
     return page_of(list(rows), limit, lambda r: (r.Household.created_at, r.Household.id))

@@ -13,6 +13,7 @@ from common.auth import ensure_covers
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, ValidationFailed, problem_responses
 from common.exports import csv_row
+from common.pagination import CursorQuery, LimitQuery, Page, page_list
 from common.regions import full_name, validate_region_code
 from intake.access import audit_reads
 from intake.cases import queries
@@ -25,7 +26,7 @@ CSV_COLUMNS = ["case_id", "household_no", "head_name", "members_count", "risk_ca
 
 @router.get(
     "/{village_code}/public-notice",
-    response_model=list[NoticeEntry],
+    response_model=Page[NoticeEntry],
     responses={**problem_responses(Forbidden, NotFound, ValidationFailed), 200: {"content": {"text/csv": {}}}},
     openapi_extra=audited("public-notice list"),
 )
@@ -34,7 +35,9 @@ async def public_notice(
     session: SessionDep,
     principal: NoticesRead,
     format: Annotated[str, Query(pattern="^(json|csv)$")] = "json",
-) -> Response | list[NoticeEntry]:
+    cursor: CursorQuery = None,
+    limit: LimitQuery = 200,
+) -> Response | Page[NoticeEntry]:
     """Households of a village currently in public notice, with the notice's end date. `format=csv` gives
     a UTF-8 (BOM) CSV that spreadsheet programs open with Chinese text intact. For the village's cadres and
     the officers above them; it names heads of household, so each household listed is an audited read."""
@@ -58,15 +61,18 @@ async def public_notice(
         )
         for r in rows
     ]
+    # JSON pages; the CSV is the whole list, to print and post. What is shown is what is audited.
+    page = page_list(entries, lambda e: str(e.case_id), cursor, limit) if format == "json" else None
+    shown = {e.case_id for e in page.items} if page else {e.case_id for e in entries}
     await audit_reads(
         session,
         principal,
-        [(r.Case.household_id, r.Case.region_code) for r in rows],
+        [(r.Case.household_id, r.Case.region_code) for r in rows if r.Case.id in shown],
         "public-notice list",
         "public notice",
     )
-    if format == "json":
-        return entries
+    if page is not None:
+        return page
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out)

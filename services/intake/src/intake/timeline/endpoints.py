@@ -9,6 +9,7 @@ from common.access import HouseholdsRead
 from common.access_audit import audited
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, problem_responses
+from common.pagination import CursorQuery, LimitQuery, Page, page_list
 from intake.access import audit_read
 from intake.cases.models import Case, CaseStep
 from intake.consents import service as consents
@@ -20,11 +21,17 @@ router = APIRouter(tags=["households"])
 
 @router.get(
     "/households/{household_id}/timeline",
-    response_model=list[TimelineEntry],
+    response_model=Page[TimelineEntry],
     responses=problem_responses(Forbidden, NotFound),
     openapi_extra=audited("household timeline"),
 )
-async def timeline(household_id: uuid.UUID, session: SessionDep, principal: HouseholdsRead) -> list[TimelineEntry]:
+async def timeline(
+    household_id: uuid.UUID,
+    session: SessionDep,
+    principal: HouseholdsRead,
+    cursor: CursorQuery = None,
+    limit: LimitQuery = 200,
+) -> Page[TimelineEntry]:
     """Every version, income record, consent and case step of the household, oldest first. Audited."""
     household = await households.get(session, principal, household_id)
     entries = [
@@ -86,4 +93,5 @@ async def timeline(household_id: uuid.UUID, session: SessionDep, principal: Hous
         for s in steps.scalars()
     ]
     await audit_read(session, principal, household, "household timeline", "timeline view")
-    return sorted(entries, key=lambda e: (e.at, e.ref))
+    entries.sort(key=lambda e: (e.at, e.ref))
+    return page_list(entries, lambda e: f"{e.kind}|{e.ref}", cursor, limit)

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Response
 from common.access import ArchiveRead, RetentionRead
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, problem_responses
+from common.pagination import CursorQuery, LimitQuery, Page, page_list
 from ledger.archive import forms, pdf
 from ledger.archive.schemas import Archive, FormInfo, Retention
 from ledger.archive.service import archive_of
@@ -109,14 +110,15 @@ async def retention(_: RetentionRead) -> Retention:
     )
 
 
-@router.get("/forms", response_model=list[FormInfo])
-async def list_forms(_: ArchiveRead) -> list[FormInfo]:
+@router.get("/forms", response_model=Page[FormInfo])
+async def list_forms(_: ArchiveRead, cursor: CursorQuery = None, limit: LimitQuery = 100) -> Page[FormInfo]:
     """The standard forms (《仲恺高新区健全防止返贫动态监测和帮扶机制工作方案》(2021)), and what each is
     generated for."""
-    return [
+    listed = [
         FormInfo(code=code, title=title, keyed_by="key" if code in LIST_FORMS else "household_id")
         for code, title in forms.FORMS.items()
     ]
+    return page_list(listed, lambda f: f.code, cursor, limit)
 
 
 LIST_FORMS = {"village-preselection-notice", "elimination-notice", "county-approval", "elimination-approval"}

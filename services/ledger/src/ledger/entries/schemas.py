@@ -22,17 +22,7 @@ class EntryPublic(BaseModel):
     data: dict[str, Any]
 
 
-class EntriesPage(BaseModel):
-    items: list[EntryPublic]
-    next_after: int | None
-
-
 class AccessRecord(PersonalDataAccessedV1):
     """A recorded read of personal data (the `audit.access.v1` event) and its place in the log."""
 
     leaf_index: int
-
-
-class AccessPage(BaseModel):
-    items: list[AccessRecord]
-    next_after: int | None

@@ -304,7 +304,7 @@ async def unmatched(
     q = select(DeptRecord).where(DeptRecord.household_id.is_(None), DeptRecord.superseded.is_(False))
     if department:
         q = q.where(DeptRecord.department == department)
-    rows = list((await session.execute(keyset(q, DeptRecord.received_at, DeptRecord.id, cursor, limit))).scalars())
+    rows = list((await session.execute(keyset(q, (DeptRecord.received_at, DeptRecord.id), cursor, limit))).scalars())
     items, next_cursor = page_of(rows, limit, lambda r: (r.received_at, r.id))
     return Page(
         items=[

@@ -13,6 +13,7 @@ from common.clock import Day
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, ValidationFailed, problem_responses
 from common.idempotency import IdempotencyDep
+from common.pagination import CursorQuery, LimitQuery, Page, page_list
 from common.regions import full_name
 from screening.policies import service
 from screening.policies.models import Policy, RescreenJob
@@ -89,16 +90,20 @@ async def policy_what_if(body: PolicyCreate, session: SessionDep, principal: Pol
     return WhatIf.model_validate(await what_if(session, body, clock.today()))
 
 
-@router.get("/policies", response_model=list[PolicyPublic], responses=problem_responses(Forbidden))
+@router.get("/policies", response_model=Page[PolicyPublic], responses=problem_responses(Forbidden))
 async def list_policies(
     session: SessionDep,
     _: PoliciesRead,
     region_prefix: Annotated[str | None, Query(pattern=r"^\d{2,12}$")] = None,
     year: Annotated[int | None, Query(ge=2015, le=2100)] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-) -> list[PolicyPublic]:
+    cursor: CursorQuery = None,
+    limit: LimitQuery = 100,
+) -> Page[PolicyPublic]:
     """Policies (every version), newest year first. Policies are public rules, not personal data."""
-    return [public(p) for p in await service.search(session, region_prefix=region_prefix, year=year, limit=limit)]
+    rows, next_cursor = await service.search(
+        session, region_prefix=region_prefix, year=year, cursor=cursor, limit=limit
+    )
+    return Page(items=[public(p) for p in rows], next_cursor=next_cursor)
 
 
 @router.get("/policies/effective", response_model=EffectivePolicy, responses=problem_responses(Forbidden, NoPolicy))
@@ -145,10 +150,11 @@ async def rescreening(policy_id: uuid.UUID, session: SessionDep, _: PoliciesRead
     return RescreenPublic.model_validate(job)
 
 
-@router.get("/rules", response_model=list[RulePublic], responses=problem_responses(Forbidden))
-async def list_rules(_: PoliciesRead) -> list[RulePublic]:
+@router.get("/rules", response_model=Page[RulePublic], responses=problem_responses(Forbidden))
+async def list_rules(_: PoliciesRead, cursor: CursorQuery = None, limit: LimitQuery = 100) -> Page[RulePublic]:
     """The rule catalogue: codes, risk categories and default grades that policies enable and regrade."""
-    return [
+    rules = [
         RulePublic(code=r.code, category=r.category, default_grade=r.grade, zh=r.zh, en=r.en)
         for r in CATALOGUE.values()
     ]
+    return page_list(rules, lambda r: r.code, cursor, limit)

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from common.auth import Principal, Role, ensure_covers
 from common.errors import Forbidden, NotFound
 from common.events.contracts.screening import PolicyPublishedV1, PolicyRule
+from common.pagination import page_rows
 from common.regions import ancestors
 from screening.base import outbox
 from screening.policies.models import Policy, RescreenJob
@@ -116,14 +117,17 @@ async def get(session: AsyncSession, policy_id: uuid.UUID) -> Policy:
     return policy
 
 
-async def search(session: AsyncSession, *, region_prefix: str | None, year: int | None, limit: int) -> list[Policy]:
+async def search(
+    session: AsyncSession, *, region_prefix: str | None, year: int | None, cursor: str | None, limit: int
+) -> tuple[list[Policy], str | None]:
+    """Newest year first, then by jurisdiction and newest version."""
     q = select(Policy)
     if region_prefix:
         q = q.where(Policy.region_prefix.like(region_prefix + "%"))
     if year:
         q = q.where(Policy.year == year)
-    q = q.order_by(Policy.year.desc(), Policy.region_prefix, Policy.version.desc()).limit(limit)
-    return list((await session.execute(q)).scalars())
+    key = (Policy.year, Policy.region_prefix, Policy.version, Policy.id)
+    return await page_rows(session, q, key, cursor, limit, descending=True)
 
 
 async def effective_many(

@@ -1,17 +1,15 @@
 import datetime as dt
 import uuid
-from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import select
 
 from common import clock
-from common.access import RegionalRead, RegionalScan
-from common.auth import jurisdiction_clause
+from common.access import RegionalRead, RegionalScan, readable
 from common.clock import Day
 from common.db import SessionDep
 from common.errors import Forbidden, problem_responses
+from common.pagination import CursorQuery, LimitQuery, Page, page_rows
 from screening.regional import service
 from screening.regional.models import RegionalRisk
 
@@ -31,18 +29,15 @@ class RegionalRiskPublic(BaseModel):
     raised_at: dt.datetime
 
 
-@router.get("", response_model=list[RegionalRiskPublic], responses=problem_responses(Forbidden))
+@router.get("", response_model=Page[RegionalRiskPublic], responses=problem_responses(Forbidden))
 async def list_risks(
-    session: SessionDep, principal: RegionalRead, limit: Annotated[int, Query(ge=1, le=500)] = 100
-) -> list[RegionalRiskPublic]:
+    session: SessionDep, principal: RegionalRead, cursor: CursorQuery = None, limit: LimitQuery = 100
+) -> Page[RegionalRiskPublic]:
     """Scale-level risks raised in my jurisdiction, newest first."""
-    rows = await session.execute(
-        select(RegionalRisk)
-        .where(jurisdiction_clause(RegionalRisk.region_code, principal))
-        .order_by(RegionalRisk.raised_at.desc())
-        .limit(limit)
-    )
-    return [RegionalRiskPublic.model_validate(r) for r in rows.scalars()]
+    q = readable(RegionalRisk, principal)
+    key = (RegionalRisk.raised_at, RegionalRisk.id)
+    rows, next_cursor = await page_rows(session, q, key, cursor, limit, descending=True)
+    return Page(items=[RegionalRiskPublic.model_validate(r) for r in rows], next_cursor=next_cursor)
 
 
 @router.post("/scan", response_model=list[RegionalRiskPublic], responses=problem_responses(Forbidden))

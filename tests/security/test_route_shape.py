@@ -1,0 +1,74 @@
+"""The shape every service keeps (docs/adr/0012): where routes, tables and handlers live, and how lists page.
+Walks the four apps' route tables and mappers; needs no database (`make test-fast`)."""
+
+import inspect
+import typing
+from importlib import import_module
+from typing import Any
+
+import pytest
+
+from common.app import PUBLIC_PATHS, route_contexts
+from common.pagination import Page
+
+SERVICES = ["intake", "screening", "assistance", "ledger"]
+ROUTES = [
+    (name, route)
+    for name in SERVICES
+    for route in route_contexts(import_module(f"{name}.main").app)
+    if getattr(route, "path", None) not in PUBLIC_PATHS and hasattr(route, "endpoint")
+]
+IDS = [f"{name}:{','.join(sorted(r.methods))} {r.path}" for name, r in ROUTES]
+
+
+@pytest.mark.parametrize(("service", "route"), ROUTES, ids=IDS)
+def test_every_route_is_defined_in_a_domain_endpoints_module(service: str, route: Any) -> None:
+    module = route.endpoint.__module__
+    parts = module.split(".")
+    assert parts[0] == service and len(parts) == 3 and parts[2] == "endpoints", (
+        f"{route.path} is defined in {module}; routes live in <service>.<domain>.endpoints"
+    )
+
+
+def _is_list(annotation: Any) -> bool:
+    return typing.get_origin(annotation) in (list, tuple, set)
+
+
+GETS = [(i, (s, r)) for i, (s, r) in zip(IDS, ROUTES, strict=True) if "GET" in r.methods]
+
+
+@pytest.mark.parametrize(("service", "route"), [x for _, x in GETS], ids=[i for i, _ in GETS])
+def test_every_list_is_a_page(service: str, route: Any) -> None:
+    """One dialect for lists: `Page[T]` with `next_cursor` (a bare array cannot grow, a custom page drifts)."""
+    model = route.response_model
+    assert not _is_list(model), f"GET {route.path} answers a bare list; answer Page[T]"
+    if inspect.isclass(model) and "items" in getattr(model, "model_fields", {}):
+        assert issubclass(model, Page), f"GET {route.path} answers its own page type {model.__name__}; use Page[T]"
+        params = {p.alias or p.name for p in route.dependant.query_params}
+        assert {"cursor", "limit"} <= params, f"GET {route.path} pages without cursor and limit"
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_tables_live_in_models_modules_and_handlers_in_subscriptions(service: str) -> None:
+    base = import_module(f"{service}.models").Base
+    for mapper in base.registry.mappers:
+        module = mapper.class_.__module__
+        assert module.endswith(".models") and module.count(".") == 2, f"{mapper.class_.__name__} is in {module}"
+    for subscription in import_module(f"{service}.handlers").SUBSCRIPTIONS:
+        handler = subscription.handler or subscription.batch_handler
+        module = handler.__module__
+        assert module.endswith(".subscriptions") or module == "common.calendar_replica", (
+            f"{service}: a handler of {subscription.topic} is in {module}"
+        )
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_top_level_models_and_handlers_only_aggregate(service: str) -> None:
+    for name in ("models", "handlers"):
+        module = import_module(f"{service}.{name}")
+        own = [
+            n
+            for n, v in vars(module).items()
+            if (inspect.isclass(v) or inspect.isfunction(v)) and getattr(v, "__module__", None) == module.__name__
+        ]
+        assert own == [], f"{service}.{name} defines {own}; it only aggregates the domains'"
