@@ -56,10 +56,20 @@ def test_tables_live_in_models_modules_and_handlers_in_subscriptions(service: st
         assert module.endswith(".models") and module.count(".") == 2, f"{mapper.class_.__name__} is in {module}"
     for subscription in import_module(f"{service}.handlers").SUBSCRIPTIONS:
         handler = subscription.handler or subscription.batch_handler
-        module = handler.__module__
-        assert module.endswith(".subscriptions") or module == "common.calendar_replica", (
-            f"{service}: a handler of {subscription.topic} is in {module}"
-        )
+        ons = getattr(handler, "ons", None)  # common.messaging.subscribe: a typed handler per contract
+        for fn in [on.each or on.batch for on in ons] if ons is not None else [handler]:
+            module = fn.__module__
+            assert module.endswith(".subscriptions") or module == "common.calendar_replica", (
+                f"{service}: a handler of {subscription.topic} is in {module}"
+            )
+
+
+@pytest.mark.parametrize("service", ["intake", "screening", "assistance"])
+def test_services_subscribe_by_contract(service: str) -> None:
+    """A typed event in: no handler switches on envelope types (the ledger alone records envelopes whole)."""
+    for subscription in import_module(f"{service}.handlers").SUBSCRIPTIONS:
+        handler = subscription.handler or subscription.batch_handler
+        assert hasattr(handler, "ons") or handler.__module__ == "common.calendar_replica", subscription.topic
 
 
 @pytest.mark.parametrize("service", SERVICES)

@@ -1,5 +1,31 @@
-"""All assistance subscriptions, in one list for the consumer."""
+"""All assistance subscriptions, in one list for the consumer: each contract and the handler that applies it."""
 
-from assistance.projections.subscriptions import SUBSCRIPTIONS
+from assistance.base import calendar
+from assistance.projections.subscriptions import (
+    on_alert_confirmed,
+    on_cases_approved,
+    on_household,
+    on_income,
+    on_policy,
+)
+from common.events.contracts.intake import (
+    CaseApprovedV1,
+    HouseholdIncomeRecordedV1,
+    HouseholdRegisteredV1,
+    HouseholdUpdatedV1,
+)
+from common.events.contracts.screening import AlertConfirmedV1, PolicyPublishedV1
+from common.messaging.subscribe import On, subscribe
 
-__all__ = ["SUBSCRIPTIONS"]
+SUBSCRIPTIONS = [
+    *subscribe(
+        On(AlertConfirmedV1, on_alert_confirmed),
+        # Approved cases are drafted a batch at a time (set-based), each with its plan (plans/service.py).
+        On(CaseApprovedV1, batch=on_cases_approved),
+        On(HouseholdRegisteredV1, on_household),
+        On(HouseholdUpdatedV1, on_household),
+        On(HouseholdIncomeRecordedV1, on_income),
+        On(PolicyPublishedV1, on_policy),
+    ),
+    calendar.subscription(),
+]

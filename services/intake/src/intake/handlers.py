@@ -1,13 +1,15 @@
-"""All intake subscriptions, in one list for the consumer."""
+"""All intake subscriptions, in one list for the consumer: each contract and the handler that applies it."""
 
-from common.events.contracts.assistance import ELIMINATION_TOPIC, PLAN_TOPIC
-from common.events.contracts.screening import ALERT_TOPIC
-from common.messaging.consumer import Subscription
-from intake.cases.subscriptions import on_alert
-from intake.households.subscriptions import on_assistance
+from common.events.contracts.assistance import EliminationApprovedV1, PlanApprovedV1, PlanDraftedV1, PlanExcludedV1
+from common.events.contracts.screening import AlertConfirmedV1
+from common.messaging.subscribe import On, subscribe
+from intake.cases.subscriptions import on_alert_confirmed
+from intake.households.subscriptions import on_eliminated, on_plan
 
-SUBSCRIPTIONS = [
-    Subscription(ALERT_TOPIC, on_alert),
-    Subscription(PLAN_TOPIC, on_assistance),
-    Subscription(ELIMINATION_TOPIC, on_assistance),
-]
+SUBSCRIPTIONS = subscribe(
+    On(AlertConfirmedV1, on_alert_confirmed),
+    On(PlanDraftedV1, on_plan),
+    On(PlanApprovedV1, on_plan),
+    On(PlanExcludedV1, on_plan),
+    On(EliminationApprovedV1, on_eliminated),
+)

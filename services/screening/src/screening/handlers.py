@@ -1,16 +1,36 @@
-"""All screening subscriptions, in one list for the consumer."""
+"""All screening subscriptions, in one list for the consumer: each contract and the handler that applies it.
+
+Every handler answers the households whose data it changed; before the transaction commits, their rules
+are evaluated once, on the final state (`then`): this is how a department record becomes an alert.
+"""
 
 from common.events.contracts.dept import DEPT_CONTRACTS
-from common.events.contracts.intake import CASE_TOPIC, CONSENT_TOPIC, HOUSEHOLD_TOPIC
-from common.messaging.consumer import Subscription
+from common.events.contracts.intake import (
+    CaseApprovedV1,
+    ConsentRevokedV1,
+    ConsentSignedV1,
+    HouseholdIncomeRecordedV1,
+    HouseholdRegisteredV1,
+    HouseholdUpdatedV1,
+)
+from common.messaging.subscribe import On, subscribe
+from screening.alerts.service import reevaluate_many
 from screening.base import calendar
-from screening.checks.subscriptions import on_consent
+from screening.checks.subscriptions import on_consent_revoked, on_consent_signed
 from screening.feeds.subscriptions import on_dept_records
-from screening.projections.subscriptions import on_case, on_household
+from screening.projections.subscriptions import on_case_approved, on_household, on_income
 
 SUBSCRIPTIONS = [
-    Subscription(HOUSEHOLD_TOPIC, on_household),
-    Subscription(CONSENT_TOPIC, on_consent),
-    Subscription(CASE_TOPIC, on_case),
+    *subscribe(
+        On(HouseholdRegisteredV1, on_household),
+        On(HouseholdUpdatedV1, on_household),
+        On(HouseholdIncomeRecordedV1, on_income),
+        On(ConsentSignedV1, on_consent_signed),
+        On(ConsentRevokedV1, on_consent_revoked),
+        On(CaseApprovedV1, on_case_approved),
+        then=reevaluate_many,
+    ),
+    # A department sending a type it has no contract for: to the dead-letter topic with the reason.
+    *subscribe(*(On(c, batch=on_dept_records) for c in DEPT_CONTRACTS.values()), then=reevaluate_many, strict=True),
     calendar.subscription(),
-] + [Subscription(c.topic, batch_handler=on_dept_records) for c in DEPT_CONTRACTS.values()]
+]

@@ -7,21 +7,17 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from assistance.base import calendar
 from assistance.plans.service import draft_for_cases, redraft_unknown_labour
 from assistance.projections.models import ConfirmedAlert, KnownHousehold, KnownIncome, MonitoredCase, PolicyLine
 from common.db import upsert_newer
 from common.events.contracts.intake import (
-    CASE_TOPIC,
-    HOUSEHOLD_TOPIC,
-    CaseApprovedV1,
+    CaseEventBase,
     HouseholdIncomeRecordedV1,
     HouseholdRegisteredV1,
     HouseholdUpdatedV1,
 )
-from common.events.contracts.screening import ALERT_TOPIC, POLICY_TOPIC, AlertConfirmedV1, PolicyPublishedV1
-from common.events.envelope import Envelope
-from common.messaging.consumer import Subscription
+from common.events.contracts.screening import AlertConfirmedV1, PolicyPublishedV1
+from common.messaging.subscribe import Received
 
 
 def _claimed_date(value: object) -> dt.date | None:
@@ -31,11 +27,9 @@ def _claimed_date(value: object) -> dt.date | None:
         return None
 
 
-async def on_cases(session: AsyncSession, envelopes: list[Envelope]) -> None:
+async def on_cases_approved(session: AsyncSession, received: list[Received[CaseEventBase]]) -> None:
     """Approved cases become monitored households with a draft plan; a batch is drafted set-based."""
-    approved = [e.payload(CaseApprovedV1) for e in envelopes if e.type == CaseApprovedV1.type]
-    if not approved:
-        return
+    approved = [r.event for r in received]
     await session.execute(
         insert(MonitoredCase).on_conflict_do_nothing(),
         [
@@ -60,22 +54,18 @@ async def on_cases(session: AsyncSession, envelopes: list[Envelope]) -> None:
     await draft_for_cases(session, [cases[i] for i in dict.fromkeys(ids)])
 
 
-async def on_household(session: AsyncSession, envelope: Envelope) -> None:
-    if envelope.type == HouseholdIncomeRecordedV1.type:
-        income = envelope.payload(HouseholdIncomeRecordedV1)
-        values = {
-            "revision": income.revision,
-            "per_capita_net_income": income.per_capita_net_income,
-            "total_income": income.total_income(),
-            "rigid_expense": income.rigid_expense(),
-        }
-        key = {"household_id": income.household_id, "year": income.year}
-        await upsert_newer(session, KnownIncome, key, values, KnownIncome.revision)
-        return
-    contract = {c.type: c for c in (HouseholdRegisteredV1, HouseholdUpdatedV1)}.get(envelope.type)
-    if contract is None:
-        return
-    event = envelope.payload(contract)
+async def on_income(session: AsyncSession, income: HouseholdIncomeRecordedV1) -> None:
+    values = {
+        "revision": income.revision,
+        "per_capita_net_income": income.per_capita_net_income,
+        "total_income": income.total_income(),
+        "rigid_expense": income.rigid_expense(),
+    }
+    key = {"household_id": income.household_id, "year": income.year}
+    await upsert_newer(session, KnownIncome, key, values, KnownIncome.revision)
+
+
+async def on_household(session: AsyncSession, event: HouseholdRegisteredV1 | HouseholdUpdatedV1) -> None:
     values = {
         "region_code": event.region_code,
         "version": event.version,
@@ -92,10 +82,7 @@ async def on_household(session: AsyncSession, envelope: Envelope) -> None:
     await redraft_unknown_labour(session, household)
 
 
-async def on_policy(session: AsyncSession, envelope: Envelope) -> None:
-    if envelope.type != PolicyPublishedV1.type:
-        return
-    p = envelope.payload(PolicyPublishedV1)
+async def on_policy(session: AsyncSession, p: PolicyPublishedV1) -> None:
     await session.execute(
         insert(PolicyLine)
         .values(
@@ -110,10 +97,7 @@ async def on_policy(session: AsyncSession, envelope: Envelope) -> None:
     )
 
 
-async def on_alert(session: AsyncSession, envelope: Envelope) -> None:
-    if envelope.type != AlertConfirmedV1.type:
-        return
-    alert = envelope.payload(AlertConfirmedV1)
+async def on_alert_confirmed(session: AsyncSession, alert: AlertConfirmedV1) -> None:
     await session.execute(
         insert(ConfirmedAlert).on_conflict_do_nothing(),
         [
@@ -127,12 +111,3 @@ async def on_alert(session: AsyncSession, envelope: Envelope) -> None:
             for f in alert.findings[:1]  # one alert, one rule
         ],
     )
-
-
-SUBSCRIPTIONS = [
-    Subscription(ALERT_TOPIC, on_alert),
-    Subscription(CASE_TOPIC, batch_handler=on_cases),
-    Subscription(HOUSEHOLD_TOPIC, on_household),
-    Subscription(POLICY_TOPIC, on_policy),
-    calendar.subscription(),
-]

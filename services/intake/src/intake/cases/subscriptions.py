@@ -3,15 +3,12 @@
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.events.contracts.screening import AlertConfirmedV1
-from common.events.envelope import BadEvent, Envelope
+from common.events.envelope import BadEvent
 from intake.cases import service as cases
 from intake.households.models import Household
 
 
-async def on_alert(session: AsyncSession, envelope: Envelope) -> None:
-    if envelope.type != AlertConfirmedV1.type:
-        return  # other alert types on the topic are screening's own business
-    alert: AlertConfirmedV1 = envelope.payload(AlertConfirmedV1)
+async def on_alert_confirmed(session: AsyncSession, alert: AlertConfirmedV1) -> None:
     household = await session.get(Household, alert.household_id)
     if household is None:
         raise BadEvent(f"alert {alert.alert_id}: unknown household {alert.household_id}")

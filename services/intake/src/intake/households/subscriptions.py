@@ -1,15 +1,17 @@
 """The household's assistance status, as assistance reports it."""
 
+import uuid
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.events.contracts.assistance import (
     EliminationApprovedV1,
     PlanApprovedV1,
     PlanDraftedV1,
+    PlanEventBase,
     PlanExcludedV1,
 )
-from common.events.envelope import BadEvent, Envelope
-from common.events.topics import CONTRACTS_BY_TYPE
+from common.events.envelope import BadEvent
 from intake.households.models import Household
 
 PLAN_STATUS = {
@@ -19,16 +21,20 @@ PLAN_STATUS = {
 }
 
 
-async def on_assistance(session: AsyncSession, envelope: Envelope) -> None:
-    """The household's assistance status, as assistance reports it; an approved elimination marks the
-    household eliminated (never deleted: a new approved case makes it monitored again)."""
-    if envelope.type not in PLAN_STATUS and envelope.type != EliminationApprovedV1.type:
-        return
-    event = envelope.payload(CONTRACTS_BY_TYPE[envelope.type])
-    household = await session.get(Household, event.household_id, with_for_update=True)
+async def _household(session: AsyncSession, household_id: uuid.UUID) -> Household:
+    household = await session.get(Household, household_id, with_for_update=True)
     if household is None:
-        raise BadEvent(f"assistance event for unknown household {event.household_id}")
-    if envelope.type == EliminationApprovedV1.type:
-        household.status, household.assistance_status = "eliminated", "eliminated"
-    else:
-        household.assistance_status = PLAN_STATUS[envelope.type]
+        raise BadEvent(f"assistance event for unknown household {household_id}")
+    return household
+
+
+async def on_plan(session: AsyncSession, event: PlanEventBase) -> None:
+    """The household's assistance status, as assistance reports it."""
+    (await _household(session, event.household_id)).assistance_status = PLAN_STATUS[event.type]
+
+
+async def on_eliminated(session: AsyncSession, event: EliminationApprovedV1) -> None:
+    """An approved elimination marks the household eliminated (never deleted: a new approved case makes it
+    monitored again)."""
+    household = await _household(session, event.household_id)
+    household.status, household.assistance_status = "eliminated", "eliminated"

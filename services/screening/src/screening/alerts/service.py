@@ -12,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from common import clock
 from common.auth import Principal, ensure_covers
-from common.db import before_commit
 from common.errors import NotFound
 from common.events.contracts.screening import AlertConfirmedV1, AlertFinding
 from screening.alerts.models import OPEN_STATES, Alert
@@ -26,19 +25,6 @@ from screening.rules.catalogue import CATALOGUE
 from screening.rules.evaluate import Finding, Income, Limits, Profile, Record, evaluate
 
 SEVERITY = {"yellow": 1, "orange": 2, "red": 3}
-
-
-_CHANGED = "screening.changed_households"
-
-
-def household_changed(session: AsyncSession, household_id: uuid.UUID) -> None:
-    """The household's data changed in this transaction: its rules are evaluated once before commit."""
-    session.info.setdefault(_CHANGED, set()).add(household_id)
-    before_commit(session, "screening.reevaluate", _reevaluate_changed)
-
-
-async def _reevaluate_changed(session: AsyncSession) -> None:
-    await reevaluate_many(session, session.info.pop(_CHANGED, set()))
 
 
 async def reevaluate_many(
