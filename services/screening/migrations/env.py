@@ -1,4 +1,4 @@
 from common.migrations import run_env
-from screening.base import Base
+from screening.schema import Base
 
 run_env(Base.metadata)

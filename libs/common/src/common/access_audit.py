@@ -7,6 +7,7 @@ the record of it exists.
 import datetime as dt
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic.json_schema import JsonDict
@@ -75,3 +76,36 @@ async def record_accesses(
             for household_id, region_code in households
         ],
     )
+
+
+@dataclass(frozen=True)
+class AccessAudit:
+    """A service's recorder of reads of personal data (one per service, in its `mechanisms.py`): the one
+    way a read is recorded, whichever service answers it."""
+
+    outbox: Outbox
+    service: str
+
+    async def read(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        household_id: uuid.UUID,
+        region_code: str,
+        what: str,
+        purpose: str,
+    ) -> None:
+        await self.reads(session, principal, [(household_id, region_code)], what, purpose)
+
+    async def reads(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        households: Iterable[tuple[uuid.UUID, str]],
+        what: str,
+        purpose: str,
+    ) -> None:
+        """A read that names several households (a list): one event each, in one statement."""
+        await record_accesses(
+            session, self.outbox, principal, households, what=what, purpose=purpose, service=self.service
+        )

@@ -1,6 +1,6 @@
 """All assistance subscriptions, in one list for the consumer: each contract and the handler that applies it."""
 
-from assistance.base import calendar
+from assistance.mechanisms import calendar
 from assistance.projections.subscriptions import (
     on_alert_confirmed,
     on_cases_approved,

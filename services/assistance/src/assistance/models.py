@@ -1,11 +1,12 @@
 """All assistance tables, imported together so Alembic and the mappers see the whole schema."""
 
-from assistance.base import Base, idempotency, inbox, outbox
 from assistance.catalogue.models import MeasureExtension
 from assistance.elimination.models import Elimination, EliminationObjection
 from assistance.households.models import GuaranteeCheck, IncomeMonth
+from assistance.mechanisms import idempotency, inbox, outbox
 from assistance.plans.models import Plan, PlanMeasure
 from assistance.projections.models import ConfirmedAlert, KnownHousehold, KnownIncome, MonitoredCase
+from assistance.schema import Base
 
 __all__ = [
     "Base",

@@ -1,10 +1,11 @@
 """All intake tables, imported together so Alembic and the mappers see the whole schema."""
 
-from intake.base import Base, idempotency, inbox, outbox
 from intake.calendar.models import CalendarDay, CalendarYear
 from intake.cases.models import Case, CaseStep, Objection
 from intake.consents.models import Consent, ConsentRevocation
 from intake.households.models import Household, HouseholdRevision, IncomeRecord, Member
+from intake.mechanisms import idempotency, inbox, outbox
+from intake.schema import Base
 
 __all__ = [
     "Base",

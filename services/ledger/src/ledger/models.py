@@ -1,7 +1,8 @@
 """All ledger tables, imported together so Alembic and the mappers see the whole schema."""
 
-from ledger.base import Base, idempotency, inbox, outbox
 from ledger.checkpoints.models import Checkpoint
 from ledger.entries.models import Entry, TreeNode
+from ledger.mechanisms import idempotency, inbox, outbox
+from ledger.schema import Base
 
 __all__ = ["Base", "Checkpoint", "Entry", "TreeNode", "idempotency", "inbox", "outbox"]

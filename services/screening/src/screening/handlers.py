@@ -15,9 +15,9 @@ from common.events.contracts.intake import (
 )
 from common.messaging.subscribe import On, subscribe
 from screening.alerts.service import reevaluate_many
-from screening.base import calendar
 from screening.checks.subscriptions import on_consent_revoked, on_consent_signed
 from screening.feeds.subscriptions import on_dept_records
+from screening.mechanisms import calendar
 from screening.projections.subscriptions import on_case_approved, on_household, on_income
 
 SUBSCRIPTIONS = [

@@ -1,12 +1,13 @@
 """All screening tables, imported together so Alembic and the mappers see the whole schema."""
 
 from screening.alerts.models import Alert
-from screening.base import Base, idempotency, inbox, outbox
 from screening.checks.models import AssetCheck, ConsentView
 from screening.feeds.models import DeptRecord, IngestKey, Upload
+from screening.mechanisms import idempotency, inbox, outbox
 from screening.policies.models import Policy, RescreenJob
 from screening.projections.models import KnownHousehold, KnownIncome, KnownMember, MonitoredHousehold
 from screening.regional.models import RegionalRisk
+from screening.schema import Base
 
 __all__ = [
     "Alert",

@@ -6,7 +6,7 @@ from sqlalchemy import DateTime, String, func
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from assistance.base import Base
+from assistance.schema import Base
 
 
 class MeasureExtension(Base):

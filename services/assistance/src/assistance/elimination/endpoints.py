@@ -4,7 +4,6 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from sqlalchemy import select
 
-from assistance.access import audit_read
 from assistance.elimination import facts, service
 from assistance.elimination.evaluate import evaluate
 from assistance.elimination.models import Elimination, EliminationObjection
@@ -22,6 +21,7 @@ from assistance.elimination.schemas import (
     VillageReview,
 )
 from assistance.elimination.service import EliminationRefused, StaysMonitored
+from assistance.mechanisms import FOLLOW_UP, audit
 from assistance.plans.models import Plan
 from common import clock
 from common.access import EliminationsApprove, EliminationsObject, EliminationsRead, EliminationsWrite
@@ -49,7 +49,7 @@ async def evaluate_household(
     Nothing is stored; a household without labour capacity whose floor is in place is reported as staying
     monitored."""
     plan = await service.current_plan(session, principal, household_id)
-    await audit_read(session, principal, household_id, plan.region_code, "elimination evaluation")
+    await audit.read(session, principal, household_id, plan.region_code, "elimination evaluation", FOLLOW_UP)
     ev = await facts.evaluation_for(session, plan, on or clock.today())
     return EvaluationPublic.model_validate(ev.as_dict())
 

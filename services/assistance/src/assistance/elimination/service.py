@@ -9,12 +9,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from assistance.base import calendar, outbox
 from assistance.catalogue.service import catalogue
 from assistance.elimination.evaluate import Evaluation, evaluate
 from assistance.elimination.facts import evaluation_for, facts
 from assistance.elimination.models import Elimination, EliminationObjection
 from assistance.elimination.procedure import ELIMINATION, IllegalEliminationStep
+from assistance.mechanisms import calendar, outbox
 from assistance.plans import service as plans
 from assistance.plans.models import Plan
 from assistance.plans.procedure import PLANNING

@@ -8,11 +8,11 @@ from fastapi import APIRouter
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 
-from assistance.access import audit_read
 from assistance.elimination.models import Elimination
 from assistance.households.models import GuaranteeCheck, IncomeMonth
 from assistance.households.schemas import AssistanceStatus, GuaranteeIn, GuaranteePublic, MonthIncome, MonthIncomes
 from assistance.households.service import ensure_recorder, known_household
+from assistance.mechanisms import FOLLOW_UP, audit
 from assistance.plans.models import Plan
 from common.access import FollowUpRead, FollowUpWrite
 from common.db import SessionDep
@@ -44,7 +44,7 @@ async def record_income_months(
 async def income_months(household_id: uuid.UUID, session: SessionDep, principal: FollowUpRead) -> MonthIncomes:
     """The recorded months (an audited read)."""
     household = await known_household(session, principal, household_id)
-    await audit_read(session, principal, household_id, household.region_code, "monthly income")
+    await audit.read(session, principal, household_id, household.region_code, "monthly income", FOLLOW_UP)
     rows = await session.execute(
         select(IncomeMonth).where(IncomeMonth.household_id == household_id).order_by(IncomeMonth.month)
     )

@@ -7,7 +7,7 @@ from decimal import Decimal
 from sqlalchemy import Boolean, Date, DateTime, Numeric, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
-from assistance.base import Base
+from assistance.schema import Base
 
 
 class IncomeMonth(Base):

@@ -4,8 +4,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from sqlalchemy import select
 
-from assistance.access import audit_read
-from assistance.base import calendar
+from assistance.mechanisms import FOLLOW_UP, audit, calendar
 from assistance.plans import service
 from assistance.plans.models import IN_FORCE, Plan, PlanMeasure
 from assistance.plans.procedure import IllegalPlanStep
@@ -55,7 +54,7 @@ async def list_plans(
 async def get_plan(plan_id: uuid.UUID, session: SessionDep, principal: PlansRead) -> PlanDetail:
     """A plan with its measures, each with the reason it was recommended or added (an audited read)."""
     plan = await service.get(session, principal, plan_id)
-    await audit_read(session, principal, plan.household_id, plan.region_code, "assistance plan")
+    await audit.read(session, principal, plan.household_id, plan.region_code, "assistance plan", FOLLOW_UP)
     return await _detail(session, plan)
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, String, Text,
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from assistance.base import Base
+from assistance.schema import Base
 
 
 class Plan(Base):

@@ -8,9 +8,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from assistance.base import outbox
 from assistance.catalogue.models import MeasureExtension
 from assistance.catalogue.service import catalogue
+from assistance.mechanisms import outbox
 from assistance.plans.models import IN_FORCE, Plan, PlanMeasure
 from assistance.plans.procedure import MEASURE, PLANNING, STEP_TO
 from assistance.plans.recommend import household_labour, recommend

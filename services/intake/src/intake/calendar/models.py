@@ -3,7 +3,7 @@ import datetime as dt
 from sqlalchemy import Boolean, Date, DateTime, Integer, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
-from intake.base import Base
+from intake.schema import Base
 
 
 class CalendarYear(Base):

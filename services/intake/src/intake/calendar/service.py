@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from common.db import Database
 from common.events.contracts.intake import CalendarDayFacts, CalendarYearLoadedV1
 from common.workdays import Deadline, WorkdayCalendar, package_exceptions, package_years
-from intake.base import outbox
 from intake.calendar.models import CalendarDay, CalendarYear
+from intake.mechanisms import outbox
 
 
 async def seed_from_package(app: FastAPI) -> None:

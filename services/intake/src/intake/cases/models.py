@@ -5,7 +5,7 @@ from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, Stri
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from intake.base import Base
+from intake.schema import Base
 
 OPEN_CASE = text("state NOT IN ('monitored', 'rejected')")
 

@@ -12,7 +12,6 @@ from common.auth import Principal, ensure_household
 from common.clock import check_notice_open, check_step_date, cst_date, today
 from common.errors import Conflict, NotFound, ValidationFailed
 from common.events.contracts.intake import CASE_EVENTS, CaseRisk
-from intake.base import outbox
 from intake.calendar.service import deadline
 from intake.cases.models import Case, CaseStep, Objection
 from intake.cases.procedure import IDENTIFICATION, OPEN, OPENING_EVENTS, State
@@ -31,6 +30,7 @@ from intake.config import settings
 from intake.consents import service as consents
 from intake.consents.schemas import REQUIRED_FOR_IDENTIFICATION
 from intake.households.models import Household
+from intake.mechanisms import outbox
 
 ACTION_EVENT = OPENING_EVENTS | {s.name: s.event for s in IDENTIFICATION.steps}
 

@@ -5,7 +5,7 @@ from sqlalchemy import Date, DateTime, ForeignKey, String, func
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from intake.base import Base
+from intake.schema import Base
 
 
 class Consent(Base):

@@ -11,11 +11,11 @@ from common.auth import Principal
 from common.clock import today
 from common.errors import Conflict, NotFound, ValidationFailed
 from common.events.contracts.intake import ConsentEventBase, ConsentRevokedV1, ConsentSignedV1
-from intake.base import outbox
 from intake.config import settings
 from intake.consents.models import Consent, ConsentRevocation
 from intake.consents.schemas import ConsentCreate, Evidence, EvidenceKind, Revocation
 from intake.households.models import Household
+from intake.mechanisms import outbox
 
 
 def _age_on(birth: dt.date, day: dt.date) -> int:

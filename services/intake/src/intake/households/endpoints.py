@@ -11,7 +11,6 @@ from common.errors import Forbidden, NotFound, ValidationFailed, problem_respons
 from common.idempotency import IdempotencyDep
 from common.pagination import CursorQuery, LimitQuery, Page, page_list
 from common.regions import full_name
-from intake.access import audit_read
 from intake.households import service
 from intake.households.models import Household, IncomeRecord
 from intake.households.schemas import (
@@ -29,6 +28,7 @@ from intake.households.schemas import (
     RevisionPublic,
 )
 from intake.households.service import DuplicateResident
+from intake.mechanisms import audit
 
 router = APIRouter(prefix="/households", tags=["households"])
 HouseholdId = Annotated[uuid.UUID, Path(description="household id")]
@@ -80,7 +80,9 @@ async def register_household(
     """Register a household with its head and members. A resident ID already in another household answers
     409 naming that household (masked)."""
     household = await service.register(session, principal, body)
-    await audit_read(session, principal, household, "household detail (registered)", "registration")
+    await audit.read(
+        session, principal, household.id, household.region_code, "household detail (registered)", "registration"
+    )
     return await idem.remember(public(household))
 
 
@@ -138,7 +140,9 @@ async def lookup_by_resident_id(
 ) -> HouseholdPublic:
     """Find the household a resident ID belongs to (the ID travels in the body, never in a URL). Audited."""
     household = await service.find_by_resident_id(session, principal, body.resident_id)
-    await audit_read(session, principal, household, "household lookup by resident ID", purpose)
+    await audit.read(
+        session, principal, household.id, household.region_code, "household lookup by resident ID", purpose
+    )
     return public(household)
 
 
@@ -153,7 +157,7 @@ async def get_household(
 ) -> HouseholdPublic:
     """One household with its members (identifiers masked). Audited."""
     household = await service.get(session, principal, household_id)
-    await audit_read(session, principal, household, "household detail", purpose)
+    await audit.read(session, principal, household.id, household.region_code, "household detail", purpose)
     return public(household)
 
 
@@ -169,7 +173,7 @@ async def update_household(
     """Change address or category. Creates a new version; earlier versions stay in the history."""
     household = await service.get(session, principal, household_id, lock=True)
     await service.update(session, principal, household, body)
-    await audit_read(session, principal, household, "household detail (updated)", body.reason)
+    await audit.read(session, principal, household.id, household.region_code, "household detail (updated)", body.reason)
     return public(household)
 
 
@@ -186,7 +190,9 @@ async def add_member(
     """Add a member (birth, marriage, return). Creates a new household version."""
     household = await service.get(session, principal, household_id, lock=True)
     await service.add_member(session, principal, household, body)
-    await audit_read(session, principal, household, "household detail (member added)", "member added")
+    await audit.read(
+        session, principal, household.id, household.region_code, "household detail (member added)", "member added"
+    )
     return await idem.remember(public(household))
 
 
@@ -202,7 +208,9 @@ async def update_member(
     """Update a member's facts, or mark them as having left (`active: false`). Nothing is deleted."""
     household = await service.get(session, principal, household_id, lock=True)
     await service.update_member(session, principal, household, member_id, body)
-    await audit_read(session, principal, household, "household detail (member updated)", body.reason)
+    await audit.read(
+        session, principal, household.id, household.region_code, "household detail (member updated)", body.reason
+    )
     return public(household)
 
 
@@ -224,7 +232,9 @@ async def disclose_resident_id(
     member = next((m for m in household.members if m.id == member_id), None)
     if member is None:
         raise NotFound("No such member in this household")
-    await audit_read(session, principal, household, f"unmasked resident ID of member {member_id}", purpose)
+    await audit.read(
+        session, principal, household.id, household.region_code, f"unmasked resident ID of member {member_id}", purpose
+    )
     return ResidentIdDisclosure(member_id=member.id, resident_id=service.resident_id_of(member), purpose=purpose)
 
 
@@ -285,7 +295,7 @@ async def list_revisions(
 ) -> Page[RevisionPublic]:
     """Every version of the household (identifiers masked, names in clear). Audited."""
     household = await service.get(session, principal, household_id)
-    await audit_read(session, principal, household, "household revisions", purpose)
+    await audit.read(session, principal, household.id, household.region_code, "household revisions", purpose)
     listed = [
         RevisionPublic(
             version=r.version,

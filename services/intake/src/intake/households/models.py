@@ -19,8 +19,8 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from common.pii import mask_name
-from intake.base import Base
 from intake.crypto import NAME_FIELD, cipher
+from intake.schema import Base
 
 MONEY = Numeric(14, 2)
 

@@ -21,8 +21,6 @@ from common.events.contracts.intake import (
 )
 from common.pagination import keyset, page_of
 from common.pii import id_facts, mask_phone, mask_resident_id
-from intake.access import audit_reads
-from intake.base import outbox
 from intake.crypto import NAME_FIELD, cipher
 from intake.households.models import Household, HouseholdRevision, IncomeRecord, Member
 from intake.households.schemas import (
@@ -32,6 +30,7 @@ from intake.households.schemas import (
     MemberCreate,
     MemberUpdate,
 )
+from intake.mechanisms import audit, outbox
 
 ID_FIELD, PHONE_FIELD = "resident_id", "phone"
 
@@ -103,7 +102,7 @@ async def _refuse_registered(session: AsyncSession, principal: Principal, reside
     )
 
     async def recorded(record: AsyncSession) -> None:
-        await audit_reads(
+        await audit.reads(
             record,
             principal,
             [(row.id, row.region_code)],

@@ -15,10 +15,10 @@ from common.errors import Forbidden, NotFound, ValidationFailed, problem_respons
 from common.exports import csv_row
 from common.pagination import CursorQuery, LimitQuery, Page, page_list
 from common.regions import full_name, validate_region_code
-from intake.access import audit_reads
 from intake.cases import queries
 from intake.cases.schemas import NoticeEntry
 from intake.crypto import NAME_FIELD, cipher
+from intake.mechanisms import audit
 
 router = APIRouter(prefix="/villages", tags=["public notices"])
 CSV_COLUMNS = ["case_id", "household_no", "head_name", "members_count", "risk_categories", "published_on", "ends_on"]
@@ -64,7 +64,7 @@ async def public_notice(
     # JSON pages; the CSV is the whole list, to print and post. What is shown is what is audited.
     page = page_list(entries, lambda e: str(e.case_id), cursor, limit) if format == "json" else None
     shown = {e.case_id for e in page.items} if page else {e.case_id for e in entries}
-    await audit_reads(
+    await audit.reads(
         session,
         principal,
         [(r.Case.household_id, r.Case.region_code) for r in rows if r.Case.id in shown],

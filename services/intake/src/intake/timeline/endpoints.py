@@ -10,10 +10,10 @@ from common.access_audit import audited
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, problem_responses
 from common.pagination import CursorQuery, LimitQuery, Page, page_list
-from intake.access import audit_read
 from intake.cases.models import Case, CaseStep
 from intake.consents import service as consents
 from intake.households import service as households
+from intake.mechanisms import audit
 from intake.timeline.schemas import TimelineEntry
 
 router = APIRouter(tags=["households"])
@@ -92,6 +92,6 @@ async def timeline(
         )
         for s in steps.scalars()
     ]
-    await audit_read(session, principal, household, "household timeline", "timeline view")
+    await audit.read(session, principal, household.id, household.region_code, "household timeline", "timeline view")
     entries.sort(key=lambda e: (e.at, e.ref))
     return page_list(entries, lambda e: f"{e.kind}|{e.ref}", cursor, limit)

@@ -9,14 +9,13 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from common.access_audit import record_access
 from common.auth import Principal
 from common.errors import NotFound
 from common.regions import full_name
 from ledger.archive.schemas import Archive, ArchiveEntry
 from ledger.archive.stated import step_date
-from ledger.base import outbox
 from ledger.checkpoints.service import b64
+from ledger.mechanisms import audit
 from ledger.models import Entry
 
 
@@ -51,16 +50,7 @@ async def archive_of(
     region = next((r.data["region_code"] for r in rows if isinstance(r.data.get("region_code"), str)), None)
     if region is None or not principal.covers(region):
         raise NotFound("No record of this household")  # outside the jurisdiction: as if absent
-    await record_access(
-        session,
-        outbox,
-        principal,
-        household_id=household_id,
-        region_code=region,
-        what=what,
-        purpose=purpose,
-        service="ledger",
-    )
+    await audit.read(session, principal, household_id, region, what, purpose)
     entries = []
     for r in rows:
         body = json.loads(r.body)  # the authoritative content is the leaf's bytes

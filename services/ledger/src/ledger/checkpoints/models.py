@@ -5,7 +5,7 @@ import datetime as dt
 from sqlalchemy import BigInteger, DateTime, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ledger.base import Base
+from ledger.schema import Base
 
 
 class Checkpoint(Base):

@@ -7,7 +7,7 @@ from sqlalchemy import BigInteger, DateTime, Index, Integer, LargeBinary, SmallI
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ledger.base import Base
+from ledger.schema import Base
 
 
 class Entry(Base):

@@ -12,11 +12,11 @@ from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.events.contracts.ledger import CheckpointSignedV1
-from ledger.base import outbox
 from ledger.checkpoints import signing
 from ledger.config import settings
 from ledger.entries import merkle
 from ledger.entries.merkle import Frontier, Hash, Key
+from ledger.mechanisms import outbox
 from ledger.models import Checkpoint, Entry
 
 APPEND_LOCK = "ledger.append"

@@ -6,7 +6,6 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from common.access import AlertsRead, AlertsWork
-from common.access_audit import record_access
 from common.clock import Day
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, problem_responses
@@ -14,7 +13,7 @@ from common.pagination import CursorQuery, Filters, LimitQuery, Page
 from screening.alerts import service
 from screening.alerts.models import Alert
 from screening.alerts.procedure import IllegalAlertStep
-from screening.base import outbox
+from screening.mechanisms import audit
 
 router = APIRouter(prefix="/alerts", tags=["alerts"])
 STEP_PROBLEMS = problem_responses(Forbidden, NotFound, IllegalAlertStep)
@@ -78,16 +77,7 @@ async def get_alert(alert_id: uuid.UUID, session: SessionDep, principal: AlertsR
     """One alert with its explanation and the records behind it (a household's income, health or schooling
     facts: the read is audited)."""
     alert = await service.get(session, principal, alert_id)
-    await record_access(
-        session,
-        outbox,
-        principal,
-        household_id=alert.household_id,
-        region_code=alert.region_code,
-        what="alert detail",
-        purpose="alert verification",
-        service="screening",
-    )
+    await audit.read(session, principal, alert.household_id, alert.region_code, "alert detail", "alert verification")
     return AlertPublic.model_validate(alert)
 
 

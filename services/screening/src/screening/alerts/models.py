@@ -5,7 +5,7 @@ from sqlalchemy import Boolean, Date, DateTime, Index, Integer, String, Text, fu
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from screening.base import Base
+from screening.schema import Base
 
 OPEN_STATES = ("open", "verifying")
 

@@ -16,9 +16,9 @@ from common.errors import NotFound
 from common.events.contracts.screening import AlertConfirmedV1, AlertFinding
 from screening.alerts.models import OPEN_STATES, Alert
 from screening.alerts.procedure import VERIFICATION
-from screening.base import calendar, outbox
 from screening.config import settings
 from screening.feeds.models import DeptRecord
+from screening.mechanisms import calendar, outbox
 from screening.policies.service import effective_many
 from screening.projections.models import KnownHousehold, KnownIncome
 from screening.rules.catalogue import CATALOGUE

@@ -5,7 +5,7 @@ from sqlalchemy import Date, DateTime, Index, String, Text, func, text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from screening.base import Base
+from screening.schema import Base
 
 
 class ConsentView(Base):

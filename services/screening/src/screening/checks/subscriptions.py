@@ -13,9 +13,9 @@ from common.events.contracts.intake import (
     ConsentSignedV1,
 )
 from common.events.contracts.screening import AssetCheckCancelledV1, AssetCheckRequestedV1
-from screening.base import outbox
 from screening.checks.models import AssetCheck, ConsentView
 from screening.checks.service import SCOPE
+from screening.mechanisms import outbox
 
 
 async def on_consent_signed(session: AsyncSession, event: ConsentSignedV1) -> None:

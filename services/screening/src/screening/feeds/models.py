@@ -5,7 +5,7 @@ from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, LargeBinary, 
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from screening.base import Base
+from screening.schema import Base
 
 
 class DeptRecord(Base):

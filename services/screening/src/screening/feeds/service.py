@@ -12,9 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from common.events.contracts.dept import DEPT_CONTRACTS, DeptRecordBase
 from common.events.envelope import describe
 from common.pii import mask_resident_id
-from screening.base import outbox
 from screening.crypto import cipher
 from screening.feeds.models import DeptRecord, IngestKey
+from screening.mechanisms import outbox
 from screening.projections.models import KnownMember
 
 ID_FIELD = "resident_id"  # the same blind-index field as intake's, so indexes match across services

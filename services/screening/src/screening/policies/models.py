@@ -6,7 +6,7 @@ from sqlalchemy import Date, DateTime, Index, Integer, Numeric, String, Text, fu
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from screening.base import Base
+from screening.schema import Base
 
 MONEY = Numeric(14, 2)
 RATIO = Numeric(6, 4)

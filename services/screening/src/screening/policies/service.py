@@ -13,7 +13,7 @@ from common.errors import Forbidden, NotFound
 from common.events.contracts.screening import PolicyPublishedV1, PolicyRule
 from common.pagination import page_rows
 from common.regions import ancestors
-from screening.base import outbox
+from screening.mechanisms import outbox
 from screening.policies.models import Policy, RescreenJob
 from screening.policies.schemas import PolicyCreate
 from screening.projections.models import KnownHousehold

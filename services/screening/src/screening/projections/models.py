@@ -9,7 +9,7 @@ from sqlalchemy import DateTime, ForeignKey, Integer, Numeric, String, func, tex
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from screening.base import Base
+from screening.schema import Base
 
 
 class KnownHousehold(Base):

@@ -16,8 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from common.events.contracts.screening import RegionalRiskRaisedV1
 from common.regions import full_name
 from screening.alerts.models import Alert
-from screening.base import outbox
 from screening.config import settings
+from screening.mechanisms import outbox
 from screening.projections.models import KnownHousehold, MonitoredHousehold
 from screening.regional.models import RegionalRisk
 

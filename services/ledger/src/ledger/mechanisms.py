@@ -1,0 +1,13 @@
+"""The shared mechanisms as they live in ledger's schema: the outbox its events leave through, the inbox and
+the idempotency keys that make a consumed event and a retried request apply once, and the
+recorder of reads of personal data."""
+
+from common.access_audit import AccessAudit
+from common.messaging.outbox import Outbox
+from common.messaging.tables import idempotency_table, inbox_table
+from ledger.schema import Base
+
+outbox = Outbox(Base.metadata, source="/safetynet/ledger")
+inbox = inbox_table(Base.metadata)
+idempotency = idempotency_table(Base.metadata)
+audit = AccessAudit(outbox, service="ledger")

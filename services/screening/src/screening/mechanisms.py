@@ -1,0 +1,16 @@
+"""The shared mechanisms as they live in screening's schema: the outbox its events leave through, the inbox and
+the idempotency keys that make a consumed event and a retried request apply once, the working-day calendar
+as intake's ops load it (ADR 0004), and the
+recorder of reads of personal data."""
+
+from common.access_audit import AccessAudit
+from common.calendar_replica import CalendarReplica
+from common.messaging.outbox import Outbox
+from common.messaging.tables import idempotency_table, inbox_table
+from screening.schema import Base
+
+outbox = Outbox(Base.metadata, source="/safetynet/screening")
+inbox = inbox_table(Base.metadata)
+idempotency = idempotency_table(Base.metadata)
+calendar = CalendarReplica(Base.metadata)
+audit = AccessAudit(outbox, service="screening")
