@@ -14,7 +14,7 @@ def test_cached_tokens_expire() -> None:
     token = issue_token(SETTINGS, sub="a", role="village_cadre", region="532504102", ttl_s=1)
     assert verifier.verify(token).sub == "a"
     assert verifier.verify(token).sub == "a"  # from the cache
-    time.sleep(2.1)
+    time.sleep(1.1)  # exp is whole seconds: issued at t, it expires by int(t) + 1 <= t + 1
     with pytest.raises(Unauthorized):
         verifier.verify(token)
 
