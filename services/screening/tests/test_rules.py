@@ -1,0 +1,114 @@
+"""The rules as pure functions (no database, no broker: `make test-fast`): each fires on the facts its
+explanation names, stays silent just below its threshold, and a policy can switch it off or regrade it."""
+
+from decimal import Decimal as D
+from typing import Any
+
+import pytest
+
+from screening.rules.catalogue import CATALOGUE
+from screening.rules.evaluate import RULES, Income, Limits, Profile, Record, evaluate
+
+YEAR = 2026
+LIMITS = Limits(
+    policy_ref="test policy v1",
+    monitoring_line=D("6000"),
+    rigid_expense_ratio=D("0.5"),
+    income_drop_ratio=D("0.3"),
+    medical_oop_threshold=D("20000"),
+    medical_oop_income_share=D("0.5"),
+    rules={},
+)
+HEAD = {"id_index": "h", "labour_capacity": "full", "active": True}
+SON = {"id_index": "s", "labour_capacity": "none", "active": True}
+
+
+def income(year: int, per_capita: str, total: str = "40000", rigid: str = "0") -> Income:
+    return Income(year, D(per_capita), D(total), D(rigid))
+
+
+def record(department: str, who: str = "h", year: int = YEAR, n: int = 1, **facts: Any) -> Record:
+    return Record(f"{department}:r{n}@1", department, who, year, facts)
+
+
+def profile(*incomes: Income, members: tuple[dict[str, Any], ...] = (HEAD, SON)) -> Profile:
+    return Profile(list(members), {i.year: i for i in incomes})
+
+
+def fired(p: Profile, recs: list[Record], limits: Limits = LIMITS) -> dict[str, str]:
+    return {f.rule: grade for f, grade in evaluate(p, recs, limits, YEAR)}
+
+
+def test_every_catalogued_rule_is_implemented_and_nothing_fires_on_an_ordinary_household() -> None:
+    assert set(RULES) == set(CATALOGUE)
+    assert fired(profile(income(YEAR - 1, "9000"), income(YEAR, "9000")), []) == {}
+
+
+@pytest.mark.parametrize(
+    ("per_capita", "fires"), [("5999.99", True), ("6000", False)], ids=["below the line", "at the line"]
+)
+def test_income_below_the_monitoring_line(per_capita: str, fires: bool) -> None:
+    result = fired(profile(income(YEAR, per_capita)), [])
+    assert ("income_below_line" in result) is fires
+
+
+def test_an_income_drop_beyond_the_ratio_names_both_years() -> None:
+    p = profile(income(YEAR - 1, "10000"), income(YEAR, "6900"))
+    (finding,) = [f for f, _ in evaluate(p, [], LIMITS, YEAR) if f.rule == "income_drop"]
+    assert "31%" in finding.explanation and finding.evidence == [f"income:{YEAR - 1}", f"income:{YEAR}"]
+    assert "income_drop" not in fired(profile(income(YEAR - 1, "10000"), income(YEAR, "7000")), [])
+
+
+def test_medical_cost_by_amount_or_by_share_of_income() -> None:
+    p = profile(income(YEAR, "9000", total="30000"))
+    big = [record("medical-insurance", kind="settlement", out_of_pocket="20000.01")]
+    share = [record("medical-insurance", kind="annual_accumulation", out_of_pocket="15001")]
+    small = [record("medical-insurance", kind="settlement", out_of_pocket="14999")]
+    assert "medical_out_of_pocket_high" in fired(p, big)
+    assert "medical_out_of_pocket_high" in fired(p, share)  # 15,001 of 30,000 is above half
+    assert "medical_out_of_pocket_high" not in fired(p, small)
+
+
+def test_housing_unsafe_until_a_renovation_is_recorded() -> None:
+    p = profile(income(YEAR, "9000"))
+    appraised = record("housing", kind="appraisal", grade="D")
+    assert "housing_unsafe" in fired(p, [appraised])
+    assert "housing_unsafe" not in fired(p, [appraised, record("housing", n=2, kind="renovation_completed")])
+    assert "housing_unsafe" not in fired(p, [record("housing", kind="appraisal", grade="B")])
+
+
+def test_records_of_another_year_are_not_judged_in_this_one() -> None:
+    p = profile(income(YEAR, "9000"))
+    assert "housing_unsafe" not in fired(p, [record("housing", year=YEAR - 1, kind="appraisal", grade="D")])
+
+
+def test_severe_disability_counts_only_for_a_member_without_labour() -> None:
+    p = profile(income(YEAR, "9000"))
+    son = record("disability", who="s", action="issued", grade=1, category="physical")
+    head = record("disability", who="h", action="issued", grade=1, category="physical")
+    mental = record("disability", who="s", action="issued", grade=4, category="mental")
+    assert "severe_disability_lost_labour" in fired(p, [son])
+    assert "severe_disability_lost_labour" in fired(p, [mental])
+    assert "severe_disability_lost_labour" not in fired(p, [head])
+
+
+def test_death_of_the_main_labourer_and_two_students_without_aid() -> None:
+    p = profile(income(YEAR, "9000"))
+    assert "main_labourer_death" in fired(p, [record("civil-affairs", kind="death")])
+    assert "main_labourer_death" not in fired(p, [record("civil-affairs", who="s", kind="death")])
+    students = [
+        record("education", who=w, n=i, level="higher", status="enrolled", aid_granted="0")
+        for i, w in enumerate(("h", "s"))
+    ]
+    assert "higher_education_without_aid" in fired(p, students)
+    assert "higher_education_without_aid" not in fired(p, students[:1])
+
+
+def test_a_policy_switches_a_rule_off_or_regrades_it() -> None:
+    p = profile(income(YEAR, "5000"))
+    default = CATALOGUE["income_below_line"].grade.value
+    assert fired(p, []) == {"income_below_line": default}
+    off = Limits(**{**LIMITS.__dict__, "rules": {"income_below_line": {"enabled": False, "grade": "red"}}})
+    red = Limits(**{**LIMITS.__dict__, "rules": {"income_below_line": {"enabled": True, "grade": "red"}}})
+    assert fired(p, [], off) == {}
+    assert fired(p, [], red) == {"income_below_line": "red"}
