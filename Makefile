@@ -16,7 +16,7 @@ PYTEST_ARGS ?=
 
 .PHONY: setup run test test-fast lint openapi openapi-check bench token regions clean
 
-$(BIN)/safetynet: uv.lock pyproject.toml libs/common/pyproject.toml services/*/pyproject.toml
+$(BIN)/safetynet: uv.lock pyproject.toml libs/*/pyproject.toml services/*/pyproject.toml
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
 	$(UV) sync --frozen
 	@touch $@
@@ -34,7 +34,7 @@ test-fast: setup  ## the tests that need no database or broker: seconds, for the
 
 lint: setup
 	$(BIN)/ruff check .
-	$(BIN)/mypy libs/common/src services/*/src tools
+	$(BIN)/mypy libs/common/src libs/devkit/src services/*/src tools
 	$(BIN)/hadolint deploy/docker/*.Dockerfile
 	$(BIN)/kubernetes-validate --strict deploy/k8s/*.yaml
 

@@ -20,7 +20,7 @@ if os.environ.get("SAFETYNET_FAST") == "1":
     os.environ.setdefault("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:1")
 
 if not (os.environ.get("DATABASE_URL") and os.environ.get("KAFKA_BOOTSTRAP_SERVERS")):
-    from common.runtime.embedded import EmbeddedRuntime
+    from devkit.runtime.embedded import EmbeddedRuntime
 
     _data_dir = Path(tempfile.mkdtemp(prefix="safetynet-test-"))
     _runtime = EmbeddedRuntime(_data_dir).start()
@@ -50,7 +50,7 @@ class Services:
 
     async def client(self, name: str) -> httpx.AsyncClient:
         if name not in self.clients:
-            from common.testing.fixtures import running
+            from devkit.testing.fixtures import running
 
             app = import_module(f"{name}.main").app
             self.clients[name] = await self.stack.enter_async_context(running(app))

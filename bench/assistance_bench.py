@@ -23,7 +23,7 @@ from common.events.contracts.intake import CaseApprovedV1, CaseRisk
 from common.events.envelope import encode, new_envelope
 from common.regions import regions
 from common.settings import CommonSettings
-from common.testing.fixtures import produce_many
+from devkit.testing.fixtures import produce_many
 
 CASES = int(os.environ.get("BENCH_ASSISTANCE_CASES", "100000"))
 COUNTY = "532504"

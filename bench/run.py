@@ -23,7 +23,7 @@ from assistance_bench import bench_assistance  # noqa: E402
 from ledger_bench import bench_ledger  # noqa: E402
 from screening_bench import bench_screening  # noqa: E402
 
-from common.runtime.embedded import EmbeddedRuntime, free_port  # noqa: E402
+from devkit.runtime.embedded import EmbeddedRuntime, free_port  # noqa: E402
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "20"))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "32"))

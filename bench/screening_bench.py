@@ -27,7 +27,7 @@ from common.events.envelope import encode, new_envelope
 from common.messaging.kafka import ensure_topics
 from common.regions import regions
 from common.settings import CommonSettings
-from common.testing.fixtures import produce_many, resident_id
+from devkit.testing.fixtures import produce_many, resident_id
 
 FEED_RECORDS = int(os.environ.get("BENCH_FEED_RECORDS", "20000"))
 LATENCY_RATE = int(os.environ.get("BENCH_LATENCY_RATE", "1000"))

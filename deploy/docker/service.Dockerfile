@@ -10,6 +10,7 @@ WORKDIR /app
 # Dependencies first (a layer that changes only with uv.lock), then the code.
 COPY pyproject.toml uv.lock ./
 COPY libs/common/pyproject.toml libs/common/pyproject.toml
+COPY libs/devkit/pyproject.toml libs/devkit/pyproject.toml
 COPY services/intake/pyproject.toml services/intake/pyproject.toml
 COPY services/screening/pyproject.toml services/screening/pyproject.toml
 COPY services/assistance/pyproject.toml services/assistance/pyproject.toml

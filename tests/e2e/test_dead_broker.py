@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from common.logging import Throttle
-from common.runtime.embedded import EmbeddedRuntime
+from devkit.runtime.embedded import EmbeddedRuntime
 
 
 async def test_readiness_fails_while_the_broker_has_lost_the_topics(services: Any, tmp_path: Path) -> None:

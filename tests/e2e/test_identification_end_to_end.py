@@ -4,10 +4,9 @@ event by event and exactly once, in ledger; assistance and screening learn of it
 from collections import Counter
 from typing import Any
 
-from intake_procedure import TOWNSHIP, approve, ok, to_verified
-from intake_testkit import COUNTY, register
-
-from common.testing.fixtures import auth, eventually
+from devkit.kit.households import COUNTY, register
+from devkit.kit.identification import TOWNSHIP, approve, ok, to_verified
+from devkit.testing.fixtures import auth, eventually
 from intake.config import settings
 
 AUDITOR = auth(settings, "auditor", "")

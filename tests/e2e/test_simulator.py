@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from common.testing.fixtures import auth, eventually
+from devkit.testing.fixtures import auth, eventually
 from safetynet_cli.simulate import simulate, synth_feeds, synth_households
 from screening.config import settings
 

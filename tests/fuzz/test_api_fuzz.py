@@ -22,7 +22,7 @@ from schemathesis.checks import (
 
 from common.app import PUBLIC_PATHS
 from common.settings import CommonSettings
-from common.testing.fixtures import token
+from devkit.testing.fixtures import token
 
 SERVICES = ["intake", "screening", "assistance", "ledger"]
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "12"))

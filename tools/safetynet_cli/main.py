@@ -18,7 +18,7 @@ def run(args: argparse.Namespace) -> int:
     env = dict(os.environ)
     runtime = None
     if not (env.get("DATABASE_URL") and env.get("KAFKA_BOOTSTRAP_SERVERS")):
-        from common.runtime.embedded import EmbeddedRuntime
+        from devkit.runtime.embedded import EmbeddedRuntime
 
         runtime = EmbeddedRuntime(Path(args.data_dir).resolve()).start()
         env.update(runtime.env())

@@ -14,9 +14,9 @@ from common.db import Database
 from common.events.envelope import EventContract, decode
 from common.messaging.outbox import Outbox
 from common.messaging.relay import OutboxRelay
-from common.runtime.embedded import EmbeddedRuntime, free_port
-from common.testing.fixtures import TopicReader, eventually
-from common.testing.netcut import CuttableProxy
+from devkit.runtime.embedded import EmbeddedRuntime, free_port
+from devkit.testing.fixtures import TopicReader, eventually
+from devkit.testing.netcut import CuttableProxy
 
 TOPIC = f"test.relay-{uuid.uuid4().hex[:6]}.v1"
 

@@ -13,7 +13,7 @@ from common.pii import (
     normalize_phone,
     normalize_resident_id,
 )
-from common.testing.fixtures import resident_id
+from devkit.testing.fixtures import resident_id
 
 CIPHER = PiiCipher(base64.b64encode(b"k" * 32).decode(), base64.b64encode(b"i" * 32).decode())
 

@@ -6,20 +6,12 @@ import io
 from typing import Any
 
 import httpx
-from assistance_kit import (
-    COUNTY_HEAD,
-    OFFICER,
-    VILLAGE,
-    approved_plan,
-    implement_all,
-    income_and_guarantees,
-    monitored,
-)
-from intake_procedure import TOWNSHIP, approve, ok, review, sign_consent
-from intake_testkit import TOWNSHIP_A
 from openpyxl import load_workbook
 
-from common.testing.fixtures import eventually, on_day
+from devkit.kit.assistance import approved_plan, implement_all, income_and_guarantees, monitored
+from devkit.kit.households import TOWNSHIP_A
+from devkit.kit.identification import CADRE, COUNTY_OFFICER, TOWNSHIP, approve, ok, review, sign_consent
+from devkit.testing.fixtures import eventually, on_day
 
 # After the identification's county approval (2026-10-15); the notice runs 11-04 to 11-10.
 REVIEW = {"meeting_date": "2026-11-02", "representatives_present": 21, "votes_for": 19}
@@ -42,7 +34,7 @@ async def ready_household(
     await income_and_guarantees(client, intake, household)
 
     async def rigid_known() -> bool:  # intake's yearly income reaches assistance over the bus
-        ev = await ok(await client.get(f"/households/{household['id']}/elimination-evaluation", headers=OFFICER))
+        ev = await ok(await client.get(f"/households/{household['id']}/elimination-evaluation", headers=TOWNSHIP))
         return ev["eligible"]
 
     assert await eventually(rigid_known)
@@ -51,10 +43,10 @@ async def ready_household(
 
 async def to_accepted(client: httpx.AsyncClient, household: dict[str, Any]) -> dict[str, Any]:
     e = await ok(
-        await client.post("/eliminations", headers=VILLAGE, json={"household_id": household["id"], **REVIEW}), 201
+        await client.post("/eliminations", headers=CADRE, json={"household_id": household["id"], **REVIEW}), 201
     )
-    await ok(await client.post(f"/eliminations/{e['id']}/notice", headers=VILLAGE, json={"published_on": NOTICE}))
-    return await ok(await client.post(f"/eliminations/{e['id']}/acceptance", headers=OFFICER, json=ACCEPTANCE))
+    await ok(await client.post(f"/eliminations/{e['id']}/notice", headers=CADRE, json={"published_on": NOTICE}))
+    return await ok(await client.post(f"/eliminations/{e['id']}/acceptance", headers=TOWNSHIP, json=ACCEPTANCE))
 
 
 async def test_elimination_is_refused_with_the_failing_criterion_named(
@@ -62,7 +54,7 @@ async def test_elimination_is_refused_with_the_failing_criterion_named(
 ) -> None:
     household, _ = await monitored(intake, ["illness", "unstable_employment"])
     plan = await approved_plan(client, household)
-    ev = await ok(await client.get(f"/households/{household['id']}/elimination-evaluation", headers=OFFICER))
+    ev = await ok(await client.get(f"/households/{household['id']}/elimination-evaluation", headers=TOWNSHIP))
     criteria = {c["code"]: c for c in ev["criteria"]}
     assert not ev["eligible"] and not ev["stays_monitored"]
     assert not criteria["risks_matched"]["met"] and "illness" in criteria["risks_matched"]["explanation"]
@@ -72,13 +64,13 @@ async def test_elimination_is_refused_with_the_failing_criterion_named(
     health = next(m for m in plan["measures"] if m["code"] == "health")
     await ok(
         await client.post(
-            f"/plans/{plan['id']}/measures/{health['id']}/progress", headers=OFFICER, json={"status": "implemented"}
+            f"/plans/{plan['id']}/measures/{health['id']}/progress", headers=TOWNSHIP, json={"status": "implemented"}
         )
     )
     await income_and_guarantees(client, intake, household, monthly="300")  # 3,600 a year: under Mile's 4,428
 
     async def refusal() -> dict[str, Any] | None:  # once screening's line for Mile has reached assistance
-        r = await client.post("/eliminations", headers=VILLAGE, json={"household_id": household["id"], **REVIEW})
+        r = await client.post("/eliminations", headers=CADRE, json={"household_id": household["id"], **REVIEW})
         assert r.status_code == 409 and r.json()["type"].endswith("elimination-refused")
         return r.json() if "not above the line" in r.json()["detail"] else None
 
@@ -95,9 +87,9 @@ async def test_a_household_without_labour_whose_floor_is_in_place_stays_monitore
     assert [m["code"] for m in plan["measures"]] == ["dibao"]
     await implement_all(client, plan)
     await income_and_guarantees(client, intake, household)
-    ev = await ok(await client.get(f"/households/{household['id']}/elimination-evaluation", headers=OFFICER))
+    ev = await ok(await client.get(f"/households/{household['id']}/elimination-evaluation", headers=TOWNSHIP))
     assert ev["stays_monitored"] and not ev["eligible"] and "stays monitored" in ev["reason"]
-    refused = await client.post("/eliminations", headers=VILLAGE, json={"household_id": household["id"], **REVIEW})
+    refused = await client.post("/eliminations", headers=CADRE, json={"household_id": household["id"], **REVIEW})
     assert refused.status_code == 409 and refused.json()["type"].endswith("stays-monitored")
 
 
@@ -106,58 +98,60 @@ async def test_the_procedure_with_objections_then_approval_and_re_entry(
 ) -> None:
     household, plan = await ready_household(client, intake)
     e = await ok(
-        await client.post("/eliminations", headers=VILLAGE, json={"household_id": household["id"], **REVIEW}), 201
+        await client.post("/eliminations", headers=CADRE, json={"household_id": household["id"], **REVIEW}), 201
     )
     assert e["state"] == "village_reviewed" and e["evaluation"]["eligible"]
-    twice = await client.post("/eliminations", headers=VILLAGE, json={"household_id": household["id"], **REVIEW})
+    twice = await client.post("/eliminations", headers=CADRE, json={"household_id": household["id"], **REVIEW})
     assert twice.status_code == 409
 
-    early = await client.post(f"/eliminations/{e['id']}/acceptance", headers=OFFICER, json=ACCEPTANCE)
+    early = await client.post(f"/eliminations/{e['id']}/acceptance", headers=TOWNSHIP, json=ACCEPTANCE)
     assert early.status_code == 409 and early.json()["allowed_actions"] == ["notice"]
-    e = await ok(await client.post(f"/eliminations/{e['id']}/notice", headers=VILLAGE, json={"published_on": NOTICE}))
+    e = await ok(await client.post(f"/eliminations/{e['id']}/notice", headers=CADRE, json={"published_on": NOTICE}))
     assert e["notice_until"] == NOTICE_UNTIL  # five working days, the weekend not counted
 
     with on_day(IN_NOTICE):
         objection = await ok(
-            await client.post(f"/eliminations/{e['id']}/objections", headers=VILLAGE, json={"text": "收入不稳定"}),
+            await client.post(f"/eliminations/{e['id']}/objections", headers=CADRE, json={"text": "收入不稳定"}),
             201,
         )
-    late = await client.post(f"/eliminations/{e['id']}/objections", headers=VILLAGE, json={"text": "迟到的异议"})
+    late = await client.post(f"/eliminations/{e['id']}/objections", headers=CADRE, json={"text": "迟到的异议"})
     assert late.status_code == 409 and late.json()["notice_until"] == NOTICE_UNTIL  # judged by when recorded
-    pending = await client.post(f"/eliminations/{e['id']}/acceptance", headers=OFFICER, json=ACCEPTANCE)
+    pending = await client.post(f"/eliminations/{e['id']}/acceptance", headers=TOWNSHIP, json=ACCEPTANCE)
     assert pending.status_code == 409 and pending.json()["pending_objections"] == 1
     in_notice = await client.post(
-        f"/eliminations/{e['id']}/acceptance", headers=OFFICER, json={**ACCEPTANCE, "accepted_on": "2026-11-09"}
+        f"/eliminations/{e['id']}/acceptance", headers=TOWNSHIP, json={**ACCEPTANCE, "accepted_on": "2026-11-09"}
     )
     assert in_notice.status_code == 422 and in_notice.json()["errors"][0]["field"] == "accepted_on"
     await ok(
         await client.post(
             f"/eliminations/{e['id']}/objections/{objection['id']}/resolution",
-            headers=OFFICER,
+            headers=TOWNSHIP,
             json={"upheld": False, "note": "工资流水已核实"},
         )
     )
-    e = await ok(await client.post(f"/eliminations/{e['id']}/acceptance", headers=OFFICER, json=ACCEPTANCE))
+    e = await ok(await client.post(f"/eliminations/{e['id']}/acceptance", headers=TOWNSHIP, json=ACCEPTANCE))
     form = e["acceptance"]
     assert e["state"] == "township_accepted" and form["original_risks"] == ["illness"]
     assert form["object_type"] == "sudden_hardship" and form["measure_classes"] == ["guarantees"]
     assert all(form["criteria"].values()) and "8,400.00" in form["income_12_months"]
 
     self_approval = await client.post(
-        f"/eliminations/{e['id']}/approval", headers={**OFFICER}, json={"approval_no": "x", "approved_on": "2026-11-22"}
+        f"/eliminations/{e['id']}/approval",
+        headers={**TOWNSHIP},
+        json={"approval_no": "x", "approved_on": "2026-11-22"},
     )
     assert self_approval.status_code == 403
     e = await ok(
         await client.post(
             f"/eliminations/{e['id']}/approval",
-            headers=COUNTY_HEAD,
+            headers=COUNTY_OFFICER,
             json={"approval_no": "弥防返贫消〔2026〕3号", "approved_on": "2026-11-22"},
         )
     )
     assert e["state"] == "approved"
-    closed = await ok(await client.get(f"/plans/{plan['id']}", headers=OFFICER))
+    closed = await ok(await client.get(f"/plans/{plan['id']}", headers=TOWNSHIP))
     assert closed["state"] == "closed"
-    status = await ok(await client.get(f"/households/{household['id']}/assistance", headers=OFFICER))
+    status = await ok(await client.get(f"/households/{household['id']}/assistance", headers=TOWNSHIP))
     assert status["status"] == "eliminated" and status["eliminations"] == 1
 
     async def intake_status() -> tuple[str, str | None] | None:
@@ -168,12 +162,12 @@ async def test_the_procedure_with_objections_then_approval_and_re_entry(
 
     # Re-entry: a new risk, a new case approved; the old plan and elimination stay on record.
     await sign_consent(intake, household)
-    from assistance_kit import risk
+    from devkit.kit.assistance import risk
 
     case = await ok(
         await intake.post(
             "/cases",
-            headers=VILLAGE,
+            headers=CADRE,
             json={
                 "household_id": household["id"],
                 "channel": "cadre_screening",
@@ -182,10 +176,10 @@ async def test_the_procedure_with_objections_then_approval_and_re_entry(
         ),
         201,
     )
-    await ok(await intake.post(f"/cases/{case['id']}/consent", headers=VILLAGE, json={}))
+    await ok(await intake.post(f"/cases/{case['id']}/consent", headers=CADRE, json={}))
     await review(intake, case)
     await ok(
-        await intake.post(f"/cases/{case['id']}/public-notice", headers=VILLAGE, json={"published_on": "2026-09-28"})
+        await intake.post(f"/cases/{case['id']}/public-notice", headers=CADRE, json={"published_on": "2026-09-28"})
     )
     form = {
         "income_band": "6000_9000",
@@ -201,15 +195,15 @@ async def test_the_procedure_with_objections_then_approval_and_re_entry(
     await approve(intake, case)
 
     async def new_plan() -> dict[str, Any] | None:
-        page = await ok(await client.get("/plans", params={"household_id": household["id"]}, headers=OFFICER))
+        page = await ok(await client.get("/plans", params={"household_id": household["id"]}, headers=TOWNSHIP))
         fresh = [p for p in page["items"] if p["case_id"] == case["id"]]
         return fresh[0] if fresh else None
 
     fresh = await eventually(new_plan)
     assert fresh["state"] == "draft" and fresh["risks"] == ["accident"]
-    status = await ok(await client.get(f"/households/{household['id']}/assistance", headers=OFFICER))
+    status = await ok(await client.get(f"/households/{household['id']}/assistance", headers=TOWNSHIP))
     assert status["status"] == "plan_drafted" and status["eliminations"] == 1
-    history = await ok(await client.get("/eliminations", params={"household_id": household["id"]}, headers=OFFICER))
+    history = await ok(await client.get("/eliminations", params={"household_id": household["id"]}, headers=TOWNSHIP))
     assert [x["state"] for x in history["items"]] == ["approved"]
 
     async def monitored_again() -> str | None:
@@ -222,25 +216,23 @@ async def test_the_procedure_with_objections_then_approval_and_re_entry(
 async def test_an_upheld_objection_ends_the_procedure(client: httpx.AsyncClient, intake: httpx.AsyncClient) -> None:
     household, plan = await ready_household(client, intake)
     e = await ok(
-        await client.post("/eliminations", headers=VILLAGE, json={"household_id": household["id"], **REVIEW}), 201
+        await client.post("/eliminations", headers=CADRE, json={"household_id": household["id"], **REVIEW}), 201
     )
-    await ok(await client.post(f"/eliminations/{e['id']}/notice", headers=VILLAGE, json={"published_on": NOTICE}))
+    await ok(await client.post(f"/eliminations/{e['id']}/notice", headers=CADRE, json={"published_on": NOTICE}))
     with on_day(IN_NOTICE):
         objection = await ok(
-            await client.post(
-                f"/eliminations/{e['id']}/objections", headers=VILLAGE, json={"text": "仍有大额医疗支出"}
-            ),
+            await client.post(f"/eliminations/{e['id']}/objections", headers=CADRE, json={"text": "仍有大额医疗支出"}),
             201,
         )
     e = await ok(
         await client.post(
             f"/eliminations/{e['id']}/objections/{objection['id']}/resolution",
-            headers=OFFICER,
+            headers=TOWNSHIP,
             json={"upheld": True, "note": "核实属实"},
         )
     )
     assert e["state"] == "rejected" and "核实属实" in e["rejected_reason"]
-    still = await ok(await client.get(f"/plans/{plan['id']}", headers=OFFICER))
+    still = await ok(await client.get(f"/plans/{plan['id']}", headers=TOWNSHIP))
     assert still["state"] == "approved"
 
 
@@ -257,7 +249,7 @@ async def test_batch_approval_answers_for_each_and_the_monthly_report_counts_the
         params: dict[str, Any] = {"region_prefix": TOWNSHIP_A, "eligible_only": "true", "limit": 50}
         page = await ok(
             await client.get(
-                "/elimination-candidates", params={**params, **({"cursor": cursor} if cursor else {})}, headers=OFFICER
+                "/elimination-candidates", params={**params, **({"cursor": cursor} if cursor else {})}, headers=TOWNSHIP
             )
         )
         candidates += page["items"]
@@ -265,13 +257,13 @@ async def test_batch_approval_answers_for_each_and_the_monthly_report_counts_the
             break
     assert not_ready["id"] in {c["household_id"] for c in candidates} and all(c["eligible"] for c in candidates)
     reviewed = await ok(
-        await client.post("/eliminations", headers=VILLAGE, json={"household_id": not_ready["id"], **REVIEW}), 201
+        await client.post("/eliminations", headers=CADRE, json={"household_id": not_ready["id"], **REVIEW}), 201
     )
     ids = [e["id"] for e in accepted] + [reviewed["id"]]
     results = await ok(
         await client.post(
             "/eliminations/approvals",
-            headers=COUNTY_HEAD,
+            headers=COUNTY_OFFICER,
             json={"elimination_ids": ids, "approval_no": "弥防返贫消〔2026〕9号", "approved_on": "2026-11-23"},
         )
     )
@@ -281,13 +273,13 @@ async def test_batch_approval_answers_for_each_and_the_monthly_report_counts_the
     assert outcomes[reviewed["id"]]["problem"]["current_state"] == "village_reviewed"
 
     report = await ok(
-        await client.get("/reports/monthly", params={"township": TOWNSHIP_A, "month": "2026-11"}, headers=OFFICER)
+        await client.get("/reports/monthly", params={"township": TOWNSHIP_A, "month": "2026-11"}, headers=TOWNSHIP)
     )
     assert report["due_by"] == "2026-12-03" and report["township_name"]
     assert report["totals"]["eliminated"] >= 2 and report["totals"]["measures_implemented"] >= 3
     assert all(v["village"].startswith(TOWNSHIP_A) for v in report["villages"])
     xlsx = await client.get(
-        "/reports/monthly", params={"township": TOWNSHIP_A, "month": "2026-11", "format": "xlsx"}, headers=OFFICER
+        "/reports/monthly", params={"township": TOWNSHIP_A, "month": "2026-11", "format": "xlsx"}, headers=TOWNSHIP
     )
     assert xlsx.status_code == 200 and xlsx.headers["content-type"].startswith("application/vnd.openxml")
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
@@ -295,7 +287,7 @@ async def test_batch_approval_answers_for_each_and_the_monthly_report_counts_the
     assert rows[2][3] == "风险消除户数" and rows[-1][0] == "合计 total"
     assert rows[-1][3] == report["totals"]["eliminated"]
     outside = await client.get(
-        "/reports/monthly", params={"township": "441302007", "month": "2026-11"}, headers=OFFICER
+        "/reports/monthly", params={"township": "441302007", "month": "2026-11"}, headers=TOWNSHIP
     )
     assert outside.status_code == 404
 
@@ -306,26 +298,26 @@ async def test_elimination_dates_follow_their_steps_and_the_head_must_sign(
     household, _ = await ready_household(client, intake)
     before_approval = await client.post(
         "/eliminations",
-        headers=VILLAGE,
+        headers=CADRE,
         json={"household_id": household["id"], **REVIEW, "meeting_date": "2026-10-14"},  # identified 2026-10-15
     )
     assert before_approval.status_code == 422 and before_approval.json()["errors"][0]["field"] == "meeting_date"
     e = await ok(
-        await client.post("/eliminations", headers=VILLAGE, json={"household_id": household["id"], **REVIEW}), 201
+        await client.post("/eliminations", headers=CADRE, json={"household_id": household["id"], **REVIEW}), 201
     )
     ahead = (dt.datetime.now(dt.UTC) + dt.timedelta(days=60)).date().isoformat()
     for published_on in ("2026-11-01", ahead):  # before the review; a notice ending two months ahead
-        r = await client.post(f"/eliminations/{e['id']}/notice", headers=VILLAGE, json={"published_on": published_on})
+        r = await client.post(f"/eliminations/{e['id']}/notice", headers=CADRE, json={"published_on": published_on})
         assert r.status_code == 422 and r.json()["errors"][0]["field"] == "published_on"
-    await ok(await client.post(f"/eliminations/{e['id']}/notice", headers=VILLAGE, json={"published_on": NOTICE}))
+    await ok(await client.post(f"/eliminations/{e['id']}/notice", headers=CADRE, json={"published_on": NOTICE}))
     unsigned = await client.post(
-        f"/eliminations/{e['id']}/acceptance", headers=OFFICER, json={**ACCEPTANCE, "head_signed": False}
+        f"/eliminations/{e['id']}/acceptance", headers=TOWNSHIP, json={**ACCEPTANCE, "head_signed": False}
     )
     assert unsigned.status_code == 422 and unsigned.json()["errors"][0]["field"] == "head_signed"
-    await ok(await client.post(f"/eliminations/{e['id']}/acceptance", headers=OFFICER, json=ACCEPTANCE))
+    await ok(await client.post(f"/eliminations/{e['id']}/acceptance", headers=TOWNSHIP, json=ACCEPTANCE))
     early = await client.post(
         f"/eliminations/{e['id']}/approval",
-        headers=COUNTY_HEAD,
+        headers=COUNTY_OFFICER,
         json={"approval_no": "弥防返贫消〔2026〕4号", "approved_on": "2026-11-19"},  # accepted 2026-11-20
     )
     assert early.status_code == 422 and early.json()["errors"][0]["field"] == "approved_on"

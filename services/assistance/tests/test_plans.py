@@ -6,12 +6,12 @@ import json
 
 import httpx
 import pytest
-from assistance_kit import COUNTY_HEAD, OFFICER, VILLAGE, approved_plan, draft_plan, monitored
-from intake_procedure import TOWNSHIP, ok
-from intake_testkit import headers
 
 from assistance.config import settings
-from common.testing.fixtures import TopicReader, eventually
+from devkit.kit.assistance import approved_plan, draft_plan, monitored
+from devkit.kit.households import headers
+from devkit.kit.identification import CADRE, COUNTY_OFFICER, TOWNSHIP, ok
+from devkit.testing.fixtures import TopicReader, eventually
 
 CASES = [  # risks, labour, weak motivation -> recommended measures
     (["illness"], "full", False, {"health"}),  # one risk, one measure: no stacking
@@ -50,18 +50,18 @@ async def test_approval_needs_assignments_then_measures_are_tracked_and_overdue_
 ) -> None:
     household, _ = await monitored(intake, ["illness", "unstable_employment"])
     plan = await draft_plan(client, household)
-    refused = await client.post(f"/plans/{plan['id']}/approval", headers=OFFICER)
+    refused = await client.post(f"/plans/{plan['id']}/approval", headers=TOWNSHIP)
     assert refused.status_code == 409 and refused.json()["type"].endswith("plan-incomplete")
     assert {i["code"] for i in refused.json()["incomplete"]} == {"health", "employment"}
     assert "responsible_cadre" in refused.json()["incomplete"][0]["missing"]
 
-    cadre = await client.post(f"/plans/{plan['id']}/approval", headers=VILLAGE)
+    cadre = await client.post(f"/plans/{plan['id']}/approval", headers=CADRE)
     assert cadre.status_code == 403  # village cadres carry plans out; officers approve them
 
     plan = await approved_plan(client, household, due="2026-11-02")  # already past
     assert plan["state"] == "approved" and plan["approved_by"] == "township-li"
 
-    queue = await ok(await client.get("/measures/overdue", params={"on": "2026-11-09"}, headers=OFFICER))
+    queue = await ok(await client.get("/measures/overdue", params={"on": "2026-11-09"}, headers=TOWNSHIP))
     mine = [m for m in queue["items"] if m["plan_id"] == plan["id"]]
     assert {m["code"] for m in mine} == {"health", "employment"}
     assert all(m["working_days_overdue"] == 5 for m in mine)  # 11-03..11-09: five working days
@@ -71,7 +71,7 @@ async def test_approval_needs_assignments_then_measures_are_tracked_and_overdue_
     done = await ok(
         await client.post(
             f"/plans/{plan['id']}/measures/{health['id']}/progress",
-            headers=VILLAGE,
+            headers=CADRE,
             json={
                 "status": "implemented",
                 "evidence": [
@@ -82,14 +82,14 @@ async def test_approval_needs_assignments_then_measures_are_tracked_and_overdue_
     )
     assert done["status"] == "implemented" and done["evidence"][0]["document_sha256"] == document
     back = await client.post(
-        f"/plans/{plan['id']}/measures/{health['id']}/progress", headers=VILLAGE, json={"status": "in_progress"}
+        f"/plans/{plan['id']}/measures/{health['id']}/progress", headers=CADRE, json={"status": "in_progress"}
     )
     assert back.status_code == 409 and back.json()["current_state"] == "implemented"
     assert back.json()["allowed_actions"] == []
-    queue = await ok(await client.get("/measures/overdue", params={"on": "2026-11-09"}, headers=OFFICER))
+    queue = await ok(await client.get("/measures/overdue", params={"on": "2026-11-09"}, headers=TOWNSHIP))
     assert {m["code"] for m in queue["items"] if m["plan_id"] == plan["id"]} == {"employment"}
 
-    other_county = await client.get("/measures/overdue", headers={**COUNTY_HEAD, **_elsewhere()})
+    other_county = await client.get("/measures/overdue", headers={**COUNTY_OFFICER, **_elsewhere()})
     assert all(m["plan_id"] != plan["id"] for m in other_county.json()["items"])
 
 
@@ -103,12 +103,12 @@ async def test_officers_adjust_a_draft_within_the_catalogue(
     household, _ = await monitored(intake, ["natural_disaster"])
     plan = await draft_plan(client, household)
     unknown = await client.post(
-        f"/plans/{plan['id']}/measures", headers=OFFICER, json={"code": "lottery", "reason": "luck"}
+        f"/plans/{plan['id']}/measures", headers=TOWNSHIP, json={"code": "lottery", "reason": "luck"}
     )
     assert unknown.status_code == 422
     ext = await client.post(
         "/measures/catalogue",
-        headers=COUNTY_HEAD,
+        headers=COUNTY_OFFICER,
         json={
             "code": "mile_tea_cooperative",
             "measure_class": "income",
@@ -124,14 +124,14 @@ async def test_officers_adjust_a_draft_within_the_catalogue(
     added = await ok(
         await client.post(
             f"/plans/{plan['id']}/measures",
-            headers=OFFICER,
+            headers=TOWNSHIP,
             json={"code": "mile_tea_cooperative", "reason": "replant after the flood", "risks": ["natural_disaster"]},
         ),
         201,
     )
     assert added["responsible_unit"] == "弥勒市农科局" and not added["recommended"]
     catalogue = await ok(
-        await client.get("/measures/catalogue", params={"region_code": "532504102001"}, headers=OFFICER)
+        await client.get("/measures/catalogue", params={"region_code": "532504102001"}, headers=TOWNSHIP)
     )
     codes = {m["code"]: m for m in catalogue["items"]}
     assert {"industry", "dibao", "drinking_water", "motivation_skills", "mile_tea_cooperative"} <= set(codes)
@@ -140,12 +140,12 @@ async def test_officers_adjust_a_draft_within_the_catalogue(
 
     recommended = next(m for m in plan["measures"] if m["recommended"])
     withdrawal = f"/plans/{plan['id']}/measures/{recommended['id']}/withdrawal"
-    assert (await client.post(withdrawal, headers=OFFICER, json={})).status_code == 422  # a reason is required
-    withdrawn = await ok(await client.post(withdrawal, headers=OFFICER, json={"reason": "与产业帮扶重复，不叠加"}))
+    assert (await client.post(withdrawal, headers=TOWNSHIP, json={})).status_code == 422  # a reason is required
+    withdrawn = await ok(await client.post(withdrawal, headers=TOWNSHIP, json={"reason": "与产业帮扶重复，不叠加"}))
     assert withdrawn["withdrawn_reason"] == "与产业帮扶重复，不叠加" and withdrawn["withdrawn_by"]
-    again = await client.post(withdrawal, headers=OFFICER, json={"reason": "again"})
+    again = await client.post(withdrawal, headers=TOWNSHIP, json={"reason": "again"})
     assert again.status_code == 409 and again.json()["type"].endswith("/measure-withdrawn")
-    plan = await ok(await client.get(f"/plans/{plan['id']}", headers=OFFICER))
+    plan = await ok(await client.get(f"/plans/{plan['id']}", headers=TOWNSHIP))
     assert [m["code"] for m in plan["measures"]] == ["mile_tea_cooperative"]
     assert [m["id"] for m in plan["withdrawn_measures"]] == [recommended["id"]]  # kept, never deleted
     async with TopicReader(settings.kafka_bootstrap_servers or "", "assistance.plan.v1") as topic:
@@ -160,20 +160,22 @@ async def test_a_not_assisted_case_records_its_reason_and_gets_no_plan(
 ) -> None:
     household, _ = await monitored(intake, ["illness"])
     plan = await draft_plan(client, household)
-    bad = await client.post(f"/plans/{plan['id']}/exclusion", headers=OFFICER, json={"reason": "bad_luck", "note": "x"})
+    bad = await client.post(
+        f"/plans/{plan['id']}/exclusion", headers=TOWNSHIP, json={"reason": "bad_luck", "note": "x"}
+    )
     assert bad.status_code == 422
     excluded = await ok(
         await client.post(
             f"/plans/{plan['id']}/exclusion",
-            headers=OFFICER,
+            headers=TOWNSHIP,
             json={"reason": "excessive_treatment", "note": "imported drugs outside the reimbursement list"},
         )
     )
     assert excluded["state"] == "excluded" and excluded["excluded_reason"] == "excessive_treatment"
     assert excluded["measures"] == []
-    again = await client.post(f"/plans/{plan['id']}/approval", headers=OFFICER)
+    again = await client.post(f"/plans/{plan['id']}/approval", headers=TOWNSHIP)
     assert again.status_code == 409 and again.json()["current_state"] == "excluded"
-    status = await ok(await client.get(f"/households/{household['id']}/assistance", headers=OFFICER))
+    status = await ok(await client.get(f"/households/{household['id']}/assistance", headers=TOWNSHIP))
     assert status["status"] == "excluded"
 
 
@@ -187,7 +189,7 @@ async def test_a_year_ops_load_in_intake_counts_in_assistances_working_days(
     on = {"on": "2031-01-06"}
 
     async def overdue_days() -> int:
-        queue = await ok(await client.get("/measures/overdue", params={**on, "limit": 500}, headers=OFFICER))
+        queue = await ok(await client.get("/measures/overdue", params={**on, "limit": 500}, headers=TOWNSHIP))
         return next(m["working_days_overdue"] for m in queue["items"] if m["plan_id"] == plan["id"])
 
     assert await overdue_days() == 4  # 01-01, 01-02, 01-03 and 01-06, Monday-Friday

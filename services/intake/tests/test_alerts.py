@@ -5,12 +5,12 @@ import uuid
 from typing import Any
 
 import httpx
-from intake_procedure import TOWNSHIP
-from intake_testkit import register
 
 from common.events.contracts.screening import ALERT_TOPIC, AlertConfirmedV1, AlertFinding
 from common.events.envelope import encode, new_envelope
-from common.testing.fixtures import TopicReader, eventually, produce
+from devkit.kit.households import register
+from devkit.kit.identification import TOWNSHIP
+from devkit.testing.fixtures import TopicReader, eventually, produce
 from intake.config import settings
 
 BOOTSTRAP = settings.kafka_bootstrap_servers or ""

@@ -2,7 +2,10 @@ import datetime as dt
 import json
 
 import httpx
-from intake_procedure import (
+
+from common.events.contracts.intake import CASE_TOPIC
+from devkit.kit.households import COUNTY, TOWNSHIP_A, TOWNSHIP_B, VILLAGE_A, headers, register
+from devkit.kit.identification import (
     CADRE,
     COUNTY_OFFICER,
     NOTICE_END,
@@ -19,10 +22,7 @@ from intake_procedure import (
     verification_form,
     verify,
 )
-from intake_testkit import COUNTY, TOWNSHIP_A, TOWNSHIP_B, VILLAGE_A, headers, register
-
-from common.events.contracts.intake import CASE_TOPIC
-from common.testing.fixtures import TopicReader, on_day
+from devkit.testing.fixtures import TopicReader, on_day
 from intake.config import settings
 
 

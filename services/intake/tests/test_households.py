@@ -1,7 +1,8 @@
 import datetime as dt
 
 import httpx
-from intake_testkit import (
+
+from devkit.kit.households import (
     TOWNSHIP_A,
     TOWNSHIP_B,
     VILLAGE_A,
@@ -11,8 +12,7 @@ from intake_testkit import (
     member,
     register,
 )
-
-from common.testing.fixtures import resident_id
+from devkit.testing.fixtures import resident_id
 
 
 async def test_register_derives_facts_and_masks_identifiers(client: httpx.AsyncClient) -> None:

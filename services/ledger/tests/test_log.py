@@ -16,40 +16,22 @@ import asyncpg
 import httpx
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from intake_procedure import TOWNSHIP, approve, ok, to_verified
-from intake_testkit import register
 from pypdf import PdfReader
-from rfc9162 import verify_consistency, verify_inclusion
 
 from common.db import asyncpg_dsn
-from common.testing.fixtures import auth, eventually
+from devkit.kit.identification import ok
+from devkit.kit.ledger import household_in_ledger
+from devkit.kit.people import AUDITOR, COUNTY_OFFICER
+from devkit.kit.rfc9162 import verify_consistency, verify_inclusion
+from devkit.testing.fixtures import auth, eventually
 from ledger.config import settings
 from ledger.entries.verify import public_key_from, verify
 
 GRANTS = Path(__file__).resolve().parents[3] / "deploy/sql/ledger-grants.sql"
-AUDITOR = auth(settings, "auditor", "", sub="auditor-qian")
-COUNTY = auth(settings, "county_officer", "532504", sub="county-wang")
 
 
 def b(s: str) -> bytes:
     return base64.b64decode(s)
-
-
-async def household_in_ledger(intake: httpx.AsyncClient, client: httpx.AsyncClient) -> dict[str, Any]:
-    household = await register(intake)
-    await approve(intake, await to_verified(intake, household))
-    await ok(await intake.get(f"/households/{household['id']}", headers=TOWNSHIP))  # an audited read
-
-    async def recorded() -> list[dict[str, Any]] | None:
-        page = await ok(
-            await client.get("/entries", params={"subject": household["id"], "limit": 500}, headers=AUDITOR)
-        )
-        types = {e["type"] for e in page["items"]}
-        township_read = any(e["data"].get("what") == "household detail" for e in page["items"])
-        return page["items"] if "intake.case.approved" in types and township_read else None
-
-    household["entries"] = await eventually(recorded, timeout=60)
-    return household
 
 
 def check_signature(cp: dict[str, Any]) -> None:
@@ -192,7 +174,9 @@ async def test_the_archive_as_of_a_date_and_its_checkable_export(
 ) -> None:
     household = await household_in_ledger(intake, client)
     full = await ok(
-        await client.get(f"/households/{household['id']}/archive", params={"purpose": "年度核查"}, headers=COUNTY)
+        await client.get(
+            f"/households/{household['id']}/archive", params={"purpose": "年度核查"}, headers=COUNTY_OFFICER
+        )
     )
     types = [e["type"] for e in full["entries"]]
     assert {"intake.household.registered", "intake.consent.signed", "intake.case.approved"} <= set(types)
@@ -204,7 +188,7 @@ async def test_the_archive_as_of_a_date_and_its_checkable_export(
         await client.get(
             f"/households/{household['id']}/archive",
             params={"purpose": "年度核查", "as_of": approved_at.replace("+00:00", "Z")},
-            headers=COUNTY,
+            headers=COUNTY_OFFICER,
         )
     )
     assert len(before["entries"]) < len(full["entries"]) or approved_at == full["entries"][-1]["time"]
@@ -214,7 +198,9 @@ async def test_the_archive_as_of_a_date_and_its_checkable_export(
         headers=auth(settings, "county_officer", "441302"),
     )
     assert elsewhere.status_code == 404
-    pdf = await client.get(f"/households/{household['id']}/archive.pdf", params={"purpose": "归档"}, headers=COUNTY)
+    pdf = await client.get(
+        f"/households/{household['id']}/archive.pdf", params={"purpose": "归档"}, headers=COUNTY_OFFICER
+    )
     assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
     assert household["id"] in text and "intake.case.approved" in text and "audit_path" in text

@@ -1,7 +1,6 @@
 """The tree arithmetic against an independent RFC 9162 reading, for every small size."""
 
-from rfc9162 import mth, verify_consistency, verify_inclusion
-
+from devkit.kit.rfc9162 import mth, verify_consistency, verify_inclusion
 from ledger.entries import merkle
 
 

@@ -22,14 +22,15 @@ import orjson
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from stdnum.cn import ric
-from test_log import AUDITOR, household_in_ledger
 
 from common.db import asyncpg_dsn
 from common.events.contracts.dept import HousingRecordV1
 from common.events.contracts.intake import HOUSEHOLD_TOPIC
 from common.events.envelope import encode, new_envelope
 from common.pii import normalize_resident_id
-from common.testing.fixtures import TopicReader, produce_many, resident_id
+from devkit.kit.ledger import household_in_ledger
+from devkit.kit.people import AUDITOR
+from devkit.testing.fixtures import TopicReader, produce_many, resident_id
 from ledger.config import settings
 from ledger.entries.verify import public_key_from, read_witness, verify
 
@@ -309,7 +310,7 @@ async def test_a_body_that_is_no_longer_json_is_named_too(client: httpx.AsyncCli
 async def test_a_regional_auditors_pages_are_full_and_follow_each_other(
     client: httpx.AsyncClient, intake: httpx.AsyncClient
 ) -> None:
-    from common.testing.fixtures import auth
+    from devkit.testing.fixtures import auth
 
     await household_in_ledger(intake, client)
     regional = auth(settings, "auditor", "532504", sub="auditor-mile")

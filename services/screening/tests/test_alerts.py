@@ -5,11 +5,10 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from common.testing.fixtures import auth, eventually, resident_id
+from devkit.kit.people import ADMIN
+from devkit.testing.fixtures import auth, eventually, resident_id
 from intake.config import settings as intake_settings
 from screening.config import settings
-
-ADMIN = auth(settings, "admin", "")
 
 
 async def household(services: Any, village: str, members: list[dict[str, Any]]) -> dict[str, Any]:

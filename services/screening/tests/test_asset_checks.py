@@ -8,13 +8,14 @@ import uuid
 from typing import Any
 
 from common.events.contracts.screening import ASSET_CHECK_TOPIC
-from common.testing.fixtures import TopicReader, auth, eventually, resident_id
+from devkit.kit.people import TOWNSHIP, department
+from devkit.testing.fixtures import TopicReader, auth, eventually, resident_id
 from intake.config import settings as intake_settings
 from screening.config import settings
 
+CIVIL_AFFAIRS = department("civil-affairs")
+
 CADRE = auth(intake_settings, "village_cadre", "532504102")
-TOWNSHIP = auth(settings, "township_officer", "532504102")
-CIVIL_AFFAIRS = auth(settings, "department", "", sub="civil-affairs-system", department="civil-affairs")
 
 
 async def setup_household(services: Any) -> tuple[dict[str, Any], str]:

@@ -10,12 +10,9 @@ from sqlalchemy import text
 
 from common.events.contracts.dept import HousingRecordV1
 from common.events.envelope import encode, new_envelope
-from common.testing.fixtures import TopicReader, auth, eventually, produce, produce_many, resident_id
+from devkit.kit.people import ADMIN, HOUSING, MEDICAL
+from devkit.testing.fixtures import TopicReader, auth, eventually, produce, produce_many, resident_id
 from screening.config import settings
-
-MEDICAL = auth(settings, "department", "", sub="medical-insurance-system", department="medical-insurance")
-HOUSING = auth(settings, "department", "", sub="housing-system", department="housing")
-ADMIN = auth(settings, "admin", "")
 
 
 def settlement(rid: str, record_id: str | None = None, revision: int = 1, oop: str = "52000") -> dict[str, Any]:

@@ -4,12 +4,9 @@ from typing import Any
 import httpx
 
 from common.events.contracts.screening import POLICY_TOPIC
-from common.testing.fixtures import TopicReader, auth
+from devkit.kit.people import ADMIN, COUNTY_OFFICER, TOWNSHIP
+from devkit.testing.fixtures import TopicReader, auth
 from screening.config import settings
-
-COUNTY = auth(settings, "county_officer", "532504", sub="county-policy")
-TOWNSHIP = auth(settings, "township_officer", "532504102")
-ADMIN = auth(settings, "admin", "")
 
 
 async def effective(client: httpx.AsyncClient, region: str, year: int, on: str | None = None) -> httpx.Response:
@@ -46,11 +43,11 @@ async def test_most_specific_prefix_and_newest_version_in_effect_win(client: htt
         "source": "township test",
         "rules": {"housing_unsafe": {"grade": "orange", "enabled": True}},
     }
-    first = await client.post("/policies", json=body, headers=COUNTY)
+    first = await client.post("/policies", json=body, headers=COUNTY_OFFICER)
     assert first.status_code == 201, first.text
     assert first.json()["version"] >= 1 and first.json()["rules"]["housing_unsafe"]["grade"] == "orange"
     second = await client.post(
-        "/policies", json={**body, "effective_from": "2020-10-01", "monitoring_line": "4700"}, headers=COUNTY
+        "/policies", json={**body, "effective_from": "2020-10-01", "monitoring_line": "4700"}, headers=COUNTY_OFFICER
     )
     assert second.json()["version"] == first.json()["version"] + 1
 
@@ -66,7 +63,7 @@ async def test_most_specific_prefix_and_newest_version_in_effect_win(client: htt
     async with TopicReader(settings.kafka_bootstrap_servers or "", POLICY_TOPIC) as topic:
         event = await topic.wait_for(lambda m: json.loads(m.value)["data"]["policy_id"] == second.json()["id"])
     data = json.loads(event.value)["data"]
-    assert data["monitoring_line"] == "4700.00" and data["published_by"] == "county-policy"
+    assert data["monitoring_line"] == "4700.00" and data["published_by"] == "county-wang"
 
 
 async def test_who_may_publish_and_what_is_valid(client: httpx.AsyncClient) -> None:
@@ -83,11 +80,13 @@ async def test_who_may_publish_and_what_is_valid(client: httpx.AsyncClient) -> N
     outside = await client.post("/policies", json=body, headers=other_county)
     assert outside.status_code == 404  # outside the jurisdiction: the same answer as for nothing there
     bad = await client.post(
-        "/policies", headers=COUNTY, json={**body, "region_prefix": "532599", "rules": {"made_up": {"grade": "red"}}}
+        "/policies",
+        headers=COUNTY_OFFICER,
+        json={**body, "region_prefix": "532599", "rules": {"made_up": {"grade": "red"}}},
     )
     assert bad.status_code == 422
     assert {e["field"] for e in bad.json()["errors"]} == {"region_prefix", "rules"}
-    negative = await client.post("/policies", json={**body, "monitoring_line": "-1"}, headers=COUNTY)
+    negative = await client.post("/policies", json={**body, "monitoring_line": "-1"}, headers=COUNTY_OFFICER)
     assert negative.status_code == 422 and negative.json()["errors"][0]["field"] == "monitoring_line"
     listed = (await client.get("/policies", params={"region_prefix": "532504"}, headers=TOWNSHIP)).json()
     assert listed["items"] and all(p["region_prefix"].startswith("532504") for p in listed["items"])
@@ -98,7 +97,7 @@ async def test_who_may_publish_and_what_is_valid(client: httpx.AsyncClient) -> N
 async def test_what_if_counts_who_would_enter_or_leave_without_raising(services: Any) -> None:
     import uuid as _uuid
 
-    from common.testing.fixtures import eventually, resident_id
+    from devkit.testing.fixtures import eventually, resident_id
     from intake.config import settings as intake_settings
 
     intake, screening = await services.client("intake"), await services.client("screening")
@@ -122,23 +121,25 @@ async def test_what_if_counts_who_would_enter_or_leave_without_raising(services:
         ids.append(h["id"])
 
     async def incomes_known() -> bool:
-        alerts = (await screening.get("/alerts", params={"household_id": ids[1]}, headers=COUNTY)).json()["items"]
+        alerts = (await screening.get("/alerts", params={"household_id": ids[1]}, headers=COUNTY_OFFICER)).json()[
+            "items"
+        ]
         return any(a["rule"] == "income_below_line" for a in alerts)
 
     assert await eventually(incomes_known)
     draft = {"region_prefix": "532504", "year": 2020, "effective_from": "2020-01-01", "name": "draft", "source": "d"}
     raise_line = (
-        await screening.post("/policies/what-if", json={**draft, "monitoring_line": "4600"}, headers=COUNTY)
+        await screening.post("/policies/what-if", json={**draft, "monitoring_line": "4600"}, headers=COUNTY_OFFICER)
     ).json()
     lower_line = (
-        await screening.post("/policies/what-if", json={**draft, "monitoring_line": "4300"}, headers=COUNTY)
+        await screening.post("/policies/what-if", json={**draft, "monitoring_line": "4300"}, headers=COUNTY_OFFICER)
     ).json()
     township = next(t for t in raise_line["by_township"] if t["region_code"] == "532504103")
     assert township["entering"] >= 1 and township["leaving"] == 0
     assert next(t for t in lower_line["by_township"] if t["region_code"] == "532504103")["leaving"] >= 1
     assert raise_line["evaluated"] == sum(t["evaluated"] for t in raise_line["by_township"])
     policies = (
-        await screening.get("/policies", params={"region_prefix": "532504", "year": 2020}, headers=COUNTY)
+        await screening.get("/policies", params={"region_prefix": "532504", "year": 2020}, headers=COUNTY_OFFICER)
     ).json()
     assert all(p["name"] != "draft" for p in policies["items"])  # nothing was stored
     assert (
@@ -149,7 +150,7 @@ async def test_what_if_counts_who_would_enter_or_leave_without_raising(services:
 async def test_a_new_policy_rescreens_the_households_it_governs(services: Any) -> None:
     import uuid as _uuid
 
-    from common.testing.fixtures import eventually, resident_id
+    from devkit.testing.fixtures import eventually, resident_id
     from intake.config import settings as intake_settings
 
     intake, screening = await services.client("intake"), await services.client("screening")

@@ -6,12 +6,12 @@ import uuid
 from typing import Any
 
 from common.events.contracts.screening import REGIONAL_RISK_TOPIC
-from common.testing.fixtures import TopicReader, auth, eventually, resident_id
+from devkit.kit.people import ADMIN
+from devkit.testing.fixtures import TopicReader, auth, eventually, resident_id
 from intake.config import settings as intake_settings
 from screening.config import settings
 
 TOWNSHIP = "640104001"  # 凤凰北街街道, 银川 (Ningxia's 2020 policy applies)
-ADMIN = auth(settings, "admin", "")
 
 
 async def test_alert_spikes_and_low_monitored_share_are_raised_once(services: Any) -> None:

@@ -6,9 +6,9 @@ import uuid
 
 import httpx
 from openpyxl import Workbook
-from test_feeds import HOUSING, MEDICAL
 
-from common.testing.fixtures import resident_id
+from devkit.kit.people import HOUSING, MEDICAL
+from devkit.testing.fixtures import resident_id
 
 HEADER = "record_id,resident_id,event_date,kind,grade\n"
 

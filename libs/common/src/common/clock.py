@@ -12,7 +12,7 @@ from common.errors import Conflict, ValidationFailed
 CST = ZoneInfo("Asia/Shanghai")
 
 
-# Set only by `common.testing.fixtures.on_day`: tests walk a procedure through a notice period that a real
+# Set only by `devkit.testing.fixtures.on_day`: tests walk a procedure through a notice period that a real
 # run would wait out; nothing in the services sets it.
 _today_override: dt.date | None = None
 

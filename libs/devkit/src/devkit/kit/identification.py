@@ -4,11 +4,9 @@ import hashlib
 from typing import Any
 
 import httpx
-from intake_testkit import COUNTY, TOWNSHIP_A, headers
 
-CADRE = headers("village_cadre", TOWNSHIP_A, sub="cadre-zhang")
-TOWNSHIP = headers("township_officer", TOWNSHIP_A, sub="township-li")
-COUNTY_OFFICER = headers("county_officer", COUNTY, sub="county-wang")
+from devkit.kit.people import CADRE, COUNTY_OFFICER, TOWNSHIP
+
 NOTICE_START, NOTICE_END = "2026-09-28", "2026-10-10"  # across the National Day holiday
 CONSENT_SIGNED_AT = "2026-09-20T09:00:00+08:00"  # before the village review of 2026-09-25
 

@@ -4,14 +4,10 @@ import datetime as dt
 from typing import Any
 
 import httpx
-from intake_procedure import CADRE, COUNTY_OFFICER, TOWNSHIP, approve, ok, review, sign_consent
-from intake_testkit import COUNTY, TOWNSHIP_A, VILLAGE_A, headers, household_body, member
 
-from common.testing.fixtures import eventually
-
-OFFICER = headers("township_officer", TOWNSHIP_A, sub="township-li")
-COUNTY_HEAD = headers("county_officer", COUNTY, sub="county-wang")
-VILLAGE = headers("village_cadre", TOWNSHIP_A, sub="cadre-zhang")
+from devkit.kit.households import VILLAGE_A, household_body, member
+from devkit.kit.identification import CADRE, TOWNSHIP, approve, ok, review, sign_consent
+from devkit.testing.fixtures import eventually
 
 
 def risk(category: str, household: dict[str, Any]) -> dict[str, Any]:
@@ -72,17 +68,16 @@ async def monitored(
     }
     await ok(await intake.post(f"/cases/{case['id']}/township-verification", headers=TOWNSHIP, json=form))
     case = await approve(intake, case)
-    assert COUNTY_OFFICER
     return household, case
 
 
 async def draft_plan(client: httpx.AsyncClient, household: dict[str, Any]) -> dict[str, Any]:
     async def drafted() -> dict[str, Any] | None:
-        page = await ok(await client.get("/plans", params={"household_id": household["id"]}, headers=OFFICER))
+        page = await ok(await client.get("/plans", params={"household_id": household["id"]}, headers=TOWNSHIP))
         return page["items"][0] if page["items"] else None
 
     plan = await eventually(drafted)
-    return await ok(await client.get(f"/plans/{plan['id']}", headers=OFFICER))
+    return await ok(await client.get(f"/plans/{plan['id']}", headers=TOWNSHIP))
 
 
 async def approved_plan(
@@ -93,11 +88,11 @@ async def approved_plan(
         await ok(
             await client.patch(
                 f"/plans/{plan['id']}/measures/{m['id']}",
-                headers=OFFICER,
+                headers=TOWNSHIP,
                 json={"responsible_cadre": "结对干部 陈", "start_date": "2026-10-20", "due_date": due},
             )
         )
-    return await ok(await client.post(f"/plans/{plan['id']}/approval", headers=OFFICER))
+    return await ok(await client.post(f"/plans/{plan['id']}/approval", headers=TOWNSHIP))
 
 
 async def implement_all(client: httpx.AsyncClient, plan: dict[str, Any]) -> None:
@@ -105,7 +100,7 @@ async def implement_all(client: httpx.AsyncClient, plan: dict[str, Any]) -> None
         await ok(
             await client.post(
                 f"/plans/{plan['id']}/measures/{m['id']}/progress",
-                headers=OFFICER,
+                headers=TOWNSHIP,
                 json={"status": "implemented", "evidence": [{"description": "paid", "amount": "1200.00"}]},
             )
         )
@@ -120,11 +115,13 @@ async def income_and_guarantees(
     for _ in range(12):
         first = (first - dt.timedelta(days=1)).replace(day=1)
         months.append({"month": f"{first:%Y-%m}", "per_capita": monthly})
-    await ok(await client.put(f"/households/{household['id']}/income-months", headers=OFFICER, json={"months": months}))
+    await ok(
+        await client.put(f"/households/{household['id']}/income-months", headers=TOWNSHIP, json={"months": months})
+    )
     await ok(
         await client.post(
             f"/households/{household['id']}/guarantee-checks",
-            headers=OFFICER,
+            headers=TOWNSHIP,
             json={
                 "checked_on": "2026-11-01",
                 **dict.fromkeys(

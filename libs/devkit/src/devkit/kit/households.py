@@ -1,20 +1,23 @@
-"""Helpers for intake tests: regions, tokens, request bodies."""
+"""The shared test kit: the test county's regions, tokens, households to register."""
 
 import uuid
 from typing import Any
 
 import httpx
 
-from common.testing.fixtures import auth, mobile, resident_id
-from intake.config import settings
+from common.settings import CommonSettings
+from devkit.testing.fixtures import auth, mobile, resident_id
 
 COUNTY = "532504"  # 弥勒市
 TOWNSHIP_A, TOWNSHIP_B = "532504102", "532504103"  # 新哨镇, 虹溪镇
 VILLAGE_A, VILLAGE_B = "532504102001", "532504103202"
 
 
+SETTINGS = CommonSettings()  # the token settings every service reads from the same environment
+
+
 def headers(role: str, region: str, sub: str | None = None, **extra: Any) -> dict[str, str]:
-    return auth(settings, role, region, sub, **extra)
+    return auth(SETTINGS, role, region, sub, **extra)
 
 
 def member(relation: str = "head", **over: Any) -> dict[str, Any]:
