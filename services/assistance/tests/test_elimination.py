@@ -8,9 +8,9 @@ from typing import Any
 import httpx
 from openpyxl import load_workbook
 
-from devkit.kit.assistance import approved_plan, implement_all, income_and_guarantees, monitored
+from devkit.kit.assistance import approved_plan, identified, implement_all, income_and_guarantees, monitored
 from devkit.kit.households import TOWNSHIP_A
-from devkit.kit.identification import CADRE, COUNTY_OFFICER, TOWNSHIP, approve, ok, review, sign_consent
+from devkit.kit.identification import CADRE, COUNTY_OFFICER, TOWNSHIP, ok, sign_consent
 from devkit.testing.fixtures import eventually, on_day
 
 # After the identification's county approval (2026-10-15); the notice runs 11-04 to 11-10.
@@ -162,37 +162,7 @@ async def test_the_procedure_with_objections_then_approval_and_re_entry(
 
     # Re-entry: a new risk, a new case approved; the old plan and elimination stay on record.
     await sign_consent(intake, household)
-    from devkit.kit.assistance import risk
-
-    case = await ok(
-        await intake.post(
-            "/cases",
-            headers=CADRE,
-            json={
-                "household_id": household["id"],
-                "channel": "cadre_screening",
-                "risks": [risk("accident", household)],
-            },
-        ),
-        201,
-    )
-    await ok(await intake.post(f"/cases/{case['id']}/consent", headers=CADRE, json={}))
-    await review(intake, case)
-    await ok(
-        await intake.post(f"/cases/{case['id']}/public-notice", headers=CADRE, json={"published_on": "2026-09-28"})
-    )
-    form = {
-        "income_band": "6000_9000",
-        "object_type": "sudden_hardship",
-        "channels": ["cadre_screening"],
-        "risks": [risk("accident", household)],
-        "decision": "yes",
-        "verified_on": "2026-10-12",
-        "village_secretary": "赵书记",
-        "officer_name": "李干部",
-    }
-    await ok(await intake.post(f"/cases/{case['id']}/township-verification", headers=TOWNSHIP, json=form))
-    await approve(intake, case)
+    case = await identified(intake, household, ["accident"], income_band="6000_9000")
 
     async def new_plan() -> dict[str, Any] | None:
         page = await ok(await client.get("/plans", params={"household_id": household["id"]}, headers=TOWNSHIP))

@@ -38,6 +38,19 @@ async def monitored(
     body = household_body(VILLAGE_A, members=[member(labour_capacity=labour), member("spouse", labour_capacity=labour)])
     household = await ok(await intake.post("/households", json=body, headers=CADRE), 201)
     await sign_consent(intake, household)
+    return household, await identified(intake, household, risks, weak_motivation=weak_motivation)
+
+
+async def identified(
+    intake: httpx.AsyncClient,
+    household: dict[str, Any],
+    risks: list[str],
+    *,
+    weak_motivation: bool = False,
+    income_band: str = "below_6000",
+) -> dict[str, Any]:
+    """A case of a registered household with a valid consent, declared by the village and taken through
+    every step of the identification to the county's approval."""
     case = await ok(
         await intake.post(
             "/cases",
@@ -57,7 +70,7 @@ async def monitored(
         await intake.post(f"/cases/{case['id']}/public-notice", headers=CADRE, json={"published_on": "2026-09-28"})
     )
     form = {
-        "income_band": "below_6000",
+        "income_band": income_band,
         "object_type": "sudden_hardship",
         "channels": ["cadre_screening"],
         "risks": [risk(r, household) for r in risks],
@@ -67,8 +80,7 @@ async def monitored(
         "officer_name": "李干部",
     }
     await ok(await intake.post(f"/cases/{case['id']}/township-verification", headers=TOWNSHIP, json=form))
-    case = await approve(intake, case)
-    return household, case
+    return await approve(intake, case)
 
 
 async def draft_plan(client: httpx.AsyncClient, household: dict[str, Any]) -> dict[str, Any]:

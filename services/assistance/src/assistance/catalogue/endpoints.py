@@ -26,35 +26,12 @@ async def list_catalogue(
     """The shipped catalogue (《仲恺高新区健全防止返贫动态监测和帮扶机制工作方案》(2021): measure classes;
     弥勒市健全完善防止返贫致贫监测和帮扶机制的实施细则(2020): departments) and, for a region, the measures its
     jurisdictions added."""
-    shipped = [
-        MeasureEntry(
-            code=m.code,
-            measure_class=m.measure_class,
-            kind=m.kind,
-            zh=m.zh,
-            en=m.en,
-            department=m.department,
-            addresses=list(m.addresses),
-        )
-        for m in catalogue().values()
-    ]
     q = select(MeasureExtension).order_by(MeasureExtension.code)
     extensions = [
         e for e in (await session.execute(q)).scalars() if region_code and region_code.startswith(e.region_prefix)
     ]
-    added = [
-        MeasureEntry(
-            code=e.code,
-            measure_class=e.measure_class,
-            kind=e.kind,
-            zh=e.zh,
-            en=e.en,
-            department=e.department,
-            addresses=e.addresses,
-            region_prefix=e.region_prefix,
-        )
-        for e in extensions
-    ]
+    shipped = [MeasureEntry.model_validate(m, from_attributes=True) for m in catalogue().values()]
+    added = [MeasureEntry.model_validate(e, from_attributes=True) for e in extensions]
     return page_list(shipped + added, lambda m: m.code, cursor, limit)
 
 
