@@ -34,7 +34,7 @@ test-fast: setup  ## the tests that need no database or broker: seconds, for the
 
 lint: setup
 	$(BIN)/ruff check .
-	$(BIN)/mypy libs/common/src libs/devkit/src services/*/src tools
+	$(BIN)/mypy libs/common/src libs/contracts/src libs/devkit/src services/*/src tools
 	$(BIN)/hadolint deploy/docker/*.Dockerfile
 	$(BIN)/kubernetes-validate --strict deploy/k8s/*.yaml
 

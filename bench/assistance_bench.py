@@ -19,10 +19,10 @@ import httpx
 
 from common.auth import issue_token
 from common.db import asyncpg_dsn
-from common.events.contracts.intake import CaseApprovedV1, CaseRisk
 from common.events.envelope import encode, new_envelope
 from common.regions import regions
 from common.settings import CommonSettings
+from contracts.intake import CaseApprovedV1, CaseRisk
 from devkit.testing.fixtures import produce_many
 
 CASES = int(os.environ.get("BENCH_ASSISTANCE_CASES", "100000"))

@@ -106,10 +106,10 @@ async def bench_relay(env: dict[str, str]) -> dict[str, str]:
     from sqlalchemy import MetaData, func, select, text
 
     from common.db import Database
-    from common.events.contracts.audit import PersonalDataAccessedV1
     from common.events.envelope import encode, new_envelope
     from common.messaging.outbox import Outbox
     from common.messaging.relay import OutboxRelay
+    from contracts.audit import PersonalDataAccessedV1
 
     db = Database(env["DATABASE_URL"])
     metadata = MetaData(schema="benchrelay")

@@ -22,11 +22,11 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from common.auth import issue_token
 from common.db import asyncpg_dsn
-from common.events.contracts.dept import HousingRecordV1
 from common.events.envelope import encode, new_envelope
 from common.messaging.kafka import ensure_topics
 from common.regions import regions
 from common.settings import CommonSettings
+from contracts.dept import HousingRecordV1
 from devkit.testing.fixtures import produce_many, resident_id
 
 FEED_RECORDS = int(os.environ.get("BENCH_FEED_RECORDS", "20000"))

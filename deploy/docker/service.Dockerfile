@@ -10,6 +10,7 @@ WORKDIR /app
 # Dependencies first (a layer that changes only with uv.lock), then the code.
 COPY pyproject.toml uv.lock ./
 COPY libs/common/pyproject.toml libs/common/pyproject.toml
+COPY libs/contracts/pyproject.toml libs/contracts/pyproject.toml
 COPY libs/devkit/pyproject.toml libs/devkit/pyproject.toml
 COPY services/intake/pyproject.toml services/intake/pyproject.toml
 COPY services/screening/pyproject.toml services/screening/pyproject.toml
@@ -17,6 +18,7 @@ COPY services/assistance/pyproject.toml services/assistance/pyproject.toml
 COPY services/ledger/pyproject.toml services/ledger/pyproject.toml
 RUN uv sync --frozen --no-dev --package "${SERVICE}" --no-install-workspace
 COPY libs/common libs/common
+COPY libs/contracts libs/contracts
 COPY services/${SERVICE} services/${SERVICE}
 RUN uv sync --frozen --no-dev --package "${SERVICE}"
 

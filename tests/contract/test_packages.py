@@ -35,3 +35,27 @@ def test_shipped_code_does_not_import_the_development_kit(source: str) -> None:
     for path in (ROOT / source).rglob("*.py"):
         text = path.read_text(encoding="utf-8")
         assert "import devkit" not in text and "from devkit" not in text, path
+
+
+def test_contracts_are_data_importable_alone() -> None:
+    """An integrator reads the contracts without the region data, the cipher or any service: importing the
+    whole registry loads pydantic and nothing of ours but the contracts."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, contracts.topics; "
+        "ours = {m.split('.')[0] for m in sys.modules} & {'common', 'intake', 'screening', 'assistance', 'ledger'}; "
+        "heavy = {m for m in sys.modules if m.startswith(('cryptography', 'sqlalchemy', 'fastapi', 'stdnum'))}; "
+        "print(sorted(ours | heavy))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "[]"
+    lock = tomllib.loads((ROOT / "uv.lock").read_text())
+    assert _closure(lock, "contracts") - {"contracts"} <= {
+        "pydantic",
+        "pydantic-core",
+        "annotated-types",
+        "typing-extensions",
+        "typing-inspection",
+    }

@@ -12,8 +12,8 @@ from typing import Any
 
 import yaml
 
-from common.events.envelope import SCHEMA_BASE, EventContract
-from common.events.topics import TOPICS, dlq_of
+from contracts.base import SCHEMA_BASE, EventContract
+from contracts.topics import TOPICS, dlq_of
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "openapi"

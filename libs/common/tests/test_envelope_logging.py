@@ -3,9 +3,10 @@ from typing import ClassVar
 
 import pytest
 
-from common.events.envelope import BadEvent, EventContract, decode, encode, new_envelope
-from common.events.topics import TOPICS, contract_for
+from common.events.envelope import BadEvent, decode, encode, new_envelope
 from common.logging import scrub
+from contracts.base import EventContract
+from contracts.topics import TOPICS, contract_for
 
 
 class Sample(EventContract):

@@ -11,9 +11,10 @@ import pytest
 from sqlalchemy import MetaData, select, text
 
 from common.db import Database
-from common.events.envelope import EventContract, decode
+from common.events.envelope import decode
 from common.messaging.outbox import Outbox
 from common.messaging.relay import OutboxRelay
+from contracts.base import EventContract
 from devkit.runtime.embedded import EmbeddedRuntime, free_port
 from devkit.testing.fixtures import TopicReader, eventually
 from devkit.testing.netcut import CuttableProxy

@@ -8,8 +8,8 @@ from assistance.elimination.procedure import ELIMINATION
 from assistance.plans.procedure import MEASURE, PLANNING
 from common.auth import Principal, Role
 from common.errors import Conflict, Forbidden
-from common.events.topics import CONTRACTS_BY_TYPE
 from common.procedure import Procedure, SelfApproval, step
+from contracts.topics import CONTRACTS_BY_TYPE
 from intake.cases.procedure import IDENTIFICATION, State
 from screening.alerts.procedure import VERIFICATION
 

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.db import run_before_commit
-from common.events.contracts.intake import ConsentRevokedV1, ConsentSignedV1
 from common.events.envelope import BadEvent, Envelope
 from common.messaging.subscribe import On, Received, subscribe
+from contracts.intake import ConsentRevokedV1, ConsentSignedV1
 
 H1, H2 = uuid.uuid4(), uuid.uuid4()
 

@@ -37,8 +37,8 @@ def test_region_codes() -> None:
 
 
 def test_every_code_of_the_shared_vocabulary_has_its_chinese_label() -> None:
-    from common.events.contracts.shared import Channel, LabourCapacity, ObjectType, RiskCategory
     from common.vocabulary import CHANNEL_ZH, LABOUR_ZH, OBJECT_ZH, RISK_ZH
+    from contracts.shared import Channel, LabourCapacity, ObjectType, RiskCategory
 
     for codes, labels in (
         (RiskCategory, RISK_ZH),

@@ -6,8 +6,8 @@ from typing import Any
 
 import httpx
 
-from common.events.contracts.screening import ALERT_TOPIC, AlertConfirmedV1, AlertFinding
 from common.events.envelope import encode, new_envelope
+from contracts.screening import ALERT_TOPIC, AlertConfirmedV1, AlertFinding
 from devkit.kit.households import register
 from devkit.kit.identification import TOWNSHIP
 from devkit.testing.fixtures import TopicReader, eventually, produce

@@ -3,7 +3,7 @@ import json
 
 import httpx
 
-from common.events.contracts.intake import CASE_TOPIC
+from contracts.intake import CASE_TOPIC
 from devkit.kit.households import COUNTY, TOWNSHIP_A, TOWNSHIP_B, VILLAGE_A, headers, register
 from devkit.kit.identification import (
     CADRE,

@@ -24,10 +24,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from stdnum.cn import ric
 
 from common.db import asyncpg_dsn
-from common.events.contracts.dept import HousingRecordV1
-from common.events.contracts.intake import HOUSEHOLD_TOPIC
 from common.events.envelope import encode, new_envelope
 from common.pii import normalize_resident_id
+from contracts.dept import HousingRecordV1
+from contracts.intake import HOUSEHOLD_TOPIC
 from devkit.kit.ledger import household_in_ledger
 from devkit.kit.people import AUDITOR
 from devkit.testing.fixtures import TopicReader, produce_many, resident_id

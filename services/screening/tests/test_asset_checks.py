@@ -7,7 +7,7 @@ import json
 import uuid
 from typing import Any
 
-from common.events.contracts.screening import ASSET_CHECK_TOPIC
+from contracts.screening import ASSET_CHECK_TOPIC
 from devkit.kit.people import TOWNSHIP, department
 from devkit.testing.fixtures import TopicReader, auth, eventually, resident_id
 from intake.config import settings as intake_settings

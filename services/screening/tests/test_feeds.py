@@ -8,8 +8,8 @@ from typing import Any
 import httpx
 from sqlalchemy import text
 
-from common.events.contracts.dept import HousingRecordV1
 from common.events.envelope import encode, new_envelope
+from contracts.dept import HousingRecordV1
 from devkit.kit.people import ADMIN, HOUSING, MEDICAL
 from devkit.testing.fixtures import TopicReader, auth, eventually, produce, produce_many, resident_id
 from screening.config import settings

@@ -3,7 +3,7 @@ from typing import Any
 
 import httpx
 
-from common.events.contracts.screening import POLICY_TOPIC
+from contracts.screening import POLICY_TOPIC
 from devkit.kit.people import ADMIN, COUNTY_OFFICER, TOWNSHIP
 from devkit.testing.fixtures import TopicReader, auth
 from screening.config import settings

@@ -5,7 +5,7 @@ import json
 import uuid
 from typing import Any
 
-from common.events.contracts.screening import REGIONAL_RISK_TOPIC
+from contracts.screening import REGIONAL_RISK_TOPIC
 from devkit.kit.people import ADMIN
 from devkit.testing.fixtures import TopicReader, auth, eventually, resident_id
 from intake.config import settings as intake_settings

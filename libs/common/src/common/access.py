@@ -18,7 +18,7 @@ from sqlalchemy import Select, select
 
 from common.auth import CurrentPrincipal, Principal, Role, ensure_covers, jurisdiction_clause, require_roles
 from common.errors import Forbidden, NotFound
-from common.events.contracts.dept import DEPT_CONTRACTS
+from contracts.dept import DEPT_CONTRACTS
 
 # Role sets by what they are for; each has the same meaning in every service.
 WORKERS = (Role.village_cadre, Role.township_officer, Role.county_officer, Role.admin)

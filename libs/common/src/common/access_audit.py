@@ -14,8 +14,8 @@ from pydantic.json_schema import JsonDict
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.auth import Principal
-from common.events.contracts.audit import PersonalDataAccessedV1
 from common.messaging.outbox import Outbox
+from contracts.audit import PersonalDataAccessedV1
 
 # A response field that carries personal data (a name, an address, an unmasked identifier, a household
 # snapshot): `Field(json_schema_extra=PERSONAL)`. A route whose response has one must be declared

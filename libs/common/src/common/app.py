@@ -24,7 +24,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from common.auth import TokenVerifier
 from common.db import Database
 from common.errors import document_problems, install_problem_handlers
-from common.events.topics import dlq_of
 from common.idempotency import Replayed
 from common.limits import BodyGuard
 from common.logging import configure_logging, log
@@ -36,6 +35,7 @@ from common.metrics import HTTP_LATENCY, HTTP_REQUESTS
 from common.migrations import upgrade_async
 from common.regions import regions
 from common.settings import CommonSettings
+from contracts.topics import dlq_of
 
 PUBLIC_PATHS = frozenset(
     {"/healthz", "/readyz", "/metrics", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}

@@ -7,10 +7,10 @@ from sqlalchemy import Boolean, Column, Date, Integer, MetaData, String, Table, 
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from common.events.contracts.intake import CALENDAR_TOPIC, CalendarYearLoadedV1
 from common.events.envelope import Envelope
 from common.messaging.consumer import Subscription
 from common.workdays import WorkdayCalendar, package_calendar, package_days, package_years
+from contracts.intake import CALENDAR_TOPIC, CalendarYearLoadedV1
 
 
 class CalendarReplica:

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.auth import Principal, Role
 from common.errors import Conflict, Forbidden, Problem
-from common.events.envelope import EventContract
+from contracts.base import EventContract
 
 
 class SelfApproval(Forbidden):

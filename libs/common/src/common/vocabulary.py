@@ -1,7 +1,7 @@
 """The system's codes beside the Chinese labels the forms, reports and officers use (zh-CN), one place
 for all: every code of the shared vocabulary has its label (a test holds it to that)."""
 
-from common.events.contracts.shared import Channel, LabourCapacity, ObjectType, RiskCategory
+from contracts.shared import Channel, LabourCapacity, ObjectType, RiskCategory
 
 # 返贫致贫风险, as the township verification form lists them.
 RISK_ZH: dict[str, str] = {

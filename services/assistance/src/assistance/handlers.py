@@ -8,14 +8,14 @@ from assistance.projections.subscriptions import (
     on_income,
     on_policy,
 )
-from common.events.contracts.intake import (
+from common.messaging.subscribe import On, subscribe
+from contracts.intake import (
     CaseApprovedV1,
     HouseholdIncomeRecordedV1,
     HouseholdRegisteredV1,
     HouseholdUpdatedV1,
 )
-from common.events.contracts.screening import AlertConfirmedV1, PolicyPublishedV1
-from common.messaging.subscribe import On, subscribe
+from contracts.screening import AlertConfirmedV1, PolicyPublishedV1
 
 SUBSCRIPTIONS = [
     *subscribe(

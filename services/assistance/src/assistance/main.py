@@ -12,8 +12,8 @@ from assistance.plans import endpoints as plans
 from assistance.projections import endpoints as projections
 from assistance.reports import endpoints as reports
 from common.app import ServiceSpec, create_app
-from common.events.contracts.assistance import ELIMINATION_TOPIC, PLAN_TOPIC
-from common.events.contracts.audit import ACCESS_TOPIC
+from contracts.assistance import ELIMINATION_TOPIC, PLAN_TOPIC
+from contracts.audit import ACCESS_TOPIC
 
 spec = ServiceSpec(
     name="assistance",

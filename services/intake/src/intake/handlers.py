@@ -1,8 +1,8 @@
 """All intake subscriptions, in one list for the consumer: each contract and the handler that applies it."""
 
-from common.events.contracts.assistance import EliminationApprovedV1, PlanApprovedV1, PlanDraftedV1, PlanExcludedV1
-from common.events.contracts.screening import AlertConfirmedV1
 from common.messaging.subscribe import On, subscribe
+from contracts.assistance import EliminationApprovedV1, PlanApprovedV1, PlanDraftedV1, PlanExcludedV1
+from contracts.screening import AlertConfirmedV1
 from intake.cases.subscriptions import on_alert_confirmed
 from intake.households.subscriptions import on_eliminated, on_plan
 

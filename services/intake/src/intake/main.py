@@ -3,8 +3,8 @@
 from pathlib import Path
 
 from common.app import ServiceSpec, create_app
-from common.events.contracts.audit import ACCESS_TOPIC
-from common.events.contracts.intake import CALENDAR_TOPIC, CASE_TOPIC, CONSENT_TOPIC, HOUSEHOLD_TOPIC
+from contracts.audit import ACCESS_TOPIC
+from contracts.intake import CALENDAR_TOPIC, CASE_TOPIC, CONSENT_TOPIC, HOUSEHOLD_TOPIC
 from intake import models
 from intake.calendar.endpoints import router as calendar_router
 from intake.calendar.service import seed_from_package

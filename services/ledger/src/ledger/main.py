@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from common.app import ServiceSpec, create_app
-from common.events.contracts.audit import ACCESS_TOPIC
+from contracts.audit import ACCESS_TOPIC
 from ledger import models
 from ledger.archive import endpoints as archive
 from ledger.checkpoints import endpoints as checkpoints

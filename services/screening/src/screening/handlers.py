@@ -4,8 +4,9 @@ Every handler answers the households whose data it changed; before the transacti
 are evaluated once, on the final state (`then`): this is how a department record becomes an alert.
 """
 
-from common.events.contracts.dept import DEPT_CONTRACTS
-from common.events.contracts.intake import (
+from common.messaging.subscribe import On, subscribe
+from contracts.dept import DEPT_CONTRACTS
+from contracts.intake import (
     CaseApprovedV1,
     ConsentRevokedV1,
     ConsentSignedV1,
@@ -13,7 +14,6 @@ from common.events.contracts.intake import (
     HouseholdRegisteredV1,
     HouseholdUpdatedV1,
 )
-from common.messaging.subscribe import On, subscribe
 from screening.alerts.service import reevaluate_many
 from screening.checks.subscriptions import on_consent_revoked, on_consent_signed
 from screening.feeds.subscriptions import on_dept_records

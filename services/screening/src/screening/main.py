@@ -3,9 +3,9 @@
 from pathlib import Path
 
 from common.app import ServiceSpec, create_app
-from common.events.contracts.audit import ACCESS_TOPIC
-from common.events.contracts.dept import DEPT_CONTRACTS
-from common.events.contracts.screening import ALERT_TOPIC, ASSET_CHECK_TOPIC, POLICY_TOPIC, REGIONAL_RISK_TOPIC
+from contracts.audit import ACCESS_TOPIC
+from contracts.dept import DEPT_CONTRACTS
+from contracts.screening import ALERT_TOPIC, ASSET_CHECK_TOPIC, POLICY_TOPIC, REGIONAL_RISK_TOPIC
 from screening import models
 from screening.alerts.endpoints import router as alerts_router
 from screening.checks.endpoints import router as checks_router

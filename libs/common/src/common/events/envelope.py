@@ -9,46 +9,18 @@ import builtins
 import datetime as dt
 import uuid
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any
 
 from cloudevents.core.bindings.kafka import KafkaMessage, from_structured, to_structured
 from cloudevents.core.formats.json import JSONFormat
 from cloudevents.core.v1.event import CloudEvent
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import ValidationError
 
-SCHEMA_BASE = "https://safetynet.example/schemas/"
+from common import clock
+from common.pii import normalize_resident_id
+from contracts.base import EventContract, NotAfterToday, ResidentIdNumber
+
 _FORMAT = JSONFormat()
-
-
-class Identifier:
-    """Marks a field type as a plaintext personal identifier (`Annotated[str, IDENTIFIER, ...]`): outbox rows
-    carrying one are encrypted, and stores of events (ledger) keep only its blind index."""
-
-
-IDENTIFIER = Identifier()
-
-
-class EventContract(BaseModel):
-    """Base of every event payload. Subclasses set `topic` and `type`; only additive changes are allowed
-    within a major version (a contract test enforces it). Unknown fields are refused: what a contract
-    declares is all an event may carry."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    topic: ClassVar[str]
-    type: ClassVar[str]
-    # Derived from the field types marked IDENTIFIER, so a new identifier field cannot be forgotten here.
-    pii_fields: ClassVar[tuple[str, ...]] = ()
-
-    @classmethod
-    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
-        super().__pydantic_init_subclass__(**kwargs)
-        cls.pii_fields = tuple(
-            name for name, f in cls.model_fields.items() if any(isinstance(m, Identifier) for m in f.metadata)
-        )
-
-    @classmethod
-    def dataschema(cls) -> str:
-        return f"{SCHEMA_BASE}{cls.topic}/{cls.type}.json"
 
 
 class BadEvent(Exception):
@@ -67,9 +39,63 @@ class Envelope:
 
     def payload(self, contract: builtins.type[EventContract]) -> Any:
         try:
-            return contract.model_validate(self.data)
-        except ValidationError as exc:
-            raise BadEvent(f"{self.type}: payload does not match {contract.__name__}: {describe(exc)}") from None
+            return validate(contract, self.data)
+        except InvalidPayload as exc:
+            raise BadEvent(f"{self.type}: payload does not match {contract.__name__}: {exc}") from None
+
+
+EARLIEST = dt.date(1949, 10, 1)  # no department record of the People's Republic is older
+
+
+def _resident_id(name: str, value: Any) -> None:
+    if isinstance(value, str):
+        try:
+            normalize_resident_id(value)
+        except ValueError as exc:
+            raise ValueError(f"{name}: {exc}") from None
+
+
+def _not_after_today(name: str, value: Any) -> None:
+    if not isinstance(value, dt.date):
+        return  # not a date at all: the contract's own validation says so
+    if value > clock.today():
+        raise ValueError(f"{name}: is after today (China Standard Time)")
+    if value < EARLIEST:
+        raise ValueError(f"{name}: is before {EARLIEST}")
+
+
+# What the contracts' markers mean when an event is read (the contracts themselves are data).
+CHECKS = {ResidentIdNumber: _resident_id, NotAfterToday: _not_after_today}
+
+
+class InvalidPayload(ValueError):
+    """What is wrong with a payload, every field at once, never the values."""
+
+
+def validate(contract: builtins.type[EventContract], data: Any) -> EventContract:
+    """A payload as its contract declares it, and each marked field checked for what its marker means.
+    Every problem is named at once (a department fixes a record in one round)."""
+    problems, failed, payload = [], set(), None
+    try:
+        payload = contract.model_validate(data)
+    except ValidationError as exc:
+        problems.append(describe(exc))
+        failed = {e["loc"][0] for e in exc.errors() if e["loc"]}
+    values = payload.__dict__ if payload is not None else (data if isinstance(data, dict) else {})
+    for name, field in contract.model_fields.items():
+        if name in failed or values.get(name) is None:
+            continue
+        for marker in field.metadata:
+            check = CHECKS.get(type(marker))
+            if check is not None:
+                try:
+                    check(name, values[name])
+                except ValueError as exc:
+                    problems.append(str(exc))
+    if problems:
+        raise InvalidPayload("; ".join(problems))
+    assert payload is not None
+    return payload
 
 
 def describe(exc: ValidationError) -> str:

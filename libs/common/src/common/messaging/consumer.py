@@ -27,10 +27,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.db import Database
 from common.events.envelope import BadEvent, Envelope, decode
-from common.events.topics import dlq_of
 from common.logging import log
 from common.messaging.kafka import make_consumer, make_producer, start_with_retry
 from common.metrics import EVENTS_CONSUMED
+from contracts.topics import dlq_of
 
 # Offsets are committed at most this often: what was applied but not yet committed is redelivered after a
 # crash, and the inbox makes that a no-op; a commit per batch cost a broker round trip each.

@@ -7,9 +7,10 @@ from typing import Any
 from sqlalchemy import MetaData, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from common.events.envelope import EventContract, encode, new_envelope
+from common.events.envelope import encode, new_envelope
 from common.messaging.tables import outbox_table
 from common.pii import PiiCipher
+from contracts.base import EventContract
 
 OUTBOX_FIELD = "outbox"  # associated data of encrypted outbox values
 

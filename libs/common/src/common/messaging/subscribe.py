@@ -22,9 +22,10 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.db import before_commit
-from common.events.envelope import BadEvent, Envelope, EventContract
-from common.events.topics import contract_for
+from common.events.envelope import BadEvent, Envelope
 from common.messaging.consumer import Subscription
+from contracts.base import EventContract
+from contracts.topics import contract_for
 
 C = TypeVar("C", bound=EventContract)
 Touched = Iterable[uuid.UUID] | None

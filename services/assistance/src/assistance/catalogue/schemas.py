@@ -4,7 +4,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from common.events.contracts.shared import RiskCategory
+from contracts.shared import RiskCategory
 
 
 class MeasureDef(BaseModel):

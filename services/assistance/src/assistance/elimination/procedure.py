@@ -6,7 +6,8 @@ procedure: the household stays monitored."""
 
 from common.auth import Role
 from common.errors import Conflict
-from common.events.contracts.assistance import (
+from common.procedure import Procedure, step
+from contracts.assistance import (
     EliminationAcceptedV1,
     EliminationApprovedV1,
     EliminationNoticePublishedV1,
@@ -14,7 +15,6 @@ from common.events.contracts.assistance import (
     EliminationObjectionResolvedV1,
     EliminationVillageReviewedV1,
 )
-from common.procedure import Procedure, step
 
 
 class IllegalEliminationStep(Conflict):

@@ -22,7 +22,7 @@ from assistance.projections.models import MonitoredCase
 from common import clock
 from common.auth import Principal, ensure_covers
 from common.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from common.events.contracts.assistance import (
+from contracts.assistance import (
     EliminationAcceptedV1,
     EliminationApprovedV1,
     EliminationEventBase,

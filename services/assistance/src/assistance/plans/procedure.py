@@ -5,14 +5,14 @@ evidence: planned -> in progress -> implemented, or failed and started again."""
 
 from common.auth import Role
 from common.errors import Conflict
-from common.events.contracts.assistance import (
+from common.procedure import Procedure, step
+from contracts.assistance import (
     PlanApprovedV1,
     PlanClosedV1,
     PlanExcludedV1,
     PlanMeasureUpdatedV1,
     PlanMeasureWithdrawnV1,
 )
-from common.procedure import Procedure, step
 
 
 class IllegalPlanStep(Conflict):

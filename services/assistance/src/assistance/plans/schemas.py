@@ -7,7 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assistance.plans.service import NOT_ASSISTED
 from common.clock import Day
-from common.events.contracts.shared import RiskCategory
+from contracts.shared import RiskCategory
 
 Sha256 = str
 

@@ -17,7 +17,7 @@ from assistance.plans.recommend import household_labour, recommend
 from assistance.projections.models import KnownHousehold, MonitoredCase
 from common.auth import Principal, ensure_covers
 from common.errors import Conflict, NotFound, ValidationFailed
-from common.events.contracts.assistance import (
+from contracts.assistance import (
     PlanApprovedV1,
     PlanClosedV1,
     PlanDraftedV1,

@@ -10,14 +10,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from assistance.plans.service import draft_for_cases, redraft_unknown_labour
 from assistance.projections.models import ConfirmedAlert, KnownHousehold, KnownIncome, MonitoredCase, PolicyLine
 from common.db import upsert_newer
-from common.events.contracts.intake import (
+from common.messaging.subscribe import Received
+from contracts.intake import (
     CaseEventBase,
     HouseholdIncomeRecordedV1,
     HouseholdRegisteredV1,
     HouseholdUpdatedV1,
 )
-from common.events.contracts.screening import AlertConfirmedV1, PolicyPublishedV1
-from common.messaging.subscribe import Received
+from contracts.screening import AlertConfirmedV1, PolicyPublishedV1
 
 
 def _claimed_date(value: object) -> dt.date | None:

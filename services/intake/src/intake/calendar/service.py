@@ -9,8 +9,8 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.db import Database
-from common.events.contracts.intake import CalendarDayFacts, CalendarYearLoadedV1
 from common.workdays import Deadline, WorkdayCalendar, package_exceptions, package_years
+from contracts.intake import CalendarDayFacts, CalendarYearLoadedV1
 from intake.calendar.models import CalendarDay, CalendarYear
 from intake.mechanisms import outbox
 

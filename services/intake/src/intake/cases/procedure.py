@@ -11,7 +11,8 @@ from enum import StrEnum
 
 from common.auth import Role
 from common.errors import Conflict
-from common.events.contracts.intake import (
+from common.procedure import Procedure, step
+from contracts.intake import (
     CaseApprovedV1,
     CaseConsentAttachedV1,
     CaseDeclaredV1,
@@ -23,7 +24,6 @@ from common.events.contracts.intake import (
     CaseTownshipVerifiedV1,
     CaseVillageReviewedV1,
 )
-from common.procedure import Procedure, step
 
 
 class State(StrEnum):

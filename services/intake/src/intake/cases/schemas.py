@@ -7,7 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from common.access_audit import PERSONAL
 from common.clock import Day
-from common.events.contracts.shared import Channel, ObjectType
+from contracts.shared import Channel, ObjectType
 from intake.households.schemas import DisabilityCategory, Money
 
 

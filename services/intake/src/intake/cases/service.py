@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from common.auth import Principal, ensure_household
 from common.clock import check_notice_open, check_step_date, cst_date, today
 from common.errors import Conflict, NotFound, ValidationFailed
-from common.events.contracts.intake import CASE_EVENTS, CaseRisk
+from contracts.intake import CASE_EVENTS, CaseRisk
 from intake.calendar.service import deadline
 from intake.cases.models import Case, CaseStep, Objection
 from intake.cases.procedure import IDENTIFICATION, OPEN, OPENING_EVENTS, State

@@ -2,8 +2,8 @@
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from common.events.contracts.screening import AlertConfirmedV1
 from common.events.envelope import BadEvent
+from contracts.screening import AlertConfirmedV1
 from intake.cases import service as cases
 from intake.households.models import Household
 

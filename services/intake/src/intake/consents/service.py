@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from common.auth import Principal
 from common.clock import today
 from common.errors import Conflict, NotFound, ValidationFailed
-from common.events.contracts.intake import ConsentEventBase, ConsentRevokedV1, ConsentSignedV1
+from contracts.intake import ConsentEventBase, ConsentRevokedV1, ConsentSignedV1
 from intake.config import settings
 from intake.consents.models import Consent, ConsentRevocation
 from intake.consents.schemas import ConsentCreate, Evidence, EvidenceKind, Revocation

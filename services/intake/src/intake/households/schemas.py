@@ -8,9 +8,9 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 
 from common.access_audit import PERSONAL
 from common.clock import Day
-from common.events.contracts.shared import LabourCapacity
 from common.pii import normalize_phone, normalize_resident_id
 from common.regions import validate_region_code
+from contracts.shared import LabourCapacity
 
 ResidentId = Annotated[str, Field(examples=["11010519491231002X"]), AfterValidator(normalize_resident_id)]
 Phone = Annotated[str, Field(examples=["13800138000"]), AfterValidator(normalize_phone)]

@@ -13,14 +13,14 @@ from sqlalchemy.orm import selectinload
 
 from common.auth import Principal, ensure_covers, ensure_household, jurisdiction_clause
 from common.errors import Conflict, NotFound
-from common.events.contracts.intake import (
+from common.pagination import keyset, page_of
+from common.pii import id_facts, mask_phone, mask_resident_id
+from contracts.intake import (
     HouseholdIncomeRecordedV1,
     HouseholdRegisteredV1,
     HouseholdUpdatedV1,
     MemberFacts,
 )
-from common.pagination import keyset, page_of
-from common.pii import id_facts, mask_phone, mask_resident_id
 from intake.crypto import NAME_FIELD, cipher
 from intake.households.models import Household, HouseholdRevision, IncomeRecord, Member
 from intake.households.schemas import (

@@ -4,14 +4,14 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from common.events.contracts.assistance import (
+from common.events.envelope import BadEvent
+from contracts.assistance import (
     EliminationApprovedV1,
     PlanApprovedV1,
     PlanDraftedV1,
     PlanEventBase,
     PlanExcludedV1,
 )
-from common.events.envelope import BadEvent
 from intake.households.models import Household
 
 PLAN_STATUS = {

@@ -5,7 +5,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from common.events.contracts.audit import PersonalDataAccessedV1
+from contracts.audit import PersonalDataAccessedV1
 
 
 class EntryPublic(BaseModel):

@@ -11,7 +11,7 @@ import orjson
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from common.events.contracts.ledger import CheckpointSignedV1
+from contracts.ledger import CheckpointSignedV1
 from ledger.checkpoints import signing
 from ledger.config import settings
 from ledger.entries import merkle

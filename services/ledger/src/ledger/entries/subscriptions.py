@@ -12,10 +12,11 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from common.events.envelope import BadEvent, Envelope, EventContract
-from common.events.topics import TOPICS, contract_for
+from common.events.envelope import BadEvent, Envelope
 from common.messaging.consumer import Subscription
 from common.pii import normalize_resident_id
+from contracts.base import EventContract
+from contracts.topics import TOPICS, contract_for
 from ledger.crypto import cipher
 from ledger.entries import service as log
 

@@ -4,8 +4,8 @@ reason (中农组发〔2021〕7号: alerts from department data are verified on 
 
 from common.auth import Role
 from common.errors import Conflict
-from common.events.contracts.screening import AlertConfirmedV1
 from common.procedure import Procedure, step
+from contracts.screening import AlertConfirmedV1
 
 
 class IllegalAlertStep(Conflict):

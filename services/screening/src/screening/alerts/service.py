@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from common import clock
 from common.auth import Principal, ensure_covers
 from common.errors import NotFound
-from common.events.contracts.screening import AlertConfirmedV1, AlertFinding
+from contracts.screening import AlertConfirmedV1, AlertFinding
 from screening.alerts.models import OPEN_STATES, Alert
 from screening.alerts.procedure import VERIFICATION
 from screening.config import settings

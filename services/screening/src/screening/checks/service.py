@@ -11,8 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common import clock
-from common.events.contracts.dept import CivilAffairsRecordV1
 from common.logging import log
+from contracts.dept import CivilAffairsRecordV1
 from screening.checks.models import AssetCheck, ConsentView
 from screening.config import settings
 

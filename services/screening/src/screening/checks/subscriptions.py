@@ -8,11 +8,11 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common import clock
-from common.events.contracts.intake import (
+from contracts.intake import (
     ConsentRevokedV1,
     ConsentSignedV1,
 )
-from common.events.contracts.screening import AssetCheckCancelledV1, AssetCheckRequestedV1
+from contracts.screening import AssetCheckCancelledV1, AssetCheckRequestedV1
 from screening.checks.models import AssetCheck, ConsentView
 from screening.checks.service import SCOPE
 from screening.mechanisms import outbox

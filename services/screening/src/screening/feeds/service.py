@@ -4,14 +4,13 @@ import uuid
 from collections.abc import Iterable
 from typing import Any, Literal
 
-from pydantic import ValidationError
 from sqlalchemy import func, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from common.events.contracts.dept import DEPT_CONTRACTS, DeptRecordBase
-from common.events.envelope import describe
+from common.events.envelope import validate
 from common.pii import mask_resident_id
+from contracts.dept import DEPT_CONTRACTS, DeptRecordBase
 from screening.crypto import cipher
 from screening.feeds.models import DeptRecord, IngestKey
 from screening.mechanisms import outbox
@@ -24,10 +23,9 @@ Outcome = Literal["accepted", "duplicate", "rejected"]
 
 def parse(department: str, row: dict[str, Any]) -> DeptRecordBase:
     """Validate one record of a department's contract; ValueError with the reason (never the values)."""
-    try:
-        return DEPT_CONTRACTS[department].model_validate(row)
-    except ValidationError as exc:
-        raise ValueError(describe(exc)) from None
+    record = validate(DEPT_CONTRACTS[department], row)  # InvalidPayload (a ValueError) names every problem
+    assert isinstance(record, DeptRecordBase)
+    return record
 
 
 async def ingest(session: AsyncSession, record: DeptRecordBase) -> Outcome:

@@ -5,8 +5,8 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from common.events.contracts.dept import CivilAffairsRecordV1, DeptRecordBase
 from common.messaging.subscribe import Received
+from contracts.dept import CivilAffairsRecordV1, DeptRecordBase
 from screening.checks.service import apply_result
 from screening.feeds.service import store_many
 

@@ -6,8 +6,8 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from common.clock import Day
-from common.events.contracts.shared import Grade
 from common.regions import validate_region_code
+from contracts.shared import Grade
 from screening.rules.catalogue import CATALOGUE
 
 RegionPrefix = Annotated[

@@ -10,9 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.auth import Principal, Role, ensure_covers
 from common.errors import Forbidden, NotFound
-from common.events.contracts.screening import PolicyPublishedV1, PolicyRule
 from common.pagination import page_rows
 from common.regions import ancestors
+from contracts.screening import PolicyPublishedV1, PolicyRule
 from screening.mechanisms import outbox
 from screening.policies.models import Policy, RescreenJob
 from screening.policies.schemas import PolicyCreate

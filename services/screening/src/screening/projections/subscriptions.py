@@ -7,13 +7,13 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.db import upsert_newer
-from common.events.contracts.intake import (
+from common.events.envelope import BadEvent
+from contracts.intake import (
     CaseEventBase,
     HouseholdIncomeRecordedV1,
     HouseholdRegisteredV1,
     HouseholdUpdatedV1,
 )
-from common.events.envelope import BadEvent
 from screening.feeds.service import match_waiting
 from screening.projections.models import KnownHousehold, KnownIncome, KnownMember, MonitoredHousehold
 

@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from common.events.contracts.screening import RegionalRiskRaisedV1
 from common.regions import full_name
+from contracts.screening import RegionalRiskRaisedV1
 from screening.alerts.models import Alert
 from screening.config import settings
 from screening.mechanisms import outbox

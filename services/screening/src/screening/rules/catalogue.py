@@ -5,7 +5,7 @@ Policies enable rules and may regrade them per jurisdiction; the evaluation itse
 
 from dataclasses import dataclass
 
-from common.events.contracts.shared import Grade, RiskCategory
+from contracts.shared import Grade, RiskCategory
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
-from common.events.envelope import EventContract
+from contracts.base import EventContract
 
 PLAN_TOPIC = "assistance.plan.v1"
 ELIMINATION_TOPIC = "assistance.elimination.v1"

@@ -4,7 +4,7 @@ import datetime as dt
 import uuid
 from typing import ClassVar
 
-from common.events.envelope import EventContract
+from contracts.base import EventContract
 
 ACCESS_TOPIC = "audit.access.v1"
 

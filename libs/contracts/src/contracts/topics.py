@@ -2,8 +2,8 @@
 
 from dataclasses import dataclass
 
-from common.events.contracts import assistance, audit, dept, intake, ledger, screening
-from common.events.envelope import EventContract
+from contracts import assistance, audit, dept, intake, ledger, screening
+from contracts.base import EventContract
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ from typing import ClassVar, Literal
 
 from pydantic import Field
 
-from common.events.contracts.shared import Grade, RiskCategory
-from common.events.envelope import EventContract
+from contracts.base import EventContract
+from contracts.shared import Grade, RiskCategory
 
 ALERT_TOPIC = "screening.alert.v1"
 POLICY_TOPIC = "screening.policy.v1"

@@ -9,7 +9,7 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from common.events.envelope import EventContract
+from contracts.base import EventContract
 
 CHECKPOINT_TOPIC = "ledger.checkpoint.v1"
 

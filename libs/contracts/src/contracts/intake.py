@@ -11,8 +11,8 @@ from typing import Any, ClassVar
 
 from pydantic import Field
 
-from common.events.contracts.shared import Channel, LabourCapacity, ObjectType, RiskCategory
-from common.events.envelope import EventContract
+from contracts.base import EventContract
+from contracts.shared import Channel, LabourCapacity, ObjectType, RiskCategory
 
 HOUSEHOLD_TOPIC = "intake.household.v1"
 CONSENT_TOPIC = "intake.consent.v1"

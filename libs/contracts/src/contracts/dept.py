@@ -11,25 +11,17 @@ import uuid
 from decimal import Decimal
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import AfterValidator, Field
+from pydantic import Field, StringConstraints
 
-from common import clock
-from common.events.envelope import IDENTIFIER, EventContract
-from common.pii import normalize_resident_id
+from contracts.base import IDENTIFIER, NOT_AFTER_TODAY, RESIDENT_ID, EventContract
 
-ResidentId = Annotated[str, IDENTIFIER, AfterValidator(normalize_resident_id)]
-
-
-def _not_after_today(day: dt.date) -> dt.date:
-    if day > clock.today():
-        raise ValueError("is after today (China Standard Time)")
-    if day < EARLIEST:
-        raise ValueError(f"is before {EARLIEST}")
-    return day
-
-
-EARLIEST = dt.date(1949, 10, 1)  # no department record of the People's Republic is older
-RecordDate = Annotated[dt.date, AfterValidator(_not_after_today)]
+ResidentId = Annotated[
+    str,
+    IDENTIFIER,
+    RESIDENT_ID,
+    StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[0-9]{17}[0-9X]$"),
+]
+RecordDate = Annotated[dt.date, NOT_AFTER_TODAY]
 Money = Annotated[Decimal, Field(ge=0, le=100_000_000, max_digits=14, decimal_places=2)]
 
 CIVIL_AFFAIRS, MEDICAL_INSURANCE, EDUCATION, HOUSING, DISABILITY = (
