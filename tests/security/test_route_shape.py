@@ -82,3 +82,13 @@ def test_top_level_models_and_handlers_only_aggregate(service: str) -> None:
             if (inspect.isclass(v) or inspect.isfunction(v)) and getattr(v, "__module__", None) == module.__name__
         ]
         assert own == [], f"{service}.{name} defines {own}; it only aggregates the domains'"
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_the_jurisdiction_is_applied_by_one_mechanism(service: str) -> None:
+    """Services ask common.access (readable, within, ensure_readable): none builds the clause itself."""
+    from pathlib import Path
+
+    src = Path(import_module(service).__file__ or "").parent
+    for path in src.rglob("*.py"):
+        assert "jurisdiction_clause" not in path.read_text(encoding="utf-8"), path

@@ -14,7 +14,7 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import Depends, Path
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, and_, false, select
 
 from common.auth import CurrentPrincipal, Principal, Role, ensure_covers, jurisdiction_clause, require_roles
 from common.errors import Forbidden, NotFound
@@ -87,7 +87,8 @@ PlansWrite = _may(*WORKERS)
 CatalogueRead = _may(*OVERSEERS)
 CatalogueWrite = _may(*COUNTY)
 FollowUpRead = _may(*OVERSEERS)
-FollowUpWrite = _may(*WORKERS)
+# The follow-up ledger (帮扶台账) is kept by the village and the township who visit the household.
+FollowUpWrite = _may(Role.village_cadre, Role.township_officer, Role.admin)
 EliminationsRead = _may(*OVERSEERS)
 EliminationsWrite = _may(*WORKERS)
 EliminationsObject = _may(Role.household, *WORKERS)
@@ -100,16 +101,22 @@ ArchiveRead = _may(*ABOVE_VILLAGE)
 RetentionRead = _may(*ANYONE)
 
 
-def readable(model: Any, principal: Principal) -> Select[Any]:
-    """The rows of `model` the caller may read: within the jurisdiction (the model's `region_code`), and
-    for a household account only its own household's."""
-    q = select(model).where(jurisdiction_clause(model.region_code, principal))
+def within(model: Any, principal: Principal, owner: Any = None) -> ColumnElement[bool]:
+    """The condition on `model`'s rows the caller may read: within the jurisdiction (the model's
+    `region_code`), and for a household account only its own household's (`owner`, default the model's
+    `household_id`)."""
+    clause = jurisdiction_clause(model.region_code, principal)
     if principal.role == Role.household:
-        owner = getattr(model, "household_id", None)
+        owner = owner if owner is not None else getattr(model, "household_id", None)
         if owner is None:
-            raise NotFound("Nothing here for a household account")
-        q = q.where(owner == principal.household_id)
-    return q
+            return false()
+        clause = and_(clause, owner == principal.household_id)
+    return clause
+
+
+def readable(model: Any, principal: Principal, owner: Any = None) -> Select[Any]:
+    """The rows of `model` the caller may read (see `within`): the start of every list query."""
+    return select(model).where(within(model, principal, owner))
 
 
 def ensure_readable(principal: Principal, region_code: str, household_id: uuid.UUID | None, what: str) -> None:

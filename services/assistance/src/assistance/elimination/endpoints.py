@@ -24,8 +24,7 @@ from assistance.elimination.service import EliminationRefused, StaysMonitored
 from assistance.mechanisms import FOLLOW_UP, audit
 from assistance.plans.models import Plan
 from common import clock
-from common.access import EliminationsApprove, EliminationsObject, EliminationsRead, EliminationsWrite
-from common.auth import jurisdiction_clause
+from common.access import EliminationsApprove, EliminationsObject, EliminationsRead, EliminationsWrite, readable
 from common.clock import Day
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, ValidationFailed, problem_responses
@@ -66,7 +65,7 @@ async def elimination_candidates(
 ) -> Page[EvaluationPublic]:
     """The evaluation of every approved plan in my jurisdiction, a page at a time (in plan order): which
     households the villages can propose, and what the others still lack. Nothing is stored."""
-    q = select(Plan).where(jurisdiction_clause(Plan.region_code, principal), Plan.state == "approved")
+    q = readable(Plan, principal).where(Plan.state == "approved")
     if region_prefix:
         q = q.where(Plan.region_code.like(region_prefix + "%"))
     rows = list((await session.execute(keyset(q, (Plan.created_at, Plan.id), cursor, limit))).scalars())

@@ -11,7 +11,7 @@ from sqlalchemy.dialects.postgresql import insert
 from assistance.elimination.models import Elimination
 from assistance.households.models import GuaranteeCheck, IncomeMonth
 from assistance.households.schemas import AssistanceStatus, GuaranteeIn, GuaranteePublic, MonthIncome, MonthIncomes
-from assistance.households.service import ensure_recorder, known_household
+from assistance.households.service import known_household
 from assistance.mechanisms import FOLLOW_UP, audit
 from assistance.plans.models import Plan
 from common.access import FollowUpRead, FollowUpWrite
@@ -28,7 +28,6 @@ async def record_income_months(
 ) -> MonthIncomes:
     """Record (or correct) months of per-capita disposable income: the income criterion reads the 12 months
     before an evaluation."""
-    ensure_recorder(principal)
     await known_household(session, principal, household_id)
     for m in body.months:
         values = {"per_capita": m.per_capita, "recorded_by": principal.sub, "recorded_at": dt.datetime.now(dt.UTC)}
@@ -57,7 +56,6 @@ async def record_guarantees(
 ) -> GuaranteePublic:
     """The township's check of food, clothing, compulsory education, basic medical care, housing safety and
     drinking water; the latest one answers the second criterion."""
-    ensure_recorder(principal)
     await known_household(session, principal, household_id)
     check = GuaranteeCheck(id=uuid.uuid4(), household_id=household_id, recorded_by=principal.sub, **body.model_dump())
     session.add(check)

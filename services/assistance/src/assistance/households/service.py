@@ -5,10 +5,8 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from assistance.projections.models import KnownHousehold
-from common.auth import Principal, Role, ensure_covers
-from common.errors import Forbidden, NotFound
-
-Recorder = (Role.village_cadre, Role.township_officer, Role.admin)
+from common.auth import Principal, ensure_covers
+from common.errors import NotFound
 
 
 async def known_household(session: AsyncSession, principal: Principal, household_id: uuid.UUID) -> KnownHousehold:
@@ -17,8 +15,3 @@ async def known_household(session: AsyncSession, principal: Principal, household
         raise NotFound("No such household")
     ensure_covers(principal, household.region_code, "household")
     return household
-
-
-def ensure_recorder(principal: Principal) -> None:
-    if principal.role not in Recorder:
-        raise Forbidden(f"{principal.role} may not record follow-up data")

@@ -21,8 +21,7 @@ from assistance.plans.schemas import (
 )
 from assistance.plans.service import PlanIncomplete
 from common import clock
-from common.access import PlansRead, PlansWrite
-from common.auth import jurisdiction_clause
+from common.access import PlansRead, PlansWrite, within
 from common.clock import Day
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, ValidationFailed, problem_responses
@@ -143,7 +142,7 @@ async def overdue_measures(
         select(PlanMeasure, Plan)
         .join(Plan, Plan.id == PlanMeasure.plan_id)
         .where(
-            jurisdiction_clause(Plan.region_code, principal),
+            within(Plan, principal),
             Plan.state == "approved",
             IN_FORCE,
             PlanMeasure.status.in_(("planned", "in_progress")),

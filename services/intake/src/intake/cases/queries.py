@@ -6,7 +6,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from common.auth import Principal, jurisdiction_clause
+from common.access import readable
+from common.auth import Principal
 from common.pagination import keyset, page_of
 from intake.cases.models import Case, CaseStep, Objection
 from intake.cases.procedure import State
@@ -38,9 +39,7 @@ async def queue(
     limit: int,
     cursor: str | None,
 ) -> tuple[list[Case], str | None]:
-    q = select(Case).where(jurisdiction_clause(Case.region_code, principal))
-    if principal.household_id is not None:
-        q = q.where(Case.household_id == principal.household_id)
+    q = readable(Case, principal)
     if states:
         q = q.where(Case.state.in_(states))
     if region_prefix:

@@ -11,7 +11,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from common.auth import Principal, ensure_covers, ensure_household, jurisdiction_clause
+from common.access import readable
+from common.auth import Principal, ensure_covers, ensure_household
 from common.errors import Conflict, NotFound
 from common.pagination import keyset, page_of
 from common.pii import id_facts, mask_phone, mask_resident_id
@@ -370,11 +371,9 @@ async def search(
         .scalar_subquery()
     )
     members = select(func.count()).where(Member.household_id == Household.id, Member.active).scalar_subquery()
-    q = select(Household, head.label("head_name"), members.label("members_count")).where(
-        jurisdiction_clause(Household.region_code, principal)
+    q = readable(Household, principal, owner=Household.id).add_columns(
+        head.label("head_name"), members.label("members_count")
     )
-    if principal.household_id is not None:
-        q = q.where(Household.id == principal.household_id)
     if region_prefix:
         q = q.where(Household.region_code.like(region_prefix + "%"))
     for column, value in (

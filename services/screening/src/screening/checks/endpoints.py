@@ -6,8 +6,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 
-from common.access import ChecksRead
-from common.auth import jurisdiction_clause
+from common.access import ChecksRead, within
 from common.db import SessionDep
 from common.errors import Forbidden, problem_responses
 from screening.checks.models import AssetCheck
@@ -45,7 +44,7 @@ async def household_exclusion_evidence(
         (
             await session.execute(
                 select(AssetCheck)
-                .where(AssetCheck.household_id == household_id, jurisdiction_clause(AssetCheck.region_code, principal))
+                .where(AssetCheck.household_id == household_id, within(AssetCheck, principal))
                 .order_by(AssetCheck.requested_at)
             )
         ).scalars()
