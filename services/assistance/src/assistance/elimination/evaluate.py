@@ -130,12 +130,16 @@ def income_stable(f: Facts, on: dt.date) -> Criterion:
     total = sum((by_month[m] for m in wanted), Decimal(0))
     recent = sum((by_month[m] for m in wanted[6:]), Decimal(0)) * 2
     refs = [line_ref, f"income-months:{wanted[0]:%Y-%m}..{wanted[-1]:%Y-%m}"]
+    # No line of this year is published: the latest earlier one is applied, as screening does, and said so.
+    assumed = f"; the {f.line.year} line, assumed: no {on.year} line is published" if f.line.year < on.year else ""
+    if assumed:
+        refs.append(f"assumed:{on.year}")
     if total <= f.line.monitoring_line:
         return Criterion(
             "income_stable",
             False,
             f"per-capita income over the 12 months, {total:,.2f} CNY, is not above the line "
-            f"{f.line.monitoring_line:,.2f}",
+            f"{f.line.monitoring_line:,.2f}{assumed}",
             refs,
         )
     if recent <= f.line.monitoring_line:
@@ -143,14 +147,14 @@ def income_stable(f: Facts, on: dt.date) -> Criterion:
             "income_stable",
             False,
             f"the last 6 months annualize to {recent:,.2f} CNY, not above the line {f.line.monitoring_line:,.2f}: "
-            "not stable",
+            f"not stable{assumed}",
             refs,
         )
     return Criterion(
         "income_stable",
         True,
         f"per-capita income over the 12 months {total:,.2f} CNY (last 6 months annualized {recent:,.2f}) is "
-        f"above the line {f.line.monitoring_line:,.2f}",
+        f"above the line {f.line.monitoring_line:,.2f}{assumed}",
         refs,
     )
 

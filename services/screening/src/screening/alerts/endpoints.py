@@ -32,7 +32,11 @@ class AlertPublic(BaseModel):
     state: str
     explanation: str
     evidence: list[str]
-    policy_id: uuid.UUID
+    policy_id: uuid.UUID | None = Field(description="the policy judged by; null when the region has none")
+    policy_basis: str = Field(
+        description="published: the year's own policy; assumed: the latest earlier year's line (none is "
+        "published for the year); none: no policy at all, only the rules that do not judge by the income line"
+    )
     verify_by: Day
     verify_by_assumed: bool
     resolution: str | None

@@ -36,7 +36,10 @@ class Alert(Base):
     state: Mapped[str] = mapped_column(String(20))
     explanation: Mapped[str] = mapped_column(Text)
     evidence: Mapped[list[str]] = mapped_column(JSONB)
-    policy_id: Mapped[uuid.UUID] = mapped_column()
+    policy_id: Mapped[uuid.UUID | None] = mapped_column()  # None: no policy of the region at all
+    # "published": the year's own policy; "assumed": the latest earlier year's line, none being published for
+    # the year; "none": no policy at all, so only the rules that do not judge by the income line ran.
+    policy_basis: Mapped[str] = mapped_column(String(20), server_default=text("'published'"))
     verify_by: Mapped[dt.date] = mapped_column(Date)
     verify_by_assumed: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
     resolution: Mapped[str | None] = mapped_column(Text)

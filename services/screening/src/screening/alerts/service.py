@@ -5,6 +5,7 @@ import datetime as dt
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
+from decimal import Decimal
 from types import SimpleNamespace
 
 from sqlalchemy import insert, select
@@ -13,16 +14,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from common import clock
 from common.auth import Principal, ensure_covers
 from common.errors import NotFound
+from common.metrics import POLICY_GAPS
 from contracts.screening import AlertConfirmedV1, AlertFinding
 from screening.alerts.models import OPEN_STATES, Alert
 from screening.alerts.procedure import VERIFICATION
 from screening.config import settings
 from screening.feeds.models import DeptRecord
 from screening.mechanisms import calendar, outbox
-from screening.policies.service import effective_many
+from screening.policies.schemas import PolicyCreate
+from screening.policies.service import in_force_many
 from screening.projections.models import KnownHousehold, KnownIncome
 from screening.rules.catalogue import CATALOGUE
-from screening.rules.evaluate import Finding, Income, Limits, Profile, Record, evaluate
+from screening.rules.evaluate import INCOME_LINE_RULES, Finding, Income, Limits, Profile, Record, evaluate
 
 SEVERITY = {"yellow": 1, "orange": 2, "red": 3}
 
@@ -92,13 +95,11 @@ async def reevaluate_many(
     for household_id, household in households.items():
         profile = Profile(household.members, incomes[household_id])
         for year in years[household_id]:
-            policy = limits.get((household.region_code, year))
-            if policy is None:
-                continue  # no line to judge by: nothing is raised, and the operator sees no policy for the region
-            for finding, grade in evaluate(profile, records[household_id], policy[1], year):
+            policy_id, policy, basis = limits[household.region_code, year]
+            for finding, grade in evaluate(profile, records[household_id], policy, year):
                 key, touched = (household_id, finding.rule), touched + 1
                 if existing := open_alerts.get(key) or raised.get(key):  # raised: found again for a later year
-                    _update(existing, finding, grade, year, policy[0])
+                    _update(existing, finding, grade, year, policy_id, basis)
                 else:
                     raised[key] = SimpleNamespace(
                         id=uuid.uuid4(),
@@ -111,7 +112,8 @@ async def reevaluate_many(
                         state="open",
                         explanation=finding.explanation,
                         evidence=finding.evidence,
-                        policy_id=policy[0],
+                        policy_id=policy_id,
+                        policy_basis=basis,
                     )
     if raised:  # one statement for the new ones, due for verification in working days
         deadline = (await calendar.calendar(session)).add_workdays(today, settings.alert_verification_working_days)
@@ -123,29 +125,56 @@ async def reevaluate_many(
 
 async def _limits_in_force(
     session: AsyncSession, wanted: set[tuple[str, int]], today: dt.date
-) -> dict[tuple[str, int], tuple[uuid.UUID, Limits]]:
-    """The limits in force per (region, year): today's, or those at the end of a past year."""
-    found = await effective_many(session, {(r, y): min(today, dt.date(y, 12, 31)) for r, y in wanted})
-    return {
-        key: (
-            p.id,
-            Limits(
-                f"policy {p.region_prefix} {p.year} v{p.version}",
+) -> dict[tuple[str, int], tuple[uuid.UUID | None, Limits, str]]:
+    """The limits per (region, year), with the policy and its basis: the year's own policy in force today or
+    at the end of a past year ("published"); else the latest earlier year's line ("assumed"); else, with no
+    policy of the region at all, the rules that do not judge by the income line at their defaults ("none").
+    Judging without the year's own policy is counted (screening_policy_gaps_total), never silent."""
+    found = await in_force_many(session, {(r, y): min(today, dt.date(y, 12, 31)) for r, y in wanted})
+    out: dict[tuple[str, int], tuple[uuid.UUID | None, Limits, str]] = {}
+    for (region, year), in_force in found.items():
+        if in_force is None:
+            out[region, year] = (None, _without_policy(region, year), "none")
+        else:
+            p = in_force.policy
+            ref = f"policy {p.region_prefix} {p.year} v{p.version}"
+            if in_force.assumed:
+                ref += f", assumed for {year}: no {year} policy is published"
+            limits = Limits(
+                ref,
                 p.monitoring_line,
                 p.rigid_expense_ratio,
                 p.income_drop_ratio,
                 p.medical_oop_threshold,
                 p.medical_oop_income_share,
                 p.rules,
-            ),
-        )
-        for key, (p, *_) in ((k, v) for k, v in found.items() if v)
-    }
+            )
+            out[region, year] = (p.id, limits, "assumed" if in_force.assumed else "published")
+        if out[region, year][2] != "published":
+            POLICY_GAPS.labels(region[:6], str(year), out[region, year][2]).inc()
+    return out
 
 
-def _update(alert: Alert | SimpleNamespace, finding: Finding, grade: str, year: int, policy_id: uuid.UUID) -> None:
+def _without_policy(region: str, year: int) -> Limits:
+    """No policy of the region in any year: the income-line rules cannot run; the others run at the
+    thresholds a new policy starts from (local defaults, not stated by the policy documents)."""
+    defaults = {name: f.default for name, f in PolicyCreate.model_fields.items()}
+    return Limits(
+        f"no policy published for {region} (rules independent of the income line, at local defaults)",
+        Decimal(0),
+        defaults["rigid_expense_ratio"],
+        defaults["income_drop_ratio"],
+        defaults["medical_oop_threshold"],
+        defaults["medical_oop_income_share"],
+        {code: {"enabled": False, "grade": CATALOGUE[code].grade.value} for code in INCOME_LINE_RULES},
+    )
+
+
+def _update(
+    alert: Alert | SimpleNamespace, finding: Finding, grade: str, year: int, policy_id: uuid.UUID | None, basis: str
+) -> None:
     """New evidence updates the open alert, and may escalate it (never downgrade before a person looked)."""
-    alert.explanation, alert.year, alert.policy_id = finding.explanation, year, policy_id
+    alert.explanation, alert.year, alert.policy_id, alert.policy_basis = finding.explanation, year, policy_id, basis
     alert.evidence = sorted({*alert.evidence, *finding.evidence})
     if SEVERITY[grade] > SEVERITY[alert.grade]:
         alert.grade = grade

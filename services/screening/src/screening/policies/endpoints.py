@@ -116,8 +116,10 @@ async def effective_policy(
 ) -> EffectivePolicy:
     """The policy in force for a village in a year (on a date, default today), with the reason it was chosen."""
     day = on or clock.today()
-    policy, why = await service.effective(session, region_code, year, day)
-    return EffectivePolicy(region_code=region_code, year=year, on=day, policy=public(policy), why=why)
+    found, why = await service.effective(session, region_code, year, day)
+    return EffectivePolicy(
+        region_code=region_code, year=year, on=day, policy=public(found.policy), assumed=found.assumed, why=why
+    )
 
 
 @router.get("/policies/{policy_id}", response_model=PolicyPublic, responses=problem_responses(Forbidden, NotFound))

@@ -72,6 +72,10 @@ class EffectivePolicy(BaseModel):
     year: int
     on: Day
     policy: PolicyPublic
+    assumed: bool = Field(
+        description="no policy of the year is in effect: the latest earlier year's line is applied (and every "
+        "alert judged by it is flagged so)"
+    )
     why: str = Field(description="which prefix and version matched, among which candidates")
 
 

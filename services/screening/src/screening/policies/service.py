@@ -2,6 +2,7 @@
 
 import datetime as dt
 import uuid
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -154,12 +155,59 @@ async def effective_many(
     }
 
 
-async def effective(session: AsyncSession, region_code: str, year: int, on: dt.date) -> tuple[Policy, str]:
-    """The policy in force for a region on a date, and why."""
+@dataclass(frozen=True)
+class InForce:
+    policy: Policy
+    # The year has no policy in effect of its own: the latest earlier year's line, as it stood at that year's
+    # end, is applied, and everything judged by it says so. Assistance falls back the same way.
+    assumed: bool
+
+
+async def in_force_many(
+    session: AsyncSession, wanted: dict[tuple[str, int], dt.date]
+) -> dict[tuple[str, int], InForce | None]:
+    """For each (region, year) and a date: the policy of that year in force on the date (the most specific
+    prefix, then the newest version), else the latest earlier year's (assumed), else None. One query."""
+    if not wanted:
+        return {}
+    prefixes = {p for region, _ in wanted for p in (*ancestors(region), region)}
+    rows = list(
+        (
+            await session.execute(
+                select(Policy)
+                .where(Policy.year <= max(y for _, y in wanted), Policy.region_prefix.in_(prefixes))
+                .order_by(Policy.year.desc(), func.length(Policy.region_prefix).desc(), Policy.version.desc())
+            )
+        ).scalars()
+    )
+    out: dict[tuple[str, int], InForce | None] = {}
+    for (region, year), on in wanted.items():
+        found = next(
+            (
+                p
+                for p in rows
+                if p.year <= year
+                and region.startswith(p.region_prefix)
+                and p.effective_from <= (on if p.year == year else dt.date(p.year, 12, 31))
+            ),
+            None,
+        )
+        out[region, year] = InForce(found, found.year != year) if found else None
+    return out
+
+
+async def effective(session: AsyncSession, region_code: str, year: int, on: dt.date) -> tuple[InForce, str]:
+    """The policy in force for a region on a date, and why (assumed when the year has none of its own)."""
+    found = (await in_force_many(session, {(region_code, year): on}))[region_code, year]
+    if found is None:
+        raise NoPolicy(f"No policy for region {region_code} in {year} or any earlier year")
+    chosen = found.policy
+    if found.assumed:
+        return found, (
+            f"no {year} policy for {region_code} in effect on {on}: judged by {chosen.year}'s, prefix "
+            f"{chosen.region_prefix} version {chosen.version}, the latest earlier line (assumed)"
+        )
     candidates = (await effective_many(session, {(region_code, year): on}))[region_code, year]
-    if not candidates:
-        raise NoPolicy(f"No policy for region {region_code} in {year} in effect on {on}")
-    chosen = candidates[0]
     others = sorted(
         {f"{c.region_prefix} v{c.version}" for c in candidates} - {f"{chosen.region_prefix} v{chosen.version}"}
     )
@@ -167,4 +215,4 @@ async def effective(session: AsyncSession, region_code: str, year: int, on: dt.d
         f"prefix {chosen.region_prefix} version {chosen.version} (effective {chosen.effective_from}) is the most "
         f"specific in effect" + (f"; also matching: {', '.join(others)}" if others else "")
     )
-    return chosen, why
+    return found, why

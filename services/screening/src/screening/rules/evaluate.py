@@ -203,6 +203,11 @@ def main_labourer_death(p: Profile, recs: list[Record], lim: Limits, year: int) 
     return None
 
 
+# The rules that judge by the jurisdiction's income line and its income ratios: without a policy of the
+# region they cannot run. Every other rule (housing, disability, schooling, illness, deaths, enrolment) judges
+# a record whatever its year and whether or not a policy is published.
+INCOME_LINE_RULES = frozenset({"income_below_line", "rigid_expense_exceeds_income", "income_drop"})
+
 RULES: dict[str, Callable[[Profile, list[Record], Limits, int], Finding | None]] = {
     f.__name__: f
     for f in (

@@ -1,0 +1,80 @@
+"""The current year (China Standard Time), never silent: a record dated today is judged although no policy of
+this year is published, by the latest earlier line and flagged assumed; a region with no policy at all still
+has its housing, disability, illness, schooling and deaths judged, and gets no income screening (the Hubei
+document sets no line); each such judgement is counted for the operator."""
+
+import datetime as dt
+from typing import Any
+
+from prometheus_client import REGISTRY
+
+from common import clock
+from devkit.kit.people import ADMIN, TOWNSHIP
+from devkit.kit.screening import alerts_of, feed, household, income, person
+
+MILE_VILLAGE = "532504102001"  # 弥勒市: policies of 2020 only
+HUBEI_VILLAGE = "420102002003"  # 武汉市江岸区: no policy at all
+
+
+def gaps(county: str, year: int, basis: str) -> float:
+    return (
+        REGISTRY.get_sample_value("screening_policy_gaps_total", {"county": county, "year": str(year), "basis": basis})
+        or 0.0
+    )
+
+
+async def test_a_record_dated_today_raises_its_alert_judged_by_the_latest_line(services: Any) -> None:
+    today = clock.today()
+    before = gaps("532504", today.year, "assumed")
+    head = person()
+    h = await household(services, MILE_VILLAGE, [head, person("spouse")])
+    await feed(
+        services,
+        "housing",
+        {"resident_id": head["resident_id"], "event_date": today.isoformat(), "kind": "appraisal", "grade": "D"},
+    )
+    await income(services, h, today.year, "1000")  # far below any line
+    alerts = await alerts_of(services, h, count=2)
+    housing, low = alerts["housing_unsafe"], alerts["income_below_line"]
+    assert housing["year"] == today.year and housing["policy_basis"] == "assumed" and housing["policy_id"]
+    assert low["policy_basis"] == "assumed" and f"assumed for {today.year}" in low["explanation"]
+    assert "policy 532504 2020" in low["explanation"]  # the latest earlier line, named
+    assert gaps("532504", today.year, "assumed") > before
+
+    screening = await services.client("screening")
+    effective = await screening.get(
+        "/policies/effective", params={"region_code": MILE_VILLAGE, "year": today.year}, headers=TOWNSHIP
+    )
+    assert effective.status_code == 200, effective.text
+    body = effective.json()
+    assert body["assumed"] is True and body["policy"]["year"] == 2020
+    assert f"no {today.year} policy" in body["why"]
+    published = await screening.get(
+        "/policies/effective", params={"region_code": MILE_VILLAGE, "year": 2020, "on": "2020-12-01"}, headers=TOWNSHIP
+    )
+    assert published.json()["assumed"] is False
+
+
+async def test_a_region_without_any_policy_is_judged_on_everything_but_income(services: Any) -> None:
+    today = clock.today()
+    head = person()
+    h = await household(services, HUBEI_VILLAGE, [head, person("spouse")])
+    await income(services, h, today.year, "500")
+    await feed(
+        services,
+        "housing",
+        {"resident_id": head["resident_id"], "event_date": today.isoformat(), "kind": "appraisal", "grade": "C"},
+    )
+    alerts = await alerts_of(services, h)
+    assert set(alerts) == {"housing_unsafe"}  # no line: no income screening, and no guess at one
+    assert alerts["housing_unsafe"]["policy_basis"] == "none" and alerts["housing_unsafe"]["policy_id"] is None
+    assert gaps("420102", today.year, "none") >= 1
+    screening = await services.client("screening")
+    none = await screening.get(
+        "/policies/effective", params={"region_code": HUBEI_VILLAGE, "year": today.year}, headers=ADMIN
+    )
+    assert none.status_code == 404 and none.json()["type"].endswith("/no-policy")  # never a guess
+
+
+def test_the_year_is_china_standard_time() -> None:
+    assert clock.today() == dt.datetime.now(clock.CST).date()
