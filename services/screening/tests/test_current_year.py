@@ -11,6 +11,7 @@ from prometheus_client import REGISTRY
 from common import clock
 from devkit.kit.people import ADMIN, TOWNSHIP
 from devkit.kit.screening import alerts_of, feed, household, income, person
+from devkit.testing.fixtures import eventually
 
 MILE_VILLAGE = "532504102001"  # 弥勒市: policies of 2020 only
 HUBEI_VILLAGE = "420102002003"  # 武汉市江岸区: no policy at all
@@ -78,3 +79,35 @@ async def test_a_region_without_any_policy_is_judged_on_everything_but_income(se
 
 def test_the_year_is_china_standard_time() -> None:
     assert clock.today() == dt.datetime.now(clock.CST).date()
+
+
+async def test_the_gap_is_loud_on_the_feed_answer_and_on_readiness(services: Any) -> None:
+    today = clock.today()
+    registered = [
+        await household(services, HUBEI_VILLAGE, [person(), person("spouse")]),
+        await household(services, MILE_VILLAGE, [head := person()]),
+    ]
+    screening = await services.client("screening")
+
+    async def known() -> bool:  # screening has heard of both households
+        answers = [await screening.get(f"/households/{h['id']}", headers=ADMIN) for h in registered]
+        return all(a.status_code == 200 for a in answers)
+
+    assert await eventually(known)
+    answer = await screening.post(
+        "/feeds/housing/records",
+        headers=ADMIN,
+        json={
+            "record_id": f"hou-{today:%Y%m%d}-{head['resident_id'][-4:]}",
+            "resident_id": head["resident_id"],
+            "event_date": today.isoformat(),
+            "kind": "appraisal",
+            "grade": "B",
+        },
+    )
+    assert answer.status_code == 202, answer.text
+    warnings = answer.json()["warnings"]
+    assert f"no {today.year} monitoring line for 532504: judged by 2020's" in warnings
+    assert any(w.startswith("no monitoring policy for 420102") for w in warnings)
+    ready = (await screening.get("/readyz")).json()
+    assert ready["status"] == "ready" and "532504" in ready["notes"]["policies"]

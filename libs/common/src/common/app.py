@@ -61,6 +61,9 @@ class ServiceSpec:
     openapi_tags: list[dict[str, Any]] = field(default_factory=list)
     # Paths (regular expressions) whose bodies are bulk files, streamed under MAX_UPLOAD_BYTES.
     upload_paths: list[str] = field(default_factory=list)
+    # What /readyz tells the operator beside its checks without making the service unready (a jurisdiction
+    # without this year's policy): each gives {name: finding}.
+    readiness_notes: list[Callable[[FastAPI], Awaitable[dict[str, str]]]] = field(default_factory=list)
 
 
 class Workers:
@@ -184,7 +187,7 @@ def create_app(spec: ServiceSpec) -> FastAPI:
         upload_paths=spec.upload_paths,
     )
     app.add_middleware(RequestContext)
-    _install_ops_routes(app, settings)
+    _install_ops_routes(app, settings, spec)
     for router in spec.routers:
         app.include_router(router)
     generate = app.openapi
@@ -267,7 +270,7 @@ def _trace_id(traceparent: str | None) -> str | None:
     return parts[1] if len(parts) == 4 and len(parts[1]) == 32 else None
 
 
-def _install_ops_routes(app: FastAPI, settings: CommonSettings) -> None:
+def _install_ops_routes(app: FastAPI, settings: CommonSettings, spec: ServiceSpec) -> None:
     ops = APIRouter(tags=["operations"])
 
     @ops.get("/healthz", summary="Liveness")
@@ -293,9 +296,13 @@ def _install_ops_routes(app: FastAPI, settings: CommonSettings) -> None:
             missing = [t for t in request.app.state.required_topics if t not in topics]
             checks["topics"] = f"missing: {', '.join(missing)}" if missing else "ok"
         ok = all(v == "ok" for v in checks.values())
-        return JSONResponse(
-            {"status": "ready" if ok else "not ready", "checks": checks}, status_code=200 if ok else 503
-        )
+        body: dict[str, Any] = {"status": "ready" if ok else "not ready", "checks": checks}
+        if ok and spec.readiness_notes:
+            notes: dict[str, str] = {}
+            for note in spec.readiness_notes:
+                notes |= await note(request.app)
+            body["notes"] = notes
+        return JSONResponse(body, status_code=200 if ok else 503)
 
     @ops.get("/metrics", summary="Prometheus metrics", response_class=Response)
     async def metrics() -> Response:

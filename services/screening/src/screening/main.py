@@ -13,6 +13,7 @@ from screening.config import settings
 from screening.feeds.endpoints import router as feeds_router
 from screening.feeds.endpoints import stalled_uploads_loop
 from screening.handlers import SUBSCRIPTIONS
+from screening.policies.endpoints import policy_note
 from screening.policies.endpoints import router as policies_router
 from screening.policies.rescreen import rescreen_loop
 from screening.policies.seeds import load_seeds
@@ -40,6 +41,7 @@ spec = ServiceSpec(
         *(c.topic for c in DEPT_CONTRACTS.values()),
     ],
     on_startup=[load_seeds],
+    readiness_notes=[policy_note],
     background=[rescreen_loop, stalled_uploads_loop],
 )
 app = create_app(spec)

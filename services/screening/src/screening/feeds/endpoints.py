@@ -25,6 +25,7 @@ from common.pagination import CursorQuery, LimitQuery, Page, keyset, page_of
 from screening.feeds import service
 from screening.feeds.files import CSV, XLSX, NotAFile, kind_of, text_rows, xlsx_rows
 from screening.feeds.models import DeptRecord, Upload, UploadRow
+from screening.policies import service as policies
 
 router = APIRouter(prefix="/feeds", tags=["department feeds"])
 CHUNK = 500
@@ -36,6 +37,10 @@ class IngestResult(BaseModel):
     record_id: str | None = None
     outcome: str
     reason: str | None = None
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="what a record of this year meets: counties judged without a monitoring policy of the year",
+    )
 
 
 class UploadPublic(BaseModel):
@@ -105,7 +110,9 @@ async def ingest_record(
         raise ValidationFailed(
             str(exc), errors=[{"field": "body", "message": str(exc), "type": "value_error"}]
         ) from None
-    return IngestResult(record_id=record.record_id, outcome=await service.ingest(session, record))
+    outcome = await service.ingest(session, record)
+    warnings = await policies.gaps(session, record.event_date.year)
+    return IngestResult(record_id=record.record_id, outcome=outcome, warnings=warnings)
 
 
 @router.post(

@@ -3,14 +3,14 @@ import uuid
 from decimal import Decimal
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, FastAPI, Query
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 
 from common import clock
 from common.access import PoliciesPublish, PoliciesRead
 from common.clock import Day
-from common.db import SessionDep
+from common.db import Database, SessionDep
 from common.errors import Forbidden, NotFound, ValidationFailed, problem_responses
 from common.idempotency import IdempotencyDep
 from common.pagination import CursorQuery, LimitQuery, Page, page_list
@@ -160,3 +160,11 @@ async def list_rules(_: PoliciesRead, cursor: CursorQuery = None, limit: LimitQu
         for r in CATALOGUE.values()
     ]
     return page_list(rules, lambda r: r.code, cursor, limit)
+
+
+async def policy_note(app: FastAPI) -> dict[str, str]:
+    """For /readyz: the counties judged this year without a policy of their own."""
+    db: Database = app.state.db
+    async with db.transaction() as session:
+        found = await service.gaps(session, clock.today().year)
+    return {"policies": "; ".join(found) if found else "ok"}

@@ -1,6 +1,7 @@
 """Policies per jurisdiction and year: versioned, effective-dated, the most specific region prefix wins."""
 
 import datetime as dt
+import time
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
@@ -9,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from common import clock
 from common.auth import Principal, ensure_covers
 from common.errors import NotFound
 from common.pagination import page_rows
@@ -73,6 +75,7 @@ async def publish(session: AsyncSession, body: PolicyCreate, published_by: str) 
         **{t: getattr(body, t).quantize(EXPONENTS[t]) for t in THRESHOLDS},
     )
     session.add(policy)
+    forget_gaps()
     await session.flush()
     await outbox.add(
         session,
@@ -216,3 +219,41 @@ async def effective(session: AsyncSession, region_code: str, year: int, on: dt.d
         f"specific in effect" + (f"; also matching: {', '.join(others)}" if others else "")
     )
     return found, why
+
+
+def gap(region: str, year: int, found: InForce | None) -> str | None:
+    """What an operator or a department is told when a year is judged without its own policy."""
+    if found is None:
+        return f"no monitoring policy for {region}: only the rules independent of the income line are judged"
+    if found.assumed:
+        return f"no {year} monitoring line for {region}: judged by {found.policy.year}'s"
+    return None
+
+
+GAPS_TTL_S = 60.0
+_gaps: dict[int, tuple[float, list[str]]] = {}
+
+
+def forget_gaps() -> None:
+    """A policy published or a household registered (perhaps of a new county): judge the gaps afresh."""
+    _gaps.clear()
+
+
+async def gaps(session: AsyncSession, year: int) -> list[str]:
+    """Every county with registered households that a record of `year` would be judged in without a policy
+    of that year (one village of each stands for the county: policies are county-wide or wider). Not about
+    any one household: a department is told what its records meet, not who is registered. Cached a minute."""
+    at, found = _gaps.get(year, (-GAPS_TTL_S, []))
+    if time.monotonic() - at < GAPS_TTL_S:
+        return found
+    villages = [
+        row[0]
+        for row in await session.execute(
+            select(func.min(KnownHousehold.region_code)).group_by(func.left(KnownHousehold.region_code, 6))
+        )
+    ]
+    on = min(clock.today(), dt.date(year, 12, 31))
+    in_force = await in_force_many(session, {(v, year): on for v in villages})
+    found = sorted(g for (v, y), f in in_force.items() if (g := gap(v[:6], y, f)))
+    _gaps[year] = (time.monotonic(), found)
+    return found

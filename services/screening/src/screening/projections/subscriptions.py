@@ -15,12 +15,15 @@ from contracts.intake import (
     HouseholdUpdatedV1,
 )
 from screening.feeds.service import match_waiting
+from screening.policies.service import forget_gaps
 from screening.projections.models import KnownHousehold, KnownIncome, KnownMember, MonitoredHousehold
 
 
 async def on_household(
     session: AsyncSession, event: HouseholdRegisteredV1 | HouseholdUpdatedV1
 ) -> list[uuid.UUID] | None:
+    if isinstance(event, HouseholdRegisteredV1):
+        forget_gaps()  # perhaps the first household of a county: its policy gap is news
     members = [m.model_dump(mode="json", exclude={"member_id"}) for m in event.members]
     values = {"region_code": event.region_code, "version": event.version, "members": members}
     if not await upsert_newer(
