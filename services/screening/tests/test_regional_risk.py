@@ -68,3 +68,81 @@ async def test_alert_spikes_and_low_monitored_share_are_raised_once(services: An
     assert json.loads(event.value)["subject"] == TOWNSHIP
     listed = (await screening.get("/regional-risks", headers=county)).json()
     assert spike["id"] in {r["id"] for r in listed["items"]}
+
+
+async def test_an_eliminated_household_leaves_the_monitored_share_and_re_entry_brings_it_back(services: Any) -> None:
+    """中农组发〔2021〕7号: the share is of households monitored now. Elimination (assistance's event) marks the
+    household, never deletes it; a later approved case makes it monitored again; an elimination that
+    arrives late for an earlier episode changes nothing."""
+    import datetime as dt
+
+    from sqlalchemy import text
+
+    from common.events.envelope import encode, new_envelope
+    from contracts.assistance import EliminationApprovedV1
+    from contracts.intake import CaseApprovedV1
+    from devkit.testing.fixtures import produce
+    from screening.main import app
+
+    await services.client("screening")
+    household, village = uuid.uuid4(), f"{TOWNSHIP}003"
+    t0 = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
+
+    def approved(at: dt.datetime) -> CaseApprovedV1:
+        return CaseApprovedV1(
+            case_id=uuid.uuid4(),
+            household_id=household,
+            region_code=village,
+            state="monitored",
+            previous_state="township_verified",
+            channels=["cadre_screening"],
+            object_type="sudden_hardship",
+            risks=[],
+            actor="county-wang",
+            actor_role="county_officer",
+            occurred_at=at,
+        )
+
+    def eliminated(at: dt.datetime) -> EliminationApprovedV1:
+        return EliminationApprovedV1(
+            elimination_id=uuid.uuid4(),
+            household_id=household,
+            plan_id=uuid.uuid4(),
+            region_code=village,
+            state="approved",
+            previous_state="township_accepted",
+            actor="county-wang",
+            actor_role="county_officer",
+            occurred_at=at,
+        )
+
+    async def send(*events: Any) -> None:
+        for event in events:
+            message = encode(new_envelope(event, source="/safetynet/test", subject=household))
+            await produce(settings.kafka_bootstrap_servers or "", event.topic, message.value, message.key.encode())
+
+    async def state() -> tuple[Any, Any] | None:
+        async with app.state.db.engine.connect() as conn:
+            row = (
+                await conn.execute(
+                    text("SELECT since, eliminated_at FROM screening.monitored_households WHERE household_id = :h"),
+                    {"h": household},
+                )
+            ).first()
+        return (row[0], row[1]) if row else None
+
+    await send(approved(t0), eliminated(t0 + dt.timedelta(days=200)))
+    assert await eventually(lambda: _matching(state, lambda s: s[1] is not None))
+    re_entry = t0 + dt.timedelta(days=250)
+    await send(approved(re_entry), eliminated(t0 + dt.timedelta(days=100)))  # a stale elimination, late
+    await eventually(lambda: _matching(state, lambda s: s[0] == re_entry and s[1] is None))
+    # The same topic and key as the stale one, so applied after it: it marks the household only if the stale
+    # one (of the first episode) did not.
+    fresh = re_entry + dt.timedelta(days=10)
+    await send(eliminated(fresh))
+    assert await eventually(lambda: _matching(state, lambda s: s[1] is not None)) == (re_entry, fresh)
+
+
+async def _matching(read: Any, condition: Any) -> Any:
+    found = await read()
+    return found if found is not None and condition(found) else None

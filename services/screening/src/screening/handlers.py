@@ -5,6 +5,7 @@ are evaluated once, on the final state (`then`): this is how a department record
 """
 
 from common.messaging.subscribe import On, subscribe
+from contracts.assistance import EliminationApprovedV1
 from contracts.dept import DEPT_CONTRACTS
 from contracts.intake import (
     CaseApprovedV1,
@@ -18,7 +19,7 @@ from screening.alerts.service import reevaluate_many
 from screening.checks.subscriptions import on_consent_revoked, on_consent_signed
 from screening.feeds.subscriptions import on_dept_records
 from screening.mechanisms import calendar
-from screening.projections.subscriptions import on_case_approved, on_household, on_income
+from screening.projections.subscriptions import on_case_approved, on_eliminated, on_household, on_income
 
 SUBSCRIPTIONS = [
     *subscribe(
@@ -28,6 +29,7 @@ SUBSCRIPTIONS = [
         On(ConsentSignedV1, on_consent_signed),
         On(ConsentRevokedV1, on_consent_revoked),
         On(CaseApprovedV1, on_case_approved),
+        On(EliminationApprovedV1, on_eliminated),
         then=reevaluate_many,
     ),
     # A department sending a type it has no contract for: to the dead-letter topic with the reason.

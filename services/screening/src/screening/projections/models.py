@@ -47,7 +47,8 @@ class KnownMember(Base):
 
 
 class MonitoredHousehold(Base):
-    """Households approved as monitored objects (from intake's case events): the numerator of the share."""
+    """Households approved as monitored objects (from intake's case events): the numerator of the share while
+    `eliminated_at` is empty (assistance's approved elimination; a new approved case clears it)."""
 
     __tablename__ = "monitored_households"
 
@@ -55,3 +56,4 @@ class MonitoredHousehold(Base):
     region_code: Mapped[str] = mapped_column(String(12), index=True)
     case_id: Mapped[uuid.UUID] = mapped_column()
     since: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    eliminated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

@@ -3,11 +3,13 @@ household's data re-evaluates its rules."""
 
 import uuid
 
+from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.db import upsert_newer
 from common.events.envelope import BadEvent
+from contracts.assistance import EliminationApprovedV1
 from contracts.intake import (
     CaseEventBase,
     HouseholdIncomeRecordedV1,
@@ -56,13 +58,33 @@ async def on_income(session: AsyncSession, event: HouseholdIncomeRecordedV1) -> 
 
 
 async def on_case_approved(session: AsyncSession, event: CaseEventBase) -> None:
+    """The household is monitored from the approval on; a later approval (re-entry after an elimination)
+    starts a new episode, an older one arriving late changes nothing."""
+    stmt = insert(MonitoredHousehold).values(
+        household_id=event.household_id,
+        region_code=event.region_code,
+        case_id=event.case_id,
+        since=event.occurred_at,
+    )
     await session.execute(
-        insert(MonitoredHousehold)
-        .values(
-            household_id=event.household_id,
-            region_code=event.region_code,
-            case_id=event.case_id,
-            since=event.occurred_at,
+        stmt.on_conflict_do_update(
+            index_elements=["household_id"],
+            set_={"case_id": event.case_id, "since": event.occurred_at, "eliminated_at": None},
+            where=MonitoredHousehold.since < stmt.excluded.since,
         )
-        .on_conflict_do_nothing()
+    )
+
+
+async def on_eliminated(session: AsyncSession, event: EliminationApprovedV1) -> None:
+    """The county approved the elimination of the household's risk: it leaves the monitored share (marked,
+    never deleted). Only an elimination after the current episode began counts (topics are not ordered
+    against each other: a re-entry may arrive first)."""
+    await session.execute(
+        update(MonitoredHousehold)
+        .where(
+            MonitoredHousehold.household_id == event.household_id,
+            MonitoredHousehold.since < event.occurred_at,
+            MonitoredHousehold.eliminated_at.is_(None),
+        )
+        .values(eliminated_at=event.occurred_at)
     )

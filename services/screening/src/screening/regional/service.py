@@ -1,7 +1,8 @@
 """Scale-level risk (防止规模性返贫): compare each township and county with itself and with the guidance.
 
 - alert spike: alerts raised in the last window against the average of the three windows before it;
-- monitored share: monitored households / registered households, against about 5% and at most 10%.
+- monitored share: households monitored now (an eliminated one has left) / registered households, against
+  about 5% and at most 10%.
 A scan raises each risk once per region, kind and window end, and publishes it for the county.
 """
 
@@ -38,7 +39,9 @@ async def scan(session: AsyncSession, prefix: str, today: dt.date) -> list[Regio
             session, Alert.region_code, length, prefix, Alert.created_at >= baseline_start, Alert.created_at < start
         )
         known = await _counts(session, KnownHousehold.region_code, length, prefix)
-        monitored = await _counts(session, MonitoredHousehold.region_code, length, prefix)
+        monitored = await _counts(
+            session, MonitoredHousehold.region_code, length, prefix, MonitoredHousehold.eliminated_at.is_(None)
+        )
         for region in sorted(set(recent) | set(known)):
             if len(region) != length:
                 continue
