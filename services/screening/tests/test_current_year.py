@@ -11,7 +11,8 @@ from prometheus_client import REGISTRY
 from common import clock
 from devkit.kit.people import ADMIN, TOWNSHIP
 from devkit.kit.screening import alerts_of, feed, household, income, person
-from devkit.testing.fixtures import eventually
+from devkit.testing.fixtures import auth, eventually
+from screening.config import settings
 
 MILE_VILLAGE = "532504102001"  # 弥勒市: policies of 2020 only
 HUBEI_VILLAGE = "420102002003"  # 武汉市江岸区: no policy at all
@@ -111,3 +112,11 @@ async def test_the_gap_is_loud_on_the_feed_answer_and_on_readiness(services: Any
     assert any(w.startswith("no monitoring policy for 420102") for w in warnings)
     ready = (await screening.get("/readyz")).json()
     assert ready["status"] == "ready" and "532504" in ready["notes"]["policies"]
+    # The county officer's work until a policy is published: the gaps of their jurisdiction only.
+    mile = auth(settings, "county_officer", "532504", sub="county-gaps")
+    queue = (await screening.get("/policies/gaps", headers=mile)).json()
+    assert [(g["county"], g["judged_by"]) for g in queue["items"]] == [("532504", 2020)]
+    assert queue["items"][0]["county_name"].endswith("弥勒市") and queue["items"][0]["year"] == today.year
+    everything = (await screening.get("/policies/gaps", headers=ADMIN)).json()["items"]
+    assert ("420102", None) in {(g["county"], g["judged_by"]) for g in everything}
+    assert (await screening.get("/policies/gaps", params={"year": 2020}, headers=mile)).json()["items"] == []

@@ -111,7 +111,7 @@ async def ingest_record(
             str(exc), errors=[{"field": "body", "message": str(exc), "type": "value_error"}]
         ) from None
     outcome = await service.ingest(session, record)
-    warnings = await policies.gaps(session, record.event_date.year)
+    warnings = [g.message for g in await policies.gaps(session, record.event_date.year)]
     return IngestResult(record_id=record.record_id, outcome=outcome, warnings=warnings)
 
 

@@ -17,7 +17,7 @@ from common.pagination import CursorQuery, LimitQuery, Page, page_list
 from common.regions import full_name
 from screening.policies import service
 from screening.policies.models import Policy, RescreenJob
-from screening.policies.schemas import EffectivePolicy, PolicyCreate, PolicyPublic, RulePublic, RuleSetting
+from screening.policies.schemas import EffectivePolicy, PolicyCreate, PolicyGap, PolicyPublic, RulePublic, RuleSetting
 from screening.policies.service import NoPolicy
 from screening.policies.whatif import what_if
 from screening.rules.catalogue import CATALOGUE
@@ -106,6 +106,30 @@ async def list_policies(
     return Page(items=[public(p) for p in rows], next_cursor=next_cursor)
 
 
+@router.get("/policies/gaps", response_model=Page[PolicyGap], responses=problem_responses(Forbidden))
+async def policy_gaps(
+    session: SessionDep,
+    principal: PoliciesRead,
+    year: Annotated[int | None, Query(ge=2015, le=2100, description="default: this year (CST)")] = None,
+    cursor: CursorQuery = None,
+    limit: LimitQuery = 100,
+) -> Page[PolicyGap]:
+    """The county officer's work: counties of my jurisdiction with registered households and no monitoring
+    policy of the year (judged by an earlier line, or not on income at all) until one is published."""
+    mine = [
+        g
+        for g in await service.gaps(session, year or clock.today().year)
+        if g.county.startswith(principal.region) or principal.region.startswith(g.county)
+    ]
+    shown = [
+        PolicyGap(
+            county=g.county, county_name=full_name(g.county), year=g.year, judged_by=g.judged_by, message=g.message
+        )
+        for g in mine
+    ]
+    return page_list(shown, lambda g: g.county, cursor, limit)
+
+
 @router.get("/policies/effective", response_model=EffectivePolicy, responses=problem_responses(Forbidden, NoPolicy))
 async def effective_policy(
     session: SessionDep,
@@ -167,4 +191,4 @@ async def policy_note(app: FastAPI) -> dict[str, str]:
     db: Database = app.state.db
     async with db.transaction() as session:
         found = await service.gaps(session, clock.today().year)
-    return {"policies": "; ".join(found) if found else "ok"}
+    return {"policies": "; ".join(g.message for g in found) if found else "ok"}

@@ -85,3 +85,11 @@ class RulePublic(BaseModel):
     default_grade: str
     zh: str
     en: str
+
+
+class PolicyGap(BaseModel):
+    county: str
+    county_name: str
+    year: int
+    judged_by: int | None = Field(description="the earlier year whose line is applied; null: no policy at all")
+    message: str

@@ -221,17 +221,23 @@ async def effective(session: AsyncSession, region_code: str, year: int, on: dt.d
     return found, why
 
 
-def gap(region: str, year: int, found: InForce | None) -> str | None:
-    """What an operator or a department is told when a year is judged without its own policy."""
-    if found is None:
-        return f"no monitoring policy for {region}: only the rules independent of the income line are judged"
-    if found.assumed:
-        return f"no {year} monitoring line for {region}: judged by {found.policy.year}'s"
-    return None
+@dataclass(frozen=True)
+class Gap:
+    """A county whose records of a year are judged without a policy of that year."""
+
+    county: str
+    year: int
+    judged_by: int | None  # the earlier year whose line is applied; None: no policy at all
+
+    @property
+    def message(self) -> str:
+        if self.judged_by is None:
+            return f"no monitoring policy for {self.county}: only the rules independent of the income line are judged"
+        return f"no {self.year} monitoring line for {self.county}: judged by {self.judged_by}'s"
 
 
 GAPS_TTL_S = 60.0
-_gaps: dict[int, tuple[float, list[str]]] = {}
+_gaps: dict[int, tuple[float, list[Gap]]] = {}
 
 
 def forget_gaps() -> None:
@@ -239,7 +245,7 @@ def forget_gaps() -> None:
     _gaps.clear()
 
 
-async def gaps(session: AsyncSession, year: int) -> list[str]:
+async def gaps(session: AsyncSession, year: int) -> list[Gap]:
     """Every county with registered households that a record of `year` would be judged in without a policy
     of that year (one village of each stands for the county: policies are county-wide or wider). Not about
     any one household: a department is told what its records meet, not who is registered. Cached a minute."""
@@ -254,6 +260,13 @@ async def gaps(session: AsyncSession, year: int) -> list[str]:
     ]
     on = min(clock.today(), dt.date(year, 12, 31))
     in_force = await in_force_many(session, {(v, year): on for v in villages})
-    found = sorted(g for (v, y), f in in_force.items() if (g := gap(v[:6], y, f)))
+    found = sorted(
+        (
+            Gap(village[:6], year, None if f is None else f.policy.year)
+            for (village, _), f in in_force.items()
+            if f is None or f.assumed
+        ),
+        key=lambda g: g.county,
+    )
     _gaps[year] = (time.monotonic(), found)
     return found
