@@ -213,3 +213,33 @@ async def test_a_new_policy_rescreens_the_households_it_governs(services: Any) -
 
     job = await eventually(job_done)
     assert job["processed"] >= 1 and job["total"] >= 1
+
+
+async def test_every_threshold_names_its_source_or_says_it_is_a_local_default(client: httpx.AsyncClient) -> None:
+    listed = (await client.get("/policies", params={"region_prefix": "532504", "year": 2020}, headers=TOWNSHIP)).json()
+    mile = next(p for p in listed["items"] if p["region_prefix"] == "532504" and p["version"] == 1)
+    sources = mile["value_sources"]
+    assert set(sources) == {
+        "monitoring_line",
+        "rigid_expense_ratio",
+        "income_drop_ratio",
+        "medical_oop_threshold",
+        "medical_oop_income_share",
+    }
+    assert "4428元" in sources["monitoring_line"] and "实施细则(2020)" in sources["monitoring_line"]
+    assert sources["income_drop_ratio"].startswith("local default")  # no document states 30%
+    assert sources["medical_oop_threshold"].startswith("local default")
+    bad = await client.post(
+        "/policies",
+        headers=COUNTY_OFFICER,
+        json={
+            "region_prefix": "532504",
+            "year": 2031,
+            "effective_from": "2031-01-01",
+            "monitoring_line": "7000",
+            "name": "x",
+            "source": "a document",
+            "value_sources": {"made_up": "somewhere"},
+        },
+    )
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"].startswith("value_sources")

@@ -38,6 +38,7 @@ def public(p: Policy) -> PolicyPublic:
         created_by=p.created_by,
         created_at=p.created_at,
         rules={k: RuleSetting(**v) for k, v in p.rules.items()},
+        value_sources=service.value_sources(p.source, p.value_sources),
         **{t: getattr(p, t) for t in service.THRESHOLDS},
     )
 

@@ -1,7 +1,7 @@
 import datetime as dt
 import uuid
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
@@ -24,6 +24,11 @@ class RuleSetting(BaseModel):
     grade: Grade
 
 
+ThresholdName = Literal[
+    "monitoring_line", "rigid_expense_ratio", "income_drop_ratio", "medical_oop_threshold", "medical_oop_income_share"
+]
+
+
 class Thresholds(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -43,6 +48,11 @@ class PolicyCreate(Thresholds):
     name: str = Field(min_length=1, max_length=200, examples=["弥勒市2020年防止返贫监测范围"])
     source: str = Field(min_length=1, max_length=2000, description="the policy document it implements")
     rules: dict[str, RuleSetting] = Field(default_factory=dict, description="overrides of the catalogue defaults")
+    value_sources: dict[ThresholdName, Annotated[str, Field(min_length=2, max_length=500)]] = Field(
+        default_factory=dict,
+        description="where each threshold comes from: the document, its article and words. The monitoring "
+        "line defaults to `source`; any other threshold without one is shown as a local default",
+    )
 
     @field_validator("rules")
     @classmethod
@@ -54,6 +64,9 @@ class PolicyCreate(Thresholds):
 
 
 class PolicyPublic(Thresholds):
+    value_sources: dict[str, str] = Field(
+        description="every threshold's source: the document and its words, or that it is a local default"
+    )
     id: uuid.UUID
     region_prefix: str
     region_name: str

@@ -12,6 +12,10 @@ from screening.policies import service
 from screening.policies.models import Policy
 from screening.policies.schemas import PolicyCreate
 
+# The documents say 刚性支出明显超过上年度收入 (rigid expenditure clearly exceeding last year's income): read as
+# above 1.0 x that income.
+RIGID = "刚性支出明显超过上年度收入 (read as: above 1.0 x last year's income)"
+
 ZHONGKAI_TOWNSHIPS = ["441302007", "441302008", "441302106", "441302107", "441302114"]  # 仲恺高新区 (in 惠城区's codes)
 
 SEEDS = [
@@ -21,7 +25,12 @@ SEEDS = [
         effective_from=dt.date(2020, 1, 1),
         monitoring_line=Decimal(4428),
         name="弥勒市2020年防止返贫监测范围",
-        source="弥勒市防止返贫监测和帮扶机制实施细则 (2020): 人均纯收入4428元以下",
+        source="弥勒市健全完善防止返贫致贫监测和帮扶机制的实施细则(2020)",
+        value_sources={
+            "monitoring_line": "弥勒市健全完善防止返贫致贫监测和帮扶机制的实施细则(2020), 一(二)监测范围: "
+            "人均纯收入低于国家扶贫标准1.5倍(即4428元)左右的家庭",
+            "rigid_expense_ratio": f"弥勒市健全完善防止返贫致贫监测和帮扶机制的实施细则(2020), 一(二)监测范围: {RIGID}",
+        },
     ),
     PolicyCreate(
         region_prefix="64",
@@ -29,7 +38,10 @@ SEEDS = [
         effective_from=dt.date(2020, 1, 1),
         monitoring_line=Decimal(5000),
         name="宁夏回族自治区2020年防贫预警监测范围",
-        source="宁夏防贫预警监测指导意见 (2020): 人均纯收入5000元以下",
+        source="宁开办发〔2020〕8号",
+        value_sources={
+            "monitoring_line": "宁开办发〔2020〕8号, (一)脱贫不稳定人口界定参考标准: 上一年度家庭人均纯收入低于5000元",
+        },
     ),
     *[
         PolicyCreate(
@@ -38,7 +50,11 @@ SEEDS = [
             effective_from=dt.date(2021, 1, 1),
             monitoring_line=Decimal(15354),
             name="仲恺高新区2021年防止返贫监测范围",
-            source="仲恺高新区防止返贫动态监测和帮扶机制工作方案 (2021): 农村低保标准10236元的1.5倍",
+            source="《仲恺高新区健全防止返贫动态监测和帮扶机制工作方案》(2021)",
+            value_sources={
+                "monitoring_line": "《仲恺高新区健全防止返贫动态监测和帮扶机制工作方案》(2021), (二)监测范围: "
+                "每年按当年农村低保标准的1.5倍以下(2021年农村低保标准为10236元，1.5倍为15354元)",
+            },
         )
         for code in ZHONGKAI_TOWNSHIPS
     ],

@@ -3,6 +3,7 @@
 import datetime as dt
 import time
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -52,6 +53,15 @@ def ensure_may_publish(principal: Principal, region_prefix: str) -> None:
     ensure_covers(principal, region_prefix, "region")
 
 
+LOCAL_DEFAULT = "local default: no policy document states this value"
+
+
+def value_sources(source: str, given: Mapping[Any, str]) -> dict[str, str]:
+    """Every threshold with its source: as given, the monitoring line defaulting to the policy's document,
+    the others to a local default (the documents name the risks, not these figures)."""
+    return {t: given.get(t) or (source if t == "monitoring_line" else LOCAL_DEFAULT) for t in THRESHOLDS}
+
+
 async def publish(session: AsyncSession, body: PolicyCreate, published_by: str) -> Policy:
     """A new version for (prefix, year). Concurrent publishers serialize on an advisory lock per key."""
     await session.execute(select(func.pg_advisory_xact_lock(func.hashtext(f"policy:{body.region_prefix}:{body.year}"))))
@@ -72,6 +82,7 @@ async def publish(session: AsyncSession, body: PolicyCreate, published_by: str) 
         source=body.source,
         created_by=published_by,
         rules=full_rules({k: v.model_dump(mode="json") for k, v in body.rules.items()}),
+        value_sources=value_sources(body.source, body.value_sources),
         **{t: getattr(body, t).quantize(EXPONENTS[t]) for t in THRESHOLDS},
     )
     session.add(policy)
