@@ -1,5 +1,5 @@
-"""monitored_households.eliminated_at: a household whose risk was eliminated leaves the monitored share
-(marked, never deleted; a new approved case makes it monitored again).
+"""known_eliminations: assistance's approved eliminations, so that the monitored share counts the households
+monitored now (an approval after the last elimination), whatever order the two topics deliver them in.
 
 Revision ID: 7c1d4e9b2a57
 Revises: 3b8e2f6a9c41
@@ -18,8 +18,14 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    op.add_column("monitored_households", sa.Column("eliminated_at", sa.DateTime(timezone=True)), schema="screening")
+    op.create_table(
+        "known_eliminations",
+        sa.Column("elimination_id", sa.Uuid(), primary_key=True),
+        sa.Column("household_id", sa.Uuid(), nullable=False, index=True),
+        sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
+        schema="screening",
+    )
 
 
 def downgrade() -> None:
-    op.drop_column("monitored_households", "eliminated_at", schema="screening")
+    op.drop_table("known_eliminations", schema="screening")

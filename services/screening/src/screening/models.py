@@ -5,7 +5,13 @@ from screening.checks.models import AssetCheck, ConsentView
 from screening.feeds.models import DeptRecord, IngestKey, Upload
 from screening.mechanisms import idempotency, inbox, outbox
 from screening.policies.models import Policy, RescreenJob
-from screening.projections.models import KnownHousehold, KnownIncome, KnownMember, MonitoredHousehold
+from screening.projections.models import (
+    KnownElimination,
+    KnownHousehold,
+    KnownIncome,
+    KnownMember,
+    MonitoredHousehold,
+)
 from screening.regional.models import RegionalRisk
 from screening.schema import Base
 
@@ -16,6 +22,7 @@ __all__ = [
     "ConsentView",
     "DeptRecord",
     "IngestKey",
+    "KnownElimination",
     "KnownHousehold",
     "KnownIncome",
     "KnownMember",

@@ -4,8 +4,9 @@ households under monitoring."""
 import datetime as dt
 import uuid
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, Integer, Numeric, String, func, text
+from sqlalchemy import DateTime, ForeignKey, Integer, Numeric, String, exists, func, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -47,8 +48,8 @@ class KnownMember(Base):
 
 
 class MonitoredHousehold(Base):
-    """Households approved as monitored objects (from intake's case events): the numerator of the share while
-    `eliminated_at` is empty (assistance's approved elimination; a new approved case clears it)."""
+    """Households approved as monitored objects (from intake's case events), `since` the latest approval: the
+    numerator of the share unless a later elimination is known (`monitored_now`)."""
 
     __tablename__ = "monitored_households"
 
@@ -56,4 +57,23 @@ class MonitoredHousehold(Base):
     region_code: Mapped[str] = mapped_column(String(12), index=True)
     case_id: Mapped[uuid.UUID] = mapped_column()
     since: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    eliminated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class KnownElimination(Base):
+    """Assistance's approved eliminations (marked there, never deleted): a household eliminated after its
+    latest approval is no longer monitored."""
+
+    __tablename__ = "known_eliminations"
+
+    elimination_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    household_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    occurred_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+def monitored_now() -> Any:
+    """The condition on MonitoredHousehold rows of households monitored now: no elimination after the latest
+    approval. Derived, not stored, so the order the case and elimination topics deliver in does not matter."""
+    return ~exists().where(
+        KnownElimination.household_id == MonitoredHousehold.household_id,
+        KnownElimination.occurred_at > MonitoredHousehold.since,
+    )

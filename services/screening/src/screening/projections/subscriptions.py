@@ -3,7 +3,6 @@ household's data re-evaluates its rules."""
 
 import uuid
 
-from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,7 +17,7 @@ from contracts.intake import (
 )
 from screening.feeds.service import match_waiting
 from screening.policies.service import forget_gaps
-from screening.projections.models import KnownHousehold, KnownIncome, KnownMember, MonitoredHousehold
+from screening.projections.models import KnownElimination, KnownHousehold, KnownIncome, KnownMember, MonitoredHousehold
 
 
 async def on_household(
@@ -58,8 +57,8 @@ async def on_income(session: AsyncSession, event: HouseholdIncomeRecordedV1) -> 
 
 
 async def on_case_approved(session: AsyncSession, event: CaseEventBase) -> None:
-    """The household is monitored from the approval on; a later approval (re-entry after an elimination)
-    starts a new episode, an older one arriving late changes nothing."""
+    """The household is monitored from its latest approval on (a re-entry after an elimination starts a new
+    episode; an older approval arriving late changes nothing)."""
     stmt = insert(MonitoredHousehold).values(
         household_id=event.household_id,
         region_code=event.region_code,
@@ -69,22 +68,17 @@ async def on_case_approved(session: AsyncSession, event: CaseEventBase) -> None:
     await session.execute(
         stmt.on_conflict_do_update(
             index_elements=["household_id"],
-            set_={"case_id": event.case_id, "since": event.occurred_at, "eliminated_at": None},
+            set_={"case_id": event.case_id, "since": event.occurred_at},
             where=MonitoredHousehold.since < stmt.excluded.since,
         )
     )
 
 
 async def on_eliminated(session: AsyncSession, event: EliminationApprovedV1) -> None:
-    """The county approved the elimination of the household's risk: it leaves the monitored share (marked,
-    never deleted). Only an elimination after the current episode began counts (topics are not ordered
-    against each other: a re-entry may arrive first)."""
+    """The county approved the elimination of the household's risk: kept, so that the household leaves the
+    monitored share unless approved again later (projections.models.monitored_now)."""
     await session.execute(
-        update(MonitoredHousehold)
-        .where(
-            MonitoredHousehold.household_id == event.household_id,
-            MonitoredHousehold.since < event.occurred_at,
-            MonitoredHousehold.eliminated_at.is_(None),
-        )
-        .values(eliminated_at=event.occurred_at)
+        insert(KnownElimination)
+        .values(elimination_id=event.elimination_id, household_id=event.household_id, occurred_at=event.occurred_at)
+        .on_conflict_do_nothing()
     )

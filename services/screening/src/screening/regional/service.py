@@ -19,7 +19,7 @@ from contracts.screening import RegionalRiskRaisedV1
 from screening.alerts.models import Alert
 from screening.config import settings
 from screening.mechanisms import outbox
-from screening.projections.models import KnownHousehold, MonitoredHousehold
+from screening.projections.models import KnownHousehold, MonitoredHousehold, monitored_now
 from screening.regional.models import RegionalRisk
 
 
@@ -39,9 +39,7 @@ async def scan(session: AsyncSession, prefix: str, today: dt.date) -> list[Regio
             session, Alert.region_code, length, prefix, Alert.created_at >= baseline_start, Alert.created_at < start
         )
         known = await _counts(session, KnownHousehold.region_code, length, prefix)
-        monitored = await _counts(
-            session, MonitoredHousehold.region_code, length, prefix, MonitoredHousehold.eliminated_at.is_(None)
-        )
+        monitored = await _counts(session, MonitoredHousehold.region_code, length, prefix, monitored_now())
         for region in sorted(set(recent) | set(known)):
             if len(region) != length:
                 continue
