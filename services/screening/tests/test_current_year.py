@@ -120,3 +120,14 @@ async def test_the_gap_is_loud_on_the_feed_answer_and_on_readiness(services: Any
     everything = (await screening.get("/policies/gaps", headers=ADMIN)).json()["items"]
     assert ("420102", None) in {(g["county"], g["judged_by"]) for g in everything}
     assert (await screening.get("/policies/gaps", params={"year": 2020}, headers=mile)).json()["items"] == []
+
+
+async def test_ningxia_screens_a_year_on_the_previous_years_income(services: Any) -> None:
+    """宁开办发〔2020〕8号: 重点排查上一年度家庭人均纯收入低于5000元: this year is screened on last year's income."""
+    today = clock.today()
+    h = await household(services, "640104001003", [person(), person("spouse")])
+    await income(services, h, today.year - 1, "1000")
+    alert = (await alerts_of(services, h))["income_below_line"]
+    assert alert["year"] == today.year and alert["policy_basis"] == "assumed"
+    assert f"in {today.year - 1} (the previous year's, which {today.year} screens on)" in alert["explanation"]
+    assert alert["evidence"] == [f"income:{today.year - 1}"]

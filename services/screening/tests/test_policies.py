@@ -225,6 +225,7 @@ async def test_every_threshold_names_its_source_or_says_it_is_a_local_default(cl
         "income_drop_ratio",
         "medical_oop_threshold",
         "medical_oop_income_share",
+        "income_year_offset",
     }
     assert "4428元" in sources["monitoring_line"] and "实施细则(2020)" in sources["monitoring_line"]
     assert sources["income_drop_ratio"].startswith("local default")  # no document states 30%

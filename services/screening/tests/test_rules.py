@@ -112,3 +112,10 @@ def test_a_policy_switches_a_rule_off_or_regrades_it() -> None:
     red = Limits(**{**LIMITS.__dict__, "rules": {"income_below_line": {"enabled": True, "grade": "red"}}})
     assert fired(p, [], off) == {}
     assert fired(p, [], red) == {"income_below_line": "red"}
+
+
+def test_a_policy_may_screen_a_year_on_the_previous_years_income() -> None:
+    previous = Limits(**{**LIMITS.__dict__, "income_year_offset": -1})
+    p = profile(income(YEAR - 1, "5000"), income(YEAR, "9000"))
+    assert "income_below_line" in fired(p, [], previous)  # last year's 5,000 judges this year
+    assert "income_below_line" not in fired(p, [])  # this year's 9,000 does, by default

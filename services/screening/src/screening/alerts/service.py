@@ -86,7 +86,12 @@ async def reevaluate_many(
             )
         ).scalars()
     }
-    years = {h: sorted({r.year for r in records[h]} | set(incomes[h])) for h in households}
+    # A year's records and income, and the year after an income (a policy may screen on the previous year's
+    # income), up to this year: never a future year.
+    years = {
+        h: sorted({r.year for r in records[h]} | {y for i in incomes[h] for y in (i, i + 1) if y <= today.year})
+        for h in households
+    }
     limits = await _limits_in_force(
         session, {(h.region_code, y) for h in households.values() for y in years[h.household_id]}, today
     )
@@ -148,6 +153,7 @@ async def _limits_in_force(
                 p.medical_oop_threshold,
                 p.medical_oop_income_share,
                 p.rules,
+                p.income_year_offset,
             )
             out[region, year] = (p.id, limits, "assumed" if in_force.assumed else "published")
         if out[region, year][2] != "published":

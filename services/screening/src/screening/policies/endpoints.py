@@ -39,6 +39,7 @@ def public(p: Policy) -> PolicyPublic:
         created_at=p.created_at,
         rules={k: RuleSetting(**v) for k, v in p.rules.items()},
         value_sources=service.value_sources(p.source, p.value_sources),
+        income_year_offset=p.income_year_offset,
         **{t: getattr(p, t) for t in service.THRESHOLDS},
     )
 

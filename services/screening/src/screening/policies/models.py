@@ -2,7 +2,7 @@ import datetime as dt
 import uuid
 from decimal import Decimal
 
-from sqlalchemy import Date, DateTime, Index, Integer, Numeric, String, Text, func, text
+from sqlalchemy import Date, DateTime, Index, Integer, Numeric, SmallInteger, String, Text, func, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -35,6 +35,8 @@ class Policy(Base):
     medical_oop_threshold: Mapped[Decimal] = mapped_column(MONEY)
     medical_oop_income_share: Mapped[Decimal] = mapped_column(RATIO)
     rules: Mapped[dict] = mapped_column(JSONB)
+    # Which year's income a screening year judges: 0 the same year's, -1 the previous year's.
+    income_year_offset: Mapped[int] = mapped_column(SmallInteger, server_default=text("0"))
     # Where each threshold comes from (a document and its words); one without is a local default.
     value_sources: Mapped[dict] = mapped_column(JSONB, server_default=text("'{}'::jsonb"))
     created_by: Mapped[str] = mapped_column(String(200))

@@ -25,7 +25,12 @@ class RuleSetting(BaseModel):
 
 
 ThresholdName = Literal[
-    "monitoring_line", "rigid_expense_ratio", "income_drop_ratio", "medical_oop_threshold", "medical_oop_income_share"
+    "monitoring_line",
+    "rigid_expense_ratio",
+    "income_drop_ratio",
+    "medical_oop_threshold",
+    "medical_oop_income_share",
+    "income_year_offset",
 ]
 
 
@@ -39,6 +44,11 @@ class Thresholds(BaseModel):
     income_drop_ratio: Ratio = Field(Decimal("0.3"), description="a drop of this share against the previous year")
     medical_oop_threshold: Money = Field(Decimal("20000"), description="out-of-pocket medical cost per year (CNY)")
     medical_oop_income_share: Ratio = Field(Decimal("0.5"), description="out-of-pocket medical cost / yearly income")
+    income_year_offset: Literal[0, -1] = Field(
+        0,
+        description="which year's income a screening year judges: 0 the same year's, -1 the previous year's "
+        "(宁开办发〔2020〕8号: 上一年度家庭人均纯收入)",
+    )
 
 
 class PolicyCreate(Thresholds):

@@ -39,7 +39,9 @@ SEEDS = [
         monitoring_line=Decimal(5000),
         name="宁夏回族自治区2020年防贫预警监测范围",
         source="宁开办发〔2020〕8号",
+        income_year_offset=-1,
         value_sources={
+            "income_year_offset": "宁开办发〔2020〕8号, (一)脱贫不稳定人口界定参考标准: 重点排查上一年度家庭人均纯收入",
             "monitoring_line": "宁开办发〔2020〕8号, (一)脱贫不稳定人口界定参考标准: 上一年度家庭人均纯收入低于5000元",
         },
     ),

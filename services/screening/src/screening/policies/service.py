@@ -59,7 +59,10 @@ LOCAL_DEFAULT = "local default: no policy document states this value"
 def value_sources(source: str, given: Mapping[Any, str]) -> dict[str, str]:
     """Every threshold with its source: as given, the monitoring line defaulting to the policy's document,
     the others to a local default (the documents name the risks, not these figures)."""
-    return {t: given.get(t) or (source if t == "monitoring_line" else LOCAL_DEFAULT) for t in THRESHOLDS}
+    return {
+        t: given.get(t) or (source if t == "monitoring_line" else LOCAL_DEFAULT)
+        for t in (*THRESHOLDS, "income_year_offset")
+    }
 
 
 async def publish(session: AsyncSession, body: PolicyCreate, published_by: str) -> Policy:
@@ -82,6 +85,7 @@ async def publish(session: AsyncSession, body: PolicyCreate, published_by: str) 
         source=body.source,
         created_by=published_by,
         rules=full_rules({k: v.model_dump(mode="json") for k, v in body.rules.items()}),
+        income_year_offset=body.income_year_offset,
         value_sources=value_sources(body.source, body.value_sources),
         **{t: getattr(body, t).quantize(EXPONENTS[t]) for t in THRESHOLDS},
     )

@@ -42,6 +42,7 @@ class Limits:
     medical_oop_threshold: Decimal
     medical_oop_income_share: Decimal
     rules: dict[str, dict[str, Any]]
+    income_year_offset: int = 0  # which year's income a screening year judges (-1: the previous year's)
 
 
 @dataclass(frozen=True)
@@ -56,13 +57,15 @@ def _cny(x: Decimal) -> str:
 
 
 def income_below_line(p: Profile, recs: list[Record], lim: Limits, year: int) -> Finding | None:
-    inc = p.incomes.get(year)
+    judged = year + lim.income_year_offset
+    inc = p.incomes.get(judged)
     if inc and inc.per_capita < lim.monitoring_line:
+        which = f"in {judged}" if judged == year else f"in {judged} (the previous year's, which {year} screens on)"
         return Finding(
             "income_below_line",
-            f"per-capita net income {_cny(inc.per_capita)} in {year} is below the "
+            f"per-capita net income {_cny(inc.per_capita)} {which} is below the "
             f"monitoring line {_cny(lim.monitoring_line)} ({lim.policy_ref})",
-            [f"income:{year}"],
+            [f"income:{judged}"],
         )
     return None
 
