@@ -86,7 +86,8 @@ def test_top_level_models_and_handlers_only_aggregate(service: str) -> None:
 
 @pytest.mark.parametrize("service", SERVICES)
 def test_the_jurisdiction_is_applied_by_one_mechanism(service: str) -> None:
-    """Services ask common.access (readable, within, ensure_readable): none builds the clause itself."""
+    """Services ask common.access (readable, within) and common.auth (ensure_covers, ensure_household): none
+    builds the clause itself."""
     from pathlib import Path
 
     src = Path(import_module(service).__file__ or "").parent

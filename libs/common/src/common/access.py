@@ -4,19 +4,18 @@ route of every service and refuses a route whose access is not named here.
 
 Three layers, each applied by one mechanism:
 - the route: a role may call it at all (the names below);
-- the object: it lies within the caller's jurisdiction (`readable` for queries, `ensure_readable` for one
-  object), and a household account sees only its own household; outside, the answer is 404, the same as
-  for an object that does not exist;
+- the object: it lies within the caller's jurisdiction (`readable` and `within` for queries,
+  `common.auth.ensure_household` for one object), and a household account sees only its own household;
+  outside, the answer is 404, the same as for an object that does not exist;
 - the step: a procedure says which roles take which step (`common.procedure`).
 """
 
-import uuid
 from typing import Annotated, Any
 
 from fastapi import Depends, Path
 from sqlalchemy import ColumnElement, Select, and_, false, select
 
-from common.auth import CurrentPrincipal, Principal, Role, ensure_covers, jurisdiction_clause, require_roles
+from common.auth import CurrentPrincipal, Principal, Role, jurisdiction_clause, require_roles
 from common.errors import Forbidden, NotFound
 from contracts.dept import DEPT_CONTRACTS
 
@@ -117,13 +116,6 @@ def within(model: Any, principal: Principal, owner: Any = None) -> ColumnElement
 def readable(model: Any, principal: Principal, owner: Any = None) -> Select[Any]:
     """The rows of `model` the caller may read (see `within`): the start of every list query."""
     return select(model).where(within(model, principal, owner))
-
-
-def ensure_readable(principal: Principal, region_code: str, household_id: uuid.UUID | None, what: str) -> None:
-    """One object, the same rule as `readable`: outside, it is "not there" (404)."""
-    ensure_covers(principal, region_code, what)
-    if principal.role == Role.household and principal.household_id != household_id:
-        raise NotFound(f"No such {what}")
 
 
 def named_dependencies() -> dict[Any, str]:

@@ -28,22 +28,6 @@ def audited(what: str) -> dict[str, Any]:
     return {"x-audited-read": what}
 
 
-async def record_access(
-    session: AsyncSession,
-    outbox: Outbox,
-    principal: Principal,
-    *,
-    household_id: uuid.UUID,
-    region_code: str,
-    what: str,
-    purpose: str,
-    service: str,
-) -> None:
-    await record_accesses(
-        session, outbox, principal, [(household_id, region_code)], what=what, purpose=purpose, service=service
-    )
-
-
 async def record_accesses(
     session: AsyncSession,
     outbox: Outbox,
