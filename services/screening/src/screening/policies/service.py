@@ -148,23 +148,32 @@ async def search(
     return await page_rows(session, q, key, cursor, limit, descending=True)
 
 
-async def effective_many(
-    session: AsyncSession, wanted: dict[tuple[str, int], dt.date]
-) -> dict[tuple[str, int], list[Policy]]:
-    """For each (region, year) and a date: the policies that match it and are in effect on that date, the one
-    in force first (the longest matching prefix, then its newest version). One query for them all."""
-    if not wanted:
-        return {}
+async def _matching(
+    session: AsyncSession, wanted: dict[tuple[str, int], dt.date], *, earlier_years: bool
+) -> list[Policy]:
+    """The policies whose prefix covers one of the regions, of the wanted years (and, with `earlier_years`,
+    any year before), newest year first, then the longest prefix, then the newest version. One query."""
     prefixes = {p for region, _ in wanted for p in (*ancestors(region), region)}
-    rows = list(
+    years = Policy.year <= max(y for _, y in wanted) if earlier_years else Policy.year.in_({y for _, y in wanted})
+    return list(
         (
             await session.execute(
                 select(Policy)
-                .where(Policy.year.in_({y for _, y in wanted}), Policy.region_prefix.in_(prefixes))
-                .order_by(func.length(Policy.region_prefix).desc(), Policy.version.desc())
+                .where(years, Policy.region_prefix.in_(prefixes))
+                .order_by(Policy.year.desc(), func.length(Policy.region_prefix).desc(), Policy.version.desc())
             )
         ).scalars()
     )
+
+
+async def effective_many(
+    session: AsyncSession, wanted: dict[tuple[str, int], dt.date]
+) -> dict[tuple[str, int], list[Policy]]:
+    """For each (region, year) and a date: the policies of that year that match it and are in effect on that
+    date, the one in force first (the longest matching prefix, then its newest version)."""
+    if not wanted:
+        return {}
+    rows = await _matching(session, wanted, earlier_years=False)
     return {
         (region, year): [
             p for p in rows if p.year == year and region.startswith(p.region_prefix) and p.effective_from <= on
@@ -179,6 +188,8 @@ class InForce:
     # The year has no policy in effect of its own: the latest earlier year's line, as it stood at that year's
     # end, is applied, and everything judged by it says so. Assistance falls back the same way.
     assumed: bool
+    # The other policies of the year that match and are in effect, which the chosen one outranks.
+    outranked: tuple[Policy, ...] = ()
 
 
 async def in_force_many(
@@ -188,29 +199,22 @@ async def in_force_many(
     prefix, then the newest version), else the latest earlier year's (assumed), else None. One query."""
     if not wanted:
         return {}
-    prefixes = {p for region, _ in wanted for p in (*ancestors(region), region)}
-    rows = list(
-        (
-            await session.execute(
-                select(Policy)
-                .where(Policy.year <= max(y for _, y in wanted), Policy.region_prefix.in_(prefixes))
-                .order_by(Policy.year.desc(), func.length(Policy.region_prefix).desc(), Policy.version.desc())
-            )
-        ).scalars()
-    )
+    rows = await _matching(session, wanted, earlier_years=True)
     out: dict[tuple[str, int], InForce | None] = {}
     for (region, year), on in wanted.items():
-        found = next(
-            (
-                p
-                for p in rows
-                if p.year <= year
-                and region.startswith(p.region_prefix)
-                and p.effective_from <= (on if p.year == year else dt.date(p.year, 12, 31))
-            ),
-            None,
-        )
-        out[region, year] = InForce(found, found.year != year) if found else None
+        found = [
+            p
+            for p in rows
+            if p.year <= year
+            and region.startswith(p.region_prefix)
+            and p.effective_from <= (on if p.year == year else dt.date(p.year, 12, 31))
+        ]
+        if not found:
+            out[region, year] = None
+            continue
+        chosen = found[0]
+        outranked = tuple(p for p in found[1:] if p.year == chosen.year == year)
+        out[region, year] = InForce(chosen, chosen.year != year, outranked)
     return out
 
 
@@ -225,9 +229,8 @@ async def effective(session: AsyncSession, region_code: str, year: int, on: dt.d
             f"no {year} policy for {region_code} in effect on {on}: judged by {chosen.year}'s, prefix "
             f"{chosen.region_prefix} version {chosen.version}, the latest earlier line (assumed)"
         )
-    candidates = (await effective_many(session, {(region_code, year): on}))[region_code, year]
     others = sorted(
-        {f"{c.region_prefix} v{c.version}" for c in candidates} - {f"{chosen.region_prefix} v{chosen.version}"}
+        {f"{c.region_prefix} v{c.version}" for c in found.outranked} - {f"{chosen.region_prefix} v{chosen.version}"}
     )
     why = (
         f"prefix {chosen.region_prefix} version {chosen.version} (effective {chosen.effective_from}) is the most "
