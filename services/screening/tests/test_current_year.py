@@ -14,7 +14,8 @@ from devkit.kit.screening import alerts_of, feed, household, income, person
 from devkit.testing.fixtures import auth, eventually
 from screening.config import settings
 
-MILE_VILLAGE = "532504102001"  # 弥勒市: policies of 2020 only
+MILE_VILLAGE = "532504103202"  # 弥勒市: its policy of 2020 only (other tests publish for 532504102)
+NINGXIA_VILLAGE = "640202001001"  # 石嘴山市: the autonomous region's policy (other tests publish for 640104)
 HUBEI_VILLAGE = "420102002003"  # 武汉市江岸区: no policy at all
 
 
@@ -125,7 +126,7 @@ async def test_the_gap_is_loud_on_the_feed_answer_and_on_readiness(services: Any
 async def test_ningxia_screens_a_year_on_the_previous_years_income(services: Any) -> None:
     """宁开办发〔2020〕8号: 重点排查上一年度家庭人均纯收入低于5000元: this year is screened on last year's income."""
     today = clock.today()
-    h = await household(services, "640104001003", [person(), person("spouse")])
+    h = await household(services, NINGXIA_VILLAGE, [person(), person("spouse")])
     await income(services, h, today.year - 1, "1000")
     alert = (await alerts_of(services, h))["income_below_line"]
     assert alert["year"] == today.year and alert["policy_basis"] == "assumed"
