@@ -29,7 +29,7 @@ from common.clock import Day
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, ValidationFailed, problem_responses
 from common.idempotency import IdempotencyDep
-from common.pagination import CursorQuery, Filters, LimitQuery, Page, keyset, page_of, page_rows
+from common.pagination import CursorQuery, Filters, LimitQuery, Page, page_rows
 from common.procedure import BatchResult, each
 
 router = APIRouter(tags=["risk elimination"])
@@ -68,8 +68,7 @@ async def elimination_candidates(
     q = readable(Plan, principal).where(Plan.state == "approved")
     if region_prefix:
         q = q.where(Plan.region_code.like(region_prefix + "%"))
-    rows = list((await session.execute(keyset(q, (Plan.created_at, Plan.id), cursor, limit))).scalars())
-    page, next_cursor = page_of(rows, limit, lambda p: (p.created_at, p.id))
+    page, next_cursor = await page_rows(session, q, (Plan.created_at, Plan.id), cursor, limit)
     day = on or clock.today()
     found = await facts.facts_many(session, page, day)
     evaluations = [evaluate(found[p.id], day) for p in page]

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.access import readable
 from common.auth import Principal
-from common.pagination import keyset, page_of
+from common.pagination import page_rows
 from intake.cases.models import Case, CaseStep, Objection
 from intake.cases.procedure import State
 from intake.households.models import Household, Member
@@ -48,8 +48,7 @@ async def queue(
         q = q.where(Case.channels.contains([channel]))
     if household_id:
         q = q.where(Case.household_id == household_id)
-    rows = list((await session.execute(keyset(q, (Case.created_at, Case.id), cursor, limit))).scalars())
-    return page_of(rows, limit, lambda c: (c.created_at, c.id))
+    return await page_rows(session, q, (Case.created_at, Case.id), cursor, limit)
 
 
 async def notices(session: AsyncSession, village_code: str) -> list[Any]:

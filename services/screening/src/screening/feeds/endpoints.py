@@ -21,7 +21,7 @@ from common.errors import (
     ValidationFailed,
     problem_responses,
 )
-from common.pagination import CursorQuery, LimitQuery, Page, keyset, page_of
+from common.pagination import CursorQuery, LimitQuery, Page, page_rows
 from screening.feeds import service
 from screening.feeds.files import CSV, XLSX, NotAFile, kind_of, text_rows, xlsx_rows
 from screening.feeds.models import DeptRecord, Upload, UploadRow
@@ -311,8 +311,7 @@ async def unmatched(
     q = select(DeptRecord).where(DeptRecord.household_id.is_(None), DeptRecord.superseded.is_(False))
     if department:
         q = q.where(DeptRecord.department == department)
-    rows = list((await session.execute(keyset(q, (DeptRecord.received_at, DeptRecord.id), cursor, limit))).scalars())
-    items, next_cursor = page_of(rows, limit, lambda r: (r.received_at, r.id))
+    items, next_cursor = await page_rows(session, q, (DeptRecord.received_at, DeptRecord.id), cursor, limit)
     return Page(
         items=[
             UnmatchedRecord(
