@@ -2,11 +2,13 @@
 
 import datetime as dt
 import uuid
+from decimal import Decimal
 
-from assistance.elimination.evaluate import Facts, guarantees_secured
-from assistance.households.models import GuaranteeCheck
+from assistance.elimination.evaluate import Facts, _months_before, guarantees_secured, income_stable
+from assistance.households.models import GuaranteeCheck, IncomeMonth
 from assistance.plans.models import Plan
-from assistance.projections.models import ConfirmedAlert
+from assistance.projections.models import ConfirmedAlert, PolicyPack
+from common.policy import in_force
 
 SIX = dict.fromkeys(["food", "clothing", "compulsory_education", "basic_medical", "housing", "drinking_water"], True)
 
@@ -20,7 +22,7 @@ def facts(alert_day: dt.date) -> Facts:
         guarantee=GuaranteeCheck(id=uuid.uuid4(), household_id=household, checked_on=dt.date(2026, 11, 1), **SIX),
         months=[],
         incomes=[],
-        line=None,
+        pack=None,
         alerts=[
             ConfirmedAlert(
                 alert_id=uuid.uuid4(),
@@ -41,20 +43,46 @@ def test_a_confirmed_housing_alert_after_the_township_check_unsecures_housing() 
     assert earlier.met  # the township checked after screening's alert
 
 
-def test_income_is_judged_by_the_latest_line_and_says_when_it_is_assumed() -> None:
-    from decimal import Decimal
+def pack(year: int, line: str, **thresholds: object) -> PolicyPack:
+    values = {"line": {"basis": "fixed", "amount": line}, "thresholds": thresholds}
+    return PolicyPack(
+        policy_id=uuid.uuid4(),
+        jurisdiction="532504",
+        level="county_city",
+        prefixes=["532504"],
+        year=year,
+        version=1,
+        effective_from=dt.date(year, 1, 1),
+        pack=values,
+    )
 
-    from assistance.elimination.evaluate import _months_before, income_stable
-    from assistance.households.models import IncomeMonth
-    from assistance.projections.models import PolicyLine
 
+def test_income_is_judged_by_the_packs_in_force_as_screening_ranks_them() -> None:
     on = dt.date(2026, 11, 27)
     base = facts(dt.date(2026, 10, 1))
     months = [IncomeMonth(month=m, per_capita=Decimal("900")) for m in _months_before(on, 12)]
-    line_2020 = PolicyLine(region_prefix="532504", year=2020, version=1, monitoring_line=Decimal("4700"))
-    line_2026 = PolicyLine(region_prefix="532504", year=2026, version=1, monitoring_line=Decimal("4700"))
-    assumed = income_stable(Facts(**{**base.__dict__, "months": months, "line": line_2020}), on)
+    packs = [pack(2020, "4700"), pack(2026, "4700")]
+    earlier = in_force("532504103202", 2026, on, packs[:1])
+    assumed = income_stable(Facts(**{**base.__dict__, "months": months, "pack": earlier}), on)
     assert assumed.met and "the 2020 line, assumed: no 2026 line is published" in assumed.explanation
-    assert "assumed:2026" in assumed.evidence
-    published = income_stable(Facts(**{**base.__dict__, "months": months, "line": line_2026}), on)
+    assert "assumed:2026" in assumed.evidence and "policy:532504:2020:v1" in assumed.evidence
+    published = income_stable(
+        Facts(**{**base.__dict__, "months": months, "pack": in_force("532504103202", 2026, on, packs)}), on
+    )
     assert published.met and "assumed" not in published.explanation
+
+
+def test_the_recent_months_test_is_the_packs() -> None:
+    """A local default (6 months) until a document states another: the pack's value is what applies."""
+    on = dt.date(2026, 11, 27)
+    wanted = _months_before(on, 12)
+    # 12 months: 9 x 700 + 3 x 200 = 6,900, above 5,000; the last 6 annualise to 5,400 (above), the last 3
+    # alone to 2,400 (below).
+    months = [IncomeMonth(month=m, per_capita=Decimal("700" if i < 9 else "200")) for i, m in enumerate(wanted)]
+    base = facts(dt.date(2026, 10, 1))
+    six = in_force("532504103202", 2026, on, [pack(2026, "5000")])
+    three = in_force("532504103202", 2026, on, [pack(2026, "5000", income_recent_months=3)])
+    by_six = income_stable(Facts(**{**base.__dict__, "months": months, "pack": six}), on)
+    by_three = income_stable(Facts(**{**base.__dict__, "months": months, "pack": three}), on)
+    assert by_six.met is True and "last 6 months annualized 5,400.00" in by_six.explanation
+    assert by_three.met is False and "last 3 months annualize to 2,400.00" in by_three.explanation

@@ -1,14 +1,17 @@
 import datetime as dt
 import json
+from typing import Any
 
 import httpx
 
+from common import clock
 from contracts.intake import CASE_TOPIC
 from devkit.kit.households import COUNTY, TOWNSHIP_A, TOWNSHIP_B, VILLAGE_A, headers, register
 from devkit.kit.identification import (
     CADRE,
     COUNTY_OFFICER,
     NOTICE_END,
+    PARTICIPANTS,
     TOWNSHIP,
     approve,
     declare,
@@ -22,8 +25,11 @@ from devkit.kit.identification import (
     verification_form,
     verify,
 )
-from devkit.testing.fixtures import TopicReader, on_day
+from devkit.kit.screening import pack
+from devkit.testing.fixtures import TopicReader, eventually, on_day
+from devkit.testing.fixtures import auth as screening_auth
 from intake.config import settings
+from screening.config import settings as screening_settings
 
 
 async def test_full_procedure_to_monitored_with_events(client: httpx.AsyncClient) -> None:
@@ -318,27 +324,43 @@ async def test_calendar_knows_2026_and_assumes_unknown_years(client: httpx.Async
     assert wrong.status_code == 422
 
 
-async def test_jurisdictions_may_require_every_adult_to_sign(client: httpx.AsyncClient) -> None:
-    household = await register(client)  # head and spouse, both adults
+async def test_a_jurisdictions_pack_may_require_every_adult_to_sign(services: Any) -> None:
+    """Who signs the authorisation is the pack's (`identification.consent_signers`): a township publishes
+    its own, and intake applies it once the pack reaches it over the bus."""
+    client, screening = await services.client("intake"), await services.client("screening")
+    township = "532504001"  # 弥阳街道: no other test registers here
+    body = pack(
+        township, clock.today().year, name="弥阳街道", level="zone", identification={"consent_signers": "all_adults"}
+    )
+    published = await screening.post(
+        "/policies", json=body, headers=screening_auth(screening_settings, "county_officer", "532504")
+    )
+    assert published.status_code == 201, published.text
+    household = await register(client, f"{township}001")  # head and spouse, both adults
     head, spouse = household["members"][0]["id"], household["members"][1]["id"]
-    body = {
+    consent = {
         "scopes": ["asset_check", "data_sharing"],
         "signer_member_ids": [head],
         "evidence": {"kind": "e_sign", "sha256": "d" * 64},
         "channel": "app",
         "signed_at": "2026-11-01T09:00:00+08:00",
     }
-    previous = settings.consent_all_adults_prefixes
-    settings.consent_all_adults_prefixes = [VILLAGE_A[:6]]
-    try:
-        r = await client.post(f"/households/{household['id']}/consents", headers=CADRE, json=body)
-        assert r.status_code == 422 and spouse in json.dumps(r.json())
-        body["signer_member_ids"] = [head, spouse]
-        assert (
-            await client.post(f"/households/{household['id']}/consents", headers=CADRE, json=body)
-        ).status_code == 201
-    finally:
-        settings.consent_all_adults_prefixes = previous
+    cadre = headers("village_cadre", township)
+    from sqlalchemy import text
+
+    from intake.main import app
+
+    async def arrived() -> bool:  # the pack has reached intake over the bus
+        async with app.state.db.engine.connect() as conn:
+            query = text("SELECT count(*) FROM intake.policy_packs WHERE policy_id = :p")
+            return (await conn.execute(query, {"p": published.json()["id"]})).scalar_one() == 1
+
+    assert await eventually(arrived)
+    r = await client.post(f"/households/{household['id']}/consents", headers=cadre, json=consent)
+    assert r.status_code == 422 and spouse in json.dumps(r.json()) and "policy pack" in r.json()["detail"]
+    consent["signer_member_ids"] = [head, spouse]
+    signed = await client.post(f"/households/{household['id']}/consents", headers=cadre, json=consent)
+    assert signed.status_code == 201
 
 
 async def test_step_dates_are_checked_against_the_step_before_and_today(client: httpx.AsyncClient) -> None:
@@ -376,6 +398,7 @@ async def test_a_review_before_the_consent_and_a_notice_before_the_review_are_re
         headers=CADRE,
         json={
             "meeting_date": "2026-09-19",
+            "participants": PARTICIPANTS,
             "attendees": 21,
             "votes_for": 15,
             "votes_against": 6,

@@ -18,17 +18,19 @@ CIVIL_AFFAIRS = department("civil-affairs")
 CADRE = auth(intake_settings, "village_cadre", "532504102")
 
 
-async def setup_household(services: Any) -> tuple[dict[str, Any], str]:
+async def setup_household(services: Any, village: str = "532504102001") -> tuple[dict[str, Any], str]:
     intake = await services.client("intake")
     rid = resident_id()
     body = {
-        "region_code": "532504102001",
+        "region_code": village,
         "household_no": uuid.uuid4().hex[:16],
         "address": "1组",
         "category": "ordinary",
         "members": [{"name": "钱六", "resident_id": rid, "relation": "head", "labour_capacity": "full"}],
     }
-    h = (await intake.post("/households", json=body, headers=CADRE)).json()
+    h = (
+        await intake.post("/households", json=body, headers=auth(intake_settings, "village_cadre", village[:9]))
+    ).json()
     return h, rid
 
 
@@ -36,7 +38,7 @@ async def sign(services: Any, h: dict[str, Any], scopes: list[str]) -> dict[str,
     intake = await services.client("intake")
     r = await intake.post(
         f"/households/{h['id']}/consents",
-        headers=CADRE,
+        headers=auth(intake_settings, "village_cadre", h["region_code"][:9]),
         json={
             "scopes": scopes,
             "signer_member_ids": [h["members"][0]["id"]],
@@ -53,7 +55,8 @@ async def evidence(services: Any, h: dict[str, Any], *, states: set[str]) -> dic
     screening = await services.client("screening")
 
     async def fetch() -> dict[str, Any] | None:
-        body = (await screening.get(f"/households/{h['id']}/exclusion-evidence", headers=TOWNSHIP)).json()
+        township = auth(settings, "township_officer", h["region_code"][:9])
+        body = (await screening.get(f"/households/{h['id']}/exclusion-evidence", headers=township)).json()
         return body if body["checks"] and {c["state"] for c in body["checks"]} == states else None
 
     return await eventually(fetch)
@@ -90,9 +93,25 @@ async def test_a_consented_check_yields_exclusion_evidence(services: Any) -> Non
         services, rid, request_id, commercial_housing=True, vehicles=1, deposits="350000", public_employee=False
     )
     body = await evidence(services, h, states={"completed"})
-    (assets,) = body["evidence"]
-    assert assets["reason"] == "high_value_assets"
+    assets, to_check = body["evidence"]
+    assert assets["reason"] == "high_value_assets" and "弥勒市 (532504)" in assets["policy"]
     assert "commercial housing" in assets["grounds"] and "350,000.00 CNY" in assets["grounds"]
+    # Only 享受型 vehicles are on the list (local default): a vehicle of unknown kind is to be checked.
+    assert to_check["reason"] == "to_check" and "享受型" in to_check["grounds"]
+    assert "vehicle" not in assets["grounds"]
+
+
+async def test_ningxia_lists_any_vehicle_and_a_holding_in_name_only_does_not_exclude(services: Any) -> None:
+    """宁开办发〔2020〕8号 三(二): 家庭成员名下有小轿车或大型货运车辆、大型农机具等交通运输车辆但实际不属于自有 is
+    a case of the negative list that must not exclude a household: the vehicle counts, its ownership is checked."""
+    h, rid = await setup_household(services, "640202001002")
+    await sign(services, h, ["asset_check", "data_sharing"])
+    request_id = (await evidence(services, h, states={"requested"}))["checks"][0]["id"]
+    await result(services, rid, request_id, vehicles=2, large_farm_machinery=True, deposits="150000")
+    (assets,) = (await evidence(services, h, states={"completed"}))["evidence"]
+    assert "2 vehicle(s) registered" in assets["grounds"] and "大型农机具" in assets["grounds"]
+    assert "held only in name" in assets["grounds"] and "宁夏回族自治区 (64)" in assets["policy"]
+    assert "deposits" not in assets["grounds"]  # deposits are not on Ningxia's list
 
 
 async def test_revocation_cancels_and_later_results_are_refused(services: Any) -> None:

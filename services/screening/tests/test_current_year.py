@@ -1,7 +1,8 @@
 """The current year (China Standard Time), never silent: a record dated today is judged although no policy of
 this year is published, by the latest earlier line and flagged assumed; a region with no policy at all still
-has its housing, disability, illness, schooling and deaths judged, and gets no income screening (the Hubei
-document sets no line); each such judgement is counted for the operator."""
+has its housing, disability, illness, schooling and deaths judged, and gets no income screening where its
+pack states no line (the Hubei document names a multiple of the national standard, not an amount); each
+such judgement is counted for the operator."""
 
 import datetime as dt
 from typing import Any
@@ -16,7 +17,7 @@ from screening.config import settings
 
 MILE_VILLAGE = "532504103202"  # 弥勒市: its policy of 2020 only (other tests publish for 532504102)
 NINGXIA_VILLAGE = "640202001001"  # 石嘴山市: the autonomous region's policy (other tests publish for 640104)
-HUBEI_VILLAGE = "420102002003"  # 武汉市江岸区: no policy at all
+HUBEI_VILLAGE = "420102002003"  # 武汉市江岸区: the province's 2020 pack, which states no line
 
 
 def gaps(county: str, year: int, basis: str) -> float:
@@ -51,14 +52,15 @@ async def test_a_record_dated_today_raises_its_alert_judged_by_the_latest_line(s
     assert effective.status_code == 200, effective.text
     body = effective.json()
     assert body["assumed"] is True and body["policy"]["year"] == 2020
-    assert f"no {today.year} policy" in body["why"]
+    assert f"no {today.year} pack" in body["why"] and "弥勒市 (532504) 2020" in body["why"]
     published = await screening.get(
         "/policies/effective", params={"region_code": MILE_VILLAGE, "year": 2020, "on": "2020-12-01"}, headers=TOWNSHIP
     )
     assert published.json()["assumed"] is False
 
 
-async def test_a_region_without_any_policy_is_judged_on_everything_but_income(services: Any) -> None:
+async def test_a_region_whose_pack_states_no_line_is_judged_on_everything_but_income(services: Any) -> None:
+    """湖北省《关于建立防止返贫监测和帮扶机制的实施意见》(2020) 三(二): 低于国家扶贫标准1.5倍左右 (no amount)."""
     today = clock.today()
     head = person()
     h = await household(services, HUBEI_VILLAGE, [head, person("spouse")])
@@ -70,13 +72,19 @@ async def test_a_region_without_any_policy_is_judged_on_everything_but_income(se
     )
     alerts = await alerts_of(services, h)
     assert set(alerts) == {"housing_unsafe"}  # no line: no income screening, and no guess at one
-    assert alerts["housing_unsafe"]["policy_basis"] == "none" and alerts["housing_unsafe"]["policy_id"] is None
-    assert gaps("420102", today.year, "none") >= 1
+    assert alerts["housing_unsafe"]["policy_basis"] == "assumed"
+    assert gaps("420102", today.year, "assumed") >= 1
     screening = await services.client("screening")
-    none = await screening.get(
+    hubei = await screening.get(
         "/policies/effective", params={"region_code": HUBEI_VILLAGE, "year": today.year}, headers=ADMIN
     )
-    assert none.status_code == 404 and none.json()["type"].endswith("/no-policy")  # never a guess
+    assert hubei.status_code == 200 and hubei.json()["policy"]["jurisdiction"]["code"] == "42"
+    assert hubei.json()["policy"]["monitoring_line"] is None and hubei.json()["assumed"] is True
+    # Before the national pack (2021), a region no pack governs gets none: never a guess.
+    none = await screening.get(
+        "/policies/effective", params={"region_code": "110101001001", "year": 2020}, headers=ADMIN
+    )
+    assert none.status_code == 404 and none.json()["type"].endswith("/no-policy")
 
 
 def test_the_year_is_china_standard_time() -> None:
@@ -110,7 +118,7 @@ async def test_the_gap_is_loud_on_the_feed_answer_and_on_readiness(services: Any
     assert answer.status_code == 202, answer.text
     warnings = answer.json()["warnings"]
     assert f"no {today.year} monitoring line for 532504: judged by 2020's" in warnings
-    assert any(w.startswith("no monitoring policy for 420102") for w in warnings)
+    assert any(w.startswith("no monitoring line for 420102") for w in warnings)
     ready = (await screening.get("/readyz")).json()
     assert ready["status"] == "ready" and "532504" in ready["notes"]["policies"]
     # The county officer's work until a policy is published: the gaps of their jurisdiction only.

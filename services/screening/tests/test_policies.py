@@ -5,6 +5,7 @@ import httpx
 
 from contracts.screening import POLICY_TOPIC
 from devkit.kit.people import ADMIN, COUNTY_OFFICER, TOWNSHIP
+from devkit.kit.screening import pack
 from devkit.testing.fixtures import TopicReader, auth
 from screening.config import settings
 
@@ -25,30 +26,37 @@ async def test_the_seeds_policies_are_in_force(client: httpx.AsyncClient) -> Non
         await client.get("/policies/effective", params={"region_code": "441302106001", "year": 2021}, headers=ADMIN)
     ).json()
     assert zhongkai["policy"]["monitoring_line"] == "15354.00"
-    huicheng = await client.get(
-        "/policies/effective", params={"region_code": "441302001001", "year": 2021}, headers=ADMIN
+    line = zhongkai["policy"]["values"]["line"]  # 1.5 x 2021's rural 低保 standard, the standard stored
+    assert line == {"basis": "dibao_multiple", "amount": "15354.00", "dibao_standard": "10236.00", "multiple": "1.5000"}
+    assert zhongkai["policy"]["jurisdiction"]["code"] == "zhongkai" and zhongkai["policy"]["valid_through"] == 2025
+    # 惠城区 outside the zone: only the national pack, which states no line
+    huicheng = (
+        await client.get("/policies/effective", params={"region_code": "441302001001", "year": 2021}, headers=ADMIN)
+    ).json()
+    assert huicheng["policy"]["jurisdiction"]["level"] == "national" and huicheng["policy"]["monitoring_line"] is None
+    before_national = await client.get(
+        "/policies/effective", params={"region_code": "441302001001", "year": 2020}, headers=ADMIN
     )
-    assert huicheng.status_code == 404 and huicheng.json()["type"].endswith("/no-policy")
-    rules = mile["policy"]["rules"]
+    assert before_national.status_code == 404 and before_national.json()["type"].endswith("/no-policy")
+    rules = mile["policy"]["values"]["rules"]
     assert rules["medical_out_of_pocket_high"] == {"enabled": True, "grade": "red"} and len(rules) == 10
 
 
 async def test_most_specific_prefix_and_newest_version_in_effect_win(client: httpx.AsyncClient) -> None:
-    body = {
-        "region_prefix": "532504102",
-        "year": 2020,
-        "effective_from": "2020-07-01",
-        "monitoring_line": "4600",
-        "name": "新哨镇2020年监测范围",
-        "source": "township test",
-        "rules": {"housing_unsafe": {"grade": "orange", "enabled": True}},
-    }
+    rules = {"housing_unsafe": {"grade": "orange", "enabled": True}}
+    body = pack("532504102", 2020, line="4600", effective_from="2020-07-01", name="新哨镇2020年监测范围", rules=rules)
     first = await client.post("/policies", json=body, headers=COUNTY_OFFICER)
     assert first.status_code == 201, first.text
-    assert first.json()["version"] >= 1 and first.json()["rules"]["housing_unsafe"]["grade"] == "orange"
+    assert first.json()["version"] >= 1 and first.json()["values"]["rules"]["housing_unsafe"]["grade"] == "orange"
     second = await client.post(
-        "/policies", json={**body, "effective_from": "2020-10-01", "monitoring_line": "4700"}, headers=COUNTY_OFFICER
+        "/policies",
+        json=pack("532504102", 2020, line="4700", effective_from="2020-10-01", name="新哨镇2020年监测范围"),
+        headers=COUNTY_OFFICER,
     )
+    # Carried forward: the rule's grade from the first version; the first from the county's pack in force.
+    assert second.json()["values"]["rules"]["housing_unsafe"]["grade"] == "orange"
+    assert first.json()["values"]["identification"]["review_body"] == "村组评议"
+    assert first.json()["values"]["report"]["deadline_day"] == 3
     assert second.json()["version"] == first.json()["version"] + 1
 
     before = (await effective(client, "532504102001", 2020, on="2020-06-30")).json()
@@ -62,34 +70,37 @@ async def test_most_specific_prefix_and_newest_version_in_effect_win(client: htt
 
     async with TopicReader(settings.kafka_bootstrap_servers or "", POLICY_TOPIC) as topic:
         event = await topic.wait_for(lambda m: json.loads(m.value)["data"]["policy_id"] == second.json()["id"])
-    data = json.loads(event.value)["data"]
-    assert data["monitoring_line"] == "4700.00" and data["published_by"] == "county-wang"
+    envelope = json.loads(event.value)
+    data = envelope["data"]
+    assert envelope["type"] == "screening.policy.pack-published" and data["published_by"] == "county-wang"
+    assert data["pack"]["line"]["amount"] == "4700.00" and data["prefixes"] == ["532504102"]
+    assert data["sources"]["thresholds.income_drop_ratio"].startswith("local default")
 
 
 async def test_who_may_publish_and_what_is_valid(client: httpx.AsyncClient) -> None:
-    body = {
-        "region_prefix": "532504",
-        "year": 2022,
-        "effective_from": "2022-01-01",
-        "monitoring_line": "6000",
-        "name": "x",
-        "source": "y",
-    }
+    body = pack("532504", 2022, line="6000", name="弥勒市")
     assert (await client.post("/policies", json=body, headers=TOWNSHIP)).status_code == 403
     other_county = auth(settings, "county_officer", "532526")
     outside = await client.post("/policies", json=body, headers=other_county)
     assert outside.status_code == 404  # outside the jurisdiction: the same answer as for nothing there
     bad = await client.post(
-        "/policies",
-        headers=COUNTY_OFFICER,
-        json={**body, "region_prefix": "532599", "rules": {"made_up": {"grade": "red"}}},
+        "/policies", headers=COUNTY_OFFICER, json=pack("532599", 2022, rules={"made_up": {"grade": "red"}})
     )
     assert bad.status_code == 422
-    assert {e["field"] for e in bad.json()["errors"]} == {"region_prefix", "rules"}
-    negative = await client.post("/policies", json={**body, "monitoring_line": "-1"}, headers=COUNTY_OFFICER)
-    assert negative.status_code == 422 and negative.json()["errors"][0]["field"] == "monitoring_line"
+    assert {e["field"].split(".")[0] for e in bad.json()["errors"]} == {"jurisdiction", "values"}
+    negative = await client.post("/policies", json=pack("532504", 2022, line="-1"), headers=COUNTY_OFFICER)
+    assert negative.status_code == 422 and negative.json()["errors"][0]["field"].startswith("values.line")
+    derived = pack("532504", 2022, line=None)
+    derived["values"]["line"] = {"basis": "dibao_multiple", "dibao_standard": "5000", "multiple": "1.5", "amount": "1"}
+    wrong = await client.post("/policies", json=derived, headers=COUNTY_OFFICER)
+    assert wrong.status_code == 422 and "is not 1.5000 x 5000.00" in wrong.text
+    national = {**pack("532504", 2022), "jurisdiction": {"code": "CN", "name": "全国", "level": "national"}}
+    assert (await client.post("/policies", json=national, headers=COUNTY_OFFICER)).status_code == 404
     listed = (await client.get("/policies", params={"region_prefix": "532504"}, headers=TOWNSHIP)).json()
-    assert listed["items"] and all(p["region_prefix"].startswith("532504") for p in listed["items"])
+    # the packs governing some of 弥勒市: its own, its townships', and the national pack
+    assert listed["items"] and all(
+        p["region_prefix"].startswith("532504") or p["jurisdiction"]["level"] == "national" for p in listed["items"]
+    )
     catalogue = (await client.get("/rules", headers=TOWNSHIP)).json()
     assert {r["code"] for r in catalogue["items"]} >= {"income_below_line", "housing_unsafe", "main_labourer_death"}
 
@@ -127,12 +138,11 @@ async def test_what_if_counts_who_would_enter_or_leave_without_raising(services:
         return any(a["rule"] == "income_below_line" for a in alerts)
 
     assert await eventually(incomes_known)
-    draft = {"region_prefix": "532504", "year": 2020, "effective_from": "2020-01-01", "name": "draft", "source": "d"}
     raise_line = (
-        await screening.post("/policies/what-if", json={**draft, "monitoring_line": "4600"}, headers=COUNTY_OFFICER)
+        await screening.post("/policies/what-if", json=pack("532504", 2020, line="4600"), headers=COUNTY_OFFICER)
     ).json()
     lower_line = (
-        await screening.post("/policies/what-if", json={**draft, "monitoring_line": "4300"}, headers=COUNTY_OFFICER)
+        await screening.post("/policies/what-if", json=pack("532504", 2020, line="4300"), headers=COUNTY_OFFICER)
     ).json()
     township = next(t for t in raise_line["by_township"] if t["region_code"] == "532504103")
     assert township["entering"] >= 1 and township["leaving"] == 0
@@ -141,9 +151,9 @@ async def test_what_if_counts_who_would_enter_or_leave_without_raising(services:
     policies = (
         await screening.get("/policies", params={"region_prefix": "532504", "year": 2020}, headers=COUNTY_OFFICER)
     ).json()
-    assert all(p["name"] != "draft" for p in policies["items"])  # nothing was stored
+    assert all(p["name"] != "test pack" for p in policies["items"])  # nothing was stored
     assert (
-        await screening.post("/policies/what-if", json={**draft, "monitoring_line": "1"}, headers=TOWNSHIP)
+        await screening.post("/policies/what-if", json=pack("532504", 2020, line="1"), headers=TOWNSHIP)
     ).status_code == 403
 
 
@@ -173,14 +183,7 @@ async def test_a_new_policy_rescreens_the_households_it_governs(services: Any) -
     county = auth(settings, "county_officer", "640104")
 
     async def income_known() -> bool:  # screening holds the income before the policy changes
-        probe = {
-            "region_prefix": "640104001003",
-            "year": 2020,
-            "effective_from": "2020-01-01",
-            "monitoring_line": "1",
-            "name": "probe",
-            "source": "probe",
-        }
+        probe = pack("640104001003", 2020, line="1")
         return (await screening.post("/policies/what-if", json=probe, headers=county)).json()["evaluated"] >= 1
 
     assert await eventually(income_known)
@@ -189,14 +192,7 @@ async def test_a_new_policy_rescreens_the_households_it_governs(services: Any) -
     policy = await screening.post(
         "/policies",
         headers=county,
-        json={
-            "region_prefix": "640104001",
-            "year": 2020,
-            "effective_from": "2020-01-01",
-            "monitoring_line": "9000",
-            "name": "凤凰北街街道2020年监测范围",
-            "source": "test",
-        },
+        json=pack("640104001", 2020, line="9000", name="凤凰北街街道2020年监测范围"),
     )
     assert policy.status_code == 201
 
@@ -215,32 +211,17 @@ async def test_a_new_policy_rescreens_the_households_it_governs(services: Any) -
     assert job["processed"] >= 1 and job["total"] >= 1
 
 
-async def test_every_threshold_names_its_source_or_says_it_is_a_local_default(client: httpx.AsyncClient) -> None:
-    listed = (await client.get("/policies", params={"region_prefix": "532504", "year": 2020}, headers=TOWNSHIP)).json()
-    mile = next(p for p in listed["items"] if p["region_prefix"] == "532504" and p["version"] == 1)
-    sources = mile["value_sources"]
-    assert set(sources) == {
-        "monitoring_line",
-        "rigid_expense_ratio",
-        "income_drop_ratio",
-        "medical_oop_threshold",
-        "medical_oop_income_share",
-        "income_year_offset",
-    }
-    assert "4428元" in sources["monitoring_line"] and "实施细则(2020)" in sources["monitoring_line"]
-    assert sources["income_drop_ratio"].startswith("local default")  # no document states 30%
-    assert sources["medical_oop_threshold"].startswith("local default")
+async def test_every_value_names_its_source_or_says_it_is_a_local_default(client: httpx.AsyncClient) -> None:
+    listed = (await client.get("/policies", params={"jurisdiction": "532504", "year": 2020}, headers=TOWNSHIP)).json()
+    mile = next(p for p in listed["items"] if p["version"] == 1)
+    sources = {v["path"]: v for v in mile["sourced"]}
+    assert {"line", "thresholds.income_drop_ratio", "identification.review_body", "report.deadline_day"} <= set(sources)
+    assert "4428元" in sources["line"]["source"] and sources["line"]["local_default"] is False
+    assert sources["thresholds.income_drop_ratio"]["local_default"] is True  # no document states 30%
+    assert sources["thresholds.income_drop_ratio"]["value"] == "0.3000"
+    assert sources["thresholds.medical_oop_threshold"]["local_default"] is True
+    assert sources["report.deadline_day"]["value"] == 3 and "次月3日前" in sources["report.deadline_day"]["source"]
     bad = await client.post(
-        "/policies",
-        headers=COUNTY_OFFICER,
-        json={
-            "region_prefix": "532504",
-            "year": 2031,
-            "effective_from": "2031-01-01",
-            "monitoring_line": "7000",
-            "name": "x",
-            "source": "a document",
-            "value_sources": {"made_up": "somewhere"},
-        },
+        "/policies", headers=COUNTY_OFFICER, json=pack("532504", 2031, line="7000", sources={"made_up": "somewhere"})
     )
-    assert bad.status_code == 422 and bad.json()["errors"][0]["field"].startswith("value_sources")
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"].startswith("sources")

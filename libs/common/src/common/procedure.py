@@ -11,7 +11,7 @@ Admins may take any step a role may (they operate the system); the four-eyes rul
 
 import uuid
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -92,6 +92,25 @@ class Procedure:
                     f"You took an earlier step of this {self.subject} ({attribute}); another officer must {action} it"
                 )
         return spec
+
+    def without(self, *names: str) -> "Procedure":
+        """A jurisdiction's variant that does not take some steps (a public notice its document does not
+        have): a skipped step's target is no longer reached, the steps that started from it start from where
+        the skipped one did, and the steps that only record something in that state go with it."""
+        steps = list(self.steps)
+        for name in names:
+            skipped = self.by_name[name]
+            kept = []
+            for s in steps:
+                if s.name == name:
+                    continue
+                if skipped.target is not None and skipped.target in s.sources:
+                    if s.target is None and s.sources == {skipped.target}:
+                        continue
+                    s = replace(s, sources=(s.sources - {skipped.target}) | skipped.sources)
+                kept.append(s)
+            steps = kept
+        return Procedure(self.subject, tuple(steps), self.illegal)
 
     def describe(self) -> list[dict[str, Any]]:
         return [

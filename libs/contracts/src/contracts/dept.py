@@ -61,7 +61,12 @@ class CivilAffairsRecordV1(DeptRecordBase):
     ]
     amount: Money | None = None
     commercial_housing: bool | None = Field(None, description="economic check: owns commercial housing")
-    vehicles: int | None = Field(None, ge=0, le=100)
+    vehicles: int | None = Field(None, ge=0, le=100, description="economic check: vehicles registered, of any kind")
+    enjoyment_vehicles: int | None = Field(
+        None, ge=0, le=100, description="economic check: of those, 享受型 (private cars, not a means of work)"
+    )
+    business_premises: bool | None = Field(None, description="economic check: owns business premises (营业房)")
+    large_farm_machinery: bool | None = Field(None, description="economic check: owns large farm machinery")
     deposits: Money | None = None
     business_registration: bool | None = None
     public_employee: bool | None = None

@@ -8,6 +8,7 @@ from typing import ClassVar, Literal
 from pydantic import Field
 
 from contracts.base import EventContract
+from contracts.policy import Jurisdiction, PackValues
 from contracts.shared import Grade, RiskCategory
 
 ALERT_TOPIC = "screening.alert.v1"
@@ -60,6 +61,27 @@ class PolicyPublishedV1(EventContract):
     medical_oop_threshold: Decimal
     medical_oop_income_share: Decimal
     rules: dict[str, PolicyRule]
+    published_by: str
+
+
+class PolicyPackPublishedV1(EventContract):
+    """A version of a jurisdiction's policy pack for a year was published (never edited afterwards): the whole
+    of what it decides, and where each value comes from. Supersedes `screening.policy.published`, which could
+    not say that a document states no line."""
+
+    topic: ClassVar[str] = POLICY_TOPIC
+    type: ClassVar[str] = "screening.policy.pack-published"
+    policy_id: uuid.UUID
+    jurisdiction: Jurisdiction
+    prefixes: list[str] = Field(description='the region prefixes governed; the national pack\'s is [""]')
+    year: int
+    valid_through: int | None = None
+    version: int
+    effective_from: dt.date
+    name: str
+    source: str
+    pack: PackValues
+    sources: dict[str, str] = Field(description="every value path with its source, or that it is a local default")
     published_by: str
 
 

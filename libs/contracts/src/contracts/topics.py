@@ -53,8 +53,8 @@ TOPICS: dict[str, Topic] = {
         Topic(
             screening.POLICY_TOPIC,
             "screening",
-            "Monitoring policies per jurisdiction and year, each version",
-            (screening.PolicyPublishedV1,),
+            "Policy packs per jurisdiction and year, each version (policy.published: before packs)",
+            (screening.PolicyPublishedV1, screening.PolicyPackPublishedV1),
         ),
         Topic(
             screening.ASSET_CHECK_TOPIC,

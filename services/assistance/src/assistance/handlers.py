@@ -6,6 +6,7 @@ from assistance.projections.subscriptions import (
     on_cases_approved,
     on_household,
     on_income,
+    on_pack,
     on_policy,
 )
 from common.messaging.subscribe import On, subscribe
@@ -15,7 +16,7 @@ from contracts.intake import (
     HouseholdRegisteredV1,
     HouseholdUpdatedV1,
 )
-from contracts.screening import AlertConfirmedV1, PolicyPublishedV1
+from contracts.screening import AlertConfirmedV1, PolicyPackPublishedV1, PolicyPublishedV1
 
 SUBSCRIPTIONS = [
     *subscribe(
@@ -26,6 +27,7 @@ SUBSCRIPTIONS = [
         On(HouseholdUpdatedV1, on_household),
         On(HouseholdIncomeRecordedV1, on_income),
         On(PolicyPublishedV1, on_policy),
+        On(PolicyPackPublishedV1, on_pack),
     ),
     calendar.subscription(),
 ]

@@ -2,9 +2,10 @@
 
 from common.messaging.subscribe import On, subscribe
 from contracts.assistance import EliminationApprovedV1, PlanApprovedV1, PlanDraftedV1, PlanExcludedV1
-from contracts.screening import AlertConfirmedV1
+from contracts.screening import AlertConfirmedV1, PolicyPackPublishedV1
 from intake.cases.subscriptions import on_alert_confirmed
 from intake.households.subscriptions import on_eliminated, on_plan
+from intake.policies.subscriptions import on_pack
 
 SUBSCRIPTIONS = subscribe(
     On(AlertConfirmedV1, on_alert_confirmed),
@@ -12,4 +13,5 @@ SUBSCRIPTIONS = subscribe(
     On(PlanApprovedV1, on_plan),
     On(PlanExcludedV1, on_plan),
     On(EliminationApprovedV1, on_eliminated),
+    On(PolicyPackPublishedV1, on_pack),
 )

@@ -5,6 +5,7 @@ from intake.cases.models import Case, CaseStep, Objection
 from intake.consents.models import Consent, ConsentRevocation
 from intake.households.models import Household, HouseholdRevision, IncomeRecord, Member
 from intake.mechanisms import idempotency, inbox, outbox
+from intake.policies.models import PolicyPack
 from intake.schema import Base
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "IncomeRecord",
     "Member",
     "Objection",
+    "PolicyPack",
     "idempotency",
     "inbox",
     "outbox",

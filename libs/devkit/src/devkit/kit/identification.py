@@ -52,6 +52,20 @@ async def declare(
     )
 
 
+# Everyone the shipped packs name for the village review (弥勒市, 宁夏, 仲恺): a review the kit records
+# satisfies any of them.
+PARTICIPANTS = [
+    "村小组干部",
+    "村“三委”干部",
+    "驻村工作队",
+    "包村干部",
+    "村两委",
+    "村监会",
+    "驻村工作队（第一书记）",
+    "村民代表",
+]
+
+
 async def review(client: httpx.AsyncClient, case: dict[str, Any], votes_for: int = 15) -> dict[str, Any]:
     return await ok(
         await client.post(
@@ -59,6 +73,7 @@ async def review(client: httpx.AsyncClient, case: dict[str, Any], votes_for: int
             headers=CADRE,
             json={
                 "meeting_date": "2026-09-25",
+                "participants": PARTICIPANTS,
                 "attendees": 21,
                 "votes_for": votes_for,
                 "votes_against": 21 - votes_for,

@@ -61,3 +61,27 @@ async def alerts_of(services: Any, h: dict[str, Any], count: int = 1) -> dict[st
         return {a["rule"]: a for a in items} if len(items) >= count else None
 
     return await eventually(fetch, timeout=40)
+
+
+def pack(
+    prefix: str,
+    year: int,
+    *,
+    line: str | None = None,
+    effective_from: str | None = None,
+    name: str = "test pack",
+    code: str | None = None,
+    level: str = "county",
+    sources: dict[str, str] | None = None,
+    **values: Any,
+) -> dict[str, Any]:
+    """A POST /policies body for a single-prefix jurisdiction: a fixed line if given, and other values."""
+    return {
+        "jurisdiction": {"code": code or prefix, "name": name, "level": level, "prefixes": [prefix]},
+        "year": year,
+        "effective_from": effective_from or f"{year}-01-01",
+        "name": name,
+        "source": "a test document",
+        "values": {**({"line": {"basis": "fixed", "amount": line}} if line else {}), **values},
+        "sources": sources or {},
+    }

@@ -11,12 +11,13 @@ from typing import Any
 from assistance.catalogue.service import catalogue
 from assistance.households.models import GuaranteeCheck, IncomeMonth
 from assistance.plans.models import Plan, PlanMeasure
-from assistance.projections.models import ConfirmedAlert, KnownIncome, PolicyLine
+from assistance.projections.models import ConfirmedAlert, KnownIncome, PolicyPack
+from common.policy import InForce
+from contracts.policy import PackValues
 
 # Screening rules whose confirmed alert means a guarantee is not secured (housing safety, compulsory education).
 GUARANTEE_RULES = {"housing_unsafe": "housing", "school_dropout": "compulsory_education"}
 GUARANTEES = ("food", "clothing", "compulsory_education", "basic_medical", "housing", "drinking_water")
-GUARANTEE_CHECK_MAX_AGE_DAYS = 365
 
 
 @dataclass(frozen=True)
@@ -52,8 +53,13 @@ class Facts:
     guarantee: GuaranteeCheck | None
     months: list[IncomeMonth]
     incomes: list[KnownIncome]
-    line: PolicyLine | None
+    pack: InForce[PolicyPack] | None  # the policy pack governing the household's region this year
     alerts: list[ConfirmedAlert] = field(default_factory=list)
+
+    @property
+    def values(self) -> PackValues:
+        """The pack's values; with no pack at all, the local defaults (and no line)."""
+        return self.pack.values if self.pack else PackValues()
 
 
 def _months_before(on: dt.date, n: int) -> list[dt.date]:
@@ -90,7 +96,7 @@ def guarantees_secured(f: Facts, on: dt.date) -> Criterion:
     if g is None:
         return Criterion("guarantees_secured", False, "no township record of 两不愁三保障 and drinking water")
     ref = [f"guarantee-check:{g.id}:{g.checked_on}"]
-    if (on - g.checked_on).days > GUARANTEE_CHECK_MAX_AGE_DAYS:
+    if (on - g.checked_on).days > f.values.thresholds.guarantee_check_max_age_days:
         return Criterion(
             "guarantees_secured", False, f"the latest township record ({g.checked_on}) is over a year old", ref
         )
@@ -113,7 +119,8 @@ def guarantees_secured(f: Facts, on: dt.date) -> Criterion:
 
 def income_stable(f: Facts, on: dt.date) -> Criterion:
     """Per-capita disposable income over the 12 months before the evaluation (the acceptance form counts back
-    from the acceptance month) above the line, and the last 6 months alone on course for it."""
+    from the acceptance month) above the line, and the last months alone (the pack's `income_recent_months`)
+    on course for it, annualised."""
     wanted = _months_before(on, 12)
     by_month = {m.month: m.per_capita for m in f.months}
     absent = [m for m in wanted if m not in by_month]
@@ -124,37 +131,36 @@ def income_stable(f: Facts, on: dt.date) -> Criterion:
             f"monthly income is not recorded for {len(absent)} of the 12 months before {on} "
             f"(first missing: {absent[0]:%Y-%m})",
         )
-    if f.line is None:
+    line = f.values.line.amount
+    if f.pack is None or line is None:
         return Criterion("income_stable", False, f"no monitoring line is known for this region in {on.year}")
-    line_ref = f"policy:{f.line.region_prefix}:{f.line.year}:v{f.line.version}"
+    n = f.values.thresholds.income_recent_months
     total = sum((by_month[m] for m in wanted), Decimal(0))
-    recent = sum((by_month[m] for m in wanted[6:]), Decimal(0)) * 2
-    refs = [line_ref, f"income-months:{wanted[0]:%Y-%m}..{wanted[-1]:%Y-%m}"]
-    # No line of this year is published: the latest earlier one is applied, as screening does, and said so.
-    assumed = f"; the {f.line.year} line, assumed: no {on.year} line is published" if f.line.year < on.year else ""
+    recent = sum((by_month[m] for m in wanted[12 - n :]), Decimal(0)) * 12 / n
+    refs = [f.pack.pack.ref, f"income-months:{wanted[0]:%Y-%m}..{wanted[-1]:%Y-%m}"]
+    # No pack of this year is published: the latest earlier one is applied, as screening does, and said so.
+    assumed = f"; the {f.pack.pack.year} line, assumed: no {on.year} line is published" if f.pack.assumed else ""
     if assumed:
         refs.append(f"assumed:{on.year}")
-    if total <= f.line.monitoring_line:
+    if total <= line:
         return Criterion(
             "income_stable",
             False,
-            f"per-capita income over the 12 months, {total:,.2f} CNY, is not above the line "
-            f"{f.line.monitoring_line:,.2f}{assumed}",
+            f"per-capita income over the 12 months, {total:,.2f} CNY, is not above the line {line:,.2f}{assumed}",
             refs,
         )
-    if recent <= f.line.monitoring_line:
+    if recent <= line:
         return Criterion(
             "income_stable",
             False,
-            f"the last 6 months annualize to {recent:,.2f} CNY, not above the line {f.line.monitoring_line:,.2f}: "
-            f"not stable{assumed}",
+            f"the last {n} months annualize to {recent:,.2f} CNY, not above the line {line:,.2f}: not stable{assumed}",
             refs,
         )
     return Criterion(
         "income_stable",
         True,
-        f"per-capita income over the 12 months {total:,.2f} CNY (last 6 months annualized {recent:,.2f}) is "
-        f"above the line {f.line.monitoring_line:,.2f}{assumed}",
+        f"per-capita income over the 12 months {total:,.2f} CNY (last {n} months annualized {recent:,.2f}) is "
+        f"above the line {line:,.2f}{assumed}",
         refs,
     )
 
@@ -163,7 +169,7 @@ def rigid_expense_resolved(f: Facts) -> Criterion:
     if not f.incomes:
         return Criterion("rigid_expense_resolved", False, "no yearly income and expenditure record")
     latest = max(f.incomes, key=lambda i: i.year)
-    ratio = f.line.rigid_expense_ratio if f.line else Decimal(1)
+    ratio = f.values.thresholds.rigid_expense_ratio
     ref = [f"income:{latest.year}"]
     if latest.rigid_expense > ratio * latest.total_income:
         return Criterion(

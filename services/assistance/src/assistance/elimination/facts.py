@@ -6,7 +6,7 @@ import uuid
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,8 +14,8 @@ from assistance.elimination.evaluate import Evaluation, Facts, evaluate
 from assistance.households.models import GuaranteeCheck, IncomeMonth
 from assistance.plans.models import IN_FORCE, Plan, PlanMeasure
 from assistance.plans.recommend import household_labour
-from assistance.projections.models import ConfirmedAlert, KnownHousehold, KnownIncome, PolicyLine
-from common.regions import ancestors
+from assistance.projections.models import ConfirmedAlert, KnownHousehold, KnownIncome, PolicyPack
+from common import policy
 
 
 async def facts(session: AsyncSession, plan: Plan, on: dt.date) -> Facts:
@@ -74,7 +74,7 @@ async def facts_many(session: AsyncSession, plans_: list[Plan], on: dt.date) -> 
         await session.execute(select(ConfirmedAlert).where(ConfirmedAlert.household_id.in_(households)))
     ).scalars():
         alerts[a.household_id].append(a)
-    lines = await lines_in_force(session, {p.region_code for p in plans_}, on)
+    packs = await policy.packs_in_force(session, PolicyPack, {p.region_code for p in plans_}, on)
     return {
         p.id: Facts(
             plan=p,
@@ -83,33 +83,11 @@ async def facts_many(session: AsyncSession, plans_: list[Plan], on: dt.date) -> 
             guarantee=guarantees.get(p.household_id),
             months=months[p.household_id],
             incomes=incomes[p.household_id],
-            line=lines[p.region_code],
+            pack=packs[p.region_code],
             alerts=alerts[p.household_id],
         )
         for p in plans_
     }
-
-
-async def lines_in_force(session: AsyncSession, regions: set[str], on: dt.date) -> dict[str, PolicyLine | None]:
-    """The monitoring line for each region in the year of `on` (the latest published year up to it, if the
-    year's own is not out yet): the most specific prefix, its newest version in effect. One query."""
-    prefixes = {p for region in regions for p in (*ancestors(region), region)}
-    candidates = list(
-        (
-            await session.execute(
-                select(PolicyLine)
-                .where(
-                    PolicyLine.region_prefix.in_(prefixes),
-                    PolicyLine.year <= on.year,
-                    PolicyLine.effective_from <= on,
-                )
-                .order_by(
-                    PolicyLine.year.desc(), func.length(PolicyLine.region_prefix).desc(), PolicyLine.version.desc()
-                )
-            )
-        ).scalars()
-    )
-    return {region: next((c for c in candidates if region.startswith(c.region_prefix)), None) for region in regions}
 
 
 async def evaluation_for(session: AsyncSession, plan: Plan, on: dt.date) -> Evaluation:

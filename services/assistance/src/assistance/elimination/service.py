@@ -1,6 +1,7 @@
 """The risk-elimination procedure, mirroring identification: village review (only with a passing
-evaluation) -> 5-working-day public notice with objections -> township acceptance (the acceptance form,
-re-evaluated) -> county approval, single or batch. Eliminated households are marked, never deleted."""
+evaluation) -> public notice with objections, for the working days of the jurisdiction's pack (where its
+pack has one) -> township acceptance (the acceptance form, re-evaluated) -> county approval, single or
+batch. Eliminated households are marked, never deleted."""
 
 import datetime as dt
 import uuid
@@ -13,15 +14,16 @@ from assistance.catalogue.service import catalogue
 from assistance.elimination.evaluate import Evaluation, evaluate
 from assistance.elimination.facts import evaluation_for, facts
 from assistance.elimination.models import Elimination, EliminationObjection
-from assistance.elimination.procedure import ELIMINATION, IllegalEliminationStep
+from assistance.elimination.procedure import ELIMINATION, WITHOUT_NOTICE, IllegalEliminationStep
 from assistance.mechanisms import calendar, outbox
 from assistance.plans import service as plans
 from assistance.plans.models import Plan
 from assistance.plans.procedure import PLANNING
-from assistance.projections.models import MonitoredCase
-from common import clock
+from assistance.projections.models import MonitoredCase, PolicyPack
+from common import clock, policy
 from common.auth import Principal, ensure_covers
 from common.errors import Conflict, NotFound, ValidationFailed
+from common.procedure import Procedure
 from contracts.assistance import (
     EliminationAcceptedV1,
     EliminationApprovedV1,
@@ -32,8 +34,16 @@ from contracts.assistance import (
     EliminationRejectedV1,
     EliminationVillageReviewedV1,
 )
+from contracts.policy import EliminationPolicy, PackValues
 
-NOTICE_WORKING_DAYS = 5
+
+async def variant(session: AsyncSession, e: Elimination | Plan) -> tuple[Procedure, EliminationPolicy]:
+    """The procedure and the elimination part of the pack in force where the household lives, as it stood
+    when the procedure began (a pack published midway does not change its course)."""
+    began = e.created_at.date() if isinstance(e, Elimination) and e.created_at else clock.today()
+    found = (await policy.packs_in_force(session, PolicyPack, {e.region_code}, began))[e.region_code]
+    values = found.values.elimination if found else PackValues().elimination
+    return (ELIMINATION if values.public_notice else WITHOUT_NOTICE), values
 
 
 class EliminationRefused(Conflict):
@@ -73,7 +83,7 @@ def _refuse(ev: Evaluation) -> None:
 
 async def propose(session: AsyncSession, principal: Principal, plan: Plan, review: dict[str, Any]) -> Elimination:
     """Village review (村级民主评议): only a household whose evaluation passes today can be proposed."""
-    ELIMINATION.check("new", "village_review", principal)
+    (await variant(session, plan))[0].check("new", "village_review", principal)
     PLANNING.check(plan.state, "propose_elimination", principal, plan)
     open_one = (
         await session.execute(
@@ -120,14 +130,15 @@ async def get(session: AsyncSession, principal: Principal, elimination_id: uuid.
 async def publish_notice(
     session: AsyncSession, principal: Principal, e: Elimination, published_on: dt.date
 ) -> Elimination:
-    ELIMINATION.check(e.state, "notice", principal, e)
+    procedure, values = await variant(session, e)
+    procedure.check(e.state, "notice", principal, e)
     clock.check_step_date(
         "published_on",
         published_on,
         not_before=dt.date.fromisoformat(str(e.review["meeting_date"])),
         follows="the village review",
     )
-    deadline = (await calendar.calendar(session)).add_workdays(published_on, NOTICE_WORKING_DAYS)
+    deadline = (await calendar.calendar(session)).add_workdays(published_on, values.notice_working_days)
     previous = e.state
     e.state, e.notice_published_on, e.notice_until = "in_public_notice", published_on, deadline.due
     e.notice_until_assumed = deadline.assumed
@@ -144,7 +155,7 @@ async def publish_notice(
 
 
 async def object_to(session: AsyncSession, principal: Principal, e: Elimination, text: str) -> EliminationObjection:
-    ELIMINATION.check(e.state, "object", principal, e)
+    (await variant(session, e))[0].check(e.state, "object", principal, e)
     assert e.notice_until is not None
     clock.check_notice_open(e.notice_until, "notice_until")
     objection = EliminationObjection(id=uuid.uuid4(), elimination_id=e.id, text=text, filed_by=principal.sub)
@@ -157,7 +168,7 @@ async def object_to(session: AsyncSession, principal: Principal, e: Elimination,
 async def resolve(
     session: AsyncSession, principal: Principal, e: Elimination, objection_id: uuid.UUID, upheld: bool, note: str
 ) -> Elimination:
-    ELIMINATION.check(e.state, "resolve", principal, e)
+    (await variant(session, e))[0].check(e.state, "resolve", principal, e)
     objection = await session.get(EliminationObjection, objection_id, with_for_update=True)
     if objection is None or objection.elimination_id != e.id:
         raise NotFound("No such objection")
@@ -180,12 +191,17 @@ async def resolve(
 async def accept(session: AsyncSession, principal: Principal, e: Elimination, form: dict[str, Any]) -> Elimination:
     """Township acceptance: after the notice ran its course with no open objection, and the criteria still
     hold on the acceptance date. The form's data fields come from the records, entered once."""
-    ELIMINATION.check(e.state, "accept", principal, e)
+    (await variant(session, e))[0].check(e.state, "accept", principal, e)
     accepted_on: dt.date = form["accepted_on"]
-    assert e.notice_until is not None
-    if clock.today() <= e.notice_until:
-        raise IllegalEliminationStep(f"The public notice runs until {e.notice_until}", notice_until=str(e.notice_until))
-    clock.check_step_date("accepted_on", accepted_on, after=e.notice_until, follows="the end of the notice")
+    if e.notice_until is not None:
+        if clock.today() <= e.notice_until:
+            raise IllegalEliminationStep(
+                f"The public notice runs until {e.notice_until}", notice_until=str(e.notice_until)
+            )
+        clock.check_step_date("accepted_on", accepted_on, after=e.notice_until, follows="the end of the notice")
+    else:  # the jurisdiction's procedure has no notice: the acceptance follows the village review
+        meeting = dt.date.fromisoformat(str(e.review["meeting_date"]))
+        clock.check_step_date("accepted_on", accepted_on, not_before=meeting, follows="the village review")
     if not form["head_signed"]:
         raise ValidationFailed(
             "The head of household must sign the acceptance form (户主签字认可) before the township accepts",
@@ -228,7 +244,9 @@ async def accept(session: AsyncSession, principal: Principal, e: Elimination, fo
 async def approve(
     session: AsyncSession, principal: Principal, e: Elimination, approval_no: str, approved_on: dt.date
 ) -> Elimination:
-    ELIMINATION.check(e.state, "approve", principal, e)  # four eyes: not by who reviewed or accepted it
+    (await variant(session, e))[0].check(
+        e.state, "approve", principal, e
+    )  # four eyes: not by who reviewed or accepted it
     assert e.acceptance is not None
     clock.check_step_date(
         "approved_on",

@@ -10,6 +10,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from assistance.schema import Base
+from common.policy import PackProjection
 
 
 class MonitoredCase(Base):
@@ -55,7 +56,8 @@ class KnownIncome(Base):
 
 
 class PolicyLine(Base):
-    """Monitoring lines from screening's policy versions (screening.policy.v1)."""
+    """Monitoring lines from screening's policy versions before packs (screening.policy.published); kept as
+    received. What applies is read from `policy_packs`, into which these were copied."""
 
     __tablename__ = "policy_lines"
 
@@ -65,6 +67,13 @@ class PolicyLine(Base):
     effective_from: Mapped[dt.date] = mapped_column(Date)
     monitoring_line: Mapped[Decimal] = mapped_column(Numeric(14, 2))
     rigid_expense_ratio: Mapped[Decimal] = mapped_column(Numeric(8, 4))
+
+
+class PolicyPack(PackProjection, Base):
+    """Screening's policy packs (screening.policy.v1), as published: which one governs a region is
+    common.policy's rule, the same as screening's."""
+
+    __tablename__ = "policy_packs"
 
 
 class ConfirmedAlert(Base):

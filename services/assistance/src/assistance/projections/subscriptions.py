@@ -8,7 +8,15 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from assistance.plans.service import draft_for_cases, redraft_unknown_labour
-from assistance.projections.models import ConfirmedAlert, KnownHousehold, KnownIncome, MonitoredCase, PolicyLine
+from assistance.projections.models import (
+    ConfirmedAlert,
+    KnownHousehold,
+    KnownIncome,
+    MonitoredCase,
+    PolicyLine,
+    PolicyPack,
+)
+from common import policy
 from common.db import upsert_newer
 from common.messaging.subscribe import Received
 from contracts.intake import (
@@ -17,7 +25,8 @@ from contracts.intake import (
     HouseholdRegisteredV1,
     HouseholdUpdatedV1,
 )
-from contracts.screening import AlertConfirmedV1, PolicyPublishedV1
+from contracts.policy import Jurisdiction, PackValues
+from contracts.screening import AlertConfirmedV1, PolicyPackPublishedV1, PolicyPublishedV1
 
 
 def _claimed_date(value: object) -> dt.date | None:
@@ -83,6 +92,8 @@ async def on_household(session: AsyncSession, event: HouseholdRegisteredV1 | Hou
 
 
 async def on_policy(session: AsyncSession, p: PolicyPublishedV1) -> None:
+    """A policy from before packs: kept as received, and as the pack it amounts to (a fixed line and the
+    rigid-expense ratio; the rest at the local defaults)."""
     await session.execute(
         insert(PolicyLine)
         .values(
@@ -95,6 +106,29 @@ async def on_policy(session: AsyncSession, p: PolicyPublishedV1) -> None:
         )
         .on_conflict_do_nothing()
     )
+    legacy = PolicyPackPublishedV1(
+        policy_id=p.policy_id,
+        jurisdiction=Jurisdiction(code=p.region_prefix, name=p.name, level="county", prefixes=[p.region_prefix]),
+        prefixes=[p.region_prefix],
+        year=p.year,
+        version=p.version,
+        effective_from=p.effective_from,
+        name=p.name,
+        source=p.name,
+        pack=PackValues.model_validate(
+            {
+                "line": {"basis": "fixed", "amount": str(p.monitoring_line)},
+                "thresholds": {"rigid_expense_ratio": str(p.rigid_expense_ratio)},
+            }
+        ),
+        sources={},
+        published_by=p.published_by,
+    )
+    await policy.keep(session, PolicyPack, legacy)
+
+
+async def on_pack(session: AsyncSession, p: PolicyPackPublishedV1) -> None:
+    await policy.keep(session, PolicyPack, p)
 
 
 async def on_alert_confirmed(session: AsyncSession, alert: AlertConfirmedV1) -> None:

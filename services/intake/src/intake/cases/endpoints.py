@@ -10,10 +10,10 @@ from common.db import SessionDep
 from common.errors import Forbidden, NotFound, ValidationFailed, problem_responses
 from common.idempotency import IdempotencyDep
 from common.pagination import CursorQuery, LimitQuery, Page
-from common.procedure import BatchResult, SelfApproval, each
+from common.procedure import BatchResult, Procedure, SelfApproval, each
 from intake.cases import queries, service
 from intake.cases.models import Case
-from intake.cases.procedure import IDENTIFICATION, IllegalTransition, State
+from intake.cases.procedure import IllegalTransition, State
 from intake.cases.schemas import (
     BatchApproval,
     CaseCreate,
@@ -42,7 +42,7 @@ DECLARERS = {
 STEP_PROBLEMS = problem_responses(Forbidden, NotFound, IllegalTransition, ValidationFailed)
 
 
-def summary(case: Case) -> CaseSummary:
+def summary(case: Case, procedure: Procedure) -> CaseSummary:
     return CaseSummary(
         id=case.id,
         household_id=case.household_id,
@@ -52,15 +52,16 @@ def summary(case: Case) -> CaseSummary:
         object_type=case.object_type,
         risk_categories=sorted({r["category"] for r in case.risks}),
         notice_ends_on=case.notice_ends_on,
-        allowed_actions=IDENTIFICATION.allowed(case.state),
+        allowed_actions=procedure.allowed(case.state),
         created_at=case.created_at,
         updated_at=case.updated_at,
     )
 
 
 async def detail(session: SessionDep, case: Case) -> CasePublic:
+    procedure, _ = await service.procedure_of(session, case)
     return CasePublic(
-        **summary(case).model_dump(),
+        **summary(case, procedure).model_dump(),
         risks=case.risks,
         weak_motivation=case.weak_motivation,
         consent_id=case.consent_id,
@@ -116,7 +117,8 @@ async def work_queue(
         limit=limit,
         cursor=cursor,
     )
-    return Page(items=[summary(c) for c in rows], next_cursor=next_cursor)
+    procedures = await service.procedures_of(session, rows)
+    return Page(items=[summary(c, procedures[c.id]) for c in rows], next_cursor=next_cursor)
 
 
 @router.get("/{case_id}", response_model=CasePublic, responses=problem_responses(Forbidden, NotFound))

@@ -24,6 +24,7 @@ from contracts.intake import (
     CaseTownshipVerifiedV1,
     CaseVillageReviewedV1,
 )
+from contracts.policy import IdentificationPolicy
 
 
 class State(StrEnum):
@@ -81,6 +82,23 @@ IDENTIFICATION = Procedure(
     IllegalTransition,
 )
 TERMINAL = IDENTIFICATION.terminal
+
+
+def variant(identification: IdentificationPolicy) -> Procedure:
+    """The procedure a jurisdiction's pack gives: without the authorisation its document does not have
+    (弥勒市, 宁夏 and 湖北 in 2020), without the public notice (the same three), else the full one."""
+    skipped = [
+        name
+        for name, kept in (
+            ("attach_consent", identification.consent_required),
+            ("publish_notice", identification.public_notice),
+        )
+        if not kept
+    ]
+    return _VARIANTS.setdefault(tuple(skipped), IDENTIFICATION.without(*skipped))
+
+
+_VARIANTS: dict[tuple[str, ...], Procedure] = {(): IDENTIFICATION}
 # Opening a case is not a step of one: who may declare depends on the channel (endpoints.DECLARERS), and a
 # confirmed alert opens or joins a case as the system.
 OPENING_EVENTS = {"declare": CaseDeclaredV1.type, "join": CaseJoinedV1.type}

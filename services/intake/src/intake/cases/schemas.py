@@ -97,16 +97,35 @@ class CaseCreate(BaseModel):
     note: str | None = Field(None, max_length=2000)
 
 
+class ConsentExemption(BaseModel):
+    """A household its jurisdiction does not ask to authorise (仲恺: households already in 低保 or 特困, whose
+    assets civil affairs has checked): the enrolment and its certificate, verified by the township."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    enrolled_in: Literal["dibao", "tekun"]
+    certificate_no: str = Field(min_length=1, max_length=64, pattern=r"^[0-9A-Za-z\-]+$")
+
+
 class ConsentAttach(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     consent_id: uuid.UUID | None = Field(None, description="default: the newest valid consent with the needed scopes")
+    exemption: ConsentExemption | None = Field(
+        None, description="instead of a consent, where the jurisdiction's pack exempts the household"
+    )
 
 
 class VillageReview(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     meeting_date: Day
+    participants: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(
+        default_factory=list,
+        max_length=20,
+        description="who took part, as the jurisdiction's pack names them (its `identification.review_participants`,"
+        " e.g. 弥勒市: 村小组干部, 村“三委”干部, 驻村工作队, 包村干部): every one it names must be there",
+    )
     attendees: int = Field(ge=1, le=1000, description="villager representatives present")
     votes_for: int = Field(ge=0, le=1000)
     votes_against: int = Field(ge=0, le=1000)

@@ -11,10 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from common.auth import Principal, ensure_household
 from common.clock import check_notice_open, check_step_date, cst_date, today
 from common.errors import Conflict, NotFound, ValidationFailed
+from common.procedure import Procedure
 from contracts.intake import CASE_EVENTS, CaseRisk
 from intake.calendar.service import deadline
 from intake.cases.models import Case, CaseStep, Objection
-from intake.cases.procedure import IDENTIFICATION, OPEN, OPENING_EVENTS, State
+from intake.cases.procedure import IDENTIFICATION, OPEN, OPENING_EVENTS, State, variant
 from intake.cases.schemas import (
     CaseCreate,
     ConsentAttach,
@@ -26,11 +27,11 @@ from intake.cases.schemas import (
     TownshipVerification,
     VillageReview,
 )
-from intake.config import settings
 from intake.consents import service as consents
 from intake.consents.schemas import REQUIRED_FOR_IDENTIFICATION
 from intake.households.models import Household
 from intake.mechanisms import outbox
+from intake.policies.service import Applied, packs_for
 
 ACTION_EVENT = OPENING_EVENTS | {s.name: s.event for s in IDENTIFICATION.steps}
 
@@ -45,6 +46,26 @@ class ConsentRequired(Conflict):
 
 class NoticeNotOver(Conflict):
     slug, title = "notice-not-over", "The public notice period has not ended or has pending objections"
+
+
+def _opened(case: Case) -> dt.date:
+    return cst_date(case.created_at) if case.created_at else today()
+
+
+async def procedure_of(session: AsyncSession, case: Case) -> tuple[Procedure, Applied]:
+    """The identification procedure the case follows: its jurisdiction's variant, from the pack in force
+    where the household lives on the day the case was opened (a pack published midway changes nothing)."""
+    applied = (await packs_for(session, {case.region_code}, _opened(case)))[case.region_code]
+    return variant(applied.values.identification), applied
+
+
+async def procedures_of(session: AsyncSession, cases: list[Case]) -> dict[uuid.UUID, Procedure]:
+    """The same for a page of cases, one query per day the cases were opened."""
+    by_day: dict[dt.date, set[str]] = {}
+    for c in cases:
+        by_day.setdefault(_opened(c), set()).add(c.region_code)
+    found = {day: await packs_for(session, regions, day) for day, regions in by_day.items()}
+    return {c.id: variant(found[_opened(c)][c.region_code].values.identification) for c in cases}
 
 
 def _invalid(field: str, message: str) -> ValidationFailed:
@@ -193,7 +214,19 @@ async def get(session: AsyncSession, principal: Principal, case_id: uuid.UUID, *
 
 
 async def attach_consent(session: AsyncSession, principal: Principal, case: Case, body: ConsentAttach) -> Case:
-    IDENTIFICATION.check(case.state, "attach_consent", principal, case)
+    procedure, applied = await procedure_of(session, case)
+    procedure.check(case.state, "attach_consent", principal, case)
+    if body.exemption is not None:
+        exempt = applied.values.identification.consent_exempt
+        if body.exemption.enrolled_in not in exempt:
+            raise _invalid(
+                "exemption",
+                f"the jurisdiction's pack ({applied.ref}) exempts "
+                + (f"only households enrolled in {', '.join(exempt)}" if exempt else "no household")
+                + " from the authorisation",
+            )
+        data = {**body.exemption.model_dump(mode="json"), "exempt": True, "policy": applied.ref}
+        return await _move(session, principal, case, "attach_consent", State.consent_signed, data)
     if body.consent_id is not None:
         consent, revocation = await consents.get_for_household(session, case.household_id, body.consent_id)
         if consents.status(consent, revocation) != "valid" or not set(consent.scopes) >= REQUIRED_FOR_IDENTIFICATION:
@@ -219,13 +252,27 @@ async def _move(
 
 
 async def village_review(session: AsyncSession, principal: Principal, case: Case, body: VillageReview) -> Case:
-    IDENTIFICATION.check(case.state, "village_review", principal, case)
-    assert case.consent_id is not None
-    consent, _ = await consents.get_for_household(session, case.household_id, case.consent_id)
-    check_step_date(
-        "meeting_date", body.meeting_date, not_before=cst_date(consent.signed_at), follows="the consent's signing"
-    )
-    data = {**body.model_dump(mode="json"), "passed": body.passed}
+    procedure, applied = await procedure_of(session, case)
+    procedure.check(case.state, "village_review", principal, case)
+    if case.consent_id is not None:
+        consent, _ = await consents.get_for_household(session, case.household_id, case.consent_id)
+        check_step_date(
+            "meeting_date", body.meeting_date, not_before=cst_date(consent.signed_at), follows="the consent's signing"
+        )
+    else:  # exempt from the authorisation, or the jurisdiction's procedure has none: after the declaration
+        check_step_date(
+            "meeting_date", body.meeting_date, not_before=cst_date(case.created_at), follows="the declaration"
+        )
+    rules = applied.values.identification
+    missing = [p for p in rules.review_participants if p not in body.participants]
+    if missing:
+        raise _invalid(
+            "participants",
+            f"{rules.review_body} needs {', '.join(rules.review_participants)} ({applied.ref}); missing: "
+            + ", ".join(missing),
+        )
+    data = {**body.model_dump(mode="json"), "passed": body.passed, "review_body": rules.review_body}
+    data["policy"] = applied.ref
     if not body.passed:
         case.rejection_reason = (
             f"not pre-selected by the village review ({body.votes_for} of {body.attendees} in favour)"
@@ -249,14 +296,16 @@ async def _stated(session: AsyncSession, case: Case, action: str, field: str) ->
 
 
 async def publish_notice(session: AsyncSession, principal: Principal, case: Case, body: NoticePublish) -> Case:
-    IDENTIFICATION.check(case.state, "publish_notice", principal, case)
+    procedure, applied = await procedure_of(session, case)
+    procedure.check(case.state, "publish_notice", principal, case)
+    days = applied.values.identification.notice_working_days
     check_step_date(
         "published_on",
         body.published_on,
         not_before=await _stated(session, case, "village_review", "meeting_date"),
         follows="the village review",
     )
-    due = await deadline(session, body.published_on, settings.notice_working_days)
+    due = await deadline(session, body.published_on, days)
     case.notice_published_on, case.notice_ends_on, case.notice_calendar_assumed = (
         body.published_on,
         due.due,
@@ -271,14 +320,15 @@ async def publish_notice(session: AsyncSession, principal: Principal, case: Case
         {
             "published_on": body.published_on.isoformat(),
             "ends_on": due.due.isoformat(),
-            "working_days": settings.notice_working_days,
+            "working_days": days,
+            "policy": applied.ref,
             "calendar_assumed": due.assumed,
         },
     )
 
 
 async def file_objection(session: AsyncSession, principal: Principal, case: Case, body: ObjectionCreate) -> Objection:
-    IDENTIFICATION.check(case.state, "file_objection", principal, case)
+    (await procedure_of(session, case))[0].check(case.state, "file_objection", principal, case)
     assert case.notice_published_on and case.notice_ends_on
     check_notice_open(case.notice_ends_on, "notice_ends_on")
     check_step_date(
@@ -301,7 +351,8 @@ async def file_objection(session: AsyncSession, principal: Principal, case: Case
 async def resolve_objection(
     session: AsyncSession, principal: Principal, case: Case, objection_id: uuid.UUID, body: ObjectionResolve
 ) -> Case:
-    IDENTIFICATION.check(case.state, "resolve_objection", principal, case)
+    procedure, _ = await procedure_of(session, case)
+    procedure.check(case.state, "resolve_objection", principal, case)
     objection = await session.get(Objection, objection_id, with_for_update=True)
     if objection is None or objection.case_id != case.id:
         raise NotFound("No such objection on this case")
@@ -314,7 +365,8 @@ async def resolve_objection(
     if body.upheld:
         # Back to the village: the review must be held again, and a new notice published after it.
         case.notice_published_on = case.notice_ends_on = None
-        return await _move(session, principal, case, "resolve_objection", State.consent_signed, data)
+        back = State.consent_signed if State.consent_signed in procedure.states else State.declared
+        return await _move(session, principal, case, "resolve_objection", back, data)
     await _record(session, case, "resolve_objection", case.state, principal, data)
     return case
 
@@ -322,18 +374,27 @@ async def resolve_objection(
 async def township_verify(
     session: AsyncSession, principal: Principal, case: Case, household: Household, body: TownshipVerification
 ) -> Case:
-    IDENTIFICATION.check(case.state, "township_verify", principal, case)
-    assert case.notice_ends_on
-    if today() <= case.notice_ends_on:
-        raise NoticeNotOver(
-            f"The public notice runs until {case.notice_ends_on}", notice_ends_on=str(case.notice_ends_on)
+    (await procedure_of(session, case))[0].check(case.state, "township_verify", principal, case)
+    if case.notice_ends_on is not None:
+        if today() <= case.notice_ends_on:
+            raise NoticeNotOver(
+                f"The public notice runs until {case.notice_ends_on}", notice_ends_on=str(case.notice_ends_on)
+            )
+        pending = (
+            await session.execute(
+                select(func.count()).where(Objection.case_id == case.id, Objection.status == "pending")
+            )
+        ).scalar_one()
+        if pending:
+            raise NoticeNotOver(f"{pending} objection(s) are pending resolution")
+        check_step_date("verified_on", body.verified_on, after=case.notice_ends_on, follows="the end of the notice")
+    else:  # the jurisdiction's procedure has no notice: the township verifies after the village review
+        check_step_date(
+            "verified_on",
+            body.verified_on,
+            not_before=await _stated(session, case, "village_review", "meeting_date"),
+            follows="the village review",
         )
-    pending = (
-        await session.execute(select(func.count()).where(Objection.case_id == case.id, Objection.status == "pending"))
-    ).scalar_one()
-    if pending:
-        raise NoticeNotOver(f"{pending} objection(s) are pending resolution")
-    check_step_date("verified_on", body.verified_on, after=case.notice_ends_on, follows="the end of the notice")
     risks = [r.model_dump(mode="json") for r in body.risks]
     _check_members(household, risks)
     data = body.model_dump(mode="json")
@@ -347,7 +408,7 @@ async def township_verify(
 
 
 async def county_approve(session: AsyncSession, principal: Principal, case: Case, body: CountyApproval) -> Case:
-    IDENTIFICATION.check(case.state, "county_approve", principal, case)
+    (await procedure_of(session, case))[0].check(case.state, "county_approve", principal, case)
     check_step_date(
         "approved_on",
         body.approved_on,
@@ -361,6 +422,6 @@ async def county_approve(session: AsyncSession, principal: Principal, case: Case
 
 
 async def reject(session: AsyncSession, principal: Principal, case: Case, body: Rejection) -> Case:
-    IDENTIFICATION.check(case.state, "reject", principal, case)
+    (await procedure_of(session, case))[0].check(case.state, "reject", principal, case)
     case.rejection_reason = body.reason
     return await _move(session, principal, case, "reject", State.rejected, {"reason": body.reason})

@@ -8,21 +8,21 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.auth import Principal
-from common.clock import today
+from common.clock import cst_date, today
 from common.errors import Conflict, NotFound, ValidationFailed
 from contracts.intake import ConsentEventBase, ConsentRevokedV1, ConsentSignedV1
-from intake.config import settings
 from intake.consents.models import Consent, ConsentRevocation
 from intake.consents.schemas import ConsentCreate, Evidence, EvidenceKind, Revocation
 from intake.households.models import Household
 from intake.mechanisms import outbox
+from intake.policies.service import packs_for
 
 
 def _age_on(birth: dt.date, day: dt.date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
-def _check_signers(household: Household, body: ConsentCreate) -> None:
+def _check_signers(household: Household, body: ConsentCreate, signers: str) -> None:
     active = {m.id: m for m in household.members if m.active}
     unknown = [str(s) for s in body.signer_member_ids if s not in active]
     if unknown:
@@ -36,7 +36,7 @@ def _check_signers(household: Household, body: ConsentCreate) -> None:
             "The household head must sign",
             errors=[{"field": "signer_member_ids", "message": "head missing", "type": "value_error"}],
         )
-    if any(household.region_code.startswith(p) for p in settings.consent_all_adults_prefixes):
+    if signers == "all_adults":
         signed_on = body.signed_at.date()
         missing = [
             str(m.id)
@@ -45,14 +45,17 @@ def _check_signers(household: Household, body: ConsentCreate) -> None:
         ]
         if missing:
             raise ValidationFailed(
-                "This jurisdiction requires every adult member to sign",
+                "This jurisdiction's policy pack requires every adult member to sign",
                 errors=[{"field": "signer_member_ids", "message": f"adults missing: {missing}", "type": "value_error"}],
             )
 
 
 async def sign(session: AsyncSession, principal: Principal, household: Household, body: ConsentCreate) -> Consent:
-    _check_signers(household, body)
-    expires = body.expires_on or body.signed_at.date() + dt.timedelta(days=settings.consent_validity_days)
+    signed_on = cst_date(body.signed_at)
+    applied = (await packs_for(session, {household.region_code}, signed_on))[household.region_code]
+    _check_signers(household, body, applied.values.identification.consent_signers)
+    validity = applied.values.thresholds.consent_validity_days
+    expires = body.expires_on or signed_on + dt.timedelta(days=validity)
     consent = Consent(
         household_id=household.id,
         region_code=household.region_code,

@@ -5,8 +5,8 @@ import datetime as dt
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
-from decimal import Decimal
 from types import SimpleNamespace
+from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,17 +15,16 @@ from common import clock
 from common.auth import Principal, ensure_covers
 from common.errors import NotFound
 from common.metrics import POLICY_GAPS
+from contracts.policy import PackValues
 from contracts.screening import AlertConfirmedV1, AlertFinding
 from screening.alerts.models import OPEN_STATES, Alert
 from screening.alerts.procedure import VERIFICATION
-from screening.config import settings
 from screening.feeds.models import DeptRecord
 from screening.mechanisms import calendar, outbox
-from screening.policies.schemas import PolicyCreate
-from screening.policies.service import in_force_many
+from screening.policies.service import full_rules, in_force_many
 from screening.projections.models import KnownHousehold, KnownIncome
 from screening.rules.catalogue import CATALOGUE
-from screening.rules.evaluate import INCOME_LINE_RULES, Finding, Income, Limits, Profile, Record, evaluate
+from screening.rules.evaluate import Finding, Income, Limits, Profile, Record, evaluate
 
 SEVERITY = {"yellow": 1, "orange": 2, "red": 3}
 
@@ -119,10 +118,15 @@ async def reevaluate_many(
                         evidence=finding.evidence,
                         policy_id=policy_id,
                         policy_basis=basis,
+                        verify_within=policy.verification_working_days,
                     )
-    if raised:  # one statement for the new ones, due for verification in working days
-        deadline = (await calendar.calendar(session)).add_workdays(today, settings.alert_verification_working_days)
-        rows = [{**vars(a), "verify_by": deadline.due, "verify_by_assumed": deadline.assumed} for a in raised.values()]
+    if raised:  # one statement for the new ones, due for verification in the pack's working days
+        days = await calendar.calendar(session)
+        rows = []
+        for a in raised.values():
+            deadline = days.add_workdays(today, a.verify_within)
+            del a.verify_within
+            rows.append({**vars(a), "verify_by": deadline.due, "verify_by_assumed": deadline.assumed})
         await session.execute(insert(Alert), rows)
     await session.flush()
     return touched
@@ -131,48 +135,41 @@ async def reevaluate_many(
 async def _limits_in_force(
     session: AsyncSession, wanted: set[tuple[str, int]], today: dt.date
 ) -> dict[tuple[str, int], tuple[uuid.UUID | None, Limits, str]]:
-    """The limits per (region, year), with the policy and its basis: the year's own policy in force today or
-    at the end of a past year ("published"); else the latest earlier year's line ("assumed"); else, with no
-    policy of the region at all, the rules that do not judge by the income line at their defaults ("none").
-    Judging without the year's own policy is counted (screening_policy_gaps_total), never silent."""
+    """The limits per (region, year), with the pack and its basis: the year's own pack in force today or at
+    the end of a past year ("published"); else the latest earlier year's ("assumed"); else, with no pack of
+    the region at all, the rules at the local defaults, without a line ("none"). A pack whose document
+    states no line judges no income against one. Judging without the year's own pack is counted
+    (screening_policy_gaps_total), never silent."""
     found = await in_force_many(session, {(r, y): min(today, dt.date(y, 12, 31)) for r, y in wanted})
     out: dict[tuple[str, int], tuple[uuid.UUID | None, Limits, str]] = {}
     for (region, year), in_force in found.items():
         if in_force is None:
-            out[region, year] = (None, _without_policy(region, year), "none")
+            ref = f"no policy pack published for {region} (local defaults, no income line)"
+            out[region, year] = (None, limits_of(PackValues(), full_rules({}), ref), "none")
         else:
             p = in_force.policy
-            ref = f"policy {p.region_prefix} {p.year} v{p.version}"
+            ref = f"policy {p.jurisdiction} {p.year} v{p.version}"
             if in_force.assumed:
                 ref += f", assumed for {year}: no {year} policy is published"
-            limits = Limits(
-                ref,
-                p.monitoring_line,
-                p.rigid_expense_ratio,
-                p.income_drop_ratio,
-                p.medical_oop_threshold,
-                p.medical_oop_income_share,
-                p.rules,
-                p.income_year_offset,
-            )
-            out[region, year] = (p.id, limits, "assumed" if in_force.assumed else "published")
+            basis = "assumed" if in_force.assumed else "published"
+            out[region, year] = (p.id, limits_of(in_force.values, p.rules, ref), basis)
         if out[region, year][2] != "published":
             POLICY_GAPS.labels(region[:6], str(year), out[region, year][2]).inc()
     return out
 
 
-def _without_policy(region: str, year: int) -> Limits:
-    """No policy of the region in any year: the income-line rules cannot run; the others run at the
-    thresholds a new policy starts from (local defaults, not stated by the policy documents)."""
-    defaults = {name: f.default for name, f in PolicyCreate.model_fields.items()}
+def limits_of(values: PackValues, rules: dict[str, dict[str, Any]], ref: str) -> Limits:
+    t = values.thresholds
     return Limits(
-        f"no policy published for {region} (rules independent of the income line, at local defaults)",
-        Decimal(0),
-        defaults["rigid_expense_ratio"],
-        defaults["income_drop_ratio"],
-        defaults["medical_oop_threshold"],
-        defaults["medical_oop_income_share"],
-        {code: {"enabled": False, "grade": CATALOGUE[code].grade.value} for code in INCOME_LINE_RULES},
+        ref,
+        values.line.amount,
+        t.rigid_expense_ratio,
+        t.income_drop_ratio,
+        t.medical_oop_threshold,
+        t.medical_oop_income_share,
+        rules,
+        values.income_year_offset,
+        t.alert_verification_working_days,
     )
 
 

@@ -6,11 +6,14 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 
+from common import clock
 from common.access import ChecksRead, within
 from common.db import SessionDep
 from common.errors import Forbidden, problem_responses
+from contracts.policy import PackValues
 from screening.checks.models import AssetCheck
 from screening.checks.service import exclusion_evidence
+from screening.policies.service import in_force_many, label
 
 router = APIRouter(prefix="/households/{household_id}", tags=["economic-status checks"])
 
@@ -39,7 +42,8 @@ async def household_exclusion_evidence(
     household_id: uuid.UUID, session: SessionDep, principal: ChecksRead
 ) -> ExclusionEvidence:
     """The household's economic-status checks and what they show for the township form's "no" reasons
-    (high-value assets; stable income as a public employee or legal person). Evidence, not a decision."""
+    (high-value assets on the jurisdiction's negative list, as this year's pack gives it; stable income as a
+    public employee or legal person). Evidence, not a decision."""
     checks = list(
         (
             await session.execute(
@@ -49,7 +53,14 @@ async def household_exclusion_evidence(
             )
         ).scalars()
     )
-    evidence = [e for c in checks if c.state == "completed" for e in exclusion_evidence(c)]
+    today = clock.today()
+    packs = await in_force_many(session, {(c.region_code, today.year): today for c in checks})
+    evidence = []
+    for c in checks:
+        found = packs[c.region_code, today.year]
+        if c.state == "completed":
+            pack, ref = (found.values, label(found.policy)) if found else (PackValues(), "local defaults")
+            evidence += exclusion_evidence(c, pack, ref)
     return ExclusionEvidence(
         household_id=household_id, checks=[AssetCheckPublic.model_validate(c) for c in checks], evidence=evidence
     )

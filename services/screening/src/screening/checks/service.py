@@ -13,8 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from common import clock
 from common.logging import log
 from contracts.dept import CivilAffairsRecordV1
+from contracts.policy import PackValues
 from screening.checks.models import AssetCheck, ConsentView
-from screening.config import settings
 
 SCOPE = "asset_check"
 
@@ -52,6 +52,9 @@ async def apply_result(session: AsyncSession, household_id: uuid.UUID, record: C
         include={
             "commercial_housing",
             "vehicles",
+            "enjoyment_vehicles",
+            "business_premises",
+            "large_farm_machinery",
             "deposits",
             "business_registration",
             "public_employee",
@@ -61,25 +64,43 @@ async def apply_result(session: AsyncSession, household_id: uuid.UUID, record: C
     await session.flush()
 
 
-def exclusion_evidence(check: AssetCheck) -> list[dict[str, Any]]:
-    """The negative list (中农组发〔2021〕7号; 《仲恺高新区健全防止返贫动态监测和帮扶机制工作方案》(2021)) as
-    reasons of the township form's "no" decision, with their grounds."""
+def exclusion_evidence(check: AssetCheck, pack: PackValues, pack_ref: str) -> list[dict[str, Any]]:
+    """The jurisdiction's negative list (its pack's `negative_list`) as reasons of the township form's "no"
+    decision, with their grounds. Only the items the pack lists count: a vehicle is on 仲恺's list only if
+    it is 享受型, on 宁夏's whatever its kind. Where the pack says an item held only in name
+    (名下有但实际不属于自有) does not exclude, the grounds ask for its actual ownership to be checked."""
     r = check.result or {}
-    out = []
+    items, limit = set(pack.negative_list.items), pack.thresholds.large_deposit
     deposits = Decimal(r["deposits"]) if r.get("deposits") is not None else None
+    enjoyment = r.get("enjoyment_vehicles")
     assets = [
         why
-        for why in (
-            "owns commercial housing" if r.get("commercial_housing") else None,
-            f"{r['vehicles']} vehicle(s) registered" if r.get("vehicles") else None,
-            f"deposits {deposits:,.2f} CNY above {settings.large_deposit_threshold:,.2f} CNY"
-            if deposits is not None and deposits > settings.large_deposit_threshold
-            else None,
+        for code, why in (
+            ("commercial_housing", "owns commercial housing (商品房)" if r.get("commercial_housing") else None),
+            ("business_premises", "owns business premises (营业房)" if r.get("business_premises") else None),
+            (
+                "large_farm_machinery",
+                "owns large farm machinery (大型农机具)" if r.get("large_farm_machinery") else None,
+            ),
+            ("any_vehicle", f"{r['vehicles']} vehicle(s) registered" if r.get("vehicles") else None),
+            ("enjoyment_vehicle", f"{enjoyment} 享受型 vehicle(s) registered" if enjoyment else None),
+            (
+                "large_deposit",
+                f"deposits {deposits:,.2f} CNY above {limit:,.2f} CNY"
+                if deposits is not None and deposits > limit
+                else None,
+            ),
         )
-        if why
+        if why and code in items
     ]
+    if assets and not pack.negative_list.nominal_holdings_exclude:
+        assets.append("an item held only in name, not in fact the household's, does not exclude it: check ownership")
+    out = []
     if assets:
-        out.append({"reason": "high_value_assets", "grounds": "; ".join(assets)})
+        out.append({"reason": "high_value_assets", "grounds": "; ".join(assets), "policy": pack_ref})
+    if r.get("vehicles") and "enjoyment_vehicle" in items and "any_vehicle" not in items and enjoyment is None:
+        grounds = f"{r['vehicles']} vehicle(s) registered, of a kind the check does not say: only 享受型 ones count"
+        out.append({"reason": "to_check", "grounds": grounds, "policy": pack_ref})
     income = [
         why
         for why in (
@@ -89,5 +110,11 @@ def exclusion_evidence(check: AssetCheck) -> list[dict[str, Any]]:
         if why
     ]
     if income:
-        out.append({"reason": "stable_income_public_employee_or_legal_person", "grounds": "; ".join(income)})
+        out.append(
+            {
+                "reason": "stable_income_public_employee_or_legal_person",
+                "grounds": "; ".join(income),
+                "policy": pack_ref,
+            }
+        )
     return [{**e, "check_id": str(check.id), "record": check.record_ref} for e in out]

@@ -4,7 +4,7 @@ from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, FastAPI, Query
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 from common import clock
@@ -15,32 +15,39 @@ from common.errors import Forbidden, NotFound, ValidationFailed, problem_respons
 from common.idempotency import IdempotencyDep
 from common.pagination import CursorQuery, LimitQuery, Page, page_list
 from common.regions import full_name
+from contracts.policy import Jurisdiction, RuleSetting
 from screening.policies import service
 from screening.policies.models import Policy, RescreenJob
-from screening.policies.schemas import EffectivePolicy, PolicyCreate, PolicyGap, PolicyPublic, RulePublic, RuleSetting
-from screening.policies.service import NoPolicy
+from screening.policies.schemas import EffectivePolicy, PolicyCreate, PolicyGap, PolicyPublic, RulePublic, SourcedValue
+from screening.policies.service import BelowFloor, NoPolicy
 from screening.policies.whatif import what_if
 from screening.rules.catalogue import CATALOGUE
 
 router = APIRouter(tags=["policies"])
 
 
-def public(p: Policy) -> PolicyPublic:
+def public(p: Policy, found: service.InForce | None = None) -> PolicyPublic:
+    """A pack as published; in force for a region (`found`), with the newer national pack's mandatory
+    values over its own."""
+    values = found.values if found else service.values_of(p)
     return PolicyPublic(
         id=p.id,
+        jurisdiction=Jurisdiction(
+            code=p.jurisdiction, name=p.jurisdiction_name, level=p.level, prefixes=[x for x in p.prefixes if x]
+        ),
         region_prefix=p.region_prefix,
-        region_name=full_name(p.region_prefix),
+        region_name=full_name(p.region_prefix) if p.region_prefix else "全国",
         year=p.year,
+        valid_through=p.valid_through,
         version=p.version,
         effective_from=p.effective_from,
         name=p.name,
         source=p.source,
+        values=values.model_copy(update={"rules": {k: RuleSetting(**v) for k, v in p.rules.items()}}),
+        monitoring_line=values.line.amount,
+        sourced=[SourcedValue(**v) for v in service.sourced(p, found)],
         created_by=p.created_by,
         created_at=p.created_at,
-        rules={k: RuleSetting(**v) for k, v in p.rules.items()},
-        value_sources=service.value_sources(p.source, p.value_sources),
-        income_year_offset=p.income_year_offset,
-        **{t: getattr(p, t) for t in service.THRESHOLDS},
     )
 
 
@@ -48,14 +55,16 @@ def public(p: Policy) -> PolicyPublic:
     "/policies",
     status_code=201,
     response_model=PolicyPublic,
-    responses=problem_responses(Forbidden, NotFound, ValidationFailed),
+    responses=problem_responses(Forbidden, NotFound, ValidationFailed, BelowFloor),
 )
 async def publish_policy(
     body: PolicyCreate, session: SessionDep, principal: PoliciesPublish, idem: IdempotencyDep
 ) -> PolicyPublic:
-    """Publish a new version of a jurisdiction's policy for a year (the first one creates it). Versions are
-    never edited; each is an event on `screening.policy.v1`, recorded by the ledger."""
-    service.ensure_may_publish(principal, body.region_prefix)
+    """Publish a new version of a jurisdiction's policy pack for a year (the first one creates the
+    jurisdiction). What `values` leaves out is carried forward with its source from the jurisdiction's pack
+    before (else the national pack). A line below the national floor is refused. Versions are never edited;
+    each is an event on `screening.policy.v1`, recorded by the ledger."""
+    service.ensure_may_publish(principal, body.jurisdiction)
     return await idem.remember(public(await service.publish(session, body, principal.sub)))
 
 
@@ -70,9 +79,10 @@ class TownshipImpact(BaseModel):
 
 
 class WhatIf(BaseModel):
-    region_prefix: str
+    jurisdiction: str
     year: int
-    monitoring_line: Decimal
+    monitoring_line: Decimal | None = Field(description="the draft's line, with what it carries forward")
+    judges_income_of: int = Field(description="the year whose income the draft judges")
     on: Day
     evaluated: int
     in_range_now: int
@@ -86,9 +96,10 @@ class WhatIf(BaseModel):
     "/policies/what-if", response_model=WhatIf, responses=problem_responses(Forbidden, NotFound, ValidationFailed)
 )
 async def policy_what_if(body: PolicyCreate, session: SessionDep, principal: PoliciesPublish) -> WhatIf:
-    """Evaluate a draft policy against the households' current income records for its year, without storing
-    it or raising anything: how many would newly enter or leave the monitoring range, by township."""
-    service.ensure_may_publish(principal, body.region_prefix)
+    """Evaluate a draft pack against the households' income records of the year it judges, without storing it
+    or raising anything: how many would newly enter or leave the monitoring range, by township, where the
+    draft would be the pack in force."""
+    service.ensure_may_publish(principal, body.jurisdiction)
     return WhatIf.model_validate(await what_if(session, body, clock.today()))
 
 
@@ -96,14 +107,18 @@ async def policy_what_if(body: PolicyCreate, session: SessionDep, principal: Pol
 async def list_policies(
     session: SessionDep,
     _: PoliciesRead,
-    region_prefix: Annotated[str | None, Query(pattern=r"^\d{2,12}$")] = None,
+    region_prefix: Annotated[
+        str | None, Query(pattern=r"^\d{2,12}$", description="packs governing some of this region")
+    ] = None,
+    jurisdiction: Annotated[str | None, Query(pattern=r"^[0-9A-Za-z-]{2,40}$")] = None,
     year: Annotated[int | None, Query(ge=2015, le=2100)] = None,
     cursor: CursorQuery = None,
     limit: LimitQuery = 100,
 ) -> Page[PolicyPublic]:
-    """Policies (every version), newest year first. Policies are public rules, not personal data."""
+    """Policy packs (every version), newest year first, each value with its source. Packs are public rules,
+    not personal data."""
     rows, next_cursor = await service.search(
-        session, region_prefix=region_prefix, year=year, cursor=cursor, limit=limit
+        session, region_prefix=region_prefix, jurisdiction=jurisdiction, year=year, cursor=cursor, limit=limit
     )
     return Page(items=[public(p) for p in rows], next_cursor=next_cursor)
 
@@ -144,7 +159,7 @@ async def effective_policy(
     day = on or clock.today()
     found, why = await service.effective(session, region_code, year, day)
     return EffectivePolicy(
-        region_code=region_code, year=year, on=day, policy=public(found.policy), assumed=found.assumed, why=why
+        region_code=region_code, year=year, on=day, policy=public(found.policy, found), assumed=found.assumed, why=why
     )
 
 

@@ -1,91 +1,90 @@
 import datetime as dt
 import uuid
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from common.clock import Day
 from common.regions import validate_region_code
-from contracts.shared import Grade
+from contracts.policy import VALUE_PATHS, Jurisdiction, PackValues
 from screening.rules.catalogue import CATALOGUE
 
-RegionPrefix = Annotated[
-    str, Field(pattern=r"^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$", examples=["532504"]), AfterValidator(validate_region_code)
-]
-Ratio = Annotated[Decimal, Field(gt=0, le=10, max_digits=6, decimal_places=4)]
-Money = Annotated[Decimal, Field(ge=0, le=10_000_000, max_digits=14, decimal_places=2)]
 
+class PolicyCreate(BaseModel):
+    """A new version of a jurisdiction's pack for a year. `values` gives what changes: everything it leaves out
+    is carried forward, with its source, from the jurisdiction's latest pack of that year or before (else the
+    national pack, else the local defaults)."""
 
-class RuleSetting(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    enabled: bool = True
-    grade: Grade
-
-
-ThresholdName = Literal[
-    "monitoring_line",
-    "rigid_expense_ratio",
-    "income_drop_ratio",
-    "medical_oop_threshold",
-    "medical_oop_income_share",
-    "income_year_offset",
-]
-
-
-class Thresholds(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    monitoring_line: Money = Field(
-        description="per-capita net income per year (CNY) below which a household is in range", examples=["4428"]
-    )
-    rigid_expense_ratio: Ratio = Field(Decimal("1.0"), description="rigid expenditure above this x last year's income")
-    income_drop_ratio: Ratio = Field(Decimal("0.3"), description="a drop of this share against the previous year")
-    medical_oop_threshold: Money = Field(Decimal("20000"), description="out-of-pocket medical cost per year (CNY)")
-    medical_oop_income_share: Ratio = Field(Decimal("0.5"), description="out-of-pocket medical cost / yearly income")
-    income_year_offset: Literal[0, -1] = Field(
-        0,
-        description="which year's income a screening year judges: 0 the same year's, -1 the previous year's "
-        "(宁开办发〔2020〕8号: 上一年度家庭人均纯收入)",
-    )
-
-
-class PolicyCreate(Thresholds):
-    region_prefix: RegionPrefix
+    jurisdiction: Jurisdiction
     year: int = Field(ge=2015, le=2100)
+    valid_through: int | None = Field(
+        None, ge=2015, le=2100, description="the last year the document governs (仲恺: 2021 to 2025)"
+    )
     effective_from: Day
     name: str = Field(min_length=1, max_length=200, examples=["弥勒市2020年防止返贫监测范围"])
     source: str = Field(min_length=1, max_length=2000, description="the policy document it implements")
-    rules: dict[str, RuleSetting] = Field(default_factory=dict, description="overrides of the catalogue defaults")
-    value_sources: dict[ThresholdName, Annotated[str, Field(min_length=2, max_length=500)]] = Field(
+    values: PackValues = Field(default_factory=PackValues, description="what this version decides (partial)")
+    sources: dict[str, Annotated[str, Field(min_length=2, max_length=500)]] = Field(
         default_factory=dict,
-        description="where each threshold comes from: the document, its article and words. The monitoring "
-        "line defaults to `source`; any other threshold without one is shown as a local default",
+        description="where each value comes from, by its path (`line`, `thresholds.income_drop_ratio`, "
+        "`identification.review_body`, ...): the document, its article and words. A value given without one "
+        "is shown as a local default",
     )
 
-    @field_validator("rules")
+    @field_validator("jurisdiction")
     @classmethod
-    def _known_rules(cls, rules: dict[str, RuleSetting]) -> dict[str, RuleSetting]:
-        unknown = sorted(set(rules) - set(CATALOGUE))
+    def _known_regions(cls, j: Jurisdiction) -> Jurisdiction:
+        for prefix in j.prefixes:
+            validate_region_code(prefix)
+        return j
+
+    @field_validator("values")
+    @classmethod
+    def _known_rules(cls, values: PackValues) -> PackValues:
+        unknown = sorted(set(values.rules) - set(CATALOGUE))
         if unknown:
             raise ValueError(f"unknown rule codes {unknown}; see GET /rules")
-        return rules
+        return values
+
+    @field_validator("sources")
+    @classmethod
+    def _known_paths(cls, sources: dict[str, str]) -> dict[str, str]:
+        unknown = sorted(set(sources) - set(VALUE_PATHS))
+        if unknown:
+            raise ValueError(f"no such value {unknown}; the paths are {', '.join(VALUE_PATHS)}")
+        return sources
+
+    @model_validator(mode="after")
+    def _period(self) -> "PolicyCreate":
+        if self.valid_through is not None and self.valid_through < self.year:
+            raise ValueError("valid_through is before the pack's year")
+        return self
 
 
-class PolicyPublic(Thresholds):
-    value_sources: dict[str, str] = Field(
-        description="every threshold's source: the document and its words, or that it is a local default"
-    )
+class SourcedValue(BaseModel):
+    path: str
+    value: Any
+    source: str = Field(description="the document, its article and words; or that it is a local default")
+    local_default: bool
+
+
+class PolicyPublic(BaseModel):
     id: uuid.UUID
-    region_prefix: str
+    jurisdiction: Jurisdiction
+    region_prefix: str = Field(description="the prefix common to the jurisdiction's (empty: national)")
     region_name: str
     year: int
+    valid_through: int | None
     version: int
     effective_from: Day
     name: str
     source: str
-    rules: dict[str, RuleSetting]
+    values: PackValues
+    monitoring_line: Decimal | None = Field(description="the line's amount (values.line); null: unstated")
+    sourced: list[SourcedValue] = Field(description="every value of the pack with its source")
     created_by: str
     created_at: dt.datetime
 

@@ -1,118 +1,236 @@
-"""Policies per jurisdiction and year: versioned, effective-dated, the most specific region prefix wins."""
+"""Policy packs per jurisdiction and year: versioned, effective-dated; a jurisdiction of the region's own
+before the national pack, the year's own before an earlier year's, the most specific prefix wins."""
 
 import datetime as dt
 import time
 import uuid
-from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from pydantic import ValidationError as PydanticValidationError
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common import clock
+from common import policy as ranking
 from common.auth import Principal, ensure_covers
-from common.errors import NotFound
+from common.errors import NotFound, ValidationFailed
 from common.pagination import page_rows
+from common.policy import candidate_prefixes
 from common.regions import ancestors
-from contracts.screening import PolicyPublishedV1, PolicyRule
+from contracts.policy import LOCAL_DEFAULT, VALUE_PATHS, Jurisdiction, PackValues, at, given_paths, merge
+from contracts.screening import PolicyPackPublishedV1
 from screening.mechanisms import outbox
 from screening.policies.models import Policy, RescreenJob
 from screening.policies.schemas import PolicyCreate
 from screening.projections.models import KnownHousehold
 from screening.rules.catalogue import CATALOGUE
 
-THRESHOLDS = (
-    "monitoring_line",
-    "rigid_expense_ratio",
-    "income_drop_ratio",
-    "medical_oop_threshold",
-    "medical_oop_income_share",
-)
-# The stored precision (money: cents, ratios: 4 places), applied before storing so the event says the same.
-EXPONENTS = {
-    t: Decimal("0.01") if t in ("monitoring_line", "medical_oop_threshold") else Decimal("0.0001") for t in THRESHOLDS
-}
+# The columns that repeat the pack's thresholds (readers in SQL; rows older than packs).
+THRESHOLDS = ("rigid_expense_ratio", "income_drop_ratio", "medical_oop_threshold", "medical_oop_income_share")
 
 
 class NoPolicy(NotFound):
     slug, title = "no-policy", "No monitoring policy applies"
 
 
+class BelowFloor(ValidationFailed):
+    slug, title = "line-below-floor", "The monitoring line is below the national floor"
+
+
 def full_rules(overrides: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """Every catalogue rule with its setting: the policy's override, else enabled at the default grade."""
+    """Every catalogue rule with its setting: the pack's override, else enabled at the default grade."""
     return {
         code: {"enabled": True, "grade": rule.grade.value, **overrides.get(code, {})}
         for code, rule in CATALOGUE.items()
     }
 
 
-def ensure_may_publish(principal: Principal, region_prefix: str) -> None:
-    """Who publishes is the route's access (PoliciesPublish); where, the jurisdiction."""
-    ensure_covers(principal, region_prefix, "region")
+def values_of(policy: Policy) -> PackValues:
+    return PackValues.model_validate(policy.pack)
 
 
-LOCAL_DEFAULT = "local default: no policy document states this value"
+def ensure_may_publish(principal: Principal, jurisdiction: Jurisdiction) -> None:
+    """Who publishes is the route's access (PoliciesPublish); where, the jurisdiction: every prefix of it
+    (the national pack: only a national account)."""
+    for prefix in jurisdiction.prefixes or [""]:
+        ensure_covers(principal, prefix, "region")
+    if not jurisdiction.prefixes and principal.region:
+        raise NotFound("No such region")
 
 
-def value_sources(source: str, given: Mapping[Any, str]) -> dict[str, str]:
-    """Every threshold with its source: as given, the monitoring line defaulting to the policy's document,
-    the others to a local default (the documents name the risks, not these figures)."""
-    return {
-        t: given.get(t) or (source if t == "monitoring_line" else LOCAL_DEFAULT)
-        for t in (*THRESHOLDS, "income_year_offset")
-    }
+def sources_of(policy: Policy) -> dict[str, str]:
+    """Every value path with its source, a local default where none was given."""
+    return {path: policy.value_sources.get(path) or LOCAL_DEFAULT for path in VALUE_PATHS}
+
+
+def sourced(policy: Policy, found: "InForce | None" = None) -> list[dict[str, Any]]:
+    """Every value with its source; in force somewhere (`found`), the national pack's mandatory values
+    over the pack's own."""
+    dumped = (found.values if found else values_of(policy)).model_dump(mode="json")
+    out = []
+    for path, source in sources_of(policy).items():
+        by_nation = found.source_of(path) if found else None
+        source = (
+            f"{by_nation}: {found.overridden_by.value_sources.get(path, LOCAL_DEFAULT)}"
+            if (by_nation and found and found.overridden_by)
+            else source
+        )
+        out.append(
+            {"path": path, "value": at(dumped, path), "source": source, "local_default": source == LOCAL_DEFAULT}
+        )
+    return out
+
+
+def common_prefix(prefixes: list[str]) -> str:
+    """The longest region prefix (2/4/6/9/12 digits) every prefix starts with: empty for the nation."""
+    if not prefixes:
+        return ""
+    for n in (12, 9, 6, 4, 2):
+        heads = {p[:n] for p in prefixes}
+        if len(heads) == 1 and all(len(p) >= n for p in prefixes):
+            return heads.pop()
+    return ""
+
+
+async def _carried_from(session: AsyncSession, body: PolicyCreate) -> Policy | None:
+    """What a new version starts from: the jurisdiction's latest pack of the year or before; for a new
+    jurisdiction, the pack in force for its first prefix that year (the enclosing county's or province's,
+    else the national pack)."""
+    own = (
+        await session.execute(
+            select(Policy)
+            .where(Policy.jurisdiction == body.jurisdiction.code, Policy.year <= body.year)
+            .order_by(Policy.year.desc(), Policy.version.desc())
+            .limit(1)
+        )
+    ).scalar_one_or_none()
+    if own is not None or body.jurisdiction.level == "national":
+        return own
+    region = body.jurisdiction.prefixes[0]
+    found = (await in_force_many(session, {(region, body.year): dt.date(body.year, 12, 31)}))[region, body.year]
+    return found.policy if found else None
+
+
+async def _check_floor(session: AsyncSession, body: PolicyCreate, values: PackValues) -> None:
+    """No line below the national floor (中农组发〔2021〕7号 二(二): 以脱贫攻坚期国家扶贫标准的1.5倍为底线)."""
+    if values.line.amount is None or body.jurisdiction.level == "national":
+        return
+    national = (
+        await session.execute(
+            select(Policy)
+            .where(Policy.level == "national", Policy.year <= body.year)
+            .order_by(Policy.year.desc(), Policy.version.desc())
+            .limit(1)
+        )
+    ).scalar_one_or_none()
+    floor = values_of(national).line_floor if national else None
+    if floor is not None and values.line.amount < floor:
+        raise BelowFloor(
+            f"the line {values.line.amount} is below the national floor {floor} of the national pack "
+            f"{national.year if national else ''} v{national.version if national else ''}",
+            errors=[{"field": "values.line", "message": f"at least {floor}"}],
+        )
+
+
+async def drafted(session: AsyncSession, body: PolicyCreate) -> PackValues:
+    """The whole pack a body would publish: what it gives over what it carries forward. Refused below the
+    national floor."""
+    base = await _carried_from(session, body)
+    given = body.values.model_dump(mode="json", exclude_unset=True)
+    try:
+        values = PackValues.model_validate(merge(base.pack if base else {}, given))
+    except PydanticValidationError as exc:
+        raise ValidationFailed(
+            "the pack with what it carries forward is not valid",
+            errors=[{"field": ".".join(map(str, e["loc"])), "message": e["msg"]} for e in exc.errors()],
+        ) from exc
+    await _check_floor(session, body, values)
+    return values
+
+
+def transient(body: PolicyCreate, values: PackValues) -> Policy:
+    """A draft as a pack row that is never stored, to be ranked against the published ones."""
+    return Policy(
+        id=uuid.uuid4(),
+        jurisdiction=body.jurisdiction.code,
+        jurisdiction_name=body.jurisdiction.name,
+        level=body.jurisdiction.level,
+        prefixes=body.jurisdiction.prefixes or [""],
+        region_prefix=common_prefix(body.jurisdiction.prefixes),
+        year=body.year,
+        version=2**31 - 1,
+        effective_from=body.effective_from,
+        name=body.name,
+        source=body.source,
+        pack=values.model_dump(mode="json"),
+        value_sources={},
+        created_at=None,
+    )
 
 
 async def publish(session: AsyncSession, body: PolicyCreate, published_by: str) -> Policy:
-    """A new version for (prefix, year). Concurrent publishers serialize on an advisory lock per key."""
-    await session.execute(select(func.pg_advisory_xact_lock(func.hashtext(f"policy:{body.region_prefix}:{body.year}"))))
+    """A new version for (jurisdiction, year), what it leaves out carried forward with its sources.
+    Concurrent publishers serialize on an advisory lock per key."""
+    j = body.jurisdiction
+    await session.execute(select(func.pg_advisory_xact_lock(func.hashtext(f"policy:{j.code}:{body.year}"))))
     latest = (
         await session.execute(
             select(func.coalesce(func.max(Policy.version), 0)).where(
-                Policy.region_prefix == body.region_prefix, Policy.year == body.year
+                Policy.jurisdiction == j.code, Policy.year == body.year
             )
         )
     ).scalar_one()
+    base = await _carried_from(session, body)
+    values = await drafted(session, body)
+    renewed = given_paths(body.values.model_dump(mode="json", exclude_unset=True))
+    carried = {k: v for k, v in (base.value_sources if base else {}).items() if k not in renewed}
     policy = Policy(
         id=uuid.uuid4(),
-        region_prefix=body.region_prefix,
+        jurisdiction=j.code,
+        jurisdiction_name=j.name,
+        level=j.level,
+        prefixes=j.prefixes or [""],
+        region_prefix=common_prefix(j.prefixes),
         year=body.year,
+        valid_through=body.valid_through,
         version=latest + 1,
         effective_from=body.effective_from,
         name=body.name,
         source=body.source,
         created_by=published_by,
-        rules=full_rules({k: v.model_dump(mode="json") for k, v in body.rules.items()}),
-        income_year_offset=body.income_year_offset,
-        value_sources=value_sources(body.source, body.value_sources),
-        **{t: getattr(body, t).quantize(EXPONENTS[t]) for t in THRESHOLDS},
+        pack=values.model_dump(mode="json"),
+        rules=full_rules({k: v.model_dump(mode="json") for k, v in values.rules.items()}),
+        income_year_offset=values.income_year_offset,
+        value_sources={**carried, **body.sources},
+        monitoring_line=values.line.amount,
+        **{t: getattr(values.thresholds, t) for t in THRESHOLDS},
     )
     session.add(policy)
     forget_gaps()
     await session.flush()
     await outbox.add(
         session,
-        PolicyPublishedV1(
+        PolicyPackPublishedV1(
             policy_id=policy.id,
-            region_prefix=policy.region_prefix,
+            jurisdiction=j,
+            prefixes=policy.prefixes,
             year=policy.year,
+            valid_through=policy.valid_through,
             version=policy.version,
             effective_from=policy.effective_from,
             name=policy.name,
+            source=policy.source,
+            pack=values,
+            sources=sources_of(policy),
             published_by=published_by,
-            rules={k: PolicyRule(**v) for k, v in policy.rules.items()},
-            **{t: getattr(policy, t) for t in THRESHOLDS},
         ),
-        subject=policy.region_prefix,
+        subject=j.code,
     )
-    # Re-screen the prefix's households under the new version: a job the background loop works through.
+    # Re-screen the jurisdiction's households under the new version: a job the background loop works through.
     households = (
         await session.execute(
-            select(func.count())
-            .select_from(KnownHousehold)
-            .where(KnownHousehold.region_code.like(policy.region_prefix + "%"))
+            select(func.count()).select_from(KnownHousehold).where(governed(KnownHousehold.region_code, policy))
         )
     ).scalar_one()
     session.add(
@@ -128,6 +246,11 @@ async def publish(session: AsyncSession, body: PolicyCreate, published_by: str) 
     return policy
 
 
+def governed(region_code: Any, policy: Policy) -> ColumnElement[bool]:
+    """The regions a pack governs (before more specific packs take them)."""
+    return or_(*(region_code.like(p + "%") for p in policy.prefixes))
+
+
 async def get(session: AsyncSession, policy_id: uuid.UUID) -> Policy:
     policy = await session.get(Policy, policy_id)
     if policy is None:
@@ -136,105 +259,85 @@ async def get(session: AsyncSession, policy_id: uuid.UUID) -> Policy:
 
 
 async def search(
-    session: AsyncSession, *, region_prefix: str | None, year: int | None, cursor: str | None, limit: int
+    session: AsyncSession,
+    *,
+    region_prefix: str | None,
+    jurisdiction: str | None,
+    year: int | None,
+    cursor: str | None,
+    limit: int,
 ) -> tuple[list[Policy], str | None]:
-    """Newest year first, then by jurisdiction and newest version."""
+    """Newest year first, then by jurisdiction and newest version. A region prefix finds the packs that
+    govern some of it (a zone inside a county, the county's province, the national pack)."""
     q = select(Policy)
     if region_prefix:
-        q = q.where(Policy.region_prefix.like(region_prefix + "%"))
+        q = q.where(
+            or_(
+                Policy.prefixes.overlap([*ancestors(region_prefix), region_prefix, ""]),
+                Policy.region_prefix.like(region_prefix + "%"),
+            )
+        )
+    if jurisdiction:
+        q = q.where(Policy.jurisdiction == jurisdiction)
     if year:
         q = q.where(Policy.year == year)
-    key = (Policy.year, Policy.region_prefix, Policy.version, Policy.id)
+    key = (Policy.year, Policy.jurisdiction, Policy.version, Policy.id)
     return await page_rows(session, q, key, cursor, limit, descending=True)
 
 
-async def _matching(
-    session: AsyncSession, wanted: dict[tuple[str, int], dt.date], *, earlier_years: bool
-) -> list[Policy]:
-    """The policies whose prefix covers one of the regions, of the wanted years (and, with `earlier_years`,
-    any year before), newest year first, then the longest prefix, then the newest version. One query."""
-    prefixes = {p for region, _ in wanted for p in (*ancestors(region), region)}
-    years = Policy.year <= max(y for _, y in wanted) if earlier_years else Policy.year.in_({y for _, y in wanted})
+async def _matching(session: AsyncSession, wanted: dict[tuple[str, int], dt.date]) -> list[Policy]:
+    """The packs one of whose prefixes covers one of the regions, of the wanted years or before. One query."""
+    prefixes = candidate_prefixes(region for region, _ in wanted)
     return list(
         (
             await session.execute(
-                select(Policy)
-                .where(years, Policy.region_prefix.in_(prefixes))
-                .order_by(Policy.year.desc(), func.length(Policy.region_prefix).desc(), Policy.version.desc())
+                select(Policy).where(Policy.year <= max(y for _, y in wanted), Policy.prefixes.overlap(prefixes))
             )
         ).scalars()
     )
 
 
-async def effective_many(
-    session: AsyncSession, wanted: dict[tuple[str, int], dt.date]
-) -> dict[tuple[str, int], list[Policy]]:
-    """For each (region, year) and a date: the policies of that year that match it and are in effect on that
-    date, the one in force first (the longest matching prefix, then its newest version)."""
-    if not wanted:
-        return {}
-    rows = await _matching(session, wanted, earlier_years=False)
-    return {
-        (region, year): [
-            p for p in rows if p.year == year and region.startswith(p.region_prefix) and p.effective_from <= on
-        ]
-        for (region, year), on in wanted.items()
-    }
+class InForce(ranking.InForce[Policy]):
+    """common.policy's choice, with screening's name for the row."""
 
-
-@dataclass(frozen=True)
-class InForce:
-    policy: Policy
-    # The year has no policy in effect of its own: the latest earlier year's line, as it stood at that year's
-    # end, is applied, and everything judged by it says so. Assistance falls back the same way.
-    assumed: bool
-    # The other policies of the year that match and are in effect, which the chosen one outranks.
-    outranked: tuple[Policy, ...] = ()
+    @property
+    def policy(self) -> Policy:
+        return self.pack
 
 
 async def in_force_many(
-    session: AsyncSession, wanted: dict[tuple[str, int], dt.date]
+    session: AsyncSession, wanted: dict[tuple[str, int], dt.date], *, draft: Policy | None = None
 ) -> dict[tuple[str, int], InForce | None]:
-    """For each (region, year) and a date: the policy of that year in force on the date (the most specific
-    prefix, then the newest version), else the latest earlier year's (assumed), else None. One query."""
+    """For each (region, year) and a date: the pack in force (common.policy.rank), or None; with a `draft`,
+    as if it were published. One query."""
     if not wanted:
         return {}
-    rows = await _matching(session, wanted, earlier_years=True)
+    rows = [*await _matching(session, wanted), *([draft] if draft is not None else [])]
     out: dict[tuple[str, int], InForce | None] = {}
     for (region, year), on in wanted.items():
-        found = [
-            p
-            for p in rows
-            if p.year <= year
-            and region.startswith(p.region_prefix)
-            and p.effective_from <= (on if p.year == year else dt.date(p.year, 12, 31))
-        ]
-        if not found:
-            out[region, year] = None
-            continue
-        chosen = found[0]
-        outranked = tuple(p for p in found[1:] if p.year == chosen.year == year)
-        out[region, year] = InForce(chosen, chosen.year != year, outranked)
+        found = ranking.in_force(region, year, on, rows)
+        out[region, year] = InForce(**vars(found)) if found else None
     return out
 
 
+def label(p: Policy) -> str:
+    return f"{p.jurisdiction_name} ({p.jurisdiction}) {p.year} v{p.version}"
+
+
 async def effective(session: AsyncSession, region_code: str, year: int, on: dt.date) -> tuple[InForce, str]:
-    """The policy in force for a region on a date, and why (assumed when the year has none of its own)."""
+    """The pack in force for a region on a date, and why (assumed when the year has none of its own)."""
     found = (await in_force_many(session, {(region_code, year): on}))[region_code, year]
     if found is None:
         raise NoPolicy(f"No policy for region {region_code} in {year} or any earlier year")
     chosen = found.policy
     if found.assumed:
         return found, (
-            f"no {year} policy for {region_code} in effect on {on}: judged by {chosen.year}'s, prefix "
-            f"{chosen.region_prefix} version {chosen.version}, the latest earlier line (assumed)"
+            f"no {year} pack for {region_code} in effect on {on}: judged by {label(chosen)}, the latest earlier "
+            "one (assumed)"
         )
-    others = sorted(
-        {f"{c.region_prefix} v{c.version}" for c in found.outranked} - {f"{chosen.region_prefix} v{chosen.version}"}
-    )
-    why = (
-        f"prefix {chosen.region_prefix} version {chosen.version} (effective {chosen.effective_from}) is the most "
-        f"specific in effect" + (f"; also matching: {', '.join(others)}" if others else "")
+    others = sorted({label(c) for c in found.outranked} - {label(chosen)})
+    why = f"{label(chosen)} (effective {chosen.effective_from}) is the most specific in effect" + (
+        f"; also governing: {', '.join(others)}" if others else ""
     )
     return found, why
 
@@ -245,13 +348,19 @@ class Gap:
 
     county: str
     year: int
-    judged_by: int | None  # the earlier year whose line is applied; None: no policy at all
+    judged_by: int | None  # the earlier year whose line is applied; None: no line at all
+    basis: str = "fixed"  # the line's basis in the pack judged by
 
     @property
     def message(self) -> str:
         if self.judged_by is None:
-            return f"no monitoring policy for {self.county}: only the rules independent of the income line are judged"
-        return f"no {self.year} monitoring line for {self.county}: judged by {self.judged_by}'s"
+            return f"no monitoring line for {self.county}: only the rules independent of the income line are judged"
+        also = (
+            f" (publish {self.year}'s 低保 standard: the line is a multiple of it)"
+            if self.basis == "dibao_multiple"
+            else ""
+        )
+        return f"no {self.year} monitoring line for {self.county}: judged by {self.judged_by}'s{also}"
 
 
 GAPS_TTL_S = 60.0
@@ -264,27 +373,32 @@ def forget_gaps() -> None:
 
 
 async def gaps(session: AsyncSession, year: int) -> list[Gap]:
-    """Every county with registered households that a record of `year` would be judged in without a policy
-    of that year (one village of each stands for the county: policies are county-wide or wider). Not about
-    any one household: a department is told what its records meet, not who is registered. Cached a minute."""
+    """Every county with registered households that a record of `year` would be judged in without a pack of
+    that year (one village of each township stands for it: packs govern townships or wider; a county is
+    named once, by its worst township). Not about any one household: a department is told what its records
+    meet, not who is registered. Cached a minute."""
     at, found = _gaps.get(year, (-GAPS_TTL_S, []))
     if time.monotonic() - at < GAPS_TTL_S:
         return found
     villages = [
         row[0]
         for row in await session.execute(
-            select(func.min(KnownHousehold.region_code)).group_by(func.left(KnownHousehold.region_code, 6))
+            select(func.min(KnownHousehold.region_code)).group_by(func.left(KnownHousehold.region_code, 9))
         )
     ]
     on = min(clock.today(), dt.date(year, 12, 31))
     in_force = await in_force_many(session, {(v, year): on for v in villages})
-    found = sorted(
-        (
-            Gap(village[:6], year, None if f is None else f.policy.year)
-            for (village, _), f in in_force.items()
-            if f is None or f.assumed
-        ),
-        key=lambda g: g.county,
-    )
+    worst: dict[str, Gap] = {}
+    for (village, _), f in sorted(in_force.items()):
+        if f is None or f.values.line.amount is None:
+            gap = Gap(village[:6], year, None, "unstated")
+        elif f.assumed:
+            gap = Gap(village[:6], year, f.policy.year, f.values.line.basis)
+        else:
+            continue
+        held = worst.get(gap.county)
+        if held is None or (gap.judged_by or 0) < (held.judged_by or 0):
+            worst[gap.county] = gap
+    found = [worst[county] for county in sorted(worst)]
     _gaps[year] = (time.monotonic(), found)
     return found

@@ -1,5 +1,7 @@
-"""What-if: how a draft policy would move households into or out of the monitoring range (per-capita income
-below the line), against the policy in force today, by township. Nothing is stored or raised."""
+"""What-if: how a draft pack would move households into or out of the monitoring range (per-capita income
+of the year the pack judges below its line), against the pack in force today, by township. The draft is
+ranked against the packs in force as a published one would be, so it governs only the villages it would.
+Nothing is stored or raised."""
 
 import datetime as dt
 from collections import defaultdict
@@ -11,37 +13,48 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.regions import full_name
 from screening.policies.schemas import PolicyCreate
-from screening.policies.service import effective_many
+from screening.policies.service import InForce, drafted, governed, in_force_many, transient
 from screening.projections.models import KnownHousehold, KnownIncome
 
 
-async def what_if(session: AsyncSession, draft: PolicyCreate, on: dt.date) -> dict[str, Any]:
+def _in_range(found: InForce | None, incomes: dict[int, Decimal], year: int) -> bool:
+    if found is None or (line := found.values.line.amount) is None:
+        return False
+    income = incomes.get(year + found.values.income_year_offset)
+    return income is not None and income < line
+
+
+async def what_if(session: AsyncSession, body: PolicyCreate, on: dt.date) -> dict[str, Any]:
+    values = await drafted(session, body)
+    draft = transient(body, values)
+    year = body.year
     rows = (
         await session.execute(
-            select(KnownHousehold.region_code, KnownIncome.per_capita_net_income)
+            select(
+                KnownHousehold.household_id,
+                KnownHousehold.region_code,
+                KnownIncome.year,
+                KnownIncome.per_capita_net_income,
+            )
             .join(KnownIncome, KnownIncome.household_id == KnownHousehold.household_id)
-            .where(KnownHousehold.region_code.like(draft.region_prefix + "%"), KnownIncome.year == draft.year)
+            .where(governed(KnownHousehold.region_code, draft), KnownIncome.year.in_((year, year - 1)))
         )
     ).all()
-    in_force = await effective_many(session, {(village, draft.year): on for village, _ in rows})
-    # village -> (line in force, its prefix length)
-    current: dict[str, tuple[Decimal | None, int]] = {
-        village: (found[0].monitoring_line, len(found[0].region_prefix)) if found else (None, 0)
-        for (village, _), found in in_force.items()
-    }
+    households: dict[Any, tuple[str, dict[int, Decimal]]] = {}
+    for household_id, village, income_year, per_capita in rows:
+        households.setdefault(household_id, (village, {}))[1][income_year] = per_capita
+    villages = {village for village, _ in households.values()}
+    now = await in_force_many(session, {(v, year): on for v in villages})
+    then = await in_force_many(session, {(v, year): on for v in villages}, draft=draft)
     by_township: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for village, per_capita in rows:
-        line_now, specificity = current[village]
-        # The draft would govern this village only where no more specific policy is in force.
-        line_draft = draft.monitoring_line if len(draft.region_prefix) >= specificity else line_now
-        now = line_now is not None and per_capita < line_now
-        then = line_draft is not None and per_capita < line_draft
+    for village, incomes in households.values():
+        before, after = _in_range(now[village, year], incomes, year), _in_range(then[village, year], incomes, year)
         t = by_township[village[:9]]
         t["evaluated"] += 1
-        t["in_range_now"] += now
-        t["in_range_draft"] += then
-        t["entering"] += then and not now
-        t["leaving"] += now and not then
+        t["in_range_now"] += before
+        t["in_range_draft"] += after
+        t["entering"] += after and not before
+        t["leaving"] += before and not after
     regions: list[dict[str, Any]] = [
         {"region_code": code, "region_name": full_name(code), **counts} for code, counts in sorted(by_township.items())
     ]
@@ -49,9 +62,10 @@ async def what_if(session: AsyncSession, draft: PolicyCreate, on: dt.date) -> di
         k: sum(r[k] for r in regions) for k in ("evaluated", "in_range_now", "in_range_draft", "entering", "leaving")
     }
     return {
-        "region_prefix": draft.region_prefix,
-        "year": draft.year,
-        "monitoring_line": draft.monitoring_line,
+        "jurisdiction": body.jurisdiction.code,
+        "year": year,
+        "monitoring_line": values.line.amount,
+        "judges_income_of": year + values.income_year_offset,
         "on": on,
         **totals,
         "by_township": regions,

@@ -15,10 +15,12 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.regions import full_name
+from contracts.policy import PackValues
 from contracts.screening import RegionalRiskRaisedV1
 from screening.alerts.models import Alert
 from screening.config import settings
 from screening.mechanisms import outbox
+from screening.policies.service import in_force_many
 from screening.projections.models import KnownHousehold, MonitoredHousehold, monitored_now
 from screening.regional.models import RegionalRisk
 
@@ -40,9 +42,12 @@ async def scan(session: AsyncSession, prefix: str, today: dt.date) -> list[Regio
         )
         known = await _counts(session, KnownHousehold.region_code, length, prefix)
         monitored = await _counts(session, MonitoredHousehold.region_code, length, prefix, monitored_now())
-        for region in sorted(set(recent) | set(known)):
-            if len(region) != length:
-                continue
+        regions = sorted(r for r in set(recent) | set(known) if len(r) == length)
+        packs = await in_force_many(session, {(r, today.year): today for r in regions})
+        for region in regions:
+            found = packs[region, today.year]
+            values = found.values if found else PackValues()
+            ceiling, floor = values.report.scale_share_max, values.thresholds.monitored_share_floor
             now, base = recent.get(region, 0), before.get(region, 0) / 3
             if now >= settings.regional_spike_min_alerts and now > settings.regional_spike_factor * max(base, 1):
                 raised += await _raise(
@@ -59,7 +64,7 @@ async def scan(session: AsyncSession, prefix: str, today: dt.date) -> list[Regio
             if households >= settings.regional_min_households:
                 share = monitored.get(region, 0) / households
                 figures = {"households": households, "monitored": monitored.get(region, 0), "share": share}
-                if share > settings.monitored_share_ceiling:
+                if share > ceiling:
                     raised += await _raise(
                         session,
                         region,
@@ -68,9 +73,9 @@ async def scan(session: AsyncSession, prefix: str, today: dt.date) -> list[Regio
                         today,
                         figures,
                         f"{share:.1%} of {households} households are monitored, above the "
-                        f"{settings.monitored_share_ceiling:.0%} ceiling",
+                        f"{ceiling:.0%} ceiling of the jurisdiction's pack",
                     )
-                elif share < settings.monitored_share_floor:
+                elif share < floor:
                     raised += await _raise(
                         session,
                         region,
@@ -79,7 +84,8 @@ async def scan(session: AsyncSession, prefix: str, today: dt.date) -> list[Regio
                         today,
                         figures,
                         f"{share:.1%} of {households} households are monitored, far below the "
-                        f"about-5% guidance: check that nobody at risk is missed (应纳尽纳)",
+                        f"about-{values.report.scale_share:.0%} guidance: check that nobody at risk is missed "
+                        "(应纳尽纳)",
                     )
     return raised
 

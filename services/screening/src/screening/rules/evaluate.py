@@ -36,13 +36,14 @@ class Profile:
 @dataclass(frozen=True)
 class Limits:
     policy_ref: str
-    monitoring_line: Decimal
+    monitoring_line: Decimal | None  # None: the pack's document states no line, so no income is judged by one
     rigid_expense_ratio: Decimal
     income_drop_ratio: Decimal
     medical_oop_threshold: Decimal
     medical_oop_income_share: Decimal
     rules: dict[str, dict[str, Any]]
     income_year_offset: int = 0  # which year's income a screening year judges (-1: the previous year's)
+    verification_working_days: int = 10  # an alert's grassroots verification is due within these
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ def _cny(x: Decimal) -> str:
 def income_below_line(p: Profile, recs: list[Record], lim: Limits, year: int) -> Finding | None:
     judged = year + lim.income_year_offset
     inc = p.incomes.get(judged)
-    if inc and inc.per_capita < lim.monitoring_line:
+    if inc and lim.monitoring_line is not None and inc.per_capita < lim.monitoring_line:
         which = f"in {judged}" if judged == year else f"in {judged} (the previous year's, which {year} screens on)"
         return Finding(
             "income_below_line",
@@ -205,11 +206,6 @@ def main_labourer_death(p: Profile, recs: list[Record], lim: Limits, year: int) 
         return Finding("main_labourer_death", "a member with full labour capacity has died", [r.ref for r in deaths])
     return None
 
-
-# The rules that judge by the jurisdiction's income line and its income ratios: without a policy of the
-# region they cannot run. Every other rule (housing, disability, schooling, illness, deaths, enrolment) judges
-# a record whatever its year and whether or not a policy is published.
-INCOME_LINE_RULES = frozenset({"income_below_line", "rigid_expense_exceeds_income", "income_drop"})
 
 RULES: dict[str, Callable[[Profile, list[Record], Limits, int], Finding | None]] = {
     f.__name__: f

@@ -1,0 +1,307 @@
+"""A policy pack: what a jurisdiction's documents decide for a year, as data. Screening publishes packs
+(`screening.policy.v1`); every service reads the part it applies: screening the line, the thresholds, the
+rules and the negative list; intake the identification procedure's variant and consent; assistance the
+measures, the not-assisted list and the elimination notice; the ledger the paperwork's wording.
+
+Every value has a default, and every default is a *local default*: a figure no policy document states,
+which the pack shows as such until a jurisdiction's document replaces it. A pack says where each of its
+values comes from in `sources`, keyed by the value's path (`line`, `thresholds.income_drop_ratio`, ...).
+"""
+
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+# Stored precisions (money in cents, ratios in 4 places), applied on reading so a value says the same
+# wherever it travels.
+Money = Annotated[
+    Decimal,
+    Field(ge=0, le=10_000_000, max_digits=14, decimal_places=2),
+    AfterValidator(lambda d: d.quantize(Decimal("0.01"))),
+]
+Ratio = Annotated[
+    Decimal, Field(gt=0, le=10, max_digits=6, decimal_places=4), AfterValidator(lambda d: d.quantize(Decimal("0.0001")))
+]
+Share = Annotated[
+    Decimal, Field(ge=0, lt=1, max_digits=6, decimal_places=4), AfterValidator(lambda d: d.quantize(Decimal("0.0001")))
+]
+WorkingDays = Annotated[int, Field(ge=1, le=60)]
+ZhText = Annotated[str, Field(min_length=1, max_length=200)]
+Prefix = Annotated[str, Field(pattern=r"^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$")]
+
+LOCAL_DEFAULT = "local default, not in the seeds: no policy document states this value"
+
+
+class _Part(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Jurisdiction(_Part):
+    """Who a pack governs: a set of region-code prefixes, so that a functional zone (仲恺高新区: five
+    townships inside 惠城区) is one jurisdiction. The national pack has no prefixes: it covers every region
+    no jurisdiction of its own covers."""
+
+    code: str = Field(pattern=r"^[0-9A-Za-z][0-9A-Za-z-]{1,39}$", examples=["532504", "zhongkai"])
+    name: ZhText = Field(examples=["弥勒市"])
+    level: Literal["national", "province", "prefecture", "county", "county_city", "district", "zone"]
+    prefixes: list[Prefix] = Field(default_factory=list, max_length=200)
+
+    @model_validator(mode="after")
+    def _national_or_prefixed(self) -> "Jurisdiction":
+        if (self.level == "national") != (not self.prefixes):
+            raise ValueError("the national jurisdiction has no prefixes; every other has at least one")
+        if len(set(self.prefixes)) != len(self.prefixes):
+            raise ValueError("prefixes repeat")
+        return self
+
+
+class MonitoringLine(_Part):
+    """The per-capita yearly net income below which a household is in the monitoring range, and its basis:
+    a fixed amount; a multiple of the year's rural 低保 standard, which is stored with it; or not stated by
+    the document (no income screening until a line is published)."""
+
+    basis: Literal["fixed", "dibao_multiple", "unstated"] = "unstated"
+    amount: Money | None = Field(None, description="CNY per person per year; derived for dibao_multiple")
+    dibao_standard: Money | None = Field(None, description="the year's rural 低保 standard (CNY per person per year)")
+    multiple: Ratio | None = None
+
+    @model_validator(mode="after")
+    def _basis(self) -> "MonitoringLine":
+        if self.basis == "fixed" and self.amount is None:
+            raise ValueError("a fixed line needs its amount")
+        if self.basis == "dibao_multiple":
+            if self.dibao_standard is None or self.multiple is None:
+                raise ValueError("a 低保-multiple line needs dibao_standard and multiple")
+            derived = (self.dibao_standard * self.multiple).quantize(Decimal("0.01"), ROUND_HALF_UP)
+            if self.amount is not None and self.amount != derived:
+                raise ValueError(f"amount {self.amount} is not {self.multiple} x {self.dibao_standard} = {derived}")
+            object.__setattr__(self, "amount", derived)
+        if self.basis == "unstated" and self.amount is not None:
+            raise ValueError("an unstated line has no amount")
+        return self
+
+
+class Thresholds(_Part):
+    rigid_expense_ratio: Ratio = Field(Decimal("1.0"), description="rigid expenditure above this x last year's income")
+    income_drop_ratio: Ratio = Field(Decimal("0.3"), description="a drop of this share against the previous year")
+    medical_oop_threshold: Money = Field(Decimal("20000"), description="out-of-pocket medical cost per year (CNY)")
+    medical_oop_income_share: Ratio = Field(Decimal("0.5"), description="out-of-pocket medical cost / yearly income")
+    large_deposit: Money = Field(Decimal("100000"), description="deposits above this are on the negative list (CNY)")
+    alert_verification_working_days: WorkingDays = Field(10, description="grassroots verification of an alert")
+    consent_validity_days: int = Field(365, ge=30, le=3650, description="how long a signed authorisation holds")
+    income_recent_months: int = Field(
+        6, ge=1, le=12, description="elimination: the last months alone must be on course for the line, annualised"
+    )
+    guarantee_check_max_age_days: int = Field(365, ge=30, le=1095, description="a 两不愁三保障 check older is stale")
+    monitored_share_floor: Share = Field(Decimal("0.01"), description="below this share, a region is under-identified")
+
+
+NegativeItem = Literal[
+    "enjoyment_vehicle",  # 享受型车辆 (not any vehicle: a farm truck is a means of work)
+    "any_vehicle",  # 小轿车或大型货运车辆 (as Ningxia lists them)
+    "commercial_housing",  # 城镇商品房
+    "business_premises",  # 营业房
+    "large_farm_machinery",  # 大型农机具
+    "large_deposit",  # 存款额度大 (above thresholds.large_deposit)
+    "company_shareholder",  # 公司法人、企业股东
+    "fiscal_salary",  # 财政供养人员
+]
+
+
+DEFAULT_NEGATIVE: tuple[NegativeItem, ...] = ("enjoyment_vehicle", "commercial_housing", "large_deposit")
+
+
+class NegativeList(_Part):
+    """Holdings that exclude a household from monitoring (负面清单), and whether an item held only in name
+    counts."""
+
+    items: list[NegativeItem] = Field(default_factory=lambda: list(DEFAULT_NEGATIVE), max_length=20)
+    nominal_holdings_exclude: bool = Field(
+        True,
+        description="false: an item registered to a member but not in fact theirs (名下有但实际不属于自有) "
+        "does not exclude the household",
+    )
+
+
+class NotAssisted(_Part):
+    """What is not assisted (不予帮扶): the expense or measure concerned is excluded, not the household's
+    whole plan."""
+
+    code: Literal[
+        "false_declaration",
+        "housing_not_c_or_d",
+        "excessive_medical",
+        "excessive_education",
+        "unlawful_self_harm",
+    ]
+    zh: ZhText
+    excludes: Literal["expense", "measure"]
+    measure_kinds: list[str] = Field(default_factory=list, max_length=20, description="the measures it excludes")
+
+
+class IdentificationPolicy(_Part):
+    """The identification procedure's variant: who reviews in the village, whether and how long the public
+    notice runs, the extra steps some documents add, the township form's income bands, who is not asked to
+    authorise the asset check."""
+
+    review_body: ZhText = Field("村级民主评议", description="who reviews in the village, as the document names it")
+    review_participants: list[ZhText] = Field(
+        default_factory=list, max_length=20, description="who must take part; each is recorded with the review"
+    )
+    public_notice: bool = True
+    notice_working_days: WorkingDays = 5
+    household_survey: bool = Field(False, description="a household survey (入户调查) before the village review")
+    survey_forms: list[ZhText] = Field(default_factory=list, max_length=10)
+    township_recheck_working_days: WorkingDays | None = Field(
+        None, description="the township re-checks each household within this many working days of the summary"
+    )
+    income_bands: list[Money] = Field(
+        default_factory=list, max_length=10, description="the township form's per-capita income bands (ascending)"
+    )
+    consent_required: bool = Field(
+        True, description="the household authorises the asset check and data sharing before the village review"
+    )
+    consent_signers: Literal["head", "all_adults"] = Field("head", description="who signs the authorisation")
+    consent_exempt: list[Literal["dibao", "tekun"]] = Field(
+        default_factory=list, description="households already enrolled in these are not asked to authorise"
+    )
+
+    @field_validator("income_bands")
+    @classmethod
+    def _ascending(cls, v: list[Decimal]) -> list[Decimal]:
+        if v != sorted(set(v)):
+            raise ValueError("income bands ascend without repeats")
+        return v
+
+
+LabourShort = Literal["none", "partial"]
+NO_LABOUR: tuple[LabourShort, ...] = ("none",)
+
+
+class Measures(_Part):
+    one_risk_one_measure: bool = Field(
+        False, description="a single risk gets a single measure; a second one needs a recorded reason"
+    )
+    no_labour_referral: list[LabourShort] = Field(
+        default_factory=lambda: list(NO_LABOUR),
+        description="labour capacities referred to 低保/特困 when no stable income can be earned",
+    )
+
+
+class EliminationPolicy(_Part):
+    public_notice: bool = True
+    notice_working_days: WorkingDays = 5
+
+
+class Report(_Part):
+    deadline_day: int = Field(10, ge=1, le=28, description="the monthly report is due by this day of the next month")
+    scale_share: Share = Field(Decimal("0.05"), description="the expected monitored share of the registered")
+    scale_share_max: Share = Field(Decimal("0.10"), description="the most it should be (deeply poor areas)")
+
+
+class Paperwork(_Part):
+    approver: ZhText = Field("县级", description="who approves, as the forms say it: 区级, 县级, 市级")
+    office: ZhText = Field("县乡村振兴部门", description="the office that seals the approval")
+    forms: list[str] = Field(default_factory=list, max_length=30, description="the forms this jurisdiction files")
+
+
+class PackValues(_Part):
+    """Everything a pack decides. A publish gives only what changes: the rest is carried forward from the
+    pack in force, with its sources."""
+
+    line: MonitoringLine = MonitoringLine()
+    line_floor: Money | None = Field(None, description="no jurisdiction's line may be below this (national)")
+    income_year_offset: Literal[0, -1] = Field(
+        0, description="which year's income a screening year judges: 0 the same year's, -1 the previous year's"
+    )
+    thresholds: Thresholds = Thresholds()
+    rules: dict[str, "RuleSetting"] = Field(default_factory=dict, description="overrides of the catalogue defaults")
+    negative_list: NegativeList = NegativeList()
+    not_assisted: list[NotAssisted] = Field(default_factory=list, max_length=20)
+    identification: IdentificationPolicy = IdentificationPolicy()
+    measures: Measures = Measures()
+    elimination: EliminationPolicy = EliminationPolicy()
+    report: Report = Report()
+    paperwork: Paperwork = Paperwork()
+    mandatory: list[str] = Field(
+        default_factory=list,
+        max_length=50,
+        description="national pack only: value paths every jurisdiction follows from this pack's year on, "
+        "whatever its own pack says (a 2020 county document without a public notice does not dispense a "
+        "2026 case from the one 中农组发〔2021〕7号 requires)",
+    )
+
+    @field_validator("mandatory")
+    @classmethod
+    def _paths(cls, v: list[str]) -> list[str]:
+        unknown = sorted(set(v) - set(VALUE_PATHS) - {"line", "line_floor"})
+        if unknown:
+            raise ValueError(f"no such value {unknown}")
+        return v
+
+
+class RuleSetting(_Part):
+    enabled: bool = True
+    grade: Literal["red", "orange", "yellow"]
+
+
+PackValues.model_rebuild()
+
+
+def value_paths(model: type[BaseModel] = PackValues, prefix: str = "") -> list[str]:
+    """Every path a source may be given for: a section's leaves, and the whole of lists, maps and the line."""
+    out = []
+    for name, f in model.model_fields.items():
+        path = f"{prefix}{name}"
+        kind = f.annotation
+        if isinstance(kind, type) and issubclass(kind, BaseModel) and kind is not MonitoringLine:
+            out.extend(value_paths(kind, path + "."))
+        else:
+            out.append(path)
+    return out
+
+
+VALUE_PATHS = tuple(value_paths())
+
+
+def at(values: dict[str, Any], path: str) -> Any:
+    for part in path.split("."):
+        values = values[part]
+    return values
+
+
+def with_paths(values: dict[str, Any], paths: dict[str, Any]) -> dict[str, Any]:
+    """`values` with each dotted path set (a copy)."""
+    out = merge(values, {})
+    for path, value in paths.items():
+        *parents, last = path.split(".")
+        target = out
+        for part in parents:
+            target[part] = dict(target.get(part) or {})
+            target = target[part]
+        target[last] = value
+    return out
+
+
+def merge(base: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
+    """`given` over `base`, section by section; a list or a map given replaces the base's whole."""
+    out = dict(base)
+    for k, v in given.items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict) and k != "rules":
+            out[k] = merge(out[k], v)
+        else:
+            out[k] = v
+    return out
+
+
+def given_paths(given: dict[str, Any], prefix: str = "") -> set[str]:
+    """The value paths a partial pack sets."""
+    out: set[str] = set()
+    for k, v in given.items():
+        path = f"{prefix}{k}"
+        if path in VALUE_PATHS:
+            out.add(path)
+        elif isinstance(v, dict):
+            out |= given_paths(v, path + ".")
+    return out
