@@ -39,7 +39,8 @@ async def test_the_seeds_policies_are_in_force(client: httpx.AsyncClient) -> Non
     )
     assert before_national.status_code == 404 and before_national.json()["type"].endswith("/no-policy")
     rules = mile["policy"]["values"]["rules"]
-    assert rules["medical_out_of_pocket_high"] == {"enabled": True, "grade": "red"} and len(rules) == 10
+    assert rules["medical_out_of_pocket_high"] == {"enabled": True, "grade": "red"} and len(rules) == 13
+    assert rules["disability_special_attention"]["enabled"] is False  # off where no pack turns it on
 
 
 async def test_most_specific_prefix_and_newest_version_in_effect_win(client: httpx.AsyncClient) -> None:

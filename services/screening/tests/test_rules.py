@@ -119,3 +119,59 @@ def test_a_policy_may_screen_a_year_on_the_previous_years_income() -> None:
     p = profile(income(YEAR - 1, "5000"), income(YEAR, "9000"))
     assert "income_below_line" in fired(p, [], previous)  # last year's 5,000 judges this year
     assert "income_below_line" not in fired(p, [])  # this year's 9,000 does, by default
+
+
+def on(*codes: str) -> Limits:
+    """The limits with rules a pack turns on (off in the catalogue)."""
+    return Limits(
+        **{**LIMITS.__dict__, "rules": {c: {"enabled": True, "grade": CATALOGUE[c].grade.value} for c in codes}}
+    )
+
+
+def test_a_grade_3_or_4_mental_disability_is_special_attention_whatever_the_labour_where_the_pack_says() -> None:
+    """《仲恺高新区健全防止返贫动态监测和帮扶机制工作方案》(2021) 二(一): 重点关注……3级、4级精神残疾人及智力残疾人."""
+    cert = record("disability", "h", action="issued", category="mental", grade=3)  # HEAD works: full labour
+    assert "disability_special_attention" not in fired(profile(), [cert])  # off unless a pack turns it on
+    result = fired(profile(), [cert], on("disability_special_attention"))
+    assert result == {"disability_special_attention": "yellow"}  # not severe_disability_lost_labour: HEAD works
+    physical = record("disability", "h", action="issued", category="physical", grade=3)
+    assert fired(profile(), [physical], on("disability_special_attention")) == {}
+
+
+def test_partial_loss_of_labour_through_disability_counts_where_the_pack_says() -> None:
+    """宁开办发〔2020〕8号 三(一)⑥: 家庭主要劳动力因残完全丧失或部分丧失劳动力的."""
+    partial = {"id_index": "h", "labour_capacity": "partial", "active": True}
+    cert = record("disability", "h", action="issued", category="physical", grade=3)
+    assert fired(profile(members=(partial,)), [cert]) == {}
+    assert fired(profile(members=(partial,)), [cert], on("disability_partial_labour")) == {
+        "disability_partial_labour": "orange"
+    }
+    # A severe certificate without labour is the severe rule's, not counted twice.
+    severe = record("disability", "s", action="issued", category="physical", grade=1)
+    assert fired(profile(), [severe], on("disability_partial_labour")) == {"severe_disability_lost_labour": "red"}
+
+
+def test_two_students_in_higher_education_counting_gaozhi_with_no_aid_or_high_costs_despite_aid() -> None:
+    """宁开办发〔2020〕8号 三(二)②: 家庭供养2个及以上全日制普通高校在校生（含高职学生）且未享受助学政策或享受后个人
+    常规花费开支较大的."""
+
+    def student(who: str, level: str, aid: str, oop: str = "0", n: int = 1) -> Record:
+        facts = {"level": level, "status": "enrolled", "full_time": True, "aid_granted": aid, "out_of_pocket": oop}
+        return record("education", who, n=n, **facts)
+
+    gaozhi = [student("h", "higher", "0"), student("s", "higher_vocational", "0", n=2)]
+    assert "higher_education_without_aid" in fired(profile(), gaozhi)
+    aided_but_costly = [student("h", "higher", "3000", "12000"), student("s", "higher_vocational", "0", n=2)]
+    (finding,) = [f for f, _ in evaluate(profile(), aided_but_costly, LIMITS, YEAR) if f.rule.startswith("higher")]
+    assert "1 receive aid but pay more than 10,000.00 CNY" in finding.explanation
+    aided_and_cheap = [student("h", "higher", "3000", "2000"), student("s", "higher_vocational", "0", n=2)]
+    assert "higher_education_without_aid" not in fired(profile(), aided_and_cheap)
+    secondary = [student("h", "vocational", "0"), student("s", "higher", "0", n=2)]  # 中职 is not 高职
+    assert "higher_education_without_aid" not in fired(profile(), secondary)
+
+
+@pytest.mark.parametrize("kind", ["low_income_registered", "temporary_assistance"])
+def test_civil_affairs_low_income_and_temporary_assistance_feed_a_rule(kind: str) -> None:
+    """《仲恺高新区健全防止返贫动态监测和帮扶机制工作方案》(2021) 二(二): 将我区防止返贫动态监测和民政部门低收入人口动态
+    监测的要求相结合."""
+    assert fired(profile(), [record("civil-affairs", kind=kind)]) == {"civil_affairs_low_income": "yellow"}

@@ -70,7 +70,8 @@ class Procedure:
         return self.states - {s for st in self.steps if st.target is not None for s in st.sources}
 
     def allowed(self, state: str) -> list[str]:
-        return sorted(s.name for s in self.steps if state in s.sources)
+        """The steps a person may take next (a step no role takes is the system's: not offered)."""
+        return sorted(s.name for s in self.steps if state in s.sources and s.roles)
 
     def check(self, state: str, action: str, principal: Principal, subject: Any = None) -> Step:
         """May `principal` take `action` on a subject in `state`? The step, or the problem: 409 out of order,

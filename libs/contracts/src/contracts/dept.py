@@ -92,7 +92,8 @@ class EducationRecordV1(DeptRecordBase):
     topic: ClassVar[str] = "dept.education.v1"
     type: ClassVar[str] = "dept.education.record"
     department: ClassVar[str] = EDUCATION
-    level: Literal["compulsory", "high_school", "vocational", "higher"]
+    # vocational: secondary (中职); higher_vocational: full-time higher vocational college (高职)
+    level: Literal["compulsory", "high_school", "vocational", "higher", "higher_vocational"]
     status: Literal["enrolled", "dropout", "dropout_risk", "graduated"]
     full_time: bool = True
     aid_granted: Money = Decimal(0)

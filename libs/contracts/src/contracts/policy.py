@@ -88,6 +88,9 @@ class Thresholds(_Part):
     medical_oop_threshold: Money = Field(Decimal("20000"), description="out-of-pocket medical cost per year (CNY)")
     medical_oop_income_share: Ratio = Field(Decimal("0.5"), description="out-of-pocket medical cost / yearly income")
     large_deposit: Money = Field(Decimal("100000"), description="deposits above this are on the negative list (CNY)")
+    higher_education_oop: Money = Field(
+        Decimal("10000"), description="a student's yearly out-of-pocket cost that counts as high despite aid (CNY)"
+    )
     alert_verification_working_days: WorkingDays = Field(10, description="grassroots verification of an alert")
     consent_validity_days: int = Field(365, ge=30, le=3650, description="how long a signed authorisation holds")
     income_recent_months: int = Field(

@@ -95,6 +95,7 @@ async def reevaluate_many(
         session, {(h.region_code, y) for h in households.values() for y in years[h.household_id]}, today
     )
     raised: dict[tuple[uuid.UUID, str], SimpleNamespace] = {}
+    fired: dict[tuple[uuid.UUID, str], set[str]] = defaultdict(set)  # the evidence of what fires now
     touched = 0
     for household_id, household in households.items():
         profile = Profile(household.members, incomes[household_id])
@@ -102,6 +103,7 @@ async def reevaluate_many(
             policy_id, policy, basis = limits[household.region_code, year]
             for finding, grade in evaluate(profile, records[household_id], policy, year):
                 key, touched = (household_id, finding.rule), touched + 1
+                fired[key] |= set(finding.evidence)
                 if existing := open_alerts.get(key) or raised.get(key):  # raised: found again for a later year
                     _update(existing, finding, grade, year, policy_id, basis)
                 else:
@@ -120,6 +122,16 @@ async def reevaluate_many(
                         policy_basis=basis,
                         verify_within=policy.verification_working_days,
                     )
+    # What the data supports now: an open alert cites the current records only (a correction replaces the
+    # superseded revision), and one the corrected data no longer supports is withdrawn, saying why.
+    for key, new in raised.items():
+        new.evidence = sorted(fired[key])
+    for key, alert in open_alerts.items():
+        if key in fired:
+            alert.evidence = sorted(fired[key])
+        else:
+            touched += 1
+            withdraw(alert)
     if raised:  # one statement for the new ones, due for verification in the pack's working days
         days = await calendar.calendar(session)
         rows = []
@@ -170,17 +182,29 @@ def limits_of(values: PackValues, rules: dict[str, dict[str, Any]], ref: str) ->
         rules,
         values.income_year_offset,
         t.alert_verification_working_days,
+        t.higher_education_oop,
     )
 
 
 def _update(
     alert: Alert | SimpleNamespace, finding: Finding, grade: str, year: int, policy_id: uuid.UUID | None, basis: str
 ) -> None:
-    """New evidence updates the open alert, and may escalate it (never downgrade before a person looked)."""
+    """The current data updates the open alert: it may escalate it; it lowers its grade only while nobody
+    has started verifying it (a correction of the records; once a person looks, only they lower it)."""
     alert.explanation, alert.year, alert.policy_id, alert.policy_basis = finding.explanation, year, policy_id, basis
-    alert.evidence = sorted({*alert.evidence, *finding.evidence})
-    if SEVERITY[grade] > SEVERITY[alert.grade]:
+    if SEVERITY[grade] > SEVERITY[alert.grade] or (alert.state == "open" and SEVERITY[grade] < SEVERITY[alert.grade]):
         alert.grade = grade
+    alert.updated_at = dt.datetime.now(dt.UTC)
+
+
+def withdraw(alert: Alert) -> None:
+    """The records the alert rested on were corrected or withdrawn and no longer support it: the system
+    withdraws it (VERIFICATION's `withdraw`, which no person takes), keeping what it said and why it ends."""
+    alert.state = "withdrawn"
+    alert.explanation = (
+        f"{alert.explanation} — withdrawn: the current records no longer support it "
+        f"(superseded or withdrawn: {', '.join(alert.evidence) or 'none'})"
+    )
     alert.updated_at = dt.datetime.now(dt.UTC)
 
 

@@ -39,9 +39,10 @@ class BelowFloor(ValidationFailed):
 
 
 def full_rules(overrides: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """Every catalogue rule with its setting: the pack's override, else enabled at the default grade."""
+    """Every catalogue rule with its setting: the pack's override, else the catalogue's (on or off, the
+    default grade)."""
     return {
-        code: {"enabled": True, "grade": rule.grade.value, **overrides.get(code, {})}
+        code: {"enabled": rule.enabled, "grade": rule.grade.value, **overrides.get(code, {})}
         for code, rule in CATALOGUE.items()
     }
 

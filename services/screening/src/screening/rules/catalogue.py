@@ -15,6 +15,8 @@ class Rule:
     grade: Grade
     zh: str
     en: str
+    # Off unless a jurisdiction's pack turns it on: a criterion only some documents state.
+    enabled: bool = True
 
 
 CATALOGUE: dict[str, Rule] = {
@@ -52,8 +54,8 @@ CATALOGUE: dict[str, Rule] = {
             "higher_education_without_aid",
             RiskCategory.schooling,
             Grade.orange,
-            "两人及以上就读高等教育且未获资助",
-            "two or more members in higher education without aid",
+            "两人及以上就读高等教育（含高职）且未获资助或自付较大",
+            "two or more members in full-time higher education (高职 included) without aid or with high costs",
         ),
         Rule(
             "severe_disability_lost_labour",
@@ -78,6 +80,29 @@ CATALOGUE: dict[str, Rule] = {
             Grade.yellow,
             "新纳入低保或特困供养（交叉核对）",
             "newly enrolled in the minimum living allowance or extreme-poverty support (cross-check)",
+        ),
+        Rule(
+            "disability_special_attention",
+            RiskCategory.disability,
+            Grade.yellow,
+            "3级、4级精神残疾人及智力残疾人（重点关注）",
+            "a grade 3-4 mental or intellectual disability, whatever the labour capacity (special attention)",
+            enabled=False,
+        ),
+        Rule(
+            "disability_partial_labour",
+            RiskCategory.disability,
+            Grade.orange,
+            "因残完全或部分丧失劳动能力",
+            "a disability certificate and labour capacity partly or wholly lost",
+            enabled=False,
+        ),
+        Rule(
+            "civil_affairs_low_income",
+            RiskCategory.other,
+            Grade.yellow,
+            "民政低收入人口或临时救助（交叉核对）",
+            "registered as low-income or given temporary assistance by civil affairs (cross-check)",
         ),
         Rule(
             "main_labourer_death",

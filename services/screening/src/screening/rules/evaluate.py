@@ -44,6 +44,7 @@ class Limits:
     rules: dict[str, dict[str, Any]]
     income_year_offset: int = 0  # which year's income a screening year judges (-1: the previous year's)
     verification_working_days: int = 10  # an alert's grassroots verification is due within these
+    higher_education_oop: Decimal = Decimal(10000)  # a student's out-of-pocket cost that counts as high
 
 
 @dataclass(frozen=True)
@@ -127,19 +128,33 @@ def medical_out_of_pocket_high(p: Profile, recs: list[Record], lim: Limits, year
     )
 
 
+HIGHER = ("higher", "higher_vocational")
+
+
 def higher_education_without_aid(p: Profile, recs: list[Record], lim: Limits, year: int) -> Finding | None:
+    """宁开办发〔2020〕8号 三(二)②: 家庭供养2个及以上全日制普通高校在校生（含高职学生）且未享受助学政策或享受后个人
+    常规花费开支较大的."""
     students = {
         r.id_index: r
         for r in recs
         if r.department == "education"
-        and r.facts["level"] == "higher"
+        and r.facts["level"] in HIGHER
         and r.facts["status"] == "enrolled"
-        and Decimal(r.facts["aid_granted"]) == 0
+        and r.facts.get("full_time", True)
+        and (
+            Decimal(r.facts["aid_granted"]) == 0 or Decimal(r.facts.get("out_of_pocket", 0)) > lim.higher_education_oop
+        )
     }
     if len(students) >= 2:
+        aided = sum(Decimal(r.facts["aid_granted"]) > 0 for r in students.values())
+        why = (
+            "none receives aid"
+            if not aided
+            else (f"{aided} receive aid but pay more than {_cny(lim.higher_education_oop)} themselves")
+        )
         return Finding(
             "higher_education_without_aid",
-            f"{len(students)} members are in higher education in {year} and none receives aid",
+            f"{len(students)} members are in full-time higher education in {year} and {why}",
             [r.ref for r in students.values()],
         )
     return None
@@ -150,14 +165,85 @@ def severe_disability_lost_labour(p: Profile, recs: list[Record], lim: Limits, y
     for r in recs:
         if r.department != "disability" or r.facts["action"] == "cancelled":
             continue
-        severe = r.facts["grade"] <= 2 or (r.facts["grade"] <= 4 and r.facts["category"] in ("mental", "intellectual"))
-        if severe and labour.get(r.id_index) in ("none", "lost"):
+        if _severe(r) and labour.get(r.id_index) in ("none", "lost"):
             return Finding(
                 "severe_disability_lost_labour",
                 f"a member holds a grade {r.facts['grade']} "
                 f"{r.facts['category']} disability certificate and has no labour capacity",
                 [r.ref],
             )
+    return None
+
+
+def _severe(r: Record) -> bool:
+    return bool(r.facts["grade"] <= 2 or (r.facts["grade"] <= 4 and r.facts["category"] in ("mental", "intellectual")))
+
+
+def _certificates(recs: list[Record]) -> list[Record]:
+    return [r for r in recs if r.department == "disability" and r.facts["action"] != "cancelled"]
+
+
+def disability_special_attention(p: Profile, recs: list[Record], lim: Limits, year: int) -> Finding | None:
+    """《仲恺高新区健全防止返贫动态监测和帮扶机制工作方案》(2021) 二(一): 重点关注……3级、4级精神残疾人及智力残疾人
+    (whatever the labour capacity)."""
+    found = [
+        r
+        for r in _certificates(recs)
+        if r.facts["grade"] in (3, 4) and r.facts["category"] in ("mental", "intellectual")
+    ]
+    if found:
+        r = found[0]
+        return Finding(
+            "disability_special_attention",
+            f"a member holds a grade {r.facts['grade']} {r.facts['category']} disability certificate: a special "
+            "attention case whatever the labour capacity",
+            [x.ref for x in found],
+        )
+    return None
+
+
+def disability_partial_labour(p: Profile, recs: list[Record], lim: Limits, year: int) -> Finding | None:
+    """宁开办发〔2020〕8号 三(一)⑥: 家庭主要劳动力因残完全丧失或部分丧失劳动力的; 三(二)④: ……且就业不稳或家庭收入
+    来源不稳定的 (whether the work is stable is for the verification on the spot)."""
+    labour = {m["id_index"]: m["labour_capacity"] for m in p.members if m.get("active", True)}
+    found = [
+        r
+        for r in _certificates(recs)
+        if labour.get(r.id_index) == "partial" or (labour.get(r.id_index) in ("none", "lost") and not _severe(r))
+    ]
+    if found:
+        r = found[0]
+        return Finding(
+            "disability_partial_labour",
+            f"a member holds a grade {r.facts['grade']} {r.facts['category']} disability certificate and has "
+            f"{labour[r.id_index]} labour capacity: check on the spot whether the work or income is stable",
+            [x.ref for x in found],
+        )
+    return None
+
+
+def civil_affairs_low_income(p: Profile, recs: list[Record], lim: Limits, year: int) -> Finding | None:
+    """《仲恺高新区健全防止返贫动态监测和帮扶机制工作方案》(2021) 二(二): 将我区防止返贫动态监测和民政部门低收入
+    人口动态监测的要求相结合."""
+    found = [
+        r
+        for r in recs
+        if r.department == "civil-affairs" and r.facts["kind"] in ("low_income_registered", "temporary_assistance")
+    ]
+    if found:
+        kinds = sorted(
+            {
+                "registered as low-income"
+                if r.facts["kind"] == "low_income_registered"
+                else "given temporary assistance"
+                for r in found
+            }
+        )
+        return Finding(
+            "civil_affairs_low_income",
+            f"civil affairs: {' and '.join(kinds)} in {year}: cross-check the household's situation",
+            [r.ref for r in found],
+        )
     return None
 
 
@@ -219,6 +305,9 @@ RULES: dict[str, Callable[[Profile, list[Record], Limits, int], Finding | None]]
         housing_unsafe,
         school_dropout,
         new_social_floor_enrolment,
+        disability_special_attention,
+        disability_partial_labour,
+        civil_affairs_low_income,
         main_labourer_death,
     )
 }
@@ -229,7 +318,7 @@ def evaluate(profile: Profile, records: list[Record], limits: Limits, year: int)
     """Findings of the enabled rules for a year, each with the grade the policy gives it."""
     out = []
     for code, rule in RULES.items():
-        setting = limits.rules.get(code, {"enabled": True, "grade": CATALOGUE[code].grade.value})
+        setting = limits.rules.get(code, {"enabled": CATALOGUE[code].enabled, "grade": CATALOGUE[code].grade.value})
         if setting["enabled"] and (finding := rule(profile, [r for r in records if r.year == year], limits, year)):
             out.append((finding, setting["grade"]))
     return out
