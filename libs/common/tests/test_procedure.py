@@ -76,7 +76,11 @@ def test_measures_move_on_and_never_back_from_implemented() -> None:
 @pytest.mark.parametrize("procedure", PROCEDURES, ids=lambda p: p.subject)
 def test_every_declared_event_is_a_contract_and_every_step_has_roles(procedure: Procedure) -> None:
     for s in procedure.steps:
-        assert s.roles, f"{procedure.subject}.{s.name} has no roles"
+        assert bool(s.roles) != s.system, f"{procedure.subject}.{s.name}: roles, or the system alone"
+        if s.system:  # the system's steps are never offered to a person, nor taken by one
+            assert all(s.name not in procedure.allowed(state) for state in s.sources)
+            with pytest.raises(Forbidden):
+                procedure.check(next(iter(s.sources)), s.name, who(Role.admin))
         assert Role.auditor not in s.roles, f"{procedure.subject}.{s.name}: auditors read, never act"
         assert s.event is None or s.event in CONTRACTS_BY_TYPE, s.event
     described: list[dict[str, Any]] = procedure.describe()

@@ -35,6 +35,7 @@ class Step:
     # Attributes of the subject holding who took an earlier step: they must not take this one.
     not_by: tuple[str, ...] = ()
     event: str | None = None  # the event type the step publishes (for readers and the docs)
+    system: bool = False  # taken by the system when the data says so, never by a person (no roles)
 
 
 def step(
@@ -44,8 +45,11 @@ def step(
     *roles: Role,
     not_by: tuple[str, ...] = (),
     event: type[EventContract] | None = None,
+    system: bool = False,
 ) -> Step:
-    return Step(name, frozenset(sources), target, frozenset(roles), not_by, event.type if event else None)
+    if system == bool(roles):
+        raise ValueError(f"{name}: a step is taken by roles, or by the system alone")
+    return Step(name, frozenset(sources), target, frozenset(roles), not_by, event.type if event else None, system)
 
 
 @dataclass(frozen=True)
@@ -70,8 +74,8 @@ class Procedure:
         return self.states - {s for st in self.steps if st.target is not None for s in st.sources}
 
     def allowed(self, state: str) -> list[str]:
-        """The steps a person may take next (a step no role takes is the system's: not offered)."""
-        return sorted(s.name for s in self.steps if state in s.sources and s.roles)
+        """The steps a person may take next (the system's are not offered)."""
+        return sorted(s.name for s in self.steps if state in s.sources and not s.system)
 
     def check(self, state: str, action: str, principal: Principal, subject: Any = None) -> Step:
         """May `principal` take `action` on a subject in `state`? The step, or the problem: 409 out of order,
@@ -83,6 +87,8 @@ class Procedure:
                 current_state=state,
                 allowed_actions=self.allowed(state),
             )
+        if spec.system:
+            raise Forbidden(f"Nobody may {action} a {self.subject}: the system does, when the data says so")
         if principal.role not in spec.roles and principal.role != Role.admin:
             raise Forbidden(
                 f"{principal.role} may not {action} a {self.subject}; allowed: {', '.join(sorted(spec.roles))}"

@@ -20,7 +20,7 @@ VERIFICATION = Procedure(
         step("confirm", {"verifying"}, "confirmed", Role.township_officer, event=AlertConfirmedV1),
         step("dismiss", {"open", "verifying"}, "dismissed", Role.township_officer),
         # Taken by the system, never by a person: a correction of the records leaves nothing to verify.
-        step("withdraw", {"open", "verifying"}, "withdrawn"),
+        step("withdraw", {"open", "verifying"}, "withdrawn", system=True),
     ),
     IllegalAlertStep,
 )
