@@ -13,3 +13,8 @@ async def client(services: Any) -> httpx.AsyncClient:
 @pytest.fixture(scope="session")
 async def intake(services: Any) -> httpx.AsyncClient:
     return await services.client("intake")
+
+
+@pytest.fixture(scope="session")
+async def screening(services: Any) -> httpx.AsyncClient:
+    return await services.client("screening")

@@ -93,6 +93,26 @@ async def test_a_household_without_labour_whose_floor_is_in_place_stays_monitore
     assert refused.status_code == 409 and refused.json()["type"].endswith("stays-monitored")
 
 
+async def test_a_household_without_labour_whose_floor_is_approved_but_not_carried_out_is_not_proposed(
+    client: httpx.AsyncClient, intake: httpx.AsyncClient
+) -> None:
+    """中农组发〔2021〕7号 三(三): 对无劳动能力的，落实社会保障措施后，暂不标注“风险消除”: the floor comes first, so
+    a household whose other measures are done and whose floor is only approved is not proposed."""
+    household, _ = await monitored(intake, ["illness"], labour="none")
+    plan = await approved_plan(client, household)
+    assert {m["code"] for m in plan["measures"]} == {"health", "dibao"}
+    health = next(m for m in plan["measures"] if m["code"] == "health")
+    await implement_all(client, {**plan, "measures": [health]})
+    await income_and_guarantees(client, intake, household)
+    ev = await ok(await client.get(f"/households/{household['id']}/elimination-evaluation", headers=TOWNSHIP))
+    criteria = {c["code"]: c for c in ev["criteria"]}
+    assert not ev["eligible"] and not ev["stays_monitored"]
+    assert not criteria["social_floor_carried_out"]["met"]
+    assert "dibao (planned)" in criteria["social_floor_carried_out"]["explanation"]
+    refused = await client.post("/eliminations", headers=CADRE, json={"household_id": household["id"], **REVIEW})
+    assert refused.status_code == 409 and "social_floor_carried_out" in refused.text
+
+
 async def test_the_procedure_with_objections_then_approval_and_re_entry(
     client: httpx.AsyncClient, intake: httpx.AsyncClient
 ) -> None:

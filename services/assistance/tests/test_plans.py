@@ -1,6 +1,7 @@
 """Plans over the real broker and database: a case approved in intake gets the right draft plan; officers
 assign, approve and track measures; overdue measures reach the work queue; excluded cases get no plan."""
 
+import datetime as dt
 import hashlib
 import json
 
@@ -11,13 +12,16 @@ from assistance.config import settings
 from devkit.kit.assistance import approved_plan, draft_plan, monitored
 from devkit.kit.households import headers
 from devkit.kit.identification import CADRE, COUNTY_OFFICER, TOWNSHIP, ok
+from devkit.kit.screening import pack
 from devkit.testing.fixtures import TopicReader, eventually
 
 CASES = [  # risks, labour, weak motivation -> recommended measures
     (["illness"], "full", False, {"health"}),  # one risk, one measure: no stacking
     (["unstable_employment"], "full", False, {"employment"}),
     (["illness", "unstable_employment"], "full", False, {"health", "employment"}),  # comprehensive
-    (["illness", "schooling"], "partial", False, {"health", "education_aid", "employment"}),  # + developmental
+    # + developmental; partial labour: the floor too, where no stable income from work is possible
+    # (中农组发〔2021〕7号 四(二), mandatory over 弥勒市's 2020 document)
+    (["illness", "schooling"], "partial", False, {"health", "education_aid", "employment", "dibao"}),
     (["lack_of_labour"], "none", False, {"dibao"}),  # the floor
     (["illness"], "none", False, {"health", "dibao"}),
     (["industry_failure"], "none", False, {"dibao"}),
@@ -121,15 +125,18 @@ async def test_officers_adjust_a_draft_within_the_catalogue(
         },
     )
     assert ext.status_code == 201, ext.text
+    tea = {"code": "mile_tea_cooperative", "reason": "replant after the flood", "risks": ["natural_disaster"]}
+    # One risk, one measure (中农组发〔2021〕7号 四(二), mandatory): the flood has its measure already.
+    stacked = await client.post(f"/plans/{plan['id']}/measures", headers=TOWNSHIP, json=tea)
+    assert stacked.status_code == 422 and stacked.json()["errors"][0]["field"] == "stacking_reason"
+    assert "the national pack 2021" in stacked.json()["detail"]
+    why = "临时救助只解一时之急，茶园需要补种"
     added = await ok(
-        await client.post(
-            f"/plans/{plan['id']}/measures",
-            headers=TOWNSHIP,
-            json={"code": "mile_tea_cooperative", "reason": "replant after the flood", "risks": ["natural_disaster"]},
-        ),
+        await client.post(f"/plans/{plan['id']}/measures", headers=TOWNSHIP, json={**tea, "stacking_reason": why}),
         201,
     )
     assert added["responsible_unit"] == "弥勒市农科局" and not added["recommended"]
+    assert why in added["reason"] and "a second measure for natural_disaster" in added["reason"]
     catalogue = await ok(
         await client.get("/measures/catalogue", params={"region_code": "532504102001"}, headers=TOWNSHIP)
     )
@@ -155,28 +162,76 @@ async def test_officers_adjust_a_draft_within_the_catalogue(
     assert "与产业帮扶重复" in json.loads(event.value)["data"]["reason"]
 
 
-async def test_a_not_assisted_case_records_its_reason_and_gets_no_plan(
-    client: httpx.AsyncClient, intake: httpx.AsyncClient
+async def test_a_not_assisted_finding_takes_out_the_measure_or_expense_not_the_plan(
+    client: httpx.AsyncClient, intake: httpx.AsyncClient, screening: httpx.AsyncClient
 ) -> None:
-    household, _ = await monitored(intake, ["illness"])
+    """宁开办发〔2020〕8号 五(八): 不属于C级或D级房屋……过度医疗治疗……不予帮扶: the measure or the expense concerned,
+    on the list of the jurisdiction's pack (a village publishes Ningxia's list for itself here)."""
+    village = "532504102008"  # 羊街社区: no other test registers here
+    items = [
+        {
+            "code": "housing_not_c_or_d",
+            "zh": "非C级或D级危房",
+            "excludes": "measure",
+            "measure_kinds": ["housing_safety"],
+        },
+        {"code": "excessive_medical", "zh": "过度医疗治疗", "excludes": "expense"},
+    ]
+    body = pack(village, dt.date.today().year, name="羊街社区", level="zone", not_assisted=items)
+    body["sources"] = {"not_assisted": "宁开办发〔2020〕8号 五(八)"}
+    published = await screening.post("/policies", json=body, headers=headers("county_officer", "532504"))
+    assert published.status_code == 201, published.text
+    from sqlalchemy import text
+
+    from assistance.main import app
+
+    async def arrived() -> bool:
+        async with app.state.db.engine.connect() as conn:
+            query = text("SELECT count(*) FROM assistance.policy_packs WHERE policy_id = :p")
+            return (await conn.execute(query, {"p": published.json()["id"]})).scalar_one() == 1
+
+    assert await eventually(arrived)
+    household, _ = await monitored(intake, ["illness"], village=village)
     plan = await draft_plan(client, household)
-    bad = await client.post(
-        f"/plans/{plan['id']}/exclusion", headers=TOWNSHIP, json={"reason": "bad_luck", "note": "x"}
-    )
-    assert bad.status_code == 422
-    excluded = await ok(
+    health = next(m for m in plan["measures"] if m["code"] == "health")
+    housing = await ok(
         await client.post(
-            f"/plans/{plan['id']}/exclusion",
+            f"/plans/{plan['id']}/measures",
             headers=TOWNSHIP,
-            json={"reason": "excessive_treatment", "note": "imported drugs outside the reimbursement list"},
+            json={"code": "housing_safety", "reason": "屋顶漏雨", "risks": ["other"]},
+        ),
+        201,
+    )
+    url = f"/plans/{plan['id']}/not-assisted"
+    wrong = await client.post(
+        url, headers=TOWNSHIP, json={"code": "housing_not_c_or_d", "note": "B级", "measure_ids": [health["id"]]}
+    )
+    assert wrong.status_code == 422 and "housing_safety" in wrong.json()["detail"]
+    found = await ok(
+        await client.post(
+            url,
+            headers=TOWNSHIP,
+            json={"code": "housing_not_c_or_d", "note": "鉴定为B级", "measure_ids": [housing["id"]]},
         )
     )
-    assert excluded["state"] == "excluded" and excluded["excluded_reason"] == "excessive_treatment"
-    assert excluded["measures"] == []
-    again = await client.post(f"/plans/{plan['id']}/approval", headers=TOWNSHIP)
-    assert again.status_code == 409 and again.json()["current_state"] == "excluded"
-    status = await ok(await client.get(f"/households/{household['id']}/assistance", headers=TOWNSHIP))
-    assert status["status"] == "excluded"
+    assert found["state"] == "draft" and [m["code"] for m in found["measures"]] == ["health"]  # the plan stays
+    assert found["withdrawn_measures"][0]["id"] == housing["id"]
+    assert found["not_assisted"][0]["code"] == "housing_not_c_or_d"
+    assert found["not_assisted"][0]["policy"].startswith("policy:532504102008:")
+    no_amount = await client.post(url, headers=TOWNSHIP, json={"code": "excessive_medical", "note": "进口药"})
+    assert no_amount.status_code == 422
+    expense = {"code": "excessive_medical", "note": "进口药", "amount": "8000", "year": dt.date.today().year}
+    assert len((await ok(await client.post(url, headers=TOWNSHIP, json=expense)))["not_assisted"]) == 2
+    whole = await client.post(
+        f"/plans/{plan['id']}/exclusion", headers=TOWNSHIP, json={"reason": "excessive_medical", "note": "x"}
+    )
+    assert whole.status_code == 422 and "not the household's plan" in whole.json()["detail"]
+
+    # 弥勒市's pack lists nothing: nothing to find there.
+    elsewhere, _ = await monitored(intake, ["illness"])
+    other = await draft_plan(client, elsewhere)
+    none = await client.post(f"/plans/{other['id']}/not-assisted", headers=TOWNSHIP, json=expense)
+    assert none.status_code == 422 and "its pack lists none" in none.json()["detail"]
 
 
 async def test_a_year_ops_load_in_intake_counts_in_assistances_working_days(

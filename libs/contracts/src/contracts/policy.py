@@ -129,7 +129,7 @@ class NegativeList(_Part):
 
 class NotAssisted(_Part):
     """What is not assisted (不予帮扶): the expense or measure concerned is excluded, not the household's
-    whole plan."""
+    whole plan (`household`: the whole plan, where a document says so)."""
 
     code: Literal[
         "false_declaration",
@@ -139,7 +139,7 @@ class NotAssisted(_Part):
         "unlawful_self_harm",
     ]
     zh: ZhText
-    excludes: Literal["expense", "measure"]
+    excludes: Literal["expense", "measure", "household"]
     measure_kinds: list[str] = Field(default_factory=list, max_length=20, description="the measures it excludes")
 
 

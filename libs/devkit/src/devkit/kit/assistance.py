@@ -33,9 +33,11 @@ async def monitored(
     risks: list[str],
     labour: str = "full",
     weak_motivation: bool = False,
+    village: str = VILLAGE_A,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """A household whose members have the given labour capacity, taken to monitored with the given risks."""
-    body = household_body(VILLAGE_A, members=[member(labour_capacity=labour), member("spouse", labour_capacity=labour)])
+    """A household whose members have the given labour capacity, taken to monitored with the given risks
+    (in a village of 新哨镇, whose officers the kit's tokens are)."""
+    body = household_body(village, members=[member(labour_capacity=labour), member("spouse", labour_capacity=labour)])
     household = await ok(await intake.post("/households", json=body, headers=CADRE), 201)
     await sign_consent(intake, household)
     return household, await identified(intake, household, risks, weak_motivation=weak_motivation)

@@ -166,36 +166,62 @@ def income_stable(f: Facts, on: dt.date) -> Criterion:
 
 
 def rigid_expense_resolved(f: Facts) -> Criterion:
+    """The latest year's rigid expenditure within the pack's ratio of its income, leaving out the expenses a
+    not-assisted finding excluded (宁开办发〔2020〕8号 五(八): 过度医疗治疗……不予帮扶)."""
     if not f.incomes:
         return Criterion("rigid_expense_resolved", False, "no yearly income and expenditure record")
     latest = max(f.incomes, key=lambda i: i.year)
     ratio = f.values.thresholds.rigid_expense_ratio
     ref = [f"income:{latest.year}"]
-    if latest.rigid_expense > ratio * latest.total_income:
+    excluded = [
+        x for x in (f.plan.not_assisted or []) if x.get("excludes") == "expense" and x.get("year") == latest.year
+    ]
+    left_out = sum((Decimal(x["amount"]) for x in excluded), Decimal(0))
+    rigid = max(latest.rigid_expense - left_out, Decimal(0))
+    also = f" (after {left_out:,.2f} not assisted: {', '.join(x['zh'] for x in excluded)})" if excluded else ""
+    ref += [f"not-assisted:{x['code']}:{x['year']}" for x in excluded]
+    if rigid > ratio * latest.total_income:
         return Criterion(
             "rigid_expense_resolved",
             False,
-            f"rigid expenditure {latest.rigid_expense:,.2f} in {latest.year} still exceeds {ratio} x the income "
+            f"rigid expenditure {rigid:,.2f} in {latest.year}{also} still exceeds {ratio} x the income "
             f"{latest.total_income:,.2f}",
             ref,
         )
     return Criterion(
         "rigid_expense_resolved",
         True,
-        f"rigid expenditure {latest.rigid_expense:,.2f} in {latest.year} is within {ratio} x the income "
+        f"rigid expenditure {rigid:,.2f} in {latest.year}{also} is within {ratio} x the income "
         f"{latest.total_income:,.2f}",
         ref,
+    )
+
+
+def floor_carried_out(f: Facts, floor: list[PlanMeasure]) -> Criterion | None:
+    """A household without labour capacity whose floor measure is in the plan but not carried out is not
+    proposed: the floor comes first (中农组发〔2021〕7号 三(三): 对无劳动能力的，落实社会保障措施后，暂不标注
+    风险消除). None: the criterion does not apply."""
+    if f.labour != "none" or not floor or any(m.status == "implemented" for m in floor):
+        return None
+    pending = ", ".join(f"{m.code} ({m.status})" for m in floor)
+    return Criterion(
+        "social_floor_carried_out",
+        False,
+        f"no labour capacity, and the social floor measure is not carried out yet: {pending}",
+        [f"measure:{m.code}:{m.status}" for m in floor],
     )
 
 
 def evaluate(f: Facts, on: dt.date) -> Evaluation:
     criteria = [risks_matched(f), guarantees_secured(f, on), income_stable(f, on), rigid_expense_resolved(f)]
     floor = [m for m in f.measures if m.code in catalogue() and catalogue()[m.code].kind == "floor"]
+    if (pending := floor_carried_out(f, floor)) is not None:
+        criteria.append(pending)
     stays = f.labour == "none" and any(m.status == "implemented" for m in floor)
     if stays:
         reason = "no labour capacity and the social floor is in place: the household stays monitored (不标注风险消除)"
     elif all(c.met for c in criteria):
-        reason = "all four criteria are met"
+        reason = "all the criteria are met"
     else:
         reason = "not met: " + "; ".join(c.code for c in criteria if not c.met)
     return Evaluation(

@@ -13,6 +13,7 @@ from assistance.plans.schemas import (
     Exclusion,
     MeasureAdd,
     MeasurePublic,
+    NotAssistedFinding,
     OverdueMeasure,
     PlanDetail,
     PlanPublic,
@@ -107,9 +108,22 @@ async def approve_plan(plan_id: uuid.UUID, session: SessionDep, principal: Plans
 
 @router.post("/plans/{plan_id}/exclusion", response_model=PlanDetail, responses=CHANGE_PROBLEMS)
 async def exclude_plan(plan_id: uuid.UUID, body: Exclusion, session: SessionDep, principal: PlansWrite) -> PlanDetail:
-    """The case falls under a not-assisted rule (宁开办发〔2020〕8号): the reason is recorded and there is no plan."""
+    """The household falls under an item of its pack's not-assisted list that excludes the household: the
+    reason is recorded and there is no plan. An item that excludes a measure or an expense is a finding
+    (`/not-assisted`), not an exclusion."""
     plan = await service.get(session, principal, plan_id, lock=True)
     return await _detail(session, await service.exclude(session, principal, plan, body.reason, body.note))
+
+
+@router.post("/plans/{plan_id}/not-assisted", response_model=PlanDetail, responses=CHANGE_PROBLEMS)
+async def record_not_assisted(
+    plan_id: uuid.UUID, body: NotAssistedFinding, session: SessionDep, principal: PlansWrite
+) -> PlanDetail:
+    """A not-assisted finding of the jurisdiction's pack (宁开办发〔2020〕8号 五(八): 不予帮扶): the measures it
+    concerns leave the plan, kept with who and why, or the expense it concerns is recorded as excluded (the
+    rigid-expense criterion leaves it out). The plan and its other measures stay."""
+    plan = await service.get(session, principal, plan_id, lock=True)
+    return await _detail(session, await service.record_not_assisted(session, principal, plan, body.model_dump()))
 
 
 @router.post("/plans/{plan_id}/measures/{measure_id}/progress", response_model=MeasurePublic, responses=CHANGE_PROBLEMS)

@@ -27,6 +27,8 @@ class Plan(Base):
     weak_motivation: Mapped[bool] = mapped_column(Boolean)
     excluded_reason: Mapped[str | None] = mapped_column(String(40))
     excluded_note: Mapped[str | None] = mapped_column(Text)
+    # Not-assisted findings (the pack's `not_assisted`): what each excludes, who found it, on which pack.
+    not_assisted: Mapped[list[dict]] = mapped_column(JSONB, server_default=text("'[]'::jsonb"))
     approved_by: Mapped[str | None] = mapped_column(String(200))
     approved_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

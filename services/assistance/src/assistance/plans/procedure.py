@@ -1,7 +1,8 @@
 """A plan's procedure (一户一策): drafted from the recommendation when the case is approved, completed and
 approved by the township or county, followed measure by measure until the risk is eliminated (the plan is
-then closed) or excluded under a not-assisted rule (宁开办发〔2020〕8号). Each measure moves on with its
-evidence: planned -> in progress -> implemented, or failed and started again."""
+then closed). A not-assisted finding of the jurisdiction's pack (宁开办发〔2020〕8号 五(八)) takes the measure
+or expense concerned out of the plan; only an item the pack says excludes the household excludes the plan.
+Each measure moves on with its evidence: planned -> in progress -> implemented, or failed and started again."""
 
 from common.auth import Role
 from common.errors import Conflict
@@ -29,6 +30,8 @@ PLANNING = Procedure(
         step("withdraw_measure", {"draft"}, None, TOWNSHIP, COUNTY, event=PlanMeasureWithdrawnV1),
         step("approve", {"draft"}, "approved", TOWNSHIP, COUNTY, event=PlanApprovedV1),
         step("exclude", {"draft"}, "excluded", TOWNSHIP, COUNTY, event=PlanExcludedV1),
+        # A not-assisted finding: the measure or expense concerned leaves the plan, the plan stays.
+        step("record_not_assisted", {"draft", "approved"}, None, TOWNSHIP, COUNTY, event=PlanMeasureWithdrawnV1),
         step("report_progress", {"approved"}, None, CADRE, TOWNSHIP, COUNTY, event=PlanMeasureUpdatedV1),
         step("propose_elimination", {"approved"}, None, CADRE, TOWNSHIP),
         # Closed by the county's approval of the risk's elimination (elimination/procedure.py).

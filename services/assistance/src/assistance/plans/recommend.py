@@ -41,7 +41,12 @@ def household_labour(members: list[dict]) -> Labour:
     return "full" if "full" in capacities else "partial" if "partial" in capacities else "none"
 
 
-def recommend(risks: list[str], labour: Labour, weak_motivation: bool) -> list[Recommendation]:
+def recommend(
+    risks: list[str], labour: Labour, weak_motivation: bool, referral: tuple[str, ...] = ("none",)
+) -> list[Recommendation]:
+    """`referral`: the labour capacities the jurisdiction's pack refers to the social floor when no stable
+    income from work is possible (中农组发〔2021〕7号 四(二): 无劳动能力或部分丧失劳动能力且无法通过产业就业获得
+    稳定收入的; a 2020 document: no labour capacity only)."""
     has_labour = labour != "none"
     distinct = list(dict.fromkeys(risks))
     chosen: dict[str, Recommendation] = {}
@@ -65,6 +70,13 @@ def recommend(risks: list[str], labour: Labour, weak_motivation: bool) -> list[R
         chosen[FLOOR] = Recommendation(
             FLOOR,
             "no member can work and no stable income from work is possible: the social floor (兜底保障)",
+            (),
+        )
+    elif labour == "partial" and "partial" in referral and FLOOR not in chosen:
+        chosen[FLOOR] = Recommendation(
+            FLOOR,
+            "labour capacity partly lost: where no stable income from work is possible, the social floor "
+            "(部分丧失劳动能力且无法通过产业就业获得稳定收入的，纳入农村低保或特困人员救助供养范围)",
             (),
         )
     if weak_motivation:

@@ -5,7 +5,6 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistance.plans.service import NOT_ASSISTED
 from common.clock import Day
 from contracts.shared import RiskCategory
 
@@ -45,6 +44,7 @@ class PlanPublic(BaseModel):
     weak_motivation: bool
     excluded_reason: str | None
     excluded_note: str | None
+    not_assisted: list[dict[str, Any]] = Field(description="not-assisted findings: what each took out of the plan")
     approved_by: str | None
     approved_at: dt.datetime | None
     closed_at: dt.datetime | None
@@ -74,6 +74,12 @@ class MeasureAdd(Assignment):
     code: str = Field(min_length=1, max_length=60, examples=["employment"])
     reason: str = Field(min_length=1, max_length=2000, description="why the household needs it")
     risks: list[RiskCategory] = Field(default_factory=list, description="the risks it answers")
+    stacking_reason: str | None = Field(
+        None,
+        min_length=1,
+        max_length=2000,
+        description="where the pack says one risk, one measure: why a risk that has a measure needs another",
+    )
 
 
 class Evidence(BaseModel):
@@ -95,10 +101,23 @@ class Progress(BaseModel):
 class Exclusion(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    reason: Literal[tuple(NOT_ASSISTED)] = Field(  # type: ignore[valid-type]
-        description="the not-assisted rule of 宁开办发〔2020〕8号 that applies"
+    reason: str = Field(
+        pattern=r"^[a-z_]{2,40}$",
+        description="an item of the not-assisted list of the jurisdiction's pack that excludes the household",
     )
     note: str = Field(min_length=1, max_length=2000, description="the facts found")
+
+
+class NotAssistedFinding(BaseModel):
+    """A not-assisted finding (不予帮扶, 宁开办发〔2020〕8号 五(八)): what it excludes is the pack's."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(pattern=r"^[a-z_]{2,40}$", description="an item of the pack's `not_assisted` list")
+    note: str = Field(min_length=1, max_length=2000, description="the facts found")
+    measure_ids: list[uuid.UUID] = Field(default_factory=list, max_length=20, description="the measures it excludes")
+    amount: Decimal | None = Field(None, ge=0, le=10_000_000, decimal_places=2, description="the expense excluded")
+    year: int | None = Field(None, ge=2015, le=2100, description="the year of the expense")
 
 
 class OverdueMeasure(MeasurePublic):

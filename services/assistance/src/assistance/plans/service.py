@@ -14,7 +14,8 @@ from assistance.mechanisms import outbox
 from assistance.plans.models import IN_FORCE, Plan, PlanMeasure
 from assistance.plans.procedure import MEASURE, PLANNING, STEP_TO
 from assistance.plans.recommend import household_labour, recommend
-from assistance.projections.models import KnownHousehold, MonitoredCase
+from assistance.projections.models import KnownHousehold, MonitoredCase, PolicyPack
+from common import clock, policy
 from common.auth import Principal, ensure_covers
 from common.errors import Conflict, NotFound, ValidationFailed
 from contracts.assistance import (
@@ -27,16 +28,7 @@ from contracts.assistance import (
     PlanMeasureUpdatedV1,
     PlanMeasureWithdrawnV1,
 )
-
-# Seed 001: cases that are not assisted (不予帮扶).
-NOT_ASSISTED = {
-    "false_expense_claims": "虚报家庭开支",
-    "hidden_assets": "隐瞒家庭财产",
-    "excessive_treatment": "过度医疗治疗",
-    "private_schooling": "进入私立学校或自主择校等过度教育",
-    "self_inflicted_harm": "本人及其家属故意行为造成伤害",
-    "illegal_acts": "存在违法行为",
-}
+from contracts.policy import NotAssisted
 
 
 class MeasureWithdrawn(Conflict):
@@ -63,6 +55,7 @@ async def draft_for_cases(session: AsyncSession, cases: list[MonitoredCase]) -> 
             )
         ).scalars()
     }
+    packs = await policy.packs_in_force(session, PolicyPack, {c.region_code for c in cases}, clock.today())
     plans, events = [], []
     now = dt.datetime.now(dt.UTC)
     for case in cases:
@@ -81,7 +74,7 @@ async def draft_for_cases(session: AsyncSession, cases: list[MonitoredCase]) -> 
             labour=household_labour(household.members) if household else "unknown",
             weak_motivation=case.weak_motivation,
         )
-        measures = _recommended(plan)
+        measures = _recommended(plan, _referral(packs[plan.region_code]))
         session.add(plan)
         session.add_all(measures)
         plans.append(plan)
@@ -103,11 +96,16 @@ async def redraft_unknown_labour(session: AsyncSession, household: KnownHousehol
         plan.labour = household_labour(household.members)
         stale = [m for m in await measures_of(session, plan.id) if m.recommended]
         await withdraw(session, plan, stale, "system", "redrafted: the household's labour capacity is now known")
-        session.add_all(_recommended(plan))
+        found = await policy.packs_in_force(session, PolicyPack, {plan.region_code}, clock.today())
+        session.add_all(_recommended(plan, _referral(found[plan.region_code])))
         await session.flush()
 
 
-def _recommended(plan: Plan) -> list[PlanMeasure]:
+def _referral(found: policy.InForce[PolicyPack] | None) -> tuple[str, ...]:
+    return tuple(found.values.measures.no_labour_referral) if found else ("none",)
+
+
+def _recommended(plan: Plan, referral: tuple[str, ...]) -> list[PlanMeasure]:
     labour = "none" if plan.labour == "unknown" else plan.labour
     return [
         PlanMeasure(
@@ -121,7 +119,7 @@ def _recommended(plan: Plan) -> list[PlanMeasure]:
             status="planned",
             evidence=[],
         )
-        for r in recommend(plan.risks, labour, plan.weak_motivation)
+        for r in recommend(plan.risks, labour, plan.weak_motivation, referral)
     ]
 
 
@@ -181,13 +179,41 @@ async def known_measure(session: AsyncSession, code: str, region_code: str) -> s
     return ext.department
 
 
+async def _check_one_risk_one_measure(session: AsyncSession, plan: Plan, body: dict[str, Any]) -> str:
+    """One risk, one measure (中农组发〔2021〕7号 四(二): 对风险单一的，实施单项措施，防止陷入福利陷阱), where the
+    jurisdiction's pack says so: a second measure for a risk a measure already answers needs its reason
+    recorded (`stacking_reason`). The reason to record, with the risks it stacks on."""
+    found = (await policy.packs_in_force(session, PolicyPack, {plan.region_code}, clock.today()))[plan.region_code]
+    if not (found.values.measures.one_risk_one_measure if found else False):
+        return body["reason"]
+    assert found is not None
+    by = found.source_of("measures.one_risk_one_measure") or found.pack.ref
+    risks = body.get("risks") or (plan.risks if len(plan.risks) == 1 else [])
+    answered = {
+        r
+        for m in await measures_of(session, plan.id)
+        for r in (*m.risks, *(catalogue()[m.code].addresses if m.code in catalogue() else ()))
+    }
+    stacked = sorted(set(risks) & answered)
+    if not stacked:
+        return body["reason"]
+    if not body.get("stacking_reason"):
+        raise ValidationFailed(
+            f"One risk, one measure ({by}): {', '.join(stacked)} already has a "
+            "measure; a second one needs its reason recorded",
+            errors=[{"field": "stacking_reason", "message": "required to stack a measure", "type": "value_error"}],
+        )
+    return f"{body['reason']} (a second measure for {', '.join(stacked)}: {body['stacking_reason']})"
+
+
 async def add_measure(session: AsyncSession, principal: Principal, plan: Plan, body: dict[str, Any]) -> PlanMeasure:
     PLANNING.check(plan.state, "add_measure", principal, plan)
     department = await known_measure(session, body["code"], plan.region_code)
+    reason = await _check_one_risk_one_measure(session, plan, body)
     measure = PlanMeasure(
         plan_id=plan.id,
         code=body["code"],
-        reason=body["reason"],
+        reason=reason,
         risks=body.get("risks") or [],
         recommended=False,
         responsible_unit=body.get("responsible_unit") or department,
@@ -286,8 +312,86 @@ async def approve(session: AsyncSession, principal: Principal, plan: Plan) -> Pl
 ASSIGNMENT = ("responsible_unit", "responsible_cadre", "start_date", "due_date")
 
 
-async def exclude(session: AsyncSession, principal: Principal, plan: Plan, reason: str, note: str) -> Plan:
+async def not_assisted_item(
+    session: AsyncSession, plan: Plan, code: str, field: str = "code"
+) -> tuple[NotAssisted, str]:
+    """The item of the not-assisted list of the pack in force where the household lives, and the pack."""
+    today = clock.today()
+    found = (await policy.packs_in_force(session, PolicyPack, {plan.region_code}, today))[plan.region_code]
+    items = {i.code: i for i in (found.values.not_assisted if found else [])}
+    ref = found.pack.ref if found else "no policy pack"
+    if code not in items:
+        listed = ", ".join(f"{c} ({i.zh})" for c, i in items.items())
+        raise ValidationFailed(
+            f"Not on the not-assisted list of this jurisdiction's pack ({ref})"
+            + (f": {listed}" if listed else ": its pack lists none"),
+            errors=[{"field": field, "message": f"{code} is not on the list", "type": "value_error"}],
+        )
+    return items[code], ref
+
+
+async def record_not_assisted(session: AsyncSession, principal: Principal, plan: Plan, body: dict[str, Any]) -> Plan:
+    """A not-assisted finding (不予帮扶): the measures concerned leave the plan (withdrawn, kept), or the
+    expense concerned is recorded as excluded; the plan and its other measures stay. An item the pack says
+    excludes the household excludes the plan."""
+    PLANNING.check(plan.state, "record_not_assisted", principal, plan)
+    item, ref = await not_assisted_item(session, plan, body["code"])
+    if item.excludes == "household":
+        return await exclude(session, principal, plan, item.code, body["note"], checked=True)
+    finding = {
+        "code": item.code,
+        "zh": item.zh,
+        "excludes": item.excludes,
+        "note": body["note"],
+        "policy": ref,
+        "by": principal.sub,
+        "at": dt.datetime.now(dt.UTC).isoformat(),
+    }
+    if item.excludes == "measure":
+        ids = body.get("measure_ids") or []
+        if not ids:
+            raise ValidationFailed(
+                f"{item.zh} excludes a measure: name it",
+                errors=[{"field": "measure_ids", "message": "at least one measure", "type": "value_error"}],
+            )
+        measures = [await measure_of(session, plan, i) for i in ids]
+        for m in measures:
+            ensure_in_force(m)
+            if item.measure_kinds and m.code not in item.measure_kinds:
+                raise ValidationFailed(
+                    f"{item.zh} excludes {', '.join(item.measure_kinds)} measures, not {m.code}",
+                    errors=[
+                        {"field": "measure_ids", "message": f"{m.id} is a {m.code} measure", "type": "value_error"}
+                    ],
+                )
+        finding["measure_ids"] = [str(m.id) for m in measures]
+        await withdraw(session, plan, measures, principal.sub, f"not assisted: {item.zh} ({ref}): {body['note']}")
+    else:
+        if body.get("amount") is None or body.get("year") is None:
+            raise ValidationFailed(
+                f"{item.zh} excludes an expense: give its amount and year",
+                errors=[{"field": "amount", "message": "amount and year required", "type": "value_error"}],
+            )
+        finding |= {"amount": str(body["amount"]), "year": body["year"]}
+    plan.not_assisted = [*plan.not_assisted, finding]
+    plan.updated_at = dt.datetime.now(dt.UTC)
+    await session.flush()
+    return plan
+
+
+async def exclude(
+    session: AsyncSession, principal: Principal, plan: Plan, reason: str, note: str, *, checked: bool = False
+) -> Plan:
+    """The whole plan excluded: only for an item the jurisdiction's pack says excludes the household."""
     PLANNING.check(plan.state, "exclude", principal, plan)
+    if not checked:
+        item, ref = await not_assisted_item(session, plan, reason, "reason")
+        if item.excludes != "household":
+            raise ValidationFailed(
+                f"{item.zh} excludes the {item.excludes} concerned, not the household's plan ({ref}): record it "
+                "as a not-assisted finding (POST /plans/{plan_id}/not-assisted)",
+                errors=[{"field": "reason", "message": f"excludes the {item.excludes} only", "type": "value_error"}],
+            )
     plan.state, plan.excluded_reason, plan.excluded_note = "excluded", reason, note
     plan.updated_at = dt.datetime.now(dt.UTC)
     await withdraw(session, plan, await measures_of(session, plan.id), principal.sub, f"plan excluded: {reason}")
