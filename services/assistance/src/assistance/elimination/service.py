@@ -63,9 +63,10 @@ async def current_plan(session: AsyncSession, principal: Principal, household_id
             .limit(1)
         )
     ).scalar_one_or_none()
+    # One answer for "no plan" and "not yours", so that nothing outside the jurisdiction is revealed.
     if plan is None:
-        raise NotFound("The household has no current plan")
-    ensure_covers(principal, plan.region_code, "household")
+        raise NotFound("No such household with a current plan")
+    ensure_covers(principal, plan.region_code, "household with a current plan")
     return plan
 
 

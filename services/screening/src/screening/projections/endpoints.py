@@ -19,8 +19,8 @@ async def known_household(
 ) -> KnownHouseholdPublic:
     """What screening knows of a household (from intake's events): the version it has applied."""
     row = await session.get(KnownHousehold, household_id)
-    if row is None:
-        raise NotFound("Screening has no record of this household")
+    if row is None:  # the same answer as for a household outside the caller's jurisdiction
+        raise NotFound("No such household")
     ensure_covers(principal, row.region_code, "household")
     members = (
         await session.execute(select(func.count()).where(KnownMember.household_id == household_id, KnownMember.active))
