@@ -27,3 +27,20 @@ def test_jurisdiction_is_a_region_prefix() -> None:
     national = issue_token(SETTINGS, sub="x", role="village_cadre", region="")
     with pytest.raises(Unauthorized, match="jurisdiction"):
         TokenVerifier(SETTINGS).verify(national)
+
+
+ZHONGKAI = ("441302007", "441302008", "441302106", "441302107", "441302114")
+
+
+def test_a_zone_is_a_set_of_prefixes() -> None:
+    """仲恺高新区 is five townships inside 惠城区 (441302): a zone officer covers those and nothing else of it."""
+    officer = Principal(sub="z", role="county_officer", regions=ZHONGKAI)
+    assert officer.covers("441302106001") and officer.covers("441302114203")
+    assert not officer.covers("441302001001") and not officer.national
+    assert Principal(sub="z", role="county_officer", region="441302", regions=ZHONGKAI).covers("441302007001")
+    with pytest.raises(ValueError, match="start with region"):
+        Principal(sub="z", role="county_officer", region="532504", regions=ZHONGKAI)
+    with pytest.raises(ValueError):
+        Principal(sub="z", role="county_officer", regions=("4413021",))
+    token = issue_token(SETTINGS, sub="z", role="county_officer", region="", regions=list(ZHONGKAI))
+    assert TokenVerifier(SETTINGS).verify(token).prefixes == ZHONGKAI

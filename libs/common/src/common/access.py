@@ -100,11 +100,11 @@ ArchiveRead = _may(*ABOVE_VILLAGE)
 RetentionRead = _may(*ANYONE)
 
 
-def within(model: Any, principal: Principal, owner: Any = None) -> ColumnElement[bool]:
+def within(model: Any, principal: Principal, owner: Any = None, region: Any = None) -> ColumnElement[bool]:
     """The condition on `model`'s rows the caller may read: within the jurisdiction (the model's
-    `region_code`), and for a household account only its own household's (`owner`, default the model's
-    `household_id`)."""
-    clause = jurisdiction_clause(model.region_code, principal)
+    `region_code`, or the `region` expression given, such as a field of a logged event), and for a household
+    account only its own household's (`owner`, default the model's `household_id`)."""
+    clause = jurisdiction_clause(region if region is not None else model.region_code, principal)
     if principal.role == Role.household:
         owner = owner if owner is not None else getattr(model, "household_id", None)
         if owner is None:

@@ -49,7 +49,7 @@ async def record_accesses(
                     region_code=region_code,
                     actor=principal.sub,
                     actor_role=principal.role,
-                    actor_region=principal.region,
+                    actor_region=",".join(principal.prefixes),
                     what=what,
                     purpose=purpose,
                     service=service,

@@ -1,7 +1,9 @@
 """Bearer JWT authentication, roles and jurisdiction.
 
 A jurisdiction is a prefix of the 12-digit statistical region code (2 = province, 4 = city,
-6 = county, 9 = township, 12 = village). Every object carries its household's region code, and
+6 = county, 9 = township, 12 = village), or a set of them for a functional zone that no one prefix describes
+(仲恺高新区: five townships inside 惠城区; the token's `regions` claim). Every object carries its household's
+region code, and
 `ensure_covers` / `jurisdiction_clause` make the object-level check the default: an object outside the
 caller's jurisdiction answers 404, so its existence is not revealed.
 """
@@ -14,8 +16,8 @@ from typing import Annotated, Any
 import jwt
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
-from sqlalchemy import ColumnElement
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+from sqlalchemy import ColumnElement, or_
 from sqlalchemy.orm import InstrumentedAttribute
 
 from common.errors import Forbidden, NotFound, Unauthorized
@@ -40,7 +42,10 @@ class Principal(BaseModel):
 
     sub: str
     role: Role
-    region: str
+    region: str = ""
+    # A zone: the prefixes it is made of (then `region`, if given, is a prefix they all start with, for
+    # display only; every check reads `prefixes`).
+    regions: tuple[str, ...] = ()
     name: str | None = None
     household_id: uuid.UUID | None = None
     department: str | None = None
@@ -48,12 +53,32 @@ class Principal(BaseModel):
     @field_validator("region")
     @classmethod
     def _region_prefix(cls, v: str) -> str:
-        if v and (not v.isdigit() or len(v) not in (2, 4, 6, 9, 12)):
-            raise ValueError("region must be a 2/4/6/9/12-digit region code prefix")
-        return v
+        return _prefix(v) if v else v
+
+    @field_validator("regions")
+    @classmethod
+    def _zone(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        if len(v) > 200:
+            raise ValueError("a zone has at most 200 prefixes")
+        return tuple(_prefix(p) for p in v)
+
+    @model_validator(mode="after")
+    def _zone_within_region(self) -> "Principal":
+        if self.regions and not all(p.startswith(self.region) for p in self.regions):
+            raise ValueError("every prefix of regions must start with region")
+        return self
+
+    @property
+    def prefixes(self) -> tuple[str, ...]:
+        """The jurisdiction: the zone's prefixes, else the one region prefix ("" for national accounts)."""
+        return self.regions or (self.region,)
+
+    @property
+    def national(self) -> bool:
+        return self.prefixes == ("",)
 
     def covers(self, region_code: str) -> bool:
-        return region_code.startswith(self.region)
+        return any(region_code.startswith(p) for p in self.prefixes)
 
     def has(self, *roles: Role) -> bool:
         return self.role in roles
@@ -72,9 +97,17 @@ def ensure_household(principal: Principal, household_id: uuid.UUID, region_code:
         raise NotFound(f"No such {what}")
 
 
-def jurisdiction_clause(column: InstrumentedAttribute[str], principal: Principal) -> ColumnElement[bool]:
+def _prefix(v: str) -> str:
+    if not v.isdigit() or len(v) not in (2, 4, 6, 9, 12):
+        raise ValueError("region must be a 2/4/6/9/12-digit region code prefix")
+    return v
+
+
+def jurisdiction_clause(
+    column: ColumnElement[str] | InstrumentedAttribute[str], principal: Principal
+) -> ColumnElement[bool]:
     # Region prefixes are digits only (validated above), so LIKE needs no escaping.
-    return column.like(principal.region + "%")
+    return or_(*(column.like(p + "%") for p in principal.prefixes))
 
 
 CACHE_SIZE = 10_000
@@ -113,7 +146,7 @@ class TokenVerifier:
             principal = Principal.model_validate(claims)
         except (jwt.PyJWTError, ValidationError) as exc:
             raise Unauthorized(f"Invalid token: {exc.__class__.__name__}") from exc
-        if not principal.region and principal.role not in NATIONAL_ROLES:
+        if principal.national and principal.role not in NATIONAL_ROLES:
             raise Unauthorized("Token has no jurisdiction")
         if principal.role == Role.household and principal.household_id is None:
             raise Unauthorized("Household token without household_id")

@@ -287,12 +287,14 @@ def with_paths(values: dict[str, Any], paths: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def merge(base: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
-    """`given` over `base`, section by section; a list or a map given replaces the base's whole."""
+def merge(base: dict[str, Any], given: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """`given` over `base`, section by section; a value (the line, a list, the rules) given replaces the
+    base's whole."""
     out = dict(base)
     for k, v in given.items():
-        if isinstance(v, dict) and isinstance(out.get(k), dict) and k != "rules":
-            out[k] = merge(out[k], v)
+        path = f"{prefix}{k}"
+        if isinstance(v, dict) and isinstance(out.get(k), dict) and path not in VALUE_PATHS:
+            out[k] = merge(out[k], v, path + ".")
         else:
             out[k] = v
     return out

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from sqlalchemy import select
 
-from common.access import LogAudit
+from common.access import LogAudit, within
 from common.db import SessionDep
 from common.errors import Forbidden, problem_responses
 from common.pagination import CursorQuery, Page, page_rows
@@ -26,8 +26,8 @@ async def list_entries(
 ) -> Page[EntryPublic]:
     """Recorded events in ledger order, for auditors. Filter by household (subject) or topic."""
     q = select(Entry)
-    if principal.region:  # in SQL, so a page is full and the next one follows it
-        q = q.where(Entry.data["region_code"].astext.like(principal.region + "%"))
+    if not principal.national:  # in SQL, so a page is full and the next one follows it
+        q = q.where(within(Entry, principal, region=Entry.data["region_code"].astext))
     if subject:
         q = q.where(Entry.subject == subject)
     if topic:
@@ -52,8 +52,8 @@ async def access_audit(
 ) -> Page[AccessRecord]:
     """Reads of households' personal data, from the log: by person, by household, by period."""
     q = select(Entry).where(Entry.type == "audit.access.recorded")
-    if principal.region:
-        q = q.where(Entry.data["region_code"].astext.like(principal.region + "%"))
+    if not principal.national:
+        q = q.where(within(Entry, principal, region=Entry.data["region_code"].astext))
     if actor:
         q = q.where(Entry.data["actor"].astext == actor)
     if household_id:

@@ -136,7 +136,7 @@ async def policy_gaps(
     mine = [
         g
         for g in await service.gaps(session, year or clock.today().year)
-        if g.county.startswith(principal.region) or principal.region.startswith(g.county)
+        if any(g.county.startswith(p) or p.startswith(g.county) for p in principal.prefixes)
     ]
     shown = [
         PolicyGap(

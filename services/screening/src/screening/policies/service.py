@@ -56,7 +56,7 @@ def ensure_may_publish(principal: Principal, jurisdiction: Jurisdiction) -> None
     (the national pack: only a national account)."""
     for prefix in jurisdiction.prefixes or [""]:
         ensure_covers(principal, prefix, "region")
-    if not jurisdiction.prefixes and principal.region:
+    if not jurisdiction.prefixes and not principal.national:
         raise NotFound("No such region")
 
 

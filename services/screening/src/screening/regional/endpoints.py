@@ -44,4 +44,6 @@ async def list_risks(
 async def scan(session: SessionDep, principal: RegionalScan) -> list[RegionalRiskPublic]:
     """Scan the townships and counties of my jurisdiction now (ops also run it on a schedule); answers the
     risks newly raised, each published on `screening.regional-risk.v1`."""
-    return [RegionalRiskPublic.model_validate(r) for r in await service.scan(session, principal.region, clock.today())]
+    today = clock.today()
+    raised = [r for prefix in principal.prefixes for r in await service.scan(session, prefix, today)]
+    return [RegionalRiskPublic.model_validate(r) for r in raised]
