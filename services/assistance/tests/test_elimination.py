@@ -265,7 +265,8 @@ async def test_batch_approval_answers_for_each_and_the_monthly_report_counts_the
     report = await ok(
         await client.get("/reports/monthly", params={"township": TOWNSHIP_A, "month": "2026-11"}, headers=TOWNSHIP)
     )
-    assert report["due_by"] == "2026-12-03" and report["township_name"]
+    assert report["due_by"] == "2026-12-03" and report["township_name"]  # 弥勒市: 次月3日前
+    assert report["due_by_source"].startswith("policy:532504")  # the county's, or a township's carried from it
     assert report["totals"]["eliminated"] >= 2 and report["totals"]["measures_implemented"] >= 3
     assert all(v["village"].startswith(TOWNSHIP_A) for v in report["villages"])
     xlsx = await client.get(

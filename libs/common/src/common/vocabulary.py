@@ -35,10 +35,17 @@ LABOUR_ZH: dict[str, str] = {
     LabourCapacity.none: "无劳动力",
     LabourCapacity.lost: "丧失劳动力",
 }
+
+
 # 年人均可支配收入, the verification form's income bands.
-BAND_ZH: dict[str, str] = {
-    "below_6000": "6000元以下",
-    "6000_9000": "6000-9000元",
-    "9000_14000": "9000-14000元",
-    "above_14000": "14000元以上",
-}
+def band_zh(label: str) -> str | None:
+    """An income band as the township form prints it (below_6000: 6000元以下; 6000_9000: 6000-9000元;
+    above_14000: 14000元以上), whatever the pack's bounds; None for what is not a band."""
+    low, _, high = label.partition("_")
+    if low == "below" and high.isdigit():
+        return f"{high}元以下"
+    if low == "above" and high.isdigit():
+        return f"{high}元以上"
+    if low.isdigit() and high.isdigit():
+        return f"{low}-{high}元"
+    return None

@@ -27,8 +27,9 @@ async def monthly_report(
     month: Annotated[str, Query(pattern=r"^20\d{2}-(0[1-9]|1[0-2])$")],
     format: Literal["json", "xlsx"] = "json",
 ) -> Any:
-    """The township's monthly report, due by the 3rd of the next month: households newly monitored and
-    eliminated, measures implemented and overdue, by village."""
+    """The township's monthly report, due by the day of the next month its jurisdiction's pack gives (弥勒市:
+    the 3rd; 宁夏: the 10th; `due_by_source` names the pack): households newly monitored and eliminated,
+    measures implemented and overdue, by village."""
     ensure_covers(principal, township, "region")
     report = await build(session, township, month)
     if format == "xlsx":

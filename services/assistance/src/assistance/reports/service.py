@@ -1,5 +1,6 @@
-"""The township's monthly report (宁开办发〔2020〕8号: by the 3rd of the next month): households newly monitored and
-risk-eliminated in the month, measures implemented in it and overdue at its end, by village."""
+"""The township's monthly report, due by the day of the next month the jurisdiction's pack gives (弥勒市: 次月3日前;
+宁夏: 每月上旬, read as the 10th): households newly monitored and risk-eliminated in the month, measures
+implemented in it and overdue at its end, by village."""
 
 import datetime as dt
 import io
@@ -13,9 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from assistance.elimination.models import Elimination
 from assistance.plans.models import IN_FORCE, Plan, PlanMeasure
-from assistance.projections.models import MonitoredCase
+from assistance.projections.models import MonitoredCase, PolicyPack
+from common import policy
 from common.exports import xlsx_text_only
 from common.regions import regions
+from contracts.policy import PackValues
 
 COLUMNS = [
     ("village", "村（社区）代码", "village code"),
@@ -43,6 +46,7 @@ class MonthlyReport:
     township_name: str
     month: str
     due_by: dt.date
+    due_by_source: str  # the pack the deadline comes from
     generated_at: dt.datetime
     villages: list[VillageRow] = field(default_factory=list)
     totals: dict[str, int] = field(default_factory=dict)
@@ -98,12 +102,15 @@ async def build(session: AsyncSession, township: str, month: str) -> MonthlyRepo
     villages = sorted(rows.values(), key=lambda r: r.village)
     for r in villages:
         r.village_name = regions().name(r.village) or r.village
-    next_month = end
+    last_day = end - dt.timedelta(days=1)
+    found = (await policy.packs_in_force(session, PolicyPack, {township}, last_day))[township]
+    report = found.values.report if found else PackValues().report
     return MonthlyReport(
         township=township,
         township_name=regions().name(township) or township,
         month=month,
-        due_by=next_month.replace(day=3),
+        due_by=end.replace(day=report.deadline_day),
+        due_by_source=found.pack.ref if found else "local default: no policy pack governs the township",
         generated_at=dt.datetime.now(dt.UTC),
         villages=villages,
         totals={c: sum(getattr(r, c) for r in villages) for c, _, _ in COLUMNS[2:]},

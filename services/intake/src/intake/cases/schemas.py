@@ -162,13 +162,6 @@ class ObjectionResolve(BaseModel):
     resolution: str = Field(min_length=1, max_length=2000)
 
 
-class IncomeBand(StrEnum):
-    below_6000 = "below_6000"
-    from_6000_to_9000 = "6000_9000"
-    from_9000_to_14000 = "9000_14000"
-    above_14000 = "above_14000"
-
-
 class NoReason(StrEnum):
     risk_disappeared = "risk_disappeared"  # 风险自然消失
     stable_income_public_employee_or_legal_person = "stable_income_public_employee_or_legal_person"
@@ -182,7 +175,13 @@ class TownshipVerification(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    income_band: IncomeBand
+    income_band: str | None = Field(
+        None,
+        pattern=r"^(below_\d+|\d+_\d+|above_\d+)$",
+        description="the form's income band (仲恺: below_6000, 6000_9000, 9000_14000, above_14000). Derived from "
+        "the household's recorded income in the bands of its pack; typed in only where no income is recorded",
+        examples=["below_6000"],
+    )
     object_type: ObjectType
     channels: list[Channel] = Field(min_length=1)
     risks: list[Risk] = Field(min_length=1)

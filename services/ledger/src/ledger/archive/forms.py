@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from common.errors import NotFound
 from common.exports import xlsx_text_only
 from common.regions import full_name
-from common.vocabulary import BAND_ZH, CHANNEL_ZH, LABOUR_ZH, OBJECT_ZH, RISK_ZH
+from common.vocabulary import CHANNEL_ZH, LABOUR_ZH, OBJECT_ZH, RISK_ZH, band_zh
 from ledger.archive import pdf
 from ledger.archive.stated import BLANK, recorded_on, shown, step_date
 from ledger.models import Entry
@@ -64,6 +64,15 @@ async def _households(session: AsyncSession, household_ids: set[str]) -> dict[st
     for r in (await session.execute(q.order_by(Entry.leaf_index))).scalars():
         found[r.subject].append(r)
     return found
+
+
+def _income(form: dict[str, Any]) -> str:
+    """The band the pack's form has (仲恺), else the recorded amount (the form of a jurisdiction without bands)."""
+    band = band_zh(form.get("income_band") or "")
+    amount = form.get("per_capita_income")
+    if band and amount:
+        return f"{band}（{amount}元）"
+    return band or (f"{amount}元" if amount else BLANK)
 
 
 def _latest(rows: list[Entry], type_: str) -> dict[str, Any] | None:
@@ -125,7 +134,7 @@ def household_form(code: str, rows: list[Entry]) -> Form:
             [
                 *base,
                 ("户主姓名 / 身份证号 / 联系电话", BLANK),
-                ("年人均可支配收入", BAND_ZH.get(form.get("income_band", ""), BLANK)),
+                ("年人均可支配收入", _income(form)),
                 ("监测对象类型", OBJECT_ZH.get(form.get("object_type", ""), BLANK)),
                 ("预警监测渠道", "、".join(CHANNEL_ZH.get(c, c) for c in form.get("channels", []))),
                 ("返贫致贫风险", _risks(form.get("risks", []))),

@@ -1,0 +1,86 @@
+"""The identification as the household's jurisdiction's pack has it: 仲恺高新区 exempts households already in
+低保 or 特困 from the authorisation, and its township form's income band is derived from the income on record
+in its bands; 弥勒市 exempts nobody and has no bands."""
+
+import datetime as dt
+
+import httpx
+
+from common import clock
+from devkit.kit.households import headers, household_body, member, register
+from devkit.kit.identification import CADRE, declare, illness, ok
+from devkit.testing.fixtures import on_day
+
+VILLAGE = "441302106200"  # 潼湖镇永平村, in 仲恺高新区
+ZK_CADRE, ZK_TOWNSHIP = headers("village_cadre", VILLAGE[:9]), headers("township_officer", VILLAGE[:9], "zk-li")
+EXEMPT = {"exemption": {"enrolled_in": "dibao", "certificate_no": "DB-441302-0042"}}
+
+
+async def test_zhongkai_exempts_dibao_households_and_derives_the_income_band(client: httpx.AsyncClient) -> None:
+    """《仲恺高新区健全防止返贫动态监测和帮扶机制工作方案》(2021) 三(二): 对原区级相对贫困户中的非民政低保、特困
+    对象授权查询家庭资产信息; 附件3 乡镇核查表: 年人均可支配收入 6000元以下 / 6000-9000元 / 9000-14000元 /
+    14000元以上."""
+    body = household_body(VILLAGE, members=[member()])
+    household = await ok(await client.post("/households", json=body, headers=ZK_CADRE), 201)
+    today = clock.today()
+    income = {"wages": "7000", "production": "0", "property": "0", "transfers": "0"}
+    await ok(
+        await client.put(f"/households/{household['id']}/incomes/{today.year}", json=income, headers=ZK_CADRE), 201
+    )
+    case = await ok(
+        await client.post(
+            "/cases",
+            headers=ZK_CADRE,
+            json={"household_id": household["id"], "channel": "cadre_screening", "risks": [illness(household)]},
+        ),
+        201,
+    )
+    exempted = await ok(await client.post(f"/cases/{case['id']}/consent", headers=ZK_CADRE, json=EXEMPT))
+    assert exempted["state"] == "consent_signed" and exempted["consent_id"] is None
+    review = {
+        "meeting_date": today.isoformat(),
+        "participants": ["村民代表"],
+        "attendees": 21,
+        "votes_for": 18,
+        "votes_against": 1,
+        "minutes_sha256": "c" * 64,
+    }
+    missing = await client.post(
+        f"/cases/{case['id']}/village-review", headers=ZK_CADRE, json={**review, "participants": []}
+    )
+    assert missing.status_code == 422 and "村民代表会议 needs 村民代表" in missing.json()["detail"]
+    await ok(await client.post(f"/cases/{case['id']}/village-review", headers=ZK_CADRE, json=review))
+    notice = await ok(
+        await client.post(
+            f"/cases/{case['id']}/public-notice", headers=ZK_CADRE, json={"published_on": today.isoformat()}
+        )
+    )
+    verified_on = dt.date.fromisoformat(notice["notice_ends_on"]) + dt.timedelta(days=1)
+    form = {
+        "object_type": "marginal",
+        "channels": ["cadre_screening"],
+        "risks": [illness(household)],
+        "decision": "yes",
+        "verified_on": verified_on.isoformat(),
+        "village_secretary": "黄书记",
+        "officer_name": "李干部",
+    }
+    url = f"/cases/{case['id']}/township-verification"
+    with on_day(verified_on):
+        wrong = await client.post(url, headers=ZK_TOWNSHIP, json={**form, "income_band": "below_6000"})
+        assert wrong.status_code == 422 and "is in 6000_9000, not below_6000" in wrong.json()["detail"]
+        verified = await ok(await client.post(url, headers=ZK_TOWNSHIP, json=form))
+    assert verified["state"] == "township_verified"
+    steps = verified["steps"]
+    step = next(s for s in steps if s["action"] == "township_verify")
+    assert step["data"]["income_band"] == "6000_9000" and step["data"]["per_capita_income"] == "7000.00"
+    consent_step = next(s for s in steps if s["action"] == "attach_consent")
+    assert consent_step["data"]["exempt"] is True and consent_step["data"]["enrolled_in"] == "dibao"
+
+
+async def test_mile_exempts_nobody_from_the_authorisation(client: httpx.AsyncClient) -> None:
+    household = await register(client)
+    case = await declare(client, household)
+    refused = await client.post(f"/cases/{case['id']}/consent", headers=CADRE, json=EXEMPT)
+    assert refused.status_code == 422 and "exempts no household" in refused.json()["detail"]
+    assert refused.json()["errors"][0]["field"] == "exemption"
