@@ -38,6 +38,9 @@ C=$(post /cases "$CADRE" "{\"household_id\": \"$HID\", \"channel\": \"cadre_scre
 CID=$(echo "$C" | json "['id']")
 step() { echo "   -> $(post "/cases/$CID/$1" "$2" "$3" | json "['state']")"; }
 echo "4. consent attached";      step consent "$CADRE" '{}'
+echo "5a. household survey";     step household-survey "$CADRE" '{"surveyed_on": "2026-09-22",
+  "surveyors": ["驻村工作队 王"], "survey_form_sha256": "'"$(printf '%064d' 2)"'",
+  "estimate_form_sha256": "'"$(printf '%064d' 3)"'", "estimated_income": "9000", "estimated_expense": "41000"}'
 echo "5. village review";        step village-review "$CADRE" '{"meeting_date": "2026-09-25",
   "participants": ["村小组干部", "村“三委”干部", "驻村工作队", "包村干部"], "attendees": 21,
   "votes_for": 17, "votes_against": 2, "minutes_sha256": "'"$(printf '%064d' 1)"'"}'

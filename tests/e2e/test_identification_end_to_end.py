@@ -16,6 +16,7 @@ EXPECTED = [
     "intake.consent.signed",
     "intake.case.declared",
     "intake.case.consent-attached",
+    "intake.case.household-surveyed",  # 弥勒市's procedure has it
     "intake.case.village-reviewed",
     "intake.case.notice-published",
     "intake.case.township-verified",

@@ -25,7 +25,11 @@ def test_without_an_authorisation_the_village_reviews_the_declaration() -> None:
     plain = variant(IdentificationPolicy(consent_required=False, public_notice=False))
     assert plain.check("declared", "village_review", CADRE).target == "village_reviewed"
     assert "consent_signed" not in plain.states
-    assert variant(IdentificationPolicy()) is IDENTIFICATION  # the full procedure, as declared
+    assert variant(IdentificationPolicy(household_survey=True)).steps == IDENTIFICATION.steps  # all, as declared
+    assert "household_survey" not in variant(IdentificationPolicy()).by_name
+    # 弥勒市 in 2020: no authorisation, the survey on the declaration, no notice
+    mile = variant(IdentificationPolicy(consent_required=False, household_survey=True, public_notice=False))
+    assert mile.allowed("declared") == ["household_survey", "reject", "village_review"]
 
 
 def test_an_elimination_without_a_notice_is_accepted_after_the_review() -> None:

@@ -12,6 +12,7 @@ from devkit.kit.identification import (
     COUNTY_OFFICER,
     NOTICE_END,
     PARTICIPANTS,
+    SURVEY,
     TOWNSHIP,
     approve,
     declare,
@@ -50,6 +51,7 @@ async def test_full_procedure_to_monitored_with_events(client: httpx.AsyncClient
     assert [s["action"] for s in case["steps"]] == [
         "declare",
         "attach_consent",
+        "household_survey",  # 弥勒市's procedure has it (its pack)
         "village_review",
         "publish_notice",
         "township_verify",
@@ -66,6 +68,7 @@ async def test_full_procedure_to_monitored_with_events(client: httpx.AsyncClient
     assert types == [
         "intake.case.declared",
         "intake.case.consent-attached",
+        "intake.case.household-surveyed",
         "intake.case.village-reviewed",
         "intake.case.notice-published",
         "intake.case.township-verified",
@@ -298,7 +301,13 @@ async def test_work_queue_notice_list_and_timeline(client: httpx.AsyncClient) ->
             break
     assert paged == timeline["items"] and len(paged) > 3
     assert {"household.version", "consent.signed"} <= set(kinds)  # the paper consent may predate registration
-    assert kinds[-4:] == ["case.declare", "case.attach_consent", "case.village_review", "case.publish_notice"]
+    assert kinds[-5:] == [
+        "case.declare",
+        "case.attach_consent",
+        "case.household_survey",
+        "case.village_review",
+        "case.publish_notice",
+    ]
 
 
 async def test_calendar_knows_2026_and_assumes_unknown_years(client: httpx.AsyncClient) -> None:
@@ -393,6 +402,11 @@ async def test_a_review_before_the_consent_and_a_notice_before_the_review_are_re
     await sign_consent(client, household)  # signed 2026-09-20
     case = await declare(client, household)
     await ok(await client.post(f"/cases/{case['id']}/consent", headers=CADRE, json={}))
+    await ok(
+        await client.post(
+            f"/cases/{case['id']}/household-survey", headers=CADRE, json={**SURVEY, "surveyed_on": "2026-09-20"}
+        )
+    )
     early = await client.post(
         f"/cases/{case['id']}/village-review",
         headers=CADRE,

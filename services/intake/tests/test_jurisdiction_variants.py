@@ -8,7 +8,7 @@ import httpx
 
 from common import clock
 from devkit.kit.households import headers, household_body, member, register
-from devkit.kit.identification import CADRE, declare, illness, ok
+from devkit.kit.identification import CADRE, PARTICIPANTS, SURVEY, declare, illness, ok, sign_consent
 from devkit.testing.fixtures import on_day
 
 VILLAGE = "441302106200"  # 潼湖镇永平村, in 仲恺高新区
@@ -84,3 +84,37 @@ async def test_mile_exempts_nobody_from_the_authorisation(client: httpx.AsyncCli
     refused = await client.post(f"/cases/{case['id']}/consent", headers=CADRE, json=EXEMPT)
     assert refused.status_code == 422 and "exempts no household" in refused.json()["detail"]
     assert refused.json()["errors"][0]["field"] == "exemption"
+
+
+async def test_mile_surveys_the_household_before_the_village_review(client: httpx.AsyncClient) -> None:
+    """弥勒市健全完善防止返贫致贫监测和帮扶机制的实施细则(2020) 一(四): 农户申报、入户调查、村组评议 (村组评议时需村小组
+    及村“三委”干部、驻村工作队、包村干部参与，对农户申请及入户调查情况进行分析研判)."""
+    household = await register(client)
+    await sign_consent(client, household)  # 2026-09-20
+    case = await declare(client, household)
+    await ok(await client.post(f"/cases/{case['id']}/consent", headers=CADRE, json={}))
+    review = {
+        "meeting_date": "2026-09-25",
+        "participants": PARTICIPANTS,
+        "attendees": 21,
+        "votes_for": 15,
+        "votes_against": 6,
+        "minutes_sha256": "b" * 64,
+    }
+    early = await client.post(f"/cases/{case['id']}/village-review", headers=CADRE, json=review)
+    assert early.status_code == 409 and "household survey" in early.json()["detail"]
+    assert "household_survey" in early.json()["allowed_actions"]
+    url = f"/cases/{case['id']}/household-survey"
+    before = await client.post(url, headers=CADRE, json={**SURVEY, "surveyed_on": "2026-09-19"})
+    assert before.status_code == 422 and before.json()["errors"][0]["field"] == "surveyed_on"
+    surveyed = await ok(await client.post(url, headers=CADRE, json=SURVEY))  # 2026-09-22
+    step = next(s for s in surveyed["steps"] if s["action"] == "household_survey")
+    assert step["data"]["forms"] == ["返贫致贫风险户调查表", "致贫返贫风险户收支测算表"]
+    too_soon = await client.post(
+        f"/cases/{case['id']}/village-review", headers=CADRE, json={**review, "meeting_date": "2026-09-21"}
+    )
+    assert too_soon.status_code == 422 and too_soon.json()["errors"][0]["field"] == "meeting_date"
+    reviewed = await ok(await client.post(f"/cases/{case['id']}/village-review", headers=CADRE, json=review))
+    assert reviewed["state"] == "village_reviewed"
+    step = next(s for s in reviewed["steps"] if s["action"] == "village_review")
+    assert step["data"]["review_body"] == "村组评议"

@@ -102,8 +102,9 @@ class Procedure:
 
     def without(self, *names: str) -> "Procedure":
         """A jurisdiction's variant that does not take some steps (a public notice its document does not
-        have): a skipped step's target is no longer reached, the steps that started from it start from where
-        the skipped one did, and the steps that only record something in that state go with it."""
+        have): a skipped step's target is no longer reached, and the steps that started from it start from
+        where the skipped one did. Name the steps that only belong to a skipped state too (the objections of
+        a notice), or they move with it."""
         steps = list(self.steps)
         for name in names:
             skipped = self.by_name[name]
@@ -112,8 +113,6 @@ class Procedure:
                 if s.name == name:
                     continue
                 if skipped.target is not None and skipped.target in s.sources:
-                    if s.target is None and s.sources == {skipped.target}:
-                        continue
                     s = replace(s, sources=(s.sources - {skipped.target}) | skipped.sources)
                 kept.append(s)
             steps = kept

@@ -172,6 +172,10 @@ def _kebab(class_name: str) -> str:
 CaseDeclaredV1 = _case_event("CaseDeclaredV1", "A case was opened through one of the four channels.")
 CaseJoinedV1 = _case_event("CaseJoinedV1", "Another channel or risk joined an open case.")
 CaseConsentAttachedV1 = _case_event("CaseConsentAttachedV1", "A valid commitment and authorization was attached.")
+CaseHouseholdSurveyedV1 = _case_event(
+    "CaseHouseholdSurveyedV1",
+    "The household was surveyed at home before the village review (入户调查), with its forms.",
+)
 CaseVillageReviewedV1 = _case_event("CaseVillageReviewedV1", "The villager representatives' meeting pre-selected it.")
 CaseNoticePublishedV1 = _case_event("CaseNoticePublishedV1", "The village pre-selection list was publicly noticed.")
 CaseObjectionFiledV1 = _case_event("CaseObjectionFiledV1", "An objection was raised during the public notice.")
@@ -186,6 +190,7 @@ CASE_EVENTS: dict[str, type[CaseEventBase]] = {
         CaseDeclaredV1,
         CaseJoinedV1,
         CaseConsentAttachedV1,
+        CaseHouseholdSurveyedV1,
         CaseVillageReviewedV1,
         CaseNoticePublishedV1,
         CaseObjectionFiledV1,

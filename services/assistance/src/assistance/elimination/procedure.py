@@ -46,4 +46,4 @@ ELIMINATION = Procedure(
 )
 # Where the jurisdiction's pack has no public notice for eliminations (弥勒市's document names none): the
 # township accepts after the village review.
-WITHOUT_NOTICE = ELIMINATION.without("notice")
+WITHOUT_NOTICE = ELIMINATION.without("object", "resolve", "notice")

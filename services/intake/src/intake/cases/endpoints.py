@@ -21,6 +21,7 @@ from intake.cases.schemas import (
     CaseSummary,
     ConsentAttach,
     CountyApproval,
+    HouseholdSurvey,
     NoticePublish,
     ObjectionCreate,
     ObjectionPublic,
@@ -140,12 +141,22 @@ async def attach_consent(
     return await detail(session, await service.attach_consent(session, principal, case, body))
 
 
+@router.post("/{case_id}/household-survey", response_model=CasePublic, responses=STEP_PROBLEMS)
+async def household_survey(
+    case_id: uuid.UUID, body: HouseholdSurvey, session: SessionDep, principal: Authenticated
+) -> CasePublic:
+    """Record the household survey (入户调查) and its two signed forms, where the jurisdiction's pack has the
+    step (弥勒市 一(四): 农户申报、入户调查、村组评议): the village review then requires it."""
+    case = await service.get(session, principal, case_id, lock=True)
+    return await detail(session, await service.household_survey(session, principal, case, body))
+
+
 @router.post("/{case_id}/village-review", response_model=CasePublic, responses=STEP_PROBLEMS)
 async def village_review(
     case_id: uuid.UUID, body: VillageReview, session: SessionDep, principal: Authenticated
 ) -> CasePublic:
-    """Record the villager representatives' meeting. A majority of attendees in favour pre-selects the
-    household; otherwise the case is rejected with the vote as reason."""
+    """Record the village review (the body and the participants the jurisdiction's pack names). A majority
+    of attendees in favour pre-selects the household; otherwise the case is rejected with the vote as reason."""
     case = await service.get(session, principal, case_id, lock=True)
     return await detail(session, await service.village_review(session, principal, case, body))
 

@@ -16,6 +16,7 @@ from contracts.intake import (
     CaseApprovedV1,
     CaseConsentAttachedV1,
     CaseDeclaredV1,
+    CaseHouseholdSurveyedV1,
     CaseJoinedV1,
     CaseNoticePublishedV1,
     CaseObjectionFiledV1,
@@ -49,6 +50,9 @@ IDENTIFICATION = Procedure(
     "case",
     (
         step("attach_consent", {S.declared}, S.consent_signed, CADRE, TOWNSHIP, COUNTY, event=CaseConsentAttachedV1),
+        # Where the pack has it (弥勒市 一(四): 农户申报、入户调查、村组评议): recorded, the state stays; the village
+        # review then requires it.
+        step("household_survey", {S.consent_signed}, None, CADRE, TOWNSHIP, event=CaseHouseholdSurveyedV1),
         step("village_review", {S.consent_signed}, S.village_reviewed, CADRE, TOWNSHIP, event=CaseVillageReviewedV1),
         step(
             "publish_notice",
@@ -86,19 +90,22 @@ TERMINAL = IDENTIFICATION.terminal
 
 def variant(identification: IdentificationPolicy) -> Procedure:
     """The procedure a jurisdiction's pack gives: without the authorisation its document does not have
-    (弥勒市, 宁夏 and 湖北 in 2020), without the public notice (the same three), else the full one."""
+    (弥勒市, 宁夏 and 湖北 in 2020), without the public notice (the same three), with the household survey
+    where it has one (弥勒市)."""
     skipped = [
         name
-        for name, kept in (
-            ("attach_consent", identification.consent_required),
-            ("publish_notice", identification.public_notice),
+        for names, kept in (
+            (("attach_consent",), identification.consent_required),
+            (("household_survey",), identification.household_survey),
+            (("file_objection", "resolve_objection", "publish_notice"), identification.public_notice),
         )
         if not kept
+        for name in names
     ]
     return _VARIANTS.setdefault(tuple(skipped), IDENTIFICATION.without(*skipped))
 
 
-_VARIANTS: dict[tuple[str, ...], Procedure] = {(): IDENTIFICATION}
+_VARIANTS: dict[tuple[str, ...], Procedure] = {}
 # Opening a case is not a step of one: who may declare depends on the channel (endpoints.DECLARERS), and a
 # confirmed alert opens or joins a case as the system.
 OPENING_EVENTS = {"declare": CaseDeclaredV1.type, "join": CaseJoinedV1.type}

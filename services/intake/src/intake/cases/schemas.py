@@ -1,5 +1,6 @@
 import datetime as dt
 import uuid
+from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Literal, Self
 
@@ -114,6 +115,20 @@ class ConsentAttach(BaseModel):
     exemption: ConsentExemption | None = Field(
         None, description="instead of a consent, where the jurisdiction's pack exempts the household"
     )
+
+
+class HouseholdSurvey(BaseModel):
+    """The household survey (入户调查, 弥勒市 一(四)) and its two forms (附件3-1 返贫致贫风险户调查表, 附件3-2
+    致贫返贫风险户收支测算表), kept as signed documents by their digest, with the estimate's totals."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    surveyed_on: Day
+    surveyors: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(min_length=1, max_length=10)
+    survey_form_sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="返贫致贫风险户调查表, signed")
+    estimate_form_sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="致贫返贫风险户收支测算表, signed")
+    estimated_income: Decimal = Field(ge=0, le=100_000_000, decimal_places=2, description="yearly, the household")
+    estimated_expense: Decimal = Field(ge=0, le=100_000_000, decimal_places=2, description="yearly, the household")
 
 
 class VillageReview(BaseModel):

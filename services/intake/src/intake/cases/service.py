@@ -16,11 +16,12 @@ from common.procedure import Procedure
 from contracts.intake import CASE_EVENTS, CaseRisk
 from intake.calendar.service import deadline
 from intake.cases.models import Case, CaseStep, Objection
-from intake.cases.procedure import IDENTIFICATION, OPEN, OPENING_EVENTS, State, variant
+from intake.cases.procedure import IDENTIFICATION, OPEN, OPENING_EVENTS, IllegalTransition, State, variant
 from intake.cases.schemas import (
     CaseCreate,
     ConsentAttach,
     CountyApproval,
+    HouseholdSurvey,
     NoticePublish,
     ObjectionCreate,
     ObjectionResolve,
@@ -253,9 +254,48 @@ async def _move(
     return case
 
 
+async def _begun(session: AsyncSession, case: Case) -> dt.date:
+    """The date the procedure's first step states: the consent's signing, else the declaration."""
+    if case.consent_id is not None:
+        consent, _ = await consents.get_for_household(session, case.household_id, case.consent_id)
+        return cst_date(consent.signed_at)
+    return cst_date(case.created_at)
+
+
+async def household_survey(session: AsyncSession, principal: Principal, case: Case, body: HouseholdSurvey) -> Case:
+    procedure, applied = await procedure_of(session, case)
+    procedure.check(case.state, "household_survey", principal, case)
+    begun = await _begun(session, case)
+    check_step_date("surveyed_on", body.surveyed_on, not_before=begun, follows="the consent or the declaration")
+    data = {**body.model_dump(mode="json"), "forms": applied.values.identification.survey_forms, "policy": applied.ref}
+    await _record(session, case, "household_survey", case.state, principal, data)
+    return case
+
+
 async def village_review(session: AsyncSession, principal: Principal, case: Case, body: VillageReview) -> Case:
     procedure, applied = await procedure_of(session, case)
     procedure.check(case.state, "village_review", principal, case)
+    if "household_survey" in procedure.by_name:  # the pack has the survey: the review analyses it
+        surveyed = (
+            await session.execute(
+                select(CaseStep.data)
+                .where(CaseStep.case_id == case.id, CaseStep.action == "household_survey")
+                .order_by(CaseStep.seq.desc())
+                .limit(1)
+            )
+        ).scalar_one_or_none()
+        if surveyed is None:
+            raise IllegalTransition(
+                f"The household survey (入户调查) comes before the village review here ({applied.ref})",
+                current_state=case.state,
+                allowed_actions=procedure.allowed(case.state),
+            )
+        check_step_date(
+            "meeting_date",
+            body.meeting_date,
+            not_before=dt.date.fromisoformat(surveyed["surveyed_on"]),
+            follows="the household survey",
+        )
     if case.consent_id is not None:
         consent, _ = await consents.get_for_household(session, case.household_id, case.consent_id)
         check_step_date(
