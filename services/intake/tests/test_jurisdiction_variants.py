@@ -118,3 +118,65 @@ async def test_mile_surveys_the_household_before_the_village_review(client: http
     assert reviewed["state"] == "village_reviewed"
     step = next(s for s in reviewed["steps"] if s["action"] == "village_review")
     assert step["data"]["review_body"] == "村组评议"
+
+
+async def test_ningxia_records_whether_the_township_re_checked_within_three_working_days(
+    client: httpx.AsyncClient,
+) -> None:
+    """宁开办发〔2020〕8号 四(二): 乡镇每月汇总各村“两类人口”名单后，3个工作日内完成入户复核; 四(一): 提交村两委和
+    村监会联合会议审议. In 2026 the national pack's authorisation and notice apply to it as well."""
+    village = "640202001004"
+    cadre, township = headers("village_cadre", village[:9]), headers("township_officer", village[:9], "nx-ma")
+    household = await ok(
+        await client.post("/households", json=household_body(village, members=[member()]), headers=cadre), 201
+    )
+    today = clock.today()
+    consent = {
+        "scopes": ["asset_check", "data_sharing"],
+        "signer_member_ids": [household["members"][0]["id"]],
+        "evidence": {"kind": "scanned_form", "sha256": "a" * 64},
+        "channel": "village_committee",
+        "signed_at": f"{today.isoformat()}T08:00:00+08:00",
+    }
+    await ok(await client.post(f"/households/{household['id']}/consents", headers=cadre, json=consent), 201)
+    case = await ok(
+        await client.post(
+            "/cases",
+            headers=cadre,
+            json={"household_id": household["id"], "channel": "cadre_screening", "risks": [illness(household)]},
+        ),
+        201,
+    )
+    await ok(await client.post(f"/cases/{case['id']}/consent", headers=cadre, json={}))
+    review = {
+        "meeting_date": today.isoformat(),
+        "participants": ["村两委", "村监会", "驻村工作队（第一书记）"],
+        "attendees": 11,
+        "votes_for": 9,
+        "votes_against": 0,
+        "minutes_sha256": "d" * 64,
+    }
+    reviewed = await ok(await client.post(f"/cases/{case['id']}/village-review", headers=cadre, json=review))
+    assert next(s for s in reviewed["steps"] if s["action"] == "village_review")["data"]["review_body"] == (
+        "村两委和村监会联合会议"
+    )
+    notice = await ok(
+        await client.post(f"/cases/{case['id']}/public-notice", headers=cadre, json={"published_on": today.isoformat()})
+    )
+    late = dt.date.fromisoformat(notice["notice_ends_on"]) + dt.timedelta(days=14)
+    form = {
+        "object_type": "marginal",
+        "channels": ["cadre_screening"],
+        "risks": [illness(household)],
+        "decision": "yes",
+        "verified_on": late.isoformat(),
+        "village_secretary": "马书记",
+        "officer_name": "杨干部",
+    }
+    with on_day(late):
+        verified = await ok(
+            await client.post(f"/cases/{case['id']}/township-verification", headers=township, json=form)
+        )
+    step = next(s for s in verified["steps"] if s["action"] == "township_verify")
+    assert step["data"]["recheck_working_days"] == 3 and step["data"]["recheck_late"] is True
+    assert dt.date.fromisoformat(step["data"]["recheck_due"]) > dt.date.fromisoformat(notice["notice_ends_on"])

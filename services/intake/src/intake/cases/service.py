@@ -440,6 +440,7 @@ async def township_verify(
     risks = [r.model_dump(mode="json") for r in body.risks]
     _check_members(household, risks)
     data = body.model_dump(mode="json") | await _income_band(session, case, household, body)
+    data |= await _recheck_due(session, case, body.verified_on)
     case.verified_by = principal.sub
     if body.decision == "no":
         case.rejection_reason = "township verification: " + ", ".join(body.no_reasons)
@@ -447,6 +448,20 @@ async def township_verify(
     case.object_type, case.risks = body.object_type, risks
     case.channels = sorted({*case.channels, *body.channels})
     return await _move(session, principal, case, "township_verify", State.township_verified, data)
+
+
+async def _recheck_due(session: AsyncSession, case: Case, verified_on: dt.date) -> dict[str, Any]:
+    """Where the pack sets a re-check window (宁开办发〔2020〕8号 四(二): 乡镇每月汇总各村名单后，3个工作日内完成入户
+    复核): the working day it was due, counted from when the list reached the township (the village review,
+    or the end of its notice), and whether the verification was late. Late is recorded, not refused: the
+    household must still be verified."""
+    applied = (await packs_for(session, {case.region_code}, verified_on))[case.region_code]
+    days = applied.values.identification.township_recheck_working_days
+    if days is None:
+        return {}
+    reached = case.notice_ends_on or await _stated(session, case, "village_review", "meeting_date")
+    due = await deadline(session, reached, days)
+    return {"recheck_due": due.due.isoformat(), "recheck_late": verified_on > due.due, "recheck_working_days": days}
 
 
 def band_of(income: Decimal, bands: list[Decimal]) -> str:
