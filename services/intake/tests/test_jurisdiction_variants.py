@@ -8,7 +8,15 @@ import httpx
 
 from common import clock
 from devkit.kit.households import headers, household_body, member, register
-from devkit.kit.identification import CADRE, PARTICIPANTS, SURVEY, declare, illness, ok, sign_consent
+from devkit.kit.identification import (
+    CADRE,
+    PARTICIPANTS,
+    SURVEY,
+    declare,
+    ok,
+    sign_consent,
+    verification_form,
+)
 from devkit.testing.fixtures import on_day
 
 VILLAGE = "441302106200"  # 潼湖镇永平村, in 仲恺高新区
@@ -27,14 +35,7 @@ async def test_zhongkai_exempts_dibao_households_and_derives_the_income_band(cli
     await ok(
         await client.put(f"/households/{household['id']}/incomes/{today.year}", json=income, headers=ZK_CADRE), 201
     )
-    case = await ok(
-        await client.post(
-            "/cases",
-            headers=ZK_CADRE,
-            json={"household_id": household["id"], "channel": "cadre_screening", "risks": [illness(household)]},
-        ),
-        201,
-    )
+    case = await declare(client, household, who=ZK_CADRE)
     exempted = await ok(await client.post(f"/cases/{case['id']}/consent", headers=ZK_CADRE, json=EXEMPT))
     assert exempted["state"] == "consent_signed" and exempted["consent_id"] is None
     review = {
@@ -56,15 +57,7 @@ async def test_zhongkai_exempts_dibao_households_and_derives_the_income_band(cli
         )
     )
     verified_on = dt.date.fromisoformat(notice["notice_ends_on"]) + dt.timedelta(days=1)
-    form = {
-        "object_type": "marginal",
-        "channels": ["cadre_screening"],
-        "risks": [illness(household)],
-        "decision": "yes",
-        "verified_on": verified_on.isoformat(),
-        "village_secretary": "黄书记",
-        "officer_name": "李干部",
-    }
+    form = verification_form(household, income_band=None, verified_on=verified_on.isoformat())
     url = f"/cases/{case['id']}/township-verification"
     with on_day(verified_on):
         wrong = await client.post(url, headers=ZK_TOWNSHIP, json={**form, "income_band": "below_6000"})
@@ -139,14 +132,7 @@ async def test_ningxia_records_whether_the_township_re_checked_within_three_work
         "signed_at": f"{today.isoformat()}T08:00:00+08:00",
     }
     await ok(await client.post(f"/households/{household['id']}/consents", headers=cadre, json=consent), 201)
-    case = await ok(
-        await client.post(
-            "/cases",
-            headers=cadre,
-            json={"household_id": household["id"], "channel": "cadre_screening", "risks": [illness(household)]},
-        ),
-        201,
-    )
+    case = await declare(client, household, who=cadre)
     await ok(await client.post(f"/cases/{case['id']}/consent", headers=cadre, json={}))
     review = {
         "meeting_date": today.isoformat(),
@@ -164,15 +150,7 @@ async def test_ningxia_records_whether_the_township_re_checked_within_three_work
         await client.post(f"/cases/{case['id']}/public-notice", headers=cadre, json={"published_on": today.isoformat()})
     )
     late = dt.date.fromisoformat(notice["notice_ends_on"]) + dt.timedelta(days=14)
-    form = {
-        "object_type": "marginal",
-        "channels": ["cadre_screening"],
-        "risks": [illness(household)],
-        "decision": "yes",
-        "verified_on": late.isoformat(),
-        "village_secretary": "马书记",
-        "officer_name": "杨干部",
-    }
+    form = verification_form(household, income_band=None, verified_on=late.isoformat())
     with on_day(late):
         verified = await ok(
             await client.post(f"/cases/{case['id']}/township-verification", headers=township, json=form)

@@ -134,9 +134,9 @@ async def _check_floor(session: AsyncSession, body: PolicyCreate, values: PackVa
         )
 
 
-async def drafted(session: AsyncSession, body: PolicyCreate) -> PackValues:
-    """The whole pack a body would publish: what it gives over what it carries forward. Refused below the
-    national floor."""
+async def drafted(session: AsyncSession, body: PolicyCreate) -> tuple[PackValues, Policy | None]:
+    """The whole pack a body would publish: what it gives over what it carries forward (from the pack it
+    returns with it). Refused below the national floor."""
     base = await _carried_from(session, body)
     given = body.values.model_dump(mode="json", exclude_unset=True)
     try:
@@ -147,7 +147,7 @@ async def drafted(session: AsyncSession, body: PolicyCreate) -> PackValues:
             errors=[{"field": ".".join(map(str, e["loc"])), "message": e["msg"]} for e in exc.errors()],
         ) from exc
     await _check_floor(session, body, values)
-    return values
+    return values, base
 
 
 def transient(body: PolicyCreate, values: PackValues) -> Policy:
@@ -182,8 +182,7 @@ async def publish(session: AsyncSession, body: PolicyCreate, published_by: str) 
             )
         )
     ).scalar_one()
-    base = await _carried_from(session, body)
-    values = await drafted(session, body)
+    values, base = await drafted(session, body)
     renewed = given_paths(body.values.model_dump(mode="json", exclude_unset=True))
     carried = {k: v for k, v in (base.value_sources if base else {}).items() if k not in renewed}
     policy = Policy(

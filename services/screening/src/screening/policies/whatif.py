@@ -25,7 +25,7 @@ def _in_range(found: InForce | None, incomes: dict[int, Decimal], year: int) -> 
 
 
 async def what_if(session: AsyncSession, body: PolicyCreate, on: dt.date) -> dict[str, Any]:
-    values = await drafted(session, body)
+    values, _ = await drafted(session, body)
     draft = transient(body, values)
     year = body.year
     rows = (
