@@ -139,8 +139,10 @@ async def prepare_evaluation(conn: asyncpg.Connection, today: dt.date) -> None:
         records=((h, today.year - 1, 1, 8000, 16000, rng.randrange(0, 20000)) for h in households),
         columns=["household_id", "year", "revision", "per_capita_net_income", "total_income", "rigid_expense"],
     )
-    await conn.execute(
-        "INSERT INTO assistance.policy_lines VALUES ($1, 2020, 1, '2020-01-01', 4428, 1.0) ON CONFLICT DO NOTHING",
+    await conn.execute(  # the county's pack, as screening's event leaves it in assistance (common.policy.keep)
+        "INSERT INTO assistance.policy_packs (policy_id, jurisdiction, level, prefixes, year, version, effective_from,"
+        " pack) VALUES (gen_random_uuid(), $1, 'county_city', ARRAY[$1], 2020, 1, '2020-01-01',"
+        """ '{"line": {"basis": "fixed", "amount": "4428"}}'::jsonb) ON CONFLICT DO NOTHING""",
         COUNTY,
     )
     await conn.execute("ANALYZE")

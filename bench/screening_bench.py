@@ -200,12 +200,18 @@ async def latency(url: str, bootstrap: str, ids: list[str], token: str) -> list[
 async def rescreen(url: str, conn: asyncpg.Connection, token: str) -> dict[str, float]:
     """Publish a new version of Mile's 2020 policy and wait for its re-screening job to finish."""
     body = {
-        "region_prefix": RESCREEN_COUNTY,
+        "jurisdiction": {
+            "code": RESCREEN_COUNTY,
+            "name": "弥勒市",
+            "level": "county_city",
+            "prefixes": [RESCREEN_COUNTY],
+        },
         "year": 2020,
         "effective_from": "2020-01-01",
         "name": "bench: a raised line",
         "source": "make bench",
-        "monitoring_line": "5000",
+        "values": {"line": {"basis": "fixed", "amount": "5000"}},
+        "sources": {"line": "make bench"},
     }
     async with httpx.AsyncClient(base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=60) as client:
         started = time.perf_counter()
