@@ -141,7 +141,7 @@ async def prepare_evaluation(conn: asyncpg.Connection, today: dt.date) -> None:
     )
     await conn.execute(  # the county's pack, as screening's event leaves it in assistance (common.policy.keep)
         "INSERT INTO assistance.policy_packs (policy_id, jurisdiction, level, prefixes, year, version, effective_from,"
-        " pack) VALUES (gen_random_uuid(), $1, 'county_city', ARRAY[$1], 2020, 1, '2020-01-01',"
+        " pack) VALUES (gen_random_uuid(), $1::varchar, 'county_city', ARRAY[$1::varchar], 2020, 1, '2020-01-01',"
         """ '{"line": {"basis": "fixed", "amount": "4428"}}'::jsonb) ON CONFLICT DO NOTHING""",
         COUNTY,
     )
