@@ -5,13 +5,13 @@ from typing import Any
 
 import httpx
 from openpyxl import load_workbook
-from pypdf import PdfReader
 
 from devkit.kit.assistance import approved_plan, implement_all, income_and_guarantees, monitored
 from devkit.kit.households import VILLAGE_A
 from devkit.kit.identification import CADRE, COUNTY_OFFICER, TOWNSHIP, ok
 from devkit.kit.people import AUDITOR
 from devkit.testing.fixtures import auth, eventually
+from devkit.testing.pdfs import checked_pdf
 from ledger.config import settings
 
 COUNTY = auth(settings, "county_officer", "532504", sub="county-forms")
@@ -22,16 +22,12 @@ def xlsx_text(content: bytes) -> str:
     return "\n".join(" | ".join(str(c) for c in row if c is not None) for row in sheet.iter_rows(values_only=True))
 
 
-def pdf_text(content: bytes) -> str:
-    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
-
-
 async def form(client: httpx.AsyncClient, code: str, **params: Any) -> tuple[str, str]:
     texts = []
     for fmt in ("xlsx", "pdf"):
         r = await client.get(f"/forms/{code}", params={"purpose": "台账", "format": fmt, **params}, headers=COUNTY)
         assert r.status_code == 200, r.text
-        texts.append(xlsx_text(r.content) if fmt == "xlsx" else pdf_text(r.content))
+        texts.append(xlsx_text(r.content) if fmt == "xlsx" else checked_pdf(r.content))
     return texts[0], texts[1]
 
 
@@ -99,6 +95,8 @@ async def test_identification_and_elimination_forms_hold_the_recorded_values(ser
     assert household["household_no"] in xlsx and approval_no in pdf
     xlsx, _ = await form(ledger, "county-approval", key="弥防返贫〔2026〕12号")
     assert household["household_no"] in xlsx
+    _, pdf = await form(ledger, "elimination-notice", key=f"{VILLAGE_A}@2026-11-03")
+    assert "监测对象风险消除村级初选名单公示" in pdf  # every one of the eight forms, its PDF checked
 
     async def assistance_reads() -> set[str] | None:
         page = await ok(await ledger.get("/access-audit", params={"household_id": household["id"]}, headers=AUDITOR))

@@ -1,8 +1,13 @@
-"""PDF with Chinese text: reportlab's built-in CID font STSong-Light needs no font file on the machine."""
+"""PDF with Chinese text, its font embedded: a subset of WenQuanYi Micro Hei (文泉驿微米黑, SIL OFL 1.1,
+installed from PyPI as the data package paperang-p2-fonts-cjk) goes into every file, so a viewer without
+Chinese fonts shows the text (reportlab's built-in STSong-Light is never embedded: poppler shows boxes and
+PDFium nothing). The font has TrueType outlines, which reportlab subsets; it covers the CJK Unified
+Ideographs of the Basic Multilingual Plane, not the rare characters of Extension B and beyond."""
 
 import io
 from collections.abc import Sequence
 from functools import cache
+from importlib import resources
 from typing import Any
 
 from reportlab.lib import colors
@@ -10,15 +15,19 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-FONT = "STSong-Light"
+FONT, MONO = "WenQuanYiMicroHei", "WenQuanYiMicroHeiMono"
 
 
 @cache
 def _font() -> str:
-    pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+    """Registered once per process: the collection's proportional face and its monospaced one (hashes)."""
+    collection = resources.files("paperang_p2_fonts_cjk").joinpath("fonts", "wqy-microhei.ttc")
+    with resources.as_file(collection) as path:
+        pdfmetrics.registerFont(TTFont(FONT, str(path), subfontIndex=0))
+        pdfmetrics.registerFont(TTFont(MONO, str(path), subfontIndex=1))
     return FONT
 
 
@@ -28,7 +37,7 @@ def styles() -> dict[str, ParagraphStyle]:
         "title": ParagraphStyle("title", fontName=font, fontSize=15, leading=20, alignment=1, spaceAfter=6),
         "h": ParagraphStyle("h", fontName=font, fontSize=11, leading=15, spaceBefore=6, spaceAfter=3),
         "p": ParagraphStyle("p", fontName=font, fontSize=9, leading=12),
-        "mono": ParagraphStyle("mono", fontName="Courier", fontSize=6.5, leading=8),
+        "mono": ParagraphStyle("mono", fontName=MONO, fontSize=6.5, leading=8),
     }
 
 
@@ -39,6 +48,7 @@ def table(rows: Sequence[Sequence[Any]], widths: Sequence[float] | None = None) 
     t.setStyle(
         TableStyle(
             [
+                ("FONTNAME", (0, 0), (-1, -1), s["p"].fontName),  # the cells' own, else Helvetica unembedded
                 ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -59,7 +69,14 @@ def paragraph(text: str, style: str = "p") -> Paragraph:
 def render(title: str, flowables: list[Flowable]) -> bytes:
     out = io.BytesIO()
     doc = SimpleDocTemplate(
-        out, pagesize=A4, title=title, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=15 * mm, bottomMargin=15 * mm
+        out,
+        pagesize=A4,
+        title=title,
+        leftMargin=15 * mm,
+        rightMargin=15 * mm,
+        topMargin=15 * mm,
+        bottomMargin=15 * mm,
+        initialFontName=_font(),  # else every page names Helvetica, which no PDF embeds
     )
     doc.build([paragraph(title, "title"), Spacer(1, 4 * mm), *flowables])
     return out.getvalue()

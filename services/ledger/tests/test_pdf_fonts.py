@@ -1,0 +1,33 @@
+"""Every PDF the ledger draws carries its fonts (no database, no broker: the fast tier)."""
+
+import io
+
+import pytest
+from reportlab.pdfgen.canvas import Canvas
+
+from devkit.testing.pdfs import checked_pdf, unembedded_fonts
+from ledger.archive import pdf
+
+
+def test_a_pdf_drawn_by_the_ledger_embeds_every_font_and_renders() -> None:
+    content = pdf.render(
+        "监测对象认定乡镇核查表",
+        [
+            pdf.paragraph("户主 龑 弥勒市新哨镇"),
+            pdf.paragraph("0f3a9c", "mono"),
+            pdf.table([["项目", "内容"], ["家庭人口", "2"]]),
+        ],
+    )
+    assert unembedded_fonts(content) == []
+    text = checked_pdf(content)
+    assert "监测对象认定乡镇核查表" in text and "弥勒市新哨镇" in text
+
+
+def test_the_check_catches_a_font_left_out() -> None:
+    out = io.BytesIO()
+    canvas = Canvas(out)
+    canvas.drawString(72, 720, "Helvetica is named, never embedded")
+    canvas.save()
+    assert unembedded_fonts(out.getvalue()) == ["/Helvetica"]
+    with pytest.raises(AssertionError, match="not embedded"):
+        checked_pdf(out.getvalue())
