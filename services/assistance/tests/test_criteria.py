@@ -4,7 +4,7 @@ import datetime as dt
 import uuid
 from decimal import Decimal
 
-from assistance.elimination.evaluate import Facts, _months_before, guarantees_secured, income_stable
+from assistance.elimination.evaluate import Facts, guarantees_secured, income_stable, months_before
 from assistance.households.models import GuaranteeCheck, IncomeMonth
 from assistance.plans.models import Plan
 from assistance.projections.models import ConfirmedAlert, PolicyPack
@@ -60,7 +60,7 @@ def pack(year: int, line: str, **thresholds: object) -> PolicyPack:
 def test_income_is_judged_by_the_packs_in_force_as_screening_ranks_them() -> None:
     on = dt.date(2026, 11, 27)
     base = facts(dt.date(2026, 10, 1))
-    months = [IncomeMonth(month=m, per_capita=Decimal("900")) for m in _months_before(on, 12)]
+    months = [IncomeMonth(month=m, per_capita=Decimal("900")) for m in months_before(on, 12)]
     packs = [pack(2020, "4700"), pack(2026, "4700")]
     earlier = in_force("532504103202", 2026, on, packs[:1])
     assumed = income_stable(Facts(**{**base.__dict__, "months": months, "pack": earlier}), on)
@@ -75,7 +75,7 @@ def test_income_is_judged_by_the_packs_in_force_as_screening_ranks_them() -> Non
 def test_the_recent_months_test_is_the_packs() -> None:
     """A local default (6 months) until a document states another: the pack's value is what applies."""
     on = dt.date(2026, 11, 27)
-    wanted = _months_before(on, 12)
+    wanted = months_before(on, 12)
     # 12 months: 9 x 700 + 3 x 200 = 6,900, above 5,000; the last 6 annualise to 5,400 (above), the last 3
     # alone to 2,400 (below).
     months = [IncomeMonth(month=m, per_capita=Decimal("700" if i < 9 else "200")) for i, m in enumerate(wanted)]

@@ -81,13 +81,17 @@ async def test_identification_and_elimination_forms_hold_the_recorded_values(ser
     xlsx, pdf = await form(ledger, "township-verification", household_id=household["id"])
     for text in (xlsx, pdf):
         assert "突发严重困难户" in text and "赵书记" in text and "2026-10-12" in text and "因病" in text
+        assert "当年医疗自付支出（元）：30000" in text and "out_of_pocket" not in text
     assert "2026-10-12（系统录入 " in xlsx  # stated in October, recorded today: both are shown
     xlsx, pdf = await form(ledger, "commitment", household_id=household["id"])
-    assert "asset_check" in xlsx and "户主签字" in pdf and household["household_no"] in xlsx
+    assert "查询比对家庭资产信息" in xlsx and "户主签字" in pdf and household["household_no"] in xlsx
+    assert "asset_check" not in xlsx + pdf  # Chinese on the form, never the code
     xlsx, _ = await form(ledger, "information-collection", household_id=household["id"])
-    assert "head" in xlsx and "spouse" in xlsx and "2025年人均纯收入" in xlsx
+    assert "户主" in xlsx and "配偶" in xlsx and "2025年人均纯收入" in xlsx
+    assert not {"head", "spouse", "female", "male", "lifted", "full"} & set(xlsx.replace("|", " ").split())
     xlsx, pdf = await form(ledger, "township-acceptance", household_id=household["id"])
-    assert "陈联系人" in xlsx and "health" in xlsx and xlsx.count("| 是") == 4
+    assert "陈联系人" in xlsx and "健康帮扶" in xlsx and xlsx.count("| 是") == 4
+    assert "per-capita" not in xlsx and "CNY" not in xlsx  # the income as an amount, in Chinese
     assert "监测对象风险消除乡镇验收表" in pdf and "2026-11-20" in pdf
     xlsx, pdf = await form(ledger, "village-preselection-notice", key=f"{VILLAGE_A}@2026-09-28")
     assert household["household_no"] in xlsx and "5个工作日" in pdf

@@ -37,6 +37,65 @@ LABOUR_ZH: dict[str, str] = {
 }
 
 
+# 与户主关系, 性别, 健康状况, 户类别, 授权范围: the information-collection and commitment forms' words.
+RELATION_ZH: dict[str, str] = {
+    "head": "户主",
+    "spouse": "配偶",
+    "child": "子女",
+    "child_in_law": "儿媳/女婿",
+    "grandchild": "孙子女",
+    "parent": "父母",
+    "grandparent": "祖父母",
+    "sibling": "兄弟姐妹",
+    "other": "其他",
+}
+SEX_ZH: dict[str, str] = {"male": "男", "female": "女"}
+HEALTH_ZH: dict[str, str] = {
+    "healthy": "健康",
+    "chronic_illness": "长期慢性病",
+    "major_illness": "大病",
+    "disabled": "残疾",
+}
+CATEGORY_ZH: dict[str, str] = {"lifted": "脱贫户", "ordinary": "一般农户"}
+SCOPE_ZH: dict[str, str] = {"asset_check": "查询比对家庭资产信息", "data_sharing": "部门间数据共享比对"}
+# The details each risk is registered with on the township verification form (附件3).
+RISK_DETAIL_ZH: dict[str, str] = {
+    "out_of_pocket_medical": "当年医疗自付支出（元）",
+    "out_of_pocket_schooling": "当年就学自付支出（元）",
+    "certificate_no": "残疾证号",
+    "disability_category": "残疾类别",
+    "grade_band": "残疾等级",
+    "kind": "类型",
+    "description": "说明",
+}
+DETAIL_VALUE_ZH: dict[str, str] = {
+    "flood": "洪涝灾害",
+    "geological": "地质灾害",
+    "drought": "旱灾",
+    "biological": "生物灾害（虫灾）",
+    "meteorological": "气象灾害",
+    "earthquake": "地震灾害",
+    "traffic": "交通事故",
+    "no_labour": "家庭无劳动力",
+    "labour_cannot_work": "家庭有劳动力无法务工",
+    "visual": "视力残疾",
+    "hearing": "听力残疾",
+    "speech": "言语残疾",
+    "physical": "肢体残疾",
+    "intellectual": "智力残疾",
+    "mental": "精神残疾",
+    "multiple": "多重残疾",
+    "1-2": "1、2级",
+    "3-4": "3、4级",
+    "other": "其他",
+}
+
+
+def zh(table: dict[str, str], code: object) -> str:
+    """A code's label; a code the table lacks is shown as it is, so that nothing is silently dropped."""
+    return table.get(str(code), str(code)) if code not in (None, "") else ""
+
+
 # 年人均可支配收入, the verification form's income bands.
 def band_zh(label: str) -> str | None:
     """An income band as the township form prints it (below_6000: 6000元以下; 6000_9000: 6000-9000元;

@@ -62,7 +62,7 @@ class Facts:
         return self.pack.values if self.pack else PackValues()
 
 
-def _months_before(on: dt.date, n: int) -> list[dt.date]:
+def months_before(on: dt.date, n: int) -> list[dt.date]:
     first = on.replace(day=1)
     out = []
     for _ in range(n):
@@ -121,7 +121,7 @@ def income_stable(f: Facts, on: dt.date) -> Criterion:
     """Per-capita disposable income over the 12 months before the evaluation (the acceptance form counts back
     from the acceptance month) above the line, and the last months alone (the pack's `income_recent_months`)
     on course for it, annualised."""
-    wanted = _months_before(on, 12)
+    wanted = months_before(on, 12)
     by_month = {m.month: m.per_capita for m in f.months}
     absent = [m for m in wanted if m not in by_month]
     if absent:

@@ -5,13 +5,14 @@ batch. Eliminated households are marked, never deleted."""
 
 import datetime as dt
 import uuid
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from assistance.catalogue.service import catalogue
-from assistance.elimination.evaluate import Evaluation, evaluate
+from assistance.elimination.evaluate import Evaluation, evaluate, months_before
 from assistance.elimination.facts import evaluation_for, facts
 from assistance.elimination.models import Elimination, EliminationObjection
 from assistance.elimination.procedure import ELIMINATION, WITHOUT_NOTICE, IllegalEliminationStep
@@ -226,12 +227,16 @@ async def accept(session: AsyncSession, principal: Principal, e: Elimination, fo
     _refuse(ev)
     case = await session.get(MonitoredCase, plan.case_id)
     income = next(c for c in ev.criteria if c.code == "income_stable")
+    twelve = set(months_before(accepted_on, 12))
     e.acceptance = {
         **{k: (str(v) if isinstance(v, dt.date) else v) for k, v in form.items()},
         "object_type": case.object_type if case else None,
         "original_risks": plan.risks,
         "measure_classes": sorted({catalogue()[m.code].measure_class for m in f.measures if m.code in catalogue()}),
         "measures": [m.code for m in f.measures],
+        # The form's words: each measure's name, and the 12 months' per-capita income as an amount.
+        "measure_names": [catalogue()[m.code].zh if m.code in catalogue() else m.code for m in f.measures],
+        "income_12_months_total": str(sum((m.per_capita for m in f.months if m.month in twelve), Decimal(0))),
         "income_12_months": income.explanation,
         "criteria": {c.code: c.met for c in ev.criteria},
     }

@@ -16,6 +16,7 @@ from assistance.elimination.models import Elimination
 from assistance.plans.models import IN_FORCE, Plan, PlanMeasure
 from assistance.projections.models import MonitoredCase, PolicyPack
 from common import policy
+from common.clock import CST
 from common.exports import xlsx_text_only
 from common.regions import regions
 from contracts.policy import PackValues
@@ -122,21 +123,20 @@ def to_xlsx(report: MonthlyReport) -> bytes:
     ws = wb.active
     assert ws is not None
     ws.title = report.month
-    ws.append([f"{report.township_name}防止返贫监测帮扶月报 {report.month}（{report.month} monthly report）"])
+    ws.append([f"{report.township_name}防止返贫监测帮扶月报（{report.month}）"])
     ws.append(
         [
             f"乡镇代码 {report.township}",
-            f"报送截止 due by {report.due_by}",
-            f"生成 {report.generated_at:%Y-%m-%d %H:%M} UTC",
+            f"报送截止 {report.due_by}",
+            f"生成于 {report.generated_at.astimezone(CST):%Y-%m-%d %H:%M}（北京时间）",
         ]
     )
     ws.append([zh for _, zh, _ in COLUMNS])
-    ws.append([en for _, _, en in COLUMNS])
-    for cell in (*ws[3], *ws[4]):
+    for cell in ws[3]:
         cell.font = Font(bold=True)
     for r in report.villages:
         ws.append([getattr(r, c) for c, _, _ in COLUMNS])
-    ws.append(["合计 total", "", *(report.totals[c] for c, _, _ in COLUMNS[2:])])
+    ws.append(["合计", "", *(report.totals[c] for c, _, _ in COLUMNS[2:])])
     ws.column_dimensions["A"].width = 16
     ws.column_dimensions["B"].width = 24
     xlsx_text_only(ws)

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Response
 
 from common.access import ArchiveRead, RetentionRead
+from common.clock import CST
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, problem_responses
 from common.pagination import CursorQuery, LimitQuery, Page, page_list
@@ -60,13 +61,14 @@ async def archive_pdf(
     flow = [
         pdf.paragraph(f"户 household: {household_id}"),
         pdf.paragraph(f"地区 region: {result.region_code} {result.region_name or ''}"),
-        pdf.paragraph(
-            f"截至 as of: {result.as_of.isoformat()}    生成 generated: {dt.datetime.now(dt.UTC).isoformat()}"
+        pdf.paragraph(  # Beijing time, as an officer reads the record
+            f"截至 as of: {result.as_of.astimezone(CST):%Y-%m-%d %H:%M:%S}    "
+            f"生成 generated: {dt.datetime.now(CST):%Y-%m-%d %H:%M:%S}（北京时间 UTC+8）"
         ),
         pdf.paragraph("历程 History", "h"),
         pdf.table(
             [["#", "时间 time", "事件 event", "摘要 summary"]]
-            + [[e.leaf_index, e.time.strftime("%Y-%m-%d %H:%M"), e.type, e.summary] for e in result.entries],
+            + [[e.leaf_index, f"{e.time.astimezone(CST):%Y-%m-%d %H:%M}", e.type, e.summary] for e in result.entries],
             [14, 32, 64, 70],
         ),
         pdf.paragraph("签名检查点 Signed checkpoint (C2SP tlog-checkpoint, Ed25519)", "h"),

@@ -15,10 +15,25 @@ from openpyxl.styles import Alignment, Font
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from common.clock import CST
 from common.errors import NotFound
 from common.exports import xlsx_text_only
 from common.regions import full_name
-from common.vocabulary import CHANNEL_ZH, LABOUR_ZH, OBJECT_ZH, RISK_ZH, band_zh
+from common.vocabulary import (
+    CATEGORY_ZH,
+    CHANNEL_ZH,
+    DETAIL_VALUE_ZH,
+    HEALTH_ZH,
+    LABOUR_ZH,
+    OBJECT_ZH,
+    RELATION_ZH,
+    RISK_DETAIL_ZH,
+    RISK_ZH,
+    SCOPE_ZH,
+    SEX_ZH,
+    band_zh,
+    zh,
+)
 from ledger.archive import pdf
 from ledger.archive.stated import BLANK, recorded_on, shown, step_date
 from ledger.models import Entry
@@ -75,6 +90,10 @@ def _income(form: dict[str, Any]) -> str:
     return band or (f"{amount}元" if amount else BLANK)
 
 
+def _yuan(amount: Any) -> str:
+    return f"{amount}元" if amount not in (None, "") else BLANK
+
+
 def _latest(rows: list[Entry], type_: str) -> dict[str, Any] | None:
     found = [r.data for r in rows if r.type == type_]
     return found[-1] if found else None
@@ -113,7 +132,7 @@ def household_form(code: str, rows: list[Entry]) -> Form:
                     str(income["per_capita_net_income"]) if income else BLANK,
                 ),
                 ("主要返贫致贫风险", _risks(case.get("risks", []))),
-                ("授权范围", "、".join(consent["scopes"]) if consent else BLANK),
+                ("授权范围", "、".join(zh(SCOPE_ZH, x) for x in consent["scopes"]) if consent else BLANK),
                 ("签署日期", _date(consent["signed_at"]) if consent else BLANK),
             ],
             footer=[
@@ -161,10 +180,10 @@ def household_form(code: str, rows: list[Entry]) -> Form:
             [
                 *base,
                 ("户主姓名 / 身份证号 / 联系电话", BLANK),
-                ("年人均可支配收入（以验收当月倒推连续12个月计）", form.get("income_12_months", BLANK)),
+                ("年人均可支配收入（以验收当月倒推连续12个月计）", _yuan(form.get("income_12_months_total"))),
                 ("监测对象类别", OBJECT_ZH.get(form.get("object_type") or "", BLANK)),
                 ("原返贫致贫风险", "、".join(RISK_ZH.get(r, r) for r in form.get("original_risks", []))),
-                ("帮扶措施", "、".join(form.get("measures", []))),
+                ("帮扶措施", "、".join(form.get("measure_names") or form.get("measures", []))),
                 ("1 根据返贫致贫风险原因落实了对应的帮扶措施", yes_no.get(criteria.get("risks_matched"), BLANK)),
                 ("2 “两不愁三保障”及饮水安全持续巩固", yes_no.get(criteria.get("guarantees_secured"), BLANK)),
                 ("3 收入持续稳定，稳定超出当地当年度收入监测范围", yes_no.get(criteria.get("income_stable"), BLANK)),
@@ -180,7 +199,7 @@ def household_form(code: str, rows: list[Entry]) -> Form:
         return Form(
             code,
             FORMS[code],
-            [*base, ("类别", h.get("category", "")), ("有劳动能力人数", str(labour))]
+            [*base, ("类别", zh(CATEGORY_ZH, h.get("category"))), ("有劳动能力人数", str(labour))]
             + (
                 [
                     (f"{income['year']}年人均纯收入（元）", str(income["per_capita_net_income"])),
@@ -202,11 +221,11 @@ def household_form(code: str, rows: list[Entry]) -> Form:
             table=[
                 [
                     i + 1,
-                    m["relation"],
-                    m["sex"],
+                    zh(RELATION_ZH, m["relation"]),
+                    zh(SEX_ZH, m["sex"]),
                     m["birth_date"],
-                    LABOUR_ZH.get(m["labour_capacity"], ""),
-                    m.get("health") or "",
+                    zh(LABOUR_ZH, m["labour_capacity"]),
+                    zh(HEALTH_ZH, m.get("health")),
                     BLANK,
                 ]
                 for i, m in enumerate(members)
@@ -216,7 +235,15 @@ def household_form(code: str, rows: list[Entry]) -> Form:
 
 
 def _details(risk: dict[str, Any]) -> str:
-    return "；".join(f"{k}: {v}" for k, v in risk.items() if k != "category" and not k.endswith("member_id")) or "—"
+    """A risk's registered details as the form words them (当年医疗自付支出（元）：41000)."""
+    return (
+        "；".join(
+            f"{zh(RISK_DETAIL_ZH, k)}：{zh(DETAIL_VALUE_ZH, v)}"
+            for k, v in risk.items()
+            if k != "category" and not k.endswith("member_id")
+        )
+        or "—"
+    )
 
 
 async def list_form(session: AsyncSession, code: str, key: str, covers: Callable[[str], bool]) -> Form:
@@ -321,5 +348,7 @@ def to_pdf(form: Form) -> bytes:
         flow.append(pdf.table([form.table_header, *form.table]))
     for line in form.footer:
         flow.append(pdf.paragraph(line))
-    flow.append(pdf.paragraph(f"生成于 {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC，数据来自防止返贫监测账本", "p"))
+    flow.append(
+        pdf.paragraph(f"生成于 {dt.datetime.now(CST):%Y-%m-%d %H:%M}（北京时间），数据来自防止返贫监测账本", "p")
+    )
     return pdf.render(form.title, flow)
