@@ -97,6 +97,8 @@ async def test_identification_and_elimination_forms_hold_the_recorded_values(ser
     assert household["household_no"] in xlsx and "5个工作日" in pdf
     xlsx, pdf = await form(ledger, "elimination-approval", key=approval_no)
     assert household["household_no"] in xlsx and approval_no in pdf
+    # Worded by 弥勒市's pack, a county-level city: the city approves (一(四): 乡镇审核、市级确定).
+    assert "监测对象风险消除市级审定批复" in pdf and "市扶贫开发领导小组（盖章）" in pdf and "区级" not in pdf
     xlsx, _ = await form(ledger, "county-approval", key="弥防返贫〔2026〕12号")
     assert household["household_no"] in xlsx
     _, pdf = await form(ledger, "elimination-notice", key=f"{VILLAGE_A}@2026-11-03")

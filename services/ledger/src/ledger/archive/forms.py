@@ -15,6 +15,7 @@ from openpyxl.styles import Alignment, Font
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from common import clock
 from common.clock import CST
 from common.errors import NotFound
 from common.exports import xlsx_text_only
@@ -35,6 +36,7 @@ from common.vocabulary import (
     zh,
 )
 from ledger.archive import pdf
+from ledger.archive.packs import wording
 from ledger.archive.stated import BLANK, recorded_on, shown, step_date
 from ledger.models import Entry
 
@@ -267,8 +269,18 @@ async def list_form(session: AsyncSession, code: str, key: str, covers: Callable
             ).scalars()
             if str(r.data.get("data", {}).get("published_on", ""))[:10] == day
         ]
+        words = await wording(session, village, clock.today())
+        days = (
+            words.values.identification.notice_working_days
+            if code == "village-preselection-notice"
+            else words.values.elimination.notice_working_days
+        )
         title = f"{full_name(village) or village} {FORMS[code]}"
-        footer = ["现予公示，如有异议，请自公示之日起5个工作日内向村委会提出意见。", f"监督电话：{BLANK}", f"{day}"]
+        footer = [
+            f"现予公示，如有异议，请自公示之日起{days}个工作日内向村委会提出意见。",
+            f"监督电话：{BLANK}",
+            f"{day}",
+        ]
     elif code in ("county-approval", "elimination-approval"):
         type_ = "intake.case.approved" if code == "county-approval" else "assistance.elimination.approved"
         rows = [
@@ -278,8 +290,11 @@ async def list_form(session: AsyncSession, code: str, key: str, covers: Callable
             ).scalars()
             if r.data.get("data", {}).get("approval_no") == key
         ]
-        title = f"{FORMS[code]}（{key}）"
-        footer = ["区乡村振兴部门（盖章）", (step_date(rows[0].data) if rows else None) or BLANK]
+        region = str(rows[0].data.get("region_code", "")) if rows else ""
+        words = await wording(session, region, clock.today())
+        paperwork = words.values.paperwork
+        title = f"{FORMS[code].replace('区级', paperwork.approver)}（{key}）"
+        footer = [f"{paperwork.office}（盖章）", (step_date(rows[0].data) if rows else None) or BLANK]
     else:
         raise NotFound(f"{code} is not a list form")
     rows = [r for r in rows if covers(str(r.data.get("region_code", "")))]
