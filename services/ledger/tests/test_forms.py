@@ -101,8 +101,10 @@ async def test_identification_and_elimination_forms_hold_the_recorded_values(ser
     assert "监测对象风险消除市级审定批复" in pdf and "市扶贫开发领导小组（盖章）" in pdf and "区级" not in pdf
     xlsx, _ = await form(ledger, "county-approval", key="弥防返贫〔2026〕12号")
     assert household["household_no"] in xlsx
-    _, pdf = await form(ledger, "elimination-notice", key=f"{VILLAGE_A}@2026-11-03")
+    xlsx, pdf = await form(ledger, "elimination-notice", key=f"{VILLAGE_A}@2026-11-03")
     assert "监测对象风险消除村级初选名单公示" in pdf  # every one of the eight forms, its PDF checked
+    # 附件5 lists each household's risk and its main measures; households and people are counted.
+    assert "主要帮扶措施" in xlsx and "因病" in xlsx and "健康帮扶" in xlsx and "人数" in xlsx
 
     async def assistance_reads() -> set[str] | None:
         page = await ok(await ledger.get("/access-audit", params={"household_id": household["id"]}, headers=AUDITOR))

@@ -145,13 +145,22 @@ async def publish_notice(
     e.state, e.notice_published_on, e.notice_until = "in_public_notice", published_on, deadline.due
     e.notice_until_assumed = deadline.assumed
     e.updated_at = dt.datetime.now(dt.UTC)
+    plan = await session.get(Plan, e.plan_id)
+    assert plan is not None
+    measures = await plans.measures_of(session, plan.id)
     await _record(
         session,
         e,
         EliminationNoticePublishedV1,
         previous,
         principal,
-        {"published_on": str(published_on), "until": str(deadline.due)},
+        {
+            "published_on": str(published_on),
+            "until": str(deadline.due),
+            # What the village notice lists (附件5: 返贫致贫风险, 主要帮扶措施), as the plan has them.
+            "risks": plan.risks,
+            "measure_names": [catalogue()[m.code].zh if m.code in catalogue() else m.code for m in measures],
+        },
     )
     return e
 
@@ -269,7 +278,13 @@ async def approve(
         EliminationApprovedV1,
         previous,
         principal,
-        {"approval_no": approval_no, "approved_on": str(approved_on)},
+        {
+            "approval_no": approval_no,
+            "approved_on": str(approved_on),
+            # What the approval's list shows, as the township accepted it.
+            "risks": e.acceptance.get("original_risks", []),
+            "measure_names": e.acceptance.get("measure_names", []),
+        },
     )
     plan = await session.get(Plan, e.plan_id, with_for_update=True)
     assert plan is not None

@@ -301,25 +301,26 @@ async def list_form(session: AsyncSession, code: str, key: str, covers: Callable
     if not rows:
         raise NotFound("Nothing recorded for this form within your jurisdiction")
     registrations = await _households(session, {r.subject for r in rows})
-    table = []
+    eliminating = code in ("elimination-notice", "elimination-approval")
+    table, people = [], 0
     for i, r in enumerate(rows):
         h = _household(registrations[r.subject])
-        members = [m for m in h["members"] if m.get("active", True)]
-        table.append(
-            [
-                i + 1,
-                full_name(r.data["region_code"]) or r.data["region_code"],
-                h["household_no"],
-                BLANK,
-                len(members),
-                _risks(r.data.get("risks", [])),
-            ]
-        )
+        members = len([m for m in h["members"] if m.get("active", True)])
+        people += members
+        step = r.data.get("data", {})
+        # A case's events carry its risks; an elimination's notice carries the plan's risks and measures.
+        risks = _risks(r.data.get("risks") or [{"category": c} for c in step.get("risks", [])])
+        row = [i + 1, full_name(r.data["region_code"]) or r.data["region_code"], h["household_no"], BLANK, members]
+        row.append(risks)
+        if eliminating:
+            row.append("、".join(step.get("measure_names", [])) or BLANK)
+        table.append(row)
+    header = ["序号", "行政村", "户编号", "户主姓名", "家庭人口数", "返贫致贫风险"]
     return Form(
         code,
         title,
-        [("户数", str(len(rows)))],
-        ["序号", "行政村", "户编号", "户主姓名", "家庭人口数", "返贫致贫风险"],
+        [("户数", str(len(rows))), ("人数", str(people))],
+        header + (["主要帮扶措施"] if eliminating else []),
         table,
         footer,
     )
