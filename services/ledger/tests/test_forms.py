@@ -22,11 +22,30 @@ def xlsx_text(content: bytes) -> str:
     return "\n".join(" | ".join(str(c) for c in row if c is not None) for row in sheet.iter_rows(values_only=True))
 
 
+def print_ready(content: bytes) -> None:
+    """A sheet to print and file: A4, fitted to the width, the title merged, every table cell boxed, the
+    list's header repeated on each page, counts stored as numbers."""
+    ws = load_workbook(io.BytesIO(content)).active
+    assert int(ws.page_setup.paperSize) == 9 and ws.sheet_properties.pageSetUpPr.fitToPage  # 9: A4
+    assert any(str(r).startswith("A1:") for r in ws.merged_cells.ranges)
+    assert ws.cell(2, 1).border.left.style == "thin"
+    if ws.print_title_rows:
+        header = int(str(ws.print_title_rows).split(":")[0].lstrip("$"))
+        assert ws.cell(header, 1).font.bold
+        if ws.cell(header, 1).value == "序号":  # the lists: numbers as numbers
+            assert isinstance(ws.cell(header + 1, 1).value, int)
+            if ws.cell(header, 5).value == "家庭人口数":
+                assert isinstance(ws.cell(header + 1, 5).value, int)
+    assert all(ws.column_dimensions[c].width <= 44 for c in "AB")
+
+
 async def form(client: httpx.AsyncClient, code: str, **params: Any) -> tuple[str, str]:
     texts = []
     for fmt in ("xlsx", "pdf"):
         r = await client.get(f"/forms/{code}", params={"purpose": "台账", "format": fmt, **params}, headers=COUNTY)
         assert r.status_code == 200, r.text
+        if fmt == "xlsx":
+            print_ready(r.content)
         texts.append(xlsx_text(r.content) if fmt == "xlsx" else checked_pdf(r.content))
     return texts[0], texts[1]
 

@@ -8,7 +8,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from openpyxl import Workbook
-from openpyxl.styles import Font
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,7 +16,7 @@ from assistance.plans.models import IN_FORCE, Plan, PlanMeasure
 from assistance.projections.models import MonitoredCase, PolicyPack
 from common import policy
 from common.clock import CST
-from common.exports import xlsx_text_only
+from common.exports import print_ready, xlsx_text_only
 from common.regions import regions
 from contracts.policy import PackValues
 
@@ -132,14 +131,12 @@ def to_xlsx(report: MonthlyReport) -> bytes:
         ]
     )
     ws.append([zh for _, zh, _ in COLUMNS])
-    for cell in ws[3]:
-        cell.font = Font(bold=True)
     for r in report.villages:
         ws.append([getattr(r, c) for c, _, _ in COLUMNS])
     ws.append(["合计", "", *(report.totals[c] for c, _, _ in COLUMNS[2:])])
-    ws.column_dimensions["A"].width = 16
-    ws.column_dimensions["B"].width = 24
+    ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=2)
     xlsx_text_only(ws)
+    print_ready(ws, first_row=3, header_row=3, span=len(COLUMNS))
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -8,17 +8,18 @@ import datetime as dt
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Border
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common import clock
 from common.clock import CST
 from common.errors import NotFound
-from common.exports import xlsx_text_only
+from common.exports import print_ready, xlsx_text_only
 from common.regions import full_name
 from common.vocabulary import (
     CATEGORY_ZH,
@@ -45,7 +46,7 @@ from ledger.models import Entry
 class Form:
     code: str
     title: str
-    fields: list[tuple[str, str]] = field(default_factory=list)
+    fields: list[tuple[str, Any]] = field(default_factory=list)
     table_header: list[str] = field(default_factory=list)
     table: list[list[Any]] = field(default_factory=list)
     footer: list[str] = field(default_factory=list)
@@ -119,7 +120,11 @@ def household_form(code: str, rows: list[Entry]) -> Form:
     labour = sum(1 for m in members if m["labour_capacity"] in ("full", "partial"))
     income = _latest(rows, "intake.household.income-recorded")
     region, place = _place(h["region_code"])
-    base = [("地区", f"{place}（{region}）"), ("户编号", h["household_no"]), ("家庭人口", str(len(members)))]
+    base: list[tuple[str, Any]] = [
+        ("地区", f"{place}（{region}）"),
+        ("户编号", h["household_no"]),
+        ("家庭人口", len(members)),
+    ]
     if code == "commitment":
         consent = _latest(rows, "intake.consent.signed")
         case = _latest(rows, "intake.case.declared") or {}
@@ -128,10 +133,10 @@ def household_form(code: str, rows: list[Entry]) -> Form:
             FORMS[code],
             [
                 *base,
-                ("其中有劳动能力", str(labour)),
+                ("其中有劳动能力", labour),
                 (
                     f"{income['year']}年家庭人均可支配收入（元）" if income else "家庭人均可支配收入（元）",
-                    str(income["per_capita_net_income"]) if income else BLANK,
+                    Decimal(str(income["per_capita_net_income"])) if income else BLANK,
                 ),
                 ("主要返贫致贫风险", _risks(case.get("risks", []))),
                 ("授权范围", "、".join(zh(SCOPE_ZH, x) for x in consent["scopes"]) if consent else BLANK),
@@ -201,10 +206,10 @@ def household_form(code: str, rows: list[Entry]) -> Form:
         return Form(
             code,
             FORMS[code],
-            [*base, ("类别", zh(CATEGORY_ZH, h.get("category"))), ("有劳动能力人数", str(labour))]
+            [*base, ("类别", zh(CATEGORY_ZH, h.get("category"))), ("有劳动能力人数", labour)]
             + (
                 [
-                    (f"{income['year']}年人均纯收入（元）", str(income["per_capita_net_income"])),
+                    (f"{income['year']}年人均纯收入（元）", Decimal(str(income["per_capita_net_income"]))),
                     (
                         "工资性 / 生产经营性 / 财产性 / 转移性收入（元）",
                         f"{income['wages']} / {income['production']} / {income['property']} / {income['transfers']}",
@@ -319,7 +324,7 @@ async def list_form(session: AsyncSession, code: str, key: str, covers: Callable
     return Form(
         code,
         title,
-        [("户数", str(len(rows))), ("人数", str(people))],
+        [("户数", len(rows)), ("人数", people)],
         header + (["主要帮扶措施"] if eliminating else []),
         table,
         footer,
@@ -327,29 +332,34 @@ async def list_form(session: AsyncSession, code: str, key: str, covers: Callable
 
 
 def to_xlsx(form: Form) -> bytes:
+    """The form as a sheet to print: its title merged over the table, the fields as label and value, the
+    list under its header row (repeated on every printed page), numbers as numbers, A4."""
     wb = Workbook()
     ws = wb.active
     assert ws is not None
     ws.title = form.code[:31]
+    span = max(2, len(form.table_header))
     ws.append([form.title])
-    ws["A1"].font = Font(bold=True, size=14)
     for label, value in form.fields:
         ws.append([label, value])
+        if span > 2:  # the value spans the table's width
+            ws.merge_cells(start_row=ws.max_row, start_column=2, end_row=ws.max_row, end_column=span)
+    header_row = None
     if form.table_header:
         ws.append([])
         ws.append(form.table_header)
-        for cell in ws[ws.max_row]:
-            cell.font = Font(bold=True)
+        header_row = ws.max_row
         for row in form.table:
-            ws.append([str(c) for c in row])
+            ws.append(list(row))
+    footer_from = ws.max_row + 1
     for line in form.footer:
         ws.append([line])
-    ws.column_dimensions["A"].width = 44
-    ws.column_dimensions["B"].width = 60
-    for row in ws.iter_rows():
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=span)
     xlsx_text_only(ws)
+    print_ready(ws, first_row=2, header_row=header_row, span=span, landscape=span > 6)
+    for r in range(footer_from, ws.max_row + 1):  # the footer's lines are text under the table, unboxed
+        for cell in ws[r]:
+            cell.border = Border()
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
