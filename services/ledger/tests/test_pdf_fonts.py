@@ -31,3 +31,9 @@ def test_the_check_catches_a_font_left_out() -> None:
     assert unembedded_fonts(out.getvalue()) == ["/Helvetica"]
     with pytest.raises(AssertionError, match="not embedded"):
         checked_pdf(out.getvalue())
+
+
+def test_a_character_the_font_lacks_is_printed_as_its_code_point_never_as_a_blank() -> None:
+    """Rare name characters (生僻字) of CJK Extension B are not in the font: the reader sees which one."""
+    text = checked_pdf(pdf.render("档案", [pdf.paragraph("户主 王𠀾 “两不愁三保障”〔2026〕①")]))
+    assert "王[U+2003E]" in text and "“两不愁三保障”〔2026〕①" in text

@@ -59,7 +59,24 @@ def table(rows: Sequence[Sequence[Any]], widths: Sequence[float] | None = None) 
 
 
 def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Markup-safe text; a character the font lacks (a rare name character of CJK Extension A or B) is
+    printed as its code point, [U+20BB7], never as a blank a reader would take for nothing."""
+    covered = _covered()
+    out = []
+    for ch in text:
+        if ch in "&<>":
+            out.append({"&": "&amp;", "<": "&lt;", ">": "&gt;"}[ch])
+        elif ord(ch) < 0x20 or ord(ch) in covered:
+            out.append(ch)
+        else:
+            out.append(f"[U+{ord(ch):04X}]")
+    return "".join(out)
+
+
+@cache
+def _covered() -> frozenset[int]:
+    _font()
+    return frozenset(pdfmetrics.getFont(FONT).face.charToGlyph)
 
 
 def paragraph(text: str, style: str = "p") -> Paragraph:
