@@ -275,9 +275,18 @@ async def test_batch_approval_answers_for_each_and_the_monthly_report_counts_the
     assert xlsx.status_code == 200 and xlsx.headers["content-type"].startswith("application/vnd.openxml")
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[2][3] == "风险消除户数" and rows[-1][0] == "合计"
+    eliminated = rows[2].index("风险消除户数")
+    total = next(r for r in rows if r[0] == "合计")
+    assert rows[2][eliminated + 1] == "风险消除人数" and any(r[0] == "按返贫致贫风险" for r in rows)
     assert all(c is None or "monthly" not in str(c) for row in rows for c in row)  # one Chinese header row
-    assert rows[-1][3] == report["totals"]["eliminated"]
+    assert total[eliminated] == report["totals"]["eliminated"]
+    # People as well as households (each test household has two members), and the month-end standing.
+    assert report["totals"]["eliminated_people"] >= 2 * report["totals"]["eliminated"]
+    assert report["totals"]["monitored_now"] >= 1 and report["totals"]["monitored_now_people"] >= 2
+    october = await ok(
+        await client.get("/reports/monthly", params={"township": TOWNSHIP_A, "month": "2026-10"}, headers=TOWNSHIP)
+    )  # the kit's cases state their approval on 2026-10-15: October's newly monitored, by type and risk
+    assert october["totals"]["newly_monitored"] >= 1 and october["by_type"] and october["by_risk"].get("因病", 0) >= 1
     outside = await client.get(
         "/reports/monthly", params={"township": "441302007", "month": "2026-11"}, headers=TOWNSHIP
     )

@@ -6,25 +6,31 @@ import datetime as dt
 import io
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from openpyxl import Workbook
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from assistance.elimination.models import Elimination
 from assistance.plans.models import IN_FORCE, Plan, PlanMeasure
-from assistance.projections.models import MonitoredCase, PolicyPack
+from assistance.projections.models import KnownHousehold, MonitoredCase, PolicyPack
 from common import policy
 from common.clock import CST
 from common.exports import print_ready, xlsx_text_only
 from common.regions import regions
+from common.vocabulary import OBJECT_ZH, RISK_ZH
 from contracts.policy import PackValues
 
 COLUMNS = [
     ("village", "村（社区）代码", "village code"),
     ("village_name", "村（社区）", "village"),
     ("newly_monitored", "新纳入监测户数", "households newly monitored"),
+    ("newly_monitored_people", "新纳入监测人数", "people newly monitored"),
     ("eliminated", "风险消除户数", "households risk-eliminated"),
+    ("eliminated_people", "风险消除人数", "people risk-eliminated"),
+    ("monitored_now", "月末在监测户数（累计）", "households monitored at month end"),
+    ("monitored_now_people", "月末在监测人数（累计）", "people monitored at month end"),
     ("measures_implemented", "落实帮扶措施数", "measures implemented"),
     ("measures_overdue", "逾期未落实措施数", "measures overdue at month end"),
 ]
@@ -35,7 +41,11 @@ class VillageRow:
     village: str
     village_name: str
     newly_monitored: int = 0
+    newly_monitored_people: int = 0
     eliminated: int = 0
+    eliminated_people: int = 0
+    monitored_now: int = 0
+    monitored_now_people: int = 0
     measures_implemented: int = 0
     measures_overdue: int = 0
 
@@ -50,6 +60,9 @@ class MonthlyReport:
     generated_at: dt.datetime
     villages: list[VillageRow] = field(default_factory=list)
     totals: dict[str, int] = field(default_factory=dict)
+    # The month's newly monitored households by target type and by risk (监测对象类型, 返贫致贫风险).
+    by_type: dict[str, int] = field(default_factory=dict)
+    by_risk: dict[str, int] = field(default_factory=dict)
 
 
 def month_bounds(month: str) -> tuple[dt.date, dt.date]:
@@ -58,23 +71,89 @@ def month_bounds(month: str) -> tuple[dt.date, dt.date]:
     return start, end
 
 
+async def _people(session: AsyncSession, households: set[Any]) -> dict[Any, int]:
+    """Active members per household (人数)."""
+    if not households:
+        return {}
+    found = await session.execute(
+        select(KnownHousehold.household_id, KnownHousehold.members).where(KnownHousehold.household_id.in_(households))
+    )
+    return {h: sum(1 for m in members if m.get("active", True)) for h, members in found}
+
+
+async def _households(
+    session: AsyncSession, township: str, begin: dt.datetime, finish: dt.datetime, end: dt.date
+) -> dict[str, list[Any]]:
+    """The households behind the month's household counts: newly monitored (approved in the month, China
+    Standard Time), eliminated in it, and monitored at its end (approved before it ends, no approved
+    elimination of that case by then)."""
+    eliminated_case = (
+        select(Plan.case_id)
+        .join(Elimination, Elimination.plan_id == Plan.id)
+        .where(Elimination.state == "approved", Elimination.approved_on < end)
+    )
+    within = MonitoredCase.region_code.like(township + "%")
+    start = dt.date.fromisoformat(f"{begin.astimezone(CST):%Y-%m-%d}")
+    # A case counts on the day the county approved it as the approval states (approved_on), else the day
+    # it was recorded.
+    stated, recorded = MonitoredCase.approved_on, MonitoredCase.approved_at
+    in_month = or_(
+        and_(stated.is_not(None), stated >= start, stated < end),
+        and_(stated.is_(None), recorded >= begin, recorded < finish),
+    )
+    by_end = or_(and_(stated.is_not(None), stated < end), and_(stated.is_(None), recorded < finish))
+    return {
+        "newly_monitored": list(
+            await session.execute(
+                select(
+                    MonitoredCase.region_code,
+                    MonitoredCase.household_id,
+                    MonitoredCase.object_type,
+                    MonitoredCase.risks,
+                ).where(within, in_month)
+            )
+        ),
+        "eliminated": list(
+            await session.execute(
+                select(Elimination.region_code, Elimination.household_id).where(
+                    Elimination.region_code.like(township + "%"),
+                    Elimination.state == "approved",
+                    Elimination.approved_on >= start,
+                    Elimination.approved_on < end,
+                )
+            )
+        ),
+        "monitored_now": list(
+            await session.execute(
+                select(MonitoredCase.region_code, MonitoredCase.household_id).where(
+                    within, by_end, MonitoredCase.case_id.not_in(eliminated_case)
+                )
+            )
+        ),
+    }
+
+
 async def build(session: AsyncSession, township: str, month: str) -> MonthlyReport:
     start, end = month_bounds(month)
-    begin = dt.datetime.combine(start, dt.time(), dt.UTC)
-    finish = dt.datetime.combine(end, dt.time(), dt.UTC)
+    # The month as the county keeps it: midnight to midnight in China Standard Time.
+    begin = dt.datetime.combine(start, dt.time(), CST)
+    finish = dt.datetime.combine(end, dt.time(), CST)
     rows: dict[str, VillageRow] = defaultdict(lambda: VillageRow("", ""))
+    found_households = await _households(session, township, begin, finish, end)
+    people = await _people(session, {r.household_id for rs in found_households.values() for r in rs})
+    by_type: dict[str, int] = defaultdict(int)
+    by_risk: dict[str, int] = defaultdict(int)
+    for column, households in found_households.items():
+        for r in households:
+            row = rows[r.region_code]
+            row.village = r.region_code
+            setattr(row, column, getattr(row, column) + 1)
+            setattr(row, f"{column}_people", getattr(row, f"{column}_people") + people.get(r.household_id, 0))
+            if column == "newly_monitored":
+                by_type[OBJECT_ZH.get(r.object_type or "", "未定")] += 1
+                for risk in dict.fromkeys(x.get("category") for x in r.risks):
+                    by_risk[RISK_ZH.get(risk or "", str(risk))] += 1
     queries = {
-        "newly_monitored": select(MonitoredCase.region_code, func.count()).where(
-            MonitoredCase.region_code.like(township + "%"),
-            MonitoredCase.approved_at >= begin,
-            MonitoredCase.approved_at < finish,
-        ),
-        "eliminated": select(Elimination.region_code, func.count()).where(
-            Elimination.region_code.like(township + "%"),
-            Elimination.state == "approved",
-            Elimination.approved_on >= start,
-            Elimination.approved_on < end,
-        ),
         "measures_implemented": select(Plan.region_code, func.count())
         .join(PlanMeasure, PlanMeasure.plan_id == Plan.id)
         .where(
@@ -114,6 +193,8 @@ async def build(session: AsyncSession, township: str, month: str) -> MonthlyRepo
         generated_at=dt.datetime.now(dt.UTC),
         villages=villages,
         totals={c: sum(getattr(r, c) for r in villages) for c, _, _ in COLUMNS[2:]},
+        by_type=dict(sorted(by_type.items())),
+        by_risk=dict(sorted(by_risk.items())),
     )
 
 
@@ -135,6 +216,10 @@ def to_xlsx(report: MonthlyReport) -> bytes:
         ws.append([getattr(r, c) for c, _, _ in COLUMNS])
     ws.append(["合计", "", *(report.totals[c] for c, _, _ in COLUMNS[2:])])
     ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=2)
+    for heading, counts in (("本月新纳入监测户，按监测对象类型", report.by_type), ("按返贫致贫风险", report.by_risk)):
+        ws.append([heading, "户数"])
+        for label, households in counts.items():
+            ws.append([label, households])
     xlsx_text_only(ws)
     print_ready(ws, first_row=3, header_row=3, span=len(COLUMNS))
     out = io.BytesIO()
