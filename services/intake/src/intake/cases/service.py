@@ -3,7 +3,6 @@ and publishes `intake.case.v1` through the outbox in the same transaction."""
 
 import datetime as dt
 import uuid
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
@@ -15,6 +14,7 @@ from common.errors import Conflict, NotFound, ValidationFailed
 from common.procedure import Procedure
 from contracts.intake import CASE_EVENTS, CaseRisk
 from intake.calendar.service import deadline
+from intake.cases import verification
 from intake.cases.models import Case, CaseStep, Objection
 from intake.cases.procedure import IDENTIFICATION, OPEN, OPENING_EVENTS, IllegalTransition, State, variant
 from intake.cases.schemas import (
@@ -31,7 +31,6 @@ from intake.cases.schemas import (
 )
 from intake.consents import service as consents
 from intake.consents.schemas import REQUIRED_FOR_IDENTIFICATION
-from intake.households import service as households
 from intake.households.models import Household
 from intake.mechanisms import outbox
 from intake.policies.service import Applied, packs_for
@@ -439,8 +438,9 @@ async def township_verify(
         )
     risks = [r.model_dump(mode="json") for r in body.risks]
     _check_members(household, risks)
-    data = body.model_dump(mode="json") | await _income_band(session, case, household, body)
-    data |= await _recheck_due(session, case, body.verified_on)
+    data = body.model_dump(mode="json") | await verification.income_band(session, case, household, body)
+    reached = case.notice_ends_on or await _stated(session, case, "village_review", "meeting_date")
+    data |= await verification.recheck_due(session, case, body.verified_on, reached)
     case.verified_by = principal.sub
     if body.decision == "no":
         case.rejection_reason = "township verification: " + ", ".join(body.no_reasons)
@@ -448,64 +448,6 @@ async def township_verify(
     case.object_type, case.risks = body.object_type, risks
     case.channels = sorted({*case.channels, *body.channels})
     return await _move(session, principal, case, "township_verify", State.township_verified, data)
-
-
-async def _recheck_due(session: AsyncSession, case: Case, verified_on: dt.date) -> dict[str, Any]:
-    """Where the pack sets a re-check window (宁开办发〔2020〕8号 四(二): 乡镇每月汇总各村名单后，3个工作日内完成入户
-    复核): the working day it was due, counted from when the list reached the township (the village review,
-    or the end of its notice), and whether the verification was late. Late is recorded, not refused: the
-    household must still be verified."""
-    applied = (await packs_for(session, {case.region_code}, verified_on))[case.region_code]
-    days = applied.values.identification.township_recheck_working_days
-    if days is None:
-        return {}
-    reached = case.notice_ends_on or await _stated(session, case, "village_review", "meeting_date")
-    due = await deadline(session, reached, days)
-    return {"recheck_due": due.due.isoformat(), "recheck_late": verified_on > due.due, "recheck_working_days": days}
-
-
-def band_of(income: Decimal, bands: list[Decimal]) -> str:
-    """The band label of a per-capita income among the form's bounds: below_6000, 6000_9000, ..., above_14000."""
-    bounds = [int(b) if b == int(b) else b for b in bands]
-    for i, upper in enumerate(bounds):
-        if income < upper:
-            return f"below_{upper}" if i == 0 else f"{bounds[i - 1]}_{upper}"
-    return f"above_{bounds[-1]}"
-
-
-async def _income_band(
-    session: AsyncSession, case: Case, household: Household, body: TownshipVerification
-) -> dict[str, Any]:
-    """The form's income: the household's recorded per-capita income of the year the pack judges (the
-    verification's year, or the one before where the pack screens on the previous year's), in the pack's
-    bands (仲恺: 6000/9000/14000; none elsewhere: the amount itself). A band typed in must agree with the
-    record; without a record, the typed band is kept as stated by the officer."""
-    applied = (await packs_for(session, {case.region_code}, body.verified_on))[case.region_code]
-    bands = applied.values.identification.income_bands
-    year = body.verified_on.year + applied.values.income_year_offset
-    recorded = next((r for r in await households.incomes(session, household) if r.year == year), None)
-    if recorded is None:
-        if bands and body.income_band is not None and body.income_band not in band_labels(bands):
-            raise _invalid("income_band", f"not one of this jurisdiction's bands: {', '.join(band_labels(bands))}")
-        return {"income_source": f"stated by the township officer: no {year} income is recorded"}
-    derived = band_of(recorded.per_capita_net_income, bands) if bands else None
-    if body.income_band is not None and derived is not None and body.income_band != derived:
-        raise _invalid(
-            "income_band",
-            f"the recorded {year} per-capita income {recorded.per_capita_net_income} is in {derived}, not "
-            f"{body.income_band}",
-        )
-    return {
-        "income_band": derived or body.income_band,
-        "per_capita_income": str(recorded.per_capita_net_income),
-        "income_year": year,
-        "income_source": f"income record {year} revision {recorded.revision}",
-    }
-
-
-def band_labels(bands: list[Decimal]) -> list[str]:
-    """Every label of the bands, lowest first."""
-    return [band_of(b - Decimal("0.01"), bands) for b in bands] + [band_of(bands[-1], bands)]
 
 
 async def county_approve(session: AsyncSession, principal: Principal, case: Case, body: CountyApproval) -> Case:

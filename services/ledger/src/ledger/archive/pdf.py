@@ -1,6 +1,6 @@
 """PDF with Chinese text, its font embedded: a subset of WenQuanYi Micro Hei (文泉驿微米黑, SIL OFL 1.1,
 installed from PyPI as the data package paperang-p2-fonts-cjk) goes into every file, so a viewer without
-Chinese fonts shows the text (reportlab's built-in STSong-Light is never embedded: poppler shows boxes and
+Chinese fonts shows the text (reportlab's built-in CID fonts are never embedded: poppler shows boxes and
 PDFium nothing). The font has TrueType outlines, which reportlab subsets; it covers the CJK Unified
 Ideographs of the Basic Multilingual Plane, not the rare characters of Extension B and beyond."""
 
