@@ -287,6 +287,14 @@ async def test_batch_approval_answers_for_each_and_the_monthly_report_counts_the
         await client.get("/reports/monthly", params={"township": TOWNSHIP_A, "month": "2026-10"}, headers=TOWNSHIP)
     )  # the kit's cases state their approval on 2026-10-15: October's newly monitored, by type and risk
     assert october["totals"]["newly_monitored"] >= 1 and october["by_type"] and october["by_risk"].get("因病", 0) >= 1
+    # 弥勒市 一(三): the lists, 上月返贫致贫风险户、风险消除户, one line per household with its number.
+    assert len(report["eliminated_list"]) == report["totals"]["eliminated"]
+    assert all(x["household_no"] and x["people"] >= 1 and x["risks"] for x in report["eliminated_list"])
+    assert len(october["newly_monitored_list"]) == october["totals"]["newly_monitored"]
+    workbook = load_workbook(io.BytesIO(xlsx.content))
+    assert workbook.sheetnames[1:] == ["新纳入监测户名单", "风险消除户名单"]
+    listed = list(workbook["风险消除户名单"].iter_rows(min_row=3, values_only=True))
+    assert len(listed) == report["totals"]["eliminated"] and listed[0][0] == 1
     outside = await client.get(
         "/reports/monthly", params={"township": "441302007", "month": "2026-11"}, headers=TOWNSHIP
     )

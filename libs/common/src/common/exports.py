@@ -61,10 +61,25 @@ def print_ready(ws: Any, *, first_row: int, header_row: int | None, span: int, l
     spread = {(m.min_row, m.min_col) for m in ws.merged_cells.ranges if m.max_col > m.min_col}
     for col in range(1, span + 1):  # a value merged over several columns does not widen its first
         widest = max(
-            (_display_width(ws.cell(r, col).value) for r in range(2, ws.max_row + 1) if (r, col) not in spread),
+            (
+                _display_width(ws.cell(r, col).value)
+                for r in range(2, ws.max_row + 1)
+                if (r, col) not in spread and r != header_row
+            ),
             default=8,
         )
-        ws.column_dimensions[get_column_letter(col)].width = min(max(widest + 2, 6), 42)
+        # The header wraps onto up to three lines rather than widen its column.
+        heading = -(-_display_width(ws.cell(header_row, col).value) // 3) if header_row else 0
+        ws.column_dimensions[get_column_letter(col)].width = min(max(widest + 2, heading + 2, 6), 42)
+    if header_row is not None:  # spreadsheet programs do not grow a row for wrapped text by themselves
+        lines = max(
+            -(
+                -_display_width(ws.cell(header_row, col).value)
+                // max(int(ws.column_dimensions[get_column_letter(col)].width) - 1, 1)
+            )
+            for col in range(1, span + 1)
+        )
+        ws.row_dimensions[header_row].height = 15 * max(lines, 1) + 3
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0

@@ -32,7 +32,8 @@ class MonitoredCase(Base):
 
 
 class KnownHousehold(Base):
-    """Members' facts (labour capacity) from intake's household events: no identifiers."""
+    """Members' facts (labour capacity) from intake's household events, and the household's number (户编号,
+    for the lists officers file): no personal identifiers."""
 
     __tablename__ = "known_households"
 
@@ -40,6 +41,7 @@ class KnownHousehold(Base):
     region_code: Mapped[str] = mapped_column(String(12))
     version: Mapped[int] = mapped_column(Integer)
     members: Mapped[list[dict]] = mapped_column(JSONB)
+    household_no: Mapped[str | None] = mapped_column(String(40))  # None: known from before it was kept
 
 
 class KnownIncome(Base):

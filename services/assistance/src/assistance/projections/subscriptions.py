@@ -77,6 +77,7 @@ async def on_income(session: AsyncSession, income: HouseholdIncomeRecordedV1) ->
 async def on_household(session: AsyncSession, event: HouseholdRegisteredV1 | HouseholdUpdatedV1) -> None:
     values = {
         "region_code": event.region_code,
+        "household_no": event.household_no,
         "version": event.version,
         "members": [
             {"labour_capacity": m.labour_capacity, "active": m.active, "relation": m.relation} for m in event.members

@@ -36,6 +36,16 @@ COLUMNS = [
 ]
 
 
+LIST_COLUMNS = [
+    ("n", "序号"),
+    ("village_name", "村（社区）"),
+    ("household_no", "户编号"),
+    ("people", "家庭人口数"),
+    ("object_type", "监测对象类型"),
+    ("risks", "返贫致贫风险"),
+]
+
+
 @dataclass
 class VillageRow:
     village: str
@@ -63,6 +73,9 @@ class MonthlyReport:
     # The month's newly monitored households by target type and by risk (监测对象类型, 返贫致贫风险).
     by_type: dict[str, int] = field(default_factory=dict)
     by_risk: dict[str, int] = field(default_factory=dict)
+    # The lists 弥勒市 asks for (一(三): 上月返贫致贫风险户、风险消除户): one line per household.
+    newly_monitored_list: list[dict[str, Any]] = field(default_factory=list)
+    eliminated_list: list[dict[str, Any]] = field(default_factory=list)
 
 
 def month_bounds(month: str) -> tuple[dt.date, dt.date]:
@@ -71,14 +84,16 @@ def month_bounds(month: str) -> tuple[dt.date, dt.date]:
     return start, end
 
 
-async def _people(session: AsyncSession, households: set[Any]) -> dict[Any, int]:
-    """Active members per household (人数)."""
+async def _people(session: AsyncSession, households: set[Any]) -> dict[Any, tuple[int, str]]:
+    """Active members per household (人数), and its number (户编号)."""
     if not households:
         return {}
     found = await session.execute(
-        select(KnownHousehold.household_id, KnownHousehold.members).where(KnownHousehold.household_id.in_(households))
+        select(KnownHousehold.household_id, KnownHousehold.members, KnownHousehold.household_no).where(
+            KnownHousehold.household_id.in_(households)
+        )
     )
-    return {h: sum(1 for m in members if m.get("active", True)) for h, members in found}
+    return {h: (sum(1 for m in members if m.get("active", True)), no or "") for h, members, no in found}
 
 
 async def _households(
@@ -115,7 +130,7 @@ async def _households(
         ),
         "eliminated": list(
             await session.execute(
-                select(Elimination.region_code, Elimination.household_id).where(
+                select(Elimination.region_code, Elimination.household_id, Elimination.acceptance).where(
                     Elimination.region_code.like(township + "%"),
                     Elimination.state == "approved",
                     Elimination.approved_on >= start,
@@ -143,16 +158,36 @@ async def build(session: AsyncSession, township: str, month: str) -> MonthlyRepo
     people = await _people(session, {r.household_id for rs in found_households.values() for r in rs})
     by_type: dict[str, int] = defaultdict(int)
     by_risk: dict[str, int] = defaultdict(int)
+    lists: dict[str, list[dict[str, Any]]] = {"newly_monitored": [], "eliminated": []}
     for column, households in found_households.items():
         for r in households:
+            members, household_no = people.get(r.household_id, (0, ""))
             row = rows[r.region_code]
             row.village = r.region_code
             setattr(row, column, getattr(row, column) + 1)
-            setattr(row, f"{column}_people", getattr(row, f"{column}_people") + people.get(r.household_id, 0))
+            setattr(row, f"{column}_people", getattr(row, f"{column}_people") + members)
             if column == "newly_monitored":
                 by_type[OBJECT_ZH.get(r.object_type or "", "未定")] += 1
-                for risk in dict.fromkeys(x.get("category") for x in r.risks):
-                    by_risk[RISK_ZH.get(risk or "", str(risk))] += 1
+                risks = [RISK_ZH.get(c or "", str(c)) for c in dict.fromkeys(x.get("category") for x in r.risks)]
+                for risk in risks:
+                    by_risk[risk] += 1
+                kind = OBJECT_ZH.get(r.object_type or "", "未定")
+            elif column == "eliminated":
+                accepted = r.acceptance or {}
+                risks = [RISK_ZH.get(c, c) for c in accepted.get("original_risks", [])]
+                kind = OBJECT_ZH.get(accepted.get("object_type") or "", "未定")
+            else:
+                continue
+            lists[column].append(
+                {
+                    "village": r.region_code,
+                    "village_name": regions().name(r.region_code) or r.region_code,
+                    "household_no": household_no,
+                    "people": members,
+                    "object_type": kind,
+                    "risks": "、".join(risks),
+                }
+            )
     queries = {
         "measures_implemented": select(Plan.region_code, func.count())
         .join(PlanMeasure, PlanMeasure.plan_id == Plan.id)
@@ -195,6 +230,8 @@ async def build(session: AsyncSession, township: str, month: str) -> MonthlyRepo
         totals={c: sum(getattr(r, c) for r in villages) for c, _, _ in COLUMNS[2:]},
         by_type=dict(sorted(by_type.items())),
         by_risk=dict(sorted(by_risk.items())),
+        newly_monitored_list=sorted(lists["newly_monitored"], key=lambda x: (x["village"], x["household_no"])),
+        eliminated_list=sorted(lists["eliminated"], key=lambda x: (x["village"], x["household_no"])),
     )
 
 
@@ -206,11 +243,11 @@ def to_xlsx(report: MonthlyReport) -> bytes:
     ws.append([f"{report.township_name}防止返贫监测帮扶月报（{report.month}）"])
     ws.append(
         [
-            f"乡镇代码 {report.township}",
-            f"报送截止 {report.due_by}",
-            f"生成于 {report.generated_at.astimezone(CST):%Y-%m-%d %H:%M}（北京时间）",
+            f"乡镇代码 {report.township}    报送截止 {report.due_by}    "
+            f"生成于 {report.generated_at.astimezone(CST):%Y-%m-%d %H:%M}（北京时间）"
         ]
     )
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(COLUMNS))
     ws.append([zh for _, zh, _ in COLUMNS])
     for r in report.villages:
         ws.append([getattr(r, c) for c, _, _ in COLUMNS])
@@ -221,7 +258,18 @@ def to_xlsx(report: MonthlyReport) -> bytes:
         for label, households in counts.items():
             ws.append([label, households])
     xlsx_text_only(ws)
-    print_ready(ws, first_row=3, header_row=3, span=len(COLUMNS))
+    print_ready(ws, first_row=3, header_row=3, span=len(COLUMNS), landscape=True)
+    for title, listed in (
+        ("新纳入监测户名单", report.newly_monitored_list),
+        ("风险消除户名单", report.eliminated_list),
+    ):
+        sheet = wb.create_sheet(title)
+        sheet.append([f"{report.township_name}{report.month} {title}"])
+        sheet.append([zh for _, zh in LIST_COLUMNS])
+        for i, item in enumerate(listed, start=1):
+            sheet.append([i, *(item[k] for k, _ in LIST_COLUMNS[1:])])
+        xlsx_text_only(sheet)
+        print_ready(sheet, first_row=2, header_row=2, span=len(LIST_COLUMNS))
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
