@@ -291,6 +291,13 @@ async def test_batch_approval_answers_for_each_and_the_monthly_report_counts_the
     assert len(report["eliminated_list"]) == report["totals"]["eliminated"]
     assert all(x["household_no"] and x["people"] >= 1 and x["risks"] for x in report["eliminated_list"])
     assert len(october["newly_monitored_list"]) == october["totals"]["newly_monitored"]
+    county = await ok(
+        await client.get("/reports/monthly", params={"township": "532504", "month": "2026-11"}, headers=COUNTY_OFFICER)
+    )  # the county's roll-up: a row per township, the same totals
+    assert county["rows_by"] == "township" and all(len(v["village"]) == 9 for v in county["villages"])
+    assert county["totals"]["eliminated"] >= report["totals"]["eliminated"]
+    not_mine = await client.get("/reports/monthly", params={"township": "532504", "month": "2026-11"}, headers=TOWNSHIP)
+    assert not_mine.status_code == 404  # a township officer does not read the county's
     workbook = load_workbook(io.BytesIO(xlsx.content))
     assert workbook.sheetnames[1:] == ["新纳入监测户名单", "风险消除户名单"]
     listed = list(workbook["风险消除户名单"].iter_rows(min_row=3, values_only=True))

@@ -23,13 +23,19 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 async def monthly_report(
     session: SessionDep,
     principal: ReportsRead,
-    township: Annotated[str, Query(pattern=r"^\d{9}$", description="township (乡镇) code")],
+    township: Annotated[
+        str,
+        Query(
+            pattern=r"^(\d{6}|\d{9})$",
+            description="township (乡镇) code; a county's (6 digits) rolls its townships up, a row each",
+        ),
+    ],
     month: Annotated[str, Query(pattern=r"^20\d{2}-(0[1-9]|1[0-2])$")],
     format: Literal["json", "xlsx"] = "json",
 ) -> Any:
     """The township's monthly report, due by the day of the next month its jurisdiction's pack gives (弥勒市:
     the 3rd; 宁夏: the 10th; `due_by_source` names the pack): households newly monitored and eliminated,
-    measures implemented and overdue, by village."""
+    measures implemented and overdue, by village (by township for a county), with the lists of households."""
     ensure_covers(principal, township, "region")
     report = await build(session, township, month)
     if format == "xlsx":

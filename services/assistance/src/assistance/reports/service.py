@@ -62,14 +62,15 @@ class VillageRow:
 
 @dataclass
 class MonthlyReport:
-    township: str
+    township: str  # the township reported on, or the county whose townships are rolled up
     township_name: str
     month: str
     due_by: dt.date
     due_by_source: str  # the pack the deadline comes from
     generated_at: dt.datetime
-    villages: list[VillageRow] = field(default_factory=list)
+    villages: list[VillageRow] = field(default_factory=list)  # by township where a county is reported on
     totals: dict[str, int] = field(default_factory=dict)
+    rows_by: str = "village"  # "township": a county's roll-up
     # The month's newly monitored households by target type and by risk (监测对象类型, 返贫致贫风险).
     by_type: dict[str, int] = field(default_factory=dict)
     by_risk: dict[str, int] = field(default_factory=dict)
@@ -154,6 +155,7 @@ async def build(session: AsyncSession, township: str, month: str) -> MonthlyRepo
     begin = dt.datetime.combine(start, dt.time(), CST)
     finish = dt.datetime.combine(end, dt.time(), CST)
     rows: dict[str, VillageRow] = defaultdict(lambda: VillageRow("", ""))
+    depth = 9 if len(township) == 6 else 12  # a county's report rolls its townships up
     found_households = await _households(session, township, begin, finish, end)
     people = await _people(session, {r.household_id for rs in found_households.values() for r in rs})
     by_type: dict[str, int] = defaultdict(int)
@@ -162,8 +164,8 @@ async def build(session: AsyncSession, township: str, month: str) -> MonthlyRepo
     for column, households in found_households.items():
         for r in households:
             members, household_no = people.get(r.household_id, (0, ""))
-            row = rows[r.region_code]
-            row.village = r.region_code
+            row = rows[r.region_code[:depth]]
+            row.village = r.region_code[:depth]
             setattr(row, column, getattr(row, column) + 1)
             setattr(row, f"{column}_people", getattr(row, f"{column}_people") + members)
             if column == "newly_monitored":
@@ -210,8 +212,8 @@ async def build(session: AsyncSession, township: str, month: str) -> MonthlyRepo
     }
     for column, q in queries.items():
         for region_code, count in await session.execute(q.group_by(q.selected_columns[0])):
-            row = rows[region_code]
-            row.village = region_code
+            row = rows[region_code[:depth]]
+            row.village = region_code[:depth]
             setattr(row, column, getattr(row, column) + count)
     villages = sorted(rows.values(), key=lambda r: r.village)
     for r in villages:
@@ -230,6 +232,7 @@ async def build(session: AsyncSession, township: str, month: str) -> MonthlyRepo
         totals={c: sum(getattr(r, c) for r in villages) for c, _, _ in COLUMNS[2:]},
         by_type=dict(sorted(by_type.items())),
         by_risk=dict(sorted(by_risk.items())),
+        rows_by="township" if depth == 9 else "village",
         newly_monitored_list=sorted(lists["newly_monitored"], key=lambda x: (x["village"], x["household_no"])),
         eliminated_list=sorted(lists["eliminated"], key=lambda x: (x["village"], x["household_no"])),
     )
@@ -243,12 +246,16 @@ def to_xlsx(report: MonthlyReport) -> bytes:
     ws.append([f"{report.township_name}防止返贫监测帮扶月报（{report.month}）"])
     ws.append(
         [
-            f"乡镇代码 {report.township}    报送截止 {report.due_by}    "
+            f"{'县（市、区）' if report.rows_by == 'township' else '乡镇'}代码 {report.township}    "
+            f"报送截止 {report.due_by}    "
             f"生成于 {report.generated_at.astimezone(CST):%Y-%m-%d %H:%M}（北京时间）"
         ]
     )
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(COLUMNS))
-    ws.append([zh for _, zh, _ in COLUMNS])
+    labels = [zh for _, zh, _ in COLUMNS]
+    if report.rows_by == "township":
+        labels[:2] = ["乡镇（街道）代码", "乡镇（街道）"]
+    ws.append(labels)
     for r in report.villages:
         ws.append([getattr(r, c) for c, _, _ in COLUMNS])
     ws.append(["合计", "", *(report.totals[c] for c, _, _ in COLUMNS[2:])])
