@@ -5,7 +5,7 @@ from fastapi import APIRouter, Query
 from sqlalchemy import select
 
 from assistance.mechanisms import FOLLOW_UP, audit, calendar
-from assistance.plans import service
+from assistance.plans import not_assisted, service
 from assistance.plans.models import IN_FORCE, Plan, PlanMeasure
 from assistance.plans.procedure import IllegalPlanStep
 from assistance.plans.schemas import (
@@ -112,7 +112,7 @@ async def exclude_plan(plan_id: uuid.UUID, body: Exclusion, session: SessionDep,
     reason is recorded and there is no plan. An item that excludes a measure or an expense is a finding
     (`/not-assisted`), not an exclusion."""
     plan = await service.get(session, principal, plan_id, lock=True)
-    return await _detail(session, await service.exclude(session, principal, plan, body.reason, body.note))
+    return await _detail(session, await not_assisted.exclude(session, principal, plan, body.reason, body.note))
 
 
 @router.post("/plans/{plan_id}/not-assisted", response_model=PlanDetail, responses=CHANGE_PROBLEMS)
@@ -123,7 +123,7 @@ async def record_not_assisted(
     concerns leave the plan, kept with who and why, or the expense it concerns is recorded as excluded (the
     rigid-expense criterion leaves it out). The plan and its other measures stay."""
     plan = await service.get(session, principal, plan_id, lock=True)
-    return await _detail(session, await service.record_not_assisted(session, principal, plan, body.model_dump()))
+    return await _detail(session, await not_assisted.record_not_assisted(session, principal, plan, body.model_dump()))
 
 
 @router.post("/plans/{plan_id}/measures/{measure_id}/progress", response_model=MeasurePublic, responses=CHANGE_PROBLEMS)

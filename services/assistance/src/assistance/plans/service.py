@@ -23,12 +23,10 @@ from contracts.assistance import (
     PlanClosedV1,
     PlanDraftedV1,
     PlanEventBase,
-    PlanExcludedV1,
     PlanMeasureFacts,
     PlanMeasureUpdatedV1,
     PlanMeasureWithdrawnV1,
 )
-from contracts.policy import NotAssisted
 
 
 class MeasureWithdrawn(Conflict):
@@ -310,93 +308,6 @@ async def approve(session: AsyncSession, principal: Principal, plan: Plan) -> Pl
 
 
 ASSIGNMENT = ("responsible_unit", "responsible_cadre", "start_date", "due_date")
-
-
-async def not_assisted_item(
-    session: AsyncSession, plan: Plan, code: str, field: str = "code"
-) -> tuple[NotAssisted, str]:
-    """The item of the not-assisted list of the pack in force where the household lives, and the pack."""
-    today = clock.today()
-    found = (await policy.packs_in_force(session, PolicyPack, {plan.region_code}, today))[plan.region_code]
-    items = {i.code: i for i in (found.values.not_assisted if found else [])}
-    ref = found.pack.ref if found else "no policy pack"
-    if code not in items:
-        listed = ", ".join(f"{c} ({i.zh})" for c, i in items.items())
-        raise ValidationFailed(
-            f"Not on the not-assisted list of this jurisdiction's pack ({ref})"
-            + (f": {listed}" if listed else ": its pack lists none"),
-            errors=[{"field": field, "message": f"{code} is not on the list", "type": "value_error"}],
-        )
-    return items[code], ref
-
-
-async def record_not_assisted(session: AsyncSession, principal: Principal, plan: Plan, body: dict[str, Any]) -> Plan:
-    """A not-assisted finding (不予帮扶): the measures concerned leave the plan (withdrawn, kept), or the
-    expense concerned is recorded as excluded; the plan and its other measures stay. An item the pack says
-    excludes the household excludes the plan."""
-    PLANNING.check(plan.state, "record_not_assisted", principal, plan)
-    item, ref = await not_assisted_item(session, plan, body["code"])
-    if item.excludes == "household":
-        return await exclude(session, principal, plan, item.code, body["note"], checked=True)
-    finding = {
-        "code": item.code,
-        "zh": item.zh,
-        "excludes": item.excludes,
-        "note": body["note"],
-        "policy": ref,
-        "by": principal.sub,
-        "at": dt.datetime.now(dt.UTC).isoformat(),
-    }
-    if item.excludes == "measure":
-        ids = body.get("measure_ids") or []
-        if not ids:
-            raise ValidationFailed(
-                f"{item.zh} excludes a measure: name it",
-                errors=[{"field": "measure_ids", "message": "at least one measure", "type": "value_error"}],
-            )
-        measures = [await measure_of(session, plan, i) for i in ids]
-        for m in measures:
-            ensure_in_force(m)
-            if item.measure_kinds and m.code not in item.measure_kinds:
-                raise ValidationFailed(
-                    f"{item.zh} excludes {', '.join(item.measure_kinds)} measures, not {m.code}",
-                    errors=[
-                        {"field": "measure_ids", "message": f"{m.id} is a {m.code} measure", "type": "value_error"}
-                    ],
-                )
-        finding["measure_ids"] = [str(m.id) for m in measures]
-        await withdraw(session, plan, measures, principal.sub, f"not assisted: {item.zh} ({ref}): {body['note']}")
-    else:
-        if body.get("amount") is None or body.get("year") is None:
-            raise ValidationFailed(
-                f"{item.zh} excludes an expense: give its amount and year",
-                errors=[{"field": "amount", "message": "amount and year required", "type": "value_error"}],
-            )
-        finding |= {"amount": str(body["amount"]), "year": body["year"]}
-    plan.not_assisted = [*plan.not_assisted, finding]
-    plan.updated_at = dt.datetime.now(dt.UTC)
-    await session.flush()
-    return plan
-
-
-async def exclude(
-    session: AsyncSession, principal: Principal, plan: Plan, reason: str, note: str, *, checked: bool = False
-) -> Plan:
-    """The whole plan excluded: only for an item the jurisdiction's pack says excludes the household."""
-    PLANNING.check(plan.state, "exclude", principal, plan)
-    if not checked:
-        item, ref = await not_assisted_item(session, plan, reason, "reason")
-        if item.excludes != "household":
-            raise ValidationFailed(
-                f"{item.zh} excludes the {item.excludes} concerned, not the household's plan ({ref}): record it "
-                "as a not-assisted finding (POST /plans/{plan_id}/not-assisted)",
-                errors=[{"field": "reason", "message": f"excludes the {item.excludes} only", "type": "value_error"}],
-            )
-    plan.state, plan.excluded_reason, plan.excluded_note = "excluded", reason, note
-    plan.updated_at = dt.datetime.now(dt.UTC)
-    await withdraw(session, plan, await measures_of(session, plan.id), principal.sub, f"plan excluded: {reason}")
-    await publish(session, plan, PlanExcludedV1, principal.sub)
-    return plan
 
 
 async def progress(
