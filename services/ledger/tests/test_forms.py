@@ -22,13 +22,14 @@ def xlsx_text(content: bytes) -> str:
     return "\n".join(" | ".join(str(c) for c in row if c is not None) for row in sheet.iter_rows(values_only=True))
 
 
-def print_ready(content: bytes) -> None:
+def print_ready(content: bytes, letter: bool = False) -> None:
     """A sheet to print and file: A4, fitted to the width, the title merged, every table cell boxed, the
     list's header repeated on each page, counts stored as numbers."""
     ws = load_workbook(io.BytesIO(content)).active
     assert int(ws.page_setup.paperSize) == 9 and ws.sheet_properties.pageSetUpPr.fitToPage  # 9: A4
     assert any(str(r).startswith("A1:") for r in ws.merged_cells.ranges)
-    assert ws.cell(2, 1).border.left.style == "thin"
+    if not letter:  # a letter is paragraphs, unboxed
+        assert ws.cell(2, 1).border.left is not None and ws.cell(2, 1).border.left.style == "thin"
     if ws.print_title_rows:
         header = int(str(ws.print_title_rows).split(":")[0].lstrip("$"))
         assert ws.cell(header, 1).font.bold
@@ -45,7 +46,7 @@ async def form(client: httpx.AsyncClient, code: str, **params: Any) -> tuple[str
         r = await client.get(f"/forms/{code}", params={"purpose": "台账", "format": fmt, **params}, headers=COUNTY)
         assert r.status_code == 200, r.text
         if fmt == "xlsx":
-            print_ready(r.content)
+            print_ready(r.content, letter=code == "commitment")
         texts.append(xlsx_text(r.content) if fmt == "xlsx" else checked_pdf(r.content))
     return texts[0], texts[1]
 
@@ -103,6 +104,10 @@ async def test_identification_and_elimination_forms_hold_the_recorded_values(ser
         assert "当年医疗自付支出（元）：30000" in text and "out_of_pocket" not in text
     assert "2026-10-12（系统录入 " in xlsx  # stated in October, recorded today: both are shown
     xlsx, pdf = await form(ledger, "commitment", household_id=household["id"])
+    # 附件1 in its own words: addressed to the village committee, the risks checked, signed and dated.
+    letter = pdf.replace("\n", "")
+    assert "新哨社区村委会：" in letter and "■因病" in letter and "□因学" in letter
+    assert "现申请为防止返贫致贫监测对象" in letter and "2026年09月20日" in letter
     assert "查询比对家庭资产信息" in xlsx and "户主签字" in pdf and household["household_no"] in xlsx
     assert "asset_check" not in xlsx + pdf  # Chinese on the form, never the code
     xlsx, _ = await form(ledger, "information-collection", household_id=household["id"])

@@ -20,7 +20,7 @@ from common import clock
 from common.clock import CST
 from common.errors import NotFound
 from common.exports import print_ready, xlsx_text_only
-from common.regions import full_name
+from common.regions import full_name, regions
 from common.vocabulary import (
     CATEGORY_ZH,
     CHANNEL_ZH,
@@ -50,6 +50,7 @@ class Form:
     table_header: list[str] = field(default_factory=list)
     table: list[list[Any]] = field(default_factory=list)
     footer: list[str] = field(default_factory=list)
+    letter: list[str] = field(default_factory=list)  # a form that is a letter (申请书, 授权书): its paragraphs
 
 
 FORMS = {
@@ -131,23 +132,8 @@ def household_form(code: str, rows: list[Entry]) -> Form:
         return Form(
             code,
             FORMS[code],
-            [
-                *base,
-                ("其中有劳动能力", labour),
-                (
-                    f"{income['year']}年家庭人均可支配收入（元）" if income else "家庭人均可支配收入（元）",
-                    Decimal(str(income["per_capita_net_income"])) if income else BLANK,
-                ),
-                ("主要返贫致贫风险", _risks(case.get("risks", []))),
-                ("授权范围", "、".join(zh(SCOPE_ZH, x) for x in consent["scopes"]) if consent else BLANK),
-                ("签署日期", _date(consent["signed_at"]) if consent else BLANK),
-            ],
-            footer=[
-                "我承诺提供的家庭情况、资产信息等真实准确，同意授权乡（镇）级及以上政府部门查询比对我的家庭财产信息。"
-                "如查实我有故意隐瞒或提供虚假、伪造材料等违规行为，本人愿意承担3年内取消申请防贫监测对象资格和相应的"
-                "政策扶持，以及列入失信人员名单等后果。",
-                f"户主签字：{BLANK}",
-            ],
+            letter=commitment_letter(h["region_code"], len(members), labour, income, case, consent),
+            footer=[f"户编号：{h['household_no']}（{place}，由防止返贫监测账本生成）"],
         )
     if code == "township-verification":
         v = _latest(rows, "intake.case.township-verified")
@@ -239,6 +225,43 @@ def household_form(code: str, rows: list[Entry]) -> Form:
             ],
         )
     raise NotFound(f"{code} is not a household form")
+
+
+def _checkboxes(chosen: set[str]) -> str:
+    """The form's risk checkboxes, the recorded ones marked (■), as 附件1 lists them."""
+    return "、".join(f"{'■' if code in chosen else '□'}{label}" for code, label in RISK_ZH.items())
+
+
+def _cn_date(value: Any) -> str:
+    day = str(value)[:10] if value else ""
+    return f"{day[:4]}年{day[5:7]}月{day[8:10]}日" if len(day) == 10 else f"{BLANK}年{BLANK}月{BLANK}日"
+
+
+def commitment_letter(
+    village: str,
+    people: int,
+    labour: int,
+    income: dict[str, Any] | None,
+    case: dict[str, Any],
+    consent: dict[str, Any] | None,
+) -> list[str]:
+    """附件1 农户承诺授权书, in its own words, filled from the record: the village committee it is addressed
+    to, the household's people and labour, the year's income, the risks checked; the group (组), which the
+    log does not hold, and the head's signature are left to be written."""
+    risks = {str(r.get("category")) for r in case.get("risks", [])}
+    year = f"{income['year']}年" if income else f"20{BLANK}年"
+    amount = str(income["per_capita_net_income"]) if income else BLANK
+    scopes = "、".join(zh(SCOPE_ZH, x) for x in consent["scopes"]) if consent else BLANK
+    return [
+        f"{regions().name(village) or BLANK}村委会：",
+        f"我家住{BLANK}组（自然村），家庭人口{people}人，其中有劳动能力{labour}人。{year}家庭人均可支配收入{amount}元，"
+        f"主要返贫致贫风险为{_risks(case.get('risks', []))}（{_checkboxes(risks)}）。现申请为防止返贫致贫监测对象。",
+        "我承诺提供的家庭情况、资产信息等真实准确，同意授权乡（镇）级及以上政府部门查询比对我的家庭财产信息。"
+        "如查实我有故意隐瞒或提供虚假、伪造材料等违规行为，本人愿意承担3年内取消申请防贫监测对象资格和相应的"
+        f"政策扶持，以及列入失信人员名单等后果。（授权范围：{scopes}）",
+        f"户主签字：{BLANK}",
+        _cn_date(consent["signed_at"] if consent else None),
+    ]
 
 
 def _details(risk: dict[str, Any]) -> str:
@@ -340,6 +363,10 @@ def to_xlsx(form: Form) -> bytes:
     ws.title = form.code[:31]
     span = max(2, len(form.table_header))
     ws.append([form.title])
+    for line in form.letter:  # a letter's paragraphs, each over the sheet's width
+        ws.append([line])
+        ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=span)
+        ws.row_dimensions[ws.max_row].height = 15 * max(1, -(-len(line) // 42)) + 6
     for label, value in form.fields:
         ws.append([label, value])
         if span > 2:  # the value spans the table's width
@@ -357,6 +384,10 @@ def to_xlsx(form: Form) -> bytes:
         ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=span)
     xlsx_text_only(ws)
     print_ready(ws, first_row=2, header_row=header_row, span=span, landscape=span > 6)
+    if form.letter:  # a letter is read across the page, not in a column
+        ws.column_dimensions["A"].width = ws.column_dimensions["B"].width = 44
+        for r in range(2, 2 + len(form.letter)):
+            ws.cell(r, 1).border = Border()
     for r in range(footer_from, ws.max_row + 1):  # the footer's lines are text under the table, unboxed
         for cell in ws[r]:
             cell.border = Border()
@@ -366,7 +397,11 @@ def to_xlsx(form: Form) -> bytes:
 
 
 def to_pdf(form: Form) -> bytes:
-    flow: list[Any] = []
+    last = len(form.letter) - 2  # a letter: the addressee, the body, then the signature and date lines
+    flow: list[Any] = [
+        pdf.paragraph(line, "letter_to" if i == 0 else "letter_sign" if i >= last else "letter")
+        for i, line in enumerate(form.letter)
+    ]
     if form.fields:
         flow.append(pdf.table([["项目", "内容"], *form.fields], [70, 110]))
     if form.table_header:
