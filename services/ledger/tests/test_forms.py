@@ -100,7 +100,8 @@ async def test_identification_and_elimination_forms_hold_the_recorded_values(ser
 
     xlsx, pdf = await form(ledger, "township-verification", household_id=household["id"])
     for text in (xlsx, pdf):
-        assert "突发严重困难户" in text and "赵书记" in text and "2026-10-12" in text and "因病" in text
+        assert "■突发严重困难户" in text and "□边缘易致贫户" in text and "■基层干部排查" in text
+        assert "赵书记" in text and "2026-10-12" in text and "■因病" in text and "□因学" in text
         assert "当年医疗自付支出（元）：30000" in text and "out_of_pocket" not in text
     assert "2026-10-12（系统录入 " in xlsx  # stated in October, recorded today: both are shown
     xlsx, pdf = await form(ledger, "commitment", household_id=household["id"])

@@ -1,6 +1,8 @@
 """The system's codes beside the Chinese labels the forms, reports and officers use (zh-CN), one place
 for all: every code of the shared vocabulary has its label (a test holds it to that)."""
 
+from decimal import Decimal
+
 from contracts.shared import Channel, LabourCapacity, ObjectType, RiskCategory
 
 # 返贫致贫风险, as the township verification form lists them.
@@ -57,6 +59,14 @@ HEALTH_ZH: dict[str, str] = {
     "disabled": "残疾",
 }
 CATEGORY_ZH: dict[str, str] = {"lifted": "脱贫户", "ordinary": "一般农户"}
+# 否定原因, as the township verification form (附件3) lists them.
+NO_REASON_ZH: dict[str, str] = {
+    "risk_disappeared": "风险自然消失",
+    "stable_income_public_employee_or_legal_person": "有公职人员、企业法人等收入稳定",
+    "high_value_assets": "有高价房、高价车、大额存款和资产等",
+    "legal_supporter_secures_basic_life": "法定赡养人等能保障其基本生活的",
+    "crime_or_idleness": "有违法犯罪行为，好吃懒做等",
+}
 SCOPE_ZH: dict[str, str] = {"asset_check": "查询比对家庭资产信息", "data_sharing": "部门间数据共享比对"}
 # The details each risk is registered with on the township verification form (附件3).
 RISK_DETAIL_ZH: dict[str, str] = {
@@ -108,3 +118,19 @@ def band_zh(label: str) -> str | None:
     if low.isdigit() and high.isdigit():
         return f"{low}-{high}元"
     return None
+
+
+def band_of(income: Decimal, bands: list[Decimal]) -> str:
+    """The band label of a per-capita income among the form's bounds: below_6000, 6000_9000, ..., above_14000."""
+    bounds = [int(b) if b == int(b) else b for b in bands]
+    for i, upper in enumerate(bounds):
+        if income < upper:
+            return f"below_{upper}" if i == 0 else f"{bounds[i - 1]}_{upper}"
+    return f"above_{bounds[-1]}"
+
+
+def band_labels(bands: list[Decimal]) -> list[str]:
+    """Every label of the bands, lowest first (none without bounds)."""
+    if not bands:
+        return []
+    return [band_of(b - Decimal("0.01"), bands) for b in bands] + [band_of(bands[-1], bands)]

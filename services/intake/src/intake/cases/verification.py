@@ -3,12 +3,12 @@ has it: the income band derived from the income on record (仲恺's 6000/9000/14
 (宁夏: 3 working days)."""
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.errors import ValidationFailed
+from common.vocabulary import band_labels, band_of
 from intake.calendar.service import deadline
 from intake.cases.models import Case
 from intake.cases.schemas import TownshipVerification
@@ -32,15 +32,6 @@ async def recheck_due(session: AsyncSession, case: Case, verified_on: dt.date, r
         return {}
     due = await deadline(session, reached, days)
     return {"recheck_due": due.due.isoformat(), "recheck_late": verified_on > due.due, "recheck_working_days": days}
-
-
-def band_of(income: Decimal, bands: list[Decimal]) -> str:
-    """The band label of a per-capita income among the form's bounds: below_6000, 6000_9000, ..., above_14000."""
-    bounds = [int(b) if b == int(b) else b for b in bands]
-    for i, upper in enumerate(bounds):
-        if income < upper:
-            return f"below_{upper}" if i == 0 else f"{bounds[i - 1]}_{upper}"
-    return f"above_{bounds[-1]}"
 
 
 async def income_band(
@@ -71,8 +62,3 @@ async def income_band(
         "income_year": year,
         "income_source": f"income record {year} revision {recorded.revision}",
     }
-
-
-def band_labels(bands: list[Decimal]) -> list[str]:
-    """Every label of the bands, lowest first."""
-    return [band_of(b - Decimal("0.01"), bands) for b in bands] + [band_of(bands[-1], bands)]

@@ -7,12 +7,14 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 
+from common import clock
 from common.access import ArchiveRead, RetentionRead
 from common.clock import CST
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, problem_responses
 from common.pagination import CursorQuery, LimitQuery, Page, page_list
 from ledger.archive import forms, pdf
+from ledger.archive.packs import wording
 from ledger.archive.schemas import Archive, FormInfo, Retention
 from ledger.archive.service import archive_of
 from ledger.checkpoints.service import b64, public
@@ -157,10 +159,11 @@ async def form(
     else:
         if household_id is None:
             raise NotFound("This form is generated for a `household_id`")
-        _, rows = await archive_of(
+        result, rows = await archive_of(
             session, principal, household_id, dt.datetime.now(dt.UTC), f"form {form_code}", purpose
         )
-        doc = forms.household_form(form_code, rows)
+        words = await wording(session, result.region_code or "", clock.today())  # the form as the pack has it
+        doc = forms.household_form(form_code, rows, words.values)
     body = forms.to_xlsx(doc) if format == "xlsx" else forms.to_pdf(doc)
     name = f"{form_code}-{household_id or 'list'}.{format}"
     return Response(body, media_type=MEDIA[format], headers={"Content-Disposition": f'attachment; filename="{name}"'})

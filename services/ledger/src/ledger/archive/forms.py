@@ -27,15 +27,18 @@ from common.vocabulary import (
     DETAIL_VALUE_ZH,
     HEALTH_ZH,
     LABOUR_ZH,
+    NO_REASON_ZH,
     OBJECT_ZH,
     RELATION_ZH,
     RISK_DETAIL_ZH,
     RISK_ZH,
     SCOPE_ZH,
     SEX_ZH,
+    band_labels,
     band_zh,
     zh,
 )
+from contracts.policy import PackValues
 from ledger.archive import pdf
 from ledger.archive.packs import wording
 from ledger.archive.stated import BLANK, recorded_on, shown, step_date
@@ -114,7 +117,7 @@ def _place(region: str) -> tuple[str, str]:
     return region, full_name(region) or region
 
 
-def household_form(code: str, rows: list[Entry]) -> Form:
+def household_form(code: str, rows: list[Entry], words: PackValues | None = None) -> Form:
     """A household's form from its entries in the log (its archive)."""
     h = _household(rows)
     members = [m for m in h["members"] if m.get("active", True)]
@@ -140,25 +143,37 @@ def household_form(code: str, rows: list[Entry]) -> Form:
         if v is None:
             raise NotFound("No township verification is recorded for this household")
         form = v["data"]
+        risks = form.get("risks", [])
+        bands = [*band_labels(words.identification.income_bands)] if words else []
         return Form(
             code,
             FORMS[code],
             [
-                *base,
+                ("所在地", _address_line(h["region_code"])),
+                *base[1:],
                 ("户主姓名 / 身份证号 / 联系电话", BLANK),
-                ("年人均可支配收入", _income(form)),
-                ("监测对象类型", OBJECT_ZH.get(form.get("object_type", ""), BLANK)),
-                ("预警监测渠道", "、".join(CHANNEL_ZH.get(c, c) for c in form.get("channels", []))),
-                ("返贫致贫风险", _risks(form.get("risks", []))),
-                ("是否拟定为监测对象", "是" if form.get("decision") == "yes" else "否"),
-                ("否定原因", "、".join(form.get("no_reasons", [])) or "—"),
-                ("村支部书记", form.get("village_secretary", BLANK)),
-                ("镇街干部", form.get("officer_name", BLANK)),
+                (
+                    "年人均可支配收入",
+                    _boxes({form.get("income_band") or ""}, {b: band_zh(b) or b for b in bands})
+                    + f"（{_income(form)}）"
+                    if bands
+                    else _income(form),
+                ),
+                ("监测对象类型", _boxes({form.get("object_type") or ""}, OBJECT_ZH)),
+                ("预警监测渠道（勾选至少一项）", _boxes(set(form.get("channels", [])), CHANNEL_ZH)),
+                (
+                    "返贫致贫风险（勾选至少一项并登记具体内容）",
+                    _boxes({str(r.get("category")) for r in risks}, RISK_ZH),
+                ),
+                ("是否拟定为监测对象", _boxes({form.get("decision") or ""}, {"yes": "是", "no": "否"})),
+                ("否定原因（勾选至少一项）", _boxes(set(form.get("no_reasons", [])), NO_REASON_ZH)),
+                ("村支部书记签字", form.get("village_secretary", BLANK)),
+                ("镇街干部签字", form.get("officer_name", BLANK)),
                 ("核查时间", shown(form.get("verified_on"), recorded_on(v))),
             ],
-            table_header=["风险", "登记内容"],
-            table=[[RISK_ZH.get(r["category"], r["category"]), _details(r)] for r in form.get("risks", [])],
-            footer=[f"户主签字（承诺提供情况真实可靠，授权查询家庭资产信息）{BLANK}"],
+            table_header=["返贫致贫风险", "登记内容"],
+            table=[[RISK_ZH.get(r["category"], r["category"]), _details(r)] for r in risks],
+            footer=[f"户主签字（承诺提供情况真实可靠，授权查询家庭资产信息）：{BLANK}"],
         )
     if code == "township-acceptance":
         a = _latest(rows, "assistance.elimination.accepted")
@@ -227,9 +242,20 @@ def household_form(code: str, rows: list[Entry]) -> Form:
     raise NotFound(f"{code} is not a household form")
 
 
+def _boxes(chosen: set[str], labels: dict[str, str], sep: str = "  ") -> str:
+    """A form's checkboxes, every choice it offers, the recorded ones marked (■)."""
+    return sep.join(f"{'■' if code in chosen else '□'}{label}" for code, label in labels.items())
+
+
 def _checkboxes(chosen: set[str]) -> str:
     """The form's risk checkboxes, the recorded ones marked (■), as 附件1 lists them."""
-    return "、".join(f"{'■' if code in chosen else '□'}{label}" for code, label in RISK_ZH.items())
+    return _boxes(chosen, RISK_ZH, "、")
+
+
+def _address_line(village: str) -> str:
+    """The form's header line: 区（县、市）、镇（街道）、村（社区）by name, the group (组) left to be written."""
+    names = [regions().name(village[:n]) or BLANK for n in (6, 9, 12)]
+    return f"{names[0]}  {names[1]}  {names[2]}  {BLANK}组（自然村）"
 
 
 def _cn_date(value: Any) -> str:
