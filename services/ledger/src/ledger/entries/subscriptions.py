@@ -20,8 +20,9 @@ from contracts.topics import TOPICS, contract_for
 from ledger.crypto import cipher
 from ledger.entries import service as log
 
-# 18-character resident IDs and mainland mobile numbers, not inside a longer run of digits.
-_IDENTIFIER_SHAPED = re.compile(r"(?<![0-9])(?:[0-9]{17}[0-9Xx]|1[3-9][0-9]{9})(?![0-9])")
+# 18-character resident IDs and mainland mobile numbers, not inside a longer run of digits or letters: a
+# UUID's last group (12 hex characters, such as 13812345678d) is not a mobile number.
+_IDENTIFIER_SHAPED = re.compile(r"(?<![0-9A-Za-z])(?:[0-9]{17}[0-9Xx]|1[3-9][0-9]{9})(?![0-9A-Za-z])")
 REDACTED = "[redacted]"
 
 
