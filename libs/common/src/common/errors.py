@@ -76,6 +76,11 @@ class Conflict(Problem):
 class ValidationFailed(Problem):
     slug, title, status = "validation-failed", "The request is not valid", 422
 
+    @classmethod
+    def on(cls, field: str, message: str) -> "ValidationFailed":
+        """A refusal a route finds past the schema, naming the one field it is about."""
+        return cls(message, errors=[{"field": field, "message": message, "type": "value_error"}])
+
 
 class MethodNotAllowed(Problem):
     slug, title, status = "method-not-allowed", "Method not allowed", 405

@@ -70,16 +70,12 @@ async def procedures_of(session: AsyncSession, cases: list[Case]) -> dict[uuid.U
     return {c.id: variant(found[_opened(c)][c.region_code].values.identification) for c in cases}
 
 
-def _invalid(field: str, message: str) -> ValidationFailed:
-    return ValidationFailed(message, errors=[{"field": field, "message": message, "type": "value_error"}])
-
-
 def _check_members(household: Household, risks: list[dict[str, Any]]) -> None:
     members = {str(m.id) for m in household.members}
     for i, risk in enumerate(risks):
         for key in ("patient_member_id", "student_member_id", "member_id"):
             if key in risk and str(risk[key]) not in members:
-                raise _invalid(f"risks.{i}.{key}", "not a member of this household")
+                raise ValidationFailed.on(f"risks.{i}.{key}", "not a member of this household")
 
 
 async def _record(
@@ -221,7 +217,7 @@ async def attach_consent(session: AsyncSession, principal: Principal, case: Case
     if body.exemption is not None:
         exempt = applied.values.identification.consent_exempt
         if body.exemption.enrolled_in not in exempt:
-            raise _invalid(
+            raise ValidationFailed.on(
                 "exemption",
                 f"the jurisdiction's pack ({applied.ref}) exempts "
                 + (f"only households enrolled in {', '.join(exempt)}" if exempt else "no household")
@@ -307,7 +303,7 @@ async def village_review(session: AsyncSession, principal: Principal, case: Case
     rules = applied.values.identification
     missing = [p for p in rules.review_participants if p not in body.participants]
     if missing:
-        raise _invalid(
+        raise ValidationFailed.on(
             "participants",
             f"{rules.review_body} needs {', '.join(rules.review_participants)} ({applied.ref}); missing: "
             + ", ".join(missing),

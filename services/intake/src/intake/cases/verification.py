@@ -17,10 +17,6 @@ from intake.households.models import Household
 from intake.policies.service import packs_for
 
 
-def _invalid(field: str, message: str) -> ValidationFailed:
-    return ValidationFailed(message, errors=[{"field": field, "message": message, "type": "value_error"}])
-
-
 async def recheck_due(session: AsyncSession, case: Case, verified_on: dt.date, reached: dt.date) -> dict[str, Any]:
     """Where the pack sets a re-check window (宁开办发〔2020〕8号 四(二): 乡镇每月汇总各村名单后，3个工作日内完成入户
     复核): the working day it was due, counted from when the list reached the township (the village review,
@@ -47,11 +43,13 @@ async def income_band(
     recorded = next((r for r in await households.incomes(session, household) if r.year == year), None)
     if recorded is None:
         if bands and body.income_band is not None and body.income_band not in band_labels(bands):
-            raise _invalid("income_band", f"not one of this jurisdiction's bands: {', '.join(band_labels(bands))}")
+            raise ValidationFailed.on(
+                "income_band", f"not one of this jurisdiction's bands: {', '.join(band_labels(bands))}"
+            )
         return {"income_source": f"stated by the township officer: no {year} income is recorded"}
     derived = band_of(recorded.per_capita_net_income, bands) if bands else None
     if body.income_band is not None and derived is not None and body.income_band != derived:
-        raise _invalid(
+        raise ValidationFailed.on(
             "income_band",
             f"the recorded {year} per-capita income {recorded.per_capita_net_income} is in {derived}, not "
             f"{body.income_band}",
