@@ -97,8 +97,18 @@ class InForce(Generic[P]):
 
     @property
     def values(self) -> PackValues:
-        """The chosen pack's values, with the newer national pack's mandatory ones over them."""
-        return PackValues.model_validate(with_paths(cast(Any, self.pack).pack, self.overrides))
+        """The chosen pack's values, with the national pack's mandatory ones over them. Read on the hot paths
+        (every household of a feed batch, every criterion of an evaluation): validated once per pair of
+        published versions, which are never edited."""
+        key = (_identity(self.pack), _identity(self.overridden_by) if self.overridden_by is not None else None)
+        found = _VALUES.get(key) if key[0] is not None else None
+        if found is None:
+            found = PackValues.model_validate(with_paths(cast(Any, self.pack).pack, self.overrides))
+            if key[0] is not None:
+                if len(_VALUES) >= 10_000:
+                    _VALUES.clear()
+                _VALUES[key] = found
+        return found
 
     def source_of(self, path: str) -> str | None:
         """Who decides a value when the national pack does (else None: the chosen pack)."""
@@ -106,6 +116,16 @@ class InForce(Generic[P]):
             return None
         n = cast(Any, self.overridden_by)
         return f"the national pack {n.year} v{n.version}, mandatory from {n.year}"
+
+
+_VALUES: dict[tuple[Any, Any], PackValues] = {}
+
+
+def _identity(pack: Any) -> Any:
+    """A published version's id (screening's row or a service's copy); None for a draft, never cached."""
+    if getattr(pack, "created_at", 1) is None:  # a draft ranked by the what-if, not published
+        return None
+    return getattr(pack, "policy_id", None) or getattr(pack, "id", None)
 
 
 def in_force(region: str, year: int, on: dt.date, rows: Iterable[P]) -> InForce[P] | None:
