@@ -17,6 +17,7 @@ from typing import Any
 import structlog
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
+from fastapi_offline import FastAPIOffline
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import Table, text
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -38,8 +39,10 @@ from common.settings import CommonSettings
 from contracts.topics import dlq_of
 
 PUBLIC_PATHS = frozenset(
-    {"/healthz", "/readyz", "/metrics", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
+    {"/healthz", "/readyz", "/metrics", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc", "/docs/static"}
 )
+# Swagger UI and ReDoc from the package's own copies (fastapi-offline): a government intranet reaches no CDN.
+DOCS_STATIC = "/docs/static"
 
 
 @dataclass
@@ -159,7 +162,8 @@ def create_app(spec: ServiceSpec) -> FastAPI:
                 await workers.stop()
             await db.dispose()
 
-    app = FastAPI(
+    app = FastAPIOffline(
+        static_url=DOCS_STATIC,
         title=f"safetynet {spec.name}",
         version=spec.version,
         description=spec.description,
