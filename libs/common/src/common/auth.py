@@ -22,6 +22,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from common.errors import Forbidden, NotFound, Unauthorized
 from common.settings import CommonSettings
+from common.vocabulary import ROLE_ZH
 
 
 class Role(StrEnum):
@@ -86,7 +87,7 @@ class Principal(BaseModel):
 
 def ensure_covers(principal: Principal, region_code: str, what: str = "resource") -> None:
     if not principal.covers(region_code):
-        raise NotFound(f"No such {what}")
+        raise NotFound(f"No such {what}", zh="未找到该记录")
 
 
 def ensure_household(principal: Principal, household_id: uuid.UUID, region_code: str, what: str = "household") -> None:
@@ -94,7 +95,7 @@ def ensure_household(principal: Principal, household_id: uuid.UUID, region_code:
     so "not yours" and "not there" are the same answer."""
     ensure_covers(principal, region_code, what)
     if principal.role == Role.household and principal.household_id != household_id:
-        raise NotFound(f"No such {what}")
+        raise NotFound(f"No such {what}", zh="未找到该记录")
 
 
 def _prefix(v: str) -> str:
@@ -145,11 +146,13 @@ class TokenVerifier:
             )
             principal = Principal.model_validate(claims)
         except (jwt.PyJWTError, ValidationError) as exc:
-            raise Unauthorized(f"Invalid token: {exc.__class__.__name__}") from exc
+            raise Unauthorized(
+                f"Invalid token: {exc.__class__.__name__}", zh="登录凭证无效或已过期，请重新登录"
+            ) from exc
         if principal.national and principal.role not in NATIONAL_ROLES:
-            raise Unauthorized("Token has no jurisdiction")
+            raise Unauthorized("Token has no jurisdiction", zh="登录凭证未载明管辖区域")
         if principal.role == Role.household and principal.household_id is None:
-            raise Unauthorized("Household token without household_id")
+            raise Unauthorized("Household token without household_id", zh="农户登录凭证未载明所属户")
         return principal, float(claims["exp"])
 
 
@@ -184,7 +187,7 @@ async def authenticate(
     request: Request, creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 ) -> Principal:
     if creds is None or creds.scheme.lower() != "bearer":
-        raise Unauthorized("Bearer token required")
+        raise Unauthorized("Bearer token required", zh="请先登录")
     verifier: TokenVerifier = request.app.state.token_verifier
     principal = verifier.verify(creds.credentials)
     request.state.principal = principal
@@ -197,7 +200,11 @@ CurrentPrincipal = Annotated[Principal, Depends(authenticate)]
 def require_roles(*roles: Role) -> Any:
     async def _check(principal: CurrentPrincipal) -> Principal:
         if principal.role not in roles:
-            raise Forbidden(f"Role {principal.role} may not do this; allowed: {', '.join(sorted(roles))}")
+            raise Forbidden(
+                f"Role {principal.role} may not do this; allowed: {', '.join(sorted(roles))}",
+                zh=f"{ROLE_ZH.get(principal.role, principal.role)}无权进行此操作；可以进行的是："
+                + "、".join(ROLE_ZH.get(r, r) for r in sorted(roles)),
+            )
         return principal
 
     return Depends(_check)

@@ -50,22 +50,22 @@ def check_step_date(
     """A procedure date a client sends is a claim: it is checked against today in China Standard Time and
     against the date of the step it follows (`not_before`: that day or later; `after`: strictly later).
     Answers 422 naming the field; the time the step is recorded is kept beside it by the caller."""
-    problem, now = None, today()
+    problem, zh, now = None, "", today()
     if day > now:
-        problem = f"cannot be after today ({now}, China Standard Time)"
+        problem, zh = f"cannot be after today ({now}, China Standard Time)", f"不能晚于今天（北京时间{now}）"
     elif not_before is not None and day < not_before:
-        problem = f"cannot be before {follows} ({not_before})"
+        problem, zh = f"cannot be before {follows} ({not_before})", f"不能早于前一环节的日期（{not_before}）"
     elif after is not None and day <= after:
-        problem = f"must be after {follows} ({after})"
+        problem, zh = f"must be after {follows} ({after})", f"应晚于前一环节的日期（{after}）"
     if problem:
-        raise ValidationFailed(
-            f"{field} {problem}", errors=[{"field": field, "message": problem, "type": "value_error.date_order"}]
-        )
+        error = {"field": field, "message": problem, "type": "value_error.date_order", "message_zh": zh}
+        raise ValidationFailed(f"{field} {problem}", zh=f"{field}：{zh}", errors=[error])
     return day
 
 
 class NoticeOver(Conflict):
     slug, title = "notice-over", "The public notice period has ended"
+    title_zh = "公示期已结束"
 
 
 def check_notice_open(ends_on: dt.date, field: str) -> None:
@@ -73,5 +73,7 @@ def check_notice_open(ends_on: dt.date, field: str) -> None:
     refused, whatever date it claims. `field` names the notice's end in the answer."""
     if today() > ends_on:
         raise NoticeOver(
-            f"The public notice ended on {ends_on}; objections are no longer accepted", **{field: str(ends_on)}
+            f"The public notice ended on {ends_on}; objections are no longer accepted",
+            zh=f"公示已于{ends_on}结束，不再受理异议",
+            **{field: str(ends_on)},
         )

@@ -2,6 +2,12 @@
 
 Every failure a client can see is a subclass of `Problem`; routes declare the ones they raise in
 `responses=` via `problem_responses(...)` so the OpenAPI lists them.
+
+A client that asks for Chinese (`Accept-Language: zh-CN`, as the cadres' app does) gets the title, the
+detail and each field's message in Chinese: every problem has its `title_zh`, a raise site that says more
+gives `zh=`, and a schema failure is worded from its kind (`common.messages`). A detail with no Chinese
+wording yet is answered with the title's, its English kept beside it as `detail_en`; `type` and the field
+names stay codes, for programs.
 """
 
 from collections.abc import Awaitable, Callable
@@ -10,8 +16,10 @@ from typing import Any, ClassVar
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from common.messages import message_zh
 
 PROBLEM_BASE = "https://safetynet.example/problems/"
 PROBLEM_JSON = "application/problem+json"
@@ -22,6 +30,9 @@ class ProblemDetail(BaseModel):
     title: str
     status: int
     detail: str | None = None
+    detail_en: str | None = Field(
+        None, description="with Accept-Language: zh-CN, the English detail of a problem not yet worded in Chinese"
+    )
     instance: str | None = None
     errors: list[dict[str, Any]] | None = None
 
@@ -29,11 +40,13 @@ class ProblemDetail(BaseModel):
 class Problem(Exception):
     slug: ClassVar[str] = "internal-error"
     title: ClassVar[str] = "Internal error"
+    title_zh: ClassVar[str] = "系统内部错误"
     status: ClassVar[int] = 500
 
-    def __init__(self, detail: str | None = None, **extra: Any) -> None:
+    def __init__(self, detail: str | None = None, *, zh: str | None = None, **extra: Any) -> None:
         super().__init__(detail or self.title)
         self.detail = detail
+        self.detail_zh = zh
         self.extra = extra
         # What must be recorded although the request is refused (an attempt on data outside the caller's
         # jurisdiction): run in its own transaction after the request's is rolled back. Takes a session.
@@ -43,59 +56,84 @@ class Problem(Exception):
     def type_uri(cls) -> str:
         return PROBLEM_BASE + cls.slug
 
-    def body(self, instance: str | None = None) -> dict[str, Any]:
-        body: dict[str, Any] = {"type": self.type_uri(), "title": self.title, "status": self.status}
-        if self.detail:
+    def body(self, instance: str | None = None, chinese: bool = False) -> dict[str, Any]:
+        title = self.title_zh if chinese else self.title
+        body: dict[str, Any] = {"type": self.type_uri(), "title": title, "status": self.status}
+        if chinese:
+            body["detail"] = self.detail_zh or title
+            if self.detail and not self.detail_zh:
+                body["detail_en"] = self.detail
+        elif self.detail:
             body["detail"] = self.detail
         if instance:
             body["instance"] = instance
         body.update(self.extra)
+        if isinstance(body.get("errors"), list):  # each field's message in the language asked for
+            body["errors"] = [_worded(e, chinese) for e in body["errors"]]
         return body
+
+
+def _worded(error: dict[str, Any], chinese: bool) -> dict[str, Any]:
+    out = {k: v for k, v in error.items() if k != "message_zh"}
+    if chinese and error.get("message_zh"):
+        out["message"] = error["message_zh"]
+    return out
 
 
 class BadRequest(Problem):
     slug, title, status = "bad-request", "Bad request", 400
+    title_zh = "请求有误"
 
 
 class Unauthorized(Problem):
     slug, title, status = "unauthorized", "Authentication required", 401
+    title_zh = "需要登录认证"
 
 
 class Forbidden(Problem):
     slug, title, status = "forbidden", "Not allowed", 403
+    title_zh = "无权进行此操作"
 
 
 class NotFound(Problem):
     slug, title, status = "not-found", "Not found", 404
+    title_zh = "未找到"
 
 
 class Conflict(Problem):
     slug, title, status = "conflict", "Conflict", 409
+    title_zh = "与当前状态冲突"
 
 
 class ValidationFailed(Problem):
     slug, title, status = "validation-failed", "The request is not valid", 422
+    title_zh = "请求内容不符合要求"
 
     @classmethod
-    def on(cls, field: str, message: str) -> "ValidationFailed":
+    def on(cls, field: str, message: str, zh: str | None = None) -> "ValidationFailed":
         """A refusal a route finds past the schema, naming the one field it is about."""
-        return cls(message, errors=[{"field": field, "message": message, "type": "value_error"}])
+        error = {"field": field, "message": message, "type": "value_error"}
+        return cls(message, zh=zh, errors=[{**error, "message_zh": zh} if zh else error])
 
 
 class MethodNotAllowed(Problem):
     slug, title, status = "method-not-allowed", "Method not allowed", 405
+    title_zh = "不支持此请求方法"
 
 
 class IdempotencyKeyReused(Problem):
     slug, title, status = "idempotency-key-reused", "Idempotency-Key reused with a different request", 422
+    title_zh = "幂等键已用于另一个请求"
 
 
 class PayloadTooLarge(Problem):
     slug, title, status = "payload-too-large", "The request body is too large", 413
+    title_zh = "请求内容过大"
 
 
 class ServiceUnavailable(Problem):
     slug, title, status = "unavailable", "Service unavailable", 503
+    title_zh = "服务暂不可用"
 
 
 def problem_responses(*problems: type[Problem]) -> dict[int | str, dict[str, Any]]:
@@ -132,10 +170,31 @@ def document_problems(spec: dict[str, Any], public_paths: frozenset[str]) -> dic
     return spec
 
 
+def wants_chinese(accept_language: str | None) -> bool:
+    """Whether the client's most preferred language it names is Chinese (RFC 9110 section 12.5.4: the
+    highest q wins, the first listed among equals)."""
+    best, best_q = "", 0.0
+    for part in (accept_language or "")[:200].split(","):
+        tag, _, params = part.strip().partition(";")
+        q = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if tag and q > best_q:
+            best, best_q = tag.lower(), q
+    return best == "zh" or best.startswith("zh-")
+
+
 def _response(problem: Problem, request: Request, headers: dict[str, str] | None = None) -> JSONResponse:
     headers = {**(headers or {}), **({"WWW-Authenticate": "Bearer"} if problem.status == 401 else {})}
+    chinese = wants_chinese(request.headers.get("accept-language"))
+    headers.update({"Content-Language": "zh-CN" if chinese else "en", "Vary": "Accept-Language"})
     return JSONResponse(
-        problem.body(request.url.path), status_code=problem.status, media_type=PROBLEM_JSON, headers=headers
+        problem.body(request.url.path, chinese), status_code=problem.status, media_type=PROBLEM_JSON, headers=headers
     )
 
 
@@ -151,15 +210,20 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [{"field": _field(tuple(e["loc"])), "message": e["msg"], "type": e["type"]} for e in exc.errors()]
+        errors = [
+            {"field": _field(tuple(e["loc"])), "message": e["msg"], "type": e["type"], "message_zh": message_zh(e)}
+            for e in exc.errors()
+        ]
         fields = ", ".join(sorted({e["field"] for e in errors}))
-        return _response(ValidationFailed(f"Invalid fields: {fields}", errors=errors), request)
+        return _response(
+            ValidationFailed(f"Invalid fields: {fields}", zh=f"以下字段不符合要求：{fields}", errors=errors), request
+        )
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         # A fault of ours: the client gets a problem without internals; the server logs the traceback
         # (exception messages withheld, see common.logging).
-        return _response(Problem("An unexpected error; it has been logged"), request)
+        return _response(Problem("An unexpected error; it has been logged", zh="系统发生意外错误，已记录"), request)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -79,7 +79,7 @@ def _counting(receive: Receive, limit: int) -> Receive:
 
 
 def _too_large(limit: int) -> PayloadTooLarge:
-    return PayloadTooLarge(f"The body exceeds {limit:,} bytes", max_bytes=limit)
+    return PayloadTooLarge(f"The body exceeds {limit:,} bytes", zh=f"请求内容超过{limit:,}字节", max_bytes=limit)
 
 
 def _nul(where: str) -> ValidationFailed:

@@ -19,11 +19,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.auth import Principal, Role
 from common.errors import Conflict, Forbidden, Problem
+from common.vocabulary import ROLE_ZH, STATE_ZH, STEP_ZH, SUBJECT_ZH
 from contracts.base import EventContract
 
 
 class SelfApproval(Forbidden):
     slug, title = "self-approval", "A user cannot approve what they themselves submitted"
+    title_zh = "不能审批本人提交或办理的事项"
 
 
 @dataclass(frozen=True)
@@ -81,22 +83,32 @@ class Procedure:
         """May `principal` take `action` on a subject in `state`? The step, or the problem: 409 out of order,
         403 for a role that does not take this step or for the person the four-eyes rule excludes."""
         spec = self.by_name[action]
+        what, step_zh = SUBJECT_ZH.get(self.subject, self.subject), STEP_ZH.get(self.subject, {}).get(action, action)
         if state not in spec.sources:
+            allowed = "、".join(STEP_ZH.get(self.subject, {}).get(a, a) for a in self.allowed(state)) or "无"
             raise self.illegal(
                 f"Cannot {action} a {self.subject} that is {state}",
+                zh=f"该{what}当前为「{STATE_ZH.get(self.subject, {}).get(state, state)}」，不能进行「{step_zh}」。"
+                f"现在可以进行：{allowed}",
                 current_state=state,
                 allowed_actions=self.allowed(state),
             )
         if spec.system:
-            raise Forbidden(f"Nobody may {action} a {self.subject}: the system does, when the data says so")
-        if principal.role not in spec.roles and principal.role != Role.admin:
             raise Forbidden(
-                f"{principal.role} may not {action} a {self.subject}; allowed: {', '.join(sorted(spec.roles))}"
+                f"Nobody may {action} a {self.subject}: the system does, when the data says so",
+                zh=f"「{step_zh}」由系统根据数据自动进行，任何人不能手工操作",
+            )
+        if principal.role not in spec.roles and principal.role != Role.admin:
+            roles = "、".join(ROLE_ZH.get(r, r) for r in sorted(spec.roles))
+            raise Forbidden(
+                f"{principal.role} may not {action} a {self.subject}; allowed: {', '.join(sorted(spec.roles))}",
+                zh=f"{ROLE_ZH.get(principal.role, principal.role)}不能进行「{step_zh}」；可以进行的是：{roles}",
             )
         for attribute in spec.not_by:
             if subject is not None and getattr(subject, attribute, None) == principal.sub:
                 raise SelfApproval(
-                    f"You took an earlier step of this {self.subject} ({attribute}); another officer must {action} it"
+                    f"You took an earlier step of this {self.subject} ({attribute}); another officer must {action} it",
+                    zh=f"您办理过该{what}的前一环节，「{step_zh}」须由另一名干部进行",
                 )
         return spec
 

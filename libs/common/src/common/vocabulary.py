@@ -134,3 +134,84 @@ def band_labels(bands: list[Decimal]) -> list[str]:
     if not bands:
         return []
     return [band_of(b - Decimal("0.01"), bands) for b in bands] + [band_of(bands[-1], bands)]
+
+
+# The procedures' words (common.procedure): what each subject is called, its states and its steps, as the
+# officers who take them say them; a problem answered in Chinese names them so.
+SUBJECT_ZH: dict[str, str] = {
+    "case": "监测对象认定",
+    "alert": "预警",
+    "plan": "帮扶计划",
+    "measure": "帮扶措施",
+    "elimination": "风险消除",
+}
+STATE_ZH: dict[str, dict[str, str]] = {
+    "case": {
+        "declared": "已申报",
+        "consent_signed": "已签承诺授权书",
+        "village_reviewed": "已村级评议",
+        "in_public_notice": "公示中",
+        "township_verified": "已乡镇核查",
+        "monitored": "已纳入监测",
+        "rejected": "未予认定",
+    },
+    "alert": {
+        "open": "待核实",
+        "verifying": "核实中",
+        "confirmed": "已确认",
+        "dismissed": "已排除",
+        "withdrawn": "已撤回",
+    },
+    "plan": {"draft": "草拟", "approved": "已批准", "closed": "已结束", "excluded": "已清退"},
+    "measure": {"planned": "已计划", "in_progress": "实施中", "implemented": "已落实", "failed": "未落实"},
+    "elimination": {
+        "new": "待评议",
+        "village_reviewed": "已村级评议",
+        "in_public_notice": "公示中",
+        "township_accepted": "已乡镇验收",
+        "approved": "已审定",
+    },
+}
+STEP_ZH: dict[str, dict[str, str]] = {
+    "case": {
+        "attach_consent": "签署承诺授权书",
+        "household_survey": "入户调查",
+        "village_review": "村级民主评议",
+        "publish_notice": "村级公示",
+        "file_objection": "提出异议",
+        "resolve_objection": "处理异议",
+        "township_verify": "乡镇核查",
+        "county_approve": "县级审定",
+        "reject": "不予认定",
+    },
+    "alert": {"verify": "开始核实", "confirm": "确认", "dismiss": "排除", "withdraw": "撤回"},
+    "plan": {
+        "add_measure": "增加帮扶措施",
+        "assign_measure": "指派帮扶措施",
+        "withdraw_measure": "撤回帮扶措施",
+        "approve": "批准计划",
+        "exclude": "清退",
+        "record_not_assisted": "登记不予帮扶情形",
+        "report_progress": "报告进展",
+        "propose_elimination": "提出风险消除",
+        "close": "结束计划",
+    },
+    "measure": {"start": "开始实施", "implement": "标记落实", "fail": "标记未落实"},
+    "elimination": {
+        "village_review": "村级民主评议",
+        "notice": "村级公示",
+        "object": "提出异议",
+        "resolve": "处理异议",
+        "accept": "乡镇验收",
+        "approve": "县级审定",
+    },
+}
+ROLE_ZH: dict[str, str] = {
+    "household": "农户",
+    "village_cadre": "村干部",
+    "township_officer": "乡镇干部",
+    "county_officer": "县级干部",
+    "department": "行业部门",
+    "auditor": "审计人员",
+    "admin": "系统管理员",
+}

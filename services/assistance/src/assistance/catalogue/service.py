@@ -46,3 +46,4 @@ def catalogue() -> dict[str, Measure]:
 
 class CodeTaken(Conflict):
     slug, title = "measure-code-taken", "A measure with this code exists"
+    title_zh = "该措施编码已存在"

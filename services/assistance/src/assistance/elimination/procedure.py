@@ -19,6 +19,7 @@ from contracts.assistance import (
 
 class IllegalEliminationStep(Conflict):
     slug, title = "illegal-elimination-step", "This step is not allowed in the elimination's current state"
+    title_zh = "风险消除当前状态下不能进行此操作"
 
 
 CADRE, TOWNSHIP, COUNTY = Role.village_cadre, Role.township_officer, Role.county_officer

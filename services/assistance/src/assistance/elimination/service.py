@@ -49,10 +49,12 @@ async def variant(session: AsyncSession, e: Elimination | Plan) -> tuple[Procedu
 
 class EliminationRefused(Conflict):
     slug, title = "elimination-refused", "The household does not meet the risk-elimination criteria"
+    title_zh = "该户尚不符合风险消除标准"
 
 
 class StaysMonitored(Conflict):
     slug, title = "stays-monitored", "The household stays under monitoring"
+    title_zh = "该户继续监测"
 
 
 async def current_plan(session: AsyncSession, principal: Principal, household_id: uuid.UUID) -> Plan:

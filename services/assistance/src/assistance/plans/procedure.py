@@ -18,6 +18,7 @@ from contracts.assistance import (
 
 class IllegalPlanStep(Conflict):
     slug, title = "illegal-plan-step", "This step is not allowed in the plan's current state"
+    title_zh = "帮扶计划当前状态下不能进行此操作"
 
 
 CADRE, TOWNSHIP, COUNTY = Role.village_cadre, Role.township_officer, Role.county_officer

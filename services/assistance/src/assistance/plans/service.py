@@ -31,10 +31,12 @@ from contracts.assistance import (
 
 class MeasureWithdrawn(Conflict):
     slug, title = "measure-withdrawn", "The measure was withdrawn from the plan"
+    title_zh = "该帮扶措施已从计划中撤回"
 
 
 class PlanIncomplete(Conflict):
     slug, title = "plan-incomplete", "The plan cannot be approved yet"
+    title_zh = "帮扶计划尚不能批准"
 
 
 async def draft_for_cases(session: AsyncSession, cases: list[MonitoredCase]) -> list[Plan]:

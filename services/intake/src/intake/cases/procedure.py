@@ -40,6 +40,7 @@ class State(StrEnum):
 
 class IllegalTransition(Conflict):
     slug, title = "illegal-transition", "This step is not allowed in the case's current state"
+    title_zh = "认定当前状态下不能进行此操作"
 
 
 S = State

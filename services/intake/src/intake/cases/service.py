@@ -12,6 +12,7 @@ from common.auth import Principal, ensure_household
 from common.clock import check_notice_open, check_step_date, cst_date, today
 from common.errors import Conflict, NotFound, ValidationFailed
 from common.procedure import Procedure
+from common.vocabulary import STATE_ZH, zh
 from contracts.intake import CASE_EVENTS, CaseRisk
 from intake.calendar.service import deadline
 from intake.cases import verification
@@ -40,14 +41,17 @@ ACTION_EVENT = OPENING_EVENTS | {s.name: s.event for s in IDENTIFICATION.steps}
 
 class CaseAlreadyOpen(Conflict):
     slug, title = "case-already-open", "The household already has an open case"
+    title_zh = "该户已有正在办理的认定"
 
 
 class ConsentRequired(Conflict):
     slug, title = "consent-required", "A valid commitment and authorization is required"
+    title_zh = "需要有效的承诺授权书"
 
 
 class NoticeNotOver(Conflict):
     slug, title = "notice-not-over", "The public notice period has not ended or has pending objections"
+    title_zh = "公示期未满或仍有未处理的异议"
 
 
 def _opened(case: Case) -> dt.date:
@@ -144,7 +148,9 @@ async def declare(session: AsyncSession, principal: Principal, household: Househ
     existing = await open_case_of(session, household.id)
     if existing is not None:
         raise CaseAlreadyOpen(
-            f"Household already has open case {existing.id} ({existing.state})", case_id=str(existing.id)
+            f"Household already has open case {existing.id} ({existing.state})",
+            zh=f"该户已有正在办理的认定（{zh(STATE_ZH['case'], existing.state)}），请在原认定上继续办理",
+            case_id=str(existing.id),
         )
     case = Case(
         household_id=household.id,
@@ -206,7 +212,7 @@ async def get(session: AsyncSession, principal: Principal, case_id: uuid.UUID, *
     q = select(Case).where(Case.id == case_id)
     case = (await session.execute(q.with_for_update() if lock else q)).scalar_one_or_none()
     if case is None:
-        raise NotFound("No such case")
+        raise NotFound("No such case", zh="未找到该认定")
     ensure_household(principal, case.household_id, case.region_code, "case")
     return case
 
@@ -228,11 +234,17 @@ async def attach_consent(session: AsyncSession, principal: Principal, case: Case
     if body.consent_id is not None:
         consent, revocation = await consents.get_for_household(session, case.household_id, body.consent_id)
         if consents.status(consent, revocation) != "valid" or not set(consent.scopes) >= REQUIRED_FOR_IDENTIFICATION:
-            raise ConsentRequired("That consent is not valid or does not cover asset_check and data_sharing")
+            raise ConsentRequired(
+                "That consent is not valid or does not cover asset_check and data_sharing",
+                zh="该承诺授权书已失效，或未授权查询比对家庭资产信息和部门间数据共享比对",
+            )
     else:
         found = await consents.valid_consent(session, case.household_id, REQUIRED_FOR_IDENTIFICATION)
         if found is None:
-            raise ConsentRequired("The household has no valid consent covering asset_check and data_sharing")
+            raise ConsentRequired(
+                "The household has no valid consent covering asset_check and data_sharing",
+                zh="该户没有有效的承诺授权书（须授权查询比对家庭资产信息和部门间数据共享比对）",
+            )
         consent = found
     case.consent_id = consent.id
     return await _move(
@@ -415,7 +427,9 @@ async def township_verify(
     if case.notice_ends_on is not None:
         if today() <= case.notice_ends_on:
             raise NoticeNotOver(
-                f"The public notice runs until {case.notice_ends_on}", notice_ends_on=str(case.notice_ends_on)
+                f"The public notice runs until {case.notice_ends_on}",
+                zh=f"公示期至{case.notice_ends_on}，期满后方可核查",
+                notice_ends_on=str(case.notice_ends_on),
             )
         pending = (
             await session.execute(
@@ -423,7 +437,7 @@ async def township_verify(
             )
         ).scalar_one()
         if pending:
-            raise NoticeNotOver(f"{pending} objection(s) are pending resolution")
+            raise NoticeNotOver(f"{pending} objection(s) are pending resolution", zh=f"尚有{pending}条异议未处理")
         check_step_date("verified_on", body.verified_on, after=case.notice_ends_on, follows="the end of the notice")
     else:  # the jurisdiction's procedure has no notice: the township verifies after the village review
         check_step_date(

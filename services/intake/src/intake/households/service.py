@@ -38,6 +38,7 @@ ID_FIELD, PHONE_FIELD = "resident_id", "phone"
 
 class DuplicateResident(Conflict):
     slug, title = "resident-already-registered", "Resident ID already belongs to a household"
+    title_zh = "该身份证号已登记在其他户"
 
 
 async def get(session: AsyncSession, principal: Principal, household_id: uuid.UUID, *, lock: bool = False) -> Household:
@@ -45,7 +46,7 @@ async def get(session: AsyncSession, principal: Principal, household_id: uuid.UU
     q = select(Household).where(Household.id == household_id).options(selectinload(Household.members))
     household = (await session.execute(q.with_for_update(of=Household) if lock else q)).scalar_one_or_none()
     if household is None:
-        raise NotFound("No such household")
+        raise NotFound("No such household", zh="未找到该户")
     ensure_household(principal, household.id, household.region_code)
     return household
 
@@ -95,6 +96,7 @@ async def _refuse_registered(session: AsyncSession, principal: Principal, reside
         raise DuplicateResident(
             f"Resident ID {mask_resident_id(indexes[row.id_index])} already belongs to household "
             f"{row.household_no} ({row.id}) in region {row.region_code}",
+            zh=f"身份证号{mask_resident_id(indexes[row.id_index])}已登记在户{row.household_no}",
             existing_household_id=str(row.id),
         )
     refusal = DuplicateResident(
@@ -345,7 +347,9 @@ async def find_by_resident_id(session: AsyncSession, principal: Principal, resid
         )
     ).first()
     if row is None:
-        raise NotFound("No such household")  # the same answer as for a household outside the jurisdiction
+        raise NotFound(
+            "No such household", zh="未找到该户"
+        )  # the same answer as for a household outside the jurisdiction
     return await get(session, principal, row.household_id)
 
 

@@ -22,6 +22,7 @@ def b64(b: bytes) -> str:
 
 class NoCheckpoint(Conflict):
     slug, title = "no-checkpoint", "No signed checkpoint covers this yet"
+    title_zh = "尚无覆盖此记录的签名检查点"
 
 
 @cache

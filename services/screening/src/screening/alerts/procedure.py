@@ -11,6 +11,7 @@ from contracts.screening import AlertConfirmedV1
 
 class IllegalAlertStep(Conflict):
     slug, title = "illegal-alert-step", "This step is not allowed in the alert's current state"
+    title_zh = "预警当前状态下不能进行此操作"
 
 
 VERIFICATION = Procedure(

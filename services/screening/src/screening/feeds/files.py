@@ -33,6 +33,7 @@ Row = dict[str, Any] | str  # a row's fields, or the reason it cannot be read
 
 class NotAFile(ValidationFailed):
     slug, title = "unreadable-file", "The file cannot be read as the declared kind"
+    title_zh = "文件无法按声明的类型读取"
 
 
 def kind_of(content_type: str) -> tuple[str, str | None]:

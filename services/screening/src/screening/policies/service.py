@@ -32,10 +32,12 @@ THRESHOLDS = ("rigid_expense_ratio", "income_drop_ratio", "medical_oop_threshold
 
 class NoPolicy(NotFound):
     slug, title = "no-policy", "No monitoring policy applies"
+    title_zh = "没有适用的监测政策"
 
 
 class BelowFloor(ValidationFailed):
     slug, title = "line-below-floor", "The monitoring line is below the national floor"
+    title_zh = "监测范围低于国家底线"
 
 
 def full_rules(overrides: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -1,0 +1,79 @@
+"""A schema failure in plain Chinese, worded from its kind (pydantic's error type and context), for the
+cadre who reads it on the app: "格式不正确" rather than "String should match pattern '^\\d{9}$'"."""
+
+from typing import Any
+
+# pydantic's error types (https://docs.pydantic.dev/latest/errors/validation_errors/) and their wording.
+_TEMPLATES: dict[str, str] = {
+    "missing": "必须填写",
+    "extra_forbidden": "不是可以提交的字段",
+    "string_type": "应为文字",
+    "string_pattern_mismatch": "格式不正确",
+    "string_too_short": "至少应有{min_length}个字符",
+    "string_too_long": "最多{max_length}个字符",
+    "too_short": "至少应有{min_length}项",
+    "too_long": "最多{max_length}项",
+    "int_type": "应为整数",
+    "int_parsing": "应为整数",
+    "int_from_float": "应为整数",
+    "float_type": "应为数字",
+    "float_parsing": "应为数字",
+    "decimal_type": "应为数字",
+    "decimal_parsing": "应为数字",
+    "decimal_max_digits": "数字位数过多（最多{max_digits}位）",
+    "decimal_max_places": "小数位数过多（最多{decimal_places}位）",
+    "decimal_whole_digits": "整数部分位数过多",
+    "greater_than": "应大于{gt}",
+    "greater_than_equal": "应不小于{ge}",
+    "less_than": "应小于{lt}",
+    "less_than_equal": "应不大于{le}",
+    "multiple_of": "应为{multiple_of}的倍数",
+    "bool_type": "应为是或否（true/false）",
+    "bool_parsing": "应为是或否（true/false）",
+    "date_type": "应为日期（年-月-日，如2026-11-27）",
+    "date_parsing": "应为日期（年-月-日，如2026-11-27）",
+    "date_from_datetime_parsing": "应为日期（年-月-日，如2026-11-27）",
+    "date_from_datetime_inexact": "应为日期，不带时间",
+    "date_past": "应为过去的日期",
+    "date_future": "应为将来的日期",
+    "datetime_type": "应为日期时间（如2026-11-27T09:30:00+08:00）",
+    "datetime_parsing": "应为日期时间（如2026-11-27T09:30:00+08:00）",
+    "datetime_from_date_parsing": "应为日期时间（如2026-11-27T09:30:00+08:00）",
+    "timezone_aware": "应带时区（如+08:00）",
+    "uuid_type": "应为编号（UUID）",
+    "uuid_parsing": "应为编号（UUID）",
+    "enum": "应为以下之一：{expected}",
+    "literal_error": "应为以下之一：{expected}",
+    "list_type": "应为列表",
+    "set_type": "应为列表",
+    "dict_type": "应为对象",
+    "model_type": "应为对象",
+    "model_attributes_type": "应为对象",
+    "json_invalid": "不是有效的JSON",
+    "json_type": "不是有效的JSON",
+    "bytes_type": "应为文字",
+    "string_unicode": "应为有效的UTF-8文字",
+    "url_parsing": "应为网址",
+    "union_tag_invalid": "类型应为以下之一：{expected_tags}",
+    "union_tag_not_found": "缺少类型字段{discriminator}",
+    "value_error": "取值无效",
+    "assertion_error": "取值无效",
+}
+
+
+def message_zh(error: dict[str, Any]) -> str:
+    """One error of pydantic's `errors()` in Chinese; a kind without wording says 取值无效, and a value error
+    of our own validators keeps its words after it (they name the rule, e.g. a region code's level)."""
+    kind = str(error.get("type", ""))
+    context = error.get("ctx") or {}
+    try:
+        text = _TEMPLATES.get(kind, "取值无效").format(**{k: _shown(v) for k, v in context.items()})
+    except (KeyError, IndexError):
+        text = _TEMPLATES.get(kind, "取值无效").split("{", 1)[0].rstrip("（：")
+    if kind == "value_error" and context.get("error"):
+        text = f"{text}：{context['error']}"
+    return text
+
+
+def _shown(value: Any) -> str:
+    return str(value).replace("'", "") if value is not None else ""
