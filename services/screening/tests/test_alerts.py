@@ -52,6 +52,7 @@ async def test_department_records_raise_graded_explained_alerts(services: Any) -
     assert "52,000.00 CNY" in medical["explanation"] and "20,000.00 CNY" in medical["explanation"]
     assert "policy 532504 2020" in medical["explanation"] and medical["evidence"][0].startswith("medical-insurance:")
     assert medical["region_code"] == "532504102001" and medical["year"] == 2020
+    assert medical["explanation_zh"].startswith("2020年医疗个人自付费用52,000.00元，超过20,000.00元（依据：")
     assert dt.date.fromisoformat(medical["verify_by"]) > dt.date.today()
 
     # new evidence updates the open alert instead of opening another

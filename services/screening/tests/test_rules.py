@@ -175,3 +175,42 @@ def test_civil_affairs_low_income_and_temporary_assistance_feed_a_rule(kind: str
     """《仲恺高新区健全防止返贫动态监测和帮扶机制工作方案》(2021) 二(二): 将我区防止返贫动态监测和民政部门低收入人口动态
     监测的要求相结合."""
     assert fired(profile(), [record("civil-affairs", kind=kind)]) == {"civil_affairs_low_income": "yellow"}
+
+
+def test_every_rule_explains_itself_in_chinese_to_the_cadre_who_verifies_it() -> None:
+    """Every finding carries its explanation in Chinese, with the figures and the policy it was judged by,
+    and no code of the system (physical, partial, higher) in it."""
+    zh_limits = Limits(**{**on(*CATALOGUE).__dict__, "policy_ref_zh": "弥勒市2026年监测政策（第1版）"})
+    partial = {"id_index": "p", "labour_capacity": "partial", "active": True}
+    worker = {"id_index": "w", "labour_capacity": "full", "active": True}
+    p = profile(income(YEAR - 1, "12000", total="48000"), income(YEAR, "5000", total="20000", rigid="15000"))
+    scenes = [
+        (p, [record("medical-insurance", kind="settlement", out_of_pocket="25000")]),
+        (
+            profile(members=(HEAD, SON, partial)),
+            [record("disability", "s", action="issued", category="physical", grade=1)],
+        ),
+        (profile(members=(partial,)), [record("disability", "p", action="issued", category="physical", grade=3)]),
+        (profile(members=(worker,)), [record("disability", "w", action="issued", category="mental", grade=3)]),
+        (profile(), [record("housing", kind="appraisal", grade="D")]),
+        (profile(), [record("education", kind="x", level="compulsory", status="dropout")]),
+        (profile(), [record("civil-affairs", kind="dibao_enrolled")]),
+        (profile(), [record("civil-affairs", kind="low_income_registered")]),
+        (profile(), [record("civil-affairs", kind="death")]),
+        (
+            profile(),
+            [
+                record("education", w, n=i, level="higher", status="enrolled", aid_granted="0")
+                for i, w in enumerate(("h", "s"))
+            ],
+        ),
+    ]
+    explained = {f.rule: f.explanation_zh for scene in scenes for f, _ in evaluate(*scene, zh_limits, YEAR)}
+    assert set(explained) == set(RULES)
+    for rule, text in explained.items():
+        assert text and not any(word in text for word in ("CNY", "physical", "mental", "partial", "compulsory")), text
+    assert explained["income_below_line"] == (
+        "2026年家庭人均纯收入5,000.00元，低于防止返贫监测范围6,000.00元（依据：弥勒市2026年监测政策（第1版））"
+    )
+    assert explained["severe_disability_lost_labour"] == "家庭成员持残疾证（肢体残疾1级），无劳动力"
+    assert explained["school_dropout"] == "1名家庭成员义务教育阶段辍学"

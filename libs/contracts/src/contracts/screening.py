@@ -22,6 +22,7 @@ class AlertFinding(EventContract):
     category: RiskCategory
     grade: Grade
     explanation: str = Field(description="why it fired: the records and thresholds that triggered it")
+    explanation_zh: str = Field("", description="the same in Chinese, as the cadres read it")
     evidence: list[str] = Field(default_factory=list, description="department record references")
 
 

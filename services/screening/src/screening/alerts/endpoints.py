@@ -31,6 +31,10 @@ class AlertPublic(BaseModel):
     year: int
     state: str
     explanation: str
+    explanation_zh: str = Field(
+        description="the explanation in Chinese, as the cadre who verifies the alert reads it ('' for alerts "
+        "raised before it was recorded)"
+    )
     evidence: list[str]
     policy_id: uuid.UUID | None = Field(description="the policy judged by; null when the region has none")
     policy_basis: str = Field(

@@ -35,6 +35,7 @@ class Alert(Base):
     year: Mapped[int] = mapped_column(Integer)
     state: Mapped[str] = mapped_column(String(20))
     explanation: Mapped[str] = mapped_column(Text)
+    explanation_zh: Mapped[str] = mapped_column(Text, server_default="")  # '' for alerts raised before it
     evidence: Mapped[list[str]] = mapped_column(JSONB)
     policy_id: Mapped[uuid.UUID | None] = mapped_column()  # None: no policy of the region at all
     # "published": the year's own policy; "assumed": the latest earlier year's line, none being published for

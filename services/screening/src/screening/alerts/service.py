@@ -117,6 +117,7 @@ async def reevaluate_many(
                         year=year,
                         state="open",
                         explanation=finding.explanation,
+                        explanation_zh=finding.explanation_zh,
                         evidence=finding.evidence,
                         policy_id=policy_id,
                         policy_basis=basis,
@@ -157,20 +158,23 @@ async def _limits_in_force(
     for (region, year), in_force in found.items():
         if in_force is None:
             ref = f"no policy pack published for {region} (local defaults, no income line)"
-            out[region, year] = (None, limits_of(PackValues(), full_rules({}), ref), "none")
+            ref_zh = "本地区未发布监测政策，按本地默认值，不判收入监测范围"
+            out[region, year] = (None, limits_of(PackValues(), full_rules({}), ref, ref_zh), "none")
         else:
             p = in_force.policy
             ref = f"policy {p.jurisdiction} {p.year} v{p.version}"
+            ref_zh = f"{p.jurisdiction_name or p.jurisdiction}{p.year}年监测政策（第{p.version}版）"
             if in_force.assumed:
                 ref += f", assumed for {year}: no {year} policy is published"
+                ref_zh += f"，{year}年政策尚未发布，暂按此执行"
             basis = "assumed" if in_force.assumed else "published"
-            out[region, year] = (p.id, limits_of(in_force.values, p.rules, ref), basis)
+            out[region, year] = (p.id, limits_of(in_force.values, p.rules, ref, ref_zh), basis)
         if out[region, year][2] != "published":
             POLICY_GAPS.labels(region[:6], str(year), out[region, year][2]).inc()
     return out
 
 
-def limits_of(values: PackValues, rules: dict[str, dict[str, Any]], ref: str) -> Limits:
+def limits_of(values: PackValues, rules: dict[str, dict[str, Any]], ref: str, ref_zh: str = "") -> Limits:
     t = values.thresholds
     return Limits(
         ref,
@@ -183,6 +187,7 @@ def limits_of(values: PackValues, rules: dict[str, dict[str, Any]], ref: str) ->
         values.income_year_offset,
         t.alert_verification_working_days,
         t.higher_education_oop,
+        ref_zh,
     )
 
 
@@ -192,6 +197,7 @@ def _update(
     """The current data updates the open alert: it may escalate it; it lowers its grade only while nobody
     has started verifying it (a correction of the records; once a person looks, only they lower it)."""
     alert.explanation, alert.year, alert.policy_id, alert.policy_basis = finding.explanation, year, policy_id, basis
+    alert.explanation_zh = finding.explanation_zh
     if SEVERITY[grade] > SEVERITY[alert.grade] or (alert.state == "open" and SEVERITY[grade] < SEVERITY[alert.grade]):
         alert.grade = grade
     alert.updated_at = dt.datetime.now(dt.UTC)
@@ -205,6 +211,7 @@ def withdraw(alert: Alert) -> None:
         f"{alert.explanation} — withdrawn: the current records no longer support it "
         f"(superseded or withdrawn: {', '.join(alert.evidence) or 'none'})"
     )
+    alert.explanation_zh = f"{alert.explanation_zh}——已撤回：部门更正或撤回了所依据的数据，现有数据不再支持此预警"
     alert.updated_at = dt.datetime.now(dt.UTC)
 
 
@@ -237,6 +244,7 @@ async def step(session: AsyncSession, principal: Principal, alert: Alert, action
                         category=alert.category,
                         grade=alert.grade,
                         explanation=alert.explanation,
+                        explanation_zh=alert.explanation_zh,
                         evidence=alert.evidence,
                     )
                 ],

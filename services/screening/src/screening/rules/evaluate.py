@@ -7,7 +7,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from common.vocabulary import DETAIL_VALUE_ZH, LABOUR_ZH, zh
 from screening.rules.catalogue import CATALOGUE
+
+# 教育阶段, as the education department's records name them.
+LEVEL_ZH = {
+    "compulsory": "义务教育",
+    "high_school": "普通高中",
+    "vocational": "中等职业教育",
+    "higher": "普通高等教育",
+    "higher_vocational": "高等职业教育",
+}
 
 
 @dataclass(frozen=True)
@@ -45,6 +55,7 @@ class Limits:
     income_year_offset: int = 0  # which year's income a screening year judges (-1: the previous year's)
     verification_working_days: int = 10  # an alert's grassroots verification is due within these
     higher_education_oop: Decimal = Decimal(10000)  # a student's out-of-pocket cost that counts as high
+    policy_ref_zh: str = ""  # the same reference, worded for the cadre who verifies the alert
 
 
 @dataclass(frozen=True)
@@ -52,10 +63,24 @@ class Finding:
     rule: str
     explanation: str
     evidence: list[str] = field(default_factory=list)
+    # The same explanation in Chinese: the cadre who verifies the alert on the spot reads this one.
+    explanation_zh: str = ""
 
 
 def _cny(x: Decimal) -> str:
     return f"{x:,.2f} CNY"
+
+
+def _yuan(x: Decimal) -> str:
+    return f"{x:,.2f}元"
+
+
+def _basis(lim: Limits) -> str:
+    return f"（依据：{lim.policy_ref_zh}）" if lim.policy_ref_zh else ""
+
+
+def _certificate_zh(r: Record) -> str:
+    return f"残疾证（{zh(DETAIL_VALUE_ZH, r.facts['category'])}{r.facts['grade']}级）"
 
 
 def income_below_line(p: Profile, recs: list[Record], lim: Limits, year: int) -> Finding | None:
@@ -68,6 +93,9 @@ def income_below_line(p: Profile, recs: list[Record], lim: Limits, year: int) ->
             f"per-capita net income {_cny(inc.per_capita)} {which} is below the "
             f"monitoring line {_cny(lim.monitoring_line)} ({lim.policy_ref})",
             [f"income:{judged}"],
+            f"{judged}年家庭人均纯收入{_yuan(inc.per_capita)}"
+            + ("" if judged == year else f"（{year}年按上一年度收入判断）")
+            + f"，低于防止返贫监测范围{_yuan(lim.monitoring_line)}{_basis(lim)}",
         )
     return None
 
@@ -94,6 +122,8 @@ def rigid_expense_exceeds_income(p: Profile, recs: list[Record], lim: Limits, ye
             f"rigid expenditure {_cny(rigid)} in {year} exceeds "
             f"{lim.rigid_expense_ratio} x the {last.year} income {_cny(last.total)} ({lim.policy_ref})",
             [*refs, f"income:{last.year}"],
+            f"{year}年刚性支出{_yuan(rigid)}，超过{last.year}年家庭收入{_yuan(last.total)}的"
+            f"{lim.rigid_expense_ratio:.0%}{_basis(lim)}",
         )
     return None
 
@@ -107,6 +137,8 @@ def income_drop(p: Profile, recs: list[Record], lim: Limits, year: int) -> Findi
             f"per-capita income fell {drop:.0f}% from {_cny(before.per_capita)} ({year - 1}) "
             f"to {_cny(now.per_capita)} ({year}); the threshold is {lim.income_drop_ratio * 100:.0f}%",
             [f"income:{year - 1}", f"income:{year}"],
+            f"家庭人均收入由{year - 1}年的{_yuan(before.per_capita)}降至{year}年的{_yuan(now.per_capita)}，"
+            f"下降{drop:.0f}%，超过{lim.income_drop_ratio * 100:.0f}%{_basis(lim)}",
         )
     return None
 
@@ -119,12 +151,17 @@ def medical_out_of_pocket_high(p: Profile, recs: list[Record], lim: Limits, year
     share = (oop / inc.total) if inc and inc.total > 0 else None
     if oop > lim.medical_oop_threshold:
         why = f"exceeds the threshold {_cny(lim.medical_oop_threshold)}"
+        why_zh = f"超过{_yuan(lim.medical_oop_threshold)}"
     elif share is not None and share > lim.medical_oop_income_share:
         why = f"is {share:.0%} of the yearly income, above {lim.medical_oop_income_share:.0%}"
+        why_zh = f"占家庭年收入的{share:.0%}，超过{lim.medical_oop_income_share:.0%}"
     else:
         return None
     return Finding(
-        "medical_out_of_pocket_high", f"out-of-pocket medical cost {_cny(oop)} in {year} {why} ({lim.policy_ref})", refs
+        "medical_out_of_pocket_high",
+        f"out-of-pocket medical cost {_cny(oop)} in {year} {why} ({lim.policy_ref})",
+        refs,
+        f"{year}年医疗个人自付费用{_yuan(oop)}，{why_zh}{_basis(lim)}",
     )
 
 
@@ -152,10 +189,16 @@ def higher_education_without_aid(p: Profile, recs: list[Record], lim: Limits, ye
             if not aided
             else (f"{aided} receive aid but pay more than {_cny(lim.higher_education_oop)} themselves")
         )
+        why_zh = (
+            "均未享受助学政策"
+            if not aided
+            else f"其中{aided}人享受助学后个人自付仍超过{_yuan(lim.higher_education_oop)}"
+        )
         return Finding(
             "higher_education_without_aid",
             f"{len(students)} members are in full-time higher education in {year} and {why}",
             [r.ref for r in students.values()],
+            f"{year}年家庭供养{len(students)}名全日制普通高校（含高职）在校生，{why_zh}",
         )
     return None
 
@@ -171,6 +214,7 @@ def severe_disability_lost_labour(p: Profile, recs: list[Record], lim: Limits, y
                 f"a member holds a grade {r.facts['grade']} "
                 f"{r.facts['category']} disability certificate and has no labour capacity",
                 [r.ref],
+                f"家庭成员持{_certificate_zh(r)}，{zh(LABOUR_ZH, labour.get(r.id_index))}",
             )
     return None
 
@@ -198,6 +242,7 @@ def disability_special_attention(p: Profile, recs: list[Record], lim: Limits, ye
             f"a member holds a grade {r.facts['grade']} {r.facts['category']} disability certificate: a special "
             "attention case whatever the labour capacity",
             [x.ref for x in found],
+            f"家庭成员持{_certificate_zh(r)}，不论劳动能力均属重点关注对象",
         )
     return None
 
@@ -218,6 +263,8 @@ def disability_partial_labour(p: Profile, recs: list[Record], lim: Limits, year:
             f"a member holds a grade {r.facts['grade']} {r.facts['category']} disability certificate and has "
             f"{labour[r.id_index]} labour capacity: check on the spot whether the work or income is stable",
             [x.ref for x in found],
+            f"家庭成员持{_certificate_zh(r)}，劳动能力为{zh(LABOUR_ZH, labour[r.id_index])}："
+            "请入户核实就业或收入是否稳定",
         )
     return None
 
@@ -239,10 +286,14 @@ def civil_affairs_low_income(p: Profile, recs: list[Record], lim: Limits, year: 
                 for r in found
             }
         )
+        kinds_zh = "、".join(
+            sorted({"纳入低收入人口" if r.facts["kind"] == "low_income_registered" else "获临时救助" for r in found})
+        )
         return Finding(
             "civil_affairs_low_income",
             f"civil affairs: {' and '.join(kinds)} in {year}: cross-check the household's situation",
             [r.ref for r in found],
+            f"民政部门数据：{year}年{kinds_zh}，请比对核实家庭情况",
         )
     return None
 
@@ -255,6 +306,7 @@ def housing_unsafe(p: Profile, recs: list[Record], lim: Limits, year: int) -> Fi
             "housing_unsafe",
             f"the house was appraised grade {unsafe[-1].facts['grade']} and no renovation is recorded",
             [r.ref for r in unsafe],
+            f"住房安全鉴定为{unsafe[-1].facts['grade']}级危房，尚无改造完成记录",
         )
     return None
 
@@ -266,6 +318,7 @@ def school_dropout(p: Profile, recs: list[Record], lim: Limits, year: int) -> Fi
             "school_dropout",
             f"{len(out)} member(s) dropped out of {out[0].facts['level']} education",
             [r.ref for r in out],
+            f"{len(out)}名家庭成员{zh(LEVEL_ZH, out[0].facts['level'])}阶段辍学",
         )
     return None
 
@@ -279,6 +332,7 @@ def new_social_floor_enrolment(p: Profile, recs: list[Record], lim: Limits, year
             "new_social_floor_enrolment",
             f"newly enrolled in {new[0].facts['kind'].split('_')[0]} support: cross-check the household's situation",
             [r.ref for r in new],
+            f"新纳入{'低保' if new[0].facts['kind'] == 'dibao_enrolled' else '特困供养'}，请比对核实家庭情况",
         )
     return None
 
@@ -289,7 +343,12 @@ def main_labourer_death(p: Profile, recs: list[Record], lim: Limits, year: int) 
         r for r in recs if r.department == "civil-affairs" and r.facts["kind"] == "death" and r.id_index in labourers
     ]
     if deaths:
-        return Finding("main_labourer_death", "a member with full labour capacity has died", [r.ref for r in deaths])
+        return Finding(
+            "main_labourer_death",
+            "a member with full labour capacity has died",
+            [r.ref for r in deaths],
+            "家庭主要劳动力（普通劳动力）死亡",
+        )
     return None
 
 
