@@ -11,8 +11,20 @@ from contracts.base import EventContract
 
 PLAN_TOPIC = "assistance.plan.v1"
 ELIMINATION_TOPIC = "assistance.elimination.v1"
+FOLLOW_UP_TOPIC = "assistance.follow-up.v1"
 
 MeasureStatus = Literal["planned", "in_progress", "implemented", "failed"]
+
+
+class MeasureEvidence(EventContract):
+    """What shows a measure's progress (a receipt, a payment, a visit), as the township recorded it."""
+
+    description: str
+    amount: str | None = None
+    date: dt.date | None = None
+    document_sha256: str | None = Field(None, pattern=r"^[0-9a-f]{64}$")
+    by: str | None = None
+    at: dt.datetime | None = None
 
 
 class PlanMeasureFacts(EventContract):
@@ -21,6 +33,11 @@ class PlanMeasureFacts(EventContract):
     status: MeasureStatus
     responsible_unit: str | None
     due_date: dt.date | None
+    name: str | None = Field(None, description="the catalogue's Chinese name of the measure")
+    responsible_cadre: str | None = None
+    start_date: dt.date | None = None
+    implemented_on: dt.date | None = None
+    evidence: list[MeasureEvidence] = Field(default_factory=list, description="its progress, as recorded")
 
 
 class PlanEventBase(EventContract):
@@ -123,6 +140,39 @@ class EliminationRejectedV1(EliminationEventBase):
     type: ClassVar[str] = "assistance.elimination.rejected"
 
 
+class FollowUpIncomeMonthsRecordedV1(EventContract):
+    """The township recorded (or corrected) months of a household's per-capita income (帮扶台账): the income
+    criterion of risk elimination reads them."""
+
+    topic: ClassVar[str] = FOLLOW_UP_TOPIC
+    type: ClassVar[str] = "assistance.follow-up.income-months-recorded"
+    household_id: uuid.UUID
+    region_code: str = Field(pattern=r"^\d{12}$")
+    months: list[dict[str, str]] = Field(description="month (YYYY-MM) and per_capita (yuan, as text)")
+    recorded_by: str
+    recorded_at: dt.datetime
+
+
+class FollowUpGuaranteesCheckedV1(EventContract):
+    """The township checked 两不愁三保障 and drinking water: the latest check answers the second criterion."""
+
+    topic: ClassVar[str] = FOLLOW_UP_TOPIC
+    type: ClassVar[str] = "assistance.follow-up.guarantees-checked"
+    check_id: uuid.UUID
+    household_id: uuid.UUID
+    region_code: str = Field(pattern=r"^\d{12}$")
+    checked_on: dt.date
+    food: bool
+    clothing: bool
+    compulsory_education: bool
+    basic_medical: bool
+    housing: bool
+    drinking_water: bool
+    note: str | None = None
+    recorded_by: str
+
+
+FOLLOW_UP_EVENTS = (FollowUpIncomeMonthsRecordedV1, FollowUpGuaranteesCheckedV1)
 PLAN_EVENTS = (
     PlanDraftedV1,
     PlanApprovedV1,

@@ -81,6 +81,12 @@ TOPICS: dict[str, Topic] = {
             assistance.ELIMINATION_EVENTS,
         ),
         Topic(
+            assistance.FOLLOW_UP_TOPIC,
+            "assistance",
+            "The township's follow-up of a household: monthly income and the 两不愁三保障 checks",
+            assistance.FOLLOW_UP_EVENTS,
+        ),
+        Topic(
             audit.ACCESS_TOPIC, "every service", "Reads of households' personal data", (audit.PersonalDataAccessedV1,)
         ),
         Topic(

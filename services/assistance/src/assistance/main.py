@@ -12,7 +12,7 @@ from assistance.plans import endpoints as plans
 from assistance.projections import endpoints as projections
 from assistance.reports import endpoints as reports
 from common.app import ServiceSpec, create_app
-from contracts.assistance import ELIMINATION_TOPIC, PLAN_TOPIC
+from contracts.assistance import ELIMINATION_TOPIC, FOLLOW_UP_TOPIC, PLAN_TOPIC
 from contracts.audit import ACCESS_TOPIC
 
 spec = ServiceSpec(
@@ -33,6 +33,6 @@ spec = ServiceSpec(
         reports.router,
     ],
     subscriptions=SUBSCRIPTIONS,
-    produces=[PLAN_TOPIC, ELIMINATION_TOPIC, ACCESS_TOPIC],
+    produces=[PLAN_TOPIC, ELIMINATION_TOPIC, FOLLOW_UP_TOPIC, ACCESS_TOPIC],
 )
 app = create_app(spec)

@@ -12,11 +12,12 @@ from assistance.elimination.models import Elimination
 from assistance.households.models import GuaranteeCheck, IncomeMonth
 from assistance.households.schemas import AssistanceStatus, GuaranteeIn, GuaranteePublic, MonthIncome, MonthIncomes
 from assistance.households.service import known_household
-from assistance.mechanisms import FOLLOW_UP, audit
+from assistance.mechanisms import FOLLOW_UP, audit, outbox
 from assistance.plans.models import Plan
 from common.access import FollowUpRead, FollowUpWrite
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, problem_responses
+from contracts.assistance import FollowUpGuaranteesCheckedV1, FollowUpIncomeMonthsRecordedV1
 
 router = APIRouter(prefix="/households/{household_id}", tags=["household follow-up"])
 PROBLEMS = problem_responses(Forbidden, NotFound)
@@ -28,14 +29,23 @@ async def record_income_months(
 ) -> MonthIncomes:
     """Record (or correct) months of per-capita disposable income: the income criterion reads the 12 months
     before an evaluation."""
-    await known_household(session, principal, household_id)
+    household = await known_household(session, principal, household_id)
+    now = dt.datetime.now(dt.UTC)
     for m in body.months:
-        values = {"per_capita": m.per_capita, "recorded_by": principal.sub, "recorded_at": dt.datetime.now(dt.UTC)}
+        values = {"per_capita": m.per_capita, "recorded_by": principal.sub, "recorded_at": now}
         await session.execute(
             insert(IncomeMonth)
             .values(household_id=household_id, month=dt.date.fromisoformat(m.month + "-01"), **values)
             .on_conflict_do_update(index_elements=["household_id", "month"], set_=values)
         )
+    recorded = FollowUpIncomeMonthsRecordedV1(
+        household_id=household_id,
+        region_code=household.region_code,
+        months=[{"month": m.month, "per_capita": str(m.per_capita)} for m in body.months],
+        recorded_by=principal.sub,
+        recorded_at=now,
+    )
+    await outbox.add(session, recorded, subject=household_id)  # the record of what the criterion reads
     return body
 
 
@@ -56,10 +66,18 @@ async def record_guarantees(
 ) -> GuaranteePublic:
     """The township's check of food, clothing, compulsory education, basic medical care, housing safety and
     drinking water; the latest one answers the second criterion."""
-    await known_household(session, principal, household_id)
+    household = await known_household(session, principal, household_id)
     check = GuaranteeCheck(id=uuid.uuid4(), household_id=household_id, recorded_by=principal.sub, **body.model_dump())
     session.add(check)
     await session.flush()
+    checked = FollowUpGuaranteesCheckedV1(
+        check_id=check.id,
+        household_id=household_id,
+        region_code=household.region_code,
+        recorded_by=principal.sub,
+        **body.model_dump(),
+    )
+    await outbox.add(session, checked, subject=household_id)
     return GuaranteePublic.model_validate(check)
 
 

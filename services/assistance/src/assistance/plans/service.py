@@ -19,6 +19,7 @@ from common import clock, policy
 from common.auth import Principal, ensure_covers
 from common.errors import Conflict, NotFound, ValidationFailed
 from contracts.assistance import (
+    MeasureEvidence,
     PlanApprovedV1,
     PlanClosedV1,
     PlanDraftedV1,
@@ -136,8 +137,22 @@ async def publish(session: AsyncSession, plan: Plan, event: type[PlanEventBase],
 
 
 def _facts(m: PlanMeasure) -> PlanMeasureFacts:
+    """A measure as the log keeps it: what, who, when, and the evidence of its progress (the dossier's)."""
+    known = catalogue()
     return PlanMeasureFacts(
-        measure_id=m.id, code=m.code, status=m.status, responsible_unit=m.responsible_unit, due_date=m.due_date
+        measure_id=m.id,
+        code=m.code,
+        status=m.status,
+        responsible_unit=m.responsible_unit,
+        due_date=m.due_date,
+        name=known[m.code].zh if m.code in known else None,
+        responsible_cadre=m.responsible_cadre,
+        start_date=m.start_date,
+        implemented_on=m.implemented_on,
+        evidence=[
+            MeasureEvidence.model_validate({**e, "amount": None if e.get("amount") is None else str(e["amount"])})
+            for e in m.evidence
+        ],
     )
 
 
