@@ -48,3 +48,26 @@ def test_every_code_of_the_shared_vocabulary_has_its_chinese_label() -> None:
     ):
         assert {c.value for c in codes} == set(labels), codes.__name__
         assert all(label and label.isascii() is False for label in labels.values())
+
+
+def test_every_event_every_procedure_step_and_state_has_its_chinese_label() -> None:
+    """The dossier names every event the log may hold, and a refusal every step and state, in Chinese."""
+    from importlib import import_module
+
+    from common.procedure import Procedure
+    from common.vocabulary import EVENT_ZH, STATE_ZH, STEP_ZH, SUBJECT_ZH
+    from contracts.topics import CONTRACTS_BY_TYPE
+
+    assert set(CONTRACTS_BY_TYPE) == set(EVENT_ZH)
+    modules = ("intake.cases.procedure", "screening.alerts.procedure", "assistance.plans.procedure")
+    procedures = [
+        p
+        for m in (*modules, "assistance.elimination.procedure")
+        for p in vars(import_module(m)).values()
+        if isinstance(p, Procedure)
+    ]
+    assert len(procedures) >= 5
+    for p in procedures:
+        assert p.subject in SUBJECT_ZH
+        assert {s.name for s in p.steps} <= set(STEP_ZH[p.subject]), p.subject
+        assert set(p.states) <= set(STATE_ZH[p.subject]), p.subject

@@ -98,6 +98,34 @@ async def test_identification_and_elimination_forms_hold_the_recorded_values(ser
 
     assert await eventually(in_ledger, timeout=60)
 
+    # 一户一档: the dossier an inspector reads, from the log alone, then the proofs.
+    r = await ledger.get(f"/households/{household['id']}/archive.pdf", params={"purpose": "年度检查"}, headers=COUNTY)
+    dossier = checked_pdf(r.content)
+    flat = dossier.replace("\n", "")
+    for chapter in (
+        "一、家庭成员",
+        "二、返贫致贫风险",
+        "三、认定程序",
+        "四、帮扶计划与措施",
+        "五、收入监测",
+        "六、风险消除",
+        "七、异议及处理",
+        "八、个人信息查阅记录",
+        "附录：核验材料",
+    ):
+        assert chapter in flat, chapter
+    assert household["household_no"] in flat and "户主" in flat and "普通劳动力" in flat
+    assert "当年医疗自付支出（元）：30000" in flat and "村级民主评议" in flat and "同意票：15" in flat
+    assert "县级审定纳入监测" in flat and "弥防返贫〔2026〕12号" in flat and "cadre-zhang（村干部）" in flat
+    assert "健康帮扶" in flat and "已落实" in flat and "卫生健康部门" in flat  # the measure, its unit and status
+    assert "不愁吃" in flat and "2026-11-01" in flat and "700" in flat  # guarantees checked, monthly income
+    assert "风险消除乡镇验收" in flat and "陈联系人" in flat and approval_no in flat
+    assert "county-forms" in flat and "年度检查" in flat  # this very read, recorded before the file was drawn
+    assert "Inclusion proofs" in flat and "audit_path" in flat
+    english = {"declared", "village_reviewed", "illness", "head", "cadre_screening", "sudden_hardship", "lifted"}
+    body = flat.split("附录：核验材料")[0]
+    assert not [w for w in english if w in body], [w for w in english if w in body]
+    assert "policy:" not in body and "弥勒市2020年监测政策第1版（2026年政策未发布，暂按此执行）" in body
     xlsx, pdf = await form(ledger, "township-verification", household_id=household["id"])
     for text in (xlsx, pdf):
         assert "■突发严重困难户" in text and "□边缘易致贫户" in text and "■基层干部排查" in text

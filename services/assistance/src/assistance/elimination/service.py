@@ -174,7 +174,10 @@ async def object_to(session: AsyncSession, principal: Principal, e: Elimination,
     objection = EliminationObjection(id=uuid.uuid4(), elimination_id=e.id, text=text, filed_by=principal.sub)
     session.add(objection)
     await session.flush()
-    await _record(session, e, EliminationObjectionFiledV1, e.state, principal, {"objection_id": str(objection.id)})
+    # What was objected is part of the procedure's record (the dossier shows it; the ledger blanks anything
+    # shaped like an identifier in it).
+    data = {"objection_id": str(objection.id), "objection": text}
+    await _record(session, e, EliminationObjectionFiledV1, e.state, principal, data)
     return objection
 
 

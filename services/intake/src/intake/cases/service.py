@@ -392,7 +392,9 @@ async def file_objection(session: AsyncSession, principal: Principal, case: Case
         "file_objection",
         case.state,
         principal,
-        {"objection_id": str(objection.id), "raised_on": body.raised_on.isoformat()},
+        # What was objected is part of the procedure's record (the dossier shows it; the ledger blanks
+        # anything shaped like an identifier in it).
+        {"objection_id": str(objection.id), "raised_on": body.raised_on.isoformat(), "objection": body.summary},
     )
     return objection
 

@@ -6,6 +6,7 @@ import uuid
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
+from reportlab.platypus import PageBreak
 
 from common import clock
 from common.access import ArchiveRead, RetentionRead
@@ -13,7 +14,7 @@ from common.clock import CST
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, problem_responses
 from common.pagination import CursorQuery, LimitQuery, Page, page_list
-from ledger.archive import forms, pdf
+from ledger.archive import dossier, forms, pdf
 from ledger.archive.packs import wording
 from ledger.archive.schemas import Archive, FormInfo, Retention
 from ledger.archive.service import archive_of
@@ -60,17 +61,21 @@ async def archive_pdf(
     if checkpoint is None or checkpoint.tree_size <= max(r.leaf_index for r in rows):
         checkpoint = await log.issue_checkpoint(session)  # the proofs need a signed head covering every entry
     head = public(checkpoint)
-    flow = [
-        pdf.paragraph(f"户 household: {household_id}"),
-        pdf.paragraph(f"地区 region: {result.region_code} {result.region_name or ''}"),
-        pdf.paragraph(  # Beijing time, as an officer reads the record
-            f"截至 as of: {result.as_of.astimezone(CST):%Y-%m-%d %H:%M:%S}    "
-            f"生成 generated: {dt.datetime.now(CST):%Y-%m-%d %H:%M:%S}（北京时间 UTC+8）"
+    flow = dossier.flowables(rows, result.as_of, principal.sub, purpose)
+    flow += [
+        PageBreak(),
+        pdf.paragraph("附录：核验材料", "h"),
+        pdf.paragraph(
+            "以下为本档案所依据的账本记录。每条记录的内容（body）、叶哈希和审计路径可在本系统之外核验："
+            "leaf_hash = SHA-256(0x00 || body)；按 RFC 9162 第2.1.3.2节以 SHA-256(0x01 || 左 || 右) 逐层合并审计路径，"
+            "得到签名检查点中的根哈希；再以公钥核验检查点的 Ed25519 签名。任何改动都会使核验失败。"
         ),
-        pdf.paragraph("历程 History", "h"),
         pdf.table(
-            [["#", "时间 time", "事件 event", "摘要 summary"]]
-            + [[e.leaf_index, f"{e.time.astimezone(CST):%Y-%m-%d %H:%M}", e.type, e.summary] for e in result.entries],
+            [["#", "时间（北京时间）", "事件", "叶哈希"]]
+            + [
+                [e.leaf_index, f"{e.time.astimezone(CST):%Y-%m-%d %H:%M}", e.type_zh, e.leaf_hash[:24] + "…"]
+                for e in result.entries
+            ],
             [14, 32, 64, 70],
         ),
         pdf.paragraph("签名检查点 Signed checkpoint (C2SP tlog-checkpoint, Ed25519)", "h"),
@@ -91,7 +96,7 @@ async def archive_pdf(
         flow.append(pdf.paragraph(f"body {b64(r.body)}", "mono"))
         flow.append(pdf.paragraph(f"leaf_hash {b64(r.leaf_hash)}", "mono"))
         flow.append(pdf.paragraph("audit_path " + " ".join(b64(h) for h in path), "mono"))
-    document = pdf.render("一户一档 Household archive", flow)
+    document = pdf.render("防止返贫监测对象一户一档", flow)
     return Response(
         document,
         media_type="application/pdf",

@@ -37,6 +37,7 @@ def styles() -> dict[str, ParagraphStyle]:
         "title": ParagraphStyle("title", fontName=font, fontSize=15, leading=20, alignment=1, spaceAfter=6),
         "h": ParagraphStyle("h", fontName=font, fontSize=11, leading=15, spaceBefore=6, spaceAfter=3),
         "p": ParagraphStyle("p", fontName=font, fontSize=9, leading=12),
+        "sub": ParagraphStyle("sub", fontName=font, fontSize=9.5, leading=13, spaceBefore=5, spaceAfter=2),
         # a letter's paragraph (申请书, 授权书): larger, indented as written, spaced
         "letter": ParagraphStyle("letter", fontName=font, fontSize=12, leading=22, firstLineIndent=24, spaceAfter=8),
         "letter_to": ParagraphStyle("letter_to", fontName=font, fontSize=12, leading=22, spaceAfter=8),

@@ -4,13 +4,14 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class ArchiveEntry(BaseModel):
     leaf_index: int
     time: dt.datetime
     type: str
+    type_zh: str = Field(description="the event as its readers name it (建档登记, 村级公示, ...)")
     topic: str
     source: str
     event_id: str

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from common.auth import Principal
 from common.errors import NotFound
 from common.regions import full_name
+from common.vocabulary import EVENT_ZH
 from ledger.archive.schemas import Archive, ArchiveEntry
 from ledger.archive.stated import step_date
 from ledger.checkpoints.service import b64
@@ -20,13 +21,10 @@ from ledger.models import Entry
 
 
 def summary(data: dict[str, Any], type_: str) -> str:
-    text = type_.rsplit(".", 1)[-1]
-    for key in ("state", "what", "rule", "kind", "action", "status"):
-        if key in data:
-            text = f"{text}: {data[key]}"
-            break
+    """A line a person reads: what the step is, and the date its officer states."""
+    text = EVENT_ZH.get(type_, type_)
     stated = step_date(data)
-    return f"{text} 日期 {stated}" if stated else text
+    return f"{text}（{stated}）" if stated else text
 
 
 async def entries_of(session: AsyncSession, household_id: uuid.UUID, as_of: dt.datetime) -> list[Entry]:
@@ -59,6 +57,7 @@ async def archive_of(
                 leaf_index=r.leaf_index,
                 time=r.time,
                 type=r.type,
+                type_zh=EVENT_ZH.get(r.type, r.type),
                 topic=r.topic,
                 source=r.source,
                 event_id=r.event_id,

@@ -1,0 +1,362 @@
+"""The household's dossier (一户一档) as an inspector reads it, drawn from the log alone: the household and
+its members, its risks, every step of its identification with date, officer and what was recorded, the
+plan and its measures with their progress and evidence, the monthly income and the 两不愁三保障 checks,
+the elimination, the objections, who read the household's data, and then, as an appendix, each entry's
+inclusion proof and the signed checkpoint, for whoever wants to verify the record without the system.
+
+Names and resident ID numbers never enter the log (the ledger holds blind indexes): the members are shown
+by relation, sex and birth date, and the dossier says where the identifiers are kept."""
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from reportlab.platypus import Flowable
+
+from common.clock import CST, cst_date
+from common.regions import full_name
+from common.vocabulary import (
+    CATEGORY_ZH,
+    CHANNEL_ZH,
+    CRITERIA_ZH,
+    DETAIL_VALUE_ZH,
+    EVENT_ZH,
+    FIELD_ZH,
+    GUARANTEE_ZH,
+    HEALTH_ZH,
+    LABOUR_ZH,
+    MEASURE_STATUS_ZH,
+    NO_REASON_ZH,
+    OBJECT_ZH,
+    RELATION_ZH,
+    RISK_DETAIL_ZH,
+    RISK_ZH,
+    ROLE_ZH,
+    SERVICE_ZH,
+    SEX_ZH,
+    band_zh,
+    zh,
+)
+from ledger.archive import pdf
+from ledger.archive.stated import BLANK, recorded_on, step_date
+from ledger.models import Entry
+
+CASE, ELIMINATION = "intake.case.", "assistance.elimination."
+# What a step records that the dossier shows elsewhere or that is no reader's business (internal ids).
+_NOT_SHOWN = {"risks", "income_12_months", "income_source", "measures", "measure_classes", "calendar_assumed"}
+_VALUES: dict[str, dict[str, str]] = {
+    "channel": CHANNEL_ZH,
+    "channels": CHANNEL_ZH,
+    "object_type": OBJECT_ZH,
+    "no_reasons": NO_REASON_ZH,
+    "original_risks": RISK_ZH,
+    "risks": RISK_ZH,
+    "decision": {"yes": "是", "no": "否"},
+}
+
+
+def _value(key: str, value: Any) -> str:
+    """A recorded value as a reader reads it: labels for codes, 是/否, a file by its digest's first digits."""
+    if isinstance(value, bool):
+        return {"passed": {True: "通过", False: "未通过"}}.get(key, {True: "是", False: "否"})[value]
+    if isinstance(value, list):
+        return "、".join(_value(key, v) for v in value) or "无"
+    if isinstance(value, dict):
+        labels = CRITERIA_ZH if key == "criteria" else {}
+        return "；".join(f"{labels.get(k, k)}：{_value(k, v)}" for k, v in value.items())
+    if key == "income_band":
+        return band_zh(str(value)) or str(value)
+    if key == "policy":
+        return _policy(str(value))
+    return zh(_VALUES.get(key, {}), value)
+
+
+_POLICY_REF = re.compile(r"^policy:([^:]*):(\d{4}):v(\d+)(?: \(assumed for (\d{4})\))?$")
+
+
+def _policy(ref: str) -> str:
+    """A step's policy reference (policy:532504:2020:v1 (assumed for 2026)) as its reader says it."""
+    m = _POLICY_REF.match(ref)
+    if not m:
+        return ref
+    where, year, version, assumed = m.groups()
+    place = "全国" if where in ("", "CN") else full_name(where) or where
+    text = f"{place}{year}年监测政策第{version}版"
+    return f"{text}（{assumed}年政策未发布，暂按此执行）" if assumed else text
+
+
+def _fields(data: dict[str, Any]) -> str:
+    shown = []
+    for key, value in data.items():
+        if key in _NOT_SHOWN or value in (None, "", []) or key.endswith("_id"):
+            continue
+        if key.endswith("_sha256"):
+            shown.append(f"{FIELD_ZH.get(key, '附件')}：文件摘要{str(value)[:12]}…")
+            continue
+        shown.append(f"{FIELD_ZH.get(key, key)}：{_value(key, value)}")
+    return "；".join(shown) or "—"
+
+
+def _actor(data: dict[str, Any]) -> str:
+    actor = data.get("actor") or data.get("recorded_by") or BLANK
+    if actor == "system":
+        return "系统（自动）"
+    role = data.get("actor_role")
+    return f"{actor}（{ROLE_ZH.get(role, role)}）" if role else str(actor)
+
+
+def _cst(at: dt.datetime) -> str:
+    return f"{at.astimezone(CST):%Y-%m-%d %H:%M}"
+
+
+def _steps(rows: Iterable[Entry]) -> list[list[Any]]:
+    return [
+        [
+            i + 1,
+            EVENT_ZH.get(r.type, r.type),
+            step_date(r.data) or str(recorded_on(r.data) or cst_date(r.time)),
+            _actor(r.data),
+            _fields(r.data.get("data") or {}),
+        ]
+        for i, r in enumerate(rows)
+    ]
+
+
+def _latest(rows: list[Entry], *types: str) -> Entry | None:
+    found = [r for r in rows if r.type in types]
+    return found[-1] if found else None
+
+
+def _risk_details(risk: dict[str, Any]) -> str:
+    details = {**(risk.get("details") or {}), **{k: v for k, v in risk.items() if k not in ("category", "details")}}
+    return (
+        "；".join(
+            f"{zh(RISK_DETAIL_ZH, k)}：{zh(DETAIL_VALUE_ZH, v)}"
+            for k, v in details.items()
+            if not k.endswith("member_id") and v not in (None, "")
+        )
+        or "—"
+    )
+
+
+def flowables(rows: list[Entry], as_of: dt.datetime, reader: str, purpose: str) -> list[Flowable]:
+    """The dossier's chapters, each from the entries that record it; a chapter with nothing recorded says so."""
+    h = _latest(rows, "intake.household.updated", "intake.household.registered")
+    household = h.data if h else {}
+    region = str(household.get("region_code") or next((r.data.get("region_code") for r in rows), "") or "")
+    members = [m for m in household.get("members", []) if m.get("active", True)]
+    flow: list[Flowable] = [
+        pdf.table(
+            [
+                ["项目", "内容"],
+                ["户编号", household.get("household_no", BLANK)],
+                ["系统标识", household.get("household_id", BLANK)],
+                ["所在地", f"{full_name(region) or region}（{region}）"],
+                ["户类别", zh(CATEGORY_ZH, household.get("category")) or BLANK],
+                ["家庭人口", f"{len(members)}人"],
+                ["截至", f"{as_of.astimezone(CST):%Y-%m-%d %H:%M}（北京时间）"],
+                ["查阅人 / 用途", f"{reader} / {purpose}（本次查阅已记入查阅记录）"],
+            ],
+            [40, 140],
+        ),
+        pdf.paragraph("一、家庭成员", "h"),
+    ]
+    if members:
+        flow.append(
+            pdf.table(
+                [["序号", "与户主关系", "性别", "出生日期", "劳动能力", "健康状况", "残疾", "在校情况"]]
+                + [
+                    [
+                        i + 1,
+                        zh(RELATION_ZH, m.get("relation")),
+                        zh(SEX_ZH, m.get("sex")),
+                        m.get("birth_date", ""),
+                        zh(LABOUR_ZH, m.get("labour_capacity")),
+                        zh(HEALTH_ZH, m.get("health")) or "—",
+                        f"{zh(DETAIL_VALUE_ZH, m['disability_category'])}{m.get('disability_grade') or ''}级"
+                        if m.get("disability_category")
+                        else "—",
+                        m.get("schooling") or "—",
+                    ]
+                    for i, m in enumerate(members)
+                ],
+                [12, 22, 12, 24, 28, 22, 30, 30],
+            )
+        )
+    flow.append(
+        pdf.paragraph(
+            "成员姓名、身份证号和联系电话加密保存在建档登记系统，不进入账本；账本以不可逆的盲索引关联，"
+            "如需核对，经授权在建档登记系统查阅（查阅留痕）。"
+        )
+    )
+    flow += _risks(rows)
+    flow += _chapter("三、认定程序", [r for r in rows if r.type.startswith(CASE)], "尚无认定记录")
+    flow += _plan(rows)
+    flow += _follow_up(rows)
+    flow += _chapter("六、风险消除", [r for r in rows if r.type.startswith(ELIMINATION)], "尚无风险消除记录")
+    objections = [r for r in rows if "objection" in r.type]
+    flow += _chapter("七、异议及处理", objections, "公示期间未收到异议")
+    flow += _reads(rows)
+    return flow
+
+
+def _chapter(title: str, rows: list[Entry], empty: str) -> list[Flowable]:
+    if not rows:
+        return [pdf.paragraph(title, "h"), pdf.paragraph(empty)]
+    return [
+        pdf.paragraph(title, "h"),
+        pdf.table([["序号", "环节", "日期", "办理人", "记录内容"], *_steps(rows)], [10, 30, 30, 32, 78]),
+    ]
+
+
+def _risks(rows: list[Entry]) -> list[Flowable]:
+    flow: list[Flowable] = [pdf.paragraph("二、返贫致贫风险", "h")]
+    case = _latest(rows, *(t for t in EVENT_ZH if t.startswith(CASE)))
+    risks = case.data.get("risks", []) if case else []
+    table: list[list[Any]] = [[zh(RISK_ZH, r.get("category")), _risk_details(r)] for r in risks]
+    for alert in (r for r in rows if r.type == "screening.alert.confirmed"):
+        for f in alert.data.get("findings", []):
+            table.append([f"部门预警（{zh(RISK_ZH, f.get('category'))}）", f.get("explanation_zh") or f["explanation"]])
+    if not table:
+        return [*flow, pdf.paragraph("尚未登记风险")]
+    if case and case.data.get("object_type"):
+        flow.append(pdf.paragraph(f"监测对象类型：{zh(OBJECT_ZH, case.data['object_type'])}", "sub"))
+    return [*flow, pdf.table([["风险", "登记内容"], *table], [40, 140])]
+
+
+def _plan(rows: list[Entry]) -> list[Flowable]:
+    flow: list[Flowable] = [pdf.paragraph("四、帮扶计划与措施（一户一策）", "h")]
+    plans = [r for r in rows if r.type.startswith("assistance.plan.")]
+    if not plans:
+        return [*flow, pdf.paragraph("尚无帮扶计划")]
+    flow.append(
+        pdf.table(
+            [["序号", "环节", "日期", "办理人", "记录内容"]]
+            + [
+                [i + 1, EVENT_ZH.get(r.type, r.type), str(recorded_on(r.data) or ""), _actor(r.data), _plan_note(r)]
+                for i, r in enumerate(plans)
+            ],
+            [10, 30, 30, 32, 78],
+        )
+    )
+    latest = plans[-1].data
+    measures = latest.get("measures", [])
+    flow.append(pdf.paragraph("帮扶措施及落实情况（以最近一次记录为准）", "sub"))
+    flow.append(
+        pdf.table(
+            [["措施", "责任单位", "责任人", "起止", "状态", "落实日期"]]
+            + [
+                [
+                    m.get("name") or m["code"],
+                    m.get("responsible_unit") or BLANK,
+                    m.get("responsible_cadre") or BLANK,
+                    f"{m.get('start_date') or ''} 至 {m.get('due_date') or ''}",
+                    zh(MEASURE_STATUS_ZH, m.get("status")),
+                    m.get("implemented_on") or "—",
+                ]
+                for m in measures
+            ],
+            [46, 34, 22, 36, 18, 24],
+        )
+    )
+    evidence = [
+        [
+            m.get("name") or m["code"],
+            e.get("date") or str(e.get("at", ""))[:10],
+            e["description"],
+            e.get("amount") or "",
+        ]
+        for m in measures
+        for e in m.get("evidence", [])
+    ]
+    if evidence:
+        flow.append(pdf.paragraph("进展与佐证", "sub"))
+        flow.append(pdf.table([["措施", "日期", "说明", "金额（元）"], *evidence], [46, 24, 86, 24]))
+    return flow
+
+
+def _plan_note(r: Entry) -> str:
+    measures = r.data.get("measures", [])
+    note = "、".join(f"{m.get('name') or m['code']}（{zh(MEASURE_STATUS_ZH, m.get('status'))}）" for m in measures)
+    if r.data.get("excluded_reason"):
+        note = f"不予帮扶：{r.data['excluded_reason']}；{note}"
+    return note or "—"
+
+
+def _follow_up(rows: list[Entry]) -> list[Flowable]:
+    flow: list[Flowable] = [pdf.paragraph("五、收入监测与“两不愁三保障”核查", "h")]
+    months: dict[str, str] = {}
+    for r in rows:
+        if r.type == "assistance.follow-up.income-months-recorded":
+            months.update({m["month"]: m["per_capita"] for m in r.data.get("months", [])})  # a correction wins
+    years = [r.data for r in rows if r.type == "intake.household.income-recorded"]
+    if years:
+        flow.append(
+            pdf.table(
+                [["年度", "人均纯收入（元）", "工资性", "生产经营性", "财产性", "转移性", "刚性支出（医疗/教育/其他）"]]
+                + [
+                    [
+                        y["year"],
+                        y["per_capita_net_income"],
+                        y["wages"],
+                        y["production"],
+                        y["property"],
+                        y["transfers"],
+                        f"{y['medical_expense']} / {y['schooling_expense']} / {y['other_rigid_expense']}",
+                    ]
+                    for y in years
+                ],
+                [14, 28, 22, 24, 18, 20, 54],
+            )
+        )
+    if months:  # six months a line: the month over its income
+        ordered, grid = sorted(months.items()), []
+        for i in range(0, len(ordered), 6):
+            chunk = ordered[i : i + 6]
+            pad = [""] * (6 - len(chunk))
+            grid += [["月份", *[m for m, _ in chunk], *pad], ["人均收入（元）", *[v for _, v in chunk], *pad]]
+        flow.append(pdf.paragraph("月度人均收入", "sub"))
+        flow.append(pdf.table(grid, [28] + [25] * 6))
+    checks = [r for r in rows if r.type == "assistance.follow-up.guarantees-checked"]
+    if checks:
+        flow.append(
+            pdf.table(
+                [["核查日期", *GUARANTEE_ZH.values(), "核查人"]]
+                + [
+                    [
+                        c.data["checked_on"],
+                        *["√" if c.data.get(k) else "×" for k in GUARANTEE_ZH],
+                        c.data["recorded_by"],
+                    ]
+                    for c in checks
+                ]
+            )
+        )
+    if not (years or months or checks):
+        flow.append(pdf.paragraph("尚无收入或核查记录"))
+    return flow
+
+
+def _reads(rows: list[Entry]) -> list[Flowable]:
+    reads = [r.data for r in rows if r.type == "audit.access.recorded"]
+    flow: list[Flowable] = [pdf.paragraph("八、个人信息查阅记录", "h")]
+    if not reads:
+        return [*flow, pdf.paragraph("无")]
+    return [
+        *flow,
+        pdf.table(
+            [["时间（北京时间）", "查阅人", "系统", "查阅内容", "用途"]]
+            + [
+                [
+                    _cst(dt.datetime.fromisoformat(a["accessed_at"])),
+                    _actor(a | {"actor_role": a.get("actor_role")}),
+                    zh(SERVICE_ZH, a.get("service")),
+                    a.get("what", ""),
+                    a.get("purpose", ""),
+                ]
+                for a in reads
+            ],
+            [30, 44, 18, 48, 40],
+        ),
+    ]
