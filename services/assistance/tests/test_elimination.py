@@ -12,6 +12,7 @@ from devkit.kit.assistance import approved_plan, identified, implement_all, inco
 from devkit.kit.households import TOWNSHIP_A
 from devkit.kit.identification import CADRE, COUNTY_OFFICER, TOWNSHIP, ok, sign_consent
 from devkit.testing.fixtures import eventually, on_day
+from devkit.testing.pdfs import checked_pdf
 
 # After the identification's county approval (2026-10-15); the notice runs 11-04 to 11-10.
 REVIEW = {"meeting_date": "2026-11-02", "representatives_present": 21, "votes_for": 19}
@@ -306,6 +307,20 @@ async def test_batch_approval_answers_for_each_and_the_monthly_report_counts_the
         "/reports/monthly", params={"township": "441302007", "month": "2026-11"}, headers=TOWNSHIP
     )
     assert outside.status_code == 404
+    # For a briefing: the PDF with its charts, every font embedded, every page drawn; the trend and the
+    # standing behind the charts are in the JSON too.
+    assert [m["month"] for m in county["trend"]][-1] == "2026-11" and len(county["trend"]) == 12
+    assert county["trend"][-1]["eliminated"] == county["totals"]["eliminated"]
+    assert sum(county["monitored_by_type"].values()) == county["totals"]["monitored_now"]
+    assert county["monitored_by_risk"].get("因病", 0) >= 1
+    briefing = await client.get(
+        "/reports/monthly", params={"township": "532504", "month": "2026-11", "format": "pdf"}, headers=COUNTY_OFFICER
+    )
+    assert briefing.status_code == 200 and briefing.headers["content-type"] == "application/pdf"
+    text = checked_pdf(briefing.content).replace("\n", "")
+    for caption in ("各乡镇月末在监测户数与本月风险消除户数", "近十二个月趋势", "按返贫致贫风险", "按监测对象类型"):
+        assert caption in text, caption
+    assert "本月风险消除户名单" in text and "合计" in text and "因病" in text
 
 
 async def test_elimination_dates_follow_their_steps_and_the_head_must_sign(

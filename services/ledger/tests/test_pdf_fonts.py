@@ -5,8 +5,8 @@ import io
 import pytest
 from reportlab.pdfgen.canvas import Canvas
 
+from common import pdf
 from devkit.testing.pdfs import checked_pdf, unembedded_fonts
-from ledger.archive import pdf
 
 
 def test_a_pdf_drawn_by_the_ledger_embeds_every_font_and_renders() -> None:

@@ -77,6 +77,11 @@ class MonthlyReport:
     # The lists 弥勒市 asks for (一(三): 上月返贫致贫风险户、风险消除户): one line per household.
     newly_monitored_list: list[dict[str, Any]] = field(default_factory=list)
     eliminated_list: list[dict[str, Any]] = field(default_factory=list)
+    # The households monitored at the month's end, by target type and by risk (the standing, for a briefing).
+    monitored_by_type: dict[str, int] = field(default_factory=dict)
+    monitored_by_risk: dict[str, int] = field(default_factory=dict)
+    # The twelve months to this one, oldest first: month, newly_monitored, eliminated, monitored_now.
+    trend: list[dict[str, Any]] = field(default_factory=list)
 
 
 def month_bounds(month: str) -> tuple[dt.date, dt.date]:
@@ -141,9 +146,12 @@ async def _households(
         ),
         "monitored_now": list(
             await session.execute(
-                select(MonitoredCase.region_code, MonitoredCase.household_id).where(
-                    within, by_end, MonitoredCase.case_id.not_in(eliminated_case)
-                )
+                select(
+                    MonitoredCase.region_code,
+                    MonitoredCase.household_id,
+                    MonitoredCase.object_type,
+                    MonitoredCase.risks,
+                ).where(within, by_end, MonitoredCase.case_id.not_in(eliminated_case))
             )
         ),
     }
@@ -160,6 +168,8 @@ async def build(session: AsyncSession, township: str, month: str) -> MonthlyRepo
     people = await _people(session, {r.household_id for rs in found_households.values() for r in rs})
     by_type: dict[str, int] = defaultdict(int)
     by_risk: dict[str, int] = defaultdict(int)
+    standing_type: dict[str, int] = defaultdict(int)
+    standing_risk: dict[str, int] = defaultdict(int)
     lists: dict[str, list[dict[str, Any]]] = {"newly_monitored": [], "eliminated": []}
     for column, households in found_households.items():
         for r in households:
@@ -168,18 +178,21 @@ async def build(session: AsyncSession, township: str, month: str) -> MonthlyRepo
             row.village = r.region_code[:depth]
             setattr(row, column, getattr(row, column) + 1)
             setattr(row, f"{column}_people", getattr(row, f"{column}_people") + members)
-            if column == "newly_monitored":
-                by_type[OBJECT_ZH.get(r.object_type or "", "未定")] += 1
-                risks = [RISK_ZH.get(c or "", str(c)) for c in dict.fromkeys(x.get("category") for x in r.risks)]
-                for risk in risks:
-                    by_risk[risk] += 1
+            if column in ("newly_monitored", "monitored_now"):
                 kind = OBJECT_ZH.get(r.object_type or "", "未定")
-            elif column == "eliminated":
+                risks = [RISK_ZH.get(c or "", str(c)) for c in dict.fromkeys(x.get("category") for x in r.risks)]
+                types, risk_counts = (
+                    (by_type, by_risk) if column == "newly_monitored" else (standing_type, standing_risk)
+                )
+                types[kind] += 1
+                for risk in risks:
+                    risk_counts[risk] += 1
+                if column == "monitored_now":
+                    continue
+            else:
                 accepted = r.acceptance or {}
                 risks = [RISK_ZH.get(c, c) for c in accepted.get("original_risks", [])]
                 kind = OBJECT_ZH.get(accepted.get("object_type") or "", "未定")
-            else:
-                continue
             lists[column].append(
                 {
                     "village": r.region_code,
@@ -235,7 +248,27 @@ async def build(session: AsyncSession, township: str, month: str) -> MonthlyRepo
         rows_by="township" if depth == 9 else "village",
         newly_monitored_list=sorted(lists["newly_monitored"], key=lambda x: (x["village"], x["household_no"])),
         eliminated_list=sorted(lists["eliminated"], key=lambda x: (x["village"], x["household_no"])),
+        monitored_by_type=dict(sorted(standing_type.items(), key=lambda kv: -kv[1])),
+        monitored_by_risk=dict(sorted(standing_risk.items(), key=lambda kv: -kv[1])),
+        trend=await _trend(session, township, start, found_households),
     )
+
+
+async def _trend(
+    session: AsyncSession, township: str, start: dt.date, this_month: dict[str, list[Any]]
+) -> list[dict[str, Any]]:
+    """The eleven months before this one counted the same way as it (the same queries), then this one."""
+    months, first = [], start
+    for _ in range(11):
+        first = (first - dt.timedelta(days=1)).replace(day=1)
+        months.append(first)
+    out = []
+    for month_start in reversed(months):
+        end = (month_start + dt.timedelta(days=32)).replace(day=1)
+        begin, finish = (dt.datetime.combine(d, dt.time(), CST) for d in (month_start, end))
+        found = await _households(session, township, begin, finish, end)
+        out.append({"month": f"{month_start:%Y-%m}", **{k: len(v) for k, v in found.items()}})
+    return [*out, {"month": f"{start:%Y-%m}", **{k: len(v) for k, v in this_month.items()}}]
 
 
 def to_xlsx(report: MonthlyReport) -> bytes:

@@ -14,6 +14,7 @@ from typing import Any
 
 from reportlab.platypus import Flowable
 
+from common import pdf
 from common.clock import CST, cst_date
 from common.regions import full_name
 from common.vocabulary import (
@@ -38,7 +39,6 @@ from common.vocabulary import (
     band_zh,
     zh,
 )
-from ledger.archive import pdf
 from ledger.archive.stated import BLANK, recorded_on, step_date
 from ledger.models import Entry
 

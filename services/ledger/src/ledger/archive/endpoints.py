@@ -8,13 +8,13 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Response
 from reportlab.platypus import PageBreak
 
-from common import clock
+from common import clock, pdf
 from common.access import ArchiveRead, RetentionRead
 from common.clock import CST
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, problem_responses
 from common.pagination import CursorQuery, LimitQuery, Page, page_list
-from ledger.archive import dossier, forms, pdf
+from ledger.archive import dossier, forms
 from ledger.archive.packs import wording
 from ledger.archive.schemas import Archive, FormInfo, Retention
 from ledger.archive.service import archive_of

@@ -16,7 +16,7 @@ from openpyxl.styles import Border
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from common import clock
+from common import clock, pdf
 from common.clock import CST
 from common.errors import NotFound
 from common.exports import print_ready, xlsx_text_only
@@ -39,7 +39,6 @@ from common.vocabulary import (
     zh,
 )
 from contracts.policy import PackValues
-from ledger.archive import pdf
 from ledger.archive.packs import wording
 from ledger.archive.stated import BLANK, recorded_on, shown, step_date
 from ledger.models import Entry
