@@ -14,7 +14,7 @@ ROLE ?= village_cadre
 REGION ?= 532504102
 PYTEST_ARGS ?=
 
-.PHONY: setup run test test-fast lint openapi openapi-check bench token regions clean
+.PHONY: setup run test test-fast lint openapi openapi-check bench forms token regions clean
 
 $(BIN)/safetynet: uv.lock pyproject.toml libs/*/pyproject.toml services/*/pyproject.toml
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -47,6 +47,10 @@ openapi-check: setup
 bench: setup  ## measure; writes figures to docs/benchmarks.md (installs wrk from Debian's packages if missing)
 	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 	$(BIN)/python bench/run.py
+
+forms: setup  ## every form, report and dossier for a demo household, as PDF, XLSX and PNG pages (OUT=build/forms)
+	@command -v pdftoppm >/dev/null && command -v soffice >/dev/null || { apt-get update -qq && apt-get install -y -qq poppler-utils libreoffice-calc-nogui fonts-noto-cjk; }
+	$(BIN)/python tools/forms.py $(OUT)
 
 token: setup  ## a development bearer token: make token ROLE=county_officer REGION=532504
 	@$(BIN)/safetynet token --role $(ROLE) --region $(REGION) $(if $(HOUSEHOLD),--household-id $(HOUSEHOLD))

@@ -59,22 +59,11 @@ class Services:
         return self.clients[name]
 
     async def _packs_arrived(self, name: str, app: object) -> None:
-        """Intake and assistance apply screening's policy packs: a test starts once the shipped ones have
-        reached them, so that no test runs under the local defaults and the next under a pack."""
-        from sqlalchemy import text
-
-        from devkit.testing.fixtures import eventually
-        from screening.policies.seeds import shipped
+        """A test starts once the shipped policy packs have reached the service that applies them."""
+        from devkit.testing.fixtures import packs_arrived
 
         await self.client("screening")
-        wanted = {(p.jurisdiction.code, p.year) for p in shipped()}
-        query = text(f"SELECT DISTINCT jurisdiction, year FROM {name}.policy_packs")  # noqa: S608 (a fixed name)
-
-        async def arrived() -> bool:
-            async with app.state.db.engine.connect() as conn:  # type: ignore[attr-defined]
-                return wanted <= {tuple(r) for r in await conn.execute(query)}
-
-        assert await eventually(arrived, timeout=60), f"the shipped policy packs did not reach {name}"
+        await packs_arrived(name, app)  # type: ignore[arg-type]
 
 
 PACK_READERS = ("intake", "assistance")

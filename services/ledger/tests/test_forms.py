@@ -6,9 +6,9 @@ from typing import Any
 import httpx
 from openpyxl import load_workbook
 
-from devkit.kit.assistance import approved_plan, implement_all, income_and_guarantees, monitored
 from devkit.kit.households import VILLAGE_A
-from devkit.kit.identification import CADRE, COUNTY_OFFICER, TOWNSHIP, ok
+from devkit.kit.identification import ok
+from devkit.kit.ledger import eliminated_household
 from devkit.kit.people import AUDITOR
 from devkit.testing.fixtures import auth, eventually
 from devkit.testing.pdfs import checked_pdf
@@ -56,47 +56,8 @@ async def test_identification_and_elimination_forms_hold_the_recorded_values(ser
     intake = await services.client("intake")
     await services.client("screening")
     assistance = await services.client("assistance")
-    household, _ = await monitored(intake, ["illness"])
-    plan = await approved_plan(assistance, household)
-    await implement_all(assistance, plan)
-    await income_and_guarantees(assistance, intake, household)
-
-    async def eligible() -> bool:
-        ev = await ok(await assistance.get(f"/households/{household['id']}/elimination-evaluation", headers=TOWNSHIP))
-        return ev["eligible"]
-
-    assert await eventually(eligible)
-    review = {"meeting_date": "2026-11-02", "representatives_present": 21, "votes_for": 19}
-    e = await ok(
-        await assistance.post("/eliminations", headers=CADRE, json={"household_id": household["id"], **review}), 201
-    )
-    await ok(
-        await assistance.post(f"/eliminations/{e['id']}/notice", headers=CADRE, json={"published_on": "2026-11-03"})
-    )
-    acceptance = {
-        "accepted_on": "2026-11-20",
-        "head_signed": True,
-        "village_secretary": "赵书记",
-        "officer_name": "李干部",
-        "monitor_contact": "陈联系人",
-    }
-    await ok(await assistance.post(f"/eliminations/{e['id']}/acceptance", headers=TOWNSHIP, json=acceptance))
-    approval_no = f"弥防返贫消〔2026〕{household['household_no'][:6]}号"
-    await ok(
-        await assistance.post(
-            f"/eliminations/{e['id']}/approval",
-            headers=COUNTY_OFFICER,
-            json={"approval_no": approval_no, "approved_on": "2026-11-23"},
-        )
-    )
-
-    async def in_ledger() -> bool:
-        r = await ledger.get(
-            "/forms/elimination-approval", params={"purpose": "台账", "key": approval_no}, headers=COUNTY
-        )
-        return r.status_code == 200
-
-    assert await eventually(in_ledger, timeout=60)
+    household = await eliminated_household(intake, assistance, ledger)
+    approval_no = household["elimination_approval_no"]
 
     # 一户一档: the dossier an inspector reads, from the log alone, then the proofs.
     r = await ledger.get(f"/households/{household['id']}/archive.pdf", params={"purpose": "年度检查"}, headers=COUNTY)

@@ -131,12 +131,15 @@ async def verify(client: httpx.AsyncClient, case: dict[str, Any], household: dic
     )
 
 
+IDENTIFICATION_APPROVAL_NO = "弥防返贫〔2026〕12号"
+
+
 async def approve(client: httpx.AsyncClient, case: dict[str, Any]) -> dict[str, Any]:
     return await ok(
         await client.post(
             f"/cases/{case['id']}/county-approval",
             headers=COUNTY_OFFICER,
-            json={"approval_no": "弥防返贫〔2026〕12号", "approved_on": "2026-10-15"},
+            json={"approval_no": IDENTIFICATION_APPROVAL_NO, "approved_on": "2026-10-15"},
         )
     )
 

@@ -128,3 +128,20 @@ async def eventually(check: Any, timeout: float = 30, interval: float = 0.1) -> 
         if asyncio.get_running_loop().time() > deadline:
             raise TimeoutError("condition not met in time")
         await asyncio.sleep(interval)
+
+
+async def packs_arrived(name: str, app: FastAPI) -> None:
+    """Intake and assistance apply screening's policy packs: wait until the shipped ones have reached `name`
+    (screening running), so that nothing is judged under the local defaults and then under a pack."""
+    from sqlalchemy import text
+
+    from screening.policies.seeds import shipped
+
+    wanted = {(p.jurisdiction.code, p.year) for p in shipped()}
+    query = text(f"SELECT DISTINCT jurisdiction, year FROM {name}.policy_packs")  # noqa: S608 (a fixed name)
+
+    async def arrived() -> bool:
+        async with app.state.db.engine.connect() as conn:
+            return wanted <= {tuple(r) for r in await conn.execute(query)}
+
+    assert await eventually(arrived, timeout=60), f"the shipped policy packs did not reach {name}"
