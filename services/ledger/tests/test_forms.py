@@ -1,6 +1,7 @@
 """The standard forms filled from the log: read back with openpyxl (XLSX) and pypdf (PDF text)."""
 
 import io
+import re
 from typing import Any
 
 import httpx
@@ -40,13 +41,17 @@ def print_ready(content: bytes, letter: bool = False) -> None:
     assert all(ws.column_dimensions[c].width <= 44 for c in "AB")
 
 
+# The forms that open with a letter's paragraphs (unboxed) rather than a table.
+LETTERS = {"commitment", "village-preselection-notice", "elimination-notice", "county-approval", "elimination-approval"}
+
+
 async def form(client: httpx.AsyncClient, code: str, **params: Any) -> tuple[str, str]:
     texts = []
     for fmt in ("xlsx", "pdf"):
         r = await client.get(f"/forms/{code}", params={"purpose": "台账", "format": fmt, **params}, headers=COUNTY)
         assert r.status_code == 200, r.text
         if fmt == "xlsx":
-            print_ready(r.content, letter=code == "commitment")
+            print_ready(r.content, letter=code in LETTERS)
         texts.append(xlsx_text(r.content) if fmt == "xlsx" else checked_pdf(r.content))
     return texts[0], texts[1]
 
@@ -109,16 +114,25 @@ async def test_identification_and_elimination_forms_hold_the_recorded_values(ser
     assert "监测对象风险消除乡镇验收表" in pdf and "2026-11-20" in pdf
     xlsx, pdf = await form(ledger, "village-preselection-notice", key=f"{VILLAGE_A}@2026-09-28")
     assert household["household_no"] in xlsx and "5个工作日" in pdf
+    # 附件2: the village's meeting, the households and people it reviewed, the committee's seal and the date.
+    # (other tests' households of the village may share the day: the counts are the notice's, whatever they are)
+    assert re.search(r"我村于2026年09月25日召开村民代表会议，评议\d+户\d+人存在返贫致贫风险", pdf.replace("\n", ""))
+    assert "新哨社区村委会（盖章）" in pdf and "2026年09月28日" in pdf
     xlsx, pdf = await form(ledger, "elimination-approval", key=approval_no)
     assert household["household_no"] in xlsx and approval_no in pdf
     # Worded by 弥勒市's pack, a county-level city: the city approves (一(四): 乡镇审核、市级确定).
     assert "监测对象风险消除市级审定批复" in pdf and "市扶贫开发领导小组（盖章）" in pdf and "区级" not in pdf
+    # 附件7 in its own words: addressed to the township, the households and people it approves, sealed, dated.
+    letter = pdf.replace("\n", "")
+    assert "新哨镇：" in letter and "经市扶贫开发领导小组联合有关单位组织核查并审定" in letter
+    assert "同意你镇（街道）上报共1户2人达到防止返贫致贫监测对象风险消除的帮扶效果" in letter
+    assert "户主身份证号" in xlsx and "2026年11月23日" in letter
     xlsx, _ = await form(ledger, "county-approval", key="弥防返贫〔2026〕12号")
     assert household["household_no"] in xlsx
     xlsx, pdf = await form(ledger, "elimination-notice", key=f"{VILLAGE_A}@2026-11-03")
     assert "监测对象风险消除村级初选名单公示" in pdf  # every one of the eight forms, its PDF checked
     # 附件5 lists each household's risk and its main measures; households and people are counted.
-    assert "主要帮扶措施" in xlsx and "因病" in xlsx and "健康帮扶" in xlsx and "人数" in xlsx
+    assert "主要帮扶措施" in xlsx and "因病" in xlsx and "健康帮扶" in xlsx and "1户2人" in xlsx
 
     async def assistance_reads() -> set[str] | None:
         page = await ok(await ledger.get("/access-audit", params={"household_id": household["id"]}, headers=AUDITOR))

@@ -206,6 +206,9 @@ class Report(_Part):
 class Paperwork(_Part):
     approver: ZhText = Field("县级", description="who approves, as the forms say it: 区级, 县级, 市级")
     office: ZhText = Field("县乡村振兴部门", description="the office that seals the approval")
+    decided_by: ZhText | None = Field(
+        None, description="the body the office reports to for the decision, as the approval letter names it (区管委会)"
+    )
     forms: list[str] = Field(default_factory=list, max_length=30, description="the forms this jurisdiction files")
 
 

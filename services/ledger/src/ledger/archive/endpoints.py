@@ -14,7 +14,7 @@ from common.clock import CST
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, problem_responses
 from common.pagination import CursorQuery, LimitQuery, Page, page_list
-from ledger.archive import dossier, forms
+from ledger.archive import dossier, forms, lists
 from ledger.archive.packs import wording
 from ledger.archive.schemas import Archive, FormInfo, Retention
 from ledger.archive.service import archive_of
@@ -160,7 +160,7 @@ async def form(
     if form_code in LIST_FORMS:
         if not key:
             raise NotFound("This form is generated for a `key`")
-        doc = await forms.list_form(session, form_code, key, principal.covers)
+        doc = await lists.list_form(session, form_code, key, principal.covers)
     else:
         if household_id is None:
             raise NotFound("This form is generated for a `household_id`")

@@ -6,17 +6,16 @@ ID numbers never enter the log, so those cells are left for the printed form to 
 
 import datetime as dt
 import io
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Border
+from openpyxl.styles import Alignment, Border
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from common import clock, pdf
+from common import pdf
 from common.clock import CST
 from common.errors import NotFound
 from common.exports import print_ready, xlsx_text_only
@@ -39,8 +38,7 @@ from common.vocabulary import (
     zh,
 )
 from contracts.policy import PackValues
-from ledger.archive.packs import wording
-from ledger.archive.stated import BLANK, recorded_on, shown, step_date
+from ledger.archive.stated import BLANK, recorded_on, shown
 from ledger.models import Entry
 
 
@@ -53,6 +51,8 @@ class Form:
     table: list[list[Any]] = field(default_factory=list)
     footer: list[str] = field(default_factory=list)
     letter: list[str] = field(default_factory=list)  # a form that is a letter (申请书, 授权书): its paragraphs
+    # The lines at the foot, set to the right: signature, seal and date (户主签字, 村委会（盖章）, 年 月 日).
+    sign: list[str] = field(default_factory=list)
 
 
 FORMS = {
@@ -67,7 +67,7 @@ FORMS = {
 }
 
 
-def _risks(risks: list[dict[str, Any]]) -> str:
+def risks_text(risks: list[dict[str, Any]]) -> str:
     return "、".join(RISK_ZH.get(r.get("category", ""), str(r.get("category"))) for r in risks) or "—"
 
 
@@ -78,7 +78,7 @@ def _date(value: Any) -> str:
 HOUSEHOLD_TYPES = ("intake.household.registered", "intake.household.updated")
 
 
-async def _households(session: AsyncSession, household_ids: set[str]) -> dict[str, list[Entry]]:
+async def households_of(session: AsyncSession, household_ids: set[str]) -> dict[str, list[Entry]]:
     """The registration and updates of many households, in one query."""
     found: dict[str, list[Entry]] = {h: [] for h in household_ids}
     q = select(Entry).where(Entry.subject.in_(household_ids), Entry.type.in_(HOUSEHOLD_TYPES))
@@ -105,7 +105,7 @@ def _latest(rows: list[Entry], type_: str) -> dict[str, Any] | None:
     return found[-1] if found else None
 
 
-def _household(rows: list[Entry]) -> dict[str, Any]:
+def household_of(rows: list[Entry]) -> dict[str, Any]:
     h = _latest(rows, "intake.household.updated") or _latest(rows, "intake.household.registered")
     if h is None:
         raise NotFound("The household's registration is not in the log")
@@ -118,7 +118,7 @@ def _place(region: str) -> tuple[str, str]:
 
 def household_form(code: str, rows: list[Entry], words: PackValues | None = None) -> Form:
     """A household's form from its entries in the log (its archive)."""
-    h = _household(rows)
+    h = household_of(rows)
     members = [m for m in h["members"] if m.get("active", True)]
     labour = sum(1 for m in members if m["labour_capacity"] in ("full", "partial"))
     income = _latest(rows, "intake.household.income-recorded")
@@ -131,10 +131,12 @@ def household_form(code: str, rows: list[Entry], words: PackValues | None = None
     if code == "commitment":
         consent = _latest(rows, "intake.consent.signed")
         case = _latest(rows, "intake.case.declared") or {}
+        letter = commitment_letter(h["region_code"], len(members), labour, income, case, consent)
         return Form(
             code,
             FORMS[code],
-            letter=commitment_letter(h["region_code"], len(members), labour, income, case, consent),
+            letter=letter[:-2],
+            sign=letter[-2:],
             footer=[f"户编号：{h['household_no']}（{place}，由防止返贫监测账本生成）"],
         )
     if code == "township-verification":
@@ -257,7 +259,7 @@ def _address_line(village: str) -> str:
     return f"{names[0]}  {names[1]}  {names[2]}  {BLANK}组（自然村）"
 
 
-def _cn_date(value: Any) -> str:
+def cn_date(value: Any) -> str:
     day = str(value)[:10] if value else ""
     return f"{day[:4]}年{day[5:7]}月{day[8:10]}日" if len(day) == 10 else f"{BLANK}年{BLANK}月{BLANK}日"
 
@@ -280,12 +282,13 @@ def commitment_letter(
     return [
         f"{regions().name(village) or BLANK}村委会：",
         f"我家住{BLANK}组（自然村），家庭人口{people}人，其中有劳动能力{labour}人。{year}家庭人均可支配收入{amount}元，"
-        f"主要返贫致贫风险为{_risks(case.get('risks', []))}（{_checkboxes(risks)}）。现申请为防止返贫致贫监测对象。",
+        f"主要返贫致贫风险为{risks_text(case.get('risks', []))}（{_checkboxes(risks)}）。"
+        "现申请为防止返贫致贫监测对象。",
         "我承诺提供的家庭情况、资产信息等真实准确，同意授权乡（镇）级及以上政府部门查询比对我的家庭财产信息。"
         "如查实我有故意隐瞒或提供虚假、伪造材料等违规行为，本人愿意承担3年内取消申请防贫监测对象资格和相应的"
         f"政策扶持，以及列入失信人员名单等后果。（授权范围：{scopes}）",
         f"户主签字：{BLANK}",
-        _cn_date(consent["signed_at"] if consent else None),
+        cn_date(consent["signed_at"] if consent else None),
     ]
 
 
@@ -298,84 +301,6 @@ def _details(risk: dict[str, Any]) -> str:
             if k != "category" and not k.endswith("member_id")
         )
         or "—"
-    )
-
-
-async def list_form(session: AsyncSession, code: str, key: str, covers: Callable[[str], bool]) -> Form:
-    """The list forms: a village's notice (key: village code and date, `532504102001@2026-09-28`) or a
-    county approval (key: the approval number)."""
-    if code in ("village-preselection-notice", "elimination-notice"):
-        village, _, day = key.partition("@")
-        type_ = (
-            "intake.case.notice-published"
-            if code == "village-preselection-notice"
-            else "assistance.elimination.notice-published"
-        )
-        rows = [
-            r
-            for r in (
-                await session.execute(
-                    select(Entry)
-                    .where(Entry.type == type_, Entry.data["region_code"].astext == village)
-                    .order_by(Entry.leaf_index)
-                )
-            ).scalars()
-            if str(r.data.get("data", {}).get("published_on", ""))[:10] == day
-        ]
-        words = await wording(session, village, clock.today())
-        days = (
-            words.values.identification.notice_working_days
-            if code == "village-preselection-notice"
-            else words.values.elimination.notice_working_days
-        )
-        title = f"{full_name(village) or village} {FORMS[code]}"
-        footer = [
-            f"现予公示，如有异议，请自公示之日起{days}个工作日内向村委会提出意见。",
-            f"监督电话：{BLANK}",
-            f"{day}",
-        ]
-    elif code in ("county-approval", "elimination-approval"):
-        type_ = "intake.case.approved" if code == "county-approval" else "assistance.elimination.approved"
-        rows = [
-            r
-            for r in (
-                await session.execute(select(Entry).where(Entry.type == type_).order_by(Entry.leaf_index))
-            ).scalars()
-            if r.data.get("data", {}).get("approval_no") == key
-        ]
-        region = str(rows[0].data.get("region_code", "")) if rows else ""
-        words = await wording(session, region, clock.today())
-        paperwork = words.values.paperwork
-        title = f"{FORMS[code].replace('区级', paperwork.approver)}（{key}）"
-        footer = [f"{paperwork.office}（盖章）", (step_date(rows[0].data) if rows else None) or BLANK]
-    else:
-        raise NotFound(f"{code} is not a list form")
-    rows = [r for r in rows if covers(str(r.data.get("region_code", "")))]
-    if not rows:
-        raise NotFound("Nothing recorded for this form within your jurisdiction")
-    registrations = await _households(session, {r.subject for r in rows})
-    eliminating = code in ("elimination-notice", "elimination-approval")
-    table, people = [], 0
-    for i, r in enumerate(rows):
-        h = _household(registrations[r.subject])
-        members = len([m for m in h["members"] if m.get("active", True)])
-        people += members
-        step = r.data.get("data", {})
-        # A case's events carry its risks; an elimination's notice carries the plan's risks and measures.
-        risks = _risks(r.data.get("risks") or [{"category": c} for c in step.get("risks", [])])
-        row = [i + 1, full_name(r.data["region_code"]) or r.data["region_code"], h["household_no"], BLANK, members]
-        row.append(risks)
-        if eliminating:
-            row.append("、".join(step.get("measure_names", [])) or BLANK)
-        table.append(row)
-    header = ["序号", "行政村", "户编号", "户主姓名", "家庭人口数", "返贫致贫风险"]
-    return Form(
-        code,
-        title,
-        [("户数", len(rows)), ("人数", people)],
-        header + (["主要帮扶措施"] if eliminating else []),
-        table,
-        footer,
     )
 
 
@@ -407,24 +332,31 @@ def to_xlsx(form: Form) -> bytes:
     for line in form.footer:
         ws.append([line])
         ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=span)
+    sign_from = ws.max_row + 1
+    for line in form.sign:  # signature, seal and date, to the right as signed
+        ws.append([line])
+        ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=span)
     xlsx_text_only(ws)
     print_ready(ws, first_row=2, header_row=header_row, span=span, landscape=span > 6)
-    if form.letter:  # a letter is read across the page, not in a column
+    if form.letter and not form.table_header:  # a letter alone is read across the page, not in a column
         ws.column_dimensions["A"].width = ws.column_dimensions["B"].width = 44
-        for r in range(2, 2 + len(form.letter)):
-            ws.cell(r, 1).border = Border()
+    for r in range(2, 2 + len(form.letter)):  # a letter's paragraphs are text, unboxed
+        for cell in ws[r]:
+            cell.border = Border()
     for r in range(footer_from, ws.max_row + 1):  # the footer's lines are text under the table, unboxed
         for cell in ws[r]:
             cell.border = Border()
+    for r in range(sign_from, ws.max_row + 1):
+        ws.cell(r, 1).alignment = Alignment(horizontal="right")
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
 
 
 def to_pdf(form: Form) -> bytes:
-    last = len(form.letter) - 2  # a letter: the addressee, the body, then the signature and date lines
+    # A letter: its addressee (ending "：") set flush, then its paragraphs indented as written.
     flow: list[Any] = [
-        pdf.paragraph(line, "letter_to" if i == 0 else "letter_sign" if i >= last else "letter")
+        pdf.paragraph(line, "letter_to" if i == 0 and line.endswith("：") else "letter")
         for i, line in enumerate(form.letter)
     ]
     if form.fields:
@@ -433,7 +365,9 @@ def to_pdf(form: Form) -> bytes:
         flow.append(pdf.paragraph(" ", "p"))
         flow.append(pdf.table([form.table_header, *form.table]))
     for line in form.footer:
-        flow.append(pdf.paragraph(line))
+        flow.append(pdf.paragraph(line, "letter" if form.letter else "p"))
+    for line in form.sign:
+        flow.append(pdf.paragraph(line, "letter_sign"))
     flow.append(
         pdf.paragraph(f"生成于 {dt.datetime.now(CST):%Y-%m-%d %H:%M}（北京时间），数据来自防止返贫监测账本", "p")
     )
