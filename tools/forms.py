@@ -48,17 +48,21 @@ def render(document: Path, out: Path) -> list[Path]:
 
 
 async def draw(out: Path) -> list[Path]:
-    from devkit.kit.households import COUNTY, TOWNSHIP_A
+    from devkit.kit.assistance import monitored
+    from devkit.kit.households import COUNTY, TOWNSHIP_A, VILLAGE_A
     from devkit.kit.ledger import eliminated_household
     from devkit.kit.people import COUNTY_OFFICER, TOWNSHIP
-    from devkit.testing.fixtures import packs_arrived, running
-    from ledger.archive.endpoints import LIST_FORMS
-    from ledger.archive.forms import FORMS
+    from devkit.testing.fixtures import eventually, packs_arrived, running
+    from ledger.archive.endpoints import ALL_FORMS, LIST_FORMS
 
     documents: list[Path] = []
 
     async def save(client: Any, path: str, name: str, headers: dict[str, str], **params: Any) -> None:
-        answer = await client.get(path, params=params, headers=headers)
+        async def drawn() -> Any:  # a list waits for its households' events to reach the ledger
+            answer = await client.get(path, params=params, headers=headers)
+            return answer if answer.status_code != 404 else None
+
+        answer = await eventually(drawn, timeout=60)
         if answer.status_code != 200:
             raise SystemExit(f"{path} {params}: {answer.status_code} {answer.text}")
         documents.append(out / name)
@@ -72,14 +76,18 @@ async def draw(out: Path) -> list[Path]:
             if name in ("intake", "assistance"):
                 await packs_arrived(name, app)
         household = await eliminated_household(clients["intake"], clients["assistance"], clients["ledger"])
+        await monitored(clients["intake"], ["schooling"], object_type="marginal")  # for 弥勒市's analysis list
+        await monitored(clients["intake"], ["illness"], object_type="unstable_lifted")
         keys = {
             "village-preselection-notice": household["notice_key"],
             "elimination-notice": household["elimination_notice_key"],
             "county-approval": household["identification_approval_no"],
             "elimination-approval": household["elimination_approval_no"],
+            "analysis-unstable-lifted": VILLAGE_A,
+            "analysis-marginal": VILLAGE_A,
         }
         ledger, purpose = clients["ledger"], {"purpose": "示例表单"}
-        for code in FORMS:
+        for code in ALL_FORMS:
             target = {"key": keys[code]} if code in LIST_FORMS else {"household_id": household["id"]}
             for fmt in ("pdf", "xlsx"):
                 await save(ledger, f"/forms/{code}", f"{code}.{fmt}", COUNTY_OFFICER, format=fmt, **target, **purpose)

@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 from openpyxl import load_workbook
 
+from devkit.kit.assistance import monitored
 from devkit.kit.households import VILLAGE_A
 from devkit.kit.identification import ok
 from devkit.kit.ledger import eliminated_household
@@ -42,7 +43,15 @@ def print_ready(content: bytes, letter: bool = False) -> None:
 
 
 # The forms that open with a letter's paragraphs (unboxed) rather than a table.
-LETTERS = {"commitment", "village-preselection-notice", "elimination-notice", "county-approval", "elimination-approval"}
+LETTERS = {
+    "commitment",
+    "village-preselection-notice",
+    "elimination-notice",
+    "county-approval",
+    "elimination-approval",
+    "application-unstable-lifted",
+    "application-marginal",
+}
 
 
 async def form(client: httpx.AsyncClient, code: str, **params: Any) -> tuple[str, str]:
@@ -134,6 +143,30 @@ async def test_identification_and_elimination_forms_hold_the_recorded_values(ser
     # 附件5 lists each household's risk and its main measures; households and people are counted.
     assert "主要帮扶措施" in xlsx and "因病" in xlsx and "健康帮扶" in xlsx and "1户2人" in xlsx
 
+    # 弥勒市's own forms (附件1-6), listed for its region as the forms its pack files.
+    catalogue = await ok(await ledger.get("/forms", params={"region": "532504"}, headers=COUNTY))
+    filed = {f["code"]: f["filed_here"] for f in catalogue["items"]}
+    assert filed["household-survey"] and filed["analysis-marginal"] and not filed["commitment"]
+    xlsx, pdf = await form(ledger, "household-survey", household_id=household["id"])
+    assert "驻村工作队 王" in pdf and "2026-09-22" in pdf and "户主" in xlsx and "41000" in xlsx
+    xlsx, pdf = await form(ledger, "income-expense-estimate", household_id=household["id"])
+    assert "工资性收入" in xlsx and "家庭总收入" in xlsx and "测算结论" in pdf and "4428" in pdf
+    xlsx, pdf = await form(ledger, "measures-table", household_id=household["id"])
+    assert "健康帮扶" in pdf and "卫生健康部门" in xlsx and "已落实" in xlsx
+    marginal, _ = await monitored(intake, ["schooling"], object_type="marginal")
+    _, pdf = await form(ledger, "application-marginal", household_id=marginal["id"])
+    assert "现申请纳入边缘户进行监测和帮扶" in pdf.replace("\n", "") and "因学" in pdf
+
+    async def listed() -> str | None:
+        r = await ledger.get(
+            "/forms/analysis-marginal", params={"purpose": "台账", "key": VILLAGE_A, "format": "pdf"}, headers=COUNTY
+        )
+        text = checked_pdf(r.content).replace("\n", "") if r.status_code == 200 else ""
+        return text if marginal["household_no"] in text else None
+
+    analysis = await eventually(listed, timeout=60)
+    assert analysis is not None and "未消除，继续监测帮扶" in analysis and "边缘户动态监测分析研判表" in analysis
+
     async def assistance_reads() -> set[str] | None:
         page = await ok(await ledger.get("/access-audit", params={"household_id": household["id"]}, headers=AUDITOR))
         whats = {i["what"] for i in page["items"] if i["service"] == "assistance"}
@@ -141,7 +174,7 @@ async def test_identification_and_elimination_forms_hold_the_recorded_values(ser
 
     assert await eventually(assistance_reads)
     catalogue = await ok(await ledger.get("/forms", headers=COUNTY))
-    assert len(catalogue["items"]) == 8 and catalogue["next_cursor"] is None
+    assert len(catalogue["items"]) == 15 and catalogue["next_cursor"] is None  # 8 standard, 7 of 弥勒市
     outside = await ledger.get(
         "/forms/village-preselection-notice",
         params={"purpose": "台账", "key": f"{VILLAGE_A}@2026-09-28"},

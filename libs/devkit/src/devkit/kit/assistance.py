@@ -34,13 +34,16 @@ async def monitored(
     labour: str = "full",
     weak_motivation: bool = False,
     village: str = VILLAGE_A,
+    object_type: str = "sudden_hardship",
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """A household whose members have the given labour capacity, taken to monitored with the given risks
     (in a village of 新哨镇, whose officers the kit's tokens are)."""
     body = household_body(village, members=[member(labour_capacity=labour), member("spouse", labour_capacity=labour)])
     household = await ok(await intake.post("/households", json=body, headers=CADRE), 201)
     await sign_consent(intake, household)
-    return household, await identified(intake, household, risks, weak_motivation=weak_motivation)
+    return household, await identified(
+        intake, household, risks, weak_motivation=weak_motivation, object_type=object_type
+    )
 
 
 async def identified(
@@ -50,6 +53,7 @@ async def identified(
     *,
     weak_motivation: bool = False,
     income_band: str = "below_6000",
+    object_type: str = "sudden_hardship",
 ) -> dict[str, Any]:
     """A case of a registered household with a valid consent, declared by the village and taken through
     every step of the identification to the county's approval."""
@@ -73,7 +77,7 @@ async def identified(
     )
     form = {
         "income_band": income_band,
-        "object_type": "sudden_hardship",
+        "object_type": object_type,
         "channels": ["cadre_screening"],
         "risks": [risk(r, household) for r in risks],
         "decision": "yes",

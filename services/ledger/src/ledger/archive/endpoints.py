@@ -10,11 +10,12 @@ from reportlab.platypus import PageBreak
 
 from common import clock, pdf
 from common.access import ArchiveRead, RetentionRead
+from common.auth import ensure_covers
 from common.clock import CST
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, problem_responses
 from common.pagination import CursorQuery, LimitQuery, Page, page_list
-from ledger.archive import dossier, forms, lists
+from ledger.archive import annexes, dossier, forms, lists
 from ledger.archive.packs import wording
 from ledger.archive.schemas import Archive, FormInfo, Retention
 from ledger.archive.service import archive_of
@@ -120,17 +121,46 @@ async def retention(_: RetentionRead) -> Retention:
 
 
 @router.get("/forms", response_model=Page[FormInfo])
-async def list_forms(_: ArchiveRead, cursor: CursorQuery = None, limit: LimitQuery = 100) -> Page[FormInfo]:
-    """The standard forms (《仲恺高新区健全防止返贫动态监测和帮扶机制工作方案》(2021)), and what each is
-    generated for."""
+async def list_forms(
+    session: SessionDep,
+    principal: ArchiveRead,
+    region: Annotated[
+        str | None,
+        Query(
+            pattern=r"^\d{6}(\d{3}(\d{3})?)?$",
+            description="the forms the jurisdiction of this region files (its pack's `paperwork.forms`)",
+        ),
+    ] = None,
+    cursor: CursorQuery = None,
+    limit: LimitQuery = 100,
+) -> Page[FormInfo]:
+    """The forms the ledger draws: the standard ones (modelled on 《仲恺高新区健全防止返贫动态监测和帮扶机制工作方案》
+    (2021) 附件1-8) and a jurisdiction's own (弥勒市 附件1-6), what each is keyed by, and, for a `region`,
+    whether its jurisdiction's pack lists it among the forms it files."""
+    filed: set[str] | None = None
+    if region is not None:
+        ensure_covers(principal, region, "region")
+        filed = set((await wording(session, region, clock.today())).values.paperwork.forms) or set(forms.FORMS)
     listed = [
-        FormInfo(code=code, title=title, keyed_by="key" if code in LIST_FORMS else "household_id")
-        for code, title in forms.FORMS.items()
+        FormInfo(
+            code=code,
+            title=title,
+            keyed_by="key" if code in LIST_FORMS else "household_id",
+            filed_here=None if filed is None else code in filed,
+        )
+        for code, title in ALL_FORMS.items()
     ]
     return page_list(listed, lambda f: f.code, cursor, limit)
 
 
-LIST_FORMS = {"village-preselection-notice", "elimination-notice", "county-approval", "elimination-approval"}
+ALL_FORMS = {**forms.FORMS, **annexes.ANNEXES}
+LIST_FORMS = {
+    "village-preselection-notice",
+    "elimination-notice",
+    "county-approval",
+    "elimination-approval",
+    *annexes.ANALYSIS,
+}
 MEDIA = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
@@ -142,7 +172,7 @@ MEDIA = {
     responses={**problem_responses(Forbidden, NotFound), 200: {"content": {m: {} for m in MEDIA.values()}}},
 )
 async def form(
-    form_code: Literal[tuple(forms.FORMS)],  # type: ignore[valid-type]
+    form_code: Literal[tuple(ALL_FORMS)],  # type: ignore[valid-type]
     session: SessionDep,
     principal: ArchiveRead,
     purpose: Purpose,
@@ -150,7 +180,9 @@ async def form(
     key: Annotated[
         str | None,
         Query(
-            max_length=100, description="list forms: `<village>@<date>` for notices, the approval number for approvals"
+            max_length=100,
+            description="list forms: `<village>@<date>` for notices, the approval number for approvals, a region "
+            "code for the analysis lists (附件5、6)",
         ),
     ] = None,
     format: Literal["xlsx", "pdf"] = "pdf",
@@ -160,7 +192,12 @@ async def form(
     if form_code in LIST_FORMS:
         if not key:
             raise NotFound("This form is generated for a `key`")
-        doc = await lists.list_form(session, form_code, key, principal.covers)
+        if form_code in annexes.ANALYSIS:
+            if not key.isdigit() or len(key) not in (6, 9, 12):
+                raise NotFound("The analysis lists are generated for a region code (`key`)")
+            doc = await annexes.analysis(session, form_code, key, principal.covers)
+        else:
+            doc = await lists.list_form(session, form_code, key, principal.covers)
     else:
         if household_id is None:
             raise NotFound("This form is generated for a `household_id`")
@@ -168,7 +205,10 @@ async def form(
             session, principal, household_id, dt.datetime.now(dt.UTC), f"form {form_code}", purpose
         )
         words = await wording(session, result.region_code or "", clock.today())  # the form as the pack has it
-        doc = forms.household_form(form_code, rows, words.values)
+        if form_code in annexes.ANNEXES:
+            doc = annexes.household_annex(form_code, rows, words.values)
+        else:
+            doc = forms.household_form(form_code, rows, words.values)
     body = forms.to_xlsx(doc) if format == "xlsx" else forms.to_pdf(doc)
     name = f"{form_code}-{household_id or 'list'}.{format}"
     return Response(body, media_type=MEDIA[format], headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -78,10 +78,12 @@ def _date(value: Any) -> str:
 HOUSEHOLD_TYPES = ("intake.household.registered", "intake.household.updated")
 
 
-async def households_of(session: AsyncSession, household_ids: set[str]) -> dict[str, list[Entry]]:
-    """The registration and updates of many households, in one query."""
+async def households_of(
+    session: AsyncSession, household_ids: set[str], more: tuple[str, ...] = ()
+) -> dict[str, list[Entry]]:
+    """The registration and updates of many households (and the entries of `more` types), in one query."""
     found: dict[str, list[Entry]] = {h: [] for h in household_ids}
-    q = select(Entry).where(Entry.subject.in_(household_ids), Entry.type.in_(HOUSEHOLD_TYPES))
+    q = select(Entry).where(Entry.subject.in_(household_ids), Entry.type.in_((*HOUSEHOLD_TYPES, *more)))
     for r in (await session.execute(q.order_by(Entry.leaf_index))).scalars():
         found[r.subject].append(r)
     return found
@@ -100,13 +102,14 @@ def _yuan(amount: Any) -> str:
     return f"{amount}元" if amount not in (None, "") else BLANK
 
 
-def _latest(rows: list[Entry], type_: str) -> dict[str, Any] | None:
-    found = [r.data for r in rows if r.type == type_]
+def latest(rows: list[Entry], *types: str) -> dict[str, Any] | None:
+    """The data of the last entry of any of `types`."""
+    found = [r.data for r in rows if r.type in types]
     return found[-1] if found else None
 
 
 def household_of(rows: list[Entry]) -> dict[str, Any]:
-    h = _latest(rows, "intake.household.updated") or _latest(rows, "intake.household.registered")
+    h = latest(rows, "intake.household.updated") or latest(rows, "intake.household.registered")
     if h is None:
         raise NotFound("The household's registration is not in the log")
     return h
@@ -121,7 +124,7 @@ def household_form(code: str, rows: list[Entry], words: PackValues | None = None
     h = household_of(rows)
     members = [m for m in h["members"] if m.get("active", True)]
     labour = sum(1 for m in members if m["labour_capacity"] in ("full", "partial"))
-    income = _latest(rows, "intake.household.income-recorded")
+    income = latest(rows, "intake.household.income-recorded")
     region, place = _place(h["region_code"])
     base: list[tuple[str, Any]] = [
         ("地区", f"{place}（{region}）"),
@@ -129,8 +132,8 @@ def household_form(code: str, rows: list[Entry], words: PackValues | None = None
         ("家庭人口", len(members)),
     ]
     if code == "commitment":
-        consent = _latest(rows, "intake.consent.signed")
-        case = _latest(rows, "intake.case.declared") or {}
+        consent = latest(rows, "intake.consent.signed")
+        case = latest(rows, "intake.case.declared") or {}
         letter = commitment_letter(h["region_code"], len(members), labour, income, case, consent)
         return Form(
             code,
@@ -140,7 +143,7 @@ def household_form(code: str, rows: list[Entry], words: PackValues | None = None
             footer=[f"户编号：{h['household_no']}（{place}，由防止返贫监测账本生成）"],
         )
     if code == "township-verification":
-        v = _latest(rows, "intake.case.township-verified")
+        v = latest(rows, "intake.case.township-verified")
         if v is None:
             raise NotFound("No township verification is recorded for this household")
         form = v["data"]
@@ -177,7 +180,7 @@ def household_form(code: str, rows: list[Entry], words: PackValues | None = None
             footer=[f"户主签字（承诺提供情况真实可靠，授权查询家庭资产信息）：{BLANK}"],
         )
     if code == "township-acceptance":
-        a = _latest(rows, "assistance.elimination.accepted")
+        a = latest(rows, "assistance.elimination.accepted")
         if a is None:
             raise NotFound("No township acceptance is recorded for this household")
         form = a["data"]

@@ -36,3 +36,4 @@ class FormInfo(BaseModel):
     code: str
     title: str
     keyed_by: str
+    filed_here: bool | None = Field(None, description="with `region`: whether its jurisdiction's pack lists the form")
