@@ -63,7 +63,7 @@ async def test_approval_needs_assignments_then_measures_are_tracked_and_overdue_
     assert cadre.status_code == 403  # village cadres carry plans out; officers approve them
 
     plan = await approved_plan(client, household, due="2026-11-02")  # already past
-    assert plan["state"] == "approved" and plan["approved_by"] == "township-li"
+    assert plan["state"] == "approved" and plan["approved_by"] == "township-li" and plan["state_zh"] == "已批准"
 
     queue = await ok(await client.get("/measures/overdue", params={"on": "2026-11-09"}, headers=TOWNSHIP))
     mine = [m for m in queue["items"] if m["plan_id"] == plan["id"]]
@@ -85,6 +85,7 @@ async def test_approval_needs_assignments_then_measures_are_tracked_and_overdue_
         )
     )
     assert done["status"] == "implemented" and done["evidence"][0]["document_sha256"] == document
+    assert done["status_zh"] == "已落实"
     back = await client.post(
         f"/plans/{plan['id']}/measures/{health['id']}/progress", headers=CADRE, json={"status": "in_progress"}
     )

@@ -38,6 +38,8 @@ async def test_full_procedure_to_monitored_with_events(client: httpx.AsyncClient
     consent = await sign_consent(client, household)
     case = await declare(client, household)
     assert case["state"] == "declared" and case["allowed_actions"] == ["attach_consent", "reject"]
+    # The label beside the code, where a cadre reads it.
+    assert case["state_zh"] == "已申报" and case["allowed_actions_zh"] == ["签署承诺授权书", "不予认定"]
     case = await ok(await client.post(f"/cases/{case['id']}/consent", headers=CADRE, json={}))
     assert case["state"] == "consent_signed" and case["consent_id"] == consent["id"]
     assert (await review(client, case))["state"] == "village_reviewed"

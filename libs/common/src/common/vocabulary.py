@@ -3,6 +3,8 @@ for all: every code of the shared vocabulary has its label (a test holds it to t
 
 from decimal import Decimal
 
+from pydantic import BaseModel, computed_field
+
 from contracts.shared import Channel, LabourCapacity, ObjectType, RiskCategory
 
 # 返贫致贫风险, as the township verification form lists them.
@@ -337,3 +339,28 @@ MEASURE_STATUS_ZH: dict[str, str] = {
     "failed": "未落实",
 }
 SERVICE_ZH: dict[str, str] = {"intake": "建档认定", "screening": "筛查预警", "assistance": "帮扶", "ledger": "账本"}
+
+
+def state_labels(subject: str, field: str = "state", actions: bool = False) -> type[BaseModel]:
+    """A response model's mixin giving its state as officers say it beside the code (`state_zh`, or
+    `<field>_zh`) and, with `actions`, the steps that may be taken now by name: one mechanism for every
+    procedure's answers, from the tables above."""
+    states, steps = STATE_ZH[subject], STEP_ZH.get(subject, {})
+
+    class Labelled(BaseModel):
+        @computed_field(alias=f"{field}_zh", description=f"the {field} in Chinese")  # type: ignore[prop-decorator]
+        @property
+        def state_zh(self) -> str:
+            code = str(getattr(self, field))
+            return states.get(code, code)
+
+    if not actions:
+        return Labelled
+
+    class WithActions(Labelled):
+        @computed_field(description="allowed_actions in Chinese, in the same order")  # type: ignore[prop-decorator]
+        @property
+        def allowed_actions_zh(self) -> list[str]:
+            return [steps.get(a, a) for a in getattr(self, "allowed_actions", [])]
+
+    return WithActions

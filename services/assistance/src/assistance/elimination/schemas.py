@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from common.clock import Day
+from common.vocabulary import state_labels
 
 
 class CriterionPublic(BaseModel):
@@ -26,7 +27,7 @@ class EvaluationPublic(BaseModel):
     criteria: list[CriterionPublic]
 
 
-class EliminationPublic(BaseModel):
+class EliminationPublic(state_labels("elimination")):  # type: ignore[misc]
     model_config = ConfigDict(from_attributes=True)
 
     id: uuid.UUID

@@ -6,12 +6,13 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from common.clock import Day
+from common.vocabulary import state_labels
 from contracts.shared import RiskCategory
 
 Sha256 = str
 
 
-class MeasurePublic(BaseModel):
+class MeasurePublic(state_labels("measure", field="status")):  # type: ignore[misc]
     model_config = ConfigDict(from_attributes=True)
 
     id: uuid.UUID
@@ -31,7 +32,7 @@ class MeasurePublic(BaseModel):
     withdrawn_reason: str | None = None
 
 
-class PlanPublic(BaseModel):
+class PlanPublic(state_labels("plan")):  # type: ignore[misc]
     model_config = ConfigDict(from_attributes=True)
 
     id: uuid.UUID

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from common.access_audit import PERSONAL
 from common.clock import Day
+from common.vocabulary import state_labels
 from contracts.shared import Channel, ObjectType
 from intake.households.schemas import DisabilityCategory, Money
 
@@ -253,7 +254,7 @@ class ObjectionPublic(BaseModel):
     resolved_by: str | None
 
 
-class CaseSummary(BaseModel):
+class CaseSummary(state_labels("case", actions=True)):  # type: ignore[misc]
     id: uuid.UUID
     household_id: uuid.UUID
     region_code: str

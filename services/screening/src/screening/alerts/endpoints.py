@@ -10,6 +10,7 @@ from common.clock import Day
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, problem_responses
 from common.pagination import CursorQuery, Filters, LimitQuery, Page
+from common.vocabulary import state_labels
 from screening.alerts import service
 from screening.alerts.models import Alert
 from screening.alerts.procedure import IllegalAlertStep
@@ -19,7 +20,7 @@ router = APIRouter(prefix="/alerts", tags=["alerts"])
 STEP_PROBLEMS = problem_responses(Forbidden, NotFound, IllegalAlertStep)
 
 
-class AlertPublic(BaseModel):
+class AlertPublic(state_labels("alert")):  # type: ignore[misc]
     model_config = ConfigDict(from_attributes=True)
 
     id: uuid.UUID
