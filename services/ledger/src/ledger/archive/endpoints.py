@@ -120,7 +120,7 @@ async def retention(_: RetentionRead) -> Retention:
     )
 
 
-@router.get("/forms", response_model=Page[FormInfo])
+@router.get("/forms", response_model=Page[FormInfo], responses=problem_responses(NotFound))
 async def list_forms(
     session: SessionDep,
     principal: ArchiveRead,
