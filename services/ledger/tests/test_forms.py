@@ -119,7 +119,8 @@ async def test_identification_and_elimination_forms_hold_the_recorded_values(ser
     assert "户主" in xlsx and "配偶" in xlsx and "2025年人均纯收入" in xlsx
     assert not {"head", "spouse", "female", "male", "lifted", "full"} & set(xlsx.replace("|", " ").split())
     xlsx, pdf = await form(ledger, "township-acceptance", household_id=household["id"])
-    assert "陈联系人" in xlsx and "健康帮扶" in xlsx and xlsx.count("| 是") == 4
+    assert "陈联系人" in xlsx and xlsx.count("■是") == 4 and "□否" in xlsx  # 附件6's boxes, the recorded ticked
+    assert "■健康帮扶（含医保个人缴费补贴、大病保险、医疗救助等）" in xlsx and "□产业帮扶" in xlsx and "■因病" in xlsx
     assert "per-capita" not in xlsx and "CNY" not in xlsx  # the income as an amount, in Chinese
     assert "监测对象风险消除乡镇验收表" in pdf and "2026-11-20" in pdf
     xlsx, pdf = await form(ledger, "village-preselection-notice", key=f"{VILLAGE_A}@2026-09-28")

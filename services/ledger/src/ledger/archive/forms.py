@@ -184,26 +184,37 @@ def household_form(code: str, rows: list[Entry], words: PackValues | None = None
         if a is None:
             raise NotFound("No township acceptance is recorded for this household")
         form = a["data"]
-        yes_no = {True: "是", False: "否"}
         criteria = form.get("criteria", {})
+        measures = set(form.get("measures", []))
+
+        def yes_no(key: str) -> str:
+            return _boxes({str(criteria.get(key)).lower()}, {"true": "是", "false": "否"})
+
         return Form(
             code,
             FORMS[code],
             [
-                *base,
+                ("所在地", _address_line(h["region_code"])),
+                *base[1:],
                 ("户主姓名 / 身份证号 / 联系电话", BLANK),
-                ("年人均可支配收入（以验收当月倒推连续12个月计）", _yuan(form.get("income_12_months_total"))),
-                ("监测对象类别", OBJECT_ZH.get(form.get("object_type") or "", BLANK)),
-                ("原返贫致贫风险", "、".join(RISK_ZH.get(r, r) for r in form.get("original_risks", []))),
-                ("帮扶措施", "、".join(form.get("measure_names") or form.get("measures", []))),
-                ("1 根据返贫致贫风险原因落实了对应的帮扶措施", yes_no.get(criteria.get("risks_matched"), BLANK)),
-                ("2 “两不愁三保障”及饮水安全持续巩固", yes_no.get(criteria.get("guarantees_secured"), BLANK)),
-                ("3 收入持续稳定，稳定超出当地当年度收入监测范围", yes_no.get(criteria.get("income_stable"), BLANK)),
-                ("4 大额刚性支出问题稳定解决", yes_no.get(criteria.get("rigid_expense_resolved"), BLANK)),
-                ("户主签字（同意标注消除风险）", "已签" if form.get("head_signed") else BLANK),
-                ("村支部书记", form.get("village_secretary", BLANK)),
-                ("镇街干部", form.get("officer_name", BLANK)),
-                ("监测联系人", form.get("monitor_contact", BLANK)),
+                ("年人均可支配收入（元）（以验收当月倒推连续12个月计）", _yuan(form.get("income_12_months_total"))),
+                ("监测对象类别", _boxes({form.get("object_type") or ""}, OBJECT_ZH)),
+                ("二、原返贫致贫风险", _boxes(set(form.get("original_risks", [])), RISK_ZH)),
+                *(
+                    (
+                        f"三、帮扶措施：{label}",
+                        _boxes({n for n, codes in items.items() if measures & codes}, {n: n for n in items}),
+                    )
+                    for label, items in ACCEPTANCE_MEASURES.items()
+                ),
+                ("四、1 根据返贫致贫风险原因落实了对应的帮扶措施", yes_no("risks_matched")),
+                ("四、2 “两不愁三保障”及饮水安全持续巩固", yes_no("guarantees_secured")),
+                ("四、3 收入持续稳定，家庭年人均可支配收入稳定超出当地当年度收入监测范围", yes_no("income_stable")),
+                ("四、4 大额刚性支出问题稳定解决", yes_no("rigid_expense_resolved")),
+                ("户主签字（同意标注消除风险，不再监测帮扶）", "已签" if form.get("head_signed") else BLANK),
+                ("村支部书记签字", form.get("village_secretary", BLANK)),
+                ("镇街干部签字", form.get("officer_name", BLANK)),
+                ("监测联系人签字", form.get("monitor_contact", BLANK)),
                 ("验收时间", shown(form.get("accepted_on"), recorded_on(a))),
             ],
         )
@@ -244,6 +255,39 @@ def household_form(code: str, rows: list[Entry], words: PackValues | None = None
             ],
         )
     raise NotFound(f"{code} is not a household form")
+
+
+# 附件6 三、帮扶措施: the form's classes and boxes, each box ticked by the catalogue codes it covers.
+ACCEPTANCE_MEASURES: dict[str, dict[str, set[str]]] = {
+    "增收类": {
+        "产业帮扶": {"industry"},
+        "就业帮扶": {"employment"},
+        "金融帮扶": {"micro_credit"},
+        "公益岗位帮扶": {"public_welfare_job"},
+        "住房安全保障": {"housing_safety"},
+    },
+    "“三保障”和饮水安全类": {
+        "饮水安全保障": {"drinking_water"},
+        "健康帮扶（含医保个人缴费补贴、大病保险、医疗救助等）": {"health"},
+        "义务教育保障": {"compulsory_education"},
+        "教育帮扶": {"education_aid"},
+    },
+    "兜底保障类": {
+        "综合保障（含低保、特困，临时救助、残疾人补贴、防贫保险等）": {
+            "dibao",
+            "tekun",
+            "temporary_assistance",
+            "disability_allowance",
+            "anti_poverty_insurance",
+        },
+    },
+    "其他类": {
+        "社会帮扶": {"social_assistance"},
+        "搬迁": {"relocation"},
+        "生产生活条件改善": {"living_conditions"},
+        "基础设施建设": {"infrastructure"},
+    },
+}
 
 
 def _boxes(chosen: set[str], labels: dict[str, str], sep: str = "  ") -> str:
