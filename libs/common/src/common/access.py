@@ -54,6 +54,7 @@ CasesRead = _may(*HOUSEHOLD_AND_OVERSEERS)
 CasesApprove = _may(*COUNTY)
 NoticesRead = _may(*WORKERS)
 CalendarRead = _may(*ANYONE)
+RegionsRead = _may(*ANYONE)
 CalendarWrite = _may(Role.admin)
 
 # screening

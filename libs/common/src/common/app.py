@@ -16,6 +16,7 @@ from typing import Any
 
 import structlog
 from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
 from fastapi_offline import FastAPIOffline
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -190,6 +191,9 @@ def create_app(spec: ServiceSpec) -> FastAPI:
         max_upload=settings.max_upload_bytes,
         upload_paths=spec.upload_paths,
     )
+    # Compressed answers for the app on a village's slow connection (a page of 200 households: 14.7 KB as
+    # JSON, a fraction of it gzipped); small answers are not worth it.
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(RequestContext)
     _install_ops_routes(app, settings, spec)
     for router in spec.routers:

@@ -50,6 +50,18 @@ class RegionIndex:
         i, j = bisect.bisect_left(self._codes, lo), bisect.bisect_left(self._codes, hi)
         return [str(c) for c in self._codes[i:j]]
 
+    def children(self, parent: str) -> list[str]:
+        """The divisions one level below `parent` ("" for the provinces), in code order. Each level has its
+        own number of digits, so a level's codes under a prefix are one contiguous range of integers."""
+        below = {0: 2, 2: 4, 4: 6, 6: 9, 9: 12}.get(len(parent))
+        if below is None or (parent and not parent.isdigit()):
+            return []
+        scale = 10 ** (below - len(parent))
+        lo = int(parent or 0) * scale
+        hi = (int(parent) + 1) * scale if parent else 10**below
+        i, j = bisect.bisect_left(self._codes, lo), bisect.bisect_left(self._codes, hi)
+        return [str(c) for c in self._codes[i:j] if c >= 10 ** (below - 1)]
+
     def __len__(self) -> int:
         return len(self._codes)
 

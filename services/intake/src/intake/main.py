@@ -14,6 +14,7 @@ from intake.consents.endpoints import router as consents_router
 from intake.handlers import SUBSCRIPTIONS
 from intake.households.endpoints import router as households_router
 from intake.notices.endpoints import router as notices_router
+from intake.regions.endpoints import router as regions_router
 from intake.timeline.endpoints import router as timeline_router
 
 SERVICE_DIR = Path(__file__).resolve().parents[2]
@@ -28,7 +29,15 @@ spec = ServiceSpec(
     outbox=models.outbox,
     inbox=models.inbox,
     idempotency=models.idempotency,
-    routers=[households_router, timeline_router, consents_router, cases_router, notices_router, calendar_router],
+    routers=[
+        households_router,
+        timeline_router,
+        consents_router,
+        cases_router,
+        notices_router,
+        calendar_router,
+        regions_router,
+    ],
     subscriptions=SUBSCRIPTIONS,
     produces=[HOUSEHOLD_TOPIC, CONSENT_TOPIC, CASE_TOPIC, CALENDAR_TOPIC, ACCESS_TOPIC],
     on_startup=[seed_from_package],

@@ -16,7 +16,7 @@ ResidentId = Annotated[str, Field(examples=["11010519491231002X"]), AfterValidat
 Phone = Annotated[str, Field(examples=["13800138000"]), AfterValidator(normalize_phone)]
 VillageCode = Annotated[
     str,
-    Field(pattern=r"^\d{12}$", examples=["532504102201"]),
+    Field(pattern=r"^\d{12}$", examples=["532504102001"]),
     AfterValidator(lambda v: validate_region_code(v, required_level="village")),
 ]
 Money = Annotated[Decimal, Field(ge=0, le=100_000_000, max_digits=14, decimal_places=2)]
@@ -106,8 +106,8 @@ class HouseholdCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     region_code: VillageCode
-    household_no: str = Field(min_length=1, max_length=40, pattern=r"^[0-9A-Za-z-]+$", examples=["5325041022010001"])
-    address: str = Field(min_length=1, max_length=300, examples=["新哨镇某村1组"])
+    household_no: str = Field(min_length=1, max_length=40, pattern=r"^[0-9A-Za-z-]+$", examples=["5325041020010001"])
+    address: str = Field(min_length=1, max_length=300, examples=["新哨镇新哨社区1组"])
     category: HouseholdCategory
     members: list[MemberCreate] = Field(min_length=1, max_length=30)
 
