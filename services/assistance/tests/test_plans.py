@@ -72,10 +72,24 @@ async def test_approval_needs_assignments_then_measures_are_tracked_and_overdue_
 
     health = next(m for m in plan["measures"] if m["code"] == "health")
     document = hashlib.sha256(b"medical assistance decision").hexdigest()
+    # Two cadres on one measure: the evidence reported on the version read goes through, and a second report
+    # made on that same version is refused 412 (the measure's etag is in the plan as read).
+    started = await client.post(
+        f"/plans/{plan['id']}/measures/{health['id']}/progress",
+        headers={**CADRE, "If-Match": health["etag"]},
+        json={"status": "in_progress", "evidence": [{"description": "医保缴费补贴已申请"}]},
+    )
+    assert started.status_code == 200 and started.headers["etag"] == started.json()["etag"] != health["etag"]
+    stale = await client.post(
+        f"/plans/{plan['id']}/measures/{health['id']}/progress",
+        headers={**CADRE, "If-Match": health["etag"]},
+        json={"status": "in_progress", "evidence": [{"description": "重复上报"}]},
+    )
+    assert stale.status_code == 412 and stale.json()["current_etag"] == started.json()["etag"]
     done = await ok(
         await client.post(
             f"/plans/{plan['id']}/measures/{health['id']}/progress",
-            headers=CADRE,
+            headers={**CADRE, "If-Match": started.json()["etag"]},
             json={
                 "status": "implemented",
                 "evidence": [
@@ -84,7 +98,7 @@ async def test_approval_needs_assignments_then_measures_are_tracked_and_overdue_
             },
         )
     )
-    assert done["status"] == "implemented" and done["evidence"][0]["document_sha256"] == document
+    assert done["status"] == "implemented" and done["evidence"][1]["document_sha256"] == document
     assert done["status_zh"] == "已落实"
     back = await client.post(
         f"/plans/{plan['id']}/measures/{health['id']}/progress", headers=CADRE, json={"status": "in_progress"}

@@ -12,6 +12,7 @@ from devkit.kit.households import (
     member,
     register,
 )
+from devkit.kit.people import CADRE
 from devkit.testing.fixtures import resident_id
 
 
@@ -181,3 +182,41 @@ async def _resident_of_b(client: httpx.AsyncClient, household: dict) -> str:
         headers=headers("township_officer", TOWNSHIP_B),
     )
     return r.json()["resident_id"]
+
+
+async def test_two_cadres_editing_one_household_cannot_overwrite_each_other(client: httpx.AsyncClient) -> None:
+    """Each reads the household and its ETag; the first change wins, the second, made on the version it
+    read, is refused 412 naming the current tag; read again, it goes through. `*` and no header pass."""
+    household = await register(client)
+    path = f"/households/{household['id']}"
+    first = await client.get(path, headers=CADRE)
+    second = await client.get(path, headers=CADRE)
+    seen = first.headers["etag"]
+    assert seen == second.headers["etag"] and seen.startswith('"')
+    won = await client.patch(path, json={"address": "2组 1号", "reason": "moved"}, headers={**CADRE, "If-Match": seen})
+    assert won.status_code == 200 and won.headers["etag"] != seen
+    lost = await client.patch(
+        path,
+        json={"address": "3组 9号", "reason": "moved"},
+        headers={**CADRE, "If-Match": seen, "Accept-Language": "zh-CN"},
+    )
+    problem = lost.json()
+    assert lost.status_code == 412 and problem["type"].endswith("/stale-version")
+    assert problem["current_etag"] == won.headers["etag"] and problem["title"] == "该记录已被他人修改，请刷新后再提交"
+    assert (await client.get(path, headers=CADRE)).json()["address"] == "2组 1号"  # the first change stands
+    member = household["members"][1]["id"]
+    stale_member = await client.patch(
+        f"{path}/members/{member}",
+        json={"health": "chronic_illness", "reason": "diagnosed"},
+        headers={**CADRE, "If-Match": seen},
+    )
+    assert stale_member.status_code == 412
+    current = (await client.get(path, headers=CADRE)).headers["etag"]
+    again = await client.patch(
+        path, json={"address": "3组 9号", "reason": "moved"}, headers={**CADRE, "If-Match": current}
+    )
+    assert again.status_code == 200
+    anyone = await client.patch(
+        path, json={"category": "ordinary", "reason": "re-checked"}, headers={**CADRE, "If-Match": "*"}
+    )
+    assert anyone.status_code == 200

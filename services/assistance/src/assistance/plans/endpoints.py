@@ -1,7 +1,7 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from sqlalchemy import select
 
 from assistance.mechanisms import FOLLOW_UP, audit, calendar
@@ -24,12 +24,14 @@ from assistance.plans.service import PlanIncomplete
 from common import clock
 from common.access import PlansRead, PlansWrite, within
 from common.clock import Day
+from common.concurrency import IfMatch, PreconditionFailed, check_if_match
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, ValidationFailed, problem_responses
 from common.pagination import CursorQuery, Filters, LimitQuery, Page, keyset, page_of
 
 router = APIRouter(tags=["plans"])
 CHANGE_PROBLEMS = problem_responses(Forbidden, NotFound, IllegalPlanStep, ValidationFailed)
+MEASURE_PROBLEMS = problem_responses(Forbidden, NotFound, IllegalPlanStep, ValidationFailed, PreconditionFailed)
 
 
 async def _detail(session: SessionDep, plan: Plan) -> PlanDetail:
@@ -67,16 +69,26 @@ async def add_measure(
     return MeasurePublic.model_validate(await service.add_measure(session, principal, plan, body.model_dump()))
 
 
-@router.patch("/plans/{plan_id}/measures/{measure_id}", response_model=MeasurePublic, responses=CHANGE_PROBLEMS)
+@router.patch("/plans/{plan_id}/measures/{measure_id}", response_model=MeasurePublic, responses=MEASURE_PROBLEMS)
 async def assign_measure(
-    plan_id: uuid.UUID, measure_id: uuid.UUID, body: Assignment, session: SessionDep, principal: PlansWrite
+    plan_id: uuid.UUID,
+    measure_id: uuid.UUID,
+    body: Assignment,
+    session: SessionDep,
+    principal: PlansWrite,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> MeasurePublic:
-    """Set a measure's responsible unit and cadre, start and due date."""
+    """Set a measure's responsible unit and cadre, start and due date. With `If-Match` (the measure's
+    `etag`), a measure changed meanwhile answers 412."""
     plan = await service.get(session, principal, plan_id, lock=True)
     measure = await service.measure_of(session, plan, measure_id)
-    return MeasurePublic.model_validate(
+    check_if_match(if_match, MeasurePublic.model_validate(measure).version_token())
+    changed = MeasurePublic.model_validate(
         await service.assign(session, principal, plan, measure, body.model_dump(exclude_unset=True))
     )
+    response.headers["ETag"] = changed.etag
+    return changed
 
 
 @router.post(
@@ -126,18 +138,29 @@ async def record_not_assisted(
     return await _detail(session, await not_assisted.record_not_assisted(session, principal, plan, body.model_dump()))
 
 
-@router.post("/plans/{plan_id}/measures/{measure_id}/progress", response_model=MeasurePublic, responses=CHANGE_PROBLEMS)
+@router.post(
+    "/plans/{plan_id}/measures/{measure_id}/progress", response_model=MeasurePublic, responses=MEASURE_PROBLEMS
+)
 async def report_progress(
-    plan_id: uuid.UUID, measure_id: uuid.UUID, body: Progress, session: SessionDep, principal: PlansWrite
+    plan_id: uuid.UUID,
+    measure_id: uuid.UUID,
+    body: Progress,
+    session: SessionDep,
+    principal: PlansWrite,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> MeasurePublic:
     """Move a measure on (planned -> in progress -> implemented / failed) with its evidence: amounts, dates,
-    documents by their sha256."""
+    documents by their sha256. With `If-Match` (the measure's `etag`), a measure changed meanwhile answers 412."""
     plan = await service.get(session, principal, plan_id, lock=True)
     measure = await service.measure_of(session, plan, measure_id)
+    check_if_match(if_match, MeasurePublic.model_validate(measure).version_token())
     evidence = [e.model_dump(mode="json", exclude_none=True) for e in body.evidence]
-    return MeasurePublic.model_validate(
+    changed = MeasurePublic.model_validate(
         await service.progress(session, principal, plan, measure, body.status, evidence)
     )
+    response.headers["ETag"] = changed.etag
+    return changed
 
 
 @router.get("/measures/overdue", response_model=Page[OverdueMeasure])

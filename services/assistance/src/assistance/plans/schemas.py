@@ -3,9 +3,10 @@ import uuid
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from common.clock import Day
+from common.concurrency import etag_of
 from common.vocabulary import state_labels
 from contracts.shared import RiskCategory
 
@@ -30,6 +31,24 @@ class MeasurePublic(state_labels("measure", field="status")):  # type: ignore[mi
     withdrawn_at: dt.datetime | None = None
     withdrawn_by: str | None = None
     withdrawn_reason: str | None = None
+
+    def version_token(self) -> tuple[object, ...]:
+        """What a change of the measure changes: its ETag is a hash of it (two cadres reporting on one
+        measure cannot overwrite each other unseen)."""
+        return (
+            self.status,
+            self.responsible_unit,
+            self.responsible_cadre,
+            self.start_date,
+            self.due_date,
+            len(self.evidence),
+            self.withdrawn_at,
+        )
+
+    @computed_field(description="the measure's version: send it as If-Match when changing the measure")  # type: ignore[prop-decorator]
+    @property
+    def etag(self) -> str:
+        return etag_of(self.version_token())
 
 
 class PlanPublic(state_labels("plan")):  # type: ignore[misc]

@@ -1,11 +1,12 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Response
 
 from common.access import HouseholdsRead, HouseholdsWrite, ResidentIdsDisclose
 from common.access_audit import audited
 from common.clock import today
+from common.concurrency import IfMatch, PreconditionFailed, check_if_match, tag
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, ValidationFailed, problem_responses
 from common.idempotency import IdempotencyDep
@@ -153,26 +154,40 @@ async def lookup_by_resident_id(
     openapi_extra=audited("household detail"),
 )
 async def get_household(
-    household_id: HouseholdId, session: SessionDep, principal: HouseholdsRead, purpose: Purpose = "case work"
+    household_id: HouseholdId,
+    session: SessionDep,
+    principal: HouseholdsRead,
+    response: Response,
+    purpose: Purpose = "case work",
 ) -> HouseholdPublic:
-    """One household with its members (identifiers masked). Audited."""
+    """One household with its members (identifiers masked), its version as the `ETag` a change sends back in
+    `If-Match`. Audited."""
     household = await service.get(session, principal, household_id)
     await audit.read(session, principal, household.id, household.region_code, "household detail", purpose)
+    tag(response, household.version)
     return public(household)
 
 
 @router.patch(
     "/{household_id}",
     response_model=HouseholdPublic,
-    responses=problem_responses(Forbidden, NotFound, ValidationFailed),
+    responses=problem_responses(Forbidden, NotFound, ValidationFailed, PreconditionFailed),
     openapi_extra=audited("household detail"),
 )
 async def update_household(
-    household_id: HouseholdId, body: HouseholdUpdate, session: SessionDep, principal: HouseholdsWrite
+    household_id: HouseholdId,
+    body: HouseholdUpdate,
+    session: SessionDep,
+    principal: HouseholdsWrite,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> HouseholdPublic:
-    """Change address or category. Creates a new version; earlier versions stay in the history."""
+    """Change address or category. Creates a new version; earlier versions stay in the history. With
+    `If-Match`, a household changed meanwhile answers 412."""
     household = await service.get(session, principal, household_id, lock=True)
+    check_if_match(if_match, household.version)
     await service.update(session, principal, household, body)
+    tag(response, household.version)
     await audit.read(session, principal, household.id, household.region_code, "household detail (updated)", body.reason)
     return public(household)
 
@@ -181,14 +196,20 @@ async def update_household(
     "/{household_id}/members",
     status_code=201,
     response_model=HouseholdPublic,
-    responses=problem_responses(Forbidden, NotFound, DuplicateResident, ValidationFailed),
+    responses=problem_responses(Forbidden, NotFound, DuplicateResident, ValidationFailed, PreconditionFailed),
     openapi_extra=audited("household detail"),
 )
 async def add_member(
-    household_id: HouseholdId, body: MemberCreate, session: SessionDep, principal: HouseholdsWrite, idem: IdempotencyDep
+    household_id: HouseholdId,
+    body: MemberCreate,
+    session: SessionDep,
+    principal: HouseholdsWrite,
+    idem: IdempotencyDep,
+    if_match: IfMatch = None,
 ) -> HouseholdPublic:
-    """Add a member (birth, marriage, return). Creates a new household version."""
+    """Add a member (birth, marriage, return). Creates a new household version (412 on a stale `If-Match`)."""
     household = await service.get(session, principal, household_id, lock=True)
+    check_if_match(if_match, household.version)
     await service.add_member(session, principal, household, body)
     await audit.read(
         session, principal, household.id, household.region_code, "household detail (member added)", "member added"
@@ -199,15 +220,24 @@ async def add_member(
 @router.patch(
     "/{household_id}/members/{member_id}",
     response_model=HouseholdPublic,
-    responses=problem_responses(Forbidden, NotFound, ValidationFailed),
+    responses=problem_responses(Forbidden, NotFound, ValidationFailed, PreconditionFailed),
     openapi_extra=audited("household detail"),
 )
 async def update_member(
-    household_id: HouseholdId, member_id: uuid.UUID, body: MemberUpdate, session: SessionDep, principal: HouseholdsWrite
+    household_id: HouseholdId,
+    member_id: uuid.UUID,
+    body: MemberUpdate,
+    session: SessionDep,
+    principal: HouseholdsWrite,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> HouseholdPublic:
-    """Update a member's facts, or mark them as having left (`active: false`). Nothing is deleted."""
+    """Update a member's facts, or mark them as having left (`active: false`). Nothing is deleted. 412 on a
+    stale `If-Match`."""
     household = await service.get(session, principal, household_id, lock=True)
+    check_if_match(if_match, household.version)
     await service.update_member(session, principal, household, member_id, body)
+    tag(response, household.version)
     await audit.read(
         session, principal, household.id, household.region_code, "household detail (member updated)", body.reason
     )
