@@ -7,8 +7,8 @@ from typing import Any
 import httpx
 from openpyxl import load_workbook
 
-from devkit.kit.assistance import monitored
-from devkit.kit.households import VILLAGE_A
+from devkit.kit.assistance import approved_plan, draft_plan, monitored
+from devkit.kit.households import VILLAGE_A, headers
 from devkit.kit.identification import ok
 from devkit.kit.ledger import eliminated_household
 from devkit.kit.people import AUDITOR
@@ -183,3 +183,31 @@ async def test_identification_and_elimination_forms_hold_the_recorded_values(ser
         headers=auth(settings, "county_officer", "441302"),
     )
     assert outside.status_code == 404
+
+
+async def test_a_household_sees_its_own_plan_case_and_who_read_its_data(services: Any) -> None:
+    """个人信息保护法 第四十四条、第四十五条: the household reads its plan and measures, its case, and the record of
+    every read of its personal data; another household's are as if absent."""
+    ledger = await services.client("ledger")
+    intake = await services.client("intake")
+    assistance = await services.client("assistance")
+    household, case = await monitored(intake, ["illness"])
+    other, _ = await monitored(intake, ["illness"])
+    me = headers("household", household["region_code"], household_id=household["id"])
+    plan = await approved_plan(assistance, household)
+    mine = await ok(await assistance.get(f"/plans/{plan['id']}", headers=me))
+    assert mine["household_id"] == household["id"] and mine["measures"][0]["status_zh"] == "已计划"
+    listed = await ok(await assistance.get("/plans", headers=me))
+    assert [p["household_id"] for p in listed["items"]] == [household["id"]]
+    theirs = await draft_plan(assistance, other)
+    assert (await assistance.get(f"/plans/{theirs['id']}", headers=me)).status_code == 404
+    assert (await ok(await intake.get(f"/cases/{case['id']}", headers=me)))["state_zh"] == "已纳入监测"
+
+    async def reads() -> list[dict[str, Any]] | None:
+        page = await ok(await ledger.get(f"/households/{household['id']}/access-log", headers=me))
+        return page["items"] if any(i["what"] == "assistance plan" for i in page["items"]) else None
+
+    log = await eventually(reads, timeout=60)
+    assert all(i["household_id"] == household["id"] for i in log)
+    assert {"township-li", "cadre-zhang"} <= {i["actor"] for i in log}
+    assert (await ledger.get(f"/households/{other['id']}/access-log", headers=me)).status_code == 404

@@ -82,7 +82,8 @@ FeedsWrite = Annotated[str, Depends(feed_writer)]
 
 # assistance
 MonitoredRead = _may(*OVERSEERS)
-PlansRead = _may(*OVERSEERS)
+# A household reads its own plan and measures (the reads are of its own data); officers their jurisdiction's.
+PlansRead = _may(*HOUSEHOLD_AND_OVERSEERS)
 PlansWrite = _may(*WORKERS)
 CatalogueRead = _may(*OVERSEERS)
 CatalogueWrite = _may(*COUNTY)
@@ -98,6 +99,8 @@ ReportsRead = _may(*OVERSEERS)
 # ledger
 LogAudit = _may(*AUDITORS)
 ArchiveRead = _may(*ABOVE_VILLAGE)
+# Who read a household's personal data: the household itself (PIPL 第四十四条、第四十五条) and those above it.
+AccessLogRead = _may(*HOUSEHOLD_AND_OVERSEERS)
 RetentionRead = _may(*ANYONE)
 
 

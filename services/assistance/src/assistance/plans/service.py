@@ -16,7 +16,7 @@ from assistance.plans.procedure import MEASURE, PLANNING, STEP_TO
 from assistance.plans.recommend import household_labour, recommend
 from assistance.projections.models import KnownHousehold, MonitoredCase, PolicyPack
 from common import clock, policy
-from common.auth import Principal, ensure_covers
+from common.auth import Principal, ensure_household
 from common.errors import Conflict, NotFound, ValidationFailed
 from contracts.assistance import (
     MeasureEvidence,
@@ -178,7 +178,7 @@ async def get(session: AsyncSession, principal: Principal, plan_id: uuid.UUID, *
     plan = (await session.execute(q.with_for_update() if lock else q)).scalar_one_or_none()
     if plan is None:
         raise NotFound("No such plan")
-    ensure_covers(principal, plan.region_code, "plan")
+    ensure_household(principal, plan.household_id, plan.region_code, "plan")  # a household: only its own
     return plan
 
 

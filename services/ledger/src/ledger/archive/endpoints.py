@@ -7,20 +7,23 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 from reportlab.platypus import PageBreak
+from sqlalchemy import select
 
 from common import clock, pdf
-from common.access import ArchiveRead, RetentionRead
-from common.auth import ensure_covers
+from common.access import AccessLogRead, ArchiveRead, RetentionRead
+from common.auth import ensure_covers, ensure_household
 from common.clock import CST
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, problem_responses
-from common.pagination import CursorQuery, LimitQuery, Page, page_list
+from common.pagination import CursorQuery, LimitQuery, Page, page_list, page_rows
 from ledger.archive import annexes, dossier, forms, lists
 from ledger.archive.packs import wording
 from ledger.archive.schemas import Archive, FormInfo, Retention
-from ledger.archive.service import archive_of
+from ledger.archive.service import archive_of, registration_of
 from ledger.checkpoints.service import b64, public
 from ledger.entries import service as log
+from ledger.entries.schemas import AccessRecord
+from ledger.models import Entry
 
 router = APIRouter(tags=["household archive"])
 Purpose = Annotated[str, Query(min_length=2, max_length=200, description="why the archive is read (audited)")]
@@ -103,6 +106,32 @@ async def archive_pdf(
         media_type="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="archive-{household_id}.pdf"'},
     )
+
+
+@router.get(
+    "/households/{household_id}/access-log",
+    response_model=Page[AccessRecord],
+    responses=problem_responses(Forbidden, NotFound),
+)
+async def access_log(
+    household_id: uuid.UUID,
+    session: SessionDep,
+    principal: AccessLogRead,
+    cursor: CursorQuery = None,
+    limit: LimitQuery = 100,
+) -> Page[AccessRecord]:
+    """Who read this household's personal data, when, in which service and why, newest last: for the
+    household itself (个人信息保护法 第四十四条、第四十五条: the right to know and to consult how one's personal
+    information is handled) and for the officers above it."""
+    registered = await registration_of(session, household_id)
+    if registered is None:
+        raise NotFound("No record of this household", zh="未找到该户")
+    ensure_household(principal, household_id, str(registered.data["region_code"]), "household")
+    q = select(Entry).where(
+        Entry.type == "audit.access.recorded", Entry.data["household_id"].astext == str(household_id)
+    )
+    rows, next_cursor = await page_rows(session, q, (Entry.leaf_index,), cursor, limit)
+    return Page(items=[AccessRecord(leaf_index=r.leaf_index, **r.data) for r in rows], next_cursor=next_cursor)
 
 
 @router.get("/retention", response_model=Retention)

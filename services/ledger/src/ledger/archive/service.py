@@ -39,6 +39,12 @@ async def entries_of(session: AsyncSession, household_id: uuid.UUID, as_of: dt.d
     return list((await session.execute(q)).scalars())
 
 
+async def registration_of(session: AsyncSession, household_id: uuid.UUID) -> Entry | None:
+    """The household's registration in the log (where it is: its region decides who may read about it)."""
+    q = select(Entry).where(Entry.subject == str(household_id), Entry.type == "intake.household.registered").limit(1)
+    return (await session.execute(q)).scalar_one_or_none()
+
+
 async def archive_of(
     session: AsyncSession, principal: Principal, household_id: uuid.UUID, as_of: dt.datetime, what: str, purpose: str
 ) -> tuple[Archive, list[Entry]]:
