@@ -101,6 +101,8 @@ LogAudit = _may(*AUDITORS)
 ArchiveRead = _may(*ABOVE_VILLAGE)
 # Who read a household's personal data: the household itself (PIPL 第四十四条、第四十五条) and those above it.
 AccessLogRead = _may(*HOUSEHOLD_AND_OVERSEERS)
+# The app's delta feed: the cadres' and officers' jurisdiction, a household's own.
+ChangesRead = _may(*HOUSEHOLD_AND_OVERSEERS)
 RetentionRead = _may(*ANYONE)
 
 

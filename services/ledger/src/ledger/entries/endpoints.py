@@ -3,13 +3,15 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
-from common.access import LogAudit, within
+from common.access import ChangesRead, LogAudit, within
+from common.auth import Role
 from common.db import SessionDep
 from common.errors import Forbidden, problem_responses
-from common.pagination import CursorQuery, Page, page_rows
-from ledger.entries.schemas import AccessRecord, EntryPublic
+from common.pagination import CursorQuery, Page, encode_cursor, page_rows
+from common.vocabulary import EVENT_ZH
+from ledger.entries.schemas import AccessRecord, Change, Changes, EntryPublic
 from ledger.models import Entry
 
 router = APIRouter(prefix="/entries", tags=["ledger"])
@@ -64,3 +66,45 @@ async def access_audit(
         q = q.where(Entry.time < until)
     rows, next_cursor = await page_rows(session, q, (Entry.leaf_index,), cursor, limit)
     return Page(items=[AccessRecord(leaf_index=r.leaf_index, **r.data) for r in rows], next_cursor=next_cursor)
+
+
+changes_router = APIRouter(prefix="/changes", tags=["changes"])
+# What the app follows: a household's registration and updates, its case's steps, its plan and measures, its
+# follow-up and its elimination (not the reads, not the policies, not the departments' records).
+FOLLOWED = ("intake.household.", "intake.consent.", "intake.case.", "screening.alert.", "assistance.")
+
+
+@changes_router.get("", response_model=Changes, responses=problem_responses(Forbidden))
+async def changes(
+    session: SessionDep,
+    principal: ChangesRead,
+    cursor: CursorQuery = None,
+    limit: Annotated[int, Query(ge=1, le=500, description="changes per answer")] = 200,
+) -> Changes:
+    """What changed in my jurisdiction since `cursor`, in the order it was recorded: the app on a poor
+    connection fetches only this, then the records it concerns. `next_cursor` pages on at once;
+    `resume_cursor` is where to poll from later, also when nothing changed. The data are the log's, which
+    hold no identifiers."""
+    q = select(Entry).where(or_(*(Entry.type.startswith(p) for p in FOLLOWED)))
+    if principal.role == Role.household:  # its own household's events (the log keys them by its id, as text)
+        q = q.where(Entry.subject == str(principal.household_id))
+    elif not principal.national:
+        q = q.where(within(Entry, principal, region=Entry.data["region_code"].astext))
+    rows, next_cursor = await page_rows(session, q, (Entry.leaf_index,), cursor, limit)
+    resume = next_cursor or (encode_cursor(rows[-1].leaf_index) if rows else cursor or encode_cursor(-1))
+    return Changes(
+        items=[
+            Change(
+                leaf_index=r.leaf_index,
+                type=r.type,
+                type_zh=EVENT_ZH.get(r.type, r.type),
+                subject=r.subject,
+                region_code=r.data.get("region_code"),
+                time=r.time,
+                data=r.data,
+            )
+            for r in rows
+        ],
+        next_cursor=next_cursor,
+        resume_cursor=resume,
+    )

@@ -3,8 +3,9 @@
 import datetime as dt
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
+from common.pagination import Page
 from contracts.audit import PersonalDataAccessedV1
 
 
@@ -20,6 +21,25 @@ class EntryPublic(BaseModel):
     time: dt.datetime
     recorded_at: dt.datetime
     data: dict[str, Any]
+
+
+class Change(BaseModel):
+    """What changed, as the app shows it: the event, its subject, its label, and its (identifier-free) data."""
+
+    leaf_index: int
+    type: str
+    type_zh: str
+    subject: str
+    region_code: str | None
+    time: dt.datetime
+    data: dict[str, Any]
+
+
+class Changes(Page[Change]):
+    """A page of the feed (`next_cursor`: more follow at once) and, since a feed has no end, where to resume
+    later (`resume_cursor`, given also when nothing changed)."""
+
+    resume_cursor: str = Field(description="send it back as `cursor` on the next poll")
 
 
 class AccessRecord(PersonalDataAccessedV1):
