@@ -30,6 +30,7 @@ FILLERS = {
     "plan_id": "6f1c7d2e-1111-4a5b-9c8d-000000000009",
     "measure_id": "6f1c7d2e-1111-4a5b-9c8d-00000000000a",
     "elimination_id": "6f1c7d2e-1111-4a5b-9c8d-00000000000b",
+    "sweep_id": "6f1c7d2e-1111-4a5b-9c8d-00000000000c",
     "leaf_index": "0",
     "form_code": "commitment",
     "department": "housing",

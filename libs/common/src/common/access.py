@@ -67,6 +67,9 @@ ChecksRead = _may(*ABOVE_VILLAGE)
 RegionalRead = _may(*ABOVE_VILLAGE)
 RegionalScan = _may(*COUNTY)
 FeedsAudit = _may(*AUDITORS)
+SweepsPlan = _may(Role.township_officer, Role.county_officer, Role.admin)
+SweepsVisit = _may(*WORKERS)
+SweepsRead = _may(*OVERSEERS)
 
 
 async def feed_writer(department: Annotated[str, Path(pattern=r"^[a-z-]+$")], principal: CurrentPrincipal) -> str:

@@ -245,6 +245,8 @@ EVENT_ZH: dict[str, str] = {
     "screening.policy.published": "发布监测政策",
     "screening.policy.pack-published": "发布监测政策",
     "screening.regional-risk.raised": "区域性风险预警",
+    "screening.sweep.planned": "部署排查",
+    "screening.sweep.visit-recorded": "排查走访",
     "assistance.plan.drafted": "拟定帮扶计划",
     "assistance.plan.approved": "批准帮扶计划",
     "assistance.plan.excluded": "不予帮扶",
@@ -317,6 +319,13 @@ FIELD_ZH: dict[str, str] = {
     "objection": "异议内容",
     "resolution": "处理结果",
     "outcome": "处理结果",
+}
+SWEEP_KIND_ZH: dict[str, str] = {"concentrated": "集中排查", "look_back": "回头看", "monthly_round": "月度排查"}
+VISIT_RESULT_ZH: dict[str, str] = {
+    "no_change": "无变化",
+    "declared_risk": "发现风险已申报",
+    "refused": "拒绝走访",
+    "not_at_home": "不在家",
 }
 CRITERIA_ZH: dict[str, str] = {
     "risks_matched": "落实了对应的帮扶措施",

@@ -15,6 +15,13 @@ ALERT_TOPIC = "screening.alert.v1"
 POLICY_TOPIC = "screening.policy.v1"
 ASSET_CHECK_TOPIC = "screening.asset-check-request.v1"
 REGIONAL_RISK_TOPIC = "screening.regional-risk.v1"
+SWEEP_TOPIC = "screening.sweep.v1"
+
+# The kinds of screening sweep the documents ask for: 中农组发〔2021〕7号 (at least one concentrated
+# screening a year, 集中排查), 《仲恺高新区健全防止返贫动态监测和帮扶机制工作方案》(2021) (a half-yearly 回头看 of
+# every household ever registered), 宁开办发〔2020〕8号 (monthly rounds by village leaders or grid members).
+SweepKind = Literal["concentrated", "look_back", "monthly_round"]
+VisitResult = Literal["no_change", "declared_risk", "refused", "not_at_home"]
 
 
 class AlertFinding(EventContract):
@@ -126,3 +133,36 @@ class RegionalRiskRaisedV1(EventContract):
     window_end: dt.date
     figures: dict[str, float]
     explanation: str
+
+
+class SweepPlannedV1(EventContract):
+    """A screening sweep was planned for a jurisdiction's households and a period."""
+
+    topic: ClassVar[str] = SWEEP_TOPIC
+    type: ClassVar[str] = "screening.sweep.planned"
+    sweep_id: uuid.UUID
+    region_code: str = Field(pattern=r"^(\d{6}|\d{9}|\d{12})$", description="the county, township or village swept")
+    kind: SweepKind
+    name: str
+    period_start: dt.date
+    period_end: dt.date
+    planned_by: str
+
+
+class SweepVisitRecordedV1(EventContract):
+    """A cadre looked at a household in a sweep, and what came of it."""
+
+    topic: ClassVar[str] = SWEEP_TOPIC
+    type: ClassVar[str] = "screening.sweep.visit-recorded"
+    sweep_id: uuid.UUID
+    visit_id: uuid.UUID
+    household_id: uuid.UUID
+    region_code: str = Field(pattern=r"^\d{12}$")
+    visited_on: dt.date
+    result: VisitResult
+    note: str | None = None
+    visited_by: str
+    recorded_at: dt.datetime
+
+
+SWEEP_EVENTS = (SweepPlannedV1, SweepVisitRecordedV1)

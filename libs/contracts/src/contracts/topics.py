@@ -69,6 +69,12 @@ TOPICS: dict[str, Topic] = {
             (screening.RegionalRiskRaisedV1,),
         ),
         Topic(
+            screening.SWEEP_TOPIC,
+            "screening",
+            "Screening sweeps planned and each household's visit (集中排查, 回头看, monthly rounds)",
+            screening.SWEEP_EVENTS,
+        ),
+        Topic(
             assistance.PLAN_TOPIC,
             "assistance",
             "Assistance plans and their measures, drafted to closed",

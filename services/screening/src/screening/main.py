@@ -5,7 +5,7 @@ from pathlib import Path
 from common.app import ServiceSpec, create_app
 from contracts.audit import ACCESS_TOPIC
 from contracts.dept import DEPT_CONTRACTS
-from contracts.screening import ALERT_TOPIC, ASSET_CHECK_TOPIC, POLICY_TOPIC, REGIONAL_RISK_TOPIC
+from contracts.screening import ALERT_TOPIC, ASSET_CHECK_TOPIC, POLICY_TOPIC, REGIONAL_RISK_TOPIC, SWEEP_TOPIC
 from screening import models
 from screening.alerts.endpoints import router as alerts_router
 from screening.checks.endpoints import router as checks_router
@@ -19,6 +19,7 @@ from screening.policies.rescreen import rescreen_loop
 from screening.policies.seeds import load_seeds
 from screening.projections.endpoints import router
 from screening.regional.endpoints import router as regional_router
+from screening.sweeps.endpoints import router as sweeps_router
 
 spec = ServiceSpec(
     name="screening",
@@ -29,7 +30,7 @@ spec = ServiceSpec(
     outbox=models.outbox,
     inbox=models.inbox,
     idempotency=models.idempotency,
-    routers=[router, policies_router, feeds_router, alerts_router, checks_router, regional_router],
+    routers=[router, policies_router, feeds_router, alerts_router, checks_router, regional_router, sweeps_router],
     upload_paths=[r"/feeds/[a-z-]+/uploads"],
     subscriptions=SUBSCRIPTIONS,
     produces=[
@@ -37,6 +38,7 @@ spec = ServiceSpec(
         POLICY_TOPIC,
         ASSET_CHECK_TOPIC,
         REGIONAL_RISK_TOPIC,
+        SWEEP_TOPIC,
         ACCESS_TOPIC,
         *(c.topic for c in DEPT_CONTRACTS.values()),
     ],

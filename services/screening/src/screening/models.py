@@ -14,6 +14,7 @@ from screening.projections.models import (
 )
 from screening.regional.models import RegionalRisk
 from screening.schema import Base
+from screening.sweeps.models import Sweep, SweepVisit
 
 __all__ = [
     "Alert",
@@ -30,6 +31,8 @@ __all__ = [
     "Policy",
     "RegionalRisk",
     "RescreenJob",
+    "Sweep",
+    "SweepVisit",
     "Upload",
     "idempotency",
     "inbox",
