@@ -16,7 +16,15 @@ from common.auth import issue_token
 from common.regions import regions
 from common.settings import CommonSettings
 
-DEPARTMENTS = ("medical-insurance", "housing", "education", "disability", "civil-affairs")
+DEPARTMENTS = (
+    "medical-insurance",
+    "housing",
+    "education",
+    "disability",
+    "civil-affairs",
+    "emergency-management",
+    "human-resources",
+)
 
 
 @dataclass
@@ -171,6 +179,36 @@ def synth_feeds(households: list[dict[str, Any]], seed: int, year: int) -> dict[
                     "kind": rng.choice(["dibao_enrolled", "temporary_assistance", "death"]),
                 }
             )
+    # The later feeds draw from their own sequence, so the records above stay the same for a seed.
+    later = random.Random(seed + 2)
+    for i, h in enumerate(households):
+        members = h["household"]["members"]
+        if later.random() < 0.03:
+            kind = later.choice(["natural_disaster", "natural_disaster", "fire", "accident"])
+            hazard = {"fire": "fire", "accident": "traffic"}.get(kind) or later.choice(
+                ["flood", "drought", "geological"]
+            )
+            feeds["emergency-management"].append(
+                {
+                    "record_id": f"EM{seed}-{i}",
+                    "resident_id": members[0]["resident_id"],
+                    "event_date": str(dt.date(year, 1, 1) + dt.timedelta(days=later.randrange(365))),
+                    "kind": kind,
+                    "hazard": hazard,
+                    "direct_loss": f"{later.lognormvariate(9.0, 0.9):.2f}",
+                    "house_damaged": later.random() < 0.3,
+                }
+            )
+        for k, m in enumerate(members):
+            if m["labour_capacity"] in ("full", "partial") and later.random() < 0.04:
+                feeds["human-resources"].append(
+                    {
+                        "record_id": f"HR{seed}-{i}-{k}",
+                        "resident_id": m["resident_id"],
+                        "event_date": str(dt.date(year, 1, 1) + dt.timedelta(days=later.randrange(365))),
+                        "kind": later.choice(["unemployment_registered", "employment_ended", "returned_migrant"]),
+                    }
+                )
     return feeds
 
 

@@ -131,3 +131,27 @@ async def test_alert_lifecycle_opens_a_case_in_intake(services: Any) -> None:
     assert opened["channels"] == ["department_alert"] and opened["risk_categories"] == ["other"]
     dismissed = await screening.post(f"/alerts/{alert['id']}/dismissal", json={"reason": "x"}, headers=township)
     assert dismissed.status_code == 409
+
+
+async def test_emergency_management_and_human_resources_feeds_raise_their_alerts(services: Any) -> None:
+    """Disasters, accidents and lost work enter through the departments' feeds, not only when someone
+    declares them (seeds 000, 002, 004), each alert explained in Chinese."""
+    head, spouse = person(rid=resident_id()), person("spouse", rid=resident_id())
+    h = await household(services, "532504102001", [head, spouse])
+    day = dt.date.today().isoformat()
+    flood = {"kind": "natural_disaster", "hazard": "flood", "direct_loss": "26000", "house_damaged": True}
+    await feed(services, "emergency-management", {"resident_id": head["resident_id"], "event_date": day, **flood})
+    await feed(
+        services,
+        "human-resources",
+        {"resident_id": spouse["resident_id"], "event_date": day, "kind": "returned_migrant", "monthly_wage": "4200"},
+    )
+    alerts = await alerts_of(services, h, count=2)
+    assert {r: (a["category"], a["grade"]) for r, a in alerts.items()} == {
+        "natural_disaster_loss": ("natural_disaster", "red"),
+        "employment_lost": ("unstable_employment", "orange"),
+    }
+    assert "洪涝灾害" in alerts["natural_disaster_loss"]["explanation_zh"]
+    assert "房屋受损" in alerts["natural_disaster_loss"]["explanation_zh"]
+    assert "返乡（务工中断）" in alerts["employment_lost"]["explanation_zh"]
+    assert alerts["employment_lost"]["evidence"][0].startswith("human-resources:")

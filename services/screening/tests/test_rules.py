@@ -197,6 +197,9 @@ def test_every_rule_explains_itself_in_chinese_to_the_cadre_who_verifies_it() ->
         (profile(), [record("civil-affairs", kind="dibao_enrolled")]),
         (profile(), [record("civil-affairs", kind="low_income_registered")]),
         (profile(), [record("civil-affairs", kind="death")]),
+        (profile(), [record("emergency-management", kind="natural_disaster", hazard="flood", direct_loss="30000")]),
+        (profile(), [record("emergency-management", kind="fire", hazard="fire", direct_loss="0", house_damaged=True)]),
+        (profile(), [record("human-resources", kind="returned_migrant")]),
         (
             profile(),
             [
@@ -214,3 +217,38 @@ def test_every_rule_explains_itself_in_chinese_to_the_cadre_who_verifies_it() ->
     )
     assert explained["severe_disability_lost_labour"] == "家庭成员持残疾证（肢体残疾1级），无劳动力"
     assert explained["school_dropout"] == "1名家庭成员义务教育阶段辍学"
+
+
+def test_a_disaster_or_an_accident_counts_from_the_packs_loss_or_when_the_house_or_a_person_is_hurt() -> None:
+    """中农组发〔2021〕7号: 因灾、因意外事故……导致基本生活出现严重困难, from emergency management's records."""
+
+    def struck(**facts: Any) -> dict[str, str]:
+        return fired(profile(), [record("emergency-management", **facts)])
+
+    assert struck(kind="natural_disaster", hazard="flood", direct_loss="10000") == {"natural_disaster_loss": "red"}
+    assert struck(kind="natural_disaster", hazard="drought", direct_loss="9999.99") == {}
+    assert struck(kind="natural_disaster", hazard="earthquake", direct_loss="0", injured=1) == {
+        "natural_disaster_loss": "red"
+    }
+    assert struck(kind="accident", hazard="traffic", direct_loss="0", deaths=1) == {"accident_loss": "red"}
+    high = Limits(**{**LIMITS.__dict__, "disaster_loss": D("50000")})
+    flood = [record("emergency-management", kind="natural_disaster", hazard="flood", direct_loss="30000")]
+    assert fired(profile(), flood, high) == {}  # the pack's threshold decides
+    (finding,) = [f for f, _ in evaluate(profile(), flood, LIMITS, YEAR)]
+    assert finding.explanation_zh == "应急管理部门数据：2026年遭受洪涝灾害，直接经济损失30,000.00元"
+
+
+def test_a_member_who_can_work_and_lost_it_counts_until_a_later_record_says_they_work_again() -> None:
+    """因务工就业不稳, from human resources: the member's latest record decides."""
+    import datetime as dt
+
+    def hr(kind: str, on: str, who: str = "h", n: int = 1) -> Record:
+        return Record(
+            f"human-resources:r{n}@1", "human-resources", who, YEAR, {"kind": kind}, dt.date.fromisoformat(on)
+        )
+
+    ended = hr("employment_ended", "2026-03-01")
+    assert fired(profile(), [ended]) == {"employment_lost": "orange"}
+    assert fired(profile(), [ended, hr("employment_started", "2026-05-01", n=2)]) == {}
+    assert fired(profile(), [hr("employment_started", "2026-01-01", n=2), ended]) == {"employment_lost": "orange"}
+    assert fired(profile(), [hr("returned_migrant", "2026-03-01", who="s")]) == {}  # SON has no labour capacity

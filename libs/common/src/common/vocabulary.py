@@ -269,6 +269,8 @@ EVENT_ZH: dict[str, str] = {
     "dept.education.record": "教育部门数据",
     "dept.housing.record": "住建部门数据",
     "dept.medical-insurance.record": "医保部门数据",
+    "dept.emergency-management.record": "应急管理部门数据",
+    "dept.human-resources.record": "人社部门数据",
 }
 # The fields a procedure step records, as its form names them.
 FIELD_ZH: dict[str, str] = {

@@ -31,6 +31,7 @@ CIVIL_AFFAIRS, MEDICAL_INSURANCE, EDUCATION, HOUSING, DISABILITY = (
     "housing",
     "disability",
 )
+EMERGENCY, HUMAN_RESOURCES = "emergency-management", "human-resources"
 
 
 class DeptRecordBase(EventContract):
@@ -121,7 +122,44 @@ class DisabilityRecordV1(DeptRecordBase):
     grade: int = Field(ge=1, le=4)
 
 
+class EmergencyRecordV1(DeptRecordBase):
+    """Emergency management (应急管理): a household hit by a natural disaster (水旱、气象、地震、地质灾害……), a fire
+    or another accident, with its direct loss; the resident ID is the household head's (中农组发〔2021〕7号: 因灾
+    因意外事故……导致基本生活出现严重困难)."""
+
+    topic: ClassVar[str] = "dept.emergency-management.v1"
+    type: ClassVar[str] = "dept.emergency-management.record"
+    department: ClassVar[str] = EMERGENCY
+    kind: Literal["natural_disaster", "fire", "accident"]
+    hazard: Literal[
+        "flood", "drought", "meteorological", "earthquake", "geological", "biological", "fire", "traffic", "other"
+    ]
+    direct_loss: Money = Field(description="the household's direct economic loss, yuan")
+    house_damaged: bool = False
+    injured: int = Field(0, ge=0, le=100)
+    deaths: int = Field(0, ge=0, le=100)
+
+
+class HumanResourcesRecordV1(DeptRecordBase):
+    """Human resources and social security (人社): a member registered unemployed, whose employment ended, who
+    came back from migrant work, or who started work again (which ends the others)."""
+
+    topic: ClassVar[str] = "dept.human-resources.v1"
+    type: ClassVar[str] = "dept.human-resources.record"
+    department: ClassVar[str] = HUMAN_RESOURCES
+    kind: Literal["unemployment_registered", "employment_ended", "returned_migrant", "employment_started"]
+    monthly_wage: Money | None = Field(None, description="the wage of the employment ended or started, yuan a month")
+
+
 DEPT_CONTRACTS: dict[str, type[DeptRecordBase]] = {
     c.department: c
-    for c in (CivilAffairsRecordV1, MedicalInsuranceRecordV1, EducationRecordV1, HousingRecordV1, DisabilityRecordV1)
+    for c in (
+        CivilAffairsRecordV1,
+        MedicalInsuranceRecordV1,
+        EducationRecordV1,
+        HousingRecordV1,
+        DisabilityRecordV1,
+        EmergencyRecordV1,
+        HumanResourcesRecordV1,
+    )
 }

@@ -91,6 +91,9 @@ class Thresholds(_Part):
     higher_education_oop: Money = Field(
         Decimal("10000"), description="a student's yearly out-of-pocket cost that counts as high despite aid (CNY)"
     )
+    disaster_loss: Money = Field(
+        Decimal("10000"), description="a household's direct loss in a disaster or accident that raises an alert (CNY)"
+    )
     alert_verification_working_days: WorkingDays = Field(10, description="grassroots verification of an alert")
     consent_validity_days: int = Field(365, ge=30, le=3650, description="how long a signed authorisation holds")
     income_recent_months: int = Field(

@@ -72,7 +72,14 @@ async def reevaluate_many(
         ).where(DeptRecord.household_id.in_(ids), DeptRecord.superseded.is_(False))
     ):
         records[r.household_id].append(
-            Record(f"{r.department}:{r.record_id}@{r.revision}", r.department, r.id_index, r.event_date.year, r.facts)
+            Record(
+                f"{r.department}:{r.record_id}@{r.revision}",
+                r.department,
+                r.id_index,
+                r.event_date.year,
+                r.facts,
+                r.event_date,
+            )
         )
     open_alerts = {
         (a.household_id, a.rule): a
@@ -187,7 +194,8 @@ def limits_of(values: PackValues, rules: dict[str, dict[str, Any]], ref: str, re
         values.income_year_offset,
         t.alert_verification_working_days,
         t.higher_education_oop,
-        ref_zh,
+        disaster_loss=t.disaster_loss,
+        policy_ref_zh=ref_zh,
     )
 
 

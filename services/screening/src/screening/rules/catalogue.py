@@ -105,6 +105,27 @@ CATALOGUE: dict[str, Rule] = {
             "registered as low-income or given temporary assistance by civil affairs (cross-check)",
         ),
         Rule(
+            "natural_disaster_loss",
+            RiskCategory.natural_disaster,
+            Grade.red,
+            "因自然灾害损失严重（应急管理部门数据）",
+            "a natural disaster hit the household: a large loss, the house damaged, or someone hurt",
+        ),
+        Rule(
+            "accident_loss",
+            RiskCategory.accident,
+            Grade.red,
+            "因火灾或意外事故损失严重（应急管理部门数据）",
+            "a fire or an accident hit the household: a large loss, the house damaged, or someone hurt",
+        ),
+        Rule(
+            "employment_lost",
+            RiskCategory.unstable_employment,
+            Grade.orange,
+            "有劳动能力的家庭成员失业或务工中断（人社部门数据）",
+            "a member who can work lost their work or came back from migrant work, and has not started again",
+        ),
+        Rule(
             "main_labourer_death",
             RiskCategory.lack_of_labour,
             Grade.red,

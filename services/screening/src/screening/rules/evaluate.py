@@ -2,6 +2,7 @@
 policy in force. Each finding explains itself with the figures, thresholds and records behind it, so a
 person can check it (automated findings are verified by people before anything follows from them)."""
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -27,6 +28,7 @@ class Record:
     id_index: str
     year: int
     facts: dict[str, Any]
+    on: dt.date | None = None  # the record's event date (which of a member's records is the latest)
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,7 @@ class Limits:
     income_year_offset: int = 0  # which year's income a screening year judges (-1: the previous year's)
     verification_working_days: int = 10  # an alert's grassroots verification is due within these
     higher_education_oop: Decimal = Decimal(10000)  # a student's out-of-pocket cost that counts as high
+    disaster_loss: Decimal = Decimal(10000)  # a direct loss in a disaster or accident that raises an alert
     policy_ref_zh: str = ""  # the same reference, worded for the cadre who verifies the alert
 
 
@@ -352,6 +355,114 @@ def main_labourer_death(p: Profile, recs: list[Record], lim: Limits, year: int) 
     return None
 
 
+HAZARD_ZH = {
+    "flood": "洪涝灾害",
+    "drought": "旱灾",
+    "meteorological": "气象灾害",
+    "earthquake": "地震灾害",
+    "geological": "地质灾害",
+    "biological": "生物灾害",
+    "fire": "火灾",
+    "traffic": "交通事故",
+    "other": "其他灾害事故",
+}
+
+
+def _struck(recs: list[Record], kinds: tuple[str, ...], lim: Limits) -> Record | None:
+    """The emergency-management record of one of `kinds` that counts: a direct loss at or above the pack's
+    threshold, the house damaged, or someone hurt or killed."""
+    for r in sorted(recs, key=lambda r: r.ref):
+        if r.department != "emergency-management" or r.facts["kind"] not in kinds:
+            continue
+        f = r.facts
+        if (
+            Decimal(f["direct_loss"]) >= lim.disaster_loss
+            or f.get("house_damaged")
+            or f.get("injured")
+            or f.get("deaths")
+        ):
+            return r
+    return None
+
+
+def _impact(r: Record) -> tuple[str, str]:
+    f = r.facts
+    en = [f"direct loss {_cny(Decimal(f['direct_loss']))}"]
+    zh_parts = [f"直接经济损失{_yuan(Decimal(f['direct_loss']))}"]
+    if f.get("house_damaged"):
+        en.append("the house damaged")
+        zh_parts.append("房屋受损")
+    if f.get("injured"):
+        en.append(f"{f['injured']} injured")
+        zh_parts.append(f"{f['injured']}人受伤")
+    if f.get("deaths"):
+        en.append(f"{f['deaths']} dead")
+        zh_parts.append(f"{f['deaths']}人死亡")
+    return ", ".join(en), "，".join(zh_parts)
+
+
+def natural_disaster_loss(p: Profile, recs: list[Record], lim: Limits, year: int) -> Finding | None:
+    """中农组发〔2021〕7号: 因灾……导致基本生活出现严重困难; 《仲恺高新区健全防止返贫动态监测和帮扶机制工作方案》(2021)
+    三(二) 因自然灾害 (洪涝、地质、旱灾、生物、气象、地震): reported by emergency management."""
+    r = _struck(recs, ("natural_disaster",), lim)
+    if r is None:
+        return None
+    en, zh_text = _impact(r)
+    hazard = r.facts["hazard"]
+    return Finding(
+        "natural_disaster_loss",
+        f"emergency management: the household was hit by a {hazard} disaster in {year}: {en}",
+        [r.ref],
+        f"应急管理部门数据：{year}年遭受{HAZARD_ZH.get(hazard, hazard)}，{zh_text}",
+    )
+
+
+def accident_loss(p: Profile, recs: list[Record], lim: Limits, year: int) -> Finding | None:
+    """中农组发〔2021〕7号: 因……意外事故等导致基本生活出现严重困难: a fire or another accident reported by emergency
+    management."""
+    r = _struck(recs, ("fire", "accident"), lim)
+    if r is None:
+        return None
+    en, zh_text = _impact(r)
+    what = "火灾" if r.facts["kind"] == "fire" else HAZARD_ZH.get(r.facts["hazard"], "意外事故")
+    return Finding(
+        "accident_loss",
+        f"emergency management: a {r.facts['kind']} ({r.facts['hazard']}) in {year}: {en}",
+        [r.ref],
+        f"应急管理部门数据：{year}年发生{what}，{zh_text}",
+    )
+
+
+LOST_WORK = {
+    "unemployment_registered": ("registered unemployed", "登记失业"),
+    "employment_ended": ("employment ended", "就业终止"),
+    "returned_migrant": ("came back from migrant work", "返乡（务工中断）"),
+}
+
+
+def employment_lost(p: Profile, recs: list[Record], lim: Limits, year: int) -> Finding | None:
+    """中农组发〔2021〕7号 and 《仲恺高新区健全防止返贫动态监测和帮扶机制工作方案》(2021): 因务工就业不稳: a member who
+    can work lost their work (human resources), and no later record says they started again."""
+    labourers = {
+        m["id_index"] for m in p.members if m.get("active", True) and m["labour_capacity"] in ("full", "partial")
+    }
+    latest: dict[str, Record] = {}
+    for r in sorted((r for r in recs if r.department == "human-resources"), key=lambda r: (r.on or dt.date.min, r.ref)):
+        latest[r.id_index] = r
+    lost = [r for who, r in latest.items() if who in labourers and r.facts["kind"] in LOST_WORK]
+    if not lost:
+        return None
+    kinds = sorted({r.facts["kind"] for r in lost})
+    return Finding(
+        "employment_lost",
+        f"human resources: {len(lost)} member(s) who can work {', '.join(LOST_WORK[k][0] for k in kinds)} in {year}, "
+        "with no work started since",
+        [r.ref for r in lost],
+        f"人社部门数据：{year}年{len(lost)}名有劳动能力的家庭成员"
+        f"{'、'.join(LOST_WORK[k][1] for k in kinds)}，尚无再就业记录",
+    )
+
+
 RULES: dict[str, Callable[[Profile, list[Record], Limits, int], Finding | None]] = {
     f.__name__: f
     for f in (
@@ -368,6 +479,9 @@ RULES: dict[str, Callable[[Profile, list[Record], Limits, int], Finding | None]]
         disability_partial_labour,
         civil_affairs_low_income,
         main_labourer_death,
+        natural_disaster_loss,
+        accident_loss,
+        employment_lost,
     )
 }
 assert set(RULES) == set(CATALOGUE), "every catalogued rule has an implementation"
