@@ -24,6 +24,8 @@ DEPARTMENTS = (
     "civil-affairs",
     "emergency-management",
     "human-resources",
+    "health",
+    "water",
 )
 
 
@@ -199,8 +201,29 @@ def synth_feeds(households: list[dict[str, Any]], seed: int, year: int) -> dict[
                     "house_damaged": later.random() < 0.3,
                 }
             )
+        if later.random() < 0.02:
+            feeds["water"].append(
+                {
+                    "record_id": f"WA{seed}-{i}",
+                    "resident_id": members[0]["resident_id"],
+                    "event_date": str(dt.date(year, 1, 1) + dt.timedelta(days=later.randrange(365))),
+                    "kind": "unsafe",
+                    "issue": later.choice(["quantity", "quality", "access", "guarantee_rate"]),
+                }
+            )
         for k, m in enumerate(members):
-            if m["labour_capacity"] in ("full", "partial") and later.random() < 0.04:
+            if later.random() < 0.03:
+                feeds["health"].append(
+                    {
+                        "record_id": f"HC{seed}-{i}-{k}",
+                        "resident_id": m["resident_id"],
+                        "event_date": str(dt.date(year, 1, 1) + dt.timedelta(days=later.randrange(365))),
+                        "kind": later.choice(["diagnosis", "hospital_stay"]),
+                        "disease_category": later.choice(["major", "chronic", "other"]),
+                        "days": later.randrange(1, 60),
+                    }
+                )
+            if m["labour_capacity"] in ("full", "partial") and later.random() < 0.06:
                 feeds["human-resources"].append(
                     {
                         "record_id": f"HR{seed}-{i}-{k}",

@@ -134,8 +134,8 @@ async def test_alert_lifecycle_opens_a_case_in_intake(services: Any) -> None:
 
 
 async def test_emergency_management_and_human_resources_feeds_raise_their_alerts(services: Any) -> None:
-    """Disasters, accidents and lost work enter through the departments' feeds, not only when someone
-    declares them (seeds 000, 002, 004), each alert explained in Chinese."""
+    """Disasters, accidents, lost work, serious illness and unsafe water enter through the departments' feeds,
+    not only when someone declares them (seeds 000, 002, 004), each alert explained in Chinese."""
     head, spouse = person(rid=resident_id()), person("spouse", rid=resident_id())
     h = await household(services, "532504102001", [head, spouse])
     day = dt.date.today().isoformat()
@@ -146,11 +146,18 @@ async def test_emergency_management_and_human_resources_feeds_raise_their_alerts
         "human-resources",
         {"resident_id": spouse["resident_id"], "event_date": day, "kind": "returned_migrant", "monthly_wage": "4200"},
     )
-    alerts = await alerts_of(services, h, count=2)
+    await feed(services, "health", {"resident_id": spouse["resident_id"], "event_date": day, "kind": "diagnosis",
+                                    "disease_category": "major"})  # fmt: skip
+    await feed(services, "water", {"resident_id": head["resident_id"], "event_date": day, "kind": "unsafe",
+                                   "issue": "quantity"})  # fmt: skip
+    alerts = await alerts_of(services, h, count=4)
     assert {r: (a["category"], a["grade"]) for r, a in alerts.items()} == {
         "natural_disaster_loss": ("natural_disaster", "red"),
         "employment_lost": ("unstable_employment", "orange"),
+        "serious_illness": ("illness", "orange"),
+        "drinking_water_unsafe": ("other", "orange"),
     }
+    assert alerts["drinking_water_unsafe"]["explanation_zh"].endswith("家庭饮水不安全（水量不足）")
     assert "洪涝灾害" in alerts["natural_disaster_loss"]["explanation_zh"]
     assert "房屋受损" in alerts["natural_disaster_loss"]["explanation_zh"]
     assert "返乡（务工中断）" in alerts["employment_lost"]["explanation_zh"]

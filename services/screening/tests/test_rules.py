@@ -200,6 +200,8 @@ def test_every_rule_explains_itself_in_chinese_to_the_cadre_who_verifies_it() ->
         (profile(), [record("emergency-management", kind="natural_disaster", hazard="flood", direct_loss="30000")]),
         (profile(), [record("emergency-management", kind="fire", hazard="fire", direct_loss="0", house_damaged=True)]),
         (profile(), [record("human-resources", kind="returned_migrant")]),
+        (profile(), [record("health", kind="diagnosis", disease_category="major")]),
+        (profile(), [record("water", kind="unsafe", issue="quality")]),
         (
             profile(),
             [
@@ -252,3 +254,24 @@ def test_a_member_who_can_work_and_lost_it_counts_until_a_later_record_says_they
     assert fired(profile(), [ended, hr("employment_started", "2026-05-01", n=2)]) == {}
     assert fired(profile(), [hr("employment_started", "2026-01-01", n=2), ended]) == {"employment_lost": "orange"}
     assert fired(profile(), [hr("returned_migrant", "2026-03-01", who="s")]) == {}  # SON has no labour capacity
+
+
+def test_a_major_disease_or_long_hospital_stays_and_unsafe_water_count_from_their_departments() -> None:
+    """《仲恺高新区健全防止返贫动态监测和帮扶机制工作方案》(2021): 大病重病 (health commission) and 饮水安全 (water)."""
+    import datetime as dt
+
+    def stay(days: int, n: int) -> Record:
+        return record("health", n=n, kind="hospital_stay", disease_category="chronic", days=days)
+
+    assert fired(profile(), [record("health", kind="diagnosis", disease_category="chronic")]) == {}
+    assert fired(profile(), [stay(20, 1), stay(10, 2)]) == {"serious_illness": "orange"}  # 30 days in the year
+    assert fired(profile(), [stay(20, 1), stay(9, 2)]) == {}
+    (finding,) = [f for f, _ in evaluate(profile(), [stay(20, 1), stay(10, 2)], LIMITS, YEAR)]
+    assert finding.explanation_zh == "卫生健康部门数据：2026年家庭成员住院30天，达到30天"
+
+    def water(kind: str, on: str, n: int, **facts: str) -> Record:
+        return Record(f"water:r{n}@1", "water", "h", YEAR, {"kind": kind, **facts}, dt.date.fromisoformat(on))
+
+    unsafe = water("unsafe", "2026-04-01", 1, issue="quality")
+    assert fired(profile(), [unsafe]) == {"drinking_water_unsafe": "orange"}
+    assert fired(profile(), [unsafe, water("made_safe", "2026-08-01", 2)]) == {}

@@ -271,6 +271,8 @@ EVENT_ZH: dict[str, str] = {
     "dept.medical-insurance.record": "医保部门数据",
     "dept.emergency-management.record": "应急管理部门数据",
     "dept.human-resources.record": "人社部门数据",
+    "dept.health.record": "卫生健康部门数据",
+    "dept.water.record": "水利部门数据（饮水安全）",
 }
 # The fields a procedure step records, as its form names them.
 FIELD_ZH: dict[str, str] = {

@@ -31,7 +31,7 @@ CIVIL_AFFAIRS, MEDICAL_INSURANCE, EDUCATION, HOUSING, DISABILITY = (
     "housing",
     "disability",
 )
-EMERGENCY, HUMAN_RESOURCES = "emergency-management", "human-resources"
+EMERGENCY, HUMAN_RESOURCES, HEALTH, WATER = "emergency-management", "human-resources", "health", "water"
 
 
 class DeptRecordBase(EventContract):
@@ -151,6 +151,30 @@ class HumanResourcesRecordV1(DeptRecordBase):
     monthly_wage: Money | None = Field(None, description="the wage of the employment ended or started, yuan a month")
 
 
+class HealthRecordV1(DeptRecordBase):
+    """Health commission (卫生健康): a diagnosis or a hospital stay as the hospitals record it, beyond what medical
+    insurance settles (《仲恺高新区健全防止返贫动态监测和帮扶机制工作方案》(2021) 二(一): 重点关注大病重病和负担较重的
+    慢性病患者)."""
+
+    topic: ClassVar[str] = "dept.health.v1"
+    type: ClassVar[str] = "dept.health.record"
+    department: ClassVar[str] = HEALTH
+    kind: Literal["diagnosis", "hospital_stay"]
+    disease_category: Literal["major", "chronic", "other"]
+    days: int = Field(0, ge=0, le=3660, description="hospital_stay: the days in hospital")
+
+
+class WaterRecordV1(DeptRecordBase):
+    """Water resources (饮水安全): a household's drinking water found unsafe (quantity, quality, access or
+    the guarantee rate), or made safe again; the resident ID is the household head's."""
+
+    topic: ClassVar[str] = "dept.water.v1"
+    type: ClassVar[str] = "dept.water.record"
+    department: ClassVar[str] = WATER
+    kind: Literal["unsafe", "made_safe"]
+    issue: Literal["quantity", "quality", "access", "guarantee_rate"] | None = None
+
+
 DEPT_CONTRACTS: dict[str, type[DeptRecordBase]] = {
     c.department: c
     for c in (
@@ -161,5 +185,7 @@ DEPT_CONTRACTS: dict[str, type[DeptRecordBase]] = {
         DisabilityRecordV1,
         EmergencyRecordV1,
         HumanResourcesRecordV1,
+        HealthRecordV1,
+        WaterRecordV1,
     )
 }

@@ -126,6 +126,20 @@ CATALOGUE: dict[str, Rule] = {
             "a member who can work lost their work or came back from migrant work, and has not started again",
         ),
         Rule(
+            "serious_illness",
+            RiskCategory.illness,
+            Grade.orange,
+            "确诊大病重病或长期住院（卫生健康部门数据）",
+            "a major disease diagnosed, or long hospital stays, as the health commission records them",
+        ),
+        Rule(
+            "drinking_water_unsafe",
+            RiskCategory.other,
+            Grade.orange,
+            "饮水不安全（水利部门数据）",
+            "the household's drinking water is unsafe (quantity, quality, access or guarantee rate)",
+        ),
+        Rule(
             "main_labourer_death",
             RiskCategory.lack_of_labour,
             Grade.red,

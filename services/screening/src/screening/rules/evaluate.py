@@ -3,6 +3,7 @@ policy in force. Each finding explains itself with the figures, thresholds and r
 person can check it (automated findings are verified by people before anything follows from them)."""
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -58,6 +59,7 @@ class Limits:
     verification_working_days: int = 10  # an alert's grassroots verification is due within these
     higher_education_oop: Decimal = Decimal(10000)  # a student's out-of-pocket cost that counts as high
     disaster_loss: Decimal = Decimal(10000)  # a direct loss in a disaster or accident that raises an alert
+    hospital_stay_days: int = 30  # a year's days in hospital that raise an alert
     policy_ref_zh: str = ""  # the same reference, worded for the cadre who verifies the alert
 
 
@@ -463,6 +465,57 @@ def employment_lost(p: Profile, recs: list[Record], lim: Limits, year: int) -> F
     )
 
 
+def serious_illness(p: Profile, recs: list[Record], lim: Limits, year: int) -> Finding | None:
+    """《仲恺高新区健全防止返贫动态监测和帮扶机制工作方案》(2021) 二(一): 重点关注大病重病和负担较重的慢性病患者: a
+    major disease diagnosed, or a year's hospital stays at or beyond the pack's days (health commission)."""
+    health = sorted((r for r in recs if r.department == "health"), key=lambda r: r.ref)
+    major = [r for r in health if r.facts["kind"] == "diagnosis" and r.facts["disease_category"] == "major"]
+    stays: dict[str, int] = defaultdict(int)
+    for r in health:
+        if r.facts["kind"] == "hospital_stay":
+            stays[r.id_index] += int(r.facts.get("days") or 0)
+    long_stay = {who: days for who, days in stays.items() if days >= lim.hospital_stay_days}
+    if not major and not long_stay:
+        return None
+    if major:
+        return Finding(
+            "serious_illness",
+            f"health commission: a member was diagnosed with a major disease in {year}",
+            [r.ref for r in major],
+            f"卫生健康部门数据：{year}年家庭成员确诊大病重病",
+        )
+    days = max(long_stay.values())
+    return Finding(
+        "serious_illness",
+        f"health commission: a member spent {days} days in hospital in {year} (threshold {lim.hospital_stay_days})",
+        [r.ref for r in health if r.id_index in long_stay],
+        f"卫生健康部门数据：{year}年家庭成员住院{days}天，达到{lim.hospital_stay_days}天",
+    )
+
+
+WATER_ISSUE_ZH = {
+    "quantity": "水量不足",
+    "quality": "水质不达标",
+    "access": "取水不便",
+    "guarantee_rate": "供水保证率不足",
+}
+
+
+def drinking_water_unsafe(p: Profile, recs: list[Record], lim: Limits, year: int) -> Finding | None:
+    """《仲恺高新区健全防止返贫动态监测和帮扶机制工作方案》(2021): 饮水安全 is one of the risks it watches, and
+    "两不愁三保障及饮水安全" the elimination criterion: the water department's latest record decides."""
+    water = sorted((r for r in recs if r.department == "water"), key=lambda r: (r.on or dt.date.min, r.ref))
+    if not water or water[-1].facts["kind"] != "unsafe":
+        return None
+    issue = water[-1].facts.get("issue")
+    return Finding(
+        "drinking_water_unsafe",
+        f"water: the household's drinking water is unsafe ({issue or 'unspecified'}) in {year}",
+        [water[-1].ref],
+        f"水利部门数据：{year}年家庭饮水不安全（{WATER_ISSUE_ZH.get(issue or '', '未说明')}）",
+    )
+
+
 RULES: dict[str, Callable[[Profile, list[Record], Limits, int], Finding | None]] = {
     f.__name__: f
     for f in (
@@ -482,6 +535,8 @@ RULES: dict[str, Callable[[Profile, list[Record], Limits, int], Finding | None]]
         natural_disaster_loss,
         accident_loss,
         employment_lost,
+        serious_illness,
+        drinking_water_unsafe,
     )
 }
 assert set(RULES) == set(CATALOGUE), "every catalogued rule has an implementation"
