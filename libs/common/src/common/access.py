@@ -107,6 +107,9 @@ AccessLogRead = _may(*HOUSEHOLD_AND_OVERSEERS)
 # The app's delta feed: the cadres' and officers' jurisdiction, a household's own.
 ChangesRead = _may(*HOUSEHOLD_AND_OVERSEERS)
 RetentionRead = _may(*ANYONE)
+# Entering the records in the national system is the county's (and a township's for its own) work.
+NationalExportWrite = _may(Role.township_officer, Role.county_officer, Role.admin)
+NationalExportRead = _may(Role.township_officer, Role.county_officer, *AUDITORS)
 
 
 def within(model: Any, principal: Principal, owner: Any = None, region: Any = None) -> ColumnElement[bool]:

@@ -10,6 +10,7 @@ from ledger.checkpoints import endpoints as checkpoints
 from ledger.checkpoints.service import checkpoint_loop
 from ledger.config import settings
 from ledger.entries.endpoints import access_router, changes_router, router
+from ledger.exports.endpoints import router as exports_router
 from ledger.handlers import SUBSCRIPTIONS
 
 spec = ServiceSpec(
@@ -21,7 +22,7 @@ spec = ServiceSpec(
     outbox=models.outbox,
     inbox=models.inbox,
     idempotency=models.idempotency,
-    routers=[router, access_router, changes_router, checkpoints.router, archive.router],
+    routers=[router, access_router, changes_router, checkpoints.router, archive.router, exports_router],
     produces=[ACCESS_TOPIC],
     background=[checkpoint_loop],
     subscriptions=SUBSCRIPTIONS,

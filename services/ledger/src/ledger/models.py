@@ -2,7 +2,18 @@
 
 from ledger.checkpoints.models import Checkpoint
 from ledger.entries.models import Entry, TreeNode
+from ledger.exports.models import NationalExport, NationalExportAck
 from ledger.mechanisms import idempotency, inbox, outbox
 from ledger.schema import Base
 
-__all__ = ["Base", "Checkpoint", "Entry", "TreeNode", "idempotency", "inbox", "outbox"]
+__all__ = [
+    "Base",
+    "Checkpoint",
+    "Entry",
+    "NationalExport",
+    "NationalExportAck",
+    "TreeNode",
+    "idempotency",
+    "inbox",
+    "outbox",
+]
