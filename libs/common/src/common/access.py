@@ -98,6 +98,9 @@ EliminationsWrite = _may(*WORKERS)
 EliminationsObject = _may(Role.household, *WORKERS)
 EliminationsApprove = _may(*COUNTY)
 ReportsRead = _may(*OVERSEERS)
+# The lists pushed to the departments, and what they report back carried out.
+DepartmentListRead = _may(Role.department, *OVERSEERS)
+DepartmentReportWrite = _may(Role.department, Role.township_officer, Role.county_officer, Role.admin)
 
 # ledger
 LogAudit = _may(*AUDITORS)

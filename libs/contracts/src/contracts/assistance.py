@@ -23,6 +23,7 @@ class MeasureEvidence(EventContract):
     amount: str | None = None
     date: dt.date | None = None
     document_sha256: str | None = Field(None, pattern=r"^[0-9a-f]{64}$")
+    department: str | None = Field(None, description="the department that reported it carried out (its list)")
     by: str | None = None
     at: dt.datetime | None = None
 

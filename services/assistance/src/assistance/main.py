@@ -5,6 +5,7 @@ from pathlib import Path
 from assistance import models
 from assistance.catalogue import endpoints as catalogue
 from assistance.config import settings
+from assistance.departments import endpoints as departments
 from assistance.elimination import endpoints as elimination
 from assistance.handlers import SUBSCRIPTIONS
 from assistance.households import endpoints as households
@@ -31,6 +32,7 @@ spec = ServiceSpec(
         households.router,
         elimination.router,
         reports.router,
+        departments.router,
     ],
     subscriptions=SUBSCRIPTIONS,
     produces=[PLAN_TOPIC, ELIMINATION_TOPIC, FOLLOW_UP_TOPIC, ACCESS_TOPIC],

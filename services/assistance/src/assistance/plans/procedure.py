@@ -22,6 +22,8 @@ class IllegalPlanStep(Conflict):
 
 
 CADRE, TOWNSHIP, COUNTY = Role.village_cadre, Role.township_officer, Role.county_officer
+# A department reports the measures it carries out (its list, departments/endpoints.py), as the evidence.
+DEPARTMENT = Role.department
 
 PLANNING = Procedure(
     "plan",
@@ -33,7 +35,7 @@ PLANNING = Procedure(
         step("exclude", {"draft"}, "excluded", TOWNSHIP, COUNTY, event=PlanExcludedV1),
         # A not-assisted finding: the measure or expense concerned leaves the plan, the plan stays.
         step("record_not_assisted", {"draft", "approved"}, None, TOWNSHIP, COUNTY, event=PlanMeasureWithdrawnV1),
-        step("report_progress", {"approved"}, None, CADRE, TOWNSHIP, COUNTY, event=PlanMeasureUpdatedV1),
+        step("report_progress", {"approved"}, None, CADRE, TOWNSHIP, COUNTY, DEPARTMENT, event=PlanMeasureUpdatedV1),
         step("propose_elimination", {"approved"}, None, CADRE, TOWNSHIP),
         # Closed by the county's approval of the risk's elimination (elimination/procedure.py).
         step("close", {"approved"}, "closed", COUNTY, event=PlanClosedV1),
@@ -45,9 +47,9 @@ PLANNING = Procedure(
 MEASURE = Procedure(
     "measure",
     (
-        step("start", {"planned", "failed"}, "in_progress", CADRE, TOWNSHIP, COUNTY),
-        step("implement", {"planned", "in_progress"}, "implemented", CADRE, TOWNSHIP, COUNTY),
-        step("fail", {"planned", "in_progress"}, "failed", CADRE, TOWNSHIP, COUNTY),
+        step("start", {"planned", "failed"}, "in_progress", CADRE, TOWNSHIP, COUNTY, DEPARTMENT),
+        step("implement", {"planned", "in_progress"}, "implemented", CADRE, TOWNSHIP, COUNTY, DEPARTMENT),
+        step("fail", {"planned", "in_progress"}, "failed", CADRE, TOWNSHIP, COUNTY, DEPARTMENT),
     ),
     IllegalPlanStep,
 )
