@@ -1,19 +1,29 @@
 #!/usr/bin/env bash
-# A household taken through the whole identification procedure with curl, against `make run`.
+# The whole mechanism with curl, against `make run`: a household identified, its plan and measures (one
+# reported back by a department), its follow-up, the elimination of its risk, the forms and the dossier,
+# the monthly report, a screening sweep and a batch for the national system.
 # Usage: (in another terminal) make run; then: bash docs/walkthrough.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 INTAKE=${INTAKE:-http://127.0.0.1:8001}
+SCREENING=${SCREENING:-http://127.0.0.1:8002}
+ASSISTANCE=${ASSISTANCE:-http://127.0.0.1:8003}
 LEDGER=${LEDGER:-http://127.0.0.1:8004}
+OUT=${OUT:-/tmp/safetynet-walkthrough}; mkdir -p "$OUT"
 tok() { .venv/bin/safetynet token --role "$1" --region "$2" --sub "$3"; }
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval('d' + sys.argv[1]))" "$1"; }
 post() { curl -sf -X POST "$INTAKE$1" -H "Authorization: Bearer $2" -H 'Content-Type: application/json' -d "$3"; }
+# call METHOD BASE PATH TOKEN [BODY]: any service, any method
+call() { curl -sf -X "$1" "$2$3" -H "Authorization: Bearer $4" -H 'Content-Type: application/json' ${5:+-d "$5"}; }
+# until CMD...: retry a read until the events it waits for have arrived
+until_ok() { for _ in $(seq 60); do if out=$("$@" 2>/dev/null) && [ -n "$out" ]; then echo "$out"; return; fi; sleep 1; done; return 1; }
 idnum() { .venv/bin/python -c "from stdnum.cn import ric; b='532504'+'$1'; print(b + ric.calc_check_digit(b + '0'))"; }
 
 CADRE=$(tok village_cadre 532504102 cadre-zhang)
 TOWNSHIP=$(tok township_officer 532504102 township-li)
 COUNTY=$(tok county_officer 532504 county-wang)
 AUDITOR=$(tok auditor "" auditor-chen)
+MEDICAL=$(.venv/bin/safetynet token --role department --region "" --department medical-insurance --sub medical-insurance-system)
 HOUSEHOLD_NO="demo-$(date +%s)"
 HEAD_ID=$(idnum "19700101$(printf '%03d' $((RANDOM % 1000)))")
 SPOUSE_ID=$(idnum "19720202$(printf '%03d' $((RANDOM % 1000)))")
@@ -52,10 +62,89 @@ echo "7. township verification"; step township-verification "$TOWNSHIP" '{"incom
   "village_secretary": "赵书记", "officer_name": "李干部"}'
 echo "8. county approval";       step county-approval "$COUNTY" '{"approval_no": "弥防返贫〔2026〕12号", "approved_on": "2026-10-15"}'
 
-echo "9. the events in ledger"
-sleep 2
-curl -sf "$LEDGER/entries?subject=$HID" -H "Authorization: Bearer $AUDITOR" \
-  | python3 -c "import json,sys; [print('   ', e['seq'], e['type']) for e in json.load(sys.stdin)['items']]"
+echo "9. assistance drafts the plan (一户一策) from the approved case"
+PLAN=$(until_ok bash -c "curl -sf '$ASSISTANCE/plans?household_id=$HID' -H 'Authorization: Bearer $TOWNSHIP' | python3 -c \"import json,sys; i=json.load(sys.stdin)['items']; print(i[0]['id'] if i else '')\"")
+MEASURES=$(call GET "$ASSISTANCE" "/plans/$PLAN" "$TOWNSHIP" | python3 -c "import json,sys; print(' '.join(m['id']+':'+m['code'] for m in json.load(sys.stdin)['measures']))")
+for m in $MEASURES; do
+  call PATCH "$ASSISTANCE" "/plans/$PLAN/measures/${m%%:*}" "$TOWNSHIP" \
+    '{"responsible_cadre": "结对干部 陈", "start_date": "2026-10-20", "due_date": "2026-12-31"}' > /dev/null
+  echo "   measure ${m#*:} assigned"
+done
+echo "   plan $(call POST "$ASSISTANCE" "/plans/$PLAN/approval" "$TOWNSHIP" | json "['state_zh']")"
 
-echo "10. the same household's events on the topic intake.case.v1"
+echo "10. the medical-insurance department reads its list and reports back what it carried out"
+call GET "$ASSISTANCE" /department-lists/medical-insurance "$MEDICAL" \
+  | python3 -c "import json,sys; [print('    ', i['household_no'], i['risks'], [m['name'] for m in i['measures']]) for i in json.load(sys.stdin)['items'] if i['household_id']=='$HID']"
+for m in $MEASURES; do
+  if [ "${m#*:}" = health ]; then
+    call POST "$ASSISTANCE" /department-lists/medical-insurance/reports "$MEDICAL" \
+      "{\"measure_id\": \"${m%%:*}\", \"status\": \"implemented\", \"description\": \"医疗救助已发放\", \"amount\": \"8600\"}" \
+      | python3 -c "import json,sys; m=json.load(sys.stdin); print('    health:', m['status_zh'], 'by', m['evidence'][-1]['department'])"
+  else
+    call POST "$ASSISTANCE" "/plans/$PLAN/measures/${m%%:*}/progress" "$TOWNSHIP" \
+      '{"status": "implemented", "evidence": [{"description": "已落实", "amount": "1200.00"}]}' > /dev/null
+    echo "    ${m#*:}: 已落实 (township)"
+  fi
+done
+
+echo "11. the township follows the household: twelve months of income, 两不愁三保障, last year's income"
+MONTHS=$(python3 -c "
+import datetime as dt; d=dt.date.today().replace(day=1); out=[]
+for _ in range(12):
+    d=(d-dt.timedelta(days=1)).replace(day=1); out.append({'month': f'{d:%Y-%m}', 'per_capita': '700'})
+import json; print(json.dumps({'months': out}))")
+call PUT "$ASSISTANCE" "/households/$HID/income-months" "$TOWNSHIP" "$MONTHS" > /dev/null
+call POST "$ASSISTANCE" "/households/$HID/guarantee-checks" "$TOWNSHIP" '{"checked_on": "2026-11-01", "food": true,
+  "clothing": true, "compulsory_education": true, "basic_medical": true, "housing": true, "drinking_water": true}' > /dev/null
+call PUT "$INTAKE" "/households/$HID/incomes/2025" "$CADRE" '{"wages": "12000", "production": "3000", "property": "0",
+  "transfers": "1000", "medical_expense": "2000"}' > /dev/null
+until_ok bash -c "curl -sf '$ASSISTANCE/households/$HID/elimination-evaluation' -H 'Authorization: Bearer $TOWNSHIP' \
+  | python3 -c \"import json,sys; e=json.load(sys.stdin); print('   eligible:', e['eligible']) if e['eligible'] else None\""
+
+echo "12. the risk is eliminated: village review, notice, township acceptance, county approval"
+E=$(call POST "$ASSISTANCE" /eliminations "$CADRE" "{\"household_id\": \"$HID\", \"meeting_date\": \"2026-11-02\",
+  \"representatives_present\": 21, \"votes_for\": 19}" | json "['id']")
+call POST "$ASSISTANCE" "/eliminations/$E/notice" "$CADRE" '{"published_on": "2026-11-03"}' > /dev/null
+call POST "$ASSISTANCE" "/eliminations/$E/acceptance" "$TOWNSHIP" '{"accepted_on": "2026-11-20", "head_signed": true,
+  "village_secretary": "赵书记", "officer_name": "李干部", "monitor_contact": "陈联系人"}' > /dev/null
+APPROVAL="弥防返贫消〔2026〕${HOUSEHOLD_NO: -6}号"
+echo "   $(call POST "$ASSISTANCE" "/eliminations/$E/approval" "$COUNTY" "{\"approval_no\": \"$APPROVAL\",
+  \"approved_on\": \"2026-11-23\"}" | json "['state_zh']")"
+
+echo "13. the forms and the household's dossier, from the ledger (PDF in $OUT)"
+sleep 3
+for form in commitment township-verification township-acceptance; do
+  curl -sf "$LEDGER/forms/$form?household_id=$HID&purpose=walkthrough" -H "Authorization: Bearer $COUNTY" -o "$OUT/$form.pdf"
+  echo "   $OUT/$form.pdf"
+done
+curl -sf "$LEDGER/households/$HID/archive.pdf?purpose=walkthrough" -H "Authorization: Bearer $COUNTY" -o "$OUT/dossier.pdf"
+echo "   $OUT/dossier.pdf (一户一档)"
+
+echo "14. the monthly report, with charts"
+curl -sf "$ASSISTANCE/reports/monthly?township=532504102&month=2026-11&format=pdf" -H "Authorization: Bearer $TOWNSHIP" \
+  -o "$OUT/monthly.pdf"
+echo "   $OUT/monthly.pdf"
+
+echo "15. a screening sweep (回头看) of the village: a visit, and the coverage"
+TODAY=$(TZ=Asia/Shanghai date +%F)
+SW=$(call POST "$SCREENING" /sweeps "$TOWNSHIP" "{\"region_code\": \"532504102001\", \"kind\": \"look_back\",
+  \"name\": \"回头看\", \"period_start\": \"$TODAY\", \"period_end\": \"$TODAY\"}" | json "['id']")
+until_ok call POST "$SCREENING" "/sweeps/$SW/visits" "$CADRE" "{\"household_id\": \"$HID\", \"visited_on\": \"$TODAY\",
+  \"result\": \"no_change\"}" > /dev/null
+call GET "$SCREENING" "/sweeps/$SW/coverage" "$TOWNSHIP" \
+  | python3 -c "import json,sys; c=json.load(sys.stdin); print(f\"   {c['visited']} of {c['households']} households looked at; complete: {c['complete']}\")"
+
+echo "16. a batch for the national monitoring information system, and its acknowledgement"
+B=$(call POST "$LEDGER" /national-exports "$COUNTY" '{"region_prefix": "532504102"}')
+BID=$(echo "$B" | json "['id']")
+echo "   batch $BID: $(echo "$B" | json "['records']") households"
+call POST "$LEDGER" "/national-exports/$BID/acknowledgement" "$COUNTY" "{\"accepted\": $(echo "$B" | json "['records']")}" \
+  | python3 -c "import json,sys; print('   acknowledged:', json.load(sys.stdin)['acknowledged'])"
+
+echo "17. the household's events in the ledger"
+sleep 2
+curl -sf "$LEDGER/entries?subject=$HID&limit=500" -H "Authorization: Bearer $AUDITOR" \
+  | python3 -c "import json,sys; [print('   ', e['leaf_index'], e['type']) for e in json.load(sys.stdin)['items']]"
+
+echo "18. the same household's events on the topic intake.case.v1"
 .venv/bin/safetynet tail intake.case.v1 --subject "$HID" | sed 's/^/    /'
