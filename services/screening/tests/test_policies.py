@@ -8,6 +8,7 @@ from devkit.kit.people import ADMIN, COUNTY_OFFICER, TOWNSHIP
 from devkit.kit.screening import pack
 from devkit.testing.fixtures import TopicReader, auth
 from screening.config import settings
+from screening.rules.catalogue import CATALOGUE
 
 
 async def effective(client: httpx.AsyncClient, region: str, year: int, on: str | None = None) -> httpx.Response:
@@ -39,7 +40,7 @@ async def test_the_seeds_policies_are_in_force(client: httpx.AsyncClient) -> Non
     )
     assert before_national.status_code == 404 and before_national.json()["type"].endswith("/no-policy")
     rules = mile["policy"]["values"]["rules"]
-    assert rules["medical_out_of_pocket_high"] == {"enabled": True, "grade": "red"} and len(rules) == 13
+    assert rules["medical_out_of_pocket_high"] == {"enabled": True, "grade": "red"} and len(rules) == len(CATALOGUE)
     assert rules["disability_special_attention"]["enabled"] is False  # off where no pack turns it on
 
 
