@@ -148,3 +148,43 @@ async def test_an_eliminated_household_leaves_the_monitored_share_and_re_entry_b
 async def _matching(read: Any, condition: Any) -> Any:
     found = await read()
     return found if found is not None and condition(found) else None
+
+
+async def test_disasters_across_a_township_raise_a_scale_level_risk(services: Any) -> None:
+    """中农组发〔2021〕7号 防止规模性返贫 (重大自然灾害): emergency management's records of households hit in the
+    last window, far above the windows before, raise a disaster cluster for the township."""
+    import datetime as dt
+
+    township = "640104002"  # another 银川 township, its own counts
+    intake, screening = await services.client("intake"), await services.client("screening")
+    registered = []
+    for _ in range(6):
+        rid = resident_id()
+        body = {
+            "region_code": f"{township}001",
+            "household_no": uuid.uuid4().hex[:16],
+            "address": "x",
+            "category": "ordinary",
+            "members": [{"name": "周八", "resident_id": rid, "relation": "head", "labour_capacity": "full"}],
+        }
+        r = await intake.post("/households", json=body, headers=auth(intake_settings, "village_cadre", township))
+        registered.append((r.json()["id"], rid))
+
+    async def known() -> bool:  # screening knows the households, so their records match on arrival
+        answers = [await screening.get(f"/households/{h}", headers=ADMIN) for h, _ in registered]
+        return all(a.status_code == 200 for a in answers)
+
+    assert await eventually(known, timeout=40)
+    for _, rid in registered:
+        flood = {"kind": "natural_disaster", "hazard": "flood", "direct_loss": "3000"}  # below a household's alert
+        record = {"record_id": f"EM-{uuid.uuid4().hex[:8]}", "resident_id": rid, "event_date": str(dt.date.today())}
+        await screening.post("/feeds/emergency-management/records", headers=ADMIN, json={**record, **flood})
+    county = auth(settings, "county_officer", "640104")
+
+    async def clustered() -> dict[str, Any] | None:
+        await screening.post("/regional-risks/scan", headers=county)
+        listed = (await screening.get("/regional-risks", params={"limit": 500}, headers=county)).json()["items"]
+        return next((r for r in listed if r["region_code"] == township and r["kind"] == "disaster_cluster"), None)
+
+    cluster = await eventually(clustered, timeout=40)
+    assert cluster["figures"]["households"] == 6 and "emergency-management" in cluster["explanation"]

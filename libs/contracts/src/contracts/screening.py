@@ -128,7 +128,7 @@ class RegionalRiskRaisedV1(EventContract):
     type: ClassVar[str] = "screening.regional-risk.raised"
     risk_id: uuid.UUID
     region_code: str = Field(pattern=r"^(\d{6}|\d{9})$")
-    kind: Literal["alert_spike", "monitored_share_high", "monitored_share_low"]
+    kind: Literal["alert_spike", "monitored_share_high", "monitored_share_low", "disaster_cluster", "unemployment_rise"]
     window_start: dt.date
     window_end: dt.date
     figures: dict[str, float]

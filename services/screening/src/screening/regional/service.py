@@ -2,7 +2,10 @@
 
 - alert spike: alerts raised in the last window against the average of the three windows before it;
 - monitored share: households monitored now (an eliminated one has left) / registered households, against
-  about 5% and at most 10%.
+  about 5% and at most 10%;
+- department records (中农组发〔2021〕7号 防止规模性返贫: 重大自然灾害、农村劳动力失业明显增多): households hit by
+  disasters or accidents (emergency management), and members who lost their work (human resources), in the
+  last window against the three before it, the same way as alerts.
 A scan raises each risk once per region, kind and window end, and publishes it for the county.
 """
 
@@ -19,6 +22,7 @@ from contracts.policy import PackValues
 from contracts.screening import RegionalRiskRaisedV1
 from screening.alerts.models import Alert
 from screening.config import settings
+from screening.feeds.models import DeptRecord
 from screening.mechanisms import outbox
 from screening.policies.service import in_force_many
 from screening.projections.models import KnownHousehold, MonitoredHousehold, monitored_now
@@ -31,6 +35,49 @@ async def _counts(session: AsyncSession, column: Any, length: int, prefix: str, 
     return {r: n for r, n in rows.all()}
 
 
+# The department records that say something of a whole region, the kinds of them that count, and the risk
+# a spike of them raises.
+FEED_SPIKES = {
+    "emergency-management": (
+        ("natural_disaster", "fire", "accident"),
+        "disaster_cluster",
+        "households hit by disasters",
+    ),
+    "human-resources": (
+        ("unemployment_registered", "employment_ended", "returned_migrant"),
+        "unemployment_rise",
+        "households with a member who lost their work",
+    ),
+}
+
+
+async def _record_counts(
+    session: AsyncSession,
+    department: str,
+    kinds: tuple[str, ...],
+    length: int,
+    prefix: str,
+    since: dt.date,
+    until: dt.date,
+) -> dict[str, int]:
+    """Households (per region) with a current record of the department, of those kinds, dated in [since, until)."""
+    region = func.substr(KnownHousehold.region_code, 1, length)
+    q = (
+        select(region, func.count(func.distinct(DeptRecord.household_id)))
+        .join(KnownHousehold, KnownHousehold.household_id == DeptRecord.household_id)
+        .where(
+            DeptRecord.department == department,
+            DeptRecord.facts["kind"].astext.in_(kinds),
+            ~DeptRecord.superseded,
+            DeptRecord.event_date >= since,
+            DeptRecord.event_date < until,
+            KnownHousehold.region_code.like(prefix + "%"),
+        )
+        .group_by(region)
+    )
+    return {r: n for r, n in (await session.execute(q)).all()}
+
+
 async def scan(session: AsyncSession, prefix: str, today: dt.date) -> list[RegionalRisk]:
     window = dt.timedelta(days=settings.regional_window_days)
     start, baseline_start = today - window, today - 4 * window
@@ -41,6 +88,23 @@ async def scan(session: AsyncSession, prefix: str, today: dt.date) -> list[Regio
             session, Alert.region_code, length, prefix, Alert.created_at >= baseline_start, Alert.created_at < start
         )
         known = await _counts(session, KnownHousehold.region_code, length, prefix)
+        tomorrow = today + dt.timedelta(days=1)
+        for department, (kinds, kind, what) in FEED_SPIKES.items():
+            now_by = await _record_counts(session, department, kinds, length, prefix, start, tomorrow)
+            before_by = await _record_counts(session, department, kinds, length, prefix, baseline_start, start)
+            for region, now in sorted(now_by.items()):
+                base = before_by.get(region, 0) / 3
+                if now >= settings.regional_spike_min_alerts and now > settings.regional_spike_factor * max(base, 1):
+                    raised += await _raise(
+                        session,
+                        region,
+                        kind,
+                        start,
+                        today,
+                        {"households": now, "baseline": base},
+                        f"{now} {what} in the {window.days} days to {today} ({department}), against a baseline of "
+                        f"{base:.1f} per {window.days} days",
+                    )
         monitored = await _counts(session, MonitoredHousehold.region_code, length, prefix, monitored_now())
         regions = sorted(r for r in set(recent) | set(known) if len(r) == length)
         packs = await in_force_many(session, {(r, today.year): today for r in regions})
