@@ -32,6 +32,7 @@ FILLERS = {
     "elimination_id": "6f1c7d2e-1111-4a5b-9c8d-00000000000b",
     "sweep_id": "6f1c7d2e-1111-4a5b-9c8d-00000000000c",
     "export_id": "6f1c7d2e-1111-4a5b-9c8d-00000000000d",
+    "attachment_id": "6f1c7d2e-1111-4a5b-9c8d-00000000000e",
     "leaf_index": "0",
     "form_code": "commitment",
     "department": "housing",

@@ -35,6 +35,9 @@ class CommonSettings(BaseSettings):
     # Request bodies: JSON requests are small; department bulk files are streamed under their own limit.
     max_body_bytes: int = Field(1_048_576, ge=1024)
     max_upload_bytes: int = Field(4 * 1024**3, ge=1024)
+    # Evidence attachments (photos, signed forms, certificates): stored by content hash under this directory.
+    attachments_dir: str = ".data/attachments"
+    max_attachment_bytes: int = Field(20 * 1024**2, ge=1024, le=512 * 1024**2)
     outbox_batch_size: int = Field(500, ge=1, le=10_000)
     outbox_poll_interval_s: float = Field(0.05, gt=0, le=10)
     outbox_lease_s: float = Field(30.0, gt=0)

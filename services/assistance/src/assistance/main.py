@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from assistance import models
+from assistance.attachments import endpoints as attachments
 from assistance.catalogue import endpoints as catalogue
 from assistance.config import settings
 from assistance.departments import endpoints as departments
@@ -33,7 +34,10 @@ spec = ServiceSpec(
         elimination.router,
         reports.router,
         departments.router,
+        attachments.router,
     ],
+    # An attachment's body is a file, under its own limit (max_attachment_bytes), not a JSON request's.
+    upload_paths=[r"/plans/[^/]+/measures/[^/]+/attachments"],
     subscriptions=SUBSCRIPTIONS,
     produces=[PLAN_TOPIC, ELIMINATION_TOPIC, FOLLOW_UP_TOPIC, ACCESS_TOPIC],
 )

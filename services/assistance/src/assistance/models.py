@@ -1,5 +1,6 @@
 """All assistance tables, imported together so Alembic and the mappers see the whole schema."""
 
+from assistance.attachments.models import Attachment
 from assistance.catalogue.models import MeasureExtension
 from assistance.elimination.models import Elimination, EliminationObjection
 from assistance.households.models import GuaranteeCheck, IncomeMonth
@@ -9,6 +10,7 @@ from assistance.projections.models import ConfirmedAlert, KnownHousehold, KnownI
 from assistance.schema import Base
 
 __all__ = [
+    "Attachment",
     "Base",
     "ConfirmedAlert",
     "Elimination",
