@@ -14,20 +14,26 @@ from screening.config import settings
 TOWNSHIP = "640104001"  # 凤凰北街街道, 银川 (Ningxia's 2020 policy applies)
 
 
+async def _one_person_household(intake: Any, village: str) -> tuple[str, str]:
+    """A household of one working head in `village`: its id and the head's resident ID."""
+    rid = resident_id()
+    body = {
+        "region_code": village,
+        "household_no": uuid.uuid4().hex[:16],
+        "address": "x",
+        "category": "ordinary",
+        "members": [{"name": "孙七", "resident_id": rid, "relation": "head", "labour_capacity": "full"}],
+    }
+    r = await intake.post("/households", json=body, headers=auth(intake_settings, "village_cadre", village[:9]))
+    return str(r.json()["id"]), rid
+
+
 async def test_alert_spikes_and_low_monitored_share_are_raised_once(services: Any) -> None:
     intake, screening = await services.client("intake"), await services.client("screening")
     households = []
     for _ in range(6):
-        rid = resident_id()
-        body = {
-            "region_code": f"{TOWNSHIP}003",
-            "household_no": uuid.uuid4().hex[:16],
-            "address": "x",
-            "category": "ordinary",
-            "members": [{"name": "孙七", "resident_id": rid, "relation": "head", "labour_capacity": "full"}],
-        }
-        r = await intake.post("/households", json=body, headers=auth(intake_settings, "village_cadre", TOWNSHIP))
-        households.append(r.json()["id"])
+        household_id, rid = await _one_person_household(intake, f"{TOWNSHIP}003")
+        households.append(household_id)
         await screening.post(
             "/feeds/housing/records",
             headers=ADMIN,
@@ -157,18 +163,7 @@ async def test_disasters_across_a_township_raise_a_scale_level_risk(services: An
 
     township = "640104002"  # another 银川 township, its own counts
     intake, screening = await services.client("intake"), await services.client("screening")
-    registered = []
-    for _ in range(6):
-        rid = resident_id()
-        body = {
-            "region_code": f"{township}001",
-            "household_no": uuid.uuid4().hex[:16],
-            "address": "x",
-            "category": "ordinary",
-            "members": [{"name": "周八", "resident_id": rid, "relation": "head", "labour_capacity": "full"}],
-        }
-        r = await intake.post("/households", json=body, headers=auth(intake_settings, "village_cadre", township))
-        registered.append((r.json()["id"], rid))
+    registered = [await _one_person_household(intake, f"{township}001") for _ in range(6)]
 
     async def known() -> bool:  # screening knows the households, so their records match on arrival
         answers = [await screening.get(f"/households/{h}", headers=ADMIN) for h, _ in registered]
