@@ -11,7 +11,7 @@ from common.errors import Forbidden, NotFound, ValidationFailed, problem_respons
 from common.idempotency import IdempotencyDep
 from common.pagination import CursorQuery, LimitQuery, Page
 from common.procedure import BatchResult, Procedure, SelfApproval, each
-from intake.cases import queries, service
+from intake.cases import objections, queries, service
 from intake.cases.models import Case
 from intake.cases.procedure import IllegalTransition, State
 from intake.cases.schemas import (
@@ -184,7 +184,7 @@ async def file_objection(
     notice has ended (China Standard Time) objections answer 409, whatever `raised_on` says. Verification
     waits until every objection is resolved."""
     case = await service.get(session, principal, case_id, lock=True)
-    await service.file_objection(session, principal, case, body)
+    await objections.file_objection(session, principal, case, body)
     return await idem.remember(await detail(session, case))
 
 
@@ -198,7 +198,7 @@ async def resolve_objection(
 ) -> CasePublic:
     """Uphold or dismiss an objection. Upheld: the case goes back to village review."""
     case = await service.get(session, principal, case_id, lock=True)
-    return await detail(session, await service.resolve_objection(session, principal, case, objection_id, body))
+    return await detail(session, await objections.resolve_objection(session, principal, case, objection_id, body))
 
 
 @router.post(

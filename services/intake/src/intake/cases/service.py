@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.auth import Principal, ensure_household
-from common.clock import check_notice_open, check_step_date, cst_date, today
+from common.clock import check_step_date, cst_date, today
 from common.errors import Conflict, NotFound, ValidationFailed
 from common.procedure import Procedure
 from common.vocabulary import STATE_ZH, zh
@@ -24,8 +24,6 @@ from intake.cases.schemas import (
     CountyApproval,
     HouseholdSurvey,
     NoticePublish,
-    ObjectionCreate,
-    ObjectionResolve,
     Rejection,
     TownshipVerification,
     VillageReview,
@@ -82,7 +80,7 @@ def _check_members(household: Household, risks: list[dict[str, Any]]) -> None:
                 raise ValidationFailed.on(f"risks.{i}.{key}", "not a member of this household")
 
 
-async def _record(
+async def record_step(
     session: AsyncSession,
     case: Case,
     action: str,
@@ -165,46 +163,7 @@ async def declare(session: AsyncSession, principal: Principal, household: Househ
     )
     session.add(case)
     await session.flush()
-    await _record(session, case, "declare", None, principal, {"channel": body.channel, "note": body.note})
-    return case
-
-
-async def open_from_alert(
-    session: AsyncSession, household: Household, alert_id: uuid.UUID, risks: list[dict[str, Any]], confirmed_by: str
-) -> Case:
-    """A confirmed department alert opens a case, or joins the household's open one."""
-    case = await open_case_of(session, household.id, lock=True)
-    if case is None:
-        case = Case(
-            household_id=household.id,
-            region_code=household.region_code,
-            state=State.declared,
-            channels=["department_alert"],
-            object_type=None,
-            risks=risks,
-            declared_by=f"screening:{confirmed_by}",
-            alert_ids=[str(alert_id)],
-        )
-        session.add(case)
-        await session.flush()
-        await _record(
-            session,
-            case,
-            "declare",
-            None,
-            None,
-            {"channel": "department_alert", "alert_id": str(alert_id)},
-            actor=f"screening:{confirmed_by}",
-        )
-        return case
-    if str(alert_id) in case.alert_ids:
-        return case
-    case.alert_ids = [*case.alert_ids, str(alert_id)]
-    case.channels = sorted({*case.channels, "department_alert"})
-    case.risks = [*case.risks, *risks]
-    await _record(
-        session, case, "join", case.state, None, {"alert_id": str(alert_id)}, actor=f"screening:{confirmed_by}"
-    )
+    await record_step(session, case, "declare", None, principal, {"channel": body.channel, "note": body.note})
     return case
 
 
@@ -230,7 +189,7 @@ async def attach_consent(session: AsyncSession, principal: Principal, case: Case
                 + " from the authorisation",
             )
         data = {**body.exemption.model_dump(mode="json"), "exempt": True, "policy": applied.ref}
-        return await _move(session, principal, case, "attach_consent", State.consent_signed, data)
+        return await move(session, principal, case, "attach_consent", State.consent_signed, data)
     if body.consent_id is not None:
         consent, revocation = await consents.get_for_household(session, case.household_id, body.consent_id)
         if consents.status(consent, revocation) != "valid" or not set(consent.scopes) >= REQUIRED_FOR_IDENTIFICATION:
@@ -247,17 +206,15 @@ async def attach_consent(session: AsyncSession, principal: Principal, case: Case
             )
         consent = found
     case.consent_id = consent.id
-    return await _move(
-        session, principal, case, "attach_consent", State.consent_signed, {"consent_id": str(consent.id)}
-    )
+    return await move(session, principal, case, "attach_consent", State.consent_signed, {"consent_id": str(consent.id)})
 
 
-async def _move(
+async def move(
     session: AsyncSession, principal: Principal, case: Case, action: str, to: State, data: dict[str, Any]
 ) -> Case:
     previous = case.state
     case.state = to
-    await _record(session, case, action, previous, principal, data)
+    await record_step(session, case, action, previous, principal, data)
     return case
 
 
@@ -275,7 +232,7 @@ async def household_survey(session: AsyncSession, principal: Principal, case: Ca
     begun = await _begun(session, case)
     check_step_date("surveyed_on", body.surveyed_on, not_before=begun, follows="the consent or the declaration")
     data = {**body.model_dump(mode="json"), "forms": applied.values.identification.survey_forms, "policy": applied.ref}
-    await _record(session, case, "household_survey", case.state, principal, data)
+    await record_step(session, case, "household_survey", case.state, principal, data)
     return case
 
 
@@ -327,8 +284,8 @@ async def village_review(session: AsyncSession, principal: Principal, case: Case
             f"not pre-selected by the village review ({body.votes_for} of {body.attendees} in favour)"
         )
         data["reason"] = case.rejection_reason
-        return await _move(session, principal, case, "village_review", State.rejected, data)
-    return await _move(session, principal, case, "village_review", State.village_reviewed, data)
+        return await move(session, principal, case, "village_review", State.rejected, data)
+    return await move(session, principal, case, "village_review", State.village_reviewed, data)
 
 
 async def _stated(session: AsyncSession, case: Case, action: str, field: str) -> dt.date:
@@ -360,7 +317,7 @@ async def publish_notice(session: AsyncSession, principal: Principal, case: Case
         due.due,
         due.assumed,
     )
-    return await _move(
+    return await move(
         session,
         principal,
         case,
@@ -374,52 +331,6 @@ async def publish_notice(session: AsyncSession, principal: Principal, case: Case
             "calendar_assumed": due.assumed,
         },
     )
-
-
-async def file_objection(session: AsyncSession, principal: Principal, case: Case, body: ObjectionCreate) -> Objection:
-    (await procedure_of(session, case))[0].check(case.state, "file_objection", principal, case)
-    assert case.notice_published_on and case.notice_ends_on
-    check_notice_open(case.notice_ends_on, "notice_ends_on")
-    check_step_date(
-        "raised_on", body.raised_on, not_before=case.notice_published_on, follows="the notice's publication"
-    )
-    objection = Objection(case_id=case.id, summary=body.summary, raised_on=body.raised_on, filed_by=principal.sub)
-    session.add(objection)
-    await session.flush()
-    await _record(
-        session,
-        case,
-        "file_objection",
-        case.state,
-        principal,
-        # What was objected is part of the procedure's record (the dossier shows it; the ledger blanks
-        # anything shaped like an identifier in it).
-        {"objection_id": str(objection.id), "raised_on": body.raised_on.isoformat(), "objection": body.summary},
-    )
-    return objection
-
-
-async def resolve_objection(
-    session: AsyncSession, principal: Principal, case: Case, objection_id: uuid.UUID, body: ObjectionResolve
-) -> Case:
-    procedure, _ = await procedure_of(session, case)
-    procedure.check(case.state, "resolve_objection", principal, case)
-    objection = await session.get(Objection, objection_id, with_for_update=True)
-    if objection is None or objection.case_id != case.id:
-        raise NotFound("No such objection on this case")
-    if objection.status != "pending":
-        raise Conflict(f"The objection is already {objection.status}")
-    objection.status = "upheld" if body.upheld else "dismissed"
-    objection.resolution, objection.resolved_by = body.resolution, principal.sub
-    objection.resolved_at = dt.datetime.now(dt.UTC)
-    data = {"objection_id": str(objection.id), "upheld": body.upheld, "resolution": body.resolution}
-    if body.upheld:
-        # Back to the village: the review must be held again, and a new notice published after it.
-        case.notice_published_on = case.notice_ends_on = None
-        back = State.consent_signed if State.consent_signed in procedure.states else State.declared
-        return await _move(session, principal, case, "resolve_objection", back, data)
-    await _record(session, case, "resolve_objection", case.state, principal, data)
-    return case
 
 
 async def township_verify(
@@ -456,10 +367,10 @@ async def township_verify(
     case.verified_by = principal.sub
     if body.decision == "no":
         case.rejection_reason = "township verification: " + ", ".join(body.no_reasons)
-        return await _move(session, principal, case, "township_verify", State.rejected, data)
+        return await move(session, principal, case, "township_verify", State.rejected, data)
     case.object_type, case.risks = body.object_type, risks
     case.channels = sorted({*case.channels, *body.channels})
-    return await _move(session, principal, case, "township_verify", State.township_verified, data)
+    return await move(session, principal, case, "township_verify", State.township_verified, data)
 
 
 async def county_approve(session: AsyncSession, principal: Principal, case: Case, body: CountyApproval) -> Case:
@@ -473,10 +384,10 @@ async def county_approve(session: AsyncSession, principal: Principal, case: Case
     household = await session.get(Household, case.household_id, with_for_update=True)
     assert household is not None
     household.status = "monitored"
-    return await _move(session, principal, case, "county_approve", State.monitored, body.model_dump(mode="json"))
+    return await move(session, principal, case, "county_approve", State.monitored, body.model_dump(mode="json"))
 
 
 async def reject(session: AsyncSession, principal: Principal, case: Case, body: Rejection) -> Case:
     (await procedure_of(session, case))[0].check(case.state, "reject", principal, case)
     case.rejection_reason = body.reason
-    return await _move(session, principal, case, "reject", State.rejected, {"reason": body.reason})
+    return await move(session, principal, case, "reject", State.rejected, {"reason": body.reason})

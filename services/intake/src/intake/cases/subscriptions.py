@@ -1,10 +1,15 @@
 """Confirmed alerts from screening open an identification case (部门筛查预警)."""
 
+import uuid
+from typing import Any
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.events.envelope import BadEvent
 from contracts.screening import AlertConfirmedV1
 from intake.cases import service as cases
+from intake.cases.models import Case
+from intake.cases.procedure import State
 from intake.households.models import Household
 
 
@@ -24,4 +29,43 @@ async def on_alert_confirmed(session: AsyncSession, alert: AlertConfirmedV1) -> 
         }
         for f in alert.findings
     ]
-    await cases.open_from_alert(session, household, alert.alert_id, risks, alert.confirmed_by)
+    await open_from_alert(session, household, alert.alert_id, risks, alert.confirmed_by)
+
+
+async def open_from_alert(
+    session: AsyncSession, household: Household, alert_id: uuid.UUID, risks: list[dict[str, Any]], confirmed_by: str
+) -> Case:
+    """A confirmed department alert opens a case, or joins the household's open one."""
+    case = await cases.open_case_of(session, household.id, lock=True)
+    if case is None:
+        case = Case(
+            household_id=household.id,
+            region_code=household.region_code,
+            state=State.declared,
+            channels=["department_alert"],
+            object_type=None,
+            risks=risks,
+            declared_by=f"screening:{confirmed_by}",
+            alert_ids=[str(alert_id)],
+        )
+        session.add(case)
+        await session.flush()
+        await cases.record_step(
+            session,
+            case,
+            "declare",
+            None,
+            None,
+            {"channel": "department_alert", "alert_id": str(alert_id)},
+            actor=f"screening:{confirmed_by}",
+        )
+        return case
+    if str(alert_id) in case.alert_ids:
+        return case
+    case.alert_ids = [*case.alert_ids, str(alert_id)]
+    case.channels = sorted({*case.channels, "department_alert"})
+    case.risks = [*case.risks, *risks]
+    await cases.record_step(
+        session, case, "join", case.state, None, {"alert_id": str(alert_id)}, actor=f"screening:{confirmed_by}"
+    )
+    return case

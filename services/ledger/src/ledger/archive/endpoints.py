@@ -16,7 +16,7 @@ from common.clock import CST
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, problem_responses
 from common.pagination import CursorQuery, LimitQuery, Page, page_list, page_rows
-from ledger.archive import annexes, dossier, forms, lists
+from ledger.archive import annexes, dossier, forms, lists, render
 from ledger.archive.packs import wording
 from ledger.archive.schemas import Archive, FormInfo, Retention
 from ledger.archive.service import archive_of, registration_of
@@ -238,6 +238,6 @@ async def form(
             doc = annexes.household_annex(form_code, rows, words.values)
         else:
             doc = forms.household_form(form_code, rows, words.values)
-    body = forms.to_xlsx(doc) if format == "xlsx" else forms.to_pdf(doc)
+    body = render.to_xlsx(doc) if format == "xlsx" else render.to_pdf(doc)
     name = f"{form_code}-{household_id or 'list'}.{format}"
     return Response(body, media_type=MEDIA[format], headers={"Content-Disposition": f'attachment; filename="{name}"'})
