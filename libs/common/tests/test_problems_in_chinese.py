@@ -76,3 +76,12 @@ def test_the_body_has_the_language_asked_for_and_keeps_the_codes() -> None:
     assert "message_zh" not in english["errors"][0] and problem.body("/x")["errors"] == english["errors"]
     untranslated = Problem("Disk on fire").body(chinese=True)
     assert untranslated["detail"] == "系统内部错误" and untranslated["detail_en"] == "Disk on fire"
+
+
+def test_a_recorded_read_is_named_in_chinese_for_the_dossier() -> None:
+    from common.vocabulary import access_zh
+
+    assert access_zh("assistance plan") == "查看帮扶计划"
+    assert access_zh("form township-verification") == "生成表单（township-verification）"
+    assert access_zh("unmasked resident ID of member 42") == "查看完整身份证号（42）"
+    assert access_zh("年度检查") == "年度检查"  # what an officer typed stays his

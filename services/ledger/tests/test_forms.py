@@ -96,6 +96,7 @@ async def test_identification_and_elimination_forms_hold_the_recorded_values(ser
     assert "不愁吃" in flat and "2026-11-01" in flat and "700" in flat  # guarantees checked, monthly income
     assert "风险消除乡镇验收" in flat and "陈联系人" in flat and approval_no in flat
     assert "county-forms" in flat and "年度检查" in flat  # this very read, recorded before the file was drawn
+    assert "查看帮扶计划" in flat and "帮扶跟踪" in flat and "assistance plan" not in flat  # the reads, in Chinese
     assert "Inclusion proofs" in flat and "audit_path" in flat
     english = {"declared", "village_reviewed", "illness", "head", "cadre_screening", "sudden_hardship", "lifted"}
     body = flat.split("附录：核验材料")[0]

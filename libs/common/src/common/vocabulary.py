@@ -377,3 +377,46 @@ def state_labels(subject: str, field: str = "state", actions: bool = False) -> t
             return [steps.get(a, a) for a in getattr(self, "allowed_actions", [])]
 
     return WithActions
+
+
+# What a read of personal data was and why, as the services record it (audit.access.v1), in the words of the
+# dossier's 个人信息查阅记录. A phrase not listed is shown as recorded (a purpose an officer typed is already his).
+ACCESS_ZH: dict[str, str] = {
+    "household detail": "查看户信息",
+    "household detail (registered)": "建档登记时查看户信息",
+    "household detail (updated)": "变更户信息",
+    "household detail (member added)": "增加家庭成员",
+    "household detail (member updated)": "变更家庭成员信息",
+    "household lookup by resident ID": "按身份证号查找户",
+    "household revisions": "查看户信息变更记录",
+    "household timeline": "查看户历程",
+    "timeline view": "查看户历程",
+    "public-notice list": "查看公示名单",
+    "unmasked resident ID": "查看完整身份证号",
+    "assistance plan": "查看帮扶计划",
+    "elimination evaluation": "风险消除评估",
+    "monthly income": "查看月度收入",
+    "measure attachment": "查看帮扶佐证附件",
+    "alert detail": "查看预警",
+    "alert verification": "核实预警",
+    "archive": "查阅一户一档",
+    "archive export": "导出一户一档",
+    "form": "生成表单",
+    # purposes the services record themselves
+    "registration": "建档登记",
+    "case work": "办理认定",
+    "assistance follow-up": "帮扶跟踪",
+    "member added": "增加家庭成员",
+}
+
+
+def access_zh(text: str) -> str:
+    """A recorded access phrase in Chinese: exact, else by its leading phrase (`form commitment`, `unmasked
+    resident ID of member …`), else as recorded."""
+    if text in ACCESS_ZH:
+        return ACCESS_ZH[text]
+    for phrase in sorted(ACCESS_ZH, key=len, reverse=True):
+        if text.startswith(phrase + " "):
+            rest = text[len(phrase) + 1 :].removeprefix("of member ")  # unmasked resident ID of member <id>
+            return f"{ACCESS_ZH[phrase]}（{rest}）"
+    return text

@@ -36,6 +36,7 @@ from common.vocabulary import (
     ROLE_ZH,
     SERVICE_ZH,
     SEX_ZH,
+    access_zh,
     band_zh,
     zh,
 )
@@ -352,8 +353,8 @@ def _reads(rows: list[Entry]) -> list[Flowable]:
                     _cst(dt.datetime.fromisoformat(a["accessed_at"])),
                     _actor(a | {"actor_role": a.get("actor_role")}),
                     zh(SERVICE_ZH, a.get("service")),
-                    a.get("what", ""),
-                    a.get("purpose", ""),
+                    access_zh(a.get("what", "")),
+                    access_zh(a.get("purpose", "")),
                 ]
                 for a in reads
             ],
