@@ -20,9 +20,9 @@ async def test_a_sweep_covers_every_household_of_its_village(services: Any, clie
     intake = await services.client("intake")
     households = [await register(intake, VILLAGE) for _ in range(3)]
 
-    async def known() -> bool:  # screening keeps intake's households
-        r = await client.get("/households/" + households[-1]["id"], headers=TOWNSHIP)
-        return r.status_code == 200
+    async def known() -> bool:  # screening keeps intake's households (each on its own partition: all of them)
+        answers = [await client.get("/households/" + h["id"], headers=TOWNSHIP) for h in households]
+        return all(r.status_code == 200 for r in answers)
 
     await eventually(known, timeout=60)
     today = clock.today()
