@@ -345,12 +345,7 @@ GUARANTEE_ZH: dict[str, str] = {
     "housing": "住房安全",
     "drinking_water": "饮水安全",
 }
-MEASURE_STATUS_ZH: dict[str, str] = {
-    "planned": "已计划",
-    "in_progress": "实施中",
-    "implemented": "已落实",
-    "failed": "未落实",
-}
+MEASURE_STATUS_ZH: dict[str, str] = STATE_ZH["measure"]  # a measure's status is its procedure's state
 SERVICE_ZH: dict[str, str] = {"intake": "建档认定", "screening": "筛查预警", "assistance": "帮扶", "ledger": "账本"}
 
 

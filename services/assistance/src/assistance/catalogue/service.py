@@ -44,6 +44,12 @@ def catalogue() -> dict[str, Measure]:
     }
 
 
+def name_of(code: str) -> str:
+    """A measure's Chinese name as the forms print it; a jurisdiction's own code as it is."""
+    known = catalogue()
+    return known[code].zh if code in known else code
+
+
 class CodeTaken(Conflict):
     slug, title = "measure-code-taken", "A measure with this code exists"
     title_zh = "该措施编码已存在"

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 from sqlalchemy import select
 
+from assistance.catalogue.service import name_of
 from assistance.departments import service
 from assistance.departments.schemas import DepartmentReport, ListedHousehold, ListedMeasure
 from assistance.plans import service as plans
@@ -20,7 +21,7 @@ from common.db import SessionDep
 from common.errors import Forbidden, NotFound, ValidationFailed, problem_responses
 from common.pagination import CursorQuery, LimitQuery, Page, page_rows
 from common.regions import full_name
-from common.vocabulary import RISK_ZH, STATE_ZH, zh
+from common.vocabulary import MEASURE_STATUS_ZH, RISK_ZH, zh
 
 router = APIRouter(prefix="/department-lists", tags=["departments"])
 
@@ -85,9 +86,9 @@ async def department_list(
                         measure_id=m.id,
                         plan_id=m.plan_id,
                         code=m.code,
-                        name=service.measure_name(m.code),
+                        name=name_of(m.code),
                         status=m.status,
-                        status_zh=STATE_ZH["measure"].get(m.status, m.status),
+                        status_zh=zh(MEASURE_STATUS_ZH, m.status),
                         due_date=m.due_date,
                     )
                     for m in concerning

@@ -2,8 +2,6 @@
 民政、人社、卫健、医保、住建等部门推送监测帮扶信息，各部门及时反馈): each department's list of monitored households
 with the risks and measures that concern it, and what it reports back carried out."""
 
-from assistance.catalogue.service import catalogue
-
 # Which measures and risks concern each department account (the feeds' department codes), from the
 # catalogue's responsible departments (附件6 三、帮扶措施) and the risks each department's data speaks to.
 MEASURES: dict[str, frozenset[str]] = {
@@ -28,8 +26,3 @@ RISKS: dict[str, frozenset[str]] = {
     "water": frozenset({"other"}),
     "emergency-management": frozenset({"natural_disaster", "accident"}),
 }
-
-
-def measure_name(code: str) -> str:
-    known = catalogue()
-    return known[code].zh if code in known else code

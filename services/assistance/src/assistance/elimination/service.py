@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from assistance.catalogue.service import catalogue
+from assistance.catalogue.service import catalogue, name_of
 from assistance.elimination.evaluate import Evaluation, evaluate, months_before
 from assistance.elimination.facts import evaluation_for, facts
 from assistance.elimination.models import Elimination, EliminationObjection
@@ -161,7 +161,7 @@ async def publish_notice(
             "until": str(deadline.due),
             # What the village notice lists (附件5: 返贫致贫风险, 主要帮扶措施), as the plan has them.
             "risks": plan.risks,
-            "measure_names": [catalogue()[m.code].zh if m.code in catalogue() else m.code for m in measures],
+            "measure_names": [name_of(m.code) for m in measures],
         },
     )
     return e
@@ -249,7 +249,7 @@ async def accept(session: AsyncSession, principal: Principal, e: Elimination, fo
         "measure_classes": sorted({catalogue()[m.code].measure_class for m in f.measures if m.code in catalogue()}),
         "measures": [m.code for m in f.measures],
         # The form's words: each measure's name, and the 12 months' per-capita income as an amount.
-        "measure_names": [catalogue()[m.code].zh if m.code in catalogue() else m.code for m in f.measures],
+        "measure_names": [name_of(m.code) for m in f.measures],
         "income_12_months_total": str(sum((m.per_capita for m in f.months if m.month in twelve), Decimal(0))),
         "income_12_months": income.explanation,
         "criteria": {c.code: c.met for c in ev.criteria},

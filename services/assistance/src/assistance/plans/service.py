@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from assistance.catalogue.models import MeasureExtension
-from assistance.catalogue.service import catalogue
+from assistance.catalogue.service import catalogue, name_of
 from assistance.mechanisms import outbox
 from assistance.plans.models import IN_FORCE, Plan, PlanMeasure
 from assistance.plans.procedure import MEASURE, PLANNING, STEP_TO
@@ -138,14 +138,13 @@ async def publish(session: AsyncSession, plan: Plan, event: type[PlanEventBase],
 
 def _facts(m: PlanMeasure) -> PlanMeasureFacts:
     """A measure as the log keeps it: what, who, when, and the evidence of its progress (the dossier's)."""
-    known = catalogue()
     return PlanMeasureFacts(
         measure_id=m.id,
         code=m.code,
         status=m.status,
         responsible_unit=m.responsible_unit,
         due_date=m.due_date,
-        name=known[m.code].zh if m.code in known else None,
+        name=name_of(m.code),
         responsible_cadre=m.responsible_cadre,
         start_date=m.start_date,
         implemented_on=m.implemented_on,
