@@ -178,11 +178,15 @@ async def analysis(session: AsyncSession, code: str, region: str, covers: Callab
     approved = (
         await session.execute(
             select(Entry)
-            .where(Entry.type == "intake.case.approved", Entry.data["region_code"].astext.startswith(region))
+            .where(
+                Entry.type == "intake.case.approved",
+                Entry.data["region_code"].astext.startswith(region),
+                Entry.data["object_type"].astext == kind,
+            )
             .order_by(Entry.leaf_index)
         )
     ).scalars()
-    cases = {r.subject: r for r in approved if r.data.get("object_type") == kind and covers(r.data["region_code"])}
+    cases = {r.subject: r for r in approved if covers(r.data["region_code"])}
     if not cases:
         raise NotFound("Nothing recorded for this form within your jurisdiction")
     wanted = (*PLAN_TYPES, "assistance.elimination.approved", "intake.household.income-recorded")

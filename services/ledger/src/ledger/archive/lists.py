@@ -12,7 +12,7 @@ Names and resident ID numbers never enter the log: the head's name and ID column
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common import clock
@@ -33,11 +33,19 @@ APPROVALS = {
 }
 
 
-async def _entries(session: AsyncSession, type_: str, **where: str) -> list[Entry]:
-    q = select(Entry).where(Entry.type == type_)
-    for key, value in where.items():
-        q = q.where(Entry.data[key].astext == value)
+async def _entries(session: AsyncSession, type_: str, *where: ColumnElement[bool]) -> list[Entry]:
+    """The entries of a type that meet `where` (in SQL: a list form reads its own entries, not all of a type)."""
+    q = select(Entry).where(Entry.type == type_, *where)
     return list((await session.execute(q.order_by(Entry.leaf_index))).scalars())
+
+
+def _village(code: str) -> ColumnElement[bool]:
+    return Entry.data["region_code"].astext == code
+
+
+def _step(field: str) -> ColumnElement[str]:
+    """A field of the step's own record (the event's `data`), as text."""
+    return Entry.data["data"][field].astext
 
 
 async def list_form(session: AsyncSession, code: str, key: str, covers: Callable[[str], bool]) -> Form:
@@ -45,13 +53,11 @@ async def list_form(session: AsyncSession, code: str, key: str, covers: Callable
     the approval number), within the caller's jurisdiction."""
     if code in NOTICES:
         village, _, day = key.partition("@")
-        rows = [
-            r
-            for r in await _entries(session, NOTICES[code][0], region_code=village)
-            if str(r.data.get("data", {}).get("published_on", ""))[:10] == day
-        ]
+        rows = await _entries(
+            session, NOTICES[code][0], _village(village), func.substr(_step("published_on"), 1, 10) == day
+        )
     elif code in APPROVALS:
-        rows = [r for r in await _entries(session, APPROVALS[code]) if r.data.get("data", {}).get("approval_no") == key]
+        rows = await _entries(session, APPROVALS[code], _step("approval_no") == key)
     else:
         raise NotFound(f"{code} is not a list form")
     rows = [r for r in rows if covers(str(r.data.get("region_code", "")))]
@@ -82,7 +88,7 @@ async def _notice(
     # The village meeting whose review the notice follows: the latest review of the listed households.
     reviews = [
         str(r.data.get("data", {}).get("meeting_date", ""))
-        for r in await _entries(session, NOTICES[code][1], region_code=village)
+        for r in await _entries(session, NOTICES[code][1], _village(village))
         if r.subject in {x[0].subject for x in listed}
     ]
     meeting = max((m for m in reviews if m and m <= day), default=None)

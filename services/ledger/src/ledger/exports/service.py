@@ -5,7 +5,7 @@ a region whose record changed in the log since the region's last batch, each as 
 import uuid
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.auth import Principal
@@ -33,14 +33,7 @@ async def create(
         )
     ).scalar_one()
     after = -1 if after is None else int(after)
-    changed = (
-        select(Entry.subject, func.max(Entry.leaf_index).label("last"))
-        .where(Entry.leaf_index > after, Entry.data["region_code"].astext.startswith(prefix), _exported())
-        .group_by(Entry.subject)
-        .order_by(func.max(Entry.leaf_index))
-        .limit(BATCH_LIMIT)
-    )
-    touched = list(await session.execute(changed))
+    touched = list(await session.execute(_changed(prefix, after).limit(BATCH_LIMIT)))
     if not touched:
         raise Conflict("Nothing changed in the region since its last batch", zh="自上一批导出以来该地区没有变化")
     through = max(int(r.last) for r in touched)
@@ -61,18 +54,19 @@ async def create(
 
 async def households_in(session: AsyncSession, batch: NationalExport) -> list[str]:
     """The households a batch holds: those with an exported entry of its region in its leaves."""
-    q = (
-        select(Entry.subject)
-        .where(
-            Entry.leaf_index > batch.after_leaf,
-            Entry.leaf_index <= batch.through_leaf,
-            Entry.data["region_code"].astext.startswith(batch.region_prefix),
-            _exported(),
-        )
-        .group_by(Entry.subject)
-        .order_by(func.max(Entry.leaf_index))
+    q = _changed(batch.region_prefix, batch.after_leaf, batch.through_leaf)
+    return [str(r.subject) for r in await session.execute(q)]
+
+
+def _changed(prefix: str, after: int, through: int | None = None) -> Select[str, int]:
+    """The households of a region with an exported entry after leaf `after` (through `through`), each with
+    its last such leaf, in the order of those leaves: what a batch holds."""
+    q = select(Entry.subject, func.max(Entry.leaf_index).label("last")).where(
+        Entry.leaf_index > after, Entry.data["region_code"].astext.startswith(prefix), _exported()
     )
-    return [str(s) for s in (await session.execute(q)).scalars()]
+    if through is not None:
+        q = q.where(Entry.leaf_index <= through)
+    return q.group_by(Entry.subject).order_by(func.max(Entry.leaf_index))
 
 
 def _exported() -> ColumnElement[bool]:
