@@ -24,7 +24,7 @@ from assistance.plans.service import PlanIncomplete
 from common import clock
 from common.access import PlansRead, PlansWrite, within
 from common.clock import Day
-from common.concurrency import IfMatch, PreconditionFailed, check_if_match
+from common.concurrency import IfMatch, PreconditionFailed, check_if_match, tag
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, ValidationFailed, problem_responses
 from common.pagination import CursorQuery, Filters, LimitQuery, Page, keyset, page_of
@@ -87,7 +87,7 @@ async def assign_measure(
     changed = MeasurePublic.model_validate(
         await service.assign(session, principal, plan, measure, body.model_dump(exclude_unset=True))
     )
-    response.headers["ETag"] = changed.etag
+    tag(response, changed.version_token())
     return changed
 
 
@@ -159,7 +159,7 @@ async def report_progress(
     changed = MeasurePublic.model_validate(
         await service.progress(session, principal, plan, measure, body.status, evidence)
     )
-    response.headers["ETag"] = changed.etag
+    tag(response, changed.version_token())
     return changed
 
 
