@@ -64,10 +64,6 @@ def risks_text(risks: list[dict[str, Any]]) -> str:
     return "、".join(RISK_ZH.get(r.get("category", ""), str(r.get("category"))) for r in risks) or "—"
 
 
-def _date(value: Any) -> str:
-    return str(value)[:10] if value else BLANK
-
-
 HOUSEHOLD_TYPES = ("intake.household.registered", "intake.household.updated")
 
 
