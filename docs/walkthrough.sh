@@ -70,6 +70,10 @@ for m in $MEASURES; do
     '{"responsible_cadre": "结对干部 陈", "start_date": "2026-10-20", "due_date": "2026-12-31"}' > /dev/null
   echo "   measure ${m#*:} assigned"
 done
+echo "   measures reviewed by the village: $(call POST "$ASSISTANCE" "/plans/$PLAN/review" "$CADRE" \
+  '{"meeting_date": "2026-10-16", "representatives_present": 21, "votes_for": 18}' | json "['state_zh']")"
+echo "   measures noticed until $(call POST "$ASSISTANCE" "/plans/$PLAN/notice" "$CADRE" \
+  '{"published_on": "2026-10-19"}' | json "['notice_until']")"
 echo "   plan $(call POST "$ASSISTANCE" "/plans/$PLAN/approval" "$TOWNSHIP" | json "['state_zh']")"
 
 echo "10. the medical-insurance department reads its list and reports back what it carried out"

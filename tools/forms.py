@@ -81,6 +81,7 @@ async def draw(out: Path) -> list[Path]:
         keys = {
             "village-preselection-notice": household["notice_key"],
             "elimination-notice": household["elimination_notice_key"],
+            "measures-notice": household["measures_notice_key"],
             "county-approval": household["identification_approval_no"],
             "elimination-approval": household["elimination_approval_no"],
             "analysis-unstable-lifted": VILLAGE_A,

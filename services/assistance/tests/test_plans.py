@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from assistance.config import settings
-from devkit.kit.assistance import approved_plan, draft_plan, monitored
+from devkit.kit.assistance import approved_plan, draft_plan, monitored, review_measures
 from devkit.kit.households import headers
 from devkit.kit.identification import CADRE, COUNTY_OFFICER, TOWNSHIP, ok
 from devkit.kit.screening import pack
@@ -54,6 +54,10 @@ async def test_approval_needs_assignments_then_measures_are_tracked_and_overdue_
 ) -> None:
     household, _ = await monitored(intake, ["illness", "unstable_employment"])
     plan = await draft_plan(client, household)
+    unreviewed = await client.post(f"/plans/{plan['id']}/approval", headers=TOWNSHIP)
+    assert unreviewed.status_code == 409 and unreviewed.json()["type"].endswith("illegal-plan-step")
+    assert "public notice" in unreviewed.json()["detail"] and "village_review" in unreviewed.json()["allowed_actions"]
+    await review_measures(client, plan)
     refused = await client.post(f"/plans/{plan['id']}/approval", headers=TOWNSHIP)
     assert refused.status_code == 409 and refused.json()["type"].endswith("plan-incomplete")
     assert {i["code"] for i in refused.json()["incomplete"]} == {"health", "employment"}

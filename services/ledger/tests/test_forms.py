@@ -47,6 +47,7 @@ LETTERS = {
     "commitment",
     "village-preselection-notice",
     "elimination-notice",
+    "measures-notice",
     "county-approval",
     "elimination-approval",
     "application-unstable-lifted",
@@ -141,6 +142,11 @@ async def test_identification_and_elimination_forms_hold_the_recorded_values(ser
     assert "户主身份证号" in xlsx and "2026年11月23日" in letter
     xlsx, _ = await form(ledger, "county-approval", key="弥防返贫〔2026〕12号")
     assert household["household_no"] in xlsx
+    xlsx, pdf = await form(ledger, "measures-notice", key=household["measures_notice_key"])
+    # The measures' notice (中农组发〔2021〕7号 三(二)): the village's meeting, each household's risks and measures.
+    letter = pdf.replace("\n", "")
+    assert re.search(r"我村于2026年10月16日召开村民代表会议，评议防止返贫致贫监测对象\d+户\d+人的帮扶措施", letter)
+    assert "帮扶措施" in xlsx and "健康帮扶" in xlsx and household["household_no"] in xlsx and "5个工作日" in letter
     xlsx, pdf = await form(ledger, "elimination-notice", key=f"{VILLAGE_A}@2026-11-03")
     assert "监测对象风险消除村级初选名单公示" in pdf  # every one of the eight forms, its PDF checked
     # 附件5 lists each household's risk and its main measures; households and people are counted.
@@ -179,7 +185,7 @@ async def test_identification_and_elimination_forms_hold_the_recorded_values(ser
 
     assert await eventually(assistance_reads)
     catalogue = await ok(await ledger.get("/forms", headers=COUNTY))
-    assert len(catalogue["items"]) == 15 and catalogue["next_cursor"] is None  # 8 standard, 7 of 弥勒市
+    assert len(catalogue["items"]) == 16 and catalogue["next_cursor"] is None  # 8 standard, the measures notice, 7 of 弥勒市
     outside = await ledger.get(
         "/forms/village-preselection-notice",
         params={"purpose": "台账", "key": f"{VILLAGE_A}@2026-09-28"},

@@ -88,6 +88,8 @@ MonitoredRead = _may(*OVERSEERS)
 # A household reads its own plan and measures (the reads are of its own data); officers their jurisdiction's.
 PlansRead = _may(*HOUSEHOLD_AND_OVERSEERS)
 PlansWrite = _may(*WORKERS)
+# Objections to the measures' public notice, as to the other notices: the household's own too.
+PlansObject = _may(Role.household, *WORKERS)
 CatalogueRead = _may(*OVERSEERS)
 CatalogueWrite = _may(*COUNTY)
 FollowUpRead = _may(*OVERSEERS)

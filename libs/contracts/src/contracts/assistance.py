@@ -47,11 +47,14 @@ class PlanEventBase(EventContract):
     household_id: uuid.UUID
     case_id: uuid.UUID
     region_code: str = Field(pattern=r"^\d{12}$")
-    state: Literal["draft", "approved", "excluded", "closed"]
+    state: Literal["draft", "village_reviewed", "in_public_notice", "approved", "excluded", "closed"]
     measures: list[PlanMeasureFacts]
     excluded_reason: str | None = None
     actor: str
     occurred_at: dt.datetime
+    data: dict[str, Any] = Field(
+        default_factory=dict, description="the step's own record: the review's meeting, the notice, an objection"
+    )
 
 
 class PlanDraftedV1(PlanEventBase):
@@ -85,6 +88,31 @@ class PlanMeasureWithdrawnV1(PlanEventBase):
     type: ClassVar[str] = "assistance.plan.measure-withdrawn"
     withdrawn: list[PlanMeasureFacts]
     reason: str
+
+
+class PlanVillageReviewedV1(PlanEventBase):
+    """The village's democratic review of the measures (落实帮扶措施 民主评议), where the jurisdiction's pack
+    has it: the measures as reviewed, and the meeting in `data`."""
+
+    type: ClassVar[str] = "assistance.plan.village-reviewed"
+
+
+class PlanNoticePublishedV1(PlanEventBase):
+    """The measures' public notice (公开公示): `data` has its first and last day."""
+
+    type: ClassVar[str] = "assistance.plan.notice-published"
+
+
+class PlanObjectionFiledV1(PlanEventBase):
+    """An objection to the measures' notice, with what was objected."""
+
+    type: ClassVar[str] = "assistance.plan.objection-filed"
+
+
+class PlanObjectionResolvedV1(PlanEventBase):
+    """An objection resolved: dismissed, or upheld (the plan returns to draft, to be reviewed again)."""
+
+    type: ClassVar[str] = "assistance.plan.objection-resolved"
 
 
 class PlanClosedV1(PlanEventBase):
@@ -180,6 +208,10 @@ PLAN_EVENTS = (
     PlanExcludedV1,
     PlanMeasureUpdatedV1,
     PlanMeasureWithdrawnV1,
+    PlanVillageReviewedV1,
+    PlanNoticePublishedV1,
+    PlanObjectionFiledV1,
+    PlanObjectionResolvedV1,
     PlanClosedV1,
 )
 ELIMINATION_EVENTS = (

@@ -194,6 +194,10 @@ class Measures(_Part):
         default_factory=lambda: list(NO_LABOUR),
         description="labour capacities referred to 低保/特困 when no stable income can be earned",
     )
+    public_review: bool = Field(
+        False, description="the plan's measures pass a village democratic review and a public notice before approval"
+    )
+    notice_working_days: WorkingDays = Field(5, description="how long the measures' public notice runs")
 
 
 class EliminationPolicy(_Part):

@@ -110,7 +110,22 @@ async def approved_plan(
                 json={"responsible_cadre": "结对干部 陈", "start_date": "2026-10-20", "due_date": due},
             )
         )
+    if plan["state"] == "draft":
+        await review_measures(client, plan)
     return await ok(await client.post(f"/plans/{plan['id']}/approval", headers=TOWNSHIP))
+
+
+# The measures' village review and public notice (中农组发〔2021〕7号 三(二)), after the county approval of
+# 2026-10-15: the notice runs 10-19 to 10-23 (five working days), over before any test runs.
+MEASURES_REVIEW = {"meeting_date": "2026-10-16", "representatives_present": 21, "votes_for": 18}
+MEASURES_NOTICE = "2026-10-19"
+
+
+async def review_measures(client: httpx.AsyncClient, plan: dict[str, Any]) -> dict[str, Any]:
+    await ok(await client.post(f"/plans/{plan['id']}/review", headers=CADRE, json=MEASURES_REVIEW))
+    return await ok(
+        await client.post(f"/plans/{plan['id']}/notice", headers=CADRE, json={"published_on": MEASURES_NOTICE})
+    )
 
 
 async def implement_all(client: httpx.AsyncClient, plan: dict[str, Any]) -> None:

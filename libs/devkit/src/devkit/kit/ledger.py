@@ -5,7 +5,7 @@ from typing import Any
 
 import httpx
 
-from devkit.kit.assistance import approved_plan, implement_all, income_and_guarantees, monitored
+from devkit.kit.assistance import MEASURES_NOTICE, approved_plan, implement_all, income_and_guarantees, monitored
 from devkit.kit.households import register
 from devkit.kit.identification import IDENTIFICATION_APPROVAL_NO, approve, ok, to_verified
 from devkit.kit.people import AUDITOR, CADRE, COUNTY_OFFICER, TOWNSHIP
@@ -82,4 +82,5 @@ async def eliminated_household(
         "identification_approval_no": IDENTIFICATION_APPROVAL_NO,
         "notice_key": f"{household['region_code']}@2026-09-28",
         "elimination_notice_key": f"{household['region_code']}@2026-11-03",
+        "measures_notice_key": f"{household['region_code']}@{MEASURES_NOTICE}",
     }

@@ -19,7 +19,6 @@ from assistance.elimination.procedure import ELIMINATION, WITHOUT_NOTICE, Illega
 from assistance.mechanisms import calendar, outbox
 from assistance.plans import service as plans
 from assistance.plans.models import Plan
-from assistance.plans.procedure import PLANNING
 from assistance.projections.models import MonitoredCase, PolicyPack
 from common import clock, policy
 from common.auth import Principal, ensure_covers
@@ -88,7 +87,7 @@ def _refuse(ev: Evaluation) -> None:
 async def propose(session: AsyncSession, principal: Principal, plan: Plan, review: dict[str, Any]) -> Elimination:
     """Village review (村级民主评议): only a household whose evaluation passes today can be proposed."""
     (await variant(session, plan))[0].check("new", "village_review", principal)
-    PLANNING.check(plan.state, "propose_elimination", principal, plan)
+    await plans.check(session, plan, "propose_elimination", principal)
     open_one = (
         await session.execute(
             select(Elimination.id).where(

@@ -4,30 +4,33 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 from sqlalchemy import select
 
+from assistance.elimination.schemas import Notice, ObjectionIn, Resolution
 from assistance.mechanisms import FOLLOW_UP, audit, calendar
-from assistance.plans import not_assisted, service
-from assistance.plans.models import IN_FORCE, Plan, PlanMeasure
+from assistance.plans import not_assisted, review, service
+from assistance.plans.models import IN_FORCE, Plan, PlanMeasure, PlanObjection
 from assistance.plans.procedure import IllegalPlanStep
 from assistance.plans.schemas import (
     Assignment,
     Exclusion,
     MeasureAdd,
     MeasurePublic,
+    MeasuresReview,
     NotAssistedFinding,
     OverdueMeasure,
     PlanDetail,
+    PlanObjectionPublic,
     PlanPublic,
     Progress,
     Withdrawal,
 )
 from assistance.plans.service import PlanIncomplete
 from common import clock
-from common.access import PlansRead, PlansWrite, within
+from common.access import PlansObject, PlansRead, PlansWrite, within
 from common.clock import Day
 from common.concurrency import IfMatch, PreconditionFailed, check_if_match, tag
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, ValidationFailed, problem_responses
-from common.pagination import CursorQuery, Filters, LimitQuery, Page, keyset, page_of
+from common.pagination import CursorQuery, Filters, LimitQuery, Page, keyset, page_of, page_rows
 
 router = APIRouter(tags=["plans"])
 CHANGE_PROBLEMS = problem_responses(Forbidden, NotFound, IllegalPlanStep, ValidationFailed)
@@ -107,13 +110,76 @@ async def withdraw_measure(
     return MeasurePublic.model_validate(await service.withdraw_measure(session, principal, plan, measure, body.reason))
 
 
+@router.post("/plans/{plan_id}/review", response_model=PlanDetail, responses=CHANGE_PROBLEMS)
+async def review_measures(
+    plan_id: uuid.UUID, body: MeasuresReview, session: SessionDep, principal: PlansWrite
+) -> PlanDetail:
+    """The village's democratic review of the drafted measures (落实帮扶措施 民主评议), where the pack has it:
+    on or after the county approval that made the household monitored. Passed by more than half of the
+    representatives present; a review that does not pass is recorded and the plan stays a draft."""
+    plan = await service.get(session, principal, plan_id, lock=True)
+    return await _detail(session, await review.village_review(session, principal, plan, body.model_dump(mode="json")))
+
+
+@router.post("/plans/{plan_id}/notice", response_model=PlanDetail, responses=CHANGE_PROBLEMS)
+async def publish_measures_notice(
+    plan_id: uuid.UUID, body: Notice, session: SessionDep, principal: PlansWrite
+) -> PlanDetail:
+    """Publish the reviewed measures' notice (公开公示): objections run for the pack's working days; the plan
+    is approved after its last day."""
+    plan = await service.get(session, principal, plan_id, lock=True)
+    return await _detail(session, await review.publish_notice(session, principal, plan, body.published_on))
+
+
+@router.post(
+    "/plans/{plan_id}/objections",
+    status_code=201,
+    response_model=PlanObjectionPublic,
+    responses=problem_responses(Forbidden, NotFound, IllegalPlanStep, clock.NoticeOver, ValidationFailed),
+)
+async def object_to_measures(
+    plan_id: uuid.UUID, body: ObjectionIn, session: SessionDep, principal: PlansObject
+) -> PlanObjectionPublic:
+    """An objection to the measures' notice, judged by when it is recorded: after the notice ended, 409."""
+    plan = await service.get(session, principal, plan_id, lock=True)
+    return PlanObjectionPublic.model_validate(await review.object_to(session, principal, plan, body.text))
+
+
+@router.get(
+    "/plans/{plan_id}/objections",
+    response_model=Page[PlanObjectionPublic],
+    responses=problem_responses(Forbidden, NotFound),
+)
+async def list_measures_objections(
+    plan_id: uuid.UUID, session: SessionDep, principal: PlansRead, cursor: CursorQuery = None, limit: LimitQuery = 100
+) -> Page[PlanObjectionPublic]:
+    """The objections filed during the measures' notice, oldest first."""
+    await service.get(session, principal, plan_id)
+    q = select(PlanObjection).where(PlanObjection.plan_id == plan_id)
+    rows, next_cursor = await page_rows(session, q, (PlanObjection.filed_at, PlanObjection.id), cursor, limit)
+    return Page(items=[PlanObjectionPublic.model_validate(o) for o in rows], next_cursor=next_cursor)
+
+
+@router.post(
+    "/plans/{plan_id}/objections/{objection_id}/resolution", response_model=PlanDetail, responses=CHANGE_PROBLEMS
+)
+async def resolve_measures_objection(
+    plan_id: uuid.UUID, objection_id: uuid.UUID, body: Resolution, session: SessionDep, principal: PlansWrite
+) -> PlanDetail:
+    """Dismiss an objection (the notice runs on) or uphold it (the plan returns to its draft, to be reworked,
+    reviewed and noticed again)."""
+    plan = await service.get(session, principal, plan_id, lock=True)
+    return await _detail(session, await review.resolve(session, principal, plan, objection_id, body.upheld, body.note))
+
+
 @router.post(
     "/plans/{plan_id}/approval",
     response_model=PlanDetail,
     responses=problem_responses(Forbidden, NotFound, IllegalPlanStep, PlanIncomplete),
 )
 async def approve_plan(plan_id: uuid.UUID, session: SessionDep, principal: PlansWrite) -> PlanDetail:
-    """Approve a draft: every measure must name its responsible unit and cadre, a start and a due date."""
+    """Approve the plan: every measure must name its responsible unit and cadre, a start and a due date; where
+    the pack has the measures' review and notice, after the notice's last day with no objection pending."""
     plan = await service.get(session, principal, plan_id, lock=True)
     return await _detail(session, await service.approve(session, principal, plan))
 

@@ -21,7 +21,8 @@ class Plan(Base):
     case_id: Mapped[uuid.UUID] = mapped_column(unique=True)
     household_id: Mapped[uuid.UUID] = mapped_column(index=True)
     region_code: Mapped[str] = mapped_column(String(12))
-    state: Mapped[str] = mapped_column(String(20))  # draft | approved | excluded | closed
+    # draft [-> village_reviewed -> in_public_notice] -> approved -> closed, or excluded
+    state: Mapped[str] = mapped_column(String(20))
     risks: Mapped[list[str]] = mapped_column(JSONB)
     labour: Mapped[str] = mapped_column(String(10))
     weak_motivation: Mapped[bool] = mapped_column(Boolean)
@@ -29,6 +30,12 @@ class Plan(Base):
     excluded_note: Mapped[str | None] = mapped_column(Text)
     # Not-assisted findings (the pack's `not_assisted`): what each excludes, who found it, on which pack.
     not_assisted: Mapped[list[dict]] = mapped_column(JSONB, server_default=text("'[]'::jsonb"))
+    # The measures' village review and public notice, where the jurisdiction's pack has them.
+    review: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    reviewed_by: Mapped[str | None] = mapped_column(String(200))
+    notice_published_on: Mapped[dt.date | None] = mapped_column(Date)
+    notice_until: Mapped[dt.date | None] = mapped_column(Date)
+    notice_until_assumed: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
     approved_by: Mapped[str | None] = mapped_column(String(200))
     approved_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
@@ -58,6 +65,23 @@ class PlanMeasure(Base):
     withdrawn_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     withdrawn_by: Mapped[str | None] = mapped_column(String(200))
     withdrawn_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class PlanObjection(Base):
+    """An objection filed during the measures' public notice, and how it was resolved."""
+
+    __tablename__ = "plan_objections"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    plan_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("plans.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    filed_by: Mapped[str] = mapped_column(String(200))
+    filed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    resolution: Mapped[str | None] = mapped_column(String(20))  # upheld | dismissed
+    resolution_note: Mapped[str | None] = mapped_column(Text)
+    resolved_by: Mapped[str | None] = mapped_column(String(200))
+    # The day (China Standard Time) it was resolved: an upheld one's is the earliest a new review may be held.
+    resolved_on: Mapped[dt.date | None] = mapped_column(Date)
 
 
 IN_FORCE = PlanMeasure.withdrawn_at.is_(None)  # every query of a plan's measures filters by it

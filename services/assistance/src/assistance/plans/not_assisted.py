@@ -8,8 +8,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from assistance.plans.models import Plan
-from assistance.plans.procedure import PLANNING
-from assistance.plans.service import ensure_in_force, measure_of, measures_of, publish, withdraw
+from assistance.plans.service import check, ensure_in_force, measure_of, measures_of, publish, withdraw
 from assistance.projections.models import PolicyPack
 from common import clock, policy
 from common.auth import Principal
@@ -40,7 +39,7 @@ async def record_not_assisted(session: AsyncSession, principal: Principal, plan:
     """A not-assisted finding (不予帮扶): the measures concerned leave the plan (withdrawn, kept), or the
     expense concerned is recorded as excluded; the plan and its other measures stay. An item the pack says
     excludes the household excludes the plan."""
-    PLANNING.check(plan.state, "record_not_assisted", principal, plan)
+    await check(session, plan, "record_not_assisted", principal)
     item, ref = await not_assisted_item(session, plan, body["code"])
     if item.excludes == "household":
         return await exclude(session, principal, plan, item.code, body["note"], checked=True)
@@ -89,7 +88,7 @@ async def exclude(
     session: AsyncSession, principal: Principal, plan: Plan, reason: str, note: str, *, checked: bool = False
 ) -> Plan:
     """The whole plan excluded: only for an item the jurisdiction's pack says excludes the household."""
-    PLANNING.check(plan.state, "exclude", principal, plan)
+    await check(session, plan, "exclude", principal)
     if not checked:
         item, ref = await not_assisted_item(session, plan, reason, "reason")
         if item.excludes != "household":

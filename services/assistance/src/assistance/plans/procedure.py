@@ -1,8 +1,10 @@
-"""A plan's procedure (一户一策): drafted from the recommendation when the case is approved, completed and
-approved by the township or county, followed measure by measure until the risk is eliminated (the plan is
-then closed). A not-assisted finding of the jurisdiction's pack (宁开办发〔2020〕8号 五(八)) takes the measure
-or expense concerned out of the plan; only an item the pack says excludes the household excludes the plan.
-Each measure moves on with its evidence: planned -> in progress -> implemented, or failed and started again."""
+"""A plan's procedure (一户一策): drafted from the recommendation when the case is approved, completed,
+reviewed by the village and publicly noticed where the jurisdiction's pack says so (中农组发〔2021〕7号
+三(二): 在确定监测对象、落实帮扶措施、标注风险消除等程序中，应进行民主评议和公开公示), approved by the
+township or county, followed measure by measure until the risk is eliminated (the plan is then closed). A
+not-assisted finding of the jurisdiction's pack (宁开办发〔2020〕8号 五(八)) takes the measure or expense
+concerned out of the plan; only an item the pack says excludes the household excludes the plan. Each measure
+moves on with its evidence: planned -> in progress -> implemented, or failed and started again."""
 
 from common.auth import Role
 from common.errors import Conflict
@@ -13,6 +15,10 @@ from contracts.assistance import (
     PlanExcludedV1,
     PlanMeasureUpdatedV1,
     PlanMeasureWithdrawnV1,
+    PlanNoticePublishedV1,
+    PlanObjectionFiledV1,
+    PlanObjectionResolvedV1,
+    PlanVillageReviewedV1,
 )
 
 
@@ -25,16 +31,27 @@ CADRE, TOWNSHIP, COUNTY = Role.village_cadre, Role.township_officer, Role.county
 # A department reports the measures it carries out (its list, departments/endpoints.py), as the evidence.
 DEPARTMENT = Role.department
 
+REVIEWING = ("draft", "village_reviewed", "in_public_notice")  # before approval, with the review or without
+
+
+# With the measures' village review and public notice before the approval: from 2021 every jurisdiction's
+# (the national pack's `mandatory`).
 PLANNING = Procedure(
     "plan",
     (
         step("add_measure", {"draft"}, None, TOWNSHIP, COUNTY, event=PlanMeasureUpdatedV1),
-        step("assign_measure", {"draft", "approved"}, None, TOWNSHIP, COUNTY, event=PlanMeasureUpdatedV1),
+        step("assign_measure", {*REVIEWING, "approved"}, None, TOWNSHIP, COUNTY, event=PlanMeasureUpdatedV1),
         step("withdraw_measure", {"draft"}, None, TOWNSHIP, COUNTY, event=PlanMeasureWithdrawnV1),
-        step("approve", {"draft"}, "approved", TOWNSHIP, COUNTY, event=PlanApprovedV1),
-        step("exclude", {"draft"}, "excluded", TOWNSHIP, COUNTY, event=PlanExcludedV1),
+        # The measures as drafted are what the village reviews and the notice lists: they are settled
+        # in the draft; an upheld objection returns the plan to it.
+        step("village_review", {"draft"}, "village_reviewed", CADRE, TOWNSHIP, event=PlanVillageReviewedV1),
+        step("notice", {"village_reviewed"}, "in_public_notice", CADRE, TOWNSHIP, event=PlanNoticePublishedV1),
+        step("object", {"in_public_notice"}, None, CADRE, TOWNSHIP, Role.household, event=PlanObjectionFiledV1),
+        step("resolve", {"in_public_notice"}, None, TOWNSHIP, COUNTY, event=PlanObjectionResolvedV1),
+        step("approve", {"in_public_notice"}, "approved", TOWNSHIP, COUNTY, event=PlanApprovedV1),
+        step("exclude", set(REVIEWING), "excluded", TOWNSHIP, COUNTY, event=PlanExcludedV1),
         # A not-assisted finding: the measure or expense concerned leaves the plan, the plan stays.
-        step("record_not_assisted", {"draft", "approved"}, None, TOWNSHIP, COUNTY, event=PlanMeasureWithdrawnV1),
+        step("record_not_assisted", {*REVIEWING, "approved"}, None, TOWNSHIP, COUNTY, event=PlanMeasureWithdrawnV1),
         step("report_progress", {"approved"}, None, CADRE, TOWNSHIP, COUNTY, DEPARTMENT, event=PlanMeasureUpdatedV1),
         step("propose_elimination", {"approved"}, None, CADRE, TOWNSHIP),
         # Closed by the county's approval of the risk's elimination (elimination/procedure.py).
@@ -42,6 +59,15 @@ PLANNING = Procedure(
     ),
     IllegalPlanStep,
 )
+
+
+# A pack without them (the 2020 documents): the draft is approved as it is.
+WITHOUT_REVIEW = PLANNING.without("village_review", "notice", "object", "resolve")
+
+
+def variant(public_review: bool) -> Procedure:
+    return PLANNING if public_review else WITHOUT_REVIEW
+
 
 # A measure's status, moved by a progress report (the step is named for what it does to the measure).
 MEASURE = Procedure(

@@ -3,7 +3,7 @@ import uuid
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field
+from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
 from common.clock import Day
 from common.concurrency import etag_of
@@ -65,11 +65,47 @@ class PlanPublic(state_labels("plan")):  # type: ignore[misc]
     excluded_reason: str | None
     excluded_note: str | None
     not_assisted: list[dict[str, Any]] = Field(description="not-assisted findings: what each took out of the plan")
+    review: dict[str, Any] | None = Field(None, description="the village's review of the measures, where held")
+    reviewed_by: str | None = None
+    notice_published_on: Day | None = None
+    notice_until: Day | None = Field(None, description="the last day of the measures' public notice")
+    notice_until_assumed: bool = Field(False, description="the holiday calendar of that year was not published")
     approved_by: str | None
     approved_at: dt.datetime | None
     closed_at: dt.datetime | None
     created_at: dt.datetime
     updated_at: dt.datetime
+
+
+class MeasuresReview(BaseModel):
+    """The villager representatives' meeting that reviews the drafted measures (落实帮扶措施 民主评议)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    meeting_date: Day
+    representatives_present: int = Field(ge=1, le=1000)
+    votes_for: int = Field(ge=0, le=1000, description="passed by more than half of those present")
+    note: str | None = Field(None, max_length=2000)
+
+    @model_validator(mode="after")
+    def _votes(self) -> "MeasuresReview":
+        if self.votes_for > self.representatives_present:
+            raise ValueError("votes_for cannot exceed representatives_present")
+        return self
+
+
+class PlanObjectionPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    plan_id: uuid.UUID
+    text: str
+    filed_by: str
+    filed_at: dt.datetime
+    resolution: str | None
+    resolution_note: str | None
+    resolved_by: str | None
+    resolved_on: Day | None
 
 
 class PlanDetail(PlanPublic):

@@ -11,13 +11,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from assistance.catalogue.models import MeasureExtension
 from assistance.catalogue.service import catalogue, name_of
 from assistance.mechanisms import outbox
-from assistance.plans.models import IN_FORCE, Plan, PlanMeasure
-from assistance.plans.procedure import MEASURE, PLANNING, STEP_TO
+from assistance.plans.models import IN_FORCE, Plan, PlanMeasure, PlanObjection
+from assistance.plans.procedure import MEASURE, STEP_TO, IllegalPlanStep, variant
 from assistance.plans.recommend import household_labour, recommend
 from assistance.projections.models import KnownHousehold, MonitoredCase, PolicyPack
 from common import clock, policy
 from common.auth import Principal, ensure_household
 from common.errors import Conflict, NotFound, ValidationFailed
+from common.procedure import Procedure
 from contracts.assistance import (
     MeasureEvidence,
     PlanApprovedV1,
@@ -28,6 +29,7 @@ from contracts.assistance import (
     PlanMeasureUpdatedV1,
     PlanMeasureWithdrawnV1,
 )
+from contracts.policy import LOCAL_DEFAULT, Measures, PackValues
 
 
 class MeasureWithdrawn(Conflict):
@@ -131,9 +133,13 @@ async def measures_of(session: AsyncSession, plan_id: uuid.UUID, *, withdrawn: b
     return list((await session.execute(q)).scalars())
 
 
-async def publish(session: AsyncSession, plan: Plan, event: type[PlanEventBase], actor: str) -> None:
+async def publish(
+    session: AsyncSession, plan: Plan, event: type[PlanEventBase], actor: str, data: dict[str, Any] | None = None
+) -> None:
+    """A step of the plan published with its measures as they stand and (`data`) the step's own record."""
     measures = await measures_of(session, plan.id)
-    await outbox.add(session, _event(event, plan, measures, actor, dt.datetime.now(dt.UTC)), subject=plan.household_id)
+    at = dt.datetime.now(dt.UTC)
+    await outbox.add(session, _event(event, plan, measures, actor, at, data=data or {}), subject=plan.household_id)
 
 
 def _facts(m: PlanMeasure) -> PlanMeasureFacts:
@@ -170,6 +176,22 @@ def _event(
         occurred_at=at,
         **extra,
     )
+
+
+async def procedure_of(session: AsyncSession, plan: Plan) -> tuple[Procedure, Measures, str]:
+    """The plan's procedure (with the measures' review and notice or without), its pack's measure rules and
+    the pack's reference: the pack in force where the household lives on the day the plan was drafted (a pack
+    published midway does not change its course)."""
+    drafted = clock.cst_date(plan.created_at) if plan.created_at else clock.today()
+    found = (await policy.packs_in_force(session, PolicyPack, {plan.region_code}, drafted))[plan.region_code]
+    values = found.values.measures if found else PackValues().measures
+    by = (found.source_of("measures.public_review") or found.pack.ref) if found else LOCAL_DEFAULT
+    return variant(values.public_review), values, by
+
+
+async def check(session: AsyncSession, plan: Plan, action: str, principal: Principal) -> None:
+    """A step of the plan's procedure, as its pack has it (the one check every plan step takes)."""
+    (await procedure_of(session, plan))[0].check(plan.state, action, principal, plan)
 
 
 async def get(session: AsyncSession, principal: Principal, plan_id: uuid.UUID, *, lock: bool = False) -> Plan:
@@ -221,7 +243,7 @@ async def _check_one_risk_one_measure(session: AsyncSession, plan: Plan, body: d
 
 
 async def add_measure(session: AsyncSession, principal: Principal, plan: Plan, body: dict[str, Any]) -> PlanMeasure:
-    PLANNING.check(plan.state, "add_measure", principal, plan)
+    await check(session, plan, "add_measure", principal)
     department = await known_measure(session, body["code"], plan.region_code)
     reason = await _check_one_risk_one_measure(session, plan, body)
     measure = PlanMeasure(
@@ -260,7 +282,7 @@ def _check_dates(m: PlanMeasure) -> None:
 async def assign(
     session: AsyncSession, principal: Principal, plan: Plan, measure: PlanMeasure, changes: dict[str, Any]
 ) -> PlanMeasure:
-    PLANNING.check(plan.state, "assign_measure", principal, plan)
+    await check(session, plan, "assign_measure", principal)
     ensure_in_force(measure)
     for field, value in changes.items():
         setattr(measure, field, value)
@@ -282,7 +304,7 @@ async def withdraw_measure(
     session: AsyncSession, principal: Principal, plan: Plan, measure: PlanMeasure, reason: str
 ) -> PlanMeasure:
     """Take a measure out of a draft (a recommendation the officers do not follow): kept, with who and why."""
-    PLANNING.check(plan.state, "withdraw_measure", principal, plan)
+    await check(session, plan, "withdraw_measure", principal)
     ensure_in_force(measure)
     await withdraw(session, plan, [measure], principal.sub, reason)
     return measure
@@ -303,7 +325,19 @@ async def withdraw(session: AsyncSession, plan: Plan, measures: list[PlanMeasure
 
 
 async def approve(session: AsyncSession, principal: Principal, plan: Plan) -> Plan:
-    PLANNING.check(plan.state, "approve", principal, plan)
+    """The approval: every measure assigned, and where the measures were publicly noticed, the notice over
+    with no objection pending."""
+    procedure, _, by = await procedure_of(session, plan)
+    if plan.state == "draft" and "village_review" in procedure.by_name:
+        raise IllegalPlanStep(
+            f"The measures pass the village's democratic review and a public notice before approval ({by})",
+            zh=f"帮扶措施须经村级民主评议和公开公示后方可批准（{by}）",
+            current_state=plan.state,
+            allowed_actions=procedure.allowed(plan.state),
+        )
+    procedure.check(plan.state, "approve", principal, plan)
+    if plan.notice_until is not None:
+        await _check_notice_over(session, plan)
     measures = await measures_of(session, plan.id)
     missing = [
         {"measure_id": str(m.id), "code": m.code, "missing": [f for f in ASSIGNMENT if getattr(m, f) is None]}
@@ -323,13 +357,37 @@ async def approve(session: AsyncSession, principal: Principal, plan: Plan) -> Pl
     return plan
 
 
+async def _check_notice_over(session: AsyncSession, plan: Plan) -> None:
+    """Approval after the notice: its last day passed (China Standard Time), no objection pending."""
+    assert plan.notice_until is not None
+    if clock.today() <= plan.notice_until:
+        raise IllegalPlanStep(
+            f"The measures' public notice runs until {plan.notice_until}",
+            zh=f"帮扶措施公示期至{plan.notice_until}，期满后方可批准",
+            notice_until=str(plan.notice_until),
+        )
+    pending = (
+        await session.execute(
+            select(func.count())
+            .select_from(PlanObjection)
+            .where(PlanObjection.plan_id == plan.id, PlanObjection.resolution.is_(None))
+        )
+    ).scalar_one()
+    if pending:
+        raise IllegalPlanStep(
+            f"{pending} objection(s) to the measures' notice are not resolved",
+            zh=f"帮扶措施公示有{pending}条异议尚未处理",
+            pending_objections=pending,
+        )
+
+
 ASSIGNMENT = ("responsible_unit", "responsible_cadre", "start_date", "due_date")
 
 
 async def progress(
     session: AsyncSession, principal: Principal, plan: Plan, measure: PlanMeasure, status: str, evidence: list[dict]
 ) -> PlanMeasure:
-    PLANNING.check(plan.state, "report_progress", principal, plan)
+    await check(session, plan, "report_progress", principal)
     ensure_in_force(measure)
     if status != measure.status:  # the same status again only adds evidence
         MEASURE.check(measure.status, STEP_TO[status], principal, measure)

@@ -235,7 +235,13 @@ def _plan(rows: list[Entry]) -> list[Flowable]:
         pdf.table(
             [["序号", "环节", "日期", "办理人", "记录内容"]]
             + [
-                [i + 1, EVENT_ZH.get(r.type, r.type), str(recorded_on(r.data) or ""), _actor(r.data), _plan_note(r)]
+                [
+                    i + 1,
+                    EVENT_ZH.get(r.type, r.type),
+                    step_date(r.data) or str(recorded_on(r.data) or ""),
+                    _actor(r.data),
+                    _plan_note(r),
+                ]
                 for i, r in enumerate(plans)
             ],
             [10, 30, 30, 32, 78],
@@ -282,6 +288,17 @@ def _plan_note(r: Entry) -> str:
     note = "、".join(f"{m.get('name') or m['code']}（{zh(MEASURE_STATUS_ZH, m.get('status'))}）" for m in measures)
     if r.data.get("excluded_reason"):
         note = f"不予帮扶：{r.data['excluded_reason']}；{note}"
+    step = r.data.get("data") or {}
+    # The measures' review, notice and objections (中农组发〔2021〕7号 三(二)): what each recorded.
+    if "votes_for" in step:
+        passed = "通过" if step.get("passed") else "未通过"
+        note = f"到会代表{step['representatives_present']}人，同意{step['votes_for']}票，{passed}；{note}"
+    elif "until" in step:
+        note = f"公示{step['published_on']}至{step['until']}；{note}"
+    elif "objection" in step:
+        note = f"异议：{step['objection']}"
+    elif "resolution" in step:
+        note = f"{'异议成立，退回重新评议' if step['resolution'] == 'upheld' else '异议不成立'}：{step['note']}"
     return note or "—"
 
 

@@ -186,6 +186,7 @@ ALL_FORMS = {**forms.FORMS, **annexes.ANNEXES}
 LIST_FORMS = {
     "village-preselection-notice",
     "elimination-notice",
+    "measures-notice",
     "county-approval",
     "elimination-approval",
     *annexes.ANALYSIS,

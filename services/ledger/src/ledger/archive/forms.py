@@ -53,6 +53,9 @@ FORMS = {
     "village-preselection-notice": "监测对象认定村级初选名单公示",
     "township-verification": "监测对象认定乡镇核查表",
     "county-approval": "监测对象认定区级审定批复",
+    # 中农组发〔2021〕7号 三(二): 落实帮扶措施……应进行民主评议和公开公示 (no document gives its layout: the
+    # identification notice's, with the measures listed).
+    "measures-notice": "监测对象帮扶措施村级公示",
     "elimination-notice": "监测对象风险消除村级初选名单公示",
     "township-acceptance": "监测对象风险消除乡镇验收表",
     "elimination-approval": "监测对象风险消除区级审定批复",

@@ -1,5 +1,6 @@
-"""The list forms in their official layouts (《仲恺高新区健全防止返贫动态监测和帮扶机制工作方案》(2021) 附件2、4、5、7),
-filled from the log and worded by the jurisdiction's pack:
+"""The list forms in their official layouts (《仲恺高新区健全防止返贫动态监测和帮扶机制工作方案》(2021) 附件2、4、5、7,
+and the measures' notice in the identification notice's layout), filled from the log and worded by the
+jurisdiction's pack:
 
 - a village's notice (公示): "我村于……召开村民代表会议，评议_户_人……现予公示，如有异议，请自公示之日起_个工作日内
   向村委会提出意见", the list, the supervision telephone, the village committee's seal and the date;
@@ -26,7 +27,10 @@ from ledger.models import Entry
 NOTICES = {
     "village-preselection-notice": ("intake.case.notice-published", "intake.case.village-reviewed"),
     "elimination-notice": ("assistance.elimination.notice-published", "assistance.elimination.village-reviewed"),
+    "measures-notice": ("assistance.plan.notice-published", "assistance.plan.village-reviewed"),
 }
+# The forms that list each household's measures beside its risks.
+WITH_MEASURES = {"elimination-notice", "elimination-approval", "measures-notice"}
 APPROVALS = {
     "county-approval": "intake.case.approved",
     "elimination-approval": "assistance.elimination.approved",
@@ -64,27 +68,29 @@ async def list_form(session: AsyncSession, code: str, key: str, covers: Callable
     if not rows:
         raise NotFound("Nothing recorded for this form within your jurisdiction")
     registrations = await households_of(session, {r.subject for r in rows})
-    eliminating = code in ("elimination-notice", "elimination-approval")
     listed, people = [], 0
     for r in rows:
         h = household_of(registrations[r.subject])
         members = len([m for m in h["members"] if m.get("active", True)])
         people += members
         step = r.data.get("data", {})
-        # A case's events carry its risks; an elimination's notice and approval carry the plan's risks and measures.
+        # A case's events carry its risks; an elimination's notice and approval carry the plan's risks and measures;
+        # a plan's notice its risks, and its measures as noticed.
         risks = risks_text(r.data.get("risks") or [{"category": c} for c in step.get("risks", [])])
-        listed.append((r, h, members, risks, "、".join(step.get("measure_names", [])) or BLANK))
+        names = step.get("measure_names") or [m.get("name") or m["code"] for m in r.data.get("measures", [])]
+        listed.append((r, h, members, risks, "、".join(names) or BLANK))
     if code in NOTICES:
-        return await _notice(session, code, key, listed, people, eliminating)
-    return await _approval(session, code, key, listed, people, eliminating)
+        return await _notice(session, code, key, listed, people)
+    return await _approval(session, code, key, listed, people, code == "elimination-approval")
 
 
-async def _notice(
-    session: AsyncSession, code: str, key: str, listed: list[Any], people: int, eliminating: bool
-) -> Form:
+async def _notice(session: AsyncSession, code: str, key: str, listed: list[Any], people: int) -> Form:
     village, _, day = key.partition("@")
     words = (await wording(session, village, clock.today())).values
-    days = words.elimination.notice_working_days if eliminating else words.identification.notice_working_days
+    days = {
+        "elimination-notice": words.elimination.notice_working_days,
+        "measures-notice": words.measures.notice_working_days,
+    }.get(code, words.identification.notice_working_days)
     # The village meeting whose review the notice follows: the latest review of the listed households.
     reviews = [
         str(r.data.get("data", {}).get("meeting_date", ""))
@@ -92,14 +98,18 @@ async def _notice(
         if r.subject in {x[0].subject for x in listed}
     ]
     meeting = max((m for m in reviews if m and m <= day), default=None)
-    what = (
-        f"评议防止返贫致贫监测对象{len(listed)}户{people}人达到风险消除标准，经村级民主评议初选，拟消除监测对象风险。"
-        if eliminating
-        else f"评议{len(listed)}户{people}人存在返贫致贫风险。经村级民主评议初选，拟认定为防止返贫监测对象。"
-    )
+    what = {
+        "elimination-notice": f"评议防止返贫致贫监测对象{len(listed)}户{people}人达到风险消除标准，经村级民主评议初选，"
+        "拟消除监测对象风险。",
+        "measures-notice": f"评议防止返贫致贫监测对象{len(listed)}户{people}人的帮扶措施，经村级民主评议，"
+        "拟落实下表所列帮扶措施。",
+    }.get(code, f"评议{len(listed)}户{people}人存在返贫致贫风险。经村级民主评议初选，拟认定为防止返贫监测对象。")
+    eliminating = code == "elimination-notice"
     header = ["序号", "户编号", "户主姓名", "家庭人口数", "原返贫致贫风险" if eliminating else "返贫致贫风险"]
+    if code in WITH_MEASURES:
+        header.append("主要帮扶措施" if eliminating else "帮扶措施")
     table = [
-        [i, h["household_no"], BLANK, members, risks, *([measures] if eliminating else [])]
+        [i, h["household_no"], BLANK, members, risks, *([measures] if code in WITH_MEASURES else [])]
         for i, (_, h, members, risks, measures) in enumerate(listed, start=1)
     ]
     name = regions().name(village) or village
@@ -110,7 +120,7 @@ async def _notice(
             f"我村于{cn_date(meeting)}召开村民代表会议，{what}"
             f"现予公示，如有异议，请自公示之日起{days}个工作日内向村委会提出意见。"
         ],
-        table_header=header + (["主要帮扶措施"] if eliminating else []),
+        table_header=header,
         table=table,
         footer=[f"监督电话：{BLANK}"],
         sign=[f"{name}村委会（盖章）", cn_date(day)],

@@ -1,0 +1,128 @@
+"""The democratic review and public notice of a plan's measures (落实帮扶措施), where the jurisdiction's pack
+has them (中农组发〔2021〕7号 三(二); 《仲恺高新区健全防止返贫动态监测和帮扶机制工作方案》(2021) 三(二)): the
+village reviews the drafted measures, the notice lists them for its working days, objections are filed and
+resolved, and only then is the plan approved (service.approve checks the notice is over). A review that
+does not pass, or an upheld objection, returns the plan to its draft, to be reworked and reviewed again."""
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from assistance.mechanisms import calendar
+from assistance.plans import service
+from assistance.plans.models import Plan, PlanObjection
+from assistance.plans.procedure import IllegalPlanStep
+from assistance.projections.models import MonitoredCase
+from common import clock
+from common.auth import Principal
+from common.errors import NotFound
+from contracts.assistance import (
+    PlanEventBase,
+    PlanNoticePublishedV1,
+    PlanObjectionFiledV1,
+    PlanObjectionResolvedV1,
+    PlanVillageReviewedV1,
+)
+
+
+async def village_review(session: AsyncSession, principal: Principal, plan: Plan, review: dict[str, Any]) -> Plan:
+    """The village's review of the drafted measures: on or after the county approval that made the household
+    monitored (the plan was drafted then). Passed by a majority of the representatives present, else the
+    plan stays a draft, the review on record."""
+    _, _, by = await service.procedure_of(session, plan)
+    await service.check(session, plan, "village_review", principal)
+    measures = await service.measures_of(session, plan.id)
+    if not measures:
+        raise service.PlanIncomplete("A plan needs at least one measure to be reviewed", incomplete=[])
+    case = await session.get(MonitoredCase, plan.case_id)
+    returned = (
+        await session.execute(
+            select(func.max(PlanObjection.resolved_on)).where(
+                PlanObjection.plan_id == plan.id, PlanObjection.resolution == "upheld"
+            )
+        )
+    ).scalar_one()
+    clock.check_step_date(
+        "meeting_date",
+        dt.date.fromisoformat(review["meeting_date"]),
+        not_before=returned or (case.approved_on if case else None),
+        follows="the upheld objection that returned the plan" if returned else "the county approval of the case",
+    )
+    passed = review["votes_for"] * 2 > review["representatives_present"]
+    plan.review = {**review, "passed": passed, "policy": by}
+    plan.reviewed_by = principal.sub
+    if passed:
+        plan.state = "village_reviewed"
+    await _record(session, plan, PlanVillageReviewedV1, principal, plan.review)
+    return plan
+
+
+async def publish_notice(session: AsyncSession, principal: Principal, plan: Plan, published_on: dt.date) -> Plan:
+    """The notice of the reviewed measures: from a day not before the review, for the pack's working days
+    (the calendar's holidays and make-up days counted)."""
+    _, rules, by = await service.procedure_of(session, plan)
+    await service.check(session, plan, "notice", principal)
+    assert plan.review is not None
+    clock.check_step_date(
+        "published_on",
+        published_on,
+        not_before=dt.date.fromisoformat(plan.review["meeting_date"]),
+        follows="the village review",
+    )
+    due = (await calendar.calendar(session)).add_workdays(published_on, rules.notice_working_days)
+    plan.state, plan.notice_published_on, plan.notice_until = "in_public_notice", published_on, due.due
+    plan.notice_until_assumed = due.assumed
+    data = {
+        "published_on": str(published_on),
+        "until": str(due.due),
+        "working_days": rules.notice_working_days,
+        "calendar_assumed": due.assumed,
+        "policy": by,
+        "risks": plan.risks,
+    }
+    await _record(session, plan, PlanNoticePublishedV1, principal, data)
+    return plan
+
+
+async def object_to(session: AsyncSession, principal: Principal, plan: Plan, text: str) -> PlanObjection:
+    """An objection, judged by when it is recorded: after the notice ended it is refused."""
+    await service.check(session, plan, "object", principal)
+    assert plan.notice_until is not None
+    clock.check_notice_open(plan.notice_until, "notice_until")
+    objection = PlanObjection(id=uuid.uuid4(), plan_id=plan.id, text=text, filed_by=principal.sub)
+    session.add(objection)
+    await session.flush()
+    data = {"objection_id": str(objection.id), "objection": text}
+    await _record(session, plan, PlanObjectionFiledV1, principal, data)
+    return objection
+
+
+async def resolve(
+    session: AsyncSession, principal: Principal, plan: Plan, objection_id: uuid.UUID, upheld: bool, note: str
+) -> Plan:
+    """Dismissed: the notice runs on. Upheld: the plan returns to its draft (the measures reworked, reviewed
+    and noticed again); the objection and its resolution stay on record."""
+    await service.check(session, plan, "resolve", principal)
+    objection = await session.get(PlanObjection, objection_id, with_for_update=True)
+    if objection is None or objection.plan_id != plan.id:
+        raise NotFound("No such objection")
+    if objection.resolution is not None:
+        raise IllegalPlanStep("The objection is already resolved", resolution=objection.resolution)
+    objection.resolution = "upheld" if upheld else "dismissed"
+    objection.resolution_note, objection.resolved_by, objection.resolved_on = note, principal.sub, clock.today()
+    if upheld:
+        plan.state, plan.notice_published_on, plan.notice_until = "draft", None, None
+    data = {"objection_id": str(objection.id), "resolution": objection.resolution, "note": note}
+    await _record(session, plan, PlanObjectionResolvedV1, principal, data)
+    return plan
+
+
+async def _record(
+    session: AsyncSession, plan: Plan, event: type[PlanEventBase], principal: Principal, data: dict[str, Any]
+) -> None:
+    plan.updated_at = dt.datetime.now(dt.UTC)
+    await session.flush()
+    await service.publish(session, plan, event, principal.sub, data=data)
