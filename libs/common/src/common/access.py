@@ -83,6 +83,9 @@ async def feed_writer(department: Annotated[str, Path(pattern=r"^[a-z-]+$")], pr
 
 FeedsWrite = Annotated[str, Depends(feed_writer)]
 
+# Other registries (DCI social-registry gateway): department systems, answered within their jurisdiction.
+RegistryGateway = _may(Role.department, Role.admin)
+
 # assistance
 MonitoredRead = _may(*OVERSEERS)
 # A household reads its own plan and measures (the reads are of its own data); officers their jurisdiction's.

@@ -1,3 +1,8 @@
+from typing import Annotated
+
+from pydantic import Field, field_validator
+from pydantic_settings import NoDecode
+
 from common.settings import CommonSettings
 
 
@@ -6,6 +11,16 @@ class IntakeSettings(CommonSettings):
     signs it) is in its policy pack, not here."""
 
     service_name: str = "intake"
+    # The hosts the registry gateway's `notify` messages may go to (REGISTRY_NOTIFY_HOSTS, comma-separated):
+    # a subscriber names its URI, so in production this keeps the service from being sent anywhere else.
+    # Empty: any host (development).
+    registry_notify_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    registry_notify_timeout_s: float = 10.0
+
+    @field_validator("registry_notify_hosts", mode="before")
+    @classmethod
+    def _hosts(cls, v: object) -> object:
+        return [h.strip() for h in v.split(",") if h.strip()] if isinstance(v, str) else v
 
 
 settings = IntakeSettings()

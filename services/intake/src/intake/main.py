@@ -15,6 +15,8 @@ from intake.handlers import SUBSCRIPTIONS
 from intake.households.endpoints import router as households_router
 from intake.notices.endpoints import router as notices_router
 from intake.regions.endpoints import router as regions_router
+from intake.registry.delivery import delivery_loop
+from intake.registry.endpoints import router as registry_router
 from intake.timeline.endpoints import router as timeline_router
 
 SERVICE_DIR = Path(__file__).resolve().parents[2]
@@ -37,9 +39,11 @@ spec = ServiceSpec(
         notices_router,
         calendar_router,
         regions_router,
+        registry_router,
     ],
     subscriptions=SUBSCRIPTIONS,
     produces=[HOUSEHOLD_TOPIC, CONSENT_TOPIC, CASE_TOPIC, CALENDAR_TOPIC, ACCESS_TOPIC],
     on_startup=[seed_from_package],
+    background=[delivery_loop],
 )
 app = create_app(spec)

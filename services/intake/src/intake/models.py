@@ -6,6 +6,7 @@ from intake.consents.models import Consent, ConsentRevocation
 from intake.households.models import Household, HouseholdRevision, IncomeRecord, Member
 from intake.mechanisms import idempotency, inbox, outbox
 from intake.policies.models import PolicyPack
+from intake.registry.models import RegistryNotice, RegistrySubscription
 from intake.schema import Base
 
 __all__ = [
@@ -22,6 +23,8 @@ __all__ = [
     "Member",
     "Objection",
     "PolicyPack",
+    "RegistryNotice",
+    "RegistrySubscription",
     "idempotency",
     "inbox",
     "outbox",

@@ -61,6 +61,8 @@ HEALTH_ZH: dict[str, str] = {
     "disabled": "残疾",
 }
 CATEGORY_ZH: dict[str, str] = {"lifted": "脱贫户", "ordinary": "一般农户"}
+# A household's monitoring status (intake's `households.status`).
+HOUSEHOLD_STATUS_ZH: dict[str, str] = {"registered": "已登记", "monitored": "监测对象", "eliminated": "风险已消除"}
 # 否定原因, as the township verification form (附件3) lists them.
 NO_REASON_ZH: dict[str, str] = {
     "risk_disappeared": "风险自然消失",

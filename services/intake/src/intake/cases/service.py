@@ -33,6 +33,7 @@ from intake.consents.schemas import REQUIRED_FOR_IDENTIFICATION
 from intake.households.models import Household
 from intake.mechanisms import outbox
 from intake.policies.service import Applied, packs_for
+from intake.registry import service as registry
 
 ACTION_EVENT = OPENING_EVENTS | {s.name: s.event for s in IDENTIFICATION.steps}
 
@@ -384,7 +385,9 @@ async def county_approve(session: AsyncSession, principal: Principal, case: Case
     household = await session.get(Household, case.household_id, with_for_update=True)
     assert household is not None
     household.status = "monitored"
-    return await move(session, principal, case, "county_approve", State.monitored, body.model_dump(mode="json"))
+    moved = await move(session, principal, case, "county_approve", State.monitored, body.model_dump(mode="json"))
+    await registry.changed(session, household, "monitored")  # the registries that subscribed are told
+    return moved
 
 
 async def reject(session: AsyncSession, principal: Principal, case: Case, body: Rejection) -> Case:

@@ -13,6 +13,7 @@ from contracts.assistance import (
     PlanExcludedV1,
 )
 from intake.households.models import Household
+from intake.registry import service as registry
 
 PLAN_STATUS = {
     PlanDraftedV1.type: "plan_drafted",
@@ -38,3 +39,4 @@ async def on_eliminated(session: AsyncSession, event: EliminationApprovedV1) -> 
     monitored again)."""
     household = await _household(session, event.household_id)
     household.status, household.assistance_status = "eliminated", "eliminated"
+    await registry.changed(session, household, "eliminated")

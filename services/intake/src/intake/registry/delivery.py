@@ -1,0 +1,111 @@
+"""Delivery of the gateway's `notify` messages to their subscribers: a loop over the queued notifications,
+each sent once it is due, retried with a growing delay while the subscriber does not answer 2xx, and
+withheld (never sent) if the household's consent lapsed or the subscription ended meanwhile. A delivered
+notification is a read of the household's data by the subscriber, recorded in the access audit."""
+
+import asyncio
+import datetime as dt
+
+import httpx
+from fastapi import FastAPI
+from sqlalchemy import select
+
+from common.auth import Principal, Role
+from common.db import Database
+from common.logging import log
+from intake.config import settings
+from intake.consents.service import valid_consent
+from intake.mechanisms import audit
+from intake.registry.models import RegistryNotice, RegistrySubscription
+from intake.registry.schemas import DCI_VERSION, RECORD_TYPE, REG_TYPE
+from intake.registry.service import GATEWAY_ID, SHARING, WHAT
+
+IDLE_S, BATCH = 1.0, 20
+MAX_DELAY_S = 3600
+
+
+def envelope(notice: RegistryNotice, subscription: RegistrySubscription) -> dict:
+    now = dt.datetime.now(dt.UTC).isoformat()
+    return {
+        "signature": None,
+        "header": {
+            "version": DCI_VERSION,
+            "message_id": str(notice.id),
+            "message_ts": now,
+            "action": "notify",
+            "sender_id": GATEWAY_ID,
+            "receiver_id": subscription.subscriber,
+            "total_count": 1,
+        },
+        "message": {
+            "transaction_id": str(notice.id),
+            "notify_event": [
+                {
+                    "reference_id": str(notice.id),
+                    "timestamp": notice.created_at.isoformat(),
+                    "subscription_code": str(subscription.id),
+                    "data": {
+                        "version": DCI_VERSION,
+                        "reg_type": REG_TYPE,
+                        "reg_event_type": notice.event_type,
+                        "reg_record_type": RECORD_TYPE,
+                        "reg_records": [notice.record],
+                    },
+                }
+            ],
+        },
+    }
+
+
+def _subscriber(s: RegistrySubscription) -> Principal:
+    return Principal(sub=s.subscriber, role=Role(s.subscriber_role), region=s.region_prefix, department=s.department)
+
+
+async def deliver_due(db: Database, client: httpx.AsyncClient) -> int:
+    """Send the notifications that are due (a batch, rows locked so replicas share the queue): how many were
+    taken up."""
+    async with db.transaction() as session:
+        rows = (
+            await session.execute(
+                select(RegistryNotice, RegistrySubscription)
+                .join(RegistrySubscription, RegistrySubscription.id == RegistryNotice.subscription_id)
+                .where(
+                    RegistryNotice.delivered_at.is_(None),
+                    RegistryNotice.withheld_at.is_(None),
+                    RegistryNotice.next_attempt_at <= dt.datetime.now(dt.UTC),
+                )
+                .order_by(RegistryNotice.next_attempt_at)
+                .limit(BATCH)
+                .with_for_update(of=RegistryNotice, skip_locked=True)
+            )
+        ).all()
+        for notice, subscription in rows:
+            now = dt.datetime.now(dt.UTC)
+            if subscription.ended_at is not None or await valid_consent(session, notice.household_id, SHARING) is None:
+                notice.withheld_at = now
+                notice.last_error = "subscription ended" if subscription.ended_at else "no valid consent to sharing"
+                continue
+            try:
+                answer = await client.post(subscription.notify_uri, json=envelope(notice, subscription))
+                problem = None if answer.is_success else f"HTTP {answer.status_code}"
+            except httpx.HTTPError as e:
+                problem = f"{type(e).__name__}: {e}"[:500]
+            notice.attempts += 1
+            if problem is None:
+                notice.delivered_at, notice.last_error = now, None
+                purpose = f"DCI notify {notice.event_type} to {subscription.notify_uri}"[:200]
+                reader = _subscriber(subscription)
+                await audit.read(session, reader, notice.household_id, notice.region_code, WHAT, purpose)
+            else:
+                notice.last_error = problem
+                notice.next_attempt_at = now + dt.timedelta(seconds=min(2**notice.attempts, MAX_DELAY_S))
+                log.warning("registry notify failed", notice=str(notice.id), attempts=notice.attempts, error=problem)
+        return len(rows)
+
+
+async def delivery_loop(app: FastAPI) -> None:
+    db: Database = app.state.db
+    async with httpx.AsyncClient(timeout=settings.registry_notify_timeout_s, follow_redirects=False) as client:
+        while True:
+            if not await deliver_due(db, client):
+                await asyncio.sleep(IDLE_S)

@@ -1,0 +1,79 @@
+"""The social-registry gateway's routes (DCI: `registry/sync/search`, `registry/subscribe`,
+`registry/unsubscribe`), and the subscriptions a registry holds."""
+
+from fastapi import APIRouter
+from sqlalchemy import case, func, select
+
+from common.access import RegistryGateway
+from common.access_audit import audited
+from common.db import SessionDep
+from common.errors import Forbidden, ValidationFailed, problem_responses
+from common.pagination import CursorQuery, LimitQuery, Page, page_rows
+from intake.registry import service
+from intake.registry.models import RegistryNotice, RegistrySubscription
+from intake.registry.schemas import (
+    SearchEnvelope,
+    SearchResponse,
+    SubscribeEnvelope,
+    SubscribeResponse,
+    SubscriptionPublic,
+    UnsubscribeEnvelope,
+)
+
+router = APIRouter(prefix="/registry", tags=["registry gateway"])
+PROBLEMS = problem_responses(Forbidden, ValidationFailed)
+
+
+@router.post("/sync/search", response_model=SearchResponse, responses=PROBLEMS, openapi_extra=audited(service.WHAT))
+async def search(body: SearchEnvelope, session: SessionDep, principal: RegistryGateway) -> SearchResponse:
+    """DCI sync search: each request names one household by resident ID or 户编号 and is answered with its
+    monitoring record, only if the household lies within the caller's jurisdiction and gave a valid consent
+    to data sharing; any other answer is the same empty record set. Each record answered is an audited read."""
+    return await service.search(session, principal, body)
+
+
+@router.post("/subscribe", response_model=SubscribeResponse, responses=PROBLEMS)
+async def subscribe(body: SubscribeEnvelope, session: SessionDep, principal: RegistryGateway) -> SubscribeResponse:
+    """DCI subscribe: `monitored` and `eliminated` changes of the households of (part of) the caller's
+    jurisdiction are sent as `notify` messages to `header.sender_uri`, for households that consented to the
+    sharing. Each request answers its `subscription_code`."""
+    return await service.subscribe(session, principal, body)
+
+
+@router.post("/unsubscribe", response_model=Page[SubscriptionPublic], responses=PROBLEMS)
+async def unsubscribe(
+    body: UnsubscribeEnvelope, session: SessionDep, principal: RegistryGateway
+) -> Page[SubscriptionPublic]:
+    """End the caller's subscriptions named: the ones ended (a code that is not the caller's is left)."""
+    ended = await service.unsubscribe(session, principal, body)
+    rows = (await session.execute(select(RegistrySubscription).where(RegistrySubscription.id.in_(ended)))).scalars()
+    return Page(items=[SubscriptionPublic.model_validate(s) for s in rows], next_cursor=None)
+
+
+@router.get("/subscriptions", response_model=Page[SubscriptionPublic], responses=problem_responses(Forbidden))
+async def subscriptions(
+    session: SessionDep, principal: RegistryGateway, cursor: CursorQuery = None, limit: LimitQuery = 50
+) -> Page[SubscriptionPublic]:
+    """The caller's subscriptions (an admin's: all), oldest first, with how many notifications each has had
+    delivered, waiting, and withheld (the household's consent lapsed or was revoked)."""
+    rows, next_cursor = await page_rows(
+        session, service.mine(principal), (RegistrySubscription.created_at, RegistrySubscription.id), cursor, limit
+    )
+    state = case(
+        (RegistryNotice.delivered_at.is_not(None), "delivered"),
+        (RegistryNotice.withheld_at.is_not(None), "withheld"),
+        else_="pending",
+    )
+    q = (
+        select(RegistryNotice.subscription_id, state, func.count())
+        .where(RegistryNotice.subscription_id.in_([s.id for s in rows]))
+        .group_by(RegistryNotice.subscription_id, state)
+    )
+    counts = {(sid, key): n for sid, key, n in (await session.execute(q)).all()} if rows else {}
+    items = [
+        SubscriptionPublic.model_validate(s).model_copy(
+            update={k: counts.get((s.id, k), 0) for k in ("delivered", "pending", "withheld")}
+        )
+        for s in rows
+    ]
+    return Page(items=items, next_cursor=next_cursor)

@@ -1,0 +1,219 @@
+"""The social-registry gateway (DCI search, subscribe, notify) over the real broker and database, with a
+real HTTP receiver for the notifications: answers only for a consenting household within the caller's
+jurisdiction (the same empty answer otherwise), each record answered or delivered in the access audit, a
+subscriber that fails is retried, a consent revoked before delivery withholds the notification."""
+
+import datetime as dt
+import json
+import uuid
+from typing import Any
+
+import httpx
+
+from contracts.audit import ACCESS_TOPIC
+from devkit.kit.assistance import identified
+from devkit.kit.households import VILLAGE_A, headers, household_body, member
+from devkit.kit.identification import CADRE, ok, sign_consent
+from devkit.testing.fixtures import TopicReader, eventually
+from devkit.testing.http import Receiver, serving
+from intake.config import settings
+
+CIVIL = headers("department", "532504", sub="civil-affairs-system", department="civil-affairs")
+ELSEWHERE = headers("department", "441302", sub="civil-affairs-huizhou", department="civil-affairs")
+
+
+def envelope(action: str, message: dict[str, Any], **header: Any) -> dict[str, Any]:
+    return {
+        "header": {
+            "message_id": uuid.uuid4().hex,
+            "message_ts": dt.datetime.now(dt.UTC).isoformat(),
+            "action": action,
+            "sender_id": "civil-affairs-registry",
+            **header,
+        },
+        "message": {"transaction_id": uuid.uuid4().hex, **message},
+    }
+
+
+def search(*queries: tuple[str, str]) -> dict[str, Any]:
+    now = dt.datetime.now(dt.UTC).isoformat()
+    return envelope(
+        "search",
+        {
+            "search_request": [
+                {"reference_id": f"q{i}", "timestamp": now, "search_criteria": {"query": {"type": t, "value": v}}}
+                for i, (t, v) in enumerate(queries)
+            ]
+        },
+    )
+
+
+async def registered(client: httpx.AsyncClient, scopes: tuple[str, ...]) -> tuple[dict[str, Any], str]:
+    head = member(labour_capacity="full")
+    household = await ok(
+        await client.post("/households", json=household_body(VILLAGE_A, members=[head]), headers=CADRE), 201
+    )
+    await sign_consent(client, household, scopes=scopes)
+    return household, head["resident_id"]
+
+
+async def test_a_registry_searches_and_is_notified_only_under_consent(client: httpx.AsyncClient) -> None:
+    receiver, busy = Receiver(fail_first=1), Receiver(fail_first=10**6)
+    async with serving(receiver.app) as base, serving(busy.app) as busy_base:
+        now = dt.datetime.now(dt.UTC).isoformat()
+        subscribe = envelope(
+            "subscribe",
+            {
+                "subscribe_request": [
+                    {"reference_id": "mile", "timestamp": now, "subscribe_criteria": {"reg_event_type": ["monitored"]}},
+                    {
+                        "reference_id": "huizhou",
+                        "timestamp": now,
+                        "subscribe_criteria": {"reg_event_type": ["monitored"], "region_prefix": "441302"},
+                    },
+                ]
+            },
+            sender_uri=f"{base}/notify",
+        )
+        answer = await ok(await client.post("/registry/subscribe", json=subscribe, headers=CIVIL))
+        mile, huizhou = answer["message"]["subscribe_response"]
+        assert mile["status"] == "succ" and mile["subscription_code"]
+        assert huizhou["status"] == "rjct" and huizhou["status_reason_code"] == "rjct.region_prefix.invalid"
+        assert answer["header"]["action"] == "on-subscribe" and answer["header"]["completed_count"] == 1
+
+        request = {"reference_id": "busy", "timestamp": now, "subscribe_criteria": {"reg_event_type": ["monitored"]}}
+        retrying = envelope("subscribe", {"subscribe_request": [request]}, sender_uri=f"{busy_base}/notify")
+        busy_code = (await ok(await client.post("/registry/subscribe", json=retrying, headers=CIVIL)))["message"][
+            "subscribe_response"
+        ][0]["subscription_code"]
+        sharing, resident_id = await registered(client, ("asset_check", "data_sharing"))
+        withheld, _ = await registered(client, ("asset_check", "data_sharing"))
+        private, private_id = await registered(client, ("asset_check",))
+        await identified(client, sharing, ["illness"])
+
+        async def notified() -> dict[str, Any] | None:  # the first attempt answered 503: delivered on the retry
+            return next(
+                (
+                    e
+                    for b in receiver.received
+                    for e in b["message"]["notify_event"]
+                    if e["data"]["reg_records"][0]["household_no"] == sharing["household_no"]
+                ),
+                None,
+            )
+
+        event = await eventually(notified, timeout=30)
+        assert receiver.refused == 1 and event["subscription_code"] == mile["subscription_code"]
+        record = event["data"]["reg_records"][0]
+        assert event["data"]["reg_event_type"] == "monitored" and record["status"] == "monitored"
+        assert record["risks"] == ["illness"] and record["consent"]["scope"] == "data_sharing"
+        assert not {"name", "resident_id", "phone"} & set(record)
+
+        # A consent revoked while a notification waits for a subscriber that does not answer: it is withheld.
+        await identified(client, withheld, ["illness"])
+
+        async def counts(code: str) -> dict[str, int]:
+            page = await ok(await client.get("/registry/subscriptions", headers=CIVIL))
+            return next(s for s in page["items"] if s["id"] == code)
+
+        async def tried() -> bool:
+            return busy.refused >= 4  # the two households' notifications, each refused at least once more
+
+        await eventually(tried, timeout=30)
+        consents = await ok(await client.get(f"/households/{withheld['id']}/consents", headers=CADRE))
+        for c in consents["items"]:
+            await ok(
+                await client.post(
+                    f"/households/{withheld['id']}/consents/{c['id']}/revocation",
+                    headers=CADRE,
+                    json={"reason": "户主撤回授权"},
+                ),
+                201,
+            )
+
+        async def withheld_one() -> dict[str, int] | None:
+            found = await counts(busy_code)
+            return found if found["withheld"] == 1 else None
+
+        assert (await eventually(withheld_one, timeout=60))["delivered"] == 0
+
+        found = await ok(
+            await client.post(
+                "/registry/sync/search",
+                json=search(
+                    ("RESIDENT_ID", resident_id),
+                    ("HOUSEHOLD_NO", sharing["household_no"]),
+                    ("RESIDENT_ID", private_id),  # registered, but never consented to the sharing
+                    ("RESIDENT_ID", "110101199003077777"),  # not a valid resident ID
+                    ("HOUSEHOLD_NO", "does-not-exist"),
+                ),
+                headers=CIVIL,
+            )
+        )
+        answers = found["message"]["search_response"]
+        assert [len(a["data"]["reg_records"]) for a in answers] == [1, 1, 0, 0, 0]
+        assert all(a["status"] == "succ" for a in answers)  # found or not: the same answer's shape
+        assert answers[0]["data"]["reg_records"][0]["household_no"] == sharing["household_no"]
+        assert found["header"]["receiver_id"] == "civil-affairs-registry"
+        outside = await ok(
+            await client.post("/registry/sync/search", json=search(("RESIDENT_ID", resident_id)), headers=ELSEWHERE)
+        )
+        assert outside["message"]["search_response"][0]["data"]["reg_records"] == []
+
+        async with TopicReader(settings.kafka_bootstrap_servers or "", ACCESS_TOPIC) as topic:
+            read = await topic.wait_for(
+                lambda m: sharing["id"].encode() in m.value and b"DCI search" in m.value, timeout=30
+            )
+            delivered = await topic.wait_for(
+                lambda m: sharing["id"].encode() in m.value and b"DCI notify" in m.value, timeout=30
+            )
+        assert json.loads(read.value)["data"]["actor"] == "civil-affairs-system"
+        assert json.loads(delivered.value)["data"]["what"] == "registry gateway record"
+        assert private["id"] not in {json.loads(read.value)["data"]["household_id"]}
+
+        mine = await counts(mile["subscription_code"])
+        assert mine["delivered"] == 2 and mine["withheld"] == 0 and mine["event_types"] == ["monitored"]
+        ended = await ok(
+            await client.post(
+                "/registry/unsubscribe",
+                json=envelope("unsubscribe", {"subscription_codes": [mile["subscription_code"]]}),
+                headers=ELSEWHERE,  # not its subscription: nothing ended
+            )
+        )
+        assert ended["items"] == []
+        ended = await ok(
+            await client.post(
+                "/registry/unsubscribe",
+                json=envelope("unsubscribe", {"subscription_codes": [mile["subscription_code"], busy_code]}),
+                headers=CIVIL,
+            )
+        )
+        assert {s["id"] for s in ended["items"]} == {mile["subscription_code"], busy_code}
+        assert all(s["ended_at"] for s in ended["items"])
+
+
+async def test_the_gateway_refuses_what_is_not_its_message(client: httpx.AsyncClient) -> None:
+    wrong_action = search(("HOUSEHOLD_NO", "x"))
+    wrong_action["header"]["action"] = "subscribe"
+    answer = await client.post("/registry/sync/search", json=wrong_action, headers=CIVIL)
+    assert answer.status_code == 422 and answer.json()["errors"][0]["field"] == "header.action"
+    extra = search(("HOUSEHOLD_NO", "x"))
+    extra["message"]["search_request"][0]["search_criteria"]["query"]["sql"] = "1=1"
+    assert (await client.post("/registry/sync/search", json=extra, headers=CIVIL)).status_code == 422
+    for value in ("a\x00b", "=cmd|' /C calc'!A0", "x" * 41):
+        hostile = await client.post("/registry/sync/search", json=search(("HOUSEHOLD_NO", value)), headers=CIVIL)
+        assert hostile.status_code == 422, value
+    too_many = search(*[("HOUSEHOLD_NO", "x")] * 51)
+    assert (await client.post("/registry/sync/search", json=too_many, headers=CIVIL)).status_code == 422
+    cadre = await client.post("/registry/sync/search", json=search(("HOUSEHOLD_NO", "x")), headers=CADRE)
+    assert cadre.status_code == 403
+    request = {
+        "reference_id": "a",
+        "timestamp": "2026-11-27T00:00:00Z",
+        "subscribe_criteria": {"reg_event_type": ["monitored"]},
+    }
+    no_uri = envelope("subscribe", {"subscribe_request": [request]})
+    answer = await client.post("/registry/subscribe", json=no_uri, headers=CIVIL)
+    assert answer.status_code == 422 and answer.json()["errors"][0]["field"] == "header.sender_uri"
+    ftp = envelope("subscribe", {"subscribe_request": [request]}, sender_uri="ftp://127.0.0.1/x")
+    assert (await client.post("/registry/subscribe", json=ftp, headers=CIVIL)).status_code == 422
