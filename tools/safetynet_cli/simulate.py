@@ -26,6 +26,7 @@ DEPARTMENTS = (
     "human-resources",
     "health",
     "water",
+    "finance",
 )
 
 
@@ -232,6 +233,27 @@ def synth_feeds(households: list[dict[str, Any]], seed: int, year: int) -> dict[
                         "kind": later.choice(["unemployment_registered", "employment_ended", "returned_migrant"]),
                     }
                 )
+    # Micro-loans (扶贫小额信贷): one household in ten has one, one loan in five falls overdue.
+    loans = random.Random(seed + 3)
+    for i, h in enumerate(households):
+        if loans.random() >= 0.1:
+            continue
+        head = h["household"]["members"][0]["resident_id"]
+        granted = dt.date(year, 1, 1) + dt.timedelta(days=loans.randrange(180))
+        loan = {"resident_id": head, "loan_id": f"L{seed}-{i}", "amount": f"{loans.choice([20000, 30000, 50000])}.00"}
+        feeds["finance"].append(
+            {**loan, "record_id": f"FI{seed}-{i}-1", "event_date": str(granted), "kind": "loan_granted"}
+        )
+        if loans.random() < 0.2:
+            feeds["finance"].append(
+                {
+                    **loan,
+                    "record_id": f"FI{seed}-{i}-2",
+                    "event_date": str(granted + dt.timedelta(days=loans.randrange(90, 180))),
+                    "kind": "loan_overdue",
+                    "overdue_days": loans.randrange(1, 120),
+                }
+            )
     return feeds
 
 

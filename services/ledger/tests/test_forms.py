@@ -185,7 +185,9 @@ async def test_identification_and_elimination_forms_hold_the_recorded_values(ser
 
     assert await eventually(assistance_reads)
     catalogue = await ok(await ledger.get("/forms", headers=COUNTY))
-    assert len(catalogue["items"]) == 16 and catalogue["next_cursor"] is None  # 8 standard, the measures notice, 7 of 弥勒市
+    assert (
+        len(catalogue["items"]) == 16 and catalogue["next_cursor"] is None
+    )  # 8 standard, the measures notice, 7 of 弥勒市
     outside = await ledger.get(
         "/forms/village-preselection-notice",
         params={"purpose": "台账", "key": f"{VILLAGE_A}@2026-09-28"},

@@ -128,7 +128,7 @@ async def test_alert_lifecycle_opens_a_case_in_intake(services: Any) -> None:
         return items[0] if items else None
 
     opened = await eventually(case)
-    assert opened["channels"] == ["department_alert"] and opened["risk_categories"] == ["other"]
+    assert opened["channels"] == ["department_alert"] and opened["risk_categories"] == ["housing_unsafe"]
     dismissed = await screening.post(f"/alerts/{alert['id']}/dismissal", json={"reason": "x"}, headers=township)
     assert dismissed.status_code == 409
 
@@ -150,13 +150,17 @@ async def test_emergency_management_and_human_resources_feeds_raise_their_alerts
                                     "disease_category": "major"})  # fmt: skip
     await feed(services, "water", {"resident_id": head["resident_id"], "event_date": day, "kind": "unsafe",
                                    "issue": "quantity"})  # fmt: skip
-    alerts = await alerts_of(services, h, count=4)
+    await feed(services, "finance", {"resident_id": head["resident_id"], "event_date": day, "kind": "loan_overdue",
+                                     "loan_id": "XD2026-001", "amount": "50000", "overdue_days": 60})  # fmt: skip
+    alerts = await alerts_of(services, h, count=5)
     assert {r: (a["category"], a["grade"]) for r, a in alerts.items()} == {
         "natural_disaster_loss": ("natural_disaster", "red"),
         "employment_lost": ("unstable_employment", "orange"),
         "serious_illness": ("illness", "orange"),
-        "drinking_water_unsafe": ("other", "orange"),
+        "drinking_water_unsafe": ("drinking_water_unsafe", "orange"),
+        "microloan_overdue": ("microloan_overdue", "orange"),
     }
+    assert "扶贫小额信贷1笔共50000.00元逾期，最长60天" in alerts["microloan_overdue"]["explanation_zh"]
     assert alerts["drinking_water_unsafe"]["explanation_zh"].endswith("家庭饮水不安全（水量不足）")
     assert "洪涝灾害" in alerts["natural_disaster_loss"]["explanation_zh"]
     assert "房屋受损" in alerts["natural_disaster_loss"]["explanation_zh"]

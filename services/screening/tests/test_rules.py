@@ -202,6 +202,7 @@ def test_every_rule_explains_itself_in_chinese_to_the_cadre_who_verifies_it() ->
         (profile(), [record("human-resources", kind="returned_migrant")]),
         (profile(), [record("health", kind="diagnosis", disease_category="major")]),
         (profile(), [record("water", kind="unsafe", issue="quality")]),
+        (profile(), [record("finance", kind="loan_overdue", loan_id="L1", amount="30000", overdue_days=45)]),
         (
             profile(),
             [
@@ -275,3 +276,17 @@ def test_a_major_disease_or_long_hospital_stays_and_unsafe_water_count_from_thei
     unsafe = water("unsafe", "2026-04-01", 1, issue="quality")
     assert fired(profile(), [unsafe]) == {"drinking_water_unsafe": "orange"}
     assert fired(profile(), [unsafe, water("made_safe", "2026-08-01", 2)]) == {}
+
+    def loan(kind: str, on: str, n: int, loan_id: str = "L1", days: int = 0) -> Record:
+        facts = {"kind": kind, "loan_id": loan_id, "amount": "30000", "overdue_days": days}
+        return Record(f"finance:r{n}@1", "finance", "h", YEAR, facts, dt.date.fromisoformat(on))
+
+    granted, late = loan("loan_granted", "2026-01-10", 1), loan("loan_overdue", "2026-06-01", 2, days=45)
+    assert fired(profile(), [granted, late]) == {"microloan_overdue": "orange"}
+    assert fired(profile(), [granted, loan("loan_overdue", "2026-06-01", 2, days=29)]) == {}  # under 30 days
+    assert fired(profile(), [granted, late, loan("loan_extended", "2026-07-01", 3)]) == {}  # 续贷展期: settled
+    assert fired(profile(), [late, loan("loan_repaid", "2026-07-01", 3, loan_id="L2")]) == {
+        "microloan_overdue": "orange"
+    }
+    (finding,) = [f for f, _ in evaluate(profile(), [granted, late], LIMITS, YEAR)]
+    assert finding.explanation_zh == "金融机构数据：2026年扶贫小额信贷1笔共30000.00元逾期，最长45天（达到30天）"

@@ -32,6 +32,7 @@ CIVIL_AFFAIRS, MEDICAL_INSURANCE, EDUCATION, HOUSING, DISABILITY = (
     "disability",
 )
 EMERGENCY, HUMAN_RESOURCES, HEALTH, WATER = "emergency-management", "human-resources", "health", "water"
+FINANCE = "finance"
 
 
 class DeptRecordBase(EventContract):
@@ -175,6 +176,20 @@ class WaterRecordV1(DeptRecordBase):
     issue: Literal["quantity", "quality", "access", "guarantee_rate"] | None = None
 
 
+class FinanceRecordV1(DeptRecordBase):
+    """Finance (人民银行及金融机构): a member's poverty-alleviation micro-loan (扶贫小额信贷) granted, overdue,
+    extended or repaid, by the lending bank's loan id; an overdue loan is one of the nine risk types of
+    《仲恺高新区健全防止返贫动态监测和帮扶机制工作方案》(2021) 二(三) (小额贷款逾期风险)."""
+
+    topic: ClassVar[str] = "dept.finance.v1"
+    type: ClassVar[str] = "dept.finance.record"
+    department: ClassVar[str] = FINANCE
+    kind: Literal["loan_granted", "loan_overdue", "loan_extended", "loan_repaid"]
+    loan_id: str = Field(min_length=1, max_length=100, pattern=r"^[0-9A-Za-z_-]+$", description="the bank's loan id")
+    amount: Money = Field(description="the loan's principal, yuan")
+    overdue_days: int = Field(0, ge=0, le=3650, description="loan_overdue: the days past due")
+
+
 DEPT_CONTRACTS: dict[str, type[DeptRecordBase]] = {
     c.department: c
     for c in (
@@ -187,5 +202,6 @@ DEPT_CONTRACTS: dict[str, type[DeptRecordBase]] = {
         HumanResourcesRecordV1,
         HealthRecordV1,
         WaterRecordV1,
+        FinanceRecordV1,
     )
 }

@@ -95,6 +95,9 @@ class Thresholds(_Part):
         Decimal("10000"), description="a household's direct loss in a disaster or accident that raises an alert (CNY)"
     )
     hospital_stay_days: int = Field(30, ge=1, le=365, description="a year's days in hospital that raise an alert")
+    microloan_overdue_days: int = Field(
+        30, ge=1, le=3650, description="the days past due at which a micro-loan raises an alert"
+    )
     alert_verification_working_days: WorkingDays = Field(10, description="grassroots verification of an alert")
     consent_validity_days: int = Field(365, ge=30, le=3650, description="how long a signed authorisation holds")
     income_recent_months: int = Field(

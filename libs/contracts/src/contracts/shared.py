@@ -26,6 +26,13 @@ class RiskCategory(StrEnum):
     unstable_employment = "unstable_employment"
     lack_of_labour = "lack_of_labour"
     other = "other"
+    # 《仲恺高新区健全防止返贫动态监测和帮扶机制工作方案》(2021) 二(三)'s nine types beyond the nine above:
+    # 新增住房不安全、新增饮水不安全、政策衔接引发、扶贫资产监管不善、小额贷款逾期.
+    housing_unsafe = "housing_unsafe"
+    drinking_water_unsafe = "drinking_water_unsafe"
+    policy_transition = "policy_transition"
+    asset_mismanagement = "asset_mismanagement"
+    microloan_overdue = "microloan_overdue"
 
 
 class Grade(StrEnum):

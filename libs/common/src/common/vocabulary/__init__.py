@@ -18,7 +18,21 @@ RISK_ZH: dict[str, str] = {
     RiskCategory.unstable_employment: "因务工就业不稳",
     RiskCategory.lack_of_labour: "缺劳动力",
     RiskCategory.other: "其他",
+    RiskCategory.housing_unsafe: "因住房不安全",
+    RiskCategory.drinking_water_unsafe: "因饮水不安全",
+    RiskCategory.policy_transition: "因政策衔接",
+    RiskCategory.asset_mismanagement: "因扶贫资产监管不善",
+    RiskCategory.microloan_overdue: "因小额贷款逾期",
 }
+# The risk checkboxes of the forms (附件1, 附件3, 附件6), as they list them: a category they do not list is
+# ticked as 其他.
+FORM_RISK_ZH: dict[str, str] = {k: v for k, v in list(RISK_ZH.items())[:9]}
+
+
+def form_risk(category: str) -> str:
+    return category if category in FORM_RISK_ZH else RiskCategory.other
+
+
 # 监测对象类型.
 OBJECT_ZH: dict[str, str] = {
     ObjectType.unstable_lifted: "脱贫不稳定户",
@@ -81,6 +95,14 @@ RISK_DETAIL_ZH: dict[str, str] = {
     "grade_band": "残疾等级",
     "kind": "类型",
     "description": "说明",
+    "appraisal": "住房安全鉴定",
+    "issue": "问题",
+    "amount": "贷款金额（元）",
+    "overdue_days": "逾期天数",
+    "lender": "放贷机构",
+    "asset": "扶贫资产",
+    "policy": "衔接的政策",
+    "ended_on": "政策到期日",
 }
 DETAIL_VALUE_ZH: dict[str, str] = {
     "flood": "洪涝灾害",
@@ -102,6 +124,16 @@ DETAIL_VALUE_ZH: dict[str, str] = {
     "1-2": "1、2级",
     "3-4": "3、4级",
     "other": "其他",
+    "C": "C级",
+    "D": "D级",
+    "unappraised": "未鉴定",
+    "quantity": "水量不达标",
+    "quality": "水质不达标",
+    "access": "取水不方便",
+    "guarantee_rate": "供水保证率不达标",
+    "lost": "流失",
+    "idle": "闲置",
+    "income_not_paid": "收益未分配",
 }
 
 

@@ -59,6 +59,7 @@ EVENT_ZH: dict[str, str] = {
     "dept.human-resources.record": "人社部门数据",
     "dept.health.record": "卫生健康部门数据",
     "dept.water.record": "水利部门数据（饮水安全）",
+    "dept.finance.record": "金融机构数据（扶贫小额信贷）",
 }
 # The fields a procedure step records, as its form names them.
 FIELD_ZH: dict[str, str] = {

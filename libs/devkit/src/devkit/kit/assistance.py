@@ -25,6 +25,26 @@ def risk(category: str, household: dict[str, Any]) -> dict[str, Any]:
         "natural_disaster": {"category": "natural_disaster", "kind": "flood", "description": "house flooded"},
         "accident": {"category": "accident", "kind": "traffic", "description": "injured on the road"},
         "lack_of_labour": {"category": "lack_of_labour", "kind": "no_labour"},
+        "housing_unsafe": {"category": "housing_unsafe", "appraisal": "C", "description": "墙体开裂"},
+        "drinking_water_unsafe": {"category": "drinking_water_unsafe", "issue": "access"},
+        "microloan_overdue": {
+            "category": "microloan_overdue",
+            "amount": "50000",
+            "overdue_days": 45,
+            "lender": "弥勒农商银行",
+        },
+        "asset_mismanagement": {
+            "category": "asset_mismanagement",
+            "asset": "村集体光伏电站",
+            "issue": "income_not_paid",
+            "description": "收益两年未分配到户",
+        },
+        "policy_transition": {
+            "category": "policy_transition",
+            "policy": "产业奖补",
+            "ended_on": "2026-06-30",
+            "description": "奖补到期后收入下降",
+        },
     }.get(category, {"category": category, "description": f"{category} reported by the village"})
 
 

@@ -14,15 +14,17 @@ MEASURES: dict[str, frozenset[str]] = {
     "human-resources": frozenset({"employment", "public_welfare_job", "motivation_skills"}),
     "water": frozenset({"drinking_water"}),
     "emergency-management": frozenset({"temporary_assistance"}),
+    "finance": frozenset({"micro_credit"}),
 }
 RISKS: dict[str, frozenset[str]] = {
-    "civil-affairs": frozenset({"lack_of_labour", "other", "natural_disaster", "accident"}),
+    "civil-affairs": frozenset({"lack_of_labour", "other", "natural_disaster", "accident", "policy_transition"}),
     "medical-insurance": frozenset({"illness"}),
     "health": frozenset({"illness"}),
     "education": frozenset({"schooling"}),
-    "housing": frozenset({"natural_disaster", "other"}),
+    "housing": frozenset({"natural_disaster", "housing_unsafe", "other"}),
     "disability": frozenset({"disability"}),
     "human-resources": frozenset({"unstable_employment", "lack_of_labour", "industry_failure"}),
-    "water": frozenset({"other"}),
+    "water": frozenset({"drinking_water_unsafe"}),
     "emergency-management": frozenset({"natural_disaster", "accident"}),
+    "finance": frozenset({"microloan_overdue"}),
 }

@@ -31,6 +31,13 @@ FOR_RISK: dict[str, tuple[str, str]] = {
     "unstable_employment": ("employment", "dibao"),
     "lack_of_labour": ("public_welfare_job", "dibao"),
     "other": ("social_assistance", "social_assistance"),
+    "housing_unsafe": ("housing_safety", "housing_safety"),
+    "drinking_water_unsafe": ("drinking_water", "drinking_water"),
+    # An overdue 扶贫小额信贷 loan: the credit policy's extension and renewal (续贷展期).
+    "microloan_overdue": ("micro_credit", "micro_credit"),
+    # The asset's income gone: income from work, or the floor without labour.
+    "asset_mismanagement": ("industry", "dibao"),
+    "policy_transition": ("social_assistance", "social_assistance"),
 }
 DEVELOPMENTAL = "employment"
 FLOOR = "dibao"

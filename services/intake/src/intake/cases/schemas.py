@@ -60,6 +60,51 @@ class DescribedRisk(_Risk):
     description: str = Field(min_length=1, max_length=1000)
 
 
+class HousingRisk(_Risk):
+    """新增住房不安全 (《仲恺高新区健全防止返贫动态监测和帮扶机制工作方案》(2021) 二(三))."""
+
+    category: Literal["housing_unsafe"]
+    appraisal: Literal["C", "D", "unappraised"] = Field(description="the housing safety appraisal grade")
+    description: str = Field(min_length=1, max_length=1000)
+
+
+class WaterRisk(_Risk):
+    """新增饮水不安全: quantity, quality, access or the guarantee rate."""
+
+    category: Literal["drinking_water_unsafe"]
+    issue: Literal["quantity", "quality", "access", "guarantee_rate"]
+    description: str | None = Field(None, max_length=1000)
+
+
+class MicroloanRisk(_Risk):
+    """小额贷款逾期: a 扶贫小额信贷 loan overdue."""
+
+    category: Literal["microloan_overdue"]
+    amount: Money = Field(description="the loan, yuan")
+    overdue_days: int = Field(ge=1, le=3650)
+    lender: str = Field(min_length=1, max_length=100)
+    description: str | None = Field(None, max_length=1000)
+
+
+class AssetRisk(_Risk):
+    """扶贫资产监管不善: the poverty-alleviation asset the household's income depends on lost, idle, or its
+    income not paid."""
+
+    category: Literal["asset_mismanagement"]
+    asset: str = Field(min_length=1, max_length=200, description="光伏电站、扶贫车间、养殖场……")
+    issue: Literal["lost", "idle", "income_not_paid", "other"]
+    description: str = Field(min_length=1, max_length=1000)
+
+
+class PolicyTransitionRisk(_Risk):
+    """政策衔接引发: a policy the household relied on ended or changed in the transition period."""
+
+    category: Literal["policy_transition"]
+    policy: str = Field(min_length=1, max_length=200, description="the policy that ended or changed")
+    ended_on: Day | None = None
+    description: str = Field(min_length=1, max_length=1000)
+
+
 class AlertRisk(_Risk):
     """A risk raised by screening's department data (set by the system, not by clients)."""
 
@@ -73,6 +118,11 @@ class AlertRisk(_Risk):
         "unstable_employment",
         "lack_of_labour",
         "other",
+        "housing_unsafe",
+        "drinking_water_unsafe",
+        "policy_transition",
+        "asset_mismanagement",
+        "microloan_overdue",
     ]
     source: Literal["department_alert"]
     rule: str
@@ -81,7 +131,18 @@ class AlertRisk(_Risk):
 
 
 Risk = Annotated[
-    IllnessRisk | SchoolingRisk | DisabilityRisk | DisasterRisk | AccidentRisk | LackOfLabourRisk | DescribedRisk,
+    IllnessRisk
+    | SchoolingRisk
+    | DisabilityRisk
+    | DisasterRisk
+    | AccidentRisk
+    | LackOfLabourRisk
+    | DescribedRisk
+    | HousingRisk
+    | WaterRisk
+    | MicroloanRisk
+    | AssetRisk
+    | PolicyTransitionRisk,
     Field(discriminator="category"),
 ]
 

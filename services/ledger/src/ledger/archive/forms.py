@@ -17,6 +17,7 @@ from common.vocabulary import (
     CATEGORY_ZH,
     CHANNEL_ZH,
     DETAIL_VALUE_ZH,
+    FORM_RISK_ZH,
     HEALTH_ZH,
     LABOUR_ZH,
     NO_REASON_ZH,
@@ -28,6 +29,7 @@ from common.vocabulary import (
     SEX_ZH,
     band_labels,
     band_zh,
+    form_risk,
     zh,
 )
 from contracts.policy import PackValues
@@ -159,7 +161,7 @@ def household_form(code: str, rows: list[Entry], words: PackValues | None = None
                 ("预警监测渠道（勾选至少一项）", _boxes(set(form.get("channels", [])), CHANNEL_ZH)),
                 (
                     "返贫致贫风险（勾选至少一项并登记具体内容）",
-                    _boxes({str(r.get("category")) for r in risks}, RISK_ZH),
+                    _boxes({form_risk(str(r.get("category"))) for r in risks}, FORM_RISK_ZH),
                 ),
                 ("是否拟定为监测对象", _boxes({form.get("decision") or ""}, {"yes": "是", "no": "否"})),
                 ("否定原因（勾选至少一项）", _boxes(set(form.get("no_reasons", [])), NO_REASON_ZH)),
@@ -289,7 +291,7 @@ def _boxes(chosen: set[str], labels: dict[str, str], sep: str = "  ") -> str:
 
 def _checkboxes(chosen: set[str]) -> str:
     """The form's risk checkboxes, the recorded ones marked (■), as 附件1 lists them."""
-    return _boxes(chosen, RISK_ZH, "、")
+    return _boxes({form_risk(c) for c in chosen}, FORM_RISK_ZH, "、")
 
 
 def _address_line(village: str) -> str:

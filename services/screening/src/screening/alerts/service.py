@@ -196,6 +196,7 @@ def limits_of(values: PackValues, rules: dict[str, dict[str, Any]], ref: str, re
         t.higher_education_oop,
         disaster_loss=t.disaster_loss,
         hospital_stay_days=t.hospital_stay_days,
+        microloan_overdue_days=t.microloan_overdue_days,
         policy_ref_zh=ref_zh,
     )
 

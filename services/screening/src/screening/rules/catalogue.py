@@ -66,7 +66,7 @@ CATALOGUE: dict[str, Rule] = {
         ),
         Rule(
             "housing_unsafe",
-            RiskCategory.other,
+            RiskCategory.housing_unsafe,
             Grade.red,
             "住房安全性鉴定为C级或D级",
             "housing safety appraisal grade C or D",
@@ -134,10 +134,17 @@ CATALOGUE: dict[str, Rule] = {
         ),
         Rule(
             "drinking_water_unsafe",
-            RiskCategory.other,
+            RiskCategory.drinking_water_unsafe,
             Grade.orange,
             "饮水不安全（水利部门数据）",
             "the household's drinking water is unsafe (quantity, quality, access or guarantee rate)",
+        ),
+        Rule(
+            "microloan_overdue",
+            RiskCategory.microloan_overdue,
+            Grade.orange,
+            "扶贫小额信贷逾期（金融机构数据）",
+            "a member's poverty-alleviation micro-loan is overdue (the lending bank's records)",
         ),
         Rule(
             "main_labourer_death",

@@ -60,6 +60,7 @@ class Limits:
     higher_education_oop: Decimal = Decimal(10000)  # a student's out-of-pocket cost that counts as high
     disaster_loss: Decimal = Decimal(10000)  # a direct loss in a disaster or accident that raises an alert
     hospital_stay_days: int = 30  # a year's days in hospital that raise an alert
+    microloan_overdue_days: int = 30  # the days past due at which a micro-loan raises an alert
     policy_ref_zh: str = ""  # the same reference, worded for the cadre who verifies the alert
 
 
@@ -516,6 +517,31 @@ def drinking_water_unsafe(p: Profile, recs: list[Record], lim: Limits, year: int
     )
 
 
+def microloan_overdue(p: Profile, recs: list[Record], lim: Limits, year: int) -> Finding | None:
+    """《仲恺高新区健全防止返贫动态监测和帮扶机制工作方案》(2021) 二(三): 小额贷款逾期风险: a member's micro-loan whose
+    latest record (the lending bank's, by loan id) has it overdue for at least the pack's days."""
+    latest: dict[str, Record] = {}
+    for r in sorted((r for r in recs if r.department == "finance"), key=lambda r: (r.on or dt.date.min, r.ref)):
+        latest[r.facts["loan_id"]] = r
+    overdue = [
+        r
+        for r in latest.values()
+        if r.facts["kind"] == "loan_overdue" and int(r.facts.get("overdue_days") or 0) >= lim.microloan_overdue_days
+    ]
+    if not overdue:
+        return None
+    days = max(int(r.facts["overdue_days"]) for r in overdue)
+    total = sum((Decimal(str(r.facts["amount"])) for r in overdue), Decimal(0))
+    return Finding(
+        "microloan_overdue",
+        f"finance: {len(overdue)} micro-loan(s) of {_cny(total)} overdue up to {days} days in {year} "
+        f"(threshold {lim.microloan_overdue_days} days)",
+        [r.ref for r in overdue],
+        f"金融机构数据：{year}年扶贫小额信贷{len(overdue)}笔共{total:.2f}元逾期，最长{days}天"
+        f"（达到{lim.microloan_overdue_days}天）",
+    )
+
+
 RULES: dict[str, Callable[[Profile, list[Record], Limits, int], Finding | None]] = {
     f.__name__: f
     for f in (
@@ -537,6 +563,7 @@ RULES: dict[str, Callable[[Profile, list[Record], Limits, int], Finding | None]]
         employment_lost,
         serious_illness,
         drinking_water_unsafe,
+        microloan_overdue,
     )
 }
 assert set(RULES) == set(CATALOGUE), "every catalogued rule has an implementation"
