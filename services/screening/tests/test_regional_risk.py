@@ -1,6 +1,7 @@
 """Scale-level risk: a burst of alerts in a township and a monitored share far from the guidance are raised
 once per window and published for the county."""
 
+import datetime as dt
 import json
 import uuid
 from typing import Any
@@ -190,3 +191,67 @@ async def test_disasters_across_a_township_raise_a_scale_level_risk(services: An
     finally:
         settings.regional_spike_min_alerts = previous
     assert cluster["figures"]["households"] == 6 and "emergency-management" in cluster["explanation"]
+
+
+async def test_price_falls_failed_projects_and_lost_assets_raise_regional_risks(services: Any) -> None:
+    """Seed 002's scale-level risks beyond the system's own alerts: a farm product's price falling sharply,
+    village industry projects failing, poverty-alleviation assets lost, from the records of the offices that
+    keep them (中农组发〔2021〕7号 二(四); 《仲恺高新区健全防止返贫动态监测和帮扶机制工作方案》(2021) 二(三))."""
+    screening = await services.client("screening")
+    county, village = "640181", "640181100001"  # 灵武市 (another county than the test above scans)
+    office = auth(settings, "department", county, sub="agriculture-system", department="agriculture")
+    today = dt.date.today()
+    before, recent = today - dt.timedelta(days=45), today - dt.timedelta(days=5)
+
+    def price(n: int, day: dt.date, value: str, product: str = "生猪", **over: Any) -> dict[str, Any]:
+        return {"kind": "price", "source": "agriculture", "record_id": f"P{n}", "region_code": county,
+                "observed_on": day.isoformat(), "product": product, "unit": "元/公斤", "price": value,
+                **over}  # fmt: skip
+
+    def project(n: int, status: str, households: int, **over: Any) -> dict[str, Any]:
+        return {"kind": "project", "source": "rural-revitalisation", "record_id": f"J{n}", "region_code": village,
+                "observed_on": recent.isoformat(), "name": f"村集体项目{n}", "status": status,
+                "households": households, **over}  # fmt: skip
+
+    batch = [
+        price(1, before, "20.00"),
+        price(2, recent, "14.00"),  # 生猪 -30%
+        price(3, before, "3.00", "玉米"),
+        price(4, recent, "2.90", "玉米"),  # -3%: not a sharp fall
+        project(1, "failed", 8),
+        project(2, "suspended", 5),  # 13 households with the first: at the threshold of 10
+        project(3, "asset_lost", 3),
+    ]
+    outcome = await screening.post("/regional-records", json={"records": batch}, headers=office)
+    assert outcome.status_code == 200 and outcome.json() == {"accepted": 7, "duplicates": 0, "superseding": 0}
+    again = await screening.post("/regional-records", json={"records": batch[:2]}, headers=office)
+    assert again.json() == {"accepted": 0, "duplicates": 2, "superseding": 0}
+    corrected = await screening.post(
+        "/regional-records", json={"records": [project(3, "asset_idle", 3, revision=2)]}, headers=office
+    )
+    assert corrected.json() == {"accepted": 1, "duplicates": 0, "superseding": 1}
+
+    elsewhere = auth(settings, "department", "532504", sub="agriculture-mile", department="agriculture")
+    outside = await screening.post("/regional-records", json={"records": [price(9, recent, "1.00")]}, headers=elsewhere)
+    assert outside.status_code == 422 and outside.json()["errors"][0]["field"] == "records[0].region_code"
+    future = price(10, today + dt.timedelta(days=2), "1.00")
+    assert (await screening.post("/regional-records", json={"records": [future]}, headers=office)).status_code == 422
+    formula = price(11, recent, "1.00", product="=HYPERLINK(1)")
+    assert (await screening.post("/regional-records", json={"records": [formula]}, headers=office)).status_code == 422
+
+    scanned = await screening.post("/regional-risks/scan", headers=auth(settings, "county_officer", county))
+    assert scanned.status_code == 200, scanned.text
+    raised = {(r["region_code"], r["kind"]): r for r in scanned.json()}
+    fall = raised[county, "price_fall"]
+    assert fall["figures"]["products"] == 1 and "生猪（元/公斤） 20.00 -> 14.00 (-30%)" in fall["explanation"]
+    assert "玉米" not in fall["explanation"]
+    assert raised[village[:9], "project_failure"]["figures"] == {"projects": 2.0, "households": 13.0}
+    assert "村集体项目3" in raised[county, "asset_loss"]["explanation"]  # as corrected: idle
+    listed = await screening.get(
+        "/regional-records",
+        params={"kind": "project", "current": "false"},
+        headers=auth(settings, "county_officer", county),
+    )
+    assert sum(r["record_id"] == "J3" for r in listed.json()["items"]) == 2  # both revisions kept
+    rescan = await screening.post("/regional-risks/scan", headers=auth(settings, "county_officer", county))
+    assert rescan.json() == []  # once per window

@@ -66,6 +66,8 @@ AlertsWork = _may(*WORKERS)
 ChecksRead = _may(*ABOVE_VILLAGE)
 RegionalRead = _may(*ABOVE_VILLAGE)
 RegionalScan = _may(*COUNTY)
+# Price and project records come from the offices that keep them (department accounts) or the county.
+RegionalRecordsWrite = _may(Role.department, *COUNTY)
 FeedsAudit = _may(*AUDITORS)
 SweepsPlan = _may(Role.township_officer, Role.county_officer, Role.admin)
 SweepsVisit = _may(*WORKERS)

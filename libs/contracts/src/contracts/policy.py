@@ -105,6 +105,12 @@ class Thresholds(_Part):
     )
     guarantee_check_max_age_days: int = Field(365, ge=30, le=1095, description="a 两不愁三保障 check older is stale")
     monitored_share_floor: Share = Field(Decimal("0.01"), description="below this share, a region is under-identified")
+    price_fall_share: Share = Field(
+        Decimal("0.2"), description="a farm product's average price this much below the windows before (大幅下跌)"
+    )
+    project_failure_households: int = Field(
+        10, ge=1, le=100_000, description="households of a region's failed industry projects that make it scale-level"
+    )
 
 
 NegativeItem = Literal[

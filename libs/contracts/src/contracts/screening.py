@@ -128,7 +128,16 @@ class RegionalRiskRaisedV1(EventContract):
     type: ClassVar[str] = "screening.regional-risk.raised"
     risk_id: uuid.UUID
     region_code: str = Field(pattern=r"^(\d{6}|\d{9})$")
-    kind: Literal["alert_spike", "monitored_share_high", "monitored_share_low", "disaster_cluster", "unemployment_rise"]
+    kind: Literal[
+        "alert_spike",
+        "monitored_share_high",
+        "monitored_share_low",
+        "disaster_cluster",
+        "unemployment_rise",
+        "price_fall",
+        "project_failure",
+        "asset_loss",
+    ]
     window_start: dt.date
     window_end: dt.date
     figures: dict[str, float]

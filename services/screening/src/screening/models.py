@@ -12,7 +12,7 @@ from screening.projections.models import (
     KnownMember,
     MonitoredHousehold,
 )
-from screening.regional.models import RegionalRisk
+from screening.regional.models import RegionalRecord, RegionalRisk
 from screening.schema import Base
 from screening.sweeps.models import Sweep, SweepVisit
 
@@ -29,6 +29,7 @@ __all__ = [
     "KnownMember",
     "MonitoredHousehold",
     "Policy",
+    "RegionalRecord",
     "RegionalRisk",
     "RescreenJob",
     "Sweep",

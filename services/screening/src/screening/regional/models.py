@@ -1,7 +1,7 @@
 import datetime as dt
 import uuid
 
-from sqlalchemy import Date, DateTime, Index, String, Text, func
+from sqlalchemy import Boolean, Date, DateTime, Index, Integer, String, Text, UniqueConstraint, func, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -22,3 +22,28 @@ class RegionalRisk(Base):
     figures: Mapped[dict] = mapped_column(JSONB)
     explanation: Mapped[str] = mapped_column(Text)
     raised_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class RegionalRecord(Base):
+    """A record about a region rather than a household (防止规模性返贫: 大宗农副产品价格持续大幅下跌、乡村产业项目
+    失败、扶贫资产流失): a farm product's price observed in a county or township, a village industry project's
+    status. (source, record_id) identifies it; a higher revision supersedes, the same one again is a duplicate.
+    Kept, never deleted."""
+
+    __tablename__ = "regional_records"
+    __table_args__ = (
+        UniqueConstraint("source", "record_id", "revision"),
+        Index("ix_regional_records_scan", "kind", "observed_on", "region_code"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    source: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[str] = mapped_column(String(100))
+    revision: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))  # price | project
+    region_code: Mapped[str] = mapped_column(String(12))
+    observed_on: Mapped[dt.date] = mapped_column(Date)
+    facts: Mapped[dict] = mapped_column(JSONB)
+    superseded: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    received_by: Mapped[str] = mapped_column(String(200))
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

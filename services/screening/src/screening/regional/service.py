@@ -6,11 +6,15 @@
 - department records (中农组发〔2021〕7号 防止规模性返贫: 重大自然灾害、农村劳动力失业明显增多): households hit by
   disasters or accidents (emergency management), and members who lost their work (human resources), in the
   last window against the three before it, the same way as alerts.
+- regional records (regional/records.py): farm-product prices falling by the pack's share against the windows
+  before, failed industry projects whose households reach the pack's number, lost or idle poverty-alleviation
+  assets.
 A scan raises each risk once per region, kind and window end, and publishes it for the county.
 """
 
 import datetime as dt
 import uuid
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
@@ -26,6 +30,7 @@ from screening.feeds.models import DeptRecord
 from screening.mechanisms import outbox
 from screening.policies.service import in_force_many
 from screening.projections.models import KnownHousehold, MonitoredHousehold, monitored_now
+from screening.regional import records
 from screening.regional.models import RegionalRisk
 
 
@@ -106,7 +111,11 @@ async def scan(session: AsyncSession, prefix: str, today: dt.date) -> list[Regio
                         f"{base:.1f} per {window.days} days",
                     )
         monitored = await _counts(session, MonitoredHousehold.region_code, length, prefix, monitored_now())
-        regions = sorted(r for r in set(recent) | set(known) if len(r) == length)
+        falls = await records.price_falls(session, prefix, length, start, baseline_start, today)
+        failed = await records.failed_projects(session, prefix, length, start, today, ("failed", "suspended"))
+        assets = await records.failed_projects(session, prefix, length, start, today, ("asset_lost", "asset_idle"))
+        seen = set(recent) | set(known) | set(falls) | set(failed) | set(assets)
+        regions = sorted(r for r in seen if len(r) == length)
         packs = await in_force_many(session, {(r, today.year): today for r in regions})
         for region in regions:
             found = packs[region, today.year]
@@ -124,6 +133,9 @@ async def scan(session: AsyncSession, prefix: str, today: dt.date) -> list[Regio
                     f"{now} alerts in the {window.days} days to {today}, against a baseline of "
                     f"{base:.1f} per {window.days} days",
                 )
+            raised += await _from_records(
+                session, region, values, start, today, falls.get(region, []), failed.get(region), assets.get(region)
+            )
             households = known.get(region, 0)
             if households >= settings.regional_min_households:
                 share = monitored.get(region, 0) / households
@@ -151,6 +163,58 @@ async def scan(session: AsyncSession, prefix: str, today: dt.date) -> list[Regio
                         f"about-{values.report.scale_share:.0%} guidance: check that nobody at risk is missed "
                         "(应纳尽纳)",
                     )
+    return raised
+
+
+async def _from_records(
+    session: AsyncSession,
+    region: str,
+    values: PackValues,
+    start: dt.date,
+    today: dt.date,
+    falls: list[tuple[str, Decimal, Decimal]],
+    failed: dict[str, Any] | None,
+    assets: dict[str, Any] | None,
+) -> list[RegionalRisk]:
+    """The regional records' risks for one region, against its pack's thresholds."""
+    raised = []
+    share = values.thresholds.price_fall_share
+    steep = [(p, before, now) for p, before, now in falls if (before - now) / before >= share]
+    if steep:
+        worst = max((before - now) / before for _, before, now in steep)
+        listed = "; ".join(f"{p} {before:.2f} -> {now:.2f} ({(now - before) / before:.0%})" for p, before, now in steep)
+        raised += await _raise(
+            session,
+            region,
+            "price_fall",
+            start,
+            today,
+            {"products": len(steep), "largest_fall": float(worst)},
+            f"farm-product prices fell by {share:.0%} or more against the three windows before: {listed}",
+        )
+    floor = values.thresholds.project_failure_households
+    if failed and failed["households"] >= floor:
+        raised += await _raise(
+            session,
+            region,
+            "project_failure",
+            start,
+            today,
+            {"projects": len(failed["projects"]), "households": failed["households"]},
+            f"{len(failed['projects'])} industry project(s) failed or suspended ({'、'.join(failed['projects'])}), "
+            f"{failed['households']} households depending on them (threshold {floor})",
+        )
+    if assets:
+        raised += await _raise(
+            session,
+            region,
+            "asset_loss",
+            start,
+            today,
+            {"projects": len(assets["projects"]), "households": assets["households"]},
+            f"poverty-alleviation assets lost or idle: {'、'.join(assets['projects'])}, "
+            f"{assets['households']} households depending on them",
+        )
     return raised
 
 
