@@ -1,14 +1,21 @@
 """Lists back to the departments and what they report carried out (《仲恺高新区健全防止返贫动态监测和帮扶机制工作
 方案》(2021): 定期向……部门推送监测帮扶信息，各部门及时反馈)."""
 
+import json
+from decimal import Decimal
 from typing import Any
 
 import httpx
 
+from assistance.config import settings
+from common.events.envelope import encode, new_envelope
+from contracts.assistance import DEPARTMENT_LIST_TOPIC
+from contracts.dept import DEPARTMENT_REPORT_TOPIC, DepartmentReportV1
+from contracts.topics import dlq_of
 from devkit.kit.assistance import approved_plan, monitored
 from devkit.kit.identification import ok
 from devkit.kit.people import TOWNSHIP, department
-from devkit.testing.fixtures import eventually
+from devkit.testing.fixtures import TopicReader, eventually, produce
 
 
 async def test_a_department_reads_its_list_and_reports_a_measure_carried_out(
@@ -65,3 +72,70 @@ async def test_a_department_reads_its_list_and_reports_a_measure_carried_out(
     )
     assert not_theirs.status_code == 404
     assert (await client.get("/department-lists/no-such", headers=medical)).status_code == 404
+
+
+async def test_lists_go_out_on_their_topic_and_reports_come_back_on_the_bus(
+    client: httpx.AsyncClient, intake: httpx.AsyncClient
+) -> None:
+    """The same list as a topic (assistance.department-list.v1), a department's report on the bus
+    (dept.reports.v1) applied once however often it comes, one the list refuses sent to the dead-letter topic,
+    and the resident IDs behind the list for a department entitled to them (intake)."""
+    bootstrap = settings.kafka_bootstrap_servers or ""
+    household, _ = await monitored(intake, ["illness"])
+    plan = await approved_plan(client, household)
+    health = next(m for m in plan["measures"] if m["code"] == "health")
+
+    async with TopicReader(bootstrap, DEPARTMENT_LIST_TOPIC) as topic:
+        message = await topic.wait_for(
+            lambda m: household["id"].encode() in m.value and b'"plan_state":"approved"' in m.value.replace(b" ", b""),
+            timeout=30,
+        )
+    entry = json.loads(message.value)["data"]
+    assert entry["department"] in ("medical-insurance", "health")
+    assert entry["listed"] and entry["risks"] == ["illness"] and [m["code"] for m in entry["measures"]] == ["health"]
+    assert "resident_id" not in message.value.decode()
+
+    def report(
+        report_id: str, measure_id: str = health["id"], department: str = "medical-insurance"
+    ) -> tuple[bytes, bytes]:
+        payload = DepartmentReportV1(
+            department=department,
+            report_id=report_id,
+            measure_id=measure_id,
+            status="implemented",
+            description="医疗救助已发放（总线）",
+            amount=Decimal("5200"),
+            reported_by="medical-insurance-system",
+        )
+        m = encode(new_envelope(payload, source="/departments/medical-insurance", subject=household["id"]))
+        return m.value, household["id"].encode()
+
+    value, key = report("MI-2026-0001")
+    await produce(bootstrap, DEPARTMENT_REPORT_TOPIC, value, key)
+    await produce(bootstrap, DEPARTMENT_REPORT_TOPIC, *report("MI-2026-0001"))  # the same report, a new event
+
+    async def applied() -> dict[str, Any] | None:
+        found = await ok(await client.get(f"/plans/{plan['id']}", headers=TOWNSHIP))
+        m = next(m for m in found["measures"] if m["id"] == health["id"])
+        return m if m["status"] == "implemented" else None
+
+    measure = await eventually(applied, timeout=30)
+    bus = [e for e in measure["evidence"] if e.get("report_id") == "MI-2026-0001"]
+    assert len(bus) == 1 and bus[0]["department"] == "medical-insurance" and bus[0]["amount"] == "5200"
+
+    async with TopicReader(bootstrap, dlq_of(DEPARTMENT_REPORT_TOPIC)) as dlq:
+        await produce(bootstrap, DEPARTMENT_REPORT_TOPIC, *report("ED-1", department="education"))
+        refused = await dlq.wait_for(lambda m: b"ED-1" in m.value, timeout=30)
+    assert b"department's list" in b"".join(v for _, v in refused.headers or []) + refused.value
+
+    medical = department("medical-insurance")
+    ids = await intake.post(
+        "/department-lists/medical-insurance/identifiers", json={"household_ids": [household["id"]]}, headers=medical
+    )
+    assert ids.status_code == 200, ids.text
+    (found,) = ids.json()["items"]
+    assert found["household_no"] == household["household_no"] and len(found["members"][0]["resident_id"]) == 18
+    other = await intake.post(
+        "/department-lists/education/identifiers", json={"household_ids": [household["id"]]}, headers=medical
+    )
+    assert other.status_code == 403

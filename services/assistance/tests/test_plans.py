@@ -29,8 +29,12 @@ CASES = [  # risks, labour, weak motivation -> recommended measures
     # 《仲恺高新区健全防止返贫动态监测和帮扶机制工作方案》(2021) 二(三)'s other risk types, declared by the village.
     (["microloan_overdue"], "full", False, {"micro_credit"}),  # 续贷展期
     (["asset_mismanagement"], "none", False, {"dibao"}),
-    (["policy_transition", "housing_unsafe", "drinking_water_unsafe"], "full", False,
-     {"social_assistance", "housing_safety", "drinking_water", "employment"}),  # fmt: skip
+    (
+        ["policy_transition", "housing_unsafe", "drinking_water_unsafe"],
+        "full",
+        False,
+        {"social_assistance", "housing_safety", "drinking_water", "employment"},
+    ),
 ]
 
 

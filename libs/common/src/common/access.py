@@ -87,6 +87,7 @@ FeedsWrite = Annotated[str, Depends(feed_writer)]
 
 # Other registries (DCI social-registry gateway): department systems, answered within their jurisdiction.
 RegistryGateway = _may(Role.department, Role.admin)
+DepartmentIdentifiersRead = _may(Role.department, Role.admin)
 
 # assistance
 MonitoredRead = _may(*OVERSEERS)

@@ -12,6 +12,7 @@ from contracts.base import EventContract
 PLAN_TOPIC = "assistance.plan.v1"
 ELIMINATION_TOPIC = "assistance.elimination.v1"
 FOLLOW_UP_TOPIC = "assistance.follow-up.v1"
+DEPARTMENT_LIST_TOPIC = "assistance.department-list.v1"
 
 MeasureStatus = Literal["planned", "in_progress", "implemented", "failed"]
 
@@ -24,6 +25,7 @@ class MeasureEvidence(EventContract):
     date: dt.date | None = None
     document_sha256: str | None = Field(None, pattern=r"^[0-9a-f]{64}$")
     department: str | None = Field(None, description="the department that reported it carried out (its list)")
+    report_id: str | None = Field(None, description="the department's own id of its report")
     by: str | None = None
     at: dt.datetime | None = None
 
@@ -52,6 +54,7 @@ class PlanEventBase(EventContract):
     excluded_reason: str | None = None
     actor: str
     occurred_at: dt.datetime
+    risks: list[str] = Field(default_factory=list, description="the risk categories the plan answers")
     data: dict[str, Any] = Field(
         default_factory=dict, description="the step's own record: the review's meeting, the notice, an objection"
     )
@@ -199,6 +202,27 @@ class FollowUpGuaranteesCheckedV1(EventContract):
     drinking_water: bool
     note: str | None = None
     recorded_by: str
+
+
+class DepartmentListEntryV1(EventContract):
+    """A household's entry on a department's list (《仲恺高新区健全防止返贫动态监测和帮扶机制工作方案》(2021) 五(二):
+    区级乡村振兴部门负责定期将……监测和帮扶信息推送区教育、民政、医疗、住房、饮水、就业、残联等部门), as its plan
+    changes: the risks and measures that concern the department, or `listed: false` once it no longer does
+    (the plan closed or excluded, the measure withdrawn). No identifier: a department entitled to them asks
+    intake (`POST /department-lists/{department}/identifiers`)."""
+
+    topic: ClassVar[str] = DEPARTMENT_LIST_TOPIC
+    type: ClassVar[str] = "assistance.department-list.entry"
+    department: str = Field(pattern=r"^[a-z-]{2,40}$")
+    household_id: uuid.UUID
+    household_no: str | None
+    region_code: str = Field(pattern=r"^\d{12}$")
+    plan_id: uuid.UUID
+    plan_state: str
+    listed: bool
+    risks: list[str] = Field(description="the household's risk categories that concern the department")
+    measures: list[PlanMeasureFacts] = Field(description="the plan's measures the department carries out")
+    occurred_at: dt.datetime
 
 
 FOLLOW_UP_EVENTS = (FollowUpIncomeMonthsRecordedV1, FollowUpGuaranteesCheckedV1)

@@ -190,6 +190,26 @@ class FinanceRecordV1(DeptRecordBase):
     overdue_days: int = Field(0, ge=0, le=3650, description="loan_overdue: the days past due")
 
 
+DEPARTMENT_REPORT_TOPIC = "dept.reports.v1"
+
+
+class DepartmentReportV1(EventContract):
+    """What a department carried out for a measure on its list (各部门及时反馈), sent on the bus as its records
+    are: the measure moves on, the department its evidence. `report_id` is the department's own: the same
+    report again changes nothing."""
+
+    topic: ClassVar[str] = DEPARTMENT_REPORT_TOPIC
+    type: ClassVar[str] = "dept.reports.report"
+    department: str = Field(pattern=r"^[a-z-]{2,40}$")
+    report_id: str = Field(min_length=1, max_length=100, pattern=r"^[0-9A-Za-z_.:-]+$")
+    measure_id: uuid.UUID
+    status: Literal["in_progress", "implemented", "failed"]
+    description: str = Field(min_length=1, max_length=2000)
+    amount: Money | None = None
+    date: RecordDate | None = None
+    reported_by: str = Field(min_length=1, max_length=200, description="the department system or officer")
+
+
 DEPT_CONTRACTS: dict[str, type[DeptRecordBase]] = {
     c.department: c
     for c in (

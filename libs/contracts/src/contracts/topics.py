@@ -101,6 +101,18 @@ TOPICS: dict[str, Topic] = {
             "The ledger's signed checkpoints, witnessed outside its database",
             (ledger.CheckpointSignedV1,),
         ),
+        Topic(
+            assistance.DEPARTMENT_LIST_TOPIC,
+            "assistance",
+            "Each department's list: households whose risks and measures concern it, as their plans change",
+            (assistance.DepartmentListEntryV1,),
+        ),
+        Topic(
+            dept.DEPARTMENT_REPORT_TOPIC,
+            "the departments (or assistance's REST reports)",
+            "What departments carried out for the measures on their lists",
+            (dept.DepartmentReportV1,),
+        ),
         *[
             Topic(c.topic, f"department {c.department} (or screening's ingest)", f"{c.department} records", (c,))
             for c in dept.DEPT_CONTRACTS.values()

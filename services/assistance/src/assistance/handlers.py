@@ -1,5 +1,6 @@
 """All assistance subscriptions, in one list for the consumer: each contract and the handler that applies it."""
 
+from assistance.departments.subscriptions import on_department_report
 from assistance.mechanisms import calendar
 from assistance.projections.subscriptions import (
     on_alert_confirmed,
@@ -10,6 +11,7 @@ from assistance.projections.subscriptions import (
     on_policy,
 )
 from common.messaging.subscribe import On, subscribe
+from contracts.dept import DepartmentReportV1
 from contracts.intake import (
     CaseApprovedV1,
     HouseholdIncomeRecordedV1,
@@ -28,6 +30,7 @@ SUBSCRIPTIONS = [
         On(HouseholdIncomeRecordedV1, on_income),
         On(PolicyPublishedV1, on_policy),
         On(PolicyPackPublishedV1, on_pack),
+        On(DepartmentReportV1, on_department_report),
     ),
     calendar.subscription(),
 ]

@@ -16,6 +16,7 @@ from intake.households.endpoints import router as households_router
 from intake.notices.endpoints import router as notices_router
 from intake.regions.endpoints import router as regions_router
 from intake.registry.delivery import delivery_loop
+from intake.registry.endpoints import department_router
 from intake.registry.endpoints import router as registry_router
 from intake.timeline.endpoints import router as timeline_router
 
@@ -40,6 +41,7 @@ spec = ServiceSpec(
         calendar_router,
         regions_router,
         registry_router,
+        department_router,
     ],
     subscriptions=SUBSCRIPTIONS,
     produces=[HOUSEHOLD_TOPIC, CONSENT_TOPIC, CASE_TOPIC, CALENDAR_TOPIC, ACCESS_TOPIC],

@@ -60,6 +60,8 @@ EVENT_ZH: dict[str, str] = {
     "dept.health.record": "卫生健康部门数据",
     "dept.water.record": "水利部门数据（饮水安全）",
     "dept.finance.record": "金融机构数据（扶贫小额信贷）",
+    "dept.reports.report": "部门反馈帮扶措施落实情况",
+    "assistance.department-list.entry": "推送部门监测帮扶清单",
 }
 # The fields a procedure step records, as its form names them.
 FIELD_ZH: dict[str, str] = {

@@ -8,9 +8,8 @@ from fastapi import APIRouter, Path
 from sqlalchemy import select
 
 from assistance.catalogue.service import name_of
-from assistance.departments import service
+from assistance.departments import reports, service
 from assistance.departments.schemas import DepartmentReport, ListedHousehold, ListedMeasure
-from assistance.plans import service as plans
 from assistance.plans.models import IN_FORCE, Plan, PlanMeasure
 from assistance.plans.procedure import IllegalPlanStep
 from assistance.plans.schemas import MeasurePublic
@@ -109,11 +108,7 @@ async def report(
     """What the department carried out for a measure on its list: the measure moves on (in progress,
     implemented, failed), its evidence naming the department. A measure not the department's is 404."""
     _own(department, principal)
-    measure = await session.get(PlanMeasure, body.measure_id)
-    if measure is None or measure.code not in service.MEASURES[department]:
-        raise NotFound("No such measure on this department's list", zh="本部门清单上没有该措施")
-    plan = await plans.get(session, principal, measure.plan_id, lock=True)
-    evidence = {"description": body.description, "department": department}
+    evidence = {"description": body.description}
     evidence |= {k: v for k, v in (("amount", body.amount), ("date", body.date and str(body.date))) if v}
-    changed = await plans.progress(session, principal, plan, measure, body.status, [evidence])
+    changed = await reports.report(session, principal, department, body.measure_id, body.status, evidence)
     return MeasurePublic.model_validate(changed)

@@ -2,6 +2,10 @@
 民政、人社、卫健、医保、住建等部门推送监测帮扶信息，各部门及时反馈): each department's list of monitored households
 with the risks and measures that concern it, and what it reports back carried out."""
 
+from collections.abc import Iterable
+
+from contracts.assistance import DepartmentListEntryV1, PlanEventBase
+
 # Which measures and risks concern each department account (the feeds' department codes), from the
 # catalogue's responsible departments (附件6 三、帮扶措施) and the risks each department's data speaks to.
 MEASURES: dict[str, frozenset[str]] = {
@@ -28,3 +32,34 @@ RISKS: dict[str, frozenset[str]] = {
     "emergency-management": frozenset({"natural_disaster", "accident"}),
     "finance": frozenset({"microloan_overdue"}),
 }
+
+
+def concerned(risks: Iterable[str], codes: Iterable[str]) -> set[str]:
+    """The departments a household's risks or its measures concern."""
+    risks, codes = set(risks), set(codes)
+    return {d for d in MEASURES if MEASURES[d] & codes or RISKS[d] & risks}
+
+
+def entries(event: PlanEventBase, household_no: str | None) -> list[DepartmentListEntryV1]:
+    """The department-list entries a plan event changes: each department concerned now, listed while the plan
+    is open; each one its withdrawn measures concerned and nothing concerns any longer, unlisted."""
+    codes = [m.code for m in event.measures]
+    now = concerned(event.risks, codes)
+    withdrawn = getattr(event, "withdrawn", None) or []
+    before = concerned((), [m.code for m in withdrawn]) - now
+    open_plan = event.state not in ("closed", "excluded")
+    return [
+        DepartmentListEntryV1(
+            department=d,
+            household_id=event.household_id,
+            household_no=household_no,
+            region_code=event.region_code,
+            plan_id=event.plan_id,
+            plan_state=event.state,
+            listed=open_plan and d in now,
+            risks=sorted(set(event.risks) & RISKS[d]),
+            measures=[m for m in event.measures if m.code in MEASURES[d]],
+            occurred_at=event.occurred_at,
+        )
+        for d in sorted(now | before)
+    ]

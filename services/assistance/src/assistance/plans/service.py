@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from assistance.catalogue.models import MeasureExtension
 from assistance.catalogue.service import catalogue, name_of
+from assistance.departments import service as departments
 from assistance.mechanisms import outbox
 from assistance.plans.models import IN_FORCE, Plan, PlanMeasure, PlanObjection
 from assistance.plans.procedure import MEASURE, STEP_TO, IllegalPlanStep, variant
@@ -83,7 +84,7 @@ async def draft_for_cases(session: AsyncSession, cases: list[MonitoredCase]) -> 
         plans.append(plan)
         events.append((_event(PlanDraftedV1, plan, measures, "system", now), plan.household_id))
     await session.flush()
-    await outbox.add_many(session, events)
+    await emit(session, [e for e, _ in events])
     return plans
 
 
@@ -139,7 +140,28 @@ async def publish(
     """A step of the plan published with its measures as they stand and (`data`) the step's own record."""
     measures = await measures_of(session, plan.id)
     at = dt.datetime.now(dt.UTC)
-    await outbox.add(session, _event(event, plan, measures, actor, at, data=data or {}), subject=plan.household_id)
+    await emit(session, [_event(event, plan, measures, actor, at, data=data or {})])
+
+
+async def emit(session: AsyncSession, events: list[PlanEventBase]) -> None:
+    """The one way plan events leave: each on the plan topic, and with it the department-list entries it
+    changes (assistance.department-list.v1), in the same transaction."""
+    if not events:
+        return
+    numbers = dict(
+        (
+            await session.execute(
+                select(KnownHousehold.household_id, KnownHousehold.household_no).where(
+                    KnownHousehold.household_id.in_({e.household_id for e in events})
+                )
+            )
+        ).all()
+    )
+    out: list[tuple[Any, uuid.UUID]] = []
+    for e in events:
+        out.append((e, e.household_id))
+        out += [(entry, e.household_id) for entry in departments.entries(e, numbers.get(e.household_id))]
+    await outbox.add_many(session, out)
 
 
 def _facts(m: PlanMeasure) -> PlanMeasureFacts:
@@ -172,6 +194,7 @@ def _event(
         state=plan.state,
         measures=[_facts(m) for m in measures],
         excluded_reason=plan.excluded_reason,
+        risks=list(plan.risks),
         actor=actor,
         occurred_at=at,
         **extra,
@@ -321,7 +344,7 @@ async def withdraw(session: AsyncSession, plan: Plan, measures: list[PlanMeasure
     in_force = await measures_of(session, plan.id)
     withdrawn = [_facts(m) for m in measures]
     event = _event(PlanMeasureWithdrawnV1, plan, in_force, actor, now, reason=reason, withdrawn=withdrawn)
-    await outbox.add(session, event, subject=plan.household_id)
+    await emit(session, [event])
 
 
 async def approve(session: AsyncSession, principal: Principal, plan: Plan) -> Plan:

@@ -1,10 +1,12 @@
 """The social-registry gateway's routes (DCI: `registry/sync/search`, `registry/subscribe`,
 `registry/unsubscribe`), and the subscriptions a registry holds."""
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Path
 from sqlalchemy import case, func, select
 
-from common.access import RegistryGateway
+from common.access import DepartmentIdentifiersRead, RegistryGateway
 from common.access_audit import audited
 from common.db import SessionDep
 from common.errors import Forbidden, ValidationFailed, problem_responses
@@ -12,6 +14,8 @@ from common.pagination import CursorQuery, LimitQuery, Page, page_rows
 from intake.registry import service
 from intake.registry.models import RegistryNotice, RegistrySubscription
 from intake.registry.schemas import (
+    IdentifiedHousehold,
+    IdentifiersRequest,
     SearchEnvelope,
     SearchResponse,
     SubscribeEnvelope,
@@ -21,6 +25,8 @@ from intake.registry.schemas import (
 )
 
 router = APIRouter(prefix="/registry", tags=["registry gateway"])
+# The identifiers behind a department's list: intake holds them, assistance's lists do not.
+department_router = APIRouter(prefix="/department-lists", tags=["registry gateway"])
 PROBLEMS = problem_responses(Forbidden, ValidationFailed)
 
 
@@ -48,6 +54,26 @@ async def unsubscribe(
     ended = await service.unsubscribe(session, principal, body)
     rows = (await session.execute(select(RegistrySubscription).where(RegistrySubscription.id.in_(ended)))).scalars()
     return Page(items=[SubscriptionPublic.model_validate(s) for s in rows], next_cursor=None)
+
+
+@department_router.post(
+    "/{department}/identifiers",
+    response_model=Page[IdentifiedHousehold],
+    responses=problem_responses(Forbidden, ValidationFailed),
+    openapi_extra=audited(service.WHAT_IDS),
+)
+async def department_identifiers(
+    department: Annotated[str, Path(pattern=r"^[a-z-]{2,40}$")],
+    body: IdentifiersRequest,
+    session: SessionDep,
+    principal: DepartmentIdentifiersRead,
+) -> Page[IdentifiedHousehold]:
+    """The resident IDs of the households on the department's list (assistance's `GET /department-lists/
+    {department}`, or its topic), for a department entitled to them: only households within its jurisdiction
+    that consented to data sharing are answered, the others left out alike. Each household answered is an
+    audited read."""
+    found = await service.identifiers(session, principal, department, body.household_ids)
+    return Page(items=found, next_cursor=None)
 
 
 @router.get("/subscriptions", response_model=Page[SubscriptionPublic], responses=problem_responses(Forbidden))

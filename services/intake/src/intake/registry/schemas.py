@@ -5,14 +5,14 @@ record type: a household's monitoring status, never an identifier."""
 
 import datetime as dt
 import uuid
-from typing import Literal
+from typing import Final, Literal
 
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field
 
 from common.clock import Day
 
-DCI_VERSION = "1.0.0"
-REG_TYPE = "ns:cn:safetynet:monitoring"  # the register this gateway answers for
+DCI_VERSION: Final = "1.0.0"
+REG_TYPE: Final = "ns:cn:safetynet:monitoring"  # the register this gateway answers for
 RECORD_TYPE = "household-monitoring"
 EventType = Literal["monitored", "eliminated"]
 Text64 = Field(min_length=1, max_length=64, pattern=r"^[\w.:@/-]+$")
@@ -187,6 +187,22 @@ class UnsubscribeEnvelope(_Strict):
     signature: str | None = Field(None, max_length=2000)
     header: Header
     message: UnsubscribeMessage
+
+
+class IdentifiersRequest(_Strict):
+    household_ids: list[uuid.UUID] = Field(min_length=1, max_length=200, description="from the department's list")
+
+
+class IdentifiedMember(BaseModel):
+    relation: str
+    resident_id: str = Field(json_schema_extra={"x-personal": True}, description="unmasked: to match its records")
+
+
+class IdentifiedHousehold(BaseModel):
+    household_id: uuid.UUID
+    household_no: str
+    region_code: str
+    members: list[IdentifiedMember]
 
 
 class SubscriptionPublic(BaseModel):

@@ -14,7 +14,7 @@ from sqlalchemy import any_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.auth import Principal, Role
-from common.errors import ValidationFailed
+from common.errors import Forbidden, ValidationFailed
 from common.pii import normalize_resident_id
 from common.regions import regions
 from common.vocabulary import HOUSEHOLD_STATUS_ZH, zh
@@ -24,10 +24,12 @@ from intake.consents.schemas import Scope
 from intake.consents.service import valid_consent
 from intake.crypto import cipher
 from intake.households.models import Household, Member
-from intake.households.service import ID_FIELD
+from intake.households.service import ID_FIELD, resident_id_of
 from intake.mechanisms import audit
 from intake.registry.models import RegistryNotice, RegistrySubscription
 from intake.registry.schemas import (
+    IdentifiedHousehold,
+    IdentifiedMember,
     IdQuery,
     MonitoringRecord,
     RecordSet,
@@ -46,6 +48,7 @@ from intake.registry.schemas import (
 SHARING = frozenset({Scope.data_sharing})
 GATEWAY_ID = "safetynet"
 WHAT = "registry gateway record"  # the access audit's name for what the registry read
+WHAT_IDS = "department list identifiers"
 
 
 def _header(request: Any, action: str, total: int, done: int) -> ResponseHeader:
@@ -221,6 +224,44 @@ async def unsubscribe(session: AsyncSession, principal: Principal, request: Unsu
         subscription.ended_at, subscription.ended_by = dt.datetime.now(dt.UTC), principal.sub
         ended.append(subscription.id)
     return ended
+
+
+async def identifiers(
+    session: AsyncSession, principal: Principal, department: str, household_ids: list[uuid.UUID]
+) -> list[IdentifiedHousehold]:
+    """The members' resident IDs of the households on a department's list, for a department entitled to them
+    (DEPARTMENT_IDENTIFIERS), within its jurisdiction and under the household's consent to data sharing; the
+    others are left out alike. Each household answered is an audited read."""
+    if department not in settings.department_identifiers:
+        raise Forbidden(
+            f"The {department} department is not entitled to resident IDs (DEPARTMENT_IDENTIFIERS)",
+            zh="该部门无权获取身份证号",
+        )
+    if principal.role == Role.department and principal.department != department:
+        raise Forbidden(f"Only the {department} department account reads its identifiers", zh="只能读取本部门的清单")
+    rows = (
+        await session.execute(select(Household).where(Household.id.in_(household_ids)).order_by(Household.id))
+    ).scalars()
+    answered = []
+    for household in rows:
+        if not principal.covers(household.region_code) or await valid_consent(session, household.id, SHARING) is None:
+            continue
+        members = (
+            await session.execute(
+                select(Member).where(Member.household_id == household.id, Member.active).order_by(Member.id)
+            )
+        ).scalars()
+        answered.append(
+            IdentifiedHousehold(
+                household_id=household.id,
+                household_no=household.household_no,
+                region_code=household.region_code,
+                members=[IdentifiedMember(relation=m.relation, resident_id=resident_id_of(m)) for m in members],
+            )
+        )
+    purpose = f"department list identifiers ({department})"
+    await audit.reads(session, principal, [(h.household_id, h.region_code) for h in answered], WHAT_IDS, purpose)
+    return answered
 
 
 async def changed(session: AsyncSession, household: Household, event_type: str) -> None:

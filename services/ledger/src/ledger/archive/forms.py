@@ -65,8 +65,10 @@ FORMS = {
 }
 
 
-def risks_text(risks: list[dict[str, Any]]) -> str:
-    return "、".join(RISK_ZH.get(r.get("category", ""), str(r.get("category"))) for r in risks) or "—"
+def risks_text(risks: list[Any]) -> str:
+    # A case's risks are records ({"category": ...}); a plan's are their categories.
+    codes = [r if isinstance(r, str) else str(r.get("category", "")) for r in risks]
+    return "、".join(RISK_ZH.get(c, c) for c in codes) or "—"
 
 
 HOUSEHOLD_TYPES = ("intake.household.registered", "intake.household.updated")
