@@ -1,14 +1,22 @@
 """Evidence attachments (a photo of the house, the signed commitment, a certificate): what a file is, checked
-before it is kept, and where it is kept. Files are stored by their SHA-256 under the attachments directory
-(content-addressed: the same file twice is one file, and a stored file cannot be changed without its name
-no longer matching it); the record of which step or measure it proves is the service's."""
+before it is kept, and where it is kept. Files are stored by their SHA-256 (content-addressed: the same file
+twice is one file, and a stored file cannot be changed without its name no longer matching it), on a local
+disk under the data directory or in an S3-compatible object store; what is served is checked against its
+hash. The record of which step or measure a file proves is the service's; receiving and serving are here,
+one way for every service."""
 
+import asyncio
+import base64
 import hashlib
 import os
 import tempfile
 from pathlib import Path
+from typing import Any, Protocol
+
+from fastapi import Request, Response
 
 from common.errors import ValidationFailed
+from common.settings import CommonSettings
 
 # What an attachment may be, by the bytes it starts with (the declared Content-Type must agree): a photo or
 # a scan. Anything else is refused, so nothing runnable or scriptable is ever served back.
@@ -17,6 +25,9 @@ MAGIC = {
     "image/png": (b"\x89PNG\r\n\x1a\n",),
     "application/pdf": (b"%PDF-",),
 }
+# The request body of an upload route, for the OpenAPI: the file as sent, one of the kinds above.
+UPLOAD_BODY = {"requestBody": {"content": {k: {"schema": {"type": "string", "format": "binary"}} for k in MAGIC}}}
+DOWNLOAD: dict[int | str, dict[str, Any]] = {200: {"content": {k: {} for k in MAGIC}}}
 
 
 def check(content: bytes, media_type: str, claimed_sha256: str, limit: int) -> str:
@@ -39,6 +50,23 @@ def check(content: bytes, media_type: str, claimed_sha256: str, limit: int) -> s
     return digest
 
 
+def _checked(sha256: str) -> str:
+    if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+        raise ValueError("not a SHA-256")
+    return sha256
+
+
+def _verified(sha256: str, content: bytes) -> bytes:
+    if hashlib.sha256(content).hexdigest() != sha256:  # what is served is what was kept
+        raise OSError(f"attachment {sha256} does not match its hash")
+    return content
+
+
+class Store(Protocol):
+    async def put(self, sha256: str, content: bytes) -> None: ...
+    async def get(self, sha256: str) -> bytes: ...
+
+
 class LocalStore:
     """Files on a local (or mounted) disk under `root`, at <root>/<first two hex>/<sha256>."""
 
@@ -46,12 +74,9 @@ class LocalStore:
         self.root = Path(root)
 
     def path(self, sha256: str) -> Path:
-        if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
-            raise ValueError("not a SHA-256")
-        return self.root / sha256[:2] / sha256
+        return self.root / _checked(sha256)[:2] / sha256
 
-    def put(self, sha256: str, content: bytes) -> None:
-        """Keep the file (written to a temporary name and renamed, so a reader never sees half of it)."""
+    def _put(self, sha256: str, content: bytes) -> None:
         target = self.path(sha256)
         if target.exists():
             return
@@ -62,8 +87,81 @@ class LocalStore:
             os.fsync(tmp.fileno())
         os.replace(tmp.name, target)
 
-    def get(self, sha256: str) -> bytes:
-        content = self.path(sha256).read_bytes()
-        if hashlib.sha256(content).hexdigest() != sha256:  # what is served is what was kept
-            raise OSError(f"attachment {sha256} does not match its hash")
-        return content
+    async def put(self, sha256: str, content: bytes) -> None:
+        """Keep the file (written to a temporary name and renamed, so a reader never sees half of it)."""
+        await asyncio.to_thread(self._put, sha256, content)
+
+    async def get(self, sha256: str) -> bytes:
+        return _verified(sha256, await asyncio.to_thread(self.path(sha256).read_bytes))
+
+
+class S3Store:
+    """Objects in a bucket of an S3-compatible store, at attachments/<first two hex>/<sha256>, written with
+    the store checking their SHA-256 on receipt."""
+
+    def __init__(self, bucket: str, client: object) -> None:
+        self.bucket, self.client = bucket, client
+
+    @classmethod
+    def from_settings(cls, s: CommonSettings) -> "S3Store":
+        import boto3  # only where a store is configured
+        from botocore.config import Config
+
+        client = boto3.client(
+            "s3",
+            endpoint_url=s.attachments_s3_endpoint,
+            region_name=s.attachments_s3_region,
+            aws_access_key_id=s.attachments_s3_access_key,
+            aws_secret_access_key=s.attachments_s3_secret_key.get_secret_value()
+            if s.attachments_s3_secret_key
+            else None,
+            config=Config(retries={"max_attempts": 3, "mode": "standard"}, s3={"addressing_style": "path"}),
+        )
+        assert s.attachments_s3_bucket is not None
+        return cls(s.attachments_s3_bucket, client)
+
+    def key(self, sha256: str) -> str:
+        return f"attachments/{_checked(sha256)[:2]}/{sha256}"
+
+    def _put(self, sha256: str, content: bytes) -> None:
+        checksum = base64.b64encode(bytes.fromhex(sha256)).decode()
+        self.client.put_object(  # type: ignore[attr-defined]
+            Bucket=self.bucket, Key=self.key(sha256), Body=content, ChecksumSHA256=checksum
+        )
+
+    def _get(self, sha256: str) -> bytes:
+        answer = self.client.get_object(Bucket=self.bucket, Key=self.key(sha256))  # type: ignore[attr-defined]
+        return bytes(answer["Body"].read())
+
+    async def put(self, sha256: str, content: bytes) -> None:
+        await asyncio.to_thread(self._put, sha256, content)
+
+    async def get(self, sha256: str) -> bytes:
+        return _verified(sha256, await asyncio.to_thread(self._get, sha256))
+
+
+def store(s: CommonSettings) -> Store:
+    """The store the settings name: the S3-compatible bucket when ATTACHMENTS_S3_BUCKET is set, else the
+    directory ATTACHMENTS_DIR."""
+    return S3Store.from_settings(s) if s.attachments_s3_bucket else LocalStore(s.attachments_dir)
+
+
+async def receive(request: Request, sha256: str, s: CommonSettings) -> tuple[str, str, bytes]:
+    """An uploaded file, checked (common.attachments.check): its SHA-256, media type and bytes."""
+    content = await request.body()
+    media_type = request.headers.get("content-type", "")
+    digest = check(content, media_type, sha256, s.max_attachment_bytes)
+    return digest, media_type.split(";")[0].strip().lower(), content
+
+
+async def serve(kept: Store, sha256: str, media_type: str) -> Response:
+    """A stored file as its download: never sniffed as anything else, named by its hash."""
+    return Response(
+        await kept.get(sha256),
+        media_type=media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{sha256[:16]}"',
+            "X-Content-Type-Options": "nosniff",
+            "ETag": f'"{sha256}"',
+        },
+    )

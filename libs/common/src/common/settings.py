@@ -6,7 +6,7 @@ Each service subclasses `CommonSettings` in its own `config.py` and instantiates
 import base64
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 if TYPE_CHECKING:
@@ -37,6 +37,13 @@ class CommonSettings(BaseSettings):
     max_upload_bytes: int = Field(4 * 1024**3, ge=1024)
     # Evidence attachments (photos, signed forms, certificates): stored by content hash under this directory.
     attachments_dir: str = ".data/attachments"
+    # An S3-compatible object store for attachments instead of the directory (ATTACHMENTS_S3_BUCKET set):
+    # the endpoint of a store on the intranet (MinIO, Ceph, a cloud's OSS), its region and credentials.
+    attachments_s3_bucket: str | None = None
+    attachments_s3_endpoint: str | None = None
+    attachments_s3_region: str = "cn-north-1"
+    attachments_s3_access_key: str | None = None
+    attachments_s3_secret_key: SecretStr | None = None
     max_attachment_bytes: int = Field(20 * 1024**2, ge=1024, le=512 * 1024**2)
     outbox_batch_size: int = Field(500, ge=1, le=10_000)
     outbox_poll_interval_s: float = Field(0.05, gt=0, le=10)

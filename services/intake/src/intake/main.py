@@ -6,6 +6,7 @@ from common.app import ServiceSpec, create_app
 from contracts.audit import ACCESS_TOPIC
 from contracts.intake import CALENDAR_TOPIC, CASE_TOPIC, CONSENT_TOPIC, HOUSEHOLD_TOPIC
 from intake import models
+from intake.attachments.endpoints import router as attachments_router
 from intake.calendar.endpoints import router as calendar_router
 from intake.calendar.service import seed_from_package
 from intake.cases.endpoints import router as cases_router
@@ -42,7 +43,10 @@ spec = ServiceSpec(
         regions_router,
         registry_router,
         department_router,
+        attachments_router,
     ],
+    # An attachment's body is a file, under its own limit (max_attachment_bytes), not a JSON request's.
+    upload_paths=[r"/cases/[^/]+/attachments"],
     subscriptions=SUBSCRIPTIONS,
     produces=[HOUSEHOLD_TOPIC, CONSENT_TOPIC, CASE_TOPIC, CALENDAR_TOPIC, ACCESS_TOPIC],
     on_startup=[seed_from_package],

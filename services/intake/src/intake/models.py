@@ -1,5 +1,6 @@
 """All intake tables, imported together so Alembic and the mappers see the whole schema."""
 
+from intake.attachments.models import CaseAttachment
 from intake.calendar.models import CalendarDay, CalendarYear
 from intake.cases.models import Case, CaseStep, Objection
 from intake.consents.models import Consent, ConsentRevocation
@@ -14,6 +15,7 @@ __all__ = [
     "CalendarDay",
     "CalendarYear",
     "Case",
+    "CaseAttachment",
     "CaseStep",
     "Consent",
     "ConsentRevocation",

@@ -21,7 +21,7 @@ from common.errors import Forbidden, NotFound, PayloadTooLarge, ValidationFailed
 from common.pagination import CursorQuery, LimitQuery, Page, page_rows
 
 router = APIRouter(tags=["attachments"])
-STORE = attachments.LocalStore(settings.attachments_dir)
+STORE = attachments.store(settings)
 
 
 class AttachmentPublic(BaseModel):
@@ -42,9 +42,7 @@ class AttachmentPublic(BaseModel):
     status_code=201,
     response_model=AttachmentPublic,
     responses=problem_responses(Forbidden, NotFound, ValidationFailed, PayloadTooLarge),
-    openapi_extra={
-        "requestBody": {"content": {k: {"schema": {"type": "string", "format": "binary"}} for k in attachments.MAGIC}}
-    },
+    openapi_extra=attachments.UPLOAD_BODY,
 )
 async def attach(
     plan_id: uuid.UUID,
@@ -61,8 +59,7 @@ async def attach(
     declared and hash to `sha256`. The same file attached again to the measure answers the first record."""
     plan = await plans.get(session, principal, plan_id)
     measure = await plans.measure_of(session, plan, measure_id)
-    content = await request.body()
-    digest = attachments.check(content, request.headers.get("content-type", ""), sha256, settings.max_attachment_bytes)
+    digest, media_type, content = await attachments.receive(request, sha256, settings)
     existing = (
         await session.execute(
             select(Attachment).where(Attachment.measure_id == measure.id, Attachment.sha256 == digest)
@@ -70,7 +67,7 @@ async def attach(
     ).scalar_one_or_none()
     if existing is not None:
         return AttachmentPublic.model_validate(existing)
-    STORE.put(digest, content)
+    await STORE.put(digest, content)
     record = Attachment(
         id=uuid.uuid4(),
         plan_id=plan.id,
@@ -78,7 +75,7 @@ async def attach(
         household_id=plan.household_id,
         region_code=plan.region_code,
         sha256=digest,
-        media_type=request.headers.get("content-type", "").split(";")[0].strip().lower(),
+        media_type=media_type,
         size=len(content),
         description=description,
         uploaded_by=principal.sub,
@@ -111,7 +108,7 @@ async def list_attachments(
 
 @router.get(
     "/attachments/{attachment_id}",
-    responses={**problem_responses(Forbidden, NotFound), 200: {"content": {k: {} for k in attachments.MAGIC}}},
+    responses={**problem_responses(Forbidden, NotFound), **attachments.DOWNLOAD},
 )
 async def download(attachment_id: uuid.UUID, session: SessionDep, principal: PlansRead) -> Response:
     """The file itself, for those who may read the household (the household too); an audited read."""
@@ -120,12 +117,4 @@ async def download(attachment_id: uuid.UUID, session: SessionDep, principal: Pla
         raise NotFound("No such attachment", zh="未找到该附件")
     ensure_household(principal, found.household_id, found.region_code, "attachment")
     await audit.read(session, principal, found.household_id, found.region_code, "measure attachment", FOLLOW_UP)
-    return Response(
-        STORE.get(found.sha256),
-        media_type=found.media_type,
-        headers={
-            "Content-Disposition": f'attachment; filename="{found.sha256[:16]}"',
-            "X-Content-Type-Options": "nosniff",
-            "ETag": f'"{found.sha256}"',
-        },
-    )
+    return await attachments.serve(STORE, found.sha256, found.media_type)
