@@ -32,3 +32,4 @@ async def test_a_simulated_county_raises_alerts_and_reruns_change_nothing(servic
     rerun = await simulate(intake, screening, county="532504", households=40, seed=99, year=2020, progress=False)
     assert rerun.registered == 0 and rerun.already_registered == 40
     assert all(c["accepted"] == 0 for c in rerun.records.values())
+    assert summary.regional["accepted"] > 36 and rerun.regional["accepted"] == 0  # a year of three prices, projects

@@ -35,6 +35,7 @@ class Summary:
     registered: int = 0
     already_registered: int = 0
     records: dict[str, dict[str, int]] = field(default_factory=dict)
+    regional: dict[str, int] = field(default_factory=dict)
 
 
 def _resident_id(rng: random.Random, county: str, taken: set[str], born_after: int, born_before: int) -> str:
@@ -257,6 +258,47 @@ def synth_feeds(households: list[dict[str, Any]], seed: int, year: int) -> dict[
     return feeds
 
 
+def synth_regional(county: str, households: list[dict[str, Any]], seed: int, year: int) -> list[dict[str, Any]]:
+    """A year of the county's monthly farm-product prices (one product falls sharply in the autumn) and a
+    project in some of the villages (a few fail), for the scale-level scan."""
+    rng = random.Random(seed + 4)
+    out: list[dict[str, Any]] = []
+    for code, product, unit, base in (("HOG", "生猪", "元/公斤", 18.0), ("CORN", "玉米", "元/公斤", 2.6),
+                                      ("WALNUT", "核桃", "元/公斤", 22.0)):  # fmt: skip
+        price = base
+        for month in range(1, 13):
+            price *= rng.uniform(0.97, 1.03) * (0.7 if code == "HOG" and month == 10 else 1.0)
+            out.append(
+                {
+                    "kind": "price",
+                    "source": "agriculture",
+                    "record_id": f"PR{seed}-{code}-{month}",
+                    "region_code": county,
+                    "observed_on": f"{year}-{month:02d}-15",
+                    "product": product,
+                    "unit": unit,
+                    "price": f"{price:.2f}",
+                }
+            )
+    villages = sorted({h["household"]["region_code"] for h in households})
+    for i, village in enumerate(villages):
+        if rng.random() < 0.5:
+            status = "failed" if rng.random() < 0.2 else "running"
+            out.append(
+                {
+                    "kind": "project",
+                    "source": "rural-revitalisation",
+                    "record_id": f"PJ{seed}-{i}",
+                    "region_code": village,
+                    "observed_on": f"{year}-{rng.randrange(1, 13):02d}-01",
+                    "name": f"村集体产业项目{i + 1}",
+                    "status": status,
+                    "households": rng.randrange(3, 40),
+                }
+            )
+    return out
+
+
 async def simulate(
     intake: httpx.AsyncClient,
     screening: httpx.AsyncClient,
@@ -294,4 +336,12 @@ async def simulate(
         r.raise_for_status()
         u = r.json()["upload"]
         summary.records[department] = {k: u[k] for k in ("accepted", "duplicate", "rejected")}
+    office = issue_token(settings, sub="agriculture-system", role="department", region=county, department="agriculture")
+    r = await screening.post(
+        "/regional-records",
+        json={"records": synth_regional(county, data, seed, year)},
+        headers={"Authorization": f"Bearer {office}"},
+    )
+    r.raise_for_status()
+    summary.regional = r.json()
     return summary
