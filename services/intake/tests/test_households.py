@@ -220,3 +220,17 @@ async def test_two_cadres_editing_one_household_cannot_overwrite_each_other(clie
         path, json={"category": "ordinary", "reason": "re-checked"}, headers={**CADRE, "If-Match": "*"}
     )
     assert anyone.status_code == 200
+
+    # A year's income, corrected by two cadres: the second, made on the record it read, is refused.
+    income = {"wages": "6000", "production": "0", "property": "0", "transfers": "0"}
+    first_year = await client.put(f"{path}/incomes/2025", json=income, headers=CADRE)
+    read = first_year.json()["etag"]
+    assert first_year.headers["etag"] == read
+    corrected = await client.put(
+        f"{path}/incomes/2025", json={**income, "wages": "6500"}, headers={**CADRE, "If-Match": read}
+    )
+    assert corrected.status_code == 201 and corrected.json()["revision"] == 2
+    stale = await client.put(
+        f"{path}/incomes/2025", json={**income, "wages": "7000"}, headers={**CADRE, "If-Match": read}
+    )
+    assert stale.status_code == 412 and stale.json()["current_etag"] == corrected.json()["etag"]

@@ -4,17 +4,25 @@ drinking-water check; and the household's assistance status, for the app and for
 import datetime as dt
 import uuid
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 
 from assistance.elimination.models import Elimination
 from assistance.households.models import GuaranteeCheck, IncomeMonth
-from assistance.households.schemas import AssistanceStatus, GuaranteeIn, GuaranteePublic, MonthIncome, MonthIncomes
+from assistance.households.schemas import (
+    AssistanceStatus,
+    GuaranteeIn,
+    GuaranteePublic,
+    MonthIncome,
+    MonthIncomes,
+    RecordedMonths,
+)
 from assistance.households.service import known_household
 from assistance.mechanisms import FOLLOW_UP, audit, outbox
 from assistance.plans.models import Plan
 from common.access import FollowUpRead, FollowUpWrite
+from common.concurrency import IfMatch, PreconditionFailed, check_if_match, tag
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, problem_responses
 from contracts.assistance import FollowUpGuaranteesCheckedV1, FollowUpIncomeMonthsRecordedV1
@@ -23,13 +31,34 @@ router = APIRouter(prefix="/households/{household_id}", tags=["household follow-
 PROBLEMS = problem_responses(Forbidden, NotFound)
 
 
-@router.put("/income-months", response_model=MonthIncomes, responses=PROBLEMS)
+async def _months(session: SessionDep, household_id: uuid.UUID) -> list[IncomeMonth]:
+    rows = await session.execute(
+        select(IncomeMonth).where(IncomeMonth.household_id == household_id).order_by(IncomeMonth.month)
+    )
+    return list(rows.scalars())
+
+
+def _version(months: list[IncomeMonth]) -> tuple[object, ...]:
+    """What a correction of the months changes: their ETag is a hash of it."""
+    return tuple((m.month, m.per_capita, m.recorded_at) for m in months)
+
+
+@router.put(
+    "/income-months", response_model=MonthIncomes, responses=problem_responses(Forbidden, NotFound, PreconditionFailed)
+)
 async def record_income_months(
-    household_id: uuid.UUID, body: MonthIncomes, session: SessionDep, principal: FollowUpWrite
+    household_id: uuid.UUID,
+    body: MonthIncomes,
+    session: SessionDep,
+    principal: FollowUpWrite,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> MonthIncomes:
     """Record (or correct) months of per-capita disposable income: the income criterion reads the 12 months
-    before an evaluation."""
-    household = await known_household(session, principal, household_id)
+    before an evaluation. With `If-Match` (the ETag of the months as read), months changed meanwhile answer
+    412."""
+    household = await known_household(session, principal, household_id, lock=True)
+    check_if_match(if_match, _version(await _months(session, household_id)))
     now = dt.datetime.now(dt.UTC)
     for m in body.months:
         values = {"per_capita": m.per_capita, "recorded_by": principal.sub, "recorded_at": now}
@@ -46,18 +75,22 @@ async def record_income_months(
         recorded_at=now,
     )
     await outbox.add(session, recorded, subject=household_id)  # the record of what the criterion reads
+    await session.flush()
+    session.expire_all()
+    tag(response, _version(await _months(session, household_id)))
     return body
 
 
-@router.get("/income-months", response_model=MonthIncomes, responses=PROBLEMS)
-async def income_months(household_id: uuid.UUID, session: SessionDep, principal: FollowUpRead) -> MonthIncomes:
-    """The recorded months (an audited read)."""
+@router.get("/income-months", response_model=RecordedMonths, responses=PROBLEMS)
+async def income_months(
+    household_id: uuid.UUID, session: SessionDep, principal: FollowUpRead, response: Response
+) -> RecordedMonths:
+    """The recorded months (an audited read), their version as the `ETag` a correction sends back."""
     household = await known_household(session, principal, household_id)
     await audit.read(session, principal, household_id, household.region_code, "monthly income", FOLLOW_UP)
-    rows = await session.execute(
-        select(IncomeMonth).where(IncomeMonth.household_id == household_id).order_by(IncomeMonth.month)
-    )
-    return MonthIncomes(months=[MonthIncome(month=f"{r.month:%Y-%m}", per_capita=r.per_capita) for r in rows.scalars()])
+    months = await _months(session, household_id)
+    tag(response, _version(months))
+    return RecordedMonths(months=[MonthIncome(month=f"{r.month:%Y-%m}", per_capita=r.per_capita) for r in months])
 
 
 @router.post("/guarantee-checks", status_code=201, response_model=GuaranteePublic, responses=PROBLEMS)

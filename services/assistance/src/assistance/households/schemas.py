@@ -30,6 +30,12 @@ class MonthIncomes(BaseModel):
     months: list[MonthIncome] = Field(min_length=1, max_length=36)
 
 
+class RecordedMonths(BaseModel):
+    """The months recorded so far (none yet, for a household just monitored)."""
+
+    months: list[MonthIncome]
+
+
 class GuaranteeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

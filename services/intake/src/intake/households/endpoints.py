@@ -272,7 +272,7 @@ async def disclose_resident_id(
     "/{household_id}/incomes/{year}",
     status_code=201,
     response_model=IncomePublic,
-    responses=problem_responses(Forbidden, NotFound, ValidationFailed),
+    responses=problem_responses(Forbidden, NotFound, ValidationFailed, PreconditionFailed),
 )
 async def record_income(
     household_id: HouseholdId,
@@ -281,16 +281,22 @@ async def record_income(
     session: SessionDep,
     principal: HouseholdsWrite,
     idem: IdempotencyDep,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> IncomePublic:
     """Record a year's income by source and rigid expenditure. A later record for the same year is a new
-    revision that supersedes; per-capita net income is computed over active members."""
+    revision that supersedes; per-capita net income is computed over active members. With `If-Match` (the
+    `etag` of the year's record as read), a year recorded again meanwhile answers 412."""
     if year > today().year:
         raise ValidationFailed(
             "Income cannot be recorded for a future year",
             errors=[{"field": "year", "message": "future year", "type": "value_error"}],
         )
     household = await service.get(session, principal, household_id, lock=True)
-    return await idem.remember(_income(await service.record_income(session, principal, household, year, body)))
+    check_if_match(if_match, (year, await service.income_revision(session, household.id, year)))
+    recorded = _income(await service.record_income(session, principal, household, year, body))
+    tag(response, (year, recorded.revision))
+    return await idem.remember(recorded)
 
 
 @router.get(

@@ -4,10 +4,11 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Self
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, computed_field, model_validator
 
 from common.access_audit import PERSONAL
 from common.clock import Day
+from common.concurrency import etag_of
 from common.pii import normalize_phone, normalize_resident_id
 from common.regions import validate_region_code
 from contracts.shared import LabourCapacity
@@ -165,6 +166,11 @@ class IncomePublic(IncomeCreate):
     per_capita_net_income: Decimal
     recorded_by: str
     recorded_at: dt.datetime
+
+    @computed_field(description="the year's version: send it as If-Match when correcting the year")  # type: ignore[prop-decorator]
+    @property
+    def etag(self) -> str:
+        return etag_of((self.year, self.revision))
 
 
 class HouseholdPublic(BaseModel):

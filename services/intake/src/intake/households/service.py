@@ -276,16 +276,23 @@ def per_capita(body: IncomeCreate, members: int) -> Decimal:
     return (total / max(members, 1)).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
+async def income_revision(session: AsyncSession, household_id: uuid.UUID, year: int) -> int:
+    """The year's latest revision (0: none recorded)."""
+    return int(
+        (
+            await session.execute(
+                select(func.coalesce(func.max(IncomeRecord.revision), 0)).where(
+                    IncomeRecord.household_id == household_id, IncomeRecord.year == year
+                )
+            )
+        ).scalar_one()
+    )
+
+
 async def record_income(
     session: AsyncSession, principal: Principal, household: Household, year: int, body: IncomeCreate
 ) -> IncomeRecord:
-    revision = (
-        await session.execute(
-            select(func.coalesce(func.max(IncomeRecord.revision), 0)).where(
-                IncomeRecord.household_id == household.id, IncomeRecord.year == year
-            )
-        )
-    ).scalar_one() + 1
+    revision = await income_revision(session, household.id, year) + 1
     members = sum(m.active for m in household.members)
     record = IncomeRecord(
         household_id=household.id,
