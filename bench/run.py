@@ -1,5 +1,6 @@
 """`make bench`: starts its own embedded PostgreSQL and broker, measures, and rewrites the figures in
-docs/benchmarks.md. Nothing here asserts a target: the figures are recorded for people to read."""
+docs/benchmarks.md with each target's verdict computed from them (bench/verdicts.py). Nothing here asserts a
+target: the figures and verdicts are recorded for people to read."""
 
 import asyncio
 import datetime as dt
@@ -22,6 +23,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from assistance_bench import bench_assistance  # noqa: E402
 from ledger_bench import bench_ledger  # noqa: E402
 from screening_bench import bench_screening  # noqa: E402
+from verdicts import verdicts  # noqa: E402
 
 from devkit.runtime.embedded import EmbeddedRuntime, free_port  # noqa: E402
 
@@ -197,6 +199,7 @@ async def main() -> None:
         }
     finally:
         runtime.stop()
+    figures |= verdicts(figures)
     write_report(figures)
     for key, value in figures.items():
         print(f"{key:>14}: {value}")
