@@ -117,7 +117,7 @@ async def feed_throughput(conn: asyncpg.Connection, bootstrap: str, ids: list[st
 
 async def baseline_throughput(bootstrap: str, dsn: str, ids: list[str]) -> float:
     """The raw floor: the same records consumed with aiokafka and COPYed into a table, offsets committed."""
-    topic = f"bench.feed-baseline.{uuid.uuid4().hex[:8]}"
+    topic = f"dept.bench-baseline.{uuid.uuid4().hex[:8]}"  # named as a feed: partitioned as the feeds are
     conn = await asyncpg.connect(dsn)
     await conn.execute("CREATE TABLE IF NOT EXISTS public.bench_feed (key bytea, value bytea)")
     consumer = AIOKafkaConsumer(
@@ -130,7 +130,7 @@ async def baseline_throughput(bootstrap: str, dsn: str, ids: list[str]) -> float
         metadata_max_age_ms=1000,
     )
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5)
-    await ensure_topics(bootstrap, [topic])  # partitioned as the service's topics are
+    await ensure_topics(bootstrap, [topic], CommonSettings())
     await producer.start()
     await consumer.start()
     while not consumer.assignment():

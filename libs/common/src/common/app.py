@@ -150,7 +150,7 @@ def create_app(spec: ServiceSpec) -> FastAPI:
             await hook(app)
         workers = None
         if settings.run_workers:
-            await ensure_topics(settings.kafka_bootstrap_servers, app.state.required_topics)
+            await ensure_topics(settings.kafka_bootstrap_servers, app.state.required_topics, settings)
             workers = Workers(spec, db, settings.database_url, settings.kafka_bootstrap_servers)
             workers.start()
             workers.start_background(app, spec.background)

@@ -30,6 +30,12 @@ class CommonSettings(BaseSettings):
     db_pool_size: int = Field(10, ge=1, le=200)
     kafka_bootstrap_servers: str | None = None
     kafka_client_id: str | None = None
+    # Partitions of the topics a service creates when they are missing: how many replicas of a consumer can
+    # share a topic. Department feeds carry the volume (12 by default); the rest, 3. An existing topic is not
+    # changed (adding partitions moves keys to other partitions: ops raise it with producers drained).
+    topic_partitions: int = Field(3, ge=1, le=1000)
+    dept_topic_partitions: int = Field(12, ge=1, le=1000)
+    topic_replication: int = Field(1, ge=1, le=7, description="the replication factor of created topics")
 
     run_workers: bool = True
     # Request bodies: JSON requests are small; department bulk files are streamed under their own limit.

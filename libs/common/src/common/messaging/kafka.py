@@ -8,6 +8,7 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 
 from common.logging import log
+from common.settings import CommonSettings
 
 
 def make_producer(bootstrap: str, client_id: str) -> AIOKafkaProducer:
@@ -57,15 +58,32 @@ async def start_with_retry(
             delay = min(delay * 2, 5.0)
 
 
-async def ensure_topics(bootstrap: str, topics: list[str], partitions: int = 3) -> None:
+def partitions_for(topic: str, settings: CommonSettings) -> int:
+    """A department feed's topic (not its dead-letter topic) gets the feed partitions, any other the default."""
+    feed = topic.startswith("dept.") and not topic.endswith(".dlq")
+    return settings.dept_topic_partitions if feed else settings.topic_partitions
+
+
+async def ensure_topics(bootstrap: str, topics: list[str], settings: CommonSettings) -> None:
+    """Create the topics that are missing, with their partitions; say so of an existing one that has fewer
+    than configured (it is left as it is: adding partitions moves keys, so each key's order would break)."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await admin.start()
     try:
         existing = set(await admin.list_topics())
-        missing = [t for t in dict.fromkeys(topics) if t not in existing]
+        wanted = list(dict.fromkeys(topics))
+        missing = [t for t in wanted if t not in existing]
         if missing:
             with contextlib.suppress(TopicAlreadyExistsError):  # another replica was faster
-                await admin.create_topics([NewTopic(t, partitions, 1) for t in missing])
+                await admin.create_topics(
+                    [NewTopic(t, partitions_for(t, settings), settings.topic_replication) for t in missing]
+                )
+        present = [t for t in wanted if t in existing]
+        for described in await admin.describe_topics(present) if present else []:
+            have, want = len(described.get("partitions", [])), partitions_for(described["topic"], settings)
+            if have < want:
+                topic = described["topic"]
+                log.warning("topic has fewer partitions than configured", topic=topic, have=have, want=want)
     finally:
         await admin.close()
 

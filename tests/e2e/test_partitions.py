@@ -1,0 +1,27 @@
+"""Topics are created with the partitions their settings give: the department feeds carry the volume and get
+more (so that more replicas of screening can share one), the rest and every dead-letter topic the default."""
+
+from typing import Any
+
+from aiokafka.admin import AIOKafkaAdminClient
+
+from screening.config import settings
+
+
+async def test_feed_topics_have_the_feed_partitions_and_the_others_the_default(services: Any) -> None:
+    await services.client("screening")
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
+    await admin.start()
+    try:
+        topics = ["dept.housing.v1", "dept.finance.v1", "dept.housing.v1.dlq", "intake.case.v1", "screening.alert.v1"]
+        found = {t["topic"]: len(t["partitions"]) for t in await admin.describe_topics(topics)}
+    finally:
+        await admin.close()
+    assert settings.dept_topic_partitions == 12 and settings.topic_partitions == 3
+    assert found == {
+        "dept.housing.v1": 12,
+        "dept.finance.v1": 12,
+        "dept.housing.v1.dlq": 3,
+        "intake.case.v1": 3,
+        "screening.alert.v1": 3,
+    }
