@@ -6,7 +6,8 @@ export UV_PYTHON_DOWNLOADS := never
 # source again: the fast tier took half as long again.
 export UV_COMPILE_BYTECODE := 1
 export PYTHONDONTWRITEBYTECODE :=
-export UV_PYTHON ?= python3.11
+# Python 3.11 to 3.13: the first of them found (UV_PYTHON=python3.13 to choose); UV_INDEX_URL: a PyPI mirror.
+export UV_PYTHON ?= $(firstword $(foreach v,3.11 3.12 3.13,$(if $(shell command -v python$(v) 2>/dev/null),python$(v))) python3)
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 VENV := .venv
 BIN := $(VENV)/bin
@@ -17,14 +18,14 @@ PYTEST_ARGS ?=
 .PHONY: setup run test test-fast lint openapi openapi-check bench forms token regions clean
 
 $(BIN)/safetynet: uv.lock pyproject.toml libs/*/pyproject.toml services/*/pyproject.toml
-	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet $(if $(UV_INDEX_URL),--index-url $(UV_INDEX_URL)) uv
 	$(UV) sync --frozen
 	@touch $@
 
 setup: $(BIN)/safetynet
 
-run: setup  ## the whole system (DEMO=1: with a synthetic county); embedded PostgreSQL and broker unless configured
-	$(BIN)/safetynet run $(if $(DEMO),--demo)
+run: setup  ## the whole system (DEMO=1: a synthetic county; INTAKE_PORT=... to move a service); embedded PostgreSQL and broker unless configured
+	$(BIN)/safetynet run $(if $(DEMO),--demo) $(foreach s,INTAKE SCREENING ASSISTANCE LEDGER,$(if $($(s)_PORT),--$(shell echo $(s) | tr A-Z a-z)-port $($(s)_PORT)))
 
 test: setup lint  ## lint, spec drift, then every test on a real PostgreSQL and broker
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -1,10 +1,16 @@
 # One image recipe for every service: docker build -f deploy/docker/service.Dockerfile --build-arg SERVICE=intake .
 # The install steps are the ones `make` runs: pip installs uv, uv installs the locked packages.
-ARG PYTHON_IMAGE=python:3.11-slim-bookworm
+# IMAGE_REGISTRY: where the base image comes from (a mirror on an intranet or in mainland China);
+# UV_INDEX_URL: the package index (a PyPI mirror). A release pins the base image by digest:
+#   --build-arg PYTHON_IMAGE=<registry>/library/python:3.11-slim-bookworm@sha256:<digest of the mirror's copy>
+ARG IMAGE_REGISTRY=docker.io
+ARG PYTHON_IMAGE=${IMAGE_REGISTRY}/library/python:3.11-slim-bookworm
 
 FROM ${PYTHON_IMAGE} AS build
 ARG SERVICE
-ENV UV_COMPILE_BYTECODE=1 UV_LINK_MODE=copy UV_PYTHON_DOWNLOADS=never PIP_NO_CACHE_DIR=1
+ARG UV_INDEX_URL=https://pypi.org/simple
+ENV UV_COMPILE_BYTECODE=1 UV_LINK_MODE=copy UV_PYTHON_DOWNLOADS=never PIP_NO_CACHE_DIR=1 \
+    UV_INDEX_URL=${UV_INDEX_URL} PIP_INDEX_URL=${UV_INDEX_URL}
 RUN pip install --no-cache-dir uv==0.13.9
 WORKDIR /app
 # Dependencies first (a layer that changes only with uv.lock), then the code.
@@ -31,5 +37,6 @@ ENV PATH=/app/.venv/bin:$PATH SERVICE_MODULE=${SERVICE}.main:app ENVIRONMENT=pro
 USER 10001
 EXPOSE 8000
 HEALTHCHECK --interval=15s --timeout=3s CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=2)"]
-# Migrations run at start (an advisory lock keeps replicas from racing).
+# Migrations: at start by default (an advisory lock keeps replicas from racing); a deployment runs the image
+# as its migration job (python -m common.migrations <service>) and starts the service with RUN_MIGRATIONS=false.
 CMD ["sh", "-c", "exec uvicorn \"$SERVICE_MODULE\" --host 0.0.0.0 --port 8000 --proxy-headers --no-access-log"]

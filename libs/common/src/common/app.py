@@ -34,7 +34,7 @@ from common.messaging.kafka import broker_topics, ensure_topics
 from common.messaging.outbox import Outbox
 from common.messaging.relay import OutboxRelay
 from common.metrics import HTTP_LATENCY, HTTP_REQUESTS
-from common.migrations import upgrade_async
+from common.migrations import check_at_head, upgrade_async
 from common.regions import regions
 from common.settings import CommonSettings
 from contracts.topics import dlq_of
@@ -62,6 +62,8 @@ class ServiceSpec:
     on_startup: list[Callable[[FastAPI], Awaitable[None]]] = field(default_factory=list)
     # Long-running loops of the service's own (given the app), run and restarted like the relay and consumer.
     background: list[Callable[[FastAPI], Awaitable[None]]] = field(default_factory=list)
+    # Steps the migration job runs after migrating, given the owner's DATABASE_URL (the ledger's grants).
+    after_migrations: list[Callable[[str], Awaitable[None]]] = field(default_factory=list)
     openapi_tags: list[dict[str, Any]] = field(default_factory=list)
     # Paths (regular expressions) whose bodies are bulk files, streamed under MAX_UPLOAD_BYTES.
     upload_paths: list[str] = field(default_factory=list)
@@ -142,7 +144,10 @@ def create_app(spec: ServiceSpec) -> FastAPI:
         configure_logging(spec.name, settings.log_level, settings.json_logs)
         if not settings.database_url or not settings.kafka_bootstrap_servers:
             raise RuntimeError("DATABASE_URL and KAFKA_BOOTSTRAP_SERVERS must be set (`make run` sets them)")
-        await upgrade_async(spec.service_dir, settings.database_url)
+        if settings.run_migrations:
+            await upgrade_async(spec.service_dir, settings.database_url)
+        else:  # a migration job ran them (python -m common.migrations): refuse a schema it has not
+            await check_at_head(spec.service_dir, settings.database_url, spec.name)
         db = Database(settings.database_url, pool_size=settings.db_pool_size)
         app.state.db = db
         await asyncio.to_thread(regions)  # load the division codes once, off the event loop
@@ -178,7 +183,8 @@ def create_app(spec: ServiceSpec) -> FastAPI:
     )
     app.state.idempotency_table = spec.idempotency
     app.state.outbox = spec.outbox
-    spec.outbox.cipher = settings.pii_cipher()
+    # Events that carry personal data leave encrypted: only a service holding the encryption key writes them.
+    spec.outbox.cipher = settings.pii_cipher() if "pii_encryption_key" in settings.pii_keys else None
     install_problem_handlers(app)
 
     @app.exception_handler(Replayed)

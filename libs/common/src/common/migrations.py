@@ -1,10 +1,15 @@
-"""Alembic, shared: each service's migrations/env.py calls `run_env`, and services migrate on start."""
+"""Alembic, shared: each service's migrations/env.py calls `run_env`; a service migrates on start, or (in a
+deployment, RUN_MIGRATIONS=false) a job runs `python -m common.migrations <service>` as the schema's owner
+first and the service only checks that its schema is at the head revision."""
 
 import asyncio
+import sys
+from importlib import import_module
 from pathlib import Path
 
 from alembic import command, context
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy import MetaData, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -26,6 +31,53 @@ def upgrade(service_dir: Path, url: str) -> None:
 async def upgrade_async(service_dir: Path, url: str) -> None:
     # Alembic's API is synchronous and its async env runs its own loop: keep it off ours.
     await asyncio.to_thread(upgrade, service_dir, url)
+
+
+class NotMigrated(RuntimeError):
+    pass
+
+
+async def check_at_head(service_dir: Path, url: str, schema: str) -> None:
+    """Refuse to start on a schema the migration job has not brought to the head revision."""
+    if not schema.isidentifier():
+        raise ValueError(f"not a schema name: {schema!r}")
+    head = ScriptDirectory.from_config(alembic_config(service_dir, url)).get_current_head()
+    engine = create_async_engine(async_url(url))
+    try:
+        async with engine.connect() as conn:
+            exists = (await conn.execute(text("SELECT to_regclass(:t)"), {"t": f"{schema}.alembic_version"})).scalar()
+            current = (
+                # The schema is a service's own name (checked below), never input.
+                (await conn.execute(text(f'SELECT version_num FROM "{schema}".alembic_version'))).scalar()  # noqa: S608
+                if exists
+                else None
+            )
+    finally:
+        await engine.dispose()
+    if current != head:
+        raise NotMigrated(
+            f"the {schema} schema is at {current or 'nothing'}, not {head}: run the migration job "
+            f"(python -m common.migrations {schema}) before the service, or set RUN_MIGRATIONS=true"
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m common.migrations <service>`: bring the service's schema to head with its DATABASE_URL
+    (the schema owner's), then run the service's steps after migrating (the ledger's grants)."""
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1 or args[0] not in ("intake", "screening", "assistance", "ledger"):
+        print("usage: python -m common.migrations {intake|screening|assistance|ledger}", file=sys.stderr)
+        return 2
+    spec = import_module(f"{args[0]}.main").spec
+    url = spec.settings.database_url
+    if not url:
+        print("DATABASE_URL is not set", file=sys.stderr)
+        return 2
+    upgrade(spec.service_dir, url)
+    for step in spec.after_migrations:
+        asyncio.run(step(url))
+    print(f"{args[0]}: migrated to head")
+    return 0
 
 
 def run_env(metadata: MetaData) -> None:
@@ -62,3 +114,7 @@ def run_env(metadata: MetaData) -> None:
         await engine.dispose()
 
     asyncio.run(run())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -102,6 +102,13 @@ class PiiCipher:
     def decrypt(self, blob: bytes, field: str) -> str:
         return self._aead.decrypt(blob[:12], blob[12:], field.encode()).decode()
 
+    @classmethod
+    def index_only(cls, blind_index_key_b64: str) -> "PiiCipher":
+        """A cipher that can only compute blind indexes (a service that never holds identifiers in clear)."""
+        cipher = cls.__new__(cls)
+        cipher._index_key = base64.b64decode(blind_index_key_b64)
+        return cipher
+
     def blind_index(self, value: str, field: str) -> str:
         """Deterministic keyed digest: equal values match, the value itself cannot be recovered."""
         return hmac.new(self._index_key, f"{field}:{value}".encode(), hashlib.sha256).hexdigest()

@@ -4,7 +4,7 @@ Each service subclasses `CommonSettings` in its own `config.py` and instantiates
 """
 
 import base64
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -44,6 +44,9 @@ class CommonSettings(BaseSettings):
     topic_replication: int = Field(1, ge=1, le=7, description="the replication factor of created topics")
 
     run_workers: bool = True
+    # False where a migration job (`python -m common.migrations <service>`) runs them before the service
+    # starts: the service then only checks its schema is at the head revision, and refuses to start if not.
+    run_migrations: bool = True
     # Request bodies: JSON requests are small; department bulk files are streamed under their own limit.
     max_body_bytes: int = Field(1_048_576, ge=1024)
     max_upload_bytes: int = Field(4 * 1024**3, ge=1024)
@@ -71,9 +74,16 @@ class CommonSettings(BaseSettings):
     pii_encryption_key: str = DEV_PII_KEY
     blind_index_key: str = DEV_BLIND_INDEX_KEY
 
+    # The personal-data keys a service holds (each service's settings say): intake and screening encrypt
+    # identifiers and index them; the ledger only indexes; assistance holds neither. A deployment gives each
+    # service only its own.
+    pii_keys: ClassVar[tuple[str, ...]] = ("pii_encryption_key", "blind_index_key")
+
     def pii_cipher(self) -> "PiiCipher":
         from common.pii import PiiCipher  # pii imports regions data: not needed to read settings
 
+        if "pii_encryption_key" not in self.pii_keys:
+            return PiiCipher.index_only(self.blind_index_key)
         return PiiCipher(self.pii_encryption_key, self.blind_index_key)
 
     @model_validator(mode="after")
@@ -83,8 +93,10 @@ class CommonSettings(BaseSettings):
                 raise ValueError("JWT_SECRET must be set outside development")
             if self.jwt_algorithm != "HS256" and not self.jwt_public_key:
                 raise ValueError("JWT_PUBLIC_KEY must be set for asymmetric JWT algorithms")
-            if self.pii_encryption_key == DEV_PII_KEY or self.blind_index_key == DEV_BLIND_INDEX_KEY:
-                raise ValueError("PII_ENCRYPTION_KEY and BLIND_INDEX_KEY must be set outside development")
+            dev = {"pii_encryption_key": DEV_PII_KEY, "blind_index_key": DEV_BLIND_INDEX_KEY}
+            unset = [k.upper() for k in self.pii_keys if getattr(self, k) == dev[k]]
+            if unset:
+                raise ValueError(f"{' and '.join(unset)} must be set outside development")
             if not self.database_url or not self.kafka_bootstrap_servers:
                 raise ValueError("DATABASE_URL and KAFKA_BOOTSTRAP_SERVERS are required in production")
         return self

@@ -1,4 +1,5 @@
 import base64
+from typing import ClassVar
 
 from pydantic import Field, model_validator
 
@@ -9,6 +10,8 @@ DEV_SIGNING_KEY = base64.b64encode(b"dev-only-ledger-signing-seed-32b").decode()
 
 
 class LedgerSettings(CommonSettings):
+    # Identifiers reach the log only as their blind index: the ledger holds the index key, never the other.
+    pii_keys: ClassVar[tuple[str, ...]] = ("blind_index_key",)
     service_name: str = "ledger"
     ledger_signing_key: str = DEV_SIGNING_KEY
     checkpoint_interval_s: float = 60.0

@@ -11,6 +11,7 @@ from ledger.checkpoints.service import checkpoint_loop
 from ledger.config import settings
 from ledger.entries.endpoints import access_router, changes_router, router
 from ledger.exports.endpoints import router as exports_router
+from ledger.grants import grant_app_role
 from ledger.handlers import SUBSCRIPTIONS
 
 spec = ServiceSpec(
@@ -25,6 +26,7 @@ spec = ServiceSpec(
     routers=[router, access_router, changes_router, checkpoints.router, archive.router, exports_router],
     produces=[ACCESS_TOPIC],
     background=[checkpoint_loop],
+    after_migrations=[grant_app_role],
     subscriptions=SUBSCRIPTIONS,
 )
 app = create_app(spec)
