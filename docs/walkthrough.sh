@@ -152,3 +152,7 @@ curl -sf "$LEDGER/entries?subject=$HID&limit=500" -H "Authorization: Bearer $AUD
 
 echo "18. the same household's events on the topic intake.case.v1"
 .venv/bin/safetynet tail intake.case.v1 --subject "$HID" | sed 's/^/    /'
+
+echo "19. the whole log verified: every leaf re-hashed, the tree rebuilt, every signed checkpoint checked"
+curl -sf -X POST "$LEDGER/checkpoints" -H "Authorization: Bearer $AUDITOR" > /dev/null || true
+.venv/bin/safetynet ledger verify | python3 -c "import json,sys; r=json.load(sys.stdin); print('    ok:', r['ok'], '| entries:', r['entries'], '| checkpoints:', r['checkpoints'])"

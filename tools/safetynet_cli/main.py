@@ -13,9 +13,30 @@ ROOT = Path(__file__).resolve().parents[2]
 SERVICES = {"intake": 8001, "screening": 8002, "assistance": 8003, "ledger": 8004}
 
 
+def _busy(host: str, port: int) -> bool:
+    import socket
+
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
 def run(args: argparse.Namespace) -> int:
     """Start the four services; with no DATABASE_URL / KAFKA_BOOTSTRAP_SERVERS, embedded ones too."""
     env = dict(os.environ)
+    ports = {name: getattr(args, f"{name}_port") for name in SERVICES}
+    busy = [f"{name} {port}" for name, port in ports.items() if _busy(args.host, port)]
+    if busy:  # before anything starts or migrates
+        print(
+            f"port in use: {', '.join(busy)} (another `make run`?). Stop it, or choose ports: "
+            "make run INTAKE_PORT=9001 SCREENING_PORT=9002 ASSISTANCE_PORT=9003 LEDGER_PORT=9004",
+            file=sys.stderr,
+        )
+        return 2
     runtime = None
     if not (env.get("DATABASE_URL") and env.get("KAFKA_BOOTSTRAP_SERVERS")):
         from devkit.runtime.embedded import EmbeddedRuntime
@@ -25,9 +46,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"embedded PostgreSQL: {runtime.database_url} (data in {args.data_dir})", flush=True)
         print(f"embedded broker:     {runtime.kafka_bootstrap_servers} (memory only)", flush=True)
         (Path(args.data_dir) / "broker.address").write_text(runtime.kafka_bootstrap_servers)
+        # The database's address, for the CLI's commands that read it (`safetynet ledger verify`).
+        (Path(args.data_dir) / "database.url").write_text(runtime.database_url)
     children = {}
-    for name, port in SERVICES.items():
-        port = int(env.get(f"{name.upper()}_PORT", port))
+    for name, port in ports.items():
         children[name] = subprocess.Popen(  # noqa: S603
             [
                 sys.executable,
@@ -45,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"{name:<11} http://{args.host}:{port}/docs", flush=True)
     print("tokens: make token ROLE=village_cadre REGION=532504102", flush=True)
     if args.demo:
-        _load_demo(args.host)
+        _load_demo(args.host, ports)
 
     stopping = False
 
@@ -89,12 +111,12 @@ def run(args: argparse.Namespace) -> int:
     return code
 
 
-def _load_demo(host: str) -> None:
+def _load_demo(host: str, ports: dict[str, int]) -> None:
     """A small demo county once the services answer, so a newcomer sees alerts appear."""
     import httpx
 
     for name in ("intake", "screening"):
-        url = f"http://{host}:{SERVICES[name]}/readyz"
+        url = f"http://{host}:{ports[name]}/readyz"
         for _ in range(120):
             try:
                 if httpx.get(url, timeout=2).status_code == 200:
@@ -111,13 +133,12 @@ def _load_demo(host: str) -> None:
             "--households",
             "60",
             "--intake",
-            f"http://{host}:{SERVICES['intake']}",
+            f"http://{host}:{ports['intake']}",
             "--screening",
-            f"http://{host}:{SERVICES['screening']}",
+            f"http://{host}:{ports['screening']}",
         ],
         check=False,
     )
-    print("demo county loaded: GET http://127.0.0.1:8002/alerts with a county officer token of 532504", flush=True)
 
 
 def token(args: argparse.Namespace) -> int:
@@ -168,28 +189,83 @@ def simulate(args: argparse.Namespace) -> int:
             summary = await run_simulation(
                 intake, screening, county=args.county, households=args.households, seed=args.seed, year=args.year
             )
-        print(f"registered {summary.registered}, already registered {summary.already_registered}")
-        for department, counts in summary.records.items():
-            print(f"{department:>18}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+            print(f"registered {summary.registered}, already registered {summary.already_registered}")
+            for department, counts in summary.records.items():
+                print(f"{department:>18}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+            print(f"{'regional records':>18}: " + ", ".join(f"{k} {v}" for k, v in summary.regional.items()))
+            raised = await _alerts_raised(screening, args.county)
+            print(
+                f"alerts raised in {args.county}: {raised} (GET {args.screening}/alerts with a county officer's token)"
+            )
 
     asyncio.run(go())
     return 0
 
 
-def _local_broker() -> str | None:
-    """The embedded broker of a running `make run`, if any."""
-    path = ROOT / ".data" / "broker.address"
+async def _alerts_raised(screening: Any, county: str) -> int:
+    """The county's open alerts once the feeds have been worked through (the count stops changing)."""
+    import asyncio
+
+    from common.auth import issue_token
+    from common.settings import CommonSettings
+
+    headers = {
+        "Authorization": "Bearer "
+        + issue_token(CommonSettings(), sub="simulator", role="county_officer", region=county)
+    }
+    last, steady = -1, 0
+    for _ in range(120):
+        count, cursor = 0, None
+        while True:
+            page = (
+                await screening.get(
+                    "/alerts", params={"limit": 1000, **({"cursor": cursor} if cursor else {})}, headers=headers
+                )
+            ).json()
+            count += len(page["items"])
+            if not (cursor := page.get("next_cursor")):
+                break
+        steady = steady + 1 if count == last else 0
+        if steady >= 3:
+            return count
+        last = count
+        await asyncio.sleep(1)
+    return last
+
+
+def _local(name: str) -> str | None:
+    """What a running `make run` wrote of its embedded servers (`broker.address`, `database.url`), if any."""
+    path = ROOT / ".data" / name
     return path.read_text().strip() if path.exists() else None
 
 
+def _local_broker() -> str | None:
+    return _local("broker.address")
+
+
 def tail(args: argparse.Namespace) -> int:
-    """Print a topic's events from the beginning (optionally one household's), until it is idle."""
+    """Print a topic's events from the beginning (optionally one household's), until it is idle, or as they
+    come with --follow."""
     import asyncio
     import json
 
     from aiokafka import AIOKafkaConsumer
 
-    async def read() -> None:
+    from common.messaging.kafka import broker_topics
+
+    if not args.bootstrap:
+        print("no broker: set KAFKA_BOOTSTRAP_SERVERS, or start `make run` here", file=sys.stderr)
+        return 2
+
+    async def read() -> int:
+        topics = await broker_topics(args.bootstrap)
+        if topics is None:
+            print(f"the broker at {args.bootstrap} does not answer", file=sys.stderr)
+            return 2
+        if args.topic not in topics:
+            known = ", ".join(sorted(t for t in topics if not t.startswith("__")))
+            print(f"no topic {args.topic!r} on the broker; its topics: {known}", file=sys.stderr)
+            return 2
         consumer = AIOKafkaConsumer(
             args.topic,
             bootstrap_servers=args.bootstrap,
@@ -199,19 +275,27 @@ def tail(args: argparse.Namespace) -> int:
         )
         await consumer.start()
         try:
-            while batch := await consumer.getmany(timeout_ms=int(args.idle * 1000)):
+            while True:
+                batch = await consumer.getmany(timeout_ms=int(args.idle * 1000))
+                if not batch and not args.follow:
+                    return 0
                 for record in (r for records in batch.values() for r in records):
                     event = json.loads(record.value or b"{}")
                     if args.subject in (None, event.get("subject")):
                         print(
                             f"{record.partition}:{record.offset} {event.get('time')} {event.get('type')} "
-                            f"subject={event.get('subject')}"
+                            f"subject={event.get('subject')}",
+                            flush=True,
                         )
+                        if args.data:
+                            print(json.dumps(event.get("data"), ensure_ascii=False, indent=2), flush=True)
         finally:
             await consumer.stop()
 
-    asyncio.run(read())
-    return 0
+    try:
+        return asyncio.run(read())
+    except KeyboardInterrupt:
+        return 0
 
 
 def ledger_verify(args: argparse.Namespace) -> int:
@@ -225,9 +309,9 @@ def ledger_verify(args: argparse.Namespace) -> int:
     from ledger.config import settings
     from ledger.entries.verify import decode_key, public_key_from, read_witness, verify
 
-    url = args.database_url or settings.database_url
+    url = args.database_url or settings.database_url or _local("database.url")
     if not url:
-        print("DATABASE_URL is not set", file=sys.stderr)
+        print("DATABASE_URL is not set, and no `make run` is running here (.data/database.url)", file=sys.stderr)
         return 2
     key = decode_key(args.public_key) if args.public_key else public_key_from(settings.ledger_signing_key)
     witnessed = []
@@ -261,9 +345,9 @@ def ledger_checkpoints(args: argparse.Namespace) -> int:
     from common.db import asyncpg_dsn
     from ledger.config import settings
 
-    url = args.database_url or settings.database_url
+    url = args.database_url or settings.database_url or _local("database.url")
     if not url:
-        print("DATABASE_URL is not set", file=sys.stderr)
+        print("DATABASE_URL is not set, and no `make run` is running here (.data/database.url)", file=sys.stderr)
         return 2
     path = Path(args.export)
     have = 0
@@ -295,52 +379,102 @@ def ledger_checkpoints(args: argparse.Namespace) -> int:
     return 0
 
 
+def _region(value: str) -> str:
+    """A jurisdiction for a token: "" (national) or a 2/4/6/9/12-digit prefix of a division that exists."""
+    from common.regions import regions
+
+    if value and (not value.isdigit() or len(value) not in (2, 4, 6, 9, 12) or regions().name(value) is None):
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a region code prefix (2, 4, 6, 9 or 12 digits) of a division"
+        )
+    return value
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="safetynet")
+    from common.auth import Role
+    from contracts.dept import DEPT_CONTRACTS
+
+    # Department accounts: the feeds' departments, and the offices that send regional records.
+    departments = sorted({*DEPT_CONTRACTS, "agriculture", "rural-revitalisation"})
+    help_fmt = argparse.ArgumentDefaultsHelpFormatter
+    parser = argparse.ArgumentParser(prog="safetynet", description=__doc__, formatter_class=help_fmt)
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("run", help="start the system (embedded PostgreSQL and broker unless configured)")
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--data-dir", default=str(ROOT / ".data"))
+    p = sub.add_parser(
+        "run", help="start the system (embedded PostgreSQL and broker unless configured)", formatter_class=help_fmt
+    )
+    p.add_argument("--host", default="127.0.0.1", help="the address the services listen on")
+    p.add_argument("--data-dir", default=str(ROOT / ".data"), help="the embedded PostgreSQL's data")
     p.add_argument("--demo", action="store_true", help="load a small synthetic county once the services are up")
+    for name, port in SERVICES.items():
+        p.add_argument(f"--{name}-port", type=int, default=int(os.environ.get(f"{name.upper()}_PORT", port)),
+                       help=f"{name}'s port (or {name.upper()}_PORT)")  # fmt: skip
     p.set_defaults(func=run)
-    p = sub.add_parser("token", help="print a development bearer token")
-    p.add_argument("--role", required=True)
-    p.add_argument("--region", default="", help="jurisdiction: a 2/4/6/9/12-digit region code prefix")
-    p.add_argument("--sub", default=None)
-    p.add_argument("--household-id", default=None)
-    p.add_argument("--department", default=None)
-    p.add_argument("--ttl", type=int, default=8 * 3600)
+    p = sub.add_parser("token", help="print a development bearer token", formatter_class=help_fmt)
+    p.add_argument("--role", required=True, choices=[r.value for r in Role], help="the account's role")
+    p.add_argument(
+        "--region", default="", type=_region, help="jurisdiction: a 2/4/6/9/12-digit region code prefix, '' national"
+    )
+    p.add_argument("--sub", default=None, help="the account's name (default dev-<role>)")
+    p.add_argument(
+        "--household-id", default=None, help="a household account's household: the `id` POST /households answered"
+    )
+    p.add_argument("--department", default=None, choices=departments, help="a department account's department")
+    p.add_argument("--ttl", type=int, default=8 * 3600, help="seconds the token is valid")
     p.set_defaults(func=token)
-    p = sub.add_parser("openapi", help="export openapi/*.json and asyncapi.yaml (or --check for drift)")
-    p.add_argument("--check", action="store_true")
+    p = sub.add_parser(
+        "openapi", help="export openapi/*.json and asyncapi.yaml (or --check for drift)", formatter_class=help_fmt
+    )
+    p.add_argument("--check", action="store_true", help="only report files that differ from the code")
     p.set_defaults(func=openapi)
-    p = sub.add_parser("simulate", help="a synthetic county: households into intake, department feeds to screening")
+    p = sub.add_parser(
+        "simulate",
+        help="a synthetic county: households into intake, department feeds to screening",
+        formatter_class=help_fmt,
+    )
     p.add_argument("--county", default="532504", help="a 6-digit county code (弥勒市 by default)")
-    p.add_argument("--households", type=int, default=200)
-    p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--year", type=int, default=2020, help="the year of income and records (a policy must exist)")
-    p.add_argument("--intake", default="http://127.0.0.1:8001")
-    p.add_argument("--screening", default="http://127.0.0.1:8002")
+    p.add_argument("--households", type=int, default=200, help="how many households")
+    p.add_argument("--seed", type=int, default=1, help="the same seed, the same county")
+    p.add_argument(
+        "--year", type=int, default=_this_year(), help="the year of income and records (policy packs carry forward)"
+    )
+    p.add_argument("--intake", default="http://127.0.0.1:8001", help="intake's address")
+    p.add_argument("--screening", default="http://127.0.0.1:8002", help="screening's address")
     p.set_defaults(func=simulate)
-    p = sub.add_parser("ledger", help="the ledger's tamper-evident log")
+    p = sub.add_parser("ledger", help="the ledger's tamper-evident log", formatter_class=help_fmt)
     ledger_sub = p.add_subparsers(dest="ledger_command", required=True)
-    v = ledger_sub.add_parser("verify", help="recompute the tree, check checkpoints, name the first bad entry")
-    v.add_argument("--database-url", help="default: DATABASE_URL")
+    v = ledger_sub.add_parser(
+        "verify", help="recompute the tree, check checkpoints, name the first bad entry", formatter_class=help_fmt
+    )
+    v.add_argument("--database-url", help="default: DATABASE_URL, else the database of a running `make run`")
     v.add_argument("--public-key", help="base64 Ed25519 public key (default: derived from LEDGER_SIGNING_KEY)")
     v.add_argument("--witness", help="checkpoints kept outside the database (the file `checkpoints --export` writes)")
     v.set_defaults(func=ledger_verify)
-    c = ledger_sub.add_parser("checkpoints", help="keep the signed checkpoints in a file outside the database")
+    c = ledger_sub.add_parser(
+        "checkpoints", help="keep the signed checkpoints in a file outside the database", formatter_class=help_fmt
+    )
     c.add_argument("--export", required=True, help="the auditor's file (JSON lines); only newer checkpoints are added")
-    c.add_argument("--database-url", help="default: DATABASE_URL")
+    c.add_argument("--database-url", help="default: DATABASE_URL, else the database of a running `make run`")
     c.set_defaults(func=ledger_checkpoints)
-    p = sub.add_parser("tail", help="print the events on a topic")
-    p.add_argument("topic")
+    p = sub.add_parser("tail", help="print the events on a topic", formatter_class=help_fmt)
+    p.add_argument("topic", help="e.g. intake.case.v1 (the topics: see openapi/asyncapi.yaml)")
     p.add_argument("--subject", default=None, help="only this household's events")
-    p.add_argument("--bootstrap", default=os.environ.get("KAFKA_BOOTSTRAP_SERVERS") or _local_broker())
+    p.add_argument(
+        "--bootstrap",
+        default=os.environ.get("KAFKA_BOOTSTRAP_SERVERS") or _local_broker(),
+        help="the broker (default: KAFKA_BOOTSTRAP_SERVERS, else the broker of a running `make run`)",
+    )
     p.add_argument("--idle", type=float, default=2.0, help="stop after this many quiet seconds")
+    p.add_argument("--follow", action="store_true", help="keep printing new events (Ctrl-C to stop)")
+    p.add_argument("--data", action="store_true", help="print each event's data too")
     p.set_defaults(func=tail)
     args = parser.parse_args()
     sys.exit(args.func(args))
+
+
+def _this_year() -> int:
+    from common.clock import today
+
+    return today().year
 
 
 if __name__ == "__main__":

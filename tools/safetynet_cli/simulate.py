@@ -5,6 +5,7 @@ Running it again with the same seed registers nothing new and every record is a 
 import datetime as dt
 import json
 import random
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,6 +14,7 @@ from stdnum.cn import ric
 from tqdm import tqdm
 
 from common.auth import issue_token
+from common.clock import today
 from common.regions import regions
 from common.settings import CommonSettings
 
@@ -28,6 +30,13 @@ DEPARTMENTS = (
     "water",
     "finance",
 )
+
+
+def _date(year: int, days: int) -> dt.date:
+    """A day of `year`, `days` after its first, never after today (China Standard Time): records are of the
+    past, and the current year is only partly past."""
+    span = (min(dt.date(year, 12, 31), today()) - dt.date(year, 1, 1)).days + 1
+    return dt.date(year, 1, 1) + dt.timedelta(days=days % max(span, 1))
 
 
 @dataclass
@@ -120,7 +129,7 @@ def synth_feeds(households: list[dict[str, Any]], seed: int, year: int) -> dict[
     feeds: dict[str, list[dict[str, Any]]] = {d: [] for d in DEPARTMENTS}
 
     def day() -> str:
-        return str(dt.date(year, 1, 1) + dt.timedelta(days=rng.randrange(365)))
+        return str(_date(year, rng.randrange(365)))
 
     for i, h in enumerate(households):
         members = h["household"]["members"]
@@ -196,7 +205,7 @@ def synth_feeds(households: list[dict[str, Any]], seed: int, year: int) -> dict[
                 {
                     "record_id": f"EM{seed}-{i}",
                     "resident_id": members[0]["resident_id"],
-                    "event_date": str(dt.date(year, 1, 1) + dt.timedelta(days=later.randrange(365))),
+                    "event_date": str(_date(year, later.randrange(365))),
                     "kind": kind,
                     "hazard": hazard,
                     "direct_loss": f"{later.lognormvariate(9.0, 0.9):.2f}",
@@ -208,7 +217,7 @@ def synth_feeds(households: list[dict[str, Any]], seed: int, year: int) -> dict[
                 {
                     "record_id": f"WA{seed}-{i}",
                     "resident_id": members[0]["resident_id"],
-                    "event_date": str(dt.date(year, 1, 1) + dt.timedelta(days=later.randrange(365))),
+                    "event_date": str(_date(year, later.randrange(365))),
                     "kind": "unsafe",
                     "issue": later.choice(["quantity", "quality", "access", "guarantee_rate"]),
                 }
@@ -219,7 +228,7 @@ def synth_feeds(households: list[dict[str, Any]], seed: int, year: int) -> dict[
                     {
                         "record_id": f"HC{seed}-{i}-{k}",
                         "resident_id": m["resident_id"],
-                        "event_date": str(dt.date(year, 1, 1) + dt.timedelta(days=later.randrange(365))),
+                        "event_date": str(_date(year, later.randrange(365))),
                         "kind": later.choice(["diagnosis", "hospital_stay"]),
                         "disease_category": later.choice(["major", "chronic", "other"]),
                         "days": later.randrange(1, 60),
@@ -230,7 +239,7 @@ def synth_feeds(households: list[dict[str, Any]], seed: int, year: int) -> dict[
                     {
                         "record_id": f"HR{seed}-{i}-{k}",
                         "resident_id": m["resident_id"],
-                        "event_date": str(dt.date(year, 1, 1) + dt.timedelta(days=later.randrange(365))),
+                        "event_date": str(_date(year, later.randrange(365))),
                         "kind": later.choice(["unemployment_registered", "employment_ended", "returned_migrant"]),
                     }
                 )
@@ -240,7 +249,7 @@ def synth_feeds(households: list[dict[str, Any]], seed: int, year: int) -> dict[
         if loans.random() >= 0.1:
             continue
         head = h["household"]["members"][0]["resident_id"]
-        granted = dt.date(year, 1, 1) + dt.timedelta(days=loans.randrange(180))
+        granted = _date(year, loans.randrange(180))
         loan = {"resident_id": head, "loan_id": f"L{seed}-{i}", "amount": f"{loans.choice([20000, 30000, 50000])}.00"}
         feeds["finance"].append(
             {**loan, "record_id": f"FI{seed}-{i}-1", "event_date": str(granted), "kind": "loan_granted"}
@@ -250,7 +259,7 @@ def synth_feeds(households: list[dict[str, Any]], seed: int, year: int) -> dict[
                 {
                     **loan,
                     "record_id": f"FI{seed}-{i}-2",
-                    "event_date": str(granted + dt.timedelta(days=loans.randrange(90, 180))),
+                    "event_date": str(min(granted + dt.timedelta(days=loans.randrange(90, 180)), today())),
                     "kind": "loan_overdue",
                     "overdue_days": loans.randrange(1, 120),
                 }
@@ -267,6 +276,8 @@ def synth_regional(county: str, households: list[dict[str, Any]], seed: int, yea
                                       ("WALNUT", "核桃", "元/公斤", 22.0)):  # fmt: skip
         price = base
         for month in range(1, 13):
+            if dt.date(year, month, 15) > today():
+                break
             price *= rng.uniform(0.97, 1.03) * (0.7 if code == "HOG" and month == 10 else 1.0)
             out.append(
                 {
@@ -290,7 +301,7 @@ def synth_regional(county: str, households: list[dict[str, Any]], seed: int, yea
                     "source": "rural-revitalisation",
                     "record_id": f"PJ{seed}-{i}",
                     "region_code": village,
-                    "observed_on": f"{year}-{rng.randrange(1, 13):02d}-01",
+                    "observed_on": str(_date(year, rng.randrange(365))),
                     "name": f"村集体产业项目{i + 1}",
                     "status": status,
                     "households": rng.randrange(3, 40),
@@ -315,7 +326,8 @@ async def simulate(
     }
     summary = Summary()
     data = synth_households(county, households, seed, year)
-    for h in tqdm(data, desc="households", unit="hh", disable=not progress):
+    quiet = not (progress and sys.stderr.isatty())  # bars on a terminal only, never into a log
+    for h in tqdm(data, desc="households", unit="hh", disable=quiet):
         r = await intake.post("/households", json=h["household"], headers=officer)
         if r.status_code == 409:
             summary.already_registered += 1
@@ -324,7 +336,7 @@ async def simulate(
         summary.registered += 1
         income = await intake.put(f"/households/{r.json()['id']}/incomes/{year}", json=h["income"], headers=officer)
         income.raise_for_status()
-    for department, records in tqdm(synth_feeds(data, seed, year).items(), desc="feeds", disable=not progress):
+    for department, records in tqdm(synth_feeds(data, seed, year).items(), desc="feeds", disable=quiet):
         token = issue_token(settings, sub=f"{department}-system", role="department", region="", department=department)
         body = "\n".join(json.dumps(r, ensure_ascii=False) for r in records).encode()
         r = await screening.post(
