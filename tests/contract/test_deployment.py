@@ -59,8 +59,8 @@ def interpolate(value: Any) -> Any:
 
 def settings_from(service: str, env: dict[str, str]) -> CommonSettings:
     """The service's settings from exactly `env` (not this process's environment)."""
-    with mock.patch.dict(os.environ, {}, clear=True):
-        return SETTINGS[service](_env_file=None, **{k.lower(): v for k, v in env.items()})  # type: ignore[call-arg]
+    with mock.patch.dict(os.environ, env, clear=True):  # read as the service reads it: from its environment
+        return SETTINGS[service](_env_file=None)  # type: ignore[call-arg]
 
 
 COMPOSE = yaml.safe_load((ROOT / "deploy/compose.yaml").read_text())

@@ -8,6 +8,7 @@ region code, and
 caller's jurisdiction answers 404, so its existence is not revealed.
 """
 
+import asyncio
 import time
 import uuid
 from enum import StrEnum
@@ -114,20 +115,71 @@ def jurisdiction_clause(
 CACHE_SIZE = 10_000
 
 
+def _claim(claims: dict[str, Any], path: str) -> Any:
+    """A claim by its dotted path (realm_access.roles), or None."""
+    value: Any = claims
+    for part in path.split("."):
+        if not isinstance(value, dict):
+            return None
+        value = value.get(part)
+    return value
+
+
+def principal_from(claims: dict[str, Any], settings: CommonSettings) -> Principal:
+    """The Principal a provider's token describes, by the claim paths and role map of the settings: a role
+    claim may be a list (the provider's roles), of which the first one the map (or our own names) knows
+    counts."""
+    ours = {r.value for r in Role}
+    raw = _claim(claims, settings.jwt_claim_role)
+    names = raw if isinstance(raw, list) else [raw]
+    role = next((settings.jwt_role_map.get(str(n), str(n)) for n in names if n is not None
+                 and settings.jwt_role_map.get(str(n), str(n)) in ours), None)  # fmt: skip
+    fields = {
+        "sub": claims.get("sub"),
+        "role": role,
+        "region": _claim(claims, settings.jwt_claim_region) or "",
+        "regions": _claim(claims, settings.jwt_claim_regions) or (),
+        "household_id": _claim(claims, settings.jwt_claim_household),
+        "department": _claim(claims, settings.jwt_claim_department),
+        "name": _claim(claims, settings.jwt_claim_name),
+    }
+    return Principal.model_validate({k: v for k, v in fields.items() if v is not None})
+
+
 class TokenVerifier:
+    """Checks a bearer token's signature, issuer, audience and expiry, and maps its claims to a Principal. The
+    key is the development secret, a configured public key, or the identity provider's JWKS (rotating keys)."""
+
     def __init__(self, settings: CommonSettings) -> None:
         self.settings = settings
+        self.jwks = (
+            # The key set is cached for its lifespan (a retired key stops verifying when it ends); an unknown
+            # key id fetches it again, at most once per cooldown (forged key ids cannot hammer the provider).
+            jwt.PyJWKClient(
+                settings.jwt_jwks_url,
+                cache_keys=False,
+                lifespan=settings.jwks_cache_s,
+                timeout=5,
+                cooldown_duration=settings.jwks_refresh_cooldown_s,
+            )
+            if settings.jwt_jwks_url
+            else None
+        )
         key = settings.jwt_secret if settings.jwt_algorithm == "HS256" else settings.jwt_public_key
-        if not key:
+        if not key and self.jwks is None:
             raise ValueError(f"no verification key configured for {settings.jwt_algorithm}")
-        self.key: str = key
+        self.key: str = key or ""
         # A verified token is trusted until it expires: decoding is a noticeable share of a request's CPU.
         self._cache: dict[str, tuple[float, Principal]] = {}
 
+    def cached(self, token: str) -> Principal | None:
+        found = self._cache.get(token)
+        return found[1] if found is not None and found[0] > time.time() else None
+
     def verify(self, token: str) -> Principal:
-        cached = self._cache.get(token)
-        if cached is not None and cached[0] > time.time():
-            return cached[1]
+        """Blocking when the provider's keys must be fetched: the request path calls it off the event loop."""
+        if (principal := self.cached(token)) is not None:
+            return principal
         principal, expires = self._verify(token)
         if len(self._cache) >= CACHE_SIZE:
             self._cache.clear()  # crude but bounded; a busy client re-verifies once
@@ -136,15 +188,17 @@ class TokenVerifier:
 
     def _verify(self, token: str) -> tuple[Principal, float]:
         try:
+            # An unknown key id makes the client fetch the provider's keys again (a rotation), once.
+            key: Any = self.jwks.get_signing_key_from_jwt(token).key if self.jwks is not None else self.key
             claims = jwt.decode(
                 token,
-                self.key,
+                key,
                 algorithms=[self.settings.jwt_algorithm],
                 audience=self.settings.jwt_audience,
                 issuer=self.settings.jwt_issuer,
                 options={"require": ["exp", "sub", "iss", "aud"]},
             )
-            principal = Principal.model_validate(claims)
+            principal = principal_from(claims, self.settings)
         except (jwt.PyJWTError, ValidationError) as exc:
             raise Unauthorized(
                 f"Invalid token: {exc.__class__.__name__}", zh="登录凭证无效或已过期，请重新登录"
@@ -189,7 +243,7 @@ async def authenticate(
     if creds is None or creds.scheme.lower() != "bearer":
         raise Unauthorized("Bearer token required", zh="请先登录")
     verifier: TokenVerifier = request.app.state.token_verifier
-    principal = verifier.verify(creds.credentials)
+    principal = verifier.cached(creds.credentials) or await asyncio.to_thread(verifier.verify, creds.credentials)
     request.state.principal = principal
     return principal
 

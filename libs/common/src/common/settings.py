@@ -4,10 +4,11 @@ Each service subclasses `CommonSettings` in its own `config.py` and instantiates
 """
 
 import base64
-from typing import TYPE_CHECKING, ClassVar, Literal
+import json
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal
 
-from pydantic import Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 if TYPE_CHECKING:
     from common.pii import PiiCipher
@@ -70,6 +71,27 @@ class CommonSettings(BaseSettings):
     jwt_public_key: str | None = None
     jwt_issuer: str = "safetynet-dev"
     jwt_audience: str = "safetynet"
+    # The identity provider's keys, which rotate: its JWKS URL (fetched, cached for JWKS_CACHE_S, fetched again
+    # at once for a key id it does not know). Set, it replaces JWT_PUBLIC_KEY.
+    jwt_jwks_url: str | None = None
+    jwks_cache_s: int = Field(300, ge=10, le=86400)
+    jwks_refresh_cooldown_s: float = Field(30, ge=0, le=3600)
+    # Where the provider's token carries what a Principal needs (a dotted path into the claims, e.g.
+    # realm_access.roles), and how its role names map onto ours (JWT_ROLE_MAP, JSON: {"cadre": "village_cadre"}).
+    # docs/identity.md lists them; the defaults are our own development tokens' claims.
+    jwt_claim_role: str = "role"
+    jwt_claim_region: str = "region"
+    jwt_claim_regions: str = "regions"
+    jwt_claim_household: str = "household_id"
+    jwt_claim_department: str = "department"
+    jwt_claim_name: str = "name"
+    jwt_role_map: Annotated[dict[str, str], NoDecode] = Field(default_factory=dict)
+
+    @field_validator("jwt_role_map", mode="before")
+    @classmethod
+    def _role_map(cls, v: object) -> object:
+        """JSON in the environment; unset or empty, no mapping."""
+        return (json.loads(v) if v.strip() else {}) if isinstance(v, str) else v
 
     pii_encryption_key: str = DEV_PII_KEY
     blind_index_key: str = DEV_BLIND_INDEX_KEY
@@ -91,8 +113,8 @@ class CommonSettings(BaseSettings):
         if self.environment == "production":
             if self.jwt_algorithm == "HS256" and self.jwt_secret == DEV_JWT_SECRET:
                 raise ValueError("JWT_SECRET must be set outside development")
-            if self.jwt_algorithm != "HS256" and not self.jwt_public_key:
-                raise ValueError("JWT_PUBLIC_KEY must be set for asymmetric JWT algorithms")
+            if self.jwt_algorithm != "HS256" and not (self.jwt_public_key or self.jwt_jwks_url):
+                raise ValueError("JWT_JWKS_URL (or JWT_PUBLIC_KEY) must be set for asymmetric JWT algorithms")
             dev = {"pii_encryption_key": DEV_PII_KEY, "blind_index_key": DEV_BLIND_INDEX_KEY}
             unset = [k.upper() for k in self.pii_keys if getattr(self, k) == dev[k]]
             if unset:
