@@ -5,6 +5,8 @@ runs its migrations on start, and runs its outbox relay and consumers beside the
 """
 
 import asyncio
+import contextlib
+import datetime as dt
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -20,9 +22,10 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
 from fastapi_offline import FastAPIOffline
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from sqlalchemy import Table, text
+from sqlalchemy import Table, func, select, text
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from common import tracing
 from common.auth import TokenVerifier
 from common.db import Database
 from common.errors import document_problems, install_problem_handlers
@@ -33,7 +36,7 @@ from common.messaging.consumer import ConsumerRunner, Subscription
 from common.messaging.kafka import broker_topics, ensure_topics
 from common.messaging.outbox import Outbox
 from common.messaging.relay import OutboxRelay
-from common.metrics import HTTP_LATENCY, HTTP_REQUESTS
+from common.metrics import HTTP_LATENCY, HTTP_REQUESTS, OUTBOX_BACKLOG, OUTBOX_OLDEST
 from common.migrations import check_at_head, upgrade_async
 from common.regions import regions
 from common.settings import CommonSettings
@@ -142,6 +145,7 @@ def create_app(spec: ServiceSpec) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(spec.name, settings.log_level, settings.json_logs)
+        tracing.configure(spec.name, settings)
         if not settings.database_url or not settings.kafka_bootstrap_servers:
             raise RuntimeError("DATABASE_URL and KAFKA_BOOTSTRAP_SERVERS must be set (`make run` sets them)")
         if settings.run_migrations:
@@ -246,8 +250,17 @@ class RequestContext:
             return
         headers = dict(scope["headers"])
         request_id = headers.get(b"x-request-id", b"").decode()[:100] or uuid.uuid4().hex
-        trace_id = _trace_id(headers.get(b"traceparent", b"").decode()) or uuid.uuid4().hex
-        structlog.contextvars.bind_contextvars(request_id=request_id, trace_id=trace_id)
+        incoming = {"traceparent": headers.get(b"traceparent", b"").decode("latin-1")[:64]}
+        with tracing.server_span(f"{scope['method']} {scope.get('path', '')}", incoming) as span:
+            # The request's trace id (the caller's, when it sent a traceparent): in every log line and in every
+            # event the request writes (tracing.current_traceparent), so its effects can be followed.
+            trace_id = format(span.get_span_context().trace_id, "032x")
+            if trace_id == "0" * 32:  # no tracer provider yet (the app is not started): an id of its own
+                trace_id = uuid.uuid4().hex
+            structlog.contextvars.bind_contextvars(request_id=request_id, trace_id=trace_id)
+            await self._handle(scope, receive, send, request_id)
+
+    async def _handle(self, scope: Scope, receive: Receive, send: Send, request_id: str) -> None:
         start = time.perf_counter()
         status = 500
 
@@ -276,12 +289,6 @@ class RequestContext:
                     actor=getattr(principal, "sub", None),
                 )
             structlog.contextvars.unbind_contextvars("request_id", "trace_id")
-
-
-def _trace_id(traceparent: str | None) -> str | None:
-    # W3C trace context: version-traceid-parentid-flags
-    parts = (traceparent or "").split("-")
-    return parts[1] if len(parts) == 4 and len(parts[1]) == 32 else None
 
 
 def _install_ops_routes(app: FastAPI, settings: CommonSettings, spec: ServiceSpec) -> None:
@@ -319,8 +326,18 @@ def _install_ops_routes(app: FastAPI, settings: CommonSettings, spec: ServiceSpe
         return JSONResponse(body, status_code=200 if ok else 503)
 
     @ops.get("/metrics", summary="Prometheus metrics", response_class=Response)
-    async def metrics() -> Response:
-        """Prometheus text exposition."""
+    async def metrics(request: Request) -> Response:
+        """Prometheus text exposition; the outbox's backlog and its oldest unsent row are read at each scrape."""
+        db: Database | None = getattr(request.app.state, "db", None)
+        if db is not None:
+            table = spec.outbox.table
+            q = select(func.count(), func.min(table.c.created_at)).where(table.c.sent_at.is_(None))
+            with contextlib.suppress(Exception):  # a scrape must answer even when the database does not
+                async with db.engine.connect() as conn:
+                    backlog, oldest = (await conn.execute(q)).one()
+                OUTBOX_BACKLOG.labels(spec.name).set(backlog)
+                age = (dt.datetime.now(dt.UTC) - oldest).total_seconds() if oldest is not None else 0.0
+                OUTBOX_OLDEST.labels(spec.name).set(age)
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     app.include_router(ops)

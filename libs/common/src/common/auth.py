@@ -243,7 +243,9 @@ async def authenticate(
     if creds is None or creds.scheme.lower() != "bearer":
         raise Unauthorized("Bearer token required", zh="请先登录")
     verifier: TokenVerifier = request.app.state.token_verifier
-    principal = verifier.cached(creds.credentials) or await asyncio.to_thread(verifier.verify, creds.credentials)
+    principal = verifier.cached(creds.credentials)
+    if principal is None:  # verified once per token, off the event loop (the provider's keys may be fetched)
+        principal = await asyncio.to_thread(verifier.verify, creds.credentials)
     request.state.principal = principal
     return principal
 

@@ -1,12 +1,21 @@
 """Prometheus metrics shared by every service (exposed at /metrics)."""
 
-from prometheus_client import Counter, Histogram
+from prometheus_client import Counter, Gauge, Histogram
 
 HTTP_REQUESTS = Counter("http_requests_total", "HTTP requests", ["method", "route", "status"])
 HTTP_LATENCY = Histogram("http_request_duration_seconds", "HTTP request latency", ["method", "route"])
 OUTBOX_PUBLISHED = Counter("outbox_published_total", "Outbox events published", ["relay"])
 OUTBOX_LAG = Histogram("outbox_publish_lag_seconds", "Commit-to-publish lag of the oldest event in a batch", ["relay"])
 EVENTS_CONSUMED = Counter("events_consumed_total", "Events consumed", ["group", "topic", "outcome"])
+# What an operator alerts on (deploy/monitoring/alerts.yaml): a consumer falling behind, events stuck in the
+# outbox, events sent to a dead-letter topic, a relay that cannot publish.
+CONSUMER_LAG = Gauge(
+    "consumer_lag_messages", "Messages on a partition not yet consumed by the group", ["group", "topic", "partition"]
+)
+DEAD_LETTERED = Counter("events_dead_lettered_total", "Events sent to a dead-letter topic", ["group", "topic"])
+RELAY_FAILURES = Counter("outbox_relay_failures_total", "Failed attempts to publish outbox rows", ["relay"])
+OUTBOX_BACKLOG = Gauge("outbox_backlog_events", "Outbox rows not yet published", ["service"])
+OUTBOX_OLDEST = Gauge("outbox_oldest_unsent_seconds", "Age of the oldest unpublished outbox row", ["service"])
 # Households judged for a year without that year's own policy: by an earlier year's line ("assumed") or with
 # no policy at all ("none"), per county and year. Alert on it: a jurisdiction is missing its monitoring line.
 POLICY_GAPS = Counter(

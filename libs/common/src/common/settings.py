@@ -27,6 +27,8 @@ class CommonSettings(BaseSettings):
     log_level: str = "INFO"
     # json for a log collector, console for a developer; auto: console in development, json elsewhere.
     log_format: Literal["auto", "json", "console"] = "auto"
+    # Where traces are sent (OTLP over HTTP, e.g. http://otel-collector:4318/v1/traces); unset: not exported.
+    otel_exporter_otlp_endpoint: str | None = None
 
     @property
     def json_logs(self) -> bool:

@@ -16,7 +16,7 @@ from cloudevents.core.formats.json import JSONFormat
 from cloudevents.core.v1.event import CloudEvent
 from pydantic import ValidationError
 
-from common import clock
+from common import clock, tracing
 from common.pii import normalize_resident_id
 from contracts.base import EventContract, NotAfterToday, ResidentIdNumber
 
@@ -36,6 +36,8 @@ class Envelope:
     time: dt.datetime
     data: dict[str, Any]
     partition_key: str | None = None
+    # The W3C traceparent of the span that wrote the event (CloudEvents distributed-tracing extension).
+    traceparent: str | None = None
 
     def payload(self, contract: builtins.type[EventContract]) -> Any:
         try:
@@ -111,8 +113,12 @@ def new_envelope(
     event_id: uuid.UUID | None = None,
     time: dt.datetime | None = None,
 ) -> CloudEvent:
+    attributes: dict[str, Any] = {}
+    if (parent := tracing.current_traceparent()) is not None:
+        attributes["traceparent"] = parent
     return CloudEvent(
         attributes={
+            **attributes,
             "id": str(event_id or uuid.uuid4()),
             "source": source,
             "type": payload.type,
@@ -123,6 +129,11 @@ def new_envelope(
         },
         data=payload.model_dump(mode="json"),
     )
+
+
+def _traceparent(value: Any) -> str | None:
+    """A sender's traceparent, kept only if well formed (it is copied into what this service writes)."""
+    return value if isinstance(value, str) and len(value) <= 64 and tracing.trace_id_of(value) else None
 
 
 def encode(event: CloudEvent) -> KafkaMessage:
@@ -149,6 +160,7 @@ def decode(value: bytes | None, key: bytes | None = None) -> Envelope:
             time=time,
             data=data,
             partition_key=key.decode() if key else None,
+            traceparent=_traceparent(event.get_extension("traceparent")),
         )
     except BadEvent:
         raise

@@ -17,6 +17,7 @@ import datetime as dt
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
 from aiokafka.errors import KafkaError
@@ -25,11 +26,12 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from common import tracing
 from common.db import Database
 from common.events.envelope import BadEvent, Envelope, decode
 from common.logging import log
 from common.messaging.kafka import make_consumer, make_producer, start_with_retry
-from common.metrics import EVENTS_CONSUMED
+from common.metrics import CONSUMER_LAG, DEAD_LETTERED, EVENTS_CONSUMED
 from contracts.topics import dlq_of
 
 # Offsets are committed at most this often: what was applied but not yet committed is redelivered after a
@@ -82,6 +84,7 @@ class ConsumerRunner:
         self.client_id, self.max_batch = client_id, max_batch
         self._stop = asyncio.Event()
         self.ready = asyncio.Event()  # set once partitions are assigned (tests wait on it)
+        self._next: dict[Any, int] = {}  # per partition: the offset after the last record taken
 
     def stop(self) -> None:
         self._stop.set()
@@ -100,6 +103,7 @@ class ConsumerRunner:
                 batch = await consumer.getmany(timeout_ms=200, max_records=self.max_batch)
                 if consumer.assignment():
                     self.ready.set()
+                    self._measure_lag(consumer, batch)
                 await self._process_batch([r for records in batch.values() for r in records], dlq)
                 uncommitted = uncommitted or bool(batch)
                 if uncommitted and time.monotonic() - committed_at >= COMMIT_INTERVAL_S:
@@ -110,6 +114,17 @@ class ConsumerRunner:
                 await self._commit(consumer)
             await consumer.stop()
             await dlq.stop()
+
+    def _measure_lag(self, consumer: AIOKafkaConsumer, batch: dict[Any, list[ConsumerRecord]]) -> None:
+        """Each partition's lag: its high-water mark (as the last fetch reported it) less the offset after the
+        last record this member took from it."""
+        for tp, records in batch.items():
+            if records:
+                self._next[tp] = records[-1].offset + 1
+        for tp in consumer.assignment():
+            high, position = consumer.highwater(tp), self._next.get(tp)
+            if high is not None and position is not None:
+                CONSUMER_LAG.labels(self.group_id, tp.topic, str(tp.partition)).set(max(high - position, 0))
 
     @staticmethod
     async def _commit(consumer: AIOKafkaConsumer) -> None:
@@ -134,6 +149,7 @@ class ConsumerRunner:
                 return
             reason = str(exc) if isinstance(exc, BadEvent) else f"{exc.__class__.__name__}: {exc}"
             await self._dead_letter(records[0], reason, dlq)
+            DEAD_LETTERED.labels(self.group_id, records[0].topic).inc()
             outcomes = ["dead_lettered"]
         for record, outcome in zip(records, outcomes, strict=True):
             EVENTS_CONSUMED.labels(self.group_id, record.topic, outcome).inc()
@@ -188,11 +204,15 @@ class ConsumerRunner:
                 j = i
                 while j < len(fresh) and fresh[j][0] == subscription.topic:
                     j += 1
-                await subscription.batch_handler(session, [e for _, e in fresh[i:j]])
+                run = [e for _, e in fresh[i:j]]
+                with tracing.consumer_span(f"apply {len(run)} of {subscription.topic}", [e.traceparent for e in run]):
+                    await subscription.batch_handler(session, run)
                 i = j
             else:
                 assert subscription.handler is not None
-                await subscription.handler(session, fresh[i][1])
+                envelope = fresh[i][1]
+                with tracing.consumer_span(f"apply {envelope.type}", [envelope.traceparent]):
+                    await subscription.handler(session, envelope)
                 i += 1
         return outcomes
 

@@ -24,7 +24,7 @@ from common.db import asyncpg_dsn
 from common.logging import log
 from common.messaging.kafka import make_producer, start_with_retry
 from common.messaging.outbox import OUTBOX_FIELD
-from common.metrics import OUTBOX_LAG, OUTBOX_PUBLISHED
+from common.metrics import OUTBOX_LAG, OUTBOX_PUBLISHED, RELAY_FAILURES
 from common.pii import PiiCipher
 
 SENT_RETENTION = dt.timedelta(days=7)
@@ -82,6 +82,7 @@ class OutboxRelay:
                     sent = await self.publish_batch()
                     backoff = 0.1
                 except (KafkaError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+                    RELAY_FAILURES.labels(self.client_id).inc()
                     log.warning("outbox relay retrying", error=f"{exc.__class__.__name__}: {exc}", retry_in=backoff)
                     await self._drop_connection()
                     await asyncio.sleep(backoff)

@@ -23,10 +23,12 @@ async def list_entries(
     principal: LogAudit,
     subject: Annotated[str | None, Query(max_length=200, description="household id")] = None,
     topic: Annotated[str | None, Query(max_length=200)] = None,
+    trace_id: Annotated[str | None, Query(pattern=r"^[0-9a-f]{32}$", description="a request's trace")] = None,
     cursor: CursorQuery = None,
     limit: Annotated[int, Query(ge=1, le=1000, description="page size")] = 100,
 ) -> Page[EntryPublic]:
-    """Recorded events in ledger order, for auditors. Filter by household (subject) or topic."""
+    """Recorded events in ledger order, for auditors. Filter by household (subject), topic, or the trace a
+    request began (its `traceparent`, or the trace id of its log line)."""
     q = select(Entry)
     if not principal.national:  # in SQL, so a page is full and the next one follows it
         q = q.where(within(Entry, principal, region=Entry.data["region_code"].astext))
@@ -34,6 +36,8 @@ async def list_entries(
         q = q.where(Entry.subject == subject)
     if topic:
         q = q.where(Entry.topic == topic)
+    if trace_id:
+        q = q.where(Entry.trace_id == trace_id)
     rows, next_cursor = await page_rows(session, q, (Entry.leaf_index,), cursor, limit)
     return Page(items=[EntryPublic.model_validate(r, from_attributes=True) for r in rows], next_cursor=next_cursor)
 

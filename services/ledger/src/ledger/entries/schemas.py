@@ -21,6 +21,7 @@ class EntryPublic(BaseModel):
     time: dt.datetime
     recorded_at: dt.datetime
     data: dict[str, Any]
+    trace_id: str | None = Field(None, description="the trace it was written in (operational: not in the leaf)")
 
 
 class Change(BaseModel):

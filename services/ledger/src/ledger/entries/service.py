@@ -33,6 +33,7 @@ ENTRY_COLUMNS = [
     "leaf_index",
     "body",
     "leaf_hash",
+    "trace_id",
 ]
 NODE_COLUMNS = ["level", "idx", "hash"]
 
@@ -98,8 +99,11 @@ async def append(session: AsyncSession, events: list[dict[str, Any]]) -> int:
         if (e["source"], e["event_id"]) in seen:
             continue
         seen.add((e["source"], e["event_id"]))
+        # The trace id is how operators follow an event through the services, not part of the record: kept
+        # beside the entry, outside its hashed body.
+        fields = {k: v for k, v in e.items() if k != "trace_id"}
         body = canonical(
-            {**e, "time": e["time"].astimezone(dt.UTC).isoformat(), "recorded_at": recorded_at.isoformat()}
+            {**fields, "time": e["time"].astimezone(dt.UTC).isoformat(), "recorded_at": recorded_at.isoformat()}
         )
         h = merkle.leaf_hash(body)
         rows.append(
@@ -115,6 +119,7 @@ async def append(session: AsyncSession, events: list[dict[str, Any]]) -> int:
                 tree.size,
                 body,
                 h,
+                e.get("trace_id"),
             )
         )
         nodes += tree.append(h)

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from common import tracing
 from common.events.envelope import BadEvent, Envelope
 from common.messaging.consumer import Subscription
 from common.pii import normalize_resident_id
@@ -47,6 +48,7 @@ def entry(topic: str, envelope: Envelope) -> dict[str, Any]:
         "subject": envelope.subject,
         "time": envelope.time,
         "data": kept(payload),
+        "trace_id": tracing.trace_id_of(envelope.traceparent),
     }
 
 
