@@ -13,6 +13,10 @@ from pathlib import Path
 
 os.environ.setdefault("ENVIRONMENT", "test")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
+# The embedded broker serves every partition of every topic to one process: the feeds' production default
+# (12 each) makes each fetch of the session's consumers many times slower. A count of their own (not the other
+# topics' 3) still shows the setting applied.
+os.environ.setdefault("DEPT_TOPIC_PARTITIONS", "4")
 # `make test-fast`: only the tests that need neither database nor broker (no `services` fixture, directly or
 # through a service's `client`); the addresses below are never dialled.
 if os.environ.get("SAFETYNET_FAST") == "1":
