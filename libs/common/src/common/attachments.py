@@ -7,13 +7,19 @@ one way for every service."""
 
 import asyncio
 import base64
+import datetime as dt
 import hashlib
 import os
 import tempfile
+import uuid
 from pathlib import Path
 from typing import Any, Protocol
 
 from fastapi import Request, Response
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import DateTime, String, Text, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
 
 from common.errors import ValidationFailed
 from common.settings import CommonSettings
@@ -152,6 +158,71 @@ async def receive(request: Request, sha256: str, s: CommonSettings) -> tuple[str
     media_type = request.headers.get("content-type", "")
     digest = check(content, media_type, sha256, s.max_attachment_bytes)
     return digest, media_type.split(";")[0].strip().lower(), content
+
+
+class AttachmentFields(BaseModel):
+    """An attachment as answered; each service's adds what the file proves."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    sha256: str
+    media_type: str
+    size: int
+    description: str
+    uploaded_by: str
+    uploaded_at: dt.datetime
+
+
+class AttachmentColumns:
+    """What every service's attachment record holds beside its link to what the file proves (a measure, a
+    case's step): whose household, the file by its hash, and who uploaded it. Never deleted."""
+
+    household_id: Mapped[uuid.UUID] = mapped_column()
+    region_code: Mapped[str] = mapped_column(String(12))
+    sha256: Mapped[str] = mapped_column(String(64))
+    media_type: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int] = mapped_column()
+    description: Mapped[str] = mapped_column(Text)
+    uploaded_by: Mapped[str] = mapped_column(String(200))
+    uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+async def attach(
+    session: AsyncSession,
+    model: Any,
+    request: Request,
+    sha256: str,
+    settings: CommonSettings,
+    kept: Store,
+    *,
+    proves: dict[str, Any],
+    owner: tuple[uuid.UUID, str],
+    description: str,
+    uploaded_by: str,
+) -> Any:
+    """An uploaded file, checked and kept, recorded against what it `proves` (the columns that link it); the
+    same file again for the same thing answers the first record. `owner`: the household and its region."""
+    digest, media_type, content = await receive(request, sha256, settings)
+    same = select(model).where(model.sha256 == digest, *(getattr(model, k) == v for k, v in proves.items()))
+    existing = (await session.execute(same)).scalar_one_or_none()
+    if existing is not None:
+        return existing
+    await kept.put(digest, content)
+    record = model(
+        id=uuid.uuid4(),
+        **proves,
+        household_id=owner[0],
+        region_code=owner[1],
+        sha256=digest,
+        media_type=media_type,
+        size=len(content),
+        description=description,
+        uploaded_by=uploaded_by,
+    )
+    session.add(record)
+    await session.flush()
+    return record
 
 
 async def serve(kept: Store, sha256: str, media_type: str) -> Response:

@@ -6,7 +6,6 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
-from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 
 from assistance.attachments.models import Attachment
@@ -24,17 +23,9 @@ router = APIRouter(tags=["attachments"])
 STORE = attachments.store(settings)
 
 
-class AttachmentPublic(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: uuid.UUID
+class AttachmentPublic(attachments.AttachmentFields):
     plan_id: uuid.UUID
     measure_id: uuid.UUID
-    sha256: str
-    media_type: str
-    size: int
-    description: str
-    uploaded_by: str
 
 
 @router.post(
@@ -59,29 +50,18 @@ async def attach(
     declared and hash to `sha256`. The same file attached again to the measure answers the first record."""
     plan = await plans.get(session, principal, plan_id)
     measure = await plans.measure_of(session, plan, measure_id)
-    digest, media_type, content = await attachments.receive(request, sha256, settings)
-    existing = (
-        await session.execute(
-            select(Attachment).where(Attachment.measure_id == measure.id, Attachment.sha256 == digest)
-        )
-    ).scalar_one_or_none()
-    if existing is not None:
-        return AttachmentPublic.model_validate(existing)
-    await STORE.put(digest, content)
-    record = Attachment(
-        id=uuid.uuid4(),
-        plan_id=plan.id,
-        measure_id=measure.id,
-        household_id=plan.household_id,
-        region_code=plan.region_code,
-        sha256=digest,
-        media_type=media_type,
-        size=len(content),
+    record = await attachments.attach(
+        session,
+        Attachment,
+        request,
+        sha256,
+        settings,
+        STORE,
+        proves={"plan_id": plan.id, "measure_id": measure.id},
+        owner=(plan.household_id, plan.region_code),
         description=description,
         uploaded_by=principal.sub,
     )
-    session.add(record)
-    await session.flush()
     return AttachmentPublic.model_validate(record)
 
 

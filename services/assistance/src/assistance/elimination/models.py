@@ -8,7 +8,7 @@ from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, String, Text,
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from assistance.schema import Base
+from assistance.schema import Base, ObjectionColumns
 
 
 class Elimination(Base):
@@ -45,14 +45,8 @@ class Elimination(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
-class EliminationObjection(Base):
+class EliminationObjection(ObjectionColumns, Base):
     __tablename__ = "elimination_objections"
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     elimination_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("eliminations.id"), index=True)
-    text: Mapped[str] = mapped_column(Text)
-    filed_by: Mapped[str] = mapped_column(String(200))
-    filed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    resolution: Mapped[str | None] = mapped_column(String(20))  # upheld | dismissed
-    resolution_note: Mapped[str | None] = mapped_column(Text)
-    resolved_by: Mapped[str | None] = mapped_column(String(200))

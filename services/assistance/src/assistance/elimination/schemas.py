@@ -75,17 +75,22 @@ class ObjectionIn(BaseModel):
     text: str = Field(min_length=1, max_length=4000)
 
 
-class ObjectionPublic(BaseModel):
+class ObjectionFields(BaseModel):
+    """An objection to a public notice as answered (of a risk elimination, of a plan's measures)."""
+
     model_config = ConfigDict(from_attributes=True)
 
     id: uuid.UUID
-    elimination_id: uuid.UUID
     text: str
     filed_by: str
     filed_at: dt.datetime
     resolution: str | None
     resolution_note: str | None
     resolved_by: str | None
+
+
+class ObjectionPublic(ObjectionFields):
+    elimination_id: uuid.UUID
 
 
 class Resolution(BaseModel):

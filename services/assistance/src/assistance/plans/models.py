@@ -8,7 +8,7 @@ from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, String, Text,
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from assistance.schema import Base
+from assistance.schema import Base, ObjectionColumns
 
 
 class Plan(Base):
@@ -67,19 +67,13 @@ class PlanMeasure(Base):
     withdrawn_reason: Mapped[str | None] = mapped_column(Text)
 
 
-class PlanObjection(Base):
+class PlanObjection(ObjectionColumns, Base):
     """An objection filed during the measures' public notice, and how it was resolved."""
 
     __tablename__ = "plan_objections"
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     plan_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("plans.id"), index=True)
-    text: Mapped[str] = mapped_column(Text)
-    filed_by: Mapped[str] = mapped_column(String(200))
-    filed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    resolution: Mapped[str | None] = mapped_column(String(20))  # upheld | dismissed
-    resolution_note: Mapped[str | None] = mapped_column(Text)
-    resolved_by: Mapped[str | None] = mapped_column(String(200))
     # The day (China Standard Time) it was resolved: an upheld one's is the earliest a new review may be held.
     resolved_on: Mapped[dt.date | None] = mapped_column(Date)
 

@@ -5,6 +5,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
+from assistance.elimination.schemas import ObjectionFields
 from common.clock import Day
 from common.concurrency import etag_of
 from common.vocabulary import state_labels
@@ -94,17 +95,8 @@ class MeasuresReview(BaseModel):
         return self
 
 
-class PlanObjectionPublic(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: uuid.UUID
+class PlanObjectionPublic(ObjectionFields):
     plan_id: uuid.UUID
-    text: str
-    filed_by: str
-    filed_at: dt.datetime
-    resolution: str | None
-    resolution_note: str | None
-    resolved_by: str | None
     resolved_on: Day | None
 
 

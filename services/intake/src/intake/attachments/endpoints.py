@@ -6,7 +6,6 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
-from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 
 from common import attachments
@@ -24,17 +23,9 @@ STORE = attachments.store(settings)
 WHAT, PURPOSE = "case attachment", "identification"
 
 
-class CaseAttachmentPublic(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: uuid.UUID
+class CaseAttachmentPublic(attachments.AttachmentFields):
     case_id: uuid.UUID
     step: str
-    sha256: str
-    media_type: str
-    size: int
-    description: str
-    uploaded_by: str
 
 
 @router.post(
@@ -62,31 +53,18 @@ async def attach(
     procedure, _ = await cases.procedure_of(session, case)
     if step not in procedure.by_name:
         raise ValidationFailed.on("step", f"not a step of this case's procedure: {', '.join(procedure.by_name)}")
-    digest, media_type, content = await attachments.receive(request, sha256, settings)
-    existing = (
-        await session.execute(
-            select(CaseAttachment).where(
-                CaseAttachment.case_id == case.id, CaseAttachment.step == step, CaseAttachment.sha256 == digest
-            )
-        )
-    ).scalar_one_or_none()
-    if existing is not None:
-        return CaseAttachmentPublic.model_validate(existing)
-    await STORE.put(digest, content)
-    record = CaseAttachment(
-        id=uuid.uuid4(),
-        case_id=case.id,
-        step=step,
-        household_id=case.household_id,
-        region_code=case.region_code,
-        sha256=digest,
-        media_type=media_type,
-        size=len(content),
+    record = await attachments.attach(
+        session,
+        CaseAttachment,
+        request,
+        sha256,
+        settings,
+        STORE,
+        proves={"case_id": case.id, "step": step},
+        owner=(case.household_id, case.region_code),
         description=description,
         uploaded_by=principal.sub,
     )
-    session.add(record)
-    await session.flush()
     return CaseAttachmentPublic.model_validate(record)
 
 
