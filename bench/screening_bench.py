@@ -31,7 +31,7 @@ from devkit.testing.fixtures import produce_many, resident_id
 
 FEED_RECORDS = int(os.environ.get("BENCH_FEED_RECORDS", "20000"))
 LATENCY_RATE = int(os.environ.get("BENCH_LATENCY_RATE", "3000"))
-LATENCY_SECONDS = int(os.environ.get("BENCH_LATENCY_SECONDS", "10"))
+LATENCY_SECONDS = int(os.environ.get("BENCH_LATENCY_SECONDS", "5"))
 REPEATS = int(os.environ.get("BENCH_REPEATS", "3"))  # the noisy figures are measured this many times
 LATENCY_SAMPLE_EVERY = 100  # one record in 100 is followed over REST (polling more would load the service)
 RESCREEN_HOUSEHOLDS = int(os.environ.get("BENCH_RESCREEN_HOUSEHOLDS", "200000"))

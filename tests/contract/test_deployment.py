@@ -135,3 +135,18 @@ def test_kubernetes_denies_by_default_and_scales_screening_on_its_lag() -> None:
 def test_the_build_context_leaves_out_the_environment_and_the_data() -> None:
     ignored = (ROOT / ".dockerignore").read_text().split()
     assert {".venv", ".data", ".git", ".env"} <= set(ignored)
+
+
+def test_every_image_the_cluster_runs_is_set_by_the_release() -> None:
+    """Each Deployment's and Job's image is named in the kustomization the release pins (registry, digest)."""
+    kustomization = yaml.safe_load((ROOT / "deploy/k8s/kustomization.yml").read_text())
+    released = {i["name"] for i in kustomization["images"]}
+    used = {
+        c["image"].split(":")[0]
+        for d in K8S
+        if d["kind"] in ("Deployment", "Job")
+        for c in d["spec"]["template"]["spec"]["containers"]
+    }
+    assert used == released == {f"safetynet/{s}" for s in SETTINGS}
+    listed = set(kustomization["resources"])
+    assert listed == {p.name for p in (ROOT / "deploy/k8s").glob("*.yaml")}
