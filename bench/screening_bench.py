@@ -156,10 +156,8 @@ async def baseline_throughput(bootstrap: str, dsn: str, ids: list[str]) -> float
     return elapsed
 
 
-async def latency(url: str, bootstrap: str, ids: list[str], token: str, offset: int) -> list[float]:
+async def latency(producer: AIOKafkaProducer, url: str, ids: list[str], token: str, offset: int) -> list[float]:
     """Records at a fixed rate; a sample of them followed over REST until their alert is listed."""
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=2)
-    await producer.start()
     samples: list[float] = []
     followers = []
     households: dict[str, str] = {}
@@ -194,7 +192,6 @@ async def latency(url: str, bootstrap: str, ids: list[str], token: str, offset: 
                 followers.append(asyncio.create_task(follow(households[ids[i]], time.perf_counter())))
         await producer.flush()
         await asyncio.gather(*followers)
-    await producer.stop()
     return samples
 
 
@@ -265,9 +262,18 @@ async def bench_screening(env: dict[str, str], start_server: Callable[..., Any])
         base_seconds = await baseline_throughput(bootstrap, dsn, feed_ids)
         county_token = issue_token(settings, sub="bench-officer", role="county_officer", region=FEED_COUNTY)
         runs = []
-        for run in range(REPEATS):  # the same load again on fresh households: the spread is the noise
-            chunk = latency_ids[run * per_run : (run + 1) * per_run]
-            runs.append(sorted(await latency(url, bootstrap, chunk, county_token, offset=10_000_000 * (run + 1))))
+        # One producer for every run (one connection, as a department's system would hold).
+        producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=2)
+        await producer.start()
+        try:
+            for run in range(REPEATS):  # the same load again on fresh households: the spread is the noise
+                chunk = latency_ids[run * per_run : (run + 1) * per_run]
+                # Record ids of their own (the warm-up record is bench-20000000: a run reusing it would be a
+                # duplicate, raise no alert, and its follower would wait for ever).
+                offset = 40_000_000 + 1_000_000 * run
+                runs.append(sorted(await latency(producer, url, chunk, county_token, offset=offset)))
+        finally:
+            await producer.stop()
         await seed_households(conn, RESCREEN_COUNTY, RESCREEN_HOUSEHOLDS, incomes=True)
         mile_token = issue_token(settings, sub="bench-officer", role="county_officer", region=RESCREEN_COUNTY)
         rescreened = await rescreen(url, conn, mile_token)
