@@ -217,11 +217,10 @@ async def _alerts_raised(screening: Any, county: str) -> int:
     for _ in range(120):
         count, cursor = 0, None
         while True:
-            page = (
-                await screening.get(
-                    "/alerts", params={"limit": 1000, **({"cursor": cursor} if cursor else {})}, headers=headers
-                )
-            ).json()
+            params = {"limit": 500, **({"cursor": cursor} if cursor else {})}
+            answer = await screening.get("/alerts", params=params, headers=headers)
+            answer.raise_for_status()
+            page = answer.json()
             count += len(page["items"])
             if not (cursor := page.get("next_cursor")):
                 break
