@@ -181,7 +181,7 @@ async def approve_plan(plan_id: uuid.UUID, session: SessionDep, principal: Plans
     """Approve the plan: every measure must name its responsible unit and cadre, a start and a due date; where
     the pack has the measures' review and notice, after the notice's last day with no objection pending."""
     plan = await service.get(session, principal, plan_id, lock=True)
-    return await _detail(session, await service.approve(session, principal, plan))
+    return await _detail(session, await review.approve(session, principal, plan))
 
 
 @router.post("/plans/{plan_id}/exclusion", response_model=PlanDetail, responses=CHANGE_PROBLEMS)

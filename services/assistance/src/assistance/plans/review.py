@@ -1,8 +1,9 @@
 """The democratic review and public notice of a plan's measures (落实帮扶措施), where the jurisdiction's pack
 has them (中农组发〔2021〕7号 三(二); 《仲恺高新区健全防止返贫动态监测和帮扶机制工作方案》(2021) 三(二)): the
 village reviews the drafted measures, the notice lists them for its working days, objections are filed and
-resolved, and only then is the plan approved (service.approve checks the notice is over). A review that
-does not pass, or an upheld objection, returns the plan to its draft, to be reworked and reviewed again."""
+resolved, and only then is the plan approved (`approve`, here: after the notice, with every measure
+assigned). A review that does not pass, or an upheld objection, returns the plan to its draft, to be
+reworked and reviewed again. Without a review in its pack, a plan is approved from its draft."""
 
 import datetime as dt
 import uuid
@@ -20,6 +21,7 @@ from common import clock
 from common.auth import Principal
 from common.errors import NotFound
 from contracts.assistance import (
+    PlanApprovedV1,
     PlanEventBase,
     PlanNoticePublishedV1,
     PlanObjectionFiledV1,
@@ -126,3 +128,63 @@ async def _record(
     plan.updated_at = dt.datetime.now(dt.UTC)
     await session.flush()
     await service.publish(session, plan, event, principal.sub, data=data)
+
+
+async def approve(session: AsyncSession, principal: Principal, plan: Plan) -> Plan:
+    """The approval: every measure assigned, and where the measures were publicly noticed, the notice over
+    with no objection pending."""
+    procedure, _, by = await service.procedure_of(session, plan)
+    if plan.state == "draft" and "village_review" in procedure.by_name:
+        raise IllegalPlanStep(
+            f"The measures pass the village's democratic review and a public notice before approval ({by})",
+            zh=f"帮扶措施须经村级民主评议和公开公示后方可批准（{by}）",
+            current_state=plan.state,
+            allowed_actions=procedure.allowed(plan.state),
+        )
+    procedure.check(plan.state, "approve", principal, plan)
+    if plan.notice_until is not None:
+        await _check_notice_over(session, plan)
+    measures = await service.measures_of(session, plan.id)
+    missing = [
+        {"measure_id": str(m.id), "code": m.code, "missing": [f for f in ASSIGNMENT if getattr(m, f) is None]}
+        for m in measures
+        if any(getattr(m, f) is None for f in ASSIGNMENT)
+    ]
+    if not measures or missing:
+        raise service.PlanIncomplete(
+            "Every measure needs a responsible unit and cadre, a start and a due date"
+            if measures
+            else "A plan needs at least one measure",
+            incomplete=missing,
+        )
+    plan.state, plan.approved_by, plan.approved_at = "approved", principal.sub, dt.datetime.now(dt.UTC)
+    plan.updated_at = plan.approved_at
+    await service.publish(session, plan, PlanApprovedV1, principal.sub)
+    return plan
+
+
+async def _check_notice_over(session: AsyncSession, plan: Plan) -> None:
+    """Approval after the notice: its last day passed (China Standard Time), no objection pending."""
+    assert plan.notice_until is not None
+    if clock.today() <= plan.notice_until:
+        raise IllegalPlanStep(
+            f"The measures' public notice runs until {plan.notice_until}",
+            zh=f"帮扶措施公示期至{plan.notice_until}，期满后方可批准",
+            notice_until=str(plan.notice_until),
+        )
+    pending = (
+        await session.execute(
+            select(func.count())
+            .select_from(PlanObjection)
+            .where(PlanObjection.plan_id == plan.id, PlanObjection.resolution.is_(None))
+        )
+    ).scalar_one()
+    if pending:
+        raise IllegalPlanStep(
+            f"{pending} objection(s) to the measures' notice are not resolved",
+            zh=f"帮扶措施公示有{pending}条异议尚未处理",
+            pending_objections=pending,
+        )
+
+
+ASSIGNMENT = ("responsible_unit", "responsible_cadre", "start_date", "due_date")

@@ -12,8 +12,8 @@ from assistance.catalogue.models import MeasureExtension
 from assistance.catalogue.service import catalogue, name_of
 from assistance.departments import service as departments
 from assistance.mechanisms import outbox
-from assistance.plans.models import IN_FORCE, Plan, PlanMeasure, PlanObjection
-from assistance.plans.procedure import MEASURE, STEP_TO, IllegalPlanStep, variant
+from assistance.plans.models import IN_FORCE, Plan, PlanMeasure
+from assistance.plans.procedure import MEASURE, STEP_TO, variant
 from assistance.plans.recommend import household_labour, recommend
 from assistance.projections.models import KnownHousehold, MonitoredCase, PolicyPack
 from common import clock, policy
@@ -22,7 +22,6 @@ from common.errors import Conflict, NotFound, ValidationFailed
 from common.procedure import Procedure
 from contracts.assistance import (
     MeasureEvidence,
-    PlanApprovedV1,
     PlanClosedV1,
     PlanDraftedV1,
     PlanEventBase,
@@ -345,66 +344,6 @@ async def withdraw(session: AsyncSession, plan: Plan, measures: list[PlanMeasure
     withdrawn = [_facts(m) for m in measures]
     event = _event(PlanMeasureWithdrawnV1, plan, in_force, actor, now, reason=reason, withdrawn=withdrawn)
     await emit(session, [event])
-
-
-async def approve(session: AsyncSession, principal: Principal, plan: Plan) -> Plan:
-    """The approval: every measure assigned, and where the measures were publicly noticed, the notice over
-    with no objection pending."""
-    procedure, _, by = await procedure_of(session, plan)
-    if plan.state == "draft" and "village_review" in procedure.by_name:
-        raise IllegalPlanStep(
-            f"The measures pass the village's democratic review and a public notice before approval ({by})",
-            zh=f"帮扶措施须经村级民主评议和公开公示后方可批准（{by}）",
-            current_state=plan.state,
-            allowed_actions=procedure.allowed(plan.state),
-        )
-    procedure.check(plan.state, "approve", principal, plan)
-    if plan.notice_until is not None:
-        await _check_notice_over(session, plan)
-    measures = await measures_of(session, plan.id)
-    missing = [
-        {"measure_id": str(m.id), "code": m.code, "missing": [f for f in ASSIGNMENT if getattr(m, f) is None]}
-        for m in measures
-        if any(getattr(m, f) is None for f in ASSIGNMENT)
-    ]
-    if not measures or missing:
-        raise PlanIncomplete(
-            "Every measure needs a responsible unit and cadre, a start and a due date"
-            if measures
-            else "A plan needs at least one measure",
-            incomplete=missing,
-        )
-    plan.state, plan.approved_by, plan.approved_at = "approved", principal.sub, dt.datetime.now(dt.UTC)
-    plan.updated_at = plan.approved_at
-    await publish(session, plan, PlanApprovedV1, principal.sub)
-    return plan
-
-
-async def _check_notice_over(session: AsyncSession, plan: Plan) -> None:
-    """Approval after the notice: its last day passed (China Standard Time), no objection pending."""
-    assert plan.notice_until is not None
-    if clock.today() <= plan.notice_until:
-        raise IllegalPlanStep(
-            f"The measures' public notice runs until {plan.notice_until}",
-            zh=f"帮扶措施公示期至{plan.notice_until}，期满后方可批准",
-            notice_until=str(plan.notice_until),
-        )
-    pending = (
-        await session.execute(
-            select(func.count())
-            .select_from(PlanObjection)
-            .where(PlanObjection.plan_id == plan.id, PlanObjection.resolution.is_(None))
-        )
-    ).scalar_one()
-    if pending:
-        raise IllegalPlanStep(
-            f"{pending} objection(s) to the measures' notice are not resolved",
-            zh=f"帮扶措施公示有{pending}条异议尚未处理",
-            pending_objections=pending,
-        )
-
-
-ASSIGNMENT = ("responsible_unit", "responsible_cadre", "start_date", "due_date")
 
 
 async def progress(
