@@ -6,13 +6,11 @@ import httpx
 
 from common import clock
 from contracts.intake import CASE_TOPIC
-from devkit.kit.households import COUNTY, TOWNSHIP_A, TOWNSHIP_B, VILLAGE_A, headers, register
+from devkit.kit.households import COUNTY, TOWNSHIP_B, VILLAGE_A, headers, register
 from devkit.kit.identification import (
     CADRE,
     COUNTY_OFFICER,
     NOTICE_END,
-    PARTICIPANTS,
-    SURVEY,
     TOWNSHIP,
     approve,
     declare,
@@ -312,29 +310,6 @@ async def test_work_queue_notice_list_and_timeline(client: httpx.AsyncClient) ->
     ]
 
 
-async def test_calendar_knows_2026_and_assumes_unknown_years(client: httpx.AsyncClient) -> None:
-    h = headers("village_cadre", TOWNSHIP_A)
-    d = await ok(await client.get("/calendar/deadline", params={"start": "2026-09-28"}, headers=h))
-    assert d["due"] == "2026-10-10" and d["calendar_assumed"] is False
-    d = await ok(await client.get("/calendar/deadline", params={"start": "2030-01-28"}, headers=h))
-    assert d["calendar_assumed"] is True and d["assumed_years"] == [2030] and d["due"] == "2030-02-04"
-    year = await ok(await client.get("/calendar/2026", headers=h))
-    assert year["official"] and any(x["day"] == "2026-10-10" and x["is_workday"] for x in year["days"])
-    body = {
-        "source": "test arrangement",
-        "days": [
-            {"day": "2030-01-29", "is_workday": False, "name": "春节"},
-            {"day": "2030-01-30", "is_workday": False, "name": "春节"},
-        ],
-    }
-    assert (await client.put("/calendar/2030", json=body, headers=h)).status_code == 403
-    await ok(await client.put("/calendar/2030", json=body, headers=headers("admin", "")))
-    d = await ok(await client.get("/calendar/deadline", params={"start": "2030-01-28"}, headers=h))
-    assert d["calendar_assumed"] is False and d["due"] == "2030-02-06"
-    wrong = await client.put("/calendar/2031", json=body, headers=headers("admin", ""))
-    assert wrong.status_code == 422
-
-
 async def test_a_jurisdictions_pack_may_require_every_adult_to_sign(services: Any) -> None:
     """Who signs the authorisation is the pack's (`identification.consent_signers`): a township publishes
     its own, and intake applies it once the pack reaches it over the bus."""
@@ -372,57 +347,3 @@ async def test_a_jurisdictions_pack_may_require_every_adult_to_sign(services: An
     consent["signer_member_ids"] = [head, spouse]
     signed = await client.post(f"/households/{household['id']}/consents", headers=cadre, json=consent)
     assert signed.status_code == 201
-
-
-async def test_step_dates_are_checked_against_the_step_before_and_today(client: httpx.AsyncClient) -> None:
-    household = await register(client)
-    case = await to_verified(client, household)  # verified on 2026-10-12
-    tomorrow = (dt.datetime.now(dt.UTC) + dt.timedelta(days=2)).date().isoformat()
-    for approved_on in ("2026-09-01", tomorrow):
-        r = await client.post(
-            f"/cases/{case['id']}/county-approval",
-            headers=COUNTY_OFFICER,
-            json={"approval_no": "弥防返贫〔2026〕12号", "approved_on": approved_on},
-        )
-        assert r.status_code == 422, r.text
-        assert r.json()["errors"][0]["field"] == "approved_on"
-    batch = await ok(
-        await client.post(
-            "/cases/approvals",
-            headers=COUNTY_OFFICER,
-            json={"case_ids": [case["id"]], "approval_no": "弥防返贫〔2026〕13号", "approved_on": "2026-09-01"},
-        )
-    )
-    assert batch["failed"] == 1 and batch["results"][0]["problem"]["status"] == 422
-    assert (await approve(client, case))["state"] == "monitored"
-
-
-async def test_a_review_before_the_consent_and_a_notice_before_the_review_are_refused(
-    client: httpx.AsyncClient,
-) -> None:
-    household = await register(client)
-    await sign_consent(client, household)  # signed 2026-09-20
-    case = await declare(client, household)
-    await ok(await client.post(f"/cases/{case['id']}/consent", headers=CADRE, json={}))
-    await ok(
-        await client.post(
-            f"/cases/{case['id']}/household-survey", headers=CADRE, json={**SURVEY, "surveyed_on": "2026-09-20"}
-        )
-    )
-    early = await client.post(
-        f"/cases/{case['id']}/village-review",
-        headers=CADRE,
-        json={
-            "meeting_date": "2026-09-19",
-            "participants": PARTICIPANTS,
-            "attendees": 21,
-            "votes_for": 15,
-            "votes_against": 6,
-            "minutes_sha256": "b" * 64,
-        },
-    )
-    assert early.status_code == 422 and early.json()["errors"][0]["field"] == "meeting_date"
-    await review(client, case)  # 2026-09-25
-    for published_on in ("2026-09-24", (dt.datetime.now(dt.UTC) + dt.timedelta(days=60)).date().isoformat()):
-        r = await client.post(f"/cases/{case['id']}/public-notice", headers=CADRE, json={"published_on": published_on})
-        assert r.status_code == 422 and r.json()["errors"][0]["field"] == "published_on"

@@ -25,7 +25,7 @@ from common.pagination import CursorQuery, LimitQuery, Page, page_rows
 from screening.feeds import service
 from screening.feeds.files import CSV, XLSX, NotAFile, kind_of, text_rows, xlsx_rows
 from screening.feeds.models import DeptRecord, Upload, UploadRow
-from screening.policies import service as policies
+from screening.policies.gaps import gaps
 
 router = APIRouter(prefix="/feeds", tags=["department feeds"])
 CHUNK = 500
@@ -111,7 +111,7 @@ async def ingest_record(
             str(exc), errors=[{"field": "body", "message": str(exc), "type": "value_error"}]
         ) from None
     outcome = await service.ingest(session, record)
-    warnings = [g.message for g in await policies.gaps(session, record.event_date.year)]
+    warnings = [g.message for g in await gaps(session, record.event_date.year)]
     return IngestResult(record_id=record.record_id, outcome=outcome, warnings=warnings)
 
 

@@ -16,7 +16,7 @@ from common.idempotency import IdempotencyDep
 from common.pagination import CursorQuery, LimitQuery, Page, page_list
 from common.regions import full_name
 from contracts.policy import Jurisdiction, RuleSetting
-from screening.policies import service
+from screening.policies import gaps, service
 from screening.policies.models import Policy, RescreenJob
 from screening.policies.schemas import EffectivePolicy, PolicyCreate, PolicyGap, PolicyPublic, RulePublic, SourcedValue
 from screening.policies.service import BelowFloor, NoPolicy
@@ -135,7 +135,7 @@ async def policy_gaps(
     policy of the year (judged by an earlier line, or not on income at all) until one is published."""
     mine = [
         g
-        for g in await service.gaps(session, year or clock.today().year)
+        for g in await gaps.gaps(session, year or clock.today().year)
         if any(g.county.startswith(p) or p.startswith(g.county) for p in principal.prefixes)
     ]
     shown = [
@@ -207,5 +207,5 @@ async def policy_note(app: FastAPI) -> dict[str, str]:
     """For /readyz: the counties judged this year without a policy of their own."""
     db: Database = app.state.db
     async with db.transaction() as session:
-        found = await service.gaps(session, clock.today().year)
+        found = await gaps.gaps(session, clock.today().year)
     return {"policies": "; ".join(g.message for g in found) if found else "ok"}

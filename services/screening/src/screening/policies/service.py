@@ -2,16 +2,13 @@
 before the national pack, the year's own before an earlier year's, the most specific prefix wins."""
 
 import datetime as dt
-import time
 import uuid
-from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from common import clock
 from common import policy as ranking
 from common.auth import Principal, ensure_covers
 from common.errors import NotFound, ValidationFailed
@@ -344,63 +341,11 @@ async def effective(session: AsyncSession, region_code: str, year: int, on: dt.d
     return found, why
 
 
-@dataclass(frozen=True)
-class Gap:
-    """A county whose records of a year are judged without a policy of that year."""
-
-    county: str
-    year: int
-    judged_by: int | None  # the earlier year whose line is applied; None: no line at all
-    basis: str = "fixed"  # the line's basis in the pack judged by
-
-    @property
-    def message(self) -> str:
-        if self.judged_by is None:
-            return f"no monitoring line for {self.county}: only the rules independent of the income line are judged"
-        also = (
-            f" (publish {self.year}'s 低保 standard: the line is a multiple of it)"
-            if self.basis == "dibao_multiple"
-            else ""
-        )
-        return f"no {self.year} monitoring line for {self.county}: judged by {self.judged_by}'s{also}"
-
-
+# The gaps found a minute ago (policies/gaps.py), per year; a published policy or a new household empties it.
 GAPS_TTL_S = 60.0
-_gaps: dict[int, tuple[float, list[Gap]]] = {}
+_gaps: dict[int, tuple[float, list[Any]]] = {}
 
 
 def forget_gaps() -> None:
     """A policy published or a household registered (perhaps of a new county): judge the gaps afresh."""
     _gaps.clear()
-
-
-async def gaps(session: AsyncSession, year: int) -> list[Gap]:
-    """Every county with registered households that a record of `year` would be judged in without a pack of
-    that year (one village of each township stands for it: packs govern townships or wider; a county is
-    named once, by its worst township). Not about any one household: a department is told what its records
-    meet, not who is registered. Cached a minute."""
-    at, found = _gaps.get(year, (-GAPS_TTL_S, []))
-    if time.monotonic() - at < GAPS_TTL_S:
-        return found
-    villages = [
-        row[0]
-        for row in await session.execute(
-            select(func.min(KnownHousehold.region_code)).group_by(func.left(KnownHousehold.region_code, 9))
-        )
-    ]
-    on = min(clock.today(), dt.date(year, 12, 31))
-    in_force = await in_force_many(session, {(v, year): on for v in villages})
-    worst: dict[str, Gap] = {}
-    for (village, _), f in sorted(in_force.items()):
-        if f is None or f.values.line.amount is None:
-            gap = Gap(village[:6], year, None, "unstated")
-        elif f.assumed:
-            gap = Gap(village[:6], year, f.policy.year, f.values.line.basis)
-        else:
-            continue
-        held = worst.get(gap.county)
-        if held is None or (gap.judged_by or 0) < (held.judged_by or 0):
-            worst[gap.county] = gap
-    found = [worst[county] for county in sorted(worst)]
-    _gaps[year] = (time.monotonic(), found)
-    return found

@@ -1,0 +1,73 @@
+"""A date a client states for a step is a claim: checked against today and the step before it."""
+
+import datetime as dt
+
+import httpx
+
+from devkit.kit.households import register
+from devkit.kit.identification import (
+    CADRE,
+    COUNTY_OFFICER,
+    PARTICIPANTS,
+    SURVEY,
+    approve,
+    declare,
+    ok,
+    review,
+    sign_consent,
+    to_verified,
+)
+
+
+async def test_step_dates_are_checked_against_the_step_before_and_today(client: httpx.AsyncClient) -> None:
+    household = await register(client)
+    case = await to_verified(client, household)  # verified on 2026-10-12
+    tomorrow = (dt.datetime.now(dt.UTC) + dt.timedelta(days=2)).date().isoformat()
+    for approved_on in ("2026-09-01", tomorrow):
+        r = await client.post(
+            f"/cases/{case['id']}/county-approval",
+            headers=COUNTY_OFFICER,
+            json={"approval_no": "弥防返贫〔2026〕12号", "approved_on": approved_on},
+        )
+        assert r.status_code == 422, r.text
+        assert r.json()["errors"][0]["field"] == "approved_on"
+    batch = await ok(
+        await client.post(
+            "/cases/approvals",
+            headers=COUNTY_OFFICER,
+            json={"case_ids": [case["id"]], "approval_no": "弥防返贫〔2026〕13号", "approved_on": "2026-09-01"},
+        )
+    )
+    assert batch["failed"] == 1 and batch["results"][0]["problem"]["status"] == 422
+    assert (await approve(client, case))["state"] == "monitored"
+
+
+async def test_a_review_before_the_consent_and_a_notice_before_the_review_are_refused(
+    client: httpx.AsyncClient,
+) -> None:
+    household = await register(client)
+    await sign_consent(client, household)  # signed 2026-09-20
+    case = await declare(client, household)
+    await ok(await client.post(f"/cases/{case['id']}/consent", headers=CADRE, json={}))
+    await ok(
+        await client.post(
+            f"/cases/{case['id']}/household-survey", headers=CADRE, json={**SURVEY, "surveyed_on": "2026-09-20"}
+        )
+    )
+    early = await client.post(
+        f"/cases/{case['id']}/village-review",
+        headers=CADRE,
+        json={
+            "meeting_date": "2026-09-19",
+            "participants": PARTICIPANTS,
+            "attendees": 21,
+            "votes_for": 15,
+            "votes_against": 6,
+            "minutes_sha256": "b" * 64,
+        },
+    )
+    assert early.status_code == 422 and early.json()["errors"][0]["field"] == "meeting_date"
+    await review(client, case)  # 2026-09-25
+    for published_on in ("2026-09-24", (dt.datetime.now(dt.UTC) + dt.timedelta(days=60)).date().isoformat()):
+        r = await client.post(f"/cases/{case['id']}/public-notice", headers=CADRE, json={"published_on": published_on})
+        assert r.status_code == 422 and r.json()["errors"][0]["field"] == "published_on"
