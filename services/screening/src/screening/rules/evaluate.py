@@ -339,8 +339,13 @@ assert set(RULES) == set(CATALOGUE), "every catalogued rule has an implementatio
 def evaluate(profile: Profile, records: list[Record], limits: Limits, year: int) -> list[tuple[Finding, str]]:
     """Findings of the enabled rules for a year, each with the grade the policy gives it."""
     out = []
+    of_year = [r for r in records if r.year == year]  # once, not once per rule (the hot path of every feed)
     for code, rule in RULES.items():
-        setting = limits.rules.get(code, {"enabled": CATALOGUE[code].enabled, "grade": CATALOGUE[code].grade.value})
-        if setting["enabled"] and (finding := rule(profile, [r for r in records if r.year == year], limits, year)):
+        setting = limits.rules.get(code) or DEFAULT_SETTINGS[code]
+        if setting["enabled"] and (finding := rule(profile, of_year, limits, year)):
             out.append((finding, setting["grade"]))
     return out
+
+
+# A rule's setting where the policy says nothing of it: the catalogue's.
+DEFAULT_SETTINGS = {code: {"enabled": r.enabled, "grade": r.grade.value} for code, r in CATALOGUE.items()}
