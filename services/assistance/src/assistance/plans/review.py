@@ -34,8 +34,8 @@ async def village_review(session: AsyncSession, principal: Principal, plan: Plan
     """The village's review of the drafted measures: on or after the county approval that made the household
     monitored (the plan was drafted then). Passed by a majority of the representatives present, else the
     plan stays a draft, the review on record."""
-    _, _, by = await service.procedure_of(session, plan)
-    await service.check(session, plan, "village_review", principal)
+    procedure, _, by = await service.procedure_of(session, plan)  # one pack lookup: the step's check and its rules
+    procedure.check(plan.state, "village_review", principal, plan)
     measures = await service.measures_of(session, plan.id)
     if not measures:
         raise service.PlanIncomplete("A plan needs at least one measure to be reviewed", incomplete=[])
@@ -65,8 +65,8 @@ async def village_review(session: AsyncSession, principal: Principal, plan: Plan
 async def publish_notice(session: AsyncSession, principal: Principal, plan: Plan, published_on: dt.date) -> Plan:
     """The notice of the reviewed measures: from a day not before the review, for the pack's working days
     (the calendar's holidays and make-up days counted)."""
-    _, rules, by = await service.procedure_of(session, plan)
-    await service.check(session, plan, "notice", principal)
+    procedure, rules, by = await service.procedure_of(session, plan)
+    procedure.check(plan.state, "notice", principal, plan)
     assert plan.review is not None
     clock.check_step_date(
         "published_on",
