@@ -290,3 +290,28 @@ def test_a_major_disease_or_long_hospital_stays_and_unsafe_water_count_from_thei
     }
     (finding,) = [f for f, _ in evaluate(profile(), [granted, late], LIMITS, YEAR)]
     assert finding.explanation_zh == "金融机构数据：2026年扶贫小额信贷1笔共30000.00元逾期，最长45天（达到30天）"
+
+
+def test_without_department_records_only_the_income_rules_can_fire() -> None:
+    """Re-screening's prefilter skips a household with no record and no open alert unless an income rule
+    fires for it: every other rule must stay silent without records, whatever the members and incomes."""
+    import random
+
+    from screening.rules.evaluate import INCOME_RULES
+
+    rng = random.Random(7)
+    every_rule_on = {code: {"enabled": True, "grade": "red"} for code in CATALOGUE}
+    seen: set[str] = set()
+    for _ in range(2000):
+        members = [
+            {"id_index": f"m{i}", "labour_capacity": rng.choice(["full", "partial", "none", "lost"]), "active": True}
+            for i in range(rng.randint(1, 4))
+        ]
+        incomes = [
+            income(y, str(rng.randint(-100, 9000)), str(rng.randint(-100, 40000)), str(rng.randint(0, 40000)))
+            for y in (YEAR - 1, YEAR)
+            if rng.random() < 0.8
+        ]
+        limits = Limits(**{**vars(LIMITS), "rules": every_rule_on, "income_year_offset": rng.choice([0, -1])})
+        seen |= set(fired(profile(*incomes, members=tuple(members)), [], limits))
+    assert seen == set(INCOME_RULES)  # and each of them did fire: the population reaches them

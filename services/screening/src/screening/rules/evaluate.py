@@ -4,6 +4,7 @@ person can check it (automated findings are verified by people before anything f
 
 from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 from common.vocabulary import LABOUR_ZH, zh
 from screening.rules.catalogue import CATALOGUE
@@ -336,14 +337,25 @@ RULES: dict[str, Callable[[Profile, list[Record], Limits, int], Finding | None]]
 assert set(RULES) == set(CATALOGUE), "every catalogued rule has an implementation"
 
 
+# The rules that can fire for a household without any department record: they read its incomes (and, for
+# the rigid expense, medical records when there are any). Every other rule reads only records, so it cannot
+# fire without them. Re-screening's prefilter (policies/rescreen.py) relies on this; a fast test holds it.
+INCOME_RULES = ("income_below_line", "income_drop", "rigid_expense_exceeds_income")
+
+
+def setting(limits: Limits, code: str) -> dict[str, Any]:
+    """A rule's setting under a policy: the pack's, else the catalogue's."""
+    return limits.rules.get(code) or DEFAULT_SETTINGS[code]
+
+
 def evaluate(profile: Profile, records: list[Record], limits: Limits, year: int) -> list[tuple[Finding, str]]:
     """Findings of the enabled rules for a year, each with the grade the policy gives it."""
     out = []
     of_year = [r for r in records if r.year == year]  # once, not once per rule (the hot path of every feed)
     for code, rule in RULES.items():
-        setting = limits.rules.get(code) or DEFAULT_SETTINGS[code]
-        if setting["enabled"] and (finding := rule(profile, of_year, limits, year)):
-            out.append((finding, setting["grade"]))
+        rule_setting = setting(limits, code)
+        if rule_setting["enabled"] and (finding := rule(profile, of_year, limits, year)):
+            out.append((finding, rule_setting["grade"]))
     return out
 
 
