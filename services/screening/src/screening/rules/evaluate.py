@@ -352,12 +352,16 @@ def evaluate(profile: Profile, records: list[Record], limits: Limits, year: int)
     """Findings of the enabled rules for a year, each with the grade the policy gives it."""
     out = []
     of_year = [r for r in records if r.year == year]  # once, not once per rule (the hot path of every feed)
-    for code, rule in RULES.items():
+    # Without a record of the year only the income rules can fire (a fast test runs every rule to hold it):
+    # re-screening a county is mostly such households.
+    for code, rule in RULES.items() if of_year else _INCOME_ONLY:
         rule_setting = setting(limits, code)
         if rule_setting["enabled"] and (finding := rule(profile, of_year, limits, year)):
             out.append((finding, rule_setting["grade"]))
     return out
 
+
+_INCOME_ONLY = [(code, RULES[code]) for code in INCOME_RULES]
 
 # A rule's setting where the policy says nothing of it: the catalogue's.
 DEFAULT_SETTINGS = {code: {"enabled": r.enabled, "grade": r.grade.value} for code, r in CATALOGUE.items()}
