@@ -4,10 +4,17 @@ import datetime as dt
 import uuid
 from decimal import Decimal
 
-from assistance.elimination.evaluate import Facts, guarantees_secured, income_stable, months_before
-from assistance.households.models import GuaranteeCheck, IncomeMonth
+from assistance.elimination.evaluate import (
+    Alert,
+    Facts,
+    Guarantee,
+    Month,
+    guarantees_secured,
+    income_stable,
+    months_before,
+)
 from assistance.plans.models import Plan
-from assistance.projections.models import ConfirmedAlert, PolicyPack
+from assistance.projections.models import PolicyPack
 from common.policy import in_force
 
 SIX = dict.fromkeys(["food", "clothing", "compulsory_education", "basic_medical", "housing", "drinking_water"], True)
@@ -19,14 +26,13 @@ def facts(alert_day: dt.date) -> Facts:
         plan=Plan(id=uuid.uuid4(), household_id=household, risks=["illness"], region_code="532504102001"),
         measures=[],
         labour="full",
-        guarantee=GuaranteeCheck(id=uuid.uuid4(), household_id=household, checked_on=dt.date(2026, 11, 1), **SIX),
+        guarantee=Guarantee(id=uuid.uuid4(), checked_on=dt.date(2026, 11, 1), **SIX),
         months=[],
         incomes=[],
         pack=None,
         alerts=[
-            ConfirmedAlert(
+            Alert(
                 alert_id=uuid.uuid4(),
-                household_id=household,
                 rule="housing_unsafe",
                 explanation="the house was appraised grade D and no renovation is recorded",
                 confirmed_at=dt.datetime.combine(alert_day, dt.time(9), dt.UTC),
@@ -60,7 +66,7 @@ def pack(year: int, line: str, **thresholds: object) -> PolicyPack:
 def test_income_is_judged_by_the_packs_in_force_as_screening_ranks_them() -> None:
     on = dt.date(2026, 11, 27)
     base = facts(dt.date(2026, 10, 1))
-    months = [IncomeMonth(month=m, per_capita=Decimal("900")) for m in months_before(on, 12)]
+    months = [Month(month=m, per_capita=Decimal("900")) for m in months_before(on, 12)]
     packs = [pack(2020, "4700"), pack(2026, "4700")]
     earlier = in_force("532504103202", 2026, on, packs[:1])
     assumed = income_stable(Facts(**{**base.__dict__, "months": months, "pack": earlier}), on)
@@ -78,7 +84,7 @@ def test_the_recent_months_test_is_the_packs() -> None:
     wanted = months_before(on, 12)
     # 12 months: 9 x 700 + 3 x 200 = 6,900, above 5,000; the last 6 annualise to 5,400 (above), the last 3
     # alone to 2,400 (below).
-    months = [IncomeMonth(month=m, per_capita=Decimal("700" if i < 9 else "200")) for i, m in enumerate(wanted)]
+    months = [Month(month=m, per_capita=Decimal("700" if i < 9 else "200")) for i, m in enumerate(wanted)]
     base = facts(dt.date(2026, 10, 1))
     six = in_force("532504103202", 2026, on, [pack(2026, "5000")])
     three = in_force("532504103202", 2026, on, [pack(2026, "5000", income_recent_months=3)])

@@ -9,7 +9,8 @@ from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, Uuid, any_, literal
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
@@ -122,3 +123,9 @@ async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 # scope="function": commit before the response is sent, so a 2xx always means "stored".
 SessionDep = Annotated[AsyncSession, Depends(_request_session, scope="function")]
+
+
+def among(column: Any, ids: list[Any]) -> Any:
+    """`column = ANY($1)` with the ids as one array parameter: an IN list of a thousand ids is a thousand
+    parameters to render and bind (measured: a tenth of a re-screening chunk's time)."""
+    return column == any_(literal(list(ids), ARRAY(Uuid)))

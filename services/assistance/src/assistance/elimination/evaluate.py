@@ -4,14 +4,14 @@ evidence. A household without labour capacity whose social floor is in place is 
 monitored (中农组发〔2021〕7号, 风险消除)."""
 
 import datetime as dt
+import uuid
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from assistance.catalogue.service import catalogue
-from assistance.households.models import GuaranteeCheck, IncomeMonth
-from assistance.plans.models import Plan, PlanMeasure
-from assistance.projections.models import ConfirmedAlert, KnownIncome, PolicyPack
+from assistance.plans.models import Plan
+from assistance.projections.models import PolicyPack
 from common.policy import InForce
 from contracts.policy import PackValues
 
@@ -45,16 +45,53 @@ class Evaluation:
         return asdict(self)
 
 
+# What the criteria read of each table: the columns, as plain tuples (read for a thousand plans a page).
+class Month(NamedTuple):
+    month: dt.date
+    per_capita: Decimal
+
+
+class YearIncome(NamedTuple):
+    year: int
+    total_income: Decimal
+    rigid_expense: Decimal
+
+
+class Measure(NamedTuple):
+    code: str
+    status: str
+    risks: list[str]
+    implemented_on: dt.date | None
+
+
+class Alert(NamedTuple):
+    alert_id: uuid.UUID
+    rule: str
+    explanation: str
+    confirmed_at: dt.datetime
+
+
+class Guarantee(NamedTuple):
+    id: uuid.UUID
+    checked_on: dt.date
+    food: bool
+    clothing: bool
+    compulsory_education: bool
+    basic_medical: bool
+    housing: bool
+    drinking_water: bool
+
+
 @dataclass(frozen=True)
 class Facts:
     plan: Plan
-    measures: list[PlanMeasure]
+    measures: list[Measure]
     labour: str
-    guarantee: GuaranteeCheck | None
-    months: list[IncomeMonth]
-    incomes: list[KnownIncome]
+    guarantee: Guarantee | None
+    months: list[Month]
+    incomes: list[YearIncome]
     pack: InForce[PolicyPack] | None  # the policy pack governing the household's region this year
-    alerts: list[ConfirmedAlert] = field(default_factory=list)
+    alerts: list[Alert] = field(default_factory=list)
 
     @property
     def values(self) -> PackValues:
@@ -197,7 +234,7 @@ def rigid_expense_resolved(f: Facts) -> Criterion:
     )
 
 
-def floor_carried_out(f: Facts, floor: list[PlanMeasure]) -> Criterion | None:
+def floor_carried_out(f: Facts, floor: list[Measure]) -> Criterion | None:
     """A household without labour capacity whose floor measure is in the plan but not carried out is not
     proposed: the floor comes first (中农组发〔2021〕7号 三(三): 对无劳动能力的，落实社会保障措施后，暂不标注
     风险消除). None: the criterion does not apply."""

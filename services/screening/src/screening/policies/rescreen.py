@@ -17,9 +17,9 @@ from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common import clock
-from common.db import Database
+from common.db import Database, among
 from screening.alerts.models import OPEN_STATES
-from screening.alerts.service import LimitsInForce, among, limits_in_force, reevaluate_many
+from screening.alerts.service import LimitsInForce, limits_in_force, reevaluate_many
 from screening.policies.models import RescreenJob
 from screening.projections.models import KnownHousehold, KnownIncome
 from screening.rules.evaluate import INCOME_RULES, setting
