@@ -129,3 +129,12 @@ def among(column: Any, ids: list[Any]) -> Any:
     """`column = ANY($1)` with the ids as one array parameter: an IN list of a thousand ids is a thousand
     parameters to render and bind (measured: a tenth of a re-screening chunk's time)."""
     return column == any_(literal(list(ids), ARRAY(Uuid)))
+
+
+async def copy_rows(session: AsyncSession, table: Any, columns: list[str], records: list[tuple[Any, ...]]) -> None:
+    """Insert many rows with COPY on the session's own connection: inside its transaction, and the fastest
+    way in (an executemany of ten thousand rows measured several times slower). Columns left out take their
+    defaults; JSON columns take their text."""
+    raw = (await (await session.connection()).get_raw_connection()).driver_connection
+    assert raw is not None
+    await raw.copy_records_to_table(table.name, schema_name=table.schema, records=records, columns=columns)

@@ -11,13 +11,14 @@ import orjson
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from common.db import copy_rows
 from contracts.ledger import CheckpointSignedV1
 from ledger.checkpoints import signing
 from ledger.config import settings
 from ledger.entries import merkle
 from ledger.entries.merkle import Frontier, Hash, Key
 from ledger.mechanisms import outbox
-from ledger.models import Checkpoint, Entry
+from ledger.models import Checkpoint, Entry, TreeNode
 
 APPEND_LOCK = "ledger.append"
 MAX_INDEX = 2**62  # leaf indexes, sizes and sequence numbers are BIGINT: anything past this is no entry
@@ -123,12 +124,10 @@ async def append(session: AsyncSession, events: list[dict[str, Any]]) -> int:
             )
         )
         nodes += tree.append(h)
-    if rows:  # COPY on the session's own connection: inside this transaction, and the fastest way in
-        raw = (await (await session.connection()).get_raw_connection()).driver_connection
-        assert raw is not None
-        await raw.copy_records_to_table("entries", schema_name="ledger", records=rows, columns=ENTRY_COLUMNS)
+    if rows:
+        await copy_rows(session, Entry.__table__, ENTRY_COLUMNS, rows)
         if nodes:
-            await raw.copy_records_to_table("tree_nodes", schema_name="ledger", records=nodes, columns=NODE_COLUMNS)
+            await copy_rows(session, TreeNode.__table__, NODE_COLUMNS, nodes)
     return len(rows)
 
 

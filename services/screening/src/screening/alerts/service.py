@@ -8,14 +8,16 @@ from collections.abc import Iterable
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import insert, select
+import orjson
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common import clock
 from common.auth import Principal, ensure_covers
-from common.db import among
+from common.db import among, copy_rows
 from common.errors import NotFound
 from common.metrics import POLICY_GAPS
+from common.workdays import Deadline
 from contracts.policy import PackValues
 from contracts.screening import AlertConfirmedV1, AlertFinding
 from screening.alerts.models import OPEN_STATES, Alert
@@ -30,6 +32,24 @@ from screening.rules.evaluate import Finding, Income, Limits, Profile, Record, e
 SEVERITY = {"yellow": 1, "orange": 2, "red": 3}
 
 
+# What a new alert is written with (COPY's column order); the rest take their defaults.
+NEW_ALERT_COLUMNS = [
+    "id",
+    "household_id",
+    "region_code",
+    "rule",
+    "category",
+    "grade",
+    "year",
+    "state",
+    "explanation",
+    "explanation_zh",
+    "evidence",
+    "policy_id",
+    "policy_basis",
+    "verify_by",
+    "verify_by_assumed",
+]
 LimitsInForce = dict[tuple[str, int], tuple[uuid.UUID | None, Limits, str]]
 
 
@@ -142,21 +162,23 @@ async def reevaluate_many(
     # What the data supports now: an open alert cites the current records only (a correction replaces the
     # superseded revision), and one the corrected data no longer supports is withdrawn, saying why.
     for key, new in raised.items():
-        new.evidence = sorted(fired[key])
+        new.evidence = orjson.dumps(sorted(fired[key])).decode()  # JSON text, as COPY takes a jsonb
     for key, alert in open_alerts.items():
         if key in fired:
             alert.evidence = sorted(fired[key])
         else:
             touched += 1
             withdraw(alert)
-    if raised:  # one statement for the new ones, due for verification in the pack's working days
+    if raised:  # one COPY for the new ones, due for verification in the pack's working days
         days = await calendar.calendar(session)
+        deadlines: dict[int, Deadline] = {}  # the same few deadlines for thousands of alerts when re-screening
         rows = []
         for a in raised.values():
-            deadline = days.add_workdays(today, a.verify_within)
-            del a.verify_within
-            rows.append({**vars(a), "verify_by": deadline.due, "verify_by_assumed": deadline.assumed})
-        await session.execute(insert(Alert), rows)
+            if a.verify_within not in deadlines:
+                deadlines[a.verify_within] = days.add_workdays(today, a.verify_within)
+            deadline = deadlines[a.verify_within]
+            rows.append((*(getattr(a, c) for c in NEW_ALERT_COLUMNS[:-2]), deadline.due, deadline.assumed))
+        await copy_rows(session, Alert.__table__, NEW_ALERT_COLUMNS, rows)
     await session.flush()
     return touched
 
