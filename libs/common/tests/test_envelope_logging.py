@@ -75,3 +75,39 @@ async def test_an_unexpected_error_is_a_problem_without_internals() -> None:
         r = await client.get("/boom")
     assert r.status_code == 500 and r.headers["content-type"] == "application/problem+json"
     assert "王五" not in r.text and r.json()["type"].endswith("/internal-error")
+
+
+@pytest.mark.parametrize("micro", [0, 91327])
+def test_the_outboxs_direct_encoding_is_the_sdks(micro: int) -> None:
+    """The outbox builds the structured JSON itself (envelope.encoded); it must be what the CloudEvents SDK
+    writes for the same event: decimals, times, nested findings, Chinese text and quotes included."""
+    import datetime as dt
+
+    import orjson
+
+    from common.events.envelope import encoded
+    from contracts.screening import AlertConfirmedV1, AlertFinding
+
+    payload = AlertConfirmedV1(
+        alert_id=uuid.uuid4(),
+        household_id=uuid.uuid4(),
+        region_code="532504102001",
+        grade="red",
+        findings=[
+            AlertFinding(
+                rule="income_below_line",
+                category="other",
+                grade="orange",
+                explanation='per-capita 4,256.53 CNY "below" the line',
+                explanation_zh="家庭人均纯收入低于监测范围\t（依据）",
+                evidence=["income:2026", "housing:r1@2"],
+            )
+        ],
+        confirmed_by="cadre-1",
+        confirmed_at=dt.datetime(2026, 11, 27, 21, 5, 1, micro, dt.timezone(dt.timedelta(hours=8))),
+    )
+    event_id, at = uuid.uuid4(), dt.datetime(2026, 11, 27, 13, 5, 1, micro, dt.UTC)
+    sdk = encode(new_envelope(payload, source="/screening", subject="h-1", event_id=event_id, time=at)).value
+    direct_id, direct = encoded(payload, source="/screening", subject="h-1", event_id=event_id, time=at)
+    assert direct_id == event_id and orjson.loads(direct) == orjson.loads(sdk)
+    assert decode(direct, b"h-1") == decode(sdk, b"h-1")

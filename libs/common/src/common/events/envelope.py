@@ -11,6 +11,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from cloudevents.core.bindings.kafka import KafkaMessage, from_structured, to_structured
 from cloudevents.core.formats.json import JSONFormat
 from cloudevents.core.v1.event import CloudEvent
@@ -129,6 +130,36 @@ def new_envelope(
         },
         data=payload.model_dump(mode="json"),
     )
+
+
+def encoded(
+    payload: EventContract,
+    *,
+    source: str,
+    subject: str | uuid.UUID,
+    event_id: uuid.UUID | None = None,
+    time: dt.datetime | None = None,
+) -> tuple[uuid.UUID, bytes]:
+    """The id and bytes of `encode(new_envelope(...))` (the same CloudEvents structured JSON), built directly
+    for the outbox: the SDK's attribute checks and standard-library JSON measured half the time of drafting
+    a plan, which writes four events. The attributes are this service's own; a fast test decodes both forms
+    of the same event and requires them equal."""
+    event_id = event_id or uuid.uuid4()
+    time = (time or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
+    event: dict[str, Any] = {
+        "id": str(event_id),
+        "source": source,
+        "type": payload.type,
+        "subject": str(subject),
+        "time": time.isoformat().replace("+00:00", "Z"),
+        "datacontenttype": "application/json",
+        "dataschema": payload.dataschema(),
+        "specversion": "1.0",
+    }
+    if (parent := tracing.current_traceparent()) is not None:
+        event["traceparent"] = parent
+    event["data"] = orjson.Fragment(payload.__pydantic_serializer__.to_json(payload))
+    return event_id, orjson.dumps(event)
 
 
 def _traceparent(value: Any) -> str | None:

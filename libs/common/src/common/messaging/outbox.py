@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import MetaData, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from common.events.envelope import encode, new_envelope
+from common.events.envelope import encoded
 from common.messaging.tables import outbox_table
 from common.pii import PiiCipher
 from contracts.base import EventContract
@@ -33,14 +33,13 @@ class Outbox:
             await session.execute(insert(self.table), [self._row(payload, subject) for payload, subject in events])
 
     def _row(self, payload: EventContract, subject: str | uuid.UUID) -> dict[str, Any]:
-        event = new_envelope(payload, source=self.source, subject=subject)
-        value = encode(event).value
+        event_id, value = encoded(payload, source=self.source, subject=subject)
         encrypted = bool(payload.pii_fields)
         if encrypted:  # never a plaintext identifier at rest, not even for the moments before the relay runs
             assert self.cipher is not None, "an outbox carrying personal data needs its cipher"
             value = self.cipher.encrypt(value.decode(), OUTBOX_FIELD)
         return {
-            "event_id": uuid.UUID(event.get_id()),
+            "event_id": event_id,
             "topic": payload.topic,
             "key": str(subject),
             "value": value,
