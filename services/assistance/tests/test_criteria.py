@@ -92,3 +92,14 @@ def test_the_recent_months_test_is_the_packs() -> None:
     by_three = income_stable(Facts(**{**base.__dict__, "months": months, "pack": three}), on)
     assert by_six.met is True and "last 6 months annualized 5,400.00" in by_six.explanation
     assert by_three.met is False and "last 3 months annualize to 2,400.00" in by_three.explanation
+
+
+def test_an_evaluation_as_a_dict_is_every_field_of_it() -> None:
+    """as_dict is written by hand (for speed): it must keep what dataclasses.asdict gives, field for field."""
+    from dataclasses import asdict
+
+    from assistance.elimination.evaluate import evaluate
+
+    on = dt.date(2026, 11, 20)
+    ev = evaluate(facts(dt.date(2026, 11, 10)), on)
+    assert ev.criteria and ev.as_dict() == asdict(ev)
