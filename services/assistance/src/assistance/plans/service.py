@@ -3,8 +3,10 @@ measures tracked with evidence; excluded cases (not-assisted rules) get no plan.
 
 import datetime as dt
 import uuid
+from types import SimpleNamespace
 from typing import Any
 
+import orjson
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,6 +20,7 @@ from assistance.plans.recommend import household_labour, recommend
 from assistance.projections.models import KnownHousehold, MonitoredCase, PolicyPack
 from common import clock, policy
 from common.auth import Principal, ensure_household
+from common.db import among, copy_rows
 from common.errors import Conflict, NotFound, ValidationFailed
 from common.procedure import Procedure
 from contracts.assistance import (
@@ -42,31 +45,38 @@ class PlanIncomplete(Conflict):
     title_zh = "帮扶计划尚不能批准"
 
 
-async def draft_for_cases(session: AsyncSession, cases: list[MonitoredCase]) -> list[Plan]:
+# What a drafted plan and its recommended measures are written with (COPY's column order).
+PLAN_COLUMNS = ["id", "case_id", "household_id", "region_code", "state", "risks", "labour", "weak_motivation"]
+MEASURE_COLUMNS = ["id", "plan_id", "code", "reason", "risks", "recommended", "responsible_unit", "status", "evidence"]
+
+
+async def draft_for_cases(session: AsyncSession, cases: list[MonitoredCase]) -> int:
     """Draft plans for newly approved cases (once per case), with their recommendations: a handful of
-    statements for the whole batch."""
+    statements for the whole batch, the plans and measures written with COPY (building ORM entities and
+    flushing them measured a third of the drafting). Returns how many were drafted."""
     if not cases:
-        return []
+        return 0
     drafted = set(
-        (await session.execute(select(Plan.case_id).where(Plan.case_id.in_([c.case_id for c in cases])))).scalars()
+        (await session.execute(select(Plan.case_id).where(among(Plan.case_id, [c.case_id for c in cases])))).scalars()
     )
-    households = {
-        h.household_id: h
-        for h in (
+    households: dict[uuid.UUID, list[dict[str, Any]]] = dict(
+        (
             await session.execute(
-                select(KnownHousehold).where(KnownHousehold.household_id.in_({c.household_id for c in cases}))
+                select(KnownHousehold.household_id, KnownHousehold.members).where(
+                    among(KnownHousehold.household_id, list({c.household_id for c in cases}))
+                )
             )
-        ).scalars()
-    }
+        ).all()
+    )
     packs = await policy.packs_in_force(session, PolicyPack, {c.region_code for c in cases}, clock.today())
-    plans, events = [], []
+    plans, measures, events = [], [], []
     now = dt.datetime.now(dt.UTC)
     for case in cases:
         if case.case_id in drafted:
             continue
         drafted.add(case.case_id)
-        household = households.get(case.household_id)
-        plan = Plan(
+        members = households.get(case.household_id)
+        plan = SimpleNamespace(
             id=uuid.uuid4(),
             case_id=case.case_id,
             household_id=case.household_id,
@@ -74,17 +84,23 @@ async def draft_for_cases(session: AsyncSession, cases: list[MonitoredCase]) -> 
             state="draft",
             risks=list(dict.fromkeys(r["category"] for r in case.risks)),
             # Registration normally arrives long before approval; if not yet, the draft is redone when it does.
-            labour=household_labour(household.members) if household else "unknown",
+            labour=household_labour(members) if members is not None else "unknown",
             weak_motivation=case.weak_motivation,
+            excluded_reason=None,
         )
-        measures = _recommended(plan, _referral(packs[plan.region_code]))
-        session.add(plan)
-        session.add_all(measures)
+        recommended = _recommended(plan, _referral(packs[plan.region_code]))
         plans.append(plan)
-        events.append((_event(PlanDraftedV1, plan, measures, "system", now), plan.household_id))
-    await session.flush()
-    await emit(session, [e for e, _ in events])
-    return plans
+        measures += recommended
+        events.append(_event(PlanDraftedV1, plan, recommended, "system", now))
+    await copy_rows(session, Plan.__table__, PLAN_COLUMNS, [_row(p, PLAN_COLUMNS) for p in plans])
+    await copy_rows(session, PlanMeasure.__table__, MEASURE_COLUMNS, [_row(m, MEASURE_COLUMNS) for m in measures])
+    await emit(session, events)
+    return len(plans)
+
+
+def _row(thing: SimpleNamespace, columns: list[str]) -> tuple[Any, ...]:
+    """A row for COPY: JSON columns as their text."""
+    return tuple(orjson.dumps(v).decode() if isinstance(v, list | dict) else v for v in map(vars(thing).get, columns))
 
 
 async def redraft_unknown_labour(session: AsyncSession, household: KnownHousehold) -> None:
@@ -100,7 +116,7 @@ async def redraft_unknown_labour(session: AsyncSession, household: KnownHousehol
         stale = [m for m in await measures_of(session, plan.id) if m.recommended]
         await withdraw(session, plan, stale, "system", "redrafted: the household's labour capacity is now known")
         found = await policy.packs_in_force(session, PolicyPack, {plan.region_code}, clock.today())
-        session.add_all(_recommended(plan, _referral(found[plan.region_code])))
+        session.add_all(PlanMeasure(**vars(m)) for m in _recommended(plan, _referral(found[plan.region_code])))
         await session.flush()
 
 
@@ -108,10 +124,12 @@ def _referral(found: policy.InForce[PolicyPack] | None) -> tuple[str, ...]:
     return tuple(found.values.measures.no_labour_referral) if found else ("none",)
 
 
-def _recommended(plan: Plan, referral: tuple[str, ...]) -> list[PlanMeasure]:
+def _recommended(plan: Plan | SimpleNamespace, referral: tuple[str, ...]) -> list[SimpleNamespace]:
+    """The recommended measures, as the values of their rows (a new draft COPYs them; a redraft adds them as
+    entities)."""
     labour = "none" if plan.labour == "unknown" else plan.labour
     return [
-        PlanMeasure(
+        SimpleNamespace(
             id=uuid.uuid4(),
             plan_id=plan.id,
             code=r.code,
@@ -121,6 +139,10 @@ def _recommended(plan: Plan, referral: tuple[str, ...]) -> list[PlanMeasure]:
             responsible_unit=catalogue()[r.code].department,
             status="planned",
             evidence=[],
+            responsible_cadre=None,
+            start_date=None,
+            due_date=None,
+            implemented_on=None,
         )
         for r in recommend(plan.risks, labour, plan.weak_motivation, referral)
     ]
@@ -163,7 +185,7 @@ async def emit(session: AsyncSession, events: list[PlanEventBase]) -> None:
     await outbox.add_many(session, out)
 
 
-def _facts(m: PlanMeasure) -> PlanMeasureFacts:
+def _facts(m: PlanMeasure | SimpleNamespace) -> PlanMeasureFacts:
     """A measure as the log keeps it: what, who, when, and the evidence of its progress (the dossier's)."""
     return PlanMeasureFacts(
         measure_id=m.id,
@@ -183,7 +205,12 @@ def _facts(m: PlanMeasure) -> PlanMeasureFacts:
 
 
 def _event(
-    event: type[PlanEventBase], plan: Plan, measures: list[PlanMeasure], actor: str, at: dt.datetime, **extra: Any
+    event: type[PlanEventBase],
+    plan: Plan | SimpleNamespace,
+    measures: list[PlanMeasure] | list[SimpleNamespace],
+    actor: str,
+    at: dt.datetime,
+    **extra: Any,
 ) -> PlanEventBase:
     return event(
         plan_id=plan.id,
