@@ -23,7 +23,7 @@ VILLAGES = (
     "640104001003",  # 宁夏: judges the previous year's income
     "420102001001",  # 湖北
     "441302007001",  # 仲恺
-    "110101001001",  # no pack of its own
+    "110101001001",  # no pack of its own: the national pack governs
 )
 COMPARED = (
     Alert.household_id,
