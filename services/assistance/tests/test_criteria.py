@@ -26,7 +26,7 @@ def facts(alert_day: dt.date) -> Facts:
         plan=Plan(id=uuid.uuid4(), household_id=household, risks=["illness"], region_code="532504102001"),
         measures=[],
         labour="full",
-        guarantee=Guarantee(id=uuid.uuid4(), checked_on=dt.date(2026, 11, 1), **SIX),
+        guarantee=Guarantee(id=uuid.uuid4(), checked_on=dt.date(2026, 11, 1), secured=SIX),
         months=[],
         incomes=[],
         pack=None,

@@ -86,12 +86,7 @@ class Alert(NamedTuple):
 class Guarantee(NamedTuple):
     id: uuid.UUID
     checked_on: dt.date
-    food: bool
-    clothing: bool
-    compulsory_education: bool
-    basic_medical: bool
-    housing: bool
-    drinking_water: bool
+    secured: dict[str, bool]  # each of GUARANTEES
 
 
 @dataclass(frozen=True)
@@ -149,7 +144,7 @@ def guarantees_secured(f: Facts, on: dt.date) -> Criterion:
         return Criterion(
             "guarantees_secured", False, f"the latest township record ({g.checked_on}) is over a year old", ref
         )
-    unsecured = [name for name in GUARANTEES if not getattr(g, name)]
+    unsecured = [name for name in GUARANTEES if not g.secured[name]]
     if unsecured:
         return Criterion("guarantees_secured", False, f"not secured on {g.checked_on}: {', '.join(unsecured)}", ref)
     later = [a for a in f.alerts if a.rule in GUARANTEE_RULES and a.confirmed_at.date() >= g.checked_on]

@@ -10,7 +10,17 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from assistance.elimination.evaluate import Alert, Evaluation, Facts, Guarantee, Measure, Month, YearIncome, evaluate
+from assistance.elimination.evaluate import (
+    GUARANTEES,
+    Alert,
+    Evaluation,
+    Facts,
+    Guarantee,
+    Measure,
+    Month,
+    YearIncome,
+    evaluate,
+)
 from assistance.households.models import GuaranteeCheck, IncomeMonth
 from assistance.plans.models import IN_FORCE, Plan, PlanMeasure
 from assistance.plans.recommend import household_labour
@@ -38,9 +48,14 @@ async def facts_many(session: AsyncSession, plans_: list[Plan], on: dt.date) -> 
         ).all()
     )
     guarantees = {
-        g.household_id: Guarantee(*g[1:])
+        g[0]: Guarantee(g[1], g[2], dict(zip(GUARANTEES, g[3:], strict=True)))
         for g in await session.execute(
-            select(GuaranteeCheck.household_id, *(getattr(GuaranteeCheck, c) for c in Guarantee._fields))
+            select(
+                GuaranteeCheck.household_id,
+                GuaranteeCheck.id,
+                GuaranteeCheck.checked_on,
+                *(getattr(GuaranteeCheck, name) for name in GUARANTEES),
+            )
             .where(among(GuaranteeCheck.household_id, households), GuaranteeCheck.checked_on <= on)
             .order_by(GuaranteeCheck.household_id, GuaranteeCheck.checked_on.desc(), GuaranteeCheck.recorded_at.desc())
             .ext(distinct_on(GuaranteeCheck.household_id))
