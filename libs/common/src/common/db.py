@@ -4,12 +4,12 @@ One session per request: the `session` dependency commits once when the endpoint
 response is sent) or rolls back on error. Services never commit themselves.
 """
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import MetaData, Uuid, any_, literal
+from sqlalchemy import MetaData, any_, literal
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import make_url
@@ -125,10 +125,11 @@ async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
 SessionDep = Annotated[AsyncSession, Depends(_request_session, scope="function")]
 
 
-def among(column: Any, ids: list[Any]) -> Any:
-    """`column = ANY($1)` with the ids as one array parameter: an IN list of a thousand ids is a thousand
-    parameters to render and bind (measured: a tenth of a re-screening chunk's time)."""
-    return column == any_(literal(list(ids), ARRAY(Uuid)))
+def among(column: Any, values: Iterable[Any]) -> Any:
+    """`column = ANY($1)` with the values as one array parameter of the column's type: an IN list of a
+    thousand values is a thousand parameters to render and bind (measured: a tenth of a re-screening chunk's
+    time)."""
+    return column == any_(literal(list(values), ARRAY(column.type)))
 
 
 async def copy_rows(session: AsyncSession, table: Any, columns: list[str], records: list[tuple[Any, ...]]) -> None:

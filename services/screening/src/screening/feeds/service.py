@@ -8,6 +8,7 @@ from sqlalchemy import func, select, text, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from common.db import among
 from common.events.envelope import validate
 from common.pii import mask_resident_id
 from contracts.dept import DEPT_CONTRACTS, DeptRecordBase
@@ -103,7 +104,7 @@ async def store_many(session: AsyncSession, records: list[tuple[DeptRecordBase, 
         index: household
         for index, household in await session.execute(
             select(KnownMember.id_index, KnownMember.household_id).where(
-                KnownMember.id_index.in_(set(indexes)), KnownMember.active
+                among(KnownMember.id_index, set(indexes)), KnownMember.active
             )
         )
     }
