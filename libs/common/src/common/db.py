@@ -8,8 +8,9 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
+import orjson
 from fastapi import Depends, Request
-from sqlalchemy import MetaData, any_, literal
+from sqlalchemy import JSON, MetaData, any_, literal
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import make_url
@@ -132,10 +133,19 @@ def among(column: Any, values: Iterable[Any]) -> Any:
     return column == any_(literal(list(values), ARRAY(column.type)))
 
 
-async def copy_rows(session: AsyncSession, table: Any, columns: list[str], records: list[tuple[Any, ...]]) -> None:
+async def copy_rows(session: AsyncSession, table: Any, columns: list[str], records: Iterable[tuple[Any, ...]]) -> None:
     """Insert many rows with COPY on the session's own connection: inside its transaction, and the fastest
     way in (an executemany of ten thousand rows measured several times slower). Columns left out take their
-    defaults; JSON columns take their text."""
+    defaults; the values of JSON columns are encoded here (COPY takes their text)."""
+    json = [i for i, c in enumerate(columns) if isinstance(table.c[c].type, JSON)]
+    rows = [_json_encoded(r, json) for r in records] if json else list(records)
     raw = (await (await session.connection()).get_raw_connection()).driver_connection
     assert raw is not None
-    await raw.copy_records_to_table(table.name, schema_name=table.schema, records=records, columns=columns)
+    await raw.copy_records_to_table(table.name, schema_name=table.schema, records=rows, columns=columns)
+
+
+def _json_encoded(record: tuple[Any, ...], json: list[int]) -> tuple[Any, ...]:
+    values = list(record)
+    for i in json:
+        values[i] = orjson.dumps(values[i], default=str).decode()
+    return tuple(values)

@@ -6,7 +6,6 @@ import uuid
 from types import SimpleNamespace
 from typing import Any
 
-import orjson
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -92,15 +91,14 @@ async def draft_for_cases(session: AsyncSession, cases: list[MonitoredCase]) -> 
         plans.append(plan)
         measures += recommended
         events.append(_event(PlanDraftedV1, plan, recommended, "system", now))
-    await copy_rows(session, Plan.__table__, PLAN_COLUMNS, [_row(p, PLAN_COLUMNS) for p in plans])
-    await copy_rows(session, PlanMeasure.__table__, MEASURE_COLUMNS, [_row(m, MEASURE_COLUMNS) for m in measures])
+    await copy_rows(session, Plan.__table__, PLAN_COLUMNS, (_row(p, PLAN_COLUMNS) for p in plans))
+    await copy_rows(session, PlanMeasure.__table__, MEASURE_COLUMNS, (_row(m, MEASURE_COLUMNS) for m in measures))
     await emit(session, events)
     return len(plans)
 
 
 def _row(thing: SimpleNamespace, columns: list[str]) -> tuple[Any, ...]:
-    """A row for COPY: JSON columns as their text."""
-    return tuple(orjson.dumps(v).decode() if isinstance(v, list | dict) else v for v in map(vars(thing).get, columns))
+    return tuple(getattr(thing, c) for c in columns)
 
 
 async def redraft_unknown_labour(session: AsyncSession, household: KnownHousehold) -> None:

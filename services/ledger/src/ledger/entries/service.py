@@ -115,7 +115,7 @@ async def append(session: AsyncSession, events: list[dict[str, Any]]) -> int:
                 e["type"],
                 e["subject"],
                 e["time"],
-                orjson.dumps(e["data"], default=str).decode(),
+                e["data"],
                 recorded_at,
                 tree.size,
                 body,

@@ -8,7 +8,6 @@ from collections.abc import Iterable
 from types import SimpleNamespace
 from typing import Any
 
-import orjson
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -162,7 +161,7 @@ async def reevaluate_many(
     # What the data supports now: an open alert cites the current records only (a correction replaces the
     # superseded revision), and one the corrected data no longer supports is withdrawn, saying why.
     for key, new in raised.items():
-        new.evidence = orjson.dumps(sorted(fired[key])).decode()  # JSON text, as COPY takes a jsonb
+        new.evidence = sorted(fired[key])
     for key, alert in open_alerts.items():
         if key in fired:
             alert.evidence = sorted(fired[key])
