@@ -4,7 +4,7 @@ records, guarantee checks, confirmed alerts, the monitoring line in force), read
 import datetime as dt
 import uuid
 from collections import defaultdict
-from typing import Any
+from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import distinct_on
@@ -27,6 +27,8 @@ from assistance.plans.recommend import household_labour
 from assistance.projections.models import ConfirmedAlert, KnownHousehold, KnownIncome, PolicyPack
 from common import policy
 from common.db import among
+
+T = TypeVar("T", bound=NamedTuple)  # one of the fact tuples of elimination.evaluate
 
 
 async def facts(session: AsyncSession, plan: Plan, on: dt.date) -> Facts:
@@ -61,35 +63,23 @@ async def facts_many(session: AsyncSession, plans_: list[Plan], on: dt.date) -> 
             .ext(distinct_on(GuaranteeCheck.household_id))
         )
     }
-    months: dict[uuid.UUID, list[Month]] = defaultdict(list)
-    for m in await session.execute(
-        select(IncomeMonth.household_id, IncomeMonth.month, IncomeMonth.per_capita).where(
-            among(IncomeMonth.household_id, households),
-            IncomeMonth.month >= on.replace(day=1) - dt.timedelta(days=400),
-        )
-    ):
-        months[m[0]].append(Month(m[1], m[2]))
-    incomes: dict[uuid.UUID, list[YearIncome]] = defaultdict(list)
-    for i in await session.execute(
-        select(KnownIncome.household_id, *(getattr(KnownIncome, c) for c in YearIncome._fields)).where(
-            among(KnownIncome.household_id, households)
-        )
-    ):
-        incomes[i[0]].append(YearIncome(*i[1:]))
-    measures: dict[uuid.UUID, list[Measure]] = defaultdict(list)
-    for pm in await session.execute(
-        select(PlanMeasure.plan_id, *(getattr(PlanMeasure, c) for c in Measure._fields))
-        .where(among(PlanMeasure.plan_id, [p.id for p in plans_]), IN_FORCE)
-        .order_by(PlanMeasure.code)
-    ):
-        measures[pm[0]].append(Measure(*pm[1:]))
-    alerts: dict[uuid.UUID, list[Alert]] = defaultdict(list)
-    for a in await session.execute(
-        select(ConfirmedAlert.household_id, *(getattr(ConfirmedAlert, c) for c in Alert._fields)).where(
-            among(ConfirmedAlert.household_id, households)
-        )
-    ):
-        alerts[a[0]].append(Alert(*a[1:]))
+    months = await _grouped(
+        session,
+        IncomeMonth.household_id,
+        Month,
+        among(IncomeMonth.household_id, households),
+        IncomeMonth.month >= on.replace(day=1) - dt.timedelta(days=400),
+    )
+    incomes = await _grouped(session, KnownIncome.household_id, YearIncome, among(KnownIncome.household_id, households))
+    measures = await _grouped(
+        session,
+        PlanMeasure.plan_id,
+        Measure,
+        among(PlanMeasure.plan_id, [p.id for p in plans_]),
+        IN_FORCE,
+        order_by=PlanMeasure.code,
+    )
+    alerts = await _grouped(session, ConfirmedAlert.household_id, Alert, among(ConfirmedAlert.household_id, households))
     packs = await policy.packs_in_force(session, PolicyPack, {p.region_code for p in plans_}, on)
     return {
         p.id: Facts(
@@ -104,6 +94,17 @@ async def facts_many(session: AsyncSession, plans_: list[Plan], on: dt.date) -> 
         )
         for p in plans_
     }
+
+
+async def _grouped(
+    session: AsyncSession, key: Any, kind: type[T], *where: Any, order_by: Any = None
+) -> defaultdict[Any, list[T]]:
+    """The rows of `key`'s table that match, as `kind` (its fields are the columns read), grouped by `key`."""
+    out: defaultdict[Any, list[T]] = defaultdict(list)
+    q = select(key, *(getattr(key.class_, c) for c in kind._fields)).where(*where)
+    for row in await session.execute(q if order_by is None else q.order_by(order_by)):
+        out[row[0]].append(kind(*row[1:]))
+    return out
 
 
 async def evaluation_for(session: AsyncSession, plan: Plan, on: dt.date) -> Evaluation:
