@@ -8,7 +8,7 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from assistance.catalogue.service import catalogue, name_of
@@ -20,6 +20,7 @@ from assistance.mechanisms import calendar, outbox
 from assistance.plans import service as plans
 from assistance.plans.models import Plan
 from assistance.projections.models import MonitoredCase, PolicyPack
+from assistance.schema import unresolved_objections
 from common import clock, policy
 from common.auth import Principal, ensure_covers
 from common.errors import Conflict, NotFound, ValidationFailed
@@ -224,13 +225,7 @@ async def accept(session: AsyncSession, principal: Principal, e: Elimination, fo
                 {"field": "head_signed", "message": "must be true: the head's signed agreement", "type": "value_error"}
             ],
         )
-    pending = (
-        await session.execute(
-            select(func.count())
-            .select_from(EliminationObjection)
-            .where(EliminationObjection.elimination_id == e.id, EliminationObjection.resolution.is_(None))
-        )
-    ).scalar_one()
+    pending = await unresolved_objections(session, EliminationObjection.elimination_id, e.id)
     if pending:
         raise IllegalEliminationStep(f"{pending} objection(s) are not resolved", pending_objections=pending)
     plan = await session.get(Plan, e.plan_id)

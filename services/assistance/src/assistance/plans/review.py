@@ -17,6 +17,7 @@ from assistance.plans import service
 from assistance.plans.models import Plan, PlanObjection
 from assistance.plans.procedure import IllegalPlanStep
 from assistance.projections.models import MonitoredCase
+from assistance.schema import unresolved_objections
 from common import clock
 from common.auth import Principal
 from common.errors import NotFound
@@ -172,13 +173,7 @@ async def _check_notice_over(session: AsyncSession, plan: Plan) -> None:
             zh=f"帮扶措施公示期至{plan.notice_until}，期满后方可批准",
             notice_until=str(plan.notice_until),
         )
-    pending = (
-        await session.execute(
-            select(func.count())
-            .select_from(PlanObjection)
-            .where(PlanObjection.plan_id == plan.id, PlanObjection.resolution.is_(None))
-        )
-    ).scalar_one()
+    pending = await unresolved_objections(session, PlanObjection.plan_id, plan.id)
     if pending:
         raise IllegalPlanStep(
             f"{pending} objection(s) to the measures' notice are not resolved",
