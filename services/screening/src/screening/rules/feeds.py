@@ -20,6 +20,12 @@ HAZARD_ZH = {
 }
 
 
+def _in_order(recs: list[Record], department: str) -> list[Record]:
+    """A department's records oldest first (by event date, then reference): the last one of a person, a loan
+    or a household is the one that decides."""
+    return sorted((r for r in recs if r.department == department), key=lambda r: (r.on or dt.date.min, r.ref))
+
+
 def _struck(recs: list[Record], kinds: tuple[str, ...], lim: Limits) -> Record | None:
     """The emergency-management record of one of `kinds` that counts: a direct loss at or above the pack's
     threshold, the house damaged, or someone hurt or killed."""
@@ -98,9 +104,7 @@ def employment_lost(p: Profile, recs: list[Record], lim: Limits, year: int) -> F
     labourers = {
         m["id_index"] for m in p.members if m.get("active", True) and m["labour_capacity"] in ("full", "partial")
     }
-    latest: dict[str, Record] = {}
-    for r in sorted((r for r in recs if r.department == "human-resources"), key=lambda r: (r.on or dt.date.min, r.ref)):
-        latest[r.id_index] = r
+    latest = {r.id_index: r for r in _in_order(recs, "human-resources")}
     lost = [r for who, r in latest.items() if who in labourers and r.facts["kind"] in LOST_WORK]
     if not lost:
         return None
@@ -154,7 +158,7 @@ WATER_ISSUE_ZH = {
 def drinking_water_unsafe(p: Profile, recs: list[Record], lim: Limits, year: int) -> Finding | None:
     """《仲恺高新区健全防止返贫动态监测和帮扶机制工作方案》(2021): 饮水安全 is one of the risks it watches, and
     "两不愁三保障及饮水安全" the elimination criterion: the water department's latest record decides."""
-    water = sorted((r for r in recs if r.department == "water"), key=lambda r: (r.on or dt.date.min, r.ref))
+    water = _in_order(recs, "water")
     if not water or water[-1].facts["kind"] != "unsafe":
         return None
     issue = water[-1].facts.get("issue")
@@ -169,9 +173,7 @@ def drinking_water_unsafe(p: Profile, recs: list[Record], lim: Limits, year: int
 def microloan_overdue(p: Profile, recs: list[Record], lim: Limits, year: int) -> Finding | None:
     """《仲恺高新区健全防止返贫动态监测和帮扶机制工作方案》(2021) 二(三): 小额贷款逾期风险: a member's micro-loan whose
     latest record (the lending bank's, by loan id) has it overdue for at least the pack's days."""
-    latest: dict[str, Record] = {}
-    for r in sorted((r for r in recs if r.department == "finance"), key=lambda r: (r.on or dt.date.min, r.ref)):
-        latest[r.facts["loan_id"]] = r
+    latest = {r.facts["loan_id"]: r for r in _in_order(recs, "finance")}
     overdue = [
         r
         for r in latest.values()
