@@ -29,12 +29,16 @@ class WorkdayCalendar:
         (False) and working weekends (True)."""
         self.known_years = frozenset(known_years)
         self.exceptions = dict(exceptions)
+        # Deadlines already counted: a batch gives thousands of things the same start and period.
+        self._added: dict[tuple[dt.date, int], Deadline] = {}
 
     def is_workday(self, day: dt.date) -> bool:
         return self.exceptions.get(day, day.weekday() < 5)
 
     def add_workdays(self, start: dt.date, n: int) -> Deadline:
         """The n-th working day after `start` (a notice published on `start` runs on the next n working days)."""
+        if (start, n) in self._added:
+            return self._added[start, n]
         if n < 1:
             raise ValueError("n must be >= 1")
         day, counted, assumed = start, 0, set()
@@ -44,7 +48,8 @@ class WorkdayCalendar:
                 assumed.add(day.year)
             if self.is_workday(day):
                 counted += 1
-        return Deadline(day, tuple(sorted(assumed)))
+        self._added[start, n] = Deadline(day, tuple(sorted(assumed)))
+        return self._added[start, n]
 
     def workdays_between(self, start: dt.date, end: dt.date) -> int:
         """Working days after `start` up to and including `end` (0 when end <= start): how overdue a thing

@@ -16,7 +16,6 @@ from common.auth import Principal, ensure_covers
 from common.db import among, copy_rows
 from common.errors import NotFound
 from common.metrics import POLICY_GAPS
-from common.workdays import Deadline
 from contracts.policy import PackValues
 from contracts.screening import AlertConfirmedV1, AlertFinding
 from screening.alerts.models import OPEN_STATES, Alert
@@ -170,13 +169,11 @@ async def reevaluate_many(
             withdraw(alert)
     if raised:  # one COPY for the new ones, due for verification in the pack's working days
         days = await calendar.calendar(session)
-        deadlines: dict[int, Deadline] = {}  # the same few deadlines for thousands of alerts when re-screening
         rows = []
         for a in raised.values():
-            if a.verify_within not in deadlines:
-                deadlines[a.verify_within] = days.add_workdays(today, a.verify_within)
-            deadline = deadlines[a.verify_within]
-            rows.append((*(getattr(a, c) for c in NEW_ALERT_COLUMNS[:-2]), deadline.due, deadline.assumed))
+            deadline = days.add_workdays(today, a.verify_within)
+            a.verify_by, a.verify_by_assumed = deadline.due, deadline.assumed
+            rows.append(tuple(getattr(a, c) for c in NEW_ALERT_COLUMNS))
         await copy_rows(session, Alert.__table__, NEW_ALERT_COLUMNS, rows)
     await session.flush()
     return touched
