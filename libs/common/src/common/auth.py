@@ -132,8 +132,8 @@ def principal_from(claims: dict[str, Any], settings: CommonSettings) -> Principa
     ours = {r.value for r in Role}
     raw = _claim(claims, settings.jwt_claim_role)
     names = raw if isinstance(raw, list) else [raw]
-    role = next((settings.jwt_role_map.get(str(n), str(n)) for n in names if n is not None
-                 and settings.jwt_role_map.get(str(n), str(n)) in ours), None)  # fmt: skip
+    mapped = (settings.jwt_role_map.get(str(n), str(n)) for n in names if n is not None)
+    role = next((r for r in mapped if r in ours), None)
     fields = {
         "sub": claims.get("sub"),
         "role": role,
