@@ -37,12 +37,18 @@ if not (os.environ.get("DATABASE_URL") and os.environ.get("KAFKA_BOOTSTRAP_SERVE
 
 
 # Imported after the environment is set, so service settings see the test servers.
-from collections.abc import AsyncIterator
+import datetime as dt
+from collections.abc import AsyncIterator, Iterator
 from contextlib import AsyncExitStack
 from importlib import import_module
 
 import httpx
 import pytest
+
+from devkit.testing.fixtures import SCENARIO, set_clock, travel
+
+# Before any test module is imported: module constants and module fixtures see the scenario's day too.
+set_clock(SCENARIO)
 
 
 class Services:
@@ -87,3 +93,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 async def services() -> AsyncIterator[Services]:
     async with AsyncExitStack() as stack:
         yield Services(stack)
+
+
+@pytest.fixture(autouse=True)
+def scenario_clock(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every test runs at the scenario's instant, unless it says otherwise: `real_clock` (its dates follow the
+    machine's clock, which `make test-dates` moves) or `clock(instant)` (a boundary such as 00:30 Beijing time
+    on the 1st of a month)."""
+    marker = request.node.get_closest_marker("clock")
+    instant: dt.datetime | None = marker.args[0] if marker is not None else SCENARIO
+    if request.node.get_closest_marker("real_clock") is not None:
+        instant = None
+    with travel(instant):
+        yield

@@ -64,6 +64,7 @@ PROVIDER_CLAIMS = {  # as a Keycloak-style provider carries them
 }
 
 
+@pytest.mark.real_clock  # the provider signs at the machine's time
 async def test_keys_come_from_the_providers_jwks_and_a_rotation_is_followed() -> None:
     provider = Provider()
     first_kid, first = provider.new_key()

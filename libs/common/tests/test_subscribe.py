@@ -1,13 +1,13 @@
 """Subscribing by contract (no database: a session that is never bound to one carries the transaction's
 pending work the same way)."""
 
-import datetime as dt
 import uuid
 from typing import Any
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from common import clock
 from common.db import run_before_commit
 from common.events.envelope import BadEvent, Envelope
 from common.messaging.subscribe import On, Received, subscribe
@@ -17,7 +17,7 @@ H1, H2 = uuid.uuid4(), uuid.uuid4()
 
 
 def envelope(type_: str, data: dict[str, Any]) -> Envelope:
-    return Envelope(str(uuid.uuid4()), "/t", type_, str(H1), dt.datetime.now(dt.UTC), data)
+    return Envelope(str(uuid.uuid4()), "/t", type_, str(H1), clock.now(), data)
 
 
 def signed(household: uuid.UUID) -> Envelope:

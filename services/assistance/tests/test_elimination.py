@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 from openpyxl import load_workbook
 
+from common import clock
 from devkit.kit.assistance import approved_plan, identified, implement_all, income_and_guarantees, monitored
 from devkit.kit.households import TOWNSHIP_A
 from devkit.kit.identification import CADRE, COUNTY_OFFICER, TOWNSHIP, ok, sign_consent
@@ -336,7 +337,7 @@ async def test_elimination_dates_follow_their_steps_and_the_head_must_sign(
     e = await ok(
         await client.post("/eliminations", headers=CADRE, json={"household_id": household["id"], **REVIEW}), 201
     )
-    ahead = (dt.datetime.now(dt.UTC) + dt.timedelta(days=60)).date().isoformat()
+    ahead = (clock.now() + dt.timedelta(days=60)).date().isoformat()
     for published_on in ("2026-11-01", ahead):  # before the review; a notice ending two months ahead
         r = await client.post(f"/eliminations/{e['id']}/notice", headers=CADRE, json={"published_on": published_on})
         assert r.status_code == 422 and r.json()["errors"][0]["field"] == "published_on"

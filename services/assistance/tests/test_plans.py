@@ -1,7 +1,6 @@
 """Plans over the real broker and database: a case approved in intake gets the right draft plan; officers
 assign, approve and track measures; overdue measures reach the work queue; excluded cases get no plan."""
 
-import datetime as dt
 import hashlib
 import json
 
@@ -9,6 +8,7 @@ import httpx
 import pytest
 
 from assistance.config import settings
+from common import clock
 from devkit.kit.assistance import approved_plan, draft_plan, monitored, review_measures
 from devkit.kit.households import headers
 from devkit.kit.identification import CADRE, COUNTY_OFFICER, TOWNSHIP, ok
@@ -205,7 +205,7 @@ async def test_a_not_assisted_finding_takes_out_the_measure_or_expense_not_the_p
         },
         {"code": "excessive_medical", "zh": "过度医疗治疗", "excludes": "expense"},
     ]
-    body = pack(village, dt.date.today().year, name="羊街社区", level="zone", not_assisted=items)
+    body = pack(village, clock.today().year, name="羊街社区", level="zone", not_assisted=items)
     body["sources"] = {"not_assisted": "宁开办发〔2020〕8号 五(八)"}
     published = await screening.post("/policies", json=body, headers=headers("county_officer", "532504"))
     assert published.status_code == 201, published.text
@@ -248,7 +248,7 @@ async def test_a_not_assisted_finding_takes_out_the_measure_or_expense_not_the_p
     assert found["not_assisted"][0]["policy"].startswith("policy:532504102008:")
     no_amount = await client.post(url, headers=TOWNSHIP, json={"code": "excessive_medical", "note": "进口药"})
     assert no_amount.status_code == 422
-    expense = {"code": "excessive_medical", "note": "进口药", "amount": "8000", "year": dt.date.today().year}
+    expense = {"code": "excessive_medical", "note": "进口药", "amount": "8000", "year": clock.today().year}
     assert len((await ok(await client.post(url, headers=TOWNSHIP, json=expense)))["not_assisted"]) == 2
     whole = await client.post(
         f"/plans/{plan['id']}/exclusion", headers=TOWNSHIP, json={"reason": "excessive_medical", "note": "x"}

@@ -1,11 +1,11 @@
 """screening.alert.v1 over the real broker: opens or joins a case; redelivery is a no-op; poison goes to the DLQ."""
 
-import datetime as dt
 import uuid
 from typing import Any
 
 import httpx
 
+from common import clock
 from common.events.envelope import encode, new_envelope
 from contracts.screening import ALERT_TOPIC, AlertConfirmedV1, AlertFinding
 from devkit.kit.households import register
@@ -34,7 +34,7 @@ def alert_message(
             )
         ],
         confirmed_by="township-li",
-        confirmed_at=dt.datetime.now(dt.UTC),
+        confirmed_at=clock.now(),
     )
     message = encode(new_envelope(payload, source="/safetynet/screening", subject=household["id"]))
     return message.value, household["id"].encode()

@@ -3,13 +3,13 @@ real HTTP receiver for the notifications: answers only for a consenting househol
 jurisdiction (the same empty answer otherwise), each record answered or delivered in the access audit, a
 subscriber that fails is retried, a consent revoked before delivery withholds the notification."""
 
-import datetime as dt
 import json
 import uuid
 from typing import Any
 
 import httpx
 
+from common import clock
 from contracts.audit import ACCESS_TOPIC
 from devkit.kit.assistance import identified
 from devkit.kit.households import VILLAGE_A, headers, household_body, member
@@ -26,7 +26,7 @@ def envelope(action: str, message: dict[str, Any], **header: Any) -> dict[str, A
     return {
         "header": {
             "message_id": uuid.uuid4().hex,
-            "message_ts": dt.datetime.now(dt.UTC).isoformat(),
+            "message_ts": clock.now().isoformat(),
             "action": action,
             "sender_id": "civil-affairs-registry",
             **header,
@@ -36,7 +36,7 @@ def envelope(action: str, message: dict[str, Any], **header: Any) -> dict[str, A
 
 
 def search(*queries: tuple[str, str]) -> dict[str, Any]:
-    now = dt.datetime.now(dt.UTC).isoformat()
+    now = clock.now().isoformat()
     return envelope(
         "search",
         {
@@ -60,7 +60,7 @@ async def registered(client: httpx.AsyncClient, scopes: tuple[str, ...]) -> tupl
 async def test_a_registry_searches_and_is_notified_only_under_consent(client: httpx.AsyncClient) -> None:
     receiver, busy = Receiver(fail_first=1), Receiver(fail_first=10**6)
     async with serving(receiver.app) as base, serving(busy.app) as busy_base:
-        now = dt.datetime.now(dt.UTC).isoformat()
+        now = clock.now().isoformat()
         subscribe = envelope(
             "subscribe",
             {

@@ -4,6 +4,7 @@ import datetime as dt
 
 import httpx
 
+from common import clock
 from devkit.kit.households import register
 from devkit.kit.identification import (
     CADRE,
@@ -22,7 +23,7 @@ from devkit.kit.identification import (
 async def test_step_dates_are_checked_against_the_step_before_and_today(client: httpx.AsyncClient) -> None:
     household = await register(client)
     case = await to_verified(client, household)  # verified on 2026-10-12
-    tomorrow = (dt.datetime.now(dt.UTC) + dt.timedelta(days=2)).date().isoformat()
+    tomorrow = (clock.now() + dt.timedelta(days=2)).date().isoformat()
     for approved_on in ("2026-09-01", tomorrow):
         r = await client.post(
             f"/cases/{case['id']}/county-approval",
@@ -68,6 +69,6 @@ async def test_a_review_before_the_consent_and_a_notice_before_the_review_are_re
     )
     assert early.status_code == 422 and early.json()["errors"][0]["field"] == "meeting_date"
     await review(client, case)  # 2026-09-25
-    for published_on in ("2026-09-24", (dt.datetime.now(dt.UTC) + dt.timedelta(days=60)).date().isoformat()):
+    for published_on in ("2026-09-24", (clock.now() + dt.timedelta(days=60)).date().isoformat()):
         r = await client.post(f"/cases/{case['id']}/public-notice", headers=CADRE, json={"published_on": published_on})
         assert r.status_code == 422 and r.json()["errors"][0]["field"] == "published_on"

@@ -23,6 +23,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from stdnum.cn import ric
 
+from common import clock
 from common.db import asyncpg_dsn
 from common.events.envelope import encode, new_envelope
 from common.pii import normalize_resident_id
@@ -206,7 +207,7 @@ def _poison() -> list[tuple[str, bytes, bytes, str]]:
         "source": "/somewhere",
         "type": "intake.household.exported",
         "subject": household,
-        "time": dt.datetime.now(dt.UTC).isoformat(),
+        "time": clock.now().isoformat(),
         "datacontenttype": "application/json",
         "data": {"household_id": household, "resident_id": rid},
     }
@@ -237,7 +238,7 @@ def _poison() -> list[tuple[str, bytes, bytes, str]]:
             grade="C",
         )
         value = encode(new_envelope(record, source="/gov/housing", subject=f"housing:{record.record_id}")).value
-        later = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+        later = (clock.today() + dt.timedelta(days=30)).isoformat()
         replacement = '"kind": "collapsed"' if "kind" in bad else f'"event_date": "{later}"'
         forged = value.replace(bad.encode(), replacement.encode())
         assert forged != value

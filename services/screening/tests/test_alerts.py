@@ -4,6 +4,7 @@ explained alerts under each shipped policy; the lifecycle ends with a case opene
 import datetime as dt
 from typing import Any
 
+from common import clock
 from devkit.kit.screening import alerts_of, feed, household, income, person
 from devkit.testing.fixtures import auth, eventually, resident_id
 from intake.config import settings as intake_settings
@@ -53,7 +54,7 @@ async def test_department_records_raise_graded_explained_alerts(services: Any) -
     assert "policy 532504 2020" in medical["explanation"] and medical["evidence"][0].startswith("medical-insurance:")
     assert medical["region_code"] == "532504102001" and medical["year"] == 2020
     assert medical["explanation_zh"].startswith("2020年医疗个人自付费用52,000.00元，超过20,000.00元（依据：")
-    assert dt.date.fromisoformat(medical["verify_by"]) > dt.date.today()
+    assert dt.date.fromisoformat(medical["verify_by"]) > clock.today()
 
     # new evidence updates the open alert instead of opening another
     await feed(
@@ -138,7 +139,7 @@ async def test_emergency_management_and_human_resources_feeds_raise_their_alerts
     not only when someone declares them (seeds 000, 002, 004), each alert explained in Chinese."""
     head, spouse = person(rid=resident_id()), person("spouse", rid=resident_id())
     h = await household(services, "532504102001", [head, spouse])
-    day = dt.date.today().isoformat()
+    day = clock.today().isoformat()
     flood = {"kind": "natural_disaster", "hazard": "flood", "direct_loss": "26000", "house_damaged": True}
     await feed(services, "emergency-management", {"resident_id": head["resident_id"], "event_date": day, **flood})
     await feed(

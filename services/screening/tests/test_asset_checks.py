@@ -1,12 +1,12 @@
 """Consent-gated economic-status checks: requested under a valid consent, cancelled on revocation, results
 applied to the negative list only while the consent holds."""
 
-import datetime as dt
 import hashlib
 import json
 import uuid
 from typing import Any
 
+from common import clock
 from contracts.screening import ASSET_CHECK_TOPIC
 from devkit.kit.people import TOWNSHIP, department
 from devkit.testing.fixtures import TopicReader, auth, eventually, resident_id
@@ -44,7 +44,7 @@ async def sign(services: Any, h: dict[str, Any], scopes: list[str]) -> dict[str,
             "signer_member_ids": [h["members"][0]["id"]],
             "channel": "app",
             "evidence": {"kind": "e_sign", "sha256": hashlib.sha256(h["id"].encode()).hexdigest()},
-            "signed_at": dt.datetime.now(dt.UTC).isoformat(),
+            "signed_at": clock.now().isoformat(),
         },
     )
     assert r.status_code == 201, r.text
@@ -70,7 +70,7 @@ async def result(services: Any, rid: str, request_id: str | None, **facts: Any) 
         json={
             "record_id": f"EC-{uuid.uuid4().hex[:8]}",
             "resident_id": rid,
-            "event_date": str(dt.date.today()),
+            "event_date": str(clock.today()),
             "kind": "economic_check_result",
             "request_id": request_id,
             **facts,

@@ -3,12 +3,17 @@ superseded one, and one the correction no longer supports is withdrawn, saying w
 
 from typing import Any
 
+import pytest
+
 from common import clock
 from devkit.kit.people import ADMIN
 from devkit.kit.screening import alerts_of, household, person
 from devkit.testing.fixtures import eventually
 
 VILLAGE = "532504103202"
+
+# Its dates follow the clock: it runs at the machine's time, which `make test-dates` moves.
+pytestmark = pytest.mark.real_clock
 
 
 async def appraise(services: Any, rid: str, record_id: str, revision: int, grade: str) -> None:

@@ -7,6 +7,7 @@ such judgement is counted for the operator."""
 import datetime as dt
 from typing import Any
 
+import pytest
 from prometheus_client import REGISTRY
 
 from common import clock
@@ -14,6 +15,9 @@ from devkit.kit.people import ADMIN, TOWNSHIP
 from devkit.kit.screening import alerts_of, feed, household, income, person
 from devkit.testing.fixtures import auth, eventually
 from screening.config import settings
+
+# Its dates follow the clock: it runs at the machine's time, which `make test-dates` moves.
+pytestmark = pytest.mark.real_clock
 
 MILE_VILLAGE = "532504103202"  # 弥勒市: its policy of 2020 only (other tests publish for 532504102)
 NINGXIA_VILLAGE = "640202001001"  # 石嘴山市: the autonomous region's policy (other tests publish for 640104)

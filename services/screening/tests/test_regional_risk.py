@@ -6,6 +6,7 @@ import json
 import uuid
 from typing import Any
 
+from common import clock
 from contracts.screening import REGIONAL_RISK_TOPIC
 from devkit.kit.people import ADMIN
 from devkit.testing.fixtures import TopicReader, auth, eventually, resident_id
@@ -160,7 +161,6 @@ async def _matching(read: Any, condition: Any) -> Any:
 async def test_disasters_across_a_township_raise_a_scale_level_risk(services: Any) -> None:
     """中农组发〔2021〕7号 防止规模性返贫 (重大自然灾害): emergency management's records of households hit in the
     last window, far above the windows before, raise a disaster cluster for the township."""
-    import datetime as dt
 
     township = "640104002"  # another 银川 township, its own counts
     intake, screening = await services.client("intake"), await services.client("screening")
@@ -173,7 +173,7 @@ async def test_disasters_across_a_township_raise_a_scale_level_risk(services: An
     assert await eventually(known, timeout=40)
     for _, rid in registered:
         flood = {"kind": "natural_disaster", "hazard": "flood", "direct_loss": "3000"}  # below a household's alert
-        record = {"record_id": f"EM-{uuid.uuid4().hex[:8]}", "resident_id": rid, "event_date": str(dt.date.today())}
+        record = {"record_id": f"EM-{uuid.uuid4().hex[:8]}", "resident_id": rid, "event_date": str(clock.today())}
         await screening.post("/feeds/emergency-management/records", headers=ADMIN, json={**record, **flood})
     county = auth(settings, "county_officer", "640104")
 
@@ -200,7 +200,7 @@ async def test_price_falls_failed_projects_and_lost_assets_raise_regional_risks(
     screening = await services.client("screening")
     county, village = "640181", "640181100001"  # 灵武市 (another county than the test above scans)
     office = auth(settings, "department", county, sub="agriculture-system", department="agriculture")
-    today = dt.date.today()
+    today = clock.today()
     before, recent = today - dt.timedelta(days=45), today - dt.timedelta(days=5)
 
     def price(n: int, day: dt.date, value: str, product: str = "生猪", **over: Any) -> dict[str, Any]:

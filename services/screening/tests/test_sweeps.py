@@ -6,12 +6,16 @@ import io
 from typing import Any
 
 import httpx
+import pytest
 from openpyxl import load_workbook
 
 from common import clock
 from devkit.kit.households import TOWNSHIP_A, VILLAGE_A, headers, register
 from devkit.kit.identification import CADRE, TOWNSHIP, ok
 from devkit.testing.fixtures import eventually
+
+# Its dates follow the clock: it runs at the machine's time, which `make test-dates` moves.
+pytestmark = pytest.mark.real_clock
 
 VILLAGE = "532504102003"  # a village of 新哨镇 no other test registers in
 

@@ -3,12 +3,17 @@ given the zone sees its households and publishes its packs, and nothing else of 
 
 from typing import Any
 
+import pytest
+
 from common import clock
 from devkit.kit.screening import household, pack, person
 from devkit.testing.fixtures import auth, eventually
 from screening.config import settings
 
 ZONE = ["441302007", "441302008", "441302106", "441302107", "441302114"]
+
+# Its dates follow the clock: it runs at the machine's time, which `make test-dates` moves.
+pytestmark = pytest.mark.real_clock
 
 
 async def test_a_zone_officer_sees_the_zone_and_publishes_its_pack_and_nothing_else_of_the_district(

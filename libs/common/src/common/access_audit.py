@@ -4,7 +4,6 @@ The event goes through the outbox in the reading request's own transaction: if t
 the record of it exists.
 """
 
-import datetime as dt
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -13,6 +12,7 @@ from typing import Any
 from pydantic.json_schema import JsonDict
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from common import clock
 from common.auth import Principal
 from common.messaging.outbox import Outbox
 from contracts.audit import PersonalDataAccessedV1
@@ -39,7 +39,7 @@ async def record_accesses(
     service: str,
 ) -> None:
     """One read of several households' data (a list that names them): one event each, in one statement."""
-    at = dt.datetime.now(dt.UTC)
+    at = clock.now()
     await outbox.add_many(
         session,
         [

@@ -6,7 +6,6 @@ runs its migrations on start, and runs its outbox relay and consumers beside the
 
 import asyncio
 import contextlib
-import datetime as dt
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -331,13 +330,14 @@ def _install_ops_routes(app: FastAPI, settings: CommonSettings, spec: ServiceSpe
         db: Database | None = getattr(request.app.state, "db", None)
         if db is not None:
             table = spec.outbox.table
-            q = select(func.count(), func.min(table.c.created_at)).where(table.c.sent_at.is_(None))
+            # The oldest row's age by the database's clock, which stamped it: an operational delay (ADR 0016).
+            age_s = func.extract("epoch", func.now() - func.min(table.c.created_at))
+            q = select(func.count(), age_s).where(table.c.sent_at.is_(None))
             with contextlib.suppress(Exception):  # a scrape must answer even when the database does not
                 async with db.engine.connect() as conn:
-                    backlog, oldest = (await conn.execute(q)).one()
+                    backlog, age = (await conn.execute(q)).one()
                 OUTBOX_BACKLOG.labels(spec.name).set(backlog)
-                age = (dt.datetime.now(dt.UTC) - oldest).total_seconds() if oldest is not None else 0.0
-                OUTBOX_OLDEST.labels(spec.name).set(age)
+                OUTBOX_OLDEST.labels(spec.name).set(float(age or 0.0))
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     app.include_router(ops)

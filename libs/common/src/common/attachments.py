@@ -17,10 +17,11 @@ from typing import Any, Protocol
 
 from fastapi import Request, Response
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import DateTime, String, Text, func, select
+from sqlalchemy import String, Text, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
+from common.db import stamped
 from common.errors import ValidationFailed
 from common.settings import CommonSettings
 
@@ -185,7 +186,7 @@ class AttachmentColumns:
     size: Mapped[int] = mapped_column()
     description: Mapped[str] = mapped_column(Text)
     uploaded_by: Mapped[str] = mapped_column(String(200))
-    uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    uploaded_at: Mapped[dt.datetime] = stamped()
 
 
 async def attach(

@@ -9,7 +9,6 @@ caller's jurisdiction answers 404, so its existence is not revealed.
 """
 
 import asyncio
-import time
 import uuid
 from enum import StrEnum
 from typing import Annotated, Any
@@ -21,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, mo
 from sqlalchemy import ColumnElement, or_
 from sqlalchemy.orm import InstrumentedAttribute
 
+from common import clock
 from common.errors import Forbidden, NotFound, Unauthorized
 from common.settings import CommonSettings
 from common.vocabulary import ROLE_ZH
@@ -174,7 +174,7 @@ class TokenVerifier:
 
     def cached(self, token: str) -> Principal | None:
         found = self._cache.get(token)
-        return found[1] if found is not None and found[0] > time.time() else None
+        return found[1] if found is not None and found[0] > clock.timestamp() else None
 
     def verify(self, token: str) -> Principal:
         """Blocking when the provider's keys must be fetched: the request path calls it off the event loop."""
@@ -196,8 +196,15 @@ class TokenVerifier:
                 algorithms=[self.settings.jwt_algorithm],
                 audience=self.settings.jwt_audience,
                 issuer=self.settings.jwt_issuer,
-                options={"require": ["exp", "sub", "iss", "aud"]},
+                # The token's times are judged by the services' one clock (`common.clock`), not the library's.
+                options={
+                    "require": ["exp", "sub", "iss", "aud"],
+                    "verify_exp": False,
+                    "verify_nbf": False,
+                    "verify_iat": False,
+                },
             )
+            _check_times(claims)
             principal = principal_from(claims, self.settings)
         except (jwt.PyJWTError, ValidationError) as exc:
             raise Unauthorized(
@@ -210,13 +217,30 @@ class TokenVerifier:
         return principal, float(claims["exp"])
 
 
+LEEWAY_S = 0  # no skew allowed between the identity provider and the services (time-synchronised hosts)
+
+
+def _check_times(claims: dict[str, Any]) -> None:
+    """exp, nbf and iat as RFC 7519 4.1.4-4.1.6 have them, against `clock`: expired, not yet valid, or issued in
+    the future is refused like any other invalid token."""
+    now = clock.timestamp()
+    times = {k: claims[k] for k in ("exp", "nbf", "iat") if k in claims}
+    if any(isinstance(v, bool) or not isinstance(v, int | float) for v in times.values()):
+        raise jwt.InvalidTokenError("a time claim is not a number")  # NumericDate: a JSON number
+    exp, nbf, iat = (times.get(k) for k in ("exp", "nbf", "iat"))
+    if exp is None or exp <= now - LEEWAY_S:
+        raise jwt.ExpiredSignatureError("Signature has expired")
+    if (nbf is not None and nbf > now + LEEWAY_S) or (iat is not None and iat > now + LEEWAY_S):
+        raise jwt.ImmatureSignatureError("The token is not yet valid")
+
+
 def issue_token(
     settings: CommonSettings, *, sub: str, role: Role | str, region: str, ttl_s: int = 8 * 3600, **extra: Any
 ) -> str:
     """Development tokens (`make token`). Production tokens come from the OIDC provider."""
     if settings.jwt_algorithm != "HS256":
         raise RuntimeError("dev tokens are only issued with the HS256 development secret")
-    now = int(time.time())
+    now = int(clock.timestamp())
     claims = {
         "sub": sub,
         "role": str(role),

@@ -1,5 +1,4 @@
-"""The one clock of every service: procedure dates are China Standard Time dates, whatever the server's
-zone (a container in UTC would otherwise see "today" change at 08:00 Beijing time); instants are UTC."""
+"""The one clock of every service: instants are UTC, procedure dates are China Standard Time dates."""
 
 import datetime as dt
 from typing import Annotated
@@ -11,19 +10,53 @@ from common.errors import Conflict, ValidationFailed
 
 CST = ZoneInfo("Asia/Shanghai")
 
+# Moved only by `devkit.testing.fixtures` (`travel`, `on_day`): a test fixes its scenario's instant, or walks a
+# procedure through a notice period that a real run would wait out. The clock keeps ticking from there, so
+# instants recorded one after another stay in order. Nothing in the services sets it.
+_offset = dt.timedelta(0)
 
-# Set only by `devkit.testing.fixtures.on_day`: tests walk a procedure through a notice period that a real
-# run would wait out; nothing in the services sets it.
-_today_override: dt.date | None = None
+
+def now() -> dt.datetime:
+    """The instant, in UTC: when a step, a read or a message is recorded. The one reader of the wall clock in
+    the services (a guard test holds every other module to it); durations use `time.monotonic`."""
+    return dt.datetime.now(dt.UTC) + _offset
+
+
+def timestamp() -> float:
+    """`now()` as seconds since the epoch (token expiry, caches that expire)."""
+    return now().timestamp()
 
 
 def today() -> dt.date:
-    return _today_override or dt.datetime.now(CST).date()
+    """Today in China Standard Time, whatever the server's zone: a container in UTC would otherwise see the date
+    change at 08:00 Beijing time."""
+    return cst_date(now())
 
 
 def cst_date(instant: dt.datetime) -> dt.date:
     """The China Standard Time date of an instant (when a step was recorded, as the officer saw it)."""
     return instant.astimezone(CST).date()
+
+
+def beijing_date(value: dt.date | dt.datetime | str) -> dt.date:
+    """The Beijing date of a date, an instant, or either written in ISO 8601 (an instant without an offset is
+    UTC, as every instant the services record): what a form prints for the thing it records."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value) if len(value) > 10 else dt.date.fromisoformat(value)
+    if isinstance(value, dt.datetime):
+        return cst_date(value if value.tzinfo else value.replace(tzinfo=dt.UTC))
+    return value
+
+
+def official(day: dt.date) -> str:
+    """A date as official documents print it: 2026年9月20日, no leading zeros."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def official_time(instant: dt.datetime) -> str:
+    """An instant as a printed page states it, in Beijing time: 2026年9月20日 09:05."""
+    local = instant.astimezone(CST)
+    return f"{official(local.date())} {local:%H:%M}"
 
 
 EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2100, 12, 31)  # birth dates of the oldest members included

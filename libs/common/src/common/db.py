@@ -10,12 +10,14 @@ from typing import Annotated, Any
 
 import orjson
 from fastapi import Depends, Request
-from sqlalchemy import JSON, MetaData, any_, literal
+from sqlalchemy import JSON, DateTime, MetaData, any_, func, literal
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import mapped_column
 
+from common import clock
 from common.logging import log
 
 NAMING_CONVENTION = {
@@ -149,3 +151,9 @@ def _json_encoded(record: tuple[Any, ...], json: list[int]) -> tuple[Any, ...]:
     for i in json:
         values[i] = orjson.dumps(values[i], default=str).decode()
     return tuple(values)
+
+
+def stamped() -> Any:
+    """A column stamped with the instant its row is written, from `common.clock` (ADR 0016); the database's
+    `now()` stamps only the rows written without the ORM's defaults (COPY)."""
+    return mapped_column(DateTime(timezone=True), default=clock.now, server_default=func.now())

@@ -13,11 +13,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar, cast
 
-from sqlalchemy import Date, DateTime, Integer, String, func, select
+from sqlalchemy import Date, Integer, String, select
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
+from common.db import stamped
 from common.regions import ancestors
 from contracts.policy import PackValues, at, with_paths
 from contracts.screening import PolicyPackPublishedV1
@@ -154,7 +155,7 @@ class PackProjection:
     version: Mapped[int] = mapped_column(Integer)
     effective_from: Mapped[dt.date] = mapped_column(Date)
     pack: Mapped[dict[str, Any]] = mapped_column(JSONB)
-    published_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    published_at: Mapped[dt.datetime] = stamped()
 
     @property
     def values(self) -> PackValues:

@@ -5,11 +5,11 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import DateTime, String, Text, func, select
+from sqlalchemy import String, Text, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from common.db import schema_metadata
+from common.db import schema_metadata, stamped
 
 
 class Base(DeclarativeBase):
@@ -22,7 +22,7 @@ class ObjectionColumns:
 
     text: Mapped[str] = mapped_column(Text)
     filed_by: Mapped[str] = mapped_column(String(200))
-    filed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    filed_at: Mapped[dt.datetime] = stamped()
     resolution: Mapped[str | None] = mapped_column(String(20))  # upheld | dismissed
     resolution_note: Mapped[str | None] = mapped_column(Text)
     resolved_by: Mapped[str | None] = mapped_column(String(200))

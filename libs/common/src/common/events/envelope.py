@@ -115,7 +115,7 @@ def _attributes(
         "source": source,
         "type": payload.type,
         "subject": str(subject),
-        "time": time or dt.datetime.now(dt.UTC),
+        "time": time or clock.now(),
         "datacontenttype": "application/json",
         "dataschema": payload.dataschema(),
     }

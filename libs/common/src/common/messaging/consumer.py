@@ -13,7 +13,6 @@ and applied again one message per transaction, so the poison message alone goes 
 """
 
 import asyncio
-import datetime as dt
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -26,7 +25,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from common import tracing
+from common import clock, tracing
 from common.db import Database
 from common.events.envelope import BadEvent, Envelope, decode
 from common.logging import log
@@ -230,7 +229,7 @@ class ConsumerRunner:
             ("dlq-original-partition", str(record.partition).encode()),
             ("dlq-original-offset", str(record.offset).encode()),
             ("dlq-consumer-group", self.group_id.encode()),
-            ("dlq-failed-at", dt.datetime.now(dt.UTC).isoformat().encode()),
+            ("dlq-failed-at", clock.now().isoformat().encode()),
         ]
         delay = 0.2
         while True:  # the offset is not committed until the dead letter is durably written

@@ -58,7 +58,7 @@ class OutboxRelay:
             WHERE seq IN (SELECT seq FROM {name}
                           WHERE sent_at IS NULL AND (claimed_until IS NULL OR claimed_until < now())
                           ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED)
-            RETURNING seq, topic, key, value, encrypted, created_at"""  # noqa: S608 (identifiers from our own metadata)
+            RETURNING seq, topic, key, value, encrypted, extract(epoch FROM now() - created_at)::float8 AS age_s"""  # noqa: S608 (identifiers from our own metadata)
         self._mark_sql = f"UPDATE {name} SET sent_at = now(), claimed_until = NULL WHERE seq = ANY($1::bigint[])"  # noqa: S608
         self._release_sql = f"UPDATE {name} SET claimed_until = NULL, last_error = $2 WHERE seq = ANY($1::bigint[])"  # noqa: S608
         self._purge_sql = f"DELETE FROM {name} WHERE sent_at < now() - make_interval(secs => $1)"  # noqa: S608
@@ -146,5 +146,6 @@ class OutboxRelay:
             raise
         await conn.execute(self._mark_sql, seqs)
         OUTBOX_PUBLISHED.labels(self.client_id).inc(len(rows))
-        OUTBOX_LAG.labels(self.client_id).observe((dt.datetime.now(dt.UTC) - rows[0]["created_at"]).total_seconds())
+        # The database's clock on both ends: an operational delay, not a business instant (ADR 0016).
+        OUTBOX_LAG.labels(self.client_id).observe(rows[0]["age_s"])
         return len(rows)

@@ -5,6 +5,7 @@ from typing import Any
 
 import httpx
 
+from common import clock
 from devkit.kit.households import VILLAGE_A, household_body, member
 from devkit.kit.identification import CADRE, TOWNSHIP, approve, ok, review, sign_consent
 from devkit.testing.fixtures import eventually
@@ -163,7 +164,7 @@ async def income_and_guarantees(
     client: httpx.AsyncClient, intake: httpx.AsyncClient, household: dict[str, Any], monthly: str = "700"
 ) -> None:
     """Twelve months of income before today, the six guarantees secured, and last year's income on record."""
-    first = dt.date.today().replace(day=1)
+    first = clock.today().replace(day=1)
     months = []
     for _ in range(12):
         first = (first - dt.timedelta(days=1)).replace(day=1)

@@ -5,7 +5,7 @@ import datetime as dt
 import random
 import uuid
 from collections.abc import AsyncIterator, Iterator, Sequence
-from contextlib import asynccontextmanager, contextmanager
+from contextlib import AbstractContextManager, asynccontextmanager, contextmanager
 from typing import Any
 
 import httpx
@@ -34,8 +34,16 @@ def mobile() -> str:
     return f"13{_rng.randrange(0, 10)}{_rng.randrange(0, 10**8):08d}"
 
 
+TOKEN_REACH = dt.timedelta(days=400)
+
+
 def token(settings: CommonSettings, role: str, region: str, sub: str | None = None, **extra: Any) -> str:
-    return issue_token(settings, sub=sub or f"{role}-{uuid.uuid4().hex[:8]}", role=role, region=region, **extra)
+    # Valid on every day a test travels to: a scenario walks back into a notice period and forward past it.
+    with travel(clock.now() - TOKEN_REACH):
+        sub = sub or f"{role}-{uuid.uuid4().hex[:8]}"
+        return issue_token(
+            settings, sub=sub, role=role, region=region, ttl_s=int(3 * TOKEN_REACH.total_seconds()), **extra
+        )
 
 
 def auth(settings: CommonSettings, role: str, region: str, sub: str | None = None, **extra: Any) -> dict[str, str]:
@@ -107,15 +115,34 @@ class TopicReader:
         raise TimeoutError("no matching message on the topic")
 
 
+# The instant the suite's scenarios are set at: the kit's procedure dates (a consent of 20 September, an
+# approval of 15 October, an elimination accepted on 20 November ...) are days of 2026 before it. The root
+# conftest sets the clock here for the whole session; a test marked `real_clock` runs at the machine's time
+# (`make test-dates` moves it), one marked `clock(instant)` at that instant.
+SCENARIO = dt.datetime(2026, 11, 27, 10, 0, tzinfo=clock.CST)
+
+
+def set_clock(instant: dt.datetime | None) -> None:
+    """Set the services' clock to `instant` (None: the machine's), from where it keeps ticking."""
+    clock._offset = dt.timedelta(0) if instant is None else instant - (clock.now() - clock._offset)
+
+
 @contextmanager
-def on_day(day: dt.date) -> Iterator[None]:
-    """Run the real procedure checks as on `day` (China Standard Time): a notice that runs in the past
-    can be objected to, as on that day, without waiting for it."""
-    before, clock._today_override = clock._today_override, day
+def travel(instant: dt.datetime | None) -> Iterator[None]:
+    """Move the services' clock (`common.clock`) to `instant` (None: the machine's), from where it keeps ticking:
+    a scenario whose dates are fixed runs at a fixed point of the calendar, whatever day the suite runs on."""
+    before = clock._offset
+    set_clock(instant)
     try:
         yield
     finally:
-        clock._today_override = before
+        clock._offset = before
+
+
+def on_day(day: dt.date) -> AbstractContextManager[None]:
+    """Run the real procedure checks as on `day` (China Standard Time), at the time of day the clock shows now: a
+    notice that runs in the past can be objected to, as on that day, without waiting for it."""
+    return travel(dt.datetime.combine(day, clock.now().astimezone(clock.CST).timetz()))
 
 
 async def eventually(check: Any, timeout: float = 30, interval: float = 0.1) -> Any:  # noqa: ASYNC109

@@ -2,11 +2,12 @@
 
 import datetime as dt
 
-from sqlalchemy import DateTime, String, func
+from sqlalchemy import String
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from assistance.schema import Base
+from common.db import stamped
 
 
 class MeasureExtension(Base):
@@ -23,4 +24,4 @@ class MeasureExtension(Base):
     department: Mapped[str] = mapped_column(String(200))
     addresses: Mapped[list[str]] = mapped_column(JSONB)
     created_by: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[dt.datetime] = stamped()

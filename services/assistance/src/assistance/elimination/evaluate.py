@@ -12,6 +12,7 @@ from typing import Any, NamedTuple
 from assistance.catalogue.service import catalogue
 from assistance.plans.models import Plan
 from assistance.projections.models import PolicyPack
+from common import clock
 from common.policy import InForce
 from contracts.policy import PackValues
 
@@ -147,7 +148,7 @@ def guarantees_secured(f: Facts, on: dt.date) -> Criterion:
     unsecured = [name for name in GUARANTEES if not g.secured[name]]
     if unsecured:
         return Criterion("guarantees_secured", False, f"not secured on {g.checked_on}: {', '.join(unsecured)}", ref)
-    later = [a for a in f.alerts if a.rule in GUARANTEE_RULES and a.confirmed_at.date() >= g.checked_on]
+    later = [a for a in f.alerts if a.rule in GUARANTEE_RULES and clock.cst_date(a.confirmed_at) >= g.checked_on]
     if later:  # screening's data is newer than the township's record
         found = "; ".join(
             f"{GUARANTEE_RULES[a.rule]}: {a.explanation} (confirmed {a.confirmed_at:%Y-%m-%d})" for a in later

@@ -4,11 +4,12 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, String, Text, func, text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from assistance.schema import Base, ObjectionColumns
+from common.db import stamped
 
 
 class Elimination(Base):
@@ -41,8 +42,8 @@ class Elimination(Base):
     approved_on: Mapped[dt.date | None] = mapped_column(Date)
     rejected_reason: Mapped[str | None] = mapped_column(Text)
     reviewed_by: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[dt.datetime] = stamped()
+    updated_at: Mapped[dt.datetime] = stamped()
 
 
 class EliminationObjection(ObjectionColumns, Base):

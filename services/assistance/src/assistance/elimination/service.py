@@ -41,7 +41,7 @@ from contracts.policy import EliminationPolicy, PackValues
 async def variant(session: AsyncSession, e: Elimination | Plan) -> tuple[Procedure, EliminationPolicy]:
     """The procedure and the elimination part of the pack in force where the household lives, as it stood
     when the procedure began (a pack published midway does not change its course)."""
-    began = e.created_at.date() if isinstance(e, Elimination) and e.created_at else clock.today()
+    began = clock.cst_date(e.created_at) if isinstance(e, Elimination) and e.created_at else clock.today()
     found = (await policy.packs_in_force(session, PolicyPack, {e.region_code}, began))[e.region_code]
     values = found.values.elimination if found else PackValues().elimination
     return (ELIMINATION if values.public_notice else WITHOUT_NOTICE), values
@@ -146,7 +146,7 @@ async def publish_notice(
     previous = e.state
     e.state, e.notice_published_on, e.notice_until = "in_public_notice", published_on, deadline.due
     e.notice_until_assumed = deadline.assumed
-    e.updated_at = dt.datetime.now(dt.UTC)
+    e.updated_at = clock.now()
     plan = await session.get(Plan, e.plan_id)
     assert plan is not None
     measures = await plans.measures_of(session, plan.id)
@@ -199,7 +199,7 @@ async def resolve(
     await _record(session, e, EliminationObjectionResolvedV1, e.state, principal, data)
     if upheld:  # the objection stands: the household stays monitored and its plan goes on
         previous = e.state
-        e.state, e.rejected_reason, e.updated_at = "rejected", f"objection upheld: {note}", dt.datetime.now(dt.UTC)
+        e.state, e.rejected_reason, e.updated_at = "rejected", f"objection upheld: {note}", clock.now()
         await _record(session, e, EliminationRejectedV1, previous, principal, {"reason": e.rejected_reason})
     return e
 
@@ -250,7 +250,7 @@ async def accept(session: AsyncSession, principal: Principal, e: Elimination, fo
     }
     previous = e.state
     e.state, e.accepted_by, e.evaluation = "township_accepted", principal.sub, ev.as_dict()
-    e.updated_at = dt.datetime.now(dt.UTC)
+    e.updated_at = clock.now()
     await _record(session, e, EliminationAcceptedV1, previous, principal, e.acceptance)
     return e
 
@@ -270,7 +270,7 @@ async def approve(
     )
     previous = e.state
     e.state, e.approval_no, e.approved_by, e.approved_on = "approved", approval_no, principal.sub, approved_on
-    e.updated_at = dt.datetime.now(dt.UTC)
+    e.updated_at = clock.now()
     await _record(
         session,
         e,
@@ -310,7 +310,7 @@ async def _record(
             previous_state=previous,
             actor=principal.sub,
             actor_role=principal.role,
-            occurred_at=dt.datetime.now(dt.UTC),
+            occurred_at=clock.now(),
             data=data,
         ),
         subject=e.household_id,

@@ -21,6 +21,7 @@ from assistance.households.schemas import (
 from assistance.households.service import known_household
 from assistance.mechanisms import FOLLOW_UP, audit, outbox
 from assistance.plans.models import Plan
+from common import clock
 from common.access import FollowUpRead, FollowUpWrite
 from common.concurrency import IfMatch, PreconditionFailed, check_if_match, tag
 from common.db import SessionDep
@@ -59,7 +60,7 @@ async def record_income_months(
     412."""
     household = await known_household(session, principal, household_id, lock=True)
     check_if_match(if_match, _version(await _months(session, household_id)))
-    now = dt.datetime.now(dt.UTC)
+    now = clock.now()
     for m in body.months:
         values = {"per_capita": m.per_capita, "recorded_by": principal.sub, "recorded_at": now}
         await session.execute(
@@ -100,6 +101,7 @@ async def record_guarantees(
     """The township's check of food, clothing, compulsory education, basic medical care, housing safety and
     drinking water; the latest one answers the second criterion."""
     household = await known_household(session, principal, household_id)
+    clock.check_step_date("checked_on", body.checked_on)  # a check stated for tomorrow is a claim, refused
     check = GuaranteeCheck(id=uuid.uuid4(), household_id=household_id, recorded_by=principal.sub, **body.model_dump())
     session.add(check)
     await session.flush()

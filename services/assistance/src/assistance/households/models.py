@@ -4,10 +4,11 @@ import datetime as dt
 import uuid
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Date, DateTime, Numeric, String, Text, func
+from sqlalchemy import Boolean, Date, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from assistance.schema import Base
+from common.db import stamped
 
 
 class IncomeMonth(Base):
@@ -19,7 +20,7 @@ class IncomeMonth(Base):
     month: Mapped[dt.date] = mapped_column(Date, primary_key=True)  # the first day of the month
     per_capita: Mapped[Decimal] = mapped_column(Numeric(14, 2))
     recorded_by: Mapped[str] = mapped_column(String(200))
-    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    recorded_at: Mapped[dt.datetime] = stamped()
 
 
 class GuaranteeCheck(Base):
@@ -38,4 +39,4 @@ class GuaranteeCheck(Base):
     drinking_water: Mapped[bool] = mapped_column(Boolean)
     note: Mapped[str | None] = mapped_column(Text)
     recorded_by: Mapped[str] = mapped_column(String(200))
-    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    recorded_at: Mapped[dt.datetime] = stamped()

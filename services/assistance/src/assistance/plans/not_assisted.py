@@ -2,7 +2,6 @@
 takes the measure or the expense concerned out of the plan, which stays; only an item the pack says excludes
 the household excludes the plan."""
 
-import datetime as dt
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -50,7 +49,7 @@ async def record_not_assisted(session: AsyncSession, principal: Principal, plan:
         "note": body["note"],
         "policy": ref,
         "by": principal.sub,
-        "at": dt.datetime.now(dt.UTC).isoformat(),
+        "at": clock.now().isoformat(),
     }
     if item.excludes == "measure":
         ids = body.get("measure_ids") or []
@@ -79,7 +78,7 @@ async def record_not_assisted(session: AsyncSession, principal: Principal, plan:
             )
         finding |= {"amount": str(body["amount"]), "year": body["year"]}
     plan.not_assisted = [*plan.not_assisted, finding]
-    plan.updated_at = dt.datetime.now(dt.UTC)
+    plan.updated_at = clock.now()
     await session.flush()
     return plan
 
@@ -98,7 +97,7 @@ async def exclude(
                 errors=[{"field": "reason", "message": f"excludes the {item.excludes} only", "type": "value_error"}],
             )
     plan.state, plan.excluded_reason, plan.excluded_note = "excluded", reason, note
-    plan.updated_at = dt.datetime.now(dt.UTC)
+    plan.updated_at = clock.now()
     await withdraw(session, plan, await measures_of(session, plan.id), principal.sub, f"plan excluded: {reason}")
     await publish(session, plan, PlanExcludedV1, principal.sub)
     return plan

@@ -126,7 +126,7 @@ async def resolve(
 async def _record(
     session: AsyncSession, plan: Plan, event: type[PlanEventBase], principal: Principal, data: dict[str, Any]
 ) -> None:
-    plan.updated_at = dt.datetime.now(dt.UTC)
+    plan.updated_at = clock.now()
     await session.flush()
     await service.publish(session, plan, event, principal.sub, data=data)
 
@@ -158,7 +158,7 @@ async def approve(session: AsyncSession, principal: Principal, plan: Plan) -> Pl
             else "A plan needs at least one measure",
             incomplete=missing,
         )
-    plan.state, plan.approved_by, plan.approved_at = "approved", principal.sub, dt.datetime.now(dt.UTC)
+    plan.state, plan.approved_by, plan.approved_at = "approved", principal.sub, clock.now()
     plan.updated_at = plan.approved_at
     await service.publish(session, plan, PlanApprovedV1, principal.sub)
     return plan

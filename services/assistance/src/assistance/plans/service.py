@@ -6,7 +6,7 @@ import uuid
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from assistance.catalogue.models import MeasureExtension
@@ -69,7 +69,7 @@ async def draft_for_cases(session: AsyncSession, cases: list[MonitoredCase]) -> 
     )
     packs = await policy.packs_in_force(session, PolicyPack, {c.region_code for c in cases}, clock.today())
     plans, measures, events = [], [], []
-    now = dt.datetime.now(dt.UTC)
+    now = clock.now()
     for case in cases:
         if case.case_id in drafted:
             continue
@@ -158,7 +158,7 @@ async def publish(
 ) -> None:
     """A step of the plan published with its measures as they stand and (`data`) the step's own record."""
     measures = await measures_of(session, plan.id)
-    at = dt.datetime.now(dt.UTC)
+    at = clock.now()
     await emit(session, [_event(event, plan, measures, actor, at, data=data or {})])
 
 
@@ -307,7 +307,7 @@ async def add_measure(session: AsyncSession, principal: Principal, plan: Plan, b
     )
     _check_dates(measure)
     session.add(measure)
-    plan.updated_at = func.now()
+    plan.updated_at = clock.now()
     await session.flush()
     return measure
 
@@ -334,7 +334,7 @@ async def assign(
     for field, value in changes.items():
         setattr(measure, field, value)
     _check_dates(measure)
-    measure.updated_at = dt.datetime.now(dt.UTC)
+    measure.updated_at = clock.now()
     await session.flush()
     return measure
 
@@ -361,7 +361,7 @@ async def withdraw(session: AsyncSession, plan: Plan, measures: list[PlanMeasure
     """The one way measures leave a plan: marked withdrawn and published, never deleted."""
     if not measures:
         return
-    now = dt.datetime.now(dt.UTC)
+    now = clock.now()
     for m in measures:
         m.withdrawn_at, m.withdrawn_by, m.withdrawn_reason, m.updated_at = now, actor, reason, now
     await session.flush()
@@ -378,10 +378,10 @@ async def progress(
     ensure_in_force(measure)
     if status != measure.status:  # the same status again only adds evidence
         MEASURE.check(measure.status, STEP_TO[status], principal, measure)
-    now = dt.datetime.now(dt.UTC)
+    now = clock.now()
     measure.evidence = [*measure.evidence, *({**e, "by": principal.sub, "at": now.isoformat()} for e in evidence)]
     if status == "implemented" and measure.status != "implemented":
-        measure.implemented_on = now.date()
+        measure.implemented_on = clock.cst_date(now)  # the Beijing date it was reported carried out
     measure.status, measure.updated_at = status, now
     await session.flush()
     await publish(session, plan, PlanMeasureUpdatedV1, principal.sub)
@@ -389,6 +389,6 @@ async def progress(
 
 
 async def close(session: AsyncSession, plan: Plan, actor: str) -> None:
-    plan.state, plan.closed_at = "closed", dt.datetime.now(dt.UTC)
+    plan.state, plan.closed_at = "closed", clock.now()
     plan.updated_at = plan.closed_at
     await publish(session, plan, PlanClosedV1, actor)

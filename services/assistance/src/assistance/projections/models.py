@@ -5,11 +5,12 @@ import datetime as dt
 import uuid
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Date, DateTime, Integer, Numeric, String, Text, func, text
+from sqlalchemy import Boolean, Date, DateTime, Integer, Numeric, String, Text, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from assistance.schema import Base
+from common.db import stamped
 from common.policy import PackProjection
 
 
@@ -28,7 +29,7 @@ class MonitoredCase(Base):
     # The county approval's own date (the document's, as the officer entered it): the elimination
     # procedure's village review cannot precede it.
     approved_on: Mapped[dt.date | None] = mapped_column(Date)
-    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    received_at: Mapped[dt.datetime] = stamped()
 
 
 class KnownHousehold(Base):

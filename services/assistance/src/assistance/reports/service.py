@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from assistance.elimination.models import Elimination
 from assistance.plans.models import IN_FORCE, Plan, PlanMeasure
 from assistance.projections.models import KnownHousehold, MonitoredCase, PolicyPack
-from common import policy
+from common import clock, policy
 from common.clock import CST
 from common.exports import print_ready, xlsx_text_only
 from common.regions import regions
@@ -240,7 +240,7 @@ async def build(session: AsyncSession, township: str, month: str) -> MonthlyRepo
         month=month,
         due_by=end.replace(day=report.deadline_day),
         due_by_source=found.pack.ref if found else "local default: no policy pack governs the township",
-        generated_at=dt.datetime.now(dt.UTC),
+        generated_at=clock.now(),
         villages=villages,
         totals={c: sum(getattr(r, c) for r in villages) for c, _, _ in COLUMNS[2:]},
         by_type=dict(sorted(by_type.items())),
@@ -281,7 +281,7 @@ def to_xlsx(report: MonthlyReport) -> bytes:
         [
             f"{'县（市、区）' if report.rows_by == 'township' else '乡镇'}代码 {report.township}    "
             f"报送截止 {report.due_by}    "
-            f"生成于 {report.generated_at.astimezone(CST):%Y-%m-%d %H:%M}（北京时间）"
+            f"生成于 {clock.official_time(report.generated_at)}（北京时间）"
         ]
     )
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(COLUMNS))

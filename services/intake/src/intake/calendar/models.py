@@ -1,8 +1,9 @@
 import datetime as dt
 
-from sqlalchemy import Boolean, Date, DateTime, Integer, String, func
+from sqlalchemy import Boolean, Date, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from common.db import stamped
 from intake.schema import Base
 
 
@@ -14,7 +15,7 @@ class CalendarYear(Base):
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
     source: Mapped[str] = mapped_column(String(100))
     loaded_by: Mapped[str] = mapped_column(String(200))
-    loaded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    loaded_at: Mapped[dt.datetime] = stamped()
 
 
 class CalendarDay(Base):

@@ -1,11 +1,11 @@
 """Objections during a case's public notice: filed while the notice runs (judged by when they are recorded,
 in China Standard Time), resolved by the village; an upheld one sends the case back to village review."""
 
-import datetime as dt
 import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from common import clock
 from common.auth import Principal
 from common.clock import check_notice_open, check_step_date
 from common.errors import Conflict, NotFound
@@ -50,7 +50,7 @@ async def resolve_objection(
         raise Conflict(f"The objection is already {objection.status}")
     objection.status = "upheld" if body.upheld else "dismissed"
     objection.resolution, objection.resolved_by = body.resolution, principal.sub
-    objection.resolved_at = dt.datetime.now(dt.UTC)
+    objection.resolved_at = clock.now()
     data = {"objection_id": str(objection.id), "upheld": body.upheld, "resolution": body.resolution}
     if body.upheld:
         # Back to the village: the review must be held again, and a new notice published after it.

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from common import clock
 from common.auth import Principal, ensure_household
 from common.clock import check_step_date, cst_date, today
 from common.errors import Conflict, NotFound, ValidationFailed
@@ -96,7 +97,7 @@ async def record_step(
     ).scalar_one() + 1
     who = actor or (principal.sub if principal else "system")
     role = principal.role.value if principal else "system"
-    case.updated_at = dt.datetime.now(dt.UTC)
+    case.updated_at = clock.now()
     session.add(
         CaseStep(
             case_id=case.id,

@@ -1,10 +1,11 @@
 import datetime as dt
 import uuid
 
-from sqlalchemy import Date, DateTime, ForeignKey, String, func
+from sqlalchemy import Date, DateTime, ForeignKey, String
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
+from common.db import stamped
 from intake.schema import Base
 
 
@@ -25,13 +26,13 @@ class Consent(Base):
     signed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     expires_on: Mapped[dt.date] = mapped_column(Date)
     recorded_by: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[dt.datetime] = stamped()
 
 
 class ConsentRevocation(Base):
     __tablename__ = "consent_revocations"
 
     consent_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("consents.id"), primary_key=True)
-    revoked_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    revoked_at: Mapped[dt.datetime] = stamped()
     reason: Mapped[str] = mapped_column(String(500))
     revoked_by: Mapped[str] = mapped_column(String(200))

@@ -5,6 +5,7 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from common import clock
 from common.clock import Day
 
 
@@ -49,9 +50,9 @@ class ConsentCreate(BaseModel):
     def _sane(self) -> Self:
         if self.signed_at.tzinfo is None:
             raise ValueError("signed_at needs a time zone")
-        if self.signed_at > dt.datetime.now(dt.UTC) + dt.timedelta(minutes=5):
+        if self.signed_at > clock.now() + dt.timedelta(minutes=5):
             raise ValueError("signed_at is in the future")
-        if self.expires_on is not None and self.expires_on <= self.signed_at.date():
+        if self.expires_on is not None and self.expires_on <= clock.cst_date(self.signed_at):
             raise ValueError("expires_on must be after the signing date")
         self.scopes = sorted(set(self.scopes))
         return self

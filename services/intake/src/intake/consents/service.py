@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from common import clock
 from common.auth import Principal
 from common.clock import cst_date, today
 from common.errors import Conflict, NotFound, ValidationFailed
@@ -37,7 +38,7 @@ def _check_signers(household: Household, body: ConsentCreate, signers: str) -> N
             errors=[{"field": "signer_member_ids", "message": "head missing", "type": "value_error"}],
         )
     if signers == "all_adults":
-        signed_on = body.signed_at.date()
+        signed_on = cst_date(body.signed_at)
         missing = [
             str(m.id)
             for m in active.values()
@@ -82,7 +83,7 @@ async def revoke(
     if revocation is not None:
         raise Conflict("This consent is already revoked")
     revocation = ConsentRevocation(
-        consent_id=consent.id, reason=body.reason, revoked_by=principal.sub, revoked_at=dt.datetime.now(dt.UTC)
+        consent_id=consent.id, reason=body.reason, revoked_by=principal.sub, revoked_at=clock.now()
     )
     session.add(revocation)
     await session.flush()

@@ -5,19 +5,18 @@ from decimal import Decimal
 from sqlalchemy import (
     CheckConstraint,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
     LargeBinary,
     Numeric,
     String,
-    func,
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from common.db import stamped
 from common.pii import mask_name
 from intake.crypto import NAME_FIELD, cipher
 from intake.schema import Base
@@ -43,8 +42,8 @@ class Household(Base):
     assistance_status: Mapped[str | None] = mapped_column(String(20))
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_by: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[dt.datetime] = stamped()
+    updated_at: Mapped[dt.datetime] = stamped()
 
     members: Mapped[list["Member"]] = relationship(lazy="raise", order_by="Member.position")
 
@@ -98,7 +97,7 @@ class HouseholdRevision(Base):
     household_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("households.id"))
     version: Mapped[int] = mapped_column(Integer)
     changed_by: Mapped[str] = mapped_column(String(200))
-    changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    changed_at: Mapped[dt.datetime] = stamped()
     reason: Mapped[str | None] = mapped_column(String(500))
     snapshot: Mapped[dict] = mapped_column(JSONB)
 
@@ -123,4 +122,4 @@ class IncomeRecord(Base):
     other_rigid_expense: Mapped[Decimal] = mapped_column(MONEY)
     per_capita_net_income: Mapped[Decimal] = mapped_column(MONEY)
     recorded_by: Mapped[str] = mapped_column(String(200))
-    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    recorded_at: Mapped[dt.datetime] = stamped()

@@ -1,7 +1,6 @@
 """Households and their members: registration, versioned updates, yearly income."""
 
 import base64
-import datetime as dt
 import uuid
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -11,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from common import clock
 from common.access import readable
 from common.auth import Principal, ensure_covers, ensure_household
 from common.errors import Conflict, NotFound
@@ -191,7 +191,7 @@ async def update_member(
 
 async def _bump(session: AsyncSession, household: Household, principal: Principal, reason: str) -> Household:
     household.version += 1
-    household.updated_at = dt.datetime.now(dt.UTC)
+    household.updated_at = clock.now()
     await _record_version(session, household, principal, reason)
     await outbox.add(session, HouseholdUpdatedV1(**_event_fields(household)), subject=household.id)
     return household

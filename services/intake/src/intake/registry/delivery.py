@@ -10,6 +10,7 @@ import httpx
 from fastapi import FastAPI
 from sqlalchemy import select
 
+from common import clock
 from common.auth import Principal, Role
 from common.db import Database
 from common.logging import log
@@ -25,7 +26,7 @@ MAX_DELAY_S = 3600
 
 
 def envelope(notice: RegistryNotice, subscription: RegistrySubscription) -> dict:
-    now = dt.datetime.now(dt.UTC).isoformat()
+    now = clock.now().isoformat()
     return {
         "signature": None,
         "header": {
@@ -72,7 +73,7 @@ async def deliver_due(db: Database, client: httpx.AsyncClient) -> int:
                 .where(
                     RegistryNotice.delivered_at.is_(None),
                     RegistryNotice.withheld_at.is_(None),
-                    RegistryNotice.next_attempt_at <= dt.datetime.now(dt.UTC),
+                    RegistryNotice.next_attempt_at <= clock.now(),
                 )
                 .order_by(RegistryNotice.next_attempt_at)
                 .limit(BATCH)
@@ -80,7 +81,7 @@ async def deliver_due(db: Database, client: httpx.AsyncClient) -> int:
             )
         ).all()
         for notice, subscription in rows:
-            now = dt.datetime.now(dt.UTC)
+            now = clock.now()
             if subscription.ended_at is not None or await valid_consent(session, notice.household_id, SHARING) is None:
                 notice.withheld_at = now
                 notice.last_error = "subscription ended" if subscription.ended_at else "no valid consent to sharing"

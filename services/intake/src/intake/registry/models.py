@@ -5,10 +5,11 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text, func, text
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
+from common.db import stamped
 from intake.schema import Base
 
 
@@ -26,7 +27,7 @@ class RegistrySubscription(Base):
     event_types: Mapped[list[str]] = mapped_column(ARRAY(String(40)))
     notify_uri: Mapped[str] = mapped_column(String(500))
     reference_id: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[dt.datetime] = stamped()
     ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     ended_by: Mapped[str | None] = mapped_column(String(200))
 
@@ -45,9 +46,9 @@ class RegistryNotice(Base):
     region_code: Mapped[str] = mapped_column(String(12))
     event_type: Mapped[str] = mapped_column(String(40))
     record: Mapped[dict[str, Any]] = mapped_column(JSONB)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[dt.datetime] = stamped()
     attempts: Mapped[int] = mapped_column(Integer, server_default=text("0"))
-    next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    next_attempt_at: Mapped[dt.datetime] = stamped()
     delivered_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     # Withheld: the household's consent was revoked or lapsed before delivery (nothing is sent).
     withheld_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

@@ -5,7 +5,6 @@ within the caller's jurisdiction; for any other (none found, outside, no consent
 the answer is the same empty record set, so a search reveals nothing. Every record answered or notified is
 a read of the household's data, recorded in the access audit with the registry that received it."""
 
-import datetime as dt
 import uuid
 from typing import Any
 from urllib.parse import urlsplit
@@ -13,6 +12,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import any_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from common import clock
 from common.auth import Principal, Role
 from common.errors import Forbidden, ValidationFailed
 from common.pii import normalize_resident_id
@@ -54,7 +54,7 @@ WHAT_IDS = "department list identifiers"
 def _header(request: Any, action: str, total: int, done: int) -> ResponseHeader:
     return ResponseHeader(
         message_id=str(uuid.uuid4()),
-        message_ts=dt.datetime.now(dt.UTC),
+        message_ts=clock.now(),
         action=action,
         total_count=total,
         completed_count=done,
@@ -122,7 +122,7 @@ async def search(session: AsyncSession, principal: Principal, request: SearchEnv
         answers.append(
             SearchResponseItem(
                 reference_id=item.reference_id,
-                timestamp=dt.datetime.now(dt.UTC),
+                timestamp=clock.now(),
                 status="succ",
                 data=RecordSet(reg_records=[record] if record else []),
                 locale=item.locale,
@@ -170,7 +170,7 @@ async def subscribe(session: AsyncSession, principal: Principal, request: Subscr
             answers.append(
                 SubscribeResponseItem(
                     reference_id=item.reference_id,
-                    timestamp=dt.datetime.now(dt.UTC),
+                    timestamp=clock.now(),
                     status="rjct",
                     status_reason_code="rjct.region_prefix.invalid",
                 )
@@ -190,7 +190,7 @@ async def subscribe(session: AsyncSession, principal: Principal, request: Subscr
         answers.append(
             SubscribeResponseItem(
                 reference_id=item.reference_id,
-                timestamp=dt.datetime.now(dt.UTC),
+                timestamp=clock.now(),
                 status="succ",
                 subscription_code=subscription.id,
             )
@@ -221,7 +221,7 @@ async def unsubscribe(session: AsyncSession, principal: Principal, request: Unsu
     )
     ended = []
     for subscription in (await session.execute(q.with_for_update())).scalars():
-        subscription.ended_at, subscription.ended_by = dt.datetime.now(dt.UTC), principal.sub
+        subscription.ended_at, subscription.ended_by = clock.now(), principal.sub
         ended.append(subscription.id)
     return ended
 

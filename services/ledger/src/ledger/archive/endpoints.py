@@ -12,7 +12,6 @@ from sqlalchemy import select
 from common import clock, pdf
 from common.access import AccessLogRead, ArchiveRead, RetentionRead
 from common.auth import ensure_covers, ensure_household
-from common.clock import CST
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, problem_responses
 from common.pagination import CursorQuery, LimitQuery, Page, page_list, page_rows
@@ -41,7 +40,7 @@ async def archive(
 ) -> Archive:
     """The household's complete history across services — registration, consent, every case step, alerts,
     plan and measures, elimination — as it stood at `as_of` (default now). The read is audited."""
-    result, _ = await archive_of(session, principal, household_id, as_of or dt.datetime.now(dt.UTC), "archive", purpose)
+    result, _ = await archive_of(session, principal, household_id, as_of or clock.now(), "archive", purpose)
     return result
 
 
@@ -58,9 +57,7 @@ async def archive_pdf(
 ) -> Response:
     """The archive as a PDF with, for every entry, its leaf hash and audit path to a signed checkpoint, so
     it can be checked without the system (instructions inside). The export is audited."""
-    result, rows = await archive_of(
-        session, principal, household_id, as_of or dt.datetime.now(dt.UTC), "archive export", purpose
-    )
+    result, rows = await archive_of(session, principal, household_id, as_of or clock.now(), "archive export", purpose)
     checkpoint = await log.latest_checkpoint(session)
     if checkpoint is None or checkpoint.tree_size <= max(r.leaf_index for r in rows):
         checkpoint = await log.issue_checkpoint(session)  # the proofs need a signed head covering every entry
@@ -76,10 +73,7 @@ async def archive_pdf(
         ),
         pdf.table(
             [["#", "时间（北京时间）", "事件", "叶哈希"]]
-            + [
-                [e.leaf_index, f"{e.time.astimezone(CST):%Y-%m-%d %H:%M}", e.type_zh, e.leaf_hash[:24] + "…"]
-                for e in result.entries
-            ],
+            + [[e.leaf_index, clock.official_time(e.time), e.type_zh, e.leaf_hash[:24] + "…"] for e in result.entries],
             [14, 32, 64, 70],
         ),
         pdf.paragraph("签名检查点 Signed checkpoint (C2SP tlog-checkpoint, Ed25519)", "h"),
@@ -231,9 +225,7 @@ async def form(
     else:
         if household_id is None:
             raise NotFound("This form is generated for a `household_id`")
-        result, rows = await archive_of(
-            session, principal, household_id, dt.datetime.now(dt.UTC), f"form {form_code}", purpose
-        )
+        result, rows = await archive_of(session, principal, household_id, clock.now(), f"form {form_code}", purpose)
         words = await wording(session, result.region_code or "", clock.today())  # the form as the pack has it
         if form_code in annexes.ANNEXES:
             doc = annexes.household_annex(form_code, rows, words.values)

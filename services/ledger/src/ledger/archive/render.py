@@ -1,14 +1,12 @@
 """A form's layout: the sheet to print (XLSX) and the PDF, from the form's content (forms.py)."""
 
-import datetime as dt
 import io
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border
 
-from common import pdf
-from common.clock import CST
+from common import clock, pdf
 from common.exports import print_ready, xlsx_text_only
 from ledger.archive.forms import Form
 
@@ -77,7 +75,5 @@ def to_pdf(form: Form) -> bytes:
         flow.append(pdf.paragraph(line, "letter" if form.letter else "p"))
     for line in form.sign:
         flow.append(pdf.paragraph(line, "letter_sign"))
-    flow.append(
-        pdf.paragraph(f"生成于 {dt.datetime.now(CST):%Y-%m-%d %H:%M}（北京时间），数据来自防止返贫监测账本", "p")
-    )
+    flow.append(pdf.paragraph(f"生成于 {clock.official_time(clock.now())}（北京时间），数据来自防止返贫监测账本", "p"))
     return pdf.render(form.title, flow)

@@ -3,10 +3,11 @@ Append-only: the database itself refuses UPDATE, DELETE and TRUNCATE on them."""
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, DateTime, Index, Integer, LargeBinary, SmallInteger, String, func, text
+from sqlalchemy import BigInteger, DateTime, Index, Integer, LargeBinary, SmallInteger, String, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
+from common.db import stamped
 from ledger.schema import Base
 
 
@@ -43,7 +44,7 @@ class Entry(Base):
     time: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     partition: Mapped[int | None] = mapped_column(Integer)
     data: Mapped[dict] = mapped_column(JSONB)
-    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    recorded_at: Mapped[dt.datetime] = stamped()
     leaf_index: Mapped[int] = mapped_column(BigInteger)
     body: Mapped[bytes] = mapped_column(LargeBinary)
     leaf_hash: Mapped[bytes] = mapped_column(LargeBinary)

@@ -11,6 +11,7 @@ import orjson
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from common import clock
 from common.db import copy_rows
 from contracts.ledger import CheckpointSignedV1
 from ledger.checkpoints import signing
@@ -95,7 +96,7 @@ async def append(session: AsyncSession, events: list[dict[str, Any]]) -> int:
     seen: set[tuple[str, str]] = {(source, event_id) for source, event_id in found}
     tree = await frontier(session, await size(session))
     rows, nodes = [], []
-    recorded_at = dt.datetime.now(dt.UTC)
+    recorded_at = clock.now()
     for e in events:
         if (e["source"], e["event_id"]) in seen:
             continue
@@ -137,7 +138,7 @@ async def issue_checkpoint(session: AsyncSession) -> Checkpoint:
     await _lock(session)
     tree = await frontier(session, await size(session))
     key = signing.private_key(settings.ledger_signing_key)
-    issued_at = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    issued_at = clock.now().replace(microsecond=0)
     root = tree.root()
     note, signature = signing.sign_checkpoint(key, settings.ledger_origin, tree.size, root)
     checkpoint = Checkpoint(

@@ -4,9 +4,10 @@ for good (append-only, like the log), so an inspection sees every batch that lef
 import datetime as dt
 import uuid
 
-from sqlalchemy import BigInteger, DateTime, ForeignKey, Integer, String, Text, func
+from sqlalchemy import BigInteger, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from common.db import stamped
 from ledger.schema import Base
 
 
@@ -21,7 +22,7 @@ class NationalExport(Base):
     through_leaf: Mapped[int] = mapped_column(BigInteger)  # inclusive
     records: Mapped[int] = mapped_column(Integer)
     exported_by: Mapped[str] = mapped_column(String(200))
-    exported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    exported_at: Mapped[dt.datetime] = stamped()
 
 
 class NationalExportAck(Base):
@@ -35,4 +36,4 @@ class NationalExportAck(Base):
     rejected: Mapped[int] = mapped_column(Integer)
     note: Mapped[str | None] = mapped_column(Text)
     acknowledged_by: Mapped[str] = mapped_column(String(200))
-    acknowledged_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    acknowledged_at: Mapped[dt.datetime] = stamped()

@@ -1,10 +1,11 @@
 import datetime as dt
 import uuid
 
-from sqlalchemy import Boolean, Date, DateTime, Index, Integer, String, Text, func, text
+from sqlalchemy import Boolean, Date, Index, Integer, String, Text, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
+from common.db import stamped
 from screening.schema import Base
 
 OPEN_STATES = ("open", "verifying")
@@ -45,5 +46,5 @@ class Alert(Base):
     verify_by_assumed: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
     resolution: Mapped[str | None] = mapped_column(Text)
     resolved_by: Mapped[str | None] = mapped_column(String(200))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[dt.datetime] = stamped()
+    updated_at: Mapped[dt.datetime] = stamped()

@@ -235,7 +235,7 @@ def _update(
     alert.explanation_zh = finding.explanation_zh
     if SEVERITY[grade] > SEVERITY[alert.grade] or (alert.state == "open" and SEVERITY[grade] < SEVERITY[alert.grade]):
         alert.grade = grade
-    alert.updated_at = dt.datetime.now(dt.UTC)
+    alert.updated_at = clock.now()
 
 
 def withdraw(alert: Alert) -> None:
@@ -247,7 +247,7 @@ def withdraw(alert: Alert) -> None:
         f"(superseded or withdrawn: {', '.join(alert.evidence) or 'none'})"
     )
     alert.explanation_zh = f"{alert.explanation_zh}——已撤回：部门更正或撤回了所依据的数据，现有数据不再支持此预警"
-    alert.updated_at = dt.datetime.now(dt.UTC)
+    alert.updated_at = clock.now()
 
 
 async def get(session: AsyncSession, principal: Principal, alert_id: uuid.UUID, *, lock: bool = False) -> Alert:
@@ -262,7 +262,7 @@ async def get(session: AsyncSession, principal: Principal, alert_id: uuid.UUID, 
 async def step(session: AsyncSession, principal: Principal, alert: Alert, action: str, note: str | None) -> Alert:
     target = VERIFICATION.check(alert.state, action, principal, alert).target
     assert target is not None
-    alert.state, alert.updated_at = target, dt.datetime.now(dt.UTC)
+    alert.state, alert.updated_at = target, clock.now()
     if action in ("confirm", "dismiss"):
         alert.resolution, alert.resolved_by = note, principal.sub
     if action == "confirm":

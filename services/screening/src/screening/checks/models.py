@@ -1,10 +1,11 @@
 import datetime as dt
 import uuid
 
-from sqlalchemy import Date, DateTime, Index, String, Text, func, text
+from sqlalchemy import Date, DateTime, Index, String, Text, text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
+from common.db import stamped
 from screening.schema import Base
 
 
@@ -36,5 +37,5 @@ class AssetCheck(Base):
     result: Mapped[dict | None] = mapped_column(JSONB)
     record_ref: Mapped[str | None] = mapped_column(String(200))
     note: Mapped[str | None] = mapped_column(Text)
-    requested_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    requested_at: Mapped[dt.datetime] = stamped()
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

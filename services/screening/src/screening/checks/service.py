@@ -46,7 +46,7 @@ async def apply_result(session: AsyncSession, household_id: uuid.UUID, record: C
     if check is None:
         log.warning("economic check result with no pending request", household=str(household_id), record=ref)
         return
-    check.state, check.closed_at, check.record_ref = "completed", dt.datetime.now(dt.UTC), ref
+    check.state, check.closed_at, check.record_ref = "completed", clock.now(), ref
     check.result = record.model_dump(
         mode="json",
         include={

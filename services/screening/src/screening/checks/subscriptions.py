@@ -1,6 +1,5 @@
 """Consents from intake: an asset check may only be made for a household whose consent is valid."""
 
-import datetime as dt
 import uuid
 
 from sqlalchemy import select
@@ -54,7 +53,7 @@ async def on_consent_signed(session: AsyncSession, event: ConsentSignedV1) -> No
             household_id=check.household_id,
             region_code=check.region_code,
             consent_id=check.consent_id,
-            requested_at=dt.datetime.now(dt.UTC),
+            requested_at=clock.now(),
         ),
         subject=check.household_id,
     )
@@ -77,7 +76,7 @@ async def on_consent_revoked(session: AsyncSession, event: ConsentRevokedV1) -> 
         )
     ).scalars()
     for check in pending:
-        check.state, check.closed_at, check.note = "cancelled", dt.datetime.now(dt.UTC), "consent revoked"
+        check.state, check.closed_at, check.note = "cancelled", clock.now(), "consent revoked"
         await outbox.add(
             session,
             AssetCheckCancelledV1(

@@ -1,10 +1,11 @@
 import datetime as dt
 import uuid
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, func, text
+from sqlalchemy import Date, ForeignKey, Index, Integer, LargeBinary, String, Text, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
+from common.db import stamped
 from screening.schema import Base
 
 
@@ -31,7 +32,7 @@ class DeptRecord(Base):
     household_id: Mapped[uuid.UUID | None] = mapped_column()
     superseded: Mapped[bool] = mapped_column(server_default=text("false"))
     event_id: Mapped[str] = mapped_column(String(200))
-    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    received_at: Mapped[dt.datetime] = stamped()
 
 
 class IngestKey(Base):
@@ -42,7 +43,7 @@ class IngestKey(Base):
     department: Mapped[str] = mapped_column(String(40), primary_key=True)
     record_id: Mapped[str] = mapped_column(String(100), primary_key=True)
     revision: Mapped[int] = mapped_column(Integer, primary_key=True)
-    accepted_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    accepted_at: Mapped[dt.datetime] = stamped()
 
 
 class Upload(Base):
@@ -58,8 +59,8 @@ class Upload(Base):
     accepted: Mapped[int] = mapped_column(Integer, server_default=text("0"))
     duplicate: Mapped[int] = mapped_column(Integer, server_default=text("0"))
     rejected: Mapped[int] = mapped_column(Integer, server_default=text("0"))
-    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    started_at: Mapped[dt.datetime] = stamped()
+    updated_at: Mapped[dt.datetime] = stamped()
     kind: Mapped[str | None] = mapped_column(String(80))
     encoding: Mapped[str | None] = mapped_column(String(20))
     failure: Mapped[str | None] = mapped_column(Text)

@@ -2,10 +2,11 @@ import datetime as dt
 import uuid
 from decimal import Decimal
 
-from sqlalchemy import Date, DateTime, Index, Integer, Numeric, SmallInteger, String, Text, func, text
+from sqlalchemy import Date, Index, Integer, Numeric, SmallInteger, String, Text, text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
+from common.db import stamped
 from screening.schema import Base
 
 MONEY = Numeric(14, 2)
@@ -51,7 +52,7 @@ class Policy(Base):
     # without is a local default.
     value_sources: Mapped[dict] = mapped_column(JSONB, server_default=text("'{}'::jsonb"))
     created_by: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[dt.datetime] = stamped()
 
 
 class RescreenJob(Base):
@@ -68,5 +69,5 @@ class RescreenJob(Base):
     total: Mapped[int] = mapped_column(Integer)
     processed: Mapped[int] = mapped_column(Integer, server_default="0")
     after_household: Mapped[uuid.UUID | None] = mapped_column()
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[dt.datetime] = stamped()
+    updated_at: Mapped[dt.datetime] = stamped()

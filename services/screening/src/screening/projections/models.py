@@ -6,10 +6,11 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, Integer, Numeric, String, exists, func, text
+from sqlalchemy import DateTime, ForeignKey, Integer, Numeric, String, exists, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
+from common.db import stamped
 from screening.schema import Base
 
 
@@ -21,7 +22,7 @@ class KnownHousehold(Base):
     version: Mapped[int] = mapped_column(Integer)
     # The members' facts (no identifiers but the blind index) as of `version`: what the rules read.
     members: Mapped[list[dict]] = mapped_column(JSONB, server_default=text("'[]'::jsonb"))
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[dt.datetime] = stamped()
 
 
 class KnownIncome(Base):

@@ -1,10 +1,11 @@
 import datetime as dt
 import uuid
 
-from sqlalchemy import Boolean, Date, DateTime, Index, Integer, String, Text, UniqueConstraint, func, text
+from sqlalchemy import Boolean, Date, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
+from common.db import stamped
 from screening.schema import Base
 
 
@@ -21,7 +22,7 @@ class RegionalRisk(Base):
     window_end: Mapped[dt.date] = mapped_column(Date)
     figures: Mapped[dict] = mapped_column(JSONB)
     explanation: Mapped[str] = mapped_column(Text)
-    raised_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    raised_at: Mapped[dt.datetime] = stamped()
 
 
 class RegionalRecord(Base):
@@ -46,4 +47,4 @@ class RegionalRecord(Base):
     facts: Mapped[dict] = mapped_column(JSONB)
     superseded: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
     received_by: Mapped[str] = mapped_column(String(200))
-    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    received_at: Mapped[dt.datetime] = stamped()

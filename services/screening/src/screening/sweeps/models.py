@@ -3,9 +3,10 @@
 import datetime as dt
 import uuid
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, String, Text, func
+from sqlalchemy import Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from common.db import stamped
 from screening.schema import Base
 
 
@@ -22,7 +23,7 @@ class Sweep(Base):
     period_start: Mapped[dt.date] = mapped_column(Date)
     period_end: Mapped[dt.date] = mapped_column(Date)
     planned_by: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[dt.datetime] = stamped()
 
 
 class SweepVisit(Base):
@@ -39,4 +40,4 @@ class SweepVisit(Base):
     result: Mapped[str] = mapped_column(String(20))
     note: Mapped[str | None] = mapped_column(Text)
     visited_by: Mapped[str] = mapped_column(String(200))
-    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    recorded_at: Mapped[dt.datetime] = stamped()

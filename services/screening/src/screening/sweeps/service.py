@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, func, literal, or_, select
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from common import clock
 from common.access import within
 from common.auth import Principal, ensure_covers
 from common.clock import check_step_date
@@ -84,7 +85,7 @@ async def visit(session: AsyncSession, principal: Principal, sweep: Sweep, body:
         household_id=household.household_id,
         region_code=household.region_code,
         visited_by=principal.sub,
-        recorded_at=dt.datetime.now(dt.UTC),
+        recorded_at=clock.now(),
         **body.model_dump(exclude={"household_id"}),
     )
     session.add(record)
