@@ -94,7 +94,7 @@ async def test_identification_and_elimination_forms_hold_the_recorded_values(ser
     assert "当年医疗自付支出（元）：30000" in flat and "村级民主评议" in flat and "同意票：15" in flat
     assert "县级审定纳入监测" in flat and "弥防返贫〔2026〕12号" in flat and "cadre-zhang（村干部）" in flat
     assert "健康帮扶" in flat and "已落实" in flat and "卫生健康部门" in flat  # the measure, its unit and status
-    assert "不愁吃" in flat and "2026-11-01" in flat and "700" in flat  # guarantees checked, monthly income
+    assert "不愁吃" in flat and "2026年11月1日" in flat and "700" in flat  # guarantees checked, monthly income
     assert "风险消除乡镇验收" in flat and "陈联系人" in flat and approval_no in flat
     assert "county-forms" in flat and "年度检查" in flat  # this very read, recorded before the file was drawn
     assert "查看帮扶计划" in flat and "帮扶跟踪" in flat and "assistance plan" not in flat  # the reads, in Chinese
@@ -107,14 +107,14 @@ async def test_identification_and_elimination_forms_hold_the_recorded_values(ser
     xlsx, pdf = await form(ledger, "township-verification", household_id=household["id"])
     for text in (xlsx, pdf):
         assert "■突发严重困难户" in text and "□边缘易致贫户" in text and "■基层干部排查" in text
-        assert "赵书记" in text and "2026-10-12" in text and "■因病" in text and "□因学" in text
+        assert "赵书记" in text and "2026年10月12日" in text and "■因病" in text and "□因学" in text
         assert "当年医疗自付支出（元）：30000" in text and "out_of_pocket" not in text
-    assert "2026-10-12（系统录入 " in xlsx  # stated in October, recorded today: both are shown
+    assert "2026年10月12日（系统录入 " in xlsx  # stated in October, recorded today: both are shown
     xlsx, pdf = await form(ledger, "commitment", household_id=household["id"])
     # 附件1 in its own words: addressed to the village committee, the risks checked, signed and dated.
     letter = pdf.replace("\n", "")
     assert "新哨社区村委会：" in letter and "■因病" in letter and "□因学" in letter
-    assert "现申请为防止返贫致贫监测对象" in letter and "2026年09月20日" in letter
+    assert "现申请为防止返贫致贫监测对象" in letter and "2026年9月20日" in letter
     assert "查询比对家庭资产信息" in xlsx and "户主签字" in pdf and household["household_no"] in xlsx
     assert "asset_check" not in xlsx + pdf  # Chinese on the form, never the code
     xlsx, _ = await form(ledger, "information-collection", household_id=household["id"])
@@ -124,13 +124,13 @@ async def test_identification_and_elimination_forms_hold_the_recorded_values(ser
     assert "陈联系人" in xlsx and xlsx.count("■是") == 4 and "□否" in xlsx  # 附件6's boxes, the recorded ticked
     assert "■健康帮扶（含医保个人缴费补贴、大病保险、医疗救助等）" in xlsx and "□产业帮扶" in xlsx and "■因病" in xlsx
     assert "per-capita" not in xlsx and "CNY" not in xlsx  # the income as an amount, in Chinese
-    assert "监测对象风险消除乡镇验收表" in pdf and "2026-11-20" in pdf
+    assert "监测对象风险消除乡镇验收表" in pdf and "2026年11月20日" in pdf
     xlsx, pdf = await form(ledger, "village-preselection-notice", key=f"{VILLAGE_A}@2026-09-28")
     assert household["household_no"] in xlsx and "5个工作日" in pdf
     # 附件2: the village's meeting, the households and people it reviewed, the committee's seal and the date.
     # (other tests' households of the village may share the day: the counts are the notice's, whatever they are)
-    assert re.search(r"我村于2026年09月25日召开村民代表会议，评议\d+户\d+人存在返贫致贫风险", pdf.replace("\n", ""))
-    assert "新哨社区村委会（盖章）" in pdf and "2026年09月28日" in pdf
+    assert re.search(r"我村于2026年9月25日召开村民代表会议，评议\d+户\d+人存在返贫致贫风险", pdf.replace("\n", ""))
+    assert "新哨社区村委会（盖章）" in pdf and "2026年9月28日" in pdf
     xlsx, pdf = await form(ledger, "elimination-approval", key=approval_no)
     assert household["household_no"] in xlsx and approval_no in pdf
     # Worded by 弥勒市's pack, a county-level city: the city approves (一(四): 乡镇审核、市级确定).
@@ -158,7 +158,7 @@ async def test_identification_and_elimination_forms_hold_the_recorded_values(ser
     filed = {f["code"]: f["filed_here"] for f in catalogue["items"]}
     assert filed["household-survey"] and filed["analysis-marginal"] and not filed["commitment"]
     xlsx, pdf = await form(ledger, "household-survey", household_id=household["id"])
-    assert "驻村工作队 王" in pdf and "2026-09-22" in pdf and "户主" in xlsx and "41000" in xlsx
+    assert "驻村工作队 王" in pdf and "2026年9月22日" in pdf and "户主" in xlsx and "41000" in xlsx
     xlsx, pdf = await form(ledger, "income-expense-estimate", household_id=household["id"])
     assert "工资性收入" in xlsx and "家庭总收入" in xlsx and "测算结论" in pdf
     assert re.search(r"监测范围\d+(\.\d+)?元", pdf)  # the line in force (4428, or a 2026 pack another test published)

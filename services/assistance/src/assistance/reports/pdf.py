@@ -15,8 +15,7 @@ from reportlab.lib import colors
 from reportlab.platypus import Flowable, PageBreak, Spacer
 
 from assistance.reports.service import COLUMNS, LIST_COLUMNS, MonthlyReport
-from common import pdf
-from common.clock import CST
+from common import clock, pdf
 
 WIDTH = 500  # points: A4 less the margins
 BLUE, ORANGE, GREEN = colors.HexColor("#2f6db5"), colors.HexColor("#e07b24"), colors.HexColor("#3a9a5b")
@@ -123,7 +122,8 @@ def to_pdf(report: MonthlyReport) -> bytes:
     flow: list[Flowable] = [
         pdf.paragraph(
             f"{level}：{report.township_name}（{report.township}）    "
-            f"报送截止：{report.due_by}    生成于 {report.generated_at.astimezone(CST):%Y-%m-%d %H:%M}（北京时间）"
+            f"报送截止：{clock.official(report.due_by)}    "
+            f"生成于 {clock.official_time(report.generated_at)}（北京时间）"
         ),
         pdf.table([labels, *figures, ["合计", *(report.totals[c] for c, _, _ in COLUMNS[2:])]]),
         Spacer(1, 12),

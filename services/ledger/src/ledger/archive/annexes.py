@@ -54,7 +54,7 @@ def _members_table(members: list[dict[str, Any]]) -> list[list[Any]]:
             zh(RELATION_ZH, m.get("relation")),
             BLANK,
             zh(SEX_ZH, m.get("sex")),
-            m.get("birth_date", ""),
+            cn_date(m["birth_date"]) if m.get("birth_date") else "",
             zh(HEALTH_ZH, m.get("health")) or "—",
             zh(LABOUR_ZH, m.get("labour_capacity")),
         ]
@@ -104,7 +104,7 @@ def household_annex(code: str, rows: list[Entry], words: PackValues | None) -> F
                 ("返贫致贫风险", risks_text(case.get("risks", []))),
                 ("测算家庭收入（元）", s.get("estimated_income") or BLANK),
                 ("测算家庭支出（元）", s.get("estimated_expense") or BLANK),
-                ("调查日期", s.get("surveyed_on") or BLANK),
+                ("调查日期", cn_date(s.get("surveyed_on"))),
                 ("调查人员", "、".join(s.get("surveyors", [])) or BLANK),
             ],
             MEMBER_HEADER,
@@ -151,9 +151,9 @@ def household_annex(code: str, rows: list[Entry], words: PackValues | None) -> F
                     m.get("name") or m["code"],
                     m.get("responsible_unit") or BLANK,
                     m.get("responsible_cadre") or BLANK,
-                    f"{m.get('start_date') or ''} 至 {m.get('due_date') or ''}",
+                    f"{cn_date(m.get('start_date'))}至{cn_date(m.get('due_date'))}",
                     zh(MEASURE_STATUS_ZH, m.get("status"))
-                    + (f"（{m['implemented_on']}）" if m.get("implemented_on") else ""),
+                    + (f"（{cn_date(m['implemented_on'])}）" if m.get("implemented_on") else ""),
                 ]
                 for i, m in enumerate(plan.get("measures", []), start=1)
             ],

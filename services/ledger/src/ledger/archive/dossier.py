@@ -15,7 +15,7 @@ from typing import Any
 from reportlab.platypus import Flowable
 
 from common import pdf
-from common.clock import CST, cst_date
+from common.clock import cst_date, official, official_time
 from common.regions import full_name
 from common.vocabulary import (
     CATEGORY_ZH,
@@ -40,7 +40,7 @@ from common.vocabulary import (
     band_zh,
     zh,
 )
-from ledger.archive.stated import BLANK, recorded_on, step_date
+from ledger.archive.stated import BLANK, recorded_on, shown, step_date
 from ledger.models import Entry
 
 CASE, ELIMINATION = "intake.case.", "assistance.elimination."
@@ -66,6 +66,8 @@ def _value(key: str, value: Any) -> str:
     if isinstance(value, dict):
         labels = CRITERIA_ZH if key == "criteria" else {}
         return "；".join(f"{labels.get(k, k)}：{_value(k, v)}" for k, v in value.items())
+    if key.endswith(("_on", "_date")) and isinstance(value, str):
+        return shown(value, None)  # a date, as official documents print it
     if key == "income_band":
         return band_zh(str(value)) or str(value)
     if key == "policy":
@@ -108,7 +110,7 @@ def _actor(data: dict[str, Any]) -> str:
 
 
 def _cst(at: dt.datetime) -> str:
-    return f"{at.astimezone(CST):%Y-%m-%d %H:%M}"
+    return official_time(at)
 
 
 def _steps(rows: Iterable[Entry]) -> list[list[Any]]:
@@ -116,7 +118,7 @@ def _steps(rows: Iterable[Entry]) -> list[list[Any]]:
         [
             i + 1,
             EVENT_ZH.get(r.type, r.type),
-            step_date(r.data) or str(recorded_on(r.data) or cst_date(r.time)),
+            step_date(r.data) or official(recorded_on(r.data) or cst_date(r.time)),
             _actor(r.data),
             _fields(r.data.get("data") or {}),
         ]
@@ -156,7 +158,7 @@ def flowables(rows: list[Entry], as_of: dt.datetime, reader: str, purpose: str) 
                 ["所在地", f"{full_name(region) or region}（{region}）"],
                 ["户类别", zh(CATEGORY_ZH, household.get("category")) or BLANK],
                 ["家庭人口", f"{len(members)}人"],
-                ["截至", f"{as_of.astimezone(CST):%Y-%m-%d %H:%M}（北京时间）"],
+                ["截至", f"{official_time(as_of)}（北京时间）"],
                 ["查阅人 / 用途", f"{reader} / {purpose}（本次查阅已记入查阅记录）"],
             ],
             [40, 140],
@@ -172,7 +174,7 @@ def flowables(rows: list[Entry], as_of: dt.datetime, reader: str, purpose: str) 
                         i + 1,
                         zh(RELATION_ZH, m.get("relation")),
                         zh(SEX_ZH, m.get("sex")),
-                        m.get("birth_date", ""),
+                        shown(m.get("birth_date"), None) if m.get("birth_date") else "",
                         zh(LABOUR_ZH, m.get("labour_capacity")),
                         zh(HEALTH_ZH, m.get("health")) or "—",
                         f"{zh(DETAIL_VALUE_ZH, m['disability_category'])}{m.get('disability_grade') or ''}级"
@@ -258,9 +260,9 @@ def _plan(rows: list[Entry]) -> list[Flowable]:
                     m.get("name") or m["code"],
                     m.get("responsible_unit") or BLANK,
                     m.get("responsible_cadre") or BLANK,
-                    f"{m.get('start_date') or ''} 至 {m.get('due_date') or ''}",
+                    f"{shown(m.get('start_date'), None)}至{shown(m.get('due_date'), None)}",
                     zh(MEASURE_STATUS_ZH, m.get("status")),
-                    m.get("implemented_on") or "—",
+                    shown(m.get("implemented_on"), None) if m.get("implemented_on") else "—",
                 ]
                 for m in measures
             ],
@@ -270,7 +272,7 @@ def _plan(rows: list[Entry]) -> list[Flowable]:
     evidence = [
         [
             m.get("name") or m["code"],
-            e.get("date") or str(e.get("at", ""))[:10],
+            shown(e.get("date") or e.get("at"), None),
             e["description"],
             e.get("amount") or "",
         ]
@@ -343,7 +345,7 @@ def _follow_up(rows: list[Entry]) -> list[Flowable]:
                 [["核查日期", *GUARANTEE_ZH.values(), "核查人"]]
                 + [
                     [
-                        c.data["checked_on"],
+                        shown(c.data["checked_on"], None),
                         *["√" if c.data.get(k) else "×" for k in GUARANTEE_ZH],
                         c.data["recorded_by"],
                     ]

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from common import clock
 from common.errors import NotFound
 from common.regions import full_name, regions
 from common.vocabulary import (
@@ -303,8 +304,12 @@ def _address_line(village: str) -> str:
 
 
 def cn_date(value: Any) -> str:
-    day = str(value)[:10] if value else ""
-    return f"{day[:4]}年{day[5:7]}月{day[8:10]}日" if len(day) == 10 else f"{BLANK}年{BLANK}月{BLANK}日"
+    """A date as official documents print it (2026年9月20日): the Beijing date of what was recorded, whether
+    the record holds a date or an instant; blanks to be written in where it holds neither."""
+    try:
+        return clock.official(clock.beijing_date(value)) if value else f"{BLANK}年{BLANK}月{BLANK}日"
+    except (TypeError, ValueError):
+        return f"{BLANK}年{BLANK}月{BLANK}日"
 
 
 def commitment_letter(

@@ -5,7 +5,7 @@ beside it wherever the two differ, so a step entered weeks after the fact is vis
 import datetime as dt
 from typing import Any
 
-from common.clock import cst_date
+from common.clock import beijing_date, cst_date, official
 
 STEP_DATES = ("meeting_date", "published_on", "raised_on", "verified_on", "approved_on", "accepted_on")
 BLANK = "________"
@@ -18,12 +18,16 @@ def recorded_on(event: dict[str, Any]) -> dt.date | None:
 
 
 def shown(stated: Any, recorded: dt.date | None) -> str:
+    """The stated date as official documents print it, and the recorded one beside it where they differ."""
     if not stated:
         return BLANK
-    day = str(stated)[:10]
-    if recorded is not None and day != recorded.isoformat():
-        return f"{day}（系统录入 {recorded.isoformat()}）"
-    return day
+    try:
+        day = beijing_date(stated)
+    except (TypeError, ValueError):
+        return BLANK
+    if recorded is not None and day != recorded:
+        return f"{official(day)}（系统录入 {official(recorded)}）"
+    return official(day)
 
 
 def step_date(event: dict[str, Any]) -> str | None:

@@ -10,9 +10,9 @@ from fastapi import APIRouter, Response
 from openpyxl import Workbook
 from sqlalchemy import or_, select
 
+from common import clock
 from common.access import NationalExportRead, NationalExportWrite
 from common.auth import ensure_covers
-from common.clock import CST
 from common.db import SessionDep
 from common.errors import Conflict, Forbidden, NotFound, ValidationFailed, problem_responses
 from common.exports import print_ready, xlsx_text_only
@@ -114,7 +114,7 @@ def _sheet(found: NationalExport, records: list[NationalRecord]) -> bytes:
     assert ws is not None
     ws.append([f"全国防返贫监测信息系统录入清单（{found.region_prefix}）"])
     leaves = f"账本记录 {found.after_leaf + 1}–{found.through_leaf}"
-    ws.append([f"导出于 {found.exported_at.astimezone(CST):%Y-%m-%d %H:%M}（北京时间）  {leaves}"])
+    ws.append([f"导出于 {clock.official_time(found.exported_at)}（北京时间）  {leaves}"])
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(COLUMNS))
     ws.append([label for _, label in COLUMNS])
     for r in records:
