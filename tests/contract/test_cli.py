@@ -51,7 +51,7 @@ def test_a_busy_port_is_reported_before_anything_starts(tmp_path: Path) -> None:
 
 
 def test_ledger_verify_finds_the_database_of_make_run_or_says_so(tmp_path: Path, monkeypatch: Any) -> None:
-    monkeypatch.setattr(cli, "ROOT", tmp_path)
+    monkeypatch.setattr(cli, "DATA_DIR", tmp_path / ".data")
     monkeypatch.delenv("DATABASE_URL", raising=False)
     from ledger.config import settings
 

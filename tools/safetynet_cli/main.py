@@ -9,6 +9,9 @@ from typing import Any
 from safetynet_cli.runner import SERVICES, run
 
 ROOT = Path(__file__).resolve().parents[2]
+# Where `make run` keeps the embedded database and writes its addresses (SAFETYNET_DATA_DIR moves it, and every
+# command that reads them follows).
+DATA_DIR = Path(os.environ.get("SAFETYNET_DATA_DIR") or ROOT / ".data")
 
 
 def token(args: argparse.Namespace) -> int:
@@ -104,12 +107,19 @@ async def _alerts_raised(screening: Any, county: str) -> int:
 
 def _local(name: str) -> str | None:
     """What a running `make run` wrote of its embedded servers (`broker.address`, `database.url`), if any."""
-    path = ROOT / ".data" / name
+    path = DATA_DIR / name
     return path.read_text().strip() if path.exists() else None
 
 
 def _local_broker() -> str | None:
     return _local("broker.address")
+
+
+def _local_service(name: str, default: str) -> str:
+    """A service's address: the one a running `make run` wrote (`services.env`), else the default port."""
+    lines = (_local("services.env") or "").splitlines()
+    found = dict(line.split("=", 1) for line in lines if "=" in line)
+    return found.get(name.upper(), default)
 
 
 def tail(args: argparse.Namespace) -> int:
@@ -272,7 +282,7 @@ def main() -> None:
         "run", help="start the system (embedded PostgreSQL and broker unless configured)", formatter_class=help_fmt
     )
     p.add_argument("--host", default="127.0.0.1", help="the address the services listen on")
-    p.add_argument("--data-dir", default=str(ROOT / ".data"), help="the embedded PostgreSQL's data")
+    p.add_argument("--data-dir", default=str(DATA_DIR), help="the embedded PostgreSQL's data (or SAFETYNET_DATA_DIR)")
     p.add_argument("--demo", action="store_true", help="load a small synthetic county once the services are up")
     for name, port in SERVICES.items():
         p.add_argument(f"--{name}-port", type=int, default=int(os.environ.get(f"{name.upper()}_PORT", port)),
@@ -306,8 +316,16 @@ def main() -> None:
     p.add_argument(
         "--year", type=int, default=_this_year(), help="the year of income and records (policy packs carry forward)"
     )
-    p.add_argument("--intake", default="http://127.0.0.1:8001", help="intake's address")
-    p.add_argument("--screening", default="http://127.0.0.1:8002", help="screening's address")
+    p.add_argument(
+        "--intake",
+        default=_local_service("intake", "http://127.0.0.1:8001"),
+        help="intake's address (default: make run's)",
+    )
+    p.add_argument(
+        "--screening",
+        default=_local_service("screening", "http://127.0.0.1:8002"),
+        help="screening's address (default: make run's)",
+    )
     p.set_defaults(func=simulate)
     p = sub.add_parser("ledger", help="the ledger's tamper-evident log", formatter_class=help_fmt)
     ledger_sub = p.add_subparsers(dest="ledger_command", required=True)

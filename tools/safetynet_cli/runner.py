@@ -46,6 +46,9 @@ def run(args: argparse.Namespace) -> int:
         (Path(args.data_dir) / "broker.address").write_text(runtime.kafka_bootstrap_servers)
         # The database's address, for the CLI's commands that read it (`safetynet ledger verify`).
         (Path(args.data_dir) / "database.url").write_text(runtime.database_url)
+    # Where the services listen, for the CLI's commands and the walkthrough (`simulate`, `docs/walkthrough.sh`).
+    addresses = "".join(f"{name.upper()}=http://{args.host}:{port}\n" for name, port in ports.items())
+    (Path(args.data_dir) / "services.env").write_text(addresses)
     children = {}
     for name, port in ports.items():
         children[name] = subprocess.Popen(  # noqa: S603
