@@ -15,7 +15,7 @@ ROLE ?= village_cadre
 REGION ?= 532504102
 PYTEST_ARGS ?=
 
-.PHONY: setup run test test-fast lint openapi openapi-check bench forms token regions clean
+.PHONY: setup run test test-dates test-fast lint openapi openapi-check bench forms token regions clean
 
 $(BIN)/safetynet: uv.lock pyproject.toml libs/*/pyproject.toml services/*/pyproject.toml
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet $(if $(UV_INDEX_URL),--index-url $(UV_INDEX_URL)) uv
@@ -29,6 +29,11 @@ run: setup  ## the whole system (DEMO=1: a synthetic county; INTAKE_PORT=... to 
 
 test: setup lint  ## lint, spec drift, then every test on a real PostgreSQL and broker
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-dates: setup  ## the date-sensitive tests and the walkthrough with the whole machine's clock moved (AT=2027-03-15T09:00 for one instant)
+	@command -v faketime >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq faketime; } \
+	  || { echo "make test-dates needs Debian's package faketime: sudo apt-get install faketime" >&2; exit 2; }
+	$(BIN)/python tools/test_dates.py $(AT) $(PYTEST_ARGS)
 
 test-fast: setup  ## the tests that need no database or broker: seconds, for the edit-test loop
 	SAFETYNET_FAST=1 $(BIN)/pytest -q $(PYTEST_ARGS)
@@ -49,8 +54,12 @@ bench: setup  ## measure; writes figures to docs/benchmarks.md (installs wrk fro
 	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 	$(BIN)/python bench/run.py
 
+FORMS_PACKAGES := poppler-utils libreoffice-calc-nogui fonts-noto-cjk
+
 forms: setup  ## every form, report and dossier for a demo household, as PDF, XLSX and PNG pages (OUT=build/forms)
-	@command -v pdftoppm >/dev/null && command -v soffice >/dev/null || { apt-get update -qq && apt-get install -y -qq poppler-utils libreoffice-calc-nogui fonts-noto-cjk; }
+	@command -v pdftoppm >/dev/null && command -v soffice >/dev/null && [ -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] \
+	  || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq $(FORMS_PACKAGES); } \
+	  || { echo "make forms needs Debian's packages $(FORMS_PACKAGES): sudo apt-get install $(FORMS_PACKAGES)" >&2; exit 2; }
 	$(BIN)/python tools/forms.py $(OUT)
 
 token: setup  ## a development bearer token: make token ROLE=county_officer REGION=532504

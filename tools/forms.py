@@ -4,7 +4,8 @@ page, so that anyone can look at the paperwork as the officers who file it will.
 
 Starts its own embedded PostgreSQL and broker (or uses DATABASE_URL and KAFKA_BOOTSTRAP_SERVERS), runs the
 four services in this process, and needs `pdftoppm` (poppler-utils) and, for the sheets, `soffice`
-(LibreOffice); the Makefile installs them from Debian's packages if missing.
+(LibreOffice) and the Noto CJK fonts, from Debian's packages (`make forms` installs them when run as root, and
+says which are missing otherwise).
 
     make forms            # into build/forms
     make forms OUT=/tmp/f
@@ -52,8 +53,13 @@ async def draw(out: Path) -> list[Path]:
     from devkit.kit.households import COUNTY, TOWNSHIP_A, VILLAGE_A
     from devkit.kit.ledger import eliminated_household
     from devkit.kit.people import COUNTY_OFFICER, TOWNSHIP
-    from devkit.testing.fixtures import eventually, packs_arrived, running
+    from devkit.testing.fixtures import SCENARIO, eventually, packs_arrived, running, set_clock
     from ledger.archive.endpoints import ALL_FORMS, LIST_FORMS
+
+    # The demo household's story is the test suite's: dated from September to November 2026, told as on the
+    # scenario's day (ADR 0016), so the paperwork comes out the same whatever day it is drawn.
+    set_clock(SCENARIO)
+    month = f"{SCENARIO:%Y-%m}"
 
     documents: list[Path] = []
 
@@ -97,7 +103,7 @@ async def draw(out: Path) -> list[Path]:
             for fmt in ("pdf", "xlsx"):
                 await save(
                     clients["assistance"], "/reports/monthly", f"monthly-{area}.{fmt}", who,
-                    township=area, month="2026-11", format=fmt,
+                    township=area, month=month, format=fmt,
                 )  # fmt: skip
     return documents
 
