@@ -45,8 +45,15 @@ class PlanIncomplete(Conflict):
 
 
 # What a drafted plan and its recommended measures are written with (COPY's column order).
-PLAN_COLUMNS = ["id", "case_id", "household_id", "region_code", "state", "risks", "labour", "weak_motivation"]
-MEASURE_COLUMNS = ["id", "plan_id", "code", "reason", "risks", "recommended", "responsible_unit", "status", "evidence"]
+# created_at and updated_at from the clock, as the ORM's columns are (ADR 0016): COPY bypasses their defaults.
+PLAN_COLUMNS = [
+    *("id", "case_id", "household_id", "region_code", "state", "risks", "labour", "weak_motivation"),
+    *("created_at", "updated_at"),
+]
+MEASURE_COLUMNS = [
+    *("id", "plan_id", "code", "reason", "risks", "recommended", "responsible_unit", "status", "evidence"),
+    "updated_at",
+]
 
 
 async def draft_for_cases(session: AsyncSession, cases: list[MonitoredCase]) -> int:
@@ -86,6 +93,8 @@ async def draft_for_cases(session: AsyncSession, cases: list[MonitoredCase]) -> 
             labour=household_labour(members) if members is not None else "unknown",
             weak_motivation=case.weak_motivation,
             excluded_reason=None,
+            created_at=now,
+            updated_at=now,
         )
         recommended = _recommended(plan, _referral(packs[plan.region_code]))
         plans.append(plan)
@@ -141,6 +150,7 @@ def _recommended(plan: Plan | SimpleNamespace, referral: tuple[str, ...]) -> lis
             start_date=None,
             due_date=None,
             implemented_on=None,
+            updated_at=clock.now(),
         )
         for r in recommend(plan.risks, labour, plan.weak_motivation, referral)
     ]

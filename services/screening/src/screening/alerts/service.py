@@ -47,6 +47,8 @@ NEW_ALERT_COLUMNS = [
     "policy_basis",
     "verify_by",
     "verify_by_assumed",
+    "created_at",  # from the clock, as the ORM's columns are (ADR 0016): COPY bypasses their defaults
+    "updated_at",
 ]
 LimitsInForce = dict[tuple[str, int], tuple[uuid.UUID | None, Limits, str]]
 
@@ -169,10 +171,11 @@ async def reevaluate_many(
             withdraw(alert)
     if raised:  # one COPY for the new ones, due for verification in the pack's working days
         days = await calendar.calendar(session)
-        rows = []
+        rows, now = [], clock.now()
         for a in raised.values():
             deadline = days.add_workdays(today, a.verify_within)
             a.verify_by, a.verify_by_assumed = deadline.due, deadline.assumed
+            a.created_at = a.updated_at = now
             rows.append(tuple(getattr(a, c) for c in NEW_ALERT_COLUMNS))
         await copy_rows(session, Alert.__table__, NEW_ALERT_COLUMNS, rows)
     await session.flush()

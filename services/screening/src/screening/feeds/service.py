@@ -8,6 +8,7 @@ from sqlalchemy import func, select, text, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from common import clock
 from common.db import among
 from common.events.envelope import validate
 from common.pii import mask_resident_id
@@ -37,6 +38,7 @@ STORE_COLUMNS = {  # each column of a stored record, with the type of its array
     "household_id": "uuid",
     "superseded": "boolean",
     "event_id": "text",
+    "received_at": "timestamptz",  # from the clock, as the ORM's columns are (ADR 0016)
 }
 STORE = text(  # built from the constant above only
     f"INSERT INTO screening.dept_records ({', '.join(STORE_COLUMNS)}) SELECT * FROM unnest("  # noqa: S608
@@ -101,6 +103,7 @@ async def store_many(session: AsyncSession, records: list[tuple[DeptRecordBase, 
             )
         )
     }
+    now = clock.now()
     rows: list[dict[str, Any]] = [
         {
             "id": uuid.uuid4(),
@@ -115,6 +118,7 @@ async def store_many(session: AsyncSession, records: list[tuple[DeptRecordBase, 
             "household_id": households.get(index),
             "superseded": r.revision < newest[r.department, r.record_id],
             "event_id": event_id,
+            "received_at": now,
         }
         for (r, event_id), index in zip(records, indexes, strict=True)
     ]
