@@ -58,6 +58,8 @@ class ServiceSpec:
     outbox: Outbox
     inbox: Table
     idempotency: Table
+    # What a consumer could neither apply nor dead-letter to its topic (messaging.tables.dead_letter_table).
+    dead_letters: Table | None = None
     routers: list[APIRouter] = field(default_factory=list)
     subscriptions: list[Subscription] = field(default_factory=list)
     produces: list[str] = field(default_factory=list)
@@ -99,6 +101,9 @@ class Workers:
                 f"{spec.name}-service",
                 spec.subscriptions,
                 client_id=f"{s.kafka_client_id or spec.name}-consumer",
+                dead_letters=spec.dead_letters,
+                cipher=spec.outbox.cipher,
+                dlq_max_bytes=s.dlq_max_bytes,
             )
             if spec.subscriptions
             else None
@@ -315,6 +320,11 @@ def _install_ops_routes(app: FastAPI, settings: CommonSettings, spec: ServiceSpe
         if topics is not None and settings.run_workers:
             missing = [t for t in request.app.state.required_topics if t not in topics]
             checks["topics"] = f"missing: {', '.join(missing)}" if missing else "ok"
+        workers = getattr(request.app.state, "workers", None)
+        if workers is not None and workers.consumer is not None:
+            # A consumer held on one batch is not serving: every later event on its partitions waits.
+            stalled = workers.consumer.stalled(settings.consumer_stall_s)
+            checks["consumer"] = stalled or "ok"
         ok = all(v == "ok" for v in checks.values())
         body: dict[str, Any] = {"status": "ready" if ok else "not ready", "checks": checks}
         if ok and spec.readiness_notes:

@@ -13,6 +13,13 @@ CONSUMER_LAG = Gauge(
     "consumer_lag_messages", "Messages on a partition not yet consumed by the group", ["group", "topic", "partition"]
 )
 DEAD_LETTERED = Counter("events_dead_lettered_total", "Events sent to a dead-letter topic", ["group", "topic"])
+DEAD_LETTERS_KEPT = Counter(
+    "events_dead_letters_kept_total",
+    "Events the dead-letter topic would not take, kept in the service's dead_letters table",
+    ["group", "topic"],
+)
+# How long the consumer has been on its current batch (0 when idle): a partition held by one message shows here.
+CONSUMER_BUSY = Gauge("consumer_busy_seconds", "Seconds the consumer has spent on its current batch", ["group"])
 RELAY_FAILURES = Counter("outbox_relay_failures_total", "Failed attempts to publish outbox rows", ["relay"])
 OUTBOX_BACKLOG = Gauge("outbox_backlog_events", "Outbox rows not yet published", ["service"])
 OUTBOX_OLDEST = Gauge("outbox_oldest_unsent_seconds", "Age of the oldest unpublished outbox row", ["service"])

@@ -67,6 +67,11 @@ class CommonSettings(BaseSettings):
     outbox_poll_interval_s: float = Field(0.05, gt=0, le=10)
     outbox_lease_s: float = Field(30.0, gt=0)
     outbox_linger_s: float = Field(0.02, ge=0, le=1, description="batching delay after a wake-up")
+    # A consumer held this long on one batch (a database away, a dead-letter topic refusing) is not ready.
+    consumer_stall_s: float = Field(60.0, gt=0, le=3600)
+    # The largest message a consumer republishes to its dead-letter topic; a larger one (or one the broker
+    # refuses) is kept in the service's dead_letters table instead.
+    dlq_max_bytes: int = Field(16 * 1024**2, ge=1024, le=256 * 1024**2)
 
     jwt_algorithm: Literal["HS256", "RS256", "ES256", "EdDSA"] = "HS256"
     jwt_secret: str = DEV_JWT_SECRET

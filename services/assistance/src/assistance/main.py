@@ -25,6 +25,7 @@ spec = ServiceSpec(
     service_dir=Path(__file__).resolve().parents[2],
     outbox=models.outbox,
     inbox=models.inbox,
+    dead_letters=models.dead_letters,
     idempotency=models.idempotency,
     routers=[
         projections.router,

@@ -4,7 +4,7 @@ from assistance.attachments.models import Attachment
 from assistance.catalogue.models import MeasureExtension
 from assistance.elimination.models import Elimination, EliminationObjection
 from assistance.households.models import GuaranteeCheck, IncomeMonth
-from assistance.mechanisms import idempotency, inbox, outbox
+from assistance.mechanisms import dead_letters, idempotency, inbox, outbox
 from assistance.plans.models import Plan, PlanMeasure
 from assistance.projections.models import ConfirmedAlert, KnownHousehold, KnownIncome, MonitoredCase
 from assistance.schema import Base
@@ -23,6 +23,7 @@ __all__ = [
     "MonitoredCase",
     "Plan",
     "PlanMeasure",
+    "dead_letters",
     "idempotency",
     "inbox",
     "outbox",

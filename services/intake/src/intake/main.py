@@ -32,6 +32,7 @@ spec = ServiceSpec(
     service_dir=SERVICE_DIR,
     outbox=models.outbox,
     inbox=models.inbox,
+    dead_letters=models.dead_letters,
     idempotency=models.idempotency,
     routers=[
         households_router,

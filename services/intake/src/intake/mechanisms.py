@@ -4,10 +4,11 @@ recorder of reads of personal data."""
 
 from common.access_audit import AccessAudit
 from common.messaging.outbox import Outbox
-from common.messaging.tables import idempotency_table, inbox_table
+from common.messaging.tables import dead_letter_table, idempotency_table, inbox_table
 from intake.schema import Base
 
 outbox = Outbox(Base.metadata, source="/safetynet/intake")
 inbox = inbox_table(Base.metadata)
+dead_letters = dead_letter_table(Base.metadata)
 idempotency = idempotency_table(Base.metadata)
 audit = AccessAudit(outbox, service="intake")

@@ -5,7 +5,7 @@ from intake.calendar.models import CalendarDay, CalendarYear
 from intake.cases.models import Case, CaseStep, Objection
 from intake.consents.models import Consent, ConsentRevocation
 from intake.households.models import Household, HouseholdRevision, IncomeRecord, Member
-from intake.mechanisms import idempotency, inbox, outbox
+from intake.mechanisms import dead_letters, idempotency, inbox, outbox
 from intake.policies.models import PolicyPack
 from intake.registry.models import RegistryNotice, RegistrySubscription
 from intake.schema import Base
@@ -27,6 +27,7 @@ __all__ = [
     "PolicyPack",
     "RegistryNotice",
     "RegistrySubscription",
+    "dead_letters",
     "idempotency",
     "inbox",
     "outbox",

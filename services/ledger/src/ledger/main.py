@@ -22,6 +22,7 @@ spec = ServiceSpec(
     service_dir=Path(__file__).resolve().parents[2],
     outbox=models.outbox,
     inbox=models.inbox,
+    dead_letters=models.dead_letters,
     idempotency=models.idempotency,
     routers=[router, access_router, changes_router, checkpoints.router, archive.router, exports_router],
     produces=[ACCESS_TOPIC],

@@ -3,7 +3,7 @@
 from ledger.checkpoints.models import Checkpoint
 from ledger.entries.models import Entry, TreeNode
 from ledger.exports.models import NationalExport, NationalExportAck
-from ledger.mechanisms import idempotency, inbox, outbox
+from ledger.mechanisms import dead_letters, idempotency, inbox, outbox
 from ledger.schema import Base
 
 __all__ = [
@@ -13,6 +13,7 @@ __all__ = [
     "NationalExport",
     "NationalExportAck",
     "TreeNode",
+    "dead_letters",
     "idempotency",
     "inbox",
     "outbox",

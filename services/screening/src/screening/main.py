@@ -29,6 +29,7 @@ spec = ServiceSpec(
     service_dir=Path(__file__).resolve().parents[2],
     outbox=models.outbox,
     inbox=models.inbox,
+    dead_letters=models.dead_letters,
     idempotency=models.idempotency,
     routers=[router, policies_router, feeds_router, alerts_router, checks_router, regional_router, sweeps_router],
     upload_paths=[r"/feeds/[a-z-]+/uploads"],

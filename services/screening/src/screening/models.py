@@ -3,7 +3,7 @@
 from screening.alerts.models import Alert
 from screening.checks.models import AssetCheck, ConsentView
 from screening.feeds.models import DeptRecord, IngestKey, Upload
-from screening.mechanisms import idempotency, inbox, outbox
+from screening.mechanisms import dead_letters, idempotency, inbox, outbox
 from screening.policies.models import Policy, RescreenJob
 from screening.projections.models import (
     KnownElimination,
@@ -35,6 +35,7 @@ __all__ = [
     "Sweep",
     "SweepVisit",
     "Upload",
+    "dead_letters",
     "idempotency",
     "inbox",
     "outbox",

@@ -10,15 +10,22 @@ committed until the message is handled.
 Messages are applied a fetched batch per transaction (one commit, and the handlers' before-commit work
 done once, for up to `max_batch` events). When a handler rejects one of them, the batch is rolled back
 and applied again one message per transaction, so the poison message alone goes to the DLQ.
+
+A poison message never stops a partition: one the dead-letter topic will not take (larger than it accepts,
+or refused for good) is kept in the service's `dead_letters` table with its reason, and the consumer goes on.
+Only what was applied, dead-lettered or kept is committed, so stopping mid-retry loses nothing; a consumer
+held on one batch shows in `/readyz`, in `consumer_busy_seconds` and in its lag against the partitions' ends.
 """
 
 import asyncio
+import base64
+import contextlib
+import hashlib
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.errors import KafkaError
 from sqlalchemy import Table
 from sqlalchemy.dialects.postgresql import insert
@@ -30,7 +37,8 @@ from common.db import Database
 from common.events.envelope import BadEvent, Envelope, decode
 from common.logging import log
 from common.messaging.kafka import make_consumer, make_producer, start_with_retry
-from common.metrics import CONSUMER_LAG, DEAD_LETTERED, EVENTS_CONSUMED
+from common.metrics import CONSUMER_BUSY, CONSUMER_LAG, DEAD_LETTERED, DEAD_LETTERS_KEPT, EVENTS_CONSUMED
+from common.pii import PiiCipher
 from contracts.topics import dlq_of
 
 # Offsets are committed at most this often: what was applied but not yet committed is redelivered after a
@@ -40,6 +48,9 @@ COMMIT_INTERVAL_S = 0.5
 RETRYABLE_SQLSTATES = {"40001", "40P01"}
 Handler = Callable[[AsyncSession, Envelope], Awaitable[None]]
 BatchHandler = Callable[[AsyncSession, list[Envelope]], Awaitable[None]]
+DEAD_LETTER_FIELD = "dead_letter"  # the associated data of a kept value's encryption
+# Headers and framing around a dead-lettered value: a value within this of the limit is kept instead.
+DLQ_OVERHEAD = 16 * 1024
 
 
 @dataclass(frozen=True)
@@ -77,13 +88,20 @@ class ConsumerRunner:
         subscriptions: list[Subscription],
         client_id: str = "consumer",
         max_batch: int = 500,
+        dead_letters: Table | None = None,
+        cipher: PiiCipher | None = None,
+        dlq_max_bytes: int = 16 * 1024**2,
     ) -> None:
         self.db, self.inbox, self.bootstrap, self.group_id = db, inbox, bootstrap, group_id
         self.subscriptions = {s.topic: s for s in subscriptions}
         self.client_id, self.max_batch = client_id, max_batch
+        self.dead_letters, self.cipher, self.dlq_max_bytes = dead_letters, cipher, dlq_max_bytes
         self._stop = asyncio.Event()
         self.ready = asyncio.Event()  # set once partitions are assigned (tests wait on it)
-        self._next: dict[Any, int] = {}  # per partition: the offset after the last record taken
+        # Per partition: the offset after the last record applied, dead-lettered or kept (what may be committed).
+        self._done: dict[TopicPartition, int] = {}
+        self._busy: tuple[float, ConsumerRecord] | None = None  # since when, and on which record
+        CONSUMER_BUSY.labels(group_id).set_function(self._busy_seconds)
 
     def stop(self) -> None:
         self._stop.set()
@@ -91,52 +109,86 @@ class ConsumerRunner:
     def stopping(self) -> bool:
         return self._stop.is_set()
 
+    def _busy_seconds(self) -> float:
+        return time.monotonic() - self._busy[0] if self._busy is not None else 0.0
+
+    def stalled(self, after_s: float) -> str | None:
+        """What holds the consumer, if it has been on one batch longer than `after_s` seconds."""
+        if self._busy is None or (held := self._busy_seconds()) < after_s:
+            return None
+        record = self._busy[1]
+        return f"stalled {held:.0f} s at {record.topic}[{record.partition}] offset {record.offset}"
+
+    async def _pause(self, seconds: float) -> None:
+        """A back-off that ends at once when the consumer is stopped (SIGTERM must not wait out a retry)."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stop.wait(), seconds)
+
     async def run(self) -> None:
         consumer = make_consumer(self.bootstrap, self.group_id, list(self.subscriptions), self.client_id)
-        dlq = make_producer(self.bootstrap, f"{self.client_id}-dlq")
+        dlq = make_producer(self.bootstrap, f"{self.client_id}-dlq", max_request_size=self.dlq_max_bytes)
         await start_with_retry(consumer, f"consumer:{self.group_id}", self._stop)
         await start_with_retry(dlq, f"dlq:{self.group_id}", self._stop)
         uncommitted, committed_at = False, time.monotonic()
         try:
             while not self._stop.is_set():
                 batch = await consumer.getmany(timeout_ms=200, max_records=self.max_batch)
+                records = [r for rs in batch.values() for r in rs]
                 if consumer.assignment():
                     self.ready.set()
-                    self._measure_lag(consumer, batch)
-                await self._process_batch([r for records in batch.values() for r in records], dlq)
-                uncommitted = uncommitted or bool(batch)
+                    self._measure_lag(consumer, records)
+                try:
+                    await self._process(records, dlq)
+                except Exception:
+                    if self._stop.is_set():  # stopped mid-retry: the batch stays uncommitted, redelivered later
+                        break
+                    raise
+                if consumer.assignment():
+                    self._measure_lag(consumer, [])
+                uncommitted = uncommitted or bool(records)
                 if uncommitted and time.monotonic() - committed_at >= COMMIT_INTERVAL_S:
                     await self._commit(consumer)
                     uncommitted, committed_at = False, time.monotonic()
         finally:
-            if uncommitted:
+            if uncommitted:  # what was done, and nothing of a batch cut short by stopping
                 await self._commit(consumer)
             await consumer.stop()
             await dlq.stop()
 
-    def _measure_lag(self, consumer: AIOKafkaConsumer, batch: dict[Any, list[ConsumerRecord]]) -> None:
-        """Each partition's lag: its high-water mark (as the last fetch reported it) less the offset after the
-        last record this member took from it."""
-        for tp, records in batch.items():
-            if records:
-                self._next[tp] = records[-1].offset + 1
+    def _measure_lag(self, consumer: AIOKafkaConsumer, taken: list[ConsumerRecord]) -> None:
+        """Each partition's lag: its end (the high-water mark the last fetch reported) less the offset after the
+        last record done with. A batch not yet done (taken, say, but held by a message that cannot be applied)
+        counts as lag, so a held partition never reads 0."""
+        starts: dict[TopicPartition, int] = {}
+        for record in taken:  # a partition nothing is done of yet: lag from where the batch starts
+            starts.setdefault(TopicPartition(record.topic, record.partition), record.offset)
         for tp in consumer.assignment():
-            high, position = consumer.highwater(tp), self._next.get(tp)
+            high, position = consumer.highwater(tp), self._done.get(tp, starts.get(tp))
             if high is not None and position is not None:
                 CONSUMER_LAG.labels(self.group_id, tp.topic, str(tp.partition)).set(max(high - position, 0))
 
-    @staticmethod
-    async def _commit(consumer: AIOKafkaConsumer) -> None:
+    async def _commit(self, consumer: AIOKafkaConsumer) -> None:
+        assigned = consumer.assignment()
+        offsets = {tp: offset for tp, offset in self._done.items() if tp in assigned}
+        if not offsets:
+            return
         try:
-            await consumer.commit()
+            await consumer.commit(offsets)
         except KafkaError as exc:
             # e.g. a rebalance took the partitions away: the new owner may redeliver, and the inbox makes
             # redelivery a no-op.
             log.warning("offset commit failed", error=f"{exc.__class__.__name__}: {exc}")
 
-    async def _process_batch(self, records: list[ConsumerRecord], dlq: AIOKafkaProducer) -> None:
+    async def _process(self, records: list[ConsumerRecord], dlq: AIOKafkaProducer) -> None:
         if not records:
             return
+        self._busy = (time.monotonic(), records[0])
+        try:
+            await self._process_batch(records, dlq)
+        finally:
+            self._busy = None
+
+    async def _process_batch(self, records: list[ConsumerRecord], dlq: AIOKafkaProducer) -> None:
         try:
             outcomes = await self._apply_retrying(records)
         except Exception as exc:
@@ -147,11 +199,10 @@ class ConsumerRunner:
                     await self._process_batch([record], dlq)
                 return
             reason = str(exc) if isinstance(exc, BadEvent) else f"{exc.__class__.__name__}: {exc}"
-            await self._dead_letter(records[0], reason, dlq)
-            DEAD_LETTERED.labels(self.group_id, records[0].topic).inc()
-            outcomes = ["dead_lettered"]
+            outcomes = [await self._dead_letter(records[0], reason, dlq)]
         for record, outcome in zip(records, outcomes, strict=True):
             EVENTS_CONSUMED.labels(self.group_id, record.topic, outcome).inc()
+            self._done[TopicPartition(record.topic, record.partition)] = record.offset + 1
 
     async def _apply_retrying(self, records: list[ConsumerRecord]) -> list[str]:
         """Apply in one transaction; infrastructure failures are retried with backoff until stopped."""
@@ -171,7 +222,7 @@ class ConsumerRunner:
                     error=exc.__class__.__name__,
                     retry_in=delay,
                 )
-                await asyncio.sleep(delay)
+                await self._pause(delay)
                 delay = min(delay * 2, 10.0)
 
     async def _apply_in(self, session: AsyncSession, records: list[ConsumerRecord]) -> list[str]:
@@ -215,7 +266,9 @@ class ConsumerRunner:
                 i += 1
         return outcomes
 
-    async def _dead_letter(self, record: ConsumerRecord, reason: str, dlq: AIOKafkaProducer) -> None:
+    async def _dead_letter(self, record: ConsumerRecord, reason: str, dlq: AIOKafkaProducer) -> str:
+        """Publish the message to its dead-letter topic with the reason; one the topic will not take is kept in
+        the dead_letters table. Either way the partition moves on. Answers the outcome for the metrics."""
         log.warning(
             "event dead-lettered",
             topic=record.topic,
@@ -231,12 +284,54 @@ class ConsumerRunner:
             ("dlq-consumer-group", self.group_id.encode()),
             ("dlq-failed-at", clock.now().isoformat().encode()),
         ]
+        size = len(record.value or b"") + len(record.key or b"")
+        if size + DLQ_OVERHEAD > self.dlq_max_bytes:
+            return await self._keep(record, f"{reason}; {size} bytes, over the dead-letter topic's limit")
         delay = 0.2
         while True:  # the offset is not committed until the dead letter is durably written
             try:
                 await dlq.send_and_wait(dlq_of(record.topic), record.value, key=record.key, headers=headers)
-                return
+                DEAD_LETTERED.labels(self.group_id, record.topic).inc()
+                return "dead_lettered"
             except KafkaError as exc:
-                log.warning("dlq publish retrying", error=str(exc))
-                await asyncio.sleep(delay)
+                if not getattr(exc, "retriable", False):  # too large for the broker, a topic refusing writes
+                    refused = f"{exc.__class__.__name__}: {exc}"
+                    return await self._keep(record, f"{reason}; the dead-letter topic refused it ({refused})")
+                if self._stop.is_set():
+                    raise  # stopping: the offset stays uncommitted, the message is redelivered
+                log.warning("dlq publish retrying", error=str(exc), retry_in=delay)
+                await self._pause(delay)
                 delay = min(delay * 2, 10.0)
+
+    async def _keep(self, record: ConsumerRecord, reason: str) -> str:
+        """Keep in the dead_letters table what the dead-letter topic will not take (once per offset)."""
+        if self.dead_letters is None:
+            raise RuntimeError(f"no dead_letters table to keep {record.topic}[{record.partition}]@{record.offset}")
+        value = record.value or b""
+        row = {
+            "group_id": self.group_id,
+            "topic": record.topic,
+            "partition": record.partition,
+            "offset": record.offset,
+            "key": (record.key or b"").decode("utf-8", "replace")[:200] or None,
+            "size": len(value),
+            "sha256": hashlib.sha256(value).hexdigest(),
+            # It may carry a resident ID in clear: encrypted, or (a service without the key) only its digest.
+            "value": self.cipher.encrypt(base64.b64encode(value).decode(), DEAD_LETTER_FIELD) if self.cipher else None,
+            "reason": reason[:4000],
+            "failed_at": clock.now(),
+        }
+        delay = 0.2
+        while True:
+            try:
+                async with self.db.transaction() as session:
+                    await session.execute(insert(self.dead_letters).values(**row).on_conflict_do_nothing())
+                break
+            except Exception as exc:
+                if not _transient(exc) or self._stop.is_set():
+                    raise
+                await self._pause(delay)
+                delay = min(delay * 2, 10.0)
+        log.error("event kept in dead_letters", topic=record.topic, partition=record.partition, offset=record.offset)
+        DEAD_LETTERS_KEPT.labels(self.group_id, record.topic).inc()
+        return "kept"

@@ -11,7 +11,7 @@ from common.logging import log
 from common.settings import CommonSettings
 
 
-def make_producer(bootstrap: str, client_id: str) -> AIOKafkaProducer:
+def make_producer(bootstrap: str, client_id: str, max_request_size: int = 1024**2) -> AIOKafkaProducer:
     # acks=all for durability. Idempotent production is off: the embedded broker rejects it, and
     # correctness never depends on it because consumers dedupe by event id.
     return AIOKafkaProducer(
@@ -21,6 +21,7 @@ def make_producer(bootstrap: str, client_id: str) -> AIOKafkaProducer:
         enable_idempotence=False,
         linger_ms=5,
         max_batch_size=256 * 1024,
+        max_request_size=max_request_size,
         request_timeout_ms=15_000,
     )
 

@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     func,
     text,
 )
@@ -50,6 +51,29 @@ def inbox_table(metadata: MetaData) -> Table:
         Column("topic", String(200), nullable=False),
         Column("received_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
         PrimaryKeyConstraint("source", "event_id"),
+    )
+
+
+def dead_letter_table(metadata: MetaData) -> Table:
+    """What a consumer could neither apply nor publish to its dead-letter topic (a message larger than the
+    broker takes, a topic refusing writes): kept here with its reason so the partition moves on and nothing
+    is lost. The value is kept encrypted where the service holds the encryption key (it may carry a resident
+    ID in clear), else only its digest: the message is still on its topic at that offset."""
+    return Table(
+        "dead_letters",
+        metadata,
+        Column("id", BigInteger, primary_key=True, autoincrement=True),
+        Column("group_id", String(200), nullable=False),
+        Column("topic", String(200), nullable=False),
+        Column("partition", Integer, nullable=False),
+        Column("offset", BigInteger, nullable=False),
+        Column("key", String(200), nullable=True),
+        Column("size", Integer, nullable=False),
+        Column("sha256", String(64), nullable=False),
+        Column("value", LargeBinary, nullable=True),
+        Column("reason", Text, nullable=False),
+        Column("failed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        UniqueConstraint("group_id", "topic", "partition", "offset"),
     )
 
 
