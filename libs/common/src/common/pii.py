@@ -22,6 +22,11 @@ from stdnum.exceptions import ValidationError as StdnumError
 from common.regions import regions
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
+# A resident ID or a mainland mobile number inside any text, not within a longer run of digits. UUIDs in the
+# text are left whole: a last group such as 13912345678d is no phone (blanking one made an audit unreadable).
+_IDENTIFIER_SHAPED = re.compile(r"(?<!\d)(?:\d{17}[\dXx]|1[3-9]\d{9})(?!\d)")
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+PSEUDONYM_FIELD = "identifier"  # one blind-index field for every pseudonym: the same number, the same name
 _LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
 
 
@@ -112,3 +117,26 @@ class PiiCipher:
     def blind_index(self, value: str, field: str) -> str:
         """Deterministic keyed digest: equal values match, the value itself cannot be recovered."""
         return hmac.new(self._index_key, f"{field}:{value}".encode(), hashlib.sha256).hexdigest()
+
+    def pseudonymize(self, text: str) -> str:
+        """`text` with every resident ID and mobile number in it replaced by a keyed pseudonym (`pid-` and 16 hex
+        digits of its blind index). Whatever field such a number arrives in (a department's record id, an
+        event's subject, a note), nothing readable is kept, and the same number always gives the same name:
+        a record whose id is an ID number is still one record, its corrections still match it."""
+        if len(text) < 11:
+            return text
+
+        def named(m: re.Match[str]) -> str:
+            found = m.group(0)
+            if len(found) == 18:
+                try:
+                    found = normalize_resident_id(found)
+                except ValueError:
+                    return m.group(0)  # 18 digits that are no resident ID (a household number, an amount)
+            return "pid-" + self.blind_index(found, PSEUDONYM_FIELD)[:16]  # letters, digits, a hyphen: any id pattern
+
+        parts, at = [], 0
+        for uuid in _UUID.finditer(text):
+            parts += [_IDENTIFIER_SHAPED.sub(named, text[at : uuid.start()]), uuid.group(0)]
+            at = uuid.end()
+        return "".join([*parts, _IDENTIFIER_SHAPED.sub(named, text[at:])])

@@ -4,9 +4,9 @@ The log is append-only and can never be purged, so nothing reaches it that its c
 an unknown type, a type of another topic, an undeclared field or an invalid value is refused (the consumer
 sends it to the DLQ with the reason). What is kept is the contract's own rendering of the validated
 payload (its declared fields, nothing else: the allow-list), with identifier fields reduced to their blind
-index and anything shaped like a resident ID or a mobile number in free text blanked."""
+index and anything shaped like a resident ID or a mobile number in free text, or in the subject, replaced by
+its keyed pseudonym (common.pii)."""
 
-import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -20,11 +20,6 @@ from contracts.base import EventContract
 from contracts.topics import TOPICS, contract_for
 from ledger.crypto import cipher
 from ledger.entries import service as log
-
-# 18-character resident IDs and mainland mobile numbers, not inside a longer run of digits or letters: a
-# UUID's last group (12 hex characters, such as 13812345678d) is not a mobile number.
-_IDENTIFIER_SHAPED = re.compile(r"(?<![0-9A-Za-z])(?:[0-9]{17}[0-9Xx]|1[3-9][0-9]{9})(?![0-9A-Za-z])")
-REDACTED = "[redacted]"
 
 
 def recorder(topic: str) -> Callable[[AsyncSession, list[Envelope]], Awaitable[None]]:
@@ -45,7 +40,8 @@ def entry(topic: str, envelope: Envelope) -> dict[str, Any]:
         "event_id": envelope.id,
         "topic": topic,
         "type": envelope.type,
-        "subject": envelope.subject,
+        # A producer's subject is its key: a department keys by its record id, which may be an ID number.
+        "subject": cipher.pseudonymize(envelope.subject),
         "time": envelope.time,
         "data": kept(payload),
         "trace_id": tracing.trace_id_of(envelope.traceparent),
@@ -62,19 +58,9 @@ def kept(payload: EventContract) -> dict[str, Any]:
     return data
 
 
-def _blank(m: re.Match[str]) -> str:
-    found = m.group(0)
-    if len(found) == 18:
-        try:
-            normalize_resident_id(found)
-        except ValueError:
-            return found  # an 18-digit number that is no resident ID (a household number, an amount)
-    return REDACTED
-
-
 def _scrub(value: Any) -> Any:
     if isinstance(value, str):
-        return _IDENTIFIER_SHAPED.sub(_blank, value) if len(value) >= 11 else value
+        return cipher.pseudonymize(value)
     if isinstance(value, dict):
         return {k: _scrub(v) for k, v in value.items()}
     if isinstance(value, list):

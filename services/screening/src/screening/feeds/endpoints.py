@@ -22,6 +22,7 @@ from common.errors import (
     problem_responses,
 )
 from common.pagination import CursorQuery, LimitQuery, Page, page_rows
+from screening.crypto import cipher
 from screening.feeds import service
 from screening.feeds.files import CSV, XLSX, NotAFile, kind_of, text_rows, xlsx_rows
 from screening.feeds.models import DeptRecord, Upload, UploadRow
@@ -253,7 +254,8 @@ async def _ingest_row(session: Any, department: str, n: int, row: Any) -> Ingest
         record_id = row.get("record_id")
         return IngestResult(
             row=n,
-            record_id=record_id[:100] if isinstance(record_id, str) and record_id else None,
+            # kept as the accepted ones are: a number in it by its pseudonym (service.kept_as_identifier)
+            record_id=cipher.pseudonymize(record_id)[:100] if isinstance(record_id, str) and record_id else None,
             outcome="rejected",
             reason=str(exc),
         )

@@ -51,7 +51,21 @@ def parse(department: str, row: dict[str, Any]) -> DeptRecordBase:
     """Validate one record of a department's contract; ValueError with the reason (never the values)."""
     record = validate(DEPT_CONTRACTS[department], row)  # InvalidPayload (a ValueError) names every problem
     assert isinstance(record, DeptRecordBase)
-    return record
+    return kept_as_identifier(record)
+
+
+def kept_as_identifier(record: DeptRecordBase) -> DeptRecordBase:
+    """A department's record id (or a loan's id) is an identifier of its system, and may be a resident ID or a
+    phone number: such a number in any text field but the declared identifier fields is replaced by its keyed
+    pseudonym before anything is stored or published, so the record is still one record (corrections match
+    it) and no number is kept in clear (common.pii)."""
+    named = {
+        name: cipher.pseudonymize(value)
+        for name in type(record).model_fields
+        if name not in record.pii_fields and isinstance(value := getattr(record, name), str)
+    }
+    changed = {name: value for name, value in named.items() if value != getattr(record, name)}
+    return record.model_copy(update=changed) if changed else record
 
 
 async def ingest(session: AsyncSession, record: DeptRecordBase) -> Outcome:

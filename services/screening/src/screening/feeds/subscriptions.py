@@ -8,14 +8,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from common.messaging.subscribe import Received
 from contracts.dept import CivilAffairsRecordV1, DeptRecordBase
 from screening.checks.service import apply_result
-from screening.feeds.service import store_many
+from screening.feeds.service import kept_as_identifier, store_many
 
 
 async def on_dept_records(session: AsyncSession, received: list[Received[DeptRecordBase]]) -> list[uuid.UUID]:
     """Department feeds are the volume: a run of records is stored in a few statements. Answers the
     registered households they name (whose rules are then evaluated, see handlers.py)."""
-    records = [r.event for r in received]
-    stored = await store_many(session, [(r.event, r.envelope.id) for r in received])
+    # A department publishing straight to its topic may key a record by an ID number: named as on the REST path.
+    records = [kept_as_identifier(r.event) for r in received]
+    stored = await store_many(session, [(record, r.envelope.id) for record, r in zip(records, received, strict=True)])
     touched = []
     for record, household_id in zip(records, stored, strict=True):
         if household_id is None:
