@@ -132,5 +132,5 @@ async def test_health_is_public_and_ready(services: Any, service: str) -> None:
     assert (await client.get("/healthz")).json() == {"status": "ok"}
     ready = await client.get("/readyz")
     assert ready.status_code == 200, ready.text
-    assert ready.json()["checks"] == {"database": "ok", "broker": "ok", "topics": "ok"}
+    assert ready.json()["checks"] == {"database": "ok", "broker": "ok", "topics": "ok", "consumer": "ok"}
     assert "http_requests_total" in (await client.get("/metrics")).text
