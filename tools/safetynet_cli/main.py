@@ -211,6 +211,14 @@ def ledger_verify(args: argparse.Namespace) -> int:
         print(
             f"NOT CONSISTENT with the witnessed checkpoint of size {bad['tree_size']}: {bad['reason']}", file=sys.stderr
         )
+    for node in report.bad_nodes:
+        print(
+            f"TREE NODE level {node['level']} index {node['idx']} (leaves {node['leaves'][0]}..{node['leaves'][1] - 1})"
+            f": {node['reason']}; proofs served through it fail against the signed root",
+            file=sys.stderr,
+        )
+    if report.bad_node_count > len(report.bad_nodes):
+        print(f"... {report.bad_node_count} tree nodes in all", file=sys.stderr)
     return 0 if report.ok else 1
 
 

@@ -31,9 +31,10 @@ from contracts.dept import HousingRecordV1
 from contracts.intake import HOUSEHOLD_TOPIC
 from devkit.kit.ledger import household_in_ledger
 from devkit.kit.people import AUDITOR
+from devkit.kit.rfc9162 import verify_inclusion
 from devkit.testing.fixtures import TopicReader, produce_many, resident_id
 from ledger.config import settings
-from ledger.entries.verify import public_key_from, read_witness, verify
+from ledger.entries.verify import ENTRY_COLUMNS_CHECKED, public_key_from, read_witness, verify
 
 DSN = asyncpg_dsn(os.environ["DATABASE_URL"])
 KEY = public_key_from(settings.ledger_signing_key)
@@ -72,6 +73,10 @@ async def _behind_the_trigger(conn: asyncpg.Connection, column: str, value: Any,
     async with conn.transaction():
         await conn.execute("SET LOCAL session_replication_role = replica")
         await conn.execute(f"UPDATE ledger.entries SET {column} = $1 WHERE leaf_index = $2", value, leaf_index)
+
+
+# The stored subtrees that reach past `$1` leaves: a tail cut there takes them with it.
+BEYOND = "((idx + 1) << level) > $1"
 
 
 async def cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -151,10 +156,12 @@ async def test_a_tail_cut_with_its_checkpoints_is_caught_by_the_witness(
     async with appends_held() as conn:
         entries = await conn.fetch("SELECT * FROM ledger.entries WHERE leaf_index >= $1 ORDER BY leaf_index", cut)
         checkpoints = await conn.fetch("SELECT * FROM ledger.checkpoints WHERE tree_size > $1 ORDER BY id", cut)
+        nodes = await conn.fetch(f"SELECT * FROM ledger.tree_nodes WHERE {BEYOND}", cut)
         try:
-            async with conn.transaction():
+            async with conn.transaction():  # the tail's entries, the nodes over them, and their checkpoints
                 await conn.execute("SET LOCAL session_replication_role = replica")
                 await conn.execute("DELETE FROM ledger.entries WHERE leaf_index >= $1", cut)
+                await conn.execute(f"DELETE FROM ledger.tree_nodes WHERE {BEYOND}", cut)
                 await conn.execute("DELETE FROM ledger.checkpoints WHERE tree_size > $1", cut)
             assert (await verify(DSN, KEY, ORIGIN)).ok  # the database alone cannot tell
             report = await verify(DSN, KEY, ORIGIN, kept)
@@ -167,6 +174,12 @@ async def test_a_tail_cut_with_its_checkpoints_is_caught_by_the_witness(
                 await conn.execute("SET LOCAL session_replication_role = replica")
                 await conn.execute("DELETE FROM ledger.entries WHERE leaf_index >= $1", cut)
                 await conn.execute("DELETE FROM ledger.checkpoints WHERE tree_size > $1", cut)
+                await conn.execute(f"DELETE FROM ledger.tree_nodes WHERE {BEYOND}", cut)
+                if nodes:
+                    columns = list(nodes[0].keys())
+                    await conn.copy_records_to_table(
+                        "tree_nodes", schema_name="ledger", records=[tuple(r) for r in nodes], columns=columns
+                    )
                 if entries:
                     columns = list(entries[0].keys())
                     await conn.copy_records_to_table(
@@ -180,6 +193,111 @@ async def test_a_tail_cut_with_its_checkpoints_is_caught_by_the_witness(
     assert (await verify(DSN, KEY, ORIGIN, kept)).ok
     out = await cli("verify", "--witness", str(witness))
     assert out.returncode == 0, out.stderr
+
+
+async def test_every_column_of_an_entry_is_checked_by_verify() -> None:
+    """A column added to the entries table is served or proved from sooner or later: verify must check it."""
+    conn = await asyncpg.connect(DSN)
+    try:
+        columns = {
+            r["column_name"]
+            for r in await conn.fetch(
+                "SELECT column_name FROM information_schema.columns "
+                "WHERE table_schema = 'ledger' AND table_name = 'entries'"
+            )
+        }
+    finally:
+        await conn.close()
+    assert columns == ENTRY_COLUMNS_CHECKED
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "named"),
+    [
+        ("trace_id", "f" * 32, "served column differs from the hashed body: trace_id"),
+        ("partition", 3, "partition is set"),
+        ("seq", -1, "seq -1 does not rise"),
+    ],
+)
+async def test_an_edit_of_a_column_outside_the_body_is_named_by_verify(
+    client: httpx.AsyncClient, intake: httpx.AsyncClient, column: str, value: Any, named: str
+) -> None:
+    household = await household_in_ledger(intake, client)
+    target = household["entries"][-1]["leaf_index"]
+    assert (await verify(DSN, KEY, ORIGIN)).ok
+    async with tampered(target, column, value):
+        report = await verify(DSN, KEY, ORIGIN)
+        assert not report.ok and report.first_bad_entry is not None
+        assert report.first_bad_entry["leaf_index"] == target, report.first_bad_entry
+        assert named in report.first_bad_entry["reason"]
+        out = await cli("verify")
+        assert out.returncode == 1 and f"FIRST MISMATCH: entry {target}" in out.stderr and named in out.stderr
+    assert (await verify(DSN, KEY, ORIGIN)).ok
+
+
+async def test_a_seq_raised_past_the_next_entrys_is_named_with_it(
+    client: httpx.AsyncClient, intake: httpx.AsyncClient
+) -> None:
+    household = await household_in_ledger(intake, client)
+    target = household["entries"][0]["leaf_index"]
+    async with appends_held() as conn:
+        after = await conn.fetchval("SELECT max(seq) FROM ledger.entries") + 1000
+    async with tampered(target, "seq", after):
+        report = await verify(DSN, KEY, ORIGIN)
+        assert report.first_bad_entry is not None and report.first_bad_entry["leaf_index"] == target + 1
+        assert f"previous entry's {after}" in report.first_bad_entry["reason"]
+    assert (await verify(DSN, KEY, ORIGIN)).ok
+
+
+async def test_an_edited_tree_node_is_named_and_breaks_the_served_proof(
+    client: httpx.AsyncClient, intake: httpx.AsyncClient
+) -> None:
+    household = await household_in_ledger(intake, client)
+    cp = (await client.post("/checkpoints", headers=AUDITOR)).json()
+    target = household["entries"][0]["leaf_index"]
+    level, idx = 1, target >> 1  # the node over the target and its sibling: stored once the pair is complete
+    assert ((idx + 1) << level) <= cp["tree_size"]
+    # A proof for a leaf outside this node's subtree lists the node itself.
+    other = (idx ^ 1) << level
+    assert other < cp["tree_size"]
+
+    async def proves(leaf_index: int) -> bool:
+        r = await client.get(f"/entries/{leaf_index}/inclusion-proof?tree_size={cp['tree_size']}", headers=AUDITOR)
+        proof = r.json()
+        audit_path = [base64.b64decode(x) for x in proof["audit_path"]]
+        leaf, root = base64.b64decode(proof["leaf_hash"]), base64.b64decode(cp["root_hash"])
+        return verify_inclusion(leaf_index, cp["tree_size"], leaf, audit_path, root)
+
+    assert await proves(other)
+    async with appends_held() as conn:
+        original = await conn.fetchval("SELECT hash FROM ledger.tree_nodes WHERE level = $1 AND idx = $2", level, idx)
+        forged = hashlib.sha256(b"forged").digest()
+        await _node_behind_the_trigger(conn, level, idx, forged)
+        try:
+            assert not await proves(other)  # what the API serves no longer proves against the signed root
+            report = await verify(DSN, KEY, ORIGIN)
+            assert not report.ok and report.bad_node_count == 1
+            assert report.bad_nodes == [
+                {
+                    "level": level,
+                    "idx": idx,
+                    "leaves": [idx << level, (idx + 1) << level],
+                    "stored": forged.hex(),
+                    "recomputed": original.hex(),
+                    "reason": "stored node differs from the recomputed tree",
+                }
+            ]
+            out = await cli("verify")
+            assert out.returncode == 1 and f"TREE NODE level {level} index {idx}" in out.stderr
+        finally:
+            await _node_behind_the_trigger(conn, level, idx, original)
+    assert (await verify(DSN, KEY, ORIGIN)).ok
+
+
+async def _node_behind_the_trigger(conn: asyncpg.Connection, level: int, idx: int, value: bytes) -> None:
+    async with conn.transaction():
+        await conn.execute("SET LOCAL session_replication_role = replica")
+        await conn.execute("UPDATE ledger.tree_nodes SET hash = $1 WHERE level = $2 AND idx = $3", value, level, idx)
 
 
 def forged_note(note: str) -> str:

@@ -101,11 +101,15 @@ async def append(session: AsyncSession, events: list[dict[str, Any]]) -> int:
         if (e["source"], e["event_id"]) in seen:
             continue
         seen.add((e["source"], e["event_id"]))
-        # The trace id is how operators follow an event through the services, not part of the record: kept
-        # beside the entry, outside its hashed body.
-        fields = {k: v for k, v in e.items() if k != "trace_id"}
+        # The trace id is served (auditors follow a request's writes by it), so it is hashed like the rest:
+        # an edited one would point an investigation at another request. Always present, null when none.
         body = canonical(
-            {**fields, "time": e["time"].astimezone(dt.UTC).isoformat(), "recorded_at": recorded_at.isoformat()}
+            {
+                **e,
+                "trace_id": e.get("trace_id"),
+                "time": e["time"].astimezone(dt.UTC).isoformat(),
+                "recorded_at": recorded_at.isoformat(),
+            }
         )
         h = merkle.leaf_hash(body)
         rows.append(
