@@ -34,6 +34,8 @@ from devkit.kit.people import AUDITOR
 from devkit.kit.rfc9162 import verify_inclusion
 from devkit.testing.fixtures import TopicReader, produce_many, resident_id
 from ledger.config import settings
+from ledger.entries.merkle import Frontier
+from ledger.entries.service import canonical
 from ledger.entries.verify import ENTRY_COLUMNS_CHECKED, public_key_from, read_witness, verify
 
 DSN = asyncpg_dsn(os.environ["DATABASE_URL"])
@@ -298,6 +300,138 @@ async def _node_behind_the_trigger(conn: asyncpg.Connection, level: int, idx: in
     async with conn.transaction():
         await conn.execute("SET LOCAL session_replication_role = replica")
         await conn.execute("UPDATE ledger.tree_nodes SET hash = $1 WHERE level = $2 AND idx = $3", value, level, idx)
+
+
+async def test_an_entry_slipped_in_after_the_last_checkpoint_is_reported_as_the_unwitnessed_tail(
+    client: httpx.AsyncClient, intake: httpx.AsyncClient, tmp_path: Path
+) -> None:
+    """Whoever can INSERT (the service account too) can append an entry with a correct leaf hash and the nodes
+    it completes: nothing can tell it from a consumed event, and the next checkpoint signs it. verify says
+    how many entries no checkpoint vouches for yet and since when; --max-unwitnessed makes that a failure."""
+    await household_in_ledger(intake, client)
+    await client.post("/checkpoints", headers=AUDITOR)
+    async with appends_held() as conn:
+        size = await conn.fetchval("SELECT coalesce(max(leaf_index) + 1, 0) FROM ledger.entries")
+        signed = await conn.fetchval("SELECT max(tree_size) FROM ledger.checkpoints")
+        keys = Frontier.keys(size)
+        found = {
+            (r["level"], r["idx"]): r["hash"]
+            for r in await conn.fetch(
+                "SELECT 0 AS level, leaf_index AS idx, leaf_hash AS hash FROM ledger.entries "
+                "UNION ALL SELECT level, idx, hash FROM ledger.tree_nodes"
+            )
+            if (r["level"], r["idx"]) in keys
+        }
+        tree = Frontier([(lv, i, found[lv, i]) for lv, i in keys], size)
+        recorded_at = clock.now()
+        fields = {
+            "source": "/intake",
+            "event_id": str(uuid.uuid4()),
+            "topic": "audit.access.v1",
+            "type": "audit.access.recorded",
+            "subject": str(uuid.uuid4()),
+            "time": recorded_at.isoformat(),
+            "data": {"actor": "nobody"},
+            "recorded_at": recorded_at.isoformat(),
+            "trace_id": None,
+        }
+        body = canonical(fields)
+        leaf = hashlib.sha256(b"\x00" + body).digest()
+        nodes = tree.append(leaf)
+        await conn.execute(
+            "INSERT INTO ledger.entries (source, event_id, topic, type, subject, time, data, recorded_at, leaf_index, "
+            "body, leaf_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            *(fields[k] for k in ("source", "event_id", "topic", "type", "subject")),
+            recorded_at,
+            json.dumps(fields["data"]),
+            recorded_at,
+            size,
+            body,
+            leaf,
+        )
+        await conn.executemany("INSERT INTO ledger.tree_nodes (level, idx, hash) VALUES ($1, $2, $3)", nodes)
+        try:
+            report = await verify(DSN, KEY, ORIGIN)
+            assert report.ok, report.as_dict()  # a well-formed entry: only its being unsigned shows
+            first_uncovered = await conn.fetchval(
+                "SELECT recorded_at FROM ledger.entries WHERE leaf_index = $1", signed
+            )
+            assert report.tail == {"entries": size + 1 - signed, "after_size": signed, "since": first_uncovered}
+            out = await cli("verify")
+            assert out.returncode == 0 and f"UNWITNESSED TAIL: {size + 1 - signed} entries" in out.stderr
+            assert json.loads(out.stdout)["tail"]["entries"] == size + 1 - signed
+            out = await cli("verify", "--max-unwitnessed", "0")
+            assert out.returncode == 1 and "TOO LONG UNWITNESSED TAIL" in out.stderr
+            assert not (await verify(DSN, KEY, ORIGIN, max_unwitnessed=0)).ok
+            assert (await verify(DSN, KEY, ORIGIN, max_unwitnessed=size + 1 - signed)).ok
+        finally:
+            async with conn.transaction():
+                await conn.execute("SET LOCAL session_replication_role = replica")
+                await conn.execute("DELETE FROM ledger.entries WHERE leaf_index = $1", size)
+                await conn.execute(f"DELETE FROM ledger.tree_nodes WHERE {BEYOND}", size)
+    assert (await verify(DSN, KEY, ORIGIN)).ok
+
+
+async def test_a_deleted_checkpoint_is_a_gap_or_missing_from_the_witness(
+    client: httpx.AsyncClient, intake: httpx.AsyncClient, tmp_path: Path
+) -> None:
+    issued = []
+    for _ in range(2):
+        await household_in_ledger(intake, client)
+        issued.append((await client.post("/checkpoints", headers=AUDITOR)).json())
+    witness = tmp_path / "checkpoints.jsonl"
+    assert (await cli("checkpoints", "--export", str(witness))).returncode == 0
+    kept = read_witness(witness.read_text().splitlines(), KEY, ORIGIN)
+    assert (await verify(DSN, KEY, ORIGIN, kept)).ok
+    async with appends_held() as conn:
+        rows = await conn.fetch("SELECT * FROM ledger.checkpoints WHERE tree_size >= $1", issued[0]["tree_size"])
+        newest = max(r["id"] for r in rows)
+        middle = [r for r in rows if r["tree_size"] == issued[0]["tree_size"]]  # not the newest row: a gap
+
+        async def without(gone: list[asyncpg.Record]) -> None:
+            async with conn.transaction():
+                await conn.execute("SET LOCAL session_replication_role = replica")
+                await conn.execute("DELETE FROM ledger.checkpoints WHERE id = ANY($1)", [r["id"] for r in gone])
+
+        async def back(gone: list[asyncpg.Record]) -> None:
+            await conn.copy_records_to_table(
+                "checkpoints", schema_name="ledger", records=[tuple(r) for r in gone], columns=list(gone[0].keys())
+            )
+
+        await without(middle)
+        try:
+            report = await verify(DSN, KEY, ORIGIN)
+            assert not report.ok
+            assert [g["ids"] for g in report.missing_checkpoints] == [[r["id"], r["id"]] for r in middle]
+            report = await verify(DSN, KEY, ORIGIN, kept)
+            assert {
+                "tree_size": issued[0]["tree_size"],
+                "reason": "witnessed, but not in the database: the row was deleted",
+            } in report.missing_checkpoints
+            out = await cli("verify")
+            assert out.returncode == 1 and f"MISSING CHECKPOINT numbers {middle[0]['id']}" in out.stderr
+        finally:
+            await back(middle)
+        assert (await verify(DSN, KEY, ORIGIN, kept)).ok
+
+        # The newest rows leave no gap: the database shows only a longer tail, the witness names them.
+        latest = [r for r in rows if r["id"] == newest]
+        await without(latest)
+        try:
+            report = await verify(DSN, KEY, ORIGIN)
+            assert report.ok and report.tail["after_size"] < latest[0]["tree_size"]
+            report = await verify(DSN, KEY, ORIGIN, kept)
+            assert not report.ok and report.missing_checkpoints == [
+                {
+                    "tree_size": latest[0]["tree_size"],
+                    "reason": "witnessed, but not in the database: the row was deleted",
+                }
+            ]
+            out = await cli("verify", "--witness", str(witness))
+            assert out.returncode == 1 and f"MISSING CHECKPOINT of size {latest[0]['tree_size']}" in out.stderr
+        finally:
+            await back(latest)
+    assert (await verify(DSN, KEY, ORIGIN, kept)).ok
 
 
 def forged_note(note: str) -> str:

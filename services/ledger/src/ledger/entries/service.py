@@ -145,7 +145,11 @@ async def issue_checkpoint(session: AsyncSession) -> Checkpoint:
     issued_at = clock.now().replace(microsecond=0)
     root = tree.root()
     note, signature = signing.sign_checkpoint(key, settings.ledger_origin, tree.size, root)
+    # Numbered 1, 2, 3 ... under the append lock (not from a sequence, which a rolled-back issue would skip):
+    # a missing number is then a deleted checkpoint, and `verify` says so.
+    number = (await session.execute(select(func.coalesce(func.max(Checkpoint.id), 0) + 1))).scalar_one()
     checkpoint = Checkpoint(
+        id=number,
         tree_size=tree.size,
         root_hash=root,
         issued_at=issued_at,

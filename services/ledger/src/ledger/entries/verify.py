@@ -36,6 +36,19 @@ class Report:
     # Entries written before a column entered the hashed body: that column of theirs is served as recorded,
     # covered by nothing (ADR 0010). Counted so an auditor knows how much of the log that is.
     uncovered: dict[str, int] = field(default_factory=lambda: {"recorded_at": 0, "trace_id": 0})
+    # Checkpoints that were issued and are gone: a gap in their numbers, or one the witness kept.
+    missing_checkpoints: list[dict[str, Any]] = field(default_factory=list)
+    # The entries no checkpoint in the database covers (`tail`) and, with a witness, none the witness kept
+    # covers (`witnessed_tail`): how many, after which size, and since when (the first one's recorded_at).
+    # Reported, and a failure only beyond `max_unwitnessed` (the witnessed tail when there is a witness).
+    tail: dict[str, Any] = field(default_factory=dict)
+    witnessed_tail: dict[str, Any] | None = None
+    max_unwitnessed: int | None = None
+
+    @property
+    def tail_too_long(self) -> bool:
+        tail = self.witnessed_tail if self.witnessed_tail is not None else self.tail
+        return self.max_unwitnessed is not None and tail.get("entries", 0) > self.max_unwitnessed
 
     @property
     def ok(self) -> bool:
@@ -44,6 +57,8 @@ class Report:
             and not self.bad_checkpoints
             and self.first_unwitnessed is None
             and not self.bad_node_count
+            and not self.missing_checkpoints
+            and not self.tail_too_long
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -70,9 +85,10 @@ async def verify(
     public_key: bytes,
     origin: str,
     witnessed: Sequence[signing.SignedCheckpoint] = (),
+    max_unwitnessed: int | None = None,
 ) -> Report:
     started = time.perf_counter()
-    report = Report(witnessed=len(witnessed))
+    report = Report(witnessed=len(witnessed), max_unwitnessed=max_unwitnessed)
     conn = await asyncpg.connect(dsn)
     nodes_conn = await asyncpg.connect(dsn)
     try:
@@ -93,11 +109,16 @@ async def verify(
         for c in checkpoints:
             if not _signed(c, public_key, origin):
                 report.bad_checkpoints.append({"id": c["id"], "tree_size": c["tree_size"], "reason": "bad signature"})
+        _check_sequence(report, checkpoints, witnessed)
         due = _due(checkpoints, witnessed)
         levels = [bytearray() for _ in range(64)]
         tree = await _recompute(conn, report, due, levels)
         report.entries = tree.size
         await _compare_nodes(nodes_conn, report, levels, await stored_nodes)
+        signed = max((c["tree_size"] for c in checkpoints), default=0)
+        report.tail = await _tail(conn, tree.size, signed)
+        if witnessed:
+            report.witnessed_tail = await _tail(conn, tree.size, max(w.tree_size for w in witnessed))
         for size in sorted(due):  # sizes beyond the log: it was cut back behind them
             for kind, c in due[size]:
                 if kind == "db":
@@ -132,6 +153,40 @@ ENTRY_COLUMNS_CHECKED = frozenset(
 SERVED_DIFFERS = "a served column differs from the hashed body"
 MAX_NAMED = 100  # bad nodes named in the report (all are counted)
 NODE_CHUNK = 15  # stored nodes are digested 2^15 to a chunk: small enough for PostgreSQL's memory, few rows
+
+
+def _check_sequence(
+    report: Report, checkpoints: list[asyncpg.Record], witnessed: Sequence[signing.SignedCheckpoint]
+) -> None:
+    """Checkpoints are numbered 1, 2, 3 ... as they are issued, each at least as large as the one before: a
+    missing number is a deleted row, a smaller size a row put back out of place; a checkpoint the witness
+    kept must still be in the database. (Deleting the newest rows leaves no gap: the tail report shows the
+    entries they covered as uncovered again, and the witness names them.)"""
+    expected, largest = 1, 0
+    for c in sorted(checkpoints, key=lambda c: c["id"]):
+        if c["id"] > expected:
+            report.missing_checkpoints.append(
+                {"ids": [expected, c["id"] - 1], "reason": "numbers missing from the checkpoints: rows were deleted"}
+            )
+        if c["tree_size"] < largest:
+            report.bad_checkpoints.append(
+                {"id": c["id"], "tree_size": c["tree_size"], "reason": "smaller than a checkpoint issued before it"}
+            )
+        expected, largest = c["id"] + 1, max(largest, c["tree_size"])
+    stored = {(c["tree_size"], bytes(c["root_hash"])) for c in checkpoints}
+    for w in witnessed:
+        if (w.tree_size, w.root_hash) not in stored:
+            report.missing_checkpoints.append(
+                {"tree_size": w.tree_size, "reason": "witnessed, but not in the database: the row was deleted"}
+            )
+
+
+async def _tail(conn: asyncpg.Connection, size: int, covered: int) -> dict[str, Any]:
+    """The entries after the largest covered size: nothing signed or witnessed vouches for them yet."""
+    since = None
+    if size > covered:
+        since = await conn.fetchval("SELECT recorded_at FROM ledger.entries WHERE leaf_index = $1", covered)
+    return {"entries": max(size - covered, 0), "after_size": covered, "since": since}
 
 
 def _due(checkpoints: list[asyncpg.Record], witnessed: Sequence[signing.SignedCheckpoint]) -> dict[int, list[Any]]:
