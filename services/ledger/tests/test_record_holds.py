@@ -434,6 +434,40 @@ async def test_a_deleted_checkpoint_is_a_gap_or_missing_from_the_witness(
     assert (await verify(DSN, KEY, ORIGIN, kept)).ok
 
 
+@pytest.mark.parametrize(
+    ("column", "value", "named"),
+    [
+        ("signature", b"\x00" * 64, "the signature served beside the note does not verify"),
+        ("key_id", "00000000", "key_id is not the note's key ID"),
+    ],
+)
+async def test_an_edit_of_a_checkpoint_column_served_beside_its_note_is_named(
+    client: httpx.AsyncClient, column: str, value: Any, named: str
+) -> None:
+    cp = (await client.post("/checkpoints", headers=AUDITOR)).json()
+    async with appends_held() as conn:
+        row = await conn.fetchrow(
+            f"SELECT id, {column} FROM ledger.checkpoints WHERE tree_size = $1 ORDER BY id DESC", cp["tree_size"]
+        )
+
+        async def put(v: Any) -> None:
+            async with conn.transaction():
+                await conn.execute("SET LOCAL session_replication_role = replica")
+                await conn.execute(f"UPDATE ledger.checkpoints SET {column} = $1 WHERE id = $2", v, row["id"])
+
+        await put(value)
+        try:
+            report = await verify(DSN, KEY, ORIGIN)
+            assert {"id": row["id"], "tree_size": cp["tree_size"], "reason": named} in report.bad_checkpoints
+            out = await cli("verify")
+            assert (
+                out.returncode == 1 and f"BAD CHECKPOINT {row['id']} of size {cp['tree_size']}: {named}" in out.stderr
+            )
+        finally:
+            await put(row[column])
+    assert (await verify(DSN, KEY, ORIGIN)).ok
+
+
 def forged_note(note: str) -> str:
     lines = note.split("\n")
     lines[1] = str(int(lines[1]) + 1)
