@@ -197,8 +197,9 @@ async def test_a_tail_cut_with_its_checkpoints_is_caught_by_the_witness(
     assert out.returncode == 0, out.stderr
 
 
-async def test_every_column_of_an_entry_is_checked_by_verify() -> None:
-    """A column added to the entries table is served or proved from sooner or later: verify must check it."""
+async def test_every_column_of_an_entry_is_checked_by_verify(client: httpx.AsyncClient) -> None:
+    """A column added to the entries table is served or proved from sooner or later: verify must check it.
+    (`client`: the ledger's migrations have run.)"""
     conn = await asyncpg.connect(DSN)
     try:
         columns = {
