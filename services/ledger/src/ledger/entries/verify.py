@@ -93,6 +93,7 @@ async def verify(
     report = Report(witnessed=len(witnessed), max_unwitnessed=max_unwitnessed)
     conn = await asyncpg.connect(dsn)
     nodes_conn = await asyncpg.connect(dsn)
+    stored_nodes: asyncio.Task[dict[tuple[int, int], tuple[int, bytes]]] | None = None
     try:
         # One snapshot for everything read (exported to the second connection, which digests the stored
         # nodes in PostgreSQL while this one re-hashes the leaves): appends going on meanwhile are not seen
@@ -132,6 +133,8 @@ async def verify(
                         "entries were removed",
                     }
     finally:
+        if stored_nodes is not None and not stored_nodes.done():  # verify failed midway: no orphaned query
+            stored_nodes.cancel()
         await nodes_conn.close()
         await conn.close()
     report.seconds = round(time.perf_counter() - started, 3)
