@@ -201,7 +201,7 @@ def ledger_verify(args: argparse.Namespace) -> int:
         except (OSError, UnicodeDecodeError, BadNote) as exc:
             print(f"cannot use the witness file: {exc}", file=sys.stderr)
             return 2
-    report = asyncio.run(verify(asyncpg_dsn(url), key, settings.ledger_origin, witnessed))
+    report = asyncio.run(verify(asyncpg_dsn(url), key, settings.ledger_origin, witnessed, args.max_unwitnessed))
     print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2, default=str))
     if report.first_bad_entry:
         bad = report.first_bad_entry
@@ -211,6 +211,29 @@ def ledger_verify(args: argparse.Namespace) -> int:
         print(
             f"NOT CONSISTENT with the witnessed checkpoint of size {bad['tree_size']}: {bad['reason']}", file=sys.stderr
         )
+    for node in report.bad_nodes:
+        print(
+            f"TREE NODE level {node['level']} index {node['idx']} (leaves {node['leaves'][0]}..{node['leaves'][1] - 1})"
+            f": {node['reason']}; proofs served through it fail against the signed root",
+            file=sys.stderr,
+        )
+    if report.bad_node_count > len(report.bad_nodes):
+        print(f"... {report.bad_node_count} tree nodes in all", file=sys.stderr)
+    for gone in report.missing_checkpoints:
+        which = f"numbers {gone['ids'][0]}..{gone['ids'][1]}" if "ids" in gone else f"of size {gone['tree_size']}"
+        print(f"MISSING CHECKPOINT {which}: {gone['reason']}", file=sys.stderr)
+    for c in report.bad_checkpoints:
+        print(f"BAD CHECKPOINT {c['id']} of size {c['tree_size']}: {c['reason']}", file=sys.stderr)
+    for name, tail in (("signed", report.tail), ("witnessed", report.witnessed_tail)):
+        if tail and tail["entries"]:
+            limit = report.max_unwitnessed
+            over = limit is not None and tail is (report.witnessed_tail or report.tail) and tail["entries"] > limit
+            print(
+                f"{'TOO LONG ' if over else ''}UNWITNESSED TAIL: {tail['entries']} entries after the last {name} "
+                f"checkpoint (size {tail['after_size']}), the oldest recorded {tail['since'].isoformat()}"
+                + (f"; at most {limit} allowed" if over else ""),
+                file=sys.stderr,
+            )
     return 0 if report.ok else 1
 
 
@@ -335,6 +358,13 @@ def main() -> None:
     v.add_argument("--database-url", help="default: DATABASE_URL, else the database of a running `make run`")
     v.add_argument("--public-key", help="base64 Ed25519 public key (default: derived from LEDGER_SIGNING_KEY)")
     v.add_argument("--witness", help="checkpoints kept outside the database (the file `checkpoints --export` writes)")
+    v.add_argument(
+        "--max-unwitnessed",
+        type=int,
+        metavar="N",
+        help="fail when more than N entries are after the last checkpoint (the last witnessed one with --witness); "
+        "without it the tail is reported only",
+    )
     v.set_defaults(func=ledger_verify)
     c = ledger_sub.add_parser(
         "checkpoints", help="keep the signed checkpoints in a file outside the database", formatter_class=help_fmt

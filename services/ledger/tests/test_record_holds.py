@@ -31,9 +31,12 @@ from contracts.dept import HousingRecordV1
 from contracts.intake import HOUSEHOLD_TOPIC
 from devkit.kit.ledger import household_in_ledger
 from devkit.kit.people import AUDITOR
+from devkit.kit.rfc9162 import verify_inclusion
 from devkit.testing.fixtures import TopicReader, produce_many, resident_id
 from ledger.config import settings
-from ledger.entries.verify import public_key_from, read_witness, verify
+from ledger.entries.merkle import Frontier
+from ledger.entries.service import canonical
+from ledger.entries.verify import ENTRY_COLUMNS_CHECKED, public_key_from, read_witness, verify
 
 DSN = asyncpg_dsn(os.environ["DATABASE_URL"])
 KEY = public_key_from(settings.ledger_signing_key)
@@ -72,6 +75,10 @@ async def _behind_the_trigger(conn: asyncpg.Connection, column: str, value: Any,
     async with conn.transaction():
         await conn.execute("SET LOCAL session_replication_role = replica")
         await conn.execute(f"UPDATE ledger.entries SET {column} = $1 WHERE leaf_index = $2", value, leaf_index)
+
+
+# The stored subtrees that reach past `$1` leaves: a tail cut there takes them with it.
+BEYOND = "((idx + 1) << level) > $1"
 
 
 async def cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -151,10 +158,12 @@ async def test_a_tail_cut_with_its_checkpoints_is_caught_by_the_witness(
     async with appends_held() as conn:
         entries = await conn.fetch("SELECT * FROM ledger.entries WHERE leaf_index >= $1 ORDER BY leaf_index", cut)
         checkpoints = await conn.fetch("SELECT * FROM ledger.checkpoints WHERE tree_size > $1 ORDER BY id", cut)
+        nodes = await conn.fetch(f"SELECT * FROM ledger.tree_nodes WHERE {BEYOND}", cut)
         try:
-            async with conn.transaction():
+            async with conn.transaction():  # the tail's entries, the nodes over them, and their checkpoints
                 await conn.execute("SET LOCAL session_replication_role = replica")
                 await conn.execute("DELETE FROM ledger.entries WHERE leaf_index >= $1", cut)
+                await conn.execute(f"DELETE FROM ledger.tree_nodes WHERE {BEYOND}", cut)
                 await conn.execute("DELETE FROM ledger.checkpoints WHERE tree_size > $1", cut)
             assert (await verify(DSN, KEY, ORIGIN)).ok  # the database alone cannot tell
             report = await verify(DSN, KEY, ORIGIN, kept)
@@ -167,6 +176,12 @@ async def test_a_tail_cut_with_its_checkpoints_is_caught_by_the_witness(
                 await conn.execute("SET LOCAL session_replication_role = replica")
                 await conn.execute("DELETE FROM ledger.entries WHERE leaf_index >= $1", cut)
                 await conn.execute("DELETE FROM ledger.checkpoints WHERE tree_size > $1", cut)
+                await conn.execute(f"DELETE FROM ledger.tree_nodes WHERE {BEYOND}", cut)
+                if nodes:
+                    columns = list(nodes[0].keys())
+                    await conn.copy_records_to_table(
+                        "tree_nodes", schema_name="ledger", records=[tuple(r) for r in nodes], columns=columns
+                    )
                 if entries:
                     columns = list(entries[0].keys())
                     await conn.copy_records_to_table(
@@ -180,6 +195,278 @@ async def test_a_tail_cut_with_its_checkpoints_is_caught_by_the_witness(
     assert (await verify(DSN, KEY, ORIGIN, kept)).ok
     out = await cli("verify", "--witness", str(witness))
     assert out.returncode == 0, out.stderr
+
+
+async def test_every_column_of_an_entry_is_checked_by_verify(client: httpx.AsyncClient) -> None:
+    """A column added to the entries table is served or proved from sooner or later: verify must check it.
+    (`client`: the ledger's migrations have run.)"""
+    conn = await asyncpg.connect(DSN)
+    try:
+        columns = {
+            r["column_name"]
+            for r in await conn.fetch(
+                "SELECT column_name FROM information_schema.columns "
+                "WHERE table_schema = 'ledger' AND table_name = 'entries'"
+            )
+        }
+    finally:
+        await conn.close()
+    assert columns == ENTRY_COLUMNS_CHECKED
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "named"),
+    [
+        ("trace_id", "f" * 32, "served column differs from the hashed body: trace_id"),
+        ("partition", 3, "partition is set"),
+        ("seq", -1, "seq -1 does not rise"),
+    ],
+)
+async def test_an_edit_of_a_column_outside_the_body_is_named_by_verify(
+    client: httpx.AsyncClient, intake: httpx.AsyncClient, column: str, value: Any, named: str
+) -> None:
+    household = await household_in_ledger(intake, client)
+    target = household["entries"][-1]["leaf_index"]
+    assert (await verify(DSN, KEY, ORIGIN)).ok
+    async with tampered(target, column, value):
+        report = await verify(DSN, KEY, ORIGIN)
+        assert not report.ok and report.first_bad_entry is not None
+        assert report.first_bad_entry["leaf_index"] == target, report.first_bad_entry
+        assert named in report.first_bad_entry["reason"]
+        out = await cli("verify")
+        assert out.returncode == 1 and f"FIRST MISMATCH: entry {target}" in out.stderr and named in out.stderr
+    assert (await verify(DSN, KEY, ORIGIN)).ok
+
+
+async def test_a_seq_raised_past_the_next_entrys_is_named_with_it(
+    client: httpx.AsyncClient, intake: httpx.AsyncClient
+) -> None:
+    household = await household_in_ledger(intake, client)
+    target = household["entries"][0]["leaf_index"]
+    async with appends_held() as conn:
+        after = await conn.fetchval("SELECT max(seq) FROM ledger.entries") + 1000
+    async with tampered(target, "seq", after):
+        report = await verify(DSN, KEY, ORIGIN)
+        assert report.first_bad_entry is not None and report.first_bad_entry["leaf_index"] == target + 1
+        assert f"previous entry's {after}" in report.first_bad_entry["reason"]
+    assert (await verify(DSN, KEY, ORIGIN)).ok
+
+
+async def test_an_edited_tree_node_is_named_and_breaks_the_served_proof(
+    client: httpx.AsyncClient, intake: httpx.AsyncClient
+) -> None:
+    household = await household_in_ledger(intake, client)
+    cp = (await client.post("/checkpoints", headers=AUDITOR)).json()
+    target = household["entries"][0]["leaf_index"]
+    level, idx = 1, target >> 1  # the node over the target and its sibling: stored once the pair is complete
+    assert ((idx + 1) << level) <= cp["tree_size"]
+    # A proof for a leaf outside this node's subtree lists the node itself.
+    other = (idx ^ 1) << level
+    assert other < cp["tree_size"]
+
+    async def proves(leaf_index: int) -> bool:
+        r = await client.get(f"/entries/{leaf_index}/inclusion-proof?tree_size={cp['tree_size']}", headers=AUDITOR)
+        proof = r.json()
+        audit_path = [base64.b64decode(x) for x in proof["audit_path"]]
+        leaf, root = base64.b64decode(proof["leaf_hash"]), base64.b64decode(cp["root_hash"])
+        return verify_inclusion(leaf_index, cp["tree_size"], leaf, audit_path, root)
+
+    assert await proves(other)
+    async with appends_held() as conn:
+        original = await conn.fetchval("SELECT hash FROM ledger.tree_nodes WHERE level = $1 AND idx = $2", level, idx)
+        forged = hashlib.sha256(b"forged").digest()
+        await _node_behind_the_trigger(conn, level, idx, forged)
+        try:
+            assert not await proves(other)  # what the API serves no longer proves against the signed root
+            report = await verify(DSN, KEY, ORIGIN)
+            assert not report.ok and report.bad_node_count == 1
+            assert report.bad_nodes == [
+                {
+                    "level": level,
+                    "idx": idx,
+                    "leaves": [idx << level, (idx + 1) << level],
+                    "stored": forged.hex(),
+                    "recomputed": original.hex(),
+                    "reason": "stored node differs from the recomputed tree",
+                }
+            ]
+            out = await cli("verify")
+            assert out.returncode == 1 and f"TREE NODE level {level} index {idx}" in out.stderr
+        finally:
+            await _node_behind_the_trigger(conn, level, idx, original)
+    assert (await verify(DSN, KEY, ORIGIN)).ok
+
+
+async def _node_behind_the_trigger(conn: asyncpg.Connection, level: int, idx: int, value: bytes) -> None:
+    async with conn.transaction():
+        await conn.execute("SET LOCAL session_replication_role = replica")
+        await conn.execute("UPDATE ledger.tree_nodes SET hash = $1 WHERE level = $2 AND idx = $3", value, level, idx)
+
+
+async def test_an_entry_slipped_in_after_the_last_checkpoint_is_reported_as_the_unwitnessed_tail(
+    client: httpx.AsyncClient, intake: httpx.AsyncClient, tmp_path: Path
+) -> None:
+    """Whoever can INSERT (the service account too) can append an entry with a correct leaf hash and the nodes
+    it completes: nothing can tell it from a consumed event, and the next checkpoint signs it. verify says
+    how many entries no checkpoint vouches for yet and since when; --max-unwitnessed makes that a failure."""
+    await household_in_ledger(intake, client)
+    await client.post("/checkpoints", headers=AUDITOR)
+    async with appends_held() as conn:
+        size = await conn.fetchval("SELECT coalesce(max(leaf_index) + 1, 0) FROM ledger.entries")
+        signed = await conn.fetchval("SELECT max(tree_size) FROM ledger.checkpoints")
+        keys = Frontier.keys(size)
+        found = {
+            (r["level"], r["idx"]): r["hash"]
+            for r in await conn.fetch(
+                "SELECT 0 AS level, leaf_index AS idx, leaf_hash AS hash FROM ledger.entries "
+                "UNION ALL SELECT level, idx, hash FROM ledger.tree_nodes"
+            )
+            if (r["level"], r["idx"]) in keys
+        }
+        tree = Frontier([(lv, i, found[lv, i]) for lv, i in keys], size)
+        recorded_at = clock.now()
+        fields = {
+            "source": "/intake",
+            "event_id": str(uuid.uuid4()),
+            "topic": "audit.access.v1",
+            "type": "audit.access.recorded",
+            "subject": str(uuid.uuid4()),
+            "time": recorded_at.isoformat(),
+            "data": {"actor": "nobody"},
+            "recorded_at": recorded_at.isoformat(),
+            "trace_id": None,
+        }
+        body = canonical(fields)
+        leaf = hashlib.sha256(b"\x00" + body).digest()
+        nodes = tree.append(leaf)
+        await conn.execute(
+            "INSERT INTO ledger.entries (source, event_id, topic, type, subject, time, data, recorded_at, leaf_index, "
+            "body, leaf_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            *(fields[k] for k in ("source", "event_id", "topic", "type", "subject")),
+            recorded_at,
+            json.dumps(fields["data"]),
+            recorded_at,
+            size,
+            body,
+            leaf,
+        )
+        await conn.executemany("INSERT INTO ledger.tree_nodes (level, idx, hash) VALUES ($1, $2, $3)", nodes)
+        try:
+            report = await verify(DSN, KEY, ORIGIN)
+            assert report.ok, report.as_dict()  # a well-formed entry: only its being unsigned shows
+            first_uncovered = await conn.fetchval(
+                "SELECT recorded_at FROM ledger.entries WHERE leaf_index = $1", signed
+            )
+            assert report.tail == {"entries": size + 1 - signed, "after_size": signed, "since": first_uncovered}
+            out = await cli("verify")
+            assert out.returncode == 0 and f"UNWITNESSED TAIL: {size + 1 - signed} entries" in out.stderr
+            assert json.loads(out.stdout)["tail"]["entries"] == size + 1 - signed
+            out = await cli("verify", "--max-unwitnessed", "0")
+            assert out.returncode == 1 and "TOO LONG UNWITNESSED TAIL" in out.stderr
+            assert not (await verify(DSN, KEY, ORIGIN, max_unwitnessed=0)).ok
+            assert (await verify(DSN, KEY, ORIGIN, max_unwitnessed=size + 1 - signed)).ok
+        finally:
+            async with conn.transaction():
+                await conn.execute("SET LOCAL session_replication_role = replica")
+                await conn.execute("DELETE FROM ledger.entries WHERE leaf_index = $1", size)
+                await conn.execute(f"DELETE FROM ledger.tree_nodes WHERE {BEYOND}", size)
+    assert (await verify(DSN, KEY, ORIGIN)).ok
+
+
+async def test_a_deleted_checkpoint_is_a_gap_or_missing_from_the_witness(
+    client: httpx.AsyncClient, intake: httpx.AsyncClient, tmp_path: Path
+) -> None:
+    issued = []
+    for _ in range(2):
+        await household_in_ledger(intake, client)
+        issued.append((await client.post("/checkpoints", headers=AUDITOR)).json())
+    witness = tmp_path / "checkpoints.jsonl"
+    assert (await cli("checkpoints", "--export", str(witness))).returncode == 0
+    kept = read_witness(witness.read_text().splitlines(), KEY, ORIGIN)
+    assert (await verify(DSN, KEY, ORIGIN, kept)).ok
+    async with appends_held() as conn:
+        rows = await conn.fetch("SELECT * FROM ledger.checkpoints WHERE tree_size >= $1", issued[0]["tree_size"])
+        newest = max(r["id"] for r in rows)
+        middle = [r for r in rows if r["tree_size"] == issued[0]["tree_size"]]  # not the newest row: a gap
+
+        async def without(gone: list[asyncpg.Record]) -> None:
+            async with conn.transaction():
+                await conn.execute("SET LOCAL session_replication_role = replica")
+                await conn.execute("DELETE FROM ledger.checkpoints WHERE id = ANY($1)", [r["id"] for r in gone])
+
+        async def back(gone: list[asyncpg.Record]) -> None:
+            await conn.copy_records_to_table(
+                "checkpoints", schema_name="ledger", records=[tuple(r) for r in gone], columns=list(gone[0].keys())
+            )
+
+        await without(middle)
+        try:
+            report = await verify(DSN, KEY, ORIGIN)
+            assert not report.ok
+            assert [g["ids"] for g in report.missing_checkpoints] == [[r["id"], r["id"]] for r in middle]
+            report = await verify(DSN, KEY, ORIGIN, kept)
+            assert {
+                "tree_size": issued[0]["tree_size"],
+                "reason": "witnessed, but not in the database: the row was deleted",
+            } in report.missing_checkpoints
+            out = await cli("verify")
+            assert out.returncode == 1 and f"MISSING CHECKPOINT numbers {middle[0]['id']}" in out.stderr
+        finally:
+            await back(middle)
+        assert (await verify(DSN, KEY, ORIGIN, kept)).ok
+
+        # The newest rows leave no gap: the database shows only a longer tail, the witness names them.
+        latest = [r for r in rows if r["id"] == newest]
+        await without(latest)
+        try:
+            report = await verify(DSN, KEY, ORIGIN)
+            assert report.ok and report.tail["after_size"] < latest[0]["tree_size"]
+            report = await verify(DSN, KEY, ORIGIN, kept)
+            assert not report.ok and report.missing_checkpoints == [
+                {
+                    "tree_size": latest[0]["tree_size"],
+                    "reason": "witnessed, but not in the database: the row was deleted",
+                }
+            ]
+            out = await cli("verify", "--witness", str(witness))
+            assert out.returncode == 1 and f"MISSING CHECKPOINT of size {latest[0]['tree_size']}" in out.stderr
+        finally:
+            await back(latest)
+    assert (await verify(DSN, KEY, ORIGIN, kept)).ok
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "named"),
+    [
+        ("signature", b"\x00" * 64, "the signature served beside the note does not verify"),
+        ("key_id", "00000000", "key_id is not the note's key ID"),
+    ],
+)
+async def test_an_edit_of_a_checkpoint_column_served_beside_its_note_is_named(
+    client: httpx.AsyncClient, column: str, value: Any, named: str
+) -> None:
+    cp = (await client.post("/checkpoints", headers=AUDITOR)).json()
+    async with appends_held() as conn:
+        row = await conn.fetchrow(
+            f"SELECT id, {column} FROM ledger.checkpoints WHERE tree_size = $1 ORDER BY id DESC", cp["tree_size"]
+        )
+
+        async def put(v: Any) -> None:
+            async with conn.transaction():
+                await conn.execute("SET LOCAL session_replication_role = replica")
+                await conn.execute(f"UPDATE ledger.checkpoints SET {column} = $1 WHERE id = $2", v, row["id"])
+
+        await put(value)
+        try:
+            report = await verify(DSN, KEY, ORIGIN)
+            assert {"id": row["id"], "tree_size": cp["tree_size"], "reason": named} in report.bad_checkpoints
+            out = await cli("verify")
+            assert (
+                out.returncode == 1 and f"BAD CHECKPOINT {row['id']} of size {cp['tree_size']}: {named}" in out.stderr
+            )
+        finally:
+            await put(row[column])
+    assert (await verify(DSN, KEY, ORIGIN)).ok
 
 
 def forged_note(note: str) -> str:

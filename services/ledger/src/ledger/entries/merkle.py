@@ -119,6 +119,20 @@ class Frontier:
             _, left_index, left = stack.pop()
             stack.append((level + 1, left_index >> 1, hashlib.sha256(b"\x01" + left + right).digest()))
 
+    def push_recording(self, h: Hash, levels: list[bytearray]) -> None:
+        """`push`, appending each interior node it completes to `levels[level]`: a level's nodes complete in
+        index order, so `levels[level][32 * idx:32 * (idx + 1)]` is node (level, idx) (verify compares the
+        stored nodes with these)."""
+        stack = self.stack
+        stack.append((0, self.size, h))
+        self.size += 1
+        while len(stack) > 1 and stack[-1][0] == stack[-2][0]:
+            level, _, right = stack.pop()
+            _, left_index, left = stack.pop()
+            node = hashlib.sha256(b"\x01" + left + right).digest()
+            levels[level + 1] += node
+            stack.append((level + 1, left_index >> 1, node))
+
     def root(self) -> Hash:
         if not self.stack:
             return hashlib.sha256(b"").digest()  # MTH of the empty tree

@@ -48,7 +48,8 @@ class Entry(Base):
     leaf_index: Mapped[int] = mapped_column(BigInteger)
     body: Mapped[bytes] = mapped_column(LargeBinary)
     leaf_hash: Mapped[bytes] = mapped_column(LargeBinary)
-    # The trace the event was written in (its traceparent's trace id): operational, outside the hashed body.
+    # The trace the event was written in (its traceparent's trace id): served, so hashed in the body too
+    # (entries appended before that carry it only here; verify counts them). `partition` is never written.
     trace_id: Mapped[str | None] = mapped_column(String(32), index=True)
 
 

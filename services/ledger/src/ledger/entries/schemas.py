@@ -21,7 +21,9 @@ class EntryPublic(BaseModel):
     time: dt.datetime
     recorded_at: dt.datetime
     data: dict[str, Any]
-    trace_id: str | None = Field(None, description="the trace it was written in (operational: not in the leaf)")
+    trace_id: str | None = Field(
+        None, description="the trace it was written in (in the leaf; entries older than ADR 0010's update: as recorded)"
+    )
 
 
 class Change(BaseModel):

@@ -101,11 +101,15 @@ async def append(session: AsyncSession, events: list[dict[str, Any]]) -> int:
         if (e["source"], e["event_id"]) in seen:
             continue
         seen.add((e["source"], e["event_id"]))
-        # The trace id is how operators follow an event through the services, not part of the record: kept
-        # beside the entry, outside its hashed body.
-        fields = {k: v for k, v in e.items() if k != "trace_id"}
+        # The trace id is served (auditors follow a request's writes by it), so it is hashed like the rest:
+        # an edited one would point an investigation at another request. Always present, null when none.
         body = canonical(
-            {**fields, "time": e["time"].astimezone(dt.UTC).isoformat(), "recorded_at": recorded_at.isoformat()}
+            {
+                **e,
+                "trace_id": e.get("trace_id"),
+                "time": e["time"].astimezone(dt.UTC).isoformat(),
+                "recorded_at": recorded_at.isoformat(),
+            }
         )
         h = merkle.leaf_hash(body)
         rows.append(
@@ -141,7 +145,11 @@ async def issue_checkpoint(session: AsyncSession) -> Checkpoint:
     issued_at = clock.now().replace(microsecond=0)
     root = tree.root()
     note, signature = signing.sign_checkpoint(key, settings.ledger_origin, tree.size, root)
+    # Numbered 1, 2, 3 ... under the append lock (not from a sequence, which a rolled-back issue would skip):
+    # a missing number is then a deleted checkpoint, and `verify` says so.
+    number = (await session.execute(select(func.coalesce(func.max(Checkpoint.id), 0) + 1))).scalar_one()
     checkpoint = Checkpoint(
+        id=number,
         tree_size=tree.size,
         root_hash=root,
         issued_at=issued_at,
