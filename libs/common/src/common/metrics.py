@@ -21,3 +21,6 @@ OUTBOX_OLDEST = Gauge("outbox_oldest_unsent_seconds", "Age of the oldest unpubli
 POLICY_GAPS = Counter(
     "screening_policy_gaps_total", "Judgements without the year's own policy", ["county", "year", "basis"]
 )
+# Intake's registry notifications withheld at delivery because their target is not allowed (an internal
+# address, a host no longer listed): a subscriber probing the network, or a registry that moved.
+NOTIFY_REFUSED = Counter("registry_notify_refused_total", "Registry notifications withheld: target not allowed")
