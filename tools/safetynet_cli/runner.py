@@ -23,6 +23,13 @@ def _busy(host: str, port: int) -> bool:
     return False
 
 
+def service_env(env: dict[str, str], data_dir: str | os.PathLike[str], name: str) -> dict[str, str]:
+    """A service's environment under `run`: its name, and the data directory (SAFETYNET_DATA_DIR, absolute),
+    so what it keeps on disk (the attachments, unless ATTACHMENTS_DIR says otherwise) goes where --data-dir
+    says and not into the directory it was started from."""
+    return {**env, "SERVICE_NAME": name, "SAFETYNET_DATA_DIR": str(Path(data_dir).resolve())}
+
+
 def run(args: argparse.Namespace) -> int:
     """Start the four services; with no DATABASE_URL / KAFKA_BOOTSTRAP_SERVERS, embedded ones too."""
     env = dict(os.environ)
@@ -63,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
                 str(port),
                 "--no-access-log",
             ],
-            env={**env, "SERVICE_NAME": name},
+            env=service_env(env, args.data_dir, name),
         )
         print(f"{name:<11} http://{args.host}:{port}/docs", flush=True)
     print("tokens: make token ROLE=village_cadre REGION=532504102", flush=True)
