@@ -86,7 +86,8 @@ async def subscriptions(
     session: SessionDep, principal: RegistryGateway, cursor: CursorQuery = None, limit: LimitQuery = 50
 ) -> Page[SubscriptionPublic]:
     """The caller's subscriptions (an admin's: all), oldest first, with how many notifications each has had
-    delivered, waiting, and withheld (the household's consent lapsed or was revoked)."""
+    delivered, waiting, and withheld (the household's consent lapsed or was revoked, or the notify target was
+    refused at delivery: an internal address, or a host no longer allowed)."""
     rows, next_cursor = await page_rows(
         session, service.mine(principal), (RegistrySubscription.created_at, RegistrySubscription.id), cursor, limit
     )
