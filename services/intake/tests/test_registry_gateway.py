@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 from prometheus_client import REGISTRY
+from sqlalchemy import select
 
 from common import clock
 from contracts.audit import ACCESS_TOPIC
@@ -321,8 +322,6 @@ async def test_a_name_that_resolves_elsewhere_by_delivery_is_refused_then(
 ) -> None:
     """DNS rebinding: the name resolves to an allowed address when the subscription is checked, to an internal
     one when the notification is delivered. The delivery checks again, and the notice is withheld, not retried."""
-    from sqlalchemy import select
-
     from intake.main import app
     from intake.registry.models import RegistryNotice
 
@@ -358,3 +357,42 @@ async def test_a_name_that_resolves_elsewhere_by_delivery_is_refused_then(
         await client.post(
             "/registry/unsubscribe", json=envelope("unsubscribe", {"subscription_codes": [code]}), headers=CIVIL
         )
+
+
+@pytest.mark.usefixtures("loopback_allowed")
+async def test_a_redirect_from_an_allowed_target_is_not_followed(client: httpx.AsyncClient) -> None:
+    """An allowed target answering 307 to an address that was never checked: nothing is sent there, the
+    attempt counts as failed."""
+    from starlette.applications import Starlette
+    from starlette.responses import RedirectResponse
+    from starlette.routing import Route
+
+    from intake.main import app
+    from intake.registry.models import RegistryNotice
+
+    hidden = Receiver()
+    async with serving(hidden.app) as hidden_base:
+
+        async def bounce(request: Any) -> RedirectResponse:
+            return RedirectResponse(f"{hidden_base}/notify", status_code=307)
+
+        async with serving(Starlette(routes=[Route("/notify", bounce, methods=["POST"])])) as base:
+            answer = await ok(
+                await client.post("/registry/subscribe", json=subscription(f"{base}/notify"), headers=CIVIL)
+            )
+            code = answer["message"]["subscribe_response"][0]["subscription_code"]
+            household, _ = await registered(client, ("asset_check", "data_sharing"))
+            await identified(client, household, ["illness"])
+
+            async def attempted() -> RegistryNotice | None:
+                async with app.state.db.transaction() as session:
+                    q = select(RegistryNotice).where(
+                        RegistryNotice.subscription_id == uuid.UUID(code), RegistryNotice.attempts > 0
+                    )
+                    return (await session.execute(q)).scalars().first()
+
+            notice = await eventually(attempted, timeout=30)
+            assert notice.delivered_at is None and notice.last_error == "HTTP 307"
+            assert hidden.received == [] and hidden.refused == 0
+            end = envelope("unsubscribe", {"subscription_codes": [code]})
+            await ok(await client.post("/registry/unsubscribe", json=end, headers=CIVIL))
