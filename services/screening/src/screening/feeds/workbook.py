@@ -47,7 +47,7 @@ def over_limit(what: str, found: int, limit: int, setting: str, zh_what: str) ->
 
 def _count(member: IO[bytes], pattern: re.Pattern[bytes]) -> int:
     """Occurrences of a tag in a member, read as a stream: a match never holds a second `<`, so the text from
-    the chunk's last `<` is carried into the next (dropped once too long to hold a match)."""
+    the chunk's last `<` is carried into the next, unless it is long enough to hold a whole tag already."""
     n, carry = 0, b""
     while chunk := member.read(CHUNK):
         buf = carry + chunk
@@ -55,8 +55,11 @@ def _count(member: IO[bytes], pattern: re.Pattern[bytes]) -> int:
         if cut < 0:
             carry = b""
             continue
+        if len(buf) - cut > 64:  # long enough to hold its whole tag: counted now
+            n, carry = n + len(pattern.findall(buf)), b""
+            continue
         n += len(pattern.findall(buf, 0, cut))
-        carry = buf[cut:] if len(buf) - cut <= 64 else b""
+        carry = buf[cut:]
     return n + len(pattern.findall(carry))
 
 
