@@ -3,6 +3,7 @@ checked before a token is made, a busy port is reported before anything starts, 
 the database find the one `make run` started."""
 
 import argparse
+import os
 import socket
 import subprocess
 import sys
@@ -61,3 +62,28 @@ def test_ledger_verify_finds_the_database_of_make_run_or_says_so(tmp_path: Path,
     (tmp_path / ".data").mkdir()
     (tmp_path / ".data" / "database.url").write_text("postgresql://u:p@127.0.0.1:1/none\n")
     assert cli._local("database.url") == "postgresql://u:p@127.0.0.1:1/none"
+
+
+def test_run_gives_its_services_the_data_dir_and_their_attachments_follow_it(tmp_path: Path) -> None:
+    """`safetynet run --data-dir D` kept the database in D but each service's attachments in `.data/attachments`
+    of the directory it was started from. The services now get D (absolute) and keep attachments under it."""
+    from safetynet_cli.runner import service_env
+
+    base = {k: v for k, v in os.environ.items() if k not in ("ATTACHMENTS_DIR", "SAFETYNET_DATA_DIR")}
+    elsewhere = tmp_path / "started-here"  # where the service is started from, and no .env file
+    elsewhere.mkdir()
+    probe = "from common import attachments; from {0}.config import settings; print(attachments.store(settings).root)"
+
+    def root(env: dict[str, str], service: str) -> Path:
+        done = subprocess.run(
+            [sys.executable, "-c", probe.format(service)], env=env, cwd=elsewhere, capture_output=True, text=True,
+            timeout=60, check=True,
+        )  # fmt: skip
+        return Path(done.stdout.strip())
+
+    for service in ("intake", "assistance"):  # the two that keep attachments
+        env = service_env(base, Path(os.path.relpath(tmp_path / "data")), service)
+        assert env["SAFETYNET_DATA_DIR"] == str(tmp_path / "data") and env["SERVICE_NAME"] == service
+        assert root(env, service) == tmp_path / "data" / "attachments"
+        assert root({**env, "ATTACHMENTS_DIR": str(tmp_path / "evidence")}, service) == tmp_path / "evidence"
+    assert root(base, "intake") == Path(".data/attachments")  # unset: as before, under the working directory

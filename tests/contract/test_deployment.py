@@ -150,3 +150,15 @@ def test_every_image_the_cluster_runs_is_set_by_the_release() -> None:
     assert used == released == {f"safetynet/{s}" for s in SETTINGS}
     listed = set(kustomization["resources"])
     assert listed == {p.name for p in (ROOT / "deploy/k8s").glob("*.yaml")}
+
+
+def test_the_deployments_name_where_registry_notifications_may_go() -> None:
+    """Notify targets are denied by default: each deployment states its allow-list (compose from the operator's
+    environment, the cluster in its manifest), and neither turns on plain http."""
+    compose = COMPOSE["services"]["intake"]["environment"]
+    assert {"REGISTRY_NOTIFY_HOSTS", "REGISTRY_NOTIFY_ADDRESSES"} <= set(compose)
+    (container,) = _kind("Deployment", "intake")["spec"]["template"]["spec"]["containers"]
+    env, _ = _env_of(container)
+    settings = settings_from("intake", env)
+    assert settings.registry_notify_hosts and not settings.registry_notify_http  # type: ignore[attr-defined]
+    assert "REGISTRY_NOTIFY_HTTP" not in compose and "REGISTRY_NOTIFY_HTTP" not in env

@@ -305,7 +305,11 @@ def main() -> None:
         "run", help="start the system (embedded PostgreSQL and broker unless configured)", formatter_class=help_fmt
     )
     p.add_argument("--host", default="127.0.0.1", help="the address the services listen on")
-    p.add_argument("--data-dir", default=str(DATA_DIR), help="the embedded PostgreSQL's data (or SAFETYNET_DATA_DIR)")
+    p.add_argument(
+        "--data-dir",
+        default=str(DATA_DIR),
+        help="the embedded PostgreSQL's data and the attachments (or SAFETYNET_DATA_DIR)",
+    )
     p.add_argument("--demo", action="store_true", help="load a small synthetic county once the services are up")
     for name, port in SERVICES.items():
         p.add_argument(f"--{name}-port", type=int, default=int(os.environ.get(f"{name.upper()}_PORT", port)),

@@ -23,6 +23,13 @@ def _busy(host: str, port: int) -> bool:
     return False
 
 
+def service_env(env: dict[str, str], data_dir: str | os.PathLike[str], name: str) -> dict[str, str]:
+    """A service's environment under `run`: its name, and the data directory (SAFETYNET_DATA_DIR, absolute),
+    so what it keeps on disk (the attachments, unless ATTACHMENTS_DIR says otherwise) goes where --data-dir
+    says and not into the directory it was started from."""
+    return {**env, "SERVICE_NAME": name, "SAFETYNET_DATA_DIR": str(Path(data_dir).resolve())}
+
+
 def run(args: argparse.Namespace) -> int:
     """Start the four services; with no DATABASE_URL / KAFKA_BOOTSTRAP_SERVERS, embedded ones too. A service
     that exits is started again (with back-off); an embedded broker that dies is started again on its port,
@@ -54,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
     # Where the services listen, for the CLI's commands and the walkthrough (`simulate`, `docs/walkthrough.sh`).
     addresses = "".join(f"{name.upper()}=http://{args.host}:{port}\n" for name, port in ports.items())
     (data_dir / "services.env").write_text(addresses)
-    children = _Children(env, args.host, ports)
+    children = _Children(env, args.host, ports, data_dir)
     children.start_all()
     print("tokens: make token ROLE=village_cadre REGION=532504102", flush=True)
     if args.demo:
@@ -102,8 +109,8 @@ def run(args: argparse.Namespace) -> int:
 class _Children:
     """The four services as child processes, each started again when it exits (1 s, doubling to 30 s)."""
 
-    def __init__(self, env: dict[str, str], host: str, ports: dict[str, int]) -> None:
-        self.env, self.host, self.ports = env, host, ports
+    def __init__(self, env: dict[str, str], host: str, ports: dict[str, int], data_dir: Path) -> None:
+        self.env, self.host, self.ports, self.data_dir = env, host, ports, data_dir
         self.procs: dict[str, subprocess.Popen[bytes]] = {}
         self.backoff = dict.fromkeys(ports, 1.0)
         self.due: dict[str, float] = {}  # a restart's time, once a child has exited
@@ -113,7 +120,7 @@ class _Children:
         self.procs[name] = subprocess.Popen(  # noqa: S603
             [sys.executable, "-m", "uvicorn", f"{name}.main:app", "--host", self.host,
              "--port", str(self.ports[name]), "--no-access-log"],
-            env={**self.env, "SERVICE_NAME": name},
+            env=service_env(self.env, self.data_dir, name),
         )  # fmt: skip
         self.started[name] = time.monotonic()
 

@@ -36,8 +36,15 @@ async def test_a_directory_store_keeps_files_by_hash_and_refuses_a_changed_one(t
     assert await store.get(DIGEST) == PDF
     assert store.path(DIGEST) == tmp_path / DIGEST[:2] / DIGEST
     store.path(DIGEST).write_bytes(b"%PDF-1.4 altered")
-    with pytest.raises(OSError, match="does not match"):
+    with pytest.raises(attachments.IntegrityFailure, match="does not match") as changed:
         await store.get(DIGEST)
+    assert changed.value.reason == "changed"
+    await store.put(DIGEST, PDF)  # the original sent again replaces the changed copy
+    assert await store.get(DIGEST) == PDF
+    store.path(DIGEST).unlink()
+    with pytest.raises(attachments.IntegrityFailure, match="missing") as missing:
+        await store.get(DIGEST)
+    assert missing.value.reason == "missing"
     with pytest.raises(ValueError):
         await store.get("../../etc/passwd")
 
@@ -58,7 +65,11 @@ async def test_an_s3_store_keeps_files_by_hash_and_refuses_a_changed_one(s3_endp
     assert await store.get(DIGEST) == PDF
     assert store.key(DIGEST) == f"attachments/{DIGEST[:2]}/{DIGEST}"
     store.client.put_object(Bucket="evidence", Key=store.key(DIGEST), Body=b"%PDF-1.4 altered")  # type: ignore[attr-defined]
-    with pytest.raises(OSError, match="does not match"):
+    with pytest.raises(attachments.IntegrityFailure, match="does not match"):
         await store.get(DIGEST)
+    store.client.delete_object(Bucket="evidence", Key=store.key(DIGEST))  # type: ignore[attr-defined]
+    with pytest.raises(attachments.IntegrityFailure, match="missing") as missing:
+        await store.get(DIGEST)
+    assert missing.value.reason == "missing"
     with pytest.raises(ValueError):
         await store.put("not-a-hash", PDF)

@@ -1,13 +1,17 @@
 """The social-registry gateway (DCI search, subscribe, notify) over the real broker and database, with a
 real HTTP receiver for the notifications: answers only for a consenting household within the caller's
 jurisdiction (the same empty answer otherwise), each record answered or delivered in the access audit, a
-subscriber that fails is retried, a consent revoked before delivery withholds the notification."""
+subscriber that fails is retried, a consent revoked before delivery withholds the notification. Notify
+targets are denied by default: an internal address is refused at subscribe and again at delivery."""
 
 import json
 import uuid
 from typing import Any
 
 import httpx
+import pytest
+from prometheus_client import REGISTRY
+from sqlalchemy import select
 
 from common import clock
 from contracts.audit import ACCESS_TOPIC
@@ -17,6 +21,7 @@ from devkit.kit.identification import CADRE, ok, sign_consent
 from devkit.testing.fixtures import TopicReader, eventually
 from devkit.testing.http import Receiver, serving
 from intake.config import settings
+from intake.registry import targets
 
 CIVIL = headers("department", "532504", sub="civil-affairs-system", department="civil-affairs")
 ELSEWHERE = headers("department", "441302", sub="civil-affairs-huizhou", department="civil-affairs")
@@ -48,6 +53,24 @@ def search(*queries: tuple[str, str]) -> dict[str, Any]:
     )
 
 
+@pytest.fixture
+def loopback_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The test's receivers listen on 127.0.0.1 over http: allowed by name and by address, as a deployment
+    would allow a registry on its intranet."""
+    monkeypatch.setattr(settings, "registry_notify_hosts", ["127.0.0.1", "localhost"])
+    monkeypatch.setattr(settings, "registry_notify_addresses", ["127.0.0.1/32"])
+    monkeypatch.setattr(settings, "registry_notify_http", True)
+
+
+def subscription(uri: str, reference: str = "r") -> dict[str, Any]:
+    request = {"reference_id": reference, "timestamp": clock.now().isoformat()}
+    return envelope(
+        "subscribe",
+        {"subscribe_request": [{**request, "subscribe_criteria": {"reg_event_type": ["monitored"]}}]},
+        sender_uri=uri,
+    )
+
+
 async def registered(client: httpx.AsyncClient, scopes: tuple[str, ...]) -> tuple[dict[str, Any], str]:
     head = member(labour_capacity="full")
     household = await ok(
@@ -57,6 +80,7 @@ async def registered(client: httpx.AsyncClient, scopes: tuple[str, ...]) -> tupl
     return household, head["resident_id"]
 
 
+@pytest.mark.usefixtures("loopback_allowed")
 async def test_a_registry_searches_and_is_notified_only_under_consent(client: httpx.AsyncClient) -> None:
     receiver, busy = Receiver(fail_first=1), Receiver(fail_first=10**6)
     async with serving(receiver.app) as base, serving(busy.app) as busy_base:
@@ -217,3 +241,158 @@ async def test_the_gateway_refuses_what_is_not_its_message(client: httpx.AsyncCl
     assert answer.status_code == 422 and answer.json()["errors"][0]["field"] == "header.sender_uri"
     ftp = envelope("subscribe", {"subscribe_request": [request]}, sender_uri="ftp://127.0.0.1/x")
     assert (await client.post("/registry/subscribe", json=ftp, headers=CIVIL)).status_code == 422
+
+
+async def test_internal_targets_are_refused_at_subscribe_and_nothing_is_sent(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The issue's SSRF: a subscriber named the metadata service, the loopback (in numeric disguises too) and
+    the intranet as its notify URI, and intake posted households' statuses and risks there."""
+    listener, allowed = Receiver(), Receiver()
+    async with serving(listener.app) as base, serving(allowed.app) as allowed_base:
+        port = base.rsplit(":", 1)[1]
+        hostile = [
+            "http://169.254.169.254/latest/meta-data/",
+            f"http://127.0.0.1:{port}/notify",
+            f"http://[::1]:{port}/notify",
+            f"http://0x7f000001:{port}/notify",
+            f"http://2130706433:{port}/notify",
+            f"http://017700000001:{port}/notify",
+            f"http://localhost:{port}/notify",
+            f"http://[::ffff:127.0.0.1]:{port}/notify",
+            "http://10.0.0.1/",
+            "http://100.100.100.200/latest/meta-data/",
+        ]
+        zh = {**CIVIL, "Accept-Language": "zh-CN"}
+
+        async def refused(uri: str) -> dict[str, Any]:
+            answer = await client.post("/registry/subscribe", json=subscription(uri), headers=zh)
+            assert answer.status_code == 422, (uri, answer.text)
+            problem = answer.json()
+            assert problem["type"].endswith("/notify-target-refused"), uri
+            assert problem["title"] == "通知地址不在允许范围内" and problem["errors"][0]["field"] == "header.sender_uri"
+            return problem
+
+        for uri in hostile:  # the default: no host allowed at all
+            await refused(uri)
+        # A deployment that listed these hosts (by mistake, or a name it trusts) still refuses their addresses,
+        # and plain http outside development.
+        monkeypatch.setattr(
+            settings,
+            "registry_notify_hosts",
+            [
+                *("169.254.169.254", "127.0.0.1", "::1", "0x7f000001", "2130706433", "017700000001", "localhost"),
+                *("::ffff:127.0.0.1", "10.0.0.1", "100.100.100.200"),
+            ],
+        )
+        assert "https" in (await refused(f"http://127.0.0.1:{port}/notify"))["detail"]
+        monkeypatch.setattr(settings, "registry_notify_http", True)
+        for uri in hostile:
+            problem = await refused(uri)
+            assert "地址" in problem["detail"], problem
+        assert "127.0.0.1" in (await refused(f"http://0x7f000001:{port}/notify"))["detail"]
+
+        # Allowed by address, a loopback target receives its notifications: the refusals above were the rules.
+        monkeypatch.setattr(settings, "registry_notify_addresses", ["127.0.0.1"])
+        code = (
+            await ok(
+                await client.post("/registry/subscribe", json=subscription(f"{allowed_base}/notify"), headers=CIVIL)
+            )
+        )["message"]["subscribe_response"][0]["subscription_code"]
+        household, _ = await registered(client, ("asset_check", "data_sharing"))
+        await identified(client, household, ["illness"])
+
+        async def delivered() -> bool:
+            return any(
+                e["data"]["reg_records"][0]["household_no"] == household["household_no"]
+                for b in allowed.received
+                for e in b["message"]["notify_event"]
+            )
+
+        await eventually(delivered, timeout=30)
+        assert listener.received == [] and listener.refused == 0  # nothing ever reached the hostile targets
+        await client.post(
+            "/registry/unsubscribe", json=envelope("unsubscribe", {"subscription_codes": [code]}), headers=CIVIL
+        )
+
+
+@pytest.mark.usefixtures("loopback_allowed")
+async def test_a_name_that_resolves_elsewhere_by_delivery_is_refused_then(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DNS rebinding: the name resolves to an allowed address when the subscription is checked, to an internal
+    one when the notification is delivered. The delivery checks again, and the notice is withheld, not retried."""
+    from intake.main import app
+    from intake.registry.models import RegistryNotice
+
+    answers = {"localhost": ["127.0.0.1"]}
+
+    async def resolver(host: str, port: int) -> list[str]:
+        return answers[host]
+
+    monkeypatch.setattr(targets, "resolve", resolver)
+    refusals = REGISTRY.get_sample_value("registry_notify_refused_total") or 0
+    receiver = Receiver()
+    async with serving(receiver.app) as base:
+        uri = base.replace("127.0.0.1", "localhost") + "/notify"
+        code = (await ok(await client.post("/registry/subscribe", json=subscription(uri), headers=CIVIL)))["message"][
+            "subscribe_response"
+        ][0]["subscription_code"]
+        answers["localhost"] = ["127.0.0.1", "169.254.169.254"]  # one of its addresses is the metadata service
+        household, _ = await registered(client, ("asset_check", "data_sharing"))
+        await identified(client, household, ["illness"])
+
+        async def withheld() -> RegistryNotice | None:
+            async with app.state.db.transaction() as session:
+                q = select(RegistryNotice).where(
+                    RegistryNotice.subscription_id == uuid.UUID(code), RegistryNotice.withheld_at.is_not(None)
+                )
+                return (await session.execute(q)).scalars().first()
+
+        notice = await eventually(withheld, timeout=30)
+        assert notice.delivered_at is None and notice.attempts == 0
+        assert notice.last_error.startswith("notify target refused") and "169.254.169.254" in notice.last_error
+        assert receiver.received == [] and receiver.refused == 0
+        assert (REGISTRY.get_sample_value("registry_notify_refused_total") or 0) > refusals  # alerted on
+        await client.post(
+            "/registry/unsubscribe", json=envelope("unsubscribe", {"subscription_codes": [code]}), headers=CIVIL
+        )
+
+
+@pytest.mark.usefixtures("loopback_allowed")
+async def test_a_redirect_from_an_allowed_target_is_not_followed(client: httpx.AsyncClient) -> None:
+    """An allowed target answering 307 to an address that was never checked: nothing is sent there, the
+    attempt counts as failed."""
+    from starlette.applications import Starlette
+    from starlette.responses import RedirectResponse
+    from starlette.routing import Route
+
+    from intake.main import app
+    from intake.registry.models import RegistryNotice
+
+    hidden = Receiver()
+    async with serving(hidden.app) as hidden_base:
+
+        async def bounce(request: Any) -> RedirectResponse:
+            return RedirectResponse(f"{hidden_base}/notify", status_code=307)
+
+        async with serving(Starlette(routes=[Route("/notify", bounce, methods=["POST"])])) as base:
+            answer = await ok(
+                await client.post("/registry/subscribe", json=subscription(f"{base}/notify"), headers=CIVIL)
+            )
+            code = answer["message"]["subscribe_response"][0]["subscription_code"]
+            household, _ = await registered(client, ("asset_check", "data_sharing"))
+            await identified(client, household, ["illness"])
+
+            async def attempted() -> RegistryNotice | None:
+                async with app.state.db.transaction() as session:
+                    q = select(RegistryNotice).where(
+                        RegistryNotice.subscription_id == uuid.UUID(code), RegistryNotice.attempts > 0
+                    )
+                    return (await session.execute(q)).scalars().first()
+
+            notice = await eventually(attempted, timeout=30)
+            assert notice.delivered_at is None and notice.last_error == "HTTP 307"
+            assert hidden.received == [] and hidden.refused == 0
+            end = envelope("unsubscribe", {"subscription_codes": [code]})
+            await ok(await client.post("/registry/unsubscribe", json=end, headers=CIVIL))

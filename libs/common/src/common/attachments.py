@@ -22,7 +22,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from common.db import stamped
-from common.errors import ValidationFailed
+from common.errors import Problem, ValidationFailed
+from common.logging import log
+from common.metrics import ATTACHMENT_INTEGRITY
 from common.settings import CommonSettings
 
 # What an attachment may be, by the bytes it starts with (the declared Content-Type must agree): a photo or
@@ -63,9 +65,26 @@ def _checked(sha256: str) -> str:
     return sha256
 
 
+class IntegrityFailure(OSError):
+    """A kept file is not what was kept: changed (its bytes no longer match its hash) or missing."""
+
+    def __init__(self, sha256: str, reason: str) -> None:
+        what = "does not match its hash" if reason == "changed" else "is missing from the store"
+        super().__init__(f"attachment {sha256} {what}")
+        self.sha256, self.reason = sha256, reason
+
+
+class AttachmentIntegrity(Problem):
+    """The record of an attachment is there, its file is not as it was kept: nothing is served (a changed
+    file could be anything), the failure is counted (an operator is alerted) and logged with the hash."""
+
+    slug, title, status = "attachment-integrity", "The stored file of this attachment failed its integrity check", 500
+    title_zh = "附件文件完整性校验失败"
+
+
 def _verified(sha256: str, content: bytes) -> bytes:
     if hashlib.sha256(content).hexdigest() != sha256:  # what is served is what was kept
-        raise OSError(f"attachment {sha256} does not match its hash")
+        raise IntegrityFailure(sha256, "changed")
     return content
 
 
@@ -85,8 +104,8 @@ class LocalStore:
 
     def _put(self, sha256: str, content: bytes) -> None:
         target = self.path(sha256)
-        if target.exists():
-            return
+        if target.exists() and hashlib.sha256(target.read_bytes()).hexdigest() == sha256:
+            return  # kept already; a changed copy is replaced by the file sent again
         target.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as tmp:
             tmp.write(content)
@@ -99,7 +118,11 @@ class LocalStore:
         await asyncio.to_thread(self._put, sha256, content)
 
     async def get(self, sha256: str) -> bytes:
-        return _verified(sha256, await asyncio.to_thread(self.path(sha256).read_bytes))
+        try:
+            content = await asyncio.to_thread(self.path(sha256).read_bytes)
+        except FileNotFoundError:
+            raise IntegrityFailure(sha256, "missing") from None
+        return _verified(sha256, content)
 
 
 class S3Store:
@@ -137,7 +160,10 @@ class S3Store:
         )
 
     def _get(self, sha256: str) -> bytes:
-        answer = self.client.get_object(Bucket=self.bucket, Key=self.key(sha256))  # type: ignore[attr-defined]
+        try:
+            answer = self.client.get_object(Bucket=self.bucket, Key=self.key(sha256))  # type: ignore[attr-defined]
+        except self.client.exceptions.NoSuchKey:  # type: ignore[attr-defined]
+            raise IntegrityFailure(sha256, "missing") from None
         return bytes(answer["Body"].read())
 
     async def put(self, sha256: str, content: bytes) -> None:
@@ -207,9 +233,9 @@ async def attach(
     digest, media_type, content = await receive(request, sha256, settings)
     same = select(model).where(model.sha256 == digest, *(getattr(model, k) == v for k, v in proves.items()))
     existing = (await session.execute(same)).scalar_one_or_none()
+    await kept.put(digest, content)  # sent again, a file lost or changed in the store is kept anew
     if existing is not None:
         return existing
-    await kept.put(digest, content)
     record = model(
         id=uuid.uuid4(),
         **proves,
@@ -227,9 +253,22 @@ async def attach(
 
 
 async def serve(kept: Store, sha256: str, media_type: str) -> Response:
-    """A stored file as its download: never sniffed as anything else, named by its hash."""
+    """A stored file as its download: never sniffed as anything else, named by its hash. A file changed or
+    missing in the store is the `attachment-integrity` problem, counted and logged, never served."""
+    try:
+        content = await kept.get(sha256)
+    except IntegrityFailure as failure:
+        ATTACHMENT_INTEGRITY.labels(reason=failure.reason).inc()
+        log.error("attachment integrity failure", sha256=sha256, reason=failure.reason)
+        zh = "附件文件已被改动,与登记的摘要不符" if failure.reason == "changed" else "附件文件在存储中缺失"
+        raise AttachmentIntegrity(
+            f"The stored file {sha256[:16]} {'was changed' if failure.reason == 'changed' else 'is missing'}: "
+            "it is not served; upload the original again to restore it",
+            zh=f"{zh},不予提供;请重新上传原件以恢复",
+            reason=failure.reason,
+        ) from None
     return Response(
-        await kept.get(sha256),
+        content,
         media_type=media_type,
         headers={
             "Content-Disposition": f'attachment; filename="{sha256[:16]}"',

@@ -28,3 +28,13 @@ OUTBOX_OLDEST = Gauge("outbox_oldest_unsent_seconds", "Age of the oldest unpubli
 POLICY_GAPS = Counter(
     "screening_policy_gaps_total", "Judgements without the year's own policy", ["county", "year", "basis"]
 )
+# Intake's registry notifications withheld at delivery because their target is not allowed (an internal
+# address, a host no longer listed): a subscriber probing the network, or a registry that moved.
+NOTIFY_REFUSED = Counter("registry_notify_refused_total", "Registry notifications withheld: target not allowed")
+# Attachments whose stored file failed its check when served (changed, or missing from the store): evidence
+# has been tampered with or lost. Alerted on (deploy/monitoring/alerts.yaml).
+ATTACHMENT_INTEGRITY = Counter(
+    "attachment_integrity_failures_total",
+    "Attachment downloads refused: the stored file changed or missing",
+    ["reason"],
+)

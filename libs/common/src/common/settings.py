@@ -5,6 +5,7 @@ Each service subclasses `CommonSettings` in its own `config.py` and instantiates
 
 import base64
 import json
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, ClassVar, Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
@@ -53,8 +54,12 @@ class CommonSettings(BaseSettings):
     # Request bodies: JSON requests are small; department bulk files are streamed under their own limit.
     max_body_bytes: int = Field(1_048_576, ge=1024)
     max_upload_bytes: int = Field(4 * 1024**3, ge=1024)
+    # What a service keeps on its own disk goes under this directory: `safetynet run --data-dir` gives its
+    # services the one it was given (SAFETYNET_DATA_DIR, the name the CLI reads too).
+    safetynet_data_dir: str = ".data"
     # Evidence attachments (photos, signed forms, certificates): stored by content hash under this directory.
-    attachments_dir: str = ".data/attachments"
+    # Unset: `attachments` under the data directory.
+    attachments_dir: str = ""
     # An S3-compatible object store for attachments instead of the directory (ATTACHMENTS_S3_BUCKET set):
     # the endpoint of a store on the intranet (MinIO, Ceph, a cloud's OSS), its region and credentials.
     attachments_s3_bucket: str | None = None
@@ -114,6 +119,12 @@ class CommonSettings(BaseSettings):
         if "pii_encryption_key" not in self.pii_keys:
             return PiiCipher.index_only(self.blind_index_key)
         return PiiCipher(self.pii_encryption_key, self.blind_index_key)
+
+    @model_validator(mode="after")
+    def _attachments_under_data_dir(self) -> "CommonSettings":
+        if not self.attachments_dir:
+            self.attachments_dir = str(Path(self.safetynet_data_dir) / "attachments")
+        return self
 
     @model_validator(mode="after")
     def _refuse_dev_secrets(self) -> "CommonSettings":

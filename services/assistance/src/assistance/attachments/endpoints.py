@@ -88,7 +88,7 @@ async def list_attachments(
 
 @router.get(
     "/attachments/{attachment_id}",
-    responses={**problem_responses(Forbidden, NotFound), **attachments.DOWNLOAD},
+    responses={**problem_responses(Forbidden, NotFound, attachments.AttachmentIntegrity), **attachments.DOWNLOAD},
 )
 async def download(attachment_id: uuid.UUID, session: SessionDep, principal: PlansRead) -> Response:
     """The file itself, for those who may read the household (the household too); an audited read."""

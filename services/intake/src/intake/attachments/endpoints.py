@@ -93,7 +93,7 @@ async def list_attachments(
 
 @router.get(
     "/cases/{case_id}/attachments/{attachment_id}",
-    responses={**problem_responses(Forbidden, NotFound), **attachments.DOWNLOAD},
+    responses={**problem_responses(Forbidden, NotFound, attachments.AttachmentIntegrity), **attachments.DOWNLOAD},
 )
 async def download(case_id: uuid.UUID, attachment_id: uuid.UUID, session: SessionDep, principal: CasesRead) -> Response:
     """The file itself, for those who may read the household (the household too); an audited read."""

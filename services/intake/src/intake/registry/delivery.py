@@ -1,6 +1,7 @@
 """Delivery of the gateway's `notify` messages to their subscribers: a loop over the queued notifications,
 each sent once it is due, retried with a growing delay while the subscriber does not answer 2xx, and
-withheld (never sent) if the household's consent lapsed or the subscription ended meanwhile. A delivered
+withheld (never sent) if the household's consent lapsed or the subscription ended meanwhile, or if its target
+is no longer one notifications may go to (`targets`). A delivered
 notification is a read of the household's data by the subscriber, recorded in the access audit."""
 
 import asyncio
@@ -14,9 +15,11 @@ from common import clock
 from common.auth import Principal, Role
 from common.db import Database
 from common.logging import log
+from common.metrics import NOTIFY_REFUSED
 from intake.config import settings
 from intake.consents.service import valid_consent
 from intake.mechanisms import audit
+from intake.registry import targets
 from intake.registry.models import RegistryNotice, RegistrySubscription
 from intake.registry.schemas import DCI_VERSION, RECORD_TYPE, REG_TYPE
 from intake.registry.service import GATEWAY_ID, SHARING, WHAT
@@ -87,8 +90,24 @@ async def deliver_due(db: Database, client: httpx.AsyncClient) -> int:
                 notice.last_error = "subscription ended" if subscription.ended_at else "no valid consent to sharing"
                 continue
             try:
-                answer = await client.post(subscription.notify_uri, json=envelope(notice, subscription))
+                # Checked again at every delivery: the name may resolve elsewhere now, and the rules may have
+                # changed since the subscription. The connection goes to the address checked.
+                target = await targets.check(subscription.notify_uri)
+                answer = await client.post(
+                    target.url,
+                    json=envelope(notice, subscription),
+                    headers=target.headers,
+                    extensions=target.extensions,
+                )
                 problem = None if answer.is_success else f"HTTP {answer.status_code}"
+            except targets.NotifyTargetRefused as e:
+                # Not sent, and not tried again: the subscriber has to subscribe with a target that is allowed.
+                notice.withheld_at, notice.last_error = now, f"notify target refused: {e.detail}"[:500]
+                NOTIFY_REFUSED.inc()
+                log.warning("registry notify target refused", notice=str(notice.id), error=e.detail)
+                continue
+            except targets.Unresolved as e:
+                problem = str(e)[:500]
             except httpx.HTTPError as e:
                 problem = f"{type(e).__name__}: {e}"[:500]
             notice.attempts += 1
@@ -106,7 +125,11 @@ async def deliver_due(db: Database, client: httpx.AsyncClient) -> int:
 
 async def delivery_loop(app: FastAPI) -> None:
     db: Database = app.state.db
-    async with httpx.AsyncClient(timeout=settings.registry_notify_timeout_s, follow_redirects=False) as client:
+    # No redirects (a 3xx is a failed attempt), and no proxy from the environment: the connection must go to
+    # the address the target check approved.
+    async with httpx.AsyncClient(
+        timeout=settings.registry_notify_timeout_s, follow_redirects=False, trust_env=False
+    ) as client:
         while True:
             if not await deliver_due(db, client):
                 await asyncio.sleep(IDLE_S)

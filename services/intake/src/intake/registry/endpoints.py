@@ -23,6 +23,7 @@ from intake.registry.schemas import (
     SubscriptionPublic,
     UnsubscribeEnvelope,
 )
+from intake.registry.targets import NotifyTargetRefused
 
 router = APIRouter(prefix="/registry", tags=["registry gateway"])
 # The identifiers behind a department's list: intake holds them, assistance's lists do not.
@@ -38,11 +39,15 @@ async def search(body: SearchEnvelope, session: SessionDep, principal: RegistryG
     return await service.search(session, principal, body)
 
 
-@router.post("/subscribe", response_model=SubscribeResponse, responses=PROBLEMS)
+@router.post(
+    "/subscribe", response_model=SubscribeResponse, responses=problem_responses(Forbidden, NotifyTargetRefused)
+)
 async def subscribe(body: SubscribeEnvelope, session: SessionDep, principal: RegistryGateway) -> SubscribeResponse:
     """DCI subscribe: `monitored` and `eliminated` changes of the households of (part of) the caller's
     jurisdiction are sent as `notify` messages to `header.sender_uri`, for households that consented to the
-    sharing. Each request answers its `subscription_code`."""
+    sharing. Each request answers its `subscription_code`. The URI must be https, on a host the deployment
+    allows (REGISTRY_NOTIFY_HOSTS), resolving only to public addresses (or ones REGISTRY_NOTIFY_ADDRESSES
+    allows); anything else is refused (`notify-target-refused`), here and again at each delivery."""
     return await service.subscribe(session, principal, body)
 
 
@@ -81,7 +86,8 @@ async def subscriptions(
     session: SessionDep, principal: RegistryGateway, cursor: CursorQuery = None, limit: LimitQuery = 50
 ) -> Page[SubscriptionPublic]:
     """The caller's subscriptions (an admin's: all), oldest first, with how many notifications each has had
-    delivered, waiting, and withheld (the household's consent lapsed or was revoked)."""
+    delivered, waiting, and withheld (the household's consent lapsed or was revoked, or the notify target was
+    refused at delivery: an internal address, or a host no longer allowed)."""
     rows, next_cursor = await page_rows(
         session, service.mine(principal), (RegistrySubscription.created_at, RegistrySubscription.id), cursor, limit
     )

@@ -7,7 +7,6 @@ a read of the household's data, recorded in the access audit with the registry t
 
 import uuid
 from typing import Any
-from urllib.parse import urlsplit
 
 from sqlalchemy import any_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,6 +25,7 @@ from intake.crypto import cipher
 from intake.households.models import Household, Member
 from intake.households.service import ID_FIELD, resident_id_of
 from intake.mechanisms import audit
+from intake.registry import targets
 from intake.registry.models import RegistryNotice, RegistrySubscription
 from intake.registry.schemas import (
     IdentifiedHousehold,
@@ -140,14 +140,14 @@ async def search(session: AsyncSession, principal: Principal, request: SearchEnv
     )
 
 
-def _notify_uri(request: SubscribeEnvelope) -> str:
+async def _notify_uri(request: SubscribeEnvelope) -> str:
     uri = request.header.sender_uri
     if uri is None:
         raise ValidationFailed.on("header.sender_uri", "a subscription needs the URI its notifications go to")
-    allowed = settings.registry_notify_hosts
-    host = urlsplit(str(uri)).hostname or ""
-    if allowed and host not in allowed:
-        raise ValidationFailed.on("header.sender_uri", f"{host} is not among the hosts notifications may go to")
+    try:
+        await targets.check(str(uri))
+    except targets.Unresolved as e:
+        raise targets.NotifyTargetRefused.because(str(e), "通知地址的主机名无法解析") from e
     return str(uri)
 
 
@@ -161,7 +161,7 @@ def _prefix_for(principal: Principal, wanted: str | None) -> str | None:
 
 async def subscribe(session: AsyncSession, principal: Principal, request: SubscribeEnvelope) -> SubscribeResponse:
     _expect(request, "subscribe")
-    uri = _notify_uri(request)
+    uri = await _notify_uri(request)
     answers = []
     for item in request.message.subscribe_request:
         criteria = item.subscribe_criteria

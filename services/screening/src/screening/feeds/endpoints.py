@@ -26,6 +26,7 @@ from screening.crypto import cipher
 from screening.feeds import service
 from screening.feeds.files import CSV, XLSX, NotAFile, kind_of, text_rows, xlsx_rows
 from screening.feeds.models import DeptRecord, Upload, UploadRow
+from screening.feeds.workbook import WorkbookTooLarge
 from screening.policies.gaps import gaps
 
 router = APIRouter(prefix="/feeds", tags=["department feeds"])
@@ -119,7 +120,7 @@ async def ingest_record(
 @router.post(
     "/{department}/uploads",
     response_model=UploadResult,
-    responses=problem_responses(Forbidden, NotFound, BadRequest, NotAFile, PayloadTooLarge),
+    responses=problem_responses(Forbidden, NotFound, BadRequest, NotAFile, PayloadTooLarge, WorkbookTooLarge),
     openapi_extra={
         "requestBody": {
             "content": {
@@ -143,7 +144,9 @@ async def upload_records(
     UTF-8, GBK or GB18030 (`charset=` in Content-Type, or detected); a row that is not valid text is
     rejected with its number, never read with replacement characters. The answer carries the counts and the
     first 1,000 rows' outcomes; every row's outcome pages at `GET /feeds/uploads/{id}/rows`. A file that
-    cannot be read fails the upload (422), and the upload says why."""
+    cannot be read fails the upload (422), and the upload says why. A workbook is checked before it is read:
+    over a limit of its size, what it expands to, its compression ratio, its rows or its shared strings
+    (XLSX_MAX_*), it fails the upload with no row read (413, `workbook-limit-exceeded`, naming the limit)."""
     kind, charset = kind_of(request.headers.get("content-type", ""))
     db: Database = request.app.state.db
     upload = Upload(

@@ -18,6 +18,9 @@ from itertools import islice
 from typing import Any
 
 from common.errors import BadRequest, ValidationFailed
+from screening.config import settings
+from screening.feeds import workbook
+from screening.feeds.workbook import WorkbookTooLarge
 
 CSV, JSONL, XLSX = (
     "text/csv",
@@ -132,12 +135,24 @@ def _one(text: str | None, header: list[str] | None, csv_format: bool, encoding:
 
 
 async def xlsx_rows(stream: AsyncIterator[bytes], chunk_rows: int = 500) -> AsyncIterator[tuple[int, Row]]:
-    """The first sheet's rows (its first non-empty row is the header), read off a spooled copy."""
+    """The first sheet's rows (its first non-empty row is the header), read off a spooled copy once the
+    workbook passed the limits of what it may expand to (`workbook.inspect`): nothing is yielded before."""
     from openpyxl import load_workbook
 
     with tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024) as spool:
+        size = 0
         async for chunk in stream:
+            size += len(chunk)
+            if size > settings.xlsx_max_bytes:
+                raise workbook.over_limit(
+                    "size in bytes", size, settings.xlsx_max_bytes, "XLSX_MAX_BYTES", "文件字节数"
+                )
             spool.write(chunk)
+        spool.seek(0)
+        try:
+            await asyncio.to_thread(workbook.inspect, spool)
+        except workbook.Unreadable as exc:
+            raise NotAFile(f"Not an XLSX workbook ({exc})", zh="文件不是有效的 XLSX 工作簿") from None
         spool.seek(0)
         try:
             book = await asyncio.to_thread(load_workbook, spool, read_only=True, data_only=True)
@@ -156,6 +171,8 @@ async def xlsx_rows(stream: AsyncIterator[bytes], chunk_rows: int = 500) -> Asyn
                         header = [str(c).strip() if c is not None else "" for c in cells]
                         continue
                     n += 1
+                    if n > settings.xlsx_max_rows:  # the scan counted them: a second guard, never reached
+                        raise WorkbookTooLarge(f"More than {settings.xlsx_max_rows:,} rows (XLSX_MAX_ROWS)")
                     yield n, _xlsx_row(header, cells)
         finally:
             book.close()
