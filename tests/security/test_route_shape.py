@@ -93,3 +93,22 @@ def test_the_jurisdiction_is_applied_by_one_mechanism(service: str) -> None:
     src = Path(import_module(service).__file__ or "").parent
     for path in src.rglob("*.py"):
         assert "jurisdiction_clause" not in path.read_text(encoding="utf-8"), path
+
+
+PATCHES = [(i, (s, r)) for i, (s, r) in zip(IDS, ROUTES, strict=True) if "PATCH" in r.methods]
+
+
+@pytest.mark.parametrize(("service", "route"), [x for _, x in PATCHES], ids=[i for i, _ in PATCHES])
+def test_every_patch_requires_if_match(service: str, route: Any) -> None:
+    """A change to a record the app edits says which version it was made on (issue 24: a PATCH without
+    If-Match overwrote silently): the route depends on IfMatchRequired and documents 428 and 412."""
+    from common.concurrency import _if_match_required
+
+    calls = {d.call for d in route.dependant.dependencies}
+    assert _if_match_required in calls, f"PATCH {route.path} does not require If-Match"
+    assert {428, 412} <= set(route.responses), f"PATCH {route.path} does not document 428 and 412"
+    assert "428" in (route.description or ""), f"PATCH {route.path}: its description does not say 428"
+
+
+def test_the_walk_finds_the_patches() -> None:
+    assert len(PATCHES) >= 3
