@@ -95,9 +95,11 @@ step "8. county approval"        county-approval "$COUNTY" '{"approval_no": "弥
 
 STEP="9. assistance drafts the plan (一户一策) from the approved case"; echo "$STEP"
 PLAN=$(until_ok bash -c "curl -sf '$ASSISTANCE/plans?household_id=$HID' -H 'Authorization: Bearer $TOWNSHIP' | python3 -c \"import json,sys; i=json.load(sys.stdin)['items']; print(i[0]['id'] if i else '')\"")
-# Each measure with its version (etag): a change says which version it was made on (If-Match).
-MEASURES=$(call GET "$ASSISTANCE" "/plans/$PLAN" "$TOWNSHIP" | python3 -c "import json,sys; print(' '.join(m['id']+'|'+m['etag']+'|'+m['code'] for m in json.load(sys.stdin)['measures']))")
-for m in $MEASURES; do
+PLAN_JSON=$(call GET "$ASSISTANCE" "/plans/$PLAN" "$TOWNSHIP")
+MEASURES=$(echo "$PLAN_JSON" | python3 -c "import json,sys; print(' '.join(m['id']+':'+m['code'] for m in json.load(sys.stdin)['measures']))")
+# Each with the version it was read at (etag): a change says which version it was made on (If-Match).
+TAGGED=$(echo "$PLAN_JSON" | python3 -c "import json,sys; print(' '.join(m['id']+'|'+m['etag']+'|'+m['code'] for m in json.load(sys.stdin)['measures']))")
+for m in $TAGGED; do
   rest=${m#*|}
   call PATCH "$ASSISTANCE" "/plans/$PLAN/measures/${m%%|*}" "$TOWNSHIP" \
     '{"responsible_cadre": "结对干部 陈", "start_date": "'"$(day 45)"'", "due_date": "'"$(day -30)"'"}' "${rest%%|*}" > /dev/null
