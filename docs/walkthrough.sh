@@ -27,7 +27,8 @@ call() {
   local body status
   body=$(mktemp)
   status=$(curl -s -o "$body" -w '%{http_code}' -X "$1" "$2$3" -H "Authorization: Bearer $4" \
-    -H 'Content-Type: application/json' -H 'Accept-Language: zh-CN' ${5:+-d "$5"}) || status="no answer (curl exit $?)"
+    -H 'Content-Type: application/json' -H 'Accept-Language: zh-CN' ${5:+-d "$5"} ${6:+-H "If-Match: $6"}) \
+    || status="no answer (curl exit $?)"
   if [ "${status:0:1}" != 2 ]; then
     { echo "FAILED at step \"$STEP\": $1 $2$3 answered $status"; cat "$body"; echo; } >&2
     rm -f "$body"; exit 1
@@ -94,11 +95,15 @@ step "8. county approval"        county-approval "$COUNTY" '{"approval_no": "弥
 
 STEP="9. assistance drafts the plan (一户一策) from the approved case"; echo "$STEP"
 PLAN=$(until_ok bash -c "curl -sf '$ASSISTANCE/plans?household_id=$HID' -H 'Authorization: Bearer $TOWNSHIP' | python3 -c \"import json,sys; i=json.load(sys.stdin)['items']; print(i[0]['id'] if i else '')\"")
-MEASURES=$(call GET "$ASSISTANCE" "/plans/$PLAN" "$TOWNSHIP" | python3 -c "import json,sys; print(' '.join(m['id']+':'+m['code'] for m in json.load(sys.stdin)['measures']))")
-for m in $MEASURES; do
-  call PATCH "$ASSISTANCE" "/plans/$PLAN/measures/${m%%:*}" "$TOWNSHIP" \
-    '{"responsible_cadre": "结对干部 陈", "start_date": "'"$(day 45)"'", "due_date": "'"$(day -30)"'"}' > /dev/null
-  echo "   measure ${m#*:} assigned"
+PLAN_JSON=$(call GET "$ASSISTANCE" "/plans/$PLAN" "$TOWNSHIP")
+MEASURES=$(echo "$PLAN_JSON" | python3 -c "import json,sys; print(' '.join(m['id']+':'+m['code'] for m in json.load(sys.stdin)['measures']))")
+# Each with the version it was read at (etag): a change says which version it was made on (If-Match).
+TAGGED=$(echo "$PLAN_JSON" | python3 -c "import json,sys; print(' '.join(m['id']+'|'+m['etag']+'|'+m['code'] for m in json.load(sys.stdin)['measures']))")
+for m in $TAGGED; do
+  rest=${m#*|}
+  call PATCH "$ASSISTANCE" "/plans/$PLAN/measures/${m%%|*}" "$TOWNSHIP" \
+    '{"responsible_cadre": "结对干部 陈", "start_date": "'"$(day 45)"'", "due_date": "'"$(day -30)"'"}' "${rest%%|*}" > /dev/null
+  echo "   measure ${rest#*|} assigned"
 done
 OUT_=$(call POST "$ASSISTANCE" "/plans/$PLAN/review" "$CADRE" \
   '{"meeting_date": "'"$(day 50)"'", "representatives_present": 21, "votes_for": 18}')

@@ -93,3 +93,62 @@ def test_the_jurisdiction_is_applied_by_one_mechanism(service: str) -> None:
     src = Path(import_module(service).__file__ or "").parent
     for path in src.rglob("*.py"):
         assert "jurisdiction_clause" not in path.read_text(encoding="utf-8"), path
+
+
+PATCHES = [(i, (s, r)) for i, (s, r) in zip(IDS, ROUTES, strict=True) if "PATCH" in r.methods]
+
+
+@pytest.mark.parametrize(("service", "route"), [x for _, x in PATCHES], ids=[i for i, _ in PATCHES])
+def test_every_patch_requires_if_match(service: str, route: Any) -> None:
+    """A change to a record the app edits says which version it was made on (issue 24: a PATCH without
+    If-Match overwrote silently): the route depends on IfMatchRequired and documents 428 and 412."""
+    from common.concurrency import _if_match_required
+
+    calls = {d.call for d in route.dependant.dependencies}
+    assert _if_match_required in calls, f"PATCH {route.path} does not require If-Match"
+    assert {428, 412} <= set(route.responses), f"PATCH {route.path} does not document 428 and 412"
+    assert "428" in (route.description or ""), f"PATCH {route.path}: its description does not say 428"
+
+
+def test_the_walk_finds_the_patches() -> None:
+    assert len(PATCHES) >= 3
+
+
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+FILLER = "6f1c7d2e-1111-4a5b-9c8d-000000000001"  # for every path parameter: never a literal segment
+
+
+def _templates(service: str) -> dict[str, set[str]]:
+    from common.app import route_contexts
+
+    out: dict[str, set[str]] = {}
+    for route in route_contexts(import_module(f"{service}.main").app):
+        if getattr(route, "methods", None):
+            out.setdefault(route.path, set()).update(route.methods)
+    return out
+
+
+@pytest.mark.parametrize("service", SERVICES)
+async def test_a_method_a_path_does_not_serve_is_405_with_the_paths_allow(service: str) -> None:
+    """Issue 24: `GET /national-exports` was told `Allow: POST` (the first route of the path), and `GET
+    /policies/what-if` reached `GET /policies/{policy_id}` and answered 422. Every path of every app, in every
+    method it does not serve, answers 405, with `Allow` naming exactly the methods it serves, in Chinese too."""
+    import re
+
+    import httpx
+
+    app = import_module(f"{service}.main").app
+    wrong = []
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+        for path, served in _templates(service).items():
+            url = re.sub(r"\{\w+\}", FILLER, path)
+            expected = sorted(served)
+            for method in (*METHODS, "HEAD"):
+                if method in served:
+                    continue
+                r = await client.request(method, url, headers={"Accept-Language": "zh-CN"})
+                allow = sorted(m.strip() for m in r.headers.get("allow", "").split(",") if m.strip())
+                worded = method == "HEAD" or "不支持" in r.text  # a HEAD answer has no body
+                if r.status_code != 405 or allow != expected or not worded:
+                    wrong.append(f"{method} {path}: {r.status_code} Allow {allow}, expected 405 Allow {expected}")
+    assert wrong == [], "\n".join(wrong)

@@ -111,3 +111,19 @@ def test_the_outboxs_direct_encoding_is_the_sdks(micro: int) -> None:
     direct_id, direct = encoded(payload, source="/screening", subject="h-1", event_id=event_id, time=at)
     assert direct_id == event_id and orjson.loads(direct) == orjson.loads(sdk)
     assert decode(direct, b"h-1") == decode(sdk, b"h-1")
+
+
+def test_scrub_keeps_request_and_trace_ids_whole() -> None:
+    """Issue 24: `request_id=e3a71ec3edb742e182****3313c6915a` could no longer be traced. Hex ids (request
+    ids, W3C trace and span ids, UUIDs) keep their digits; resident IDs and mobiles are masked beside them."""
+    request_id = "e3a71ec3edb742e" + "18213913313" + "c6915a"  # a mobile-shaped run inside a random id
+    span = "b7ad6b7169203331"
+    traceparent = f"00-{request_id}-{span}-01"
+    uuid_text = f"{request_id[:8]}-{request_id[8:12]}-{request_id[12:16]}-{request_id[16:20]}-{request_id[20:]}"
+    line = f"request_id={request_id} traceparent={traceparent} trace_id={request_id} span_id={span} id={uuid_text}"
+    assert scrub(line) == line
+    assert scrub(f"{line} tel 13800138000 id 11010519491231002X") == f"{line} tel 138****8000 id 110105********002X"
+    # A resident ID (its check digit holding) glued into an id-shaped token is still masked there.
+    smuggled = "abcdef" + "110105194912310011" + "abcdefab"  # 110105194912310011: its check digit holds
+    assert len(smuggled) == 32 and scrub(f"request_id={smuggled}") == "request_id=abcdef110105********0011abcdefab"
+    assert scrub("rid 13800138000ab") == "rid 138****8000ab"  # not an id: a mobile with letters after it

@@ -129,11 +129,15 @@ async def test_lists_go_out_on_their_topic_and_reports_come_back_on_the_bus(
     assert b"department's list" in b"".join(v for _, v in refused.headers or []) + refused.value
 
     medical = department("medical-insurance")
-    ids = await intake.post(
-        "/department-lists/medical-insurance/identifiers", json={"household_ids": [household["id"]]}, headers=medical
-    )
-    assert ids.status_code == 200, ids.text
-    (found,) = ids.json()["items"]
+
+    async def identified() -> list[dict[str, Any]] | None:
+        """Once intake has the household on the department's list (the list's own topic)."""
+        body = {"household_ids": [household["id"]]}
+        ids = await intake.post("/department-lists/medical-insurance/identifiers", json=body, headers=medical)
+        assert ids.status_code == 200, ids.text
+        return ids.json()["items"] or None
+
+    (found,) = await eventually(identified, timeout=30)
     assert found["household_no"] == household["household_no"] and len(found["members"][0]["resident_id"]) == 18
     other = await intake.post(
         "/department-lists/education/identifiers", json={"household_ids": [household["id"]]}, headers=medical

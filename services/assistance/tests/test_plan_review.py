@@ -24,7 +24,13 @@ async def test_measures_are_reviewed_and_noticed_before_approval_and_an_upheld_o
     plan = await draft_plan(client, household)
     for m in plan["measures"]:
         assignment = {"responsible_cadre": "结对干部 陈", "start_date": "2026-10-20", "due_date": "2026-12-31"}
-        await ok(await client.patch(f"/plans/{plan['id']}/measures/{m['id']}", headers=TOWNSHIP, json=assignment))
+        for blind in ({}, {"If-Match": "*"}):  # a change that does not say which version it was made on
+            refused = await client.patch(
+                f"/plans/{plan['id']}/measures/{m['id']}", headers={**TOWNSHIP, **blind}, json=assignment
+            )
+            assert refused.status_code == 428 and refused.json()["type"].endswith("/precondition-required")
+        changed = {**TOWNSHIP, "If-Match": m["etag"]}
+        await ok(await client.patch(f"/plans/{plan['id']}/measures/{m['id']}", headers=changed, json=assignment))
     url = f"/plans/{plan['id']}"
 
     refused = await client.post(f"{url}/approval", headers={**TOWNSHIP, "Accept-Language": "zh-CN"})

@@ -9,6 +9,7 @@ from devkit.kit.households import (
     VILLAGE_B,
     headers,
     household_body,
+    if_match,
     member,
     register,
 )
@@ -110,13 +111,18 @@ async def test_household_token_sees_only_its_own(client: httpx.AsyncClient) -> N
 async def test_updates_are_versioned_and_income_is_per_capita(client: httpx.AsyncClient) -> None:
     household = await register(client)
     h = headers("village_cadre", TOWNSHIP_A)
-    r = await client.patch(f"/households/{household['id']}", json={"address": "2组 1号", "reason": "moved"}, headers=h)
+    changed = await if_match(client, household["id"], h)
+    r = await client.patch(
+        f"/households/{household['id']}", json={"address": "2组 1号", "reason": "moved"}, headers=changed
+    )
     assert r.json()["version"] == 2
     r = await client.post(f"/households/{household['id']}/members", json=member("child"), headers=h)
     assert r.status_code == 201 and r.json()["version"] == 3 and len(r.json()["members"]) == 3
     left = r.json()["members"][2]["id"]
     r = await client.patch(
-        f"/households/{household['id']}/members/{left}", json={"active": False, "reason": "married out"}, headers=h
+        f"/households/{household['id']}/members/{left}",
+        json={"active": False, "reason": "married out"},
+        headers=await if_match(client, household["id"], h),
     )
     assert r.json()["version"] == 4
     r = await client.put(
@@ -186,7 +192,8 @@ async def _resident_of_b(client: httpx.AsyncClient, household: dict) -> str:
 
 async def test_two_cadres_editing_one_household_cannot_overwrite_each_other(client: httpx.AsyncClient) -> None:
     """Each reads the household and its ETag; the first change wins, the second, made on the version it
-    read, is refused 412 naming the current tag; read again, it goes through. `*` and no header pass."""
+    read, is refused 412 naming the current tag; read again, it goes through. A change that does not say which
+    version it was made on (no If-Match, or `*`) is refused 428 (issue 24: it overwrote silently)."""
     household = await register(client)
     path = f"/households/{household['id']}"
     first = await client.get(path, headers=CADRE)
@@ -216,10 +223,20 @@ async def test_two_cadres_editing_one_household_cannot_overwrite_each_other(clie
         path, json={"address": "3组 9号", "reason": "moved"}, headers={**CADRE, "If-Match": current}
     )
     assert again.status_code == 200
-    anyone = await client.patch(
-        path, json={"category": "ordinary", "reason": "re-checked"}, headers={**CADRE, "If-Match": "*"}
-    )
-    assert anyone.status_code == 200
+    for blind in ({}, {"If-Match": "*"}, {"If-Match": f"*, {current}"}):
+        for target in (path, f"{path}/members/{member}"):
+            anyone = await client.patch(
+                target,
+                json={"category": "ordinary", "reason": "re-checked"}
+                if target == path
+                else {"health": "healthy", "reason": "re-checked"},
+                headers={**CADRE, "Accept-Language": "zh-CN", **blind},
+            )
+            assert anyone.status_code == 428, (blind, anyone.text)
+            refusal = anyone.json()
+            assert refusal["type"].endswith("/precondition-required") and "If-Match" in refusal["detail"]
+            assert anyone.headers["content-type"].startswith("application/problem+json")
+    assert (await client.get(path, headers=CADRE)).json()["address"] == "3组 9号"  # nothing overwritten
 
     # A year's income, corrected by two cadres: the second, made on the record it read, is refused.
     income = {"wages": "6000", "production": "0", "property": "0", "transfers": "0"}

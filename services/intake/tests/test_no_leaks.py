@@ -7,7 +7,7 @@ import httpx
 import pytest
 
 from common.logging import configure_logging, format_exc_redacted
-from devkit.kit.households import TOWNSHIP_A, VILLAGE_A, headers, household_body, member, register
+from devkit.kit.households import TOWNSHIP_A, VILLAGE_A, headers, household_body, if_match, member, register
 from devkit.kit.identification import CADRE, declare, ok, sign_consent
 from devkit.testing.fixtures import TopicReader, resident_id
 from intake.config import settings
@@ -128,12 +128,14 @@ async def test_rejoining_a_household_after_registering_elsewhere_is_a_409(client
         await client.patch(
             f"/households/{first['id']}/members/{son['id']}",
             json={"active": False, "reason": "分户"},
-            headers=CADRE,
+            headers=await if_match(client, first["id"], CADRE),
         )
     )
     await register(client, members=[member(resident_id=rid)])
     back = await client.patch(
-        f"/households/{first['id']}/members/{son['id']}", json={"active": True, "reason": "回迁"}, headers=CADRE
+        f"/households/{first['id']}/members/{son['id']}",
+        json={"active": True, "reason": "回迁"},
+        headers=await if_match(client, first["id"], CADRE),
     )
     assert back.status_code == 409, back.text
 

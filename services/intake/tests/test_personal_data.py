@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import text
 
 from common.logging import configure_logging
-from devkit.kit.households import TOWNSHIP_A, headers, household_body, member, register
+from devkit.kit.households import TOWNSHIP_A, headers, household_body, if_match, member, register
 from devkit.testing.fixtures import resident_id
 from intake.main import app
 
@@ -36,7 +36,8 @@ async def test_tables_hold_no_plaintext_identifiers(client: httpx.AsyncClient) -
     officer = headers("township_officer", TOWNSHIP_A)
     shown = await client.get(f"/households/{household['id']}", headers=officer)
     assert "欧阳鑫淼" in shown.text  # an audited read shows the name
-    await client.patch(f"/households/{household['id']}", json={"address": "2组 9号", "reason": "搬迁"}, headers=officer)
+    changed = await if_match(client, household["id"], officer)
+    await client.patch(f"/households/{household['id']}", json={"address": "2组 9号", "reason": "搬迁"}, headers=changed)
     revisions = await client.get(f"/households/{household['id']}/revisions", headers=officer)
     assert "欧阳鑫淼" in revisions.text  # and so do the revisions
     dump = await _all_rows_as_text(client)

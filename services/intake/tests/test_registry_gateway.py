@@ -14,11 +14,14 @@ from prometheus_client import REGISTRY
 from sqlalchemy import select
 
 from common import clock
+from common.events.envelope import encode, new_envelope
+from contracts.assistance import DEPARTMENT_LIST_TOPIC, DepartmentListEntryV1
 from contracts.audit import ACCESS_TOPIC
 from devkit.kit.assistance import identified
 from devkit.kit.households import VILLAGE_A, headers, household_body, member
 from devkit.kit.identification import CADRE, ok, sign_consent
-from devkit.testing.fixtures import TopicReader, eventually
+from devkit.kit.people import department
+from devkit.testing.fixtures import TopicReader, eventually, produce
 from devkit.testing.http import Receiver, serving
 from intake.config import settings
 from intake.registry import targets
@@ -396,3 +399,58 @@ async def test_a_redirect_from_an_allowed_target_is_not_followed(client: httpx.A
             assert hidden.received == [] and hidden.refused == 0
             end = envelope("unsubscribe", {"subscription_codes": [code]})
             await ok(await client.post("/registry/unsubscribe", json=end, headers=CIVIL))
+
+
+async def test_a_department_reads_the_ids_of_its_own_list_only(client: httpx.AsyncClient) -> None:
+    """Issue 24: the water department asked for two households' resident IDs (one in 532504, one in 532501,
+    neither on its list, which was empty) and was answered three. Only a household on the department's list,
+    within its area and under consent to data sharing is answered; any other id is left out as a random one."""
+    water = department("water")
+    mile, _ = await registered(client, ("asset_check", "data_sharing"))
+    gejiu_cadre = headers("village_cadre", "532501001", sub="cadre-gejiu")
+    body = household_body("532501001001", members=[member(labour_capacity="full"), member("spouse")])
+    gejiu = await ok(await client.post("/households", json=body, headers=gejiu_cadre), 201)
+    await sign_consent(client, gejiu, scopes=("asset_check", "data_sharing"), who=gejiu_cadre)
+
+    async def asked(ids: list[str], who: dict[str, str] = water) -> dict[str, Any]:
+        answer = await client.post("/department-lists/water/identifiers", json={"household_ids": ids}, headers=who)
+        return await ok(answer)
+
+    probe = await asked([mile["id"], gejiu["id"]])
+    assert probe == await asked([str(uuid.uuid4()), str(uuid.uuid4())]) == {"items": [], "next_cursor": None}
+
+    async def listing(household: dict[str, Any], listed: bool, dept: str = "water") -> None:
+        entry = DepartmentListEntryV1(
+            department=dept,
+            household_id=household["id"],
+            household_no=household["household_no"],
+            region_code=household["region_code"],
+            plan_id=uuid.UUID(int=1),
+            plan_state="approved" if listed else "closed",
+            listed=listed,
+            risks=["drinking_water_unsafe"],
+            measures=[],
+            occurred_at=clock.now(),
+        )
+        message = encode(new_envelope(entry, source="/assistance", subject=household["id"]))
+        bootstrap = settings.kafka_bootstrap_servers or ""
+        await produce(bootstrap, DEPARTMENT_LIST_TOPIC, message.value, household["id"].encode())
+
+    await listing(mile, True)
+    await listing(gejiu, True, dept="education")  # on another department's list: not the water department's
+
+    async def answered() -> list[str] | None:
+        found = await asked([mile["id"], gejiu["id"], str(uuid.uuid4())])
+        return [h["household_id"] for h in found["items"]] or None
+
+    assert await eventually(answered, timeout=30) == [mile["id"]]
+    # A water department account of another area is answered as for a random id.
+    gejiu_water = headers("department", "532501", sub="water-gejiu", department="water")
+    assert await asked([mile["id"]], gejiu_water) == {"items": [], "next_cursor": None}
+
+    await listing(mile, False)  # off the list again
+
+    async def unlisted() -> bool | None:
+        return (await asked([mile["id"]]))["items"] == [] or None
+
+    assert await eventually(unlisted, timeout=30)

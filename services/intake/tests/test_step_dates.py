@@ -5,7 +5,7 @@ import datetime as dt
 import httpx
 
 from common import clock
-from devkit.kit.households import register
+from devkit.kit.households import member, register
 from devkit.kit.identification import (
     CADRE,
     COUNTY_OFFICER,
@@ -18,6 +18,7 @@ from devkit.kit.identification import (
     sign_consent,
     to_verified,
 )
+from devkit.testing.fixtures import resident_id
 
 
 async def test_step_dates_are_checked_against_the_step_before_and_today(client: httpx.AsyncClient) -> None:
@@ -72,3 +73,32 @@ async def test_a_review_before_the_consent_and_a_notice_before_the_review_are_re
     for published_on in ("2026-09-24", (clock.now() + dt.timedelta(days=60)).date().isoformat()):
         r = await client.post(f"/cases/{case['id']}/public-notice", headers=CADRE, json={"published_on": published_on})
         assert r.status_code == 422 and r.json()["errors"][0]["field"] == "published_on"
+
+
+async def test_a_consent_signed_before_the_mechanism_or_before_the_signer_was_born_is_refused(
+    client: httpx.AsyncClient,
+) -> None:
+    """Issue 24: a consent signed 1900-01-01 by a head born in 1975 was accepted."""
+    born = [resident_id(dt.date(1975, 3, 2)), resident_id(dt.date(2023, 5, 1))]
+    household = await register(client, members=[member(resident_id=born[0]), member("child", resident_id=born[1])])
+    head, child = (m["id"] for m in household["members"])
+
+    async def signed(on: str, signers: list[str]) -> httpx.Response:
+        body = {
+            "scopes": ["asset_check", "data_sharing"],
+            "signer_member_ids": signers,
+            "evidence": {"kind": "scanned_form", "sha256": "a" * 64},
+            "channel": "village_committee",
+            "signed_at": on,
+        }
+        return await client.post(
+            f"/households/{household['id']}/consents", json=body, headers={**CADRE, "Accept-Language": "zh-CN"}
+        )
+
+    for on, signers in (("1900-01-01T10:00:00+08:00", [head]), ("2019-12-31T10:00:00+08:00", [head])):
+        r = await signed(on, signers)
+        assert r.status_code == 422, r.text
+        assert r.json()["errors"][0]["field"] == "signed_at" and "签署日期" in r.json()["errors"][0]["message"]
+    unborn = await signed("2022-06-01T10:00:00+08:00", [head, child])  # the child was born in 2023
+    assert unborn.status_code == 422 and "出生日期" in unborn.json()["errors"][0]["message"], unborn.text
+    assert (await signed("2026-11-20T10:00:00+08:00", [head, child])).status_code == 201

@@ -27,7 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from common import tracing
 from common.auth import TokenVerifier
 from common.db import Database
-from common.errors import document_problems, install_problem_handlers
+from common.errors import MethodNotAllowed, document_problems, install_problem_handlers, problem_response
 from common.idempotency import Replayed
 from common.limits import BodyGuard
 from common.logging import configure_logging, log
@@ -199,6 +199,8 @@ def create_app(spec: ServiceSpec) -> FastAPI:
     async def _replayed(_: Request, exc: Replayed) -> Response:
         return exc.response
 
+    # Innermost: a method the path does not serve is 405 before any route is tried.
+    app.add_middleware(MethodsOfPath, owner=app)
     app.add_middleware(
         BodyGuard,
         max_body=settings.max_body_bytes,
@@ -237,6 +239,52 @@ def route_table(app: FastAPI) -> list[tuple[str, str]]:
     for ctx in route_contexts(app):
         out |= {(getattr(ctx, "path", ""), m) for m in (getattr(ctx, "methods", None) or []) if m != "HEAD"}
     return sorted(out)
+
+
+class MethodsOfPath:
+    """405 with the path's own `Allow` (RFC 9110 15.5.6), decided before Starlette routes the request.
+
+    Starlette answers 405 with the methods of the first route whose path matched (`Allow: POST` on `GET
+    /national-exports`, which has both), and a parameter route takes a literal path in a method the literal
+    does not serve (`GET /policies/what-if` reached `GET /policies/{policy_id}` and answered 422). Here the
+    routes whose template matches the path are found, the most literal template wins (`what-if` over
+    `{policy_id}`), and a method none of its routes serves is refused, `Allow` naming all they serve."""
+
+    def __init__(self, app: ASGIApp, owner: FastAPI) -> None:
+        self.app, self.owner = app, owner
+        self._table: list[tuple[Any, int, frozenset[str]]] | None = None
+
+    def _routes(self) -> list[tuple[Any, int, frozenset[str]]]:
+        if self._table is None:  # built at the first request: every router is included by then
+            self._table = [
+                (r.path_regex, sum(1 for part in r.path.split("/") if part and "{" not in part), frozenset(r.methods))
+                for r in route_contexts(self.owner)
+                if getattr(r, "methods", None) and hasattr(r, "path_regex")
+            ]
+        return self._table
+
+    def allowed(self, path: str) -> list[str] | None:
+        """The methods the path serves (None: no route has it, a 404 for the router to answer)."""
+        matching = [(literal, methods) for regex, literal, methods in self._routes() if regex.match(path)]
+        if not matching:
+            return None
+        best = max(literal for literal, _ in matching)
+        methods = set().union(*(m for literal, m in matching if literal == best))
+        return sorted(methods)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            allow = self.allowed(scope["path"])
+            method = scope["method"]
+            if allow is not None and method not in allow:
+                listed = ", ".join(allow)
+                problem = MethodNotAllowed(
+                    f"{method} is not served at this path; it serves {listed}",
+                    zh=f"此路径不支持 {method} 请求；支持的方法：{listed}",
+                )
+                await problem_response(problem, Request(scope), {"Allow": listed})(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 class RequestContext:

@@ -86,9 +86,15 @@ class Principal(BaseModel):
         return self.role in roles
 
 
+def absent(what: str = "resource") -> NotFound:
+    """The one answer for a thing outside the caller's jurisdiction and for one that does not exist at all,
+    so that neither can be told from the other."""
+    return NotFound(f"No such {what}", zh="未找到该记录")
+
+
 def ensure_covers(principal: Principal, region_code: str, what: str = "resource") -> None:
     if not principal.covers(region_code):
-        raise NotFound(f"No such {what}", zh="未找到该记录")
+        raise absent(what)
 
 
 def ensure_household(principal: Principal, household_id: uuid.UUID, region_code: str, what: str = "household") -> None:
@@ -96,7 +102,7 @@ def ensure_household(principal: Principal, household_id: uuid.UUID, region_code:
     so "not yours" and "not there" are the same answer."""
     ensure_covers(principal, region_code, what)
     if principal.role == Role.household and principal.household_id != household_id:
-        raise NotFound(f"No such {what}", zh="未找到该记录")
+        raise absent(what)
 
 
 def _prefix(v: str) -> str:

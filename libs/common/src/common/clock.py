@@ -1,10 +1,12 @@
 """The one clock of every service: instants are UTC, procedure dates are China Standard Time dates."""
 
 import datetime as dt
+import re
+from decimal import Decimal
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from pydantic import AfterValidator
+from pydantic import AfterValidator, BeforeValidator
 
 from common.errors import Conflict, ValidationFailed
 
@@ -68,8 +70,22 @@ def _plausible(day: dt.date) -> dt.date:
     return day
 
 
-# Every date a client sends: a year 1 or 9999 is no date of this system (and overflows date arithmetic).
-Day = Annotated[dt.date, AfterValidator(_plausible)]
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _written_as_a_date(value: object) -> object:
+    """A date arrives as a calendar date (ISO 8601 YYYY-MM-DD), never as a number: pydantic would read `0` or
+    "0" as seconds since 1970 and answer 1970-01-01 for it."""
+    if isinstance(value, str) and not _ISO_DATE.fullmatch(value):
+        raise ValueError("must be a date written YYYY-MM-DD")
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        raise ValueError("must be a date written YYYY-MM-DD, not a number")
+    return value
+
+
+# Every date a client sends: a year 1 or 9999 is no date of this system (and overflows date arithmetic), and a
+# number is no date at all.
+Day = Annotated[dt.date, BeforeValidator(_written_as_a_date), AfterValidator(_plausible)]
 
 
 def check_step_date(

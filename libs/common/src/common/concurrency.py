@@ -1,13 +1,15 @@
 """Optimistic concurrency for what two people may edit at once (RFC 9110 section 8.8.3 ETag, 13.1.1
 If-Match): a resource two cadres may change answers its version as an `ETag`; a write that sends `If-Match`
 with a tag it no longer has is refused with 412, naming the current tag, so nobody's change is silently
-overwritten by someone who had not seen it. A write without `If-Match` is taken as before (clients that do
-not send it keep working); `If-Match: *` matches any version."""
+overwritten by someone who had not seen it. A change of a record the app edits (a PATCH) must say which
+version it was made on (`IfMatchRequired`): without `If-Match`, or with `*`, which matches any version, it is
+refused with 428 Precondition Required (RFC 6585 section 3), so no change is a blind overwrite. Other writes
+may send it (`IfMatch`): without it they are taken as before."""
 
 import hashlib
 from typing import Annotated
 
-from fastapi import Header, Response
+from fastapi import Depends, Header, Response
 
 from common.errors import Problem
 
@@ -15,6 +17,11 @@ from common.errors import Problem
 class PreconditionFailed(Problem):
     slug, title, status = "stale-version", "The resource changed since you read it", 412
     title_zh = "该记录已被他人修改，请刷新后再提交"
+
+
+class PreconditionRequired(Problem):
+    slug, title, status = "precondition-required", "Say which version you changed: send If-Match", 428
+    title_zh = "请注明所修改的版本（If-Match）"
 
 
 IfMatch = Annotated[
@@ -25,6 +32,30 @@ IfMatch = Annotated[
         description="the ETag of the version this change was made on: a newer version answers 412",
     ),
 ]
+
+
+async def _if_match_required(
+    if_match: Annotated[
+        str | None,
+        Header(
+            alias="If-Match",
+            max_length=500,
+            description="required: the ETag of the version this change was made on (`*` is refused); a newer "
+            "version answers 412, none 428",
+        ),
+    ] = None,
+) -> str:
+    if if_match is None or any(t.strip() == "*" for t in if_match.split(",")):
+        raise PreconditionRequired(
+            "Send If-Match with the ETag of the version you read: a change made without it could overwrite "
+            "someone else's unseen",
+            zh="请在 If-Match 中填写读取时的 ETag（不能用 *），以免覆盖他人未看到的修改",
+        )
+    return if_match
+
+
+IfMatchRequired = Annotated[str, Depends(_if_match_required)]
+"""A PATCH's precondition: checked before the record is looked up, so every id is answered alike."""
 
 
 def etag_of(version: object) -> str:

@@ -198,6 +198,9 @@ def _response(problem: Problem, request: Request, headers: dict[str, str] | None
     )
 
 
+problem_response = _response  # for a middleware, which answers before the exception handlers are reached
+
+
 def _field(loc: tuple[Any, ...]) -> str:
     parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
     return ".".join(parts) or ".".join(map(str, loc))

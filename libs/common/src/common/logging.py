@@ -12,13 +12,49 @@ import traceback
 from typing import Any
 
 import structlog
+from stdnum.cn import ric
 
 _RESIDENT_ID = re.compile(r"(?<!\d)(\d{6})\d{8}(\d{3}[\dXx])(?!\d)")
 _MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
+# Request ids, trace ids (W3C traceparent, its trace and span ids) and UUIDs: random hex, whose digit runs
+# look like a mobile number about once in a hundred ids. Masking them left those requests untraceable, so a
+# whole token of one of these shapes (with a hex letter: all digits is no such id) is kept as it is.
+_HEX_ID = re.compile(
+    r"(?<![0-9A-Za-z-])(?:"
+    r"[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}"  # traceparent
+    r"|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"  # UUID
+    r"|[0-9a-fA-F]{32}|[0-9a-fA-F]{16}"  # UUID hex, trace id; span id
+    r")(?![0-9A-Za-z-])"
+)
+_HEX_LETTER = re.compile(r"[a-fA-F]")
+_ID_RUN = re.compile(r"\d{17}[\dXx]")
+
+
+def _masked_in_id(token: str) -> str:
+    """A hex id keeps its digits, unless a run of them is a resident ID whose check digit holds: an ID
+    glued into something id-shaped (a client's request id) is still never logged."""
+
+    def one(m: re.Match[str]) -> str:
+        run = m.group(0).upper()
+        return run[:6] + "********" + run[14:] if ric.calc_check_digit(run) == run[-1] else m.group(0)
+
+    return _ID_RUN.sub(one, token)
+
+
+def _scrub_plain(text: str) -> str:
+    return _MOBILE.sub(r"\1****\2", _RESIDENT_ID.sub(r"\1********\2", text))
 
 
 def scrub(text: str) -> str:
-    return _MOBILE.sub(r"\1****\2", _RESIDENT_ID.sub(r"\1********\2", text))
+    """Mask resident IDs and mobile numbers anywhere in the text, but not the digits of request, trace and
+    UUID ids."""
+    out, at = [], 0
+    for m in _HEX_ID.finditer(text):
+        if not _HEX_LETTER.search(m.group(0)):
+            continue
+        out += [_scrub_plain(text[at : m.start()]), _masked_in_id(m.group(0))]
+        at = m.end()
+    return "".join(out) + _scrub_plain(text[at:])
 
 
 def redact_pii(_: Any, __: str, event_dict: dict[str, Any]) -> dict[str, Any]:

@@ -93,6 +93,21 @@ class Procedure:
                 current_state=state,
                 allowed_actions=self.allowed(state),
             )
+        self.may(action, principal)
+        for attribute in spec.not_by:
+            if subject is not None and getattr(subject, attribute, None) == principal.sub:
+                raise SelfApproval(
+                    f"You took an earlier step of this {self.subject} ({attribute}); another officer must {action} it",
+                    zh=f"您办理过该{what}的前一环节，「{step_zh}」须由另一名干部进行",
+                )
+        return spec
+
+    def may(self, action: str, principal: Principal) -> None:
+        """Does the caller's role take `action` at all? 403 if not. A route asks this before it looks the
+        subject up, so a role without the right gets the same answer for a real subject, one elsewhere and a
+        random id (its state, 409 `current_state`, would tell that the subject exists)."""
+        spec = self.by_name[action]
+        step_zh = STEP_ZH.get(self.subject, {}).get(action, action)
         if spec.system:
             raise Forbidden(
                 f"Nobody may {action} a {self.subject}: the system does, when the data says so",
@@ -104,13 +119,6 @@ class Procedure:
                 f"{principal.role} may not {action} a {self.subject}; allowed: {', '.join(sorted(spec.roles))}",
                 zh=f"{ROLE_ZH.get(principal.role, principal.role)}不能进行「{step_zh}」；可以进行的是：{roles}",
             )
-        for attribute in spec.not_by:
-            if subject is not None and getattr(subject, attribute, None) == principal.sub:
-                raise SelfApproval(
-                    f"You took an earlier step of this {self.subject} ({attribute}); another officer must {action} it",
-                    zh=f"您办理过该{what}的前一环节，「{step_zh}」须由另一名干部进行",
-                )
-        return spec
 
     def without(self, *names: str) -> "Procedure":
         """A jurisdiction's variant that does not take some steps (a public notice its document does not

@@ -1,7 +1,7 @@
 """dead letters: what a consumer could neither apply nor publish to its dead-letter topic, kept with its reason.
 
 Revision ID: 7d1e3a5c9b20
-Revises: 5f1b8d2c7e94
+Revises: 7c3e9a1d5b20
 Create Date: 2026-12-07 22:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "7d1e3a5c9b20"
-down_revision: str | None = "5f1b8d2c7e94"
+down_revision: str | None = "7c3e9a1d5b20"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -7,6 +7,7 @@ from intake.consents.models import Consent, ConsentRevocation
 from intake.households.models import Household, HouseholdRevision, IncomeRecord, Member
 from intake.mechanisms import dead_letters, idempotency, inbox, outbox
 from intake.policies.models import PolicyPack
+from intake.projections.models import DepartmentListing
 from intake.registry.models import RegistryNotice, RegistrySubscription
 from intake.schema import Base
 
@@ -19,6 +20,7 @@ __all__ = [
     "CaseStep",
     "Consent",
     "ConsentRevocation",
+    "DepartmentListing",
     "Household",
     "HouseholdRevision",
     "IncomeRecord",

@@ -127,7 +127,7 @@ async def approved_plan(
         await ok(
             await client.patch(
                 f"/plans/{plan['id']}/measures/{m['id']}",
-                headers=TOWNSHIP,
+                headers={**TOWNSHIP, "If-Match": m["etag"]},
                 json={"responsible_cadre": "结对干部 陈", "start_date": "2026-10-20", "due_date": due},
             )
         )

@@ -51,3 +51,10 @@ async def register(client: httpx.AsyncClient, village: str = VILLAGE_A, **over: 
     )
     assert r.status_code == 201, r.text
     return r.json()
+
+
+async def if_match(client: httpx.AsyncClient, household_id: str, who: dict[str, str]) -> dict[str, str]:
+    """`who`'s headers with If-Match: the household's ETag as read now (a PATCH must say which version it changes)."""
+    read = await client.get(f"/households/{household_id}", headers=who)
+    assert read.status_code == 200, read.text
+    return {**who, "If-Match": read.headers["etag"]}

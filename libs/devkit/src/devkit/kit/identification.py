@@ -21,12 +21,15 @@ async def ok(response: httpx.Response, status: int = 200) -> dict[str, Any]:
 
 
 async def sign_consent(
-    client: httpx.AsyncClient, household: dict[str, Any], scopes: tuple[str, ...] = ("asset_check", "data_sharing")
+    client: httpx.AsyncClient,
+    household: dict[str, Any],
+    scopes: tuple[str, ...] = ("asset_check", "data_sharing"),
+    who: dict[str, str] = CADRE,
 ) -> dict[str, Any]:
     return await ok(
         await client.post(
             f"/households/{household['id']}/consents",
-            headers=CADRE,
+            headers=who,
             json={
                 "scopes": list(scopes),
                 "signer_member_ids": [household["members"][0]["id"]],

@@ -27,7 +27,14 @@ from assistance.plans.service import PlanIncomplete
 from common import clock
 from common.access import PlansObject, PlansRead, PlansWrite, within
 from common.clock import Day
-from common.concurrency import IfMatch, PreconditionFailed, check_if_match, tag
+from common.concurrency import (
+    IfMatch,
+    IfMatchRequired,
+    PreconditionFailed,
+    PreconditionRequired,
+    check_if_match,
+    tag,
+)
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, ValidationFailed, problem_responses
 from common.pagination import CursorQuery, Filters, LimitQuery, Page, keyset, page_of, page_rows
@@ -35,6 +42,9 @@ from common.pagination import CursorQuery, Filters, LimitQuery, Page, keyset, pa
 router = APIRouter(tags=["plans"])
 CHANGE_PROBLEMS = problem_responses(Forbidden, NotFound, IllegalPlanStep, ValidationFailed)
 MEASURE_PROBLEMS = problem_responses(Forbidden, NotFound, IllegalPlanStep, ValidationFailed, PreconditionFailed)
+ASSIGN_PROBLEMS = problem_responses(
+    Forbidden, NotFound, IllegalPlanStep, ValidationFailed, PreconditionFailed, PreconditionRequired
+)
 
 
 async def _detail(session: SessionDep, plan: Plan) -> PlanDetail:
@@ -72,7 +82,7 @@ async def add_measure(
     return MeasurePublic.model_validate(await service.add_measure(session, principal, plan, body.model_dump()))
 
 
-@router.patch("/plans/{plan_id}/measures/{measure_id}", response_model=MeasurePublic, responses=MEASURE_PROBLEMS)
+@router.patch("/plans/{plan_id}/measures/{measure_id}", response_model=MeasurePublic, responses=ASSIGN_PROBLEMS)
 async def assign_measure(
     plan_id: uuid.UUID,
     measure_id: uuid.UUID,
@@ -80,10 +90,11 @@ async def assign_measure(
     session: SessionDep,
     principal: PlansWrite,
     response: Response,
-    if_match: IfMatch = None,
+    if_match: IfMatchRequired,
 ) -> MeasurePublic:
-    """Set a measure's responsible unit and cadre, start and due date. With `If-Match` (the measure's
-    `etag`), a measure changed meanwhile answers 412."""
+    """Set a measure's responsible unit and cadre, start and due date. `If-Match` (the measure's `etag` as
+    read) is required: without it, or with `*`, the change is refused with 428 (RFC 6585), and a measure
+    changed meanwhile answers 412."""
     plan = await service.get(session, principal, plan_id, lock=True)
     measure = await service.measure_of(session, plan, measure_id)
     check_if_match(if_match, MeasurePublic.model_validate(measure).version_token())

@@ -13,7 +13,7 @@ from common.pagination import CursorQuery, LimitQuery, Page
 from common.procedure import BatchResult, Procedure, SelfApproval, each
 from intake.cases import objections, queries, service
 from intake.cases.models import Case
-from intake.cases.procedure import IllegalTransition, State
+from intake.cases.procedure import IDENTIFICATION, IllegalTransition, State
 from intake.cases.schemas import (
     BatchApproval,
     CaseCreate,
@@ -137,6 +137,7 @@ async def attach_consent(
     case_id: uuid.UUID, body: ConsentAttach, session: SessionDep, principal: Authenticated
 ) -> CasePublic:
     """Attach the household's valid commitment and authorization (scopes asset_check and data_sharing)."""
+    IDENTIFICATION.may("attach_consent", principal)  # the role before the case: no state told to others
     case = await service.get(session, principal, case_id, lock=True)
     return await detail(session, await service.attach_consent(session, principal, case, body))
 
@@ -147,6 +148,7 @@ async def household_survey(
 ) -> CasePublic:
     """Record the household survey (入户调查) and its two signed forms, where the jurisdiction's pack has the
     step (弥勒市 一(四): 农户申报、入户调查、村组评议): the village review then requires it."""
+    IDENTIFICATION.may("household_survey", principal)  # the role before the case: no state told to others
     case = await service.get(session, principal, case_id, lock=True)
     return await detail(session, await service.household_survey(session, principal, case, body))
 
@@ -157,6 +159,7 @@ async def village_review(
 ) -> CasePublic:
     """Record the village review (the body and the participants the jurisdiction's pack names). A majority
     of attendees in favour pre-selects the household; otherwise the case is rejected with the vote as reason."""
+    IDENTIFICATION.may("village_review", principal)  # the role before the case: no state told to others
     case = await service.get(session, principal, case_id, lock=True)
     return await detail(session, await service.village_review(session, principal, case, body))
 
@@ -167,6 +170,7 @@ async def publish_notice(
 ) -> CasePublic:
     """Publish the village pre-selection notice. It ends on the 5th Chinese working day after publication
     (holidays and adjusted weekends counted; `notice_calendar_assumed` says if a year was not loaded)."""
+    IDENTIFICATION.may("publish_notice", principal)  # the role before the case: no state told to others
     case = await service.get(session, principal, case_id, lock=True)
     return await detail(session, await service.publish_notice(session, principal, case, body))
 
@@ -183,6 +187,7 @@ async def file_objection(
     """Record an objection raised during the notice period. It is judged by when it is recorded: once the
     notice has ended (China Standard Time) objections answer 409, whatever `raised_on` says. Verification
     waits until every objection is resolved."""
+    IDENTIFICATION.may("file_objection", principal)  # the role before the case: no state told to others
     case = await service.get(session, principal, case_id, lock=True)
     await objections.file_objection(session, principal, case, body)
     return await idem.remember(await detail(session, case))
@@ -197,6 +202,7 @@ async def resolve_objection(
     principal: Authenticated,
 ) -> CasePublic:
     """Uphold or dismiss an objection. Upheld: the case goes back to village review."""
+    IDENTIFICATION.may("resolve_objection", principal)  # the role before the case: no state told to others
     case = await service.get(session, principal, case_id, lock=True)
     return await detail(session, await objections.resolve_objection(session, principal, case, objection_id, body))
 
@@ -211,6 +217,7 @@ async def township_verify(
 ) -> CasePublic:
     """The township verification form, after the notice has ended with no pending objection. A "no"
     decision rejects the case with its reasons."""
+    IDENTIFICATION.may("township_verify", principal)  # the role before the case: no state told to others
     case = await service.get(session, principal, case_id, lock=True)
     household = await households.get(session, principal, case.household_id)
     return await detail(session, await service.township_verify(session, principal, case, household, body))
@@ -226,6 +233,7 @@ async def county_approve(
 ) -> CasePublic:
     """County approval: the household becomes a monitored object. The approver must not be the person
     who declared or verified the case."""
+    IDENTIFICATION.may("county_approve", principal)  # the role before the case: no state told to others
     case = await service.get(session, principal, case_id, lock=True)
     return await detail(session, await service.county_approve(session, principal, case, body))
 
@@ -251,5 +259,6 @@ async def county_approve_batch(
 @router.post("/{case_id}/rejection", response_model=CasePublic, responses=STEP_PROBLEMS)
 async def reject(case_id: uuid.UUID, body: Rejection, session: SessionDep, principal: Authenticated) -> CasePublic:
     """Reject an open case at any step, with a reason."""
+    IDENTIFICATION.may("reject", principal)  # the role before the case: no state told to others
     case = await service.get(session, principal, case_id, lock=True)
     return await detail(session, await service.reject(session, principal, case, body))

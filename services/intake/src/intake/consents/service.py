@@ -51,7 +51,33 @@ def _check_signers(household: Household, body: ConsentCreate, signers: str) -> N
             )
 
 
+# No consent of this mechanism is older than the mechanism: 国务院扶贫开发领导小组《关于建立防止返贫监测和帮扶机制
+# 的指导意见》(国开发〔2020〕6号) set it up in March 2020, and the commitment and authorization (承诺授权) came with
+# it. A signature dated before 2020 is a typing error or a forgery, never a record to keep (docs/adr/0017).
+SIGNED_SINCE = dt.date(2020, 1, 1)
+
+
+def _check_signed_on(household: Household, body: ConsentCreate) -> None:
+    """A signature is dated within the mechanism's years, and no signer signs before being born."""
+    signed_on = cst_date(body.signed_at)
+    if signed_on < SIGNED_SINCE:
+        raise ValidationFailed.on(
+            "signed_at",
+            f"{signed_on} is before {SIGNED_SINCE}: no consent of the monitoring mechanism is older",
+            zh=f"签署日期{signed_on}早于{SIGNED_SINCE}：防止返贫监测机制建立之前不可能签署承诺授权书",
+        )
+    members = {m.id: m for m in household.members}
+    unborn = [str(i) for i in body.signer_member_ids if i in members and members[i].birth_date > signed_on]
+    if unborn:
+        raise ValidationFailed.on(
+            "signed_at",
+            f"{signed_on} is before the birth of signers {unborn}",
+            zh=f"签署日期{signed_on}早于签署人的出生日期",
+        )
+
+
 async def sign(session: AsyncSession, principal: Principal, household: Household, body: ConsentCreate) -> Consent:
+    _check_signed_on(household, body)
     signed_on = cst_date(body.signed_at)
     applied = (await packs_for(session, {household.region_code}, signed_on))[household.region_code]
     _check_signers(household, body, applied.values.identification.consent_signers)

@@ -6,7 +6,14 @@ from fastapi import APIRouter, Path, Query, Response
 from common.access import HouseholdsRead, HouseholdsWrite, ResidentIdsDisclose
 from common.access_audit import audited
 from common.clock import today
-from common.concurrency import IfMatch, PreconditionFailed, check_if_match, tag
+from common.concurrency import (
+    IfMatch,
+    IfMatchRequired,
+    PreconditionFailed,
+    PreconditionRequired,
+    check_if_match,
+    tag,
+)
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, ValidationFailed, problem_responses
 from common.idempotency import IdempotencyDep
@@ -171,7 +178,7 @@ async def get_household(
 @router.patch(
     "/{household_id}",
     response_model=HouseholdPublic,
-    responses=problem_responses(Forbidden, NotFound, ValidationFailed, PreconditionFailed),
+    responses=problem_responses(Forbidden, NotFound, ValidationFailed, PreconditionFailed, PreconditionRequired),
     openapi_extra=audited("household detail"),
 )
 async def update_household(
@@ -180,10 +187,11 @@ async def update_household(
     session: SessionDep,
     principal: HouseholdsWrite,
     response: Response,
-    if_match: IfMatch = None,
+    if_match: IfMatchRequired,
 ) -> HouseholdPublic:
-    """Change address or category. Creates a new version; earlier versions stay in the history. With
-    `If-Match`, a household changed meanwhile answers 412."""
+    """Change address or category. Creates a new version; earlier versions stay in the history. `If-Match`
+    (the `ETag` of the household as read) is required: without it, or with `*`, the change is refused with 428
+    (RFC 6585), and a household changed meanwhile answers 412."""
     household = await service.get(session, principal, household_id, lock=True)
     check_if_match(if_match, household.version)
     await service.update(session, principal, household, body)
@@ -220,7 +228,7 @@ async def add_member(
 @router.patch(
     "/{household_id}/members/{member_id}",
     response_model=HouseholdPublic,
-    responses=problem_responses(Forbidden, NotFound, ValidationFailed, PreconditionFailed),
+    responses=problem_responses(Forbidden, NotFound, ValidationFailed, PreconditionFailed, PreconditionRequired),
     openapi_extra=audited("household detail"),
 )
 async def update_member(
@@ -230,10 +238,10 @@ async def update_member(
     session: SessionDep,
     principal: HouseholdsWrite,
     response: Response,
-    if_match: IfMatch = None,
+    if_match: IfMatchRequired,
 ) -> HouseholdPublic:
-    """Update a member's facts, or mark them as having left (`active: false`). Nothing is deleted. 412 on a
-    stale `If-Match`."""
+    """Update a member's facts, or mark them as having left (`active: false`). Nothing is deleted. `If-Match`
+    (the household's `ETag` as read) is required: without it, or with `*`, 428 (RFC 6585); stale, 412."""
     household = await service.get(session, principal, household_id, lock=True)
     check_if_match(if_match, household.version)
     await service.update_member(session, principal, household, member_id, body)

@@ -74,8 +74,9 @@ async def department_identifiers(
     principal: DepartmentIdentifiersRead,
 ) -> Page[IdentifiedHousehold]:
     """The resident IDs of the households on the department's list (assistance's `GET /department-lists/
-    {department}`, or its topic), for a department entitled to them: only households within its jurisdiction
-    that consented to data sharing are answered, the others left out alike. Each household answered is an
+    {department}`, or its topic, as intake last received it), for a department entitled to them: only the
+    households on that list, within its jurisdiction, that consented to data sharing are answered; any other
+    id (not on the list, elsewhere, no consent, unknown) is left out alike. Each household answered is an
     audited read."""
     found = await service.identifiers(session, principal, department, body.household_ids)
     return Page(items=found, next_cursor=None)

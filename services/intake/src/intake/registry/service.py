@@ -25,6 +25,7 @@ from intake.crypto import cipher
 from intake.households.models import Household, Member
 from intake.households.service import ID_FIELD, resident_id_of
 from intake.mechanisms import audit
+from intake.projections.models import DepartmentListing
 from intake.registry import targets
 from intake.registry.models import RegistryNotice, RegistrySubscription
 from intake.registry.schemas import (
@@ -229,9 +230,10 @@ async def unsubscribe(session: AsyncSession, principal: Principal, request: Unsu
 async def identifiers(
     session: AsyncSession, principal: Principal, department: str, household_ids: list[uuid.UUID]
 ) -> list[IdentifiedHousehold]:
-    """The members' resident IDs of the households on a department's list, for a department entitled to them
-    (DEPARTMENT_IDENTIFIERS), within its jurisdiction and under the household's consent to data sharing; the
-    others are left out alike. Each household answered is an audited read."""
+    """The members' resident IDs of the households on a department's list (as assistance last sent it), for a
+    department entitled to them (DEPARTMENT_IDENTIFIERS), within its jurisdiction and under the household's
+    consent to data sharing; every other id (not on the list, outside, no consent, unknown) is left out alike.
+    Each household answered is an audited read."""
     if department not in settings.department_identifiers:
         raise Forbidden(
             f"The {department} department is not entitled to resident IDs (DEPARTMENT_IDENTIFIERS)",
@@ -239,9 +241,13 @@ async def identifiers(
         )
     if principal.role == Role.department and principal.department != department:
         raise Forbidden(f"Only the {department} department account reads its identifiers", zh="只能读取本部门的清单")
-    rows = (
-        await session.execute(select(Household).where(Household.id.in_(household_ids)).order_by(Household.id))
-    ).scalars()
+    # Only households on the department's list now (assistance's entries, as intake keeps them): an id that is
+    # not on it, whether it exists elsewhere or not at all, is left out as a random one is.
+    on_list = select(DepartmentListing.household_id).where(
+        DepartmentListing.department == department, DepartmentListing.listed
+    )
+    q = select(Household).where(Household.id.in_(household_ids), Household.id.in_(on_list)).order_by(Household.id)
+    rows = (await session.execute(q)).scalars()
     answered = []
     for household in rows:
         if not principal.covers(household.region_code) or await valid_consent(session, household.id, SHARING) is None:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from common import clock, pdf
 from common.access import AccessLogRead, ArchiveRead, RetentionRead
-from common.auth import ensure_covers, ensure_household
+from common.auth import absent, ensure_covers, ensure_household
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, problem_responses
 from common.pagination import CursorQuery, LimitQuery, Page, page_list, page_rows
@@ -118,8 +118,8 @@ async def access_log(
     household itself (个人信息保护法 第四十四条、第四十五条: the right to know and to consult how one's personal
     information is handled) and for the officers above it."""
     registered = await registration_of(session, household_id)
-    if registered is None:
-        raise NotFound("No record of this household", zh="未找到该户")
+    if registered is None:  # the same answer as for a household outside the jurisdiction
+        raise absent("household")
     ensure_household(principal, household_id, str(registered.data["region_code"]), "household")
     q = select(Entry).where(
         Entry.type == "audit.access.recorded", Entry.data["household_id"].astext == str(household_id)

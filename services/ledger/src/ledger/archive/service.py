@@ -9,8 +9,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from common.auth import Principal
-from common.errors import NotFound
+from common.auth import Principal, absent
 from common.regions import full_name
 from common.vocabulary import EVENT_ZH
 from ledger.archive.schemas import Archive, ArchiveEntry
@@ -50,10 +49,10 @@ async def archive_of(
 ) -> tuple[Archive, list[Entry]]:
     rows = await entries_of(session, household_id, as_of)
     if not rows:
-        raise NotFound("No record of this household")
+        raise absent("household")
     region = next((r.data["region_code"] for r in rows if isinstance(r.data.get("region_code"), str)), None)
     if region is None or not principal.covers(region):
-        raise NotFound("No record of this household")  # outside the jurisdiction: as if absent
+        raise absent("household")  # outside the jurisdiction: as if absent
     await audit.read(session, principal, household_id, region, what, purpose)
     entries = []
     for r in rows:
