@@ -21,7 +21,7 @@ import pytest
 
 from common.settings import CommonSettings
 from devkit.kit.households import household_body
-from devkit.testing.fixtures import auth, resident_id
+from devkit.testing.fixtures import auth, resident_id, stop_process
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ("intake", "screening", "assistance", "ledger")
@@ -181,10 +181,5 @@ def test_killing_each_service_and_the_broker_under_load_loses_no_acknowledged_wr
     except AssertionError as exc:
         raise AssertionError(f"{exc}\n--- safetynet run's log:\n{(tmp_path / 'run.log').read_text()[-6000:]}") from exc
     finally:
-        run.send_signal(signal.SIGTERM)
-        try:
-            run.wait(60)
-        except subprocess.TimeoutExpired:
-            run.kill()
-            run.wait()
+        stop_process(run)
         log.close()

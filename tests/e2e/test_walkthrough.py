@@ -3,7 +3,6 @@
 with the whole machine's clock moved, so a date that ages in it fails here first."""
 
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -12,6 +11,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+
+from devkit.testing.fixtures import stop_process
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ("INTAKE", "SCREENING", "ASSISTANCE", "LEDGER")
@@ -69,10 +70,5 @@ def test_the_walkthrough_completes_against_a_started_system(tmp_path: Path) -> N
         for name in ("commitment", "township-verification", "township-acceptance", "dossier", "monthly"):
             assert (out / f"{name}.pdf").read_bytes().startswith(b"%PDF"), name
     finally:
-        run.send_signal(signal.SIGTERM)
-        try:
-            run.wait(60)
-        except subprocess.TimeoutExpired:
-            run.kill()
-            run.wait()
+        stop_process(run)
         log.close()

@@ -2,32 +2,15 @@
 
 import httpx
 import pytest
-from sqlalchemy import text
 
 from common.logging import configure_logging
 from devkit.kit.households import TOWNSHIP_A, headers, household_body, if_match, member, register
-from devkit.testing.fixtures import resident_id
+from devkit.testing.fixtures import resident_id, rows_as_text
 from intake.main import app
 
 
 async def _all_rows_as_text(client: httpx.AsyncClient) -> str:
-    db = app.state.db
-    async with db.engine.connect() as conn:
-        tables = (
-            await conn.execute(
-                text(
-                    "SELECT table_schema, table_name FROM information_schema.tables "
-                    "WHERE table_schema NOT IN ('pg_catalog', 'information_schema') AND table_type = 'BASE TABLE'"
-                )
-            )
-        ).all()
-        chunks = []
-        for schema, table in tables:
-            rows = await conn.execute(text(f'SELECT t::text FROM "{schema}"."{table}" t'))
-            chunks += [r[0] for r in rows]
-        # bytea shows as hex in ::text; read the outbox payloads as the UTF-8 they are
-        chunks += [r[0] for r in await conn.execute(text("SELECT convert_from(value, 'UTF8') FROM intake.outbox"))]
-    return "\n".join(chunks)
+    return "\n".join((await rows_as_text(app.state.db.engine)).values())
 
 
 async def test_tables_hold_no_plaintext_identifiers(client: httpx.AsyncClient) -> None:

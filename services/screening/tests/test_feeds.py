@@ -11,7 +11,7 @@ from sqlalchemy import text
 from common.events.envelope import encode, new_envelope
 from contracts.dept import HousingRecordV1
 from devkit.kit.people import ADMIN, HOUSING, MEDICAL
-from devkit.testing.fixtures import TopicReader, auth, eventually, produce, produce_many, resident_id
+from devkit.testing.fixtures import TopicReader, auth, eventually, produce, produce_many, resident_id, rows_as_text
 from screening.config import settings
 
 
@@ -191,18 +191,9 @@ async def test_no_plaintext_identifier_at_rest_in_any_service(services: Any) -> 
         return any("blind_index" in r for r in rows)
 
     assert ledger and await eventually(in_ledger)
+    for table, rows in (await rows_as_text(ledger_app.state.db.engine)).items():
+        assert rid not in rows, f"plaintext resident ID in {table}"
     async with ledger_app.state.db.engine.connect() as conn:
-        tables = (
-            await conn.execute(
-                text(
-                    "SELECT table_schema, table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' "
-                    "AND table_schema IN ('intake', 'screening', 'assistance', 'ledger')"
-                )
-            )
-        ).all()
-        for schema, table in tables:
-            dump = " ".join(r[0] for r in await conn.execute(text(f'SELECT t::text FROM "{schema}"."{table}" t')))
-            assert rid not in dump, f"plaintext resident ID in {schema}.{table}"
         outbox = await conn.execute(text("SELECT value FROM screening.outbox WHERE encrypted"))
         assert all(rid.encode() not in bytes(v) for (v,) in outbox)
 

@@ -8,35 +8,13 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import text
-
 from common.events.envelope import encode, new_envelope
 from contracts.dept import WaterRecordV1
 from devkit.kit.people import ADMIN, HOUSING, department
-from devkit.testing.fixtures import eventually, mobile, produce, resident_id
+from devkit.testing.fixtures import eventually, mobile, produce, resident_id, rows_as_text
 from screening.config import settings
 
 FINANCE = department("finance")
-
-
-async def _dump(app: Any) -> str:
-    """Every row of every table of the four services, as text."""
-    async with app.state.db.engine.connect() as conn:
-        tables = (
-            await conn.execute(
-                text(
-                    "SELECT table_schema, table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' "
-                    "AND table_schema IN ('intake', 'screening', 'assistance', 'ledger')"
-                )
-            )
-        ).all()
-        parts = []
-        for schema, table in tables:
-            rows = await conn.execute(text(f'SELECT t::text FROM "{schema}"."{table}" t'))
-            parts += [r[0] for r in rows]
-        outbox = await conn.execute(text("SELECT value FROM screening.outbox WHERE NOT encrypted"))
-        parts += [bytes(v).decode("utf-8", "replace") for (v,) in outbox]
-    return "\n".join(parts)
 
 
 async def test_an_id_number_in_any_text_field_of_a_department_record_is_kept_as_its_pseudonym(services: Any) -> None:
@@ -81,7 +59,7 @@ async def test_an_id_number_in_any_text_field_of_a_department_record_is_kept_as_
         return named in ids and any(e["event_id"] == envelope.get_id() for e in logged.json()["items"])
 
     assert await eventually(everywhere, timeout=60)
-    dump = await _dump(screening._transport.app)  # type: ignore[attr-defined]
+    dump = "\n".join((await rows_as_text(screening._transport.app.state.db.engine)).values())  # type: ignore[attr-defined]
     for number in (as_id, on_bus, phone, loan_phone):
         assert number not in dump, f"{number[:6]}… in clear"
     assert f"housing:{named}" in dump and "water:pid-" in dump  # the subjects, by pseudonym

@@ -1,5 +1,7 @@
 """Tables every service keeps in its own schema (and its own Alembic migrations own)."""
 
+from typing import Any
+
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -75,6 +77,13 @@ def dead_letter_table(metadata: MetaData) -> Table:
         Column("failed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
         UniqueConstraint("group_id", "topic", "partition", "offset"),
     )
+
+
+def create_dead_letter_table(connection: Any, schema: str) -> None:
+    """The dead_letters table as each service's migration creates it: from the one definition above."""
+    from common.db import schema_metadata
+
+    dead_letter_table(schema_metadata(schema)).create(connection)
 
 
 def idempotency_table(metadata: MetaData) -> Table:

@@ -172,3 +172,41 @@ async def packs_arrived(name: str, app: FastAPI) -> None:
             return wanted <= {tuple(r) for r in await conn.execute(query)}
 
     assert await eventually(arrived, timeout=60), f"the shipped policy packs did not reach {name}"
+
+
+async def rows_as_text(engine: Any) -> dict[str, str]:
+    """Every row of every table of the services' schemas as text, by table, for a plaintext scan; the outboxes'
+    payloads that are not encrypted as the UTF-8 they are (bytea shows as hex in ::text)."""
+    from sqlalchemy import text
+
+    schemas = ("intake", "screening", "assistance", "ledger")
+    found: dict[str, str] = {}
+    async with engine.connect() as conn:
+        tables = await conn.execute(
+            text(
+                "SELECT table_schema, table_name FROM information_schema.tables "
+                "WHERE table_type = 'BASE TABLE' AND table_schema = ANY(:schemas)"
+            ),
+            {"schemas": list(schemas)},
+        )
+        for schema, table in tables.all():
+            rows = await conn.execute(text(f'SELECT t::text FROM "{schema}"."{table}" t'))  # noqa: S608
+            found[f"{schema}.{table}"] = "\n".join(r[0] for r in rows)
+        for schema in [t.split(".")[0] for t in list(found) if t.endswith(".outbox")]:  # the services started
+            query = f"SELECT convert_from(value, 'UTF8') FROM {schema}.outbox WHERE NOT encrypted"  # noqa: S608
+            plain = await conn.execute(text(query))
+            found[f"{schema}.outbox payloads"] = "\n".join(r[0] for r in plain)
+    return found
+
+
+def stop_process(proc: Any, timeout: float = 60) -> None:
+    """SIGTERM, then SIGKILL if it has not stopped within `timeout` (a `safetynet run` a test started)."""
+    import signal
+    import subprocess
+
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
