@@ -49,8 +49,11 @@ def _wait(check: Any, timeout: float, what: str) -> Any:
     raise AssertionError(f"not within {timeout:.0f} s: {what}")
 
 
-def _pid(pattern: str) -> int:
-    found = subprocess.run(["pgrep", "-f", pattern], capture_output=True, text=True, check=False).stdout.split()
+def _pid(parent: int, pattern: str) -> int:
+    """The runner's child that matches (another suite's `safetynet run` may be running on this machine)."""
+    found = subprocess.run(
+        ["pgrep", "-P", str(parent), "-f", pattern], capture_output=True, text=True, check=False
+    ).stdout.split()
     assert len(found) == 1, (pattern, found)
     return int(found[0])
 
@@ -86,8 +89,8 @@ class Load:
                 }
                 try:
                     r = client.post("/feeds/housing/records", json=record, headers=ADMIN)
-                    if r.status_code == 202:
-                        self.records.append(record["record_id"])
+                    if r.status_code == 202:  # as the service names it (a number in an id is pseudonymized)
+                        self.records.append(r.json()["record_id"])
                 except httpx.HTTPError:
                     time.sleep(0.2)
 
@@ -136,11 +139,11 @@ def test_killing_each_service_and_the_broker_under_load_loses_no_acknowledged_wr
         with Load(urls) as load:
             _wait(lambda: len(load.households) >= 20 and len(load.records) >= 20, 60, "the load under way")
             for name in ("screening", "intake", "ledger", "assistance"):
-                os.kill(_pid(f"uvicorn {name}.main:app"), signal.SIGKILL)
+                os.kill(_pid(run.pid, f"uvicorn {name}.main:app"), signal.SIGKILL)
                 _wait(all_ready, 120, f"{name} started again")
                 time.sleep(2)  # writes acknowledged after the restart, some still on their way
             port = (data / "broker.address").read_text().rsplit(":", 1)[1]
-            os.kill(_pid(f"listener-url tcp://127.0.0.1:{port}"), signal.SIGKILL)
+            os.kill(_pid(run.pid, f"listener-url tcp://127.0.0.1:{port}"), signal.SIGKILL)
             _wait(all_ready, 180, "the broker and the services started again")
             time.sleep(3)
         households, records = set(load.households), set(load.records)
