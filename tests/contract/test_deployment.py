@@ -10,10 +10,15 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
+import jwt
 import pytest
 import yaml
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from assistance.config import AssistanceSettings
+from common import clock
+from common.auth import TokenVerifier
 from common.settings import CommonSettings
 from intake.config import IntakeSettings
 from ledger.config import LedgerSettings
@@ -45,16 +50,26 @@ def placeholder(name: str) -> str:
     return "provided-by-ops"
 
 
-def interpolate(value: Any) -> Any:
-    """Compose's ${VAR:?message} and ${VAR:-default}: a required variable as an operator would set it."""
+# What an operator with an identity provider sets beside the required variables (docs/identity.md).
+WITH_PROVIDER = {"JWT_JWKS_URL": "https://sso.example.gov.cn/realms/safetynet/protocol/openid-connect/certs"}
+
+
+def interpolate(value: Any, operator: dict[str, str] | None = None) -> Any:
+    """Compose's ${VAR:?message}, ${VAR:-default} and ${VAR:+replacement} in the environment of an operator who
+    set `operator` (by default: the identity provider's keys) and every required variable."""
     if not isinstance(value, str):
         return value
+    given = WITH_PROVIDER if operator is None else operator
 
     def sub(m: re.Match[str]) -> str:
         name, op, rest = m.group(1), m.group(2), m.group(3)
-        return rest if op == ":-" else placeholder(name)
+        if op == ":-":
+            return given.get(name) or rest
+        if op == ":+":
+            return rest if given.get(name) else ""
+        return given.get(name) or placeholder(name)
 
-    return re.sub(r"\$\{([A-Z_]+)(:\?|:-)([^}]*)\}", sub, value)
+    return re.sub(r"\$\{([A-Z_]+)(:\?|:-|:\+)([^}]*)\}", sub, value)
 
 
 def settings_from(service: str, env: dict[str, str]) -> CommonSettings:
@@ -79,6 +94,59 @@ def test_compose_gives_each_service_what_it_needs_at_start_and_no_other_secret(s
     assert running["environment"]["RUN_MIGRATIONS"] == "false"
     assert running["depends_on"][f"{service}-migrate"] == {"condition": "service_completed_successfully"}
     assert COMPOSE["services"][f"{service}-migrate"]["command"] == ["python", "-m", "common.migrations", service]
+
+
+def _compose_env(name: str, operator: dict[str, str]) -> dict[str, str]:
+    """A compose service's environment as it starts, with each file compose gives it by the path it reads it:
+    a config's target in the container is its source on the host here."""
+    spec = COMPOSE["services"][name]
+    env = {k: interpolate(v, operator) for k, v in spec["environment"].items()}
+    mounted = {c["target"]: interpolate(COMPOSE["configs"][c["source"]]["file"], operator) for c in spec["configs"]}
+    return {k: mounted.get(v, v) for k, v in env.items()}
+
+
+def test_compose_starts_without_an_identity_provider_on_the_local_issuers_public_key(tmp_path: Path) -> None:
+    """An intranet without an identity provider sets JWT_PUBLIC_KEY_FILE (docs/identity.md): every service, and
+    every migration job, verifies the local issuer's tokens with the public key alone; no JWKS URL, no secret."""
+    issuer = Ed25519PrivateKey.generate()
+    public = tmp_path / "jwt-public.pem"
+    public.write_bytes(
+        issuer.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    )
+    operator = {"JWT_ALGORITHM": "EdDSA", "JWT_PUBLIC_KEY_FILE": str(public)}  # and the required ones
+    now = int(clock.timestamp())
+    raw = jwt.encode(
+        {"sub": "zhang.wei", "role": "township_officer", "region": "532504102", "aud": "safetynet",
+         "iss": placeholder("JWT_ISSUER"), "iat": now, "exp": now + 3600},
+        issuer,
+        algorithm="EdDSA",
+    )  # fmt: skip
+    for service in SETTINGS:
+        for name in (service, f"{service}-migrate"):
+            env = _compose_env(name, operator)
+            assert not env["JWT_JWKS_URL"] and "JWT_SECRET" not in env, name
+            settings = settings_from(service, env)
+            assert settings.jwt_algorithm == "EdDSA" and settings.jwt_public_key == public.read_text(), name
+            principal = TokenVerifier(settings).verify(raw)
+            assert (principal.role, principal.region) == ("township_officer", "532504102")
+
+
+def test_compose_with_neither_the_providers_keys_nor_a_public_key_refuses_to_start() -> None:
+    env = _compose_env("intake", {})
+    with pytest.raises(ValueError, match="JWT_PUBLIC_KEY_FILE"):
+        settings_from("intake", env)
+
+
+def test_a_private_key_given_as_the_public_key_file_is_refused(tmp_path: Path) -> None:
+    leaked = tmp_path / "issuer-private.pem"
+    leaked.write_bytes(
+        Ed25519PrivateKey.generate().private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    env = _compose_env("intake", {"JWT_ALGORITHM": "EdDSA", "JWT_PUBLIC_KEY_FILE": str(leaked)})
+    with pytest.raises(ValueError, match="must hold a PEM public key, and only that"):
+        settings_from("intake", env)
 
 
 def test_compose_runs_the_ledger_as_its_read_and_append_role() -> None:
