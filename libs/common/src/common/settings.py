@@ -48,9 +48,11 @@ class CommonSettings(BaseSettings):
     topic_replication: int = Field(1, ge=1, le=7, description="the replication factor of created topics")
 
     run_workers: bool = True
-    # False where a migration job (`python -m common.migrations <service>`) runs them before the service
-    # starts: the service then only checks its schema is at the head revision, and refuses to start if not.
+    # False where `python -m common.migrations <service>` runs them as the schema's owner (the pod's init
+    # container, a compose job): the service then waits, saying so, for its schema to reach the head revision,
+    # up to SCHEMA_WAIT_S, and refuses to start on an older one.
     run_migrations: bool = True
+    schema_wait_s: float = Field(600, ge=0, le=86400)
     # Request bodies: JSON requests are small; department bulk files are streamed under their own limit.
     max_body_bytes: int = Field(1_048_576, ge=1024)
     max_upload_bytes: int = Field(4 * 1024**3, ge=1024)
