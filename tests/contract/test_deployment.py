@@ -1,9 +1,13 @@
-"""The deployments start: every setting a service requires at start in production is given to it by compose
-and by the Kubernetes manifests (read offline, each service's settings built from exactly what it is given),
-each service gets only the secrets it needs, migrations run as their own job before it, and the build context
-carries no environment and no data."""
+"""The deployments start, and start again: every setting a service requires at start in production is given to
+it by compose and by the Kubernetes manifests (read offline, each service's settings built from exactly what it
+is given), each service gets only the secrets it needs, migrations run as the schema's owner before it (a
+compose job; an init container of each pod), a second `kubectl apply -k` of a new release is accepted and a
+config change rolls the Deployments, and the build context carries no environment and no data."""
 
 import base64
+import copy
+import hashlib
+import json
 import os
 import re
 from pathlib import Path
@@ -80,6 +84,34 @@ def settings_from(service: str, env: dict[str, str]) -> CommonSettings:
 
 COMPOSE = yaml.safe_load((ROOT / "deploy/compose.yaml").read_text())
 K8S = [d for f in sorted((ROOT / "deploy/k8s").glob("*.yaml")) for d in yaml.safe_load_all(f.read_text()) if d]
+KUSTOMIZATION = yaml.safe_load((ROOT / "deploy/k8s/kustomization.yml").read_text())
+CONFIG = "safetynet-config"
+
+
+def env_file(path: Path) -> dict[str, str]:
+    """A kustomize env file as kustomize reads it: KEY=value a line, the value as written; # comments."""
+    out = {}
+    for line in path.read_text().splitlines():
+        line = line.lstrip()
+        if line and not line.startswith("#"):
+            key, sep, value = line.partition("=")
+            assert sep and re.fullmatch(r"[A-Z_][A-Z0-9_]*", key), line
+            out[key] = value
+    return out
+
+
+def generated_config() -> dict[str, str]:
+    """The data of the ConfigMap the kustomization generates (safetynet-config-<hash>)."""
+    (generator,) = [g for g in KUSTOMIZATION["configMapGenerator"] if g["name"] == CONFIG]
+    data: dict[str, str] = {}
+    for name in generator["envs"]:
+        data |= env_file(ROOT / "deploy/k8s" / name)
+    return data
+
+
+def pod_containers(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    spec = doc["spec"]["template"]["spec"]
+    return [*spec.get("initContainers", []), *spec["containers"]]
 
 
 @pytest.mark.parametrize("service", list(SETTINGS))
@@ -160,12 +192,12 @@ def _kind(kind: str, name: str) -> dict[str, Any]:
 
 def _env_of(container: dict[str, Any]) -> tuple[dict[str, str], set[tuple[str, str]]]:
     """A container's environment as the cluster gives it, and the (Secret, key) pairs it reads."""
-    config = _kind("ConfigMap", "safetynet-config")["data"]
     env: dict[str, str] = {}
     secrets = set()
     for source in container.get("envFrom", []):
         assert "secretRef" not in source, "a whole Secret is every key of it: name the keys"
-        env |= config
+        assert source["configMapRef"]["name"] == CONFIG, "the generated ConfigMap (its name rewritten by kustomize)"
+        env |= generated_config()
     for item in container.get("env", []):
         ref = item.get("valueFrom", {}).get("secretKeyRef")
         if ref:
@@ -180,16 +212,20 @@ def _env_of(container: dict[str, Any]) -> tuple[dict[str, str], set[tuple[str, s
 
 @pytest.mark.parametrize("service", list(SETTINGS))
 def test_kubernetes_gives_each_service_what_it_needs_from_its_own_secret(service: str) -> None:
-    for kind, name in (("Deployment", service), ("Job", f"{service}-migrate")):
-        (container,) = _kind(kind, name)["spec"]["template"]["spec"]["containers"]
+    pod = _kind("Deployment", service)["spec"]["template"]["spec"]
+    (migrate,) = pod["initContainers"]
+    (running,) = pod["containers"]
+    for container in (migrate, running):
         env, secrets = _env_of(container)
         settings_from(service, env)  # raises if a required setting is missing
-        assert {s for s, _ in secrets} == {f"{service}-secrets"}, name
-        assert SECRETS & {k for _, k in secrets} == NEEDED[service], name
-        if kind == "Deployment":
+        assert {s for s, _ in secrets} == {f"{service}-secrets"}, container["name"]
+        assert SECRETS & {k for _, k in secrets} == NEEDED[service], container["name"]
+        if container is running:
             assert env["RUN_MIGRATIONS"] == "false"
+            assert (f"{service}-secrets", "MIGRATION_DATABASE_URL") not in secrets  # the owner's, only to migrate
         else:
             assert container["command"] == ["python", "-m", "common.migrations", service]
+            assert (f"{service}-secrets", "MIGRATION_DATABASE_URL") in secrets
     assert _kind("NetworkPolicy", service)["spec"]["podSelector"]["matchLabels"] == {"app.kubernetes.io/name": service}
 
 
@@ -206,17 +242,12 @@ def test_the_build_context_leaves_out_the_environment_and_the_data() -> None:
 
 
 def test_every_image_the_cluster_runs_is_set_by_the_release() -> None:
-    """Each Deployment's and Job's image is named in the kustomization the release pins (registry, digest)."""
-    kustomization = yaml.safe_load((ROOT / "deploy/k8s/kustomization.yml").read_text())
-    released = {i["name"] for i in kustomization["images"]}
-    used = {
-        c["image"].split(":")[0]
-        for d in K8S
-        if d["kind"] in ("Deployment", "Job")
-        for c in d["spec"]["template"]["spec"]["containers"]
-    }
+    """Each container's image (init containers too) is named in the kustomization the release pins (registry,
+    digest)."""
+    released = {i["name"] for i in KUSTOMIZATION["images"]}
+    used = {c["image"].split(":")[0] for d in K8S if "template" in d.get("spec", {}) for c in pod_containers(d)}
     assert used == released == {f"safetynet/{s}" for s in SETTINGS}
-    listed = set(kustomization["resources"])
+    listed = set(KUSTOMIZATION["resources"])
     assert listed == {p.name for p in (ROOT / "deploy/k8s").glob("*.yaml")}
 
 
@@ -230,3 +261,89 @@ def test_the_deployments_name_where_registry_notifications_may_go() -> None:
     settings = settings_from("intake", env)
     assert settings.registry_notify_hosts and not settings.registry_notify_http  # type: ignore[attr-defined]
     assert "REGISTRY_NOTIFY_HTTP" not in compose and "REGISTRY_NOTIFY_HTTP" not in env
+
+
+# The kinds whose pod template `kubectl apply` may change. A Job's template (and a bare Pod) is immutable once
+# created: a fixed-name Job of the last release, kept for its TTL, refuses the next release's image.
+MUTABLE_POD_TEMPLATES = {"Deployment", "StatefulSet", "DaemonSet"}
+
+
+def release(tag: str) -> dict[str, str]:
+    """The images a release pins (kustomize edit set image), by the name the manifests use."""
+    return {i["name"]: f"{i['newName']}:{tag}" for i in KUSTOMIZATION["images"]}
+
+
+def render(images: dict[str, str], config: dict[str, str]) -> dict[tuple[str, str], dict[str, Any]]:
+    """What `kubectl apply -k` sends, modelled offline for the properties tested here as kustomize builds it:
+    every container's image replaced by the release's, the generated ConfigMap named with a hash of its content,
+    and every reference to it renamed."""
+    digest = hashlib.sha256(json.dumps(config, sort_keys=True).encode()).hexdigest()[:10]
+    generated = f"{CONFIG}-{digest}"
+    out: dict[tuple[str, str], dict[str, Any]] = {
+        ("ConfigMap", generated): {"kind": "ConfigMap", "metadata": {"name": generated}, "data": config}
+    }
+    for doc in copy.deepcopy(K8S):
+        if "template" in doc.get("spec", {}):
+            for container in pod_containers(doc):
+                container["image"] = images[container["image"].split(":")[0]]
+                for source in container.get("envFrom", []):
+                    if source.get("configMapRef", {}).get("name") == CONFIG:
+                        source["configMapRef"]["name"] = generated
+        out[(doc["kind"], doc["metadata"]["name"])] = doc
+    return out
+
+
+def test_a_second_apply_of_a_new_release_changes_only_what_the_cluster_lets_apply_change() -> None:
+    """No Job (nor bare Pod) with an image: a new release's apply changes the Deployments' pod templates and
+    nothing immutable, so the cluster accepts it; the same release applied again changes nothing."""
+    config = generated_config()
+    first, second = render(release("1.0.0"), config), render(release("1.1.0"), config)
+    assert not [key for key, doc in first.items() if key[0] in ("Job", "Pod")]
+    with_pods = {key for key, doc in first.items() if "template" in doc.get("spec", {})}
+    assert {kind for kind, _ in with_pods} <= MUTABLE_POD_TEMPLATES
+    changed = {key for key in second if first.get(key) != second[key]}
+    assert changed == {("Deployment", s) for s in SETTINGS}
+    assert render(release("1.0.0"), config) == first
+    for _, name in with_pods:  # a Deployment's selector is immutable: it names the service, never a release
+        deployment = first[("Deployment", name)]["spec"]
+        assert deployment["selector"]["matchLabels"] == {"app.kubernetes.io/name": name}
+        assert deployment["selector"]["matchLabels"].items() <= deployment["template"]["metadata"]["labels"].items()
+
+
+@pytest.mark.parametrize("service", list(SETTINGS))
+def test_each_pod_migrates_its_schema_first_and_its_service_waits_for_it(service: str) -> None:
+    """The init container `migrate` runs the release's own migrations (its image) as the schema's owner before
+    the service starts; the service (RUN_MIGRATIONS=false) waits for its schema at head, and gives up, saying
+    so, before its startup probe would kill it without a word."""
+    pod = _kind("Deployment", service)["spec"]["template"]["spec"]
+    (migrate,) = pod["initContainers"]
+    (running,) = pod["containers"]
+    assert migrate["name"] == "migrate" and "restartPolicy" not in migrate  # runs to completion, not a sidecar
+    assert migrate["image"] == running["image"]
+    assert migrate["command"] == ["python", "-m", "common.migrations", service]
+    settings = settings_from(service, _env_of(running)[0])
+    assert not settings.run_migrations
+    probe = running["startupProbe"]
+    assert 0 < settings.schema_wait_s < probe["periodSeconds"] * probe["failureThreshold"]
+    # The pod's own network policy lets the init container reach the database.
+    egress = _kind("NetworkPolicy", service)["spec"]["egress"]
+    assert any({"protocol": "TCP", "port": 5432} in rule.get("ports", []) for rule in egress)
+
+
+def test_a_config_change_rolls_every_deployment() -> None:
+    """The shared settings are a generated ConfigMap whose name carries a hash of its content: a changed setting
+    is a changed pod template in every Deployment, which rolls it. No fixed-name ConfigMap is left to edit in
+    place (an edit that would restart nothing)."""
+    (generator,) = KUSTOMIZATION["configMapGenerator"]
+    assert generator["name"] == CONFIG
+    options = [KUSTOMIZATION.get("generatorOptions", {}), generator.get("options", {})]
+    assert not any(o.get("disableNameSuffixHash") for o in options)
+    assert not [d for d in K8S if d["kind"] == "ConfigMap"]
+    for service in SETTINGS:
+        for container in pod_containers(_kind("Deployment", service)):
+            assert {"configMapRef": {"name": CONFIG}} in container["envFrom"], (service, container["name"])
+    config = generated_config()
+    before = render(release("1.0.0"), config)
+    after = render(release("1.0.0"), config | {"LOG_LEVEL": "DEBUG"})
+    changed = {key for key in after if before.get(key) != after[key]}
+    assert {("Deployment", s) for s in SETTINGS} <= changed

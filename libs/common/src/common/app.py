@@ -66,7 +66,8 @@ class ServiceSpec:
     on_startup: list[Callable[[FastAPI], Awaitable[None]]] = field(default_factory=list)
     # Long-running loops of the service's own (given the app), run and restarted like the relay and consumer.
     background: list[Callable[[FastAPI], Awaitable[None]]] = field(default_factory=list)
-    # Steps the migration job runs after migrating, given the owner's DATABASE_URL (the ledger's grants).
+    # Steps `python -m common.migrations` (a compose job, a pod's init container) runs after migrating, given
+    # the owner's DATABASE_URL (the ledger's grants).
     after_migrations: list[Callable[[str], Awaitable[None]]] = field(default_factory=list)
     openapi_tags: list[dict[str, Any]] = field(default_factory=list)
     # Paths (regular expressions) whose bodies are bulk files, streamed under MAX_UPLOAD_BYTES.
