@@ -38,5 +38,6 @@ USER 10001
 EXPOSE 8000
 HEALTHCHECK --interval=15s --timeout=3s CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=2)"]
 # Migrations: at start by default (an advisory lock keeps replicas from racing); a deployment runs the image
-# as its migration job (python -m common.migrations <service>) and starts the service with RUN_MIGRATIONS=false.
+# first as the schema owner (python -m common.migrations <service>: a compose job, a pod's init container) and
+# starts the service with RUN_MIGRATIONS=false, which waits for its schema at head.
 CMD ["sh", "-c", "exec uvicorn \"$SERVICE_MODULE\" --host 0.0.0.0 --port 8000 --proxy-headers --no-access-log"]

@@ -1,7 +1,8 @@
 """The ledger's service account, as the migration job grants it: it reads and appends to the log and works
 its outbox and inbox, and the database itself refuses it any change to the log. A service whose schema the
-job has not migrated refuses to start."""
+job has not migrated refuses to start; pods migrating together grant in turn."""
 
+import asyncio
 import os
 import uuid
 from pathlib import Path
@@ -54,3 +55,19 @@ async def test_a_service_refuses_a_schema_the_migration_job_has_not_migrated(ser
     await check_at_head(LEDGER_DIR, url, "ledger")  # migrated at start: passes
     with pytest.raises(NotMigrated, match="run the migration job"):
         await check_at_head(LEDGER_DIR, url, "ledger_never_migrated")
+
+
+async def test_ledger_pods_migrating_together_grant_in_turn(services: Any, monkeypatch: Any) -> None:
+    """Each new ledger pod's init container grants after migrating: started together, none fails."""
+    await services.client("ledger")
+    url = settings.database_url or ""
+    role = f"ledger_app_{uuid.uuid4().hex[:8]}"
+    owner = await asyncpg.connect(asyncpg_dsn(url))
+    try:
+        await owner.execute(f"CREATE ROLE {role} LOGIN PASSWORD 'test-only'")
+        monkeypatch.setitem(os.environ, "LEDGER_APP_ROLE", role)
+        await asyncio.gather(*(grant_app_role(url) for _ in range(4)))
+        assert await owner.fetchval("SELECT has_table_privilege($1, 'ledger.entries', 'INSERT')", role)
+    finally:
+        await owner.execute(f"REASSIGN OWNED BY {role} TO CURRENT_USER; DROP OWNED BY {role}; DROP ROLE {role}")
+        await owner.close()

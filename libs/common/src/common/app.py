@@ -36,7 +36,7 @@ from common.messaging.kafka import broker_topics, ensure_topics
 from common.messaging.outbox import Outbox
 from common.messaging.relay import OutboxRelay
 from common.metrics import HTTP_LATENCY, HTTP_REQUESTS, OUTBOX_BACKLOG, OUTBOX_OLDEST
-from common.migrations import check_at_head, upgrade_async
+from common.migrations import upgrade_async, wait_for_schema
 from common.regions import regions
 from common.settings import CommonSettings
 from contracts.topics import dlq_of
@@ -66,7 +66,8 @@ class ServiceSpec:
     on_startup: list[Callable[[FastAPI], Awaitable[None]]] = field(default_factory=list)
     # Long-running loops of the service's own (given the app), run and restarted like the relay and consumer.
     background: list[Callable[[FastAPI], Awaitable[None]]] = field(default_factory=list)
-    # Steps the migration job runs after migrating, given the owner's DATABASE_URL (the ledger's grants).
+    # Steps `python -m common.migrations` (a compose job, a pod's init container) runs after migrating, given
+    # the owner's DATABASE_URL (the ledger's grants).
     after_migrations: list[Callable[[str], Awaitable[None]]] = field(default_factory=list)
     openapi_tags: list[dict[str, Any]] = field(default_factory=list)
     # Paths (regular expressions) whose bodies are bulk files, streamed under MAX_UPLOAD_BYTES.
@@ -154,8 +155,8 @@ def create_app(spec: ServiceSpec) -> FastAPI:
             raise RuntimeError("DATABASE_URL and KAFKA_BOOTSTRAP_SERVERS must be set (`make run` sets them)")
         if settings.run_migrations:
             await upgrade_async(spec.service_dir, settings.database_url)
-        else:  # a migration job ran them (python -m common.migrations): refuse a schema it has not
-            await check_at_head(spec.service_dir, settings.database_url, spec.name)
+        else:  # the pod's init container (or a compose job) runs them: wait for it, never start on an old schema
+            await wait_for_schema(spec.service_dir, settings.database_url, spec.name, settings.schema_wait_s)
         db = Database(settings.database_url, pool_size=settings.db_pool_size)
         app.state.db = db
         await asyncio.to_thread(regions)  # load the division codes once, off the event loop

@@ -1,9 +1,11 @@
 """Alembic, shared: each service's migrations/env.py calls `run_env`; a service migrates on start, or (in a
-deployment, RUN_MIGRATIONS=false) a job runs `python -m common.migrations <service>` as the schema's owner
-first and the service only checks that its schema is at the head revision."""
+deployment, RUN_MIGRATIONS=false) `python -m common.migrations <service>` runs as the schema's owner first (an
+init container of the service's pod, a compose job) and the service waits until its schema is at the head
+revision (docs/adr/0018-deploying-a-release-twice.md)."""
 
 import asyncio
 import sys
+import time
 from importlib import import_module
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from common.db import async_url
+from common.logging import log
 
 
 def alembic_config(service_dir: Path, url: str) -> Config:
@@ -59,6 +62,28 @@ async def check_at_head(service_dir: Path, url: str, schema: str) -> None:
             f"the {schema} schema is at {current or 'nothing'}, not {head}: run the migration job "
             f"(python -m common.migrations {schema}) before the service, or set RUN_MIGRATIONS=true"
         )
+
+
+async def wait_for_schema(
+    service_dir: Path, url: str, schema: str, timeout_s: float, first_retry_s: float = 1.0, max_retry_s: float = 30.0
+) -> None:
+    """Wait for the migration to bring the schema to the head revision (and for the database to accept
+    connections), saying so, with a growing pause between looks; give up (NotMigrated) after `timeout_s`.
+    A replica that starts before its migration has run waits rather than crash-looping."""
+    deadline = time.monotonic() + timeout_s
+    delay = first_retry_s
+    while True:
+        try:
+            await check_at_head(service_dir, url, schema)
+            return
+        except (NotMigrated, OSError) as exc:  # OSError: the database is not reachable yet
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise NotMigrated(f"gave up waiting {timeout_s:g} s (SCHEMA_WAIT_S): {exc}") from exc
+            reason = str(exc) if isinstance(exc, NotMigrated) else f"database not reachable ({type(exc).__name__})"
+            log.warning("waiting for the schema to be migrated", schema=schema, reason=reason, retry_in_s=delay)
+            await asyncio.sleep(min(delay, left))
+            delay = min(delay * 2, max_retry_s)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -48,9 +48,11 @@ class CommonSettings(BaseSettings):
     topic_replication: int = Field(1, ge=1, le=7, description="the replication factor of created topics")
 
     run_workers: bool = True
-    # False where a migration job (`python -m common.migrations <service>`) runs them before the service
-    # starts: the service then only checks its schema is at the head revision, and refuses to start if not.
+    # False where `python -m common.migrations <service>` runs them as the schema's owner (the pod's init
+    # container, a compose job): the service then waits, saying so, for its schema to reach the head revision,
+    # up to SCHEMA_WAIT_S, and refuses to start on an older one.
     run_migrations: bool = True
+    schema_wait_s: float = Field(600, ge=0, le=86400)
     # Request bodies: JSON requests are small; department bulk files are streamed under their own limit.
     max_body_bytes: int = Field(1_048_576, ge=1024)
     max_upload_bytes: int = Field(4 * 1024**3, ge=1024)
@@ -81,6 +83,9 @@ class CommonSettings(BaseSettings):
     jwt_algorithm: Literal["HS256", "RS256", "ES256", "EdDSA"] = "HS256"
     jwt_secret: str = DEV_JWT_SECRET
     jwt_public_key: str | None = None
+    # The public key (PEM) in a file instead: an intranet without an identity provider mounts its token issuer's
+    # public key (docs/identity.md, "Without an identity provider"); read at start into JWT_PUBLIC_KEY.
+    jwt_public_key_file: str | None = None
     jwt_issuer: str = "safetynet-dev"
     jwt_audience: str = "safetynet"
     # The identity provider's keys, which rotate: its JWKS URL (fetched, cached for JWKS_CACHE_S, fetched again
@@ -127,12 +132,26 @@ class CommonSettings(BaseSettings):
         return self
 
     @model_validator(mode="after")
+    def _public_key_from_file(self) -> "CommonSettings":
+        if self.jwt_public_key_file and not self.jwt_public_key:
+            path = Path(self.jwt_public_key_file)
+            if not path.is_file():
+                raise ValueError(f"JWT_PUBLIC_KEY_FILE {path} is not a file")
+            self.jwt_public_key = path.read_text()
+            # The issuer's private key never belongs on the servers: refuse it rather than verify with it.
+            if "PUBLIC KEY-----" not in self.jwt_public_key or "PRIVATE KEY" in self.jwt_public_key:
+                raise ValueError(f"JWT_PUBLIC_KEY_FILE {path} must hold a PEM public key, and only that")
+        return self
+
+    @model_validator(mode="after")
     def _refuse_dev_secrets(self) -> "CommonSettings":
         if self.environment == "production":
             if self.jwt_algorithm == "HS256" and self.jwt_secret == DEV_JWT_SECRET:
                 raise ValueError("JWT_SECRET must be set outside development")
             if self.jwt_algorithm != "HS256" and not (self.jwt_public_key or self.jwt_jwks_url):
-                raise ValueError("JWT_JWKS_URL (or JWT_PUBLIC_KEY) must be set for asymmetric JWT algorithms")
+                raise ValueError(
+                    "JWT_JWKS_URL (or JWT_PUBLIC_KEY, or JWT_PUBLIC_KEY_FILE) must be set for asymmetric JWT algorithms"
+                )
             dev = {"pii_encryption_key": DEV_PII_KEY, "blind_index_key": DEV_BLIND_INDEX_KEY}
             unset = [k.upper() for k in self.pii_keys if getattr(self, k) == dev[k]]
             if unset:

@@ -1,7 +1,7 @@
 """The ledger's service account: it may read and append to the log, never change it (the log's rows are
-never updated or deleted; the database refuses it, not only the code). The migration job
-(`python -m common.migrations ledger`) grants this, as the schema owner, to the role LEDGER_APP_ROLE names;
-the service then connects as that role (its DATABASE_URL)."""
+never updated or deleted; the database refuses it, not only the code). The migration (`python -m
+common.migrations ledger`: a compose job, the init container of each ledger pod) grants this, as the schema
+owner, to the role LEDGER_APP_ROLE names; the service then connects as that role (its DATABASE_URL)."""
 
 import os
 
@@ -41,6 +41,9 @@ async def grant_app_role(url: str) -> None:
     engine = create_async_engine(async_url(url))
     try:
         async with engine.begin() as conn:
+            # Each new pod's init container grants after migrating: two GRANTs on one table at once fail
+            # ("tuple concurrently updated"), so they take turns, under the lock the migrations take.
+            await conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('migrate:ledger'))"))
             for statement in statements(role):
                 await conn.execute(text(statement))
     finally:
