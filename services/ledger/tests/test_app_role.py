@@ -5,6 +5,8 @@ job has not migrated refuses to start; pods migrating together grant in turn."""
 import asyncio
 import os
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -19,14 +21,25 @@ from ledger.grants import grant_app_role
 LEDGER_DIR = Path(__file__).resolve().parents[1]
 
 
-async def test_the_app_role_appends_and_reads_but_cannot_change_the_log(services: Any, monkeypatch: Any) -> None:
-    await services.client("ledger")
+@asynccontextmanager
+async def app_role(monkeypatch: Any) -> AsyncIterator[tuple[str, str, asyncpg.Connection]]:
+    """A new login role that LEDGER_APP_ROLE names (the database URL, the role, the owner's connection),
+    dropped afterwards."""
     url = settings.database_url or ""
     role = f"ledger_app_{uuid.uuid4().hex[:8]}"
     owner = await asyncpg.connect(asyncpg_dsn(url))
     try:
         await owner.execute(f"CREATE ROLE {role} LOGIN PASSWORD 'test-only'")
         monkeypatch.setitem(os.environ, "LEDGER_APP_ROLE", role)
+        yield url, role, owner
+    finally:
+        await owner.execute(f"REASSIGN OWNED BY {role} TO CURRENT_USER; DROP OWNED BY {role}; DROP ROLE {role}")
+        await owner.close()
+
+
+async def test_the_app_role_appends_and_reads_but_cannot_change_the_log(services: Any, monkeypatch: Any) -> None:
+    await services.client("ledger")
+    async with app_role(monkeypatch) as (url, role, _):
         await grant_app_role(url)
         as_app = await asyncpg.connect(asyncpg_dsn(url), user=role, password="test-only")
         try:
@@ -44,9 +57,6 @@ async def test_the_app_role_appends_and_reads_but_cannot_change_the_log(services
                     await as_app.execute(change)
         finally:
             await as_app.close()
-    finally:
-        await owner.execute(f"REASSIGN OWNED BY {role} TO CURRENT_USER; DROP OWNED BY {role}; DROP ROLE {role}")
-        await owner.close()
 
 
 async def test_a_service_refuses_a_schema_the_migration_job_has_not_migrated(services: Any) -> None:
@@ -60,14 +70,6 @@ async def test_a_service_refuses_a_schema_the_migration_job_has_not_migrated(ser
 async def test_ledger_pods_migrating_together_grant_in_turn(services: Any, monkeypatch: Any) -> None:
     """Each new ledger pod's init container grants after migrating: started together, none fails."""
     await services.client("ledger")
-    url = settings.database_url or ""
-    role = f"ledger_app_{uuid.uuid4().hex[:8]}"
-    owner = await asyncpg.connect(asyncpg_dsn(url))
-    try:
-        await owner.execute(f"CREATE ROLE {role} LOGIN PASSWORD 'test-only'")
-        monkeypatch.setitem(os.environ, "LEDGER_APP_ROLE", role)
+    async with app_role(monkeypatch) as (url, role, owner):
         await asyncio.gather(*(grant_app_role(url) for _ in range(4)))
         assert await owner.fetchval("SELECT has_table_privilege($1, 'ledger.entries', 'INSERT')", role)
-    finally:
-        await owner.execute(f"REASSIGN OWNED BY {role} TO CURRENT_USER; DROP OWNED BY {role}; DROP ROLE {role}")
-        await owner.close()
