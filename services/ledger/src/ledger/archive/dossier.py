@@ -66,7 +66,7 @@ def _value(key: str, value: Any) -> str:
     if isinstance(value, dict):
         labels = CRITERIA_ZH if key == "criteria" else {}
         return "；".join(f"{labels.get(k, k)}：{_value(k, v)}" for k, v in value.items())
-    if key.endswith(("_on", "_date")) and isinstance(value, str):
+    if key.endswith(("_on", "_date", "_until")) and isinstance(value, str):
         return shown(value, None)  # a date, as official documents print it
     if key == "income_band":
         return band_zh(str(value)) or str(value)
