@@ -74,9 +74,17 @@ async def test_identification_and_elimination_forms_hold_the_recorded_values(ser
     household = await eliminated_household(intake, assistance, ledger)
     approval_no = household["elimination_approval_no"]
 
-    # 一户一档: the dossier an inspector reads, from the log alone, then the proofs.
-    r = await ledger.get(f"/households/{household['id']}/archive.pdf", params={"purpose": "年度检查"}, headers=COUNTY)
-    dossier = checked_pdf(r.content)
+    # 一户一档: the dossier an inspector reads, from the log alone, then the proofs. The kit waited for the
+    # elimination's approval to reach the ledger; intake's case events travel on their own topic, and on a
+    # loaded machine may arrive after it.
+    async def drawn() -> str | None:
+        r = await ledger.get(
+            f"/households/{household['id']}/archive.pdf", params={"purpose": "年度检查"}, headers=COUNTY
+        )
+        text = checked_pdf(r.content)
+        return text if "县级审定纳入监测" in text.replace("\n", "") else None
+
+    dossier = await eventually(drawn, timeout=60)
     flat = dossier.replace("\n", "")
     for chapter in (
         "一、家庭成员",
