@@ -11,12 +11,12 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
-from zoneinfo import ZoneInfo
+
+from common import clock
 
 ROOT = Path(__file__).resolve().parents[1]
-CST = ZoneInfo("Asia/Shanghai")
+CST = clock.CST
 INSTANTS = [
     "2026-12-01T00:30",  # 00:30 Beijing time on the 1st: still the previous day, and month, in UTC
     "2026-12-31T23:50",  # the last minutes of the year: the new year is ten minutes away in Beijing
@@ -53,7 +53,7 @@ def run_at(at: dt.datetime | None, pytest_args: list[str]) -> int:
     command = [str(ROOT / ".venv/bin/pytest"), "-p", "no:cacheprovider", "-q", *pytest_args, *TESTS]
     env = dict(os.environ)
     if at is not None:
-        offset = int(at.timestamp() - time.time())
+        offset = int(at.timestamp() - clock.timestamp())  # from the machine's time: this process is not moved
         command = ["faketime", "-f", f"{offset:+d}s", *command]
         env["FAKETIME_DONT_RESET"] = "1"
     label = at.astimezone(CST).strftime("%Y-%m-%d %H:%M Beijing time") if at else "the real date"
