@@ -42,9 +42,13 @@ fetch() {
   status=$(curl -s -o "$3" -w '%{http_code}' "$1" -H "Authorization: Bearer $2") || status="no answer (curl exit $?)"
   if [ "$status" != 200 ]; then echo "FAILED at step \"$STEP\": GET $1 answered $status" >&2; cat "$3" >&2; exit 1; fi
 }
-# until_ok CMD...: retry a read until the events it waits for have arrived
-until_ok() { for _ in $(seq 60); do if out=$("$@" 2>/dev/null) && [ -n "$out" ]; then echo "$out"; return; fi; sleep 1; done
-  echo "FAILED at step \"$STEP\": nothing arrived in 60 s: $*" >&2; return 1; }
+# until_ok CMD...: retry a read until the events it waits for have arrived (CMD prints nothing until then)
+until_ok() { local err; err=$(mktemp)
+  for _ in $(seq 60); do if out=$("$@" 2>"$err") && [ -n "$out" ]; then echo "$out"; rm -f "$err"; return; fi; sleep 1; done
+  { echo "FAILED at step \"$STEP\": nothing arrived in 60 s: $*"; cat "$err"; } >&2; rm -f "$err"; return 1; }
+# read PATH_ON_BASE TOKEN PYTHON: GET, and print what PYTHON (reading the JSON answer as d) makes of it; a call
+# that fails prints its status and problem (call), so a wait that ends says what the service last answered
+read_json() { call GET "$1" "$2" "$3" | python3 -c "import json,sys; d=json.load(sys.stdin); r=$4; print(r if r else '')"; }
 idnum() { .venv/bin/python -c "from stdnum.cn import ric; b='532504'+'$1'; print(b + ric.calc_check_digit(b + '0'))"; }
 # day N: the date N days before today, Beijing time (TZ, not the machine's zone)
 day() { TZ=Asia/Shanghai date -d "$1 days ago" +%F; }
@@ -94,7 +98,7 @@ step "7. township verification"  township-verification "$TOWNSHIP" '{"income_ban
 step "8. county approval"        county-approval "$COUNTY" '{"approval_no": "弥防返贫〔'"$YEAR"'〕12号", "approved_on": "'"$(day 52)"'"}'
 
 STEP="9. assistance drafts the plan (一户一策) from the approved case"; echo "$STEP"
-PLAN=$(until_ok bash -c "curl -sf '$ASSISTANCE/plans?household_id=$HID' -H 'Authorization: Bearer $TOWNSHIP' | python3 -c \"import json,sys; i=json.load(sys.stdin)['items']; print(i[0]['id'] if i else '')\"")
+PLAN=$(until_ok read_json "$ASSISTANCE" "/plans?household_id=$HID" "$TOWNSHIP" "d['items'][0]['id'] if d['items'] else ''")
 PLAN_JSON=$(call GET "$ASSISTANCE" "/plans/$PLAN" "$TOWNSHIP")
 MEASURES=$(echo "$PLAN_JSON" | python3 -c "import json,sys; print(' '.join(m['id']+':'+m['code'] for m in json.load(sys.stdin)['measures']))")
 # Each with the version it was read at (etag): a change says which version it was made on (If-Match).
@@ -138,8 +142,8 @@ call POST "$ASSISTANCE" "/households/$HID/guarantee-checks" "$TOWNSHIP" '{"check
   "clothing": true, "compulsory_education": true, "basic_medical": true, "housing": true, "drinking_water": true}' > /dev/null
 call PUT "$INTAKE" "/households/$HID/incomes/$((YEAR - 1))" "$CADRE" '{"wages": "12000", "production": "3000", "property": "0",
   "transfers": "1000", "medical_expense": "2000"}' > /dev/null
-until_ok bash -c "curl -sf '$ASSISTANCE/households/$HID/elimination-evaluation' -H 'Authorization: Bearer $TOWNSHIP' \
-  | python3 -c \"import json,sys; e=json.load(sys.stdin); print('   eligible:', e['eligible']) if e['eligible'] else None\""
+until_ok read_json "$ASSISTANCE" "/households/$HID/elimination-evaluation" "$TOWNSHIP" \
+  "'   eligible: True' if d['eligible'] else ''"
 
 STEP="12. the risk is eliminated: village review, notice, township acceptance, county approval"; echo "$STEP"
 E=$(call POST "$ASSISTANCE" /eliminations "$CADRE" "{\"household_id\": \"$HID\", \"meeting_date\": \"$(day 22)\",
@@ -188,6 +192,6 @@ STEP="18. the same household's events on the topic intake.case.v1"; echo "$STEP"
 .venv/bin/safetynet tail intake.case.v1 --subject "$HID" | sed 's/^/    /'
 
 STEP="19. the whole log verified: every leaf re-hashed, the tree rebuilt, every signed checkpoint checked"; echo "$STEP"
-curl -sf -X POST "$LEDGER/checkpoints" -H "Authorization: Bearer $AUDITOR" > /dev/null || true
+call POST "$LEDGER" /checkpoints "$AUDITOR" > /dev/null
 VERIFIED=$(.venv/bin/safetynet ledger verify)
 echo "$VERIFIED" | python3 -c "import json,sys; r=json.load(sys.stdin); print('    ok:', r['ok'], '| entries:', r['entries'], '| checkpoints:', r['checkpoints'])"
