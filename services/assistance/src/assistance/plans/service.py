@@ -134,7 +134,7 @@ def _referral(found: policy.InForce[PolicyPack] | None) -> tuple[str, ...]:
 def _recommended(plan: Plan | SimpleNamespace, referral: tuple[str, ...]) -> list[SimpleNamespace]:
     """The recommended measures, as the values of their rows (a new draft COPYs them; a redraft adds them as
     entities)."""
-    labour = "none" if plan.labour == "unknown" else plan.labour
+    labour, now = ("none" if plan.labour == "unknown" else plan.labour), clock.now()
     return [
         SimpleNamespace(
             id=uuid.uuid4(),
@@ -150,7 +150,7 @@ def _recommended(plan: Plan | SimpleNamespace, referral: tuple[str, ...]) -> lis
             start_date=None,
             due_date=None,
             implemented_on=None,
-            updated_at=clock.now(),
+            updated_at=now,
         )
         for r in recommend(plan.risks, labour, plan.weak_motivation, referral)
     ]
