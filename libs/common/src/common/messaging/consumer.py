@@ -136,7 +136,7 @@ class ConsumerRunner:
                 records = [r for rs in batch.values() for r in rs]
                 if consumer.assignment():
                     self.ready.set()
-                    self._measure_lag(consumer, records)
+                    self._measure_lag(consumer, batch)
                 try:
                     await self._process(records, dlq)
                 except Exception:
@@ -144,7 +144,7 @@ class ConsumerRunner:
                         break
                     raise
                 if consumer.assignment():
-                    self._measure_lag(consumer, [])
+                    self._measure_lag(consumer, {})
                 uncommitted = uncommitted or bool(records)
                 if uncommitted and time.monotonic() - committed_at >= COMMIT_INTERVAL_S:
                     await self._commit(consumer)
@@ -155,13 +155,12 @@ class ConsumerRunner:
             await consumer.stop()
             await dlq.stop()
 
-    def _measure_lag(self, consumer: AIOKafkaConsumer, taken: list[ConsumerRecord]) -> None:
+    def _measure_lag(self, consumer: AIOKafkaConsumer, taken: dict[TopicPartition, list[ConsumerRecord]]) -> None:
         """Each partition's lag: its end (the high-water mark the last fetch reported) less the offset after the
         last record done with. A batch not yet done (taken, say, but held by a message that cannot be applied)
         counts as lag, so a held partition never reads 0."""
-        starts: dict[TopicPartition, int] = {}
-        for record in taken:  # a partition nothing is done of yet: lag from where the batch starts
-            starts.setdefault(TopicPartition(record.topic, record.partition), record.offset)
+        # a partition nothing is done of yet: lag from where the batch starts
+        starts = {tp: records[0].offset for tp, records in taken.items() if records}
         for tp in consumer.assignment():
             high, position = consumer.highwater(tp), self._done.get(tp, starts.get(tp))
             if high is not None and position is not None:
