@@ -369,11 +369,9 @@ def _install_ops_routes(app: FastAPI, settings: CommonSettings, spec: ServiceSpe
         if topics is not None and settings.run_workers:
             missing = [t for t in request.app.state.required_topics if t not in topics]
             checks["topics"] = f"missing: {', '.join(missing)}" if missing else "ok"
-        workers = getattr(request.app.state, "workers", None)
-        if workers is not None and workers.consumer is not None:
-            # A consumer held on one batch is not serving: every later event on its partitions waits.
-            stalled = workers.consumer.stalled(settings.consumer_stall_s)
-            checks["consumer"] = stalled or "ok"
+        # A consumer held on one batch is not serving: every later event on its partitions waits.
+        if (consumer := getattr(getattr(request.app.state, "workers", None), "consumer", None)) is not None:
+            checks["consumer"] = consumer.stalled(settings.consumer_stall_s) or "ok"
         ok = all(v == "ok" for v in checks.values())
         body: dict[str, Any] = {"status": "ready" if ok else "not ready", "checks": checks}
         if ok and spec.readiness_notes:
