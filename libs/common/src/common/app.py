@@ -28,6 +28,7 @@ from common import tracing
 from common.auth import TokenVerifier
 from common.db import Database
 from common.errors import MethodNotAllowed, document_problems, install_problem_handlers, problem_response
+from common.free_text import FreeText
 from common.idempotency import Replayed
 from common.limits import BodyGuard
 from common.logging import configure_logging, log
@@ -207,6 +208,8 @@ def create_app(spec: ServiceSpec) -> FastAPI:
         max_body=settings.max_body_bytes,
         max_upload=settings.max_upload_bytes,
         upload_paths=spec.upload_paths,
+        # Every service holds the blind-index key, so a number typed into free text is kept as its pseudonym.
+        free_text=FreeText(settings.pii_cipher(), app.openapi),
     )
     # Compressed answers for the app on a village's slow connection (a page of 200 households: 14.7 KB as
     # JSON, a fraction of it gzipped); small answers are not worth it.

@@ -25,10 +25,12 @@ _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 # A resident ID or a mainland mobile number inside any text, not within a longer run of digits; a mobile number
 # not within a run of hex digits either (a hash or a UUID-based id, such as HL-13865432190a, holds no phone:
 # about one such id in a thousand has an 11-digit run that looks like one). UUIDs in the text are left whole.
-_IDENTIFIER_SHAPED = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)|(?<![0-9A-Fa-f])1[3-9]\d{9}(?![0-9A-Fa-f])")
+# Full-width digits (an input method's ０-９) count as digits (\d matches them) and name the same number.
+_IDENTIFIER_SHAPED = re.compile(r"(?<!\d)\d{17}[\dXxＸｘ](?!\d)|(?<![0-9A-Fa-f])[1１][3-9３-９]\d{9}(?![0-9A-Fa-f])")
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 PSEUDONYM_FIELD = "identifier"  # one blind-index field for every pseudonym: the same number, the same name
 _LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
+_ASCII_DIGITS = str.maketrans("０１２３４５６７８９Ｘｘ", "0123456789XX")
 
 
 def normalize_resident_id(value: str) -> str:
@@ -128,7 +130,7 @@ class PiiCipher:
             return text
 
         def named(m: re.Match[str]) -> str:
-            found = m.group(0)
+            found = m.group(0).translate(_ASCII_DIGITS)
             if len(found) == 18:
                 try:
                     found = normalize_resident_id(found)

@@ -5,9 +5,12 @@ birthplace, a date against today in China Standard Time) is applied by the code 
 
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 SCHEMA_BASE = "https://safetynet.example/schemas/"
+IDENTIFIER_KEYWORD = "x-identifier"
 
 
 class NotAfterToday:
@@ -24,7 +27,13 @@ RESIDENT_ID = ResidentIdNumber()
 
 class Identifier:
     """Marks a field type as a plaintext personal identifier (`Annotated[str, IDENTIFIER, ...]`): outbox rows
-    carrying one are encrypted, and stores of events (ledger) keep only its blind index."""
+    carrying one are encrypted, and stores of events (ledger) keep only its blind index. The schema says so
+    (`x-identifier`): a REST body's identifier fields are the only ones whose numbers reach the service in
+    clear (ADR 0025); in any other field they arrive as their pseudonyms."""
+
+    def __get_pydantic_json_schema__(self, core: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        schema = handler(core)
+        return {**schema, IDENTIFIER_KEYWORD: True}
 
 
 IDENTIFIER = Identifier()

@@ -11,10 +11,13 @@ from common.clock import Day
 from common.concurrency import etag_of
 from common.pii import normalize_phone, normalize_resident_id
 from common.regions import validate_region_code
+from contracts.base import IDENTIFIER
 from contracts.shared import LabourCapacity
 
-ResidentId = Annotated[str, Field(examples=["11010519491231002X"]), AfterValidator(normalize_resident_id)]
-Phone = Annotated[str, Field(examples=["13800138000"]), AfterValidator(normalize_phone)]
+ResidentId = Annotated[
+    str, IDENTIFIER, Field(examples=["11010519491231002X"]), AfterValidator(normalize_resident_id)
+]
+Phone = Annotated[str, IDENTIFIER, Field(examples=["13800138000"]), AfterValidator(normalize_phone)]
 VillageCode = Annotated[
     str,
     Field(pattern=r"^\d{12}$", examples=["532504102001"]),

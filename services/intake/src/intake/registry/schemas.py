@@ -5,11 +5,12 @@ record type: a household's monitoring status, never an identifier."""
 
 import datetime as dt
 import uuid
-from typing import Final, Literal
+from typing import Annotated, Final, Literal
 
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field
 
 from common.clock import Day
+from contracts.base import IDENTIFIER
 
 DCI_VERSION: Final = "1.0.0"
 REG_TYPE: Final = "ns:cn:safetynet:monitoring"  # the register this gateway answers for
@@ -36,7 +37,7 @@ class Header(_Strict):
 
 class IdQuery(_Strict):
     type: Literal["RESIDENT_ID", "HOUSEHOLD_NO"] = Field(description="an 18-character resident ID, or 户编号")
-    value: str = Field(min_length=1, max_length=40, pattern=r"^[0-9A-Za-z-]+$")
+    value: Annotated[str, IDENTIFIER] = Field(min_length=1, max_length=40, pattern=r"^[0-9A-Za-z-]+$")
 
 
 class SearchCriteria(_Strict):

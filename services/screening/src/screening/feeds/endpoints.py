@@ -80,6 +80,17 @@ class UnmatchedRecord(BaseModel):
     status_code=202,
     response_model=IngestResult,
     responses=problem_responses(Forbidden, NotFound, ValidationFailed),
+    # The body is the department's own contract: declared, so integrators see each one and the door knows the
+    # identifier field (`resident_id`) that reaches the route in clear (common.free_text).
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "application/json": {
+                    "schema": {"anyOf": [c.model_json_schema() for c in service.DEPT_CONTRACTS.values()]}
+                }
+            }
+        }
+    },
 )
 async def ingest_record(
     department: FeedsWrite,

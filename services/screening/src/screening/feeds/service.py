@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from common import clock
 from common.db import among
 from common.events.envelope import validate
+from common.free_text import kept
 from common.pii import mask_resident_id
 from contracts.dept import DEPT_CONTRACTS, DeptRecordBase
 from screening.crypto import cipher
@@ -56,16 +57,8 @@ def parse(department: str, row: dict[str, Any]) -> DeptRecordBase:
 
 def kept_as_identifier(record: DeptRecordBase) -> DeptRecordBase:
     """A department's record id (or a loan's id) is an identifier of its system, and may be a resident ID or a
-    phone number: such a number in any text field but the declared identifier fields is replaced by its keyed
-    pseudonym before anything is stored or published, so the record is still one record (corrections match
-    it) and no number is kept in clear (common.pii)."""
-    named = {
-        name: cipher.pseudonymize(value)
-        for name in type(record).model_fields
-        if name not in record.pii_fields and isinstance(value := getattr(record, name), str)
-    }
-    changed = {name: value for name, value in named.items() if value != getattr(record, name)}
-    return record.model_copy(update=changed) if changed else record
+    phone number: kept as its pseudonym, as a number in any text field is (common.free_text.kept)."""
+    return kept(record, cipher)
 
 
 async def ingest(session: AsyncSession, record: DeptRecordBase) -> Outcome:
