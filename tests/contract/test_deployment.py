@@ -39,7 +39,7 @@ SECRETS = {"PII_ENCRYPTION_KEY", "BLIND_INDEX_KEY", "LEDGER_SIGNING_KEY", "JWT_S
 NEEDED = {
     "intake": {"PII_ENCRYPTION_KEY", "BLIND_INDEX_KEY"},
     "screening": {"PII_ENCRYPTION_KEY", "BLIND_INDEX_KEY"},
-    "assistance": set(),
+    "assistance": {"BLIND_INDEX_KEY"},  # free text keeps a typed number as its pseudonym (ADR 0025)
     "ledger": {"BLIND_INDEX_KEY", "LEDGER_SIGNING_KEY"},
 }
 KEY = base64.b64encode(bytes(range(32))).decode()
