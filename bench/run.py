@@ -116,7 +116,7 @@ async def bench_relay(env: dict[str, str]) -> dict[str, str]:
 
     db = Database(env["DATABASE_URL"])
     metadata = MetaData(schema="benchrelay")
-    outbox = Outbox(metadata, source="/bench")
+    outbox = Outbox(metadata, source="/bench", topics=[PersonalDataAccessedV1.topic])
     async with db.engine.begin() as conn:
         await conn.execute(text("DROP SCHEMA IF EXISTS benchrelay CASCADE"))
         await conn.execute(text("CREATE SCHEMA benchrelay"))

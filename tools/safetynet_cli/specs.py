@@ -12,12 +12,15 @@ from typing import Any
 
 import yaml
 
+from common.app import ServiceSpec
 from contracts.base import SCHEMA_BASE, EventContract
 from contracts.topics import TOPICS, dlq_of
+from safetynet_cli import topics as service_topics
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "openapi"
-SERVICES = ["intake", "screening", "assistance", "ledger"]
+SERVICES = service_topics.SERVICES
+README = ROOT / "README.md"
 BASELINE = OUT / "contracts-baseline.json"
 
 
@@ -32,10 +35,9 @@ def event_schema(contract: type[EventContract]) -> dict[str, Any]:
     return schema
 
 
-def asyncapi() -> dict[str, Any]:
+def asyncapi(by_service: dict[str, ServiceSpec]) -> dict[str, Any]:
     channels: dict[str, Any] = {}
     messages: dict[str, Any] = {}
-    operations: dict[str, Any] = {}
     for topic in TOPICS.values():
         refs = {}
         for c in topic.contracts:
@@ -59,11 +61,6 @@ def asyncapi() -> dict[str, Any]:
             "description": f"Dead letters of {topic.name}: the original key and value, the reason in header dlq-reason",
             "messages": {},
         }
-        operations[f"publish-{topic.name}"] = {
-            "action": "send",
-            "channel": {"$ref": f"#/channels/{topic.name}"},
-            "summary": f"published by {topic.owner} through its outbox",
-        }
     return {
         "asyncapi": "3.0.0",
         "info": {
@@ -76,7 +73,7 @@ def asyncapi() -> dict[str, Any]:
             ),
         },
         "channels": channels,
-        "operations": operations,
+        "operations": service_topics.operations(by_service),
         "components": {"messages": messages},
     }
 
@@ -86,10 +83,12 @@ def generated() -> dict[Path, str]:
     for name in SERVICES:
         app = import_module(f"{name}.main").app
         files[OUT / f"{name}.json"] = _json(app.openapi())
+    by_service = service_topics.specs()
     for topic in TOPICS.values():
         for c in topic.contracts:
             files[OUT / "schemas" / topic.name / f"{c.type}.json"] = _json(event_schema(c))
-    files[OUT / "asyncapi.yaml"] = yaml.safe_dump(asyncapi(), allow_unicode=True, sort_keys=False)
+    files[OUT / "asyncapi.yaml"] = yaml.safe_dump(asyncapi(by_service), allow_unicode=True, sort_keys=False)
+    files[README] = service_topics.readme(README.read_text(encoding="utf-8"), by_service)
     return files
 
 

@@ -40,7 +40,7 @@ async def db() -> Database:
 
 async def test_relay_publishes_committed_events_and_outlives_a_broker_outage(db: Database) -> None:
     metadata = MetaData(schema="relaytest")
-    outbox = Outbox(metadata, source="/test")
+    outbox = Outbox(metadata, source="/test", topics=[TOPIC])
     async with db.engine.begin() as conn:
         await conn.execute(text("CREATE SCHEMA IF NOT EXISTS relaytest"))
         await conn.run_sync(metadata.create_all)

@@ -9,6 +9,7 @@ from typing import Any
 from common import clock
 from contracts.screening import REGIONAL_RISK_TOPIC
 from devkit.kit.people import ADMIN
+from devkit.kit.screening import pack
 from devkit.testing.fixtures import TopicReader, auth, eventually, resident_id
 from intake.config import settings as intake_settings
 from screening.config import settings
@@ -59,13 +60,11 @@ async def test_alert_spikes_and_low_monitored_share_are_raised_once(services: An
     assert (
         await screening.post("/regional-risks/scan", headers=auth(settings, "township_officer", TOWNSHIP))
     ).status_code == 403
-    previous = settings.regional_min_households
-    settings.regional_min_households = 5
-    try:
-        raised = (await screening.post("/regional-risks/scan", headers=county)).json()
-        again = (await screening.post("/regional-risks/scan", headers=county)).json()
-    finally:
-        settings.regional_min_households = previous
+    # The township's own pack judges a share from 5 households (the local default: 50, too many for a test).
+    small = pack(TOWNSHIP, 2020, name="凤凰北街街道2020年监测范围", thresholds={"regional_min_households": 5})
+    assert (await screening.post("/policies", json=small, headers=county)).status_code == 201
+    raised = (await screening.post("/regional-risks/scan", headers=county)).json()
+    again = (await screening.post("/regional-risks/scan", headers=county)).json()
     kinds = {(r["region_code"], r["kind"]) for r in raised}
     assert {(TOWNSHIP, "alert_spike"), (TOWNSHIP[:6], "alert_spike"), (TOWNSHIP, "monitored_share_low")} <= kinds
     spike = next(r for r in raised if r["region_code"] == TOWNSHIP and r["kind"] == "alert_spike")
@@ -184,12 +183,9 @@ async def test_disasters_across_a_township_raise_a_scale_level_risk(services: An
 
     # The records arrive through the topic one by one, and a risk is raised once per window: the scan may
     # only count them when all six are in, so the minimum is six for this test.
-    previous = settings.regional_spike_min_alerts
-    settings.regional_spike_min_alerts = 6
-    try:
-        cluster = await eventually(clustered, timeout=40)
-    finally:
-        settings.regional_spike_min_alerts = previous
+    six = pack(township, 2020, thresholds={"regional_spike_min_alerts": 6})
+    assert (await screening.post("/policies", json=six, headers=county)).status_code == 201
+    cluster = await eventually(clustered, timeout=40)
     assert cluster["figures"]["households"] == 6 and "emergency-management" in cluster["explanation"]
 
 

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from common import clock
 from common.auth import Principal
 from common.messaging.outbox import Outbox
-from contracts.audit import PersonalDataAccessedV1
+from contracts.audit import ACCESS_TOPIC, PersonalDataAccessedV1
 
 # A response field that carries personal data (a name, an address, an unmasked identifier, a household
 # snapshot): `Field(json_schema_extra=PERSONAL)`. A route whose response has one must be declared
@@ -69,6 +69,9 @@ class AccessAudit:
 
     outbox: Outbox
     service: str
+
+    def __post_init__(self) -> None:
+        self.outbox.declare(ACCESS_TOPIC)
 
     async def read(
         self,

@@ -63,7 +63,6 @@ class ServiceSpec:
     dead_letters: Table | None = None
     routers: list[APIRouter] = field(default_factory=list)
     subscriptions: list[Subscription] = field(default_factory=list)
-    produces: list[str] = field(default_factory=list)
     on_startup: list[Callable[[FastAPI], Awaitable[None]]] = field(default_factory=list)
     # Long-running loops of the service's own (given the app), run and restarted like the relay and consumer.
     background: list[Callable[[FastAPI], Awaitable[None]]] = field(default_factory=list)
@@ -76,6 +75,17 @@ class ServiceSpec:
     # What /readyz tells the operator beside its checks without making the service unready (a jurisdiction
     # without this year's policy): each gives {name: finding}.
     readiness_notes: list[Callable[[FastAPI], Awaitable[dict[str, str]]]] = field(default_factory=list)
+
+    # What the service produces and consumes is read from its code, never listed by hand: the topics its
+    # outbox declares (and refuses any other) and those of its subscriptions. Readiness, the README's table
+    # and the AsyncAPI document all read these two.
+    @property
+    def produces(self) -> list[str]:
+        return list(self.outbox.topics)
+
+    @property
+    def consumes(self) -> list[str]:
+        return list(dict.fromkeys(s.topic for s in self.subscriptions))
 
 
 class Workers:
@@ -189,7 +199,7 @@ def create_app(spec: ServiceSpec) -> FastAPI:
     app.state.token_verifier = TokenVerifier(settings)
     # The topics this service writes and reads: readiness fails while the broker has lost any of them.
     app.state.required_topics = list(
-        dict.fromkeys(spec.produces + [t for s in spec.subscriptions for t in (s.topic, dlq_of(s.topic))])
+        dict.fromkeys(spec.produces + [t for topic in spec.consumes for t in (topic, dlq_of(topic))])
     )
     app.state.idempotency_table = spec.idempotency
     app.state.outbox = spec.outbox

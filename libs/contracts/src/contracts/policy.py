@@ -26,9 +26,15 @@ Ratio = Annotated[
 Share = Annotated[
     Decimal, Field(ge=0, lt=1, max_digits=6, decimal_places=4), AfterValidator(lambda d: d.quantize(Decimal("0.0001")))
 ]
+Multiple = Annotated[  # a ratio that grows: more than once
+    Decimal, Field(gt=1, le=10, max_digits=6, decimal_places=4), AfterValidator(lambda d: d.quantize(Decimal("0.0001")))
+]
 WorkingDays = Annotated[int, Field(ge=1, le=60)]
 ZhText = Annotated[str, Field(min_length=1, max_length=200)]
 Prefix = Annotated[str, Field(pattern=r"^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$")]
+
+# The widest window a pack may set for scale-level risk (a scan looks back four of them).
+MAX_REGIONAL_WINDOW_DAYS = 365
 
 LOCAL_DEFAULT = "local default, not in the seeds: no policy document states this value"
 
@@ -110,6 +116,24 @@ class Thresholds(_Part):
     )
     project_failure_households: int = Field(
         10, ge=1, le=100_000, description="households of a region's failed industry projects that make it scale-level"
+    )
+    # Scale-level risk (防止规模性返贫): 中农组发〔2021〕7号 二(三) orders regional risks watched and warned of early
+    # (农村劳动力失业明显增多 ...) but states no window or number; these are local defaults until a document does.
+    regional_window_days: int = Field(
+        30,
+        ge=1,
+        le=MAX_REGIONAL_WINDOW_DAYS,
+        description="scale-level risk: the window counted, against the three before it",
+    )
+    regional_spike_factor: Multiple = Field(
+        Decimal("2.0"),
+        description="scale-level risk: a window's alerts (or households hit) above this x the windows before",
+    )
+    regional_spike_min_alerts: int = Field(
+        5, ge=1, le=100_000, description="scale-level risk: fewer alerts (or households hit) in a window are no spike"
+    )
+    regional_min_households: int = Field(
+        50, ge=1, le=10_000_000, description="scale-level risk: a region with fewer households has no share judged"
     )
 
 

@@ -14,8 +14,6 @@ from assistance.plans import endpoints as plans
 from assistance.projections import endpoints as projections
 from assistance.reports import endpoints as reports
 from common.app import ServiceSpec, create_app
-from contracts.assistance import DEPARTMENT_LIST_TOPIC, ELIMINATION_TOPIC, FOLLOW_UP_TOPIC, PLAN_TOPIC
-from contracts.audit import ACCESS_TOPIC
 
 spec = ServiceSpec(
     name="assistance",
@@ -40,6 +38,5 @@ spec = ServiceSpec(
     # An attachment's body is a file, under its own limit (max_attachment_bytes), not a JSON request's.
     upload_paths=[r"/plans/[^/]+/measures/[^/]+/attachments"],
     subscriptions=SUBSCRIPTIONS,
-    produces=[PLAN_TOPIC, ELIMINATION_TOPIC, FOLLOW_UP_TOPIC, DEPARTMENT_LIST_TOPIC, ACCESS_TOPIC],
 )
 app = create_app(spec)

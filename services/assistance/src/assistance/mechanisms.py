@@ -8,8 +8,13 @@ from common.access_audit import AccessAudit
 from common.calendar_replica import CalendarReplica
 from common.messaging.outbox import Outbox
 from common.messaging.tables import dead_letter_table, idempotency_table, inbox_table
+from contracts.assistance import DEPARTMENT_LIST_TOPIC, ELIMINATION_TOPIC, FOLLOW_UP_TOPIC, PLAN_TOPIC
 
-outbox = Outbox(Base.metadata, source="/safetynet/assistance")
+outbox = Outbox(
+    Base.metadata,
+    source="/safetynet/assistance",
+    topics=[PLAN_TOPIC, ELIMINATION_TOPIC, FOLLOW_UP_TOPIC, DEPARTMENT_LIST_TOPIC],
+)
 inbox = inbox_table(Base.metadata)
 dead_letters = dead_letter_table(Base.metadata)
 idempotency = idempotency_table(Base.metadata)

@@ -3,8 +3,6 @@
 from pathlib import Path
 
 from common.app import ServiceSpec, create_app
-from contracts.audit import ACCESS_TOPIC
-from contracts.intake import CALENDAR_TOPIC, CASE_TOPIC, CONSENT_TOPIC, HOUSEHOLD_TOPIC
 from intake import models
 from intake.attachments.endpoints import router as attachments_router
 from intake.calendar.endpoints import router as calendar_router
@@ -49,7 +47,6 @@ spec = ServiceSpec(
     # An attachment's body is a file, under its own limit (max_attachment_bytes), not a JSON request's.
     upload_paths=[r"/cases/[^/]+/attachments"],
     subscriptions=SUBSCRIPTIONS,
-    produces=[HOUSEHOLD_TOPIC, CONSENT_TOPIC, CASE_TOPIC, CALENDAR_TOPIC, ACCESS_TOPIC],
     on_startup=[seed_from_package],
     background=[delivery_loop],
 )

@@ -3,7 +3,6 @@
 from pathlib import Path
 
 from common.app import ServiceSpec, create_app
-from contracts.audit import ACCESS_TOPIC
 from ledger import models
 from ledger.archive import endpoints as archive
 from ledger.checkpoints import endpoints as checkpoints
@@ -25,7 +24,6 @@ spec = ServiceSpec(
     dead_letters=models.dead_letters,
     idempotency=models.idempotency,
     routers=[router, access_router, changes_router, checkpoints.router, archive.router, exports_router],
-    produces=[ACCESS_TOPIC],
     background=[checkpoint_loop],
     after_migrations=[grant_app_role],
     subscriptions=SUBSCRIPTIONS,

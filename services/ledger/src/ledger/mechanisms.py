@@ -5,9 +5,10 @@ recorder of reads of personal data."""
 from common.access_audit import AccessAudit
 from common.messaging.outbox import Outbox
 from common.messaging.tables import dead_letter_table, idempotency_table, inbox_table
+from contracts.ledger import CHECKPOINT_TOPIC
 from ledger.schema import Base
 
-outbox = Outbox(Base.metadata, source="/safetynet/ledger")
+outbox = Outbox(Base.metadata, source="/safetynet/ledger", topics=[CHECKPOINT_TOPIC])
 inbox = inbox_table(Base.metadata)
 dead_letters = dead_letter_table(Base.metadata)
 idempotency = idempotency_table(Base.metadata)

@@ -5,10 +5,7 @@ from common.settings import CommonSettings
 
 class ScreeningSettings(CommonSettings):
     service_name: str = "screening"
-    regional_window_days: int = Field(30, ge=1, le=365)
-    regional_spike_factor: float = Field(2.0, gt=1)
-    regional_spike_min_alerts: int = Field(5, ge=1)
-    regional_min_households: int = Field(50, ge=1, description="below this, a share says little")
+    # Scale-level risk's window and thresholds are policy: the pack's thresholds.regional_* (ADR 0013).
     # An XLSX upload is a zip: a small file can expand to gigabytes of XML or millions of rows (an archive
     # bomb). Its central directory is checked against these before a byte of it is parsed, then the XML is
     # scanned (without parsing) for its rows and shared strings; over a limit, the upload is refused (413).

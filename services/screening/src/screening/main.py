@@ -3,9 +3,6 @@
 from pathlib import Path
 
 from common.app import ServiceSpec, create_app
-from contracts.audit import ACCESS_TOPIC
-from contracts.dept import DEPT_CONTRACTS
-from contracts.screening import ALERT_TOPIC, ASSET_CHECK_TOPIC, POLICY_TOPIC, REGIONAL_RISK_TOPIC, SWEEP_TOPIC
 from screening import models
 from screening.alerts.endpoints import router as alerts_router
 from screening.checks.endpoints import router as checks_router
@@ -34,15 +31,6 @@ spec = ServiceSpec(
     routers=[router, policies_router, feeds_router, alerts_router, checks_router, regional_router, sweeps_router],
     upload_paths=[r"/feeds/[a-z-]+/uploads"],
     subscriptions=SUBSCRIPTIONS,
-    produces=[
-        ALERT_TOPIC,
-        POLICY_TOPIC,
-        ASSET_CHECK_TOPIC,
-        REGIONAL_RISK_TOPIC,
-        SWEEP_TOPIC,
-        ACCESS_TOPIC,
-        *(c.topic for c in DEPT_CONTRACTS.values()),
-    ],
     on_startup=[load_seeds],
     readiness_notes=[policy_note],
     background=[rescreen_loop, stalled_uploads_loop],

@@ -1,7 +1,11 @@
-"""Transactional outbox: an event is a row written in the same transaction as the state change."""
+"""Transactional outbox: an event is a row written in the same transaction as the state change.
+
+A service's outbox declares the topics it writes (with those its writers, such as the access audit, add):
+that declaration is what the service produces, for its readiness, the README and the AsyncAPI document, and
+a row for any other topic is refused, so the declaration cannot drift from what the code writes."""
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import MetaData, insert
@@ -15,12 +19,21 @@ from contracts.base import EventContract
 OUTBOX_FIELD = "outbox"  # associated data of encrypted outbox values
 
 
+class UndeclaredTopic(RuntimeError):
+    """A writer added an event of a topic its service's outbox does not declare (a programming error)."""
+
+
 class Outbox:
-    def __init__(self, metadata: MetaData, source: str) -> None:
+    def __init__(self, metadata: MetaData, source: str, topics: Iterable[str]) -> None:
         self.table = outbox_table(metadata)
         self.source = source
+        self.topics: dict[str, None] = dict.fromkeys(topics)  # ordered: the order they are listed in
         self.cipher: PiiCipher | None = None  # set by the app: needed only for sensitive events
         self.channel = f"outbox_{metadata.schema}"  # the migration's trigger notifies it (outbox_notify_ddl)
+
+    def declare(self, topic: str) -> None:
+        """A writer shared by every service (the access audit) adds the topic it writes."""
+        self.topics.setdefault(topic, None)
 
     async def add(self, session: AsyncSession, payload: EventContract, *, subject: str | uuid.UUID) -> uuid.UUID:
         row = self._row(payload, subject)
@@ -33,6 +46,8 @@ class Outbox:
             await session.execute(insert(self.table), [self._row(payload, subject) for payload, subject in events])
 
     def _row(self, payload: EventContract, subject: str | uuid.UUID) -> dict[str, Any]:
+        if payload.topic not in self.topics:
+            raise UndeclaredTopic(f"{self.source}'s outbox does not declare {payload.topic} ({payload.type})")
         event_id, value = encoded(payload, source=self.source, subject=subject)
         encrypted = bool(payload.pii_fields)
         if encrypted:  # never a plaintext identifier at rest, not even for the moments before the relay runs

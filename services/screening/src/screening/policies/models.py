@@ -51,6 +51,9 @@ class Policy(Base):
     # Where each value of the pack comes from (a document, its article and words), by value path; one
     # without is a local default.
     value_sources: Mapped[dict] = mapped_column(JSONB, server_default=text("'{}'::jsonb"))
+    # A version published from a shipped pack file: the file's name and its content as read ({"file",
+    # "body"}), what the next start compares the file with (policies/seeds.py).
+    shipped: Mapped[dict | None] = mapped_column(JSONB)
     created_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[dt.datetime] = stamped()
 

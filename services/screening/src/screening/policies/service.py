@@ -169,9 +169,11 @@ def transient(body: PolicyCreate, values: PackValues) -> Policy:
     )
 
 
-async def publish(session: AsyncSession, body: PolicyCreate, published_by: str) -> Policy:
-    """A new version for (jurisdiction, year), what it leaves out carried forward with its sources.
-    Concurrent publishers serialize on an advisory lock per key."""
+async def publish(
+    session: AsyncSession, body: PolicyCreate, published_by: str, shipped: dict[str, Any] | None = None
+) -> Policy:
+    """A new version for (jurisdiction, year), what it leaves out carried forward with its sources (`shipped`:
+    the pack file it comes from, policies/seeds.py). Concurrent publishers serialize on an advisory lock per key."""
     j = body.jurisdiction
     await session.execute(select(func.pg_advisory_xact_lock(func.hashtext(f"policy:{j.code}:{body.year}"))))
     latest = (
@@ -198,6 +200,7 @@ async def publish(session: AsyncSession, body: PolicyCreate, published_by: str) 
         name=body.name,
         source=body.source,
         created_by=published_by,
+        shipped=shipped,
         pack=values.model_dump(mode="json"),
         rules=full_rules({k: v.model_dump(mode="json") for k, v in values.rules.items()}),
         income_year_offset=values.income_year_offset,

@@ -22,16 +22,15 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.regions import full_name
-from contracts.policy import PackValues
+from contracts.policy import MAX_REGIONAL_WINDOW_DAYS, PackValues
 from contracts.screening import RegionalRiskRaisedV1
 from screening.alerts.models import Alert
-from screening.config import settings
 from screening.feeds.models import DeptRecord
 from screening.mechanisms import outbox
 from screening.policies.service import in_force_many
 from screening.projections.models import KnownHousehold, MonitoredHousehold, monitored_now
 from screening.regional import records
-from screening.regional.models import RegionalRisk
+from screening.regional.models import RegionalRecord, RegionalRisk
 
 
 async def _counts(session: AsyncSession, column: Any, length: int, prefix: str, *where: Any) -> dict[str, int]:
@@ -84,86 +83,121 @@ async def _record_counts(
 
 
 async def scan(session: AsyncSession, prefix: str, today: dt.date) -> list[RegionalRisk]:
-    window = dt.timedelta(days=settings.regional_window_days)
-    start, baseline_start = today - window, today - 4 * window
+    """Every township, then county, under `prefix`, each judged by the pack in force for it: its window, the
+    spike's factor and minimum, the fewest households whose share says something (Thresholds.regional_*)."""
     raised = []
+    widest = today - 4 * dt.timedelta(days=MAX_REGIONAL_WINDOW_DAYS)
     for length in (9, 6):  # townships, then counties
-        recent = await _counts(session, Alert.region_code, length, prefix, Alert.created_at >= start)
-        before = await _counts(
-            session, Alert.region_code, length, prefix, Alert.created_at >= baseline_start, Alert.created_at < start
-        )
         known = await _counts(session, KnownHousehold.region_code, length, prefix)
-        tomorrow = today + dt.timedelta(days=1)
-        for department, (kinds, kind, what) in FEED_SPIKES.items():
-            now_by = await _record_counts(session, department, kinds, length, prefix, start, tomorrow)
-            before_by = await _record_counts(session, department, kinds, length, prefix, baseline_start, start)
-            for region, now in sorted(now_by.items()):
-                base = before_by.get(region, 0) / 3
-                if now >= settings.regional_spike_min_alerts and now > settings.regional_spike_factor * max(base, 1):
-                    raised += await _raise(
-                        session,
-                        region,
-                        kind,
-                        start,
-                        today,
-                        {"households": now, "baseline": base},
-                        f"{now} {what} in the {window.days} days to {today} ({department}), against a baseline of "
-                        f"{base:.1f} per {window.days} days",
-                    )
-        monitored = await _counts(session, MonitoredHousehold.region_code, length, prefix, monitored_now())
-        falls = await records.price_falls(session, prefix, length, start, baseline_start, today)
-        failed = await records.failed_projects(session, prefix, length, start, today, ("failed", "suspended"))
-        assets = await records.failed_projects(session, prefix, length, start, today, ("asset_lost", "asset_idle"))
-        seen = set(recent) | set(known) | set(falls) | set(failed) | set(assets)
-        regions = sorted(r for r in seen if len(r) == length)
-        packs = await in_force_many(session, {(r, today.year): today for r in regions})
-        for region in regions:
+        # The regions with anything to judge in the longest look-back a pack may set; each is then judged
+        # over its own pack's window.
+        active = await _counts(session, Alert.region_code, length, prefix, Alert.created_at >= widest)
+        recorded = await _counts(
+            session, RegionalRecord.region_code, length, prefix, RegionalRecord.observed_on >= widest
+        )
+        candidates = sorted(r for r in set(known) | set(active) | set(recorded) if len(r) == length)
+        packs = await in_force_many(session, {(r, today.year): today for r in candidates})
+        by_window: dict[int, dict[str, PackValues]] = {}
+        for region in candidates:
             found = packs[region, today.year]
             values = found.values if found else PackValues()
-            ceiling, floor = values.report.scale_share_max, values.thresholds.monitored_share_floor
-            now, base = recent.get(region, 0), before.get(region, 0) / 3
-            if now >= settings.regional_spike_min_alerts and now > settings.regional_spike_factor * max(base, 1):
+            by_window.setdefault(values.thresholds.regional_window_days, {})[region] = values
+        monitored = await _counts(session, MonitoredHousehold.region_code, length, prefix, monitored_now())
+        for days, regions in sorted(by_window.items()):
+            raised += await _judge(session, prefix, length, today, days, regions, known, monitored)
+    return raised
+
+
+async def _judge(
+    session: AsyncSession,
+    prefix: str,
+    length: int,
+    today: dt.date,
+    days: int,
+    packs: dict[str, PackValues],
+    known: dict[str, int],
+    monitored: dict[str, int],
+) -> list[RegionalRisk]:
+    """The regions of `length` digits whose packs count over a window of `days`, each against its pack."""
+    window = dt.timedelta(days=days)
+    start, baseline_start = today - window, today - 4 * window
+    raised = []
+    recent = await _counts(session, Alert.region_code, length, prefix, Alert.created_at >= start)
+    before = await _counts(
+        session, Alert.region_code, length, prefix, Alert.created_at >= baseline_start, Alert.created_at < start
+    )
+    tomorrow = today + dt.timedelta(days=1)
+    for department, (kinds, kind, what) in FEED_SPIKES.items():
+        now_by = await _record_counts(session, department, kinds, length, prefix, start, tomorrow)
+        before_by = await _record_counts(session, department, kinds, length, prefix, baseline_start, start)
+        for region, now in sorted(now_by.items()):
+            if region not in packs:
+                continue  # judged over its own pack's window
+            base = before_by.get(region, 0) / 3
+            if _spike(packs[region], now, base):
                 raised += await _raise(
                     session,
                     region,
-                    "alert_spike",
+                    kind,
                     start,
                     today,
-                    {"alerts": now, "baseline": base},
-                    f"{now} alerts in the {window.days} days to {today}, against a baseline of "
-                    f"{base:.1f} per {window.days} days",
+                    {"households": now, "baseline": base},
+                    f"{now} {what} in the {days} days to {today} ({department}), against a baseline of "
+                    f"{base:.1f} per {days} days",
                 )
-            raised += await _from_records(
-                session, region, values, start, today, falls.get(region, []), failed.get(region), assets.get(region)
+    falls = await records.price_falls(session, prefix, length, start, baseline_start, today)
+    failed = await records.failed_projects(session, prefix, length, start, today, ("failed", "suspended"))
+    assets = await records.failed_projects(session, prefix, length, start, today, ("asset_lost", "asset_idle"))
+    for region, values in packs.items():
+        ceiling, floor = values.report.scale_share_max, values.thresholds.monitored_share_floor
+        now, base = recent.get(region, 0), before.get(region, 0) / 3
+        if _spike(values, now, base):
+            raised += await _raise(
+                session,
+                region,
+                "alert_spike",
+                start,
+                today,
+                {"alerts": now, "baseline": base},
+                f"{now} alerts in the {days} days to {today}, against a baseline of {base:.1f} per {days} days",
             )
-            households = known.get(region, 0)
-            if households >= settings.regional_min_households:
-                share = monitored.get(region, 0) / households
-                figures = {"households": households, "monitored": monitored.get(region, 0), "share": share}
-                if share > ceiling:
-                    raised += await _raise(
-                        session,
-                        region,
-                        "monitored_share_high",
-                        start,
-                        today,
-                        figures,
-                        f"{share:.1%} of {households} households are monitored, above the "
-                        f"{ceiling:.0%} ceiling of the jurisdiction's pack",
-                    )
-                elif share < floor:
-                    raised += await _raise(
-                        session,
-                        region,
-                        "monitored_share_low",
-                        start,
-                        today,
-                        figures,
-                        f"{share:.1%} of {households} households are monitored, far below the "
-                        f"about-{values.report.scale_share:.0%} guidance: check that nobody at risk is missed "
-                        "(应纳尽纳)",
-                    )
+        raised += await _from_records(
+            session, region, values, start, today, falls.get(region, []), failed.get(region), assets.get(region)
+        )
+        households = known.get(region, 0)
+        if households >= values.thresholds.regional_min_households:
+            share = monitored.get(region, 0) / households
+            figures = {"households": households, "monitored": monitored.get(region, 0), "share": share}
+            if share > ceiling:
+                raised += await _raise(
+                    session,
+                    region,
+                    "monitored_share_high",
+                    start,
+                    today,
+                    figures,
+                    f"{share:.1%} of {households} households are monitored, above the "
+                    f"{ceiling:.0%} ceiling of the jurisdiction's pack",
+                )
+            elif share < floor:
+                raised += await _raise(
+                    session,
+                    region,
+                    "monitored_share_low",
+                    start,
+                    today,
+                    figures,
+                    f"{share:.1%} of {households} households are monitored, far below the "
+                    f"about-{values.report.scale_share:.0%} guidance: check that nobody at risk is missed "
+                    "(应纳尽纳)",
+                )
     return raised
+
+
+def _spike(values: PackValues, now: int, base: float) -> bool:
+    """A window's count is a spike: at least the pack's minimum, and above its factor x the baseline."""
+    t = values.thresholds
+    return now >= t.regional_spike_min_alerts and now > float(t.regional_spike_factor) * max(base, 1)
 
 
 async def _from_records(
