@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from common.app import PUBLIC_PATHS, route_contexts
-from common.pagination import Page
+from common.pagination import CursorQuery, Page
 
 SERVICES = ["intake", "screening", "assistance", "ledger"]
 ROUTES = [
@@ -46,6 +46,11 @@ def test_every_list_is_a_page(service: str, route: Any) -> None:
         assert issubclass(model, Page), f"GET {route.path} answers its own page type {model.__name__}; use Page[T]"
         params = {p.alias or p.name for p in route.dependant.query_params}
         assert {"cursor", "limit"} <= params, f"GET {route.path} pages without cursor and limit"
+        cursor = next(p for p in route.dependant.query_params if (p.alias or p.name) == "cursor").field_info
+        one = typing.get_args(CursorQuery)[1]  # one cursor type: the opaque key of common.pagination
+        assert (cursor.metadata, cursor.description) == (one.metadata, one.description), (
+            f"GET {route.path} has a cursor of its own; take CursorQuery (common.pagination)"
+        )
 
 
 @pytest.mark.parametrize("service", SERVICES)

@@ -1,7 +1,10 @@
 """Lists back to the departments and what they report carried out (《仲恺高新区健全防止返贫动态监测和帮扶机制工作
 方案》(2021): 定期向……部门推送监测帮扶信息，各部门及时反馈)."""
 
+import datetime as dt
 import json
+import random
+import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -13,6 +16,7 @@ from contracts.assistance import DEPARTMENT_LIST_TOPIC
 from contracts.dept import DEPARTMENT_REPORT_TOPIC, DepartmentReportV1
 from contracts.topics import dlq_of
 from devkit.kit.assistance import approved_plan, monitored
+from devkit.kit.households import headers
 from devkit.kit.identification import ok
 from devkit.kit.people import TOWNSHIP, department
 from devkit.testing.fixtures import TopicReader, eventually, produce
@@ -143,3 +147,39 @@ async def test_lists_go_out_on_their_topic_and_reports_come_back_on_the_bus(
         "/department-lists/education/identifiers", json={"household_ids": [household["id"]]}, headers=medical
     )
     assert other.status_code == 403
+
+
+async def test_a_department_list_pages_after_it_filters(client: httpx.AsyncClient) -> None:
+    """Monitored households that do not concern the department come first in the list's order: the first page
+    still holds the one that does, and no page is empty while more follow."""
+    from sqlalchemy import insert
+
+    from assistance.main import app
+    from assistance.projections.models import MonitoredCase
+
+    village = f"532504104{random.randrange(1000):03d}"  # a village of 竹园镇 no other test writes to
+    approved = dt.datetime(2026, 10, 15, 9, 0, tzinfo=dt.UTC)
+    cases = [
+        {
+            "case_id": uuid.uuid4(),
+            "household_id": uuid.uuid4(),
+            "region_code": village,
+            "object_type": "edge_vulnerable",
+            "risks": [{"category": category}],
+            "approved_at": approved + dt.timedelta(minutes=i),
+        }
+        for i, category in enumerate(["schooling", "schooling", "housing_unsafe", "illness", "schooling", "illness"])
+    ]
+    async with app.state.db.transaction() as session:
+        await session.execute(insert(MonitoredCase), cases)
+
+    officer = headers("township_officer", village)
+    pages, cursor = [], None
+    while True:
+        params = {"limit": 1, **({"cursor": cursor} if cursor else {})}
+        page = await ok(await client.get("/department-lists/medical-insurance", params=params, headers=officer))
+        pages.append([i["household_id"] for i in page["items"]])
+        if not (cursor := page["next_cursor"]):
+            break
+    ill = [str(c["household_id"]) for c in cases if c["risks"] == [{"category": "illness"}]]
+    assert pages == [[ill[0]], [ill[1]]]

@@ -7,8 +7,10 @@ import uuid
 import httpx
 from openpyxl import Workbook
 
+from common.pagination import decode_cursor
 from devkit.kit.people import HOUSING, MEDICAL
 from devkit.testing.fixtures import resident_id
+from screening.feeds.models import UploadRow
 
 HEADER = "record_id,resident_id,event_date,kind,grade\n"
 
@@ -92,6 +94,11 @@ async def test_a_large_rejection_is_answered_capped_and_paged(client: httpx.Asyn
         if cursor is None:
             break
     assert [x["row"] for x in rows] == list(range(1, 1_235))
+    # The one cursor of every list (common.pagination): opaque, and a row number is not one.
+    first = (await client.get(f"/feeds/uploads/{upload_id}/rows", params={"limit": 2}, headers=MEDICAL)).json()
+    assert decode_cursor(first["next_cursor"], [UploadRow.row]) == (2,)
+    bare = await client.get(f"/feeds/uploads/{upload_id}/rows", params={"cursor": "2"}, headers=MEDICAL)
+    assert bare.status_code == 400 and bare.headers["content-type"] == "application/problem+json"
     other = await client.get(f"/feeds/uploads/{upload_id}/rows", headers=HOUSING)
     assert other.status_code == 404
 

@@ -78,6 +78,35 @@ def _transient(exc: BaseException) -> bool:
     return isinstance(exc, OSError | TimeoutError | KafkaError)
 
 
+def dead_letter_reason(exc: BaseException) -> str:
+    """The reason a message's dead letter carries (its `dlq-reason` header)."""
+    return str(exc) if isinstance(exc, BadEvent) else f"{exc.__class__.__name__}: {exc}"
+
+
+async def apply_all(
+    subscriptions: dict[str, Subscription], session: AsyncSession, fresh: list[tuple[str, Envelope]]
+) -> None:
+    """Apply decoded events (topic, envelope) in order in the session: runs of one topic go to its batch handler
+    together. The consumer's path, and the in-memory test broker's (devkit.testing.broker)."""
+    i = 0
+    while i < len(fresh):
+        subscription = subscriptions[fresh[i][0]]
+        if subscription.batch_handler is not None:
+            j = i
+            while j < len(fresh) and fresh[j][0] == subscription.topic:
+                j += 1
+            run = [e for _, e in fresh[i:j]]
+            with tracing.consumer_span(f"apply {len(run)} of {subscription.topic}", [e.traceparent for e in run]):
+                await subscription.batch_handler(session, run)
+            i = j
+        else:
+            assert subscription.handler is not None
+            envelope = fresh[i][1]
+            with tracing.consumer_span(f"apply {envelope.type}", [envelope.traceparent]):
+                await subscription.handler(session, envelope)
+            i += 1
+
+
 class ConsumerRunner:
     def __init__(
         self,
@@ -197,8 +226,7 @@ class ConsumerRunner:
                 for record in records:
                     await self._process_batch([record], dlq)
                 return
-            reason = str(exc) if isinstance(exc, BadEvent) else f"{exc.__class__.__name__}: {exc}"
-            outcomes = [await self._dead_letter(records[0], reason, dlq)]
+            outcomes = [await self._dead_letter(records[0], dead_letter_reason(exc), dlq)]
         for record, outcome in zip(records, outcomes, strict=True):
             EVENTS_CONSUMED.labels(self.group_id, record.topic, outcome).inc()
             self._done[TopicPartition(record.topic, record.partition)] = record.offset + 1
@@ -246,23 +274,7 @@ class ConsumerRunner:
                 fresh.append((record.topic, envelope))
             else:
                 outcomes.append("duplicate")
-        i = 0
-        while i < len(fresh):  # runs of one topic go to its batch handler together, in order
-            subscription = self.subscriptions[fresh[i][0]]
-            if subscription.batch_handler is not None:
-                j = i
-                while j < len(fresh) and fresh[j][0] == subscription.topic:
-                    j += 1
-                run = [e for _, e in fresh[i:j]]
-                with tracing.consumer_span(f"apply {len(run)} of {subscription.topic}", [e.traceparent for e in run]):
-                    await subscription.batch_handler(session, run)
-                i = j
-            else:
-                assert subscription.handler is not None
-                envelope = fresh[i][1]
-                with tracing.consumer_span(f"apply {envelope.type}", [envelope.traceparent]):
-                    await subscription.handler(session, envelope)
-                i += 1
+        await apply_all(self.subscriptions, session, fresh)
         return outcomes
 
     async def _dead_letter(self, record: ConsumerRecord, reason: str, dlq: AIOKafkaProducer) -> str:

@@ -14,6 +14,7 @@ skipped; with `strict=True` (feeds: a department sending a type it has no contra
 contract of its topic goes to the dead-letter topic.
 """
 
+import functools
 import uuid
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
@@ -110,4 +111,44 @@ def _dispatcher(
 
     apply.__qualname__ = f"apply[{topic}]"
     apply.ons = list(handlers.values())  # type: ignore[attr-defined]  # for readers and the guard test
+    apply.then, apply.strict = then, strict  # type: ignore[attr-defined]  # for observed()
     return apply
+
+
+Seen = Callable[[str, Any], None]
+
+
+def watched(
+    fn: Callable[[AsyncSession, Any], Awaitable[Any]], seen: Seen
+) -> Callable[[AsyncSession, Any], Awaitable[Any]]:
+    """`fn`, telling `seen` its name and what it is given before it runs."""
+
+    @functools.wraps(fn)
+    async def call(session: AsyncSession, given: Any) -> Any:
+        seen(f"{fn.__module__}.{fn.__qualname__}", given)
+        return await fn(session, given)
+
+    return call
+
+
+def observed(subscription: Subscription, seen: Seen) -> Subscription:
+    """The same subscription, each of its handlers (and `then`) telling `seen` what it is given before it runs:
+    the in-memory test broker's view of a handler (faststream's subscriber mock). The routing, the payload's
+    validation and the handlers are the production ones."""
+    apply = subscription.batch_handler
+    if apply is None or not hasattr(apply, "ons"):  # a plain subscription (the ledger's, the calendar's)
+        if subscription.handler is not None:
+            return Subscription(subscription.topic, handler=watched(subscription.handler, seen))
+        assert apply is not None
+        return Subscription(subscription.topic, batch_handler=watched(apply, seen))
+    ons: dict[str, On[Any]] = {
+        on.contract.type: On(
+            on.contract,
+            each=watched(on.each, seen) if on.each else None,
+            batch=watched(on.batch, seen) if on.batch else None,
+        )
+        for on in apply.ons
+    }
+    then, strict = apply.then, apply.strict  # type: ignore[attr-defined]  # set by _dispatcher
+    watched_then = watched(then, seen) if then else None
+    return Subscription(subscription.topic, batch_handler=_dispatcher(subscription.topic, ons, watched_then, strict))

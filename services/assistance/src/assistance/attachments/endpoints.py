@@ -14,6 +14,7 @@ from assistance.mechanisms import FOLLOW_UP, audit
 from assistance.plans import service as plans
 from common import attachments
 from common.access import PlansRead, PlansWrite
+from common.access_audit import audited
 from common.auth import ensure_household
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, PayloadTooLarge, ValidationFailed, problem_responses
@@ -89,6 +90,7 @@ async def list_attachments(
 @router.get(
     "/attachments/{attachment_id}",
     responses={**problem_responses(Forbidden, NotFound, attachments.AttachmentIntegrity), **attachments.DOWNLOAD},
+    openapi_extra=audited("measure attachment"),
 )
 async def download(attachment_id: uuid.UUID, session: SessionDep, principal: PlansRead) -> Response:
     """The file itself, for those who may read the household (the household too); an audited read."""

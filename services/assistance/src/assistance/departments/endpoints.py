@@ -48,7 +48,8 @@ async def department_list(
     department, with those risks and measures (their ids, to report on). Households are named by 户编号 and
     region: the list holds no personal identifiers."""
     _own(department, principal)
-    q = select(MonitoredCase).where(within(MonitoredCase, principal))
+    # Filtered before it pages: a page is full whenever more of the department's households follow.
+    q = select(MonitoredCase).where(within(MonitoredCase, principal), service.concerning(department))
     cases, next_cursor = await page_rows(session, q, (MonitoredCase.approved_at, MonitoredCase.case_id), cursor, limit)
     approved = select(Plan).where(Plan.case_id.in_([c.case_id for c in cases]), Plan.state == "approved")
     plans_of = {p.case_id: p for p in (await session.execute(approved)).scalars()}
@@ -70,8 +71,6 @@ async def department_list(
         plan = plans_of.get(c.case_id)
         concerning = measures.get(plan.id, []) if plan else []
         risks = [r.get("category") for r in c.risks if r.get("category") in service.RISKS[department]]
-        if not risks and not concerning:
-            continue
         items.append(
             ListedHousehold(
                 household_id=c.household_id,

@@ -4,6 +4,10 @@ with the risks and measures that concern it, and what it reports back carried ou
 
 from collections.abc import Iterable
 
+from sqlalchemy import ColumnElement, exists, or_
+
+from assistance.plans.models import IN_FORCE, Plan, PlanMeasure
+from assistance.projections.models import MonitoredCase
 from contracts.assistance import DepartmentListEntryV1, PlanEventBase
 
 # Which measures and risks concern each department account (the feeds' department codes), from the
@@ -38,6 +42,20 @@ def concerned(risks: Iterable[str], codes: Iterable[str]) -> set[str]:
     """The departments a household's risks or its measures concern."""
     risks, codes = set(risks), set(codes)
     return {d for d in MEASURES if MEASURES[d] & codes or RISKS[d] & risks}
+
+
+def concerning(department: str) -> ColumnElement[bool]:
+    """The monitored cases on the department's list, as a condition of the query (the list pages after it
+    filters): a risk of the department's, or a measure of its in force in the case's approved plan."""
+    risk = or_(*(MonitoredCase.risks.contains([{"category": r}]) for r in sorted(RISKS[department])))
+    measure = exists().where(
+        Plan.case_id == MonitoredCase.case_id,
+        Plan.state == "approved",
+        PlanMeasure.plan_id == Plan.id,
+        PlanMeasure.code.in_(sorted(MEASURES[department])),
+        IN_FORCE,
+    )
+    return or_(risk, measure)
 
 
 def entries(event: PlanEventBase, household_no: str | None) -> list[DepartmentListEntryV1]:

@@ -25,6 +25,7 @@ from assistance.mechanisms import FOLLOW_UP, audit
 from assistance.plans.models import Plan
 from common import clock
 from common.access import EliminationsApprove, EliminationsObject, EliminationsRead, EliminationsWrite, readable
+from common.access_audit import audited
 from common.clock import Day
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, ValidationFailed, problem_responses
@@ -40,6 +41,7 @@ STEP_PROBLEMS = problem_responses(Forbidden, NotFound, IllegalEliminationStep, V
     "/households/{household_id}/elimination-evaluation",
     response_model=EvaluationPublic,
     responses=problem_responses(Forbidden, NotFound),
+    openapi_extra=audited("elimination evaluation"),
 )
 async def evaluate_household(
     household_id: uuid.UUID, session: SessionDep, principal: EliminationsRead, on: Day | None = None

@@ -23,6 +23,7 @@ from assistance.mechanisms import FOLLOW_UP, audit, outbox
 from assistance.plans.models import Plan
 from common import clock
 from common.access import FollowUpRead, FollowUpWrite
+from common.access_audit import audited
 from common.concurrency import IfMatch, PreconditionFailed, check_if_match, tag
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, problem_responses
@@ -82,7 +83,9 @@ async def record_income_months(
     return body
 
 
-@router.get("/income-months", response_model=RecordedMonths, responses=PROBLEMS)
+@router.get(
+    "/income-months", response_model=RecordedMonths, responses=PROBLEMS, openapi_extra=audited("monthly income")
+)
 async def income_months(
     household_id: uuid.UUID, session: SessionDep, principal: FollowUpRead, response: Response
 ) -> RecordedMonths:

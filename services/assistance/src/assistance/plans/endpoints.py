@@ -26,6 +26,7 @@ from assistance.plans.schemas import (
 from assistance.plans.service import PlanIncomplete
 from common import clock
 from common.access import PlansObject, PlansRead, PlansWrite, within
+from common.access_audit import audited
 from common.clock import Day
 from common.concurrency import (
     IfMatch,
@@ -65,7 +66,12 @@ async def list_plans(
     return Page(items=[PlanPublic.model_validate(p) for p in items], next_cursor=next_cursor)
 
 
-@router.get("/plans/{plan_id}", response_model=PlanDetail, responses=problem_responses(Forbidden, NotFound))
+@router.get(
+    "/plans/{plan_id}",
+    response_model=PlanDetail,
+    responses=problem_responses(Forbidden, NotFound),
+    openapi_extra=audited("assistance plan"),
+)
 async def get_plan(plan_id: uuid.UUID, session: SessionDep, principal: PlansRead) -> PlanDetail:
     """A plan with its measures, each with the reason it was recommended or added (an audited read)."""
     plan = await service.get(session, principal, plan_id)

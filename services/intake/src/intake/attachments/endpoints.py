@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from common import attachments
 from common.access import CasesRead, HouseholdsWrite
+from common.access_audit import audited
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, PayloadTooLarge, ValidationFailed, problem_responses
 from common.pagination import CursorQuery, LimitQuery, Page, page_rows
@@ -94,6 +95,7 @@ async def list_attachments(
 @router.get(
     "/cases/{case_id}/attachments/{attachment_id}",
     responses={**problem_responses(Forbidden, NotFound, attachments.AttachmentIntegrity), **attachments.DOWNLOAD},
+    openapi_extra=audited(WHAT),
 )
 async def download(case_id: uuid.UUID, attachment_id: uuid.UUID, session: SessionDep, principal: CasesRead) -> Response:
     """The file itself, for those who may read the household (the household too); an audited read."""

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from common import clock, pdf
 from common.access import AccessLogRead, ArchiveRead, RetentionRead
+from common.access_audit import audited
 from common.auth import absent, ensure_covers, ensure_household
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, problem_responses
@@ -29,7 +30,10 @@ Purpose = Annotated[str, Query(min_length=2, max_length=200, description="why th
 
 
 @router.get(
-    "/households/{household_id}/archive", response_model=Archive, responses=problem_responses(Forbidden, NotFound)
+    "/households/{household_id}/archive",
+    response_model=Archive,
+    responses=problem_responses(Forbidden, NotFound),
+    openapi_extra=audited("archive"),
 )
 async def archive(
     household_id: uuid.UUID,
@@ -47,6 +51,7 @@ async def archive(
 @router.get(
     "/households/{household_id}/archive.pdf",
     responses={**problem_responses(Forbidden, NotFound), 200: {"content": {"application/pdf": {}}}},
+    openapi_extra=audited("archive export"),
 )
 async def archive_pdf(
     household_id: uuid.UUID,
@@ -194,6 +199,7 @@ MEDIA = {
 @router.get(
     "/forms/{form_code}",
     responses={**problem_responses(Forbidden, NotFound), 200: {"content": {m: {} for m in MEDIA.values()}}},
+    openapi_extra=audited("form"),  # a household's form; the lists (a `key`) name no household's data
 )
 async def form(
     form_code: Literal[tuple(ALL_FORMS)],  # type: ignore[valid-type]

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from common.access import AlertsRead, AlertsWork
+from common.access_audit import audited
 from common.clock import Day
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, problem_responses
@@ -81,7 +82,12 @@ async def work_queue(
     return Page(items=[AlertPublic.model_validate(a) for a in items], next_cursor=next_cursor)
 
 
-@router.get("/{alert_id}", response_model=AlertPublic, responses=problem_responses(Forbidden, NotFound))
+@router.get(
+    "/{alert_id}",
+    response_model=AlertPublic,
+    responses=problem_responses(Forbidden, NotFound),
+    openapi_extra=audited("alert detail"),
+)
 async def get_alert(alert_id: uuid.UUID, session: SessionDep, principal: AlertsRead) -> AlertPublic:
     """One alert with its explanation and the records behind it (a household's income, health or schooling
     facts: the read is audited)."""

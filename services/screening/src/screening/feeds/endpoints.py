@@ -296,21 +296,19 @@ async def upload_rows(
     principal: Authenticated,
     outcome: Literal["accepted", "duplicate", "rejected"] | None = None,
     limit: LimitQuery = 100,
-    cursor: Annotated[str | None, Query(pattern=r"^\d{1,10}$", description="`next_cursor` of the last page")] = None,
+    cursor: CursorQuery = None,
 ) -> Page[IngestResult]:
     """Every row's outcome of an upload, in row order; `outcome=rejected` lists what to correct and resend."""
     upload = await session.get(Upload, upload_id)
     if upload is None or (principal.role != Role.admin and upload.uploaded_by != principal.sub):
         raise NotFound("No such upload")
-    q = select(UploadRow).where(UploadRow.upload_id == upload_id, UploadRow.row > int(cursor or 0))
+    q = select(UploadRow).where(UploadRow.upload_id == upload_id)
     if outcome:
         q = q.where(UploadRow.outcome == outcome)
-    rows = list((await session.execute(q.order_by(UploadRow.row).limit(limit + 1))).scalars())
-    more = len(rows) > limit
-    rows = rows[:limit]
+    rows, next_cursor = await page_rows(session, q, (UploadRow.row,), cursor, limit)
     return Page(
         items=[IngestResult(row=r.row, record_id=r.record_id, outcome=r.outcome, reason=r.reason) for r in rows],
-        next_cursor=str(rows[-1].row) if more and rows else None,
+        next_cursor=next_cursor,
     )
 
 
