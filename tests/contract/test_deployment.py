@@ -35,9 +35,9 @@ SETTINGS: dict[str, type[CommonSettings]] = {
     "assistance": AssistanceSettings,
     "ledger": LedgerSettings,
 }
-SECRETS = {"PII_ENCRYPTION_KEY", "BLIND_INDEX_KEY", "LEDGER_SIGNING_KEY", "JWT_SECRET"}
+SECRETS = {"PII_ENCRYPTION_KEY", "BLIND_INDEX_KEY", "LEDGER_SIGNING_KEY", "REGISTRY_SIGNING_KEY", "JWT_SECRET"}
 NEEDED = {
-    "intake": {"PII_ENCRYPTION_KEY", "BLIND_INDEX_KEY"},
+    "intake": {"PII_ENCRYPTION_KEY", "BLIND_INDEX_KEY", "REGISTRY_SIGNING_KEY"},
     "screening": {"PII_ENCRYPTION_KEY", "BLIND_INDEX_KEY"},
     "assistance": set(),
     "ledger": {"BLIND_INDEX_KEY", "LEDGER_SIGNING_KEY"},
