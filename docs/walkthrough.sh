@@ -21,13 +21,13 @@ OUT=${OUT:-/tmp/safetynet-walkthrough}; mkdir -p "$OUT"
 tok() { .venv/bin/safetynet token --role "$1" --region "$2" --sub "$3"; }
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval('d' + sys.argv[1]))" "$1"; }
 STEP="start"
-# call METHOD BASE PATH TOKEN [BODY]: any service, any method; on an error status, say which step and what the
-# service answered (its problem+json), and stop
+# call METHOD BASE PATH TOKEN [BODY] [IF_MATCH] [IF_NONE_MATCH]: any service, any method; on an error status, say
+# which step and what the service answered (its problem+json), and stop
 call() {
   local body status
   body=$(mktemp)
   status=$(curl -s -o "$body" -w '%{http_code}' -X "$1" "$2$3" -H "Authorization: Bearer $4" \
-    -H 'Content-Type: application/json' -H 'Accept-Language: zh-CN' ${5:+-d "$5"} ${6:+-H "If-Match: $6"}) \
+    -H 'Content-Type: application/json' -H 'Accept-Language: zh-CN' ${5:+-d "$5"} ${6:+-H "If-Match: $6"} ${7:+-H "If-None-Match: $7"}) \
     || status="no answer (curl exit $?)"
   if [ "${status:0:1}" != 2 ]; then
     { echo "FAILED at step \"$STEP\": $1 $2$3 answered $status"; cat "$body"; echo; } >&2
@@ -137,11 +137,11 @@ import datetime as dt; d=dt.date.fromisoformat('$TODAY').replace(day=1); out=[]
 for _ in range(12):
     d=(d-dt.timedelta(days=1)).replace(day=1); out.append({'month': f'{d:%Y-%m}', 'per_capita': '700'})
 import json; print(json.dumps({'months': out}))")
-call PUT "$ASSISTANCE" "/households/$HID/income-months" "$TOWNSHIP" "$MONTHS" > /dev/null
+call PUT "$ASSISTANCE" "/households/$HID/income-months" "$TOWNSHIP" "$MONTHS" "" "*" > /dev/null  # its first months
 call POST "$ASSISTANCE" "/households/$HID/guarantee-checks" "$TOWNSHIP" '{"checked_on": "'"$(day 25)"'", "food": true,
   "clothing": true, "compulsory_education": true, "basic_medical": true, "housing": true, "drinking_water": true}' > /dev/null
 call PUT "$INTAKE" "/households/$HID/incomes/$((YEAR - 1))" "$CADRE" '{"wages": "12000", "production": "3000", "property": "0",
-  "transfers": "1000", "medical_expense": "2000"}' > /dev/null
+  "transfers": "1000", "medical_expense": "2000"}' "" "*" > /dev/null  # the year's first record
 until_ok read_json "$ASSISTANCE" "/households/$HID/elimination-evaluation" "$TOWNSHIP" \
   "'   eligible: True' if d['eligible'] else ''"
 

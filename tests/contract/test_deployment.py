@@ -35,9 +35,9 @@ SETTINGS: dict[str, type[CommonSettings]] = {
     "assistance": AssistanceSettings,
     "ledger": LedgerSettings,
 }
-SECRETS = {"PII_ENCRYPTION_KEY", "BLIND_INDEX_KEY", "LEDGER_SIGNING_KEY", "JWT_SECRET"}
+SECRETS = {"PII_ENCRYPTION_KEY", "BLIND_INDEX_KEY", "LEDGER_SIGNING_KEY", "REGISTRY_SIGNING_KEY", "JWT_SECRET"}
 NEEDED = {
-    "intake": {"PII_ENCRYPTION_KEY", "BLIND_INDEX_KEY"},
+    "intake": {"PII_ENCRYPTION_KEY", "BLIND_INDEX_KEY", "REGISTRY_SIGNING_KEY"},
     "screening": {"PII_ENCRYPTION_KEY", "BLIND_INDEX_KEY"},
     "assistance": {"BLIND_INDEX_KEY"},  # free text keeps a typed number as its pseudonym (ADR 0025)
     "ledger": {"BLIND_INDEX_KEY", "LEDGER_SIGNING_KEY"},

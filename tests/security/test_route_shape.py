@@ -119,6 +119,35 @@ def test_the_walk_finds_the_patches() -> None:
     assert len(PATCHES) >= 3
 
 
+# A PUT that is not an edit of a record someone recorded: the State Council's holiday arrangement of a year,
+# loaded whole as published (its source named), never merged with another's change.
+PUTS_WITHOUT_VERSION = {("intake", "/calendar/{year}")}
+PUTS = [
+    (i, (s, r))
+    for i, (s, r) in zip(IDS, ROUTES, strict=True)
+    if "PUT" in r.methods and (s, r.path) not in PUTS_WITHOUT_VERSION
+]
+
+
+@pytest.mark.parametrize(("service", "route"), [x for _, x in PUTS], ids=[i for i, _ in PUTS])
+def test_every_put_that_replaces_a_record_requires_if_match(service: str, route: Any) -> None:
+    """A PUT that replaces a record the app edits (a year's income, a household's monthly incomes) takes the
+    PATCH's precondition, by the same dependency: 428 without it, 412 on a stale tag."""
+    from common.concurrency import _if_match_required
+
+    calls = {d.call for d in route.dependant.dependencies}
+    assert _if_match_required in calls, f"PUT {route.path} does not require If-Match"
+    assert {428, 412} <= set(route.responses), f"PUT {route.path} does not document 428 and 412"
+    assert "428" in (route.description or ""), f"PUT {route.path}: its description does not say 428"
+
+
+def test_the_walk_finds_the_puts() -> None:
+    assert {(s, r.path) for _, (s, r) in PUTS} >= {
+        ("intake", "/households/{household_id}/incomes/{year}"),
+        ("assistance", "/households/{household_id}/income-months"),
+    }
+
+
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 FILLER = "6f1c7d2e-1111-4a5b-9c8d-000000000001"  # for every path parameter: never a literal segment
 

@@ -334,7 +334,8 @@ async def simulate(
             continue
         r.raise_for_status()
         summary.registered += 1
-        income = await intake.put(f"/households/{r.json()['id']}/incomes/{year}", json=h["income"], headers=officer)
+        first = {**officer, "If-None-Match": "*"}  # a household just registered: the year's first income
+        income = await intake.put(f"/households/{r.json()['id']}/incomes/{year}", json=h["income"], headers=first)
         income.raise_for_status()
     for department, records in tqdm(synth_feeds(data, seed, year).items(), desc="feeds", disable=quiet):
         token = issue_token(settings, sub=f"{department}-system", role="department", region="", department=department)

@@ -68,7 +68,7 @@ async def test_invalid_input_names_the_field(client: httpx.AsyncClient) -> None:
     household = await register(client)
     r3 = await client.put(
         f"/households/{household['id']}/incomes/2025",
-        headers=h,
+        headers={**h, "If-None-Match": "*"},
         json={"wages": "-1", "production": 0, "property": 0, "transfers": "1e12"},
     )
     assert r3.status_code == 422
@@ -127,13 +127,13 @@ async def test_updates_are_versioned_and_income_is_per_capita(client: httpx.Asyn
     assert r.json()["version"] == 4
     r = await client.put(
         f"/households/{household['id']}/incomes/2025",
-        headers=h,
+        headers={**h, "If-None-Match": "*"},
         json={"wages": "6000", "production": "1500.50", "property": "0", "transfers": "500", "medical_expense": "9000"},
     )
     assert r.status_code == 201 and r.json()["per_capita_net_income"] == "4000.25" and r.json()["members_count"] == 2
     r = await client.put(
         f"/households/{household['id']}/incomes/2025",
-        headers=h,
+        headers={**h, "If-Match": r.json()["etag"]},
         json={"wages": "8000", "production": "0", "property": "0", "transfers": "0"},
     )
     assert r.json()["revision"] == 2
@@ -240,7 +240,9 @@ async def test_two_cadres_editing_one_household_cannot_overwrite_each_other(clie
 
     # A year's income, corrected by two cadres: the second, made on the record it read, is refused.
     income = {"wages": "6000", "production": "0", "property": "0", "transfers": "0"}
-    first_year = await client.put(f"{path}/incomes/2025", json=income, headers=CADRE)
+    blind = await client.put(f"{path}/incomes/2025", json=income, headers=CADRE)
+    assert blind.status_code == 428 and blind.json()["type"].endswith("/precondition-required")
+    first_year = await client.put(f"{path}/incomes/2025", json=income, headers={**CADRE, "If-None-Match": "*"})
     read = first_year.json()["etag"]
     assert first_year.headers["etag"] == read
     corrected = await client.put(
@@ -251,3 +253,10 @@ async def test_two_cadres_editing_one_household_cannot_overwrite_each_other(clie
         f"{path}/incomes/2025", json={**income, "wages": "7000"}, headers={**CADRE, "If-Match": read}
     )
     assert stale.status_code == 412 and stale.json()["current_etag"] == corrected.json()["etag"]
+    again = await client.put(f"{path}/incomes/2025", json=income, headers={**CADRE, "If-None-Match": "*"})
+    assert again.status_code == 412  # a "first" record of a year that has one is a blind overwrite too
+    for blind_tag in ({}, {"If-Match": "*"}):
+        refused = await client.put(f"{path}/incomes/2025", json=income, headers={**CADRE, **blind_tag})
+        assert refused.status_code == 428, blind_tag
+    incomes = (await client.get(f"{path}/incomes", headers=CADRE)).json()["items"]
+    assert [i["revision"] for i in incomes if i["year"] == 2025] == [2, 1]  # neither refusal recorded anything

@@ -35,7 +35,12 @@ async def test_zhongkai_exempts_dibao_households_and_derives_the_income_band(cli
     today = clock.today()
     income = {"wages": "7000", "production": "0", "property": "0", "transfers": "0"}
     await ok(
-        await client.put(f"/households/{household['id']}/incomes/{today.year}", json=income, headers=ZK_CADRE), 201
+        await client.put(
+            f"/households/{household['id']}/incomes/{today.year}",
+            json=income,
+            headers={**ZK_CADRE, "If-None-Match": "*"},
+        ),
+        201,
     )
     case = await declare(client, household, who=ZK_CADRE)
     exempted = await ok(await client.post(f"/cases/{case['id']}/consent", headers=ZK_CADRE, json=EXEMPT))
@@ -64,7 +69,7 @@ async def test_zhongkai_exempts_dibao_households_and_derives_the_income_band(cli
     with on_day(verified_on):
         if verified_on.year != today.year:  # the notice ran into the next year, whose income the form judges
             incomes = f"/households/{household['id']}/incomes/{verified_on.year}"
-            await ok(await client.put(incomes, json=income, headers=ZK_CADRE), 201)
+            await ok(await client.put(incomes, json=income, headers={**ZK_CADRE, "If-None-Match": "*"}), 201)
         wrong = await client.post(url, headers=ZK_TOWNSHIP, json={**form, "income_band": "below_6000"})
         assert wrong.status_code == 422 and "is in 6000_9000, not below_6000" in wrong.json()["detail"]
         verified = await ok(await client.post(url, headers=ZK_TOWNSHIP, json=form))

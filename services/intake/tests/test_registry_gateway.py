@@ -21,6 +21,8 @@ from devkit.kit.assistance import identified
 from devkit.kit.households import VILLAGE_A, headers, household_body, member
 from devkit.kit.identification import CADRE, ok, sign_consent
 from devkit.kit.people import department
+from devkit.kit.registry import SENDER_ID, signed
+from devkit.kit.registry import registered as senders
 from devkit.testing.fixtures import TopicReader, eventually, produce
 from devkit.testing.http import Receiver, serving
 from intake.config import settings
@@ -36,7 +38,7 @@ def envelope(action: str, message: dict[str, Any], **header: Any) -> dict[str, A
             "message_id": uuid.uuid4().hex,
             "message_ts": clock.now().isoformat(),
             "action": action,
-            "sender_id": "civil-affairs-registry",
+            "sender_id": SENDER_ID,
             **header,
         },
         "message": {"transaction_id": uuid.uuid4().hex, **message},
@@ -54,6 +56,12 @@ def search(*queries: tuple[str, str]) -> dict[str, Any]:
             ]
         },
     )
+
+
+@pytest.fixture(autouse=True)
+def sender_registered(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The registry these tests play signs its messages with a key the gateway has registered (ADR 0020)."""
+    senders(monkeypatch)
 
 
 @pytest.fixture
@@ -102,7 +110,7 @@ async def test_a_registry_searches_and_is_notified_only_under_consent(client: ht
             },
             sender_uri=f"{base}/notify",
         )
-        answer = await ok(await client.post("/registry/subscribe", json=subscribe, headers=CIVIL))
+        answer = await ok(await client.post("/registry/subscribe", json=signed(subscribe), headers=CIVIL))
         mile, huizhou = answer["message"]["subscribe_response"]
         assert mile["status"] == "succ" and mile["subscription_code"]
         assert huizhou["status"] == "rjct" and huizhou["status_reason_code"] == "rjct.region_prefix.invalid"
@@ -110,9 +118,9 @@ async def test_a_registry_searches_and_is_notified_only_under_consent(client: ht
 
         request = {"reference_id": "busy", "timestamp": now, "subscribe_criteria": {"reg_event_type": ["monitored"]}}
         retrying = envelope("subscribe", {"subscribe_request": [request]}, sender_uri=f"{busy_base}/notify")
-        busy_code = (await ok(await client.post("/registry/subscribe", json=retrying, headers=CIVIL)))["message"][
-            "subscribe_response"
-        ][0]["subscription_code"]
+        busy_code = (await ok(await client.post("/registry/subscribe", json=signed(retrying), headers=CIVIL)))[
+            "message"
+        ]["subscribe_response"][0]["subscription_code"]
         sharing, resident_id = await registered(client, ("asset_check", "data_sharing"))
         withheld, _ = await registered(client, ("asset_check", "data_sharing"))
         private, private_id = await registered(client, ("asset_check",))
@@ -167,12 +175,14 @@ async def test_a_registry_searches_and_is_notified_only_under_consent(client: ht
         found = await ok(
             await client.post(
                 "/registry/sync/search",
-                json=search(
-                    ("RESIDENT_ID", resident_id),
-                    ("HOUSEHOLD_NO", sharing["household_no"]),
-                    ("RESIDENT_ID", private_id),  # registered, but never consented to the sharing
-                    ("RESIDENT_ID", "110101199003077777"),  # not a valid resident ID
-                    ("HOUSEHOLD_NO", "does-not-exist"),
+                json=signed(
+                    search(
+                        ("RESIDENT_ID", resident_id),
+                        ("HOUSEHOLD_NO", sharing["household_no"]),
+                        ("RESIDENT_ID", private_id),  # registered, but never consented to the sharing
+                        ("RESIDENT_ID", "110101199003077777"),  # not a valid resident ID
+                        ("HOUSEHOLD_NO", "does-not-exist"),
+                    )
                 ),
                 headers=CIVIL,
             )
@@ -183,7 +193,9 @@ async def test_a_registry_searches_and_is_notified_only_under_consent(client: ht
         assert answers[0]["data"]["reg_records"][0]["household_no"] == sharing["household_no"]
         assert found["header"]["receiver_id"] == "civil-affairs-registry"
         outside = await ok(
-            await client.post("/registry/sync/search", json=search(("RESIDENT_ID", resident_id)), headers=ELSEWHERE)
+            await client.post(
+                "/registry/sync/search", json=signed(search(("RESIDENT_ID", resident_id))), headers=ELSEWHERE
+            )
         )
         assert outside["message"]["search_response"][0]["data"]["reg_records"] == []
 
@@ -203,7 +215,7 @@ async def test_a_registry_searches_and_is_notified_only_under_consent(client: ht
         ended = await ok(
             await client.post(
                 "/registry/unsubscribe",
-                json=envelope("unsubscribe", {"subscription_codes": [mile["subscription_code"]]}),
+                json=signed(envelope("unsubscribe", {"subscription_codes": [mile["subscription_code"]]})),
                 headers=ELSEWHERE,  # not its subscription: nothing ended
             )
         )
@@ -211,7 +223,7 @@ async def test_a_registry_searches_and_is_notified_only_under_consent(client: ht
         ended = await ok(
             await client.post(
                 "/registry/unsubscribe",
-                json=envelope("unsubscribe", {"subscription_codes": [mile["subscription_code"], busy_code]}),
+                json=signed(envelope("unsubscribe", {"subscription_codes": [mile["subscription_code"], busy_code]})),
                 headers=CIVIL,
             )
         )
@@ -222,17 +234,19 @@ async def test_a_registry_searches_and_is_notified_only_under_consent(client: ht
 async def test_the_gateway_refuses_what_is_not_its_message(client: httpx.AsyncClient) -> None:
     wrong_action = search(("HOUSEHOLD_NO", "x"))
     wrong_action["header"]["action"] = "subscribe"
-    answer = await client.post("/registry/sync/search", json=wrong_action, headers=CIVIL)
+    answer = await client.post("/registry/sync/search", json=signed(wrong_action), headers=CIVIL)
     assert answer.status_code == 422 and answer.json()["errors"][0]["field"] == "header.action"
     extra = search(("HOUSEHOLD_NO", "x"))
     extra["message"]["search_request"][0]["search_criteria"]["query"]["sql"] = "1=1"
-    assert (await client.post("/registry/sync/search", json=extra, headers=CIVIL)).status_code == 422
+    assert (await client.post("/registry/sync/search", json=signed(extra), headers=CIVIL)).status_code == 422
     for value in ("a\x00b", "=cmd|' /C calc'!A0", "x" * 41):
-        hostile = await client.post("/registry/sync/search", json=search(("HOUSEHOLD_NO", value)), headers=CIVIL)
+        hostile = await client.post(
+            "/registry/sync/search", json=signed(search(("HOUSEHOLD_NO", value))), headers=CIVIL
+        )
         assert hostile.status_code == 422, value
     too_many = search(*[("HOUSEHOLD_NO", "x")] * 51)
-    assert (await client.post("/registry/sync/search", json=too_many, headers=CIVIL)).status_code == 422
-    cadre = await client.post("/registry/sync/search", json=search(("HOUSEHOLD_NO", "x")), headers=CADRE)
+    assert (await client.post("/registry/sync/search", json=signed(too_many), headers=CIVIL)).status_code == 422
+    cadre = await client.post("/registry/sync/search", json=signed(search(("HOUSEHOLD_NO", "x"))), headers=CADRE)
     assert cadre.status_code == 403
     request = {
         "reference_id": "a",
@@ -240,10 +254,10 @@ async def test_the_gateway_refuses_what_is_not_its_message(client: httpx.AsyncCl
         "subscribe_criteria": {"reg_event_type": ["monitored"]},
     }
     no_uri = envelope("subscribe", {"subscribe_request": [request]})
-    answer = await client.post("/registry/subscribe", json=no_uri, headers=CIVIL)
+    answer = await client.post("/registry/subscribe", json=signed(no_uri), headers=CIVIL)
     assert answer.status_code == 422 and answer.json()["errors"][0]["field"] == "header.sender_uri"
     ftp = envelope("subscribe", {"subscribe_request": [request]}, sender_uri="ftp://127.0.0.1/x")
-    assert (await client.post("/registry/subscribe", json=ftp, headers=CIVIL)).status_code == 422
+    assert (await client.post("/registry/subscribe", json=signed(ftp), headers=CIVIL)).status_code == 422
 
 
 async def test_internal_targets_are_refused_at_subscribe_and_nothing_is_sent(
@@ -269,7 +283,7 @@ async def test_internal_targets_are_refused_at_subscribe_and_nothing_is_sent(
         zh = {**CIVIL, "Accept-Language": "zh-CN"}
 
         async def refused(uri: str) -> dict[str, Any]:
-            answer = await client.post("/registry/subscribe", json=subscription(uri), headers=zh)
+            answer = await client.post("/registry/subscribe", json=signed(subscription(uri)), headers=zh)
             assert answer.status_code == 422, (uri, answer.text)
             problem = answer.json()
             assert problem["type"].endswith("/notify-target-refused"), uri
@@ -299,7 +313,9 @@ async def test_internal_targets_are_refused_at_subscribe_and_nothing_is_sent(
         monkeypatch.setattr(settings, "registry_notify_addresses", ["127.0.0.1"])
         code = (
             await ok(
-                await client.post("/registry/subscribe", json=subscription(f"{allowed_base}/notify"), headers=CIVIL)
+                await client.post(
+                    "/registry/subscribe", json=signed(subscription(f"{allowed_base}/notify")), headers=CIVIL
+                )
             )
         )["message"]["subscribe_response"][0]["subscription_code"]
         household, _ = await registered(client, ("asset_check", "data_sharing"))
@@ -315,7 +331,7 @@ async def test_internal_targets_are_refused_at_subscribe_and_nothing_is_sent(
         await eventually(delivered, timeout=30)
         assert listener.received == [] and listener.refused == 0  # nothing ever reached the hostile targets
         await client.post(
-            "/registry/unsubscribe", json=envelope("unsubscribe", {"subscription_codes": [code]}), headers=CIVIL
+            "/registry/unsubscribe", json=signed(envelope("unsubscribe", {"subscription_codes": [code]})), headers=CIVIL
         )
 
 
@@ -338,9 +354,9 @@ async def test_a_name_that_resolves_elsewhere_by_delivery_is_refused_then(
     receiver = Receiver()
     async with serving(receiver.app) as base:
         uri = base.replace("127.0.0.1", "localhost") + "/notify"
-        code = (await ok(await client.post("/registry/subscribe", json=subscription(uri), headers=CIVIL)))["message"][
-            "subscribe_response"
-        ][0]["subscription_code"]
+        code = (await ok(await client.post("/registry/subscribe", json=signed(subscription(uri)), headers=CIVIL)))[
+            "message"
+        ]["subscribe_response"][0]["subscription_code"]
         answers["localhost"] = ["127.0.0.1", "169.254.169.254"]  # one of its addresses is the metadata service
         household, _ = await registered(client, ("asset_check", "data_sharing"))
         await identified(client, household, ["illness"])
@@ -358,7 +374,7 @@ async def test_a_name_that_resolves_elsewhere_by_delivery_is_refused_then(
         assert receiver.received == [] and receiver.refused == 0
         assert (REGISTRY.get_sample_value("registry_notify_refused_total") or 0) > refusals  # alerted on
         await client.post(
-            "/registry/unsubscribe", json=envelope("unsubscribe", {"subscription_codes": [code]}), headers=CIVIL
+            "/registry/unsubscribe", json=signed(envelope("unsubscribe", {"subscription_codes": [code]})), headers=CIVIL
         )
 
 
@@ -381,7 +397,7 @@ async def test_a_redirect_from_an_allowed_target_is_not_followed(client: httpx.A
 
         async with serving(Starlette(routes=[Route("/notify", bounce, methods=["POST"])])) as base:
             answer = await ok(
-                await client.post("/registry/subscribe", json=subscription(f"{base}/notify"), headers=CIVIL)
+                await client.post("/registry/subscribe", json=signed(subscription(f"{base}/notify")), headers=CIVIL)
             )
             code = answer["message"]["subscribe_response"][0]["subscription_code"]
             household, _ = await registered(client, ("asset_check", "data_sharing"))
@@ -398,7 +414,7 @@ async def test_a_redirect_from_an_allowed_target_is_not_followed(client: httpx.A
             assert notice.delivered_at is None and notice.last_error == "HTTP 307"
             assert hidden.received == [] and hidden.refused == 0
             end = envelope("unsubscribe", {"subscription_codes": [code]})
-            await ok(await client.post("/registry/unsubscribe", json=end, headers=CIVIL))
+            await ok(await client.post("/registry/unsubscribe", json=signed(end), headers=CIVIL))
 
 
 async def test_a_department_reads_the_ids_of_its_own_list_only(client: httpx.AsyncClient) -> None:

@@ -127,7 +127,7 @@ async def test_what_if_counts_who_would_enter_or_leave_without_raising(services:
         h = (await intake.post("/households", json=body, headers=cadre)).json()
         r = await intake.put(
             f"/households/{h['id']}/incomes/2020",
-            headers=cadre,
+            headers={**cadre, "If-None-Match": "*"},
             json={"wages": wages, "production": "0", "property": "0", "transfers": "0"},
         )
         assert r.status_code == 201
@@ -177,7 +177,7 @@ async def test_a_new_policy_rescreens_the_households_it_governs(services: Any) -
     h = (await intake.post("/households", json=body, headers=cadre)).json()
     r = await intake.put(
         f"/households/{h['id']}/incomes/2020",
-        headers=cadre,  # 6,000: above Ningxia's 5,000
+        headers={**cadre, "If-None-Match": "*"},  # 6,000: above Ningxia's 5,000
         json={"wages": "6000", "production": "0", "property": "0", "transfers": "0"},
     )
     assert r.status_code == 201

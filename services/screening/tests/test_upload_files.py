@@ -2,14 +2,17 @@
 no file at all, and more rows than one answer should carry."""
 
 import io
+import json
 import uuid
 
 import httpx
+import pytest
 from openpyxl import Workbook
 
 from common.pagination import decode_cursor
 from devkit.kit.people import HOUSING, MEDICAL
 from devkit.testing.fixtures import resident_id
+from screening.config import settings
 from screening.feeds.models import UploadRow
 
 HEADER = "record_id,resident_id,event_date,kind,grade\n"
@@ -74,6 +77,30 @@ async def test_a_file_that_is_one_huge_line_fails_the_upload_and_says_why(client
     assert r.status_code == 422 and "longer than" in r.json()["detail"]
     progress = (await client.get(f"/feeds/uploads/{upload_id}", headers=HOUSING)).json()
     assert progress["status"] == "failed" and "longer than" in progress["failure"]
+
+
+@pytest.mark.parametrize("kind", ["text/csv", "application/x-ndjson"])
+async def test_rows_past_the_upload_limit_are_refused_naming_it(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    monkeypatch.setattr(settings, "upload_max_rows", 3)
+    stem = uuid.uuid4().hex[:8]
+    ids = [f"L-{stem}-{i}" for i in range(5)]
+    fields = {"event_date": "2026-10-01", "kind": "appraisal", "grade": "C"}
+    lines = [json.dumps({"record_id": r, "resident_id": resident_id(), **fields}) for r in ids]
+    body = (housing_csv(ids) if kind == "text/csv" else "\n".join(lines)).encode()
+    upload_id = str(uuid.uuid4())
+    r = await upload(client, body, kind, **{"Upload-Id": upload_id})
+    assert r.status_code == 413, r.text
+    problem = r.json()
+    assert problem["type"].endswith("/upload-row-limit-exceeded") and problem["limit"] == "UPLOAD_MAX_ROWS"
+    assert problem["max_rows"] == 3 and "3 rows" in problem["detail"] and problem["upload_id"] == upload_id
+    progress = (await client.get(f"/feeds/uploads/{upload_id}", headers=HOUSING)).json()
+    assert progress["status"] == "failed" and progress["rows"] == 3 and "UPLOAD_MAX_ROWS" in progress["failure"]
+    # At the limit, the file is taken whole; the rows taken before are not applied twice.
+    again = await upload(client, (housing_csv(ids[:3]) if kind == "text/csv" else "\n".join(lines[:3])).encode(), kind)
+    assert again.status_code == 200, again.text
+    assert [x["outcome"] for x in again.json()["results"]] == ["duplicate"] * 3
 
 
 async def test_a_large_rejection_is_answered_capped_and_paged(client: httpx.AsyncClient) -> None:

@@ -3,8 +3,10 @@ If-Match): a resource two cadres may change answers its version as an `ETag`; a 
 with a tag it no longer has is refused with 412, naming the current tag, so nobody's change is silently
 overwritten by someone who had not seen it. A change of a record the app edits (a PATCH) must say which
 version it was made on (`IfMatchRequired`): without `If-Match`, or with `*`, which matches any version, it is
-refused with 428 Precondition Required (RFC 6585 section 3), so no change is a blind overwrite. Other writes
-may send it (`IfMatch`): without it they are taken as before."""
+refused with 428 Precondition Required (RFC 6585 section 3), so no change is a blind overwrite. A PUT that
+replaces such a record takes the same precondition; where the record may not exist yet (a year's first income),
+`If-None-Match: *` (RFC 9110 section 13.1.2) is the precondition of its first version, refused with 412 once
+one exists. Other writes may send `If-Match` (`IfMatch`): without it they are taken as before."""
 
 import hashlib
 from typing import Annotated
@@ -34,6 +36,10 @@ IfMatch = Annotated[
 ]
 
 
+# What `IfMatchRequired` answers for `If-None-Match: *`: no tag can be it (a tag is quoted).
+NO_VERSION_YET = "no version yet"
+
+
 async def _if_match_required(
     if_match: Annotated[
         str | None,
@@ -44,7 +50,17 @@ async def _if_match_required(
             "version answers 412, none 428",
         ),
     ] = None,
+    if_none_match: Annotated[
+        str | None,
+        Header(
+            alias="If-None-Match",
+            max_length=500,
+            description="`*` instead of If-Match: the change is the record's first version (412 if it has one)",
+        ),
+    ] = None,
 ) -> str:
+    if if_match is None and if_none_match is not None and if_none_match.strip() == "*":
+        return NO_VERSION_YET
     if if_match is None or any(t.strip() == "*" for t in if_match.split(",")):
         raise PreconditionRequired(
             "Send If-Match with the ETag of the version you read: a change made without it could overwrite "
@@ -55,7 +71,8 @@ async def _if_match_required(
 
 
 IfMatchRequired = Annotated[str, Depends(_if_match_required)]
-"""A PATCH's precondition: checked before the record is looked up, so every id is answered alike."""
+"""The precondition of a PATCH, or of a PUT that replaces a record: checked before the record is looked up, so
+every id is answered alike."""
 
 
 def etag_of(version: object) -> str:
@@ -63,11 +80,20 @@ def etag_of(version: object) -> str:
     return '"' + hashlib.sha256(str(version).encode()).hexdigest()[:20] + '"'
 
 
-def check_if_match(if_match: str | None, version: object) -> None:
-    """Refuse a write made on another version than the current one (412); no header, or `*`, passes."""
+def check_if_match(if_match: str | None, version: object, exists: bool = True) -> None:
+    """Refuse a write made on another version than the current one (412); no header, or `*`, passes. A first
+    version (`If-None-Match: *`) passes only while the record does not `exist`."""
     if if_match is None:
         return
     current = etag_of(version)
+    if if_match == NO_VERSION_YET:
+        if exists:
+            raise PreconditionFailed(
+                "This was recorded already: read it, then make your change on the current version (If-Match)",
+                zh="该记录已存在：请读取后在最新版本上修改（If-Match）",
+                current_etag=current,
+            )
+        return
     tags = [t.strip().removeprefix("W/") for t in if_match.split(",")]
     if "*" not in tags and current not in tags:
         raise PreconditionFailed(

@@ -18,6 +18,10 @@ class ScreeningSettings(CommonSettings):
     xlsx_max_rows: int = Field(200_000, ge=1, description="rows of a sheet")
     xlsx_max_shared_strings_bytes: int = Field(16 * 1024**2, ge=1024, description="the shared-strings table")
     xlsx_max_shared_strings: int = Field(500_000, ge=1, description="entries of the shared-strings table")
+    # Rows of one CSV or JSON-lines upload (UPLOAD_MAX_ROWS), which stream and so are bounded as they are read:
+    # a local default (no document states one), the same as a workbook's. Past it the upload stops and is
+    # refused (413): the rows before it were taken, as a re-sent row is, once (a duplicate is not applied again).
+    upload_max_rows: int = Field(200_000, ge=1, description="rows of one CSV or JSON-lines upload")
 
 
 settings = ScreeningSettings()

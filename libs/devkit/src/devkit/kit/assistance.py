@@ -169,9 +169,9 @@ async def income_and_guarantees(
     for _ in range(12):
         first = (first - dt.timedelta(days=1)).replace(day=1)
         months.append({"month": f"{first:%Y-%m}", "per_capita": monthly})
-    await ok(
-        await client.put(f"/households/{household['id']}/income-months", headers=TOWNSHIP, json={"months": months})
-    )
+    path = f"/households/{household['id']}/income-months"
+    read = (await client.get(path, headers=TOWNSHIP)).headers["etag"]  # the months as they are, none or some
+    await ok(await client.put(path, headers={**TOWNSHIP, "If-Match": read}, json={"months": months}))
     await ok(
         await client.post(
             f"/households/{household['id']}/guarantee-checks",
@@ -188,7 +188,7 @@ async def income_and_guarantees(
     await ok(
         await intake.put(
             f"/households/{household['id']}/incomes/2025",
-            headers=CADRE,
+            headers={**CADRE, "If-None-Match": "*"},
             json={
                 "wages": "12000",
                 "production": "3000",

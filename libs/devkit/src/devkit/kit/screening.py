@@ -36,7 +36,7 @@ async def income(services: Any, h: dict[str, Any], year: int, wages: str, **extr
     intake = await services.client("intake")
     r = await intake.put(
         f"/households/{h['id']}/incomes/{year}",
-        headers=auth(SETTINGS, "village_cadre", h["region_code"][:9]),
+        headers={**auth(SETTINGS, "village_cadre", h["region_code"][:9]), "If-None-Match": "*"},  # its first
         json={"wages": wages, "production": "0", "property": "0", "transfers": "0", **extra},
     )
     assert r.status_code == 201, r.text

@@ -111,4 +111,24 @@ class EmbeddedRuntime:
             self._pg = None
 
     def env(self) -> dict[str, str]:
-        return {"DATABASE_URL": self.database_url, "KAFKA_BOOTSTRAP_SERVERS": self.kafka_bootstrap_servers}
+        return {
+            "DATABASE_URL": self.database_url,
+            "KAFKA_BOOTSTRAP_SERVERS": self.kafka_bootstrap_servers,
+            "REGISTRY_SIGNING_KEY_FILE": str(registry_signing_key(self.data_dir)),
+        }
+
+
+def registry_signing_key(data_dir: Path) -> Path:
+    """Intake's DCI signing key for this data directory (ADR 0020): made once, then kept, so the key a
+    development subscriber trusts (`/registry/.well-known/jwks.json`) survives a restart. Production mounts its
+    own (REGISTRY_SIGNING_KEY_FILE), made the same way (`openssl genpkey -algorithm ed25519`)."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
+
+    path = data_dir / "registry-signing-key.pem"
+    if not path.is_file():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        pem = Ed25519PrivateKey.generate().private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption())
+        path.touch(mode=0o600)
+        path.write_bytes(pem)
+    return path

@@ -32,10 +32,12 @@ async def serving(app: Any) -> AsyncIterator[str]:
 
 
 class Receiver:
-    """Collects the JSON bodies POSTed to `/notify`; answers 503 to the first `fail_first` of them."""
+    """Collects the JSON bodies POSTed to `/notify` (and each one's `Authorization` header, in `authorizations`);
+    answers 503 to the first `fail_first` of them."""
 
     def __init__(self, fail_first: int = 0) -> None:
         self.received: list[dict[str, Any]] = []
+        self.authorizations: list[str | None] = []
         self.refused = 0
         self._fail_first = fail_first
         self.app = Starlette(routes=[Route("/notify", self._notify, methods=["POST"])])
@@ -46,4 +48,5 @@ class Receiver:
             self.refused += 1
             return JSONResponse({"error": "busy"}, status_code=503)
         self.received.append(body)
+        self.authorizations.append(request.headers.get("authorization"))
         return JSONResponse({"message": {"ack_status": "ACK"}})

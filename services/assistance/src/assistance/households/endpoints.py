@@ -24,7 +24,7 @@ from assistance.plans.models import Plan
 from common import clock
 from common.access import FollowUpRead, FollowUpWrite
 from common.access_audit import audited
-from common.concurrency import IfMatch, PreconditionFailed, check_if_match, tag
+from common.concurrency import IfMatchRequired, PreconditionFailed, PreconditionRequired, check_if_match, tag
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, problem_responses
 from contracts.assistance import FollowUpGuaranteesCheckedV1, FollowUpIncomeMonthsRecordedV1
@@ -46,7 +46,9 @@ def _version(months: list[IncomeMonth]) -> tuple[object, ...]:
 
 
 @router.put(
-    "/income-months", response_model=MonthIncomes, responses=problem_responses(Forbidden, NotFound, PreconditionFailed)
+    "/income-months",
+    response_model=MonthIncomes,
+    responses=problem_responses(Forbidden, NotFound, PreconditionFailed, PreconditionRequired),
 )
 async def record_income_months(
     household_id: uuid.UUID,
@@ -54,13 +56,15 @@ async def record_income_months(
     session: SessionDep,
     principal: FollowUpWrite,
     response: Response,
-    if_match: IfMatch = None,
+    if_match: IfMatchRequired,
 ) -> MonthIncomes:
     """Record (or correct) months of per-capita disposable income: the income criterion reads the 12 months
-    before an evaluation. With `If-Match` (the ETag of the months as read), months changed meanwhile answer
-    412."""
+    before an evaluation. It says which version it changes: `If-Match` with the ETag of the months as read
+    (`GET .../income-months` answers one, with no month recorded too; months changed meanwhile answer 412), or
+    `If-None-Match: *` for the household's first months (412 if it has some); without either, 428."""
     household = await known_household(session, principal, household_id, lock=True)
-    check_if_match(if_match, _version(await _months(session, household_id)))
+    recorded = await _months(session, household_id)
+    check_if_match(if_match, _version(recorded), exists=bool(recorded))
     now = clock.now()
     for m in body.months:
         values = {"per_capita": m.per_capita, "recorded_by": principal.sub, "recorded_at": now}

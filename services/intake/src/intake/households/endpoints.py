@@ -280,7 +280,7 @@ async def disclose_resident_id(
     "/{household_id}/incomes/{year}",
     status_code=201,
     response_model=IncomePublic,
-    responses=problem_responses(Forbidden, NotFound, ValidationFailed, PreconditionFailed),
+    responses=problem_responses(Forbidden, NotFound, ValidationFailed, PreconditionFailed, PreconditionRequired),
 )
 async def record_income(
     household_id: HouseholdId,
@@ -290,18 +290,20 @@ async def record_income(
     principal: HouseholdsWrite,
     idem: IdempotencyDep,
     response: Response,
-    if_match: IfMatch = None,
+    if_match: IfMatchRequired,
 ) -> IncomePublic:
     """Record a year's income by source and rigid expenditure. A later record for the same year is a new
-    revision that supersedes; per-capita net income is computed over active members. With `If-Match` (the
-    `etag` of the year's record as read), a year recorded again meanwhile answers 412."""
+    revision that supersedes; per-capita net income is computed over active members. It says which version it
+    replaces: `If-Match` with the `etag` of the year's record as read (a year recorded again meanwhile answers
+    412), or `If-None-Match: *` for the year's first record (412 if one exists); without either, 428."""
     if year > today().year:
         raise ValidationFailed(
             "Income cannot be recorded for a future year",
             errors=[{"field": "year", "message": "future year", "type": "value_error"}],
         )
     household = await service.get(session, principal, household_id, lock=True)
-    check_if_match(if_match, (year, await service.income_revision(session, household.id, year)))
+    revision = await service.income_revision(session, household.id, year)
+    check_if_match(if_match, (year, revision), exists=revision > 0)
     recorded = _income(await service.record_income(session, principal, household, year, body))
     tag(response, (year, recorded.revision))
     return await idem.remember(recorded)

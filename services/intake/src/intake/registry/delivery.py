@@ -19,7 +19,7 @@ from common.metrics import NOTIFY_REFUSED
 from intake.config import settings
 from intake.consents.service import valid_consent
 from intake.mechanisms import audit
-from intake.registry import targets
+from intake.registry import signing, targets
 from intake.registry.models import RegistryNotice, RegistrySubscription
 from intake.registry.schemas import DCI_VERSION, RECORD_TYPE, REG_TYPE
 from intake.registry.service import GATEWAY_ID, SHARING, WHAT
@@ -29,36 +29,41 @@ MAX_DELAY_S = 3600
 
 
 def envelope(notice: RegistryNotice, subscription: RegistrySubscription) -> dict:
+    """The `notify` message, signed with the gateway's key at each attempt (a retry is a new signature,
+    valid from when it is sent)."""
     now = clock.now().isoformat()
-    return {
-        "signature": None,
-        "header": {
-            "version": DCI_VERSION,
-            "message_id": str(notice.id),
-            "message_ts": now,
-            "action": "notify",
-            "sender_id": GATEWAY_ID,
-            "receiver_id": subscription.subscriber,
-            "total_count": 1,
-        },
-        "message": {
-            "transaction_id": str(notice.id),
-            "notify_event": [
-                {
-                    "reference_id": str(notice.id),
-                    "timestamp": notice.created_at.isoformat(),
-                    "subscription_code": str(subscription.id),
-                    "data": {
-                        "version": DCI_VERSION,
-                        "reg_type": REG_TYPE,
-                        "reg_event_type": notice.event_type,
-                        "reg_record_type": RECORD_TYPE,
-                        "reg_records": [notice.record],
-                    },
-                }
-            ],
-        },
+    header = {
+        "version": DCI_VERSION,
+        "message_id": str(notice.id),
+        "message_ts": now,
+        "action": "notify",
+        "sender_id": GATEWAY_ID,
+        "receiver_id": subscription.subscriber,
+        "total_count": 1,
     }
+    message = {
+        "transaction_id": str(notice.id),
+        "notify_event": [
+            {
+                "reference_id": str(notice.id),
+                "timestamp": notice.created_at.isoformat(),
+                "subscription_code": str(subscription.id),
+                "data": {
+                    "version": DCI_VERSION,
+                    "reg_type": REG_TYPE,
+                    "reg_event_type": notice.event_type,
+                    "reg_record_type": RECORD_TYPE,
+                    "reg_records": [notice.record],
+                },
+            }
+        ],
+    }
+    return {"signature": signing.sign(signing.own_key(), header, message), "header": header, "message": message}
+
+
+def authorization(notice: RegistryNotice, subscription: RegistrySubscription) -> dict[str, str]:
+    """The callback's authorization: a bearer JWT of the gateway's key for this subscriber and message."""
+    return {"Authorization": "Bearer " + signing.bearer(signing.own_key(), subscription.subscriber, str(notice.id))}
 
 
 def _subscriber(s: RegistrySubscription) -> Principal:
@@ -96,7 +101,7 @@ async def deliver_due(db: Database, client: httpx.AsyncClient) -> int:
                 answer = await client.post(
                     target.url,
                     json=envelope(notice, subscription),
-                    headers=target.headers,
+                    headers={**target.headers, **authorization(notice, subscription)},
                     extensions=target.extensions,
                 )
                 problem = None if answer.is_success else f"HTTP {answer.status_code}"

@@ -17,6 +17,11 @@ REG_TYPE: Final = "ns:cn:safetynet:monitoring"  # the register this gateway answ
 RECORD_TYPE = "household-monitoring"
 EventType = Literal["monitored", "eliminated"]
 Text64 = Field(min_length=1, max_length=64, pattern=r"^[\w.:@/-]+$")
+SIGNED = (
+    'the sender\'s signature of header and message (DCI 1.0.0 MsgSignature: `Signature: namespace="spdci", '
+    'keyId="{sender_id}|{kid}|ed25519", algorithm="ed25519", created, expires, headers="(created) (expires) digest", '
+    "signature`; ADR 0020): required, by a key registered for `header.sender_id`"
+)
 
 
 class _Strict(BaseModel):
@@ -62,7 +67,7 @@ class SearchMessage(_Strict):
 class SearchEnvelope(_Strict):
     """A sync search: at most 50 requests, each for one household by resident ID or 户编号."""
 
-    signature: str | None = Field(None, max_length=2000)
+    signature: str | None = Field(None, max_length=2000, description=SIGNED)
     header: Header
     message: SearchMessage
 
@@ -124,7 +129,7 @@ class SearchResponseMessage(BaseModel):
 
 
 class SearchResponse(BaseModel):
-    signature: str | None = None
+    signature: str | None = Field(None, description="signed with the gateway's key (`/registry/.well-known/jwks.json`)")
     header: ResponseHeader
     message: SearchResponseMessage
 
@@ -154,7 +159,7 @@ class SubscribeMessage(_Strict):
 class SubscribeEnvelope(_Strict):
     """Subscribe to households' monitoring changes: `header.sender_uri` receives the `notify` messages."""
 
-    signature: str | None = Field(None, max_length=2000)
+    signature: str | None = Field(None, max_length=2000, description=SIGNED)
     header: Header
     message: SubscribeMessage
 
@@ -174,7 +179,7 @@ class SubscribeResponseMessage(BaseModel):
 
 
 class SubscribeResponse(BaseModel):
-    signature: str | None = None
+    signature: str | None = Field(None, description="signed with the gateway's key (`/registry/.well-known/jwks.json`)")
     header: ResponseHeader
     message: SubscribeResponseMessage
 
@@ -185,9 +190,22 @@ class UnsubscribeMessage(_Strict):
 
 
 class UnsubscribeEnvelope(_Strict):
-    signature: str | None = Field(None, max_length=2000)
+    signature: str | None = Field(None, max_length=2000, description=SIGNED)
     header: Header
     message: UnsubscribeMessage
+
+
+class Jwk(BaseModel):
+    kty: str
+    crv: str
+    x: str
+    kid: str = Field(description="the key's RFC 7638 thumbprint: the middle part of a signature's keyId")
+    use: str
+    alg: str
+
+
+class Jwks(BaseModel):
+    keys: list[Jwk]
 
 
 class IdentifiersRequest(_Strict):

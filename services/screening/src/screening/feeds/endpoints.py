@@ -22,9 +22,10 @@ from common.errors import (
     problem_responses,
 )
 from common.pagination import CursorQuery, LimitQuery, Page, page_rows
+from screening.config import settings
 from screening.crypto import cipher
 from screening.feeds import service
-from screening.feeds.files import CSV, XLSX, NotAFile, kind_of, text_rows, xlsx_rows
+from screening.feeds.files import CSV, XLSX, NotAFile, RowLimitExceeded, kind_of, text_rows, xlsx_rows
 from screening.feeds.models import DeptRecord, Upload, UploadRow
 from screening.feeds.workbook import WorkbookTooLarge
 from screening.policies.gaps import gaps
@@ -131,7 +132,9 @@ async def ingest_record(
 @router.post(
     "/{department}/uploads",
     response_model=UploadResult,
-    responses=problem_responses(Forbidden, NotFound, BadRequest, NotAFile, PayloadTooLarge, WorkbookTooLarge),
+    responses=problem_responses(
+        Forbidden, NotFound, BadRequest, NotAFile, PayloadTooLarge, WorkbookTooLarge, RowLimitExceeded
+    ),
     openapi_extra={
         "requestBody": {
             "content": {
@@ -157,7 +160,9 @@ async def upload_records(
     first 1,000 rows' outcomes; every row's outcome pages at `GET /feeds/uploads/{id}/rows`. A file that
     cannot be read fails the upload (422), and the upload says why. A workbook is checked before it is read:
     over a limit of its size, what it expands to, its compression ratio, its rows or its shared strings
-    (XLSX_MAX_*), it fails the upload with no row read (413, `workbook-limit-exceeded`, naming the limit)."""
+    (XLSX_MAX_*), it fails the upload with no row read (413, `workbook-limit-exceeded`, naming the limit). A
+    CSV or JSON-lines file is bounded in rows as it is read (UPLOAD_MAX_ROWS): the row past the limit fails
+    the upload (413, `upload-row-limit-exceeded`, naming the limit), the rows before it taken."""
     kind, charset = kind_of(request.headers.get("content-type", ""))
     db: Database = request.app.state.db
     upload = Upload(
@@ -252,6 +257,9 @@ async def _ingest_file(
         else text_rows(stream, csv_format=kind == CSV, charset=charset, encoding_seen=encoding)
     )
     async for n, row in reader:
+        if n > settings.upload_max_rows and kind != XLSX:  # a workbook's rows were counted before it was read
+            await flush()
+            raise RowLimitExceeded.over(settings.upload_max_rows, upload.id)
         batch.append((n, row))
         if len(batch) >= CHUNK:
             await flush()

@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator, Iterator
 from itertools import islice
 from typing import Any
 
-from common.errors import BadRequest, ValidationFailed
+from common.errors import BadRequest, PayloadTooLarge, ValidationFailed
 from screening.config import settings
 from screening.feeds import workbook
 from screening.feeds.workbook import WorkbookTooLarge
@@ -37,6 +37,23 @@ Row = dict[str, Any] | str  # a row's fields, or the reason it cannot be read
 class NotAFile(ValidationFailed):
     slug, title = "unreadable-file", "The file cannot be read as the declared kind"
     title_zh = "文件无法按声明的类型读取"
+
+
+class RowLimitExceeded(PayloadTooLarge):
+    slug, title = "upload-row-limit-exceeded", "The file has more rows than one upload may carry"
+    title_zh = "文件行数超过单次上传上限"
+
+    @classmethod
+    def over(cls, limit: int, upload_id: object) -> "RowLimitExceeded":
+        return cls(
+            f"The file has more than {limit:,} rows, the limit of one upload (UPLOAD_MAX_ROWS): rows 1 to {limit:,} "
+            f"were taken (upload {upload_id}), the rest were not read; send them in another file",
+            zh=f"文件超过单次上传上限 {limit:,} 行(UPLOAD_MAX_ROWS):第 1 至 {limit:,} 行已接收(上传 {upload_id}),"
+            "其余未读取,请另行上传",
+            limit="UPLOAD_MAX_ROWS",
+            max_rows=limit,
+            upload_id=str(upload_id),
+        )
 
 
 def kind_of(content_type: str) -> tuple[str, str | None]:
