@@ -183,6 +183,7 @@ SUBJECT_ZH: dict[str, str] = {
 }
 STATE_ZH: dict[str, dict[str, str]] = {
     "case": {
+        "new": "待申报",
         "declared": "已申报",
         "consent_signed": "已签承诺授权书",
         "village_reviewed": "已村级评议",
@@ -217,6 +218,8 @@ STATE_ZH: dict[str, dict[str, str]] = {
 }
 STEP_ZH: dict[str, dict[str, str]] = {
     "case": {
+        "declare": "申报",
+        "join": "并入部门预警",
         "attach_consent": "签署承诺授权书",
         "household_survey": "入户调查",
         "village_review": "村级民主评议",

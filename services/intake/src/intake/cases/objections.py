@@ -11,12 +11,12 @@ from common.clock import check_notice_open, check_step_date
 from common.errors import Conflict, NotFound
 from intake.cases import service
 from intake.cases.models import Case, Objection
-from intake.cases.procedure import State
 from intake.cases.schemas import ObjectionCreate, ObjectionResolve
 
 
 async def file_objection(session: AsyncSession, principal: Principal, case: Case, body: ObjectionCreate) -> Objection:
-    (await service.procedure_of(session, case))[0].check(case.state, "file_objection", principal, case)
+    procedure = (await service.procedure_of(session, case))[0]
+    procedure.check(case.state, "file_objection", principal, case)
     assert case.notice_published_on and case.notice_ends_on
     check_notice_open(case.notice_ends_on, "notice_ends_on")
     check_step_date(
@@ -25,11 +25,11 @@ async def file_objection(session: AsyncSession, principal: Principal, case: Case
     objection = Objection(case_id=case.id, summary=body.summary, raised_on=body.raised_on, filed_by=principal.sub)
     session.add(objection)
     await session.flush()
-    await service.record_step(
+    await procedure.apply(
         session,
+        service.STEPS,
         case,
         "file_objection",
-        case.state,
         principal,
         # What was objected is part of the procedure's record (the dossier shows it; the ledger blanks
         # anything shaped like an identifier in it).
@@ -55,7 +55,6 @@ async def resolve_objection(
     if body.upheld:
         # Back to the village: the review must be held again, and a new notice published after it.
         case.notice_published_on = case.notice_ends_on = None
-        back = State.consent_signed if State.consent_signed in procedure.states else State.declared
-        return await service.move(session, principal, case, "resolve_objection", back, data)
-    await service.record_step(session, case, "resolve_objection", case.state, principal, data)
+    outcome = "upheld" if body.upheld else None
+    await procedure.apply(session, service.STEPS, case, "resolve_objection", principal, data, outcome=outcome)
     return case
