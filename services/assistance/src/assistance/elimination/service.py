@@ -287,7 +287,7 @@ async def approve(
     )
     plan = await session.get(Plan, e.plan_id, with_for_update=True)
     assert plan is not None
-    await plans.close(session, plan, principal.sub)
+    await plans.close(session, principal, plan)
     return e
 
 

@@ -21,14 +21,6 @@ from assistance.schema import unresolved_objections
 from common import clock
 from common.auth import Principal
 from common.errors import NotFound
-from contracts.assistance import (
-    PlanApprovedV1,
-    PlanEventBase,
-    PlanNoticePublishedV1,
-    PlanObjectionFiledV1,
-    PlanObjectionResolvedV1,
-    PlanVillageReviewedV1,
-)
 
 
 async def village_review(session: AsyncSession, principal: Principal, plan: Plan, review: dict[str, Any]) -> Plan:
@@ -57,9 +49,8 @@ async def village_review(session: AsyncSession, principal: Principal, plan: Plan
     passed = review["votes_for"] * 2 > review["representatives_present"]
     plan.review = {**review, "passed": passed, "policy": by}
     plan.reviewed_by = principal.sub
-    if passed:
-        plan.state = "village_reviewed"
-    await _record(session, plan, PlanVillageReviewedV1, principal, plan.review)
+    outcome = None if passed else "not_passed"
+    await procedure.apply(session, service.STEPS, plan, "village_review", principal, plan.review, outcome=outcome)
     return plan
 
 
@@ -76,7 +67,7 @@ async def publish_notice(session: AsyncSession, principal: Principal, plan: Plan
         follows="the village review",
     )
     due = (await calendar.calendar(session)).add_workdays(published_on, rules.notice_working_days)
-    plan.state, plan.notice_published_on, plan.notice_until = "in_public_notice", published_on, due.due
+    plan.notice_published_on, plan.notice_until = published_on, due.due
     plan.notice_until_assumed = due.assumed
     data = {
         "published_on": str(published_on),
@@ -86,20 +77,21 @@ async def publish_notice(session: AsyncSession, principal: Principal, plan: Plan
         "policy": by,
         "risks": plan.risks,
     }
-    await _record(session, plan, PlanNoticePublishedV1, principal, data)
+    await procedure.apply(session, service.STEPS, plan, "notice", principal, data)
     return plan
 
 
 async def object_to(session: AsyncSession, principal: Principal, plan: Plan, text: str) -> PlanObjection:
     """An objection, judged by when it is recorded: after the notice ended it is refused."""
-    await service.check(session, plan, "object", principal)
+    procedure = (await service.procedure_of(session, plan))[0]
+    procedure.check(plan.state, "object", principal, plan)
     assert plan.notice_until is not None
     clock.check_notice_open(plan.notice_until, "notice_until")
     objection = PlanObjection(id=uuid.uuid4(), plan_id=plan.id, text=text, filed_by=principal.sub)
     session.add(objection)
     await session.flush()
     data = {"objection_id": str(objection.id), "objection": text}
-    await _record(session, plan, PlanObjectionFiledV1, principal, data)
+    await procedure.apply(session, service.STEPS, plan, "object", principal, data)
     return objection
 
 
@@ -108,7 +100,8 @@ async def resolve(
 ) -> Plan:
     """Dismissed: the notice runs on. Upheld: the plan returns to its draft (the measures reworked, reviewed
     and noticed again); the objection and its resolution stay on record."""
-    await service.check(session, plan, "resolve", principal)
+    procedure = (await service.procedure_of(session, plan))[0]
+    procedure.check(plan.state, "resolve", principal, plan)
     objection = await session.get(PlanObjection, objection_id, with_for_update=True)
     if objection is None or objection.plan_id != plan.id:
         raise NotFound("No such objection")
@@ -117,18 +110,11 @@ async def resolve(
     objection.resolution = "upheld" if upheld else "dismissed"
     objection.resolution_note, objection.resolved_by, objection.resolved_on = note, principal.sub, clock.today()
     if upheld:
-        plan.state, plan.notice_published_on, plan.notice_until = "draft", None, None
+        plan.notice_published_on, plan.notice_until = None, None
     data = {"objection_id": str(objection.id), "resolution": objection.resolution, "note": note}
-    await _record(session, plan, PlanObjectionResolvedV1, principal, data)
+    outcome = "upheld" if upheld else None
+    await procedure.apply(session, service.STEPS, plan, "resolve", principal, data, outcome=outcome)
     return plan
-
-
-async def _record(
-    session: AsyncSession, plan: Plan, event: type[PlanEventBase], principal: Principal, data: dict[str, Any]
-) -> None:
-    plan.updated_at = clock.now()
-    await session.flush()
-    await service.publish(session, plan, event, principal.sub, data=data)
 
 
 async def approve(session: AsyncSession, principal: Principal, plan: Plan) -> Plan:
@@ -158,9 +144,8 @@ async def approve(session: AsyncSession, principal: Principal, plan: Plan) -> Pl
             else "A plan needs at least one measure",
             incomplete=missing,
         )
-    plan.state, plan.approved_by, plan.approved_at = "approved", principal.sub, clock.now()
-    plan.updated_at = plan.approved_at
-    await service.publish(session, plan, PlanApprovedV1, principal.sub)
+    plan.approved_by, plan.approved_at = principal.sub, clock.now()
+    await procedure.apply(session, service.STEPS, plan, "approve", principal)
     return plan
 
 
