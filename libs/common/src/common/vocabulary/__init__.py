@@ -214,6 +214,7 @@ STATE_ZH: dict[str, dict[str, str]] = {
         "in_public_notice": "公示中",
         "township_accepted": "已乡镇验收",
         "approved": "已审定",
+        "rejected": "不予通过",
     },
 }
 STEP_ZH: dict[str, dict[str, str]] = {
@@ -252,6 +253,7 @@ STEP_ZH: dict[str, dict[str, str]] = {
         "notice": "村级公示",
         "object": "提出异议",
         "resolve": "处理异议",
+        "reject": "不予通过",
         "accept": "乡镇验收",
         "approve": "县级审定",
     },
