@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from common.auth import Principal, ensure_household
 from common.clock import check_step_date, cst_date, today
 from common.errors import Conflict, NotFound, ValidationFailed
+from common.notice import Notice
 from common.procedure import NEW, Events, Procedure, Record, Taken
 from common.vocabulary import STATE_ZH, zh
 from contracts.intake import CASE_EVENTS, CaseRisk
@@ -122,6 +123,20 @@ async def _write_step(session: AsyncSession, case: Case, taken: Taken) -> Events
 
 
 STEPS = Record(outbox, _write_step)
+NOTICE = Notice(
+    deadline,
+    published_on="notice_published_on",
+    ends_on="notice_ends_on",
+    assumed="notice_calendar_assumed",
+    link=Objection.case_id,
+    text="summary",
+    raised_on="raised_on",
+    outcome="status",
+    pending="pending",
+    note="resolution",
+    resolved_at="resolved_at",
+    not_over=NoticeNotOver,
+)
 
 
 async def open_case_of(session: AsyncSession, household_id: uuid.UUID, *, lock: bool = False) -> Case | None:
@@ -294,12 +309,7 @@ async def publish_notice(session: AsyncSession, principal: Principal, case: Case
         not_before=await _stated(session, case, "village_review", "meeting_date"),
         follows="the village review",
     )
-    due = await deadline(session, body.published_on, days)
-    case.notice_published_on, case.notice_ends_on, case.notice_calendar_assumed = (
-        body.published_on,
-        due.due,
-        due.assumed,
-    )
+    due = await NOTICE.publish(session, case, body.published_on, days)
     await procedure.apply(
         session,
         STEPS,
@@ -323,19 +333,7 @@ async def township_verify(
     procedure = (await procedure_of(session, case))[0]
     procedure.check(case.state, "township_verify", principal, case)
     if case.notice_ends_on is not None:
-        if today() <= case.notice_ends_on:
-            raise NoticeNotOver(
-                f"The public notice runs until {case.notice_ends_on}",
-                zh=f"公示期至{case.notice_ends_on}，期满后方可核查",
-                notice_ends_on=str(case.notice_ends_on),
-            )
-        pending = (
-            await session.execute(
-                select(func.count()).where(Objection.case_id == case.id, Objection.status == "pending")
-            )
-        ).scalar_one()
-        if pending:
-            raise NoticeNotOver(f"{pending} objection(s) are pending resolution", zh=f"尚有{pending}条异议未处理")
+        await NOTICE.check_over(session, case, "核查")
         check_step_date("verified_on", body.verified_on, after=case.notice_ends_on, follows="the end of the notice")
     else:  # the jurisdiction's procedure has no notice: the township verifies after the village review
         check_step_date(
