@@ -16,11 +16,10 @@ from assistance.elimination.evaluate import Evaluation, evaluate, months_before
 from assistance.elimination.facts import evaluation_for, facts
 from assistance.elimination.models import Elimination, EliminationObjection
 from assistance.elimination.procedure import ELIMINATION, WITHOUT_NOTICE, IllegalEliminationStep
-from assistance.mechanisms import calendar, outbox
+from assistance.mechanisms import notice, outbox
 from assistance.plans import service as plans
 from assistance.plans.models import Plan
 from assistance.projections.models import MonitoredCase, PolicyPack
-from assistance.schema import unresolved_objections
 from common import clock, policy
 from common.auth import Principal, ensure_covers
 from common.errors import Conflict, NotFound, ValidationFailed
@@ -135,9 +134,7 @@ async def publish_notice(
         not_before=dt.date.fromisoformat(str(e.review["meeting_date"])),
         follows="the village review",
     )
-    deadline = (await calendar.calendar(session)).add_workdays(published_on, values.notice_working_days)
-    e.notice_published_on, e.notice_until = published_on, deadline.due
-    e.notice_until_assumed = deadline.assumed
+    deadline = await NOTICE.publish(session, e, published_on, values.notice_working_days)
     plan = await session.get(Plan, e.plan_id)
     assert plan is not None
     measures = await plans.measures_of(session, plan.id)
@@ -161,11 +158,7 @@ async def publish_notice(
 async def object_to(session: AsyncSession, principal: Principal, e: Elimination, text: str) -> EliminationObjection:
     procedure = (await variant(session, e))[0]
     procedure.check(e.state, "object", principal, e)
-    assert e.notice_until is not None
-    clock.check_notice_open(e.notice_until, "notice_until")
-    objection = EliminationObjection(id=uuid.uuid4(), elimination_id=e.id, text=text, filed_by=principal.sub)
-    session.add(objection)
-    await session.flush()
+    objection: EliminationObjection = await NOTICE.object(session, e, text, principal.sub)
     # What was objected is part of the procedure's record (the dossier shows it; the ledger blanks anything
     # shaped like an identifier in it).
     data = {"objection_id": str(objection.id), "objection": text}
@@ -178,16 +171,7 @@ async def resolve(
 ) -> Elimination:
     procedure = (await variant(session, e))[0]
     procedure.check(e.state, "resolve", principal, e)
-    objection = await session.get(EliminationObjection, objection_id, with_for_update=True)
-    if objection is None or objection.elimination_id != e.id:
-        raise NotFound("No such objection")
-    if objection.resolution is not None:
-        raise IllegalEliminationStep("The objection is already resolved", resolution=objection.resolution)
-    objection.resolution, objection.resolution_note, objection.resolved_by = (
-        "upheld" if upheld else "dismissed",
-        note,
-        principal.sub,
-    )
+    objection = await NOTICE.resolve(session, e, objection_id, upheld, note, principal.sub)
     data = {"objection_id": str(objection.id), "resolution": objection.resolution, "note": note}
     await procedure.apply(session, STEPS, e, "resolve", principal, data)
     if upheld:  # the objection stands: the household stays monitored and its plan goes on
@@ -203,10 +187,7 @@ async def accept(session: AsyncSession, principal: Principal, e: Elimination, fo
     procedure.check(e.state, "accept", principal, e)
     accepted_on: dt.date = form["accepted_on"]
     if e.notice_until is not None:
-        if clock.today() <= e.notice_until:
-            raise IllegalEliminationStep(
-                f"The public notice runs until {e.notice_until}", notice_until=str(e.notice_until)
-            )
+        NOTICE.check_ended(e, "验收")
         clock.check_step_date("accepted_on", accepted_on, after=e.notice_until, follows="the end of the notice")
     else:  # the jurisdiction's procedure has no notice: the acceptance follows the village review
         meeting = dt.date.fromisoformat(str(e.review["meeting_date"]))
@@ -218,9 +199,8 @@ async def accept(session: AsyncSession, principal: Principal, e: Elimination, fo
                 {"field": "head_signed", "message": "must be true: the head's signed agreement", "type": "value_error"}
             ],
         )
-    pending = await unresolved_objections(session, EliminationObjection.elimination_id, e.id)
-    if pending:
-        raise IllegalEliminationStep(f"{pending} objection(s) are not resolved", pending_objections=pending)
+    if e.notice_until is not None:  # after the form's own checks: a date inside the notice is the form's error
+        await NOTICE.check_resolved(session, e)
     plan = await session.get(Plan, e.plan_id)
     assert plan is not None
     f = await facts(session, plan, accepted_on)
@@ -301,3 +281,4 @@ async def _write_step(session: AsyncSession, e: Elimination, taken: Taken) -> Ev
 
 
 STEPS = Record(outbox, _write_step)
+NOTICE = notice(EliminationObjection.elimination_id, IllegalEliminationStep)
