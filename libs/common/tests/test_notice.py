@@ -36,7 +36,7 @@ Table("subjects", mapper.metadata, Column("id", String, primary_key=True))
 
 
 class NotOver(Conflict):
-    slug = "not-over"
+    slug, title, title_zh = "not-over", "The notice is not over", "公示期未满"
 
 
 async def workdays(session: Any, start: dt.date, n: int) -> Deadline:
