@@ -1,17 +1,15 @@
 """The engine applies a step: checks it, sets the declared target (or the named outcome's), records it and
-adds its events to the outbox, in one call (no database: the record here keeps what it was given and
-publishes nothing, so the outbox is not reached)."""
+adds its events to the outbox, in one call (no database: the record and the outbox here keep what they
+are given)."""
 
 import asyncio
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from sqlalchemy import MetaData
 
 from common.auth import Principal, Role
 from common.errors import Conflict, Forbidden
-from common.messaging.outbox import Outbox
 from common.procedure import NEW, Events, Procedure, Record, SelfApproval, Taken, step
 
 CADRE = Principal(sub="cadre-1", role=Role.village_cadre, region="532504")
@@ -32,14 +30,24 @@ REVIEW = Procedure(
 )
 
 
+class Outbox:
+    """Stands in for the service's outbox: keeps what the engine adds to it."""
+
+    def __init__(self) -> None:
+        self.added: list[Any] = []
+
+    async def add_many(self, session: Any, events: Events) -> None:
+        self.added += events
+
+
 def _record() -> tuple[Record, list[Taken]]:
     kept: list[Taken] = []
 
     async def write(session: Any, subject: Any, taken: Taken) -> Events:
         kept.append(taken)
-        return []
+        return [(taken.action, "household")]
 
-    return Record(Outbox(MetaData(schema="engine_test"), source="/test"), write), kept
+    return Record(Outbox(), write), kept  # type: ignore[arg-type]
 
 
 def _apply(subject: Any, action: str, principal: Principal | None, **kw: Any) -> Taken:
@@ -52,6 +60,7 @@ def test_a_step_sets_its_declared_target_and_is_recorded_once() -> None:
     case = SimpleNamespace(state=NEW, declared_by="cadre-1")
     taken = asyncio.run(REVIEW.apply(None, record, case, "declare", CADRE, {"channel": "x"}))  # type: ignore[arg-type]
     assert case.state == "declared" and kept == [taken]
+    assert record.outbox.added == [("declare", "household")]  # type: ignore[attr-defined]  # its events, once
     assert (taken.previous, taken.state, taken.actor, taken.role, taken.data) == (
         None,  # the step opened the subject
         "declared",
@@ -83,7 +92,7 @@ def test_a_refused_step_changes_nothing_and_records_nothing() -> None:
         with pytest.raises(problem):
             asyncio.run(REVIEW.apply(None, record, subject, action, who))  # type: ignore[arg-type]
         assert subject.state == before
-    assert kept == []
+    assert kept == [] and record.outbox.added == []  # type: ignore[attr-defined]
 
 
 def test_the_system_takes_its_own_steps_in_order_only() -> None:
