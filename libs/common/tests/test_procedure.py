@@ -90,3 +90,26 @@ def test_every_declared_event_is_a_contract_and_every_step_has_roles(procedure: 
 def test_a_procedure_refuses_repeated_step_names() -> None:
     with pytest.raises(ValueError):
         Procedure("x", (step("a", {"s"}, "t", Role.admin), step("a", {"t"}, "u", Role.admin)), Conflict)
+
+
+def test_every_state_any_step_can_reach_is_declared_and_labelled() -> None:
+    """The engine writes only declared targets, so a state no label names cannot reach an answer: the
+    elimination an upheld objection ends is `rejected` (不予通过), a state of its procedure; the plan an upheld
+    objection returns is a draft, as its resolve step declares."""
+    from assistance.elimination.procedure import WITHOUT_NOTICE
+    from assistance.plans.procedure import WITHOUT_REVIEW
+    from common.vocabulary import STATE_ZH
+    from contracts.policy import IdentificationPolicy
+    from intake.cases.procedure import variant
+
+    without_consent = variant(IdentificationPolicy(consent_required=False))
+    for procedure in (*PROCEDURES, WITHOUT_NOTICE, WITHOUT_REVIEW, without_consent):
+        for s in procedure.steps:
+            for outcome in (None, *s.outcomes):
+                target = s.target_of(outcome)
+                assert target is None or target in STATE_ZH[procedure.subject], (procedure.subject, s.name, target)
+    assert ELIMINATION.by_name["reject"].target == "rejected" and STATE_ZH["elimination"]["rejected"] == "不予通过"
+    assert PLANNING.by_name["resolve"].target_of("upheld") == "draft"
+    assert PLANNING.by_name["resolve"].target_of(None) is None  # dismissed: the notice runs on
+    assert IDENTIFICATION.by_name["resolve_objection"].target_of("upheld") == State.consent_signed
+    assert without_consent.by_name["resolve_objection"].target_of("upheld") == State.declared

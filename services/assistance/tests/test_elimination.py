@@ -224,6 +224,7 @@ async def test_an_upheld_objection_ends_the_procedure(client: httpx.AsyncClient,
         )
     )
     assert e["state"] == "rejected" and "核实属实" in e["rejected_reason"]
+    assert e["state_zh"] == "不予通过"  # a state of the declared procedure, labelled like every other
     still = await ok(await client.get(f"/plans/{plan['id']}", headers=TOWNSHIP))
     assert still["state"] == "approved"
 

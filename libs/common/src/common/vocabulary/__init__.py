@@ -183,6 +183,7 @@ SUBJECT_ZH: dict[str, str] = {
 }
 STATE_ZH: dict[str, dict[str, str]] = {
     "case": {
+        "new": "待申报",
         "declared": "已申报",
         "consent_signed": "已签承诺授权书",
         "village_reviewed": "已村级评议",
@@ -213,10 +214,13 @@ STATE_ZH: dict[str, dict[str, str]] = {
         "in_public_notice": "公示中",
         "township_accepted": "已乡镇验收",
         "approved": "已审定",
+        "rejected": "不予通过",
     },
 }
 STEP_ZH: dict[str, dict[str, str]] = {
     "case": {
+        "declare": "申报",
+        "join": "并入部门预警",
         "attach_consent": "签署承诺授权书",
         "household_survey": "入户调查",
         "village_review": "村级民主评议",
@@ -249,6 +253,7 @@ STEP_ZH: dict[str, dict[str, str]] = {
         "notice": "村级公示",
         "object": "提出异议",
         "resolve": "处理异议",
+        "reject": "不予通过",
         "accept": "乡镇验收",
         "approve": "县级审定",
     },

@@ -16,26 +16,19 @@ from assistance.elimination.evaluate import Evaluation, evaluate, months_before
 from assistance.elimination.facts import evaluation_for, facts
 from assistance.elimination.models import Elimination, EliminationObjection
 from assistance.elimination.procedure import ELIMINATION, WITHOUT_NOTICE, IllegalEliminationStep
-from assistance.mechanisms import calendar, outbox
+from assistance.mechanisms import notice, outbox
 from assistance.plans import service as plans
 from assistance.plans.models import Plan
 from assistance.projections.models import MonitoredCase, PolicyPack
-from assistance.schema import unresolved_objections
 from common import clock, policy
 from common.auth import Principal, ensure_covers
 from common.errors import Conflict, NotFound, ValidationFailed
-from common.procedure import Procedure
+from common.procedure import NEW, Events, Procedure, Record, Taken
 from contracts.assistance import (
-    EliminationAcceptedV1,
-    EliminationApprovedV1,
     EliminationEventBase,
-    EliminationNoticePublishedV1,
-    EliminationObjectionFiledV1,
-    EliminationObjectionResolvedV1,
-    EliminationRejectedV1,
-    EliminationVillageReviewedV1,
 )
 from contracts.policy import EliminationPolicy, PackValues
+from contracts.topics import CONTRACTS_BY_TYPE
 
 
 async def variant(session: AsyncSession, e: Elimination | Plan) -> tuple[Procedure, EliminationPolicy]:
@@ -87,7 +80,7 @@ def _refuse(ev: Evaluation) -> None:
 
 async def propose(session: AsyncSession, principal: Principal, plan: Plan, review: dict[str, Any]) -> Elimination:
     """Village review (村级民主评议): only a household whose evaluation passes today can be proposed."""
-    (await variant(session, plan))[0].check("new", "village_review", principal)
+    (await variant(session, plan))[0].check(NEW, "village_review", principal)
     await plans.check(session, plan, "propose_elimination", principal)
     open_one = (
         await session.execute(
@@ -112,14 +105,13 @@ async def propose(session: AsyncSession, principal: Principal, plan: Plan, revie
         plan_id=plan.id,
         household_id=plan.household_id,
         region_code=plan.region_code,
-        state="village_reviewed",
+        state=NEW,
         evaluation=ev.as_dict(),
         review=review,
         reviewed_by=principal.sub,
     )
     session.add(elimination)
-    await session.flush()
-    await _record(session, elimination, EliminationVillageReviewedV1, None, principal, review)
+    await (await variant(session, plan))[0].apply(session, STEPS, elimination, "village_review", principal, review)
     return elimination
 
 
@@ -142,19 +134,15 @@ async def publish_notice(
         not_before=dt.date.fromisoformat(str(e.review["meeting_date"])),
         follows="the village review",
     )
-    deadline = (await calendar.calendar(session)).add_workdays(published_on, values.notice_working_days)
-    previous = e.state
-    e.state, e.notice_published_on, e.notice_until = "in_public_notice", published_on, deadline.due
-    e.notice_until_assumed = deadline.assumed
-    e.updated_at = clock.now()
+    deadline = await NOTICE.publish(session, e, published_on, values.notice_working_days)
     plan = await session.get(Plan, e.plan_id)
     assert plan is not None
     measures = await plans.measures_of(session, plan.id)
-    await _record(
+    await procedure.apply(
         session,
+        STEPS,
         e,
-        EliminationNoticePublishedV1,
-        previous,
+        "notice",
         principal,
         {
             "published_on": str(published_on),
@@ -168,52 +156,38 @@ async def publish_notice(
 
 
 async def object_to(session: AsyncSession, principal: Principal, e: Elimination, text: str) -> EliminationObjection:
-    (await variant(session, e))[0].check(e.state, "object", principal, e)
-    assert e.notice_until is not None
-    clock.check_notice_open(e.notice_until, "notice_until")
-    objection = EliminationObjection(id=uuid.uuid4(), elimination_id=e.id, text=text, filed_by=principal.sub)
-    session.add(objection)
-    await session.flush()
+    procedure = (await variant(session, e))[0]
+    procedure.check(e.state, "object", principal, e)
+    objection: EliminationObjection = await NOTICE.object(session, e, text, principal.sub)
     # What was objected is part of the procedure's record (the dossier shows it; the ledger blanks anything
     # shaped like an identifier in it).
     data = {"objection_id": str(objection.id), "objection": text}
-    await _record(session, e, EliminationObjectionFiledV1, e.state, principal, data)
+    await procedure.apply(session, STEPS, e, "object", principal, data)
     return objection
 
 
 async def resolve(
     session: AsyncSession, principal: Principal, e: Elimination, objection_id: uuid.UUID, upheld: bool, note: str
 ) -> Elimination:
-    (await variant(session, e))[0].check(e.state, "resolve", principal, e)
-    objection = await session.get(EliminationObjection, objection_id, with_for_update=True)
-    if objection is None or objection.elimination_id != e.id:
-        raise NotFound("No such objection")
-    if objection.resolution is not None:
-        raise IllegalEliminationStep("The objection is already resolved", resolution=objection.resolution)
-    objection.resolution, objection.resolution_note, objection.resolved_by = (
-        "upheld" if upheld else "dismissed",
-        note,
-        principal.sub,
-    )
+    procedure = (await variant(session, e))[0]
+    procedure.check(e.state, "resolve", principal, e)
+    objection = await NOTICE.resolve(session, e, objection_id, upheld, note, principal.sub)
     data = {"objection_id": str(objection.id), "resolution": objection.resolution, "note": note}
-    await _record(session, e, EliminationObjectionResolvedV1, e.state, principal, data)
+    await procedure.apply(session, STEPS, e, "resolve", principal, data)
     if upheld:  # the objection stands: the household stays monitored and its plan goes on
-        previous = e.state
-        e.state, e.rejected_reason, e.updated_at = "rejected", f"objection upheld: {note}", clock.now()
-        await _record(session, e, EliminationRejectedV1, previous, principal, {"reason": e.rejected_reason})
+        e.rejected_reason = f"objection upheld: {note}"
+        await procedure.apply(session, STEPS, e, "reject", principal, {"reason": e.rejected_reason})
     return e
 
 
 async def accept(session: AsyncSession, principal: Principal, e: Elimination, form: dict[str, Any]) -> Elimination:
     """Township acceptance: after the notice ran its course with no open objection, and the criteria still
     hold on the acceptance date. The form's data fields come from the records, entered once."""
-    (await variant(session, e))[0].check(e.state, "accept", principal, e)
+    procedure = (await variant(session, e))[0]
+    procedure.check(e.state, "accept", principal, e)
     accepted_on: dt.date = form["accepted_on"]
     if e.notice_until is not None:
-        if clock.today() <= e.notice_until:
-            raise IllegalEliminationStep(
-                f"The public notice runs until {e.notice_until}", notice_until=str(e.notice_until)
-            )
+        NOTICE.check_ended(e, "验收")
         clock.check_step_date("accepted_on", accepted_on, after=e.notice_until, follows="the end of the notice")
     else:  # the jurisdiction's procedure has no notice: the acceptance follows the village review
         meeting = dt.date.fromisoformat(str(e.review["meeting_date"]))
@@ -225,9 +199,8 @@ async def accept(session: AsyncSession, principal: Principal, e: Elimination, fo
                 {"field": "head_signed", "message": "must be true: the head's signed agreement", "type": "value_error"}
             ],
         )
-    pending = await unresolved_objections(session, EliminationObjection.elimination_id, e.id)
-    if pending:
-        raise IllegalEliminationStep(f"{pending} objection(s) are not resolved", pending_objections=pending)
+    if e.notice_until is not None:  # after the form's own checks: a date inside the notice is the form's error
+        await NOTICE.check_resolved(session, e)
     plan = await session.get(Plan, e.plan_id)
     assert plan is not None
     f = await facts(session, plan, accepted_on)
@@ -248,19 +221,16 @@ async def accept(session: AsyncSession, principal: Principal, e: Elimination, fo
         "income_12_months": income.explanation,
         "criteria": {c.code: c.met for c in ev.criteria},
     }
-    previous = e.state
-    e.state, e.accepted_by, e.evaluation = "township_accepted", principal.sub, ev.as_dict()
-    e.updated_at = clock.now()
-    await _record(session, e, EliminationAcceptedV1, previous, principal, e.acceptance)
+    e.accepted_by, e.evaluation = principal.sub, ev.as_dict()
+    await procedure.apply(session, STEPS, e, "accept", principal, e.acceptance)
     return e
 
 
 async def approve(
     session: AsyncSession, principal: Principal, e: Elimination, approval_no: str, approved_on: dt.date
 ) -> Elimination:
-    (await variant(session, e))[0].check(
-        e.state, "approve", principal, e
-    )  # four eyes: not by who reviewed or accepted it
+    procedure = (await variant(session, e))[0]
+    procedure.check(e.state, "approve", principal, e)  # four eyes: not by who reviewed or accepted it
     assert e.acceptance is not None
     clock.check_step_date(
         "approved_on",
@@ -268,14 +238,12 @@ async def approve(
         not_before=dt.date.fromisoformat(e.acceptance["accepted_on"]),
         follows="the township acceptance",
     )
-    previous = e.state
-    e.state, e.approval_no, e.approved_by, e.approved_on = "approved", approval_no, principal.sub, approved_on
-    e.updated_at = clock.now()
-    await _record(
+    e.approval_no, e.approved_by, e.approved_on = approval_no, principal.sub, approved_on
+    await procedure.apply(
         session,
+        STEPS,
         e,
-        EliminationApprovedV1,
-        previous,
+        "approve",
         principal,
         {
             "approval_no": approval_no,
@@ -287,31 +255,30 @@ async def approve(
     )
     plan = await session.get(Plan, e.plan_id, with_for_update=True)
     assert plan is not None
-    await plans.close(session, plan, principal.sub)
+    await plans.close(session, principal, plan)
     return e
 
 
-async def _record(
-    session: AsyncSession,
-    e: Elimination,
-    event: type[EliminationEventBase],
-    previous: str | None,
-    principal: Principal,
-    data: dict[str, Any],
-) -> None:
-    await outbox.add(
-        session,
-        event(
-            elimination_id=e.id,
-            household_id=e.household_id,
-            plan_id=e.plan_id,
-            region_code=e.region_code,
-            state=e.state,
-            previous_state=previous,
-            actor=principal.sub,
-            actor_role=principal.role,
-            occurred_at=clock.now(),
-            data=data,
-        ),
-        subject=e.household_id,
+async def _write_step(session: AsyncSession, e: Elimination, taken: Taken) -> Events:
+    """An elimination keeps its steps in its own columns; each is published with the step's record."""
+    e.updated_at = taken.at
+    await session.flush()
+    event = CONTRACTS_BY_TYPE[taken.step.event or ""]
+    assert issubclass(event, EliminationEventBase)
+    published = event(
+        elimination_id=e.id,
+        household_id=e.household_id,
+        plan_id=e.plan_id,
+        region_code=e.region_code,
+        state=e.state,
+        previous_state=taken.previous,
+        actor=taken.actor,
+        actor_role=taken.role,
+        occurred_at=taken.at,
+        data=taken.data,
     )
+    return [(published, e.household_id)]
+
+
+STEPS = Record(outbox, _write_step)
+NOTICE = notice(EliminationObjection.elimination_id, IllegalEliminationStep)

@@ -7,12 +7,19 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from assistance.plans.models import Plan
-from assistance.plans.service import check, ensure_in_force, measure_of, measures_of, publish, withdraw
+from assistance.plans.service import (
+    STEPS,
+    check,
+    ensure_in_force,
+    measure_of,
+    measures_of,
+    procedure_of,
+    withdraw,
+)
 from assistance.projections.models import PolicyPack
 from common import clock, policy
 from common.auth import Principal
 from common.errors import ValidationFailed
-from contracts.assistance import PlanExcludedV1
 from contracts.policy import NotAssisted
 
 
@@ -87,7 +94,8 @@ async def exclude(
     session: AsyncSession, principal: Principal, plan: Plan, reason: str, note: str, *, checked: bool = False
 ) -> Plan:
     """The whole plan excluded: only for an item the jurisdiction's pack says excludes the household."""
-    await check(session, plan, "exclude", principal)
+    procedure = (await procedure_of(session, plan))[0]
+    procedure.check(plan.state, "exclude", principal, plan)
     if not checked:
         item, ref = await not_assisted_item(session, plan, reason, "reason")
         if item.excludes != "household":
@@ -96,8 +104,11 @@ async def exclude(
                 "as a not-assisted finding (POST /plans/{plan_id}/not-assisted)",
                 errors=[{"field": "reason", "message": f"excludes the {item.excludes} only", "type": "value_error"}],
             )
-    plan.state, plan.excluded_reason, plan.excluded_note = "excluded", reason, note
+    plan.excluded_reason, plan.excluded_note = reason, note
     plan.updated_at = clock.now()
-    await withdraw(session, plan, await measures_of(session, plan.id), principal.sub, f"plan excluded: {reason}")
-    await publish(session, plan, PlanExcludedV1, principal.sub)
+
+    async def withdraw_all() -> None:  # the measures leave with the plan's new state on their record
+        await withdraw(session, plan, await measures_of(session, plan.id), principal.sub, f"plan excluded: {reason}")
+
+    await procedure.apply(session, STEPS, plan, "exclude", principal, then=withdraw_all)
     return plan

@@ -44,10 +44,28 @@ PLANNING = Procedure(
         step("withdraw_measure", {"draft"}, None, TOWNSHIP, COUNTY, event=PlanMeasureWithdrawnV1),
         # The measures as drafted are what the village reviews and the notice lists: they are settled
         # in the draft; an upheld objection returns the plan to it.
-        step("village_review", {"draft"}, "village_reviewed", CADRE, TOWNSHIP, event=PlanVillageReviewedV1),
+        # A review that does not pass leaves the plan a draft, the review on record.
+        step(
+            "village_review",
+            {"draft"},
+            "village_reviewed",
+            CADRE,
+            TOWNSHIP,
+            event=PlanVillageReviewedV1,
+            outcomes={"not_passed": None},
+        ),
         step("notice", {"village_reviewed"}, "in_public_notice", CADRE, TOWNSHIP, event=PlanNoticePublishedV1),
         step("object", {"in_public_notice"}, None, CADRE, TOWNSHIP, Role.household, event=PlanObjectionFiledV1),
-        step("resolve", {"in_public_notice"}, None, TOWNSHIP, COUNTY, event=PlanObjectionResolvedV1),
+        # Dismissed, the notice runs on; upheld, the measures go back to the draft to be reworked.
+        step(
+            "resolve",
+            {"in_public_notice"},
+            None,
+            TOWNSHIP,
+            COUNTY,
+            event=PlanObjectionResolvedV1,
+            outcomes={"upheld": "draft"},
+        ),
         step("approve", {"in_public_notice"}, "approved", TOWNSHIP, COUNTY, event=PlanApprovedV1),
         step("exclude", set(REVIEWING), "excluded", TOWNSHIP, COUNTY, event=PlanExcludedV1),
         # A not-assisted finding: the measure or expense concerned leaves the plan, the plan stays.
@@ -78,5 +96,6 @@ MEASURE = Procedure(
         step("fail", {"planned", "in_progress"}, "failed", CADRE, TOWNSHIP, COUNTY, DEPARTMENT),
     ),
     IllegalPlanStep,
+    attribute="status",
 )
 STEP_TO = {s.target: s.name for s in MEASURE.steps}

@@ -12,23 +12,13 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from assistance.mechanisms import calendar
+from assistance.mechanisms import notice
 from assistance.plans import service
 from assistance.plans.models import Plan, PlanObjection
 from assistance.plans.procedure import IllegalPlanStep
 from assistance.projections.models import MonitoredCase
-from assistance.schema import unresolved_objections
 from common import clock
 from common.auth import Principal
-from common.errors import NotFound
-from contracts.assistance import (
-    PlanApprovedV1,
-    PlanEventBase,
-    PlanNoticePublishedV1,
-    PlanObjectionFiledV1,
-    PlanObjectionResolvedV1,
-    PlanVillageReviewedV1,
-)
 
 
 async def village_review(session: AsyncSession, principal: Principal, plan: Plan, review: dict[str, Any]) -> Plan:
@@ -57,9 +47,8 @@ async def village_review(session: AsyncSession, principal: Principal, plan: Plan
     passed = review["votes_for"] * 2 > review["representatives_present"]
     plan.review = {**review, "passed": passed, "policy": by}
     plan.reviewed_by = principal.sub
-    if passed:
-        plan.state = "village_reviewed"
-    await _record(session, plan, PlanVillageReviewedV1, principal, plan.review)
+    outcome = None if passed else "not_passed"
+    await procedure.apply(session, service.STEPS, plan, "village_review", principal, plan.review, outcome=outcome)
     return plan
 
 
@@ -75,9 +64,7 @@ async def publish_notice(session: AsyncSession, principal: Principal, plan: Plan
         not_before=dt.date.fromisoformat(plan.review["meeting_date"]),
         follows="the village review",
     )
-    due = (await calendar.calendar(session)).add_workdays(published_on, rules.notice_working_days)
-    plan.state, plan.notice_published_on, plan.notice_until = "in_public_notice", published_on, due.due
-    plan.notice_until_assumed = due.assumed
+    due = await NOTICE.publish(session, plan, published_on, rules.notice_working_days)
     data = {
         "published_on": str(published_on),
         "until": str(due.due),
@@ -86,20 +73,17 @@ async def publish_notice(session: AsyncSession, principal: Principal, plan: Plan
         "policy": by,
         "risks": plan.risks,
     }
-    await _record(session, plan, PlanNoticePublishedV1, principal, data)
+    await procedure.apply(session, service.STEPS, plan, "notice", principal, data)
     return plan
 
 
 async def object_to(session: AsyncSession, principal: Principal, plan: Plan, text: str) -> PlanObjection:
     """An objection, judged by when it is recorded: after the notice ended it is refused."""
-    await service.check(session, plan, "object", principal)
-    assert plan.notice_until is not None
-    clock.check_notice_open(plan.notice_until, "notice_until")
-    objection = PlanObjection(id=uuid.uuid4(), plan_id=plan.id, text=text, filed_by=principal.sub)
-    session.add(objection)
-    await session.flush()
+    procedure = (await service.procedure_of(session, plan))[0]
+    procedure.check(plan.state, "object", principal, plan)
+    objection: PlanObjection = await NOTICE.object(session, plan, text, principal.sub)
     data = {"objection_id": str(objection.id), "objection": text}
-    await _record(session, plan, PlanObjectionFiledV1, principal, data)
+    await procedure.apply(session, service.STEPS, plan, "object", principal, data)
     return objection
 
 
@@ -108,27 +92,15 @@ async def resolve(
 ) -> Plan:
     """Dismissed: the notice runs on. Upheld: the plan returns to its draft (the measures reworked, reviewed
     and noticed again); the objection and its resolution stay on record."""
-    await service.check(session, plan, "resolve", principal)
-    objection = await session.get(PlanObjection, objection_id, with_for_update=True)
-    if objection is None or objection.plan_id != plan.id:
-        raise NotFound("No such objection")
-    if objection.resolution is not None:
-        raise IllegalPlanStep("The objection is already resolved", resolution=objection.resolution)
-    objection.resolution = "upheld" if upheld else "dismissed"
-    objection.resolution_note, objection.resolved_by, objection.resolved_on = note, principal.sub, clock.today()
+    procedure = (await service.procedure_of(session, plan))[0]
+    procedure.check(plan.state, "resolve", principal, plan)
+    objection = await NOTICE.resolve(session, plan, objection_id, upheld, note, principal.sub)
     if upheld:
-        plan.state, plan.notice_published_on, plan.notice_until = "draft", None, None
+        NOTICE.withdraw(plan)
     data = {"objection_id": str(objection.id), "resolution": objection.resolution, "note": note}
-    await _record(session, plan, PlanObjectionResolvedV1, principal, data)
+    outcome = "upheld" if upheld else None
+    await procedure.apply(session, service.STEPS, plan, "resolve", principal, data, outcome=outcome)
     return plan
-
-
-async def _record(
-    session: AsyncSession, plan: Plan, event: type[PlanEventBase], principal: Principal, data: dict[str, Any]
-) -> None:
-    plan.updated_at = clock.now()
-    await session.flush()
-    await service.publish(session, plan, event, principal.sub, data=data)
 
 
 async def approve(session: AsyncSession, principal: Principal, plan: Plan) -> Plan:
@@ -144,7 +116,7 @@ async def approve(session: AsyncSession, principal: Principal, plan: Plan) -> Pl
         )
     procedure.check(plan.state, "approve", principal, plan)
     if plan.notice_until is not None:
-        await _check_notice_over(session, plan)
+        await NOTICE.check_over(session, plan, "批准")
     measures = await service.measures_of(session, plan.id)
     missing = [
         {"measure_id": str(m.id), "code": m.code, "missing": [f for f in ASSIGNMENT if getattr(m, f) is None]}
@@ -158,28 +130,10 @@ async def approve(session: AsyncSession, principal: Principal, plan: Plan) -> Pl
             else "A plan needs at least one measure",
             incomplete=missing,
         )
-    plan.state, plan.approved_by, plan.approved_at = "approved", principal.sub, clock.now()
-    plan.updated_at = plan.approved_at
-    await service.publish(session, plan, PlanApprovedV1, principal.sub)
+    plan.approved_by, plan.approved_at = principal.sub, clock.now()
+    await procedure.apply(session, service.STEPS, plan, "approve", principal)
     return plan
 
 
-async def _check_notice_over(session: AsyncSession, plan: Plan) -> None:
-    """Approval after the notice: its last day passed (China Standard Time), no objection pending."""
-    assert plan.notice_until is not None
-    if clock.today() <= plan.notice_until:
-        raise IllegalPlanStep(
-            f"The measures' public notice runs until {plan.notice_until}",
-            zh=f"帮扶措施公示期至{plan.notice_until}，期满后方可批准",
-            notice_until=str(plan.notice_until),
-        )
-    pending = await unresolved_objections(session, PlanObjection.plan_id, plan.id)
-    if pending:
-        raise IllegalPlanStep(
-            f"{pending} objection(s) to the measures' notice are not resolved",
-            zh=f"帮扶措施公示有{pending}条异议尚未处理",
-            pending_objections=pending,
-        )
-
-
+NOTICE = notice(PlanObjection.plan_id, IllegalPlanStep, resolved_on="resolved_on")
 ASSIGNMENT = ("responsible_unit", "responsible_cadre", "start_date", "due_date")

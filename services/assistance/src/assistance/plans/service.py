@@ -21,17 +21,16 @@ from common import clock, policy
 from common.auth import Principal, ensure_household
 from common.db import among, copy_rows
 from common.errors import Conflict, NotFound, ValidationFailed
-from common.procedure import Procedure
+from common.procedure import Events, Procedure, Record, Taken
 from contracts.assistance import (
     MeasureEvidence,
-    PlanClosedV1,
     PlanDraftedV1,
     PlanEventBase,
     PlanMeasureFacts,
-    PlanMeasureUpdatedV1,
     PlanMeasureWithdrawnV1,
 )
 from contracts.policy import LOCAL_DEFAULT, Measures, PackValues
+from contracts.topics import CONTRACTS_BY_TYPE
 
 
 class MeasureWithdrawn(Conflict):
@@ -163,20 +162,35 @@ async def measures_of(session: AsyncSession, plan_id: uuid.UUID, *, withdrawn: b
     return list((await session.execute(q)).scalars())
 
 
-async def publish(
-    session: AsyncSession, plan: Plan, event: type[PlanEventBase], actor: str, data: dict[str, Any] | None = None
-) -> None:
-    """A step of the plan published with its measures as they stand and (`data`) the step's own record."""
+async def _write_step(session: AsyncSession, plan: Plan, taken: Taken) -> Events:
+    """A step of the plan: published with its measures as they stand and the step's own record."""
+    plan.updated_at = taken.at
+    await session.flush()
     measures = await measures_of(session, plan.id)
-    at = clock.now()
-    await emit(session, [_event(event, plan, measures, actor, at, data=data or {})])
+    event = CONTRACTS_BY_TYPE[taken.step.event or ""]
+    assert issubclass(event, PlanEventBase)
+    return await _with_lists(session, [_event(event, plan, measures, taken.actor, taken.at, data=taken.data)])
+
+
+async def _write_measure_step(session: AsyncSession, measure: PlanMeasure, taken: Taken) -> Events:
+    """A measure's step is published by its plan's (`report_progress`), with every measure as it stands."""
+    measure.updated_at = taken.at
+    return []
+
+
+STEPS, MEASURE_STEPS = Record(outbox, _write_step), Record(outbox, _write_measure_step)
 
 
 async def emit(session: AsyncSession, events: list[PlanEventBase]) -> None:
-    """The one way plan events leave: each on the plan topic, and with it the department-list entries it
-    changes (assistance.department-list.v1), in the same transaction."""
+    """Plan events that are not a step of the procedure (a drafting, a withdrawal) leave the same way."""
+    await outbox.add_many(session, await _with_lists(session, events))
+
+
+async def _with_lists(session: AsyncSession, events: list[PlanEventBase]) -> Events:
+    """Each plan event on the plan topic, and with it the department-list entries it changes
+    (assistance.department-list.v1), in the same transaction."""
     if not events:
-        return
+        return []
     numbers = dict(
         (
             await session.execute(
@@ -190,7 +204,7 @@ async def emit(session: AsyncSession, events: list[PlanEventBase]) -> None:
     for e in events:
         out.append((e, e.household_id))
         out += [(entry, e.household_id) for entry in departments.entries(e, numbers.get(e.household_id))]
-    await outbox.add_many(session, out)
+    return out
 
 
 def _facts(m: PlanMeasure | SimpleNamespace) -> PlanMeasureFacts:
@@ -384,7 +398,8 @@ async def withdraw(session: AsyncSession, plan: Plan, measures: list[PlanMeasure
 async def progress(
     session: AsyncSession, principal: Principal, plan: Plan, measure: PlanMeasure, status: str, evidence: list[dict]
 ) -> PlanMeasure:
-    await check(session, plan, "report_progress", principal)
+    procedure = (await procedure_of(session, plan))[0]
+    procedure.check(plan.state, "report_progress", principal, plan)
     ensure_in_force(measure)
     if status != measure.status:  # the same status again only adds evidence
         MEASURE.check(measure.status, STEP_TO[status], principal, measure)
@@ -392,13 +407,15 @@ async def progress(
     measure.evidence = [*measure.evidence, *({**e, "by": principal.sub, "at": now.isoformat()} for e in evidence)]
     if status == "implemented" and measure.status != "implemented":
         measure.implemented_on = clock.cst_date(now)  # the Beijing date it was reported carried out
-    measure.status, measure.updated_at = status, now
+    measure.updated_at = now
+    if status != measure.status:
+        await MEASURE.apply(session, MEASURE_STEPS, measure, STEP_TO[status], principal)
     await session.flush()
-    await publish(session, plan, PlanMeasureUpdatedV1, principal.sub)
+    await procedure.apply(session, STEPS, plan, "report_progress", principal)
     return measure
 
 
-async def close(session: AsyncSession, plan: Plan, actor: str) -> None:
-    plan.state, plan.closed_at = "closed", clock.now()
-    plan.updated_at = plan.closed_at
-    await publish(session, plan, PlanClosedV1, actor)
+async def close(session: AsyncSession, principal: Principal, plan: Plan) -> None:
+    """Closed by the county's approval of the household's risk elimination."""
+    plan.closed_at = clock.now()
+    await (await procedure_of(session, plan))[0].apply(session, STEPS, plan, "close", principal)

@@ -1,35 +1,26 @@
-"""Objections during a case's public notice: filed while the notice runs (judged by when they are recorded,
-in China Standard Time), resolved by the village; an upheld one sends the case back to village review."""
+"""Objections during a case's public notice (`common.notice`): filed while the notice runs (judged by when
+they are recorded, in China Standard Time), resolved by the township; an upheld one sends the case back to
+village review."""
 
 import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from common import clock
 from common.auth import Principal
-from common.clock import check_notice_open, check_step_date
-from common.errors import Conflict, NotFound
 from intake.cases import service
 from intake.cases.models import Case, Objection
-from intake.cases.procedure import State
 from intake.cases.schemas import ObjectionCreate, ObjectionResolve
 
 
 async def file_objection(session: AsyncSession, principal: Principal, case: Case, body: ObjectionCreate) -> Objection:
-    (await service.procedure_of(session, case))[0].check(case.state, "file_objection", principal, case)
-    assert case.notice_published_on and case.notice_ends_on
-    check_notice_open(case.notice_ends_on, "notice_ends_on")
-    check_step_date(
-        "raised_on", body.raised_on, not_before=case.notice_published_on, follows="the notice's publication"
-    )
-    objection = Objection(case_id=case.id, summary=body.summary, raised_on=body.raised_on, filed_by=principal.sub)
-    session.add(objection)
-    await session.flush()
-    await service.record_step(
+    procedure = (await service.procedure_of(session, case))[0]
+    procedure.check(case.state, "file_objection", principal, case)
+    objection: Objection = await service.NOTICE.object(session, case, body.summary, principal.sub, body.raised_on)
+    await procedure.apply(
         session,
+        service.STEPS,
         case,
         "file_objection",
-        case.state,
         principal,
         # What was objected is part of the procedure's record (the dossier shows it; the ledger blanks
         # anything shaped like an identifier in it).
@@ -43,19 +34,10 @@ async def resolve_objection(
 ) -> Case:
     procedure, _ = await service.procedure_of(session, case)
     procedure.check(case.state, "resolve_objection", principal, case)
-    objection = await session.get(Objection, objection_id, with_for_update=True)
-    if objection is None or objection.case_id != case.id:
-        raise NotFound("No such objection on this case")
-    if objection.status != "pending":
-        raise Conflict(f"The objection is already {objection.status}")
-    objection.status = "upheld" if body.upheld else "dismissed"
-    objection.resolution, objection.resolved_by = body.resolution, principal.sub
-    objection.resolved_at = clock.now()
+    objection = await service.NOTICE.resolve(session, case, objection_id, body.upheld, body.resolution, principal.sub)
     data = {"objection_id": str(objection.id), "upheld": body.upheld, "resolution": body.resolution}
     if body.upheld:
-        # Back to the village: the review must be held again, and a new notice published after it.
-        case.notice_published_on = case.notice_ends_on = None
-        back = State.consent_signed if State.consent_signed in procedure.states else State.declared
-        return await service.move(session, principal, case, "resolve_objection", back, data)
-    await service.record_step(session, case, "resolve_objection", case.state, principal, data)
+        service.NOTICE.withdraw(case)  # back to the village: a new review, and a new notice after it
+    outcome = "upheld" if body.upheld else None
+    await procedure.apply(session, service.STEPS, case, "resolve_objection", principal, data, outcome=outcome)
     return case

@@ -3,15 +3,16 @@
 township verification, county approval.
 
 declared -> consent_signed -> village_reviewed -> in_public_notice -> township_verified -> monitored,
-with `rejected` reachable from every open state. An upheld objection during the notice sends the case
-back to consent_signed, to be reviewed by the village again.
+with `rejected` reachable from every open state. A review that does not pass and a township's "no" reject
+the case (their steps' other outcomes); an upheld objection during the notice sends the case back to
+consent_signed, to be reviewed by the village again.
 """
 
 from enum import StrEnum
 
 from common.auth import Role
 from common.errors import Conflict
-from common.procedure import Procedure, step
+from common.procedure import NEW, Procedure, step
 from contracts.intake import (
     CaseApprovedV1,
     CaseConsentAttachedV1,
@@ -50,11 +51,23 @@ OPEN = frozenset(State) - {S.monitored, S.rejected}
 IDENTIFICATION = Procedure(
     "case",
     (
+        # Who may declare also depends on the channel (endpoints.DECLARERS); a confirmed alert opens a case
+        # as the system, or joins the household's open one.
+        step("declare", {NEW}, S.declared, Role.household, CADRE, TOWNSHIP, COUNTY, event=CaseDeclaredV1),
+        step("join", OPEN, None, system=True, event=CaseJoinedV1),
         step("attach_consent", {S.declared}, S.consent_signed, CADRE, TOWNSHIP, COUNTY, event=CaseConsentAttachedV1),
         # Where the pack has it (弥勒市 一(四): 农户申报、入户调查、村组评议): recorded, the state stays; the village
         # review then requires it.
         step("household_survey", {S.consent_signed}, None, CADRE, TOWNSHIP, event=CaseHouseholdSurveyedV1),
-        step("village_review", {S.consent_signed}, S.village_reviewed, CADRE, TOWNSHIP, event=CaseVillageReviewedV1),
+        step(
+            "village_review",
+            {S.consent_signed},
+            S.village_reviewed,
+            CADRE,
+            TOWNSHIP,
+            event=CaseVillageReviewedV1,
+            outcomes={"not_passed": S.rejected},
+        ),
         step(
             "publish_notice",
             {S.village_reviewed},
@@ -64,8 +77,15 @@ IDENTIFICATION = Procedure(
             event=CaseNoticePublishedV1,
         ),
         step("file_objection", {S.in_public_notice}, None, CADRE, TOWNSHIP, event=CaseObjectionFiledV1),
-        # An upheld objection sends the case back to the village (resolve_objection moves it itself).
-        step("resolve_objection", {S.in_public_notice}, None, TOWNSHIP, event=CaseObjectionResolvedV1),
+        # An upheld objection sends the case back to the village; a dismissed one leaves the notice running.
+        step(
+            "resolve_objection",
+            {S.in_public_notice},
+            None,
+            TOWNSHIP,
+            event=CaseObjectionResolvedV1,
+            outcomes={"upheld": S.consent_signed},
+        ),
         step(
             "township_verify",
             {S.in_public_notice},
@@ -73,6 +93,7 @@ IDENTIFICATION = Procedure(
             TOWNSHIP,
             not_by=("declared_by",),
             event=CaseTownshipVerifiedV1,
+            outcomes={"no": S.rejected},
         ),
         step(
             "county_approve",
@@ -107,6 +128,3 @@ def variant(identification: IdentificationPolicy) -> Procedure:
 
 
 _VARIANTS: dict[tuple[str, ...], Procedure] = {}
-# Opening a case is not a step of one: who may declare depends on the channel (endpoints.DECLARERS), and a
-# confirmed alert opens or joins a case as the system.
-OPENING_EVENTS = {"declare": CaseDeclaredV1.type, "join": CaseJoinedV1.type}

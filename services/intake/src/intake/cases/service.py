@@ -1,5 +1,6 @@
-"""Identification cases: every step checks role, jurisdiction and state, records itself append-only,
-and publishes `intake.case.v1` through the outbox in the same transaction."""
+"""Identification cases: every step is applied by the procedure engine (`common.procedure`), which checks
+role and state, records it append-only (`STEPS`) and publishes `intake.case.v1` through the outbox in the
+same transaction; jurisdiction is checked when the case is loaded."""
 
 import datetime as dt
 import uuid
@@ -8,17 +9,17 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from common import clock
 from common.auth import Principal, ensure_household
 from common.clock import check_step_date, cst_date, today
 from common.errors import Conflict, NotFound, ValidationFailed
-from common.procedure import Procedure
+from common.notice import Notice
+from common.procedure import NEW, Events, Procedure, Record, Taken
 from common.vocabulary import STATE_ZH, zh
 from contracts.intake import CASE_EVENTS, CaseRisk
 from intake.calendar.service import deadline
 from intake.cases import verification
 from intake.cases.models import Case, CaseStep, Objection
-from intake.cases.procedure import IDENTIFICATION, OPEN, OPENING_EVENTS, IllegalTransition, State, variant
+from intake.cases.procedure import IDENTIFICATION, OPEN, IllegalTransition, variant
 from intake.cases.schemas import (
     CaseCreate,
     ConsentAttach,
@@ -35,8 +36,6 @@ from intake.households.models import Household
 from intake.mechanisms import outbox
 from intake.policies.service import Applied, packs_for
 from intake.registry import service as registry
-
-ACTION_EVENT = OPENING_EVENTS | {s.name: s.event for s in IDENTIFICATION.steps}
 
 
 class CaseAlreadyOpen(Conflict):
@@ -82,58 +81,62 @@ def _check_members(household: Household, risks: list[dict[str, Any]]) -> None:
                 raise ValidationFailed.on(f"risks.{i}.{key}", "not a member of this household")
 
 
-async def record_step(
-    session: AsyncSession,
-    case: Case,
-    action: str,
-    previous: str | None,
-    principal: Principal | None,
-    data: dict[str, Any],
-    actor: str | None = None,
-) -> None:
-    """Append the step and publish its event; `principal` None means the system (a consumed event)."""
+async def _write_step(session: AsyncSession, case: Case, taken: Taken) -> Events:
+    """A case's step: appended to its steps, and published with the case as it stands."""
+    case.updated_at = taken.at
+    await session.flush()  # a case the step opened gets its id
     seq = (
         await session.execute(select(func.coalesce(func.max(CaseStep.seq), 0)).where(CaseStep.case_id == case.id))
     ).scalar_one() + 1
-    who = actor or (principal.sub if principal else "system")
-    role = principal.role.value if principal else "system"
-    case.updated_at = clock.now()
     session.add(
         CaseStep(
             case_id=case.id,
             seq=seq,
-            action=action,
-            from_state=previous,
-            to_state=case.state,
-            actor=who,
-            actor_role=role,
-            data=data,
+            action=taken.action,
+            from_state=taken.previous,
+            to_state=taken.state,
+            actor=taken.actor,
+            actor_role=taken.role,
+            data=taken.data,
         )
     )
     await session.flush()
-    event_cls = CASE_EVENTS[ACTION_EVENT[action] or ""]
-    await outbox.add(
-        session,
-        event_cls(
-            case_id=case.id,
-            household_id=case.household_id,
-            region_code=case.region_code,
-            state=case.state,
-            previous_state=previous,
-            channels=case.channels,
-            object_type=case.object_type,
-            risks=[
-                CaseRisk(category=r["category"], details={k: v for k, v in r.items() if k != "category"})
-                for r in case.risks
-            ],
-            weak_motivation=case.weak_motivation,
-            actor=who,
-            actor_role=role,
-            occurred_at=case.updated_at,
-            data=data,
-        ),
-        subject=case.household_id,
+    event = CASE_EVENTS[taken.step.event or ""](
+        case_id=case.id,
+        household_id=case.household_id,
+        region_code=case.region_code,
+        state=case.state,
+        previous_state=taken.previous,
+        channels=case.channels,
+        object_type=case.object_type,
+        risks=[
+            CaseRisk(category=r["category"], details={k: v for k, v in r.items() if k != "category"})
+            for r in case.risks
+        ],
+        weak_motivation=case.weak_motivation,
+        actor=taken.actor,
+        actor_role=taken.role,
+        occurred_at=case.updated_at,
+        data=taken.data,
     )
+    return [(event, case.household_id)]
+
+
+STEPS = Record(outbox, _write_step)
+NOTICE = Notice(
+    deadline,
+    published_on="notice_published_on",
+    ends_on="notice_ends_on",
+    assumed="notice_calendar_assumed",
+    link=Objection.case_id,
+    text="summary",
+    raised_on="raised_on",
+    outcome="status",
+    pending="pending",
+    note="resolution",
+    resolved_at="resolved_at",
+    not_over=NoticeNotOver,
+)
 
 
 async def open_case_of(session: AsyncSession, household_id: uuid.UUID, *, lock: bool = False) -> Case | None:
@@ -155,7 +158,7 @@ async def declare(session: AsyncSession, principal: Principal, household: Househ
     case = Case(
         household_id=household.id,
         region_code=household.region_code,
-        state=State.declared,
+        state=NEW,
         channels=[body.channel],
         object_type=body.object_type,
         risks=risks,
@@ -164,8 +167,7 @@ async def declare(session: AsyncSession, principal: Principal, household: Househ
         alert_ids=[],
     )
     session.add(case)
-    await session.flush()
-    await record_step(session, case, "declare", None, principal, {"channel": body.channel, "note": body.note})
+    await IDENTIFICATION.apply(session, STEPS, case, "declare", principal, {"channel": body.channel, "note": body.note})
     return case
 
 
@@ -180,7 +182,7 @@ async def get(session: AsyncSession, principal: Principal, case_id: uuid.UUID, *
 
 async def attach_consent(session: AsyncSession, principal: Principal, case: Case, body: ConsentAttach) -> Case:
     procedure, applied = await procedure_of(session, case)
-    procedure.check(case.state, "attach_consent", principal, case)
+    procedure.check(case.state, "attach_consent", principal, case)  # before the consent is looked up
     if body.exemption is not None:
         exempt = applied.values.identification.consent_exempt
         if body.exemption.enrolled_in not in exempt:
@@ -191,7 +193,8 @@ async def attach_consent(session: AsyncSession, principal: Principal, case: Case
                 + " from the authorisation",
             )
         data = {**body.exemption.model_dump(mode="json"), "exempt": True, "policy": applied.ref}
-        return await move(session, principal, case, "attach_consent", State.consent_signed, data)
+        await procedure.apply(session, STEPS, case, "attach_consent", principal, data)
+        return case
     if body.consent_id is not None:
         consent, revocation = await consents.get_for_household(session, case.household_id, body.consent_id)
         if consents.status(consent, revocation) != "valid" or not set(consent.scopes) >= REQUIRED_FOR_IDENTIFICATION:
@@ -208,15 +211,7 @@ async def attach_consent(session: AsyncSession, principal: Principal, case: Case
             )
         consent = found
     case.consent_id = consent.id
-    return await move(session, principal, case, "attach_consent", State.consent_signed, {"consent_id": str(consent.id)})
-
-
-async def move(
-    session: AsyncSession, principal: Principal, case: Case, action: str, to: State, data: dict[str, Any]
-) -> Case:
-    previous = case.state
-    case.state = to
-    await record_step(session, case, action, previous, principal, data)
+    await procedure.apply(session, STEPS, case, "attach_consent", principal, {"consent_id": str(consent.id)})
     return case
 
 
@@ -234,7 +229,7 @@ async def household_survey(session: AsyncSession, principal: Principal, case: Ca
     begun = await _begun(session, case)
     check_step_date("surveyed_on", body.surveyed_on, not_before=begun, follows="the consent or the declaration")
     data = {**body.model_dump(mode="json"), "forms": applied.values.identification.survey_forms, "policy": applied.ref}
-    await record_step(session, case, "household_survey", case.state, principal, data)
+    await procedure.apply(session, STEPS, case, "household_survey", principal, data)
     return case
 
 
@@ -286,8 +281,9 @@ async def village_review(session: AsyncSession, principal: Principal, case: Case
             f"not pre-selected by the village review ({body.votes_for} of {body.attendees} in favour)"
         )
         data["reason"] = case.rejection_reason
-        return await move(session, principal, case, "village_review", State.rejected, data)
-    return await move(session, principal, case, "village_review", State.village_reviewed, data)
+    outcome = None if body.passed else "not_passed"
+    await procedure.apply(session, STEPS, case, "village_review", principal, data, outcome=outcome)
+    return case
 
 
 async def _stated(session: AsyncSession, case: Case, action: str, field: str) -> dt.date:
@@ -313,18 +309,13 @@ async def publish_notice(session: AsyncSession, principal: Principal, case: Case
         not_before=await _stated(session, case, "village_review", "meeting_date"),
         follows="the village review",
     )
-    due = await deadline(session, body.published_on, days)
-    case.notice_published_on, case.notice_ends_on, case.notice_calendar_assumed = (
-        body.published_on,
-        due.due,
-        due.assumed,
-    )
-    return await move(
+    due = await NOTICE.publish(session, case, body.published_on, days)
+    await procedure.apply(
         session,
-        principal,
+        STEPS,
         case,
         "publish_notice",
-        State.in_public_notice,
+        principal,
         {
             "published_on": body.published_on.isoformat(),
             "ends_on": due.due.isoformat(),
@@ -333,26 +324,16 @@ async def publish_notice(session: AsyncSession, principal: Principal, case: Case
             "calendar_assumed": due.assumed,
         },
     )
+    return case
 
 
 async def township_verify(
     session: AsyncSession, principal: Principal, case: Case, household: Household, body: TownshipVerification
 ) -> Case:
-    (await procedure_of(session, case))[0].check(case.state, "township_verify", principal, case)
+    procedure = (await procedure_of(session, case))[0]
+    procedure.check(case.state, "township_verify", principal, case)
     if case.notice_ends_on is not None:
-        if today() <= case.notice_ends_on:
-            raise NoticeNotOver(
-                f"The public notice runs until {case.notice_ends_on}",
-                zh=f"公示期至{case.notice_ends_on}，期满后方可核查",
-                notice_ends_on=str(case.notice_ends_on),
-            )
-        pending = (
-            await session.execute(
-                select(func.count()).where(Objection.case_id == case.id, Objection.status == "pending")
-            )
-        ).scalar_one()
-        if pending:
-            raise NoticeNotOver(f"{pending} objection(s) are pending resolution", zh=f"尚有{pending}条异议未处理")
+        await NOTICE.check_over(session, case, "核查")
         check_step_date("verified_on", body.verified_on, after=case.notice_ends_on, follows="the end of the notice")
     else:  # the jurisdiction's procedure has no notice: the township verifies after the village review
         check_step_date(
@@ -369,14 +350,17 @@ async def township_verify(
     case.verified_by = principal.sub
     if body.decision == "no":
         case.rejection_reason = "township verification: " + ", ".join(body.no_reasons)
-        return await move(session, principal, case, "township_verify", State.rejected, data)
-    case.object_type, case.risks = body.object_type, risks
-    case.channels = sorted({*case.channels, *body.channels})
-    return await move(session, principal, case, "township_verify", State.township_verified, data)
+    else:
+        case.object_type, case.risks = body.object_type, risks
+        case.channels = sorted({*case.channels, *body.channels})
+    outcome = "no" if body.decision == "no" else None
+    await procedure.apply(session, STEPS, case, "township_verify", principal, data, outcome=outcome)
+    return case
 
 
 async def county_approve(session: AsyncSession, principal: Principal, case: Case, body: CountyApproval) -> Case:
-    (await procedure_of(session, case))[0].check(case.state, "county_approve", principal, case)
+    procedure = (await procedure_of(session, case))[0]
+    procedure.check(case.state, "county_approve", principal, case)
     check_step_date(
         "approved_on",
         body.approved_on,
@@ -386,12 +370,14 @@ async def county_approve(session: AsyncSession, principal: Principal, case: Case
     household = await session.get(Household, case.household_id, with_for_update=True)
     assert household is not None
     household.status = "monitored"
-    moved = await move(session, principal, case, "county_approve", State.monitored, body.model_dump(mode="json"))
+    await procedure.apply(session, STEPS, case, "county_approve", principal, body.model_dump(mode="json"))
     await registry.changed(session, household, "monitored")  # the registries that subscribed are told
-    return moved
+    return case
 
 
 async def reject(session: AsyncSession, principal: Principal, case: Case, body: Rejection) -> Case:
-    (await procedure_of(session, case))[0].check(case.state, "reject", principal, case)
+    procedure = (await procedure_of(session, case))[0]
+    procedure.check(case.state, "reject", principal, case)
     case.rejection_reason = body.reason
-    return await move(session, principal, case, "reject", State.rejected, {"reason": body.reason})
+    await procedure.apply(session, STEPS, case, "reject", principal, {"reason": body.reason})
+    return case

@@ -6,10 +6,11 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.events.envelope import BadEvent
+from common.procedure import NEW
 from contracts.screening import AlertConfirmedV1
 from intake.cases import service as cases
 from intake.cases.models import Case
-from intake.cases.procedure import State
+from intake.cases.procedure import IDENTIFICATION
 from intake.households.models import Household
 
 
@@ -41,7 +42,7 @@ async def open_from_alert(
         case = Case(
             household_id=household.id,
             region_code=household.region_code,
-            state=State.declared,
+            state=NEW,
             channels=["department_alert"],
             object_type=None,
             risks=risks,
@@ -49,23 +50,14 @@ async def open_from_alert(
             alert_ids=[str(alert_id)],
         )
         session.add(case)
-        await session.flush()
-        await cases.record_step(
-            session,
-            case,
-            "declare",
-            None,
-            None,
-            {"channel": "department_alert", "alert_id": str(alert_id)},
-            actor=f"screening:{confirmed_by}",
-        )
+        data = {"channel": "department_alert", "alert_id": str(alert_id)}
+        await IDENTIFICATION.apply(session, cases.STEPS, case, "declare", None, data, actor=f"screening:{confirmed_by}")
         return case
     if str(alert_id) in case.alert_ids:
         return case
     case.alert_ids = [*case.alert_ids, str(alert_id)]
     case.channels = sorted({*case.channels, "department_alert"})
     case.risks = [*case.risks, *risks]
-    await cases.record_step(
-        session, case, "join", case.state, None, {"alert_id": str(alert_id)}, actor=f"screening:{confirmed_by}"
-    )
+    data = {"alert_id": str(alert_id)}
+    await IDENTIFICATION.apply(session, cases.STEPS, case, "join", None, data, actor=f"screening:{confirmed_by}")
     return case

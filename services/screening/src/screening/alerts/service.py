@@ -11,11 +11,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from common import clock
+from common import clock, procedure
 from common.auth import Principal, ensure_covers
 from common.db import among, copy_rows
 from common.errors import NotFound
 from common.metrics import POLICY_GAPS
+from common.procedure import Events, Taken
 from contracts.policy import PackValues
 from contracts.screening import AlertConfirmedV1, AlertFinding
 from screening.alerts.models import OPEN_STATES, Alert
@@ -168,7 +169,7 @@ async def reevaluate_many(
             alert.evidence = sorted(fired[key])
         else:
             touched += 1
-            withdraw(alert)
+            await withdraw(session, alert)
     if raised:  # one COPY for the new ones, due for verification in the pack's working days
         days = await calendar.calendar(session)
         rows, now = [], clock.now()
@@ -241,16 +242,15 @@ def _update(
     alert.updated_at = clock.now()
 
 
-def withdraw(alert: Alert) -> None:
+async def withdraw(session: AsyncSession, alert: Alert) -> None:
     """The records the alert rested on were corrected or withdrawn and no longer support it: the system
     withdraws it (VERIFICATION's `withdraw`, which no person takes), keeping what it said and why it ends."""
-    alert.state = "withdrawn"
     alert.explanation = (
         f"{alert.explanation} — withdrawn: the current records no longer support it "
         f"(superseded or withdrawn: {', '.join(alert.evidence) or 'none'})"
     )
     alert.explanation_zh = f"{alert.explanation_zh}——已撤回：部门更正或撤回了所依据的数据，现有数据不再支持此预警"
-    alert.updated_at = clock.now()
+    await VERIFICATION.apply(session, STEPS, alert, "withdraw", None)
 
 
 async def get(session: AsyncSession, principal: Principal, alert_id: uuid.UUID, *, lock: bool = False) -> Alert:
@@ -263,33 +263,39 @@ async def get(session: AsyncSession, principal: Principal, alert_id: uuid.UUID, 
 
 
 async def step(session: AsyncSession, principal: Principal, alert: Alert, action: str, note: str | None) -> Alert:
-    target = VERIFICATION.check(alert.state, action, principal, alert).target
-    assert target is not None
-    alert.state, alert.updated_at = target, clock.now()
     if action in ("confirm", "dismiss"):
+        VERIFICATION.check(alert.state, action, principal, alert)  # before the resolution is written
         alert.resolution, alert.resolved_by = note, principal.sub
-    if action == "confirm":
-        await outbox.add(
-            session,
-            AlertConfirmedV1(
-                alert_id=alert.id,
-                household_id=alert.household_id,
-                region_code=alert.region_code,
-                grade=alert.grade,
-                findings=[
-                    AlertFinding(
-                        rule=alert.rule,
-                        category=alert.category,
-                        grade=alert.grade,
-                        explanation=alert.explanation,
-                        explanation_zh=alert.explanation_zh,
-                        evidence=alert.evidence,
-                    )
-                ],
-                confirmed_by=principal.sub,
-                confirmed_at=alert.updated_at,
-            ),
-            subject=alert.household_id,
-        )
+    await VERIFICATION.apply(session, STEPS, alert, action, principal)
     await session.flush()
     return alert
+
+
+async def _write_step(session: AsyncSession, alert: Alert, taken: Taken) -> Events:
+    """An alert keeps its steps in its own columns (its state, who resolved it and how); only the
+    confirmation is published: it opens or joins an identification case in intake."""
+    alert.updated_at = taken.at
+    if taken.action != "confirm":
+        return []
+    confirmed = AlertConfirmedV1(
+        alert_id=alert.id,
+        household_id=alert.household_id,
+        region_code=alert.region_code,
+        grade=alert.grade,
+        findings=[
+            AlertFinding(
+                rule=alert.rule,
+                category=alert.category,
+                grade=alert.grade,
+                explanation=alert.explanation,
+                explanation_zh=alert.explanation_zh,
+                evidence=alert.evidence,
+            )
+        ],
+        confirmed_by=taken.actor,
+        confirmed_at=alert.updated_at,
+    )
+    return [(confirmed, alert.household_id)]
+
+
+STEPS = procedure.Record(outbox, _write_step)
