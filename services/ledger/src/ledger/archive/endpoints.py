@@ -15,6 +15,7 @@ from common.auth import absent, ensure_covers, ensure_household
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, problem_responses
 from common.pagination import CursorQuery, LimitQuery, Page, page_list, page_rows
+from contracts.audit import PersonalDataAccessedV1
 from ledger.archive import annexes, dossier, forms, lists, render
 from ledger.archive.packs import wording
 from ledger.archive.schemas import Archive, FormInfo, Retention
@@ -122,7 +123,7 @@ async def access_log(
         raise absent("household")
     ensure_household(principal, household_id, str(registered.data["region_code"]), "household")
     q = select(Entry).where(
-        Entry.type == "audit.access.recorded", Entry.data["household_id"].astext == str(household_id)
+        Entry.type == PersonalDataAccessedV1.type, Entry.data["household_id"].astext == str(household_id)
     )
     rows, next_cursor = await page_rows(session, q, (Entry.leaf_index,), cursor, limit)
     return Page(items=[AccessRecord(leaf_index=r.leaf_index, **r.data) for r in rows], next_cursor=next_cursor)
