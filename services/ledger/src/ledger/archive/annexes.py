@@ -6,6 +6,7 @@ fields the record holds, and the places for signatures the procedure needs. Name
 never enter the log: those spaces are left to be written."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -34,6 +35,8 @@ from contracts.intake import (
     CaseApprovedV1,
     CaseDeclaredV1,
     CaseHouseholdSurveyedV1,
+    CaseRisk,
+    HouseholdEventBase,
     HouseholdIncomeRecordedV1,
     MemberFacts,
 )
@@ -80,7 +83,20 @@ def _members_table(members: list[MemberFacts]) -> list[list[Any]]:
 MEMBER_HEADER = ["序号", "与户主关系", "姓名", "性别", "出生日期", "健康状况", "劳动能力"]
 
 
-def household_annex(code: str, rows: list[Entry], words: PackValues | None) -> Form:
+@dataclass(frozen=True)
+class Annexed:
+    """What every annex reads of the household: as the log last has it, its declared risks, its year's income."""
+
+    h: HouseholdEventBase
+    members: list[MemberFacts]
+    village: str
+    place: str
+    case: CaseDeclaredV1 | None
+    declared: list[CaseRisk]
+    income: HouseholdIncomeRecordedV1 | None
+
+
+def annexed(rows: list[Entry]) -> Annexed:
     h = household_of(rows)
     members = active(h)
     village = h.region_code
@@ -88,102 +104,132 @@ def household_annex(code: str, rows: list[Entry], words: PackValues | None) -> F
     case = latest(rows, CaseDeclaredV1)
     declared = case.risks if case else []
     income = latest(rows, HouseholdIncomeRecordedV1)
-    if code.startswith("application-"):
-        kind = "脱贫监测户" if code == "application-unstable-lifted" else "边缘户"
-        labour = labour_of(members)
-        amount = f"{income.year}年家庭人均纯收入{income.per_capita_net_income}元，" if income else ""
-        return Form(
-            code,
-            ANNEXES[code],
-            letter=[
-                f"{regions().name(village) or BLANK}村民委员会：",
-                f"我家住{BLANK}村民小组，家庭人口{len(members)}人，其中有劳动能力{labour}人。{amount}"
-                f"因{risks_text(declared)}，家庭存在返贫致贫风险。"
-                f"现申请纳入{kind}进行监测和帮扶，并如实提供家庭收入、支出和资产情况，接受入户调查和村组评议。",
-            ],
-            sign=[f"申请人（户主）签字：{BLANK}", cn_date(case.occurred_at if case else None)],
-            footer=[f"户编号：{h.household_no}（{place}）"],
-        )
-    if code == "household-survey":
-        survey = latest(rows, CaseHouseholdSurveyedV1)
-        if survey is None:
-            raise NotFound("No household survey is recorded for this household")
-        s = survey.data
-        return Form(
-            code,
-            ANNEXES[code],
+    return Annexed(h, members, village, place, case, declared, income)
+
+
+def application(code: str, rows: list[Entry], words: PackValues | None = None) -> Form:
+    """附件1、2 申请书: the household's application to be monitored, as 脱贫监测户 or 边缘户."""
+    a = annexed(rows)
+    h, members, village, place, case, declared, income = (
+        a.h,
+        a.members,
+        a.village,
+        a.place,
+        a.case,
+        a.declared,
+        a.income,
+    )
+    kind = "脱贫监测户" if code == "application-unstable-lifted" else "边缘户"
+    labour = labour_of(members)
+    amount = f"{income.year}年家庭人均纯收入{income.per_capita_net_income}元，" if income else ""
+    return Form(
+        code,
+        ANNEXES[code],
+        letter=[
+            f"{regions().name(village) or BLANK}村民委员会：",
+            f"我家住{BLANK}村民小组，家庭人口{len(members)}人，其中有劳动能力{labour}人。{amount}"
+            f"因{risks_text(declared)}，家庭存在返贫致贫风险。"
+            f"现申请纳入{kind}进行监测和帮扶，并如实提供家庭收入、支出和资产情况，接受入户调查和村组评议。",
+        ],
+        sign=[f"申请人（户主）签字：{BLANK}", cn_date(case.occurred_at if case else None)],
+        footer=[f"户编号：{h.household_no}（{place}）"],
+    )
+
+
+def household_survey(rows: list[Entry], words: PackValues | None = None) -> Form:
+    """附件3 调查表: the survey at home as recorded, the members by relation."""
+    a = annexed(rows)
+    h, members, place, declared = a.h, a.members, a.place, a.declared
+    survey = latest(rows, CaseHouseholdSurveyedV1)
+    if survey is None:
+        raise NotFound("No household survey is recorded for this household")
+    s = survey.data
+    return Form(
+        "household-survey",
+        ANNEXES["household-survey"],
+        [
+            ("所在地", place),
+            ("户编号", h.household_no),
+            ("户主姓名 / 联系电话", BLANK),
+            ("家庭人口", f"{len(members)}人"),
+            ("返贫致贫风险", risks_text(declared)),
+            ("测算家庭收入（元）", BLANK if s.estimated_income is None else s.estimated_income),
+            ("测算家庭支出（元）", BLANK if s.estimated_expense is None else s.estimated_expense),
+            ("调查日期", cn_date(s.surveyed_on)),
+            ("调查人员", "、".join(s.surveyors) or BLANK),
+        ],
+        MEMBER_HEADER,
+        _members_table(members),
+        footer=[f"调查人签字：{BLANK}        户主签字：{BLANK}"],
+    )
+
+
+def income_expense_estimate(rows: list[Entry], words: PackValues | None = None) -> Form:
+    """附件4 收支测算表: the year's income and rigid expenditure as recorded."""
+    a = annexed(rows)
+    h, members, place, income = a.h, a.members, a.place, a.income
+    if income is None:
+        raise NotFound("No yearly income is recorded for this household")
+    parts = income.model_dump()
+    total, rigid = income.total_income(), income.rigid_expense()
+    people = income.members_count or len(members) or 1
+    line = words.line.amount if words else None
+    net = (total - rigid) / people
+    table = [[label, parts[k]] for k, label in INCOME_PARTS] + [["家庭总收入", total]]
+    table += [[label, parts[k]] for k, label in EXPENSES] + [["刚性支出合计", rigid]]
+    table += [["家庭人口", people], ["扣除刚性支出后人均（元）", f"{net:.2f}"]]
+    table += [["登记人均纯收入（元）", income.per_capita_net_income]]
+    verdict = (
+        (f"低于监测范围{line}元，存在返贫致贫风险" if line and net < line else f"不低于监测范围{line}元")
+        if line
+        else "本地区政策未载明收入监测范围"
+    )
+    return Form(
+        "income-expense-estimate",
+        f"{ANNEXES['income-expense-estimate']}（{income.year}年）",
+        [("所在地", place), ("户编号", h.household_no), ("测算结论", verdict)],
+        ["项目", "金额（元）"],
+        table,
+        footer=[f"测算人签字：{BLANK}        户主签字：{BLANK}        村委会（盖章）"],
+    )
+
+
+def measures_table(rows: list[Entry], words: PackValues | None = None) -> Form:
+    """帮扶措施表: the plan's measures as they stand, with their progress."""
+    a = annexed(rows)
+    h, place, declared = a.h, a.place, a.declared
+    plan = latest(rows, *PLANS)
+    if plan is None:
+        raise NotFound("No assistance plan is recorded for this household")
+    return Form(
+        "measures-table",
+        ANNEXES["measures-table"],
+        [("所在地", place), ("户编号", h.household_no), ("返贫致贫风险", risks_text(declared))],
+        ["序号", "帮扶措施", "责任单位", "责任人", "起止时间", "落实情况"],
+        [
             [
-                ("所在地", place),
-                ("户编号", h.household_no),
-                ("户主姓名 / 联系电话", BLANK),
-                ("家庭人口", f"{len(members)}人"),
-                ("返贫致贫风险", risks_text(declared)),
-                ("测算家庭收入（元）", BLANK if s.estimated_income is None else s.estimated_income),
-                ("测算家庭支出（元）", BLANK if s.estimated_expense is None else s.estimated_expense),
-                ("调查日期", cn_date(s.surveyed_on)),
-                ("调查人员", "、".join(s.surveyors) or BLANK),
-            ],
-            MEMBER_HEADER,
-            _members_table(members),
-            footer=[f"调查人签字：{BLANK}        户主签字：{BLANK}"],
-        )
-    if code == "income-expense-estimate":
-        if income is None:
-            raise NotFound("No yearly income is recorded for this household")
-        parts = income.model_dump()
-        total, rigid = income.total_income(), income.rigid_expense()
-        people = income.members_count or len(members) or 1
-        line = words.line.amount if words else None
-        net = (total - rigid) / people
-        table = [[label, parts[k]] for k, label in INCOME_PARTS] + [["家庭总收入", total]]
-        table += [[label, parts[k]] for k, label in EXPENSES] + [["刚性支出合计", rigid]]
-        table += [["家庭人口", people], ["扣除刚性支出后人均（元）", f"{net:.2f}"]]
-        table += [["登记人均纯收入（元）", income.per_capita_net_income]]
-        verdict = (
-            (f"低于监测范围{line}元，存在返贫致贫风险" if line and net < line else f"不低于监测范围{line}元")
-            if line
-            else "本地区政策未载明收入监测范围"
-        )
-        return Form(
-            code,
-            f"{ANNEXES[code]}（{income.year}年）",
-            [("所在地", place), ("户编号", h.household_no), ("测算结论", verdict)],
-            ["项目", "金额（元）"],
-            table,
-            footer=[f"测算人签字：{BLANK}        户主签字：{BLANK}        村委会（盖章）"],
-        )
-    if code == "measures-table":
-        plan = latest(rows, *PLANS)
-        if plan is None:
-            raise NotFound("No assistance plan is recorded for this household")
-        return Form(
-            code,
-            ANNEXES[code],
-            [("所在地", place), ("户编号", h.household_no), ("返贫致贫风险", risks_text(declared))],
-            ["序号", "帮扶措施", "责任单位", "责任人", "起止时间", "落实情况"],
-            [
-                [
-                    i,
-                    m.name or m.code,
-                    m.responsible_unit or BLANK,
-                    m.responsible_cadre or BLANK,
-                    f"{cn_date(m.start_date)}至{cn_date(m.due_date)}",
-                    zh(MEASURE_STATUS_ZH, m.status) + (f"（{cn_date(m.implemented_on)}）" if m.implemented_on else ""),
-                ]
-                for i, m in enumerate(plan.measures, start=1)
-            ],
-            footer=[f"帮扶责任人签字：{BLANK}        户主签字：{BLANK}"],
-        )
-    raise NotFound(f"{code} is not a household form")
+                i,
+                m.name or m.code,
+                m.responsible_unit or BLANK,
+                m.responsible_cadre or BLANK,
+                f"{cn_date(m.start_date)}至{cn_date(m.due_date)}",
+                zh(MEASURE_STATUS_ZH, m.status) + (f"（{cn_date(m.implemented_on)}）" if m.implemented_on else ""),
+            ]
+            for i, m in enumerate(plan.measures, start=1)
+        ],
+        footer=[f"帮扶责任人签字：{BLANK}        户主签字：{BLANK}"],
+    )
 
 
 # The plan events that carry its measures as they stand.
 PLANS = (PlanDraftedV1, PlanApprovedV1, PlanMeasureUpdatedV1, PlanMeasureWithdrawnV1, PlanClosedV1)
 
 
-async def analysis(session: AsyncSession, code: str, region: str, covers: Callable[[str], bool]) -> Form:
+async def analysis(session: AsyncSession, region: str, covers: Callable[[str], bool], *, code: str) -> Form:
     """附件5、6: the list of a village's (or township's) monitored households of one type, each with its
     risks, income, measures and the judgement whether its risk is eliminated (清单制动态管理)."""
+    if not region.isdigit() or len(region) not in (6, 9, 12):
+        raise NotFound("The analysis lists are generated for a region code (`key`)")
     kind = ANALYSIS[code]
     approved = (
         await session.execute(

@@ -97,7 +97,7 @@ def _meeting(event: Step) -> str | None:
     return None
 
 
-async def list_form(session: AsyncSession, code: str, key: str, covers: Callable[[str], bool]) -> Form:
+async def list_form(session: AsyncSession, key: str, covers: Callable[[str], bool], *, code: str) -> Form:
     """A village's notice (key: village code and date, `532504102001@2026-09-28`) or a county approval (key:
     the approval number), within the caller's jurisdiction."""
     if code in NOTICES:
