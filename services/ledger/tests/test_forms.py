@@ -13,10 +13,12 @@ from devkit.kit.households import VILLAGE_A, headers
 from devkit.kit.identification import ok
 from devkit.kit.ledger import eliminated_household
 from devkit.kit.people import AUDITOR
+from devkit.kit.screening import alerts_of, household, income, person
 from devkit.testing.fixtures import auth, eventually
 from devkit.testing.pdfs import checked_pdf
 from ledger.archive.registry import REGISTRY
 from ledger.config import settings
+from screening.config import settings as screening_settings
 
 COUNTY = auth(settings, "county_officer", "532504", sub="county-forms")
 
@@ -171,7 +173,7 @@ async def test_identification_and_elimination_forms_hold_the_recorded_values(ser
     assert "驻村工作队 王" in pdf and "2026年9月22日" in pdf and "户主" in xlsx and "41000" in xlsx
     xlsx, pdf = await form(ledger, "income-expense-estimate", household_id=household["id"])
     assert "工资性收入" in xlsx and "家庭总收入" in xlsx and "测算结论" in pdf
-    assert re.search(r"监测范围\d+(\.\d+)?元", pdf)  # the line in force (4428, or a 2026 pack another test published)
+    assert "筛查规则未就本户收入发出经核实的预警" in pdf  # no income rule judged it: the form computes no verdict
     xlsx, pdf = await form(ledger, "measures-table", household_id=household["id"])
     assert "健康帮扶" in pdf and "卫生健康部门" in xlsx and "已落实" in xlsx
     marginal, _ = await monitored(intake, ["schooling"], object_type="marginal")
@@ -292,3 +294,35 @@ async def test_every_form_is_drawn_from_the_log(services: Any, drawn: dict[str, 
             text = checked_pdf(r.content).replace("\n", "")
             # an approval is titled by its jurisdiction's level (区级, 市级): the rest of its title is there
             assert all(part in text for part in REGISTRY[code].title.split("区级")), code
+
+
+async def test_the_estimate_concludes_with_the_alerts_own_figure_line_and_year(services: Any) -> None:
+    """附件4's conclusion is the income rule's: the figure it computed, the line it applied and the year it
+    judged, exactly as the confirmed alert says them, never a figure of the form's own against today's line."""
+    screening, ledger = await services.client("screening"), await services.client("ledger")
+    h = await household(services, VILLAGE_A, [person(), person("spouse")])
+    await income(services, h, 2025, "4000", medical_expense="3000")  # 2,000 per capita: below every line
+    alert = (await alerts_of(services, h))["income_below_line"]
+    cadre = auth(screening_settings, "village_cadre", VILLAGE_A[:9])
+    township = auth(screening_settings, "township_officer", VILLAGE_A[:9])
+    await ok(await screening.post(f"/alerts/{alert['id']}/verification", json={"note": "入户"}, headers=cadre))
+    await ok(await screening.post(f"/alerts/{alert['id']}/confirmation", json={"note": "属实"}, headers=township))
+    rule_said = r"(\d{4})年家庭人均纯收入([\d,.]+)元.*低于防止返贫监测范围([\d,.]+)元.*"
+    said = re.fullmatch(rule_said, alert["explanation_zh"])
+    assert said is not None, alert["explanation_zh"]
+    year, figure, line = said.groups()
+
+    async def drawn() -> str | None:
+        r = await ledger.get(
+            "/forms/income-expense-estimate",
+            params={"purpose": "台账", "household_id": h["id"], "format": "pdf"},
+            headers=COUNTY,
+        )
+        text = checked_pdf(r.content).replace("\n", "") if r.status_code == 200 else ""
+        return text if "部门筛查预警" in text else None
+
+    text = await eventually(drawn, timeout=60)
+    assert text is not None and alert["explanation_zh"].replace("\n", "") in text
+    assert f"{year}年家庭人均纯收入{figure}元" in text and f"监测范围{line}元" in text
+    assert f"（{year}年）" in text  # the table is the year the rule judged
+    assert "扣除刚性支出后人均" not in text  # no second formula: (total - rigid) / people is gone

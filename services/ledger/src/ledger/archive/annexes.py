@@ -5,6 +5,7 @@ The document names its annexes and what they are for (一(四) 农户申报、�
 fields the record holds, and the places for signatures the procedure needs. Names and resident ID numbers
 never enter the log: those spaces are left to be written."""
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -41,8 +42,9 @@ from contracts.intake import (
     MemberFacts,
 )
 from contracts.policy import PackValues
+from contracts.screening import AlertConfirmedV1, AlertFinding
 from ledger.archive.forms import Form, active, cn_date, household_of, households_of, labour_of, risks_text
-from ledger.archive.records import latest, read, types
+from ledger.archive.records import every, latest, read, types
 from ledger.archive.stated import BLANK
 from ledger.models import Entry
 
@@ -164,25 +166,38 @@ def household_survey(rows: list[Entry], words: PackValues | None = None) -> Form
     )
 
 
+# Screening's rules that judge a household's income (its rule codes): the estimate's conclusion is theirs.
+INCOME_RULES = ("income_below_line", "income_drop", "rigid_expense_exceeds_income")
+
+
+def _income_judgements(rows: list[Entry]) -> tuple[list[AlertFinding], int | None]:
+    """What screening's income rules concluded in the household's confirmed alerts, in the rule's own words
+    (its figure, its line, the year it judged), and that year (the finding's evidence `income:<year>`)."""
+    found = [f for alert in every(rows, AlertConfirmedV1) for f in alert.findings if f.rule in INCOME_RULES]
+    years = [int(e.split(":", 1)[1]) for f in found for e in f.evidence if re.fullmatch(r"income:\d{4}", e)]
+    return found, (years[-1] if years else None)
+
+
 def income_expense_estimate(rows: list[Entry], words: PackValues | None = None) -> Form:
-    """附件4 收支测算表: the year's income and rigid expenditure as recorded."""
+    """附件4 收支测算表: the year's income and rigid expenditure as recorded, and, as its conclusion, what the
+    screening rule that judged the household's income said of it: its figure, its line and the year it judged
+    (the form computes no figure of its own to compare with a line: one rule, one formula)."""
     a = annexed(rows)
-    h, members, place, income = a.h, a.members, a.place, a.income
+    h, members, place = a.h, a.members, a.place
+    judged, year = _income_judgements(rows)
+    incomes = every(rows, HouseholdIncomeRecordedV1)
+    income = next((i for i in reversed(incomes) if i.year == year), incomes[-1] if incomes else None)
     if income is None:
         raise NotFound("No yearly income is recorded for this household")
     parts = income.model_dump()
-    total, rigid = income.total_income(), income.rigid_expense()
-    people = income.members_count or len(members) or 1
-    line = words.line.amount if words else None
-    net = (total - rigid) / people
-    table = [[label, parts[k]] for k, label in INCOME_PARTS] + [["家庭总收入", total]]
-    table += [[label, parts[k]] for k, label in EXPENSES] + [["刚性支出合计", rigid]]
-    table += [["家庭人口", people], ["扣除刚性支出后人均（元）", f"{net:.2f}"]]
+    table = [[label, parts[k]] for k, label in INCOME_PARTS] + [["家庭总收入", income.total_income()]]
+    table += [[label, parts[k]] for k, label in EXPENSES] + [["刚性支出合计", income.rigid_expense()]]
+    table += [["家庭人口", income.members_count or len(members)]]
     table += [["登记人均纯收入（元）", income.per_capita_net_income]]
     verdict = (
-        (f"低于监测范围{line}元，存在返贫致贫风险" if line and net < line else f"不低于监测范围{line}元")
-        if line
-        else "本地区政策未载明收入监测范围"
+        "；".join(f"{f.explanation_zh or f.explanation}，存在返贫致贫风险（部门筛查预警，已核实）" for f in judged)
+        if judged
+        else "筛查规则未就本户收入发出经核实的预警"
     )
     return Form(
         "income-expense-estimate",

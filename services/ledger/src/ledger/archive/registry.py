@@ -31,6 +31,7 @@ from contracts.intake import (
     HouseholdUpdatedV1,
 )
 from contracts.policy import PackValues
+from contracts.screening import AlertConfirmedV1
 from ledger.archive import annexes, forms, lists
 from ledger.archive.forms import Form
 from ledger.models import Entry
@@ -91,7 +92,11 @@ REGISTRY: dict[str, FormSpec] = {
             "household-survey", annexes.household_survey, CaseDeclaredV1, CaseHouseholdSurveyedV1, standard=False
         ),
         _household(
-            "income-expense-estimate", annexes.income_expense_estimate, HouseholdIncomeRecordedV1, standard=False
+            "income-expense-estimate",
+            annexes.income_expense_estimate,
+            HouseholdIncomeRecordedV1,
+            AlertConfirmedV1,
+            standard=False,
         ),
         _household("measures-table", annexes.measures_table, CaseDeclaredV1, *PLANS, standard=False),
         *(
