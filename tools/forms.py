@@ -54,7 +54,7 @@ async def draw(out: Path) -> list[Path]:
     from devkit.kit.ledger import eliminated_household
     from devkit.kit.people import COUNTY_OFFICER, TOWNSHIP
     from devkit.testing.fixtures import SCENARIO, eventually, packs_arrived, running, set_clock
-    from ledger.archive.endpoints import ALL_FORMS, LIST_FORMS
+    from ledger.archive.registry import REGISTRY
 
     # The demo household's story is the test suite's: dated from September to November 2026, told as on the
     # scenario's day (ADR 0016), so the paperwork comes out the same whatever day it is drawn.
@@ -94,8 +94,8 @@ async def draw(out: Path) -> list[Path]:
             "analysis-marginal": VILLAGE_A,
         }
         ledger, purpose = clients["ledger"], {"purpose": "示例表单"}
-        for code in ALL_FORMS:
-            target = {"key": keys[code]} if code in LIST_FORMS else {"household_id": household["id"]}
+        for code, spec in REGISTRY.items():
+            target = {"key": keys[code]} if spec.keyed_by == "key" else {"household_id": household["id"]}
             for fmt in ("pdf", "xlsx"):
                 await save(ledger, f"/forms/{code}", f"{code}.{fmt}", COUNTY_OFFICER, format=fmt, **target, **purpose)
         await save(ledger, f"/households/{household['id']}/archive.pdf", "dossier.pdf", COUNTY_OFFICER, **purpose)

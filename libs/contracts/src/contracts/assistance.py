@@ -3,11 +3,21 @@ Intake follows both to show a household's current assistance status."""
 
 import datetime as dt
 import uuid
-from typing import Any, ClassVar, Literal
+from typing import ClassVar, Literal
 
 from pydantic import Field
 
 from contracts.base import EventContract
+from contracts.steps import (
+    AcceptanceRecord,
+    ApprovalRecord,
+    MeetingRecord,
+    NoticeRecord,
+    ObjectionRecord,
+    RejectionRecord,
+    ResolutionRecord,
+    StepRecord,
+)
 
 PLAN_TOPIC = "assistance.plan.v1"
 ELIMINATION_TOPIC = "assistance.elimination.v1"
@@ -55,9 +65,9 @@ class PlanEventBase(EventContract):
     actor: str
     occurred_at: dt.datetime
     risks: list[str] = Field(default_factory=list, description="the risk categories the plan answers")
-    data: dict[str, Any] = Field(
-        default_factory=dict, description="the step's own record: the review's meeting, the notice, an objection"
-    )
+    # The step's own record: the review's meeting, the notice, an objection (contracts.steps); the steps that
+    # record nothing of their own carry an empty one.
+    data: StepRecord = Field(default_factory=StepRecord, description="the step's own record")
 
 
 class PlanDraftedV1(PlanEventBase):
@@ -98,24 +108,28 @@ class PlanVillageReviewedV1(PlanEventBase):
     has it: the measures as reviewed, and the meeting in `data`."""
 
     type: ClassVar[str] = "assistance.plan.village-reviewed"
+    data: MeetingRecord = Field(default_factory=MeetingRecord, description="the step's own record")
 
 
 class PlanNoticePublishedV1(PlanEventBase):
     """The measures' public notice (公开公示): `data` has its first and last day."""
 
     type: ClassVar[str] = "assistance.plan.notice-published"
+    data: NoticeRecord = Field(default_factory=NoticeRecord, description="the step's own record")
 
 
 class PlanObjectionFiledV1(PlanEventBase):
     """An objection to the measures' notice, with what was objected."""
 
     type: ClassVar[str] = "assistance.plan.objection-filed"
+    data: ObjectionRecord = Field(default_factory=ObjectionRecord, description="the step's own record")
 
 
 class PlanObjectionResolvedV1(PlanEventBase):
     """An objection resolved: dismissed, or upheld (the plan returns to draft, to be reviewed again)."""
 
     type: ClassVar[str] = "assistance.plan.objection-resolved"
+    data: ResolutionRecord = Field(default_factory=ResolutionRecord, description="the step's own record")
 
 
 class PlanClosedV1(PlanEventBase):
@@ -135,41 +149,48 @@ class EliminationEventBase(EventContract):
     actor: str
     actor_role: str
     occurred_at: dt.datetime
-    data: dict[str, Any] = Field(default_factory=dict, description="the step's own record (form fields)")
+    data: StepRecord = Field(default_factory=StepRecord, description="the step's own record (form fields)")
 
 
 class EliminationVillageReviewedV1(EliminationEventBase):
     """The village review proposed the household for risk elimination (its evaluation passed)."""
 
     type: ClassVar[str] = "assistance.elimination.village-reviewed"
+    data: MeetingRecord = Field(default_factory=MeetingRecord, description="the step's own record")
 
 
 class EliminationNoticePublishedV1(EliminationEventBase):
     type: ClassVar[str] = "assistance.elimination.notice-published"
+    data: NoticeRecord = Field(default_factory=NoticeRecord, description="the step's own record")
 
 
 class EliminationObjectionFiledV1(EliminationEventBase):
     type: ClassVar[str] = "assistance.elimination.objection-filed"
+    data: ObjectionRecord = Field(default_factory=ObjectionRecord, description="the step's own record")
 
 
 class EliminationObjectionResolvedV1(EliminationEventBase):
     type: ClassVar[str] = "assistance.elimination.objection-resolved"
+    data: ResolutionRecord = Field(default_factory=ResolutionRecord, description="the step's own record")
 
 
 class EliminationAcceptedV1(EliminationEventBase):
     """The township accepted (the acceptance form)."""
 
     type: ClassVar[str] = "assistance.elimination.accepted"
+    data: AcceptanceRecord = Field(default_factory=AcceptanceRecord, description="the step's own record")
 
 
 class EliminationApprovedV1(EliminationEventBase):
     """The county approved: the household is marked risk-eliminated (never deleted)."""
 
     type: ClassVar[str] = "assistance.elimination.approved"
+    data: ApprovalRecord = Field(default_factory=ApprovalRecord, description="the step's own record")
 
 
 class EliminationRejectedV1(EliminationEventBase):
     type: ClassVar[str] = "assistance.elimination.rejected"
+    data: RejectionRecord = Field(default_factory=RejectionRecord, description="the step's own record")
 
 
 class FollowUpIncomeMonthsRecordedV1(EventContract):

@@ -13,10 +13,25 @@ from pydantic import Field
 
 from contracts.base import EventContract
 from contracts.shared import Channel, LabourCapacity, ObjectType, RiskCategory
+from contracts.steps import (
+    ApprovalRecord,
+    CaseNoticeRecord,
+    CaseObjectionRecord,
+    CaseResolutionRecord,
+    CaseReviewRecord,
+    ConsentRecord,
+    DeclarationRecord,
+    JoinRecord,
+    RejectionRecord,
+    StepRecord,
+    SurveyRecord,
+    VerificationRecord,
+)
 
 HOUSEHOLD_TOPIC = "intake.household.v1"
 CONSENT_TOPIC = "intake.consent.v1"
 CASE_TOPIC = "intake.case.v1"
+RECORD = "the step's own record (form fields)"
 
 
 class MemberFacts(EventContract):
@@ -147,42 +162,86 @@ class CaseEventBase(EventContract):
     actor: str
     actor_role: str
     occurred_at: dt.datetime
-    data: dict[str, Any] = Field(default_factory=dict, description="the step's own record (form fields)")
+    # The step's own record (form fields): each event narrows it to its step's record (contracts.steps).
+    data: StepRecord = Field(default_factory=StepRecord, description=RECORD)
 
 
-def _case_event(name: str, doc: str) -> type[CaseEventBase]:
-    cls = type(
-        name,
-        (CaseEventBase,),
-        {
-            "__doc__": doc,
-            "type": f"intake.case.{_kebab(name)}",
-            "__annotations__": {"type": ClassVar[str]},
-            "__module__": __name__,
-        },
-    )
-    return cls
+class CaseDeclaredV1(CaseEventBase):
+    """A case was opened through one of the four channels."""
+
+    type: ClassVar[str] = "intake.case.declared"
+    data: DeclarationRecord = Field(default_factory=DeclarationRecord, description=RECORD)
 
 
-def _kebab(class_name: str) -> str:
-    stem = class_name.removeprefix("Case").removesuffix("V1")
-    return "".join("-" + c.lower() if c.isupper() else c for c in stem).lstrip("-")
+class CaseJoinedV1(CaseEventBase):
+    """Another channel or risk joined an open case."""
+
+    type: ClassVar[str] = "intake.case.joined"
+    data: JoinRecord = Field(default_factory=JoinRecord, description=RECORD)
 
 
-CaseDeclaredV1 = _case_event("CaseDeclaredV1", "A case was opened through one of the four channels.")
-CaseJoinedV1 = _case_event("CaseJoinedV1", "Another channel or risk joined an open case.")
-CaseConsentAttachedV1 = _case_event("CaseConsentAttachedV1", "A valid commitment and authorization was attached.")
-CaseHouseholdSurveyedV1 = _case_event(
-    "CaseHouseholdSurveyedV1",
-    "The household was surveyed at home before the village review (入户调查), with its forms.",
-)
-CaseVillageReviewedV1 = _case_event("CaseVillageReviewedV1", "The villager representatives' meeting pre-selected it.")
-CaseNoticePublishedV1 = _case_event("CaseNoticePublishedV1", "The village pre-selection list was publicly noticed.")
-CaseObjectionFiledV1 = _case_event("CaseObjectionFiledV1", "An objection was raised during the public notice.")
-CaseObjectionResolvedV1 = _case_event("CaseObjectionResolvedV1", "An objection was upheld or dismissed.")
-CaseTownshipVerifiedV1 = _case_event("CaseTownshipVerifiedV1", "The township verified the case (form decision yes).")
-CaseApprovedV1 = _case_event("CaseApprovedV1", "The county approved: the household is a monitored object.")
-CaseRejectedV1 = _case_event("CaseRejectedV1", "The case was rejected at some step, with a reason.")
+class CaseConsentAttachedV1(CaseEventBase):
+    """A valid commitment and authorization was attached."""
+
+    type: ClassVar[str] = "intake.case.consent-attached"
+    data: ConsentRecord = Field(default_factory=ConsentRecord, description=RECORD)
+
+
+class CaseHouseholdSurveyedV1(CaseEventBase):
+    """The household was surveyed at home before the village review (入户调查), with its forms."""
+
+    type: ClassVar[str] = "intake.case.household-surveyed"
+    data: SurveyRecord = Field(default_factory=SurveyRecord, description=RECORD)
+
+
+class CaseVillageReviewedV1(CaseEventBase):
+    """The villager representatives' meeting pre-selected it."""
+
+    type: ClassVar[str] = "intake.case.village-reviewed"
+    data: CaseReviewRecord = Field(default_factory=CaseReviewRecord, description=RECORD)
+
+
+class CaseNoticePublishedV1(CaseEventBase):
+    """The village pre-selection list was publicly noticed."""
+
+    type: ClassVar[str] = "intake.case.notice-published"
+    data: CaseNoticeRecord = Field(default_factory=CaseNoticeRecord, description=RECORD)
+
+
+class CaseObjectionFiledV1(CaseEventBase):
+    """An objection was raised during the public notice."""
+
+    type: ClassVar[str] = "intake.case.objection-filed"
+    data: CaseObjectionRecord = Field(default_factory=CaseObjectionRecord, description=RECORD)
+
+
+class CaseObjectionResolvedV1(CaseEventBase):
+    """An objection was upheld or dismissed."""
+
+    type: ClassVar[str] = "intake.case.objection-resolved"
+    data: CaseResolutionRecord = Field(default_factory=CaseResolutionRecord, description=RECORD)
+
+
+class CaseTownshipVerifiedV1(CaseEventBase):
+    """The township verified the case (form decision yes)."""
+
+    type: ClassVar[str] = "intake.case.township-verified"
+    data: VerificationRecord = Field(default_factory=VerificationRecord, description=RECORD)
+
+
+class CaseApprovedV1(CaseEventBase):
+    """The county approved: the household is a monitored object."""
+
+    type: ClassVar[str] = "intake.case.approved"
+    data: ApprovalRecord = Field(default_factory=ApprovalRecord, description=RECORD)
+
+
+class CaseRejectedV1(CaseEventBase):
+    """The case was rejected at some step, with a reason."""
+
+    type: ClassVar[str] = "intake.case.rejected"
+    data: RejectionRecord = Field(default_factory=RejectionRecord, description=RECORD)
+
 
 CASE_EVENTS: dict[str, type[CaseEventBase]] = {
     c.type: c

@@ -27,13 +27,12 @@ from contracts.intake import (
 )
 from contracts.policy import Jurisdiction, PackValues
 from contracts.screening import AlertConfirmedV1, PolicyPackPublishedV1, PolicyPublishedV1
+from contracts.steps import ApprovalRecord
 
 
-def _claimed_date(value: object) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(str(value)) if value else None
-    except ValueError:
-        return None
+def _approved_on(event: CaseEventBase) -> dt.date | None:
+    """The date the county's approval states (its record, typed by the contract)."""
+    return event.data.approved_on if isinstance(event.data, ApprovalRecord) else None
 
 
 async def on_cases_approved(session: AsyncSession, received: list[Received[CaseEventBase]]) -> None:
@@ -50,7 +49,7 @@ async def on_cases_approved(session: AsyncSession, received: list[Received[CaseE
                 "risks": [r.model_dump(mode="json") for r in event.risks],
                 "weak_motivation": event.weak_motivation,
                 "approved_at": event.occurred_at,
-                "approved_on": _claimed_date(event.data.get("approved_on")),
+                "approved_on": _approved_on(event),
             }
             for event in approved
         ],

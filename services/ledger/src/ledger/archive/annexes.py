@@ -5,8 +5,9 @@ The document names its annexes and what they are for (一(四) 农户申报、�
 fields the record holds, and the places for signatures the procedure needs. Names and resident ID numbers
 never enter the log: those spaces are left to be written."""
 
+import re
 from collections.abc import Callable
-from decimal import Decimal
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -23,8 +24,27 @@ from common.vocabulary import (
     SEX_ZH,
     zh,
 )
+from contracts.assistance import (
+    EliminationApprovedV1,
+    PlanApprovedV1,
+    PlanClosedV1,
+    PlanDraftedV1,
+    PlanMeasureUpdatedV1,
+    PlanMeasureWithdrawnV1,
+)
+from contracts.intake import (
+    CaseApprovedV1,
+    CaseDeclaredV1,
+    CaseHouseholdSurveyedV1,
+    CaseRisk,
+    HouseholdEventBase,
+    HouseholdIncomeRecordedV1,
+    MemberFacts,
+)
 from contracts.policy import PackValues
-from ledger.archive.forms import Form, cn_date, household_of, households_of, latest, risks_text
+from contracts.screening import AlertConfirmedV1, AlertFinding
+from ledger.archive.forms import Form, active, cn_date, household_of, households_of, labour_of, risks_text
+from ledger.archive.records import every, latest, read, types
 from ledger.archive.stated import BLANK
 from ledger.models import Entry
 
@@ -47,16 +67,16 @@ INCOME_PARTS = (
 EXPENSES = (("medical_expense", "医疗支出"), ("schooling_expense", "教育支出"), ("other_rigid_expense", "其他刚性支出"))
 
 
-def _members_table(members: list[dict[str, Any]]) -> list[list[Any]]:
+def _members_table(members: list[MemberFacts]) -> list[list[Any]]:
     return [
         [
             i,
-            zh(RELATION_ZH, m.get("relation")),
+            zh(RELATION_ZH, m.relation),
             BLANK,
-            zh(SEX_ZH, m.get("sex")),
-            cn_date(m["birth_date"]) if m.get("birth_date") else "",
-            zh(HEALTH_ZH, m.get("health")) or "—",
-            zh(LABOUR_ZH, m.get("labour_capacity")),
+            zh(SEX_ZH, m.sex),
+            cn_date(m.birth_date),
+            zh(HEALTH_ZH, m.health) or "—",
+            zh(LABOUR_ZH, str(m.labour_capacity)),
         ]
         for i, m in enumerate(members, start=1)
     ]
@@ -65,150 +85,202 @@ def _members_table(members: list[dict[str, Any]]) -> list[list[Any]]:
 MEMBER_HEADER = ["序号", "与户主关系", "姓名", "性别", "出生日期", "健康状况", "劳动能力"]
 
 
-def household_annex(code: str, rows: list[Entry], words: PackValues | None) -> Form:
+@dataclass(frozen=True)
+class Annexed:
+    """What every annex reads of the household: as the log last has it, its declared risks, its year's income."""
+
+    h: HouseholdEventBase
+    members: list[MemberFacts]
+    village: str
+    place: str
+    case: CaseDeclaredV1 | None
+    declared: list[CaseRisk]
+    income: HouseholdIncomeRecordedV1 | None
+
+
+def annexed(rows: list[Entry]) -> Annexed:
     h = household_of(rows)
-    members = [m for m in h["members"] if m.get("active", True)]
-    village = h["region_code"]
+    members = active(h)
+    village = h.region_code
     place = full_name(village) or village
-    case = latest(rows, "intake.case.declared") or {}
-    income = latest(rows, "intake.household.income-recorded")
-    if code.startswith("application-"):
-        kind = "脱贫监测户" if code == "application-unstable-lifted" else "边缘户"
-        labour = sum(1 for m in members if m["labour_capacity"] in ("full", "partial"))
-        amount = f"{income['year']}年家庭人均纯收入{income['per_capita_net_income']}元，" if income else ""
-        return Form(
-            code,
-            ANNEXES[code],
-            letter=[
-                f"{regions().name(village) or BLANK}村民委员会：",
-                f"我家住{BLANK}村民小组，家庭人口{len(members)}人，其中有劳动能力{labour}人。{amount}"
-                f"因{risks_text(case.get('risks', []))}，家庭存在返贫致贫风险。"
-                f"现申请纳入{kind}进行监测和帮扶，并如实提供家庭收入、支出和资产情况，接受入户调查和村组评议。",
-            ],
-            sign=[f"申请人（户主）签字：{BLANK}", cn_date(case.get("occurred_at"))],
-            footer=[f"户编号：{h['household_no']}（{place}）"],
-        )
-    if code == "household-survey":
-        survey = latest(rows, "intake.case.household-surveyed")
-        if survey is None:
-            raise NotFound("No household survey is recorded for this household")
-        s = survey["data"]
-        return Form(
-            code,
-            ANNEXES[code],
+    case = latest(rows, CaseDeclaredV1)
+    declared = case.risks if case else []
+    income = latest(rows, HouseholdIncomeRecordedV1)
+    return Annexed(h, members, village, place, case, declared, income)
+
+
+def application(code: str, rows: list[Entry], words: PackValues | None = None) -> Form:
+    """附件1、2 申请书: the household's application to be monitored, as 脱贫监测户 or 边缘户."""
+    a = annexed(rows)
+    h, members, village, place, case, declared, income = (
+        a.h,
+        a.members,
+        a.village,
+        a.place,
+        a.case,
+        a.declared,
+        a.income,
+    )
+    kind = "脱贫监测户" if code == "application-unstable-lifted" else "边缘户"
+    labour = labour_of(members)
+    amount = f"{income.year}年家庭人均纯收入{income.per_capita_net_income}元，" if income else ""
+    return Form(
+        code,
+        ANNEXES[code],
+        letter=[
+            f"{regions().name(village) or BLANK}村民委员会：",
+            f"我家住{BLANK}村民小组，家庭人口{len(members)}人，其中有劳动能力{labour}人。{amount}"
+            f"因{risks_text(declared)}，家庭存在返贫致贫风险。"
+            f"现申请纳入{kind}进行监测和帮扶，并如实提供家庭收入、支出和资产情况，接受入户调查和村组评议。",
+        ],
+        sign=[f"申请人（户主）签字：{BLANK}", cn_date(case.occurred_at if case else None)],
+        footer=[f"户编号：{h.household_no}（{place}）"],
+    )
+
+
+def household_survey(rows: list[Entry], words: PackValues | None = None) -> Form:
+    """附件3 调查表: the survey at home as recorded, the members by relation."""
+    a = annexed(rows)
+    h, members, place, declared = a.h, a.members, a.place, a.declared
+    survey = latest(rows, CaseHouseholdSurveyedV1)
+    if survey is None:
+        raise NotFound("No household survey is recorded for this household")
+    s = survey.data
+    return Form(
+        "household-survey",
+        ANNEXES["household-survey"],
+        [
+            ("所在地", place),
+            ("户编号", h.household_no),
+            ("户主姓名 / 联系电话", BLANK),
+            ("家庭人口", f"{len(members)}人"),
+            ("返贫致贫风险", risks_text(declared)),
+            ("测算家庭收入（元）", BLANK if s.estimated_income is None else s.estimated_income),
+            ("测算家庭支出（元）", BLANK if s.estimated_expense is None else s.estimated_expense),
+            ("调查日期", cn_date(s.surveyed_on)),
+            ("调查人员", "、".join(s.surveyors) or BLANK),
+        ],
+        MEMBER_HEADER,
+        _members_table(members),
+        footer=[f"调查人签字：{BLANK}        户主签字：{BLANK}"],
+    )
+
+
+# Screening's rules that judge a household's income (its rule codes): the estimate's conclusion is theirs.
+INCOME_RULES = ("income_below_line", "income_drop", "rigid_expense_exceeds_income")
+
+
+def _income_judgements(rows: list[Entry]) -> tuple[list[AlertFinding], int | None]:
+    """What screening's income rules concluded in the household's confirmed alerts, in the rule's own words
+    (its figure, its line, the year it judged), and that year (the finding's evidence `income:<year>`)."""
+    found = [f for alert in every(rows, AlertConfirmedV1) for f in alert.findings if f.rule in INCOME_RULES]
+    years = [int(e.split(":", 1)[1]) for f in found for e in f.evidence if re.fullmatch(r"income:\d{4}", e)]
+    return found, (years[-1] if years else None)
+
+
+def income_expense_estimate(rows: list[Entry], words: PackValues | None = None) -> Form:
+    """附件4 收支测算表: the year's income and rigid expenditure as recorded, and, as its conclusion, what the
+    screening rule that judged the household's income said of it: its figure, its line and the year it judged
+    (the form computes no figure of its own to compare with a line: one rule, one formula)."""
+    a = annexed(rows)
+    h, members, place = a.h, a.members, a.place
+    judged, year = _income_judgements(rows)
+    incomes = every(rows, HouseholdIncomeRecordedV1)
+    income = next((i for i in reversed(incomes) if i.year == year), incomes[-1] if incomes else None)
+    if income is None:
+        raise NotFound("No yearly income is recorded for this household")
+    parts = income.model_dump()
+    table = [[label, parts[k]] for k, label in INCOME_PARTS] + [["家庭总收入", income.total_income()]]
+    table += [[label, parts[k]] for k, label in EXPENSES] + [["刚性支出合计", income.rigid_expense()]]
+    table += [["家庭人口", income.members_count or len(members)]]
+    table += [["登记人均纯收入（元）", income.per_capita_net_income]]
+    verdict = (
+        "；".join(f"{f.explanation_zh or f.explanation}，存在返贫致贫风险（部门筛查预警，已核实）" for f in judged)
+        if judged
+        else "筛查规则未就本户收入发出经核实的预警"
+    )
+    return Form(
+        "income-expense-estimate",
+        f"{ANNEXES['income-expense-estimate']}（{income.year}年）",
+        [("所在地", place), ("户编号", h.household_no), ("测算结论", verdict)],
+        ["项目", "金额（元）"],
+        table,
+        footer=[f"测算人签字：{BLANK}        户主签字：{BLANK}        村委会（盖章）"],
+    )
+
+
+def measures_table(rows: list[Entry], words: PackValues | None = None) -> Form:
+    """帮扶措施表: the plan's measures as they stand, with their progress."""
+    a = annexed(rows)
+    h, place, declared = a.h, a.place, a.declared
+    plan = latest(rows, *PLANS)
+    if plan is None:
+        raise NotFound("No assistance plan is recorded for this household")
+    return Form(
+        "measures-table",
+        ANNEXES["measures-table"],
+        [("所在地", place), ("户编号", h.household_no), ("返贫致贫风险", risks_text(declared))],
+        ["序号", "帮扶措施", "责任单位", "责任人", "起止时间", "落实情况"],
+        [
             [
-                ("所在地", place),
-                ("户编号", h["household_no"]),
-                ("户主姓名 / 联系电话", BLANK),
-                ("家庭人口", f"{len(members)}人"),
-                ("返贫致贫风险", risks_text(case.get("risks", []))),
-                ("测算家庭收入（元）", s.get("estimated_income") or BLANK),
-                ("测算家庭支出（元）", s.get("estimated_expense") or BLANK),
-                ("调查日期", cn_date(s.get("surveyed_on"))),
-                ("调查人员", "、".join(s.get("surveyors", [])) or BLANK),
-            ],
-            MEMBER_HEADER,
-            _members_table(members),
-            footer=[f"调查人签字：{BLANK}        户主签字：{BLANK}"],
-        )
-    if code == "income-expense-estimate":
-        if income is None:
-            raise NotFound("No yearly income is recorded for this household")
-        total = sum((Decimal(str(income[k])) for k, _ in INCOME_PARTS), Decimal(0))
-        rigid = sum((Decimal(str(income[k])) for k, _ in EXPENSES), Decimal(0))
-        people = int(income.get("members_count") or len(members)) or 1
-        line = words.line.amount if words else None
-        net = (total - rigid) / people
-        table = [[label, income[k]] for k, label in INCOME_PARTS] + [["家庭总收入", total]]
-        table += [[label, income[k]] for k, label in EXPENSES] + [["刚性支出合计", rigid]]
-        table += [["家庭人口", people], ["扣除刚性支出后人均（元）", f"{net:.2f}"]]
-        table += [["登记人均纯收入（元）", income["per_capita_net_income"]]]
-        verdict = (
-            (f"低于监测范围{line}元，存在返贫致贫风险" if line and net < line else f"不低于监测范围{line}元")
-            if line
-            else "本地区政策未载明收入监测范围"
-        )
-        return Form(
-            code,
-            f"{ANNEXES[code]}（{income['year']}年）",
-            [("所在地", place), ("户编号", h["household_no"]), ("测算结论", verdict)],
-            ["项目", "金额（元）"],
-            table,
-            footer=[f"测算人签字：{BLANK}        户主签字：{BLANK}        村委会（盖章）"],
-        )
-    if code == "measures-table":
-        plan = latest(rows, *PLAN_TYPES)
-        if plan is None:
-            raise NotFound("No assistance plan is recorded for this household")
-        return Form(
-            code,
-            ANNEXES[code],
-            [("所在地", place), ("户编号", h["household_no"]), ("返贫致贫风险", risks_text(case.get("risks", [])))],
-            ["序号", "帮扶措施", "责任单位", "责任人", "起止时间", "落实情况"],
-            [
-                [
-                    i,
-                    m.get("name") or m["code"],
-                    m.get("responsible_unit") or BLANK,
-                    m.get("responsible_cadre") or BLANK,
-                    f"{cn_date(m.get('start_date'))}至{cn_date(m.get('due_date'))}",
-                    zh(MEASURE_STATUS_ZH, m.get("status"))
-                    + (f"（{cn_date(m['implemented_on'])}）" if m.get("implemented_on") else ""),
-                ]
-                for i, m in enumerate(plan.get("measures", []), start=1)
-            ],
-            footer=[f"帮扶责任人签字：{BLANK}        户主签字：{BLANK}"],
-        )
-    raise NotFound(f"{code} is not a household form")
+                i,
+                m.name or m.code,
+                m.responsible_unit or BLANK,
+                m.responsible_cadre or BLANK,
+                f"{cn_date(m.start_date)}至{cn_date(m.due_date)}",
+                zh(MEASURE_STATUS_ZH, m.status) + (f"（{cn_date(m.implemented_on)}）" if m.implemented_on else ""),
+            ]
+            for i, m in enumerate(plan.measures, start=1)
+        ],
+        footer=[f"帮扶责任人签字：{BLANK}        户主签字：{BLANK}"],
+    )
 
 
-PLAN_TYPES = (
-    "assistance.plan.drafted",
-    "assistance.plan.approved",
-    "assistance.plan.measure-updated",
-    "assistance.plan.measure-withdrawn",
-    "assistance.plan.closed",
-)
+# The plan events that carry its measures as they stand.
+PLANS = (PlanDraftedV1, PlanApprovedV1, PlanMeasureUpdatedV1, PlanMeasureWithdrawnV1, PlanClosedV1)
 
 
-async def analysis(session: AsyncSession, code: str, region: str, covers: Callable[[str], bool]) -> Form:
+async def analysis(session: AsyncSession, region: str, covers: Callable[[str], bool], *, code: str) -> Form:
     """附件5、6: the list of a village's (or township's) monitored households of one type, each with its
     risks, income, measures and the judgement whether its risk is eliminated (清单制动态管理)."""
+    if not region.isdigit() or len(region) not in (6, 9, 12):
+        raise NotFound("The analysis lists are generated for a region code (`key`)")
     kind = ANALYSIS[code]
     approved = (
         await session.execute(
             select(Entry)
             .where(
-                Entry.type == "intake.case.approved",
+                Entry.type == CaseApprovedV1.type,
                 Entry.data["region_code"].astext.startswith(region),
                 Entry.data["object_type"].astext == kind,
             )
             .order_by(Entry.leaf_index)
         )
     ).scalars()
-    cases = {r.subject: r for r in approved if covers(r.data["region_code"])}
+    cases = {r.subject: read(r, CaseApprovedV1) for r in approved}
+    cases = {h: c for h, c in cases.items() if covers(c.region_code)}
     if not cases:
         raise NotFound("Nothing recorded for this form within your jurisdiction")
-    wanted = (*PLAN_TYPES, "assistance.elimination.approved", "intake.household.income-recorded")
+    wanted = types(*PLANS, EliminationApprovedV1, HouseholdIncomeRecordedV1)
     entries = await households_of(session, set(cases), wanted)
     table = []
-    for i, (household_id, case) in enumerate(sorted(cases.items(), key=lambda kv: kv[1].data["region_code"]), 1):
+    for i, (household_id, case) in enumerate(sorted(cases.items(), key=lambda kv: kv[1].region_code), 1):
         rows = entries[household_id]
         h = household_of(rows)
-        income = latest(rows, "intake.household.income-recorded")
-        plan = latest(rows, *PLAN_TYPES) or {}
-        eliminated = latest(rows, "assistance.elimination.approved")
+        income = latest(rows, HouseholdIncomeRecordedV1)
+        plan = latest(rows, *PLANS)
+        eliminated = latest(rows, EliminationApprovedV1)
         table.append(
             [
                 i,
-                regions().name(case.data["region_code"]) or case.data["region_code"],
-                h["household_no"],
+                regions().name(case.region_code) or case.region_code,
+                h.household_no,
                 BLANK,
-                len([m for m in h["members"] if m.get("active", True)]),
-                risks_text(case.data.get("risks", [])),
-                f"{income['per_capita_net_income']}（{income['year']}年）" if income else BLANK,
-                "、".join(m.get("name") or m["code"] for m in plan.get("measures", [])) or BLANK,
-                f"已消除（{eliminated['data'].get('approved_on', '')}）" if eliminated else "未消除，继续监测帮扶",
+                len(active(h)),
+                risks_text(case.risks),
+                f"{income.per_capita_net_income}（{income.year}年）" if income else BLANK,
+                "、".join(m.name or m.code for m in (plan.measures if plan else [])) or BLANK,
+                f"已消除（{eliminated.data.approved_on or ''}）" if eliminated else "未消除，继续监测帮扶",
             ]
         )
     return Form(

@@ -40,10 +40,28 @@ from common.vocabulary import (
     band_zh,
     zh,
 )
+from contracts.assistance import (
+    ELIMINATION_TOPIC,
+    PLAN_TOPIC,
+    FollowUpGuaranteesCheckedV1,
+    FollowUpIncomeMonthsRecordedV1,
+    PlanEventBase,
+)
+from contracts.audit import PersonalDataAccessedV1
+from contracts.intake import (
+    CASE_EVENTS,
+    CASE_TOPIC,
+    CaseEventBase,
+    HouseholdIncomeRecordedV1,
+    HouseholdRegisteredV1,
+    HouseholdUpdatedV1,
+)
+from contracts.screening import AlertConfirmedV1
+from contracts.steps import MeetingRecord, NoticeRecord, ObjectionRecord, ResolutionRecord, StepRecord
+from ledger.archive.records import event_of, every, latest
 from ledger.archive.stated import BLANK, recorded_on, shown, step_date
 from ledger.models import Entry
 
-CASE, ELIMINATION = "intake.case.", "assistance.elimination."
 # What a step records that the dossier shows elsewhere or that is no reader's business (internal ids).
 _NOT_SHOWN = {"risks", "income_12_months", "income_source", "measures", "measure_classes", "calendar_assumed"}
 _VALUES: dict[str, dict[str, str]] = {
@@ -89,10 +107,17 @@ def _policy(ref: str) -> str:
     return f"{text}（{assumed}年政策未发布，暂按此执行）" if assumed else text
 
 
+def _record(r: Entry) -> dict[str, Any]:
+    """A step's record as its contract declares it (nothing for an event that records no step)."""
+    event = event_of(r)
+    record = getattr(event, "data", None)  # the steps' events carry one; other events do not
+    return record.model_dump(mode="json") if isinstance(record, StepRecord) else {}
+
+
 def _fields(data: dict[str, Any]) -> str:
     shown = []
     for key, value in data.items():
-        if key in _NOT_SHOWN or value in (None, "", []) or key.endswith("_id"):
+        if key in _NOT_SHOWN or value in (None, "", [], {}) or key.endswith("_id"):
             continue
         if key.endswith("_sha256"):
             shown.append(f"{FIELD_ZH.get(key, '附件')}：文件摘要{str(value)[:12]}…")
@@ -120,15 +145,10 @@ def _steps(rows: Iterable[Entry]) -> list[list[Any]]:
             EVENT_ZH.get(r.type, r.type),
             step_date(r.data) or official(recorded_on(r.data) or cst_date(r.time)),
             _actor(r.data),
-            _fields(r.data.get("data") or {}),
+            _fields(_record(r)),
         ]
         for i, r in enumerate(rows)
     ]
-
-
-def _latest(rows: list[Entry], *types: str) -> Entry | None:
-    found = [r for r in rows if r.type in types]
-    return found[-1] if found else None
 
 
 def _risk_details(risk: dict[str, Any]) -> str:
@@ -145,18 +165,17 @@ def _risk_details(risk: dict[str, Any]) -> str:
 
 def flowables(rows: list[Entry], as_of: dt.datetime, reader: str, purpose: str) -> list[Flowable]:
     """The dossier's chapters, each from the entries that record it; a chapter with nothing recorded says so."""
-    h = _latest(rows, "intake.household.updated", "intake.household.registered")
-    household = h.data if h else {}
-    region = str(household.get("region_code") or next((r.data.get("region_code") for r in rows), "") or "")
-    members = [m for m in household.get("members", []) if m.get("active", True)]
+    h = latest(rows, HouseholdRegisteredV1, HouseholdUpdatedV1)
+    region = h.region_code if h else str(next((r.data.get("region_code") for r in rows), "") or "")
+    members = [m for m in h.members if m.active] if h else []
     flow: list[Flowable] = [
         pdf.table(
             [
                 ["项目", "内容"],
-                ["户编号", household.get("household_no", BLANK)],
-                ["系统标识", household.get("household_id", BLANK)],
+                ["户编号", h.household_no if h else BLANK],
+                ["系统标识", str(h.household_id) if h else BLANK],
                 ["所在地", f"{full_name(region) or region}（{region}）"],
-                ["户类别", zh(CATEGORY_ZH, household.get("category")) or BLANK],
+                ["户类别", zh(CATEGORY_ZH, h.category if h else None) or BLANK],
                 ["家庭人口", f"{len(members)}人"],
                 ["截至", f"{official_time(as_of)}（北京时间）"],
                 ["查阅人 / 用途", f"{reader} / {purpose}（本次查阅已记入查阅记录）"],
@@ -172,15 +191,15 @@ def flowables(rows: list[Entry], as_of: dt.datetime, reader: str, purpose: str) 
                 + [
                     [
                         i + 1,
-                        zh(RELATION_ZH, m.get("relation")),
-                        zh(SEX_ZH, m.get("sex")),
-                        shown(m.get("birth_date"), None) if m.get("birth_date") else "",
-                        zh(LABOUR_ZH, m.get("labour_capacity")),
-                        zh(HEALTH_ZH, m.get("health")) or "—",
-                        f"{zh(DETAIL_VALUE_ZH, m['disability_category'])}{m.get('disability_grade') or ''}级"
-                        if m.get("disability_category")
+                        zh(RELATION_ZH, m.relation),
+                        zh(SEX_ZH, m.sex),
+                        shown(m.birth_date, None),
+                        zh(LABOUR_ZH, str(m.labour_capacity)),
+                        zh(HEALTH_ZH, m.health) or "—",
+                        f"{zh(DETAIL_VALUE_ZH, m.disability_category)}{m.disability_grade or ''}级"
+                        if m.disability_category
                         else "—",
-                        m.get("schooling") or "—",
+                        m.schooling or "—",
                     ]
                     for i, m in enumerate(members)
                 ],
@@ -194,10 +213,10 @@ def flowables(rows: list[Entry], as_of: dt.datetime, reader: str, purpose: str) 
         )
     )
     flow += _risks(rows)
-    flow += _chapter("三、认定程序", [r for r in rows if r.type.startswith(CASE)], "尚无认定记录")
+    flow += _chapter("三、认定程序", [r for r in rows if r.topic == CASE_TOPIC], "尚无认定记录")
     flow += _plan(rows)
     flow += _follow_up(rows)
-    flow += _chapter("六、风险消除", [r for r in rows if r.type.startswith(ELIMINATION)], "尚无风险消除记录")
+    flow += _chapter("六、风险消除", [r for r in rows if r.topic == ELIMINATION_TOPIC], "尚无风险消除记录")
     objections = [r for r in rows if "objection" in r.type]
     flow += _chapter("七、异议及处理", objections, "公示期间未收到异议")
     flow += _reads(rows)
@@ -215,24 +234,25 @@ def _chapter(title: str, rows: list[Entry], empty: str) -> list[Flowable]:
 
 def _risks(rows: list[Entry]) -> list[Flowable]:
     flow: list[Flowable] = [pdf.paragraph("二、返贫致贫风险", "h")]
-    case = _latest(rows, *(t for t in EVENT_ZH if t.startswith(CASE)))
-    risks = case.data.get("risks", []) if case else []
+    case: CaseEventBase | None = latest(rows, *CASE_EVENTS.values())
+    risks = [r.model_dump(mode="json") for r in case.risks] if case else []
     table: list[list[Any]] = [[zh(RISK_ZH, r.get("category")), _risk_details(r)] for r in risks]
-    for alert in (r for r in rows if r.type == "screening.alert.confirmed"):
-        for f in alert.data.get("findings", []):
-            table.append([f"部门预警（{zh(RISK_ZH, f.get('category'))}）", f.get("explanation_zh") or f["explanation"]])
+    for alert in every(rows, AlertConfirmedV1):
+        for f in alert.findings:
+            table.append([f"部门预警（{zh(RISK_ZH, str(f.category))}）", f.explanation_zh or f.explanation])
     if not table:
         return [*flow, pdf.paragraph("尚未登记风险")]
-    if case and case.data.get("object_type"):
-        flow.append(pdf.paragraph(f"监测对象类型：{zh(OBJECT_ZH, case.data['object_type'])}", "sub"))
+    if case and case.object_type:
+        flow.append(pdf.paragraph(f"监测对象类型：{zh(OBJECT_ZH, str(case.object_type))}", "sub"))
     return [*flow, pdf.table([["风险", "登记内容"], *table], [40, 140])]
 
 
 def _plan(rows: list[Entry]) -> list[Flowable]:
     flow: list[Flowable] = [pdf.paragraph("四、帮扶计划与措施（一户一策）", "h")]
-    plans = [r for r in rows if r.type.startswith("assistance.plan.")]
+    plans = [r for r in rows if r.topic == PLAN_TOPIC]
     if not plans:
         return [*flow, pdf.paragraph("尚无帮扶计划")]
+    steps = [e for e in map(event_of, plans) if isinstance(e, PlanEventBase)]
     flow.append(
         pdf.table(
             [["序号", "环节", "日期", "办理人", "记录内容"]]
@@ -242,27 +262,26 @@ def _plan(rows: list[Entry]) -> list[Flowable]:
                     EVENT_ZH.get(r.type, r.type),
                     step_date(r.data) or str(recorded_on(r.data) or ""),
                     _actor(r.data),
-                    _plan_note(r),
+                    _plan_note(event),
                 ]
-                for i, r in enumerate(plans)
+                for i, (r, event) in enumerate(zip(plans, steps, strict=True))
             ],
             [10, 30, 30, 32, 78],
         )
     )
-    latest = plans[-1].data
-    measures = latest.get("measures", [])
+    measures = steps[-1].measures
     flow.append(pdf.paragraph("帮扶措施及落实情况（以最近一次记录为准）", "sub"))
     flow.append(
         pdf.table(
             [["措施", "责任单位", "责任人", "起止", "状态", "落实日期"]]
             + [
                 [
-                    m.get("name") or m["code"],
-                    m.get("responsible_unit") or BLANK,
-                    m.get("responsible_cadre") or BLANK,
-                    f"{shown(m.get('start_date'), None)}至{shown(m.get('due_date'), None)}",
-                    zh(MEASURE_STATUS_ZH, m.get("status")),
-                    shown(m.get("implemented_on"), None) if m.get("implemented_on") else "—",
+                    m.name or m.code,
+                    m.responsible_unit or BLANK,
+                    m.responsible_cadre or BLANK,
+                    f"{shown(m.start_date, None)}至{shown(m.due_date, None)}",
+                    zh(MEASURE_STATUS_ZH, m.status),
+                    shown(m.implemented_on, None) if m.implemented_on else "—",
                 ]
                 for m in measures
             ],
@@ -270,14 +289,9 @@ def _plan(rows: list[Entry]) -> list[Flowable]:
         )
     )
     evidence = [
-        [
-            m.get("name") or m["code"],
-            shown(e.get("date") or e.get("at"), None),
-            e["description"],
-            e.get("amount") or "",
-        ]
+        [m.name or m.code, shown(e.date or e.at, None), e.description, e.amount or ""]
         for m in measures
-        for e in m.get("evidence", [])
+        for e in m.evidence
     ]
     if evidence:
         flow.append(pdf.paragraph("进展与佐证", "sub"))
@@ -285,45 +299,43 @@ def _plan(rows: list[Entry]) -> list[Flowable]:
     return flow
 
 
-def _plan_note(r: Entry) -> str:
-    measures = r.data.get("measures", [])
-    note = "、".join(f"{m.get('name') or m['code']}（{zh(MEASURE_STATUS_ZH, m.get('status'))}）" for m in measures)
-    if r.data.get("excluded_reason"):
-        note = f"不予帮扶：{r.data['excluded_reason']}；{note}"
-    step = r.data.get("data") or {}
+def _plan_note(event: PlanEventBase) -> str:
+    note = "、".join(f"{m.name or m.code}（{zh(MEASURE_STATUS_ZH, m.status)}）" for m in event.measures)
+    if event.excluded_reason:
+        note = f"不予帮扶：{event.excluded_reason}；{note}"
+    step = event.data
     # The measures' review, notice and objections (中农组发〔2021〕7号 三(二)): what each recorded.
-    if "votes_for" in step:
-        passed = "通过" if step.get("passed") else "未通过"
-        note = f"到会代表{step['representatives_present']}人，同意{step['votes_for']}票，{passed}；{note}"
-    elif "until" in step:
-        note = f"公示{step['published_on']}至{step['until']}；{note}"
-    elif "objection" in step:
-        note = f"异议：{step['objection']}"
-    elif "resolution" in step:
-        note = f"{'异议成立，退回重新评议' if step['resolution'] == 'upheld' else '异议不成立'}：{step['note']}"
+    if isinstance(step, MeetingRecord):
+        passed = "通过" if step.passed else "未通过"
+        note = f"到会代表{step.representatives_present}人，同意{step.votes_for}票，{passed}；{note}"
+    elif isinstance(step, NoticeRecord):
+        note = f"公示{step.published_on}至{step.until}；{note}"
+    elif isinstance(step, ObjectionRecord):
+        note = f"异议：{step.objection}"
+    elif isinstance(step, ResolutionRecord):
+        note = f"{'异议成立，退回重新评议' if step.resolution == 'upheld' else '异议不成立'}：{step.note}"
     return note or "—"
 
 
 def _follow_up(rows: list[Entry]) -> list[Flowable]:
     flow: list[Flowable] = [pdf.paragraph("五、收入监测与“两不愁三保障”核查", "h")]
     months: dict[str, str] = {}
-    for r in rows:
-        if r.type == "assistance.follow-up.income-months-recorded":
-            months.update({m["month"]: m["per_capita"] for m in r.data.get("months", [])})  # a correction wins
-    years = [r.data for r in rows if r.type == "intake.household.income-recorded"]
+    for recorded in every(rows, FollowUpIncomeMonthsRecordedV1):
+        months.update({m["month"]: m["per_capita"] for m in recorded.months})  # a correction wins
+    years = every(rows, HouseholdIncomeRecordedV1)
     if years:
         flow.append(
             pdf.table(
                 [["年度", "人均纯收入（元）", "工资性", "生产经营性", "财产性", "转移性", "刚性支出（医疗/教育/其他）"]]
                 + [
                     [
-                        y["year"],
-                        y["per_capita_net_income"],
-                        y["wages"],
-                        y["production"],
-                        y["property"],
-                        y["transfers"],
-                        f"{y['medical_expense']} / {y['schooling_expense']} / {y['other_rigid_expense']}",
+                        y.year,
+                        y.per_capita_net_income,
+                        y.wages,
+                        y.production,
+                        y.property,
+                        y.transfers,
+                        f"{y.medical_expense} / {y.schooling_expense} / {y.other_rigid_expense}",
                     ]
                     for y in years
                 ],
@@ -338,16 +350,16 @@ def _follow_up(rows: list[Entry]) -> list[Flowable]:
             grid += [["月份", *[m for m, _ in chunk], *pad], ["人均收入（元）", *[v for _, v in chunk], *pad]]
         flow.append(pdf.paragraph("月度人均收入", "sub"))
         flow.append(pdf.table(grid, [28] + [25] * 6))
-    checks = [r for r in rows if r.type == "assistance.follow-up.guarantees-checked"]
+    checks = [c.model_dump() for c in every(rows, FollowUpGuaranteesCheckedV1)]
     if checks:
         flow.append(
             pdf.table(
                 [["核查日期", *GUARANTEE_ZH.values(), "核查人"]]
                 + [
                     [
-                        shown(c.data["checked_on"], None),
-                        *["√" if c.data.get(k) else "×" for k in GUARANTEE_ZH],
-                        c.data["recorded_by"],
+                        shown(c["checked_on"], None),
+                        *["√" if c[k] else "×" for k in GUARANTEE_ZH],
+                        c["recorded_by"],
                     ]
                     for c in checks
                 ]
@@ -359,7 +371,7 @@ def _follow_up(rows: list[Entry]) -> list[Flowable]:
 
 
 def _reads(rows: list[Entry]) -> list[Flowable]:
-    reads = [r.data for r in rows if r.type == "audit.access.recorded"]
+    reads = every(rows, PersonalDataAccessedV1)
     flow: list[Flowable] = [pdf.paragraph("八、个人信息查阅记录", "h")]
     if not reads:
         return [*flow, pdf.paragraph("无")]
@@ -369,11 +381,11 @@ def _reads(rows: list[Entry]) -> list[Flowable]:
             [["时间（北京时间）", "查阅人", "系统", "查阅内容", "用途"]]
             + [
                 [
-                    _cst(dt.datetime.fromisoformat(a["accessed_at"])),
-                    _actor(a | {"actor_role": a.get("actor_role")}),
-                    zh(SERVICE_ZH, a.get("service")),
-                    access_zh(a.get("what", "")),
-                    access_zh(a.get("purpose", "")),
+                    _cst(a.accessed_at),
+                    _actor({"actor": a.actor, "actor_role": a.actor_role}),
+                    zh(SERVICE_ZH, a.service),
+                    access_zh(a.what),
+                    access_zh(a.purpose),
                 ]
                 for a in reads
             ],

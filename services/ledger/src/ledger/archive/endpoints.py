@@ -16,8 +16,10 @@ from common.auth import absent, ensure_covers, ensure_household
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, problem_responses
 from common.pagination import CursorQuery, LimitQuery, Page, page_list, page_rows
-from ledger.archive import annexes, dossier, forms, lists, render
+from contracts.audit import PersonalDataAccessedV1
+from ledger.archive import dossier, render
 from ledger.archive.packs import wording
+from ledger.archive.registry import REGISTRY, STANDARD
 from ledger.archive.schemas import Archive, FormInfo, Retention
 from ledger.archive.service import archive_of, registration_of
 from ledger.checkpoints.service import b64, public
@@ -127,7 +129,7 @@ async def access_log(
         raise absent("household")
     ensure_household(principal, household_id, str(registered.data["region_code"]), "household")
     q = select(Entry).where(
-        Entry.type == "audit.access.recorded", Entry.data["household_id"].astext == str(household_id)
+        Entry.type == PersonalDataAccessedV1.type, Entry.data["household_id"].astext == str(household_id)
     )
     rows, next_cursor = await page_rows(session, q, (Entry.leaf_index,), cursor, limit)
     return Page(items=[AccessRecord(leaf_index=r.leaf_index, **r.data) for r in rows], next_cursor=next_cursor)
@@ -168,28 +170,20 @@ async def list_forms(
     filed: set[str] | None = None
     if region is not None:
         ensure_covers(principal, region, "region")
-        filed = set((await wording(session, region, clock.today())).values.paperwork.forms) or set(forms.FORMS)
+        filed = set((await wording(session, region, clock.today())).values.paperwork.forms) or STANDARD
     listed = [
         FormInfo(
             code=code,
-            title=title,
-            keyed_by="key" if code in LIST_FORMS else "household_id",
+            title=spec.title,
+            keyed_by=spec.keyed_by,
+            reads=[c.type for c in spec.reads],
             filed_here=None if filed is None else code in filed,
         )
-        for code, title in ALL_FORMS.items()
+        for code, spec in REGISTRY.items()
     ]
     return page_list(listed, lambda f: f.code, cursor, limit)
 
 
-ALL_FORMS = {**forms.FORMS, **annexes.ANNEXES}
-LIST_FORMS = {
-    "village-preselection-notice",
-    "elimination-notice",
-    "measures-notice",
-    "county-approval",
-    "elimination-approval",
-    *annexes.ANALYSIS,
-}
 MEDIA = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
@@ -202,7 +196,7 @@ MEDIA = {
     openapi_extra=audited("form"),  # a household's form; the lists (a `key`) name no household's data
 )
 async def form(
-    form_code: Literal[tuple(ALL_FORMS)],  # type: ignore[valid-type]
+    form_code: Literal[tuple(REGISTRY)],  # type: ignore[valid-type]
     session: SessionDep,
     principal: ArchiveRead,
     purpose: Purpose,
@@ -219,24 +213,18 @@ async def form(
 ) -> Response:
     """A standard form filled from the log, as XLSX or PDF with Chinese text. Household forms are audited
     reads of the household's data."""
-    if form_code in LIST_FORMS:
+    spec = REGISTRY[form_code]
+    if spec.fill_key is not None:
         if not key:
             raise NotFound("This form is generated for a `key`")
-        if form_code in annexes.ANALYSIS:
-            if not key.isdigit() or len(key) not in (6, 9, 12):
-                raise NotFound("The analysis lists are generated for a region code (`key`)")
-            doc = await annexes.analysis(session, form_code, key, principal.covers)
-        else:
-            doc = await lists.list_form(session, form_code, key, principal.covers)
+        doc = await spec.fill_key(session, key, principal.covers)
     else:
+        assert spec.fill_household is not None
         if household_id is None:
             raise NotFound("This form is generated for a `household_id`")
         result, rows = await archive_of(session, principal, household_id, clock.now(), f"form {form_code}", purpose)
         words = await wording(session, result.region_code or "", clock.today())  # the form as the pack has it
-        if form_code in annexes.ANNEXES:
-            doc = annexes.household_annex(form_code, rows, words.values)
-        else:
-            doc = forms.household_form(form_code, rows, words.values)
+        doc = spec.fill_household(rows, words.values)
     body = render.to_xlsx(doc) if format == "xlsx" else render.to_pdf(doc)
     name = f"{form_code}-{household_id or 'list'}.{format}"
     return Response(body, media_type=MEDIA[format], headers={"Content-Disposition": f'attachment; filename="{name}"'})

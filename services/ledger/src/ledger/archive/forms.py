@@ -5,7 +5,6 @@ Data entered once is never refilled (减轻基层负担): every value comes from
 ID numbers never enter the log, so those cells are left for the printed form to be filled and signed."""
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -33,8 +32,22 @@ from common.vocabulary import (
     form_risk,
     zh,
 )
+from contracts.assistance import EliminationAcceptedV1
+from contracts.intake import (
+    CaseDeclaredV1,
+    CaseRisk,
+    CaseTownshipVerifiedV1,
+    ConsentSignedV1,
+    HouseholdEventBase,
+    HouseholdIncomeRecordedV1,
+    HouseholdRegisteredV1,
+    HouseholdUpdatedV1,
+    MemberFacts,
+)
 from contracts.policy import PackValues
-from ledger.archive.stated import BLANK, recorded_on, shown
+from contracts.steps import StepRisk, VerificationRecord
+from ledger.archive.records import latest, types
+from ledger.archive.stated import BLANK, shown
 from ledger.models import Entry
 
 
@@ -66,13 +79,13 @@ FORMS = {
 }
 
 
-def risks_text(risks: list[Any]) -> str:
-    # A case's risks are records ({"category": ...}); a plan's are their categories.
-    codes = [r if isinstance(r, str) else str(r.get("category", "")) for r in risks]
+def risks_text(risks: list[CaseRisk] | list[str]) -> str:
+    # A case's risks are records (CaseRisk); a plan's are their categories.
+    codes = [r if isinstance(r, str) else str(r.category) for r in risks]
     return "、".join(RISK_ZH.get(c, c) for c in codes) or "—"
 
 
-HOUSEHOLD_TYPES = ("intake.household.registered", "intake.household.updated")
+HOUSEHOLD_TYPES = types(HouseholdRegisteredV1, HouseholdUpdatedV1)
 
 
 async def households_of(
@@ -86,10 +99,10 @@ async def households_of(
     return found
 
 
-def _income(form: dict[str, Any]) -> str:
+def _income(form: VerificationRecord) -> str:
     """The band the pack's form has (仲恺), else the recorded amount (the form of a jurisdiction without bands)."""
-    band = band_zh(form.get("income_band") or "")
-    amount = form.get("per_capita_income")
+    band = band_zh(form.income_band or "")
+    amount = form.per_capita_income
     if band and amount:
         return f"{band}（{amount}元）"
     return band or (f"{amount}元" if amount else BLANK)
@@ -99,159 +112,188 @@ def _yuan(amount: Any) -> str:
     return f"{amount}元" if amount not in (None, "") else BLANK
 
 
-def latest(rows: list[Entry], *types: str) -> dict[str, Any] | None:
-    """The data of the last entry of any of `types`."""
-    found = [r.data for r in rows if r.type in types]
-    return found[-1] if found else None
-
-
-def household_of(rows: list[Entry]) -> dict[str, Any]:
-    h = latest(rows, "intake.household.updated") or latest(rows, "intake.household.registered")
+def household_of(rows: list[Entry]) -> HouseholdEventBase:
+    """The household as its latest registration or update has it."""
+    h = latest(rows, HouseholdRegisteredV1, HouseholdUpdatedV1)
     if h is None:
         raise NotFound("The household's registration is not in the log")
     return h
+
+
+def active(h: HouseholdEventBase) -> list[MemberFacts]:
+    return [m for m in h.members if m.active]
+
+
+def labour_of(members: list[MemberFacts]) -> int:
+    return sum(1 for m in members if m.labour_capacity in ("full", "partial"))
 
 
 def _place(region: str) -> tuple[str, str]:
     return region, full_name(region) or region
 
 
-def household_form(code: str, rows: list[Entry], words: PackValues | None = None) -> Form:
-    """A household's form from its entries in the log (its archive)."""
+@dataclass(frozen=True)
+class Household:
+    """What every household form heads with: the household as the log last has it."""
+
+    h: HouseholdEventBase
+    members: list[MemberFacts]
+    labour: int
+    income: HouseholdIncomeRecordedV1 | None
+    place: str
+    base: list[tuple[str, Any]]
+
+
+def household(rows: list[Entry]) -> Household:
     h = household_of(rows)
-    members = [m for m in h["members"] if m.get("active", True)]
-    labour = sum(1 for m in members if m["labour_capacity"] in ("full", "partial"))
-    income = latest(rows, "intake.household.income-recorded")
-    region, place = _place(h["region_code"])
+    members = active(h)
+    region, place = _place(h.region_code)
     base: list[tuple[str, Any]] = [
         ("地区", f"{place}（{region}）"),
-        ("户编号", h["household_no"]),
+        ("户编号", h.household_no),
         ("家庭人口", len(members)),
     ]
-    if code == "commitment":
-        consent = latest(rows, "intake.consent.signed")
-        case = latest(rows, "intake.case.declared") or {}
-        letter = commitment_letter(h["region_code"], len(members), labour, income, case, consent)
-        return Form(
-            code,
-            FORMS[code],
-            letter=letter[:-2],
-            sign=letter[-2:],
-            footer=[f"户编号：{h['household_no']}（{place}，由防止返贫监测账本生成）"],
-        )
-    if code == "township-verification":
-        v = latest(rows, "intake.case.township-verified")
-        if v is None:
-            raise NotFound("No township verification is recorded for this household")
-        form = v["data"]
-        risks = form.get("risks", [])
-        bands = [*band_labels(words.identification.income_bands)] if words else []
-        return Form(
-            code,
-            FORMS[code],
-            [
-                ("所在地", _address_line(h["region_code"])),
-                *base[1:],
-                ("户主姓名 / 身份证号 / 联系电话", BLANK),
-                (
-                    "年人均可支配收入",
-                    _boxes({form.get("income_band") or ""}, {b: band_zh(b) or b for b in bands})
-                    + f"（{_income(form)}）"
-                    if bands
-                    else _income(form),
-                ),
-                ("监测对象类型", _boxes({form.get("object_type") or ""}, OBJECT_ZH)),
-                ("预警监测渠道（勾选至少一项）", _boxes(set(form.get("channels", [])), CHANNEL_ZH)),
-                (
-                    "返贫致贫风险（勾选至少一项并登记具体内容）",
-                    _boxes({form_risk(str(r.get("category"))) for r in risks}, FORM_RISK_ZH),
-                ),
-                ("是否拟定为监测对象", _boxes({form.get("decision") or ""}, {"yes": "是", "no": "否"})),
-                ("否定原因（勾选至少一项）", _boxes(set(form.get("no_reasons", [])), NO_REASON_ZH)),
-                ("村支部书记签字", form.get("village_secretary", BLANK)),
-                ("镇街干部签字", form.get("officer_name", BLANK)),
-                ("核查时间", shown(form.get("verified_on"), recorded_on(v))),
-            ],
-            table_header=["返贫致贫风险", "登记内容"],
-            table=[[RISK_ZH.get(r["category"], r["category"]), _details(r)] for r in risks],
-            footer=[f"户主签字（承诺提供情况真实可靠，授权查询家庭资产信息）：{BLANK}"],
-        )
-    if code == "township-acceptance":
-        a = latest(rows, "assistance.elimination.accepted")
-        if a is None:
-            raise NotFound("No township acceptance is recorded for this household")
-        form = a["data"]
-        criteria = form.get("criteria", {})
-        measures = set(form.get("measures", []))
+    return Household(h, members, labour_of(members), latest(rows, HouseholdIncomeRecordedV1), place, base)
 
-        def yes_no(key: str) -> str:
-            return _boxes({str(criteria.get(key)).lower()}, {"true": "是", "false": "否"})
 
-        return Form(
-            code,
-            FORMS[code],
-            [
-                ("所在地", _address_line(h["region_code"])),
-                *base[1:],
-                ("户主姓名 / 身份证号 / 联系电话", BLANK),
-                ("年人均可支配收入（元）（以验收当月倒推连续12个月计）", _yuan(form.get("income_12_months_total"))),
-                ("监测对象类别", _boxes({form.get("object_type") or ""}, OBJECT_ZH)),
-                ("二、原返贫致贫风险", _boxes(set(form.get("original_risks", [])), RISK_ZH)),
-                *(
-                    (
-                        f"三、帮扶措施：{label}",
-                        _boxes({n for n, codes in items.items() if measures & codes}, {n: n for n in items}),
-                    )
-                    for label, items in ACCEPTANCE_MEASURES.items()
-                ),
-                ("四、1 根据返贫致贫风险原因落实了对应的帮扶措施", yes_no("risks_matched")),
-                ("四、2 “两不愁三保障”及饮水安全持续巩固", yes_no("guarantees_secured")),
-                ("四、3 收入持续稳定，家庭年人均可支配收入稳定超出当地当年度收入监测范围", yes_no("income_stable")),
-                ("四、4 大额刚性支出问题稳定解决", yes_no("rigid_expense_resolved")),
-                ("户主签字（同意标注消除风险，不再监测帮扶）", "已签" if form.get("head_signed") else BLANK),
-                ("村支部书记签字", form.get("village_secretary", BLANK)),
-                ("镇街干部签字", form.get("officer_name", BLANK)),
-                ("监测联系人签字", form.get("monitor_contact", BLANK)),
-                ("验收时间", shown(form.get("accepted_on"), recorded_on(a))),
-            ],
-        )
-    if code == "information-collection":
-        return Form(
-            code,
-            FORMS[code],
-            [*base, ("类别", zh(CATEGORY_ZH, h.get("category"))), ("有劳动能力人数", labour)]
-            + (
-                [
-                    (f"{income['year']}年人均纯收入（元）", Decimal(str(income["per_capita_net_income"]))),
-                    (
-                        "工资性 / 生产经营性 / 财产性 / 转移性收入（元）",
-                        f"{income['wages']} / {income['production']} / {income['property']} / {income['transfers']}",
-                    ),
-                    (
-                        "医疗 / 教育 / 其他刚性支出（元）",
-                        " / ".join(
-                            str(income[k]) for k in ("medical_expense", "schooling_expense", "other_rigid_expense")
-                        ),
-                    ),
-                ]
-                if income
-                else []
+def commitment(rows: list[Entry], words: PackValues | None = None) -> Form:
+    """附件1 农户承诺授权书: the letter, filled from the record."""
+    hh = household(rows)
+    h, members, labour, income, place = hh.h, hh.members, hh.labour, hh.income, hh.place
+    consent = latest(rows, ConsentSignedV1)
+    case = latest(rows, CaseDeclaredV1)
+    letter = commitment_letter(h.region_code, len(members), labour, income, case, consent)
+    return Form(
+        "commitment",
+        FORMS["commitment"],
+        letter=letter[:-2],
+        sign=letter[-2:],
+        footer=[f"户编号：{h.household_no}（{place}，由防止返贫监测账本生成）"],
+    )
+
+
+def township_verification(rows: list[Entry], words: PackValues | None = None) -> Form:
+    """附件3 乡镇核查表: the township's verification as recorded, its boxes ticked."""
+    hh = household(rows)
+    h, base = hh.h, hh.base
+    v = latest(rows, CaseTownshipVerifiedV1)
+    if v is None:
+        raise NotFound("No township verification is recorded for this household")
+    form = v.data
+    risks = form.risks
+    bands = [*band_labels(words.identification.income_bands)] if words else []
+    return Form(
+        "township-verification",
+        FORMS["township-verification"],
+        [
+            ("所在地", _address_line(h.region_code)),
+            *base[1:],
+            ("户主姓名 / 身份证号 / 联系电话", BLANK),
+            (
+                "年人均可支配收入",
+                _boxes({form.income_band or ""}, {b: band_zh(b) or b for b in bands}) + f"（{_income(form)}）"
+                if bands
+                else _income(form),
             ),
-            table_header=["序号", "与户主关系", "性别", "出生日期", "劳动能力", "健康状况", "姓名 / 身份证号"],
-            table=[
-                [
-                    i + 1,
-                    zh(RELATION_ZH, m["relation"]),
-                    zh(SEX_ZH, m["sex"]),
-                    m["birth_date"],
-                    zh(LABOUR_ZH, m["labour_capacity"]),
-                    zh(HEALTH_ZH, m.get("health")),
-                    BLANK,
-                ]
-                for i, m in enumerate(members)
-            ],
-        )
-    raise NotFound(f"{code} is not a household form")
+            ("监测对象类型", _boxes({str(form.object_type or "")}, OBJECT_ZH)),
+            ("预警监测渠道（勾选至少一项）", _boxes({str(c) for c in form.channels}, CHANNEL_ZH)),
+            (
+                "返贫致贫风险（勾选至少一项并登记具体内容）",
+                _boxes({form_risk(str(r.category)) for r in risks}, FORM_RISK_ZH),
+            ),
+            ("是否拟定为监测对象", _boxes({form.decision or ""}, {"yes": "是", "no": "否"})),
+            ("否定原因（勾选至少一项）", _boxes(set(form.no_reasons), NO_REASON_ZH)),
+            ("村支部书记签字", form.village_secretary or BLANK),
+            ("镇街干部签字", form.officer_name or BLANK),
+            ("核查时间", shown(form.verified_on, clock.cst_date(v.occurred_at))),
+        ],
+        table_header=["返贫致贫风险", "登记内容"],
+        table=[[zh(RISK_ZH, str(r.category)), _details(r)] for r in risks],
+        footer=[f"户主签字（承诺提供情况真实可靠，授权查询家庭资产信息）：{BLANK}"],
+    )
+
+
+def township_acceptance(rows: list[Entry], words: PackValues | None = None) -> Form:
+    """附件6 乡镇验收表: the township's acceptance as recorded, its boxes ticked."""
+    hh = household(rows)
+    h, base = hh.h, hh.base
+    a = latest(rows, EliminationAcceptedV1)
+    if a is None:
+        raise NotFound("No township acceptance is recorded for this household")
+    accepted = a.data
+    criteria = accepted.criteria
+    measures = set(accepted.measures)
+
+    def yes_no(key: str) -> str:
+        return _boxes({str(criteria.get(key)).lower()}, {"true": "是", "false": "否"})
+
+    return Form(
+        "township-acceptance",
+        FORMS["township-acceptance"],
+        [
+            ("所在地", _address_line(h.region_code)),
+            *base[1:],
+            ("户主姓名 / 身份证号 / 联系电话", BLANK),
+            ("年人均可支配收入（元）（以验收当月倒推连续12个月计）", _yuan(accepted.income_12_months_total)),
+            ("监测对象类别", _boxes({str(accepted.object_type or "")}, OBJECT_ZH)),
+            ("二、原返贫致贫风险", _boxes(set(accepted.original_risks), RISK_ZH)),
+            *(
+                (
+                    f"三、帮扶措施：{label}",
+                    _boxes({n for n, codes in items.items() if measures & codes}, {n: n for n in items}),
+                )
+                for label, items in ACCEPTANCE_MEASURES.items()
+            ),
+            ("四、1 根据返贫致贫风险原因落实了对应的帮扶措施", yes_no("risks_matched")),
+            ("四、2 “两不愁三保障”及饮水安全持续巩固", yes_no("guarantees_secured")),
+            ("四、3 收入持续稳定，家庭年人均可支配收入稳定超出当地当年度收入监测范围", yes_no("income_stable")),
+            ("四、4 大额刚性支出问题稳定解决", yes_no("rigid_expense_resolved")),
+            ("户主签字（同意标注消除风险，不再监测帮扶）", "已签" if accepted.head_signed else BLANK),
+            ("村支部书记签字", accepted.village_secretary or BLANK),
+            ("镇街干部签字", accepted.officer_name or BLANK),
+            ("监测联系人签字", accepted.monitor_contact or BLANK),
+            ("验收时间", shown(accepted.accepted_on, clock.cst_date(a.occurred_at))),
+        ],
+    )
+
+
+def information_collection(rows: list[Entry], words: PackValues | None = None) -> Form:
+    """防止返贫监测对象信息采集表: the household, its income and its members."""
+    hh = household(rows)
+    h, members, labour, income, base = hh.h, hh.members, hh.labour, hh.income, hh.base
+    return Form(
+        "information-collection",
+        FORMS["information-collection"],
+        [*base, ("类别", zh(CATEGORY_ZH, h.category)), ("有劳动能力人数", labour)]
+        + (
+            [
+                (f"{income.year}年人均纯收入（元）", income.per_capita_net_income),
+                (
+                    "工资性 / 生产经营性 / 财产性 / 转移性收入（元）",
+                    f"{income.wages} / {income.production} / {income.property} / {income.transfers}",
+                ),
+                (
+                    "医疗 / 教育 / 其他刚性支出（元）",
+                    f"{income.medical_expense} / {income.schooling_expense} / {income.other_rigid_expense}",
+                ),
+            ]
+            if income
+            else []
+        ),
+        table_header=["序号", "与户主关系", "性别", "出生日期", "劳动能力", "健康状况", "姓名 / 身份证号"],
+        table=[
+            [
+                i + 1,
+                zh(RELATION_ZH, m.relation),
+                zh(SEX_ZH, m.sex),
+                m.birth_date.isoformat(),
+                zh(LABOUR_ZH, str(m.labour_capacity)),
+                zh(HEALTH_ZH, m.health),
+                BLANK,
+            ]
+            for i, m in enumerate(members)
+        ],
+    )
 
 
 # 附件6 三、帮扶措施: the form's classes and boxes, each box ticked by the catalogue codes it covers.
@@ -316,36 +358,37 @@ def commitment_letter(
     village: str,
     people: int,
     labour: int,
-    income: dict[str, Any] | None,
-    case: dict[str, Any],
-    consent: dict[str, Any] | None,
+    income: HouseholdIncomeRecordedV1 | None,
+    case: CaseDeclaredV1 | None,
+    consent: ConsentSignedV1 | None,
 ) -> list[str]:
     """附件1 农户承诺授权书, in its own words, filled from the record: the village committee it is addressed
     to, the household's people and labour, the year's income, the risks checked; the group (组), which the
     log does not hold, and the head's signature are left to be written."""
-    risks = {str(r.get("category")) for r in case.get("risks", [])}
-    year = f"{income['year']}年" if income else f"20{BLANK}年"
-    amount = str(income["per_capita_net_income"]) if income else BLANK
-    scopes = "、".join(zh(SCOPE_ZH, x) for x in consent["scopes"]) if consent else BLANK
+    declared = case.risks if case else []
+    risks = {str(r.category) for r in declared}
+    year = f"{income.year}年" if income else f"20{BLANK}年"
+    amount = str(income.per_capita_net_income) if income else BLANK
+    scopes = "、".join(zh(SCOPE_ZH, x) for x in consent.scopes) if consent else BLANK
     return [
         f"{regions().name(village) or BLANK}村委会：",
         f"我家住{BLANK}组（自然村），家庭人口{people}人，其中有劳动能力{labour}人。{year}家庭人均可支配收入{amount}元，"
-        f"主要返贫致贫风险为{risks_text(case.get('risks', []))}（{_checkboxes(risks)}）。"
+        f"主要返贫致贫风险为{risks_text(declared)}（{_checkboxes(risks)}）。"
         "现申请为防止返贫致贫监测对象。",
         "我承诺提供的家庭情况、资产信息等真实准确，同意授权乡（镇）级及以上政府部门查询比对我的家庭财产信息。"
         "如查实我有故意隐瞒或提供虚假、伪造材料等违规行为，本人愿意承担3年内取消申请防贫监测对象资格和相应的"
         f"政策扶持，以及列入失信人员名单等后果。（授权范围：{scopes}）",
         f"户主签字：{BLANK}",
-        cn_date(consent["signed_at"] if consent else None),
+        cn_date(consent.signed_at if consent else None),
     ]
 
 
-def _details(risk: dict[str, Any]) -> str:
+def _details(risk: StepRisk) -> str:
     """A risk's registered details as the form words them (当年医疗自付支出（元）：41000)."""
     return (
         "；".join(
             f"{zh(RISK_DETAIL_ZH, k)}：{zh(DETAIL_VALUE_ZH, v)}"
-            for k, v in risk.items()
+            for k, v in (risk.model_extra or {}).items()
             if k != "category" and not k.endswith("member_id")
         )
         or "—"

@@ -11,74 +11,113 @@ Names and resident ID numbers never enter the log: the head's name and ID column
 (the household is identified by its 户编号 beside them)."""
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeAlias
 
+from pydantic import BaseModel
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common import clock
+from common.clock import cst_date
 from common.errors import NotFound
 from common.regions import full_name, regions
-from ledger.archive.forms import FORMS, Form, cn_date, household_of, households_of, risks_text
+from contracts.assistance import (
+    EliminationApprovedV1,
+    EliminationEventBase,
+    EliminationNoticePublishedV1,
+    EliminationVillageReviewedV1,
+    PlanEventBase,
+    PlanNoticePublishedV1,
+    PlanVillageReviewedV1,
+)
+from contracts.intake import (
+    CaseApprovedV1,
+    CaseEventBase,
+    CaseNoticePublishedV1,
+    CaseVillageReviewedV1,
+)
+from contracts.steps import ApprovalRecord, CaseReviewRecord, MeetingRecord, NoticeRecord
+from ledger.archive.forms import FORMS, Form, active, cn_date, household_of, households_of, risks_text
 from ledger.archive.packs import wording
-from ledger.archive.stated import BLANK, recorded_on
+from ledger.archive.records import read
+from ledger.archive.stated import BLANK
 from ledger.models import Entry
 
-NOTICES = {
-    "village-preselection-notice": ("intake.case.notice-published", "intake.case.village-reviewed"),
-    "elimination-notice": ("assistance.elimination.notice-published", "assistance.elimination.village-reviewed"),
-    "measures-notice": ("assistance.plan.notice-published", "assistance.plan.village-reviewed"),
+Step: TypeAlias = CaseEventBase | PlanEventBase | EliminationEventBase
+# Each notice: the event that publishes it and the village review it follows.
+NOTICES: dict[str, tuple[type[Step], type[Step]]] = {
+    "village-preselection-notice": (CaseNoticePublishedV1, CaseVillageReviewedV1),
+    "elimination-notice": (EliminationNoticePublishedV1, EliminationVillageReviewedV1),
+    "measures-notice": (PlanNoticePublishedV1, PlanVillageReviewedV1),
 }
 # The forms that list each household's measures beside its risks.
 WITH_MEASURES = {"elimination-notice", "elimination-approval", "measures-notice"}
-APPROVALS = {
-    "county-approval": "intake.case.approved",
-    "elimination-approval": "assistance.elimination.approved",
+APPROVALS: dict[str, type[Step]] = {
+    "county-approval": CaseApprovedV1,
+    "elimination-approval": EliminationApprovedV1,
 }
 
 
-async def _entries(session: AsyncSession, type_: str, *where: ColumnElement[bool]) -> list[Entry]:
+async def _entries(session: AsyncSession, contract: type[Step], *where: ColumnElement[bool]) -> list[Step]:
     """The entries of a type that meet `where` (in SQL: a list form reads its own entries, not all of a type)."""
-    q = select(Entry).where(Entry.type == type_, *where)
-    return list((await session.execute(q.order_by(Entry.leaf_index))).scalars())
+    q = select(Entry).where(Entry.type == contract.type, *where)
+    return [read(r, contract) for r in (await session.execute(q.order_by(Entry.leaf_index))).scalars()]
 
 
 def _village(code: str) -> ColumnElement[bool]:
     return Entry.data["region_code"].astext == code
 
 
-def _step(field: str) -> ColumnElement[str]:
-    """A field of the step's own record (the event's `data`), as text."""
+def _step(contract: type[Step], field: str) -> ColumnElement[str]:
+    """A field of the step's own record (the event's `data`), as text: a field its contract declares."""
+    record = contract.model_fields["data"].annotation
+    if not (isinstance(record, type) and issubclass(record, BaseModel) and field in record.model_fields):
+        raise LookupError(f"{contract.__name__}'s record declares no {field}")
     return Entry.data["data"][field].astext
 
 
-async def list_form(session: AsyncSession, code: str, key: str, covers: Callable[[str], bool]) -> Form:
+def _listed(event: Step) -> tuple[str, str]:
+    """What a list shows of a household's step: its risks, and its measures. A case's events carry its risks;
+    a plan's its risks and its measures as they stand; an elimination's notice and approval the plan's risks
+    and measures as the step recorded them."""
+    if isinstance(event, CaseEventBase):
+        return risks_text(event.risks), BLANK
+    if isinstance(event, PlanEventBase):
+        return risks_text(event.risks), "、".join(m.name or m.code for m in event.measures) or BLANK
+    record = event.data
+    if isinstance(record, NoticeRecord | ApprovalRecord):
+        return risks_text(record.risks), "、".join(record.measure_names) or BLANK
+    return "—", BLANK
+
+
+def _meeting(event: Step) -> str | None:
+    record = event.data
+    if isinstance(record, CaseReviewRecord | MeetingRecord) and record.meeting_date:
+        return record.meeting_date.isoformat()
+    return None
+
+
+async def list_form(session: AsyncSession, key: str, covers: Callable[[str], bool], *, code: str) -> Form:
     """A village's notice (key: village code and date, `532504102001@2026-09-28`) or a county approval (key:
     the approval number), within the caller's jurisdiction."""
     if code in NOTICES:
         village, _, day = key.partition("@")
-        rows = await _entries(
-            session, NOTICES[code][0], _village(village), func.substr(_step("published_on"), 1, 10) == day
-        )
+        published = func.substr(_step(NOTICES[code][0], "published_on"), 1, 10)
+        rows = await _entries(session, NOTICES[code][0], _village(village), published == day)
     elif code in APPROVALS:
-        rows = await _entries(session, APPROVALS[code], _step("approval_no") == key)
+        rows = await _entries(session, APPROVALS[code], _step(APPROVALS[code], "approval_no") == key)
     else:
         raise NotFound(f"{code} is not a list form")
-    rows = [r for r in rows if covers(str(r.data.get("region_code", "")))]
+    rows = [r for r in rows if covers(r.region_code)]
     if not rows:
         raise NotFound("Nothing recorded for this form within your jurisdiction")
-    registrations = await households_of(session, {r.subject for r in rows})
+    registrations = await households_of(session, {str(r.household_id) for r in rows})
     listed, people = [], 0
     for r in rows:
-        h = household_of(registrations[r.subject])
-        members = len([m for m in h["members"] if m.get("active", True)])
+        h = household_of(registrations[str(r.household_id)])
+        members = len(active(h))
         people += members
-        step = r.data.get("data", {})
-        # A case's events carry its risks; an elimination's notice and approval carry the plan's risks and measures;
-        # a plan's notice its risks, and its measures as noticed.
-        risks = risks_text(r.data.get("risks") or [{"category": c} for c in step.get("risks", [])])
-        names = step.get("measure_names") or [m.get("name") or m["code"] for m in r.data.get("measures", [])]
-        listed.append((r, h, members, risks, "、".join(names) or BLANK))
+        listed.append((r, h, members, *_listed(r)))
     if code in NOTICES:
         return await _notice(session, code, key, listed, people)
     return await _approval(session, code, key, listed, people, code == "elimination-approval")
@@ -92,12 +131,10 @@ async def _notice(session: AsyncSession, code: str, key: str, listed: list[Any],
         "measures-notice": words.measures.notice_working_days,
     }.get(code, words.identification.notice_working_days)
     # The village meeting whose review the notice follows: the latest review of the listed households.
-    reviews = [
-        str(r.data.get("data", {}).get("meeting_date", ""))
-        for r in await _entries(session, NOTICES[code][1], _village(village))
-        if r.subject in {x[0].subject for x in listed}
-    ]
-    meeting = max((m for m in reviews if m and m <= day), default=None)
+    households = {x[0].household_id for x in listed}
+    reviews = await _entries(session, NOTICES[code][1], _village(village))
+    meetings = [_meeting(r) for r in reviews if r.household_id in households]
+    meeting = max((m for m in meetings if m and m <= day), default=None)
     what = {
         "elimination-notice": f"评议防止返贫致贫监测对象{len(listed)}户{people}人达到风险消除标准，经村级民主评议初选，"
         "拟消除监测对象风险。",
@@ -109,7 +146,7 @@ async def _notice(session: AsyncSession, code: str, key: str, listed: list[Any],
     if code in WITH_MEASURES:
         header.append("主要帮扶措施" if eliminating else "帮扶措施")
     table = [
-        [i, h["household_no"], BLANK, members, risks, *([measures] if code in WITH_MEASURES else [])]
+        [i, h.household_no, BLANK, members, risks, *([measures] if code in WITH_MEASURES else [])]
         for i, (_, h, members, risks, measures) in enumerate(listed, start=1)
     ]
     name = regions().name(village) or village
@@ -131,10 +168,8 @@ async def _approval(
     session: AsyncSession, code: str, key: str, listed: list[Any], people: int, eliminating: bool
 ) -> Form:
     first = listed[0][0]
-    words = (await wording(session, str(first.data.get("region_code", "")), clock.today())).values.paperwork
-    townships = dict.fromkeys(
-        regions().name(r.data["region_code"][:9]) or r.data["region_code"][:9] for r, *_ in listed
-    )
+    words = (await wording(session, first.region_code, clock.today())).values.paperwork
+    townships = dict.fromkeys(regions().name(r.region_code[:9]) or r.region_code[:9] for r, *_ in listed)
     checked = f"经{words.office}联合有关单位组织核查" + (
         f"并报{words.decided_by}研究审定" if words.decided_by else "并审定"
     )
@@ -146,10 +181,11 @@ async def _approval(
         "请依据此批复，登记好监测对象信息，并做好相关帮扶工作。"
     )
     table = [
-        [i, regions().name(r.data["region_code"]) or r.data["region_code"], h["household_no"], BLANK, members, BLANK]
+        [i, regions().name(r.region_code) or r.region_code, h.household_no, BLANK, members, BLANK]
         for i, (r, h, members, _, _) in enumerate(listed, start=1)
     ]
-    stated = first.data.get("data", {}).get("approved_on") or recorded_on(first.data)
+    approved_on = first.data.approved_on if isinstance(first.data, ApprovalRecord) else None
+    stated = approved_on or cst_date(first.occurred_at)
     return Form(
         code,
         f"{FORMS[code].replace('区级', words.approver)}（{key}）",

@@ -36,4 +36,5 @@ class FormInfo(BaseModel):
     code: str
     title: str
     keyed_by: str
+    reads: list[str] = Field(default_factory=list, description="the event types the form is drawn from")
     filed_here: bool | None = Field(None, description="with `region`: whether its jurisdiction's pack lists the form")

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from common.auth import Principal, absent
 from common.regions import full_name
 from common.vocabulary import EVENT_ZH
+from contracts.intake import HouseholdRegisteredV1
 from ledger.archive.schemas import Archive, ArchiveEntry
 from ledger.archive.stated import step_date
 from ledger.checkpoints.service import b64
@@ -40,7 +41,7 @@ async def entries_of(session: AsyncSession, household_id: uuid.UUID, as_of: dt.d
 
 async def registration_of(session: AsyncSession, household_id: uuid.UUID) -> Entry | None:
     """The household's registration in the log (where it is: its region decides who may read about it)."""
-    q = select(Entry).where(Entry.subject == str(household_id), Entry.type == "intake.household.registered").limit(1)
+    q = select(Entry).where(Entry.subject == str(household_id), Entry.type == HouseholdRegisteredV1.type).limit(1)
     return (await session.execute(q)).scalar_one_or_none()
 
 

@@ -5,19 +5,29 @@ a region whose record changed in the log since the region's last batch, each as 
 import uuid
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.auth import Principal
 from common.errors import Conflict, NotFound
 from common.regions import full_name
 from common.vocabulary import CATEGORY_ZH, MEASURE_STATUS_ZH, OBJECT_ZH, RISK_ZH, zh
+from contracts.assistance import ELIMINATION_TOPIC, PLAN_TOPIC, EliminationApprovedV1, PlanEventBase
+from contracts.intake import (
+    CASE_EVENTS,
+    CASE_TOPIC,
+    HOUSEHOLD_TOPIC,
+    CaseApprovedV1,
+    HouseholdRegisteredV1,
+    HouseholdUpdatedV1,
+)
+from ledger.archive.records import event_of, latest
 from ledger.exports.models import NationalExport, NationalExportAck
 from ledger.exports.schemas import ExportBatch, ExportPublic, NationalRecord
 from ledger.models import Entry
 
 # What the national system records: the household, its case, its plan and measures, its elimination.
-EXPORTED = ("intake.household.", "intake.case.", "assistance.plan.", "assistance.elimination.")
+EXPORTED = (HOUSEHOLD_TOPIC, CASE_TOPIC, PLAN_TOPIC, ELIMINATION_TOPIC)
 BATCH_LIMIT = 5000  # households per batch; the next batch goes on from there
 
 
@@ -70,7 +80,7 @@ def _changed(prefix: str, after: int, through: int | None = None) -> Select[str,
 
 
 def _exported() -> ColumnElement[bool]:
-    return or_(*(Entry.type.startswith(p) for p in EXPORTED))
+    return Entry.topic.in_(EXPORTED)
 
 
 async def records_of(session: AsyncSession, households: list[str], through: int) -> list[NationalRecord]:
@@ -87,37 +97,34 @@ async def records_of(session: AsyncSession, households: list[str], through: int)
 
 
 def _record(household_id: str, entries: list[Entry]) -> NationalRecord | None:
-    registered = [e.data for e in entries if e.type in ("intake.household.registered", "intake.household.updated")]
-    if not registered:
+    h = latest(entries, HouseholdRegisteredV1, HouseholdUpdatedV1)
+    if h is None:
         return None  # a household registered before the log began: its registration is not in it
-    h = registered[-1]
-    case = next((e.data for e in reversed(entries) if e.type.startswith("intake.case.")), None)
-    approved = next((e.data for e in reversed(entries) if e.type == "intake.case.approved"), None)
-    plan = next((e.data for e in reversed(entries) if e.type.startswith("assistance.plan.")), None)
-    eliminated = next((e.data for e in reversed(entries) if e.type == "assistance.elimination.approved"), None)
+    case = latest(entries, *CASE_EVENTS.values())
+    approved = latest(entries, CaseApprovedV1)
+    plan = next((e for e in map(event_of, reversed(entries)) if isinstance(e, PlanEventBase)), None)
+    eliminated = latest(entries, EliminationApprovedV1)
     last = {e.type: i for i, e in enumerate(entries)}  # the position of each type's latest entry
-    if last.get("assistance.elimination.approved", -1) > last.get("intake.case.approved", -1):
+    if last.get(EliminationApprovedV1.type, -1) > last.get(CaseApprovedV1.type, -1):
         status = "风险已消除"  # eliminated after the latest identification (a re-entry is monitored again)
     else:
-        status = {"monitored": "监测中", "rejected": "未认定", None: "未申报"}.get((case or {}).get("state"), "识别中")
+        state = case.state if case else None
+        status = {"monitored": "监测中", "rejected": "未认定", None: "未申报"}.get(state, "识别中")
     return NationalRecord(
         household_id=uuid.UUID(household_id),
-        household_no=h["household_no"],
-        region_code=h["region_code"],
-        region_name=full_name(h["region_code"]),
-        category=zh(CATEGORY_ZH, h.get("category")) or None,
-        people=len([m for m in h.get("members", []) if m.get("active", True)]),
+        household_no=h.household_no,
+        region_code=h.region_code,
+        region_name=full_name(h.region_code),
+        category=zh(CATEGORY_ZH, h.category) or None,
+        people=len([m for m in h.members if m.active]),
         status=status,
-        object_type=zh(OBJECT_ZH, (case or {}).get("object_type")) or None,
-        risks=[zh(RISK_ZH, r.get("category")) for r in (case or {}).get("risks", [])],
-        identified_on=(approved or {}).get("data", {}).get("approved_on"),
-        identification_no=(approved or {}).get("data", {}).get("approval_no"),
-        measures=[
-            f"{m.get('name') or m['code']}（{zh(MEASURE_STATUS_ZH, m.get('status'))}）"
-            for m in (plan or {}).get("measures", [])
-        ],
-        eliminated_on=(eliminated or {}).get("data", {}).get("approved_on"),
-        elimination_no=(eliminated or {}).get("data", {}).get("approval_no"),
+        object_type=zh(OBJECT_ZH, str(case.object_type or "")) if case and case.object_type else None,
+        risks=[zh(RISK_ZH, str(r.category)) for r in (case.risks if case else [])],
+        identified_on=approved.data.approved_on if approved else None,
+        identification_no=approved.data.approval_no if approved else None,
+        measures=[f"{m.name or m.code}（{zh(MEASURE_STATUS_ZH, m.status)}）" for m in (plan.measures if plan else [])],
+        eliminated_on=eliminated.data.approved_on if eliminated else None,
+        elimination_no=eliminated.data.approval_no if eliminated else None,
         last_leaf=entries[-1].leaf_index,
     )
 
