@@ -14,12 +14,12 @@ from devkit.kit.identification import ok
 from devkit.testing.fixtures import auth
 
 SERVICES = ["intake", "screening", "assistance", "ledger"]
-# Not called here, and why: the registry's search is held to its declaration by the gateway's own test (a signed
-# envelope from a registered sender); the department's identifiers need a household on that department's list,
-# which only the bus makes, and are not yet held to theirs by any test (a known gap).
+# Not called here, and where they are held to their declarations: the registry's search needs a signed envelope
+# from a registered sender, the department's identifiers a household on that department's list (the bus makes
+# it): the gateway's own tests build both.
 ELSEWHERE = {
     ("intake", "POST", "/registry/sync/search"): "services/intake/tests/test_registry_gateway.py",
-    ("intake", "POST", "/department-lists/{department}/identifiers"): "not yet",
+    ("intake", "POST", "/department-lists/{department}/identifiers"): "services/intake/tests/test_registry_gateway.py",
 }
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 from prometheus_client import REGISTRY
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from common import clock
 from common.events.envelope import encode, new_envelope
@@ -460,6 +460,17 @@ async def test_a_department_reads_the_ids_of_its_own_list_only(client: httpx.Asy
         return [h["household_id"] for h in found["items"]] or None
 
     assert await eventually(answered, timeout=30) == [mile["id"]]
+    # Each answer naming it is a read of its members' ID numbers, recorded as the route declares.
+    app = client._transport.app  # type: ignore[attr-defined]
+    declared = app.openapi()["paths"]["/department-lists/{department}/identifiers"]["post"]["x-audited-read"]
+    reads = text(
+        "SELECT convert_from(value, 'UTF8')::jsonb->'data' FROM intake.outbox WHERE topic = :topic "
+        "AND NOT encrypted AND convert_from(value, 'UTF8')::jsonb->'data'->>'household_id' = :household"
+    )
+    async with app.state.db.engine.connect() as conn:
+        recorded = [r[0] for r in await conn.execute(reads, {"topic": ACCESS_TOPIC, "household": mile["id"]})]
+    mine = [r for r in recorded if r["actor"] == "water-system"]
+    assert mine and all(r["what"].startswith(declared) for r in mine), recorded
     # A water department account of another area is answered as for a random id.
     gejiu_water = headers("department", "532501", sub="water-gejiu", department="water")
     assert await asked([mile["id"]], gejiu_water) == {"items": [], "next_cursor": None}
