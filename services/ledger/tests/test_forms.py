@@ -1,5 +1,6 @@
 """The standard forms filled from the log: read back with openpyxl (XLSX) and pypdf (PDF text)."""
 
+import datetime as dt
 import io
 import re
 from typing import Any
@@ -8,19 +9,21 @@ import httpx
 import pytest
 from openpyxl import load_workbook
 
+from common import clock
 from devkit.kit.assistance import approved_plan, draft_plan, monitored
 from devkit.kit.households import VILLAGE_A, headers
 from devkit.kit.identification import ok
 from devkit.kit.ledger import eliminated_household
 from devkit.kit.people import AUDITOR
 from devkit.kit.screening import alerts_of, household, income, person
-from devkit.testing.fixtures import auth, eventually
+from devkit.testing.fixtures import auth, eventually, set_clock
 from devkit.testing.pdfs import checked_pdf
 from ledger.archive.registry import REGISTRY
 from ledger.config import settings
 from screening.config import settings as screening_settings
 
 COUNTY = auth(settings, "county_officer", "532504", sub="county-forms")
+MADE_AT = "made at"
 
 
 def xlsx_text(content: bytes) -> str:
@@ -257,7 +260,7 @@ async def drawn(services: Any) -> dict[str, dict[str, str]]:
     return {
         code: {"key": keys[code]} if spec.keyed_by == "key" else {"household_id": household["id"]}
         for code, spec in REGISTRY.items()
-    }
+    } | {MADE_AT: {"instant": clock.now().isoformat()}}
 
 
 def test_every_keyed_form_has_a_key_here() -> None:
@@ -278,6 +281,9 @@ async def test_the_catalogue_is_the_registry(services: Any) -> None:
 @pytest.mark.parametrize("code", list(REGISTRY))
 async def test_every_form_is_drawn_from_the_log(services: Any, drawn: dict[str, dict[str, str]], code: str) -> None:
     ledger = await services.client("ledger")
+    # Each test starts at the scenario's instant again (the root conftest), before the module's households were
+    # made; the forms are drawn as of now: each test runs from when they were made, not before their events.
+    set_clock(dt.datetime.fromisoformat(drawn[MADE_AT]["instant"]))
     for fmt in ("xlsx", "pdf"):
 
         async def answer(fmt: str = fmt) -> Any:  # a list waits for its households' events to reach the ledger
