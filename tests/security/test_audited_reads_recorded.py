@@ -101,7 +101,7 @@ async def objects(services: Any) -> dict[str, dict[str, str]]:
         return "intake.case.approved" in {e["type"] for e in page.json()["items"]}
 
     await eventually(in_ledger, timeout=60)
-    from ledger.archive.endpoints import ALL_FORMS, LIST_FORMS
+    from ledger.archive.registry import REGISTRY
 
     common = {
         "household_id": home["id"],
@@ -119,7 +119,7 @@ async def objects(services: Any) -> dict[str, dict[str, str]]:
         "intake": {**common, "attachment_id": evidence["id"]},
         "screening": {**common, "alert_id": alert["id"], "household_id": alerted["id"]},
         "assistance": {**common, "attachment_id": kept["id"]},
-        "ledger": {**common, "form_code": next(c for c in ALL_FORMS if c not in LIST_FORMS)},
+        "ledger": {**common, "form_code": next(c for c, f in REGISTRY.items() if f.keyed_by != "key")},
     }
 
 
