@@ -1,7 +1,16 @@
 """A schema failure in plain Chinese, worded from its kind (pydantic's error type and context), for the
-cadre who reads it on the app: "格式不正确" rather than "String should match pattern '^\\d{9}$'"."""
+cadre who reads it on the app: "格式不正确" rather than "String should match pattern '^\\d{9}$'".
+
+Our own validators refuse with `Invalid(english, zh)`: pydantic keeps the exception in the error's context,
+and its Chinese is what the cadre reads. A plain ValueError is worded 取值无效 alone (its English stays in
+`message`); a test holds every validator to `Invalid`."""
 
 from typing import Any
+
+from contracts.base import Invalid  # the lowest layer has it, for the contracts' own validators
+
+__all__ = ["Invalid", "message_zh"]
+
 
 # pydantic's error types (https://docs.pydantic.dev/latest/errors/validation_errors/) and their wording.
 _TEMPLATES: dict[str, str] = {
@@ -49,7 +58,7 @@ _TEMPLATES: dict[str, str] = {
     "dict_type": "应为对象",
     "model_type": "应为对象",
     "model_attributes_type": "应为对象",
-    "json_invalid": "不是有效的JSON",
+    "json_invalid": "不是有效的JSON（请检查括号、引号和逗号）",
     "json_type": "不是有效的JSON",
     "bytes_type": "应为文字",
     "string_unicode": "应为有效的UTF-8文字",
@@ -63,15 +72,16 @@ _TEMPLATES: dict[str, str] = {
 
 def message_zh(error: dict[str, Any]) -> str:
     """One error of pydantic's `errors()` in Chinese; a kind without wording says 取值无效, and a value error
-    of our own validators keeps its words after it (they name the rule, e.g. a region code's level)."""
+    of our own validators says its Chinese (they name the rule, e.g. a region code's level)."""
     kind = str(error.get("type", ""))
     context = error.get("ctx") or {}
     try:
         text = _TEMPLATES.get(kind, "取值无效").format(**{k: _shown(v) for k, v in context.items()})
     except (KeyError, IndexError):
         text = _TEMPLATES.get(kind, "取值无效").split("{", 1)[0].rstrip("（：")
-    if kind == "value_error" and context.get("error"):
-        text = f"{text}：{context['error']}"
+    zh = getattr(context.get("error"), "zh", None)
+    if kind in ("value_error", "assertion_error") and zh:
+        text = f"{text}：{zh}"
     return text
 
 

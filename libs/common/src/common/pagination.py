@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from common.access import readable
 from common.auth import Principal
 from common.errors import BadRequest
+from common.messages import Invalid
 
 LimitQuery = Annotated[int, Query(ge=1, le=500, description="page size")]
 CursorQuery = Annotated[str | None, Query(max_length=500, description="`next_cursor` of the previous page")]
@@ -70,7 +71,7 @@ def decode_cursor(cursor: str | None, columns: Sequence[Any]) -> tuple[Any, ...]
     try:
         raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         if not isinstance(raw, list) or len(raw) != len(columns):
-            raise ValueError("cursor of another list")
+            raise Invalid("cursor of another list", "翻页游标属于另一个列表")
         return tuple(_typed(v, c) for v, c in zip(raw, columns, strict=True))
     except (ValueError, TypeError) as exc:
         raise BadRequest("Malformed cursor") from exc

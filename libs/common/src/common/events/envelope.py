@@ -18,6 +18,7 @@ from cloudevents.core.v1.event import CloudEvent
 from pydantic import ValidationError
 
 from common import clock, tracing
+from common.messages import Invalid
 from common.pii import normalize_resident_id
 from contracts.base import EventContract, NotAfterToday, ResidentIdNumber
 
@@ -55,16 +56,16 @@ def _resident_id(name: str, value: Any) -> None:
         try:
             normalize_resident_id(value)
         except ValueError as exc:
-            raise ValueError(f"{name}: {exc}") from None
+            raise Invalid(f"{name}: {exc}", getattr(exc, "zh", "身份证号码无效")) from None
 
 
 def _not_after_today(name: str, value: Any) -> None:
     if not isinstance(value, dt.date):
         return  # not a date at all: the contract's own validation says so
     if value > clock.today():
-        raise ValueError(f"{name}: is after today (China Standard Time)")
+        raise Invalid(f"{name}: is after today (China Standard Time)", "日期晚于今天（北京时间）")
     if value < EARLIEST:
-        raise ValueError(f"{name}: is before {EARLIEST}")
+        raise Invalid(f"{name}: is before {EARLIEST}", f"日期早于 {EARLIEST}")
 
 
 # What the contracts' markers mean when an event is read (the contracts themselves are data).
