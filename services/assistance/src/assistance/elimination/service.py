@@ -24,6 +24,7 @@ from common import clock, policy
 from common.auth import Principal, ensure_covers
 from common.errors import Conflict, NotFound, ValidationFailed
 from common.procedure import NEW, Events, Procedure, Record, Taken
+from common.vocabulary import CRITERIA_ZH
 from contracts.assistance import (
     EliminationEventBase,
 )
@@ -68,11 +69,12 @@ async def current_plan(session: AsyncSession, principal: Principal, household_id
 
 def _refuse(ev: Evaluation) -> None:
     if ev.stays_monitored:
-        raise StaysMonitored(ev.reason, evaluation=ev.as_dict())
+        raise StaysMonitored(ev.reason, zh=ev.reason_zh, evaluation=ev.as_dict())
     if not ev.eligible:
         failing = ev.failing()
         raise EliminationRefused(
             "Not met: " + "; ".join(f"{c.code} ({c.explanation})" for c in failing),
+            zh="未达到：" + "；".join(f"{CRITERIA_ZH[c.code]}（{c.explanation_zh}）" for c in failing),
             failing_criteria=[c.code for c in failing],
             evaluation=ev.as_dict(),
         )
