@@ -153,3 +153,22 @@ def test_every_problem_class_is_titled_in_chinese() -> None:
     assert len(found) > 30
     latin = [f"{c.__module__}.{c.__name__}" for c in found if not CJK.search(vars(c).get("title_zh", ""))]
     assert not latin, latin
+
+
+def test_every_problem_raised_with_a_reason_gives_it_in_chinese() -> None:
+    """A problem with an English detail and no `zh=` answers zh-CN clients with its title and the reason in
+    `detail_en` only: every construction of a problem that gives a detail gives its Chinese."""
+    test_every_problem_class_is_titled_in_chinese()  # imports every module
+
+    def subclasses(cls: type[Problem]) -> list[type[Problem]]:
+        return [s for c in cls.__subclasses__() for s in (c, *subclasses(c))]
+
+    names = {c.__name__ for c in subclasses(Problem)} | {"Problem"}
+    english_only = []
+    for path in _sources():
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and ast.unparse(node.func).rsplit(".", 1)[-1] in names and node.args:
+                zh = next((k.value for k in node.keywords if k.arg == "zh"), None)
+                if zh is None or (not CJK.search(ast.unparse(zh)) and "zh" not in ast.unparse(zh)):
+                    english_only.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert not english_only, english_only

@@ -257,4 +257,5 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         cls = {404: NotFound, 401: Unauthorized, 403: Forbidden, 405: MethodNotAllowed}.get(exc.status_code, BadRequest)
-        return _response(cls(str(exc.detail)), request, dict(exc.headers or {}))  # 405 keeps its Allow
+        problem = cls(str(exc.detail), zh=cls.title_zh)
+        return _response(problem, request, dict(exc.headers or {}))  # 405 keeps its Allow

@@ -33,6 +33,18 @@ CIVIL_AFFAIRS, MEDICAL_INSURANCE, EDUCATION, HOUSING, DISABILITY = (
 )
 EMERGENCY, HUMAN_RESOURCES, HEALTH, WATER = "emergency-management", "human-resources", "health", "water"
 FINANCE = "finance"
+DEPARTMENT_ZH = {
+    CIVIL_AFFAIRS: "民政",
+    MEDICAL_INSURANCE: "医保",
+    EDUCATION: "教育",
+    HOUSING: "住建",
+    DISABILITY: "残联",
+    EMERGENCY: "应急管理",
+    HUMAN_RESOURCES: "人社",
+    HEALTH: "卫生健康",
+    WATER: "水利",
+    FINANCE: "金融",
+}
 
 
 # A department's export as its staff have it (spreadsheets with Chinese headers and Chinese values): each

@@ -62,7 +62,7 @@ async def current_plan(session: AsyncSession, principal: Principal, household_id
     ).scalar_one_or_none()
     # One answer for "no plan" and "not yours", so that nothing outside the jurisdiction is revealed.
     if plan is None:
-        raise NotFound("No such household with a current plan")
+        raise NotFound("No such household with a current plan", zh="未找到有当前帮扶计划的该户")
     ensure_covers(principal, plan.region_code, "household with a current plan")
     return plan
 
@@ -92,7 +92,11 @@ async def propose(session: AsyncSession, principal: Principal, plan: Plan, revie
         )
     ).first()
     if open_one:
-        raise IllegalEliminationStep("The plan is already in an elimination procedure", elimination_id=str(open_one[0]))
+        raise IllegalEliminationStep(
+            "The plan is already in an elimination procedure",
+            elimination_id=str(open_one[0]),
+            zh="该帮扶计划已在风险消除程序中",
+        )
     case = await session.get(MonitoredCase, plan.case_id)
     clock.check_step_date(
         "meeting_date",
@@ -120,7 +124,7 @@ async def propose(session: AsyncSession, principal: Principal, plan: Plan, revie
 async def get(session: AsyncSession, principal: Principal, elimination_id: uuid.UUID) -> Elimination:
     e = await session.get(Elimination, elimination_id, with_for_update=True)
     if e is None:
-        raise NotFound("No such elimination")
+        raise NotFound("No such elimination", zh="未找到该风险消除记录")
     ensure_covers(principal, e.region_code, "elimination")
     return e
 
@@ -200,6 +204,7 @@ async def accept(session: AsyncSession, principal: Principal, e: Elimination, fo
             errors=[
                 {"field": "head_signed", "message": "must be true: the head's signed agreement", "type": "value_error"}
             ],
+            zh="乡镇验收前，户主须在验收表上签字认可",
         )
     if e.notice_until is not None:  # after the form's own checks: a date inside the notice is the form's error
         await NOTICE.check_resolved(session, e)

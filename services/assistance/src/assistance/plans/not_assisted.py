@@ -37,6 +37,7 @@ async def not_assisted_item(
             f"Not on the not-assisted list of this jurisdiction's pack ({ref})"
             + (f": {listed}" if listed else ": its pack lists none"),
             errors=[{"field": field, "message": f"{code} is not on the list", "type": "value_error"}],
+            zh="不在本辖区政策包的不予帮扶清单中",
         )
     return items[code], ref
 
@@ -64,6 +65,7 @@ async def record_not_assisted(session: AsyncSession, principal: Principal, plan:
             raise ValidationFailed(
                 f"{item.zh} excludes a measure: name it",
                 errors=[{"field": "measure_ids", "message": "at least one measure", "type": "value_error"}],
+                zh=f"{item.zh}排除的是帮扶措施：请指明哪些措施",
             )
         measures = [await measure_of(session, plan, i) for i in ids]
         for m in measures:
@@ -74,6 +76,7 @@ async def record_not_assisted(session: AsyncSession, principal: Principal, plan:
                     errors=[
                         {"field": "measure_ids", "message": f"{m.id} is a {m.code} measure", "type": "value_error"}
                     ],
+                    zh="此项不予帮扶认定不涉及该类措施",
                 )
         finding["measure_ids"] = [str(m.id) for m in measures]
         await withdraw(session, plan, measures, principal.sub, f"not assisted: {item.zh} ({ref}): {body['note']}")
@@ -82,6 +85,7 @@ async def record_not_assisted(session: AsyncSession, principal: Principal, plan:
             raise ValidationFailed(
                 f"{item.zh} excludes an expense: give its amount and year",
                 errors=[{"field": "amount", "message": "amount and year required", "type": "value_error"}],
+                zh=f"{item.zh}排除的是一项支出：请填写金额和年度",
             )
         finding |= {"amount": str(body["amount"]), "year": body["year"]}
     plan.not_assisted = [*plan.not_assisted, finding]
@@ -103,6 +107,8 @@ async def exclude(
                 f"{item.zh} excludes the {item.excludes} concerned, not the household's plan ({ref}): record it "
                 "as a not-assisted finding (POST /plans/{plan_id}/not-assisted)",
                 errors=[{"field": "reason", "message": f"excludes the {item.excludes} only", "type": "value_error"}],
+                zh=f"{item.zh}只排除相关的{'支出' if item.excludes == 'expense' else '措施'}，不排除整个帮扶计划："
+                "请登记为不予帮扶认定",
             )
     plan.excluded_reason, plan.excluded_note = reason, note
     plan.updated_at = clock.now()

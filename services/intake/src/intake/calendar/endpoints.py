@@ -49,6 +49,7 @@ def _in_year(year: int, body: CalendarYearIn) -> CalendarYearIn:
         raise ValidationFailed(
             f"Days outside {year}: {', '.join(wrong)}",
             errors=[{"field": "days", "message": "day outside the year", "type": "value_error"}],
+            zh=f"以下日期不在{year}年内：{'、'.join(wrong)}",
         )
     return body
 

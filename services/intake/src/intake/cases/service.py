@@ -250,6 +250,7 @@ async def village_review(session: AsyncSession, principal: Principal, case: Case
                 f"The household survey (入户调查) comes before the village review here ({applied.ref})",
                 current_state=case.state,
                 allowed_actions=procedure.allowed(case.state),
+                zh="按本地规定，入户调查应在村级评议之前",
             )
         check_step_date(
             "meeting_date",

@@ -205,7 +205,7 @@ async def _upload(
     )
     async with db.transaction() as s:
         if await s.get(Upload, upload.id) is not None:
-            raise BadRequest(f"Upload {upload.id} exists already")
+            raise BadRequest(f"Upload {upload.id} exists already", zh=f"上传 {upload.id} 已存在")
         s.add(upload)
     try:
         shown = await _ingest_file(db, upload, department, kind, charset, stream)

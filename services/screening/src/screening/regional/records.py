@@ -30,7 +30,7 @@ def _check(principal: Principal, records: list[RegionalRecordIn]) -> None:
         if r.observed_on > clock.today():
             errors.append({"field": f"records[{i}].observed_on", "message": f"after today ({clock.today()}, CST)"})
     if errors:
-        raise ValidationFailed("Some records cannot be accepted", errors=errors[:100])
+        raise ValidationFailed("Some records cannot be accepted", errors=errors[:100], zh="部分记录不能接收")
 
 
 async def receive(session: AsyncSession, principal: Principal, records: list[RegionalRecordIn]) -> BatchOutcome:
