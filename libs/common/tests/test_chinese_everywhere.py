@@ -172,3 +172,17 @@ def test_every_problem_raised_with_a_reason_gives_it_in_chinese() -> None:
                 if zh is None or (not CJK.search(ast.unparse(zh)) and "zh" not in ast.unparse(zh)):
                     english_only.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert not english_only, english_only
+
+
+def test_every_field_error_a_route_gives_has_its_chinese_message() -> None:
+    from common.vocabulary.fields import path_zh
+
+    assert path_zh("records[2].region_code") == "记录3的区划代码" and path_zh("body") == "请求内容"
+    english_only = []
+    for path in _sources():
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Dict):
+                keys = {k.value for k in node.keys if isinstance(k, ast.Constant)}
+                if {"field", "message"} <= keys and "message_zh" not in keys:
+                    english_only.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert not english_only, english_only

@@ -8,7 +8,7 @@ detail and each field's message in Chinese: every problem has its `title_zh`, a 
 gives `zh=`, and a schema failure is worded from its kind (`common.messages`) and names each field by its
 Chinese name (`common.vocabulary.fields`). A detail with no Chinese wording yet is answered with the
 title's, its English kept beside it as `detail_en`; `type` and each error's `field` stay codes, for programs
-(`field_zh` beside it names the field for people).
+(under zh-CN, `field_zh` beside it names the field for people).
 """
 
 from collections.abc import Awaitable, Callable
@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from common.messages import message_zh
-from common.vocabulary.fields import field_zh
+from common.vocabulary.fields import field_zh, path_zh
 
 PROBLEM_BASE = "https://safetynet.example/problems/"
 PROBLEM_JSON = "application/problem+json"
@@ -76,11 +76,11 @@ class Problem(Exception):
 
 
 def _worded(error: dict[str, Any], chinese: bool) -> dict[str, Any]:
-    out = {k: v for k, v in error.items() if k not in ("message_zh", "field_zh")}
+    out = {k: v for k, v in error.items() if k != "message_zh"}
     if chinese and error.get("message_zh"):
         out["message"] = error["message_zh"]
-    if chinese and error.get("field_zh"):
-        out["field_zh"] = error["field_zh"]
+    if chinese and isinstance(error.get("field"), str):
+        out["field_zh"] = path_zh(error["field"])
     return out
 
 
@@ -114,11 +114,11 @@ class ValidationFailed(Problem):
     title_zh = "请求内容不符合要求"
 
     @classmethod
-    def on(cls, field: str, message: str, zh: str | None = None) -> "ValidationFailed":
+    def on(cls, field: str, message: str, zh: str) -> "ValidationFailed":
         """A refusal a route finds past the schema, naming the one field it is about."""
-        place = tuple(int(p) if p.isdigit() else p for p in field.split("."))
-        error = {"field": field, "message": message, "type": "value_error", "field_zh": field_zh(place)}
-        return cls(message, zh=zh, errors=[{**error, "message_zh": zh} if zh else error])
+        return cls(
+            message, zh=zh, errors=[{"field": field, "message": message, "type": "value_error", "message_zh": zh}]
+        )
 
 
 class MethodNotAllowed(Problem):
@@ -223,12 +223,17 @@ def install_problem_handlers(app: FastAPI) -> None:
         if broken is not None:  # no field is wrong: the body is not JSON at all (its location is a character)
             at = broken.get("loc", ("body", 0))[-1]
             where = f"第{at + 1}个字符附近" if isinstance(at, int) else ""
-            error = {"field": "body", "message": broken["msg"], "type": "json_invalid", "field_zh": "请求内容"}
+            error = {
+                "field": "body",
+                "message": broken["msg"],
+                "type": "json_invalid",
+                "message_zh": message_zh(broken),
+            }
             return _response(
                 ValidationFailed(
                     f"The body is not valid JSON (near character {at})",
                     zh=f"请求内容不是有效的JSON（{where}，请检查括号、引号和逗号）".replace("（，", "（"),
-                    errors=[{**error, "message_zh": message_zh(broken)}],
+                    errors=[error],
                 ),
                 request,
             )
@@ -238,12 +243,13 @@ def install_problem_handlers(app: FastAPI) -> None:
                 "message": e["msg"],
                 "type": e["type"],
                 "message_zh": message_zh(e),
-                "field_zh": field_zh(tuple(e["loc"])),
             }
             for e in found
         ]
         fields = ", ".join(sorted({e["field"] for e in errors}))
-        names = "、".join(dict.fromkeys(e["field_zh"] for e in sorted(errors, key=lambda e: e["field"])))
+        names = "、".join(
+            dict.fromkeys(field_zh(tuple(e["loc"])) for e in sorted(found, key=lambda e: _field(e["loc"])))
+        )
         return _response(
             ValidationFailed(f"Invalid fields: {fields}", zh=f"以下字段不符合要求：{names}", errors=errors), request
         )

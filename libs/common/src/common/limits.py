@@ -118,7 +118,7 @@ def _nul(where: str) -> ValidationFailed:
     message = f"{where} contains a NUL character, which no text field accepts"
     return ValidationFailed(
         message,
-        errors=[{"field": where, "message": message, "type": "value_error.nul"}],
+        errors=[{"field": where, "message": message, "type": "value_error.nul", "message_zh": "含有空字符（NUL）"}],
         zh="含有空字符（NUL），任何文字字段都不接受",
     )
 

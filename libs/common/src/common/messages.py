@@ -5,6 +5,7 @@ Our own validators refuse with `Invalid(english, zh)`: pydantic keeps the except
 and its Chinese is what the cadre reads. A plain ValueError is worded 取值无效 alone (its English stays in
 `message`); a test holds every validator to `Invalid`."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from contracts.base import Invalid  # the lowest layer has it, for the contracts' own validators
@@ -70,7 +71,7 @@ _TEMPLATES: dict[str, str] = {
 }
 
 
-def message_zh(error: dict[str, Any]) -> str:
+def message_zh(error: Mapping[str, Any]) -> str:
     """One error of pydantic's `errors()` in Chinese; a kind without wording says 取值无效, and a value error
     of our own validators says its Chinese (they name the rule, e.g. a region code's level)."""
     kind = str(error.get("type", ""))

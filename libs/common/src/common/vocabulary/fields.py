@@ -3,6 +3,7 @@ problems that name them: 以下字段不符合要求：地址、类别、成员1
 members.0.labour_capacity`. One table for every service: a field name means one thing across the system
 (a test walks the OpenAPI request schemas and fails on a field without its name here)."""
 
+import re
 from typing import Any
 
 FIELD_ZH: dict[str, str] = {
@@ -314,6 +315,7 @@ FIELD_ZH: dict[str, str] = {
 }
 
 _WHERE = ("body", "query", "path", "header", "cookie")
+_STEP = re.compile(r"[.\[\]]+")
 
 
 def field_zh(loc: tuple[Any, ...] | list[Any]) -> str:
@@ -330,3 +332,11 @@ def field_zh(loc: tuple[Any, ...] | list[Any]) -> str:
         else:
             words.append(FIELD_ZH.get(str(part), f"“{part}”"))
     return "的".join(words) or "请求内容"
+
+
+def path_zh(path: str) -> str:
+    """The same for a field's path as a problem's `errors` give it: `members.0.labour_capacity`,
+    `records[2].region_code`."""
+    if path in _WHERE:
+        return "请求内容"
+    return field_zh(tuple(int(p) if p.isdigit() else p for p in _STEP.split(path) if p))

@@ -202,7 +202,12 @@ async def accept(session: AsyncSession, principal: Principal, e: Elimination, fo
         raise ValidationFailed(
             "The head of household must sign the acceptance form (户主签字认可) before the township accepts",
             errors=[
-                {"field": "head_signed", "message": "must be true: the head's signed agreement", "type": "value_error"}
+                {
+                    "field": "head_signed",
+                    "message": "must be true: the head's signed agreement",
+                    "type": "value_error",
+                    "message_zh": "须为是：户主已签字认可",
+                }
             ],
             zh="乡镇验收前，户主须在验收表上签字认可",
         )

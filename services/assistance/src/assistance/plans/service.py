@@ -282,7 +282,13 @@ async def known_measure(session: AsyncSession, code: str, region_code: str) -> s
     if ext is None or not region_code.startswith(ext.region_prefix):
         raise ValidationFailed(
             "Unknown measure",
-            errors=[{"field": "code", "message": f"{code} is not in the catalogue here"}],
+            errors=[
+                {
+                    "field": "code",
+                    "message": f"{code} is not in the catalogue here",
+                    "message_zh": f"{code} 不在本地措施目录中",
+                }
+            ],
             zh="未知的帮扶措施",
         )
     return ext.department
@@ -310,7 +316,14 @@ async def _check_one_risk_one_measure(session: AsyncSession, plan: Plan, body: d
         raise ValidationFailed(
             f"One risk, one measure ({by}): {', '.join(stacked)} already has a "
             "measure; a second one needs its reason recorded",
-            errors=[{"field": "stacking_reason", "message": "required to stack a measure", "type": "value_error"}],
+            errors=[
+                {
+                    "field": "stacking_reason",
+                    "message": "required to stack a measure",
+                    "type": "value_error",
+                    "message_zh": "叠加措施须填写原因",
+                }
+            ],
             zh="一个风险原则上对应一项措施：该风险已有措施，再加一项须填写叠加原因",
         )
     return f"{body['reason']} (a second measure for {', '.join(stacked)}: {body['stacking_reason']})"
@@ -350,7 +363,7 @@ def _check_dates(m: PlanMeasure) -> None:
     if m.start_date and m.due_date and m.due_date < m.start_date:
         raise ValidationFailed(
             "The due date is before the start",
-            errors=[{"field": "due_date", "message": "must not precede start_date"}],
+            errors=[{"field": "due_date", "message": "must not precede start_date", "message_zh": "不能早于开始日期"}],
             zh="完成期限早于开始日期",
         )
 

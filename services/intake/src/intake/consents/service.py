@@ -29,14 +29,28 @@ def _check_signers(household: Household, body: ConsentCreate, signers: str) -> N
     if unknown:
         raise ValidationFailed(
             "Signers must be active members of the household",
-            errors=[{"field": "signer_member_ids", "message": f"unknown members {unknown}", "type": "value_error"}],
+            errors=[
+                {
+                    "field": "signer_member_ids",
+                    "message": f"unknown members {unknown}",
+                    "type": "value_error",
+                    "message_zh": "有签字人不是本户在册成员",
+                }
+            ],
             zh="签字人应为本户在册成员",
         )
     head = next((m.id for m in active.values() if m.relation == "head"), None)
     if head not in body.signer_member_ids:
         raise ValidationFailed(
             "The household head must sign",
-            errors=[{"field": "signer_member_ids", "message": "head missing", "type": "value_error"}],
+            errors=[
+                {
+                    "field": "signer_member_ids",
+                    "message": "head missing",
+                    "type": "value_error",
+                    "message_zh": "缺少户主签字",
+                }
+            ],
             zh="户主必须签字",
         )
     if signers == "all_adults":
@@ -49,7 +63,14 @@ def _check_signers(household: Household, body: ConsentCreate, signers: str) -> N
         if missing:
             raise ValidationFailed(
                 "This jurisdiction's policy pack requires every adult member to sign",
-                errors=[{"field": "signer_member_ids", "message": f"adults missing: {missing}", "type": "value_error"}],
+                errors=[
+                    {
+                        "field": "signer_member_ids",
+                        "message": f"adults missing: {missing}",
+                        "type": "value_error",
+                        "message_zh": "缺少成年成员签字",
+                    }
+                ],
                 zh="本辖区政策包要求每位成年家庭成员签字",
             )
 

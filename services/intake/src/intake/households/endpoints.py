@@ -299,7 +299,7 @@ async def record_income(
     if year > today().year:
         raise ValidationFailed(
             "Income cannot be recorded for a future year",
-            errors=[{"field": "year", "message": "future year", "type": "value_error"}],
+            errors=[{"field": "year", "message": "future year", "type": "value_error", "message_zh": "不能是未来年度"}],
             zh="不能登记未来年度的收入",
         )
     household = await service.get(session, principal, household_id, lock=True)

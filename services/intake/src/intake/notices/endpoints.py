@@ -46,7 +46,14 @@ async def public_notice(
     except ValueError as exc:
         raise ValidationFailed(
             str(exc),
-            errors=[{"field": "village_code", "message": str(exc), "type": "value_error"}],
+            errors=[
+                {
+                    "field": "village_code",
+                    "message": str(exc),
+                    "type": "value_error",
+                    "message_zh": getattr(exc, "zh", "村代码无效"),
+                }
+            ],
             zh=getattr(exc, "zh", "村代码无效"),
         ) from None
     ensure_covers(principal, village_code, "village")

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from common import policy as ranking
 from common.auth import Principal, ensure_covers
 from common.errors import NotFound, ValidationFailed
+from common.messages import message_zh
 from common.pagination import page_rows
 from common.policy import candidate_prefixes
 from common.regions import ancestors
@@ -129,7 +130,7 @@ async def _check_floor(session: AsyncSession, body: PolicyCreate, values: PackVa
         raise BelowFloor(
             f"the line {values.line.amount} is below the national floor {floor} of the national pack "
             f"{national.year if national else ''} v{national.version if national else ''}",
-            errors=[{"field": "values.line", "message": f"at least {floor}"}],
+            errors=[{"field": "values.line", "message": f"at least {floor}", "message_zh": f"不能低于 {floor}"}],
             zh=f"监测线 {values.line.amount} 低于全国政策包规定的下限 {floor}",
         )
 
@@ -144,7 +145,10 @@ async def drafted(session: AsyncSession, body: PolicyCreate) -> tuple[PackValues
     except PydanticValidationError as exc:
         raise ValidationFailed(
             "the pack with what it carries forward is not valid",
-            errors=[{"field": ".".join(map(str, e["loc"])), "message": e["msg"]} for e in exc.errors()],
+            errors=[
+                {"field": ".".join(map(str, e["loc"])), "message": e["msg"], "message_zh": message_zh(e)}
+                for e in exc.errors()
+            ],
             zh="政策包连同沿用的内容不符合要求",
         ) from exc
     await _check_floor(session, body, values)
