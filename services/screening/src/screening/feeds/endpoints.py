@@ -48,7 +48,8 @@ class IngestResult(BaseModel):
     reason_zh: str | None = Field(None, exclude=True)  # kept beside the English; answered by `worded`
     warnings: list[str] = Field(
         default_factory=list,
-        description="what a record of this year meets: counties judged without a monitoring policy of the year",
+        description="what a record of this year meets: counties judged without a monitoring policy of the year "
+        "(in the language asked for)",
     )
 
 
@@ -103,6 +104,7 @@ class UnmatchedRecord(BaseModel):
 async def ingest_record(
     department: FeedsWrite,
     session: SessionDep,
+    request: Request,
     body: Annotated[
         dict[str, Any],
         Body(
@@ -133,7 +135,8 @@ async def ingest_record(
             str(exc), zh=zh, errors=[{"field": "body", "message": str(exc), "type": "value_error", "message_zh": zh}]
         ) from None
     outcome = await service.ingest(session, record)
-    warnings = [g.message for g in await gaps(session, record.event_date.year)]
+    chinese = wants_chinese(request.headers.get("accept-language"))
+    warnings = [g.message_zh if chinese else g.message for g in await gaps(session, record.event_date.year)]
     return IngestResult(record_id=record.record_id, outcome=outcome, warnings=warnings)
 
 
