@@ -8,11 +8,13 @@ import typing
 import uuid
 
 import httpx
+import pytest
 from openpyxl import Workbook, load_workbook
 
 from contracts.dept import DEPT_CONTRACTS
 from devkit.kit.people import HOUSING, department
 from devkit.testing.fixtures import resident_id
+from screening.config import settings
 from screening.feeds import columns
 
 DISABILITY = department("disability")
@@ -172,3 +174,39 @@ def test_every_feed_names_each_column_and_value_in_chinese_and_its_template_read
         header = [str(c.value) for c in book.worksheets[0][1]]
         assert columns.fields_of(feed, header) == list(contract.model_fields)
         assert all(h in known for h in header) and all(_chinese(h) for h in header)
+
+
+async def test_hostile_form_parts_are_refused_as_raw_bodies_are(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    zh = {**HOUSING, "Accept-Language": "zh-CN"}
+    latin = await client.post(
+        "/feeds/housing/uploads", files={"file": ("a.csv", b"x", "text/csv; charset=latin1")}, headers=zh
+    )
+    assert latin.status_code == 400 and latin.json()["detail"] == "不支持此字符编码，请使用 UTF-8、GBK 或 GB18030"
+    program = await client.post(
+        "/feeds/housing/uploads", files={"file": ("a.exe", b"MZ", "application/octet-stream")}, headers=zh
+    )
+    assert program.status_code == 400 and program.json()["detail"] == "请上传 CSV、JSON Lines 或 XLSX 文件"
+    # A workbook over its size limit, sent as a form part: refused before it is read, the failure in Chinese.
+    monkeypatch.setattr(settings, "xlsx_max_bytes", 1024)
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for i in range(300):
+        sheet.append([f"B-{i}-{uuid.uuid4().hex}", resident_id(), "2026-10-01", "安全鉴定", "C级"])
+    out = io.BytesIO()
+    book.save(out)
+    upload_id = str(uuid.uuid4())
+    big = await client.post(
+        "/feeds/housing/uploads",
+        files={"file": ("大.xlsx", out.getvalue(), XLSX)},
+        headers={**zh, "Upload-Id": upload_id},
+    )
+    assert big.status_code == 413 and big.json()["limit"] == "XLSX_MAX_BYTES" and "超过上限" in big.json()["detail"]
+    progress = (await client.get(f"/feeds/uploads/{upload_id}", headers=zh)).json()
+    assert (
+        progress["status"] == "failed"
+        and "超过上限" in progress["failure"]
+        and "XLSX_MAX_BYTES" in progress["failure_en"]
+    )
