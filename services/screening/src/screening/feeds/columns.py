@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import typing
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from openpyxl import Workbook
@@ -26,6 +27,7 @@ def _contract(department: str) -> type[DeptRecordBase]:
     return DEPT_CONTRACTS[department]
 
 
+@cache
 def header_map(department: str) -> dict[str, str]:
     """Every name a column may carry (the field name, its Chinese name and synonyms) to its field."""
     out: dict[str, str] = {}
@@ -60,19 +62,24 @@ def _bare(header: str) -> str:
 
 def codes(department: str, row: dict[str, Any]) -> dict[str, Any]:
     """The row with each Chinese value label (鉴定等级 `C级`, 是/否) read as the code it stands for."""
-    contract = _contract(department)
-    out = dict(row)
+    labelled = _labelled(department)
+    out = row
     for field, value in row.items():
-        if not isinstance(value, str):
-            continue
-        labels = contract.values_zh.get(field)
-        if labels is None and _is_bool(contract, field):
-            labels = YES_NO_ZH
-        if labels:
-            code = {label: code for code, label in labels.items()}.get(value.strip())
-            if code is not None:
-                out[field] = code
+        code = labelled[field].get(value.strip()) if field in labelled and isinstance(value, str) else None
+        if code is not None:
+            out = {**out, field: code}
     return out
+
+
+@cache
+def _labelled(department: str) -> dict[str, dict[str, str]]:
+    """Each enumerated or yes/no field's labels to codes (read once: a file has many rows)."""
+    contract = _contract(department)
+    return {
+        field: {label: code for code, label in labels.items()}
+        for field in contract.model_fields
+        if (labels := contract.values_zh.get(field) or (YES_NO_ZH if _is_bool(contract, field) else None))
+    }
 
 
 def reason_zh(department: str, exc: ValueError) -> str:
