@@ -186,3 +186,25 @@ def test_every_field_error_a_route_gives_has_its_chinese_message() -> None:
                 if {"field", "message"} <= keys and "message_zh" not in keys:
                     english_only.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert not english_only, english_only
+
+
+def test_a_choice_names_its_codes_with_their_chinese_labels_and_no_english() -> None:
+    from typing import Literal
+
+    from pydantic import ValidationError
+
+    from common.messages import message_zh
+    from contracts.shared import LabourCapacity
+
+    class Choices(BaseModel):
+        labour: LabourCapacity
+        other: Literal["x", "y"]
+
+    try:
+        Choices.model_validate({"labour": "some", "other": "z"})
+    except ValidationError as exc:
+        worded = [message_zh(e) for e in exc.errors()]
+    assert worded == [
+        "应为以下之一：普通劳动力（full）、弱劳动力或半劳动力（partial）、无劳动力（none）、丧失劳动力（lost）",
+        "应为以下之一：x、y",  # pydantic's own list says "'x' or 'y'"
+    ]

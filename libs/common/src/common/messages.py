@@ -5,6 +5,7 @@ Our own validators refuse with `Invalid(english, zh)`: pydantic keeps the except
 and its Chinese is what the cadre reads. A plain ValueError is worded 取值无效 alone (its English stays in
 `message`); a test holds every validator to `Invalid`."""
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -80,6 +81,8 @@ def message_zh(error: Mapping[str, Any]) -> str:
         text = _TEMPLATES.get(kind, "取值无效").format(**{k: _shown(v) for k, v in context.items()})
     except (KeyError, IndexError):
         text = _TEMPLATES.get(kind, "取值无效").split("{", 1)[0].rstrip("（：")
+    if kind in ("enum", "literal_error") and (codes := re.findall(r"'([^']*)'", str(context.get("expected", "")))):
+        text = f"应为以下之一：{_labelled(codes)}"  # not pydantic's list, which says "or"
     zh = getattr(context.get("error"), "zh", None)
     if kind in ("value_error", "assertion_error") and zh:
         text = f"{text}：{zh}"
@@ -88,3 +91,19 @@ def message_zh(error: Mapping[str, Any]) -> str:
 
 def _shown(value: Any) -> str:
     return str(value).replace("'", "") if value is not None else ""
+
+
+def _labelled(codes: list[str]) -> str:
+    """The codes pydantic expected each with its Chinese label, when one table of the vocabulary names them
+    all (a code alone means nothing to a cadre); the codes alone when none does."""
+    from common import vocabulary  # the vocabulary reads the contracts, which read this module's Invalid
+
+    tables = (
+        vocabulary.LABOUR_ZH, vocabulary.RELATION_ZH, vocabulary.SEX_ZH, vocabulary.HEALTH_ZH,
+        vocabulary.CATEGORY_ZH, vocabulary.CHANNEL_ZH, vocabulary.OBJECT_ZH, vocabulary.RISK_ZH,
+        vocabulary.SCOPE_ZH, vocabulary.NO_REASON_ZH,
+    )  # fmt: skip
+    for table in tables:
+        if all(c in table for c in codes):
+            return "、".join(f"{table[c]}（{c}）" for c in codes)
+    return "、".join(codes)
