@@ -72,8 +72,16 @@ def test_the_body_has_the_language_asked_for_and_keeps_the_codes() -> None:
     english, chinese = problem.body("/x"), problem.body("/x", chinese=True)
     assert english["title"] == "The request is not valid" and english["errors"][0]["message"] == "cannot be after today"
     assert chinese["title"] == "请求内容不符合要求" and chinese["detail"] == "不能晚于今天"
-    assert chinese["errors"] == [{"field": "members.0.birth_date", "message": "不能晚于今天", "type": "value_error"}]
-    assert "message_zh" not in english["errors"][0] and problem.body("/x")["errors"] == english["errors"]
+    assert chinese["errors"] == [
+        {
+            "field": "members.0.birth_date",
+            "message": "不能晚于今天",
+            "type": "value_error",
+            "field_zh": "成员1的出生日期",
+        }
+    ]
+    assert "message_zh" not in english["errors"][0] and "field_zh" not in english["errors"][0]
+    assert problem.body("/x")["errors"] == english["errors"]
     untranslated = Problem("Disk on fire").body(chinese=True)
     assert untranslated["detail"] == "系统内部错误" and untranslated["detail_en"] == "Disk on fire"
 

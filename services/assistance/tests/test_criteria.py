@@ -1,6 +1,7 @@
 """The guarantees criterion reads screening's confirmed alerts beside the township's record."""
 
 import datetime as dt
+import re
 import uuid
 from decimal import Decimal
 
@@ -103,3 +104,15 @@ def test_an_evaluation_as_a_dict_is_every_field_of_it() -> None:
     on = dt.date(2026, 11, 20)
     ev = evaluate(facts(dt.date(2026, 11, 10)), on)
     assert ev.criteria and ev.as_dict() == asdict(ev)
+
+
+def test_every_criterion_and_the_reason_are_explained_in_chinese() -> None:
+    """The officers read the evaluation in Chinese: no criterion's explanation is English only."""
+    from assistance.elimination.evaluate import evaluate
+
+    for checked in (dt.date(2026, 11, 10), dt.date(2025, 1, 5)):  # a recent township check, and a stale one
+        ev = evaluate(facts(checked), dt.date(2026, 11, 20))
+        assert ev.reason_zh.startswith("未达到：") and not re.search(r"[A-Za-z]{3,}", ev.reason_zh)
+        for c in ev.criteria:
+            assert re.search(r"[\u4e00-\u9fff]", c.explanation_zh) and re.search(r"[\u4e00-\u9fff]", c.name_zh)
+            assert not re.search(r"[A-Za-z]{3,}", c.explanation_zh), c.explanation_zh

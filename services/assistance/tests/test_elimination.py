@@ -79,6 +79,13 @@ async def test_elimination_is_refused_with_the_failing_criterion_named(
     body = await eventually(refusal)
     assert "income_stable" in body["failing_criteria"] and "risks_matched" in body["failing_criteria"]
     assert "unstable_employment" in body["detail"] and "3,600.00" in body["detail"]
+    zh = await client.post(
+        "/eliminations", headers={**CADRE, "Accept-Language": "zh-CN"}, json={"household_id": household["id"], **REVIEW}
+    )
+    detail = zh.json()["detail"]  # the reason itself, in Chinese, not the title repeated
+    assert zh.status_code == 409 and "detail_en" not in zh.json()
+    assert detail.startswith("未达到：落实了对应的帮扶措施（以下风险尚无已落实的帮扶措施：因务工就业不稳）")
+    assert "收入持续稳定（近12个月人均纯收入 3,600.00 元，未高于监测标准" in detail
 
 
 async def test_a_household_without_labour_whose_floor_is_in_place_stays_monitored(
@@ -93,6 +100,7 @@ async def test_a_household_without_labour_whose_floor_is_in_place_stays_monitore
     assert ev["stays_monitored"] and not ev["eligible"] and "stays monitored" in ev["reason"]
     refused = await client.post("/eliminations", headers=CADRE, json={"household_id": household["id"], **REVIEW})
     assert refused.status_code == 409 and refused.json()["type"].endswith("stays-monitored")
+    assert ev["reason_zh"] == "无劳动能力且兜底保障已落实：继续监测，不标注风险消除"
 
 
 async def test_a_household_without_labour_whose_floor_is_approved_but_not_carried_out_is_not_proposed(

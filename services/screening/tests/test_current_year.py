@@ -123,6 +123,16 @@ async def test_the_gap_is_loud_on_the_feed_answer_and_on_readiness(services: Any
     warnings = answer.json()["warnings"]
     assert f"no {today.year} monitoring line for 532504: judged by 2020's" in warnings
     assert any(w.startswith("no monitoring line for 420102") for w in warnings)
+    record = {
+        "record_id": f"hou-{today:%Y%m%d}-{head['resident_id'][-4:]}",
+        "resident_id": head["resident_id"],
+        "event_date": today.isoformat(),
+        "kind": "appraisal",
+        "grade": "B",
+    }
+    again = await screening.post("/feeds/housing/records", headers={**ADMIN, "Accept-Language": "zh-CN"}, json=record)
+    assert again.json()["outcome"] == "duplicate"
+    assert f"云南省红河哈尼族彝族自治州弥勒市尚无{today.year}年监测标准：暂按2020年标准研判" in again.json()["warnings"]
     ready = (await screening.get("/readyz")).json()
     assert ready["status"] == "ready" and "532504" in ready["notes"]["policies"]
     # The county officer's work until a policy is published: the gaps of their jurisdiction only.

@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, Select, and_, false, select
 
 from common.auth import CurrentPrincipal, Principal, Role, jurisdiction_clause, require_roles
 from common.errors import Forbidden, NotFound
-from contracts.dept import DEPT_CONTRACTS
+from contracts.dept import DEPARTMENT_ZH, DEPT_CONTRACTS
 
 # Role sets by what they are for; each has the same meaning in every service.
 WORKERS = (Role.village_cadre, Role.township_officer, Role.county_officer, Role.admin)
@@ -77,10 +77,13 @@ SweepsRead = _may(*OVERSEERS)
 async def feed_writer(department: Annotated[str, Path(pattern=r"^[a-z-]+$")], principal: CurrentPrincipal) -> str:
     """Department accounts write only their own department's feed (admins any)."""
     if department not in DEPT_CONTRACTS:
-        raise NotFound(f"No feed {department!r}; feeds: {', '.join(DEPT_CONTRACTS)}")
+        raise NotFound(f"No feed {department!r}; feeds: {', '.join(DEPT_CONTRACTS)}", zh="没有此部门的数据通道")
     if principal.role == Role.admin or (principal.role == Role.department and principal.department == department):
         return department
-    raise Forbidden(f"Only the {department} department account may write this feed")
+    raise Forbidden(
+        f"Only the {department} department account may write this feed",
+        zh=f"只有{DEPARTMENT_ZH[department]}部门的账号可以写入此数据通道",
+    )
 
 
 FeedsWrite = Annotated[str, Depends(feed_writer)]

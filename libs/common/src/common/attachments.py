@@ -24,6 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from common.db import stamped
 from common.errors import Problem, ValidationFailed
 from common.logging import log
+from common.messages import Invalid
 from common.metrics import ATTACHMENT_INTEGRITY
 from common.settings import CommonSettings
 
@@ -61,7 +62,7 @@ def check(content: bytes, media_type: str, claimed_sha256: str, limit: int) -> s
 
 def _checked(sha256: str) -> str:
     if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
-        raise ValueError("not a SHA-256")
+        raise Invalid("not a SHA-256", "不是SHA-256摘要（64位十六进制）")
     return sha256
 
 

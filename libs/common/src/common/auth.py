@@ -22,6 +22,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from common import clock
 from common.errors import Forbidden, NotFound, Unauthorized
+from common.messages import Invalid
 from common.settings import CommonSettings
 from common.vocabulary import ROLE_ZH
 
@@ -61,13 +62,13 @@ class Principal(BaseModel):
     @classmethod
     def _zone(cls, v: tuple[str, ...]) -> tuple[str, ...]:
         if len(v) > 200:
-            raise ValueError("a zone has at most 200 prefixes")
+            raise Invalid("a zone has at most 200 prefixes", "一个辖区最多200个区划前缀")
         return tuple(_prefix(p) for p in v)
 
     @model_validator(mode="after")
     def _zone_within_region(self) -> "Principal":
         if self.regions and not all(p.startswith(self.region) for p in self.regions):
-            raise ValueError("every prefix of regions must start with region")
+            raise Invalid("every prefix of regions must start with region", "辖区的每个区划前缀都应以本级区划代码开头")
         return self
 
     @property
@@ -107,7 +108,7 @@ def ensure_household(principal: Principal, household_id: uuid.UUID, region_code:
 
 def _prefix(v: str) -> str:
     if not v.isdigit() or len(v) not in (2, 4, 6, 9, 12):
-        raise ValueError("region must be a 2/4/6/9/12-digit region code prefix")
+        raise Invalid("region must be a 2/4/6/9/12-digit region code prefix", "区划应为2、4、6、9或12位区划代码")
     return v
 
 

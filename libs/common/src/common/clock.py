@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from pydantic import AfterValidator, BeforeValidator
 
 from common.errors import Conflict, ValidationFailed
+from common.messages import Invalid
 
 CST = ZoneInfo("Asia/Shanghai")
 
@@ -66,7 +67,7 @@ EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2100, 12, 31)  # birth dates of 
 
 def _plausible(day: dt.date) -> dt.date:
     if not EARLIEST <= day <= LATEST:
-        raise ValueError(f"must be between {EARLIEST} and {LATEST}")
+        raise Invalid(f"must be between {EARLIEST} and {LATEST}", f"日期应在 {EARLIEST} 至 {LATEST} 之间")
     return day
 
 
@@ -77,9 +78,9 @@ def _written_as_a_date(value: object) -> object:
     """A date arrives as a calendar date (ISO 8601 YYYY-MM-DD), never as a number: pydantic would read `0` or
     "0" as seconds since 1970 and answer 1970-01-01 for it."""
     if isinstance(value, str) and not _ISO_DATE.fullmatch(value):
-        raise ValueError("must be a date written YYYY-MM-DD")
+        raise Invalid("must be a date written YYYY-MM-DD", "日期应写作 年-月-日（如 2026-11-27）")
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-        raise ValueError("must be a date written YYYY-MM-DD, not a number")
+        raise Invalid("must be a date written YYYY-MM-DD, not a number", "日期应写作 年-月-日，不能是数字")
     return value
 
 

@@ -5,9 +5,10 @@ Every failure a client can see is a subclass of `Problem`; routes declare the on
 
 A client that asks for Chinese (`Accept-Language: zh-CN`, as the cadres' app does) gets the title, the
 detail and each field's message in Chinese: every problem has its `title_zh`, a raise site that says more
-gives `zh=`, and a schema failure is worded from its kind (`common.messages`). A detail with no Chinese
-wording yet is answered with the title's, its English kept beside it as `detail_en`; `type` and the field
-names stay codes, for programs.
+gives `zh=`, and a schema failure is worded from its kind (`common.messages`) and names each field by its
+Chinese name (`common.vocabulary.fields`). A detail with no Chinese wording yet is answered with the
+title's, its English kept beside it as `detail_en`; `type` and each error's `field` stay codes, for programs
+(under zh-CN, `field_zh` beside it names the field for people).
 """
 
 from collections.abc import Awaitable, Callable
@@ -20,6 +21,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from common.messages import message_zh
+from common.vocabulary.fields import field_zh, path_zh
 
 PROBLEM_BASE = "https://safetynet.example/problems/"
 PROBLEM_JSON = "application/problem+json"
@@ -77,6 +79,8 @@ def _worded(error: dict[str, Any], chinese: bool) -> dict[str, Any]:
     out = {k: v for k, v in error.items() if k != "message_zh"}
     if chinese and error.get("message_zh"):
         out["message"] = error["message_zh"]
+    if chinese and isinstance(error.get("field"), str):
+        out["field_zh"] = path_zh(error["field"])
     return out
 
 
@@ -110,10 +114,11 @@ class ValidationFailed(Problem):
     title_zh = "请求内容不符合要求"
 
     @classmethod
-    def on(cls, field: str, message: str, zh: str | None = None) -> "ValidationFailed":
+    def on(cls, field: str, message: str, zh: str) -> "ValidationFailed":
         """A refusal a route finds past the schema, naming the one field it is about."""
-        error = {"field": field, "message": message, "type": "value_error"}
-        return cls(message, zh=zh, errors=[{**error, "message_zh": zh} if zh else error])
+        return cls(
+            message, zh=zh, errors=[{"field": field, "message": message, "type": "value_error", "message_zh": zh}]
+        )
 
 
 class MethodNotAllowed(Problem):
@@ -213,13 +218,40 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        found = list(exc.errors())
+        broken = next((e for e in found if e["type"] == "json_invalid"), None)
+        if broken is not None:  # no field is wrong: the body is not JSON at all (its location is a character)
+            at = broken.get("loc", ("body", 0))[-1]
+            where = f"第{at + 1}个字符附近" if isinstance(at, int) else ""
+            error = {
+                "field": "body",
+                "message": broken["msg"],
+                "type": "json_invalid",
+                "message_zh": message_zh(broken),
+            }
+            return _response(
+                ValidationFailed(
+                    f"The body is not valid JSON (near character {at})",
+                    zh=f"请求内容不是有效的JSON（{where}，请检查括号、引号和逗号）".replace("（，", "（"),
+                    errors=[error],
+                ),
+                request,
+            )
         errors = [
-            {"field": _field(tuple(e["loc"])), "message": e["msg"], "type": e["type"], "message_zh": message_zh(e)}
-            for e in exc.errors()
+            {
+                "field": _field(tuple(e["loc"])),
+                "message": e["msg"],
+                "type": e["type"],
+                "message_zh": message_zh(e),
+            }
+            for e in found
         ]
         fields = ", ".join(sorted({e["field"] for e in errors}))
+        names = "、".join(
+            dict.fromkeys(field_zh(tuple(e["loc"])) for e in sorted(found, key=lambda e: _field(e["loc"])))
+        )
         return _response(
-            ValidationFailed(f"Invalid fields: {fields}", zh=f"以下字段不符合要求：{fields}", errors=errors), request
+            ValidationFailed(f"Invalid fields: {fields}", zh=f"以下字段不符合要求：{names}", errors=errors), request
         )
 
     @app.exception_handler(Exception)
@@ -231,4 +263,5 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         cls = {404: NotFound, 401: Unauthorized, 403: Forbidden, 405: MethodNotAllowed}.get(exc.status_code, BadRequest)
-        return _response(cls(str(exc.detail)), request, dict(exc.headers or {}))  # 405 keeps its Allow
+        problem = cls(str(exc.detail), zh=cls.title_zh)
+        return _response(problem, request, dict(exc.headers or {}))  # 405 keeps its Allow

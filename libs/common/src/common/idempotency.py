@@ -47,7 +47,9 @@ class Idempotency:
         if row is None:
             return
         if row.fingerprint != self.fingerprint:
-            raise IdempotencyKeyReused(f"Idempotency-Key {self.key!r} was used for a different request")
+            raise IdempotencyKeyReused(
+                f"Idempotency-Key {self.key!r} was used for a different request", zh="此幂等键已用于另一个请求"
+            )
         raise Replayed(row.status_code, row.body)
 
     async def remember(self, result: Any, status_code: int = 201) -> Any:
@@ -68,7 +70,10 @@ class Idempotency:
             .returning(t.c.key)
         )
         if stored.first() is None:
-            raise Conflict(f"A request with Idempotency-Key {self.key!r} is being processed; retry shortly")
+            raise Conflict(
+                f"A request with Idempotency-Key {self.key!r} is being processed; retry shortly",
+                zh="使用此幂等键的请求正在处理，请稍后重试",
+            )
         return result
 
 

@@ -116,7 +116,11 @@ def _too_large(limit: int) -> PayloadTooLarge:
 
 def _nul(where: str) -> ValidationFailed:
     message = f"{where} contains a NUL character, which no text field accepts"
-    return ValidationFailed(message, errors=[{"field": where, "message": message, "type": "value_error.nul"}])
+    return ValidationFailed(
+        message,
+        errors=[{"field": where, "message": message, "type": "value_error.nul", "message_zh": "含有空字符（NUL）"}],
+        zh="含有空字符（NUL），任何文字字段都不接受",
+    )
 
 
 async def _answer(send: Send, problem: Problem) -> None:

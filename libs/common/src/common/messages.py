@@ -1,7 +1,18 @@
 """A schema failure in plain Chinese, worded from its kind (pydantic's error type and context), for the
-cadre who reads it on the app: "格式不正确" rather than "String should match pattern '^\\d{9}$'"."""
+cadre who reads it on the app: "格式不正确" rather than "String should match pattern '^\\d{9}$'".
 
+Our own validators refuse with `Invalid(english, zh)`: pydantic keeps the exception in the error's context,
+and its Chinese is what the cadre reads. A plain ValueError is worded 取值无效 alone (its English stays in
+`message`); a test holds every validator to `Invalid`."""
+
+import re
+from collections.abc import Mapping
 from typing import Any
+
+from contracts.base import Invalid  # the lowest layer has it, for the contracts' own validators
+
+__all__ = ["Invalid", "message_zh"]
+
 
 # pydantic's error types (https://docs.pydantic.dev/latest/errors/validation_errors/) and their wording.
 _TEMPLATES: dict[str, str] = {
@@ -49,7 +60,7 @@ _TEMPLATES: dict[str, str] = {
     "dict_type": "应为对象",
     "model_type": "应为对象",
     "model_attributes_type": "应为对象",
-    "json_invalid": "不是有效的JSON",
+    "json_invalid": "不是有效的JSON（请检查括号、引号和逗号）",
     "json_type": "不是有效的JSON",
     "bytes_type": "应为文字",
     "string_unicode": "应为有效的UTF-8文字",
@@ -61,19 +72,38 @@ _TEMPLATES: dict[str, str] = {
 }
 
 
-def message_zh(error: dict[str, Any]) -> str:
+def message_zh(error: Mapping[str, Any]) -> str:
     """One error of pydantic's `errors()` in Chinese; a kind without wording says 取值无效, and a value error
-    of our own validators keeps its words after it (they name the rule, e.g. a region code's level)."""
+    of our own validators says its Chinese (they name the rule, e.g. a region code's level)."""
     kind = str(error.get("type", ""))
     context = error.get("ctx") or {}
     try:
         text = _TEMPLATES.get(kind, "取值无效").format(**{k: _shown(v) for k, v in context.items()})
     except (KeyError, IndexError):
         text = _TEMPLATES.get(kind, "取值无效").split("{", 1)[0].rstrip("（：")
-    if kind == "value_error" and context.get("error"):
-        text = f"{text}：{context['error']}"
+    if kind in ("enum", "literal_error") and (codes := re.findall(r"'([^']*)'", str(context.get("expected", "")))):
+        text = f"应为以下之一：{_labelled(codes)}"  # not pydantic's list, which says "or"
+    zh = getattr(context.get("error"), "zh", None)
+    if kind in ("value_error", "assertion_error") and zh:
+        text = f"{text}：{zh}"
     return text
 
 
 def _shown(value: Any) -> str:
     return str(value).replace("'", "") if value is not None else ""
+
+
+def _labelled(codes: list[str]) -> str:
+    """The codes pydantic expected each with its Chinese label, when one table of the vocabulary names them
+    all (a code alone means nothing to a cadre); the codes alone when none does."""
+    from common import vocabulary  # the vocabulary reads the contracts, which read this module's Invalid
+
+    tables = (
+        vocabulary.LABOUR_ZH, vocabulary.RELATION_ZH, vocabulary.SEX_ZH, vocabulary.HEALTH_ZH,
+        vocabulary.CATEGORY_ZH, vocabulary.CHANNEL_ZH, vocabulary.OBJECT_ZH, vocabulary.RISK_ZH,
+        vocabulary.SCOPE_ZH, vocabulary.NO_REASON_ZH,
+    )  # fmt: skip
+    for table in tables:
+        if all(c in table for c in codes):
+            return "、".join(f"{table[c]}（{c}）" for c in codes)
+    return "、".join(codes)

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from common.access import readable
 from common.auth import Principal
 from common.errors import BadRequest
+from common.messages import Invalid
 
 LimitQuery = Annotated[int, Query(ge=1, le=500, description="page size")]
 CursorQuery = Annotated[str | None, Query(max_length=500, description="`next_cursor` of the previous page")]
@@ -70,10 +71,10 @@ def decode_cursor(cursor: str | None, columns: Sequence[Any]) -> tuple[Any, ...]
     try:
         raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         if not isinstance(raw, list) or len(raw) != len(columns):
-            raise ValueError("cursor of another list")
+            raise Invalid("cursor of another list", "翻页游标属于另一个列表")
         return tuple(_typed(v, c) for v, c in zip(raw, columns, strict=True))
     except (ValueError, TypeError) as exc:
-        raise BadRequest("Malformed cursor") from exc
+        raise BadRequest("Malformed cursor", zh="翻页游标格式不正确") from exc
 
 
 def keyset(q: S, columns: Sequence[Any], cursor: str | None, limit: int, *, descending: bool = False) -> S:
@@ -117,7 +118,7 @@ def page_list(items: Sequence[T], key: Callable[[T], str], cursor: str | None, l
             (after,) = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
             start = next(i for i, item in enumerate(items) if key(item) == after) + 1
         except (ValueError, TypeError, StopIteration) as exc:
-            raise BadRequest("Malformed cursor") from exc
+            raise BadRequest("Malformed cursor", zh="翻页游标格式不正确") from exc
     shown = list(items[start : start + limit])
     more = start + limit < len(items)
     return Page(items=shown, next_cursor=encode_cursor(key(shown[-1])) if more and shown else None)

@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from stdnum.cn import ric
 from stdnum.exceptions import ValidationError as StdnumError
 
+from common.messages import Invalid
 from common.regions import regions
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
@@ -40,18 +41,19 @@ def normalize_resident_id(value: str) -> str:
     table has those) or a current one (our division codes: stdnum's table lacks many, e.g. 441302).
     """
     number = ric.compact(value)
+    wrong = "invalid resident ID number: "
+    if len(number) != 18 or not number[:17].isdigit():
+        raise Invalid(
+            wrong + "expected 17 digits and a check digit (0-9 or X)", "身份证号码应为17位数字加1位校验码（0-9或X）"
+        )
+    if number[-1] != ric.calc_check_digit(number):
+        raise Invalid(wrong + "the check digit is wrong", "身份证号码校验码不正确")
     try:
-        if len(number) != 18 or not number[:17].isdigit():
-            raise ValueError("expected 17 digits and a check digit (0-9 or X)")
-        if number[-1] != ric.calc_check_digit(number):
-            raise ValueError("the check digit is wrong")
         ric.get_birth_date(number)
-    except StdnumError:
-        raise ValueError("invalid resident ID number: the birth date is not a valid date") from None
-    except ValueError as exc:
-        raise ValueError(f"invalid resident ID number: {exc}") from None
+    except (StdnumError, ValueError):
+        raise Invalid(wrong + "the birth date is not a valid date", "身份证号码中的出生日期无效") from None
     if not _known_birthplace(number[:6]):
-        raise ValueError(f"invalid resident ID number: unknown birthplace code {number[:6]}")
+        raise Invalid(wrong + f"unknown birthplace code {number[:6]}", f"身份证号码的地址码 {number[:6]} 不存在")
     return number
 
 
@@ -67,7 +69,10 @@ def _known_birthplace(code: str) -> bool:
 def normalize_phone(value: str) -> str:
     v = re.sub(r"[\s()]", "", value).removeprefix("+86")
     if not (_MOBILE.match(v) or _LANDLINE.match(v)):
-        raise ValueError("invalid phone number: expected an 11-digit mobile or a landline with area code")
+        raise Invalid(
+            "invalid phone number: expected an 11-digit mobile or a landline with area code",
+            "电话号码无效：应为11位手机号码或带区号的固定电话",
+        )
     return v.replace("-", "")
 
 

@@ -11,7 +11,10 @@ from array import array
 from functools import cache
 from importlib.resources import files
 
+from common.messages import Invalid
+
 LEVELS = {2: "province", 4: "city", 6: "county", 9: "township", 12: "village"}
+LEVEL_ZH = {"province": "省级", "city": "市级", "county": "县级", "township": "乡镇级", "village": "村级"}
 
 
 class RegionIndex:
@@ -87,9 +90,12 @@ def full_name(code: str) -> str:
 
 def validate_region_code(code: str, *, required_level: str | None = None) -> str:
     if required_level and level(code) != required_level:
-        raise ValueError(f"expected a {required_level} code ({_digits(required_level)} digits)")
+        raise Invalid(
+            f"expected a {required_level} code ({_digits(required_level)} digits)",
+            f"应为{LEVEL_ZH.get(required_level, required_level)}代码（{_digits(required_level)}位）",
+        )
     if not regions().is_known(code):
-        raise ValueError(f"unknown region code {code}")
+        raise Invalid(f"unknown region code {code}", f"区划代码 {code} 不存在")
     return code
 
 

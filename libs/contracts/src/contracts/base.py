@@ -39,6 +39,15 @@ class Identifier:
 IDENTIFIER = Identifier()
 
 
+class Invalid(ValueError):
+    """A validator's refusal in both languages: English for programs and logs, Chinese for the people who
+    read it (`common.messages.message_zh`)."""
+
+    def __init__(self, message: str, zh: str) -> None:
+        super().__init__(message)
+        self.zh = zh
+
+
 class EventContract(BaseModel):
     """Base of every event payload. Subclasses set `topic` and `type`; only additive changes are allowed
     within a major version (a contract test enforces it). Unknown fields are refused: what a contract

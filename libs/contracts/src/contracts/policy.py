@@ -13,6 +13,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from contracts.base import Invalid
+
 # Stored precisions (money in cents, ratios in 4 places), applied on reading so a value says the same
 # wherever it travels.
 Money = Annotated[
@@ -56,9 +58,12 @@ class Jurisdiction(_Part):
     @model_validator(mode="after")
     def _national_or_prefixed(self) -> "Jurisdiction":
         if (self.level == "national") != (not self.prefixes):
-            raise ValueError("the national jurisdiction has no prefixes; every other has at least one")
+            raise Invalid(
+                "the national jurisdiction has no prefixes; every other has at least one",
+                "全国辖区不设区划前缀，其他辖区至少有一个",
+            )
         if len(set(self.prefixes)) != len(self.prefixes):
-            raise ValueError("prefixes repeat")
+            raise Invalid("prefixes repeat", "区划前缀重复")
         return self
 
 
@@ -75,16 +80,22 @@ class MonitoringLine(_Part):
     @model_validator(mode="after")
     def _basis(self) -> "MonitoringLine":
         if self.basis == "fixed" and self.amount is None:
-            raise ValueError("a fixed line needs its amount")
+            raise Invalid("a fixed line needs its amount", "固定标准的监测线须填写金额")
         if self.basis == "dibao_multiple":
             if self.dibao_standard is None or self.multiple is None:
-                raise ValueError("a 低保-multiple line needs dibao_standard and multiple")
+                raise Invalid(
+                    "a 低保-multiple line needs dibao_standard and multiple",
+                    "按低保标准倍数确定的监测线须填写低保标准和倍数",
+                )
             derived = (self.dibao_standard * self.multiple).quantize(Decimal("0.01"), ROUND_HALF_UP)
             if self.amount is not None and self.amount != derived:
-                raise ValueError(f"amount {self.amount} is not {self.multiple} x {self.dibao_standard} = {derived}")
+                raise Invalid(
+                    f"amount {self.amount} is not {self.multiple} x {self.dibao_standard} = {derived}",
+                    f"金额 {self.amount} 不等于 {self.multiple} × {self.dibao_standard} = {derived}",
+                )
             object.__setattr__(self, "amount", derived)
         if self.basis == "unstated" and self.amount is not None:
-            raise ValueError("an unstated line has no amount")
+            raise Invalid("an unstated line has no amount", "文件未规定的监测线不应填写金额")
         return self
 
 
@@ -211,7 +222,7 @@ class IdentificationPolicy(_Part):
     @classmethod
     def _ascending(cls, v: list[Decimal]) -> list[Decimal]:
         if v != sorted(set(v)):
-            raise ValueError("income bands ascend without repeats")
+            raise Invalid("income bands ascend without repeats", "收入分档应从低到高且不重复")
         return v
 
 
@@ -284,7 +295,7 @@ class PackValues(_Part):
     def _paths(cls, v: list[str]) -> list[str]:
         unknown = sorted(set(v) - set(VALUE_PATHS) - {"line", "line_floor"})
         if unknown:
-            raise ValueError(f"no such value {unknown}")
+            raise Invalid(f"no such value {unknown}", f"没有这些取值项：{unknown}")
         return v
 
 

@@ -18,6 +18,7 @@ from cloudevents.core.v1.event import CloudEvent
 from pydantic import ValidationError
 
 from common import clock, tracing
+from common.messages import Invalid
 from common.pii import normalize_resident_id
 from contracts.base import EventContract, NotAfterToday, ResidentIdNumber
 
@@ -55,16 +56,16 @@ def _resident_id(name: str, value: Any) -> None:
         try:
             normalize_resident_id(value)
         except ValueError as exc:
-            raise ValueError(f"{name}: {exc}") from None
+            raise Invalid(f"{name}: {exc}", getattr(exc, "zh", "身份证号码无效")) from None
 
 
 def _not_after_today(name: str, value: Any) -> None:
     if not isinstance(value, dt.date):
         return  # not a date at all: the contract's own validation says so
     if value > clock.today():
-        raise ValueError(f"{name}: is after today (China Standard Time)")
+        raise Invalid(f"{name}: is after today (China Standard Time)", "日期晚于今天（北京时间）")
     if value < EARLIEST:
-        raise ValueError(f"{name}: is before {EARLIEST}")
+        raise Invalid(f"{name}: is before {EARLIEST}", f"日期早于 {EARLIEST}")
 
 
 # What the contracts' markers mean when an event is read (the contracts themselves are data).
@@ -72,18 +73,25 @@ CHECKS = {ResidentIdNumber: _resident_id, NotAfterToday: _not_after_today}
 
 
 class InvalidPayload(ValueError):
-    """What is wrong with a payload, every field at once, never the values."""
+    """What is wrong with a payload, every field at once, never the values; `errors` are the same problems
+    as pydantic's errors (location, kind, context), for a reader that words them for people."""
+
+    def __init__(self, message: str, errors: list[dict[str, Any]]) -> None:
+        super().__init__(message)
+        self.errors = errors
 
 
 def validate(contract: builtins.type[EventContract], data: Any) -> EventContract:
     """A payload as its contract declares it, and each marked field checked for what its marker means.
     Every problem is named at once (a department fixes a record in one round)."""
     problems, failed, payload = [], set(), None
+    errors: list[dict[str, Any]] = []
     try:
         payload = contract.model_validate(data)
     except ValidationError as exc:
         problems.append(describe(exc))
-        failed = {e["loc"][0] for e in exc.errors() if e["loc"]}
+        errors = [dict(e) for e in exc.errors(include_input=False, include_url=False)]
+        failed = {e["loc"][0] for e in errors if e["loc"]}
     values = payload.__dict__ if payload is not None else (data if isinstance(data, dict) else {})
     for name, field in contract.model_fields.items():
         if name in failed or values.get(name) is None:
@@ -95,8 +103,9 @@ def validate(contract: builtins.type[EventContract], data: Any) -> EventContract
                     check(name, values[name])
                 except ValueError as exc:
                     problems.append(str(exc))
+                    errors.append({"loc": (name,), "type": "value_error", "msg": str(exc), "ctx": {"error": exc}})
     if problems:
-        raise InvalidPayload("; ".join(problems))
+        raise InvalidPayload("; ".join(problems), errors)
     assert payload is not None
     return payload
 

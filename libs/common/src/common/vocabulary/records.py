@@ -125,6 +125,7 @@ CRITERIA_ZH: dict[str, str] = {
     "guarantees_secured": "“两不愁三保障”及饮水安全持续巩固",
     "income_stable": "收入持续稳定",
     "rigid_expense_resolved": "大额刚性支出问题稳定解决",
+    "social_floor_carried_out": "兜底保障措施已落实",
 }
 GUARANTEE_ZH: dict[str, str] = {
     "food": "不愁吃",

@@ -47,7 +47,7 @@ async def extend_catalogue(
     ensure_covers(principal, body.region_prefix, "region")
     taken = body.code in catalogue() or (await session.get(MeasureExtension, body.code)) is not None
     if taken:
-        raise CodeTaken(f"{body.code} is already a measure")
+        raise CodeTaken(f"{body.code} is already a measure", zh=f"措施代码 {body.code} 已存在")
     session.add(MeasureExtension(**body.model_dump(mode="json"), created_by=principal.sub))
     await session.flush()
     return MeasureEntry(**body.model_dump())

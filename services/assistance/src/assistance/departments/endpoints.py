@@ -31,7 +31,9 @@ DepartmentName = Annotated[str, Path(pattern=r"^[a-z-]{2,40}$")]
 def _own(department: str, principal: Principal) -> None:
     """The department a list is for: a department account reads and reports its own only."""
     if department not in service.MEASURES:
-        raise NotFound(f"No list for {department!r}; departments: {', '.join(service.MEASURES)}")
+        raise NotFound(
+            f"No list for {department!r}; departments: {', '.join(service.MEASURES)}", zh="没有此部门的措施清单"
+        )
     if principal.role == Role.department and principal.department != department:
         raise Forbidden(f"Only the {department} department account reads this list", zh="只能读取本部门的清单")
 

@@ -12,8 +12,10 @@ from common.vocabulary import state_labels
 
 class CriterionPublic(BaseModel):
     code: str
+    name_zh: str = Field(description="the criterion as the acceptance form names it")
     met: bool
     explanation: str
+    explanation_zh: str = Field(description="the explanation in Chinese, for the officers")
     evidence: list[str]
 
 
@@ -24,6 +26,7 @@ class EvaluationPublic(BaseModel):
     eligible: bool
     stays_monitored: bool = Field(description="no labour capacity with the floor in place: never proposed")
     reason: str
+    reason_zh: str
     criteria: list[CriterionPublic]
 
 

@@ -24,6 +24,7 @@ from common import clock, policy
 from common.auth import Principal, ensure_covers
 from common.errors import Conflict, NotFound, ValidationFailed
 from common.procedure import NEW, Events, Procedure, Record, Taken
+from common.vocabulary import CRITERIA_ZH
 from contracts.assistance import (
     EliminationEventBase,
 )
@@ -61,18 +62,19 @@ async def current_plan(session: AsyncSession, principal: Principal, household_id
     ).scalar_one_or_none()
     # One answer for "no plan" and "not yours", so that nothing outside the jurisdiction is revealed.
     if plan is None:
-        raise NotFound("No such household with a current plan")
+        raise NotFound("No such household with a current plan", zh="未找到有当前帮扶计划的该户")
     ensure_covers(principal, plan.region_code, "household with a current plan")
     return plan
 
 
 def _refuse(ev: Evaluation) -> None:
     if ev.stays_monitored:
-        raise StaysMonitored(ev.reason, evaluation=ev.as_dict())
+        raise StaysMonitored(ev.reason, zh=ev.reason_zh, evaluation=ev.as_dict())
     if not ev.eligible:
         failing = ev.failing()
         raise EliminationRefused(
             "Not met: " + "; ".join(f"{c.code} ({c.explanation})" for c in failing),
+            zh="未达到：" + "；".join(f"{CRITERIA_ZH[c.code]}（{c.explanation_zh}）" for c in failing),
             failing_criteria=[c.code for c in failing],
             evaluation=ev.as_dict(),
         )
@@ -90,7 +92,11 @@ async def propose(session: AsyncSession, principal: Principal, plan: Plan, revie
         )
     ).first()
     if open_one:
-        raise IllegalEliminationStep("The plan is already in an elimination procedure", elimination_id=str(open_one[0]))
+        raise IllegalEliminationStep(
+            "The plan is already in an elimination procedure",
+            elimination_id=str(open_one[0]),
+            zh="该帮扶计划已在风险消除程序中",
+        )
     case = await session.get(MonitoredCase, plan.case_id)
     clock.check_step_date(
         "meeting_date",
@@ -118,7 +124,7 @@ async def propose(session: AsyncSession, principal: Principal, plan: Plan, revie
 async def get(session: AsyncSession, principal: Principal, elimination_id: uuid.UUID) -> Elimination:
     e = await session.get(Elimination, elimination_id, with_for_update=True)
     if e is None:
-        raise NotFound("No such elimination")
+        raise NotFound("No such elimination", zh="未找到该风险消除记录")
     ensure_covers(principal, e.region_code, "elimination")
     return e
 
@@ -196,8 +202,14 @@ async def accept(session: AsyncSession, principal: Principal, e: Elimination, fo
         raise ValidationFailed(
             "The head of household must sign the acceptance form (户主签字认可) before the township accepts",
             errors=[
-                {"field": "head_signed", "message": "must be true: the head's signed agreement", "type": "value_error"}
+                {
+                    "field": "head_signed",
+                    "message": "must be true: the head's signed agreement",
+                    "type": "value_error",
+                    "message_zh": "须为是：户主已签字认可",
+                }
             ],
+            zh="乡镇验收前，户主须在验收表上签字认可",
         )
     if e.notice_until is not None:  # after the form's own checks: a date inside the notice is the form's error
         await NOTICE.check_resolved(session, e)

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from common import clock
 from common.clock import Day
+from common.messages import Invalid
 
 
 class MonthIncome(BaseModel):
@@ -20,7 +21,7 @@ class MonthIncome(BaseModel):
     @classmethod
     def _not_future(cls, v: str) -> str:
         if dt.date.fromisoformat(v + "-01") > clock.today():
-            raise ValueError("a month in the future")
+            raise Invalid("a month in the future", "月份不能晚于本月")
         return v
 
 

@@ -16,6 +16,6 @@ async def known_household(
     of its follow-up records at a time)."""
     household = await session.get(KnownHousehold, household_id, with_for_update=lock)
     if household is None:
-        raise NotFound("No such household")
+        raise NotFound("No such household", zh="未找到该户")
     ensure_covers(principal, household.region_code, "household")
     return household

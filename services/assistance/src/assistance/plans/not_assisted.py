@@ -36,7 +36,15 @@ async def not_assisted_item(
         raise ValidationFailed(
             f"Not on the not-assisted list of this jurisdiction's pack ({ref})"
             + (f": {listed}" if listed else ": its pack lists none"),
-            errors=[{"field": field, "message": f"{code} is not on the list", "type": "value_error"}],
+            errors=[
+                {
+                    "field": field,
+                    "message": f"{code} is not on the list",
+                    "type": "value_error",
+                    "message_zh": "不在清单中",
+                }
+            ],
+            zh="不在本辖区政策包的不予帮扶清单中",
         )
     return items[code], ref
 
@@ -63,7 +71,15 @@ async def record_not_assisted(session: AsyncSession, principal: Principal, plan:
         if not ids:
             raise ValidationFailed(
                 f"{item.zh} excludes a measure: name it",
-                errors=[{"field": "measure_ids", "message": "at least one measure", "type": "value_error"}],
+                errors=[
+                    {
+                        "field": "measure_ids",
+                        "message": "at least one measure",
+                        "type": "value_error",
+                        "message_zh": "至少指明一项措施",
+                    }
+                ],
+                zh=f"{item.zh}排除的是帮扶措施：请指明哪些措施",
             )
         measures = [await measure_of(session, plan, i) for i in ids]
         for m in measures:
@@ -72,8 +88,14 @@ async def record_not_assisted(session: AsyncSession, principal: Principal, plan:
                 raise ValidationFailed(
                     f"{item.zh} excludes {', '.join(item.measure_kinds)} measures, not {m.code}",
                     errors=[
-                        {"field": "measure_ids", "message": f"{m.id} is a {m.code} measure", "type": "value_error"}
+                        {
+                            "field": "measure_ids",
+                            "message": f"{m.id} is a {m.code} measure",
+                            "type": "value_error",
+                            "message_zh": "此项认定不涉及该类措施",
+                        }
                     ],
+                    zh="此项不予帮扶认定不涉及该类措施",
                 )
         finding["measure_ids"] = [str(m.id) for m in measures]
         await withdraw(session, plan, measures, principal.sub, f"not assisted: {item.zh} ({ref}): {body['note']}")
@@ -81,7 +103,15 @@ async def record_not_assisted(session: AsyncSession, principal: Principal, plan:
         if body.get("amount") is None or body.get("year") is None:
             raise ValidationFailed(
                 f"{item.zh} excludes an expense: give its amount and year",
-                errors=[{"field": "amount", "message": "amount and year required", "type": "value_error"}],
+                errors=[
+                    {
+                        "field": "amount",
+                        "message": "amount and year required",
+                        "type": "value_error",
+                        "message_zh": "须填写金额和年度",
+                    }
+                ],
+                zh=f"{item.zh}排除的是一项支出：请填写金额和年度",
             )
         finding |= {"amount": str(body["amount"]), "year": body["year"]}
     plan.not_assisted = [*plan.not_assisted, finding]
@@ -102,7 +132,16 @@ async def exclude(
             raise ValidationFailed(
                 f"{item.zh} excludes the {item.excludes} concerned, not the household's plan ({ref}): record it "
                 "as a not-assisted finding (POST /plans/{plan_id}/not-assisted)",
-                errors=[{"field": "reason", "message": f"excludes the {item.excludes} only", "type": "value_error"}],
+                errors=[
+                    {
+                        "field": "reason",
+                        "message": f"excludes the {item.excludes} only",
+                        "type": "value_error",
+                        "message_zh": "只排除相关的支出或措施",
+                    }
+                ],
+                zh=f"{item.zh}只排除相关的{'支出' if item.excludes == 'expense' else '措施'}，不排除整个帮扶计划："
+                "请登记为不予帮扶认定",
             )
     plan.excluded_reason, plan.excluded_note = reason, note
     plan.updated_at = clock.now()

@@ -29,7 +29,9 @@ async def village_review(session: AsyncSession, principal: Principal, plan: Plan
     procedure.check(plan.state, "village_review", principal, plan)
     measures = await service.measures_of(session, plan.id)
     if not measures:
-        raise service.PlanIncomplete("A plan needs at least one measure to be reviewed", incomplete=[])
+        raise service.PlanIncomplete(
+            "A plan needs at least one measure to be reviewed", incomplete=[], zh="帮扶计划至少应有一项措施才能审核"
+        )
     case = await session.get(MonitoredCase, plan.case_id)
     returned = (
         await session.execute(
@@ -129,6 +131,7 @@ async def approve(session: AsyncSession, principal: Principal, plan: Plan) -> Pl
             if measures
             else "A plan needs at least one measure",
             incomplete=missing,
+            zh="每项措施都应有责任单位、责任干部、开始日期和完成期限" if measures else "帮扶计划至少应有一项措施",
         )
     plan.approved_by, plan.approved_at = principal.sub, clock.now()
     await procedure.apply(session, service.STEPS, plan, "approve", principal)

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validat
 from assistance.elimination.schemas import ObjectionFields
 from common.clock import Day
 from common.concurrency import etag_of
+from common.messages import Invalid
 from common.vocabulary import state_labels
 from contracts.shared import RiskCategory
 
@@ -91,7 +92,7 @@ class MeasuresReview(BaseModel):
     @model_validator(mode="after")
     def _votes(self) -> "MeasuresReview":
         if self.votes_for > self.representatives_present:
-            raise ValueError("votes_for cannot exceed representatives_present")
+            raise Invalid("votes_for cannot exceed representatives_present", "赞成票数不能超过到会代表人数")
         return self
 
 

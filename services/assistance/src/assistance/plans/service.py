@@ -269,7 +269,7 @@ async def get(session: AsyncSession, principal: Principal, plan_id: uuid.UUID, *
     q = select(Plan).where(Plan.id == plan_id)
     plan = (await session.execute(q.with_for_update() if lock else q)).scalar_one_or_none()
     if plan is None:
-        raise NotFound("No such plan")
+        raise NotFound("No such plan", zh="未找到该帮扶计划")
     ensure_household(principal, plan.household_id, plan.region_code, "plan")  # a household: only its own
     return plan
 
@@ -281,7 +281,15 @@ async def known_measure(session: AsyncSession, code: str, region_code: str) -> s
     ext = await session.get(MeasureExtension, code)
     if ext is None or not region_code.startswith(ext.region_prefix):
         raise ValidationFailed(
-            "Unknown measure", errors=[{"field": "code", "message": f"{code} is not in the catalogue here"}]
+            "Unknown measure",
+            errors=[
+                {
+                    "field": "code",
+                    "message": f"{code} is not in the catalogue here",
+                    "message_zh": f"{code} 不在本地措施目录中",
+                }
+            ],
+            zh="未知的帮扶措施",
         )
     return ext.department
 
@@ -308,7 +316,15 @@ async def _check_one_risk_one_measure(session: AsyncSession, plan: Plan, body: d
         raise ValidationFailed(
             f"One risk, one measure ({by}): {', '.join(stacked)} already has a "
             "measure; a second one needs its reason recorded",
-            errors=[{"field": "stacking_reason", "message": "required to stack a measure", "type": "value_error"}],
+            errors=[
+                {
+                    "field": "stacking_reason",
+                    "message": "required to stack a measure",
+                    "type": "value_error",
+                    "message_zh": "叠加措施须填写原因",
+                }
+            ],
+            zh="一个风险原则上对应一项措施：该风险已有措施，再加一项须填写叠加原因",
         )
     return f"{body['reason']} (a second measure for {', '.join(stacked)}: {body['stacking_reason']})"
 
@@ -339,14 +355,16 @@ async def add_measure(session: AsyncSession, principal: Principal, plan: Plan, b
 async def measure_of(session: AsyncSession, plan: Plan, measure_id: uuid.UUID) -> PlanMeasure:
     measure = await session.get(PlanMeasure, measure_id, with_for_update=True)
     if measure is None or measure.plan_id != plan.id:
-        raise NotFound("No such measure in this plan")
+        raise NotFound("No such measure in this plan", zh="该帮扶计划中没有这项措施")
     return measure
 
 
 def _check_dates(m: PlanMeasure) -> None:
     if m.start_date and m.due_date and m.due_date < m.start_date:
         raise ValidationFailed(
-            "The due date is before the start", errors=[{"field": "due_date", "message": "must not precede start_date"}]
+            "The due date is before the start",
+            errors=[{"field": "due_date", "message": "must not precede start_date", "message_zh": "不能早于开始日期"}],
+            zh="完成期限早于开始日期",
         )
 
 
@@ -368,6 +386,7 @@ def ensure_in_force(measure: PlanMeasure) -> None:
         raise MeasureWithdrawn(
             f"The measure was withdrawn on {measure.withdrawn_at:%Y-%m-%d}: {measure.withdrawn_reason}",
             withdrawn_by=measure.withdrawn_by,
+            zh=f"该措施已于{measure.withdrawn_at:%Y-%m-%d}撤回：{measure.withdrawn_reason}",
         )
 
 

@@ -53,7 +53,11 @@ async def attach(
     case = await cases.get(session, principal, case_id)
     procedure, _ = await cases.procedure_of(session, case)
     if step not in procedure.by_name:
-        raise ValidationFailed.on("step", f"not a step of this case's procedure: {', '.join(procedure.by_name)}")
+        raise ValidationFailed.on(
+            "step",
+            f"not a step of this case's procedure: {', '.join(procedure.by_name)}",
+            zh="不是本案件办理程序中的步骤",
+        )
     record = await attachments.attach(
         session,
         CaseAttachment,

@@ -48,7 +48,15 @@ def _in_year(year: int, body: CalendarYearIn) -> CalendarYearIn:
     if wrong:
         raise ValidationFailed(
             f"Days outside {year}: {', '.join(wrong)}",
-            errors=[{"field": "days", "message": "day outside the year", "type": "value_error"}],
+            errors=[
+                {
+                    "field": "days",
+                    "message": "day outside the year",
+                    "type": "value_error",
+                    "message_zh": "日期不在该年度内",
+                }
+            ],
+            zh=f"以下日期不在{year}年内：{'、'.join(wrong)}",
         )
     return body
 

@@ -89,7 +89,7 @@ async def declare_case(
     """Open an identification case for a household: a self-declaration, a cadre's screening finding or a
     social-supervision report (hotline, petition, media). One open case per household."""
     if principal.role not in DECLARERS[body.channel] and principal.role != Role.admin:
-        raise Forbidden(f"{principal.role} may not declare through {body.channel}")
+        raise Forbidden(f"{principal.role} may not declare through {body.channel}", zh="当前角色不能通过此监测方式申报")
     household = await households.get(session, principal, body.household_id)
     case = await service.declare(session, principal, household, body)
     return await idem.remember(await detail(session, case))

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from common.access_audit import PERSONAL
 from common.clock import Day
+from common.messages import Invalid
 from common.vocabulary import state_labels
 from contracts.shared import Channel, ObjectType
 from intake.households.schemas import DisabilityCategory, Money
@@ -211,7 +212,7 @@ class VillageReview(BaseModel):
     @model_validator(mode="after")
     def _votes(self) -> Self:
         if self.votes_for + self.votes_against > self.attendees:
-            raise ValueError("votes_for + votes_against exceed attendees")
+            raise Invalid("votes_for + votes_against exceed attendees", "赞成票与反对票之和超过到会人数")
         return self
 
     @property
@@ -271,9 +272,11 @@ class TownshipVerification(BaseModel):
     @model_validator(mode="after")
     def _reasons(self) -> Self:
         if self.decision == "no" and not self.no_reasons:
-            raise ValueError("a 'no' decision needs at least one reason from no_reasons")
+            raise Invalid(
+                "a 'no' decision needs at least one reason from no_reasons", "结论为“否”时须至少选择一项否定原因"
+            )
         if self.decision == "yes" and self.no_reasons:
-            raise ValueError("no_reasons only go with a 'no' decision")
+            raise Invalid("no_reasons only go with a 'no' decision", "只有结论为“否”时才填写否定原因")
         return self
 
 

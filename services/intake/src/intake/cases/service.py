@@ -78,7 +78,7 @@ def _check_members(household: Household, risks: list[dict[str, Any]]) -> None:
     for i, risk in enumerate(risks):
         for key in ("patient_member_id", "student_member_id", "member_id"):
             if key in risk and str(risk[key]) not in members:
-                raise ValidationFailed.on(f"risks.{i}.{key}", "not a member of this household")
+                raise ValidationFailed.on(f"risks.{i}.{key}", "not a member of this household", zh="不是本户成员")
 
 
 async def _write_step(session: AsyncSession, case: Case, taken: Taken) -> Events:
@@ -191,6 +191,7 @@ async def attach_consent(session: AsyncSession, principal: Principal, case: Case
                 f"the jurisdiction's pack ({applied.ref}) exempts "
                 + (f"only households enrolled in {', '.join(exempt)}" if exempt else "no household")
                 + " from the authorisation",
+                zh="本辖区政策包不对此类农户免于承诺授权",
             )
         data = {**body.exemption.model_dump(mode="json"), "exempt": True, "policy": applied.ref}
         await procedure.apply(session, STEPS, case, "attach_consent", principal, data)
@@ -250,6 +251,7 @@ async def village_review(session: AsyncSession, principal: Principal, case: Case
                 f"The household survey (入户调查) comes before the village review here ({applied.ref})",
                 current_state=case.state,
                 allowed_actions=procedure.allowed(case.state),
+                zh="按本地规定，入户调查应在村级评议之前",
             )
         check_step_date(
             "meeting_date",
@@ -273,6 +275,7 @@ async def village_review(session: AsyncSession, principal: Principal, case: Case
             "participants",
             f"{rules.review_body} needs {', '.join(rules.review_participants)} ({applied.ref}); missing: "
             + ", ".join(missing),
+            zh=f"评议缺少政策包规定的参加人员（{len(missing)}类）",
         )
     data = {**body.model_dump(mode="json"), "passed": body.passed, "review_body": rules.review_body}
     data["policy"] = applied.ref

@@ -44,7 +44,9 @@ async def income_band(
     if recorded is None:
         if bands and body.income_band is not None and body.income_band not in band_labels(bands):
             raise ValidationFailed.on(
-                "income_band", f"not one of this jurisdiction's bands: {', '.join(band_labels(bands))}"
+                "income_band",
+                f"not one of this jurisdiction's bands: {', '.join(band_labels(bands))}",
+                zh=f"不是本辖区的收入分档之一：{'、'.join(band_labels(bands))}",
             )
         return {"income_source": f"stated by the township officer: no {year} income is recorded"}
     derived = band_of(recorded.per_capita_net_income, bands) if bands else None
@@ -53,6 +55,7 @@ async def income_band(
             "income_band",
             f"the recorded {year} per-capita income {recorded.per_capita_net_income} is in {derived}, not "
             f"{body.income_band}",
+            zh=f"已登记的{year}年人均纯收入{recorded.per_capita_net_income}元属于{derived}，不是{body.income_band}",
         )
     return {
         "income_band": derived or body.income_band,

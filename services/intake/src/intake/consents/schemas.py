@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from common import clock
 from common.clock import Day
+from common.messages import Invalid
 
 
 class Scope(StrEnum):
@@ -49,11 +50,11 @@ class ConsentCreate(BaseModel):
     @model_validator(mode="after")
     def _sane(self) -> Self:
         if self.signed_at.tzinfo is None:
-            raise ValueError("signed_at needs a time zone")
+            raise Invalid("signed_at needs a time zone", "签署时间应带时区（如+08:00）")
         if self.signed_at > clock.now() + dt.timedelta(minutes=5):
-            raise ValueError("signed_at is in the future")
+            raise Invalid("signed_at is in the future", "签署时间不能晚于现在")
         if self.expires_on is not None and self.expires_on <= clock.cst_date(self.signed_at):
-            raise ValueError("expires_on must be after the signing date")
+            raise Invalid("expires_on must be after the signing date", "到期日应晚于签署日期")
         self.scopes = sorted(set(self.scopes))
         return self
 

@@ -29,13 +29,29 @@ def _check_signers(household: Household, body: ConsentCreate, signers: str) -> N
     if unknown:
         raise ValidationFailed(
             "Signers must be active members of the household",
-            errors=[{"field": "signer_member_ids", "message": f"unknown members {unknown}", "type": "value_error"}],
+            errors=[
+                {
+                    "field": "signer_member_ids",
+                    "message": f"unknown members {unknown}",
+                    "type": "value_error",
+                    "message_zh": "有签字人不是本户在册成员",
+                }
+            ],
+            zh="签字人应为本户在册成员",
         )
     head = next((m.id for m in active.values() if m.relation == "head"), None)
     if head not in body.signer_member_ids:
         raise ValidationFailed(
             "The household head must sign",
-            errors=[{"field": "signer_member_ids", "message": "head missing", "type": "value_error"}],
+            errors=[
+                {
+                    "field": "signer_member_ids",
+                    "message": "head missing",
+                    "type": "value_error",
+                    "message_zh": "缺少户主签字",
+                }
+            ],
+            zh="户主必须签字",
         )
     if signers == "all_adults":
         signed_on = cst_date(body.signed_at)
@@ -47,7 +63,15 @@ def _check_signers(household: Household, body: ConsentCreate, signers: str) -> N
         if missing:
             raise ValidationFailed(
                 "This jurisdiction's policy pack requires every adult member to sign",
-                errors=[{"field": "signer_member_ids", "message": f"adults missing: {missing}", "type": "value_error"}],
+                errors=[
+                    {
+                        "field": "signer_member_ids",
+                        "message": f"adults missing: {missing}",
+                        "type": "value_error",
+                        "message_zh": "缺少成年成员签字",
+                    }
+                ],
+                zh="本辖区政策包要求每位成年家庭成员签字",
             )
 
 
@@ -107,7 +131,7 @@ async def revoke(
 ) -> tuple[Consent, ConsentRevocation]:
     consent, revocation = await get(session, household, consent_id)
     if revocation is not None:
-        raise Conflict("This consent is already revoked")
+        raise Conflict("This consent is already revoked", zh="该授权已撤销")
     revocation = ConsentRevocation(
         consent_id=consent.id, reason=body.reason, revoked_by=principal.sub, revoked_at=clock.now()
     )
@@ -147,7 +171,7 @@ async def get_for_household(
         )
     ).first()
     if row is None:
-        raise NotFound("No such consent for this household")
+        raise NotFound("No such consent for this household", zh="该户没有这份授权")
     return row.Consent, row.ConsentRevocation
 
 

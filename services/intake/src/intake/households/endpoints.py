@@ -269,7 +269,7 @@ async def disclose_resident_id(
     household = await service.get(session, principal, household_id)
     member = next((m for m in household.members if m.id == member_id), None)
     if member is None:
-        raise NotFound("No such member in this household")
+        raise NotFound("No such member in this household", zh="该户没有这位成员")
     await audit.read(
         session, principal, household.id, household.region_code, f"unmasked resident ID of member {member_id}", purpose
     )
@@ -299,7 +299,8 @@ async def record_income(
     if year > today().year:
         raise ValidationFailed(
             "Income cannot be recorded for a future year",
-            errors=[{"field": "year", "message": "future year", "type": "value_error"}],
+            errors=[{"field": "year", "message": "future year", "type": "value_error", "message_zh": "不能是未来年度"}],
+            zh="不能登记未来年度的收入",
         )
     household = await service.get(session, principal, household_id, lock=True)
     revision = await service.income_revision(session, household.id, year)

@@ -9,14 +9,13 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, computed_fiel
 from common.access_audit import PERSONAL
 from common.clock import Day
 from common.concurrency import etag_of
+from common.messages import Invalid
 from common.pii import normalize_phone, normalize_resident_id
 from common.regions import validate_region_code
 from contracts.base import IDENTIFIER
 from contracts.shared import LabourCapacity
 
-ResidentId = Annotated[
-    str, IDENTIFIER, Field(examples=["11010519491231002X"]), AfterValidator(normalize_resident_id)
-]
+ResidentId = Annotated[str, IDENTIFIER, Field(examples=["11010519491231002X"]), AfterValidator(normalize_resident_id)]
 Phone = Annotated[str, IDENTIFIER, Field(examples=["13800138000"]), AfterValidator(normalize_phone)]
 VillageCode = Annotated[
     str,
@@ -83,7 +82,7 @@ class MemberFields(BaseModel):
     @model_validator(mode="after")
     def _disability_pair(self) -> Self:
         if (self.disability_category is None) != (self.disability_grade is None):
-            raise ValueError("disability_category and disability_grade go together")
+            raise Invalid("disability_category and disability_grade go together", "残疾类别和残疾等级应同时填写")
         return self
 
 
@@ -118,9 +117,9 @@ class HouseholdCreate(BaseModel):
     @model_validator(mode="after")
     def _one_head_distinct_ids(self) -> Self:
         if sum(m.relation == Relation.head for m in self.members) != 1:
-            raise ValueError("members must include exactly one head (relation=head)")
+            raise Invalid("members must include exactly one head (relation=head)", "家庭成员中应有且只有一位户主")
         if len({m.resident_id for m in self.members}) != len(self.members):
-            raise ValueError("a resident ID appears twice among the members")
+            raise Invalid("a resident ID appears twice among the members", "家庭成员中有重复的身份证号")
         return self
 
 

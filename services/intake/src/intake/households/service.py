@@ -101,7 +101,8 @@ async def _refuse_registered(session: AsyncSession, principal: Principal, reside
         )
     refusal = DuplicateResident(
         f"Resident ID {mask_resident_id(indexes[row.id_index])} is registered in another jurisdiction; "
-        "the county office can transfer the household"
+        "the county office can transfer the household",
+        zh=f"身份证号{mask_resident_id(indexes[row.id_index])}已在其他辖区登记，可由县级部门办理转移",
     )
 
     async def recorded(record: AsyncSession) -> None:
@@ -124,10 +125,13 @@ async def _flush_or_duplicate(session: AsyncSession, resident_ids: list[str]) ->
         # Lost a race with a concurrent registration of the same person: answer as if we had seen it.
         if "uq_members_active_id_index" in str(exc.orig):
             raise DuplicateResident(
-                f"Resident ID {mask_resident_id(resident_ids[0])} was registered concurrently"
+                f"Resident ID {mask_resident_id(resident_ids[0])} was registered concurrently",
+                zh=f"身份证号{mask_resident_id(resident_ids[0])}刚被同时登记",
             ) from None
         if "household_no" in str(exc.orig):
-            raise Conflict("This household number is already registered in the village") from None
+            raise Conflict(
+                "This household number is already registered in the village", zh="该户编号在本村已登记"
+            ) from None
         raise
 
 
@@ -174,7 +178,7 @@ async def update_member(
 ) -> Household:
     member = next((m for m in household.members if m.id == member_id), None)
     if member is None:
-        raise NotFound("No such member in this household")
+        raise NotFound("No such member in this household", zh="该户没有这位成员")
     changes = body.model_dump(exclude_unset=True, exclude={"reason", "phone"})
     returning = changes.get("active") is True and not member.active
     if returning:  # back in this household: not if they have since been registered in another

@@ -45,7 +45,16 @@ async def public_notice(
         validate_region_code(village_code, required_level="village")
     except ValueError as exc:
         raise ValidationFailed(
-            str(exc), errors=[{"field": "village_code", "message": str(exc), "type": "value_error"}]
+            str(exc),
+            errors=[
+                {
+                    "field": "village_code",
+                    "message": str(exc),
+                    "type": "value_error",
+                    "message_zh": getattr(exc, "zh", "村代码无效"),
+                }
+            ],
+            zh=getattr(exc, "zh", "村代码无效"),
         ) from None
     ensure_covers(principal, village_code, "village")
     rows = await queries.notices(session, village_code)

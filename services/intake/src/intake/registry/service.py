@@ -66,7 +66,9 @@ def _header(request: Any, action: str, total: int, done: int) -> ResponseHeader:
 
 def _expect(envelope: Any, action: str) -> None:
     if envelope.header.action != action:
-        raise ValidationFailed.on("header.action", f"must be {action!r} on this endpoint")
+        raise ValidationFailed.on(
+            "header.action", f"must be {action!r} on this endpoint", zh=f"此接口的操作应为 {action}"
+        )
 
 
 async def _household_of(session: AsyncSession, principal: Principal, query: IdQuery) -> Household | None:
@@ -144,7 +146,9 @@ async def search(session: AsyncSession, principal: Principal, request: SearchEnv
 async def _notify_uri(request: SubscribeEnvelope) -> str:
     uri = request.header.sender_uri
     if uri is None:
-        raise ValidationFailed.on("header.sender_uri", "a subscription needs the URI its notifications go to")
+        raise ValidationFailed.on(
+            "header.sender_uri", "a subscription needs the URI its notifications go to", zh="订阅须填写接收通知的地址"
+        )
     try:
         await targets.check(str(uri))
     except targets.Unresolved as e:

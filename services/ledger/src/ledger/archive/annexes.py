@@ -144,7 +144,7 @@ def household_survey(rows: list[Entry], words: PackValues | None = None) -> Form
     h, members, place, declared = a.h, a.members, a.place, a.declared
     survey = latest(rows, CaseHouseholdSurveyedV1)
     if survey is None:
-        raise NotFound("No household survey is recorded for this household")
+        raise NotFound("No household survey is recorded for this household", zh="该户没有入户调查记录")
     s = survey.data
     return Form(
         "household-survey",
@@ -188,7 +188,7 @@ def income_expense_estimate(rows: list[Entry], words: PackValues | None = None) 
     incomes = every(rows, HouseholdIncomeRecordedV1)
     income = next((i for i in reversed(incomes) if i.year == year), incomes[-1] if incomes else None)
     if income is None:
-        raise NotFound("No yearly income is recorded for this household")
+        raise NotFound("No yearly income is recorded for this household", zh="该户没有年度收入记录")
     parts = income.model_dump()
     table = [[label, parts[k]] for k, label in INCOME_PARTS] + [["家庭总收入", income.total_income()]]
     table += [[label, parts[k]] for k, label in EXPENSES] + [["刚性支出合计", income.rigid_expense()]]
@@ -215,7 +215,7 @@ def measures_table(rows: list[Entry], words: PackValues | None = None) -> Form:
     h, place, declared = a.h, a.place, a.declared
     plan = latest(rows, *PLANS)
     if plan is None:
-        raise NotFound("No assistance plan is recorded for this household")
+        raise NotFound("No assistance plan is recorded for this household", zh="该户没有帮扶计划记录")
     return Form(
         "measures-table",
         ANNEXES["measures-table"],
@@ -244,7 +244,7 @@ async def analysis(session: AsyncSession, region: str, covers: Callable[[str], b
     """附件5、6: the list of a village's (or township's) monitored households of one type, each with its
     risks, income, measures and the judgement whether its risk is eliminated (清单制动态管理)."""
     if not region.isdigit() or len(region) not in (6, 9, 12):
-        raise NotFound("The analysis lists are generated for a region code (`key`)")
+        raise NotFound("The analysis lists are generated for a region code (`key`)", zh="分析清单按区划代码（key）生成")
     kind = ANALYSIS[code]
     approved = (
         await session.execute(
@@ -260,7 +260,7 @@ async def analysis(session: AsyncSession, region: str, covers: Callable[[str], b
     cases = {r.subject: read(r, CaseApprovedV1) for r in approved}
     cases = {h: c for h, c in cases.items() if covers(c.region_code)}
     if not cases:
-        raise NotFound("Nothing recorded for this form within your jurisdiction")
+        raise NotFound("Nothing recorded for this form within your jurisdiction", zh="您的辖区内没有此表单的记录")
     wanted = types(*PLANS, EliminationApprovedV1, HouseholdIncomeRecordedV1)
     entries = await households_of(session, set(cases), wanted)
     table = []

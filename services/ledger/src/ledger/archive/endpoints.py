@@ -216,12 +216,12 @@ async def form(
     spec = REGISTRY[form_code]
     if spec.fill_key is not None:
         if not key:
-            raise NotFound("This form is generated for a `key`")
+            raise NotFound("This form is generated for a `key`", zh="此表单按区划代码（key）生成")
         doc = await spec.fill_key(session, key, principal.covers)
     else:
         assert spec.fill_household is not None
         if household_id is None:
-            raise NotFound("This form is generated for a `household_id`")
+            raise NotFound("This form is generated for a `household_id`", zh="此表单按户编号（household_id）生成")
         result, rows = await archive_of(session, principal, household_id, clock.now(), f"form {form_code}", purpose)
         words = await wording(session, result.region_code or "", clock.today())  # the form as the pack has it
         doc = spec.fill_household(rows, words.values)

@@ -116,7 +116,7 @@ def household_of(rows: list[Entry]) -> HouseholdEventBase:
     """The household as its latest registration or update has it."""
     h = latest(rows, HouseholdRegisteredV1, HouseholdUpdatedV1)
     if h is None:
-        raise NotFound("The household's registration is not in the log")
+        raise NotFound("The household's registration is not in the log", zh="日志中没有该户的登记记录")
     return h
 
 
@@ -178,7 +178,7 @@ def township_verification(rows: list[Entry], words: PackValues | None = None) ->
     h, base = hh.h, hh.base
     v = latest(rows, CaseTownshipVerifiedV1)
     if v is None:
-        raise NotFound("No township verification is recorded for this household")
+        raise NotFound("No township verification is recorded for this household", zh="该户没有乡镇核查记录")
     form = v.data
     risks = form.risks
     bands = [*band_labels(words.identification.income_bands)] if words else []
@@ -219,7 +219,7 @@ def township_acceptance(rows: list[Entry], words: PackValues | None = None) -> F
     h, base = hh.h, hh.base
     a = latest(rows, EliminationAcceptedV1)
     if a is None:
-        raise NotFound("No township acceptance is recorded for this household")
+        raise NotFound("No township acceptance is recorded for this household", zh="该户没有乡镇验收记录")
     accepted = a.data
     criteria = accepted.criteria
     measures = set(accepted.measures)

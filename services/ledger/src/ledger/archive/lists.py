@@ -107,10 +107,10 @@ async def list_form(session: AsyncSession, key: str, covers: Callable[[str], boo
     elif code in APPROVALS:
         rows = await _entries(session, APPROVALS[code], _step(APPROVALS[code], "approval_no") == key)
     else:
-        raise NotFound(f"{code} is not a list form")
+        raise NotFound(f"{code} is not a list form", zh=f"{code} 不是清单类表单")
     rows = [r for r in rows if covers(r.region_code)]
     if not rows:
-        raise NotFound("Nothing recorded for this form within your jurisdiction")
+        raise NotFound("Nothing recorded for this form within your jurisdiction", zh="您的辖区内没有此表单的记录")
     registrations = await households_of(session, {str(r.household_id) for r in rows})
     listed, people = [], 0
     for r in rows:

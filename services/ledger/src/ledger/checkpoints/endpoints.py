@@ -20,7 +20,7 @@ async def latest(session: SessionDep, _: LogAudit) -> CheckpointPublic:
     """The newest signed tree head."""
     c = await log.latest_checkpoint(session)
     if c is None:
-        raise NotFound("No checkpoint yet")
+        raise NotFound("No checkpoint yet", zh="尚无检查点")
     return public(c)
 
 
@@ -47,9 +47,12 @@ async def inclusion(
     c = await of_size(session, tree_size)
     entry = (await session.execute(select(Entry).where(Entry.leaf_index == leaf_index))).scalar_one_or_none()
     if entry is None:
-        raise NotFound("No such entry")
+        raise NotFound("No such entry", zh="没有这条记录")
     if leaf_index >= c.tree_size:
-        raise NoCheckpoint(f"Entry {leaf_index} is after the checkpoint of size {c.tree_size}")
+        raise NoCheckpoint(
+            f"Entry {leaf_index} is after the checkpoint of size {c.tree_size}",
+            zh=f"第{leaf_index}条记录在大小为{c.tree_size}的检查点之后",
+        )
     path = await log.inclusion_proof(session, leaf_index, c.tree_size)
     return InclusionProof(
         leaf_index=leaf_index,
@@ -70,7 +73,7 @@ async def consistency(
 ) -> ConsistencyProof:
     """That the tree of size `second` extends the tree of size `first` (RFC 9162 2.1.4)."""
     if first > second or second > await log.size(session):
-        raise Conflict("Need 1 <= first <= second <= the log's size")
+        raise Conflict("Need 1 <= first <= second <= the log's size", zh="应满足 1 ≤ 起始 ≤ 截止 ≤ 日志大小")
     proof = [] if first == second else await log.consistency_proof(session, first, second)
     firsts = await maybe_of_size(session, first)
     seconds = await maybe_of_size(session, second)

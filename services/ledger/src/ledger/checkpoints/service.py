@@ -50,7 +50,10 @@ async def of_size(session: SessionDep, tree_size: int | None) -> Checkpoint:
         q = select(Checkpoint).where(Checkpoint.tree_size == tree_size).order_by(Checkpoint.id.desc()).limit(1)
         c = (await session.execute(q)).scalar_one_or_none()
     if c is None:
-        raise NoCheckpoint(f"No signed checkpoint of size {tree_size}" if tree_size else "No checkpoint yet")
+        raise NoCheckpoint(
+            f"No signed checkpoint of size {tree_size}" if tree_size else "No checkpoint yet",
+            zh=f"没有大小为{tree_size}的签名检查点" if tree_size else "尚无检查点",
+        )
     return c
 
 

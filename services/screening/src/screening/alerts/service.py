@@ -257,7 +257,7 @@ async def get(session: AsyncSession, principal: Principal, alert_id: uuid.UUID, 
     q = select(Alert).where(Alert.id == alert_id)
     alert = (await session.execute(q.with_for_update() if lock else q)).scalar_one_or_none()
     if alert is None:
-        raise NotFound("No such alert")
+        raise NotFound("No such alert", zh="未找到该预警")
     ensure_covers(principal, alert.region_code, "alert")
     return alert
 

@@ -13,9 +13,9 @@ import datetime as dt
 import io
 import json
 import tempfile
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from itertools import islice
-from typing import Any
+from typing import Any, NamedTuple
 
 from common.errors import BadRequest, PayloadTooLarge, ValidationFailed
 from screening.config import settings
@@ -31,7 +31,21 @@ KINDS = {CSV: CSV, JSONL: JSONL, "application/jsonl": JSONL, XLSX: XLSX}
 CHARSETS = {"utf-8": "utf-8", "utf8": "utf-8", "gbk": "gb18030", "gb2312": "gb18030", "gb18030": "gb18030"}
 MAX_LINE = 1024 * 1024
 SNIFF = 64 * 1024
-Row = dict[str, Any] | str  # a row's fields, or the reason it cannot be read
+
+
+class Refused(NamedTuple):
+    """Why a row cannot be read, for the department's program and for its staff."""
+
+    en: str
+    zh: str
+
+
+Row = dict[str, Any] | Refused  # a row's fields, or the reason it cannot be read
+Header = Callable[[list[str]], list[str]]  # a file's column names to the contract's fields, or 422
+
+
+def _as_is(header: list[str]) -> list[str]:
+    return header
 
 
 class NotAFile(ValidationFailed):
@@ -61,14 +75,17 @@ def kind_of(content_type: str) -> tuple[str, str | None]:
     media, *params = [p.strip() for p in content_type.split(";")]
     kind = KINDS.get(media.lower())
     if kind is None:
-        raise BadRequest(f"Send {CSV}, {JSONL} or {XLSX}")
+        raise BadRequest(f"Send {CSV}, {JSONL} or {XLSX}", zh="请上传 CSV、JSON Lines 或 XLSX 文件")
     charset = None
     for p in params:
         name, _, value = p.partition("=")
         if name.strip().lower() == "charset":
             charset = CHARSETS.get(value.strip().strip('"').lower())
             if charset is None:
-                raise BadRequest(f"Unsupported charset {value.strip()!r}: send UTF-8, GBK or GB18030")
+                raise BadRequest(
+                    f"Unsupported charset {value.strip()!r}: send UTF-8, GBK or GB18030",
+                    zh="不支持此字符编码，请使用 UTF-8、GBK 或 GB18030",
+                )
     return kind, charset
 
 
@@ -84,7 +101,12 @@ def sniff(start: bytes) -> str:
 
 
 async def text_rows(
-    stream: AsyncIterator[bytes], *, csv_format: bool, charset: str | None, encoding_seen: list[str]
+    stream: AsyncIterator[bytes],
+    *,
+    csv_format: bool,
+    charset: str | None,
+    encoding_seen: list[str],
+    fields: Header = _as_is,
 ) -> AsyncIterator[tuple[int, Row]]:
     """Rows numbered from 1 (the CSV header is not a row). `encoding_seen` receives the encoding chosen."""
     header: list[str] | None = None
@@ -101,7 +123,7 @@ async def text_rows(
                 text = None
             row = _one(text, header, csv_format, encoding)
             if isinstance(row, list):
-                header = row
+                header = fields(row)
             elif row is not None:
                 n += 1
                 out.append((n, row))
@@ -118,42 +140,59 @@ async def text_rows(
         for item in parse(lines):
             yield item
         if len(pending) > MAX_LINE:
-            raise NotAFile(f"Row {n + 1} is longer than {MAX_LINE:,} bytes: not a CSV or JSON-lines file")
+            raise _too_long(n + 1)
     if encoding is None:
         encoding = sniff(pending)
         encoding_seen.append(encoding)
     if len(pending) > MAX_LINE:
-        raise NotAFile(f"Row {n + 1} is longer than {MAX_LINE:,} bytes: not a CSV or JSON-lines file")
+        raise _too_long(n + 1)
     for item in parse(pending.split(b"\n")):
         yield item
+
+
+_NUL = Refused("contains a NUL character", "含有空字符（NUL）")
+_NOT_JSON = Refused("not a JSON object", "不是 JSON 对象")
+
+
+def _too_long(row: int) -> NotAFile:
+    return NotAFile(
+        f"Row {row} is longer than {MAX_LINE:,} bytes: not a CSV or JSON-lines file",
+        zh=f"第 {row} 行超过 {MAX_LINE:,} 字节：不是 CSV 或 JSON Lines 文件",
+    )
 
 
 def _one(text: str | None, header: list[str] | None, csv_format: bool, encoding: str) -> Row | list[str] | None:
     """A row, a header (list), or None for a blank line."""
     if text is None:
-        return f"not valid {encoding} text"
+        return Refused(f"not valid {encoding} text", f"不是有效的 {encoding.upper()} 编码文字")
     text = text.removeprefix("\ufeff").strip()
     if not text:
         return None
     if "\x00" in text:
-        return "contains a NUL character"
+        return _NUL
     if csv_format:
         values = next(csv.reader(io.StringIO(text)))
         if header is None:
             return [v.strip() for v in values]
         if len(values) != len(header):
-            return f"expected {len(header)} columns, found {len(values)}"
+            return Refused(
+                f"expected {len(header)} columns, found {len(values)}", f"应有 {len(header)} 列，实有 {len(values)} 列"
+            )
         return {k: v for k, v in zip(header, values, strict=True) if v != ""}
     try:
         row = json.loads(text)
     except json.JSONDecodeError:
-        return "not a JSON object"
-    return row if isinstance(row, dict) else "not a JSON object"
+        return _NOT_JSON
+    return row if isinstance(row, dict) else _NOT_JSON
 
 
-async def xlsx_rows(stream: AsyncIterator[bytes], chunk_rows: int = 500) -> AsyncIterator[tuple[int, Row]]:
+async def xlsx_rows(
+    stream: AsyncIterator[bytes], chunk_rows: int = 500, fields: Header = _as_is
+) -> AsyncIterator[tuple[int, Row]]:
     """The first sheet's rows (its first non-empty row is the header), read off a spooled copy once the
-    workbook passed the limits of what it may expand to (`workbook.inspect`): nothing is yielded before."""
+    workbook passed the limits of what it may expand to (`workbook.inspect`): nothing is yielded before.
+    Formulas are read as written, not as the value last cached (which the sender never sees and may be
+    anything): a row with one is refused, asking for the values."""
     from openpyxl import load_workbook
 
     with tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024) as spool:
@@ -172,38 +211,50 @@ async def xlsx_rows(stream: AsyncIterator[bytes], chunk_rows: int = 500) -> Asyn
             raise NotAFile(f"Not an XLSX workbook ({exc})", zh="文件不是有效的 XLSX 工作簿") from None
         spool.seek(0)
         try:
-            book = await asyncio.to_thread(load_workbook, spool, read_only=True, data_only=True)
+            book = await asyncio.to_thread(load_workbook, spool, read_only=True, data_only=False)
         except Exception as exc:  # openpyxl raises zip, XML and key errors for a file that is no workbook
-            raise NotAFile(f"Not an XLSX workbook ({exc.__class__.__name__})") from None
+            raise NotAFile(
+                f"Not an XLSX workbook ({exc.__class__.__name__})", zh="文件不是有效的 XLSX 工作簿"
+            ) from None
         try:
             sheet = book.worksheets[0]
             values: Iterator[tuple[Any, ...]] = sheet.iter_rows(values_only=True)
             header: list[str] | None = None
+            written: list[str] = []  # the header as the sender wrote it, to name a column back to them
             n = 0
             while batch := await asyncio.to_thread(lambda: list(islice(values, chunk_rows))):
                 for cells in batch:
                     if all(c is None or str(c).strip() == "" for c in cells):
                         continue
                     if header is None:
-                        header = [str(c).strip() if c is not None else "" for c in cells]
+                        written = [str(c).strip() if c is not None else "" for c in cells]
+                        header = fields(written)
                         continue
                     n += 1
                     if n > settings.xlsx_max_rows:  # the scan counted them: a second guard, never reached
-                        raise WorkbookTooLarge(f"More than {settings.xlsx_max_rows:,} rows (XLSX_MAX_ROWS)")
-                    yield n, _xlsx_row(header, cells)
+                        raise WorkbookTooLarge(
+                            f"More than {settings.xlsx_max_rows:,} rows (XLSX_MAX_ROWS)",
+                            zh=f"超过 {settings.xlsx_max_rows:,} 行（XLSX_MAX_ROWS）",
+                        )
+                    yield n, _xlsx_row(header, cells, written)
         finally:
             book.close()
 
 
-def _xlsx_row(header: list[str], cells: tuple[Any, ...]) -> Row:
+def _xlsx_row(header: list[str], cells: tuple[Any, ...], written: list[str]) -> Row:
     row: dict[str, Any] = {}
-    for name, value in zip(header, cells, strict=False):
+    for name, value, column in zip(header, cells, written, strict=False):
         if not name or value is None or value == "":
             continue
         if isinstance(value, float) and name in ("resident_id", "record_id"):
-            return f"{name} must be a text cell: a number cell has lost its digits"
+            return Refused(
+                f"{name} must be a text cell: a number cell has lost its digits",
+                f"“{column}”应为文本单元格：数字单元格已丢失末尾数字",
+            )
         if "\x00" in str(value):
-            return "contains a NUL character"
+            return _NUL
+        if isinstance(value, str) and value.startswith("="):
+            return Refused(f"{name} is a formula: paste its value instead", f"“{column}”是公式，请粘贴为数值后再上传")
         row[name] = _cell(value)
     return row
 

@@ -64,6 +64,7 @@ class Upload(Base):
     kind: Mapped[str | None] = mapped_column(String(80))
     encoding: Mapped[str | None] = mapped_column(String(20))
     failure: Mapped[str | None] = mapped_column(Text)
+    failure_zh: Mapped[str | None] = mapped_column(Text)  # the same, for the department's staff
 
 
 class UploadRow(Base):
@@ -76,3 +77,4 @@ class UploadRow(Base):
     record_id: Mapped[str | None] = mapped_column(String(100))
     outcome: Mapped[str] = mapped_column(String(20))
     reason: Mapped[str | None] = mapped_column(Text)
+    reason_zh: Mapped[str | None] = mapped_column(Text)  # the same, for the department's staff

@@ -189,7 +189,7 @@ async def rescreening(policy_id: uuid.UUID, session: SessionDep, _: PoliciesRead
     """Progress of re-screening the policy's households (started when the version was published)."""
     job = (await session.execute(select(RescreenJob).where(RescreenJob.policy_id == policy_id))).scalar_one_or_none()
     if job is None:
-        raise NotFound("No re-screening for this policy")
+        raise NotFound("No re-screening for this policy", zh="该政策没有重新筛查记录")
     return RescreenPublic.model_validate(job)
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common import clock
+from common.regions import full_name
 from screening.policies.service import GAPS_TTL_S, _gaps, in_force_many
 from screening.projections.models import KnownHousehold
 
@@ -32,6 +33,14 @@ class Gap:
             else ""
         )
         return f"no {self.year} monitoring line for {self.county}: judged by {self.judged_by}'s{also}"
+
+    @property
+    def message_zh(self) -> str:
+        county = full_name(self.county) or self.county
+        if self.judged_by is None:
+            return f"{county}尚无监测标准：只按与收入标准无关的规则研判"
+        also = f"（请发布{self.year}年低保标准：监测标准按其倍数确定）" if self.basis == "dibao_multiple" else ""
+        return f"{county}尚无{self.year}年监测标准：暂按{self.judged_by}年标准研判{also}"
 
 
 async def gaps(session: AsyncSession, year: int) -> list[Gap]:

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from common.clock import Day
+from common.messages import Invalid
 from common.regions import validate_region_code
 from contracts.policy import VALUE_PATHS, Jurisdiction, PackValues
 from screening.rules.catalogue import CATALOGUE
@@ -46,7 +47,9 @@ class PolicyCreate(BaseModel):
     def _known_rules(cls, values: PackValues) -> PackValues:
         unknown = sorted(set(values.rules) - set(CATALOGUE))
         if unknown:
-            raise ValueError(f"unknown rule codes {unknown}; see GET /rules")
+            raise Invalid(
+                f"unknown rule codes {unknown}; see GET /rules", f"未知的规则代码：{unknown}（见 GET /rules）"
+            )
         return values
 
     @field_validator("sources")
@@ -54,13 +57,16 @@ class PolicyCreate(BaseModel):
     def _known_paths(cls, sources: dict[str, str]) -> dict[str, str]:
         unknown = sorted(set(sources) - set(VALUE_PATHS))
         if unknown:
-            raise ValueError(f"no such value {unknown}; the paths are {', '.join(VALUE_PATHS)}")
+            raise Invalid(
+                f"no such value {unknown}; the paths are {', '.join(VALUE_PATHS)}",
+                f"没有这些取值项：{unknown}；可用的取值项：{'、'.join(VALUE_PATHS)}",
+            )
         return sources
 
     @model_validator(mode="after")
     def _period(self) -> "PolicyCreate":
         if self.valid_through is not None and self.valid_through < self.year:
-            raise ValueError("valid_through is before the pack's year")
+            raise Invalid("valid_through is before the pack's year", "有效期截止早于政策包的年度")
         return self
 
 

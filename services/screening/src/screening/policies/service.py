@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from common import policy as ranking
 from common.auth import Principal, ensure_covers
 from common.errors import NotFound, ValidationFailed
+from common.messages import message_zh
 from common.pagination import page_rows
 from common.policy import candidate_prefixes
 from common.regions import ancestors
@@ -56,7 +57,7 @@ def ensure_may_publish(principal: Principal, jurisdiction: Jurisdiction) -> None
     for prefix in jurisdiction.prefixes or [""]:
         ensure_covers(principal, prefix, "region")
     if not jurisdiction.prefixes and not principal.national:
-        raise NotFound("No such region")
+        raise NotFound("No such region", zh="未找到该区划")
 
 
 def sources_of(policy: Policy) -> dict[str, str]:
@@ -129,7 +130,8 @@ async def _check_floor(session: AsyncSession, body: PolicyCreate, values: PackVa
         raise BelowFloor(
             f"the line {values.line.amount} is below the national floor {floor} of the national pack "
             f"{national.year if national else ''} v{national.version if national else ''}",
-            errors=[{"field": "values.line", "message": f"at least {floor}"}],
+            errors=[{"field": "values.line", "message": f"at least {floor}", "message_zh": f"不能低于 {floor}"}],
+            zh=f"监测线 {values.line.amount} 低于全国政策包规定的下限 {floor}",
         )
 
 
@@ -143,7 +145,11 @@ async def drafted(session: AsyncSession, body: PolicyCreate) -> tuple[PackValues
     except PydanticValidationError as exc:
         raise ValidationFailed(
             "the pack with what it carries forward is not valid",
-            errors=[{"field": ".".join(map(str, e["loc"])), "message": e["msg"]} for e in exc.errors()],
+            errors=[
+                {"field": ".".join(map(str, e["loc"])), "message": e["msg"], "message_zh": message_zh(e)}
+                for e in exc.errors()
+            ],
+            zh="政策包连同沿用的内容不符合要求",
         ) from exc
     await _check_floor(session, body, values)
     return values, base
@@ -256,7 +262,7 @@ def governed(region_code: Any, policy: Policy) -> ColumnElement[bool]:
 async def get(session: AsyncSession, policy_id: uuid.UUID) -> Policy:
     policy = await session.get(Policy, policy_id)
     if policy is None:
-        raise NotFound("No such policy")
+        raise NotFound("No such policy", zh="未找到该政策")
     return policy
 
 
@@ -330,7 +336,10 @@ async def effective(session: AsyncSession, region_code: str, year: int, on: dt.d
     """The pack in force for a region on a date, and why (assumed when the year has none of its own)."""
     found = (await in_force_many(session, {(region_code, year): on}))[region_code, year]
     if found is None:
-        raise NoPolicy(f"No policy for region {region_code} in {year} or any earlier year")
+        raise NoPolicy(
+            f"No policy for region {region_code} in {year} or any earlier year",
+            zh=f"区划 {region_code} 在 {year} 年及以前均无监测政策",
+        )
     chosen = found.policy
     if found.assumed:
         return found, (

@@ -20,7 +20,7 @@ async def known_household(
     """What screening knows of a household (from intake's events): the version it has applied."""
     row = await session.get(KnownHousehold, household_id)
     if row is None:  # the same answer as for a household outside the caller's jurisdiction
-        raise NotFound("No such household")
+        raise NotFound("No such household", zh="未找到该户")
     ensure_covers(principal, row.region_code, "household")
     members = (
         await session.execute(select(func.count()).where(KnownMember.household_id == household_id, KnownMember.active))

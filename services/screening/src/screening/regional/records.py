@@ -26,11 +26,23 @@ def _check(principal: Principal, records: list[RegionalRecordIn]) -> None:
     errors = []
     for i, r in enumerate(records):
         if not principal.covers(r.region_code):
-            errors.append({"field": f"records[{i}].region_code", "message": "outside your jurisdiction"})
+            errors.append(
+                {
+                    "field": f"records[{i}].region_code",
+                    "message": "outside your jurisdiction",
+                    "message_zh": "超出您的辖区",
+                }
+            )
         if r.observed_on > clock.today():
-            errors.append({"field": f"records[{i}].observed_on", "message": f"after today ({clock.today()}, CST)"})
+            errors.append(
+                {
+                    "field": f"records[{i}].observed_on",
+                    "message": f"after today ({clock.today()}, CST)",
+                    "message_zh": "晚于今天（北京时间）",
+                }
+            )
     if errors:
-        raise ValidationFailed("Some records cannot be accepted", errors=errors[:100])
+        raise ValidationFailed("Some records cannot be accepted", errors=errors[:100], zh="部分记录不能接收")
 
 
 async def receive(session: AsyncSession, principal: Principal, records: list[RegionalRecordIn]) -> BatchOutcome:
