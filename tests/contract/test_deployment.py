@@ -243,7 +243,8 @@ def test_the_console_is_given_its_sign_in_and_session_key_and_no_service_secret(
             settings = ConsoleSettings(_env_file=None)  # type: ignore[call-arg]
         assert settings.environment == "production" and settings.oidc_configured
         assert not SECRETS & set(env) and "DATABASE_URL" not in env
-    assert _kind("NetworkPolicy", "console")["spec"]["podSelector"]["matchLabels"] == {"app.kubernetes.io/name": "console"}
+    policy = _kind("NetworkPolicy", "console")["spec"]
+    assert policy["podSelector"]["matchLabels"] == {"app.kubernetes.io/name": "console"}
 
 
 def test_kubernetes_denies_by_default_and_scales_screening_on_its_lag() -> None:

@@ -81,7 +81,7 @@ async def signed_in() -> AsyncIterator[tuple[httpx.AsyncClient, Provider, httpx.
 
 
 async def test_the_provider_sign_in_binds_the_code_to_this_browser_and_opens_a_session(signed_in: Any) -> None:
-    client, _, done = signed_in
+    _, _, done = signed_in
     assert done.status_code == 303 and done.headers["location"] == "/households"
     cookie = done.headers["set-cookie"]
     assert "sn_session=" in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie
