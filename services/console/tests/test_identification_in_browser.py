@@ -66,10 +66,19 @@ async def test_a_household_through_identification(console_url: str, browser: Any
     # The consent: the scanned letter's digest is computed in the browser.
     consent = cadre.locator("[data-testid=form-attach_consent]")
     await consent.locator("input[name=signed_at]").fill("2026-09-20T09:00")
+    # A digest that is not the file's (typed over, or the file changed after) is refused beside the field.
+    await attach_scan(cadre, "sha256", b"%PDF-1.4 scanned commitment and authorization letter")
+    await consent.locator("[data-testid=sha256]").evaluate("el => { el.value = 'a'.repeat(64); }")
+    await consent.locator("button").click()
+    assert "与浏览器计算的摘要不一致" in await cadre.locator("#step-attach_consent").inner_text()
+    assert await cadre.locator("[data-testid=case-state]").inner_text() == "已申报"
+    consent = cadre.locator("[data-testid=form-attach_consent]")
+    await consent.locator("input[name=signed_at]").fill("2026-09-20T09:00")
     await attach_scan(cadre, "sha256", b"%PDF-1.4 scanned commitment and authorization letter")
     await consent.locator("button").click()
     await cadre.wait_for_url(f"{case_url}?done=attach_consent")
     assert await cadre.locator("[data-testid=case-state]").inner_text() == "已签承诺授权书"
+    assert "承诺授权书扫描件" in await cadre.locator("[data-testid=attachments]").inner_text()  # the scan itself, kept
 
     # A review sent empty is answered beside each field, in Chinese; nothing reaches the service.
     review = cadre.locator("[data-testid=form-village_review]")

@@ -58,9 +58,10 @@ async def take_step(
     try:
         if action == "attach_consent":
             aliases = {"channel": "consent_channel"}
-            refused = await cases.attach_consent(
-                upstream, session, page["case"], forms.consent(form, page["household"])
-            )
+            scan = await forms.scan(form, "scan", "sha256", "承诺授权书")
+            body = forms.consent(form, page["household"])  # raises with the scan's error, if any
+            assert scan is not None
+            refused = await cases.attach_consent(upstream, session, page["case"], body, scan)
         else:
             step = forms.STEPS[action]
             target = page["household"] if action == "household_survey" else page["case"]

@@ -4,6 +4,7 @@ procedure (dates, votes, who may act) is the service's, and its refusal is shown
 """
 
 import datetime as dt
+import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -38,6 +39,17 @@ RISKS = {k: RISK_ZH[k] for k in ("illness", "unstable_employment", "industry_fai
 OBJECT_TYPES = {str(k): v for k, v in OBJECT_ZH.items()}
 CONSENT_CHANNELS = {"village_committee": "村委会", "home_visit": "入户", "app": "手机应用"}
 SCOPES = dict(SCOPE_ZH)
+
+
+SCAN_TYPES = {"application/pdf", "image/jpeg", "image/png"}
+MAX_SCAN_BYTES = 20 * 1024**2  # the services' own limit on an attachment (MAX_ATTACHMENT_BYTES' default)
+
+
+@dataclass(frozen=True)
+class Scan:
+    content: bytes
+    content_type: str
+    sha256: str
 
 
 class Invalid(Exception):
@@ -134,6 +146,28 @@ def declare(form: Form, household: dict[str, Any]) -> dict[str, Any]:
         body["note"] = note
     form.done()
     return body
+
+
+async def scan(form: Form, name: str, digest_field: str, label: str) -> Scan | None:
+    """The uploaded scan, once it is the file whose digest the browser computed (a file changed after, or a
+    digest typed by hand that matches nothing, is refused beside the field)."""
+    upload = form.data.get(name)
+    digest = form.data.get(digest_field) or ""
+    if upload is None or isinstance(upload, str) or not getattr(upload, "filename", ""):
+        form.errors.setdefault(digest_field, f"请选择{label}的扫描件")
+        return None
+    content_type = (upload.content_type or "").split(";")[0].strip()
+    if content_type not in SCAN_TYPES:
+        form.errors[digest_field] = f"{label}的扫描件须为PDF、JPEG或PNG文件"
+        return None
+    content = await upload.read(MAX_SCAN_BYTES + 1)
+    if len(content) > MAX_SCAN_BYTES:
+        form.errors[digest_field] = f"{label}的扫描件不能超过20MB"
+        return None
+    if hashlib.sha256(content).hexdigest() != digest:
+        form.errors[digest_field] = f"{label}的扫描件与浏览器计算的摘要不一致，请重新选择文件"
+        return None
+    return Scan(content, content_type, digest)
 
 
 def consent(form: Form, household: dict[str, Any]) -> dict[str, Any]:
