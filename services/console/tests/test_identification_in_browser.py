@@ -14,7 +14,7 @@ from .conftest import SHOTS
 pytestmark = pytest.mark.usefixtures("services")
 
 
-async def sign_in(browser: Any, url: str, role: str, area: str, name: str) -> Any:
+async def sign_in(browser: Any, url: str, role: str, area: str, name: str, department: str = "") -> Any:
     context = await browser.new_context(locale="zh-CN", viewport={"width": 412, "height": 915})  # a phone
     context.set_default_timeout(15_000)
     page = await context.new_page()
@@ -22,6 +22,8 @@ async def sign_in(browser: Any, url: str, role: str, area: str, name: str) -> An
     await page.select_option("select[name=role]", role)
     await page.fill("input[name=area]", area)
     await page.fill("input[name=name]", name)
+    if department:
+        await page.select_option("select[name=department]", department)
     await page.get_by_role("button", name="登录", exact=True).click()
     await page.wait_for_url(f"{url}/")
     return page
