@@ -48,5 +48,12 @@ async def search(upstream: Upstream, session: Session, query: str, purpose: str)
 async def household_page(upstream: Upstream, session: Session, household: dict[str, Any]) -> dict[str, Any]:
     cases = await upstream.get(session, "intake", "/cases", household_id=household["id"], limit=50)
     alerts = await upstream.get(session, "screening", "/alerts", household_id=household["id"], limit=50)
+    plans = await upstream.get(session, "assistance", "/plans", household_id=household["id"], limit=20)
     open_case = next((c for c in cases["items"] if c["state"] not in ("monitored", "rejected")), None)
-    return {"household": household, "cases": cases["items"], "alerts": alerts["items"], "open_case": open_case}
+    return {
+        "household": household,
+        "cases": cases["items"],
+        "alerts": alerts["items"],
+        "open_case": open_case,
+        "plans": plans["items"],
+    }

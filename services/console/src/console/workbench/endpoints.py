@@ -28,6 +28,7 @@ async def my_work(
     upstream = request.app.state.upstream
     alerts = await workbench.alert_queue(upstream, session, area, offset)
     cases = await workbench.case_queues(upstream, session, area, offset)
+    plans = await workbench.plan_queue(upstream, session, area, offset)
     townships = workbench.areas_below(region) if len(region) <= 6 else []
     villages = workbench.areas_below(township if len(township) == 9 else region) if len(region) <= 9 else []
     return render(
@@ -35,6 +36,7 @@ async def my_work(
         "workbench.html",
         alerts=alerts,
         queues=cases,
+        plans=plans,
         townships=townships,
         villages=villages,
         township=township,

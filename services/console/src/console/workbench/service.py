@@ -32,6 +32,11 @@ CASE_QUEUES: dict[str, list[tuple[str, str, list[str]]]] = {
         ("notices", "公示中", ["in_public_notice"]),
     ],
 }
+PLAN_QUEUES: dict[str, tuple[str, list[str]]] = {
+    # The measures' review and notice are the village's; the township settles the measures and approves.
+    "village_cadre": ("待评议、公示的帮扶计划", ["draft", "village_reviewed"]),
+    "township_officer": ("待办理的帮扶计划", ["draft", "village_reviewed", "in_public_notice"]),
+}
 ALERT_ROLES = {"village_cadre", "township_officer", "county_officer"}
 ALERT_STATES = ["open", "verifying"]
 
@@ -74,6 +79,16 @@ async def alert_queue(upstream: Upstream, session: Session, area: str, offset: i
     # Overdue first, then by the day it must be verified by.
     items.sort(key=lambda a: (not a["overdue"], a["verify_by"], a["created_at"]))
     return Queue("alerts", "待核实的预警", items[offset : offset + PAGE], len(items), more)
+
+
+async def plan_queue(upstream: Upstream, session: Session, area: str, offset: int) -> Queue | None:
+    found = PLAN_QUEUES.get(session.principal.role.value)
+    if found is None:
+        return None
+    title, states = found
+    items, more = await _counted(upstream, session, "assistance", "/plans", {"state": states, "region_prefix": area})
+    items.sort(key=lambda p: (p.get("notice_until") or "9999", p["updated_at"]))
+    return Queue("plans", title, items[offset : offset + PAGE], len(items), more)
 
 
 def areas_below(region: str) -> list[tuple[str, str]]:
