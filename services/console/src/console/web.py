@@ -4,6 +4,7 @@ Every failure is a page in Chinese, never a 500 with a trace: a 404 is the same 
 or outside the person's jurisdiction), a sign-in that lapsed goes back to the sign-in.
 """
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from common import vocabulary
+from common import clock, vocabulary
 from common.errors import Problem
 from common.logging import log
 from common.regions import full_name, regions
@@ -39,6 +40,17 @@ def states_zh(subject: str, value: str) -> str:
     return vocabulary.STATE_ZH.get(subject, {}).get(value, value)
 
 
+def beijing(value: str | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A service's instant (ISO 8601, UTC) as the people of the county read it: Beijing time."""
+    if not value:
+        return ""
+    try:
+        return dt.datetime.fromisoformat(value).astimezone(clock.CST).strftime(fmt)
+    except ValueError:
+        return value
+
+
+templates.env.filters["beijing"] = beijing
 templates.env.globals.update(region_name=region_name, full_name=full_name, zh=zh, state_zh=states_zh)
 templates.env.globals["role_zh"] = lambda r: zh("ROLE", r)
 
