@@ -14,6 +14,7 @@ from console import web
 from console.cases.endpoints import router as cases_router
 from console.config import ConsoleSettings, settings
 from console.departments.endpoints import router as departments_router
+from console.eliminations.endpoints import router as eliminations_router
 from console.households.endpoints import router as households_router
 from console.plans.endpoints import router as plans_router
 from console.signin.endpoints import router as signin_router
@@ -45,7 +46,15 @@ def create_console(
     app.state.token_verifier = TokenVerifier(config)
     web.install(app)
     app.mount("/static", StaticFiles(directory=web.HERE / "static"), name="static")
-    for router in (signin_router, workbench_router, households_router, cases_router, plans_router, departments_router):
+    for router in (
+        signin_router,
+        workbench_router,
+        households_router,
+        cases_router,
+        plans_router,
+        eliminations_router,
+        departments_router,
+    ):
         app.include_router(router)
 
     @app.get("/healthz", include_in_schema=False)

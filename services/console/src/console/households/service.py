@@ -4,6 +4,8 @@ with the purpose the person gave (or the console's, for a step of the procedure)
 import re
 from typing import Any
 
+from common import clock
+from console.eliminations import service as eliminations
 from console.session import Session
 from console.upstream import Upstream
 
@@ -49,6 +51,11 @@ async def household_page(upstream: Upstream, session: Session, household: dict[s
     cases = await upstream.get(session, "intake", "/cases", household_id=household["id"], limit=50)
     alerts = await upstream.get(session, "screening", "/alerts", household_id=household["id"], limit=50)
     plans = await upstream.get(session, "assistance", "/plans", household_id=household["id"], limit=20)
+    ended = await upstream.get(session, "assistance", "/eliminations", household_id=household["id"], limit=20)
+    approved_plan = any(p["state"] == "approved" for p in plans["items"])
+    open_elimination = any(e["state"] not in ("approved", "rejected") for e in ended["items"])
+    # Proposed only where assistance finds it eligible; its reason is shown either way.
+    evaluation = await eliminations.evaluation(upstream, session, household["id"]) if approved_plan else None
     open_case = next((c for c in cases["items"] if c["state"] not in ("monitored", "rejected")), None)
     return {
         "household": household,
@@ -56,4 +63,8 @@ async def household_page(upstream: Upstream, session: Session, household: dict[s
         "alerts": alerts["items"],
         "open_case": open_case,
         "plans": plans["items"],
+        "eliminations": ended["items"],
+        "evaluation": evaluation,
+        "open_elimination": open_elimination,
+        "today": clock.today().isoformat(),
     }

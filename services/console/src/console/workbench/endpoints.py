@@ -29,6 +29,7 @@ async def my_work(
     alerts = await workbench.alert_queue(upstream, session, area, offset)
     cases = await workbench.case_queues(upstream, session, area, offset)
     plans = await workbench.plan_queue(upstream, session, area, offset)
+    ended = await workbench.elimination_queue(upstream, session, area, offset)
     townships = workbench.areas_below(region) if len(region) <= 6 else []
     villages = workbench.areas_below(township if len(township) == 9 else region) if len(region) <= 9 else []
     return render(
@@ -37,6 +38,7 @@ async def my_work(
         alerts=alerts,
         queues=cases,
         plans=plans,
+        eliminations=ended,
         townships=townships,
         villages=villages,
         township=township,

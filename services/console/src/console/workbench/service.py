@@ -37,6 +37,11 @@ PLAN_QUEUES: dict[str, tuple[str, list[str]]] = {
     "village_cadre": ("待评议、公示的帮扶计划", ["draft", "village_reviewed"]),
     "township_officer": ("待办理的帮扶计划", ["draft", "village_reviewed", "in_public_notice"]),
 }
+ELIMINATION_QUEUES: dict[str, tuple[str, list[str]]] = {
+    "village_cadre": ("待公示的风险消除", ["village_reviewed"]),
+    "township_officer": ("待验收的风险消除", ["in_public_notice"]),
+    "county_officer": ("待审定的风险消除", ["township_accepted"]),
+}
 ALERT_ROLES = {"village_cadre", "township_officer", "county_officer"}
 ALERT_STATES = ["open", "verifying"]
 
@@ -89,6 +94,17 @@ async def plan_queue(upstream: Upstream, session: Session, area: str, offset: in
     items, more = await _counted(upstream, session, "assistance", "/plans", {"state": states, "region_prefix": area})
     items.sort(key=lambda p: (p.get("notice_until") or "9999", p["updated_at"]))
     return Queue("plans", title, items[offset : offset + PAGE], len(items), more)
+
+
+async def elimination_queue(upstream: Upstream, session: Session, area: str, offset: int) -> Queue | None:
+    found = ELIMINATION_QUEUES.get(session.principal.role.value)
+    if found is None:
+        return None
+    title, states = found
+    params = {"state": states, "region_prefix": area}
+    items, more = await _counted(upstream, session, "assistance", "/eliminations", params)
+    items.sort(key=lambda e: (e.get("notice_until") or "9999", e["updated_at"]))
+    return Queue("eliminations", title, items[offset : offset + PAGE], len(items), more)
 
 
 def areas_below(region: str) -> list[tuple[str, str]]:
