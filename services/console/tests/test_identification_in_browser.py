@@ -5,6 +5,7 @@ from typing import Any
 
 import httpx
 import pytest
+from playwright.async_api import expect
 
 from devkit.kit.households import register
 from devkit.kit.identification import PARTICIPANTS
@@ -145,8 +146,14 @@ async def test_a_household_through_identification(console_url: str, browser: Any
 
     # The county officer approves it in a batch from the queue.
     county = await sign_in(browser, url, "county_officer", "532504", "王科长")
-    queue = county.locator("[data-testid=queue-steps]")
+    # Filtered by township in place (htmx): another township's queue has nothing of this case.
     case_id = case_url.rsplit("/", 1)[1]
+    await county.select_option("[data-testid=filter-township]", "532504103")
+    await expect(county.locator(f"input[name=case_ids][value='{case_id}']")).to_have_count(0)
+    assert "township=532504103" in county.url
+    await county.select_option("[data-testid=filter-township]", "532504102")
+    await expect(county.locator(f"input[name=case_ids][value='{case_id}']")).to_have_count(1)
+    queue = county.locator("[data-testid=queue-steps]")
     await queue.locator(f"input[name=case_ids][value='{case_id}']").check()
     await queue.locator("input[name=approval_no]").fill("弥防返贫〔2026〕12号")
     await queue.locator("input[name=approved_on]").fill("2026-10-15")
