@@ -68,6 +68,8 @@ async def test_a_household_through_identification(console_url: str, browser: Any
 
     # The consent: the scanned letter's digest is computed in the browser.
     consent = cadre.locator("[data-testid=form-attach_consent]")
+    # Offered as now in Beijing time (the scenario's 10:00), which is how the service reads what is sent.
+    assert (await consent.locator("input[name=signed_at]").input_value()).startswith("2026-11-27T10:")
     await consent.locator("input[name=signed_at]").fill("2026-09-20T09:00")
     # A digest that is not the file's (typed over, or the file changed after) is refused beside the field.
     await attach_scan(cadre, "sha256", b"%PDF-1.4 scanned commitment and authorization letter")

@@ -31,7 +31,7 @@ def _errors(refused: Refused, aliases: dict[str, str] | None = None) -> dict[str
 
 async def _show(request: Request, session: Session, case_id: uuid.UUID, status: int = 200, **extra: Any) -> Response:
     page = await cases.case_page(request.app.state.upstream, session, str(case_id))
-    defaults = {"today": clock.today().isoformat(), "now": clock.now().strftime("%Y-%m-%dT%H:%M")}
+    defaults = {"today": clock.today().isoformat(), "now": clock.now().astimezone(clock.CST).strftime("%Y-%m-%dT%H:%M")}
     context = {"action": None, "errors": {}, "values": {}, "refused": None, **extra}
     return render(request, "case.html", status=status, forms=forms, **page, **defaults, **context)
 
