@@ -7,7 +7,7 @@ import httpx
 import pytest
 from playwright.async_api import expect
 
-from devkit.kit.households import register
+from devkit.kit.households import TOWNSHIP_A, headers, household_body
 from devkit.kit.identification import PARTICIPANTS
 
 from .conftest import SHOTS
@@ -49,13 +49,23 @@ async def attach_scan(page: Any, field: str, content: bytes) -> None:
 
 async def test_a_household_through_identification(console_url: str, browser: Any, services: Any) -> None:
     intake: httpx.AsyncClient = await services.client("intake")
-    household = await register(intake)
+    body = household_body()
+    created = await intake.post("/households", json=body, headers=headers("village_cadre", TOWNSHIP_A))
+    assert created.status_code == 201, created.text
+    household, spouse_id = created.json(), body["members"][1]["resident_id"]
     url = console_url
 
     # The village cadre finds the household by its number and declares it.
     cadre = await sign_in(browser, url, "village_cadre", "532504102", "张干部")
     await shot(cadre, "01-cadre-workbench")
-    await cadre.goto(f"{url}/households?q={household['household_no']}")
+    # By the ID number of a member: sent in the form's body, never in an address.
+    await cadre.get_by_role("link", name="查找农户").click()
+    await cadre.fill("[data-testid=search-q]", spouse_id)
+    await cadre.get_by_role("button", name="查找").click()
+    assert spouse_id not in cadre.url + await cadre.content()
+    assert await cadre.get_by_role("link", name="查看", exact=True).count() == 1
+    await cadre.fill("[data-testid=search-q]", household["household_no"])
+    await cadre.get_by_role("button", name="查找").click()
     await cadre.get_by_role("link", name="查看", exact=True).click()
     form = cadre.locator("[data-testid=form-declare]")
     await form.locator("select[name=patient_member_id]").select_option(index=1)

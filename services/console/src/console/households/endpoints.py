@@ -8,29 +8,35 @@ from fastapi.responses import Response
 
 from console.cases import forms
 from console.households import service as households
-from console.session import CurrentSession
+from console.session import CheckedForm, CurrentSession
 from console.web import render
 
 router = APIRouter()
 
 
 @router.get("/households")
-async def search(
-    request: Request,
-    session: CurrentSession,
-    q: Annotated[str, Query(max_length=40)] = "",
-    purpose: Annotated[str, Query(max_length=50)] = households.PURPOSES[0],
-) -> Response:
-    q = q.strip()
+async def search_page(request: Request, session: CurrentSession) -> Response:
+    return render(request, "search.html", q="", purpose=households.PURPOSES[0], purposes=households.PURPOSES,
+                  found=None, errors={})  # fmt: skip
+
+
+@router.post("/households/search")
+async def search(request: Request, session: CurrentSession, data: CheckedForm) -> Response:
+    """A POST, not a query string: an ID number typed here stays out of the address bar, the browser's
+    history, the Referer and any proxy's access log."""
+    q = str(data.get("q") or "").strip()[:40]
+    purpose = str(data.get("purpose") or "")
     errors = {}
     if purpose not in households.PURPOSES:
         errors["purpose"] = "请选择查询目的"
+    if not q:
+        errors["q"] = "请填写户编号或身份证号"
     found = None
-    if q and not errors:
+    if not errors:
         found = await households.search(request.app.state.upstream, session, q, purpose)
-    return render(
-        request, "search.html", q=q, purpose=purpose, purposes=households.PURPOSES, found=found, errors=errors
-    )
+    shown = "" if households.RESIDENT_ID.match(q) else q  # an ID number is not written back into the page
+    return render(request, "search.html", 422 if errors else 200, q=shown, purpose=purpose,
+                  purposes=households.PURPOSES, found=found, errors=errors)  # fmt: skip
 
 
 @router.get("/households/{household_id}")
