@@ -15,7 +15,7 @@ ROLE ?= village_cadre
 REGION ?= 532504102
 PYTEST_ARGS ?=
 
-.PHONY: setup run test test-dates test-fast lint openapi openapi-check bench forms token regions clean
+.PHONY: setup run browser test test-dates test-fast lint openapi openapi-check bench forms token regions clean
 
 $(BIN)/safetynet: uv.lock pyproject.toml libs/*/pyproject.toml services/*/pyproject.toml
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet $(if $(UV_INDEX_URL),--index-url $(UV_INDEX_URL)) uv
@@ -24,10 +24,18 @@ $(BIN)/safetynet: uv.lock pyproject.toml libs/*/pyproject.toml services/*/pyproj
 
 setup: $(BIN)/safetynet
 
-run: setup  ## the whole system (DEMO=1: a synthetic county; INTAKE_PORT=... to move a service); embedded PostgreSQL and broker unless configured
-	$(BIN)/safetynet run $(if $(DEMO),--demo) $(foreach s,INTAKE SCREENING ASSISTANCE LEDGER,$(if $($(s)_PORT),--$(shell echo $(s) | tr A-Z a-z)-port $($(s)_PORT)))
+run: setup  ## the whole system and the console on 8005 (DEMO=1: a synthetic county; INTAKE_PORT=... to move a service); embedded PostgreSQL and broker unless configured
+	$(BIN)/safetynet run $(if $(DEMO),--demo) $(foreach s,INTAKE SCREENING ASSISTANCE LEDGER CONSOLE,$(if $($(s)_PORT),--$(shell echo $(s) | tr A-Z a-z)-port $($(s)_PORT)))
 
-test: setup lint  ## lint, spec drift, then every test on a real PostgreSQL and broker
+# The console's browser tests drive Debian's chromium (Playwright never downloads a browser here).
+BROWSER_PACKAGES := chromium
+
+browser: ## Debian's chromium for the console's browser tests (installed when missing and root)
+	@command -v chromium >/dev/null \
+	  || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq $(BROWSER_PACKAGES); } \
+	  || { echo "the console's browser tests need Debian's package $(BROWSER_PACKAGES): sudo apt-get install $(BROWSER_PACKAGES)" >&2; exit 2; }
+
+test: setup lint browser  ## lint, spec drift, then every test on a real PostgreSQL and broker (and chromium)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test-dates: setup  ## the date-sensitive tests and the walkthrough with the whole machine's clock moved (AT=2027-03-15T09:00 for one instant)

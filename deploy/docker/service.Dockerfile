@@ -22,6 +22,7 @@ COPY services/intake/pyproject.toml services/intake/pyproject.toml
 COPY services/screening/pyproject.toml services/screening/pyproject.toml
 COPY services/assistance/pyproject.toml services/assistance/pyproject.toml
 COPY services/ledger/pyproject.toml services/ledger/pyproject.toml
+COPY services/console/pyproject.toml services/console/pyproject.toml
 RUN uv sync --frozen --no-dev --package "${SERVICE}" --no-install-workspace
 COPY libs/common libs/common
 COPY libs/contracts libs/contracts

@@ -229,6 +229,24 @@ def test_kubernetes_gives_each_service_what_it_needs_from_its_own_secret(service
     assert _kind("NetworkPolicy", service)["spec"]["podSelector"]["matchLabels"] == {"app.kubernetes.io/name": service}
 
 
+def test_the_console_is_given_its_sign_in_and_session_key_and_no_service_secret() -> None:
+    """The console (ADR 0031) starts in production from what compose and the cluster give it: the identity
+    provider's endpoints, its own session key, the services' addresses; never a database or a service's key."""
+    from console.config import ConsoleSettings
+
+    compose = {k: interpolate(v) for k, v in COMPOSE["services"]["console"]["environment"].items()}
+    (container,) = _kind("Deployment", "console")["spec"]["template"]["spec"]["containers"]
+    cluster, secrets = _env_of(container)
+    assert secrets == {("console-secrets", "CONSOLE_SESSION_KEY")}
+    for env in (compose, cluster):
+        with mock.patch.dict(os.environ, env, clear=True):
+            settings = ConsoleSettings(_env_file=None)  # type: ignore[call-arg]
+        assert settings.environment == "production" and settings.oidc_configured
+        assert not SECRETS & set(env) and "DATABASE_URL" not in env
+    policy = _kind("NetworkPolicy", "console")["spec"]
+    assert policy["podSelector"]["matchLabels"] == {"app.kubernetes.io/name": "console"}
+
+
 def test_kubernetes_denies_by_default_and_scales_screening_on_its_lag() -> None:
     assert _kind("NetworkPolicy", "default-deny")["spec"] == {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}
     hpa = _kind("HorizontalPodAutoscaler", "screening")["spec"]
@@ -246,7 +264,7 @@ def test_every_image_the_cluster_runs_is_set_by_the_release() -> None:
     digest)."""
     released = {i["name"] for i in KUSTOMIZATION["images"]}
     used = {c["image"].split(":")[0] for d in K8S if "template" in d.get("spec", {}) for c in pod_containers(d)}
-    assert used == released == {f"safetynet/{s}" for s in SETTINGS}
+    assert used == released == {f"safetynet/{s}" for s in (*SETTINGS, "console")}
     listed = set(KUSTOMIZATION["resources"])
     assert listed == {p.name for p in (ROOT / "deploy/k8s").glob("*.yaml")}
 
@@ -302,7 +320,7 @@ def test_a_second_apply_of_a_new_release_changes_only_what_the_cluster_lets_appl
     with_pods = {key for key, doc in first.items() if "template" in doc.get("spec", {})}
     assert {kind for kind, _ in with_pods} <= MUTABLE_POD_TEMPLATES
     changed = {key for key in second if first.get(key) != second[key]}
-    assert changed == {("Deployment", s) for s in SETTINGS}
+    assert changed == {("Deployment", s) for s in (*SETTINGS, "console")}
     assert render(release("1.0.0"), config) == first
     for _, name in with_pods:  # a Deployment's selector is immutable: it names the service, never a release
         deployment = first[("Deployment", name)]["spec"]

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from safetynet_cli.runner import SERVICES, run
+from safetynet_cli.runner import CONSOLE_PORT, SERVICES, run
 
 ROOT = Path(__file__).resolve().parents[2]
 # Where `make run` keeps the embedded database and writes its addresses (SAFETYNET_DATA_DIR moves it, and every
@@ -314,6 +314,8 @@ def main() -> None:
     for name, port in SERVICES.items():
         p.add_argument(f"--{name}-port", type=int, default=int(os.environ.get(f"{name.upper()}_PORT", port)),
                        help=f"{name}'s port (or {name.upper()}_PORT)")  # fmt: skip
+    p.add_argument("--console-port", type=int, default=int(os.environ.get("CONSOLE_PORT", CONSOLE_PORT)),
+                   help="the console's port (or CONSOLE_PORT)")  # fmt: skip
     p.set_defaults(func=run)
     p = sub.add_parser("token", help="print a development bearer token", formatter_class=help_fmt)
     p.add_argument("--role", required=True, choices=[r.value for r in Role], help="the account's role")

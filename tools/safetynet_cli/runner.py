@@ -9,6 +9,8 @@ import time
 from pathlib import Path
 
 SERVICES = {"intake": 8001, "screening": 8002, "assistance": 8003, "ledger": 8004}
+# The console (ADR 0031) runs beside them: it owns no schema, no topic and no API of its own to export.
+CONSOLE_PORT = 8005
 
 
 def _busy(host: str, port: int) -> bool:
@@ -36,11 +38,12 @@ def run(args: argparse.Namespace) -> int:
     and what the services published to the one that died is published again from their outboxes."""
     env = dict(os.environ)
     ports = {name: getattr(args, f"{name}_port") for name in SERVICES}
-    busy = [f"{name} {port}" for name, port in ports.items() if _busy(args.host, port)]
+    console_port = getattr(args, "console_port", CONSOLE_PORT)
+    busy = [f"{name} {port}" for name, port in {**ports, "console": console_port}.items() if _busy(args.host, port)]
     if busy:  # before anything starts or migrates
         print(
             f"port in use: {', '.join(busy)} (another `make run`?). Stop it, or choose ports: "
-            "make run INTAKE_PORT=9001 SCREENING_PORT=9002 ASSISTANCE_PORT=9003 LEDGER_PORT=9004",
+            "make run INTAKE_PORT=9001 SCREENING_PORT=9002 ASSISTANCE_PORT=9003 LEDGER_PORT=9004 CONSOLE_PORT=9005",
             file=sys.stderr,
         )
         return 2
@@ -61,7 +64,9 @@ def run(args: argparse.Namespace) -> int:
     # Where the services listen, for the CLI's commands and the walkthrough (`simulate`, `docs/walkthrough.sh`).
     addresses = "".join(f"{name.upper()}=http://{args.host}:{port}\n" for name, port in ports.items())
     (data_dir / "services.env").write_text(addresses)
-    children = _Children(env, args.host, ports, data_dir)
+    # The console calls the services where they listen here.
+    env.update({f"{name.upper()}_URL": f"http://{args.host}:{port}" for name, port in ports.items()})
+    children = _Children(env, args.host, {**ports, "console": console_port}, data_dir)
     children.start_all()
     print("tokens: make token ROLE=village_cadre REGION=532504102", flush=True)
     if args.demo:
@@ -127,7 +132,8 @@ class _Children:
     def start_all(self) -> None:
         for name, port in self.ports.items():
             self.start(name)
-            print(f"{name:<11} http://{self.host}:{port}/docs", flush=True)
+            page = "" if name == "console" else "docs"  # the console's pages are its own; the services' are docs
+            print(f"{name:<11} http://{self.host}:{port}/{page}", flush=True)
 
     def restart_exited(self) -> None:
         now = time.monotonic()
