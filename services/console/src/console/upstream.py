@@ -67,13 +67,18 @@ class Upstream:
         try:
             response = await self.clients[service].request(method, path, headers=headers, **kw)
         except httpx.TransportError as exc:
-            raise ServiceUnavailable(f"{service}: {exc.__class__.__name__}") from exc
+            raise ServiceUnavailable(
+                f"{service}: {exc.__class__.__name__}", zh=f"暂时无法连接{service}服务，请稍后再试"
+            ) from exc
         if response.status_code == 401:
             raise SignInRequired()
         if response.status_code == 404:
             raise NotFound()  # the services' own 404: the same page whatever the reason
         if response.status_code >= 500:
-            raise ServiceUnavailable(f"{service} answered {response.status_code}")
+            raise ServiceUnavailable(
+                f"{service} answered {response.status_code}",
+                zh=f"{service}服务暂时无法处理（{response.status_code}），请稍后再试",
+            )
         return response
 
     async def get(self, session: Session, service: str, path: str, **params: Any) -> Any:
