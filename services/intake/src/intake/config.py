@@ -29,6 +29,13 @@ class IntakeSettings(CommonSettings):
     signs it) is in its policy pack, not here."""
 
     service_name: str = "intake"
+    # IMPORT_MAX_BYTES: the largest import file taken (a county of 300,000 households exports about 120 MB
+    # of CSV); a local default, no document states one.
+    import_max_bytes: int = Field(512 * 1024**2, ge=1024)
+    # IMPORT_BATCH: households applied per transaction (COPY); a local default.
+    import_batch: int = Field(1000, ge=1, le=20_000)
+    # IMPORT_WORKER: false keeps this replica from running imports (they run on the replicas where it is true).
+    import_worker: bool = True
     # Where the registry gateway's `notify` messages may go (intake/registry/targets.py): a subscriber names its
     # URI, and intake posts households' data there from inside the network, so nothing is allowed by default.
     # REGISTRY_NOTIFY_HOSTS (comma-separated): the host names a notify URI may have; empty, none.

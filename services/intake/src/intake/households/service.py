@@ -51,7 +51,7 @@ async def get(session: AsyncSession, principal: Principal, household_id: uuid.UU
     return household
 
 
-def _member(body: MemberCreate, position: int) -> Member:
+def new_member(body: MemberCreate, position: int) -> Member:
     facts = id_facts(body.resident_id)
     return Member(
         position=position,
@@ -143,7 +143,7 @@ async def register(session: AsyncSession, principal: Principal, body: HouseholdC
         category=body.category,
         created_by=principal.sub,
         version=1,
-        members=[_member(m, i) for i, m in enumerate(body.members)],
+        members=[new_member(m, i) for i, m in enumerate(body.members)],
     )
     session.add(household)
     await _flush_or_duplicate(session, resident_ids)
@@ -164,7 +164,7 @@ async def add_member(
     session: AsyncSession, principal: Principal, household: Household, body: MemberCreate, reason: str = "member added"
 ) -> Household:
     await _refuse_registered(session, principal, [body.resident_id])
-    household.members.append(_member(body, len(household.members)))
+    household.members.append(new_member(body, len(household.members)))
     await _flush_or_duplicate(session, [body.resident_id])
     return await _bump(session, household, principal, reason)
 
