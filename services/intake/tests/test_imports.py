@@ -95,6 +95,7 @@ async def count_households(numbers: list[str]) -> int:
 
 async def test_a_gbk_csv_imports_and_a_rerun_changes_nothing(client: httpx.AsyncClient) -> None:
     monitored, eliminated, plain = household(), household(eliminated=True), household(VILLAGE_B, history=False)
+    eliminated[0][2] += "电话13812345678"
     content = csv_bytes([*monitored, *eliminated, *plain])
     job = await finished(client, (await submit(client, content))["id"])
     assert job["state"] == "done" and job["progress"] == 1.0, job
@@ -117,6 +118,7 @@ async def test_a_gbk_csv_imports_and_a_rerun_changes_nothing(client: httpx.Async
     # encrypted and blind-indexed as registration does: the number is not stored in clear
     assert head.id_masked == monitored[0][5][:6] + "********" + monitored[0][5][-4:]
     assert monitored[0][5].encode() not in head.id_cipher and head.name == "李大"
+    assert rows[numbers[1]].address.startswith("新哨社区1组电话pid-")  # a number in free text: its pseudonym
 
     again = await submit(client, content)
     assert again["id"] == job["id"]  # the same file is the same job: nothing applied twice

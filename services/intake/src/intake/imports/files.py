@@ -9,11 +9,13 @@ import zipfile
 from collections.abc import Iterator
 from typing import Any
 
+from intake.crypto import cipher
 from intake.imports.mapping import FIELD_ZH, Refused, Row, fields_of
 
 XLSX_MAGIC = b"PK\x03\x04"
 # An identifier typed into a number cell has lost its last digits (Excel keeps 15): refuse, never guess.
 TEXT_ONLY = ("resident_id", "phone", "household_no")
+IDENTIFIERS = ("resident_id", "phone")  # checked, encrypted and indexed as registration does
 
 
 def rows(content: bytes) -> Iterator[Row | tuple[int, str]]:
@@ -91,9 +93,11 @@ def _text(value: Any) -> str:
 
 
 def _row(number: int, fields: list[str | None], values: list[str]) -> Row:
+    """A row's cells by field; a resident ID or phone number typed into any other cell (an address, a
+    measure) is its pseudonym from here on, as at the REST door (ADR 0025)."""
     cells: dict[str, str] = {}
     for field, value in zip(fields, values, strict=False):
         value = value.strip()
         if field is not None and value:
-            cells.setdefault(field, value)
+            cells.setdefault(field, value if field in IDENTIFIERS else cipher.pseudonymize(value))
     return Row(number, cells)
