@@ -17,6 +17,7 @@ from sqlalchemy import func, select, text
 
 from devkit.kit.households import COUNTY, TOWNSHIP_A, VILLAGE_A, VILLAGE_B, headers
 from devkit.testing.fixtures import eventually, resident_id
+from devkit.testing.pdfs import checked_pdf
 from intake.config import settings
 from intake.households.models import Household, Member
 from intake.imports import mapping, service
@@ -244,3 +245,13 @@ async def test_imported_events_reach_screening_assistance_and_the_ledger_marked_
     assert since.since.astimezone(dt.timezone(dt.timedelta(hours=8))).date() == dt.date(2021, 6, 15)
     case = await seen("assistance", "SELECT approved_on FROM assistance.monitored_cases WHERE household_id = :h")
     assert case.approved_on == dt.date(2021, 6, 15)  # picked up as a monitored household, on the national date
+
+    # 一户一档 shows the record as imported, with its file, row and the national system's dates.
+    ledger = await services.client("ledger")
+    r = await ledger.get(
+        f"/households/{household_id}/archive.pdf", params={"purpose": "年度检查"}, headers=COUNTY_OFFICER
+    )
+    assert r.status_code == 200, r.text
+    dossier = checked_pdf(r.content).replace("\n", "")
+    assert "导入历史监测记录" in dossier and f"摘要{job['file_sha256'][:12]}" in dossier
+    assert "2021年6月15日" in dossier and "产业帮扶" in dossier
