@@ -45,7 +45,7 @@ def normalize_resident_id(value: str) -> str:
             raise ValueError("expected 17 digits and a check digit (0-9 or X)")
         if number[-1] != ric.calc_check_digit(number):
             raise ValueError("the check digit is wrong")
-        ric.get_birth_date(number)
+        _birth_date(number)
     except StdnumError:
         raise ValueError("invalid resident ID number: the birth date is not a valid date") from None
     except ValueError as exc:
@@ -79,7 +79,16 @@ class IdFacts:
 
 def id_facts(resident_id: str) -> IdFacts:
     """Birth date and sex are encoded in the ID (digits 7-14 and the parity of digit 17)."""
-    return IdFacts(birth_date=ric.get_birth_date(resident_id), sex="male" if int(resident_id[16]) % 2 else "female")
+    return IdFacts(birth_date=_birth_date(resident_id), sex="male" if int(resident_id[16]) % 2 else "female")
+
+
+def _birth_date(number: str) -> date:
+    """Digits 7-14 as a date, read directly (python-stdnum cleans the number again on every call: a third of
+    an import's time went there)."""
+    try:
+        return date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        raise ValueError("the birth date is not a valid date") from None
 
 
 def mask_resident_id(value: str) -> str:
