@@ -10,6 +10,7 @@ import hashlib
 import uuid
 from collections.abc import Sequence
 from enum import Enum
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import select, update
@@ -35,7 +36,7 @@ from intake.cases.models import Case, CaseStep
 from intake.config import settings
 from intake.crypto import cipher
 from intake.households.models import Household, HouseholdRevision, Member
-from intake.households.service import ID_FIELD, member_facts, new_member, snapshot
+from intake.households.service import ID_FIELD, member_columns, member_facts, snapshot
 from intake.imports import files, households
 from intake.imports.households import Parsed
 from intake.imports.mapping import Refused
@@ -286,7 +287,8 @@ async def _register(session: AsyncSession, job: ImportJob, batch: Sequence[Parse
         assert p.body is not None
         origin = ImportOrigin(file_sha256=job.file_sha256, row=p.first_row)
         h = p.history
-        household = Household(
+        # Plain records, not ORM objects: building 6,000 mapped instances a batch was a fifth of the time.
+        household = SimpleNamespace(
             id=uuid.uuid4(),
             region_code=p.body.region_code,
             household_no=p.body.household_no,
@@ -298,11 +300,12 @@ async def _register(session: AsyncSession, job: ImportJob, batch: Sequence[Parse
             created_by=job.created_by,
             created_at=now,
             updated_at=now,
-            members=[new_member(m, i) for i, m in enumerate(p.body.members)],
         )
-        for m in household.members:
-            m.id, m.household_id, m.active = uuid.uuid4(), household.id, True
-            members.append(_row(m, MEMBER_COLUMNS))
+        household.members = [
+            SimpleNamespace(id=uuid.uuid4(), household_id=household.id, active=True, **member_columns(m, i))
+            for i, m in enumerate(p.body.members)
+        ]
+        members += [_row(m, MEMBER_COLUMNS) for m in household.members]
         homes.append(_row(household, HOUSEHOLD_COLUMNS))
         revisions.append((uuid.uuid4(), household.id, 1, job.created_by, now, _reason(job, p), snapshot(household)))
         events.append(
