@@ -42,7 +42,9 @@ def run_import(args: argparse.Namespace, token: str) -> int:
             return 1
         cursor = None
         while job["rows_refused"]:
-            params = {"outcome": "refused", "limit": 200, **({"cursor": cursor} if cursor else {})}
+            params: dict[str, str | int] = {"outcome": "refused", "limit": 200}
+            if cursor:
+                params["cursor"] = cursor
             page = client.get(f"/imports/{job['id']}/rows", params=params).json()
             for row in page["items"]:
                 print(f"第 {row['row']} 行（户编号 {row['household_no']}）：{row['reason_zh']}")
