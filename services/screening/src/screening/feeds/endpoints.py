@@ -22,12 +22,12 @@ from common.errors import (
     problem_responses,
 )
 from common.pagination import CursorQuery, LimitQuery, Page, page_rows
+from common.workbook import WorkbookTooLarge
 from screening.config import settings
 from screening.crypto import cipher
 from screening.feeds import service
 from screening.feeds.files import CSV, XLSX, NotAFile, RowLimitExceeded, kind_of, text_rows, xlsx_rows
 from screening.feeds.models import DeptRecord, Upload, UploadRow
-from screening.feeds.workbook import WorkbookTooLarge
 from screening.policies.gaps import gaps
 
 router = APIRouter(prefix="/feeds", tags=["department feeds"])
