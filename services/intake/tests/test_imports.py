@@ -260,3 +260,15 @@ async def test_imported_events_reach_screening_assistance_and_the_ledger_marked_
     tables = await rows_as_text(db().engine)
     for number in (monitored[0][5], monitored[1][5]):
         assert not [t for t, rows in tables.items() if number in rows]
+
+
+async def test_a_workbook_over_its_limits_is_refused_before_it_is_read(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(settings, "xlsx_max_rows", 3)  # the header and three households' six rows are more
+    content = xlsx_bytes([*household(), *household(), *household()])
+    r = await client.post(
+        "/imports?filename=big.xlsx", content=content, headers={**COUNTY_OFFICER, "Content-Type": XLSX}
+    )
+    assert r.status_code == 413 and r.json()["type"].endswith("/workbook-limit-exceeded"), r.text
+    assert "XLSX_MAX_ROWS" in r.json()["detail"]

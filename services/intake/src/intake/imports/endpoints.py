@@ -11,6 +11,7 @@ from common.access import ImportsRead, ImportsRun
 from common.db import SessionDep
 from common.errors import Conflict, Forbidden, NotFound, ValidationFailed, problem_responses
 from common.pagination import CursorQuery, LimitQuery, Page, page_rows
+from common.workbook import WorkbookTooLarge
 from intake.imports import service, template
 from intake.imports.models import ImportRow
 from intake.imports.schemas import ImportJobPublic, ImportRowPublic, Outcome
@@ -25,7 +26,7 @@ FILE_BODY = {"requestBody": {"content": {k: {"schema": {"type": "string", "forma
     status_code=202,
     response_model=ImportJobPublic,
     responses=problem_responses(
-        Forbidden, Conflict, service.UnreadableImport, service.ImportTooLarge, ValidationFailed
+        Forbidden, Conflict, service.UnreadableImport, service.ImportTooLarge, WorkbookTooLarge, ValidationFailed
     ),
     openapi_extra=FILE_BODY,
 )

@@ -9,6 +9,8 @@ import zipfile
 from collections.abc import Iterator
 from typing import Any
 
+from common import workbook
+from intake.config import settings
 from intake.crypto import cipher
 from intake.imports.mapping import FIELD_ZH, Refused, Row, fields_of
 
@@ -56,6 +58,10 @@ def _csv(content: bytes) -> Iterator[Row | tuple[int, str]]:
 def _xlsx(content: bytes) -> Iterator[Row | tuple[int, str]]:
     from openpyxl import load_workbook
 
+    try:  # what it would expand to is judged first (413 over a limit): openpyxl holds shared strings in memory
+        workbook.inspect(io.BytesIO(content), settings)
+    except workbook.Unreadable:
+        raise Refused("文件不是有效的 XLSX 工作簿") from None
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError):

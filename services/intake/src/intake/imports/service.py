@@ -23,6 +23,7 @@ from common.db import Database, among, copy_rows
 from common.errors import Conflict, PayloadTooLarge, ValidationFailed
 from common.logging import log
 from common.pii import mask_resident_id
+from common.workbook import WorkbookTooLarge
 from contracts.intake import (
     CaseImportedV1,
     CaseRisk,
@@ -112,6 +113,9 @@ async def run(db: Database, job_id: uuid.UUID, *, max_batches: int | None = None
         parsed = await asyncio.to_thread(lambda: sorted(households.grouped(files.rows(content)), key=_first))
     except Refused as exc:
         await finish(db, job_id, "failed", str(exc))
+        return
+    except WorkbookTooLarge as exc:  # limits lowered since the file was taken
+        await finish(db, job_id, "failed", exc.detail_zh or exc.title_zh)
         return
     total = max((max(p.rows) for p in parsed), default=1)
     done = 0
