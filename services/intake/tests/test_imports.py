@@ -198,6 +198,11 @@ async def test_only_the_county_imports_and_outside_is_the_same_404(client: httpx
     job = await submit(client, content)
     other = headers("county_officer", "532503")
     assert (await client.get(f"/imports/{job['id']}", headers=other)).status_code == 404
+    # The same file from another county is that county's own job: nothing says this one exists.
+    theirs = await client.post(
+        "/imports?filename=x.csv", content=content, headers={**other, "Content-Type": "text/csv"}
+    )
+    assert theirs.status_code == 202 and theirs.json()["id"] != job["id"]
     assert (await client.get(f"/imports/{uuid.uuid4()}", headers=other)).status_code == 404
 
 

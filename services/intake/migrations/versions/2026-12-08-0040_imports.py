@@ -40,7 +40,9 @@ def upgrade() -> None:
         sa.Column("finished_at", sa.DateTime(timezone=True)),
         schema="intake",
     )
-    op.create_index("ix_import_jobs_file_sha256", "import_jobs", ["file_sha256"], unique=True, schema="intake")
+    op.create_index(
+        "ix_import_jobs_file_sha256_regions", "import_jobs", ["file_sha256", "regions"], unique=True, schema="intake"
+    )
     op.create_table(
         "import_rows",
         sa.Column("id", sa.Uuid(), nullable=False),

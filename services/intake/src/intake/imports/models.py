@@ -14,8 +14,9 @@ from intake.schema import Base
 
 class ImportJob(Base):
     __tablename__ = "import_jobs"
-    # The same file is one job: sent again, it answers the job (and continues it if it was stopped).
-    __table_args__ = (Index(None, "file_sha256", unique=True),)
+    # The same file from the same jurisdiction is one job: sent again, it answers the job (and continues it
+    # if it was stopped). Another jurisdiction's job of the same file is its own, and never named to it.
+    __table_args__ = (Index(None, "file_sha256", "regions", unique=True),)
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     file_sha256: Mapped[str] = mapped_column(String(64))

@@ -14,7 +14,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common import attachments, clock
@@ -69,10 +69,11 @@ async def submit(session: AsyncSession, principal: Principal, filename: str, con
     except Refused as exc:
         raise UnreadableImport(str(exc), zh=str(exc)) from None
     digest = hashlib.sha256(content).hexdigest()
-    job = (await session.execute(select(ImportJob).where(ImportJob.file_sha256 == digest))).scalar_one_or_none()
+    mine = list(principal.prefixes)
+    job = (
+        await session.execute(select(ImportJob).where(ImportJob.file_sha256 == digest, ImportJob.regions == mine))
+    ).scalar_one_or_none()
     if job is not None:
-        if not any(principal.covers(r) for r in job.regions):
-            raise Conflict("This file was imported by another jurisdiction", zh="该文件已由其他辖区导入")
         if job.state == "failed":
             job.state, job.failure_zh = "queued", None
         return job
@@ -82,14 +83,17 @@ async def submit(session: AsyncSession, principal: Principal, filename: str, con
         file_sha256=digest,
         filename=filename[:200],
         size=len(content),
-        regions=list(principal.prefixes),
+        regions=mine,
         created_by=principal.sub,
         actor_role=principal.role.value,
         state="queued",
         next_row=2,
     )
-    session.add(job)
-    await session.flush()
+    try:
+        async with session.begin_nested():
+            session.add(job)
+    except IntegrityError:  # the same file sent twice at once: one job, the second answer is a retry
+        raise Conflict("The same file is being submitted; send it again", zh="同一文件正在提交，请稍后重试") from None
     return job
 
 
