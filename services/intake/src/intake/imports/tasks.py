@@ -36,6 +36,8 @@ async def import_loop(app: FastAPI) -> None:
             log.exception("import worker could not list the jobs")
             continue
         for job_id in ids:
+            if not settings.import_worker:  # turned off while the jobs were listed
+                break
             try:
                 await service.run(db, job_id)
             except Exception:  # stopped, not retried in a loop: the same file sent again resumes it
