@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import uuid
+import zipfile
 from importlib import import_module
 from pathlib import Path
 from typing import Any
@@ -189,6 +190,39 @@ async def test_a_file_without_the_required_headers_is_refused_at_once(client: ht
     )
     assert r.status_code == 422 and r.headers["content-type"].startswith("application/problem+json")
     assert "表头缺少必填列" in r.json()["detail"] and "证件号码" in r.json()["detail"]
+
+
+def zip_of(parts: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        ",".join(HEADER).encode() + b"\n1,\x00\n",  # a NUL: no text file
+        b"PK\x03\x04" + b"\x00" * 64,  # a zip's start, no zip
+        zip_of({"a.txt": b"not a workbook"}),  # a zip, no workbook
+        bytes(range(256)),
+    ],
+)
+async def test_a_file_that_is_no_import_is_answered_422(client: httpx.AsyncClient, content: bytes) -> None:
+    r = await client.post(
+        "/imports?filename=x", content=content, headers={**COUNTY_OFFICER, "Accept-Language": "zh-CN"}
+    )
+    assert r.status_code == 422 and r.json()["type"].endswith("/unreadable-import"), r.text
+
+
+async def test_a_row_broken_past_the_header_is_refused_with_its_number(client: httpx.AsyncClient) -> None:
+    home = household()
+    content = csv_bytes(home) + b'"1,2\n'  # a quote never closed, after the household's rows
+    job = await finished(client, (await submit(client, content))["id"])
+    assert (job["state"], job["households_imported"], job["rows_refused"]) == ("done", 1, 1), job
+    (refused,) = await report(client, job["id"], "refused")
+    assert (refused["row"], refused["reason_zh"]) == (4, "应有 14 列，实有 1 列")
 
 
 async def test_only_the_county_imports_and_outside_is_the_same_404(client: httpx.AsyncClient) -> None:

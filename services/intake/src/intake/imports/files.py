@@ -5,7 +5,6 @@ spreadsheet's (the header is row 1), so the per-row report points at the line a 
 import csv
 import datetime as dt
 import io
-import zipfile
 from collections.abc import Iterator
 from typing import Any
 
@@ -40,7 +39,17 @@ def decode(content: bytes) -> str:
 
 
 def _csv(content: bytes) -> Iterator[Row | tuple[int, str]]:
-    reader = csv.reader(io.StringIO(decode(content), newline=""))
+    text = decode(content)
+    if "\x00" in text:
+        raise Refused("文件含有空字符(NUL)，不是 CSV 文本")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        yield from _csv_rows(reader)
+    except csv.Error:
+        raise Refused(f"第 {reader.line_num} 行无法按 CSV 读取") from None
+
+
+def _csv_rows(reader: Any) -> Iterator[Row | tuple[int, str]]:
     header = next(reader, None)
     if header is None:
         raise Refused("文件为空")
@@ -64,7 +73,7 @@ def _xlsx(content: bytes) -> Iterator[Row | tuple[int, str]]:
         raise Refused("文件不是有效的 XLSX 工作簿") from None
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+    except Exception:  # openpyxl raises zip, XML, key and its own errors for a zip that is no workbook
         raise Refused("文件不是有效的 XLSX 工作簿") from None
     try:
         sheet = book.worksheets[0]
