@@ -148,7 +148,7 @@ async def run(db: Database, job_id: uuid.UUID, *, max_batches: int | None = None
                         async with session.begin_nested():
                             await apply(session, job, [one])
                     except DBAPIError:
-                        await _report(session, job, [one], "refused", "与同时进行的登记冲突，请重新提交本文件")
+                        await _refuse(session, job, one, "与同时进行的登记冲突，请重新提交本文件")
             job.next_row = firsts[end] if end < len(firsts) else total + 1
         done += 1
 
@@ -185,9 +185,12 @@ async def apply(session: AsyncSession, job: ImportJob, batch: Sequence[Parsed]) 
     taken = await _taken(session, [p for p in candidates if (p.region_code, p.household_no) not in existing])
     fresh: list[Parsed] = []
     seen_ids: set[str] = set()
+    report: list[tuple[Any, ...]] = []  # one COPY for the batch: a re-run of a county is all `unchanged`
     for p in candidates:
-        if (p.region_code, p.household_no) in existing:
-            await _report(session, job, [p], "unchanged", None, existing[(p.region_code, p.household_no)])
+        here = existing.get((p.region_code, p.household_no))
+        if here is not None:
+            report += [(uuid.uuid4(), job.id, n, p.household_no, "unchanged", None, here) for n in p.rows]
+            job.households_unchanged += 1
             continue
         assert p.body is not None
         ids = {cipher.blind_index(m.resident_id, ID_FIELD): m.resident_id for m in p.body.members}
@@ -199,7 +202,9 @@ async def apply(session: AsyncSession, job: ImportJob, batch: Sequence[Parsed]) 
         fresh.append(p)
     for p in batch:
         if p.refusals:
-            await _report_refused(session, job, p)
+            report += [(uuid.uuid4(), job.id, n, p.household_no[:40], "refused", p.refusals[n], None) for n in p.rows]
+            job.rows_refused += len(p.rows)
+    await copy_rows(session, ImportRow.__table__, REPORT_COLUMNS, report)
     await _register(session, job, fresh)
 
 
@@ -233,26 +238,8 @@ async def _taken(session: AsyncSession, batch: Sequence[Parsed]) -> set[str]:
     return set(rows.scalars())
 
 
-async def _report(
-    session: AsyncSession,
-    job: ImportJob,
-    batch: Sequence[Parsed],
-    outcome: str,
-    reason: str | None,
-    household_id: uuid.UUID | None = None,
-) -> None:
-    rows = [
-        (uuid.uuid4(), job.id, n, p.household_no[:40], outcome, reason, household_id) for p in batch for n in p.rows
-    ]
-    await copy_rows(session, ImportRow.__table__, REPORT_COLUMNS, rows)
-    if outcome == "unchanged":
-        job.households_unchanged += len(batch)
-    elif outcome == "refused":
-        job.rows_refused += len(rows)
-
-
-async def _report_refused(session: AsyncSession, job: ImportJob, p: Parsed) -> None:
-    rows = [(uuid.uuid4(), job.id, n, p.household_no[:40], "refused", p.refusals[n], None) for n in p.rows]
+async def _refuse(session: AsyncSession, job: ImportJob, p: Parsed, reason: str) -> None:
+    rows = [(uuid.uuid4(), job.id, n, p.household_no[:40], "refused", reason, None) for n in p.rows]
     await copy_rows(session, ImportRow.__table__, REPORT_COLUMNS, rows)
     job.rows_refused += len(rows)
 
