@@ -311,3 +311,11 @@ async def test_a_workbook_over_its_limits_is_refused_before_it_is_read(
     )
     assert r.status_code == 413 and r.json()["type"].endswith("/workbook-limit-exceeded"), r.text
     assert "XLSX_MAX_ROWS" in r.json()["detail"]
+
+
+async def test_a_file_over_import_max_bytes_is_refused_413(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(settings, "import_max_bytes", 2048)
+    r = await client.post("/imports?filename=big.csv", content=csv_bytes(household() * 20), headers=COUNTY_OFFICER)
+    assert r.status_code == 413 and r.json()["type"].endswith("/import-too-large"), r.text

@@ -12,6 +12,7 @@ from common.db import SessionDep
 from common.errors import Conflict, Forbidden, NotFound, ValidationFailed, problem_responses
 from common.pagination import CursorQuery, LimitQuery, Page, page_rows
 from common.workbook import WorkbookTooLarge
+from intake.config import settings
 from intake.imports import service, template
 from intake.imports.models import ImportRow
 from intake.imports.schemas import ImportJobPublic, ImportRowPublic, Outcome
@@ -40,11 +41,21 @@ async def submit(
     XLSX file with Chinese headers (docs/imports.md; `GET /imports/template`). The job runs in the service
     and is followed at `GET /imports/{id}`. The same file again answers its job, and continues it if it
     stopped: nothing is applied twice. Rows outside the caller's jurisdiction are refused."""
-    content = await request.body()
+    content = await _received(request)
     if not content:
         raise ValidationFailed.on("body", "the file is empty", zh="文件为空")
     job = await service.submit(session, principal, filename, content)
     return ImportJobPublic.model_validate(job)
+
+
+async def _received(request: Request) -> bytes:
+    """The body, read no further than IMPORT_MAX_BYTES (the door's own limit for uploads is far larger)."""
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > settings.import_max_bytes:
+            raise service.too_large()
+    return bytes(body)
 
 
 @router.get(

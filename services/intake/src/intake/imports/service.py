@@ -59,12 +59,17 @@ class ImportTooLarge(PayloadTooLarge):
     title_zh = "导入文件超过大小上限"
 
 
+def too_large() -> ImportTooLarge:
+    limit = settings.import_max_bytes
+    return ImportTooLarge(
+        f"larger than {limit:,} bytes (IMPORT_MAX_BYTES)", zh=f"文件超过 {limit:,} 字节(IMPORT_MAX_BYTES)"
+    )
+
+
 async def submit(session: AsyncSession, principal: Principal, filename: str, content: bytes) -> ImportJob:
     """The job of this file: a new one, or the one the same file made before (continued if it stopped)."""
     if len(content) > settings.import_max_bytes:
-        raise ImportTooLarge(
-            f"larger than {settings.import_max_bytes:,} bytes", zh=f"文件超过 {settings.import_max_bytes:,} 字节"
-        )
+        raise too_large()
     try:  # the header is checked now: a file of the wrong kind is answered at once, not in the report
         next(files.rows(content), None)
     except Refused as exc:
