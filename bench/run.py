@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
 from assistance_bench import bench_assistance  # noqa: E402
+from import_bench import bench_import  # noqa: E402
 from ledger_bench import bench_ledger  # noqa: E402
 from replicas_bench import bench_replicas  # noqa: E402
 from screening_bench import bench_screening  # noqa: E402
@@ -33,7 +34,7 @@ CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "32"))
 WRK_THREADS = int(os.environ.get("BENCH_WRK_THREADS", "2"))
 OUTBOX_EVENTS = int(os.environ.get("BENCH_OUTBOX_EVENTS", "50000"))
 # BENCH_ONLY=screening (comma-separated) runs a part; the report keeps the other parts' last figures.
-ONLY = set(os.environ.get("BENCH_ONLY", "intake,relay,screening,replicas,assistance,ledger").split(","))
+ONLY = set(os.environ.get("BENCH_ONLY", "intake,import,relay,screening,replicas,assistance,ledger").split(","))
 
 
 def start_server(module: str, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
@@ -193,6 +194,7 @@ async def main() -> None:
             "date": dt.date.today().isoformat(),
             "machine": f"{os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}",
             **(bench_registration(env) if "intake" in ONLY else {}),
+            **(await bench_import(env, start_server) if "import" in ONLY else {}),
             **(await bench_relay(env) if "relay" in ONLY else {}),
             **(await bench_screening(env, start_server) if "screening" in ONLY else {}),
             **(await bench_replicas(env, start_server) if "replicas" in ONLY else {}),

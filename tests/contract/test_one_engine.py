@@ -26,6 +26,8 @@ NOT_PROCEDURES = {
     ("services/intake/src/intake/cases/service.py", "household.status"): "what the county approval made of it",
     ("services/intake/src/intake/households/subscriptions.py", "household.status"): "what an elimination made of it",
     ("services/intake/src/intake/cases/objections.py", "objection.status"): "an objection's own resolution",
+    ("services/intake/src/intake/imports/service.py", "job.state"): "an import job's progress",
+    ("services/intake/src/intake/imports/service.py", "values(state=)"): "an import job's progress",
 }
 
 

@@ -122,6 +122,15 @@ def _local_service(name: str, default: str) -> str:
     return found.get(name.upper(), default)
 
 
+def import_file(args: argparse.Namespace) -> int:
+    from common.auth import issue_token
+    from common.settings import CommonSettings
+    from safetynet_cli.imports import run_import
+
+    return run_import(args, args.token or issue_token(CommonSettings(), sub="dev-import", role="county_officer",
+                                                      region=args.region, ttl_s=8 * 3600))  # fmt: skip
+
+
 def tail(args: argparse.Namespace) -> int:
     """Print a topic's events from the beginning (optionally one household's), until it is idle, or as they
     come with --follow."""
@@ -378,6 +387,15 @@ def main() -> None:
     c.add_argument("--export", required=True, help="the auditor's file (JSON lines); only newer checkpoints are added")
     c.add_argument("--database-url", help="default: DATABASE_URL, else the database of a running `make run`")
     c.set_defaults(func=ledger_checkpoints)
+    p = sub.add_parser(
+        "import", help="import a county's households and history (CSV or XLSX)", formatter_class=help_fmt
+    )
+    p.add_argument("file", help="the national system's or the census's export, or the filled template")
+    p.add_argument("--region", default="", type=_region, help="the importing county (a dev token's jurisdiction)")
+    p.add_argument("--token", default=os.environ.get("SAFETYNET_TOKEN"), help="a county officer's bearer token")
+    p.add_argument("--intake", default=_local_service("intake", "http://127.0.0.1:8001"), help="intake's address")
+    p.add_argument("--interval", type=float, default=1.0, help="seconds between progress reads")
+    p.set_defaults(func=import_file)
     p = sub.add_parser("tail", help="print the events on a topic", formatter_class=help_fmt)
     p.add_argument("topic", help="e.g. intake.case.v1 (the topics: see openapi/asyncapi.yaml)")
     p.add_argument("--subject", default=None, help="only this household's events")

@@ -154,7 +154,7 @@ async def test_a_workbook_within_the_limits_is_read(client: httpx.AsyncClient) -
 
 @pytest.mark.parametrize("chunk", [1, 2, 3, 5, 7, 64, 100, 4096])
 def test_rows_are_counted_alike_however_the_stream_is_cut(monkeypatch: pytest.MonkeyPatch, chunk: int) -> None:
-    from screening.feeds import workbook
+    from common import workbook
 
     monkeypatch.setattr(workbook, "CHUNK", chunk)
     xml = b"".join(rows(10_000)) + b'<x:row r="9"/><row>' + b"a" * 200 + b"<rowBreaks/><row\n>"

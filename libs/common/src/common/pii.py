@@ -49,8 +49,8 @@ def normalize_resident_id(value: str) -> str:
     if number[-1] != ric.calc_check_digit(number):
         raise Invalid(wrong + "the check digit is wrong", "身份证号码校验码不正确")
     try:
-        ric.get_birth_date(number)
-    except (StdnumError, ValueError):
+        _birth_date(number)
+    except ValueError:
         raise Invalid(wrong + "the birth date is not a valid date", "身份证号码中的出生日期无效") from None
     if not _known_birthplace(number[:6]):
         raise Invalid(wrong + f"unknown birthplace code {number[:6]}", f"身份证号码的地址码 {number[:6]} 不存在")
@@ -84,7 +84,16 @@ class IdFacts:
 
 def id_facts(resident_id: str) -> IdFacts:
     """Birth date and sex are encoded in the ID (digits 7-14 and the parity of digit 17)."""
-    return IdFacts(birth_date=ric.get_birth_date(resident_id), sex="male" if int(resident_id[16]) % 2 else "female")
+    return IdFacts(birth_date=_birth_date(resident_id), sex="male" if int(resident_id[16]) % 2 else "female")
+
+
+def _birth_date(number: str) -> date:
+    """Digits 7-14 as a date, read directly (python-stdnum cleans the number again on every call: a third of
+    an import's time went there)."""
+    try:
+        return date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        raise ValueError("the birth date is not a valid date") from None
 
 
 def mask_resident_id(value: str) -> str:

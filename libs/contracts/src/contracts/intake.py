@@ -34,6 +34,17 @@ CASE_TOPIC = "intake.case.v1"
 RECORD = "the step's own record (form fields)"
 
 
+class ImportOrigin(EventContract):
+    """Where an imported record came from: the file (by its SHA-256) and the spreadsheet row of the
+    household's first line. Its dates are the national system's, not this system's procedure."""
+
+    file_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    row: int = Field(ge=2, description="the household's first row in the file (row 1 is the header)")
+
+
+IMPORTED_FROM = "set when the record was imported from a county's existing files (intake imports)"
+
+
 class MemberFacts(EventContract):
     """A member as other services may see them: facts, no identifiers."""
 
@@ -58,6 +69,7 @@ class HouseholdEventBase(EventContract):
     category: str
     version: int
     members: list[MemberFacts]
+    imported_from: ImportOrigin | None = Field(None, description=IMPORTED_FROM)
 
 
 class HouseholdRegisteredV1(HouseholdEventBase):
@@ -164,6 +176,7 @@ class CaseEventBase(EventContract):
     occurred_at: dt.datetime
     # The step's own record (form fields): each event narrows it to its step's record (contracts.steps).
     data: StepRecord = Field(default_factory=StepRecord, description=RECORD)
+    imported_from: ImportOrigin | None = Field(None, description=IMPORTED_FROM)
 
 
 class CaseDeclaredV1(CaseEventBase):
@@ -243,6 +256,30 @@ class CaseRejectedV1(CaseEventBase):
     data: RejectionRecord = Field(default_factory=RejectionRecord, description=RECORD)
 
 
+class ImportedMeasure(EventContract):
+    """A measure the national system recorded for an imported case, with its dates."""
+
+    name: str = Field(max_length=100)
+    started_on: dt.date
+    ended_on: dt.date | None = None
+
+
+class ImportedHistory(EventContract):
+    identified_on: dt.date = Field(description="纳入监测时间: when the national system identified the household")
+    measures: list[ImportedMeasure] = Field(default_factory=list)
+    eliminated_on: dt.date | None = Field(None, description="风险消除时间, if the risk was eliminated")
+
+
+class CaseImportedV1(CaseEventBase):
+    """A case identified before this system, brought in with its history from the national system's files:
+    its dates are that system's and no step of today's procedure is applied to it. `state` is `monitored`;
+    `history.eliminated_on` says whether the risk was eliminated since."""
+
+    type: ClassVar[str] = "intake.case.imported"
+    imported_from: ImportOrigin
+    history: ImportedHistory
+
+
 CASE_EVENTS: dict[str, type[CaseEventBase]] = {
     c.type: c
     for c in (
@@ -257,5 +294,6 @@ CASE_EVENTS: dict[str, type[CaseEventBase]] = {
         CaseTownshipVerifiedV1,
         CaseApprovedV1,
         CaseRejectedV1,
+        CaseImportedV1,
     )
 }

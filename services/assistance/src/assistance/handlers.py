@@ -5,6 +5,7 @@ from assistance.mechanisms import calendar
 from assistance.projections.subscriptions import (
     on_alert_confirmed,
     on_cases_approved,
+    on_cases_imported,
     on_household,
     on_income,
     on_pack,
@@ -14,6 +15,7 @@ from common.messaging.subscribe import On, subscribe
 from contracts.dept import DepartmentReportV1
 from contracts.intake import (
     CaseApprovedV1,
+    CaseImportedV1,
     HouseholdIncomeRecordedV1,
     HouseholdRegisteredV1,
     HouseholdUpdatedV1,
@@ -25,6 +27,7 @@ SUBSCRIPTIONS = [
         On(AlertConfirmedV1, on_alert_confirmed),
         # Approved cases are drafted a batch at a time (set-based), each with its plan (plans/service.py).
         On(CaseApprovedV1, batch=on_cases_approved),
+        On(CaseImportedV1, batch=on_cases_imported),
         On(HouseholdRegisteredV1, on_household),
         On(HouseholdUpdatedV1, on_household),
         On(HouseholdIncomeRecordedV1, on_income),

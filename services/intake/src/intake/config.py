@@ -29,6 +29,23 @@ class IntakeSettings(CommonSettings):
     signs it) is in its policy pack, not here."""
 
     service_name: str = "intake"
+    # IMPORT_MAX_BYTES: the largest import file taken (a county of 300,000 households exports about 120 MB
+    # of CSV); a local default, no document states one.
+    import_max_bytes: int = Field(512 * 1024**2, ge=1024)
+    # IMPORT_BATCH: households applied per transaction (COPY); a local default.
+    import_batch: int = Field(1000, ge=1, le=20_000)
+    # A workbook is judged by what it would expand to before openpyxl reads it (common.workbook, the limits
+    # screening's uploads have, local defaults): a county's 300,000 households are 600,000 member rows, and
+    # a sheet holds at most 1,048,576.
+    xlsx_max_members: int = Field(1000, ge=10)
+    xlsx_max_uncompressed_bytes: int = Field(1024**3, ge=1024)
+    xlsx_max_member_bytes: int = Field(1024**3, ge=1024)
+    xlsx_max_ratio: int = Field(100, ge=2)
+    xlsx_max_rows: int = Field(1_048_576, ge=1)
+    xlsx_max_shared_strings_bytes: int = Field(256 * 1024**2, ge=1024)
+    xlsx_max_shared_strings: int = Field(4_000_000, ge=1)
+    # IMPORT_WORKER: false keeps this replica from running imports (they run on the replicas where it is true).
+    import_worker: bool = True
     # Where the registry gateway's `notify` messages may go (intake/registry/targets.py): a subscriber names its
     # URI, and intake posts households' data there from inside the network, so nothing is allowed by default.
     # REGISTRY_NOTIFY_HOSTS (comma-separated): the host names a notify URI may have; empty, none.

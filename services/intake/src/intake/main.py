@@ -12,6 +12,8 @@ from intake.config import settings
 from intake.consents.endpoints import router as consents_router
 from intake.handlers import SUBSCRIPTIONS
 from intake.households.endpoints import router as households_router
+from intake.imports.endpoints import router as imports_router
+from intake.imports.tasks import import_loop
 from intake.notices.endpoints import router as notices_router
 from intake.regions.endpoints import router as regions_router
 from intake.registry.delivery import delivery_loop
@@ -43,11 +45,12 @@ spec = ServiceSpec(
         registry_router,
         department_router,
         attachments_router,
+        imports_router,
     ],
     # An attachment's body is a file, under its own limit (max_attachment_bytes), not a JSON request's.
-    upload_paths=[r"/cases/[^/]+/attachments"],
+    upload_paths=[r"/cases/[^/]+/attachments", r"/imports"],
     subscriptions=SUBSCRIPTIONS,
     on_startup=[seed_from_package],
-    background=[delivery_loop],
+    background=[delivery_loop, import_loop],
 )
 app = create_app(spec)

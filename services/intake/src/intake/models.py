@@ -5,6 +5,7 @@ from intake.calendar.models import CalendarDay, CalendarYear
 from intake.cases.models import Case, CaseStep, Objection
 from intake.consents.models import Consent, ConsentRevocation
 from intake.households.models import Household, HouseholdRevision, IncomeRecord, Member
+from intake.imports.models import ImportJob, ImportRow
 from intake.mechanisms import dead_letters, idempotency, inbox, outbox
 from intake.policies.models import PolicyPack
 from intake.projections.models import DepartmentListing
@@ -23,6 +24,8 @@ __all__ = [
     "DepartmentListing",
     "Household",
     "HouseholdRevision",
+    "ImportJob",
+    "ImportRow",
     "IncomeRecord",
     "Member",
     "Objection",

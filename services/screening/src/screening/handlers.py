@@ -9,6 +9,7 @@ from contracts.assistance import EliminationApprovedV1
 from contracts.dept import DEPT_CONTRACTS
 from contracts.intake import (
     CaseApprovedV1,
+    CaseImportedV1,
     ConsentRevokedV1,
     ConsentSignedV1,
     HouseholdIncomeRecordedV1,
@@ -19,7 +20,13 @@ from screening.alerts.service import reevaluate_many
 from screening.checks.subscriptions import on_consent_revoked, on_consent_signed
 from screening.feeds.subscriptions import on_dept_records
 from screening.mechanisms import calendar
-from screening.projections.subscriptions import on_case_approved, on_eliminated, on_household, on_income
+from screening.projections.subscriptions import (
+    on_case_approved,
+    on_case_imported,
+    on_eliminated,
+    on_household,
+    on_income,
+)
 
 SUBSCRIPTIONS = [
     *subscribe(
@@ -29,6 +36,7 @@ SUBSCRIPTIONS = [
         On(ConsentSignedV1, on_consent_signed),
         On(ConsentRevokedV1, on_consent_revoked),
         On(CaseApprovedV1, on_case_approved),
+        On(CaseImportedV1, on_case_imported),
         On(EliminationApprovedV1, on_eliminated),
         then=reevaluate_many,
     ),

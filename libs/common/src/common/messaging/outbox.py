@@ -36,16 +36,17 @@ class Outbox:
         self.topics.setdefault(topic, None)
 
     async def add(self, session: AsyncSession, payload: EventContract, *, subject: str | uuid.UUID) -> uuid.UUID:
-        row = self._row(payload, subject)
+        row = self.row(payload, subject)
         await session.execute(insert(self.table).values(**row))
         return row["event_id"]
 
     async def add_many(self, session: AsyncSession, events: Sequence[tuple[EventContract, str | uuid.UUID]]) -> None:
         """Many events in one statement (work done in batches publishes in batches)."""
         if events:
-            await session.execute(insert(self.table), [self._row(payload, subject) for payload, subject in events])
+            await session.execute(insert(self.table), [self.row(payload, subject) for payload, subject in events])
 
-    def _row(self, payload: EventContract, subject: str | uuid.UUID) -> dict[str, Any]:
+    def row(self, payload: EventContract, subject: str | uuid.UUID) -> dict[str, Any]:
+        """The outbox row of an event, for writers that insert rows themselves (COPY)."""
         if payload.topic not in self.topics:
             raise UndeclaredTopic(f"{self.source}'s outbox does not declare {payload.topic} ({payload.type})")
         event_id, value = encoded(payload, source=self.source, subject=subject)

@@ -21,6 +21,7 @@ EVENT_ZH: dict[str, str] = {
     "intake.case.township-verified": "乡镇核查",
     "intake.case.approved": "县级审定纳入监测",
     "intake.case.rejected": "不予认定",
+    "intake.case.imported": "导入历史监测记录（全国防止返贫监测信息系统）",
     "screening.alert.confirmed": "部门预警核实确认",
     "screening.asset-check.requested": "申请家庭经济状况核对",
     "screening.asset-check.cancelled": "撤销经济状况核对",

@@ -21,6 +21,7 @@ from common.db import upsert_newer
 from common.messaging.subscribe import Received
 from contracts.intake import (
     CaseEventBase,
+    CaseImportedV1,
     HouseholdIncomeRecordedV1,
     HouseholdRegisteredV1,
     HouseholdUpdatedV1,
@@ -31,7 +32,10 @@ from contracts.steps import ApprovalRecord
 
 
 def _approved_on(event: CaseEventBase) -> dt.date | None:
-    """The date the county's approval states (its record, typed by the contract)."""
+    """The date the county's approval states (its record, typed by the contract); for an imported case, the
+    date the national system identified it (its procedure ran there)."""
+    if isinstance(event, CaseImportedV1):
+        return event.history.identified_on
     return event.data.approved_on if isinstance(event.data, ApprovalRecord) else None
 
 
@@ -60,6 +64,14 @@ async def on_cases_approved(session: AsyncSession, received: list[Received[CaseE
         for c in (await session.execute(select(MonitoredCase).where(MonitoredCase.case_id.in_(ids)))).scalars()
     }
     await draft_for_cases(session, [cases[i] for i in dict.fromkeys(ids)])
+
+
+async def on_cases_imported(session: AsyncSession, received: list[Received[CaseEventBase]]) -> None:
+    """Imported cases still monitored are taken as approved ones are, with a draft plan: the household is
+    assisted here from now on. One whose risk the national system eliminated has nothing left to plan."""
+    monitored = [r for r in received if isinstance(r.event, CaseImportedV1) and r.event.history.eliminated_on is None]
+    if monitored:
+        await on_cases_approved(session, monitored)
 
 
 async def on_income(session: AsyncSession, income: HouseholdIncomeRecordedV1) -> None:

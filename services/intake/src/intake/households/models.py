@@ -84,7 +84,12 @@ class Member(Base):
 
     @name.setter
     def name(self, value: str) -> None:
-        self.name_cipher, self.name_masked = cipher.encrypt(value, NAME_FIELD), mask_name(value)
+        self.name_cipher, self.name_masked = name_columns(value)
+
+
+def name_columns(value: str) -> tuple[bytes, str]:
+    """A name as it is kept: encrypted, and masked for lists."""
+    return cipher.encrypt(value, NAME_FIELD), mask_name(value)
 
 
 class HouseholdRevision(Base):

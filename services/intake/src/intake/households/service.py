@@ -3,6 +3,7 @@
 import base64
 import uuid
 from decimal import ROUND_HALF_UP, Decimal
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import func, select
@@ -23,7 +24,7 @@ from contracts.intake import (
     MemberFacts,
 )
 from intake.crypto import NAME_FIELD, cipher
-from intake.households.models import Household, HouseholdRevision, IncomeRecord, Member
+from intake.households.models import Household, HouseholdRevision, IncomeRecord, Member, name_columns
 from intake.households.schemas import (
     HouseholdCreate,
     HouseholdUpdate,
@@ -51,22 +52,30 @@ async def get(session: AsyncSession, principal: Principal, household_id: uuid.UU
     return household
 
 
-def _member(body: MemberCreate, position: int) -> Member:
+def new_member(body: MemberCreate, position: int) -> Member:
+    return Member(**member_columns(body, position))
+
+
+def member_columns(body: MemberCreate, position: int) -> dict[str, Any]:
+    """A new member's columns: the resident ID (validated by the schema) encrypted, blind-indexed and masked,
+    sex and birth date read from it, the name encrypted. The one way a member is made (the import COPYs them)."""
     facts = id_facts(body.resident_id)
-    return Member(
+    name_cipher, name_masked = name_columns(body.name)
+    return dict(
         position=position,
-        name=body.name,
+        name_cipher=name_cipher,
+        name_masked=name_masked,
         id_cipher=cipher.encrypt(body.resident_id, ID_FIELD),
         id_index=cipher.blind_index(body.resident_id, ID_FIELD),
         id_masked=mask_resident_id(body.resident_id),
-        relation=body.relation,
+        relation=body.relation.value,
         sex=facts.sex,
         birth_date=facts.birth_date,
-        labour_capacity=body.labour_capacity,
-        health=body.health,
-        disability_category=body.disability_category,
+        labour_capacity=body.labour_capacity.value,
+        health=body.health.value,
+        disability_category=body.disability_category.value if body.disability_category else None,
         disability_grade=body.disability_grade,
-        schooling=body.schooling,
+        schooling=body.schooling.value if body.schooling else None,
         **_phone(body.phone),
     )
 
@@ -147,7 +156,7 @@ async def register(session: AsyncSession, principal: Principal, body: HouseholdC
         category=body.category,
         created_by=principal.sub,
         version=1,
-        members=[_member(m, i) for i, m in enumerate(body.members)],
+        members=[new_member(m, i) for i, m in enumerate(body.members)],
     )
     session.add(household)
     await _flush_or_duplicate(session, resident_ids)
@@ -168,7 +177,7 @@ async def add_member(
     session: AsyncSession, principal: Principal, household: Household, body: MemberCreate, reason: str = "member added"
 ) -> Household:
     await _refuse_registered(session, principal, [body.resident_id])
-    household.members.append(_member(body, len(household.members)))
+    household.members.append(new_member(body, len(household.members)))
     await _flush_or_duplicate(session, [body.resident_id])
     return await _bump(session, household, principal, reason)
 
@@ -224,13 +233,14 @@ MEMBER_FACTS = (
 )
 
 
-def member_facts(m: Member) -> dict[str, Any]:
+def member_facts(m: Member | SimpleNamespace) -> dict[str, Any]:
     """A member's facts without identifiers: the shape shared by responses, revisions and events."""
     return {field: getattr(m, field) for field in MEMBER_FACTS}
 
 
-def snapshot(household: Household) -> dict[str, Any]:
-    """The household as stored in its revision history: masked identifiers, names encrypted."""
+def snapshot(household: Household | SimpleNamespace) -> dict[str, Any]:
+    """The household as stored in its revision history: masked identifiers, names encrypted (a mapped household,
+    or the plain record of one the import COPYs)."""
     return {
         "region_code": household.region_code,
         "household_no": household.household_no,

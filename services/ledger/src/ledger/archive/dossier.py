@@ -143,12 +143,33 @@ def _steps(rows: Iterable[Entry]) -> list[list[Any]]:
         [
             i + 1,
             EVENT_ZH.get(r.type, r.type),
-            step_date(r.data) or official(recorded_on(r.data) or cst_date(r.time)),
+            _imported_on(r.data) or step_date(r.data) or official(recorded_on(r.data) or cst_date(r.time)),
             _actor(r.data),
-            _fields(_record(r)),
+            _imported(r.data) or _fields(_record(r)),
         ]
         for i, r in enumerate(rows)
     ]
+
+
+def _imported_on(data: dict[str, Any]) -> str | None:
+    """An imported case's date is the national system's identification, not the day it was imported."""
+    identified = (data.get("history") or {}).get("identified_on") if data.get("imported_from") else None
+    return official(dt.date.fromisoformat(identified)) if identified else None
+
+
+def _imported(data: dict[str, Any]) -> str | None:
+    """What was imported says so, with the file and row it came from, and the history as that system kept it."""
+    origin = data.get("imported_from")
+    if not origin:
+        return None
+    said = [f"导入自全国防止返贫监测信息系统导出文件（摘要{origin['file_sha256'][:12]}…，第{origin['row']}行）"]
+    history = data.get("history") or {}
+    for m in history.get("measures") or []:
+        end = f"至{official(dt.date.fromisoformat(m['ended_on']))}" if m.get("ended_on") else "起"
+        said.append(f"帮扶措施：{m['name']}，{official(dt.date.fromisoformat(m['started_on']))}{end}")
+    if history.get("eliminated_on"):
+        said.append(f"风险消除：{official(dt.date.fromisoformat(history['eliminated_on']))}")
+    return "；".join(said)
 
 
 def _risk_details(risk: dict[str, Any]) -> str:

@@ -22,6 +22,7 @@ from common.errors import (
     wants_chinese,
 )
 from common.pagination import CursorQuery, LimitQuery, Page, page_rows
+from common.workbook import WorkbookTooLarge
 from screening.config import settings
 from screening.crypto import cipher
 from screening.feeds import columns, service
@@ -30,7 +31,6 @@ from screening.feeds.files import CSV, XLSX, NotAFile, Refused, RowLimitExceeded
 from screening.feeds.forms import FORM, file_part
 from screening.feeds.models import DeptRecord, Upload, UploadRow
 from screening.feeds.schemas import SHOWN, IngestResult, UnmatchedRecord, UploadPublic, UploadResult, public, worded
-from screening.feeds.workbook import WorkbookTooLarge
 from screening.policies.gaps import gaps
 
 router = APIRouter(prefix="/feeds", tags=["department feeds"])

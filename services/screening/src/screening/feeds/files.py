@@ -17,10 +17,10 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from itertools import islice
 from typing import Any, NamedTuple
 
+from common import workbook
 from common.errors import BadRequest, PayloadTooLarge, ValidationFailed
+from common.workbook import WorkbookTooLarge
 from screening.config import settings
-from screening.feeds import workbook
-from screening.feeds.workbook import WorkbookTooLarge
 
 CSV, JSONL, XLSX = (
     "text/csv",
@@ -206,7 +206,7 @@ async def xlsx_rows(
             spool.write(chunk)
         spool.seek(0)
         try:
-            await asyncio.to_thread(workbook.inspect, spool)
+            await asyncio.to_thread(workbook.inspect, spool, settings)
         except workbook.Unreadable as exc:
             raise NotAFile(f"Not an XLSX workbook ({exc})", zh="文件不是有效的 XLSX 工作簿") from None
         spool.seek(0)

@@ -1,16 +1,19 @@
 """Households, income and approved cases from intake, kept as screening's projections; each change of a
 household's data re-evaluates its rules."""
 
+import datetime as dt
 import uuid
 
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from common import clock
 from common.db import upsert_newer
 from common.events.envelope import BadEvent
 from contracts.assistance import EliminationApprovedV1
 from contracts.intake import (
     CaseEventBase,
+    CaseImportedV1,
     HouseholdIncomeRecordedV1,
     HouseholdRegisteredV1,
     HouseholdUpdatedV1,
@@ -59,16 +62,40 @@ async def on_income(session: AsyncSession, event: HouseholdIncomeRecordedV1) -> 
 async def on_case_approved(session: AsyncSession, event: CaseEventBase) -> None:
     """The household is monitored from its latest approval on (a re-entry after an elimination starts a new
     episode; an older approval arriving late changes nothing)."""
+    await _monitored(session, event, event.occurred_at)
+
+
+async def on_case_imported(session: AsyncSession, event: CaseImportedV1) -> None:
+    """A case brought in from the national system counts from the day that system identified it, and its
+    elimination, if any, from the day it was eliminated: the monitored share counts it as that system did."""
+    await _monitored(session, event, _start_of(event.history.identified_on))
+    if event.history.eliminated_on is not None:
+        await session.execute(
+            insert(KnownElimination)
+            .values(
+                elimination_id=event.case_id,
+                household_id=event.household_id,
+                occurred_at=_start_of(event.history.eliminated_on),
+            )
+            .on_conflict_do_nothing()
+        )
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), tzinfo=clock.CST)
+
+
+async def _monitored(session: AsyncSession, event: CaseEventBase, since: dt.datetime) -> None:
     stmt = insert(MonitoredHousehold).values(
         household_id=event.household_id,
         region_code=event.region_code,
         case_id=event.case_id,
-        since=event.occurred_at,
+        since=since,
     )
     await session.execute(
         stmt.on_conflict_do_update(
             index_elements=["household_id"],
-            set_={"case_id": event.case_id, "since": event.occurred_at},
+            set_={"case_id": event.case_id, "since": since},
             where=MonitoredHousehold.since < stmt.excluded.since,
         )
     )

@@ -11,10 +11,9 @@ so the first check bounds the second, and openpyxl's own read after both.
 import re
 import zipfile
 import zlib
-from typing import IO
+from typing import IO, Protocol
 
 from common.errors import PayloadTooLarge
-from screening.config import settings
 
 SHARED_STRINGS_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
 RATIO_FLOOR = 1024 * 1024  # small parts (styles, themes) compress far beyond any ratio and cost nothing
@@ -25,6 +24,18 @@ SI = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,31}:)?si[\s>/]")
 _OVERRIDE = re.compile(rb"<(?:\w+:)?Override\b[^>]*>")
 _PART = re.compile(rb'PartName\s*=\s*"([^"]+)"')
 _TYPE = re.compile(rb'ContentType\s*=\s*"([^"]+)"')
+
+
+class Limits(Protocol):
+    """The limits a service sets for the workbooks it reads (its settings: XLSX_MAX_*)."""
+
+    xlsx_max_members: int
+    xlsx_max_uncompressed_bytes: int
+    xlsx_max_member_bytes: int
+    xlsx_max_ratio: int
+    xlsx_max_rows: int
+    xlsx_max_shared_strings_bytes: int
+    xlsx_max_shared_strings: int
 
 
 class WorkbookTooLarge(PayloadTooLarge):
@@ -85,7 +96,7 @@ def _shared_strings_parts(book: zipfile.ZipFile) -> set[str]:
     return parts
 
 
-def inspect(file: IO[bytes]) -> None:
+def inspect(file: IO[bytes], limits: Limits) -> None:
     """Refuse (WorkbookTooLarge, 413) a workbook over a limit; Unreadable if it is no zip. Reads nothing twice
     into memory: each part is streamed through the scan and dropped."""
     try:
@@ -94,26 +105,26 @@ def inspect(file: IO[bytes]) -> None:
         raise Unreadable(exc.__class__.__name__) from None
     with book:
         members = book.infolist()
-        if len(members) > settings.xlsx_max_members:
+        if len(members) > limits.xlsx_max_members:
             raise over_limit(
-                "number of parts", len(members), settings.xlsx_max_members, "XLSX_MAX_MEMBERS", "压缩包成员数"
+                "number of parts", len(members), limits.xlsx_max_members, "XLSX_MAX_MEMBERS", "压缩包成员数"
             )
         total = sum(i.file_size for i in members)
-        if total > settings.xlsx_max_uncompressed_bytes:
+        if total > limits.xlsx_max_uncompressed_bytes:
             raise over_limit(
-                "expanded size in bytes", total, settings.xlsx_max_uncompressed_bytes,
+                "expanded size in bytes", total, limits.xlsx_max_uncompressed_bytes,
                 "XLSX_MAX_UNCOMPRESSED_BYTES", "解压后总字节数",
             )  # fmt: skip
         for i in members:
-            if i.file_size > settings.xlsx_max_member_bytes:
+            if i.file_size > limits.xlsx_max_member_bytes:
                 raise over_limit(
-                    f"part {i.filename} expanded, in bytes,", i.file_size, settings.xlsx_max_member_bytes,
+                    f"part {i.filename} expanded, in bytes,", i.file_size, limits.xlsx_max_member_bytes,
                     "XLSX_MAX_MEMBER_BYTES", f"成员 {i.filename} 解压后字节数",
                 )  # fmt: skip
             ratio = i.file_size // max(i.compress_size, 1)
-            if i.file_size > RATIO_FLOOR and ratio > settings.xlsx_max_ratio:
+            if i.file_size > RATIO_FLOOR and ratio > limits.xlsx_max_ratio:
                 raise over_limit(
-                    f"part {i.filename}'s compression ratio", ratio, settings.xlsx_max_ratio,
+                    f"part {i.filename}'s compression ratio", ratio, limits.xlsx_max_ratio,
                     "XLSX_MAX_RATIO", f"成员 {i.filename} 的压缩比",
                 )  # fmt: skip
         shared = _shared_strings_parts(book)
@@ -122,24 +133,24 @@ def inspect(file: IO[bytes]) -> None:
                 if i.is_dir():
                     continue
                 if i.filename in shared:
-                    if i.file_size > settings.xlsx_max_shared_strings_bytes:
+                    if i.file_size > limits.xlsx_max_shared_strings_bytes:
                         raise over_limit(
-                            "shared-strings table in bytes", i.file_size, settings.xlsx_max_shared_strings_bytes,
+                            "shared-strings table in bytes", i.file_size, limits.xlsx_max_shared_strings_bytes,
                             "XLSX_MAX_SHARED_STRINGS_BYTES", "共享字符串表字节数",
                         )  # fmt: skip
                     with book.open(i) as member:
                         entries = _count(member, SI)
-                    if entries > settings.xlsx_max_shared_strings:
+                    if entries > limits.xlsx_max_shared_strings:
                         raise over_limit(
-                            "shared-strings table's entries", entries, settings.xlsx_max_shared_strings,
+                            "shared-strings table's entries", entries, limits.xlsx_max_shared_strings,
                             "XLSX_MAX_SHARED_STRINGS", "共享字符串条目数",
                         )  # fmt: skip
                     continue
                 with book.open(i) as member:
                     rows = _count(member, ROW)
-                if rows > settings.xlsx_max_rows:
+                if rows > limits.xlsx_max_rows:
                     raise over_limit(
-                        f"number of rows (in {i.filename})", rows, settings.xlsx_max_rows,
+                        f"number of rows (in {i.filename})", rows, limits.xlsx_max_rows,
                         "XLSX_MAX_ROWS", f"行数({i.filename})",
                     )  # fmt: skip
         except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, OSError, EOFError) as exc:
