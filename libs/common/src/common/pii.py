@@ -93,7 +93,7 @@ def _birth_date(number: str) -> date:
     try:
         return date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
-        raise ValueError("the birth date is not a valid date") from None
+        raise Invalid("the birth date is not a valid date", "出生日期无效") from None
 
 
 def mask_resident_id(value: str) -> str:

@@ -73,7 +73,8 @@ async def submit(session: AsyncSession, principal: Principal, filename: str, con
     try:  # the header is checked now: a file of the wrong kind is answered at once, not in the report
         next(files.rows(content), None)
     except Refused as exc:
-        raise UnreadableImport(str(exc), zh=str(exc)) from None
+        reason_zh = str(exc)  # a refusal is worded in Chinese (the per-row report's words)
+        raise UnreadableImport(reason_zh, zh=reason_zh) from None
     digest = hashlib.sha256(content).hexdigest()
     mine = list(principal.prefixes)
     job = (
