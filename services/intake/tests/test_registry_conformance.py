@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from jsonschema import Draft4Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
+from sqlalchemy import text
 
 from common import clock
 from devkit.kit.assistance import identified
@@ -64,8 +65,22 @@ def _body(path: str, part: str = "requestBody") -> Draft4Validator:
 ON_SEARCH, SYNC_SEARCH = _body("/registry/on-search"), _body("/registry/sync/search", "response")
 ON_SUBSCRIBE, ON_UNSUBSCRIBE = _body("/registry/on-subscribe"), _body("/registry/on-unsubscribe")
 NOTIFY, SYNC_STATUS = _body("/registry/notify"), _body("/registry/sync/txn/status", "response")
+ON_STATUS = _body("/registry/txn/on-status")
 ACK = _schema("/components/responses/Response/content/application~1json/schema")
 ERRORS = _schema("/components/responses/HttpErrorResponse/content/application~1json/schema")
+
+
+async def reads(household_id: str) -> list[tuple[str, str]]:
+    """The audited reads of a household (what, purpose), as intake's outbox holds them."""
+    from intake.main import app
+
+    query = text(
+        "SELECT convert_from(value, 'UTF8')::jsonb->'data' FROM intake.outbox "
+        "WHERE topic = 'audit.access.v1' AND NOT encrypted "
+        "AND convert_from(value, 'UTF8')::jsonb->'data'->>'household_id' = :id ORDER BY seq"
+    )
+    async with app.state.db.engine.connect() as conn:
+        return [(r[0]["what"], r[0]["purpose"]) for r in await conn.execute(query, {"id": household_id})]
 
 
 def valid(validator: Draft4Validator, body: dict[str, Any]) -> dict[str, Any]:
@@ -268,6 +283,16 @@ async def test_asynchronous_answers_subscriptions_and_notifications_are_the_stan
         )
         assert answer["message"]["txnstatus_response"]["txn_type"] == "on-search"
         assert len(answer["message"]["txnstatus_response"]["txn_status"]["search_response"]) == 1
+
+        asked = envelope("txn-status", {**status["message"], "transaction_id": uuid.uuid4().hex}, sender_uri=uri)
+        asked["message"]["txnstatus_request"] |= {"attribute_type": "reference_id_list", "attribute_value": ["async"]}
+        valid(ACK, await ok(await client.post("/registry/txn/status", json=signed(asked), headers=CIVIL)))
+        (on_status, _), *_ = await arrived("txn-on-status")
+        result = verified(valid(ON_STATUS, on_status))["message"]["txnstatus_response"]["txn_status"]
+        assert result["correlation_id"] == correlation["message"]["correlation_id"]
+        # Each answer that showed the household is a read of the caller's: the callback, then both statuses.
+        searched = [p for w, p in await reads(household["id"]) if w == "registry gateway record"]
+        assert len([p for p in searched if p.startswith("DCI search")]) >= 3, searched
 
         subscribe = {
             "transaction_id": uuid.uuid4().hex,

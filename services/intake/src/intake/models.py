@@ -8,7 +8,7 @@ from intake.households.models import Household, HouseholdRevision, IncomeRecord,
 from intake.mechanisms import dead_letters, idempotency, inbox, outbox
 from intake.policies.models import PolicyPack
 from intake.projections.models import DepartmentListing
-from intake.registry.models import RegistryNotice, RegistrySubscription
+from intake.registry.models import RegistryNotice, RegistryReference, RegistrySubscription, RegistryTransaction
 from intake.schema import Base
 
 __all__ = [
@@ -28,7 +28,9 @@ __all__ = [
     "Objection",
     "PolicyPack",
     "RegistryNotice",
+    "RegistryReference",
     "RegistrySubscription",
+    "RegistryTransaction",
     "dead_letters",
     "idempotency",
     "inbox",

@@ -23,7 +23,7 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
 from common import clock
-from common.errors import Forbidden, Unauthorized, ValidationFailed
+from common.errors import Forbidden, Problem, Unauthorized, ValidationFailed
 from intake.registry import signing
 from intake.registry.answers import (
     Ack,
@@ -106,24 +106,29 @@ class DciRoute(APIRoute):
         synchronous = "/sync/" in self.path
 
         async def answer(request: Request) -> Response:
+            chinese = request.headers.get("accept-language", "").lower().startswith("zh")
+
+            def said(e: Problem) -> str:  # a refusal's message, in Chinese where it was asked for and has one
+                return (e.detail_zh if chinese and e.detail_zh else None) or str(e)
+
             try:
                 return await handler(request)
             except RequestValidationError as e:
                 return _invalid(e)
             except SignatureRefused as e:
-                return errors(401, (e.extra.get("code", "err.signature.invalid"), str(e)))
+                return errors(401, (e.extra.get("code", "err.signature.invalid"), said(e)))
             except Unauthorized as e:
-                return errors(401, ("err.request.unauthorized", str(e)))
+                return errors(401, ("err.request.unauthorized", said(e)))
             except Forbidden as e:
-                return errors(403, ("err.request.forbidden", str(e)))
+                return errors(403, ("err.request.forbidden", said(e)))
             except NotifyTargetRefused as e:
-                return errors(400, ("err.sender_uri.invalid", str(e)))
+                return errors(400, ("err.sender_uri.invalid", said(e)))
             except Rejected as e:
                 if synchronous:
                     return JSONResponse(_refusal(self.path, e, await request.json()))
                 error = Error(code="err.request.bad", message=f"{e.code}: {e}"[:999])
                 return JSONResponse(ack("ERR", error=error).model_dump(mode="json", exclude_none=True), 400)
             except ValidationFailed as e:
-                return errors(400, ("err.request.bad", str(e)))
+                return errors(400, ("err.request.bad", said(e)))
 
         return answer

@@ -9,10 +9,11 @@ Answers are written as its schemas want them: no field is ever null (an absent f
 is three letters, `reg_records` is one object (ADR 0020's signature covers the JSON as sent)."""
 
 import datetime as dt
+import re
 import uuid
 from typing import Annotated, Any, Final, Literal
 
-from pydantic import AnyHttpUrl, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AnyHttpUrl, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from common.clock import Day
 from contracts.base import IDENTIFIER
@@ -38,6 +39,7 @@ def _blank_is_absent(value: Any) -> Any:
 
 Optional = BeforeValidator(_blank_is_absent)
 Id99 = Field(max_length=99, pattern=r"^[^\x00-\x1f]*$")  # the standard's TransactionId, ReferenceId: string, 99
+_IDENTIFIER = re.compile(r"^[0-9A-Za-z-]{1,99}$")
 Sender = Field(min_length=1, max_length=99, pattern=r"^[\w.:@/-]+$")
 
 
@@ -68,7 +70,16 @@ class IdQuery(_Open):
     """IdentifierTypeValue: `UIN` (the 18-character resident ID, as `RESIDENT_ID`) or `HOUSEHOLD_NO` (户编号)."""
 
     type: str = Field(min_length=1, max_length=60)
-    value: Annotated[str | int, IDENTIFIER] = Field(union_mode="left_to_right")
+    value: Annotated[str | int, IDENTIFIER, Field(union_mode="left_to_right")] = Field(
+        description="letters, digits and hyphens, as identifiers are"
+    )
+
+    @field_validator("value")
+    @classmethod
+    def _identifier_shaped(cls, v: str | int) -> str | int:
+        if isinstance(v, str) and not _IDENTIFIER.match(v):
+            raise ValueError("an identifier is 1 to 99 letters, digits or hyphens")
+        return v
 
 
 class ExpTemplate(_Open):
