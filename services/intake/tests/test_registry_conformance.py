@@ -234,6 +234,11 @@ async def test_refusals_are_the_standards(client: httpx.AsyncClient) -> None:
         "/registry/sync/search", json=search({"query": {"type": "UIN", "value": "1"}}), headers=CADRE
     )
     assert cadre.status_code == 403 and valid(ERRORS, cadre.json())["errors"][0]["code"] == "err.request.forbidden"
+    region = {"attribute_name": "region", "operator": "eq", "attribute_value": VILLAGE_A}
+    for extra, status in (({"note": "the sender's own"}, "succ"), ({"expression3": {"x": 1}}, "rjct")):
+        criteria = {"query_type": "predicate", "query": [{"expression1": region, **extra}]}
+        answer = await ok(await client.post("/registry/sync/search", json=search(criteria), headers=CIVIL))
+        assert valid(SYNC_SEARCH, answer)["message"]["search_response"][0]["status"] == status, extra
     no_uri = await client.post("/registry/search", json=search({"query": {"type": "UIN", "value": "1"}}), headers=CIVIL)
     assert no_uri.status_code == 400 and valid(ERRORS, no_uri.json())["errors"][0]["code"] == "err.sender_uri.invalid"
 

@@ -16,6 +16,7 @@ left out would answer more than was asked). Sorting is by `household_no`, `regio
 from collections.abc import Callable
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import ColumnElement, and_, func, not_, or_, select, true
 
 from common.pii import normalize_resident_id
@@ -144,12 +145,19 @@ def _one(p: ExpPredicate) -> Clause:
     return predicate(p.attribute_name, p.operator, p.attribute_value)
 
 
+def _further(value: Any) -> ExpPredicate:
+    try:
+        return ExpPredicate.model_validate(value)
+    except ValidationError as e:
+        raise Unsupported("rjct.filter.invalid", "an expression is attribute_name, operator, attribute_value") from e
+
+
 def _predicates(items: list[ExpPredicateWithCondition]) -> Clause:
     """Each item's expressions joined by its condition (`not`: the first and none of the others); the items
     all required."""
     clauses = []
     for item in items:
-        more = [ExpPredicate.model_validate(v) for k, v in sorted((item.model_extra or {}).items()) if k != "condition"]
+        more = [_further(v) for k, v in sorted((item.model_extra or {}).items()) if k.startswith("expression")]
         others = [_one(p) for p in ([item.expression2] if item.expression2 else []) + more]
         first = _one(item.expression1)
         if item.condition == "or":
