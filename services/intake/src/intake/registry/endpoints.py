@@ -40,6 +40,7 @@ REFUSED: dict[int | str, dict[str, Any]] = {
     400: {"model": Errors, "description": "not a message of the standard (`err.request.bad`, ...)"},
     401: {"model": Errors, "description": "`err.signature.missing`, `err.signature.invalid`, `err.sender_id.invalid`"},
     403: {"model": Errors, "description": "`err.request.forbidden`"},
+    **problem_responses(ValidationFailed),  # a body the door refuses before any route (a NUL in it)
 }
 E = TypeVar("E", bound=BaseModel)
 
