@@ -239,6 +239,13 @@ async def test_refusals_are_the_standards(client: httpx.AsyncClient) -> None:
         criteria = {"query_type": "predicate", "query": [{"expression1": region, **extra}]}
         answer = await ok(await client.post("/registry/sync/search", json=search(criteria), headers=CIVIL))
         assert valid(SYNC_SEARCH, answer)["message"]["search_response"][0]["status"] == status, extra
+    too_big = [{"expression1": {"attribute_name": "group_size", "operator": "lt", "attribute_value": 10**30}}]
+    answer = await ok(await client.post("/registry/sync/search", json=search({"query": too_big}), headers=CIVIL))
+    assert valid(SYNC_SEARCH, answer)["message"]["search_response"][0]["status_reason_code"] == "rjct.filter.invalid"
+    long_uri = search({"query": {"type": "UIN", "value": "1"}})
+    long_uri["header"]["sender_uri"] = "https://registry.example/" + "x" * 600
+    refused = await client.post("/registry/search", json=signed(long_uri), headers=CIVIL)
+    assert refused.status_code == 400 and valid(ERRORS, refused.json())["errors"][0]["code"] == "err.sender_uri.invalid"
     no_uri = await client.post("/registry/search", json=search({"query": {"type": "UIN", "value": "1"}}), headers=CIVIL)
     assert no_uri.status_code == 400 and valid(ERRORS, no_uri.json())["errors"][0]["code"] == "err.sender_uri.invalid"
 

@@ -27,6 +27,7 @@ from intake.households.service import ID_FIELD
 from intake.registry.schemas import ExpPredicate, ExpPredicateWithCondition, ExpTemplate, IdQuery, SearchSort
 
 Clause = ColumnElement[bool]
+MAX_GROUP_SIZE = 1000  # a bound on what is compared, far above any household: not a policy number
 OPS = {"$eq": "eq", "$lt": "lt", "$gt": "gt", "$le": "le", "$lte": "le", "$ge": "ge", "$gte": "ge", "$in": "in"}
 
 
@@ -92,6 +93,8 @@ def _size(op: str, value: Any) -> Clause:
         number = [int(v) for v in value] if isinstance(value, list) else int(value)
     except (TypeError, ValueError) as e:
         raise Unsupported("rjct.filter.invalid", "a group size is a whole number") from e
+    if not all(0 <= n <= MAX_GROUP_SIZE for n in (number if isinstance(number, list) else [number])):
+        raise Unsupported("rjct.filter.invalid", f"a group size is 0 to {MAX_GROUP_SIZE}")
     return _compare(GROUP_SIZE, op, number)
 
 

@@ -48,6 +48,7 @@ EVENT_TYPES = {
     "monitored": "monitored",
     "eliminated": "eliminated",
 }
+MAX_URI = 500  # as the subscriptions' notify URIs are kept
 EVENT_NAMES = {"monitored": "REGISTER", "eliminated": "ns:cn:safetynet:RegistryEventType:RiskEliminated"}
 
 
@@ -86,6 +87,8 @@ async def begin(
         raise Rejected("rjct.total_count.invalid", f"total_count is {head.total_count}, the requests {items}")
     uri = str(head.sender_uri) if callback and head.sender_uri else None
     if uri is not None:
+        if len(uri) > MAX_URI:
+            raise targets.NotifyTargetRefused.because(f"sender_uri is over {MAX_URI} characters", "回调地址过长")
         await targets.checked(uri)
     txn = {
         "id": uuid.uuid4(),
@@ -118,7 +121,8 @@ def _prefix(principal: Principal, criteria: Any) -> str | None:
         wanted = wanted or (found[0].get("expression1") or {}).get("attribute_value")
     if wanted is not None:
         wanted = str(wanted)
-        return wanted if wanted.isdigit() and principal.covers(wanted) else None
+        prefix = wanted.isdigit() and len(wanted) in (2, 4, 6, 9, 12)
+        return wanted if prefix and principal.covers(wanted) else None
     return principal.prefixes[0] if len(principal.prefixes) == 1 else None
 
 
