@@ -14,7 +14,7 @@ from sqlalchemy import case, func, select
 from common.access import DepartmentIdentifiersRead, RegistryGateway
 from common.access_audit import audited
 from common.db import SessionDep
-from common.errors import Forbidden, ValidationFailed, problem_responses
+from common.errors import STANDARD_ERRORS, Forbidden, ValidationFailed, problem_responses
 from common.pagination import CursorQuery, LimitQuery, Page, page_rows
 from intake.registry import service, signing, transactions
 from intake.registry.answers import Ack, Errors, SearchAnswer, SearchResponseMessage, TxnStatusAnswer
@@ -37,11 +37,12 @@ dci = APIRouter(route_class=DciRoute)
 # The identifiers behind a department's list: intake holds them, assistance's lists do not.
 department_router = APIRouter(prefix="/department-lists", tags=["registry gateway"])
 REFUSED: dict[int | str, dict[str, Any]] = {
+    **problem_responses(ValidationFailed),  # a body the door refuses before any route (a NUL in it)
     400: {"model": Errors, "description": "not a message of the standard (`err.request.bad`, ...)"},
     401: {"model": Errors, "description": "`err.signature.missing`, `err.signature.invalid`, `err.sender_id.invalid`"},
     403: {"model": Errors, "description": "`err.request.forbidden`"},
-    **problem_responses(ValidationFailed),  # a body the door refuses before any route (a NUL in it)
 }
+STANDARD = {STANDARD_ERRORS: ["400", "401", "403"]}  # the standard's `errors` envelope, not problem+json
 E = TypeVar("E", bound=BaseModel)
 
 
@@ -72,7 +73,9 @@ async def jwks(principal: RegistryGateway) -> Jwks:
     return Jwks.model_validate(signing.jwks())
 
 
-@dci.post("/sync/search", response_model=SearchAnswer, responses=REFUSED, openapi_extra=audited(service.WHAT))
+@dci.post(
+    "/sync/search", response_model=SearchAnswer, responses=REFUSED, openapi_extra={**audited(service.WHAT), **STANDARD}
+)
 async def sync_search(
     session: SessionDep, principal: RegistryGateway, body: Annotated[SearchEnvelope, verified_body(SearchEnvelope)]
 ) -> JSONResponse:
@@ -91,7 +94,7 @@ async def sync_search(
     return JSONResponse(signed(transactions.header(body.header.sender_id, "on-search", len(answers), done), message))
 
 
-@dci.post("/search", response_model=Ack, responses=REFUSED, openapi_extra=audited(service.WHAT))
+@dci.post("/search", response_model=Ack, responses=REFUSED, openapi_extra={**audited(service.WHAT), **STANDARD})
 async def search(
     session: SessionDep, principal: RegistryGateway, body: Annotated[SearchEnvelope, verified_body(SearchEnvelope)]
 ) -> JSONResponse:
@@ -103,7 +106,7 @@ async def search(
     return JSONResponse(ack("ACK", txn.id).model_dump(mode="json", exclude_none=True))
 
 
-@dci.post("/subscribe", response_model=Ack, responses=REFUSED)
+@dci.post("/subscribe", response_model=Ack, responses=REFUSED, openapi_extra=STANDARD)
 async def subscribe(
     session: SessionDep,
     principal: RegistryGateway,
@@ -121,7 +124,7 @@ async def subscribe(
     return JSONResponse(ack("ACK", txn.id).model_dump(mode="json", exclude_none=True))
 
 
-@dci.post("/unsubscribe", response_model=Ack, responses=REFUSED)
+@dci.post("/unsubscribe", response_model=Ack, responses=REFUSED, openapi_extra=STANDARD)
 async def unsubscribe(
     session: SessionDep,
     principal: RegistryGateway,
@@ -137,7 +140,12 @@ async def unsubscribe(
     return JSONResponse(ack("ACK" if callback else "NACK", txn.id).model_dump(mode="json", exclude_none=True))
 
 
-@dci.post("/sync/txn/status", response_model=TxnStatusAnswer, responses=REFUSED, openapi_extra=audited(service.WHAT))
+@dci.post(
+    "/sync/txn/status",
+    response_model=TxnStatusAnswer,
+    responses=REFUSED,
+    openapi_extra={**audited(service.WHAT), **STANDARD},
+)
 async def sync_txn_status(
     session: SessionDep,
     principal: RegistryGateway,
@@ -152,7 +160,7 @@ async def sync_txn_status(
     return JSONResponse(signed(head, answer))
 
 
-@dci.post("/txn/status", response_model=Ack, responses=REFUSED, openapi_extra=audited(service.WHAT))
+@dci.post("/txn/status", response_model=Ack, responses=REFUSED, openapi_extra={**audited(service.WHAT), **STANDARD})
 async def txn_status(
     session: SessionDep,
     principal: RegistryGateway,

@@ -8,7 +8,7 @@ what the DCI 1.0.0 API says, problem+json staying for safetynet's own REST API.
   err.sender_id.invalid`; no token: 401 `err.request.unauthorized`; a caller not allowed: 403
   `err.request.forbidden`;
 - a message refused as a whole (`transactions.Rejected`): a synchronous route answers its `on-` envelope with
-  `header.status` `rjct` and the reason code; an asynchronous one its acknowledgement `ERR`.
+  `header.status` `rjct` and the reason code; an asynchronous one 400 `err.request.bad` naming that code.
 A request's own failures (a reference_id used before, a filter on what is not held) are its item's `rjct`
 and reason code, in the answer."""
 
@@ -23,7 +23,7 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
 from common import clock
-from common.errors import Forbidden, Problem, Unauthorized, ValidationFailed
+from common.errors import Forbidden, Problem, Unauthorized, ValidationFailed, wants_chinese
 from intake.registry import signing
 from intake.registry.answers import (
     Ack,
@@ -99,14 +99,14 @@ def _refusal(path: str, e: Rejected, body: Any) -> dict[str, Any]:
 class DciRoute(APIRoute):
     """A route of the DCI gateway: its refusals are the standard's. A message refused as a whole is answered
     in the route's kind: a synchronous route (`/registry/sync/...`) its `on-` envelope, `rjct`; an
-    asynchronous one its acknowledgement `ERR`."""
+    asynchronous one an `errors` list naming the reason code."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
         synchronous = "/sync/" in self.path
 
         async def answer(request: Request) -> Response:
-            chinese = request.headers.get("accept-language", "").lower().startswith("zh")
+            chinese = wants_chinese(request.headers.get("accept-language"))
 
             def said(e: Problem) -> str:  # a refusal's message, in Chinese where it was asked for and has one
                 return (e.detail_zh if chinese and e.detail_zh else None) or str(e)
@@ -126,8 +126,7 @@ class DciRoute(APIRoute):
             except Rejected as e:
                 if synchronous:
                     return JSONResponse(_refusal(self.path, e, await request.json()))
-                error = Error(code="err.request.bad", message=f"{e.code}: {e}"[:999])
-                return JSONResponse(ack("ERR", error=error).model_dump(mode="json", exclude_none=True), 400)
+                return errors(400, ("err.request.bad", f"{e.code}: {e}"))
             except ValidationFailed as e:
                 return errors(400, ("err.request.bad", said(e)))
 
