@@ -5,8 +5,9 @@ what the DCI 1.0.0 API says, problem+json staying for safetynet's own REST API.
   standard's HttpErrorResponse, `errors: [{code: err.request.bad | err.version.not_supported |
   err.encryption.invalid | err.sender_uri.invalid, message}]`;
 - no valid signature of a registered sender: 401, `err.signature.missing | err.signature.invalid |
-  err.sender_id.invalid`; no token: 401 `err.request.unauthorized`; a caller not allowed: 403
-  `err.request.forbidden`;
+  err.sender_id.invalid`; a caller not allowed: 403 `err.request.forbidden`;
+- no token, or a forged one, stays the platform's 401 problem+json, as on every route: the gateway's
+  account is checked before any message is read;
 - a message refused as a whole (`transactions.Rejected`): a synchronous route answers its `on-` envelope with
   `header.status` `rjct` and the reason code; an asynchronous one 400 `err.request.bad` naming that code.
 A request's own failures (a reference_id used before, a filter on what is not held) are its item's `rjct`
@@ -23,7 +24,7 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
 from common import clock
-from common.errors import Forbidden, Problem, Unauthorized, ValidationFailed, wants_chinese
+from common.errors import Forbidden, Problem, ValidationFailed, wants_chinese
 from intake.registry import signing
 from intake.registry.answers import (
     Ack,
@@ -117,8 +118,6 @@ class DciRoute(APIRoute):
                 return _invalid(e)
             except SignatureRefused as e:
                 return errors(401, (e.extra.get("code", "err.signature.invalid"), said(e)))
-            except Unauthorized as e:
-                return errors(401, ("err.request.unauthorized", said(e)))
             except Forbidden as e:
                 return errors(403, ("err.request.forbidden", said(e)))
             except NotifyTargetRefused as e:
