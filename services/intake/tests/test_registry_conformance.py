@@ -83,6 +83,13 @@ async def reads(household_id: str) -> list[tuple[str, str]]:
         return [(r[0]["what"], r[0]["purpose"]) for r in await conn.execute(query, {"id": household_id})]
 
 
+async def rows(sql: str) -> list[str]:
+    from intake.main import app
+
+    async with app.state.db.engine.connect() as conn:
+        return [r[0] for r in await conn.execute(text(sql))]
+
+
 def valid(validator: Draft4Validator, body: dict[str, Any]) -> dict[str, Any]:
     problems = [f"{'.'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(body)]
     assert not problems, problems[:5]
@@ -277,6 +284,9 @@ async def test_asynchronous_answers_subscriptions_and_notifications_are_the_stan
             assert authorization is not None and authorization.startswith("Bearer ")
         mine = next(b for b, _ in answers if b["message"]["correlation_id"] == correlation["message"]["correlation_id"])
         assert groups(mine)[0]["group_identifier"][0]["identifier_value"] == household["household_no"]
+
+        kept = await rows("SELECT t::text FROM intake.registry_transactions t")
+        assert kept and not any(resident_id in row for row in kept)  # the query's ID is kept encrypted only
 
         status = envelope(
             "txn-status",

@@ -41,7 +41,7 @@ def upgrade() -> None:
         sa.Column("transaction_id", sa.String(99), nullable=False),
         sa.Column("action", sa.String(30), nullable=False),
         sa.Column("principal", JSONB(), nullable=False),
-        sa.Column("request", JSONB(), nullable=False),
+        sa.Column("request_cipher", sa.LargeBinary(), nullable=False),
         sa.Column("answer", JSONB(), nullable=True),
         sa.Column("callback_uri", sa.String(500), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),

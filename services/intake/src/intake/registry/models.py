@@ -5,7 +5,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint, text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -91,7 +91,8 @@ class RegistryTransaction(Base):
     transaction_id: Mapped[str] = mapped_column(String(99))
     action: Mapped[str] = mapped_column(String(30))
     principal: Mapped[dict[str, Any]] = mapped_column(JSONB)  # the caller, whose jurisdiction the answer keeps to
-    request: Mapped[dict[str, Any]] = mapped_column(JSONB)  # the message as validated
+    # The message as validated, encrypted: a search's query may hold a resident ID (never kept in clear).
+    request_cipher: Mapped[bytes] = mapped_column(LargeBinary)
     answer: Mapped[dict[str, Any] | None] = mapped_column(JSONB)  # subscribe, unsubscribe: their result
     callback_uri: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[dt.datetime] = stamped()

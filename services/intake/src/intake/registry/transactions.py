@@ -5,6 +5,7 @@ one is answered at the sender's `sender_uri` (`delivery`). Header-level refusals
 not the number of requests); subscribe and unsubscribe are applied here, once (their reference ids and
 message ids are taken), their results kept for the callback and for a status request."""
 
+import json
 import uuid
 from typing import Any
 
@@ -15,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from common import clock
 from common.auth import Principal
+from intake.crypto import cipher
 from intake.registry import service, targets
 from intake.registry.answers import (
     ResponseHeader,
@@ -48,6 +50,7 @@ EVENT_TYPES = {
     "monitored": "monitored",
     "eliminated": "eliminated",
 }
+REQUEST_FIELD = "registry_request"  # the encryption's associated field name for a kept request
 MAX_URI = 500  # as the subscriptions' notify URIs are kept
 EVENT_NAMES = {"monitored": "REGISTER", "eliminated": "ns:cn:safetynet:RegistryEventType:RiskEliminated"}
 
@@ -58,6 +61,11 @@ class Rejected(Exception):
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
         self.code = code
+
+
+def request_of(txn: RegistryTransaction) -> dict[str, Any]:
+    """The message a transaction kept (decrypted)."""
+    return dict(json.loads(cipher.decrypt(txn.request_cipher, REQUEST_FIELD)))
 
 
 def header(receiver: str, action: str, total: int, done: int, rejected: Rejected | None = None) -> ResponseHeader:
@@ -97,7 +105,7 @@ async def begin(
         "transaction_id": envelope.message.transaction_id,
         "action": action,
         "principal": principal.model_dump(mode="json"),
-        "request": envelope.message.model_dump(mode="json"),
+        "request_cipher": cipher.encrypt(json.dumps(envelope.message.model_dump(mode="json")), REQUEST_FIELD),
         "callback_uri": uri,
         "created_at": clock.now(),
         "next_attempt_at": clock.now(),
@@ -228,7 +236,7 @@ async def unsubscribe(
 
 async def search_answer(session: AsyncSession, txn: RegistryTransaction, *, fresh: bool) -> SearchResponseMessage:
     principal = Principal.model_validate(txn.principal)
-    message = SearchMessage.model_validate(txn.request)
+    message = SearchMessage.model_validate(request_of(txn))
     answers = await service.search(session, principal, txn.sender_id, message, txn.id, fresh=fresh)
     return SearchResponseMessage(transaction_id=txn.transaction_id, correlation_id=str(txn.id), search_response=answers)
 
@@ -279,7 +287,7 @@ def _is_uuid(value: str) -> bool:
 async def status(session: AsyncSession, txn: RegistryTransaction) -> tuple[TxnStatusResponseMessage, Rejected | None]:
     """A status request's answer: the transaction it names answered as it stands (a search answered anew,
     under the consents in force now, an audited read), or a refusal if the sender has no such transaction."""
-    message = TxnStatusMessage.model_validate(txn.request)
+    message = TxnStatusMessage.model_validate(request_of(txn))
     kind = message.txnstatus_request.txn_type
     found = await _asked(session, txn.sender_id, message)
     rejected = None
