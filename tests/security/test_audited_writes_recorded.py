@@ -19,6 +19,9 @@ SERVICES = ["intake", "screening", "assistance", "ledger"]
 # it): the gateway's own tests build both.
 ELSEWHERE = {
     ("intake", "POST", "/registry/sync/search"): "services/intake/tests/test_registry_gateway.py",
+    ("intake", "POST", "/registry/search"): "services/intake/tests/test_registry_conformance.py",
+    ("intake", "POST", "/registry/sync/txn/status"): "services/intake/tests/test_registry_conformance.py",
+    ("intake", "POST", "/registry/txn/status"): "services/intake/tests/test_registry_conformance.py",
     ("intake", "POST", "/department-lists/{department}/identifiers"): "services/intake/tests/test_registry_gateway.py",
 }
 

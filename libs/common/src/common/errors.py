@@ -25,6 +25,7 @@ from common.vocabulary.fields import field_zh, path_zh
 
 PROBLEM_BASE = "https://safetynet.example/problems/"
 PROBLEM_JSON = "application/problem+json"
+STANDARD_ERRORS = "x-standard-errors"  # an operation's refusals in a standard's envelope (`document_problems`)
 
 
 class ProblemDetail(BaseModel):
@@ -155,7 +156,10 @@ def document_problems(spec: dict[str, Any], public_paths: frozenset[str]) -> dic
     """Every error an operation can answer is in its spec, as application/problem+json with the
     ProblemDetail schema (FastAPI documents its own 422 as application/json with another schema). Every
     operation may answer bad input (400, 422), no or a bad token (401), a role that may not (403); one with
-    a path parameter, nothing there or outside the jurisdiction (404); one with a body, too large (413)."""
+    a path parameter, nothing there or outside the jurisdiction (404); one with a body, too large (413).
+    An operation that answers some refusals in a standard's own envelope names their codes in
+    `x-standard-errors` (the DCI gateway's routes): those keep their application/json schema beside
+    problem+json, which the door still answers before any route."""
     schemas = spec.setdefault("components", {}).setdefault("schemas", {})
     schemas.setdefault("ProblemDetail", ProblemDetail.model_json_schema())
     content = {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/ProblemDetail"}}}
@@ -169,9 +173,11 @@ def document_problems(spec: dict[str, Any], public_paths: frozenset[str]) -> dic
             always += [PayloadTooLarge] if "requestBody" in operation else []
             for problem in always:
                 responses.setdefault(str(problem.status), {"description": f"{problem.title} ({problem.type_uri()})"})
+            standard = set(operation.get(STANDARD_ERRORS, ()))
             for code, response in responses.items():
                 if code[0] in "45":
-                    response["content"] = content
+                    own = response.get("content", {}).get("application/json") if code in standard else None
+                    response["content"] = {**({"application/json": own} if own else {}), **content}
     return spec
 
 

@@ -9,7 +9,7 @@ from intake.imports.models import ImportJob, ImportRow
 from intake.mechanisms import dead_letters, idempotency, inbox, outbox
 from intake.policies.models import PolicyPack
 from intake.projections.models import DepartmentListing
-from intake.registry.models import RegistryNotice, RegistrySubscription
+from intake.registry.models import RegistryNotice, RegistryReference, RegistrySubscription, RegistryTransaction
 from intake.schema import Base
 
 __all__ = [
@@ -31,7 +31,9 @@ __all__ = [
     "Objection",
     "PolicyPack",
     "RegistryNotice",
+    "RegistryReference",
     "RegistrySubscription",
+    "RegistryTransaction",
     "dead_letters",
     "idempotency",
     "inbox",

@@ -6,9 +6,11 @@ notification is a read of the household's data by the subscriber, recorded in th
 
 import asyncio
 import datetime as dt
+from typing import Any
 
 import httpx
 from fastapi import FastAPI
+from pydantic import BaseModel
 from sqlalchemy import select
 
 from common import clock
@@ -19,51 +21,46 @@ from common.metrics import NOTIFY_REFUSED
 from intake.config import settings
 from intake.consents.service import valid_consent
 from intake.mechanisms import audit
-from intake.registry import signing, targets
+from intake.registry import callbacks, entities, signing, targets, transactions
+from intake.registry.answers import RecordSet
 from intake.registry.models import RegistryNotice, RegistrySubscription
-from intake.registry.schemas import DCI_VERSION, RECORD_TYPE, REG_TYPE
-from intake.registry.service import GATEWAY_ID, SHARING, WHAT
+from intake.registry.replies import signed
+from intake.registry.schemas import LOCALE
+from intake.registry.service import SHARING, WHAT
 
 IDLE_S, BATCH = 1.0, 20
 MAX_DELAY_S = 3600
 
 
 def envelope(notice: RegistryNotice, subscription: RegistrySubscription) -> dict:
-    """The `notify` message, signed with the gateway's key at each attempt (a retry is a new signature,
-    valid from when it is sent)."""
-    now = clock.now().isoformat()
-    header = {
-        "version": DCI_VERSION,
-        "message_id": str(notice.id),
-        "message_ts": now,
-        "action": "notify",
-        "sender_id": GATEWAY_ID,
-        "receiver_id": subscription.subscriber,
-        "total_count": 1,
+    """The `notify` message (NotifyEventRequest under a MsgCallbackHeader), signed with the gateway's key at
+    each attempt (a retry is a new signature, valid from when it is sent)."""
+    header = transactions.header(subscription.subscriber, "notify", 1, 1)
+    header.message_id = str(notice.id)
+    record = entities.stored(notice.record)
+    data = RecordSet(
+        reg_event_type=transactions.EVENT_NAMES.get(notice.event_type, notice.event_type),
+        reg_records=entities.records([record]),
+    )
+    event = {
+        "reference_id": str(notice.id),
+        "timestamp": notice.created_at.isoformat(),
+        "subscription_code": str(subscription.id),
+        "data": {**data.model_dump(mode="json", by_alias=True, exclude_none=True), "response_entity": "Household"},
+        "locale": LOCALE,
     }
-    message = {
-        "transaction_id": str(notice.id),
-        "notify_event": [
-            {
-                "reference_id": str(notice.id),
-                "timestamp": notice.created_at.isoformat(),
-                "subscription_code": str(subscription.id),
-                "data": {
-                    "version": DCI_VERSION,
-                    "reg_type": REG_TYPE,
-                    "reg_event_type": notice.event_type,
-                    "reg_record_type": RECORD_TYPE,
-                    "reg_records": [notice.record],
-                },
-            }
-        ],
-    }
-    return {"signature": signing.sign(signing.own_key(), header, message), "header": header, "message": message}
+    message = NotifyMessage(transaction_id=str(notice.id), notify_event=[event])
+    return signed(header, message)
 
 
-def authorization(notice: RegistryNotice, subscription: RegistrySubscription) -> dict[str, str]:
-    """The callback's authorization: a bearer JWT of the gateway's key for this subscriber and message."""
-    return {"Authorization": "Bearer " + signing.bearer(signing.own_key(), subscription.subscriber, str(notice.id))}
+def authorization(audience: str, message_id: str) -> dict[str, str]:
+    """A callback's authorization: a bearer JWT of the gateway's key for this subscriber and message."""
+    return {"Authorization": "Bearer " + signing.bearer(signing.own_key(), audience, message_id)}
+
+
+class NotifyMessage(BaseModel):
+    transaction_id: str
+    notify_event: list[dict[str, Any]]
 
 
 def _subscriber(s: RegistrySubscription) -> Principal:
@@ -101,7 +98,7 @@ async def deliver_due(db: Database, client: httpx.AsyncClient) -> int:
                 answer = await client.post(
                     target.url,
                     json=envelope(notice, subscription),
-                    headers={**target.headers, **authorization(notice, subscription)},
+                    headers={**target.headers, **authorization(subscription.subscriber, str(notice.id))},
                     extensions=target.extensions,
                 )
                 problem = None if answer.is_success else f"HTTP {answer.status_code}"
@@ -136,5 +133,6 @@ async def delivery_loop(app: FastAPI) -> None:
         timeout=settings.registry_notify_timeout_s, follow_redirects=False, trust_env=False
     ) as client:
         while True:
-            if not await deliver_due(db, client):
+            notified = await deliver_due(db, client)
+            if not notified + await callbacks.deliver_answers(db, client, authorization):
                 await asyncio.sleep(IDLE_S)

@@ -1,41 +1,52 @@
-"""The social-registry gateway's routes (DCI: `registry/sync/search`, `registry/subscribe`,
-`registry/unsubscribe`), and the subscriptions a registry holds."""
+"""The social-registry gateway's routes, as the DCI 1.0.0 API names them (`registry_core_api_v1.0.0`,
+`social_api_v1.0.0`): `sync/search` and `sync/txn/status` answered at once; `search`, `subscribe`,
+`unsubscribe` and `txn/status` acknowledged (`ACK`) and answered at the sender's `header.sender_uri`
+(`on-search`, `on-subscribe`, `on-unsubscribe`, `txn-on-status`, `delivery`); and the subscriptions a
+registry holds (safetynet's own REST, problem+json)."""
 
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Path, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import case, func, select
 
 from common.access import DepartmentIdentifiersRead, RegistryGateway
 from common.access_audit import audited
 from common.db import SessionDep
-from common.errors import Forbidden, ValidationFailed, problem_responses
+from common.errors import STANDARD_ERRORS, Forbidden, ValidationFailed, problem_responses
 from common.pagination import CursorQuery, LimitQuery, Page, page_rows
-from intake.registry import service, signing
+from intake.registry import service, signing, transactions
+from intake.registry.answers import Ack, Errors, SearchAnswer, SearchResponseMessage, TxnStatusAnswer
 from intake.registry.models import RegistryNotice, RegistrySubscription
+from intake.registry.replies import DciRoute, ack, signed
 from intake.registry.schemas import (
     IdentifiedHousehold,
     IdentifiersRequest,
     Jwks,
     SearchEnvelope,
-    SearchResponse,
     SubscribeEnvelope,
-    SubscribeResponse,
     SubscriptionPublic,
+    TxnStatusEnvelope,
     UnsubscribeEnvelope,
 )
-from intake.registry.signing import SignatureRefused
 from intake.registry.targets import NotifyTargetRefused
 
 router = APIRouter(prefix="/registry", tags=["registry gateway"])
+dci = APIRouter(route_class=DciRoute)
 # The identifiers behind a department's list: intake holds them, assistance's lists do not.
 department_router = APIRouter(prefix="/department-lists", tags=["registry gateway"])
-PROBLEMS = problem_responses(Forbidden, ValidationFailed, SignatureRefused)
+REFUSED: dict[int | str, dict[str, Any]] = {
+    **problem_responses(ValidationFailed),  # a body the door refuses before any route (a NUL in it)
+    400: {"model": Errors, "description": "not a message of the standard (`err.request.bad`, ...)"},
+    401: {"model": Errors, "description": "`err.signature.missing`, `err.signature.invalid`, `err.sender_id.invalid`"},
+    403: {"model": Errors, "description": "`err.request.forbidden`"},
+}
+STANDARD = {STANDARD_ERRORS: ["400", "401", "403"]}  # the standard's `errors` envelope, not problem+json
 E = TypeVar("E", bound=BaseModel)
 
 
-def signed(model: type[E]) -> Any:
+def verified_body(model: type[E]) -> Any:
     """The envelope of a request, once its schema holds and its signature is its registered sender's: the
     signature is checked on the JSON as received (`signing.check`), not on the model's reading of it."""
 
@@ -46,60 +57,119 @@ def signed(model: type[E]) -> Any:
     return Depends(verified)
 
 
-def _signed(answer: Any) -> Any:
-    answer.signature = signing.sign(
-        signing.own_key(), answer.header.model_dump(mode="json"), answer.message.model_dump(mode="json")
-    )
-    return answer
+def _callback(envelope: Any) -> None:
+    if envelope.header.sender_uri is None:
+        raise NotifyTargetRefused.because(
+            "an asynchronous request needs header.sender_uri, where its answer is sent", "异步请求须提供回调地址"
+        )
 
 
 @router.get("/.well-known/jwks.json", response_model=Jwks, responses=problem_responses(Forbidden))
 async def jwks(principal: RegistryGateway) -> Jwks:
     """The gateway's public signing keys (RFC 7517, the DCI JWKS API 1.0.0): every message it sends, answers
-    and `notify` messages alike, is signed with one of them, and a notification's `Authorization` bearer token
+    and `notify` messages alike, is signed with one of them, and a callback's `Authorization` bearer token
     too. A key's `kid` is the one in the signature's `keyId`; fetch again for a `kid` not seen before. Read with
     the same account as the gateway's other routes (a registry's department account)."""
     return Jwks.model_validate(signing.jwks())
 
 
-@router.post("/sync/search", response_model=SearchResponse, responses=PROBLEMS, openapi_extra=audited(service.WHAT))
-async def search(
-    session: SessionDep, principal: RegistryGateway, body: Annotated[SearchEnvelope, signed(SearchEnvelope)]
-) -> SearchResponse:
-    """DCI sync search: each request names one household by resident ID or 户编号 and is answered with its
-    monitoring record, only if the household lies within the caller's jurisdiction and gave a valid consent
-    to data sharing; any other answer is the same empty record set. Each record answered is an audited read.
-    The request is signed by its sender (`signature`, ADR 0020), else refused 401 `registry-signature-refused`
-    with the DCI error `code`; the answer is signed with the gateway's key (`/registry/.well-known/jwks.json`)."""
-    return _signed(await service.search(session, principal, body))
-
-
-@router.post(
-    "/subscribe",
-    response_model=SubscribeResponse,
-    responses=problem_responses(Forbidden, NotifyTargetRefused, SignatureRefused),
+@dci.post(
+    "/sync/search", response_model=SearchAnswer, responses=REFUSED, openapi_extra={**audited(service.WHAT), **STANDARD}
 )
+async def sync_search(
+    session: SessionDep, principal: RegistryGateway, body: Annotated[SearchEnvelope, verified_body(SearchEnvelope)]
+) -> JSONResponse:
+    """DCI sync search. Each request names households by identifier (`UIN`: a member's resident ID;
+    `HOUSEHOLD_NO`), or by an expression or predicates over `region`, `category`, `monitoring_status`, `risk`
+    and `group_size` (`intake.registry.queries`), sorted and paged as asked; each is answered with the
+    households found as DCI Groups (`reg_records`, `intake.registry.entities`), only those within the caller's
+    jurisdiction that gave a valid consent to data sharing (any other is left out as one not found). Each
+    record answered is an audited read. Signed both ways (ADR 0020)."""
+    txn = await transactions.begin(session, principal, body, "search", len(body.message.search_request), callback=False)
+    answers = await service.search(session, principal, body.header.sender_id, body.message, txn.id)
+    message = SearchResponseMessage(
+        transaction_id=body.message.transaction_id, correlation_id=str(txn.id), search_response=answers
+    )
+    done = sum(a.status == "succ" for a in answers)
+    return JSONResponse(signed(transactions.header(body.header.sender_id, "on-search", len(answers), done), message))
+
+
+@dci.post("/search", response_model=Ack, responses=REFUSED, openapi_extra={**audited(service.WHAT), **STANDARD})
+async def search(
+    session: SessionDep, principal: RegistryGateway, body: Annotated[SearchEnvelope, verified_body(SearchEnvelope)]
+) -> JSONResponse:
+    """DCI asynchronous search: acknowledged (`ACK`, its `correlation_id`), then answered as `sync/search`
+    would, in an `on-search` message POSTed to `header.sender_uri` (a notify target: `REGISTRY_NOTIFY_HOSTS`,
+    deny by default), signed, with a bearer JWT of the gateway's key. Retried while the sender does not take it."""
+    _callback(body)
+    txn = await transactions.begin(session, principal, body, "search", len(body.message.search_request), callback=True)
+    return JSONResponse(ack("ACK", txn.id).model_dump(mode="json", exclude_none=True))
+
+
+@dci.post("/subscribe", response_model=Ack, responses=REFUSED, openapi_extra=STANDARD)
 async def subscribe(
-    session: SessionDep, principal: RegistryGateway, body: Annotated[SubscribeEnvelope, signed(SubscribeEnvelope)]
-) -> SubscribeResponse:
-    """DCI subscribe: `monitored` and `eliminated` changes of the households of (part of) the caller's
-    jurisdiction are sent as `notify` messages to `header.sender_uri`, for households that consented to the
-    sharing. Each request answers its `subscription_code`. The URI must be https, on a host the deployment
-    allows (REGISTRY_NOTIFY_HOSTS), resolving only to public addresses (or ones REGISTRY_NOTIFY_ADDRESSES
-    allows); anything else is refused (`notify-target-refused`), here and again at each delivery. Signed both
-    ways as a search is; each notification is signed too, and carries a bearer JWT of the gateway's key."""
-    return _signed(await service.subscribe(session, principal, body))
+    session: SessionDep,
+    principal: RegistryGateway,
+    body: Annotated[SubscribeEnvelope, verified_body(SubscribeEnvelope)],
+) -> JSONResponse:
+    """DCI subscribe: acknowledged, its result (`on-subscribe`, each request's subscription codes) POSTed to
+    `header.sender_uri`, where the `notify` messages then go: `REGISTER` (a household enters monitoring) and
+    `ns:cn:safetynet:RegistryEventType:RiskEliminated` of the households of (part of) the caller's
+    jurisdiction (the filter's `region`), for households that consented to the sharing. The URI must be a
+    notify target the deployment allows, here and again at each delivery."""
+    _callback(body)
+    items = len(body.message.subscribe_request)
+    txn = await transactions.begin(session, principal, body, "subscribe", items, callback=True)
+    await transactions.subscribe(session, principal, body, txn)
+    return JSONResponse(ack("ACK", txn.id).model_dump(mode="json", exclude_none=True))
 
 
-@router.post("/unsubscribe", response_model=Page[SubscriptionPublic], responses=PROBLEMS)
+@dci.post("/unsubscribe", response_model=Ack, responses=REFUSED, openapi_extra=STANDARD)
 async def unsubscribe(
-    session: SessionDep, principal: RegistryGateway, body: Annotated[UnsubscribeEnvelope, signed(UnsubscribeEnvelope)]
-) -> Page[SubscriptionPublic]:
-    """End the caller's subscriptions named: the ones ended (a code that is not the caller's is left). The
-    request is signed by its sender, as a search is."""
-    ended = await service.unsubscribe(session, principal, body)
-    rows = (await session.execute(select(RegistrySubscription).where(RegistrySubscription.id.in_(ended)))).scalars()
-    return Page(items=[SubscriptionPublic.model_validate(s) for s in rows], next_cursor=None)
+    session: SessionDep,
+    principal: RegistryGateway,
+    body: Annotated[UnsubscribeEnvelope, verified_body(UnsubscribeEnvelope)],
+) -> JSONResponse:
+    """DCI unsubscribe: the caller's subscriptions named are ended (another's, or an unknown code, is not, and
+    the answer says `rjct.subscription_code.invalid`); acknowledged `ACK` and answered `on-unsubscribe` at
+    `header.sender_uri`, or `NACK` without one (the result is then read with `txn/status`)."""
+    items = len(body.message.subscription_codes)
+    callback = body.header.sender_uri is not None
+    txn = await transactions.begin(session, principal, body, "unsubscribe", items, callback=callback)
+    await transactions.unsubscribe(session, principal, body.message, txn)
+    return JSONResponse(ack("ACK" if callback else "NACK", txn.id).model_dump(mode="json", exclude_none=True))
+
+
+@dci.post(
+    "/sync/txn/status",
+    response_model=TxnStatusAnswer,
+    responses=REFUSED,
+    openapi_extra={**audited(service.WHAT), **STANDARD},
+)
+async def sync_txn_status(
+    session: SessionDep,
+    principal: RegistryGateway,
+    body: Annotated[TxnStatusEnvelope, verified_body(TxnStatusEnvelope)],
+) -> JSONResponse:
+    """DCI transaction status: the sender's own search, subscribe or unsubscribe, named by `transaction_id`,
+    `correlation_id`, its `reference_id_list` or its `subscription_code_list`, answered as it stands (a search
+    answered anew under the consents in force, an audited read). Another sender's is not found, alike."""
+    txn = await transactions.begin(session, principal, body, "txn-status", 1, callback=False)
+    answer, rejected = await transactions.status(session, txn)
+    head = transactions.header(body.header.sender_id, "txn-on-status", 1, 0 if rejected else 1, rejected)
+    return JSONResponse(signed(head, answer))
+
+
+@dci.post("/txn/status", response_model=Ack, responses=REFUSED, openapi_extra={**audited(service.WHAT), **STANDARD})
+async def txn_status(
+    session: SessionDep,
+    principal: RegistryGateway,
+    body: Annotated[TxnStatusEnvelope, verified_body(TxnStatusEnvelope)],
+) -> JSONResponse:
+    """DCI asynchronous transaction status: acknowledged, answered `txn-on-status` at `header.sender_uri`."""
+    _callback(body)
+    txn = await transactions.begin(session, principal, body, "txn-status", 1, callback=True)
+    return JSONResponse(ack("ACK", txn.id).model_dump(mode="json", exclude_none=True))
 
 
 @department_router.post(
@@ -151,3 +221,6 @@ async def subscriptions(
         for s in rows
     ]
     return Page(items=items, next_cursor=next_cursor)
+
+
+router.include_router(dci)

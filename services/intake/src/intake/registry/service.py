@@ -5,87 +5,56 @@ within the caller's jurisdiction; for any other (none found, outside, no consent
 the answer is the same empty record set, so a search reveals nothing. Every record answered or notified is
 a read of the household's data, recorded in the access audit with the registry that received it."""
 
+import re
 import uuid
 from typing import Any
 
-from sqlalchemy import any_, select
+from sqlalchemy import any_, or_, select
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common import clock
 from common.auth import Principal, Role
-from common.errors import Forbidden, ValidationFailed
-from common.pii import normalize_resident_id
+from common.errors import Forbidden
 from common.regions import regions
 from common.vocabulary import HOUSEHOLD_STATUS_ZH, zh
 from intake.cases.models import Case
 from intake.config import settings
 from intake.consents.schemas import Scope
 from intake.consents.service import valid_consent
-from intake.crypto import cipher
 from intake.households.models import Household, Member
-from intake.households.service import ID_FIELD, resident_id_of
+from intake.households.service import resident_id_of
 from intake.mechanisms import audit
 from intake.projections.models import DepartmentListing
-from intake.registry import targets
-from intake.registry.models import RegistryNotice, RegistrySubscription
+from intake.registry import entities, queries
+from intake.registry.answers import Pagination, RecordSet, SearchResponseItem
+from intake.registry.models import RegistryNotice, RegistryReference, RegistrySubscription
 from intake.registry.schemas import (
+    LEGACY_REG_TYPE,
+    LOCALE,
+    MAX_PAGE_SIZE,
+    PAGE_SIZE,
+    REG_TYPE,
     IdentifiedHousehold,
     IdentifiedMember,
-    IdQuery,
     MonitoringRecord,
-    RecordSet,
-    ResponseHeader,
-    SearchEnvelope,
-    SearchResponse,
-    SearchResponseItem,
-    SearchResponseMessage,
-    SubscribeEnvelope,
-    SubscribeResponse,
-    SubscribeResponseItem,
-    SubscribeResponseMessage,
-    UnsubscribeEnvelope,
+    SearchMessage,
+    SearchRequestItem,
 )
 
 SHARING = frozenset({Scope.data_sharing})
 GATEWAY_ID = "safetynet"
 WHAT = "registry gateway record"  # the access audit's name for what the registry read
 WHAT_IDS = "department list identifiers"
+# A local default: a search that matches more households than this (before consent is looked at) is answered
+# `rjct.search.too_many_records_found`, to be narrowed; the standard states no number.
+MAX_MATCHES = 1000
+_LOCALE = re.compile(r"^[a-z]{3}$")
 
 
-def _header(request: Any, action: str, total: int, done: int) -> ResponseHeader:
-    return ResponseHeader(
-        message_id=str(uuid.uuid4()),
-        message_ts=clock.now(),
-        action=action,
-        total_count=total,
-        completed_count=done,
-        sender_id=GATEWAY_ID,
-        receiver_id=request.header.sender_id,
-    )
-
-
-def _expect(envelope: Any, action: str) -> None:
-    if envelope.header.action != action:
-        raise ValidationFailed.on(
-            "header.action", f"must be {action!r} on this endpoint", zh=f"此接口的操作应为 {action}"
-        )
-
-
-async def _household_of(session: AsyncSession, principal: Principal, query: IdQuery) -> Household | None:
-    """The household a query names, if the caller may read it; None for every other case alike."""
-    if query.type == "RESIDENT_ID":
-        try:
-            index = cipher.blind_index(normalize_resident_id(query.value), ID_FIELD)
-        except ValueError:
-            return None
-        q = select(Household).join(Member, Member.household_id == Household.id)
-        q = q.where(Member.id_index == index, Member.active)
-    else:
-        q = select(Household).where(Household.household_no == query.value)
-    for household in (await session.execute(q)).scalars():
-        if principal.covers(household.region_code):
-            return household
-    return None
+def locale_of(asked: str | None) -> str:
+    """The answer's locale: the one asked for when it is the standard's (three letters), else Chinese."""
+    return asked if asked and _LOCALE.match(asked) else LOCALE
 
 
 async def record_of(session: AsyncSession, household: Household) -> MonitoringRecord | None:
@@ -101,134 +70,107 @@ async def record_of(session: AsyncSession, household: Household) -> MonitoringRe
             .limit(1)
         )
     ).scalar_one_or_none()
+    relations = (
+        await session.execute(
+            select(Member.relation).where(Member.household_id == household.id, Member.active).order_by(Member.position)
+        )
+    ).scalars()
     return MonitoringRecord(
         household_no=household.household_no,
         region_code=household.region_code,
         region_name=regions().name(household.region_code),
+        category=household.category,
         status=household.status,
         status_zh=zh(HOUSEHOLD_STATUS_ZH, household.status),
         assistance_status=household.assistance_status,
         object_type=case.object_type if case else None,
         risks=sorted({r["category"] for r in case.risks}) if case else [],
+        relations=list(relations),
         consent={"consent_id": consent.id, "scope": Scope.data_sharing.value, "expires_on": consent.expires_on},
     )
 
 
-async def search(session: AsyncSession, principal: Principal, request: SearchEnvelope) -> SearchResponse:
-    _expect(request, "search")
-    answers, read = [], []
-    for item in request.message.search_request:
-        household = await _household_of(session, principal, item.search_criteria.query)
-        record = await record_of(session, household) if household else None
-        if household is not None and record is not None:
-            read.append((household.id, household.region_code))
-        answers.append(
-            SearchResponseItem(
-                reference_id=item.reference_id,
-                timestamp=clock.now(),
-                status="succ",
-                data=RecordSet(reg_records=[record] if record else []),
-                locale=item.locale,
-            )
-        )
-    purpose = f"DCI search {request.message.transaction_id} from {request.header.sender_id}"
-    await audit.reads(session, principal, read, WHAT, purpose[:200])
-    return SearchResponse(
-        header=_header(request, "on-search", len(answers), len(answers)),
-        message=SearchResponseMessage(
-            transaction_id=request.message.transaction_id,
-            correlation_id=str(uuid.uuid4()),
-            search_response=answers,
-        ),
+async def taken(session: AsyncSession, sender_id: str, action: str, reference_id: str, correlation: uuid.UUID) -> bool:
+    """Whether the sender used this reference_id for this action before (else it is taken now). An empty
+    reference_id is no reference: not kept, never a duplicate."""
+    if not reference_id:
+        return False
+    row = {"sender_id": sender_id, "action": action, "reference_id": reference_id, "correlation_id": correlation}
+    added = await session.execute(insert(RegistryReference).values(**row).on_conflict_do_nothing().returning(1))
+    return added.first() is None
+
+
+def _refused(item: SearchRequestItem, code: str, message: str) -> SearchResponseItem:
+    return SearchResponseItem(
+        reference_id=item.reference_id,
+        timestamp=clock.now(),
+        status="rjct",
+        status_reason_code=code,
+        status_reason_message=message[:999],
+        locale=locale_of(item.locale),
     )
 
 
-async def _notify_uri(request: SubscribeEnvelope) -> str:
-    uri = request.header.sender_uri
-    if uri is None:
-        raise ValidationFailed.on(
-            "header.sender_uri", "a subscription needs the URI its notifications go to", zh="订阅须填写接收通知的地址"
-        )
+async def _answer(
+    session: AsyncSession, principal: Principal, item: SearchRequestItem
+) -> tuple[SearchResponseItem, list[tuple[uuid.UUID, str]]]:
+    """One search request's answer, and the households it reads."""
+    criteria = item.search_criteria
+    if criteria.reg_type not in (None, REG_TYPE, LEGACY_REG_TYPE):
+        return _refused(item, "rjct.search_criteria.invalid", f"this registry is {REG_TYPE}"), []
     try:
-        await targets.check(str(uri))
-    except targets.Unresolved as e:
-        raise targets.NotifyTargetRefused.because(str(e), "通知地址的主机名无法解析") from e
-    return str(uri)
-
-
-def _prefix_for(principal: Principal, wanted: str | None) -> str | None:
-    """The part of the jurisdiction a subscription covers: the one asked for if it lies within the caller's,
-    else the caller's own when it is one prefix."""
-    if wanted is not None:
-        return wanted if any(wanted.startswith(p) for p in principal.prefixes) else None
-    return principal.prefixes[0] if len(principal.prefixes) == 1 else None
-
-
-async def subscribe(session: AsyncSession, principal: Principal, request: SubscribeEnvelope) -> SubscribeResponse:
-    _expect(request, "subscribe")
-    uri = await _notify_uri(request)
-    answers = []
-    for item in request.message.subscribe_request:
-        criteria = item.subscribe_criteria
-        prefix = _prefix_for(principal, criteria.region_prefix)
-        if prefix is None:
-            answers.append(
-                SubscribeResponseItem(
-                    reference_id=item.reference_id,
-                    timestamp=clock.now(),
-                    status="rjct",
-                    status_reason_code="rjct.region_prefix.invalid",
-                )
-            )
-            continue
-        subscription = RegistrySubscription(
-            id=uuid.uuid4(),
-            subscriber=principal.sub,
-            subscriber_role=principal.role,
-            department=principal.department,
-            region_prefix=prefix,
-            event_types=list(dict.fromkeys(criteria.reg_event_type)),
-            notify_uri=uri,
-            reference_id=item.reference_id,
-        )
-        session.add(subscription)
-        answers.append(
-            SubscribeResponseItem(
-                reference_id=item.reference_id,
-                timestamp=clock.now(),
-                status="succ",
-                subscription_code=subscription.id,
-            )
-        )
-    await session.flush()
-    done = sum(a.status == "succ" for a in answers)
-    return SubscribeResponse(
-        header=_header(request, "on-subscribe", len(answers), done),
-        message=SubscribeResponseMessage(
-            transaction_id=request.message.transaction_id,
-            correlation_id=str(uuid.uuid4()),
-            subscribe_response=answers,
-        ),
+        condition = queries.criteria(criteria.query)
+    except queries.Unsupported as e:
+        return _refused(item, e.code, str(e)), []
+    page = criteria.pagination
+    size, number = min(page.page_size if page else PAGE_SIZE, MAX_PAGE_SIZE), page.page_number if page else 1
+    within = or_(*(Household.region_code.startswith(p) for p in principal.prefixes))
+    q = select(Household).where(condition, within).order_by(*queries.order(criteria.sort)).limit(MAX_MATCHES + 1)
+    matches = [h for h in (await session.execute(q)).scalars() if principal.covers(h.region_code)]
+    if len(matches) > MAX_MATCHES:
+        return _refused(item, "rjct.search.too_many_records_found", f"more than {MAX_MATCHES} match: narrow it"), []
+    shared = [(h, r) for h in matches if (r := await record_of(session, h)) is not None]
+    shown = shared[(number - 1) * size : number * size]
+    answer = SearchResponseItem(
+        reference_id=item.reference_id,
+        timestamp=clock.now(),
+        status="succ",
+        data=RecordSet(reg_records=entities.records([r for _, r in shown])),
+        pagination=Pagination(page_size=size, page_number=number, total_count=len(shared)),
+        locale=locale_of(item.locale),
     )
+    return answer, [(h.id, h.region_code) for h, _ in shown]
+
+
+async def search(
+    session: AsyncSession,
+    principal: Principal,
+    sender_id: str,
+    message: SearchMessage,
+    correlation: uuid.UUID,
+    *,
+    fresh: bool = True,
+) -> list[SearchResponseItem]:
+    """The answers to a search's requests, each an audited read of the households it answers. A fresh search
+    takes its reference ids (one used before is answered `rjct.reference_id.duplicate`); a search answered
+    again for a transaction-status request does not."""
+    answers, read = [], []
+    for item in message.search_request:
+        if fresh and await taken(session, sender_id, "search", item.reference_id, correlation):
+            answers.append(_refused(item, "rjct.reference_id.duplicate", "this reference_id was used before"))
+            continue
+        answer, households = await _answer(session, principal, item)
+        answers.append(answer)
+        read += households
+    purpose = f"DCI search {message.transaction_id} from {sender_id}"
+    await audit.reads(session, principal, read, WHAT, purpose[:200])
+    return answers
 
 
 def mine(principal: Principal) -> Any:
     """The subscriptions a caller may see and end: its own (an admin's, all)."""
     q = select(RegistrySubscription)
     return q if principal.role == Role.admin else q.where(RegistrySubscription.subscriber == principal.sub)
-
-
-async def unsubscribe(session: AsyncSession, principal: Principal, request: UnsubscribeEnvelope) -> list[uuid.UUID]:
-    """End the caller's subscriptions named (another's, or an unknown code, is not ended): the codes ended."""
-    _expect(request, "unsubscribe")
-    q = mine(principal).where(
-        RegistrySubscription.id.in_(request.message.subscription_codes), RegistrySubscription.ended_at.is_(None)
-    )
-    ended = []
-    for subscription in (await session.execute(q.with_for_update())).scalars():
-        subscription.ended_at, subscription.ended_by = clock.now(), principal.sub
-        ended.append(subscription.id)
-    return ended
 
 
 async def identifiers(

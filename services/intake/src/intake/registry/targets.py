@@ -175,3 +175,12 @@ async def check(uri: str) -> Target:
     return Target(
         url=url.copy_with(host=addresses[0]), headers={"Host": url.netloc.decode("ascii")}, extensions=extensions
     )
+
+
+async def checked(uri: str) -> Target:
+    """`check` for a URI given now (subscribe, an asynchronous request): a name that does not resolve is
+    refused at once rather than tried again later."""
+    try:
+        return await check(uri)
+    except Unresolved as e:
+        raise NotifyTargetRefused.because(str(e), "通知地址的主机名无法解析") from e
