@@ -2,7 +2,7 @@
 per-row report.
 
 Revision ID: d27i1a2b3c4d
-Revises: 7d1e3a5c9b20
+Revises: g30d5a1c7e02
 Create Date: 2026-12-08 00:40:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "d27i1a2b3c4d"
-down_revision: str | None = "7d1e3a5c9b20"
+down_revision: str | None = "g30d5a1c7e02"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -78,7 +78,9 @@ async def signin_callback(
     settings: ConsoleSettings = request.app.state.settings
     flow = _flow(request)
     if not settings.oidc_configured or not flow.get("state") or not hmac.compare_digest(flow["state"], state):
-        raise signin.SignInFailed("state does not match the sign-in this browser started")
+        raise signin.SignInFailed(
+            "state does not match the sign-in this browser started", zh="登录状态与本浏览器发起的登录不一致，请重新登录"
+        )
     token = await signin.exchange(settings, request.app.state.idp_client, code, flow["verifier"])
     request.app.state.token_verifier.verify(token)  # a token the services would refuse is refused here
     response = RedirectResponse(_local(flow.get("next", "/")), status_code=303)

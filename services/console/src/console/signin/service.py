@@ -81,15 +81,19 @@ async def exchange(settings: ConsoleSettings, client: httpx.AsyncClient, code: s
             headers={"Accept": "application/json"},
         )
     except httpx.TransportError as exc:
-        raise SignInFailed(f"token endpoint: {exc.__class__.__name__}") from exc
+        raise SignInFailed(
+            f"token endpoint: {exc.__class__.__name__}", zh="暂时无法连接统一身份认证，请稍后再登录"
+        ) from exc
     if response.status_code != 200:
-        raise SignInFailed(f"token endpoint answered {response.status_code}")
+        raise SignInFailed(f"token endpoint answered {response.status_code}", zh="统一身份认证未能完成登录，请重新登录")
     try:
         token: Any = response.json().get("access_token")
     except ValueError as exc:
-        raise SignInFailed("token endpoint answered no JSON") from exc
+        raise SignInFailed("token endpoint answered no JSON", zh="统一身份认证的应答无法识别，请重新登录") from exc
     if not isinstance(token, str) or not token:
-        raise SignInFailed("no access_token in the token endpoint's answer")
+        raise SignInFailed(
+            "no access_token in the token endpoint's answer", zh="统一身份认证未给出登录凭据，请重新登录"
+        )
     return token
 
 

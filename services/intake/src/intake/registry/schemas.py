@@ -16,7 +16,7 @@ from typing import Annotated, Any, Final, Literal
 from pydantic import AnyHttpUrl, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from common.clock import Day
-from contracts.base import IDENTIFIER
+from contracts.base import IDENTIFIER, Invalid
 
 DCI_VERSION: Final = "1.0.0"
 REG_TYPE: Final = "ns:org:RegistryType:Social"  # the standard's name for a social registry
@@ -78,7 +78,7 @@ class IdQuery(_Open):
     @classmethod
     def _identifier_shaped(cls, v: str | int) -> str | int:
         if isinstance(v, str) and not _IDENTIFIER.match(v):
-            raise ValueError("an identifier is 1 to 99 letters, digits or hyphens")
+            raise Invalid("an identifier is 1 to 99 letters, digits or hyphens", "标识应为1至99位字母、数字或连字符")
         return v
 
 
