@@ -51,6 +51,15 @@ from ledger.archive.stated import BLANK, shown
 from ledger.models import Entry
 
 
+@dataclass(frozen=True)
+class Signature:
+    """A place for a pen or a seal (户主签字, 村委会（盖章）): the paper draws it empty and large enough to sign
+    or stamp, whatever the record says about who signed; who recorded the step belongs to the dossier."""
+
+    label: str
+    seal: bool = False
+
+
 @dataclass
 class Form:
     code: str
@@ -62,6 +71,12 @@ class Form:
     letter: list[str] = field(default_factory=list)  # a form that is a letter (申请书, 授权书): its paragraphs
     # The lines at the foot, set to the right: signature, seal and date (户主签字, 村委会（盖章）, 年 月 日).
     sign: list[str] = field(default_factory=list)
+    # The signature and seal areas at the foot, drawn side by side under the table; a field whose value is a
+    # Signature is an area to sign inside the table.
+    signatures: list[Signature] = field(default_factory=list)
+    # The region whose pack lays out the paper (the household's, the notice's village, the approval's area);
+    # empty: the household's, as the request found it.
+    region: str = ""
 
 
 FORMS = {
