@@ -300,4 +300,5 @@ async def analysis(session: AsyncSession, region: str, covers: Callable[[str], b
         ],
         table,
         footer=[f"研判人签字：{BLANK}        村（社区）党组织书记签字：{BLANK}        {cn_date(None)}"],
+        region=region,
     )
