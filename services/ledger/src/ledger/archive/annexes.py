@@ -43,7 +43,7 @@ from contracts.intake import (
 )
 from contracts.policy import PackValues
 from contracts.screening import AlertConfirmedV1, AlertFinding
-from ledger.archive.forms import Form, active, cn_date, household_of, households_of, labour_of, risks_text
+from ledger.archive.forms import Form, Signature, active, cn_date, household_of, households_of, labour_of, risks_text
 from ledger.archive.records import every, latest, read, types
 from ledger.archive.stated import BLANK
 from ledger.models import Entry
@@ -162,7 +162,7 @@ def household_survey(rows: list[Entry], words: PackValues | None = None) -> Form
         ],
         MEMBER_HEADER,
         _members_table(members),
-        footer=[f"调查人签字：{BLANK}        户主签字：{BLANK}"],
+        signatures=[Signature("调查人签字"), Signature("户主签字")],
     )
 
 
@@ -205,7 +205,7 @@ def income_expense_estimate(rows: list[Entry], words: PackValues | None = None) 
         [("所在地", place), ("户编号", h.household_no), ("测算结论", verdict)],
         ["项目", "金额（元）"],
         table,
-        footer=[f"测算人签字：{BLANK}        户主签字：{BLANK}        村委会（盖章）"],
+        signatures=[Signature("测算人签字"), Signature("户主签字"), Signature("村委会（盖章）", seal=True)],
     )
 
 
@@ -232,7 +232,7 @@ def measures_table(rows: list[Entry], words: PackValues | None = None) -> Form:
             ]
             for i, m in enumerate(plan.measures, start=1)
         ],
-        footer=[f"帮扶责任人签字：{BLANK}        户主签字：{BLANK}"],
+        signatures=[Signature("帮扶责任人签字"), Signature("户主签字")],
     )
 
 
@@ -299,6 +299,6 @@ async def analysis(session: AsyncSession, region: str, covers: Callable[[str], b
             "研判结论",
         ],
         table,
-        footer=[f"研判人签字：{BLANK}        村（社区）党组织书记签字：{BLANK}        {cn_date(None)}"],
+        signatures=[Signature("研判人签字"), Signature("村（社区）党组织书记签字")],
         region=region,
     )
