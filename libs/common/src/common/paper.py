@@ -17,6 +17,8 @@ from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, select_autoe
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
+from common.errors import ServiceUnavailable
+
 # The faces the templates name: Debian's fonts-noto-cjk (Simplified Chinese, serif for text, sans for titles and
 # labels) and, for the symbols the forms tick (☐ ☑) that Noto CJK lacks, fonts-dejavu-core's DejaVu Sans.
 FONTS = ("Noto Serif CJK SC", "Noto Sans CJK SC", "DejaVu Sans")
@@ -36,8 +38,10 @@ TOKEN = re.compile(
 BLANK = re.compile(r"_{4,}")
 
 
-class PaperError(RuntimeError):
+class PaperError(ServiceUnavailable):
     """The machine cannot set paper (the fonts are missing): a deployment fault, never the caller's."""
+
+    title_zh = "服务暂不可用：缺少排版所需字体"
 
 
 @cache
