@@ -25,8 +25,9 @@ $(BIN)/safetynet: uv.lock pyproject.toml libs/*/pyproject.toml services/*/pyproj
 setup: $(BIN)/safetynet
 
 # What paper needs from Debian (ADR 0026): Pango for WeasyPrint, HarfBuzz's font subsetter, and the fonts every
-# PDF embeds (Noto CJK SC; DejaVu Sans for the ticked boxes). The images install the same packages.
-PAPER_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fonts-dejavu-core
+# PDF embeds (Noto CJK SC; DejaVu Sans for the ticked boxes; WenQuanYi Micro Hei for what reportlab still draws).
+# The images install the same packages.
+PAPER_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fonts-dejavu-core fonts-wqy-microhei
 
 paper:
 	@dpkg -s $(PAPER_PACKAGES) >/dev/null 2>&1 \
