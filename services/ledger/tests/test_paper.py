@@ -168,3 +168,16 @@ def test_a_character_the_fonts_lack_prints_as_its_code_point() -> None:
     form = Form("commitment", "农户承诺授权书", letter=["户主 王\U0002a6a5 “两不愁三保障”〔2026〕①"])
     text = checked_pdf(render.to_pdf(form))
     assert "[U+2A6A5]" in text and "两不愁三保障" in text
+
+
+def test_the_sheet_leaves_the_same_places_to_sign() -> None:
+    from openpyxl import load_workbook
+
+    ws = load_workbook(io.BytesIO(render.to_xlsx(record()))).active
+    assert ws is not None
+    cells = {str(c.value): c for row in ws.iter_rows() for c in row if c.value is not None}
+    assert "调查人签字：" in cells and "村委会（盖章）：" in cells
+    secretary = cells["村支部书记签字"]
+    assert ws.cell(secretary.row, 2).value is None  # nothing typed where the secretary signs
+    seal = cells["村委会（盖章）："]
+    assert ws.row_dimensions[secretary.row].height >= 40 and ws.row_dimensions[seal.row].height >= 80

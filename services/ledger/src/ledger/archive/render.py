@@ -72,7 +72,8 @@ def to_xlsx(form: Form) -> bytes:
         ws.append([line])
         ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=span)
     for s in form.signatures:  # each place to sign under the table, a tall row for the pen or the seal
-        ws.append([f"{s.label}：", None, "年　月　日" if not s.seal else None])
+        ws.append([f"{s.label}：", *[None] * (span - 2), None if s.seal else "年　　月　　日"])
+        ws.cell(ws.max_row, span).alignment = Alignment(horizontal="right", vertical="bottom")
         ws.row_dimensions[ws.max_row].height = 90 if s.seal else 42
     sign_from = ws.max_row + 1
     for line in form.sign:  # signature, seal and date, to the right as signed
