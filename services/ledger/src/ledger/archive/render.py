@@ -109,7 +109,7 @@ def to_pdf(form: Form, words: PackValues | None = None) -> bytes:
             template,
             form=form,
             rows=rows,
-            landscape=len(form.table_header) > 6,
+            landscape=len(form.table_header) > 8,  # a list of many columns; a household's record stays upright
             generated=clock.official_time(clock.now()),
         )
     except TemplateNotFound as e:  # the pack names a file this ledger's template directory does not hold
