@@ -31,7 +31,8 @@ FONT_FILES = (
 # A token a reader quotes as one (a date, an amount with its unit, an ID number, a code, a percentage) is set
 # on one line: a line break inside `2026-10-20`, `800.00元` or `532504102001` misreads it.
 TOKEN = re.compile(
-    r"\d{4}年\d{1,2}月(?:\d{1,2}日)?"  # 2026年10月20日
+    r"[（(]?[\u4e00-\u9fff]{0,8}〔\d{4}〕[0-9A-Za-z-]+号[）)]?"  # a document's number: 弥防返贫消〔2026〕12号
+    r"|\d{4}年\d{1,2}月(?:\d{1,2}日)?"  # 2026年10月20日
     r"|[A-Za-z0-9][A-Za-z0-9.,:/%＋+×·-]*(?:万元|元|人|户|岁|亩|%)?"  # 800.00元, 532504102001, 60%
 )
 # A blank to be written in (`________`, stated.BLANK) is drawn as a line to write on.
