@@ -109,6 +109,11 @@ def annexed(rows: list[Entry]) -> Annexed:
     return Annexed(h, members, village, place, case, declared, income)
 
 
+def _because(risks: str) -> str:
+    """因 and the risks, once: the risks' own labels already begin with it (因病、因学), which read 因因病."""
+    return risks if risks.startswith("因") else f"因{risks}"
+
+
 def application(code: str, rows: list[Entry], words: PackValues | None = None) -> Form:
     """附件1、2 申请书: the household's application to be monitored, as 脱贫监测户 or 边缘户."""
     a = annexed(rows)
@@ -130,7 +135,7 @@ def application(code: str, rows: list[Entry], words: PackValues | None = None) -
         letter=[
             f"{regions().name(village) or BLANK}村民委员会：",
             f"我家住{BLANK}村民小组，家庭人口{len(members)}人，其中有劳动能力{labour}人。{amount}"
-            f"因{risks_text(declared)}，家庭存在返贫致贫风险。"
+            f"{_because(risks_text(declared))}，家庭存在返贫致贫风险。"
             f"现申请纳入{kind}进行监测和帮扶，并如实提供家庭收入、支出和资产情况，接受入户调查和村组评议。",
         ],
         sign=[f"申请人（户主）签字：{BLANK}", cn_date(case.occurred_at if case else None)],
