@@ -6,6 +6,7 @@ import uuid
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
+from fastapi.concurrency import run_in_threadpool
 from reportlab.platypus import PageBreak
 from sqlalchemy import select
 
@@ -231,6 +232,11 @@ async def form(
         doc = spec.fill_household(rows, words)
     if doc.region:  # the paper is the pack's of the region the form is drawn for
         words = (await wording(session, doc.region, clock.today())).values
-    body = render.to_xlsx(doc) if format == "xlsx" else render.to_pdf(doc, words)
+    # Setting a page is seconds of CPU on a loaded machine: off the event loop, which the consumers share.
+    body = (
+        await run_in_threadpool(render.to_xlsx, doc)
+        if format == "xlsx"
+        else await run_in_threadpool(render.to_pdf, doc, words)
+    )
     name = f"{form_code}-{household_id or 'list'}.{format}"
     return Response(body, media_type=MEDIA[format], headers={"Content-Disposition": f'attachment; filename="{name}"'})
