@@ -15,7 +15,7 @@ ROLE ?= village_cadre
 REGION ?= 532504102
 PYTEST_ARGS ?=
 
-.PHONY: setup run browser test test-dates test-fast lint openapi openapi-check bench forms token regions clean
+.PHONY: setup paper run browser test test-dates test-fast lint openapi openapi-check bench forms token regions clean
 
 $(BIN)/safetynet: uv.lock pyproject.toml libs/*/pyproject.toml services/*/pyproject.toml
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet $(if $(UV_INDEX_URL),--index-url $(UV_INDEX_URL)) uv
@@ -24,7 +24,17 @@ $(BIN)/safetynet: uv.lock pyproject.toml libs/*/pyproject.toml services/*/pyproj
 
 setup: $(BIN)/safetynet
 
-run: setup  ## the whole system and the console on 8005 (DEMO=1: a synthetic county; INTAKE_PORT=... to move a service); embedded PostgreSQL and broker unless configured
+# What paper needs from Debian (ADR 0026): Pango for WeasyPrint, HarfBuzz's font subsetter, and the fonts every
+# PDF embeds (Noto CJK SC; DejaVu Sans for the ticked boxes; WenQuanYi Micro Hei for what reportlab still draws).
+# The images install the same packages.
+PAPER_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fonts-dejavu-core fonts-wqy-microhei
+
+paper:
+	@dpkg -s $(PAPER_PACKAGES) >/dev/null 2>&1 \
+	  || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq --no-install-recommends $(PAPER_PACKAGES); } \
+	  || { echo "PDFs need Debian's packages $(PAPER_PACKAGES): sudo apt-get install $(PAPER_PACKAGES)" >&2; exit 2; }
+
+run: setup paper  ## the whole system and the console on 8005 (DEMO=1: a synthetic county; INTAKE_PORT=... to move a service); embedded PostgreSQL and broker unless configured
 	$(BIN)/safetynet run $(if $(DEMO),--demo) $(foreach s,INTAKE SCREENING ASSISTANCE LEDGER CONSOLE,$(if $($(s)_PORT),--$(shell echo $(s) | tr A-Z a-z)-port $($(s)_PORT)))
 
 # The console's browser tests drive Debian's chromium (Playwright never downloads a browser here).
@@ -35,15 +45,15 @@ browser: ## Debian's chromium for the console's browser tests (installed when mi
 	  || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq $(BROWSER_PACKAGES); } \
 	  || { echo "the console's browser tests need Debian's package $(BROWSER_PACKAGES): sudo apt-get install $(BROWSER_PACKAGES)" >&2; exit 2; }
 
-test: setup lint browser  ## lint, spec drift, then every test on a real PostgreSQL and broker (and chromium)
+test: setup paper lint browser  ## lint, spec drift, then every test on a real PostgreSQL and broker (and chromium)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-test-dates: setup  ## the date-sensitive tests and the walkthrough with the whole machine's clock moved (AT=2027-03-15T09:00 for one instant)
+test-dates: setup paper  ## the date-sensitive tests and the walkthrough with the whole machine's clock moved (AT=2027-03-15T09:00 for one instant)
 	@command -v faketime >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq faketime; } \
 	  || { echo "make test-dates needs Debian's package faketime: sudo apt-get install faketime" >&2; exit 2; }
 	$(BIN)/python tools/test_dates.py $(AT) $(PYTEST_ARGS)
 
-test-fast: setup  ## the tests that need no database or broker: seconds, for the edit-test loop
+test-fast: setup paper  ## the tests that need no database or broker: seconds, for the edit-test loop
 	SAFETYNET_FAST=1 $(BIN)/pytest -q $(PYTEST_ARGS)
 
 lint: setup
@@ -62,10 +72,10 @@ bench: setup  ## measure; writes figures to docs/benchmarks.md (installs wrk fro
 	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 	$(BIN)/python bench/run.py
 
-FORMS_PACKAGES := poppler-utils libreoffice-calc-nogui fonts-noto-cjk
+FORMS_PACKAGES := poppler-utils libreoffice-calc-nogui
 
-forms: setup  ## every form, report and dossier for a demo household, as PDF, XLSX and PNG pages (OUT=build/forms)
-	@command -v pdftoppm >/dev/null && command -v soffice >/dev/null && [ -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] \
+forms: setup paper  ## every form, report and dossier for a demo household, as PDF, XLSX and PNG pages (OUT=build/forms)
+	@command -v pdftoppm >/dev/null && command -v soffice >/dev/null \
 	  || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq $(FORMS_PACKAGES); } \
 	  || { echo "make forms needs Debian's packages $(FORMS_PACKAGES): sudo apt-get install $(FORMS_PACKAGES)" >&2; exit 2; }
 	$(BIN)/python tools/forms.py $(OUT)

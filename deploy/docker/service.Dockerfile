@@ -31,6 +31,15 @@ RUN uv sync --frozen --no-dev --package "${SERVICE}"
 
 FROM ${PYTHON_IMAGE}
 ARG SERVICE
+# The services that print (ADR 0026) carry what paper needs from Debian, as `make paper` installs it: Pango for
+# WeasyPrint, HarfBuzz's font subsetter and the fonts every PDF embeds. Versions come with the pinned base image's
+# Debian release.
+# hadolint ignore=DL3008
+RUN if [ "${SERVICE}" = ledger ] || [ "${SERVICE}" = assistance ]; then \
+      apt-get update && apt-get install -y --no-install-recommends \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fonts-dejavu-core fonts-wqy-microhei \
+      && rm -rf /var/lib/apt/lists/*; \
+    fi
 RUN groupadd --system --gid 10001 app && useradd --system --uid 10001 --gid app --home-dir /app app
 WORKDIR /app
 COPY --from=build --chown=app:app /app /app

@@ -122,7 +122,8 @@ async def test_identification_and_elimination_forms_hold_the_recorded_values(ser
     xlsx, pdf = await form(ledger, "township-verification", household_id=household["id"])
     for text in (xlsx, pdf):
         assert "■突发严重困难户" in text and "□边缘易致贫户" in text and "■基层干部排查" in text
-        assert "赵书记" in text and "2026年10月12日" in text and "■因病" in text and "□因学" in text
+        assert "2026年10月12日" in text and "■因病" in text and "□因学" in text
+        assert "赵书记" not in text and "李干部" not in text and "村支部书记签字" in text  # signed by pen, not typed
         assert "当年医疗自付支出（元）：30000" in text and "out_of_pocket" not in text
     assert "2026年10月12日（系统录入 " in xlsx  # stated in October, recorded today: both are shown
     xlsx, pdf = await form(ledger, "commitment", household_id=household["id"])
@@ -136,7 +137,8 @@ async def test_identification_and_elimination_forms_hold_the_recorded_values(ser
     assert "户主" in xlsx and "配偶" in xlsx and "2025年人均纯收入" in xlsx
     assert not {"head", "spouse", "female", "male", "lifted", "full"} & set(xlsx.replace("|", " ").split())
     xlsx, pdf = await form(ledger, "township-acceptance", household_id=household["id"])
-    assert "陈联系人" in xlsx and xlsx.count("■是") == 4 and "□否" in xlsx  # 附件6's boxes, the recorded ticked
+    assert xlsx.count("■是") == 4 and "□否" in xlsx  # 附件6's boxes, the recorded ticked
+    assert not {"陈联系人", "赵书记", "已签"} & set((xlsx + pdf).replace("|", " ").split())  # the boxes are for pens
     assert "■健康帮扶（含医保个人缴费补贴、大病保险、医疗救助等）" in xlsx and "□产业帮扶" in xlsx and "■因病" in xlsx
     assert "per-capita" not in xlsx and "CNY" not in xlsx  # the income as an amount, in Chinese
     assert "监测对象风险消除乡镇验收表" in pdf and "2026年11月20日" in pdf
@@ -181,7 +183,7 @@ async def test_identification_and_elimination_forms_hold_the_recorded_values(ser
     assert "健康帮扶" in pdf and "卫生健康部门" in xlsx and "已落实" in xlsx
     marginal, _ = await monitored(intake, ["schooling"], object_type="marginal")
     _, pdf = await form(ledger, "application-marginal", household_id=marginal["id"])
-    assert "现申请纳入边缘户进行监测和帮扶" in pdf.replace("\n", "") and "因学" in pdf
+    assert "现申请纳入边缘户进行监测和帮扶" in pdf.replace("\n", "") and "因学" in pdf and "因因" not in pdf
 
     async def listed() -> str | None:
         r = await ledger.get(

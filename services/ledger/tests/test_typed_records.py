@@ -19,9 +19,9 @@ from ledger.archive.stated import STEP_DATES
 
 ROOT = Path(__file__).resolve().parents[3]
 PAPERWORK = ["services/ledger/src/ledger/archive", "services/ledger/src/ledger/exports"]
-# Fields the forms print (the signatures on 附件3 and 附件6, the approval's date, the measures an elimination
-# lists), renamed in a copy of the contracts.
-RENAMED = ("village_secretary", "approved_on", "measure_names")
+# Fields the forms print (附件3's reasons for not listing, the approval's date, the measures an elimination
+# lists), renamed in a copy of the contracts. (The signatures are left to pens: no form reads who signed.)
+RENAMED = ("no_reasons", "approved_on", "measure_names")
 
 
 def _records() -> list[type[StepRecord]]:

@@ -1,13 +1,15 @@
-"""PDF with Chinese text, its font embedded: a subset of WenQuanYi Micro Hei (文泉驿微米黑, SIL OFL 1.1,
-installed from PyPI as the data package paperang-p2-fonts-cjk) goes into every file, so a viewer without
-Chinese fonts shows the text (reportlab's built-in CID fonts are never embedded: poppler shows boxes and
-PDFium nothing). The font has TrueType outlines, which reportlab subsets; it covers the CJK Unified
-Ideographs of the Basic Multilingual Plane, not the rare characters of Extension B and beyond."""
+"""PDF with Chinese text drawn by reportlab (the dossier, the monthly report; the forms are templates, ADR
+0026), its font embedded: a subset of WenQuanYi Micro Hei (文泉驿微米黑, Apache-2.0 or GPL-3+ with the font
+exception) from Debian's package fonts-wqy-microhei, whose copyright file traces it, goes into every file, so
+a viewer without Chinese fonts shows the text (reportlab's built-in CID fonts are never embedded: poppler
+shows boxes and PDFium nothing). reportlab subsets only TrueType outlines, which Noto CJK's files lack; this
+font has them. It covers the CJK Unified Ideographs of the Basic Multilingual Plane, not the rare characters
+of Extension B and beyond."""
 
 import io
 from collections.abc import Sequence
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from reportlab.lib import colors
@@ -18,16 +20,21 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from common.paper import PaperError
+
 FONT, MONO = "WenQuanYiMicroHei", "WenQuanYiMicroHeiMono"
+
+
+COLLECTION = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 
 
 @cache
 def _font() -> str:
     """Registered once per process: the collection's proportional face and its monospaced one (hashes)."""
-    collection = resources.files("paperang_p2_fonts_cjk").joinpath("fonts", "wqy-microhei.ttc")
-    with resources.as_file(collection) as path:
-        pdfmetrics.registerFont(TTFont(FONT, str(path), subfontIndex=0))
-        pdfmetrics.registerFont(TTFont(MONO, str(path), subfontIndex=1))
+    if not COLLECTION.exists():
+        raise PaperError(f"{COLLECTION} is missing: install Debian's package fonts-wqy-microhei")
+    pdfmetrics.registerFont(TTFont(FONT, str(COLLECTION), subfontIndex=0))
+    pdfmetrics.registerFont(TTFont(MONO, str(COLLECTION), subfontIndex=1))
     return FONT
 
 

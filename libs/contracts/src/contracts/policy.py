@@ -255,6 +255,11 @@ class Report(_Part):
     scale_share_max: Share = Field(Decimal("0.10"), description="the most it should be (deeply poor areas)")
 
 
+FormCode = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{1,60}$")]
+# A file name under the templates' directory (one folder level at most): never a path out of it.
+TemplateName = Annotated[str, Field(pattern=r"^([a-z0-9][a-z0-9_-]{0,60}/)?[a-z0-9][a-z0-9_-]{0,60}\.html$")]
+
+
 class Paperwork(_Part):
     approver: ZhText = Field("县级", description="who approves, as the forms say it: 区级, 县级, 市级")
     office: ZhText = Field("县乡村振兴部门", description="the office that seals the approval")
@@ -262,6 +267,12 @@ class Paperwork(_Part):
         None, description="the body the office reports to for the decision, as the approval letter names it (区管委会)"
     )
     forms: list[str] = Field(default_factory=list, max_length=30, description="the forms this jurisdiction files")
+    templates: dict[FormCode, TemplateName] = Field(
+        default_factory=dict,
+        max_length=30,
+        description="the jurisdiction's own paper: a form's code and the template (HTML/CSS, ADR 0026) it is "
+        "printed with instead of the shipped one, found in the ledger's FORM_TEMPLATES_DIR first",
+    )
 
 
 class PackValues(_Part):

@@ -19,6 +19,10 @@ class LedgerSettings(CommonSettings):
     # no spaces, no '+'). One per deployment, e.g. the county's domain and "/ledger".
     ledger_origin: str = Field("safetynet.example/ledger", pattern=r"^[^\s+]{1,200}$")
 
+    # Counties' own form templates (a mounted directory a county's office edits), searched before the shipped
+    # ones: a pack's `paperwork.templates` names a file here (ADR 0026). Empty: the shipped templates only.
+    form_templates_dir: str = ""
+
     @model_validator(mode="after")
     def _refuse_dev_key(self) -> "LedgerSettings":
         if self.environment == "production" and self.ledger_signing_key == DEV_SIGNING_KEY:

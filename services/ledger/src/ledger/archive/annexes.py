@@ -43,7 +43,7 @@ from contracts.intake import (
 )
 from contracts.policy import PackValues
 from contracts.screening import AlertConfirmedV1, AlertFinding
-from ledger.archive.forms import Form, active, cn_date, household_of, households_of, labour_of, risks_text
+from ledger.archive.forms import Form, Signature, active, cn_date, household_of, households_of, labour_of, risks_text
 from ledger.archive.records import every, latest, read, types
 from ledger.archive.stated import BLANK
 from ledger.models import Entry
@@ -109,6 +109,11 @@ def annexed(rows: list[Entry]) -> Annexed:
     return Annexed(h, members, village, place, case, declared, income)
 
 
+def _because(risks: str) -> str:
+    """因 and the risks, once: the risks' own labels already begin with it (因病、因学), which read 因因病."""
+    return risks if risks.startswith("因") else f"因{risks}"
+
+
 def application(code: str, rows: list[Entry], words: PackValues | None = None) -> Form:
     """附件1、2 申请书: the household's application to be monitored, as 脱贫监测户 or 边缘户."""
     a = annexed(rows)
@@ -130,7 +135,7 @@ def application(code: str, rows: list[Entry], words: PackValues | None = None) -
         letter=[
             f"{regions().name(village) or BLANK}村民委员会：",
             f"我家住{BLANK}村民小组，家庭人口{len(members)}人，其中有劳动能力{labour}人。{amount}"
-            f"因{risks_text(declared)}，家庭存在返贫致贫风险。"
+            f"{_because(risks_text(declared))}，家庭存在返贫致贫风险。"
             f"现申请纳入{kind}进行监测和帮扶，并如实提供家庭收入、支出和资产情况，接受入户调查和村组评议。",
         ],
         sign=[f"申请人（户主）签字：{BLANK}", cn_date(case.occurred_at if case else None)],
@@ -162,7 +167,7 @@ def household_survey(rows: list[Entry], words: PackValues | None = None) -> Form
         ],
         MEMBER_HEADER,
         _members_table(members),
-        footer=[f"调查人签字：{BLANK}        户主签字：{BLANK}"],
+        signatures=[Signature("调查人签字"), Signature("户主签字")],
     )
 
 
@@ -205,7 +210,7 @@ def income_expense_estimate(rows: list[Entry], words: PackValues | None = None) 
         [("所在地", place), ("户编号", h.household_no), ("测算结论", verdict)],
         ["项目", "金额（元）"],
         table,
-        footer=[f"测算人签字：{BLANK}        户主签字：{BLANK}        村委会（盖章）"],
+        signatures=[Signature("测算人签字"), Signature("户主签字"), Signature("村委会（盖章）", seal=True)],
     )
 
 
@@ -232,7 +237,7 @@ def measures_table(rows: list[Entry], words: PackValues | None = None) -> Form:
             ]
             for i, m in enumerate(plan.measures, start=1)
         ],
-        footer=[f"帮扶责任人签字：{BLANK}        户主签字：{BLANK}"],
+        signatures=[Signature("帮扶责任人签字"), Signature("户主签字")],
     )
 
 
@@ -299,5 +304,6 @@ async def analysis(session: AsyncSession, region: str, covers: Callable[[str], b
             "研判结论",
         ],
         table,
-        footer=[f"研判人签字：{BLANK}        村（社区）党组织书记签字：{BLANK}        {cn_date(None)}"],
+        signatures=[Signature("研判人签字"), Signature("村（社区）党组织书记签字")],
+        region=region,
     )

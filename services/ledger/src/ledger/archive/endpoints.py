@@ -6,6 +6,7 @@ import uuid
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
+from fastapi.concurrency import run_in_threadpool
 from reportlab.platypus import PageBreak
 from sqlalchemy import select
 
@@ -14,7 +15,7 @@ from common.access import AccessLogRead, ArchiveRead, RetentionRead
 from common.access_audit import audited
 from common.auth import absent, ensure_covers, ensure_household
 from common.db import SessionDep
-from common.errors import Forbidden, NotFound, problem_responses
+from common.errors import Forbidden, NotFound, ServiceUnavailable, problem_responses
 from common.pagination import CursorQuery, LimitQuery, Page, page_list, page_rows
 from contracts.audit import PersonalDataAccessedV1
 from ledger.archive import dossier, render
@@ -192,7 +193,10 @@ MEDIA = {
 
 @router.get(
     "/forms/{form_code}",
-    responses={**problem_responses(Forbidden, NotFound), 200: {"content": {m: {} for m in MEDIA.values()}}},
+    responses={
+        **problem_responses(Forbidden, NotFound, ServiceUnavailable),
+        200: {"content": {m: {} for m in MEDIA.values()}},
+    },
     openapi_extra=audited("form"),  # a household's form; the lists (a `key`) name no household's data
 )
 async def form(
@@ -214,6 +218,7 @@ async def form(
     """A standard form filled from the log, as XLSX or PDF with Chinese text. Household forms are audited
     reads of the household's data."""
     spec = REGISTRY[form_code]
+    words = None
     if spec.fill_key is not None:
         if not key:
             raise NotFound("This form is generated for a `key`", zh="此表单按区划代码（key）生成")
@@ -223,8 +228,15 @@ async def form(
         if household_id is None:
             raise NotFound("This form is generated for a `household_id`", zh="此表单按户编号（household_id）生成")
         result, rows = await archive_of(session, principal, household_id, clock.now(), f"form {form_code}", purpose)
-        words = await wording(session, result.region_code or "", clock.today())  # the form as the pack has it
-        doc = spec.fill_household(rows, words.values)
-    body = render.to_xlsx(doc) if format == "xlsx" else render.to_pdf(doc)
+        words = (await wording(session, result.region_code or "", clock.today())).values  # the form as the pack has it
+        doc = spec.fill_household(rows, words)
+    if doc.region:  # the paper is the pack's of the region the form is drawn for
+        words = (await wording(session, doc.region, clock.today())).values
+    # Setting a page is seconds of CPU on a loaded machine: off the event loop, which the consumers share.
+    body = (
+        await run_in_threadpool(render.to_xlsx, doc)
+        if format == "xlsx"
+        else await run_in_threadpool(render.to_pdf, doc, words)
+    )
     name = f"{form_code}-{household_id or 'list'}.{format}"
     return Response(body, media_type=MEDIA[format], headers={"Content-Disposition": f'attachment; filename="{name}"'})

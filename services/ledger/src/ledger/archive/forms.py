@@ -51,6 +51,15 @@ from ledger.archive.stated import BLANK, shown
 from ledger.models import Entry
 
 
+@dataclass(frozen=True)
+class Signature:
+    """A place for a pen or a seal (户主签字, 村委会（盖章）): the paper draws it empty and large enough to sign
+    or stamp, whatever the record says about who signed; who recorded the step belongs to the dossier."""
+
+    label: str
+    seal: bool = False
+
+
 @dataclass
 class Form:
     code: str
@@ -62,6 +71,12 @@ class Form:
     letter: list[str] = field(default_factory=list)  # a form that is a letter (申请书, 授权书): its paragraphs
     # The lines at the foot, set to the right: signature, seal and date (户主签字, 村委会（盖章）, 年 月 日).
     sign: list[str] = field(default_factory=list)
+    # The signature and seal areas at the foot, drawn side by side under the table; a field whose value is a
+    # Signature is an area to sign inside the table.
+    signatures: list[Signature] = field(default_factory=list)
+    # The region whose pack lays out the paper (the household's, the notice's village, the approval's area);
+    # empty: the household's, as the request found it.
+    region: str = ""
 
 
 FORMS = {
@@ -203,13 +218,13 @@ def township_verification(rows: list[Entry], words: PackValues | None = None) ->
             ),
             ("是否拟定为监测对象", _boxes({form.decision or ""}, {"yes": "是", "no": "否"})),
             ("否定原因（勾选至少一项）", _boxes(set(form.no_reasons), NO_REASON_ZH)),
-            ("村支部书记签字", form.village_secretary or BLANK),
-            ("镇街干部签字", form.officer_name or BLANK),
+            ("村支部书记签字", Signature("村支部书记签字")),
+            ("镇街干部签字", Signature("镇街干部签字")),
             ("核查时间", shown(form.verified_on, clock.cst_date(v.occurred_at))),
         ],
         table_header=["返贫致贫风险", "登记内容"],
         table=[[zh(RISK_ZH, str(r.category)), _details(r)] for r in risks],
-        footer=[f"户主签字（承诺提供情况真实可靠，授权查询家庭资产信息）：{BLANK}"],
+        signatures=[Signature("户主签字（承诺提供情况真实可靠，授权查询家庭资产信息）")],
     )
 
 
@@ -248,10 +263,10 @@ def township_acceptance(rows: list[Entry], words: PackValues | None = None) -> F
             ("四、2 “两不愁三保障”及饮水安全持续巩固", yes_no("guarantees_secured")),
             ("四、3 收入持续稳定，家庭年人均可支配收入稳定超出当地当年度收入监测范围", yes_no("income_stable")),
             ("四、4 大额刚性支出问题稳定解决", yes_no("rigid_expense_resolved")),
-            ("户主签字（同意标注消除风险，不再监测帮扶）", "已签" if accepted.head_signed else BLANK),
-            ("村支部书记签字", accepted.village_secretary or BLANK),
-            ("镇街干部签字", accepted.officer_name or BLANK),
-            ("监测联系人签字", accepted.monitor_contact or BLANK),
+            ("户主签字（同意标注消除风险，不再监测帮扶）", Signature("户主签字")),
+            ("村支部书记签字", Signature("村支部书记签字")),
+            ("镇街干部签字", Signature("镇街干部签字")),
+            ("监测联系人签字", Signature("监测联系人签字")),
             ("验收时间", shown(accepted.accepted_on, clock.cst_date(a.occurred_at))),
         ],
     )

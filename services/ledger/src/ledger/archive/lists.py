@@ -161,6 +161,7 @@ async def _notice(session: AsyncSession, code: str, key: str, listed: list[Any],
         table=table,
         footer=[f"监督电话：{BLANK}"],
         sign=[f"{name}村委会（盖章）", cn_date(day)],
+        region=village,
     )
 
 
@@ -193,4 +194,5 @@ async def _approval(
         table_header=["序号", "行政村名称", "户编号", "户主姓名", "家庭人口数", "户主身份证号"],
         table=table,
         sign=[f"{words.office}（盖章）", cn_date(stated)],
+        region=first.region_code,
     )
