@@ -107,7 +107,11 @@ async def test_identification_and_elimination_forms_hold_the_recorded_values(ser
     assert "县级审定纳入监测" in flat and "弥防返贫〔2026〕12号" in flat and "cadre-zhang（村干部）" in flat
     assert "健康帮扶" in flat and "已落实" in flat and "卫生健康部门" in flat  # the measure, its unit and status
     assert "不愁吃" in flat and "2026年11月1日" in flat and "700" in flat  # guarantees checked, monthly income
-    assert "风险消除乡镇验收" in flat and "陈联系人" in flat and approval_no in flat
+    assert "风险消除乡镇验收" in flat and approval_no in flat
+    # Who signed the verification and the acceptance is read here, by name and post (the forms leave the pen's
+    # boxes empty).
+    # (a table cell wraps, and its lines interleave with its neighbours': each name and post is looked for alone)
+    assert all(n in flat for n in ("李干部", "（镇街干部）", "赵书记", "（村支部书记）", "陈联系人", "（监测联系人）"))
     assert "county-forms" in flat and "年度检查" in flat  # this very read, recorded before the file was drawn
     assert "查看帮扶计划" in flat and "帮扶跟踪" in flat and "assistance plan" not in flat  # the reads, in Chinese
     assert "Inclusion proofs" in flat and "audit_path" in flat
@@ -119,7 +123,8 @@ async def test_identification_and_elimination_forms_hold_the_recorded_values(ser
     xlsx, pdf = await form(ledger, "township-verification", household_id=household["id"])
     for text in (xlsx, pdf):
         assert "■突发严重困难户" in text and "□边缘易致贫户" in text and "■基层干部排查" in text
-        assert "赵书记" in text and "2026年10月12日" in text and "■因病" in text and "□因学" in text
+        assert "2026年10月12日" in text and "■因病" in text and "□因学" in text
+        assert "村支部书记签字" in text and "赵书记" not in text and "李干部" not in text  # boxes for the pen
         assert "当年医疗自付支出（元）：30000" in text and "out_of_pocket" not in text
     assert "2026年10月12日（系统录入 " in xlsx  # stated in October, recorded today: both are shown
     xlsx, pdf = await form(ledger, "commitment", household_id=household["id"])
@@ -133,7 +138,8 @@ async def test_identification_and_elimination_forms_hold_the_recorded_values(ser
     assert "户主" in xlsx and "配偶" in xlsx and "2025年人均纯收入" in xlsx
     assert not {"head", "spouse", "female", "male", "lifted", "full"} & set(xlsx.replace("|", " ").split())
     xlsx, pdf = await form(ledger, "township-acceptance", household_id=household["id"])
-    assert "陈联系人" in xlsx and xlsx.count("■是") == 4 and "□否" in xlsx  # 附件6's boxes, the recorded ticked
+    assert "监测联系人签字" in xlsx and xlsx.count("■是") == 4 and "□否" in xlsx  # 附件6's boxes, the recorded ticked
+    assert not [n for n in ("陈联系人", "赵书记", "李干部", "已签") if n in xlsx + pdf]  # the boxes are for the pen
     assert "■健康帮扶（含医保个人缴费补贴、大病保险、医疗救助等）" in xlsx and "□产业帮扶" in xlsx and "■因病" in xlsx
     assert "per-capita" not in xlsx and "CNY" not in xlsx  # the income as an amount, in Chinese
     assert "监测对象风险消除乡镇验收表" in pdf and "2026年11月20日" in pdf

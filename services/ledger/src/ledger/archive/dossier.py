@@ -57,13 +57,23 @@ from contracts.intake import (
     HouseholdUpdatedV1,
 )
 from contracts.screening import AlertConfirmedV1
-from contracts.steps import MeetingRecord, NoticeRecord, ObjectionRecord, ResolutionRecord, StepRecord
+from contracts.steps import (
+    AcceptanceRecord,
+    MeetingRecord,
+    NoticeRecord,
+    ObjectionRecord,
+    ResolutionRecord,
+    StepRecord,
+    VerificationRecord,
+)
 from ledger.archive.records import event_of, every, latest
 from ledger.archive.stated import BLANK, recorded_on, shown, step_date
 from ledger.models import Entry
 
 # What a step records that the dossier shows elsewhere or that is no reader's business (internal ids).
 _NOT_SHOWN = {"risks", "income_12_months", "income_source", "measures", "measure_classes", "calendar_assumed"}
+# The officers a form's signature boxes name: shown as who handled the step (办理人), by name and post.
+_SIGNATORIES = {"officer_name", "village_secretary", "monitor_contact"}
 _VALUES: dict[str, dict[str, str]] = {
     "channel": CHANNEL_ZH,
     "channels": CHANNEL_ZH,
@@ -117,13 +127,25 @@ def _record(r: Entry) -> dict[str, Any]:
 def _fields(data: dict[str, Any]) -> str:
     shown = []
     for key, value in data.items():
-        if key in _NOT_SHOWN or value in (None, "", [], {}) or key.endswith("_id"):
+        if key in _NOT_SHOWN or key in _SIGNATORIES or value in (None, "", [], {}) or key.endswith("_id"):
             continue
         if key.endswith("_sha256"):
             shown.append(f"{FIELD_ZH.get(key, '附件')}：文件摘要{str(value)[:12]}…")
             continue
         shown.append(f"{FIELD_ZH.get(key, key)}：{_value(key, value)}")
     return "；".join(shown) or "—"
+
+
+def _signatories(r: Entry) -> str | None:
+    """The officers who signed a verification or an acceptance, by name and post as its record names them:
+    the printed form leaves their boxes to the pen, so the dossier is where who handled the step is read."""
+    record = getattr(event_of(r), "data", None)
+    if not isinstance(record, VerificationRecord | AcceptanceRecord):
+        return None
+    named = [(record.officer_name, "镇街干部"), (record.village_secretary, "村支部书记")]
+    if isinstance(record, AcceptanceRecord):
+        named.append((record.monitor_contact, "监测联系人"))
+    return "、".join(f"{name}（{post}）" for name, post in named if name) or None
 
 
 def _actor(data: dict[str, Any]) -> str:
@@ -144,7 +166,7 @@ def _steps(rows: Iterable[Entry]) -> list[list[Any]]:
             i + 1,
             EVENT_ZH.get(r.type, r.type),
             step_date(r.data) or official(recorded_on(r.data) or cst_date(r.time)),
-            _actor(r.data),
+            _signatories(r) or _actor(r.data),
             _fields(_record(r)),
         ]
         for i, r in enumerate(rows)

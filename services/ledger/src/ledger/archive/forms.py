@@ -47,7 +47,7 @@ from contracts.intake import (
 from contracts.policy import PackValues
 from contracts.steps import StepRisk, VerificationRecord
 from ledger.archive.records import latest, types
-from ledger.archive.stated import BLANK, shown
+from ledger.archive.stated import BLANK, SIGN, shown
 from ledger.models import Entry
 
 
@@ -203,8 +203,9 @@ def township_verification(rows: list[Entry], words: PackValues | None = None) ->
             ),
             ("是否拟定为监测对象", _boxes({form.decision or ""}, {"yes": "是", "no": "否"})),
             ("否定原因（勾选至少一项）", _boxes(set(form.no_reasons), NO_REASON_ZH)),
-            ("村支部书记签字", form.village_secretary or BLANK),
-            ("镇街干部签字", form.officer_name or BLANK),
+            # Signed by pen on the printed form: who recorded the step is the dossier's to show.
+            ("村支部书记签字", SIGN),
+            ("镇街干部签字", SIGN),
             ("核查时间", shown(form.verified_on, clock.cst_date(v.occurred_at))),
         ],
         table_header=["返贫致贫风险", "登记内容"],
@@ -248,10 +249,11 @@ def township_acceptance(rows: list[Entry], words: PackValues | None = None) -> F
             ("四、2 “两不愁三保障”及饮水安全持续巩固", yes_no("guarantees_secured")),
             ("四、3 收入持续稳定，家庭年人均可支配收入稳定超出当地当年度收入监测范围", yes_no("income_stable")),
             ("四、4 大额刚性支出问题稳定解决", yes_no("rigid_expense_resolved")),
-            ("户主签字（同意标注消除风险，不再监测帮扶）", "已签" if accepted.head_signed else BLANK),
-            ("村支部书记签字", accepted.village_secretary or BLANK),
-            ("镇街干部签字", accepted.officer_name or BLANK),
-            ("监测联系人签字", accepted.monitor_contact or BLANK),
+            # Signed by pen on the printed form: who recorded the step is the dossier's to show.
+            ("户主签字（同意标注消除风险，不再监测帮扶）", SIGN),
+            ("村支部书记签字", SIGN),
+            ("镇街干部签字", SIGN),
+            ("监测联系人签字", SIGN),
             ("验收时间", shown(accepted.accepted_on, clock.cst_date(a.occurred_at))),
         ],
     )
