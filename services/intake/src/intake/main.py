@@ -13,6 +13,7 @@ from intake.consents.endpoints import router as consents_router
 from intake.handlers import SUBSCRIPTIONS
 from intake.households.endpoints import router as households_router
 from intake.notices.endpoints import router as notices_router
+from intake.printing.endpoints import router as printing_router
 from intake.regions.endpoints import router as regions_router
 from intake.registry.delivery import delivery_loop
 from intake.registry.endpoints import department_router
@@ -38,6 +39,7 @@ spec = ServiceSpec(
         consents_router,
         cases_router,
         notices_router,
+        printing_router,
         calendar_router,
         regions_router,
         registry_router,

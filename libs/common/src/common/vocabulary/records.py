@@ -158,6 +158,7 @@ ACCESS_ZH: dict[str, str] = {
     "archive": "查阅一户一档",
     "archive export": "导出一户一档",
     "form": "生成表单",
+    "printed form": "打印表单（户主姓名、身份证号）",
     # purposes the services record themselves
     "registration": "建档登记",
     "case work": "办理认定",

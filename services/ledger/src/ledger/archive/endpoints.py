@@ -5,7 +5,7 @@ import datetime as dt
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 from reportlab.platypus import PageBreak
 from sqlalchemy import select
 
@@ -17,7 +17,7 @@ from common.db import SessionDep
 from common.errors import Forbidden, NotFound, problem_responses
 from common.pagination import CursorQuery, LimitQuery, Page, page_list, page_rows
 from contracts.audit import PersonalDataAccessedV1
-from ledger.archive import dossier, render
+from ledger.archive import dossier, heads, render
 from ledger.archive.packs import wording
 from ledger.archive.registry import REGISTRY, STANDARD
 from ledger.archive.schemas import Archive, FormInfo, Retention
@@ -197,6 +197,7 @@ MEDIA = {
 )
 async def form(
     form_code: Literal[tuple(REGISTRY)],  # type: ignore[valid-type]
+    request: Request,
     session: SessionDep,
     principal: ArchiveRead,
     purpose: Purpose,
@@ -212,19 +213,22 @@ async def form(
     format: Literal["xlsx", "pdf"] = "pdf",
 ) -> Response:
     """A standard form filled from the log, as XLSX or PDF with Chinese text. Household forms are audited
-    reads of the household's data."""
+    reads of the household's data. The heads' names and ID numbers a form prints are read from intake with
+    the caller's own token, as intake's audited reads (ADR 0014)."""
     spec = REGISTRY[form_code]
+    names = heads.reader(request.headers.get("authorization"), form_code, purpose) if spec.heads else heads.no_heads
     if spec.fill_key is not None:
         if not key:
             raise NotFound("This form is generated for a `key`")
-        doc = await spec.fill_key(session, key, principal.covers)
+        doc = await spec.fill_key(session, key, principal.covers, names)
     else:
         assert spec.fill_household is not None
         if household_id is None:
             raise NotFound("This form is generated for a `household_id`")
         result, rows = await archive_of(session, principal, household_id, clock.now(), f"form {form_code}", purpose)
         words = await wording(session, result.region_code or "", clock.today())  # the form as the pack has it
-        doc = spec.fill_household(rows, words.values)
+        head = (await names([str(household_id)], spec.heads)).get(str(household_id)) if spec.heads else None
+        doc = spec.fill_household(rows, words.values, head)
     body = render.to_xlsx(doc) if format == "xlsx" else render.to_pdf(doc)
     name = f"{form_code}-{household_id or 'list'}.{format}"
     return Response(body, media_type=MEDIA[format], headers={"Content-Disposition": f'attachment; filename="{name}"'})

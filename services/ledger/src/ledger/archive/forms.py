@@ -2,7 +2,8 @@
 附件), generated from the log as XLSX and PDF.
 
 Data entered once is never refilled (减轻基层负担): every value comes from the recorded events. Names and
-ID numbers never enter the log, so those cells are left for the printed form to be filled and signed."""
+ID numbers never enter the log: the head's are given to the filler at print time (`heads.py`), read from intake;
+without them the cells are left to be written by hand."""
 
 from dataclasses import dataclass, field
 from typing import Any
@@ -46,6 +47,7 @@ from contracts.intake import (
 )
 from contracts.policy import PackValues
 from contracts.steps import StepRisk, VerificationRecord
+from ledger.archive.heads import Head
 from ledger.archive.records import latest, types
 from ledger.archive.stated import BLANK, SIGN, shown
 from ledger.models import Entry
@@ -156,7 +158,14 @@ def household(rows: list[Entry]) -> Household:
     return Household(h, members, labour_of(members), latest(rows, HouseholdIncomeRecordedV1), place, base)
 
 
-def commitment(rows: list[Entry], words: PackValues | None = None) -> Form:
+def head_line(head: Head | None, *more: str) -> str:
+    """The head's name and ID number as a form's field shows them (`张三 / 532504…`), blank when unread."""
+    if head is None:
+        return " / ".join([BLANK, BLANK, *more])
+    return " / ".join([head.name, head.resident_id, *more])
+
+
+def commitment(rows: list[Entry], words: PackValues | None = None, head: Head | None = None) -> Form:
     """附件1 农户承诺授权书: the letter, filled from the record."""
     hh = household(rows)
     h, members, labour, income, place = hh.h, hh.members, hh.labour, hh.income, hh.place
@@ -172,7 +181,7 @@ def commitment(rows: list[Entry], words: PackValues | None = None) -> Form:
     )
 
 
-def township_verification(rows: list[Entry], words: PackValues | None = None) -> Form:
+def township_verification(rows: list[Entry], words: PackValues | None = None, head: Head | None = None) -> Form:
     """附件3 乡镇核查表: the township's verification as recorded, its boxes ticked."""
     hh = household(rows)
     h, base = hh.h, hh.base
@@ -188,7 +197,7 @@ def township_verification(rows: list[Entry], words: PackValues | None = None) ->
         [
             ("所在地", _address_line(h.region_code)),
             *base[1:],
-            ("户主姓名 / 身份证号 / 联系电话", BLANK),
+            ("户主姓名 / 身份证号 / 联系电话", head_line(head, BLANK)),
             (
                 "年人均可支配收入",
                 _boxes({form.income_band or ""}, {b: band_zh(b) or b for b in bands}) + f"（{_income(form)}）"
@@ -214,7 +223,7 @@ def township_verification(rows: list[Entry], words: PackValues | None = None) ->
     )
 
 
-def township_acceptance(rows: list[Entry], words: PackValues | None = None) -> Form:
+def township_acceptance(rows: list[Entry], words: PackValues | None = None, head: Head | None = None) -> Form:
     """附件6 乡镇验收表: the township's acceptance as recorded, its boxes ticked."""
     hh = household(rows)
     h, base = hh.h, hh.base
@@ -234,7 +243,7 @@ def township_acceptance(rows: list[Entry], words: PackValues | None = None) -> F
         [
             ("所在地", _address_line(h.region_code)),
             *base[1:],
-            ("户主姓名 / 身份证号 / 联系电话", BLANK),
+            ("户主姓名 / 身份证号 / 联系电话", head_line(head, BLANK)),
             ("年人均可支配收入（元）（以验收当月倒推连续12个月计）", _yuan(accepted.income_12_months_total)),
             ("监测对象类别", _boxes({str(accepted.object_type or "")}, OBJECT_ZH)),
             ("二、原返贫致贫风险", _boxes(set(accepted.original_risks), RISK_ZH)),
@@ -259,7 +268,7 @@ def township_acceptance(rows: list[Entry], words: PackValues | None = None) -> F
     )
 
 
-def information_collection(rows: list[Entry], words: PackValues | None = None) -> Form:
+def information_collection(rows: list[Entry], words: PackValues | None = None, head: Head | None = None) -> Form:
     """防止返贫监测对象信息采集表: the household, its income and its members."""
     hh = household(rows)
     h, members, labour, income, base = hh.h, hh.members, hh.labour, hh.income, hh.base
@@ -291,7 +300,7 @@ def information_collection(rows: list[Entry], words: PackValues | None = None) -
                 m.birth_date.isoformat(),
                 zh(LABOUR_ZH, str(m.labour_capacity)),
                 zh(HEALTH_ZH, m.health),
-                BLANK,
+                head_line(head) if m.relation == "head" else BLANK,
             ]
             for i, m in enumerate(members)
         ],
