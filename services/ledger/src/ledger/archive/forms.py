@@ -110,8 +110,9 @@ def _income(form: VerificationRecord) -> str:
     return band or (f"{amount}元" if amount else BLANK)
 
 
-def _yuan(amount: Any) -> str:
-    return f"{amount}元" if amount not in (None, "") else BLANK
+def _amount(amount: Any) -> Any:
+    """An amount as a form's cell holds it: the number itself (the label says 元), blank where none is recorded."""
+    return amount if amount not in (None, "") else BLANK
 
 
 def household_of(rows: list[Entry]) -> HouseholdEventBase:
@@ -244,7 +245,8 @@ def township_acceptance(rows: list[Entry], words: PackValues | None = None, head
             ("所在地", _address_line(h.region_code)),
             *base[1:],
             ("户主姓名 / 身份证号 / 联系电话", head_line(head, BLANK)),
-            ("年人均可支配收入（元）（以验收当月倒推连续12个月计）", _yuan(accepted.income_12_months_total)),
+            # An amount, stored as a number: the sheet computes with it (the unit is the label's).
+            ("年人均可支配收入（元）（以验收当月倒推连续12个月计）", _amount(accepted.income_12_months_total)),
             ("监测对象类别", _boxes({str(accepted.object_type or "")}, OBJECT_ZH)),
             ("二、原返贫致贫风险", _boxes(set(accepted.original_risks), RISK_ZH)),
             *(
@@ -279,14 +281,14 @@ def information_collection(rows: list[Entry], words: PackValues | None = None, h
         + (
             [
                 (f"{income.year}年人均纯收入（元）", income.per_capita_net_income),
-                (
-                    "工资性 / 生产经营性 / 财产性 / 转移性收入（元）",
-                    f"{income.wages} / {income.production} / {income.property} / {income.transfers}",
-                ),
-                (
-                    "医疗 / 教育 / 其他刚性支出（元）",
-                    f"{income.medical_expense} / {income.schooling_expense} / {income.other_rigid_expense}",
-                ),
+                # Each amount in its own cell, as a number, so the sheet sums them.
+                ("工资性收入（元）", income.wages),
+                ("生产经营性收入（元）", income.production),
+                ("财产性收入（元）", income.property),
+                ("转移性收入（元）", income.transfers),
+                ("医疗支出（元）", income.medical_expense),
+                ("教育支出（元）", income.schooling_expense),
+                ("其他刚性支出（元）", income.other_rigid_expense),
             ]
             if income
             else []
