@@ -11,6 +11,7 @@ from common.access import DISCLOSERS, PrintedHeadsRead, readable
 from common.access_audit import audited
 from common.db import SessionDep
 from common.errors import Forbidden, problem_responses
+from common.pagination import CursorQuery, LimitQuery, Page, page_list
 from intake.households.models import Household, Member
 from intake.households.service import resident_id_of
 from intake.mechanisms import audit
@@ -22,7 +23,7 @@ MAX_HOUSEHOLDS = 200  # a village's notice or a county's approval; the ledger as
 
 @router.get(
     "",
-    response_model=list[PrintedHead],
+    response_model=Page[PrintedHead],
     responses=problem_responses(Forbidden),
     openapi_extra=audited("printed form"),
 )
@@ -33,7 +34,9 @@ async def printed_heads(
     form: Annotated[str, Query(pattern=r"^[a-z][a-z-]{1,59}$", description="the form printed (its code)")],
     use: Use,
     purpose: Annotated[str, Query(min_length=2, max_length=200, description="why the form is printed (audited)")],
-) -> list[PrintedHead]:
+    cursor: CursorQuery = None,
+    limit: LimitQuery = MAX_HOUSEHOLDS,
+) -> Page[PrintedHead]:
     """The head's name and resident ID number of each household asked for that lies within the caller's
     jurisdiction; a household outside it, or unknown, is left out (the same answer for both)."""
     q = (
@@ -41,6 +44,7 @@ async def printed_heads(
         .add_columns(Member)
         .join(Member, (Member.household_id == Household.id) & (Member.relation == "head") & Member.active)
         .where(Household.id.in_(set(household_id)))
+        .order_by(Household.id)
     )
     rows = (await session.execute(q)).all()
     full = use == "filed" and principal.role in DISCLOSERS
@@ -54,9 +58,15 @@ async def printed_heads(
         )
         for r in rows
     ]
+    page = page_list(heads, lambda h: str(h.household_id), cursor, limit)
+    shown = {h.household_id for h in page.items}
     # Printing puts the names on paper: what the documents order (a notice posted, a form filed) is a
     # disclosure, recorded like any read, with the form and its purpose.
     await audit.reads(
-        session, principal, [(r.Household.id, r.Household.region_code) for r in rows], f"printed form {form}", purpose
+        session,
+        principal,
+        [(r.Household.id, r.Household.region_code) for r in rows if r.Household.id in shown],
+        f"printed form {form}",
+        purpose,
     )
-    return heads
+    return page

@@ -48,14 +48,24 @@ def reader(authorization: str | None, form: str, purpose: str) -> Heads:
                 base_url=base, transport=transport, timeout=settings.intake_timeout_s, follow_redirects=False
             ) as client:
                 for i in range(0, len(ids), BATCH):
-                    r = await client.get(
-                        "/printed-heads",
-                        params={"household_id": ids[i : i + BATCH], "form": form, "use": use, "purpose": purpose},
-                        headers={"Authorization": authorization},
-                    )
-                    r.raise_for_status()
-                    for h in r.json():
-                        found[str(h["household_id"])] = Head(h["head_name"], h["head_resident_id"])
+                    cursor: str | None = None
+                    while True:  # one page holds a batch; a cursor is followed all the same
+                        params: dict[str, str | int | list[str]] = {
+                            "household_id": ids[i : i + BATCH],
+                            "form": form,
+                            "use": use,
+                            "purpose": purpose,
+                            "limit": BATCH,
+                            **({"cursor": cursor} if cursor else {}),
+                        }
+                        r = await client.get("/printed-heads", params=params, headers={"Authorization": authorization})
+                        r.raise_for_status()
+                        page = r.json()
+                        for h in page["items"]:
+                            found[str(h["household_id"])] = Head(h["head_name"], h["head_resident_id"])
+                        cursor = page.get("next_cursor")
+                        if not cursor:
+                            break
         except (httpx.HTTPError, KeyError, TypeError, ValueError) as exc:
             # A form that must carry names is not printed without them (a blank would pass for a filled one).
             raise ServiceUnavailable(
