@@ -59,6 +59,37 @@ LETTERS = {
 }
 
 
+async def sheet(client: httpx.AsyncClient, code: str, **params: Any) -> Any:
+    r = await client.get(f"/forms/{code}", params={"purpose": "台账", "format": "xlsx", **params}, headers=COUNTY)
+    assert r.status_code == 200, r.text
+    return load_workbook(io.BytesIO(r.content)).active
+
+
+def amounts(ws: Any, labels: tuple[str, ...]) -> dict[str, Any]:
+    """The value beside each label (column A), which a spreadsheet must be able to sum: a number."""
+    found = {str(row[0].value): row[1].value for row in ws.iter_rows(min_col=1, max_col=2) if row[0].value in labels}
+    assert set(found) == set(labels), found
+    assert all(isinstance(v, int | float) for v in found.values()), found
+    return found
+
+
+def wrapped_rows_are_tall(ws: Any) -> None:
+    """A row whose value wraps onto several lines is given the height to print them (no overlapping lines)."""
+    from openpyxl.utils import get_column_letter
+
+    for row in ws.iter_rows(min_row=2):
+        cell = row[1] if len(row) > 1 else row[0]
+        width = ws.column_dimensions[get_column_letter(cell.column)].width or 8.43
+        merged = next((m for m in ws.merged_cells.ranges if cell.coordinate in m), None)
+        if merged is not None:
+            width = sum(
+                ws.column_dimensions[get_column_letter(c)].width or 8.43
+                for c in range(merged.min_col, merged.max_col + 1)
+            )
+        if isinstance(cell.value, str) and len(cell.value) * 2 > width * 1.5:  # wraps onto 2 lines or more
+            assert (ws.row_dimensions[cell.row].height or 0) >= 30, (cell.coordinate, cell.value)
+
+
 async def form(client: httpx.AsyncClient, code: str, **params: Any) -> tuple[str, str]:
     texts = []
     for fmt in ("xlsx", "pdf"):
@@ -104,7 +135,8 @@ async def test_identification_and_elimination_forms_hold_the_recorded_values(ser
         assert chapter in flat, chapter
     assert household["household_no"] in flat and "户主" in flat and "普通劳动力" in flat
     assert "当年医疗自付支出（元）：30000" in flat and "村级民主评议" in flat and "同意票：15" in flat
-    assert "县级审定纳入监测" in flat and "弥防返贫〔2026〕12号" in flat and "cadre-zhang（村干部）" in flat
+    assert "县级审定纳入监测" in flat and "弥防返贫〔2026〕12号" in flat
+    assert "张建国（村干部）" in flat and "cadre-zhang" not in flat  # officers by name and post, not by login
     assert "健康帮扶" in flat and "已落实" in flat and "卫生健康部门" in flat  # the measure, its unit and status
     assert "不愁吃" in flat and "2026年11月1日" in flat and "700" in flat  # guarantees checked, monthly income
     assert "风险消除乡镇验收" in flat and approval_no in flat
@@ -177,6 +209,20 @@ async def test_identification_and_elimination_forms_hold_the_recorded_values(ser
     assert filed["household-survey"] and filed["analysis-marginal"] and not filed["commitment"]
     xlsx, pdf = await form(ledger, "household-survey", household_id=household["id"])
     assert "驻村工作队 王" in pdf and "2026年9月22日" in pdf and "户主" in xlsx and "41000" in xlsx
+    # Amounts are numbers (a SUM over them is right), and wrapped rows are tall enough to print.
+    survey = await sheet(ledger, "household-survey", household_id=household["id"])
+    estimated = amounts(survey, ("测算家庭收入（元）", "测算家庭支出（元）"))
+    assert estimated == {"测算家庭收入（元）": 9000, "测算家庭支出（元）": 41000}
+    wrapped_rows_are_tall(survey)
+    estimate = await sheet(ledger, "income-expense-estimate", household_id=household["id"])
+    parts = amounts(estimate, ("工资性收入", "生产经营性收入", "财产性收入", "转移性收入", "家庭总收入", "医疗支出"))
+    assert sum(parts[k] for k in ("工资性收入", "生产经营性收入", "财产性收入", "转移性收入")) == parts["家庭总收入"]
+    collected = await sheet(ledger, "information-collection", household_id=household["id"])
+    amounts(collected, ("工资性收入（元）", "转移性收入（元）", "医疗支出（元）", "其他刚性支出（元）"))
+    for code in ("township-verification", "township-acceptance"):
+        wrapped_rows_are_tall(await sheet(ledger, code, household_id=household["id"]))
+    accepted = await sheet(ledger, "township-acceptance", household_id=household["id"])
+    amounts(accepted, ("年人均可支配收入（元）（以验收当月倒推连续12个月计）",))
     xlsx, pdf = await form(ledger, "income-expense-estimate", household_id=household["id"])
     assert "工资性收入" in xlsx and "家庭总收入" in xlsx and "测算结论" in pdf
     assert "筛查规则未就本户收入发出经核实的预警" in pdf  # no income rule judged it: the form computes no verdict

@@ -101,6 +101,17 @@ async def test_forms_print_the_heads_names_and_ids_read_from_intake_as_audited_r
 
     stored = await eventually(logged, timeout=60)
     assert name not in stored and rid not in stored and rid[-8:] not in stored
+    # The dossier's access log says which form was printed, by its title.
+    r = await ledger.get(f"/households/{household['id']}/archive.pdf", params={"purpose": "年度检查"}, headers=COUNTY)
+    dossier = checked_pdf(r.content).replace("\n", "")
+    assert "《监测对象认定乡镇核查表》" in dossier and "township-verification" not in dossier
+    # Intake refuses what is not a household id or a form's code, as a problem, not a 500.
+    bad = await intake.get(
+        "/printed-heads",
+        params={"household_id": "x", "form": "../admin", "use": "notice", "purpose": "打印"},
+        headers=COUNTY,
+    )
+    assert bad.status_code == 422 and bad.headers["content-type"].startswith("application/problem+json")
 
 
 async def test_without_intake_the_boxes_stay_blank_for_the_pen(services: Any) -> None:

@@ -66,6 +66,7 @@ from contracts.steps import (
     StepRecord,
     VerificationRecord,
 )
+from ledger.archive import annexes, forms
 from ledger.archive.records import event_of, every, latest
 from ledger.archive.stated import BLANK, recorded_on, shown, step_date
 from ledger.models import Entry
@@ -153,7 +154,9 @@ def _actor(data: dict[str, Any]) -> str:
     if actor == "system":
         return "系统（自动）"
     role = data.get("actor_role")
-    return f"{actor}（{ROLE_ZH.get(role, role)}）" if role else str(actor)
+    # By name and post where the login named the officer; a login id only where it did not.
+    who = data.get("actor_name") or actor
+    return f"{who}（{ROLE_ZH.get(role, role)}）" if role else str(who)
 
 
 def _cst(at: dt.datetime) -> str:
@@ -392,6 +395,15 @@ def _follow_up(rows: list[Entry]) -> list[Flowable]:
     return flow
 
 
+def _what(what: str) -> str:
+    """What a read was, in Chinese: a form by its title (生成表单《监测对象认定乡镇核查表》), not its code."""
+    for phrase in ("printed form ", "form "):
+        code = what.removeprefix(phrase)
+        if what.startswith(phrase) and (title := forms.FORMS.get(code) or annexes.ANNEXES.get(code)):
+            return f"{access_zh(phrase.strip())}《{title}》"
+    return access_zh(what)
+
+
 def _reads(rows: list[Entry]) -> list[Flowable]:
     reads = every(rows, PersonalDataAccessedV1)
     flow: list[Flowable] = [pdf.paragraph("八、个人信息查阅记录", "h")]
@@ -404,9 +416,9 @@ def _reads(rows: list[Entry]) -> list[Flowable]:
             + [
                 [
                     _cst(a.accessed_at),
-                    _actor({"actor": a.actor, "actor_role": a.actor_role}),
+                    _actor({"actor": a.actor, "actor_role": a.actor_role, "actor_name": a.actor_name}),
                     zh(SERVICE_ZH, a.service),
-                    access_zh(a.what),
+                    _what(a.what),
                     access_zh(a.purpose),
                 ]
                 for a in reads
