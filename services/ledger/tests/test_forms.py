@@ -130,7 +130,7 @@ async def test_identification_and_elimination_forms_hold_the_recorded_values(ser
         "六、风险消除",
         "七、异议及处理",
         "八、个人信息查阅记录",
-        "附录：核验材料",
+        "附录：核验说明",
     ):
         assert chapter in flat, chapter
     assert household["household_no"] in flat and "户主" in flat and "普通劳动力" in flat
@@ -146,9 +146,9 @@ async def test_identification_and_elimination_forms_hold_the_recorded_values(ser
     assert all(n in flat for n in ("李干部", "（镇街干部）", "赵书记", "（村支部书记）", "陈联系人", "（监测联系人）"))
     assert "county-forms" in flat and "年度检查" in flat  # this very read, recorded before the file was drawn
     assert "查看帮扶计划" in flat and "帮扶跟踪" in flat and "assistance plan" not in flat  # the reads, in Chinese
-    assert "Inclusion proofs" in flat and "audit_path" in flat
+    assert "核验方法" in flat and "audit_path" not in flat  # the proofs' appendix, the proofs beside the PDF
     english = {"declared", "village_reviewed", "illness", "head", "cadre_screening", "sudden_hardship", "lifted"}
-    body = flat.split("附录：核验材料")[0]
+    body = flat.split("附录：核验说明")[0]
     assert not [w for w in english if w in body], [w for w in english if w in body]
     # The policy a step applied, as its reader says it (another test may have published 2026's by now).
     assert "policy:" not in body and re.search(r"依据政策：[^；]*\d{4}年监测政策第\d+版", body)

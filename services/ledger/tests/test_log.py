@@ -198,13 +198,31 @@ async def test_the_archive_as_of_a_date_and_its_checkable_export(
         f"/households/{household['id']}/archive.pdf", params={"purpose": "归档"}, headers=COUNTY_OFFICER
     )
     assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
-    text = checked_pdf(pdf.content)  # its fonts embedded, every page drawn by PDFium
-    assert household["id"] in text and "intake.case.approved" in text and "audit_path" in text
-    assert "一户一档" in text
+    text = checked_pdf(pdf.content).replace("\n", "")  # its fonts embedded, every page drawn by PDFium
+    assert household["id"] in text and "一户一档" in text
+    # The proofs: in the PDF, one appendix that says what is proven and how, with each entry's leaf hash (no
+    # bodies in base64, no English); beside it, the same proofs for a program, checked here as a verifier would.
+    appendix = text.split("附录：核验说明")[1]
+    assert "核验方法" in appendix and "audit_path" not in text and "Inclusion proofs" not in text
+    proofs = await ok(
+        await client.get(
+            f"/households/{household['id']}/archive/proofs", params={"purpose": "归档"}, headers=COUNTY_OFFICER
+        )
+    )
+    head = proofs["checkpoint"]
+    listed = {e["leaf_index"] for e in full["entries"]}  # (the reads since then are entries of the household too)
+    assert listed <= {e["leaf_index"] for e in proofs["entries"]}
+    for e in proofs["entries"]:
+        leaf = hashlib.sha256(b"\x00" + b(e["body"])).digest()
+        assert leaf == b(e["leaf_hash"]) and (e["leaf_index"] not in listed or e["leaf_hash"][:24] in appendix)
+        path = [b(p) for p in e["audit_path"]]
+        assert verify_inclusion(e["leaf_index"], head["tree_size"], leaf, path, b(head["root_hash"]))
+    Ed25519PublicKey.from_public_bytes(b(head["public_key"]))  # the key the appendix names is a key
+    assert head["public_key"] in appendix
 
     async def export_audited() -> bool:
         page = await ok(await client.get("/access-audit", params={"household_id": household["id"]}, headers=AUDITOR))
-        return {"archive", "archive export"} <= {i["what"] for i in page["items"]}
+        return {"archive", "archive export", "archive proofs"} <= {i["what"] for i in page["items"]}
 
     assert await eventually(export_audited)
     retention = await ok(await client.get("/retention", headers=AUDITOR))

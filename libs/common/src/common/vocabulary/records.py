@@ -157,6 +157,7 @@ ACCESS_ZH: dict[str, str] = {
     "alert verification": "核实预警",
     "archive": "查阅一户一档",
     "archive export": "导出一户一档",
+    "archive proofs": "下载一户一档核验材料",
     "form": "生成表单",
     "printed form": "打印表单（户主姓名、身份证号）",
     # purposes the services record themselves
