@@ -397,10 +397,10 @@ def _follow_up(rows: list[Entry]) -> list[Flowable]:
 
 def _what(what: str) -> str:
     """What a read was, in Chinese: a form by its title (生成表单《监测对象认定乡镇核查表》), not its code."""
-    for phrase in ("printed form ", "form "):
+    for phrase, said in (("printed form ", "打印《{}》（户主姓名、身份证号）"), ("form ", "生成表单《{}》")):
         code = what.removeprefix(phrase)
         if what.startswith(phrase) and (title := forms.FORMS.get(code) or annexes.ANNEXES.get(code)):
-            return f"{access_zh(phrase.strip())}《{title}》"
+            return said.format(title)
     return access_zh(what)
 
 

@@ -61,14 +61,14 @@ async def archive_pdf(
     purpose: Purpose,
     as_of: dt.datetime | None = None,
 ) -> Response:
-    """The archive as a PDF for an inspector, ending with one appendix that says what is proven and how to
-    check it, with every entry's leaf hash; the proofs themselves are `GET .../archive/proofs`, beside it.
-    The export is audited."""
+    """The archive as a PDF for an inspector, ending with one appendix page that says what is proven and how
+    to check it, naming the entries by their digest; the proofs themselves are `GET .../archive/proofs` at the
+    same `as_of`, beside it. The export is audited."""
     result, rows = await archive_of(session, principal, household_id, as_of or clock.now(), "archive export", purpose)
     head = public(await proofs.signed_head(session, rows))
     reader = f"{principal.name or principal.sub}（{ROLE_ZH.get(principal.role, principal.role)}）"
     flow = dossier.flowables(rows, result.as_of, reader, purpose)
-    flow += proofs.appendix(household_id, result.entries, head)
+    flow += proofs.appendix(household_id, result.as_of, rows, head)
     document = pdf.render("防止返贫监测对象一户一档", flow)
     return Response(
         document,
@@ -89,11 +89,19 @@ async def archive_proofs(
     principal: ArchiveRead,
     purpose: Purpose,
     as_of: dt.datetime | None = None,
+    through: Annotated[
+        int | None, Query(ge=0, description="the last entry the dossier lists (its appendix names it)")
+    ] = None,
 ) -> ArchiveProofs:
     """The dossier's proofs for a program, beside the PDF: every entry the archive is drawn from, its bytes,
-    leaf hash and audit path to the latest signed checkpoint, and that checkpoint. The read is audited."""
-    _, rows = await archive_of(session, principal, household_id, as_of or clock.now(), "archive proofs", purpose)
-    return await proofs.bundle(session, household_id, rows)
+    leaf hash and audit path to the latest signed checkpoint, and that checkpoint; at the `as_of` the PDF's
+    appendix names, its `digest` is the one the PDF prints. The read is audited."""
+    result, rows = await archive_of(session, principal, household_id, as_of or clock.now(), "archive proofs", purpose)
+    # An entry recorded in the same instant as the dossier was drawn (its own read) is not one it lists.
+    rows = [r for r in rows if through is None or r.leaf_index <= through]
+    if not rows:
+        raise NotFound("No entry of this household up to `through`", zh="该户在所给序号之前没有记录")
+    return await proofs.bundle(session, household_id, result.as_of, rows)
 
 
 @router.get(

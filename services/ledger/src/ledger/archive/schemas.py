@@ -54,5 +54,7 @@ class ArchiveProofs(BaseModel):
     """The dossier's proofs, for a program: every entry it is drawn from, proven included in one signed tree."""
 
     household_id: uuid.UUID
+    as_of: dt.datetime
+    digest: str = Field(description="hex SHA-256 over the entries' leaf hashes in the log's order (the PDF prints it)")
     checkpoint: CheckpointPublic
     entries: list[EntryProof]
