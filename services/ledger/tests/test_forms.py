@@ -137,6 +137,7 @@ async def test_identification_and_elimination_forms_hold_the_recorded_values(ser
     assert "当年医疗自付支出（元）：30000" in flat and "村级民主评议" in flat and "同意票：15" in flat
     assert "县级审定纳入监测" in flat and "弥防返贫〔2026〕12号" in flat
     assert "张卫东（村干部）" in flat and "cadre-zhang" not in flat  # officers by name and post, not by login
+    assert "村民代表会议记录" in flat and "入户调查表" in flat and "文件摘要" not in flat  # evidence by what it is
     assert "健康帮扶" in flat and "已落实" in flat and "卫生健康部门" in flat  # the measure, its unit and status
     assert "不愁吃" in flat and "2026年11月1日" in flat and "700" in flat  # guarantees checked, monthly income
     assert "风险消除乡镇验收" in flat and approval_no in flat

@@ -65,6 +65,10 @@ EVENT_ZH: dict[str, str] = {
 }
 # The fields a procedure step records, as its form names them.
 FIELD_ZH: dict[str, str] = {
+    # the files a step's record names by their SHA-256 (the file is kept by the service it was uploaded to)
+    "survey_form_sha256": "入户调查表",
+    "estimate_form_sha256": "收支测算表",
+    "minutes_sha256": "村民代表会议记录",
     "channel": "发现渠道",
     "channels": "监测渠道",
     "note": "备注",

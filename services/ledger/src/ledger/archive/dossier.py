@@ -130,8 +130,8 @@ def _fields(data: dict[str, Any]) -> str:
     for key, value in data.items():
         if key in _NOT_SHOWN or key in _SIGNATORIES or value in (None, "", [], {}) or key.endswith("_id"):
             continue
-        if key.endswith("_sha256"):
-            shown.append(f"{FIELD_ZH.get(key, '附件')}：文件摘要{str(value)[:12]}…")
+        if key.endswith("_sha256"):  # a file by what it is; its digest's first digits find it where it is kept
+            shown.append(f"附件《{FIELD_ZH.get(key, '佐证材料')}》（原件存建档登记系统，SHA-256 {str(value)[:12]}）")
             continue
         shown.append(f"{FIELD_ZH.get(key, key)}：{_value(key, value)}")
     return "；".join(shown) or "—"
