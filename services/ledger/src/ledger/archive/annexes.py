@@ -282,7 +282,8 @@ async def analysis(
                 names[household_id].name if household_id in names else BLANK,
                 len(active(h)),
                 risks_text(case.risks),
-                f"{income.per_capita_net_income}（{income.year}年）" if income else BLANK,
+                income.per_capita_net_income if income else BLANK,  # a number: the sheet sums and averages it
+                income.year if income else BLANK,
                 "、".join(m.name or m.code for m in (plan.measures if plan else [])) or BLANK,
                 f"已消除（{eliminated.data.approved_on or ''}）" if eliminated else "未消除，继续监测帮扶",
             ]
@@ -299,6 +300,7 @@ async def analysis(
             "家庭人口",
             "返贫致贫风险",
             "人均纯收入（元）",
+            "收入年度",
             "帮扶措施",
             "研判结论",
         ],
