@@ -33,10 +33,7 @@ from common.vocabulary import (
     RELATION_ZH,
     RISK_DETAIL_ZH,
     RISK_ZH,
-    ROLE_ZH,
-    SERVICE_ZH,
     SEX_ZH,
-    access_zh,
     band_zh,
     zh,
 )
@@ -47,7 +44,6 @@ from contracts.assistance import (
     FollowUpIncomeMonthsRecordedV1,
     PlanEventBase,
 )
-from contracts.audit import PersonalDataAccessedV1
 from contracts.intake import (
     CASE_EVENTS,
     CASE_TOPIC,
@@ -66,7 +62,7 @@ from contracts.steps import (
     StepRecord,
     VerificationRecord,
 )
-from ledger.archive import annexes, forms
+from ledger.archive.reads import actor, reads_chapter
 from ledger.archive.records import event_of, every, latest
 from ledger.archive.stated import BLANK, recorded_on, shown, step_date
 from ledger.models import Entry
@@ -149,27 +145,13 @@ def _signatories(r: Entry) -> str | None:
     return "、".join(f"{name}（{post}）" for name, post in named if name) or None
 
 
-def _actor(data: dict[str, Any]) -> str:
-    actor = data.get("actor") or data.get("recorded_by") or BLANK
-    if actor == "system":
-        return "系统（自动）"
-    role = data.get("actor_role")
-    # By name and post where the login named the officer; a login id only where it did not.
-    who = data.get("actor_name") or actor
-    return f"{who}（{ROLE_ZH.get(role, role)}）" if role else str(who)
-
-
-def _cst(at: dt.datetime) -> str:
-    return official_time(at)
-
-
 def _steps(rows: Iterable[Entry]) -> list[list[Any]]:
     return [
         [
             i + 1,
             EVENT_ZH.get(r.type, r.type),
             step_date(r.data) or official(recorded_on(r.data) or cst_date(r.time)),
-            _signatories(r) or _actor(r.data),
+            _signatories(r) or actor(r.data),
             _fields(_record(r)),
         ]
         for i, r in enumerate(rows)
@@ -244,7 +226,7 @@ def flowables(rows: list[Entry], as_of: dt.datetime, reader: str, purpose: str) 
     flow += _chapter("六、风险消除", [r for r in rows if r.topic == ELIMINATION_TOPIC], "尚无风险消除记录")
     objections = [r for r in rows if "objection" in r.type]
     flow += _chapter("七、异议及处理", objections, "公示期间未收到异议")
-    flow += _reads(rows)
+    flow += reads_chapter(rows)
     return flow
 
 
@@ -286,7 +268,7 @@ def _plan(rows: list[Entry]) -> list[Flowable]:
                     i + 1,
                     EVENT_ZH.get(r.type, r.type),
                     step_date(r.data) or str(recorded_on(r.data) or ""),
-                    _actor(r.data),
+                    actor(r.data),
                     _plan_note(event),
                 ]
                 for i, (r, event) in enumerate(zip(plans, steps, strict=True))
@@ -393,36 +375,3 @@ def _follow_up(rows: list[Entry]) -> list[Flowable]:
     if not (years or months or checks):
         flow.append(pdf.paragraph("尚无收入或核查记录"))
     return flow
-
-
-def _what(what: str) -> str:
-    """What a read was, in Chinese: a form by its title (生成表单《监测对象认定乡镇核查表》), not its code."""
-    for phrase, said in (("printed form ", "打印《{}》（户主姓名、身份证号）"), ("form ", "生成表单《{}》")):
-        code = what.removeprefix(phrase)
-        if what.startswith(phrase) and (title := forms.FORMS.get(code) or annexes.ANNEXES.get(code)):
-            return said.format(title)
-    return access_zh(what)
-
-
-def _reads(rows: list[Entry]) -> list[Flowable]:
-    reads = every(rows, PersonalDataAccessedV1)
-    flow: list[Flowable] = [pdf.paragraph("八、个人信息查阅记录", "h")]
-    if not reads:
-        return [*flow, pdf.paragraph("无")]
-    return [
-        *flow,
-        pdf.table(
-            [["时间（北京时间）", "查阅人", "系统", "查阅内容", "用途"]]
-            + [
-                [
-                    _cst(a.accessed_at),
-                    _actor({"actor": a.actor, "actor_role": a.actor_role, "actor_name": a.actor_name}),
-                    zh(SERVICE_ZH, a.service),
-                    _what(a.what),
-                    access_zh(a.purpose),
-                ]
-                for a in reads
-            ],
-            [30, 44, 18, 48, 40],
-        ),
-    ]
