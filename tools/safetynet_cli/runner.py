@@ -125,9 +125,16 @@ class _Children:
         self.procs[name] = subprocess.Popen(  # noqa: S603
             [sys.executable, "-m", "uvicorn", f"{name}.main:app", "--host", self.host,
              "--port", str(self.ports[name]), "--no-access-log"],
-            env=service_env(self.env, self.data_dir, name),
+            env={**service_env(self.env, self.data_dir, name), **self._calls(name)},
         )  # fmt: skip
         self.started[name] = time.monotonic()
+
+    def _calls(self, name: str) -> dict[str, str]:
+        """The services a service calls: the ledger reads the heads' names for a printed form from intake."""
+        if name == "ledger" and "intake" in self.ports and "INTAKE_URL" not in self.env:
+            host = "127.0.0.1" if self.host in ("0.0.0.0", "::") else self.host  # noqa: S104
+            return {"INTAKE_URL": f"http://{host}:{self.ports['intake']}"}
+        return {}
 
     def start_all(self) -> None:
         for name, port in self.ports.items():

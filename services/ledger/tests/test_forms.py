@@ -62,6 +62,37 @@ LETTERS = {
 }
 
 
+async def sheet(client: httpx.AsyncClient, code: str, **params: Any) -> Any:
+    r = await client.get(f"/forms/{code}", params={"purpose": "台账", "format": "xlsx", **params}, headers=COUNTY)
+    assert r.status_code == 200, r.text
+    return load_workbook(io.BytesIO(r.content)).active
+
+
+def amounts(ws: Any, labels: tuple[str, ...]) -> dict[str, Any]:
+    """The value beside each label (column A), which a spreadsheet must be able to sum: a number."""
+    found = {str(row[0].value): row[1].value for row in ws.iter_rows(min_col=1, max_col=2) if row[0].value in labels}
+    assert set(found) == set(labels), found
+    assert all(isinstance(v, int | float) for v in found.values()), found
+    return found
+
+
+def wrapped_rows_are_tall(ws: Any) -> None:
+    """A row whose value wraps onto several lines is given the height to print them (no overlapping lines)."""
+    from openpyxl.utils import get_column_letter
+
+    for row in ws.iter_rows(min_row=2):
+        cell = row[1] if len(row) > 1 else row[0]
+        width = ws.column_dimensions[get_column_letter(cell.column)].width or 8.43
+        merged = next((m for m in ws.merged_cells.ranges if cell.coordinate in m), None)
+        if merged is not None:
+            width = sum(
+                ws.column_dimensions[get_column_letter(c)].width or 8.43
+                for c in range(merged.min_col, merged.max_col + 1)
+            )
+        if isinstance(cell.value, str) and len(cell.value) * 2 > width * 1.5:  # wraps onto 2 lines or more
+            assert (ws.row_dimensions[cell.row].height or 0) >= 30, (cell.coordinate, cell.value)
+
+
 async def form(client: httpx.AsyncClient, code: str, **params: Any) -> tuple[str, str]:
     texts = []
     for fmt in ("xlsx", "pdf"):
@@ -102,20 +133,26 @@ async def test_identification_and_elimination_forms_hold_the_recorded_values(ser
         "六、风险消除",
         "七、异议及处理",
         "八、个人信息查阅记录",
-        "附录：核验材料",
+        "附录：核验说明",
     ):
         assert chapter in flat, chapter
     assert household["household_no"] in flat and "户主" in flat and "普通劳动力" in flat
     assert "当年医疗自付支出（元）：30000" in flat and "村级民主评议" in flat and "同意票：15" in flat
-    assert "县级审定纳入监测" in flat and "弥防返贫〔2026〕12号" in flat and "cadre-zhang（村干部）" in flat
+    assert "县级审定纳入监测" in flat and "弥防返贫〔2026〕12号" in flat
+    assert "张卫东（村干部）" in flat and "cadre-zhang" not in flat  # officers by name and post, not by login
+    assert "村民代表会议记录" in flat and "入户调查表" in flat and "文件摘要" not in flat  # evidence by what it is
     assert "健康帮扶" in flat and "已落实" in flat and "卫生健康部门" in flat  # the measure, its unit and status
     assert "不愁吃" in flat and "2026年11月1日" in flat and "700" in flat  # guarantees checked, monthly income
-    assert "风险消除乡镇验收" in flat and "陈联系人" in flat and approval_no in flat
+    assert "风险消除乡镇验收" in flat and approval_no in flat
+    # Who signed the verification and the acceptance is read here, by name and post (the forms leave the pen's
+    # boxes empty).
+    # (a table cell wraps, and its lines interleave with its neighbours': each name and post is looked for alone)
+    assert all(n in flat for n in ("李干部", "（镇街干部）", "赵书记", "（村支部书记）", "陈联系人", "（监测联系人）"))
     assert "county-forms" in flat and "年度检查" in flat  # this very read, recorded before the file was drawn
     assert "查看帮扶计划" in flat and "帮扶跟踪" in flat and "assistance plan" not in flat  # the reads, in Chinese
-    assert "Inclusion proofs" in flat and "audit_path" in flat
+    assert "核验方法" in flat and "audit_path" not in flat  # the proofs' appendix, the proofs beside the PDF
     english = {"declared", "village_reviewed", "illness", "head", "cadre_screening", "sudden_hardship", "lifted"}
-    body = flat.split("附录：核验材料")[0]
+    body = flat.split("附录：核验说明")[0]
     assert not [w for w in english if w in body], [w for w in english if w in body]
     # The policy a step applied, as its reader says it (another test may have published 2026's by now).
     assert "policy:" not in body and re.search(r"依据政策：[^；]*\d{4}年监测政策第\d+版", body)
@@ -123,7 +160,7 @@ async def test_identification_and_elimination_forms_hold_the_recorded_values(ser
     for text in (xlsx, pdf):
         assert "■突发严重困难户" in text and "□边缘易致贫户" in text and "■基层干部排查" in text
         assert "2026年10月12日" in text and "■因病" in text and "□因学" in text
-        assert "赵书记" not in text and "李干部" not in text and "村支部书记签字" in text  # signed by pen, not typed
+        assert "村支部书记签字" in text and "赵书记" not in text and "李干部" not in text  # boxes for the pen
         assert "当年医疗自付支出（元）：30000" in text and "out_of_pocket" not in text
     assert "2026年10月12日（系统录入 " in xlsx  # stated in October, recorded today: both are shown
     xlsx, pdf = await form(ledger, "commitment", household_id=household["id"])
@@ -137,8 +174,8 @@ async def test_identification_and_elimination_forms_hold_the_recorded_values(ser
     assert "户主" in xlsx and "配偶" in xlsx and "2025年人均纯收入" in xlsx
     assert not {"head", "spouse", "female", "male", "lifted", "full"} & set(xlsx.replace("|", " ").split())
     xlsx, pdf = await form(ledger, "township-acceptance", household_id=household["id"])
-    assert xlsx.count("■是") == 4 and "□否" in xlsx  # 附件6's boxes, the recorded ticked
-    assert not {"陈联系人", "赵书记", "已签"} & set((xlsx + pdf).replace("|", " ").split())  # the boxes are for pens
+    assert "监测联系人签字" in xlsx and xlsx.count("■是") == 4 and "□否" in xlsx  # 附件6's boxes, the recorded ticked
+    assert not [n for n in ("陈联系人", "赵书记", "李干部", "已签") if n in xlsx + pdf]  # the boxes are for the pen
     assert "■健康帮扶（含医保个人缴费补贴、大病保险、医疗救助等）" in xlsx and "□产业帮扶" in xlsx and "■因病" in xlsx
     assert "per-capita" not in xlsx and "CNY" not in xlsx  # the income as an amount, in Chinese
     assert "监测对象风险消除乡镇验收表" in pdf and "2026年11月20日" in pdf
@@ -176,6 +213,20 @@ async def test_identification_and_elimination_forms_hold_the_recorded_values(ser
     assert filed["household-survey"] and filed["analysis-marginal"] and not filed["commitment"]
     xlsx, pdf = await form(ledger, "household-survey", household_id=household["id"])
     assert "驻村工作队 王" in pdf and "2026年9月22日" in pdf and "户主" in xlsx and "41000" in xlsx
+    # Amounts are numbers (a SUM over them is right), and wrapped rows are tall enough to print.
+    survey = await sheet(ledger, "household-survey", household_id=household["id"])
+    estimated = amounts(survey, ("测算家庭收入（元）", "测算家庭支出（元）"))
+    assert estimated == {"测算家庭收入（元）": 9000, "测算家庭支出（元）": 41000}
+    wrapped_rows_are_tall(survey)
+    estimate = await sheet(ledger, "income-expense-estimate", household_id=household["id"])
+    parts = amounts(estimate, ("工资性收入", "生产经营性收入", "财产性收入", "转移性收入", "家庭总收入", "医疗支出"))
+    assert sum(parts[k] for k in ("工资性收入", "生产经营性收入", "财产性收入", "转移性收入")) == parts["家庭总收入"]
+    collected = await sheet(ledger, "information-collection", household_id=household["id"])
+    amounts(collected, ("工资性收入（元）", "转移性收入（元）", "医疗支出（元）", "其他刚性支出（元）"))
+    for code in ("township-verification", "township-acceptance"):
+        wrapped_rows_are_tall(await sheet(ledger, code, household_id=household["id"]))
+    accepted = await sheet(ledger, "township-acceptance", household_id=household["id"])
+    amounts(accepted, ("年人均可支配收入（元）（以验收当月倒推连续12个月计）",))
     xlsx, pdf = await form(ledger, "income-expense-estimate", household_id=household["id"])
     assert "工资性收入" in xlsx and "家庭总收入" in xlsx and "测算结论" in pdf
     assert "筛查规则未就本户收入发出经核实的预警" in pdf  # no income rule judged it: the form computes no verdict

@@ -6,6 +6,7 @@ import asyncio
 import base64
 import hashlib
 import os
+import re
 import subprocess
 import sys
 from typing import Any
@@ -198,13 +199,38 @@ async def test_the_archive_as_of_a_date_and_its_checkable_export(
         f"/households/{household['id']}/archive.pdf", params={"purpose": "归档"}, headers=COUNTY_OFFICER
     )
     assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
-    text = checked_pdf(pdf.content)  # its fonts embedded, every page drawn by PDFium
-    assert household["id"] in text and "intake.case.approved" in text and "audit_path" in text
-    assert "一户一档" in text
+    text = checked_pdf(pdf.content).replace("\n", "")  # its fonts embedded, every page drawn by PDFium
+    assert household["id"] in text and "一户一档" in text
+    # The proofs: in the PDF, one appendix page that says what is proven and how, naming the entries by one
+    # digest (no bodies in base64, no English); beside it, the proofs for a program at the same as_of, checked
+    # here as a verifier would.
+    appendix = text.split("附录：核验说明")[1]
+    assert "核验方法" in appendix and "audit_path" not in text and "Inclusion proofs" not in text
+    named = re.search(r"archive/proofs\?as_of=([0-9T:.Z-]+)&through=(\d+)", appendix)
+    assert named is not None, appendix
+    proofs = await ok(
+        await client.get(
+            f"/households/{household['id']}/archive/proofs",
+            params={"purpose": "归档", "as_of": named.group(1), "through": named.group(2)},
+            headers=COUNTY_OFFICER,
+        )
+    )
+    head = proofs["checkpoint"]
+    assert {e["leaf_index"] for e in full["entries"]} <= {e["leaf_index"] for e in proofs["entries"]}
+    leaves = []
+    for e in sorted(proofs["entries"], key=lambda e: e["leaf_index"]):
+        leaf = hashlib.sha256(b"\x00" + b(e["body"])).digest()
+        assert leaf == b(e["leaf_hash"])
+        path = [b(p) for p in e["audit_path"]]
+        assert verify_inclusion(e["leaf_index"], head["tree_size"], leaf, path, b(head["root_hash"]))
+        leaves.append(leaf)
+    assert proofs["digest"] == hashlib.sha256(b"".join(leaves)).hexdigest() and proofs["digest"] in appendix
+    Ed25519PublicKey.from_public_bytes(b(head["public_key"]))  # the key the appendix names is a key
+    assert head["public_key"] in appendix
 
     async def export_audited() -> bool:
         page = await ok(await client.get("/access-audit", params={"household_id": household["id"]}, headers=AUDITOR))
-        return {"archive", "archive export"} <= {i["what"] for i in page["items"]}
+        return {"archive", "archive export", "archive proofs"} <= {i["what"] for i in page["items"]}
 
     assert await eventually(export_audited)
     retention = await ok(await client.get("/retention", headers=AUDITOR))

@@ -113,6 +113,8 @@ EliminationsApprove = _may(*COUNTY)
 ReportsRead = _may(*OVERSEERS)
 # The lists pushed to the departments, and what they report back carried out.
 DepartmentListRead = _may(Role.department, *OVERSEERS)
+# The heads' names and ID numbers the ledger prints on a form: whoever may draw the form (`ArchiveRead`).
+PrintedHeadsRead = _may(*ABOVE_VILLAGE)
 DepartmentReportWrite = _may(Role.department, Role.township_officer, Role.county_officer, Role.admin)
 
 # ledger

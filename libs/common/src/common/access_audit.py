@@ -50,6 +50,7 @@ async def record_accesses(
                     actor=principal.sub,
                     actor_role=principal.role,
                     actor_region=",".join(principal.prefixes),
+                    actor_name=principal.name,
                     what=what,
                     purpose=purpose,
                     service=service,

@@ -80,9 +80,34 @@ def print_ready(ws: Any, *, first_row: int, header_row: int | None, span: int, l
             for col in range(1, span + 1)
         )
         ws.row_dimensions[header_row].height = 15 * max(lines, 1) + 3
+    _heights(ws, first_row, header_row, span)
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.5
+
+
+def _heights(ws: Any, first_row: int, header_row: int | None, span: int) -> None:
+    """Each row as tall as its most wrapped cell: spreadsheet programs print a row at the height the file
+    gives it, so a wrapped value in a row left at the default height prints over the next one. A cell merged
+    across columns wraps at their total width; a row the sheet's writer sized itself (a letter's paragraph) is
+    kept."""
+    from openpyxl.utils import get_column_letter
+
+    widths = [float(ws.column_dimensions[get_column_letter(c)].width or 8.43) for c in range(1, span + 1)]
+    merged = {(m.min_row, m.min_col): m.max_col for m in ws.merged_cells.ranges if m.min_row == m.max_row}
+    for r in range(first_row, ws.max_row + 1):
+        if r == header_row or ws.row_dimensions[r].height is not None:
+            continue
+        lines = 1
+        for c in range(1, span + 1):
+            value = ws.cell(r, c).value
+            if value is None:
+                continue
+            width = sum(widths[c - 1 : merged.get((r, c), c)])
+            per_line = max(int(width) - 1, 1)
+            lines = max(lines, sum(max(1, -(-_display_width(part) // per_line)) for part in str(value).split("\n")))
+        if lines > 1:
+            ws.row_dimensions[r].height = 15 * lines + 3

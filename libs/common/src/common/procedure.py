@@ -107,6 +107,7 @@ class Taken:
     role: str
     at: dt.datetime
     data: dict[str, Any]
+    actor_name: str | None = None  # the officer's name where the login carries one (the dossier shows it)
 
     @property
     def action(self) -> str:
@@ -234,6 +235,7 @@ class Procedure:
             principal.role.value if principal else "system",
             clock.now(),
             data or {},
+            principal.name if principal and not actor else None,
         )
         await record.outbox.add_many(session, await record.write(session, subject, taken))
         return taken

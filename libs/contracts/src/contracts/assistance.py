@@ -63,6 +63,9 @@ class PlanEventBase(EventContract):
     measures: list[PlanMeasureFacts]
     excluded_reason: str | None = None
     actor: str
+    # Who took the step by name, as their login names them (the token's name claim): the dossier shows the
+    # officer by name and post, not by login id. None for the system and for a login without a name.
+    actor_name: str | None = Field(None, max_length=100)
     occurred_at: dt.datetime
     risks: list[str] = Field(default_factory=list, description="the risk categories the plan answers")
     # The step's own record: the review's meeting, the notice, an objection (contracts.steps); the steps that
@@ -148,6 +151,9 @@ class EliminationEventBase(EventContract):
     previous_state: str | None
     actor: str
     actor_role: str
+    # Who took the step by name, as their login names them (the token's name claim): the dossier shows the
+    # officer by name and post, not by login id. None for the system and for a login without a name.
+    actor_name: str | None = Field(None, max_length=100)
     occurred_at: dt.datetime
     data: StepRecord = Field(default_factory=StepRecord, description="the step's own record (form fields)")
 

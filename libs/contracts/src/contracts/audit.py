@@ -4,6 +4,8 @@ import datetime as dt
 import uuid
 from typing import ClassVar
 
+from pydantic import Field
+
 from contracts.base import EventContract
 
 ACCESS_TOPIC = "audit.access.v1"
@@ -19,6 +21,8 @@ class PersonalDataAccessedV1(EventContract):
     actor: str
     actor_role: str
     actor_region: str
+    # The reader's name where the login carries one (the dossier's access log shows it with the post).
+    actor_name: str | None = Field(None, max_length=100)
     what: str
     purpose: str
     service: str

@@ -173,6 +173,9 @@ class CaseEventBase(EventContract):
     weak_motivation: bool = Field(False, description="内生动力不足 recorded on the case (for 扶志扶智 measures)")
     actor: str
     actor_role: str
+    # Who took the step by name, as their login names them (the token's name claim): the dossier shows the
+    # officer by name and post, not by login id. None for the system and for a login without a name.
+    actor_name: str | None = Field(None, max_length=100)
     occurred_at: dt.datetime
     # The step's own record (form fields): each event narrows it to its step's record (contracts.steps).
     data: StepRecord = Field(default_factory=StepRecord, description=RECORD)

@@ -15,6 +15,7 @@ from intake.households.endpoints import router as households_router
 from intake.imports.endpoints import router as imports_router
 from intake.imports.tasks import import_loop
 from intake.notices.endpoints import router as notices_router
+from intake.printing.endpoints import router as printing_router
 from intake.regions.endpoints import router as regions_router
 from intake.registry.delivery import delivery_loop
 from intake.registry.endpoints import department_router
@@ -40,6 +41,7 @@ spec = ServiceSpec(
         consents_router,
         cases_router,
         notices_router,
+        printing_router,
         calendar_router,
         regions_router,
         registry_router,

@@ -18,6 +18,10 @@ class LedgerSettings(CommonSettings):
     # The log's name: the first line of every checkpoint and the name of its signing key (c2sp.org/signed-note:
     # no spaces, no '+'). One per deployment, e.g. the county's domain and "/ledger".
     ledger_origin: str = Field("safetynet.example/ledger", pattern=r"^[^\s+]{1,200}$")
+    # Intake, where the heads' names and ID numbers a printed form shows are read (ADR 0014): the one address
+    # the ledger calls out to. Unset: the forms leave those boxes to be written by hand.
+    intake_url: str | None = Field(None, pattern=r"^https?://[A-Za-z0-9.\-]+(:\d{1,5})?/?$")
+    intake_timeout_s: float = Field(10.0, gt=0, le=60)
 
     # Counties' own form templates (a mounted directory a county's office edits), searched before the shipped
     # ones: a pack's `paperwork.templates` names a file here (ADR 0026). Empty: the shipped templates only.

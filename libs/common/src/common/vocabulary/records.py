@@ -66,6 +66,10 @@ EVENT_ZH: dict[str, str] = {
 }
 # The fields a procedure step records, as its form names them.
 FIELD_ZH: dict[str, str] = {
+    # the files a step's record names by their SHA-256 (the file is kept by the service it was uploaded to)
+    "survey_form_sha256": "入户调查表",
+    "estimate_form_sha256": "收支测算表",
+    "minutes_sha256": "村民代表会议记录",
     "channel": "发现渠道",
     "channels": "监测渠道",
     "note": "备注",
@@ -159,7 +163,9 @@ ACCESS_ZH: dict[str, str] = {
     "alert verification": "核实预警",
     "archive": "查阅一户一档",
     "archive export": "导出一户一档",
+    "archive proofs": "下载一户一档核验材料",
     "form": "生成表单",
+    "printed form": "打印表单（户主姓名、身份证号）",
     # purposes the services record themselves
     "registration": "建档登记",
     "case work": "办理认定",

@@ -1,6 +1,6 @@
 """The shared test kit: the test county's regions, tokens, households to register."""
 
-import uuid
+import random
 from typing import Any
 
 import httpx
@@ -20,9 +20,14 @@ def headers(role: str, region: str, sub: str | None = None, **extra: Any) -> dic
     return auth(SETTINGS, role, region, sub, **extra)
 
 
+# Names as a village's are, so a printed form reads as one (a name is test data, not a key: repeats are fine).
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗"
+GIVEN = ("建国", "秀英", "志强", "桂兰", "春生", "玉梅", "海涛", "丽华", "德明", "永福", "金花", "文军")
+
+
 def member(relation: str = "head", **over: Any) -> dict[str, Any]:
     return {
-        "name": over.pop("name", "王" + uuid.uuid4().hex[:2]),
+        "name": over.pop("name", random.choice(SURNAMES) + random.choice(GIVEN)),
         "resident_id": resident_id(),
         "relation": relation,
         "labour_capacity": "full",
@@ -35,9 +40,9 @@ def member(relation: str = "head", **over: Any) -> dict[str, Any]:
 def household_body(
     village: str = VILLAGE_A, members: list[dict[str, Any]] | None = None, **over: Any
 ) -> dict[str, Any]:
+    # No 户编号: intake gives the village's code and its next sequence number, as it does for a new household.
     return {
         "region_code": village,
-        "household_no": uuid.uuid4().hex[:16],
         "address": "1组 8号",
         "category": "lifted",
         "members": members or [member(), member("spouse")],

@@ -286,6 +286,7 @@ async def _write_step(session: AsyncSession, e: Elimination, taken: Taken) -> Ev
         previous_state=taken.previous,
         actor=taken.actor,
         actor_role=taken.role,
+        actor_name=taken.actor_name,
         occurred_at=taken.at,
         data=taken.data,
     )

@@ -169,7 +169,9 @@ async def _write_step(session: AsyncSession, plan: Plan, taken: Taken) -> Events
     measures = await measures_of(session, plan.id)
     event = CONTRACTS_BY_TYPE[taken.step.event or ""]
     assert issubclass(event, PlanEventBase)
-    return await _with_lists(session, [_event(event, plan, measures, taken.actor, taken.at, data=taken.data)])
+    return await _with_lists(
+        session, [_event(event, plan, measures, taken.actor, taken.at, data=taken.data, actor_name=taken.actor_name)]
+    )
 
 
 async def _write_measure_step(session: AsyncSession, measure: PlanMeasure, taken: Taken) -> Events:

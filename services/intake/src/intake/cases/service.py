@@ -116,6 +116,7 @@ async def _write_step(session: AsyncSession, case: Case, taken: Taken) -> Events
         weak_motivation=case.weak_motivation,
         actor=taken.actor,
         actor_role=taken.role,
+        actor_name=taken.actor_name,
         occurred_at=case.updated_at,
         data=taken.data,
     )

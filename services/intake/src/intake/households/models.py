@@ -48,6 +48,16 @@ class Household(Base):
     members: Mapped[list["Member"]] = relationship(lazy="raise", order_by="Member.position")
 
 
+class HouseholdNumber(Base):
+    """The last sequence number a village gave a household (户编号 = the village's 12-digit code and the
+    sequence, 5325041020010001): a number a cadre reads aloud and quotes, kept for the household's life."""
+
+    __tablename__ = "household_numbers"
+
+    region_code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    last: Mapped[int] = mapped_column(Integer)
+
+
 class Member(Base):
     __tablename__ = "members"
     __table_args__ = (

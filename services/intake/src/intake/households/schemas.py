@@ -109,7 +109,15 @@ class HouseholdCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     region_code: VillageCode
-    household_no: str = Field(min_length=1, max_length=40, pattern=r"^[0-9A-Za-z-]+$", examples=["5325041020010001"])
+    household_no: str | None = Field(
+        None,
+        min_length=1,
+        max_length=40,
+        pattern=r"^[0-9A-Za-z-]+$",
+        examples=["5325041020010001"],
+        description="the household's number (户编号) where it already has one (the national system's); omitted, "
+        "intake gives it the village's code and the village's next sequence number",
+    )
     address: str = Field(min_length=1, max_length=300, examples=["新哨镇新哨社区1组"])
     category: HouseholdCategory
     members: list[MemberCreate] = Field(min_length=1, max_length=30)

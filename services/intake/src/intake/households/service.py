@@ -25,6 +25,7 @@ from contracts.intake import (
 )
 from intake.crypto import NAME_FIELD, cipher
 from intake.households.models import Household, HouseholdRevision, IncomeRecord, Member, name_columns
+from intake.households.numbers import next_number
 from intake.households.schemas import (
     HouseholdCreate,
     HouseholdUpdate,
@@ -151,7 +152,7 @@ async def register(session: AsyncSession, principal: Principal, body: HouseholdC
     household = Household(
         id=uuid.uuid4(),
         region_code=body.region_code,
-        household_no=body.household_no,
+        household_no=body.household_no or await next_number(session, body.region_code),
         address=body.address,
         category=body.category,
         created_by=principal.sub,

@@ -44,6 +44,7 @@ from contracts.intake import (
 from contracts.policy import PackValues
 from contracts.screening import AlertConfirmedV1, AlertFinding
 from ledger.archive.forms import Form, Signature, active, cn_date, household_of, households_of, labour_of, risks_text
+from ledger.archive.heads import Head, Heads
 from ledger.archive.records import every, latest, read, types
 from ledger.archive.stated import BLANK
 from ledger.models import Entry
@@ -114,7 +115,7 @@ def _because(risks: str) -> str:
     return risks if risks.startswith("因") else f"因{risks}"
 
 
-def application(code: str, rows: list[Entry], words: PackValues | None = None) -> Form:
+def application(code: str, rows: list[Entry], words: PackValues | None = None, head: Head | None = None) -> Form:
     """附件1、2 申请书: the household's application to be monitored, as 脱贫监测户 or 边缘户."""
     a = annexed(rows)
     h, members, village, place, case, declared, income = (
@@ -143,7 +144,7 @@ def application(code: str, rows: list[Entry], words: PackValues | None = None) -
     )
 
 
-def household_survey(rows: list[Entry], words: PackValues | None = None) -> Form:
+def household_survey(rows: list[Entry], words: PackValues | None = None, head: Head | None = None) -> Form:
     """附件3 调查表: the survey at home as recorded, the members by relation."""
     a = annexed(rows)
     h, members, place, declared = a.h, a.members, a.place, a.declared
@@ -157,7 +158,7 @@ def household_survey(rows: list[Entry], words: PackValues | None = None) -> Form
         [
             ("所在地", place),
             ("户编号", h.household_no),
-            ("户主姓名 / 联系电话", BLANK),
+            ("户主姓名 / 联系电话", f"{head.name if head else BLANK} / {BLANK}"),
             ("家庭人口", f"{len(members)}人"),
             ("返贫致贫风险", risks_text(declared)),
             ("测算家庭收入（元）", BLANK if s.estimated_income is None else s.estimated_income),
@@ -183,7 +184,7 @@ def _income_judgements(rows: list[Entry]) -> tuple[list[AlertFinding], int | Non
     return found, (years[-1] if years else None)
 
 
-def income_expense_estimate(rows: list[Entry], words: PackValues | None = None) -> Form:
+def income_expense_estimate(rows: list[Entry], words: PackValues | None = None, head: Head | None = None) -> Form:
     """附件4 收支测算表: the year's income and rigid expenditure as recorded, and, as its conclusion, what the
     screening rule that judged the household's income said of it: its figure, its line and the year it judged
     (the form computes no figure of its own to compare with a line: one rule, one formula)."""
@@ -214,7 +215,7 @@ def income_expense_estimate(rows: list[Entry], words: PackValues | None = None) 
     )
 
 
-def measures_table(rows: list[Entry], words: PackValues | None = None) -> Form:
+def measures_table(rows: list[Entry], words: PackValues | None = None, head: Head | None = None) -> Form:
     """帮扶措施表: the plan's measures as they stand, with their progress."""
     a = annexed(rows)
     h, place, declared = a.h, a.place, a.declared
@@ -245,7 +246,9 @@ def measures_table(rows: list[Entry], words: PackValues | None = None) -> Form:
 PLANS = (PlanDraftedV1, PlanApprovedV1, PlanMeasureUpdatedV1, PlanMeasureWithdrawnV1, PlanClosedV1)
 
 
-async def analysis(session: AsyncSession, region: str, covers: Callable[[str], bool], *, code: str) -> Form:
+async def analysis(
+    session: AsyncSession, region: str, covers: Callable[[str], bool], heads: Heads, *, code: str
+) -> Form:
     """附件5、6: the list of a village's (or township's) monitored households of one type, each with its
     risks, income, measures and the judgement whether its risk is eliminated (清单制动态管理)."""
     if not region.isdigit() or len(region) not in (6, 9, 12):
@@ -268,6 +271,7 @@ async def analysis(session: AsyncSession, region: str, covers: Callable[[str], b
         raise NotFound("Nothing recorded for this form within your jurisdiction", zh="您的辖区内没有此表单的记录")
     wanted = types(*PLANS, EliminationApprovedV1, HouseholdIncomeRecordedV1)
     entries = await households_of(session, set(cases), wanted)
+    names = await heads(cases, "filed")
     table = []
     for i, (household_id, case) in enumerate(sorted(cases.items(), key=lambda kv: kv[1].region_code), 1):
         rows = entries[household_id]
@@ -280,10 +284,11 @@ async def analysis(session: AsyncSession, region: str, covers: Callable[[str], b
                 i,
                 regions().name(case.region_code) or case.region_code,
                 h.household_no,
-                BLANK,
+                names[household_id].name if household_id in names else BLANK,
                 len(active(h)),
                 risks_text(case.risks),
-                f"{income.per_capita_net_income}（{income.year}年）" if income else BLANK,
+                income.per_capita_net_income if income else BLANK,  # a number: the sheet sums and averages it
+                income.year if income else BLANK,
                 "、".join(m.name or m.code for m in (plan.measures if plan else [])) or BLANK,
                 f"已消除（{eliminated.data.approved_on or ''}）" if eliminated else "未消除，继续监测帮扶",
             ]
@@ -300,6 +305,7 @@ async def analysis(session: AsyncSession, region: str, covers: Callable[[str], b
             "家庭人口",
             "返贫致贫风险",
             "人均纯收入（元）",
+            "收入年度",
             "帮扶措施",
             "研判结论",
         ],

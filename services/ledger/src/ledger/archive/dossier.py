@@ -33,10 +33,7 @@ from common.vocabulary import (
     RELATION_ZH,
     RISK_DETAIL_ZH,
     RISK_ZH,
-    ROLE_ZH,
-    SERVICE_ZH,
     SEX_ZH,
-    access_zh,
     band_zh,
     zh,
 )
@@ -47,7 +44,6 @@ from contracts.assistance import (
     FollowUpIncomeMonthsRecordedV1,
     PlanEventBase,
 )
-from contracts.audit import PersonalDataAccessedV1
 from contracts.intake import (
     CASE_EVENTS,
     CASE_TOPIC,
@@ -57,13 +53,24 @@ from contracts.intake import (
     HouseholdUpdatedV1,
 )
 from contracts.screening import AlertConfirmedV1
-from contracts.steps import MeetingRecord, NoticeRecord, ObjectionRecord, ResolutionRecord, StepRecord
+from contracts.steps import (
+    AcceptanceRecord,
+    MeetingRecord,
+    NoticeRecord,
+    ObjectionRecord,
+    ResolutionRecord,
+    StepRecord,
+    VerificationRecord,
+)
+from ledger.archive.reads import actor, reads_chapter
 from ledger.archive.records import event_of, every, latest
 from ledger.archive.stated import BLANK, recorded_on, shown, step_date
 from ledger.models import Entry
 
 # What a step records that the dossier shows elsewhere or that is no reader's business (internal ids).
 _NOT_SHOWN = {"risks", "income_12_months", "income_source", "measures", "measure_classes", "calendar_assumed"}
+# The officers a form's signature boxes name: shown as who handled the step (办理人), by name and post.
+_SIGNATORIES = {"officer_name", "village_secretary", "monitor_contact"}
 _VALUES: dict[str, dict[str, str]] = {
     "channel": CHANNEL_ZH,
     "channels": CHANNEL_ZH,
@@ -117,25 +124,25 @@ def _record(r: Entry) -> dict[str, Any]:
 def _fields(data: dict[str, Any]) -> str:
     shown = []
     for key, value in data.items():
-        if key in _NOT_SHOWN or value in (None, "", [], {}) or key.endswith("_id"):
+        if key in _NOT_SHOWN or key in _SIGNATORIES or value in (None, "", [], {}) or key.endswith("_id"):
             continue
-        if key.endswith("_sha256"):
-            shown.append(f"{FIELD_ZH.get(key, '附件')}：文件摘要{str(value)[:12]}…")
+        if key.endswith("_sha256"):  # a file by what it is; its digest's first digits find it where it is kept
+            shown.append(f"附件《{FIELD_ZH.get(key, '佐证材料')}》（原件存建档登记系统，SHA-256 {str(value)[:12]}）")
             continue
         shown.append(f"{FIELD_ZH.get(key, key)}：{_value(key, value)}")
     return "；".join(shown) or "—"
 
 
-def _actor(data: dict[str, Any]) -> str:
-    actor = data.get("actor") or data.get("recorded_by") or BLANK
-    if actor == "system":
-        return "系统（自动）"
-    role = data.get("actor_role")
-    return f"{actor}（{ROLE_ZH.get(role, role)}）" if role else str(actor)
-
-
-def _cst(at: dt.datetime) -> str:
-    return official_time(at)
+def _signatories(r: Entry) -> str | None:
+    """The officers who signed a verification or an acceptance, by name and post as its record names them:
+    the printed form leaves their boxes to the pen, so the dossier is where who handled the step is read."""
+    record = getattr(event_of(r), "data", None)
+    if not isinstance(record, VerificationRecord | AcceptanceRecord):
+        return None
+    named = [(record.officer_name, "镇街干部"), (record.village_secretary, "村支部书记")]
+    if isinstance(record, AcceptanceRecord):
+        named.append((record.monitor_contact, "监测联系人"))
+    return "、".join(f"{name}（{post}）" for name, post in named if name) or None
 
 
 def _steps(rows: Iterable[Entry]) -> list[list[Any]]:
@@ -144,7 +151,7 @@ def _steps(rows: Iterable[Entry]) -> list[list[Any]]:
             i + 1,
             EVENT_ZH.get(r.type, r.type),
             _imported_on(r.data) or step_date(r.data) or official(recorded_on(r.data) or cst_date(r.time)),
-            _actor(r.data),
+            _signatories(r) or actor(r.data),
             _imported(r.data) or _fields(_record(r)),
         ]
         for i, r in enumerate(rows)
@@ -240,7 +247,7 @@ def flowables(rows: list[Entry], as_of: dt.datetime, reader: str, purpose: str) 
     flow += _chapter("六、风险消除", [r for r in rows if r.topic == ELIMINATION_TOPIC], "尚无风险消除记录")
     objections = [r for r in rows if "objection" in r.type]
     flow += _chapter("七、异议及处理", objections, "公示期间未收到异议")
-    flow += _reads(rows)
+    flow += reads_chapter(rows)
     return flow
 
 
@@ -282,7 +289,7 @@ def _plan(rows: list[Entry]) -> list[Flowable]:
                     i + 1,
                     EVENT_ZH.get(r.type, r.type),
                     step_date(r.data) or str(recorded_on(r.data) or ""),
-                    _actor(r.data),
+                    actor(r.data),
                     _plan_note(event),
                 ]
                 for i, (r, event) in enumerate(zip(plans, steps, strict=True))
@@ -389,27 +396,3 @@ def _follow_up(rows: list[Entry]) -> list[Flowable]:
     if not (years or months or checks):
         flow.append(pdf.paragraph("尚无收入或核查记录"))
     return flow
-
-
-def _reads(rows: list[Entry]) -> list[Flowable]:
-    reads = every(rows, PersonalDataAccessedV1)
-    flow: list[Flowable] = [pdf.paragraph("八、个人信息查阅记录", "h")]
-    if not reads:
-        return [*flow, pdf.paragraph("无")]
-    return [
-        *flow,
-        pdf.table(
-            [["时间（北京时间）", "查阅人", "系统", "查阅内容", "用途"]]
-            + [
-                [
-                    _cst(a.accessed_at),
-                    _actor({"actor": a.actor, "actor_role": a.actor_role}),
-                    zh(SERVICE_ZH, a.service),
-                    access_zh(a.what),
-                    access_zh(a.purpose),
-                ]
-                for a in reads
-            ],
-            [30, 44, 18, 48, 40],
-        ),
-    ]

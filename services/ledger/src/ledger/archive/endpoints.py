@@ -5,9 +5,8 @@ import datetime as dt
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
-from reportlab.platypus import PageBreak
 from sqlalchemy import select
 
 from common import clock, pdf
@@ -17,14 +16,14 @@ from common.auth import absent, ensure_covers, ensure_household
 from common.db import SessionDep
 from common.errors import Forbidden, NotFound, ServiceUnavailable, problem_responses
 from common.pagination import CursorQuery, LimitQuery, Page, page_list, page_rows
+from common.vocabulary import ROLE_ZH
 from contracts.audit import PersonalDataAccessedV1
-from ledger.archive import dossier, render
+from ledger.archive import dossier, heads, proofs, render
 from ledger.archive.packs import wording
 from ledger.archive.registry import REGISTRY, STANDARD
-from ledger.archive.schemas import Archive, FormInfo, Retention
+from ledger.archive.schemas import Archive, ArchiveProofs, FormInfo, Retention
 from ledger.archive.service import archive_of, registration_of
-from ledger.checkpoints.service import b64, public
-from ledger.entries import service as log
+from ledger.checkpoints.service import public
 from ledger.entries.schemas import AccessRecord
 from ledger.models import Entry
 
@@ -63,51 +62,47 @@ async def archive_pdf(
     purpose: Purpose,
     as_of: dt.datetime | None = None,
 ) -> Response:
-    """The archive as a PDF with, for every entry, its leaf hash and audit path to a signed checkpoint, so
-    it can be checked without the system (instructions inside). The export is audited."""
+    """The archive as a PDF for an inspector, ending with one appendix page that says what is proven and how
+    to check it, naming the entries by their digest; the proofs themselves are `GET .../archive/proofs` at the
+    same `as_of`, beside it. The export is audited."""
     result, rows = await archive_of(session, principal, household_id, as_of or clock.now(), "archive export", purpose)
-    checkpoint = await log.latest_checkpoint(session)
-    if checkpoint is None or checkpoint.tree_size <= max(r.leaf_index for r in rows):
-        checkpoint = await log.issue_checkpoint(session)  # the proofs need a signed head covering every entry
-    head = public(checkpoint)
-    flow = dossier.flowables(rows, result.as_of, principal.sub, purpose)
-    flow += [
-        PageBreak(),
-        pdf.paragraph("附录：核验材料", "h"),
-        pdf.paragraph(
-            "以下为本档案所依据的账本记录。每条记录的内容（body）、叶哈希和审计路径可在本系统之外核验："
-            "leaf_hash = SHA-256(0x00 || body)；按 RFC 9162 第2.1.3.2节以 SHA-256(0x01 || 左 || 右) 逐层合并审计路径，"
-            "得到签名检查点中的根哈希；再以公钥核验检查点的 Ed25519 签名。任何改动都会使核验失败。"
-        ),
-        pdf.table(
-            [["#", "时间（北京时间）", "事件", "叶哈希"]]
-            + [[e.leaf_index, clock.official_time(e.time), e.type_zh, e.leaf_hash[:24] + "…"] for e in result.entries],
-            [14, 32, 64, 70],
-        ),
-        pdf.paragraph("签名检查点 Signed checkpoint (C2SP tlog-checkpoint, Ed25519)", "h"),
-        pdf.paragraph((head.note or "").replace("\n", " | "), "mono"),
-        pdf.paragraph(f"signature {head.signature}", "mono"),
-        pdf.paragraph(f"public key {head.public_key} (key id {head.key_id})", "mono"),
-        pdf.paragraph("包含证明 Inclusion proofs (RFC 9162)", "h"),
-        pdf.paragraph(
-            "For each entry: leaf_hash = SHA-256(0x00 || body), where body is the entry's canonical bytes "
-            "(base64 below); fold the audit path with SHA-256(0x01 || left || right) per RFC 9162 section "
-            "2.1.3.2 to obtain the root hash above, and check the checkpoint's signed note with the public key."
-        ),
-    ]
-    paths = await log.inclusion_proofs(session, [r.leaf_index for r in rows], checkpoint.tree_size)
-    for r in rows:
-        path = paths[r.leaf_index]
-        flow.append(pdf.paragraph(f"entry {r.leaf_index} / tree {checkpoint.tree_size}: {r.type}", "h"))
-        flow.append(pdf.paragraph(f"body {b64(r.body)}", "mono"))
-        flow.append(pdf.paragraph(f"leaf_hash {b64(r.leaf_hash)}", "mono"))
-        flow.append(pdf.paragraph("audit_path " + " ".join(b64(h) for h in path), "mono"))
+    head = public(await proofs.signed_head(session, rows))
+    reader = f"{principal.name or principal.sub}（{ROLE_ZH.get(principal.role, principal.role)}）"
+    flow = dossier.flowables(rows, result.as_of, reader, purpose)
+    flow += proofs.appendix(household_id, result.as_of, rows, head)
     document = pdf.render("防止返贫监测对象一户一档", flow)
     return Response(
         document,
         media_type="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="archive-{household_id}.pdf"'},
     )
+
+
+@router.get(
+    "/households/{household_id}/archive/proofs",
+    response_model=ArchiveProofs,
+    responses=problem_responses(Forbidden, NotFound),
+    openapi_extra=audited("archive proofs"),
+)
+async def archive_proofs(
+    household_id: uuid.UUID,
+    session: SessionDep,
+    principal: ArchiveRead,
+    purpose: Purpose,
+    as_of: dt.datetime | None = None,
+    through: Annotated[
+        int | None, Query(ge=0, description="the last entry the dossier lists (its appendix names it)")
+    ] = None,
+) -> ArchiveProofs:
+    """The dossier's proofs for a program, beside the PDF: every entry the archive is drawn from, its bytes,
+    leaf hash and audit path to the latest signed checkpoint, and that checkpoint; at the `as_of` the PDF's
+    appendix names, its `digest` is the one the PDF prints. The read is audited."""
+    result, rows = await archive_of(session, principal, household_id, as_of or clock.now(), "archive proofs", purpose)
+    # An entry recorded in the same instant as the dossier was drawn (its own read) is not one it lists.
+    rows = [r for r in rows if through is None or r.leaf_index <= through]
+    if not rows:
+        raise NotFound("No entry of this household up to `through`", zh="该户在所给序号之前没有记录")
+    return await proofs.bundle(session, household_id, result.as_of, rows)
 
 
 @router.get(
@@ -201,6 +196,7 @@ MEDIA = {
 )
 async def form(
     form_code: Literal[tuple(REGISTRY)],  # type: ignore[valid-type]
+    request: Request,
     session: SessionDep,
     principal: ArchiveRead,
     purpose: Purpose,
@@ -216,20 +212,23 @@ async def form(
     format: Literal["xlsx", "pdf"] = "pdf",
 ) -> Response:
     """A standard form filled from the log, as XLSX or PDF with Chinese text. Household forms are audited
-    reads of the household's data."""
+    reads of the household's data. The heads' names and ID numbers a form prints are read from intake with
+    the caller's own token, as intake's audited reads (ADR 0014)."""
     spec = REGISTRY[form_code]
     words = None
+    names = heads.reader(request.headers.get("authorization"), form_code, purpose) if spec.heads else heads.no_heads
     if spec.fill_key is not None:
         if not key:
             raise NotFound("This form is generated for a `key`", zh="此表单按区划代码（key）生成")
-        doc = await spec.fill_key(session, key, principal.covers)
+        doc = await spec.fill_key(session, key, principal.covers, names)
     else:
         assert spec.fill_household is not None
         if household_id is None:
             raise NotFound("This form is generated for a `household_id`", zh="此表单按户编号（household_id）生成")
         result, rows = await archive_of(session, principal, household_id, clock.now(), f"form {form_code}", purpose)
         words = (await wording(session, result.region_code or "", clock.today())).values  # the form as the pack has it
-        doc = spec.fill_household(rows, words)
+        head = (await names([str(household_id)], spec.heads)).get(str(household_id)) if spec.heads else None
+        doc = spec.fill_household(rows, words, head)
     if doc.region:  # the paper is the pack's of the region the form is drawn for
         words = (await wording(session, doc.region, clock.today())).values
     # Setting a page is seconds of CPU on a loaded machine: off the event loop, which the consumers share.

@@ -2,7 +2,8 @@
 附件), generated from the log as XLSX and PDF.
 
 Data entered once is never refilled (减轻基层负担): every value comes from the recorded events. Names and
-ID numbers never enter the log, so those cells are left for the printed form to be filled and signed."""
+ID numbers never enter the log: the head's are given to the filler at print time (`heads.py`), read from intake;
+without them the cells are left to be written by hand."""
 
 from dataclasses import dataclass, field
 from typing import Any
@@ -46,6 +47,7 @@ from contracts.intake import (
 )
 from contracts.policy import PackValues
 from contracts.steps import StepRisk, VerificationRecord
+from ledger.archive.heads import Head
 from ledger.archive.records import latest, types
 from ledger.archive.stated import BLANK, shown
 from ledger.models import Entry
@@ -123,8 +125,9 @@ def _income(form: VerificationRecord) -> str:
     return band or (f"{amount}元" if amount else BLANK)
 
 
-def _yuan(amount: Any) -> str:
-    return f"{amount}元" if amount not in (None, "") else BLANK
+def _amount(amount: Any) -> Any:
+    """An amount as a form's cell holds it: the number itself (the label says 元), blank where none is recorded."""
+    return amount if amount not in (None, "") else BLANK
 
 
 def household_of(rows: list[Entry]) -> HouseholdEventBase:
@@ -171,7 +174,14 @@ def household(rows: list[Entry]) -> Household:
     return Household(h, members, labour_of(members), latest(rows, HouseholdIncomeRecordedV1), place, base)
 
 
-def commitment(rows: list[Entry], words: PackValues | None = None) -> Form:
+def head_line(head: Head | None, *more: str) -> str:
+    """The head's name and ID number as a form's field shows them (`张三 / 532504…`), blank when unread."""
+    if head is None:
+        return " / ".join([BLANK, BLANK, *more])
+    return " / ".join([head.name, head.resident_id, *more])
+
+
+def commitment(rows: list[Entry], words: PackValues | None = None, head: Head | None = None) -> Form:
     """附件1 农户承诺授权书: the letter, filled from the record."""
     hh = household(rows)
     h, members, labour, income, place = hh.h, hh.members, hh.labour, hh.income, hh.place
@@ -187,7 +197,7 @@ def commitment(rows: list[Entry], words: PackValues | None = None) -> Form:
     )
 
 
-def township_verification(rows: list[Entry], words: PackValues | None = None) -> Form:
+def township_verification(rows: list[Entry], words: PackValues | None = None, head: Head | None = None) -> Form:
     """附件3 乡镇核查表: the township's verification as recorded, its boxes ticked."""
     hh = household(rows)
     h, base = hh.h, hh.base
@@ -203,7 +213,7 @@ def township_verification(rows: list[Entry], words: PackValues | None = None) ->
         [
             ("所在地", _address_line(h.region_code)),
             *base[1:],
-            ("户主姓名 / 身份证号 / 联系电话", BLANK),
+            ("户主姓名 / 身份证号 / 联系电话", head_line(head, BLANK)),
             (
                 "年人均可支配收入",
                 _boxes({form.income_band or ""}, {b: band_zh(b) or b for b in bands}) + f"（{_income(form)}）"
@@ -218,6 +228,7 @@ def township_verification(rows: list[Entry], words: PackValues | None = None) ->
             ),
             ("是否拟定为监测对象", _boxes({form.decision or ""}, {"yes": "是", "no": "否"})),
             ("否定原因（勾选至少一项）", _boxes(set(form.no_reasons), NO_REASON_ZH)),
+            # Signed by pen on the printed form: who recorded the step is the dossier's to show.
             ("村支部书记签字", Signature("村支部书记签字")),
             ("镇街干部签字", Signature("镇街干部签字")),
             ("核查时间", shown(form.verified_on, clock.cst_date(v.occurred_at))),
@@ -228,7 +239,7 @@ def township_verification(rows: list[Entry], words: PackValues | None = None) ->
     )
 
 
-def township_acceptance(rows: list[Entry], words: PackValues | None = None) -> Form:
+def township_acceptance(rows: list[Entry], words: PackValues | None = None, head: Head | None = None) -> Form:
     """附件6 乡镇验收表: the township's acceptance as recorded, its boxes ticked."""
     hh = household(rows)
     h, base = hh.h, hh.base
@@ -248,8 +259,9 @@ def township_acceptance(rows: list[Entry], words: PackValues | None = None) -> F
         [
             ("所在地", _address_line(h.region_code)),
             *base[1:],
-            ("户主姓名 / 身份证号 / 联系电话", BLANK),
-            ("年人均可支配收入（元）（以验收当月倒推连续12个月计）", _yuan(accepted.income_12_months_total)),
+            ("户主姓名 / 身份证号 / 联系电话", head_line(head, BLANK)),
+            # An amount, stored as a number: the sheet computes with it (the unit is the label's).
+            ("年人均可支配收入（元）（以验收当月倒推连续12个月计）", _amount(accepted.income_12_months_total)),
             ("监测对象类别", _boxes({str(accepted.object_type or "")}, OBJECT_ZH)),
             ("二、原返贫致贫风险", _boxes(set(accepted.original_risks), RISK_ZH)),
             *(
@@ -263,6 +275,7 @@ def township_acceptance(rows: list[Entry], words: PackValues | None = None) -> F
             ("四、2 “两不愁三保障”及饮水安全持续巩固", yes_no("guarantees_secured")),
             ("四、3 收入持续稳定，家庭年人均可支配收入稳定超出当地当年度收入监测范围", yes_no("income_stable")),
             ("四、4 大额刚性支出问题稳定解决", yes_no("rigid_expense_resolved")),
+            # Signed by pen on the printed form: who recorded the step is the dossier's to show.
             ("户主签字（同意标注消除风险，不再监测帮扶）", Signature("户主签字")),
             ("村支部书记签字", Signature("村支部书记签字")),
             ("镇街干部签字", Signature("镇街干部签字")),
@@ -272,7 +285,7 @@ def township_acceptance(rows: list[Entry], words: PackValues | None = None) -> F
     )
 
 
-def information_collection(rows: list[Entry], words: PackValues | None = None) -> Form:
+def information_collection(rows: list[Entry], words: PackValues | None = None, head: Head | None = None) -> Form:
     """防止返贫监测对象信息采集表: the household, its income and its members."""
     hh = household(rows)
     h, members, labour, income, base = hh.h, hh.members, hh.labour, hh.income, hh.base
@@ -283,14 +296,14 @@ def information_collection(rows: list[Entry], words: PackValues | None = None) -
         + (
             [
                 (f"{income.year}年人均纯收入（元）", income.per_capita_net_income),
-                (
-                    "工资性 / 生产经营性 / 财产性 / 转移性收入（元）",
-                    f"{income.wages} / {income.production} / {income.property} / {income.transfers}",
-                ),
-                (
-                    "医疗 / 教育 / 其他刚性支出（元）",
-                    f"{income.medical_expense} / {income.schooling_expense} / {income.other_rigid_expense}",
-                ),
+                # Each amount in its own cell, as a number, so the sheet sums them.
+                ("工资性收入（元）", income.wages),
+                ("生产经营性收入（元）", income.production),
+                ("财产性收入（元）", income.property),
+                ("转移性收入（元）", income.transfers),
+                ("医疗支出（元）", income.medical_expense),
+                ("教育支出（元）", income.schooling_expense),
+                ("其他刚性支出（元）", income.other_rigid_expense),
             ]
             if income
             else []
@@ -304,7 +317,7 @@ def information_collection(rows: list[Entry], words: PackValues | None = None) -
                 m.birth_date.isoformat(),
                 zh(LABOUR_ZH, str(m.labour_capacity)),
                 zh(HEALTH_ZH, m.health),
-                BLANK,
+                head_line(head) if m.relation == "head" else BLANK,
             ]
             for i, m in enumerate(members)
         ],

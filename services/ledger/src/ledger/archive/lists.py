@@ -7,8 +7,9 @@ jurisdiction's pack:
 - a county's approval (审定批复): addressed to the township(s), "同意你镇（街道）上报共_户_人……", the list, the
   office's seal and the date.
 
-Names and resident ID numbers never enter the log: the head's name and ID columns are left to be written
-(the household is identified by its 户编号 beside them)."""
+Names and resident ID numbers never enter the log: the heads' are read from intake at print time (`heads.py`).
+A notice posted in the village prints the head's name and no ID number, as 附件2 and 附件5 lay it out; an
+approval, filed with the township, prints both, as 附件4 and 附件7 do."""
 
 from collections.abc import Callable
 from typing import Any, TypeAlias
@@ -38,6 +39,7 @@ from contracts.intake import (
 )
 from contracts.steps import ApprovalRecord, CaseReviewRecord, MeetingRecord, NoticeRecord
 from ledger.archive.forms import FORMS, Form, active, cn_date, household_of, households_of, risks_text
+from ledger.archive.heads import Head, Heads
 from ledger.archive.packs import wording
 from ledger.archive.records import read
 from ledger.archive.stated import BLANK
@@ -97,7 +99,7 @@ def _meeting(event: Step) -> str | None:
     return None
 
 
-async def list_form(session: AsyncSession, key: str, covers: Callable[[str], bool], *, code: str) -> Form:
+async def list_form(session: AsyncSession, key: str, covers: Callable[[str], bool], heads: Heads, *, code: str) -> Form:
     """A village's notice (key: village code and date, `532504102001@2026-09-28`) or a county approval (key:
     the approval number), within the caller's jurisdiction."""
     if code in NOTICES:
@@ -118,12 +120,20 @@ async def list_form(session: AsyncSession, key: str, covers: Callable[[str], boo
         members = len(active(h))
         people += members
         listed.append((r, h, members, *_listed(r)))
+    names = await heads((str(r.household_id) for r in rows), "notice" if code in NOTICES else "filed")
     if code in NOTICES:
-        return await _notice(session, code, key, listed, people)
-    return await _approval(session, code, key, listed, people, code == "elimination-approval")
+        return await _notice(session, code, key, listed, people, names)
+    return await _approval(session, code, key, listed, people, names, code == "elimination-approval")
 
 
-async def _notice(session: AsyncSession, code: str, key: str, listed: list[Any], people: int) -> Form:
+def _name(names: dict[str, Head], event: Step) -> str:
+    head = names.get(str(event.household_id))
+    return head.name if head else BLANK
+
+
+async def _notice(
+    session: AsyncSession, code: str, key: str, listed: list[Any], people: int, names: dict[str, Head]
+) -> Form:
     village, _, day = key.partition("@")
     words = (await wording(session, village, clock.today())).values
     days = {
@@ -146,8 +156,8 @@ async def _notice(session: AsyncSession, code: str, key: str, listed: list[Any],
     if code in WITH_MEASURES:
         header.append("主要帮扶措施" if eliminating else "帮扶措施")
     table = [
-        [i, h.household_no, BLANK, members, risks, *([measures] if code in WITH_MEASURES else [])]
-        for i, (_, h, members, risks, measures) in enumerate(listed, start=1)
+        [i, h.household_no, _name(names, r), members, risks, *([measures] if code in WITH_MEASURES else [])]
+        for i, (r, h, members, risks, measures) in enumerate(listed, start=1)
     ]
     name = regions().name(village) or village
     return Form(
@@ -166,7 +176,13 @@ async def _notice(session: AsyncSession, code: str, key: str, listed: list[Any],
 
 
 async def _approval(
-    session: AsyncSession, code: str, key: str, listed: list[Any], people: int, eliminating: bool
+    session: AsyncSession,
+    code: str,
+    key: str,
+    listed: list[Any],
+    people: int,
+    names: dict[str, Head],
+    eliminating: bool,
 ) -> Form:
     first = listed[0][0]
     words = (await wording(session, first.region_code, clock.today())).values.paperwork
@@ -182,7 +198,14 @@ async def _approval(
         "请依据此批复，登记好监测对象信息，并做好相关帮扶工作。"
     )
     table = [
-        [i, regions().name(r.region_code) or r.region_code, h.household_no, BLANK, members, BLANK]
+        [
+            i,
+            regions().name(r.region_code) or r.region_code,
+            h.household_no,
+            _name(names, r),
+            members,
+            head.resident_id if (head := names.get(str(r.household_id))) else BLANK,
+        ]
         for i, (r, h, members, _, _) in enumerate(listed, start=1)
     ]
     approved_on = first.data.approved_on if isinstance(first.data, ApprovalRecord) else None

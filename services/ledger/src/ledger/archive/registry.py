@@ -34,10 +34,11 @@ from contracts.policy import PackValues
 from contracts.screening import AlertConfirmedV1
 from ledger.archive import annexes, forms, lists
 from ledger.archive.forms import Form
+from ledger.archive.heads import Head, Heads, Use
 from ledger.models import Entry
 
-HouseholdFill = Callable[[list[Entry], PackValues | None], Form]
-KeyFill = Callable[[AsyncSession, str, Callable[[str], bool]], Awaitable[Form]]
+HouseholdFill = Callable[[list[Entry], PackValues | None, Head | None], Form]
+KeyFill = Callable[[AsyncSession, str, Callable[[str], bool], Heads], Awaitable[Form]]
 HOUSEHOLD = (HouseholdRegisteredV1, HouseholdUpdatedV1)
 
 
@@ -51,11 +52,18 @@ class FormSpec:
     fill_key: KeyFill | None = None
     # The standard forms (仲恺's 附件1-8 and the measures' notice) are what a pack that names none files.
     standard: bool = True
+    # Whether the form prints the heads' names (and ID numbers), read from intake at print time: on a notice
+    # posted in the village (the name), or on a form filed (name and ID number); None: it prints neither.
+    heads: Use | None = None
 
 
-def _household(code: str, fill: HouseholdFill, *reads: type[EventContract], standard: bool = True) -> FormSpec:
+def _household(
+    code: str, fill: HouseholdFill, *reads: type[EventContract], standard: bool = True, heads: Use | None = None
+) -> FormSpec:
     title = forms.FORMS.get(code) or annexes.ANNEXES[code]
-    return FormSpec(code, title, "household_id", (*HOUSEHOLD, *reads), fill_household=fill, standard=standard)
+    return FormSpec(
+        code, title, "household_id", (*HOUSEHOLD, *reads), fill_household=fill, standard=standard, heads=heads
+    )
 
 
 def _list(code: str, *reads: type[EventContract], standard: bool = True) -> FormSpec:
@@ -64,7 +72,8 @@ def _list(code: str, *reads: type[EventContract], standard: bool = True) -> Form
         fill: KeyFill = partial(annexes.analysis, code=code)
     else:
         fill = partial(lists.list_form, code=code)
-    return FormSpec(code, title, "key", (*HOUSEHOLD, *reads), fill_key=fill, standard=standard)
+    heads: Use = "notice" if code in lists.NOTICES else "filed"
+    return FormSpec(code, title, "key", (*HOUSEHOLD, *reads), fill_key=fill, standard=standard, heads=heads)
 
 
 PLANS = annexes.PLANS
@@ -74,13 +83,13 @@ REGISTRY: dict[str, FormSpec] = {
     for s in (
         _household("commitment", forms.commitment, ConsentSignedV1, CaseDeclaredV1, HouseholdIncomeRecordedV1),
         _list("village-preselection-notice", CaseNoticePublishedV1, CaseVillageReviewedV1),
-        _household("township-verification", forms.township_verification, CaseTownshipVerifiedV1),
+        _household("township-verification", forms.township_verification, CaseTownshipVerifiedV1, heads="filed"),
         _list("county-approval", CaseApprovedV1),
         _list("measures-notice", PlanNoticePublishedV1, PlanVillageReviewedV1),
         _list("elimination-notice", EliminationNoticePublishedV1, EliminationVillageReviewedV1),
-        _household("township-acceptance", forms.township_acceptance, EliminationAcceptedV1),
+        _household("township-acceptance", forms.township_acceptance, EliminationAcceptedV1, heads="filed"),
         _list("elimination-approval", EliminationApprovedV1),
-        _household("information-collection", forms.information_collection, HouseholdIncomeRecordedV1),
+        _household("information-collection", forms.information_collection, HouseholdIncomeRecordedV1, heads="filed"),
         # 弥勒市's own (附件1-6): filed where its pack lists them.
         *(
             _household(
@@ -89,7 +98,12 @@ REGISTRY: dict[str, FormSpec] = {
             for code in ("application-unstable-lifted", "application-marginal")
         ),
         _household(
-            "household-survey", annexes.household_survey, CaseDeclaredV1, CaseHouseholdSurveyedV1, standard=False
+            "household-survey",
+            annexes.household_survey,
+            CaseDeclaredV1,
+            CaseHouseholdSurveyedV1,
+            standard=False,
+            heads="filed",
         ),
         _household(
             "income-expense-estimate",

@@ -9,6 +9,8 @@ from common.clock import beijing_date, cst_date, official
 
 STEP_DATES = ("meeting_date", "published_on", "raised_on", "verified_on", "approved_on", "accepted_on")
 BLANK = "________"
+# A box a person signs or seals by hand: empty, never a typed name or "已签" (the renderer leaves it room).
+SIGN = ""
 
 
 def recorded_on(event: dict[str, Any]) -> dt.date | None:
