@@ -52,7 +52,10 @@ def _covered() -> frozenset[int]:
     covered: set[int] = set()
     for path, face, package in FONT_FILES:
         if not path.exists():
-            raise PaperError(f"{path} is missing: install Debian's package {package}")
+            raise PaperError(
+                f"{path} is missing: install Debian's package {package}",
+                zh=f"缺少字体文件，请安装Debian软件包{package}",
+            )
         font = TTFont(str(path), lazy=True) if face is None else TTCollection(str(path), lazy=True).fonts[face]
         covered |= set(font.getBestCmap())
     return frozenset(covered)

@@ -32,7 +32,10 @@ COLLECTION = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 def _font() -> str:
     """Registered once per process: the collection's proportional face and its monospaced one (hashes)."""
     if not COLLECTION.exists():
-        raise PaperError(f"{COLLECTION} is missing: install Debian's package fonts-wqy-microhei")
+        raise PaperError(
+            f"{COLLECTION} is missing: install Debian's package fonts-wqy-microhei",
+            zh="缺少字体文件，请安装Debian软件包fonts-wqy-microhei",
+        )
     pdfmetrics.registerFont(TTFont(FONT, str(COLLECTION), subfontIndex=0))
     pdfmetrics.registerFont(TTFont(MONO, str(COLLECTION), subfontIndex=1))
     return FONT
