@@ -47,14 +47,16 @@ def test_the_walkthrough_completes_against_a_started_system(tmp_path: Path) -> N
     data, out = tmp_path / "data", tmp_path / "out"
     data.mkdir()
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "KAFKA_BOOTSTRAP_SERVERS")}
-    env |= {f"{name}_PORT": str(_free_port()) for name in SERVICES}
+    env |= {
+        f"{name}_PORT": str(_free_port()) for name in (*SERVICES, "CONSOLE")
+    }  # the console's too: 8005 may be taken
     env |= {"SAFETYNET_DATA_DIR": str(data), "OUT": str(out), "LOG_LEVEL": "WARNING"}
     log = (tmp_path / "run.log").open("w")
     run = subprocess.Popen(
         [sys.executable, "-m", "safetynet_cli.main", "run"], env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT
     )
     try:
-        urls = _ready(data / "services.env", time.monotonic() + 240)
+        urls = _ready(data / "services.env", time.monotonic() + 360)  # five processes on two loaded cores
         assert urls["INTAKE"].endswith(env["INTAKE_PORT"])  # the walkthrough finds these, not the defaults
         walk = subprocess.run(
             ["bash", "docs/walkthrough.sh"],
