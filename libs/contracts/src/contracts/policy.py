@@ -183,7 +183,7 @@ class NotAssisted(_Part):
 class IdentificationPolicy(_Part):
     """The identification procedure's variant: who reviews in the village, whether and how long the public
     notice runs, the extra steps some documents add, the township form's income bands, who is not asked to
-    authorise the asset check."""
+    authorise the asset query (everyone signs the authorisation)."""
 
     review_body: ZhText = Field("村级民主评议", description="who reviews in the village, as the document names it")
     review_participants: list[ZhText] = Field(
@@ -204,7 +204,9 @@ class IdentificationPolicy(_Part):
     )
     consent_signers: Literal["head", "all_adults"] = Field("head", description="who signs the authorisation")
     consent_exempt: list[Literal["dibao", "tekun"]] = Field(
-        default_factory=list, description="households already enrolled in these are not asked to authorise"
+        default_factory=list,
+        description="households enrolled in these (as civil affairs confirms) still sign the authorisation, but"
+        " are not asked to authorise the asset query",
     )
 
     @field_validator("income_bands")

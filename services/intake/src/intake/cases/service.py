@@ -31,7 +31,7 @@ from intake.cases.schemas import (
     VillageReview,
 )
 from intake.consents import service as consents
-from intake.consents.schemas import REQUIRED_FOR_IDENTIFICATION
+from intake.consents.schemas import REQUIRED_FOR_IDENTIFICATION, Scope
 from intake.households.models import Household
 from intake.mechanisms import outbox
 from intake.policies.service import Applied, packs_for
@@ -181,37 +181,34 @@ async def get(session: AsyncSession, principal: Principal, case_id: uuid.UUID, *
 
 
 async def attach_consent(session: AsyncSession, principal: Principal, case: Case, body: ConsentAttach) -> Case:
+    """Every household signs the 承诺授权书; where the pack limits the asset query to households not in
+    低保/特困 and civil affairs confirms the enrolment, the consent need not authorise the asset query."""
     procedure, applied = await procedure_of(session, case)
     procedure.check(case.state, "attach_consent", principal, case)  # before the consent is looked up
+    data: dict[str, Any] = {"asset_query": True}
+    required = REQUIRED_FOR_IDENTIFICATION
     if body.exemption is not None:
-        exempt = applied.values.identification.consent_exempt
-        if body.exemption.enrolled_in not in exempt:
-            raise ValidationFailed.on(
-                "exemption",
-                f"the jurisdiction's pack ({applied.ref}) exempts "
-                + (f"only households enrolled in {', '.join(exempt)}" if exempt else "no household")
-                + " from the authorisation",
-            )
-        data = {**body.exemption.model_dump(mode="json"), "exempt": True, "policy": applied.ref}
-        await procedure.apply(session, STEPS, case, "attach_consent", principal, data)
-        return case
+        data = await consents.asset_query_exemption(session, case.household_id, body.exemption, applied)
+        data["policy"] = applied.ref
+        required = REQUIRED_FOR_IDENTIFICATION - {Scope.asset_check}
+    covers = "部门间数据共享比对" if Scope.asset_check not in required else "查询比对家庭资产信息和部门间数据共享比对"
     if body.consent_id is not None:
         consent, revocation = await consents.get_for_household(session, case.household_id, body.consent_id)
-        if consents.status(consent, revocation) != "valid" or not set(consent.scopes) >= REQUIRED_FOR_IDENTIFICATION:
+        if consents.status(consent, revocation) != "valid" or not set(consent.scopes) >= required:
             raise ConsentRequired(
-                "That consent is not valid or does not cover asset_check and data_sharing",
-                zh="该承诺授权书已失效，或未授权查询比对家庭资产信息和部门间数据共享比对",
+                f"That consent is not valid or does not cover {' and '.join(sorted(required))}",
+                zh=f"该承诺授权书已失效，或未授权{covers}",
             )
     else:
-        found = await consents.valid_consent(session, case.household_id, REQUIRED_FOR_IDENTIFICATION)
+        found = await consents.valid_consent(session, case.household_id, required)
         if found is None:
             raise ConsentRequired(
-                "The household has no valid consent covering asset_check and data_sharing",
-                zh="该户没有有效的承诺授权书（须授权查询比对家庭资产信息和部门间数据共享比对）",
+                f"The household has no valid consent covering {' and '.join(sorted(required))}",
+                zh=f"该户没有有效的承诺授权书（须授权{covers}）",
             )
         consent = found
     case.consent_id = consent.id
-    await procedure.apply(session, STEPS, case, "attach_consent", principal, {"consent_id": str(consent.id)})
+    await procedure.apply(session, STEPS, case, "attach_consent", principal, {**data, "consent_id": str(consent.id)})
     return case
 
 
@@ -262,7 +259,7 @@ async def village_review(session: AsyncSession, principal: Principal, case: Case
         check_step_date(
             "meeting_date", body.meeting_date, not_before=cst_date(consent.signed_at), follows="the consent's signing"
         )
-    else:  # exempt from the authorisation, or the jurisdiction's procedure has none: after the declaration
+    else:  # the jurisdiction's procedure has no authorisation: after the declaration
         check_step_date(
             "meeting_date", body.meeting_date, not_before=cst_date(case.created_at), follows="the declaration"
         )
