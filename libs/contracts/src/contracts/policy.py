@@ -65,17 +65,19 @@ class Jurisdiction(_Part):
 class MonitoringLine(_Part):
     """The per-capita yearly net income below which a household is in the monitoring range, and its basis:
     a fixed amount; a multiple of the year's rural 低保 standard, which is stored with it; or not stated by
-    the document (no income screening until a line is published)."""
+    the document. Where a pack states none, the national floor of the national pack in force is applied in
+    its place (`national_floor`, set by `common.policy`, never published): 湖北 names only "低于国家扶贫标准1.5倍
+    左右", which is that floor."""
 
-    basis: Literal["fixed", "dibao_multiple", "unstated"] = "unstated"
+    basis: Literal["fixed", "dibao_multiple", "unstated", "national_floor"] = "unstated"
     amount: Money | None = Field(None, description="CNY per person per year; derived for dibao_multiple")
     dibao_standard: Money | None = Field(None, description="the year's rural 低保 standard (CNY per person per year)")
     multiple: Ratio | None = None
 
     @model_validator(mode="after")
     def _basis(self) -> "MonitoringLine":
-        if self.basis == "fixed" and self.amount is None:
-            raise ValueError("a fixed line needs its amount")
+        if self.basis in ("fixed", "national_floor") and self.amount is None:
+            raise ValueError(f"a {self.basis} line needs its amount")
         if self.basis == "dibao_multiple":
             if self.dibao_standard is None or self.multiple is None:
                 raise ValueError("a 低保-multiple line needs dibao_standard and multiple")

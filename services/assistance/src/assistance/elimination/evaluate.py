@@ -187,6 +187,9 @@ def income_stable(f: Facts, on: dt.date) -> Criterion:
     assumed = f"; the {f.pack.pack.year} line, assumed: no {on.year} line is published" if f.pack.assumed else ""
     if assumed:
         refs.append(f"assumed:{on.year}")
+    if f.values.line.basis == "national_floor":  # the pack states no amount: the national floor, said so
+        assumed += "; the national floor: the pack states no line amount"
+        refs.append("national-floor")
     if total <= line:
         return Criterion(
             "income_stable",
