@@ -7,8 +7,8 @@ import httpx
 
 from common import clock
 from devkit.kit.households import VILLAGE_A, household_body, member
-from devkit.kit.identification import CADRE, TOWNSHIP, approve, ok, review, sign_consent
-from devkit.testing.fixtures import eventually
+from devkit.kit.identification import CADRE, DECLARED_ON, TOWNSHIP, approve, ok, review, sign_consent
+from devkit.testing.fixtures import eventually, on_day
 
 
 def risk(category: str, household: dict[str, Any]) -> dict[str, Any]:
@@ -78,19 +78,20 @@ async def identified(
 ) -> dict[str, Any]:
     """A case of a registered household with a valid consent, declared by the village and taken through
     every step of the identification to the county's approval."""
-    case = await ok(
-        await intake.post(
-            "/cases",
-            headers=CADRE,
-            json={
-                "household_id": household["id"],
-                "channel": "cadre_screening",
-                "risks": [risk(r, household) for r in risks],
-                "weak_motivation": weak_motivation,
-            },
-        ),
-        201,
-    )
+    with on_day(DECLARED_ON):  # declared before the kit's dated steps, none of which may precede it
+        case = await ok(
+            await intake.post(
+                "/cases",
+                headers=CADRE,
+                json={
+                    "household_id": household["id"],
+                    "channel": "cadre_screening",
+                    "risks": [risk(r, household) for r in risks],
+                    "weak_motivation": weak_motivation,
+                },
+            ),
+            201,
+        )
     await ok(await intake.post(f"/cases/{case['id']}/consent", headers=CADRE, json={}))
     await review(intake, case)
     await ok(

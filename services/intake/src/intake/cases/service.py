@@ -212,19 +212,22 @@ async def attach_consent(session: AsyncSession, principal: Principal, case: Case
     return case
 
 
-async def _begun(session: AsyncSession, case: Case) -> dt.date:
-    """The date the procedure's first step states: the consent's signing, else the declaration."""
+async def _begun(session: AsyncSession, case: Case) -> tuple[dt.date, str]:
+    """The date no later step may precede, and what it is: the declaration, or the consent's signing where
+    that is later. A consent signed before the case does not let a step be dated before its declaration."""
+    declared = cst_date(case.created_at) if case.created_at else today()
     if case.consent_id is not None:
         consent, _ = await consents.get_for_household(session, case.household_id, case.consent_id)
-        return cst_date(consent.signed_at)
-    return cst_date(case.created_at)
+        if cst_date(consent.signed_at) > declared:
+            return cst_date(consent.signed_at), "the consent's signing"
+    return declared, "the declaration"
 
 
 async def household_survey(session: AsyncSession, principal: Principal, case: Case, body: HouseholdSurvey) -> Case:
     procedure, applied = await procedure_of(session, case)
     procedure.check(case.state, "household_survey", principal, case)
-    begun = await _begun(session, case)
-    check_step_date("surveyed_on", body.surveyed_on, not_before=begun, follows="the consent or the declaration")
+    begun, follows = await _begun(session, case)
+    check_step_date("surveyed_on", body.surveyed_on, not_before=begun, follows=follows)
     data = {**body.model_dump(mode="json"), "forms": applied.values.identification.survey_forms, "policy": applied.ref}
     await procedure.apply(session, STEPS, case, "household_survey", principal, data)
     return case
@@ -254,15 +257,8 @@ async def village_review(session: AsyncSession, principal: Principal, case: Case
             not_before=dt.date.fromisoformat(surveyed["surveyed_on"]),
             follows="the household survey",
         )
-    if case.consent_id is not None:
-        consent, _ = await consents.get_for_household(session, case.household_id, case.consent_id)
-        check_step_date(
-            "meeting_date", body.meeting_date, not_before=cst_date(consent.signed_at), follows="the consent's signing"
-        )
-    else:  # the jurisdiction's procedure has no authorisation: after the declaration
-        check_step_date(
-            "meeting_date", body.meeting_date, not_before=cst_date(case.created_at), follows="the declaration"
-        )
+    begun, follows = await _begun(session, case)
+    check_step_date("meeting_date", body.meeting_date, not_before=begun, follows=follows)
     rules = applied.values.identification
     missing = [p for p in rules.review_participants if p not in body.participants]
     if missing:
