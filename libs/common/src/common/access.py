@@ -52,6 +52,7 @@ ConsentsRead = _may(*HOUSEHOLD_AND_OVERSEERS)
 ConsentsSign = _may(Role.household, *WORKERS)
 CasesRead = _may(*HOUSEHOLD_AND_OVERSEERS)
 CasesApprove = _may(*COUNTY)
+FindingsRecord = _may(Role.township_officer, Role.county_officer, Role.admin)  # who establishes 查实
 NoticesRead = _may(*WORKERS)
 CalendarRead = _may(*ANYONE)
 RegionsRead = _may(*ANYONE)

@@ -205,6 +205,9 @@ class IdentificationPolicy(_Part):
         True, description="the household authorises the asset check and data sharing before the village review"
     )
     consent_signers: Literal["head", "all_adults"] = Field("head", description="who signs the authorisation")
+    false_information_bar_years: int | None = Field(
+        None, ge=1, le=10, description="a finding of false information bars a new declaration this many years"
+    )
     consent_exempt: list[Literal["dibao", "tekun"]] = Field(
         default_factory=list,
         description="households enrolled in these (as civil affairs confirms) still sign the authorisation, but"

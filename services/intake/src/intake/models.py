@@ -4,10 +4,11 @@ from intake.attachments.models import CaseAttachment
 from intake.calendar.models import CalendarDay, CalendarYear
 from intake.cases.models import Case, CaseStep, Objection
 from intake.consents.models import Consent, ConsentRevocation
+from intake.findings.models import FalseInformationFinding
 from intake.households.models import Household, HouseholdRevision, IncomeRecord, Member
 from intake.mechanisms import dead_letters, idempotency, inbox, outbox
 from intake.policies.models import PolicyPack
-from intake.projections.models import DepartmentListing
+from intake.projections.models import DepartmentListing, SocialFloorEnrolment
 from intake.registry.models import RegistryNotice, RegistrySubscription
 from intake.schema import Base
 
@@ -21,6 +22,7 @@ __all__ = [
     "Consent",
     "ConsentRevocation",
     "DepartmentListing",
+    "FalseInformationFinding",
     "Household",
     "HouseholdRevision",
     "IncomeRecord",
@@ -29,6 +31,7 @@ __all__ = [
     "PolicyPack",
     "RegistryNotice",
     "RegistrySubscription",
+    "SocialFloorEnrolment",
     "dead_letters",
     "idempotency",
     "inbox",

@@ -32,6 +32,7 @@ from intake.cases.schemas import (
 )
 from intake.consents import service as consents
 from intake.consents.schemas import REQUIRED_FOR_IDENTIFICATION, Scope
+from intake.findings import service as findings
 from intake.households.models import Household
 from intake.mechanisms import outbox
 from intake.policies.service import Applied, packs_for
@@ -146,6 +147,7 @@ async def open_case_of(session: AsyncSession, household_id: uuid.UUID, *, lock: 
 
 async def declare(session: AsyncSession, principal: Principal, household: Household, body: CaseCreate) -> Case:
     ensure_household(principal, household.id, household.region_code)
+    await findings.check_not_barred(session, household.id, today())
     risks = [r.model_dump(mode="json") for r in body.risks]
     _check_members(household, risks)
     existing = await open_case_of(session, household.id)
