@@ -59,7 +59,9 @@ async def monitored(
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """A household whose members have the given labour capacity, taken to monitored with the given risks
     (in a village of 新哨镇, whose officers the kit's tokens are)."""
-    body = household_body(village, members=[member(labour_capacity=labour), member("spouse", labour_capacity=labour)])
+    members = [member(labour_capacity=labour), member("spouse", labour_capacity=labour)]
+    category = "ordinary" if object_type == "marginal" else "lifted"  # a 边缘易致贫户 is no 脱贫户
+    body = household_body(village, members=members, category=category)
     household = await ok(await intake.post("/households", json=body, headers=CADRE), 201)
     await sign_consent(intake, household)
     return household, await identified(

@@ -14,7 +14,7 @@ from common.clock import check_step_date, cst_date, today
 from common.errors import Conflict, NotFound, ValidationFailed
 from common.notice import Notice
 from common.procedure import NEW, Events, Procedure, Record, Taken
-from common.vocabulary import STATE_ZH, zh
+from common.vocabulary import OBJECT_ZH, STATE_ZH, zh
 from contracts.intake import CASE_EVENTS, CaseRisk
 from intake.calendar.service import deadline
 from intake.cases import verification
@@ -80,6 +80,22 @@ def _check_members(household: Household, risks: list[dict[str, Any]]) -> None:
         for key in ("patient_member_id", "student_member_id", "member_id"):
             if key in risk and str(risk[key]) not in members:
                 raise ValidationFailed.on(f"risks.{i}.{key}", "not a member of this household")
+
+
+# What a monitored object's type says of the household's category (湖北 三(一): 建档立卡已脱贫但有返贫风险的不稳定户
+# 和收入略高于建档立卡贫困户但有致贫风险的边缘户): a 脱贫不稳定户 is a 脱贫户, a 边缘易致贫户 is not; a 突发严重困难户
+# may be any rural household (中农组发〔2021〕7号 二(一)).
+OBJECT_CATEGORY = {"unstable_lifted": ("lifted", "脱贫户"), "marginal": ("ordinary", "一般农户")}
+
+
+def _check_object_type(household: Household, object_type: str | None, field: str) -> None:
+    wanted = OBJECT_CATEGORY.get(object_type or "")
+    if wanted is not None and household.category != wanted[0]:
+        raise ValidationFailed.on(
+            field,
+            f"{object_type} is for a household of category {wanted[0]}; this one is {household.category}",
+            zh=f"{zh(OBJECT_ZH, object_type or '')}须为{wanted[1]}，该户类别不符",
+        )
 
 
 async def _write_step(session: AsyncSession, case: Case, taken: Taken) -> Events:
@@ -148,6 +164,7 @@ async def open_case_of(session: AsyncSession, household_id: uuid.UUID, *, lock: 
 async def declare(session: AsyncSession, principal: Principal, household: Household, body: CaseCreate) -> Case:
     ensure_household(principal, household.id, household.region_code)
     await findings.check_not_barred(session, household.id, today())
+    _check_object_type(household, body.object_type, "object_type")
     risks = [r.model_dump(mode="json") for r in body.risks]
     _check_members(household, risks)
     existing = await open_case_of(session, household.id)
@@ -339,6 +356,8 @@ async def township_verify(
         )
     risks = [r.model_dump(mode="json") for r in body.risks]
     _check_members(household, risks)
+    if body.decision != "no":
+        _check_object_type(household, body.object_type, "object_type")
     data = body.model_dump(mode="json") | await verification.income_band(session, case, household, body)
     reached = case.notice_ends_on or await _stated(session, case, "village_review", "meeting_date")
     data |= await verification.recheck_due(session, case, body.verified_on, reached)
