@@ -16,13 +16,14 @@ async def stable_incomes(
 ) -> dict[uuid.UUID, bool | None]:
     """Whether each household's latest income on record (per capita, this year or before) is at or above the
     line in force where it lives: None where there is no income or no line to judge by."""
-    latest = (
-        select(KnownIncome.household_id, KnownIncome.per_capita_net_income)
-        .where(among(KnownIncome.household_id, list(households)), KnownIncome.year <= clock.today().year)
-        .distinct(KnownIncome.household_id)
-        .order_by(KnownIncome.household_id, KnownIncome.year.desc())
-    )
-    found = dict((await session.execute(latest)).tuples().all())
+    rows = (
+        await session.execute(
+            select(KnownIncome.household_id, KnownIncome.per_capita_net_income)
+            .where(among(KnownIncome.household_id, list(households)), KnownIncome.year <= clock.today().year)
+            .order_by(KnownIncome.year)
+        )
+    ).all()
+    found = {household: income for household, income in rows}  # the latest year's, being the last
     out: dict[uuid.UUID, bool | None] = {}
     for household, region in households.items():
         pack, income = packs.get(region), found.get(household)
