@@ -116,3 +116,38 @@ def test_every_criterion_and_the_reason_are_explained_in_chinese() -> None:
         for c in ev.criteria:
             assert re.search(r"[\u4e00-\u9fff]", c.explanation_zh) and re.search(r"[\u4e00-\u9fff]", c.name_zh)
             assert not re.search(r"[A-Za-z]{3,}", c.explanation_zh), c.explanation_zh
+
+
+def test_a_region_whose_pack_states_no_amount_is_judged_by_the_national_floor() -> None:
+    """湖北省《关于建立防止返贫监测和帮扶机制的实施意见》(2020) 三(二): 低于国家扶贫标准1.5倍左右 (no amount);
+    中农组发〔2021〕7号 二(二): 以脱贫攻坚期国家扶贫标准的1.5倍为底线. A Hubei household can be marked 风险消除
+    on income stably above the floor, and is not on income below it."""
+    on = dt.date(2026, 11, 27)
+    hubei = PolicyPack(
+        policy_id=uuid.uuid4(),
+        jurisdiction="42",
+        level="province",
+        prefixes=["42"],
+        year=2020,
+        version=1,
+        effective_from=dt.date(2020, 1, 1),
+        pack={"line": {"basis": "unstated"}},
+    )
+    nation = PolicyPack(
+        policy_id=uuid.uuid4(),
+        jurisdiction="CN",
+        level="national",
+        prefixes=[""],
+        year=2021,
+        version=1,
+        effective_from=dt.date(2021, 5, 14),
+        pack={"line": {"basis": "unstated"}, "line_floor": "4428"},
+    )
+    found = in_force("420102002003", 2026, on, [hubei, nation])
+    base = facts(dt.date(2026, 10, 1))
+    above = [Month(month=m, per_capita=Decimal("500")) for m in months_before(on, 12)]  # 6,000 a year
+    below = [Month(month=m, per_capita=Decimal("250")) for m in months_before(on, 12)]  # 3,000 a year
+    stable = income_stable(Facts(**{**base.__dict__, "months": above, "pack": found}), on)
+    assert stable.met and "the national floor" in stable.explanation and "national-floor" in stable.evidence
+    poor = income_stable(Facts(**{**base.__dict__, "months": below, "pack": found}), on)
+    assert not poor.met and "not above the line 4,428.00" in poor.explanation

@@ -19,9 +19,9 @@ CASES = [  # risks, labour, weak motivation -> recommended measures
     (["illness"], "full", False, {"health"}),  # one risk, one measure: no stacking
     (["unstable_employment"], "full", False, {"employment"}),
     (["illness", "unstable_employment"], "full", False, {"health", "employment"}),  # comprehensive
-    # + developmental; partial labour: the floor too, where no stable income from work is possible
-    # (中农组发〔2021〕7号 四(二), mandatory over 弥勒市's 2020 document)
-    (["illness", "schooling"], "partial", False, {"health", "education_aid", "employment", "dibao"}),
+    # + developmental; partial labour: the floor only where no stable income from work is possible
+    # (中农组发〔2021〕7号 四(二): 且无法通过产业就业获得稳定收入的), which no income on record shows (test_recommend)
+    (["illness", "schooling"], "partial", False, {"health", "education_aid", "employment"}),
     (["lack_of_labour"], "none", False, {"dibao"}),  # the floor
     (["illness"], "none", False, {"health", "dibao"}),
     (["industry_failure"], "none", False, {"dibao"}),

@@ -1,13 +1,18 @@
-"""The identification as the household's jurisdiction's pack has it: 仲恺高新区 exempts households already in
-低保 or 特困 from the authorisation, and its township form's income band is derived from the income on record
-in its bands; 弥勒市 exempts nobody and has no bands."""
+"""The identification as the household's jurisdiction's pack has it: in 仲恺高新区 every household signs the
+authorisation and households in 低保 or 特困 (as civil affairs confirms) are not asked to authorise the asset
+query, and its township form's income band is derived from the income on record in its bands; 弥勒市 exempts
+nobody from the asset query and has no bands."""
 
 import datetime as dt
+import uuid
+from typing import Any
 
 import httpx
 import pytest
 
 from common import clock
+from common.events.envelope import encode, new_envelope
+from contracts.dept import CivilAffairsRecordV1
 from devkit.kit.households import headers, household_body, member, register
 from devkit.kit.identification import (
     CADRE,
@@ -18,18 +23,34 @@ from devkit.kit.identification import (
     sign_consent,
     verification_form,
 )
-from devkit.testing.fixtures import on_day
+from devkit.testing.fixtures import eventually, on_day, produce
+from intake.config import settings
 
 VILLAGE = "441302106200"  # 潼湖镇永平村, in 仲恺高新区
 ZK_CADRE, ZK_TOWNSHIP = headers("village_cadre", VILLAGE[:9]), headers("township_officer", VILLAGE[:9], "zk-li")
 EXEMPT = {"exemption": {"enrolled_in": "dibao", "certificate_no": "DB-441302-0042"}}
 
 
+async def _enrolled_in_dibao(resident_id: str) -> None:
+    """Civil affairs' feed reports the person enrolled in 低保, over the real broker."""
+    record = CivilAffairsRecordV1(
+        record_id=f"MZ-{uuid.uuid4().hex[:10]}",
+        resident_id=resident_id,
+        event_date=clock.today(),
+        kind="dibao_enrolled",
+    )
+    message = encode(new_envelope(record, source="/departments/civil-affairs", subject=record.record_id))
+    await produce(settings.kafka_bootstrap_servers or "", record.topic, message.value, record.record_id.encode())
+
+
 @pytest.mark.real_clock  # its dates follow the clock
-async def test_zhongkai_exempts_dibao_households_and_derives_the_income_band(client: httpx.AsyncClient) -> None:
-    """《仲恺高新区健全防止返贫动态监测和帮扶机制工作方案》(2021) 三(二): 对原区级相对贫困户中的非民政低保、特困
-    对象授权查询家庭资产信息; 附件3 乡镇核查表: 年人均可支配收入 6000元以下 / 6000-9000元 / 9000-14000元 /
-    14000元以上."""
+async def test_zhongkai_has_every_household_sign_and_spares_dibao_households_the_asset_query_only(
+    client: httpx.AsyncClient,
+) -> None:
+    """《仲恺高新区健全防止返贫动态监测和帮扶机制工作方案》(2021) 三(二): 拟纳入监测对象需要填写农户授权书，对原区级
+    相对贫困户中的非民政低保、特困对象授权查询家庭资产信息 (every household signs; only the asset query is limited
+    to those not in 低保/特困, and the enrolment is civil affairs' record, not the cadre's word); 附件3 乡镇核查表:
+    年人均可支配收入 6000元以下 / 6000-9000元 / 9000-14000元 / 14000元以上."""
     body = household_body(VILLAGE, members=[member()])
     household = await ok(await client.post("/households", json=body, headers=ZK_CADRE), 201)
     today = clock.today()
@@ -43,8 +64,35 @@ async def test_zhongkai_exempts_dibao_households_and_derives_the_income_band(cli
         201,
     )
     case = await declare(client, household, who=ZK_CADRE)
-    exempted = await ok(await client.post(f"/cases/{case['id']}/consent", headers=ZK_CADRE, json=EXEMPT))
-    assert exempted["state"] == "consent_signed" and exempted["consent_id"] is None
+    url = f"/cases/{case['id']}/consent"
+    unconfirmed = await client.post(url, headers={**ZK_CADRE, "Accept-Language": "zh-CN"}, json=EXEMPT)
+    assert unconfirmed.status_code == 422 and unconfirmed.json()["errors"][0]["field"] == "exemption"
+    assert "民政部门数据未显示该户成员现为低保对象" in unconfirmed.json()["detail"]
+
+    await _enrolled_in_dibao(body["members"][0]["resident_id"])
+    unsigned = await eventually(  # the enrolment is confirmed: the household must still sign
+        lambda: _unless(client.post(url, headers=ZK_CADRE, json=EXEMPT), 422)
+    )
+    assert unsigned.status_code == 409 and unsigned.json()["type"].endswith("/consent-required")
+
+    signed = await ok(
+        await client.post(
+            f"/households/{household['id']}/consents",
+            headers=ZK_CADRE,
+            json={
+                "scopes": ["data_sharing"],
+                "signer_member_ids": [household["members"][0]["id"]],
+                "evidence": {"kind": "scanned_form", "sha256": "e" * 64},
+                "channel": "village_committee",
+                "signed_at": clock.now().isoformat(),
+            },
+        ),
+        201,
+    )
+    asked = await client.post(url, headers=ZK_CADRE, json={})  # without the enrolment, the asset query is asked
+    assert asked.status_code == 409 and "asset_check" in asked.json()["detail"]
+    attached = await ok(await client.post(url, headers=ZK_CADRE, json=EXEMPT))
+    assert attached["state"] == "consent_signed" and attached["consent_id"] == signed["id"]
     review = {
         "meeting_date": today.isoformat(),
         "participants": ["村民代表"],
@@ -78,14 +126,20 @@ async def test_zhongkai_exempts_dibao_households_and_derives_the_income_band(cli
     step = next(s for s in steps if s["action"] == "township_verify")
     assert step["data"]["income_band"] == "6000_9000" and step["data"]["per_capita_income"] == "7000.00"
     consent_step = next(s for s in steps if s["action"] == "attach_consent")
-    assert consent_step["data"]["exempt"] is True and consent_step["data"]["enrolled_in"] == "dibao"
+    assert consent_step["data"]["asset_query"] is False and consent_step["data"]["enrolled_in"] == "dibao"
+    assert consent_step["data"]["consent_id"] == signed["id"] and consent_step["data"]["enrolled_since"] == str(today)
 
 
-async def test_mile_exempts_nobody_from_the_authorisation(client: httpx.AsyncClient) -> None:
+async def _unless(call: Any, status: int) -> httpx.Response | None:
+    response = await call
+    return None if response.status_code == status else response
+
+
+async def test_mile_exempts_nobody_from_the_asset_query(client: httpx.AsyncClient) -> None:
     household = await register(client)
     case = await declare(client, household)
     refused = await client.post(f"/cases/{case['id']}/consent", headers=CADRE, json=EXEMPT)
-    assert refused.status_code == 422 and "exempts no household" in refused.json()["detail"]
+    assert refused.status_code == 422 and "exempts no household from the asset query" in refused.json()["detail"]
     assert refused.json()["errors"][0]["field"] == "exemption"
 
 

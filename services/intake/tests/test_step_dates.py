@@ -75,6 +75,36 @@ async def test_a_review_before_the_consent_and_a_notice_before_the_review_are_re
         assert r.status_code == 422 and r.json()["errors"][0]["field"] == "published_on"
 
 
+async def test_a_consent_signed_earlier_does_not_let_a_step_precede_the_declaration(client: httpx.AsyncClient) -> None:
+    """中农组发〔2021〕7号 三(二): 监测对象确定前，农户应承诺…并授权; the steps follow the declaration. A consent
+    signed on 2026-09-20 for a case declared on the scenario day does not let its survey or review be dated
+    between them."""
+    household = await register(client)
+    await sign_consent(client, household)  # signed 2026-09-20
+    case = await declare(client, household, on=None)  # declared today (the scenario day, 2026-11-27)
+    declared = clock.today()
+    await ok(await client.post(f"/cases/{case['id']}/consent", headers=CADRE, json={}))
+    url = f"/cases/{case['id']}/household-survey"
+    before = await client.post(url, headers=CADRE, json=SURVEY)  # 2026-09-22: after the consent, before the case
+    assert before.status_code == 422 and before.json()["errors"][0]["field"] == "surveyed_on"
+    assert f"cannot be before the declaration ({declared})" in before.json()["detail"]
+    await ok(await client.post(url, headers=CADRE, json={**SURVEY, "surveyed_on": declared.isoformat()}))
+    review = {
+        "meeting_date": "2026-09-25",
+        "participants": PARTICIPANTS,
+        "attendees": 21,
+        "votes_for": 15,
+        "votes_against": 6,
+        "minutes_sha256": "b" * 64,
+    }
+    early = await client.post(f"/cases/{case['id']}/village-review", headers=CADRE, json=review)
+    assert early.status_code == 422 and early.json()["errors"][0]["field"] == "meeting_date"
+    reviewed = await client.post(
+        f"/cases/{case['id']}/village-review", headers=CADRE, json={**review, "meeting_date": declared.isoformat()}
+    )
+    assert reviewed.status_code == 200, reviewed.text
+
+
 async def test_a_consent_signed_before_the_mechanism_or_before_the_signer_was_born_is_refused(
     client: httpx.AsyncClient,
 ) -> None:

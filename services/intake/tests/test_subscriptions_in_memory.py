@@ -5,9 +5,10 @@ import datetime as dt
 import uuid
 
 from contracts.assistance import DEPARTMENT_LIST_TOPIC, DepartmentListEntryV1
+from contracts.dept import CivilAffairsRecordV1
 from devkit.testing.broker import TestBroker, message
 from intake.handlers import SUBSCRIPTIONS
-from intake.projections.models import DepartmentListing
+from intake.projections.models import DepartmentListing, SocialFloorEnrolment
 
 HOUSEHOLD = uuid.uuid4()
 ENTRY = DepartmentListEntryV1(
@@ -43,3 +44,16 @@ async def test_an_entry_against_its_contract_is_dead_lettered_naming_the_field()
     assert bad.outcome == "dead_lettered" and "region_code" in (bad.reason or "") and bad.calls == []
     garbled = await broker.publish_raw(DEPARTMENT_LIST_TOPIC, b"{not json")
     assert garbled.outcome == "dead_lettered" and "not a CloudEvents" in (garbled.reason or "")
+
+
+async def test_a_civil_affairs_enrolment_reaches_its_handler_and_other_kinds_are_left_to_screening() -> None:
+    """仲恺 三(二) limits the asset query to 非民政低保、特困对象: intake keeps civil affairs' word on enrolment."""
+    enrolled = CivilAffairsRecordV1(
+        record_id="MZ-1", resident_id="11010519491231002X", event_date=dt.date(2026, 11, 2), kind="dibao_enrolled"
+    )
+    delivered = await TestBroker(SUBSCRIPTIONS).publish(enrolled, subject="MZ-1")
+    assert delivered.called("on_civil_affairs_record") == [enrolled]
+    assert delivered.outcome == "needs_database"
+    assert delivered.statement.column_descriptions[0]["entity"] is SocialFloorEnrolment
+    death = enrolled.model_copy(update={"kind": "death"})
+    assert (await TestBroker(SUBSCRIPTIONS).publish(death, subject="MZ-1")).outcome == "applied"

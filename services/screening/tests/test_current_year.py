@@ -1,8 +1,8 @@
 """The current year (China Standard Time), never silent: a record dated today is judged although no policy of
 this year is published, by the latest earlier line and flagged assumed; a region with no policy at all still
-has its housing, disability, illness, schooling and deaths judged, and gets no income screening where its
-pack states no line (the Hubei document names a multiple of the national standard, not an amount); each
-such judgement is counted for the operator."""
+has its housing, disability, illness, schooling and deaths judged; where its pack states no amount (the
+Hubei document names a multiple of the national standard), income is judged by the national pack's floor and
+flagged as such; each such judgement is counted for the operator and shown in the gaps queue."""
 
 import datetime as dt
 from typing import Any
@@ -63,27 +63,32 @@ async def test_a_record_dated_today_raises_its_alert_judged_by_the_latest_line(s
     assert published.json()["assumed"] is False
 
 
-async def test_a_region_whose_pack_states_no_line_is_judged_on_everything_but_income(services: Any) -> None:
-    """湖北省《关于建立防止返贫监测和帮扶机制的实施意见》(2020) 三(二): 低于国家扶贫标准1.5倍左右 (no amount)."""
+async def test_a_region_whose_pack_states_no_amount_is_judged_by_the_national_floor(services: Any) -> None:
+    """湖北省《关于建立防止返贫监测和帮扶机制的实施意见》(2020) 三(二): 农村居民人均可支配收入低于国家扶贫标准1.5倍
+    左右的家庭 (no amount); 中农组发〔2021〕7号 二(二): 以脱贫攻坚期国家扶贫标准的1.5倍为底线."""
     today = clock.today()
     head = person()
     h = await household(services, HUBEI_VILLAGE, [head, person("spouse")])
-    await income(services, h, today.year, "500")
+    await income(services, h, today.year, "3000")
     await feed(
         services,
         "housing",
         {"resident_id": head["resident_id"], "event_date": today.isoformat(), "kind": "appraisal", "grade": "C"},
     )
-    alerts = await alerts_of(services, h)
-    assert set(alerts) == {"housing_unsafe"}  # no line: no income screening, and no guess at one
-    assert alerts["housing_unsafe"]["policy_basis"] == "assumed"
+    alerts = await alerts_of(services, h, count=2)
+    assert set(alerts) == {"housing_unsafe", "income_below_line"}
+    low = alerts["income_below_line"]
+    assert "judged by the national floor 4428.00" in low["explanation"] and low["policy_basis"] == "assumed"
+    assert "按国家底线（国家扶贫标准1.5倍）4428.00元判断" in low["explanation_zh"]
     assert gaps("420102", today.year, "assumed") >= 1
     screening = await services.client("screening")
     hubei = await screening.get(
         "/policies/effective", params={"region_code": HUBEI_VILLAGE, "year": today.year}, headers=ADMIN
     )
     assert hubei.status_code == 200 and hubei.json()["policy"]["jurisdiction"]["code"] == "42"
-    assert hubei.json()["policy"]["monitoring_line"] is None and hubei.json()["assumed"] is True
+    assert hubei.json()["policy"]["monitoring_line"] == "4428.00" and hubei.json()["assumed"] is True
+    line = next(v for v in hubei.json()["policy"]["sourced"] if v["path"] == "line")
+    assert line["value"]["basis"] == "national_floor" and "以脱贫攻坚期国家扶贫标准的1.5倍为底线" in line["source"]
     # Before the national pack (2021), a region no pack governs gets none: never a guess.
     none = await screening.get(
         "/policies/effective", params={"region_code": "110101001001", "year": 2020}, headers=ADMIN
@@ -122,7 +127,7 @@ async def test_the_gap_is_loud_on_the_feed_answer_and_on_readiness(services: Any
     assert answer.status_code == 202, answer.text
     warnings = answer.json()["warnings"]
     assert f"no {today.year} monitoring line for 532504: judged by 2020's" in warnings
-    assert any(w.startswith("no monitoring line for 420102") for w in warnings)
+    assert any(w.startswith(f"no monitoring line amount for 420102 in {today.year}") for w in warnings)
     record = {
         "record_id": f"hou-{today:%Y%m%d}-{head['resident_id'][-4:]}",
         "resident_id": head["resident_id"],
@@ -141,7 +146,7 @@ async def test_the_gap_is_loud_on_the_feed_answer_and_on_readiness(services: Any
     assert [(g["county"], g["judged_by"]) for g in queue["items"]] == [("532504", 2020)]
     assert queue["items"][0]["county_name"].endswith("弥勒市") and queue["items"][0]["year"] == today.year
     everything = (await screening.get("/policies/gaps", headers=ADMIN)).json()["items"]
-    assert ("420102", None) in {(g["county"], g["judged_by"]) for g in everything}
+    assert ("420102", 2020, "national_floor") in {(g["county"], g["judged_by"], g["basis"]) for g in everything}
     assert (await screening.get("/policies/gaps", params={"year": 2020}, headers=mile)).json()["items"] == []
 
 

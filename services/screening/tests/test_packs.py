@@ -112,3 +112,34 @@ def test_a_zone_governs_its_townships_only_and_the_year_own_pack_wins() -> None:
 def test_mandatory_paths_are_value_paths() -> None:
     with pytest.raises(ValidationError, match="no such value"):
         PackValues(mandatory=["identification.no_such_thing"])
+
+
+def _shipped_row(code: str) -> Row:
+    p = next(p for p in shipped() if p.jurisdiction.code == code)
+    return Row(
+        p.jurisdiction.level,
+        p.jurisdiction.prefixes or [""],
+        p.year,
+        effective_from=p.effective_from,
+        pack=p.values.model_dump(mode="json", exclude_unset=True),
+    )
+
+
+def test_a_pack_that_states_no_amount_is_judged_by_the_national_floor_flagged_as_such() -> None:
+    """湖北省《关于建立防止返贫监测和帮扶机制的实施意见》(2020) 三(二): 农村居民人均可支配收入低于国家扶贫标准1.5倍
+    左右的家庭; 中农组发〔2021〕7号 二(二): 以脱贫攻坚期国家扶贫标准的1.5倍为底线. No amount stated is the floor,
+    never no line at all."""
+    hubei, nation = _shipped_row("42"), _shipped_row("CN")
+    found = in_force("420102002003", 2026, dt.date(2026, 12, 8), [hubei, nation])
+    assert found is not None and found.pack is hubei
+    line = found.values.line
+    assert line.basis == "national_floor" and line.amount == Decimal("4428.00")
+    # A region no jurisdiction's pack governs: the national pack alone, which states no line either.
+    alone = in_force("110101001001", 2026, dt.date(2026, 12, 8), [hubei, nation])
+    assert alone is not None and alone.pack is nation and alone.values.line.amount == Decimal("4428.00")
+    # Before the national pack was in force there is no floor to apply: no line, never a guess.
+    in_2020 = in_force("420102002003", 2020, dt.date(2020, 6, 1), [hubei, nation])
+    assert in_2020 is not None and in_2020.values.line.amount is None
+    # A pack with its own amount keeps it.
+    mile = Row("county_city", ["532504"], 2020, pack={"line": {"basis": "fixed", "amount": "4428"}})
+    assert in_force("532504102001", 2026, dt.date(2026, 12, 8), [mile, nation]).values.line.basis == "fixed"  # type: ignore[union-attr]

@@ -30,11 +30,14 @@ async def test_the_seeds_policies_are_in_force(client: httpx.AsyncClient) -> Non
     line = zhongkai["policy"]["values"]["line"]  # 1.5 x 2021's rural 低保 standard, the standard stored
     assert line == {"basis": "dibao_multiple", "amount": "15354.00", "dibao_standard": "10236.00", "multiple": "1.5000"}
     assert zhongkai["policy"]["jurisdiction"]["code"] == "zhongkai" and zhongkai["policy"]["valid_through"] == 2025
-    # 惠城区 outside the zone: only the national pack, which states no line
+    # 惠城区 outside the zone: only the national pack, which states no line: its floor is judged by
+    # (中农组发〔2021〕7号 二(二): 以脱贫攻坚期国家扶贫标准的1.5倍为底线)
     huicheng = (
         await client.get("/policies/effective", params={"region_code": "441302001001", "year": 2021}, headers=ADMIN)
     ).json()
-    assert huicheng["policy"]["jurisdiction"]["level"] == "national" and huicheng["policy"]["monitoring_line"] is None
+    assert huicheng["policy"]["jurisdiction"]["level"] == "national"
+    assert huicheng["policy"]["monitoring_line"] == "4428.00"
+    assert huicheng["policy"]["values"]["line"]["basis"] == "national_floor"
     before_national = await client.get(
         "/policies/effective", params={"region_code": "441302001001", "year": 2020}, headers=ADMIN
     )

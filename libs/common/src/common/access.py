@@ -54,6 +54,7 @@ CasesRead = _may(*HOUSEHOLD_AND_OVERSEERS)
 CasesApprove = _may(*COUNTY)
 ImportsRun = _may(*COUNTY)  # bringing a county's existing households in is the county office's act
 ImportsRead = _may(*ABOVE_VILLAGE)
+FindingsRecord = _may(Role.township_officer, Role.county_officer, Role.admin)  # who establishes 查实
 NoticesRead = _may(*WORKERS)
 CalendarRead = _may(*ANYONE)
 RegionsRead = _may(*ANYONE)

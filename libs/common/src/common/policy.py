@@ -11,6 +11,7 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, Generic, Protocol, TypeVar, cast
 
 from sqlalchemy import Date, Integer, String, select
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from common.db import stamped
 from common.regions import ancestors
-from contracts.policy import PackValues, at, with_paths
+from contracts.policy import MonitoringLine, PackValues, at, with_paths
 from contracts.screening import PolicyPackPublishedV1
 
 
@@ -95,6 +96,9 @@ class InForce(Generic[P]):
     # before or after it, dispenses with them.
     overrides: dict[str, Any] = field(default_factory=dict)
     overridden_by: P | None = None
+    # The national pack's floor (中农组发〔2021〕7号 二(二): 以脱贫攻坚期国家扶贫标准的1.5倍为底线): the line of a
+    # pack that states no amount, so that no region in force is left without an income line.
+    floor: Decimal | None = None
 
     @property
     def values(self) -> PackValues:
@@ -105,6 +109,8 @@ class InForce(Generic[P]):
         found = _VALUES.get(key) if key[0] is not None else None
         if found is None:
             found = PackValues.model_validate(with_paths(cast(Any, self.pack).pack, self.overrides))
+            if found.line.basis == "unstated" and self.floor is not None:
+                found = found.model_copy(update={"line": MonitoringLine(basis="national_floor", amount=self.floor)})
             if key[0] is not None:
                 if len(_VALUES) >= 10_000:
                     _VALUES.clear()
@@ -136,11 +142,15 @@ def in_force(region: str, year: int, on: dt.date, rows: Iterable[P]) -> InForce[
     chosen = cast(Any, found[0])
     outranked = tuple(p for p in found[1:] if cast(Any, p).year == chosen.year == year)
     national = next((cast(Any, p) for p in found if cast(Any, p).level == "national"), None)
-    if chosen.level == "national" or national is None:
+    if national is None:
         return InForce(found[0], chosen.year != year, outranked)
+    floor = national.pack.get("line_floor")
+    floor = Decimal(floor) if floor is not None else None
+    if chosen.level == "national":
+        return InForce(found[0], chosen.year != year, outranked, floor=floor)
     mandatory = PackValues.model_validate(national.pack).mandatory
     overrides = {path: at(national.pack, path) for path in mandatory}
-    return InForce(found[0], chosen.year != year, outranked, overrides, national)
+    return InForce(found[0], chosen.year != year, outranked, overrides, national, floor)
 
 
 class PackProjection:

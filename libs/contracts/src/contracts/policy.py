@@ -70,17 +70,19 @@ class Jurisdiction(_Part):
 class MonitoringLine(_Part):
     """The per-capita yearly net income below which a household is in the monitoring range, and its basis:
     a fixed amount; a multiple of the year's rural 低保 standard, which is stored with it; or not stated by
-    the document (no income screening until a line is published)."""
+    the document. Where a pack states none, the national floor of the national pack in force is applied in
+    its place (`national_floor`, set by `common.policy`, never published): 湖北 names only "低于国家扶贫标准1.5倍
+    左右", which is that floor."""
 
-    basis: Literal["fixed", "dibao_multiple", "unstated"] = "unstated"
+    basis: Literal["fixed", "dibao_multiple", "unstated", "national_floor"] = "unstated"
     amount: Money | None = Field(None, description="CNY per person per year; derived for dibao_multiple")
     dibao_standard: Money | None = Field(None, description="the year's rural 低保 standard (CNY per person per year)")
     multiple: Ratio | None = None
 
     @model_validator(mode="after")
     def _basis(self) -> "MonitoringLine":
-        if self.basis == "fixed" and self.amount is None:
-            raise Invalid("a fixed line needs its amount", "固定标准的监测线须填写金额")
+        if self.basis in ("fixed", "national_floor") and self.amount is None:
+            raise Invalid(f"a {self.basis} line needs its amount", "固定标准或国家底线的监测线须填写金额")
         if self.basis == "dibao_multiple":
             if self.dibao_standard is None or self.multiple is None:
                 raise Invalid(
@@ -194,7 +196,7 @@ class NotAssisted(_Part):
 class IdentificationPolicy(_Part):
     """The identification procedure's variant: who reviews in the village, whether and how long the public
     notice runs, the extra steps some documents add, the township form's income bands, who is not asked to
-    authorise the asset check."""
+    authorise the asset query (everyone signs the authorisation)."""
 
     review_body: ZhText = Field("村级民主评议", description="who reviews in the village, as the document names it")
     review_participants: list[ZhText] = Field(
@@ -214,8 +216,13 @@ class IdentificationPolicy(_Part):
         True, description="the household authorises the asset check and data sharing before the village review"
     )
     consent_signers: Literal["head", "all_adults"] = Field("head", description="who signs the authorisation")
+    false_information_bar_years: int | None = Field(
+        None, ge=1, le=10, description="a finding of false information bars a new declaration this many years"
+    )
     consent_exempt: list[Literal["dibao", "tekun"]] = Field(
-        default_factory=list, description="households already enrolled in these are not asked to authorise"
+        default_factory=list,
+        description="households enrolled in these (as civil affairs confirms) still sign the authorisation, but"
+        " are not asked to authorise the asset query",
     )
 
     @field_validator("income_bands")

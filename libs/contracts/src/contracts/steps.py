@@ -51,9 +51,15 @@ class JoinRecord(StepRecord):
 
 class ConsentRecord(Policied):
     consent_id: uuid.UUID | None = None
-    exempt: bool | None = Field(None, description="exempt from the authorisation by the pack (enrolled already)")
+    exempt: bool | None = Field(
+        None, description="older records only: once read as exempt from the authorisation; every household signs"
+    )
+    asset_query: bool | None = Field(
+        None, description="the consent authorises the asset query (not asked of 低保/特困 where the pack says so)"
+    )
     enrolled_in: Literal["dibao", "tekun"] | None = None
     certificate_no: str | None = None
+    enrolled_since: dt.date | None = Field(None, description="the enrolment's date in civil affairs' feed")
 
 
 class SurveyRecord(Policied):

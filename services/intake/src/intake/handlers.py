@@ -8,11 +8,12 @@ from contracts.assistance import (
     PlanDraftedV1,
     PlanExcludedV1,
 )
+from contracts.dept import CivilAffairsRecordV1
 from contracts.screening import AlertConfirmedV1, PolicyPackPublishedV1
 from intake.cases.subscriptions import on_alert_confirmed
 from intake.households.subscriptions import on_eliminated, on_plan
 from intake.policies.subscriptions import on_pack
-from intake.projections.subscriptions import on_department_list_entry
+from intake.projections.subscriptions import on_civil_affairs_record, on_department_list_entry
 
 SUBSCRIPTIONS = subscribe(
     On(AlertConfirmedV1, on_alert_confirmed),
@@ -22,4 +23,5 @@ SUBSCRIPTIONS = subscribe(
     On(EliminationApprovedV1, on_eliminated),
     On(PolicyPackPublishedV1, on_pack),
     On(DepartmentListEntryV1, on_department_list_entry),
+    On(CivilAffairsRecordV1, on_civil_affairs_record),
 )

@@ -10,6 +10,7 @@ from intake.calendar.service import seed_from_package
 from intake.cases.endpoints import router as cases_router
 from intake.config import settings
 from intake.consents.endpoints import router as consents_router
+from intake.findings.endpoints import router as findings_router
 from intake.handlers import SUBSCRIPTIONS
 from intake.households.endpoints import router as households_router
 from intake.imports.endpoints import router as imports_router
@@ -37,6 +38,7 @@ spec = ServiceSpec(
     idempotency=models.idempotency,
     routers=[
         households_router,
+        findings_router,
         timeline_router,
         consents_router,
         cases_router,

@@ -110,6 +110,8 @@ FIELD_ZH: dict[str, str] = {
     "risks": "返贫致贫风险",
     "criteria": "消除标准",
     "exempt": "免签授权",
+    "asset_query": "授权查询家庭资产",
+    "enrolled_since": "民政数据纳入日期",
     "policy": "依据政策",
     "filed_by": "异议人",
     "raised_on": "提出日期",

@@ -7,8 +7,8 @@ import httpx
 
 from common import clock
 from devkit.kit.households import VILLAGE_A, household_body, member
-from devkit.kit.identification import CADRE, TOWNSHIP, approve, ok, review, sign_consent
-from devkit.testing.fixtures import eventually
+from devkit.kit.identification import CADRE, DECLARED_ON, TOWNSHIP, approve, ok, review, sign_consent
+from devkit.testing.fixtures import eventually, on_day
 
 
 def risk(category: str, household: dict[str, Any]) -> dict[str, Any]:
@@ -59,7 +59,9 @@ async def monitored(
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """A household whose members have the given labour capacity, taken to monitored with the given risks
     (in a village of 新哨镇, whose officers the kit's tokens are)."""
-    body = household_body(village, members=[member(labour_capacity=labour), member("spouse", labour_capacity=labour)])
+    members = [member(labour_capacity=labour), member("spouse", labour_capacity=labour)]
+    category = "ordinary" if object_type == "marginal" else "lifted"  # a 边缘易致贫户 is no 脱贫户
+    body = household_body(village, members=members, category=category)
     household = await ok(await intake.post("/households", json=body, headers=CADRE), 201)
     await sign_consent(intake, household)
     return household, await identified(
@@ -78,19 +80,20 @@ async def identified(
 ) -> dict[str, Any]:
     """A case of a registered household with a valid consent, declared by the village and taken through
     every step of the identification to the county's approval."""
-    case = await ok(
-        await intake.post(
-            "/cases",
-            headers=CADRE,
-            json={
-                "household_id": household["id"],
-                "channel": "cadre_screening",
-                "risks": [risk(r, household) for r in risks],
-                "weak_motivation": weak_motivation,
-            },
-        ),
-        201,
-    )
+    with on_day(DECLARED_ON):  # declared before the kit's dated steps, none of which may precede it
+        case = await ok(
+            await intake.post(
+                "/cases",
+                headers=CADRE,
+                json={
+                    "household_id": household["id"],
+                    "channel": "cadre_screening",
+                    "risks": [risk(r, household) for r in risks],
+                    "weak_motivation": weak_motivation,
+                },
+            ),
+            201,
+        )
     await ok(await intake.post(f"/cases/{case['id']}/consent", headers=CADRE, json={}))
     await review(intake, case)
     await ok(

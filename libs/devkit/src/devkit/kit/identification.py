@@ -1,14 +1,17 @@
 """Drive a household through the identification procedure over the API, step by step."""
 
+import datetime as dt
 import hashlib
 from typing import Any
 
 import httpx
 
 from devkit.kit.people import CADRE, COUNTY_OFFICER, TOWNSHIP
+from devkit.testing.fixtures import on_day
 
 NOTICE_START, NOTICE_END = "2026-09-28", "2026-10-10"  # across the National Day holiday
 CONSENT_SIGNED_AT = "2026-09-20T09:00:00+08:00"  # before the village review of 2026-09-25
+DECLARED_ON = dt.date(2026, 9, 20)  # the kit's cases are declared the day the consent is signed: no step before
 
 
 def illness(household: dict[str, Any], amount: str = "38000") -> dict[str, Any]:
@@ -43,16 +46,18 @@ async def sign_consent(
 
 
 async def declare(
-    client: httpx.AsyncClient, household: dict[str, Any], who: dict[str, str] = CADRE, channel: str = "cadre_screening"
+    client: httpx.AsyncClient,
+    household: dict[str, Any],
+    who: dict[str, str] = CADRE,
+    channel: str = "cadre_screening",
+    on: dt.date | None = DECLARED_ON,
 ) -> dict[str, Any]:
-    return await ok(
-        await client.post(
-            "/cases",
-            headers=who,
-            json={"household_id": household["id"], "channel": channel, "risks": [illness(household)]},
-        ),
-        201,
-    )
+    """Declared on `on` (None: today), so that the kit's steps, dated from 2026-09-20 on, follow it."""
+    body = {"household_id": household["id"], "channel": channel, "risks": [illness(household)]}
+    if on is None:
+        return await ok(await client.post("/cases", headers=who, json=body), 201)
+    with on_day(on):
+        return await ok(await client.post("/cases", headers=who, json=body), 201)
 
 
 # Everyone the shipped packs name for the village review (弥勒市, 宁夏, 仲恺): a review the kit records

@@ -245,6 +245,9 @@ def income_stable(f: Facts, on: dt.date) -> Criterion:
     assumed_zh = f"（{on.year} 年监测标准尚未发布，暂按 {f.pack.pack.year} 年标准）" if f.pack.assumed else ""
     if assumed:
         refs.append(f"assumed:{on.year}")
+    if f.values.line.basis == "national_floor":  # the pack states no amount: the national floor, said so
+        assumed += "; the national floor: the pack states no line amount"
+        refs.append("national-floor")
     if total <= line:
         return Criterion(
             "income_stable",

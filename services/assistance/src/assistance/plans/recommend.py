@@ -49,11 +49,17 @@ def household_labour(members: list[dict]) -> Labour:
 
 
 def recommend(
-    risks: list[str], labour: Labour, weak_motivation: bool, referral: tuple[str, ...] = ("none",)
+    risks: list[str],
+    labour: Labour,
+    weak_motivation: bool,
+    referral: tuple[str, ...] = ("none",),
+    stable_income: bool | None = None,
 ) -> list[Recommendation]:
     """`referral`: the labour capacities the jurisdiction's pack refers to the social floor when no stable
     income from work is possible (中农组发〔2021〕7号 四(二): 无劳动能力或部分丧失劳动能力且无法通过产业就业获得
-    稳定收入的; a 2020 document: no labour capacity only)."""
+    稳定收入的; a 2020 document: no labour capacity only). `stable_income`: whether the household's latest
+    income on record is at or above its line (None: no income or no line known); a household that has lost
+    part of its labour is drafted for the floor only when it is not."""
     has_labour = labour != "none"
     distinct = list(dict.fromkeys(risks))
     chosen: dict[str, Recommendation] = {}
@@ -79,11 +85,12 @@ def recommend(
             "no member can work and no stable income from work is possible: the social floor (兜底保障)",
             (),
         )
-    elif labour == "partial" and "partial" in referral and FLOOR not in chosen:
+    elif labour == "partial" and "partial" in referral and stable_income is False and FLOOR not in chosen:
         chosen[FLOOR] = Recommendation(
             FLOOR,
-            "labour capacity partly lost: where no stable income from work is possible, the social floor "
-            "(部分丧失劳动能力且无法通过产业就业获得稳定收入的，纳入农村低保或特困人员救助供养范围)",
+            "labour capacity partly lost and the household's income is below its line: no stable income from "
+            "work, the social floor (部分丧失劳动能力且无法通过产业就业获得稳定收入的，"
+            "纳入农村低保或特困人员救助供养范围)",
             (),
         )
     if weak_motivation:

@@ -13,6 +13,7 @@ from assistance.catalogue.models import MeasureExtension
 from assistance.catalogue.service import catalogue, name_of
 from assistance.departments import service as departments
 from assistance.mechanisms import outbox
+from assistance.plans.income import stable_incomes
 from assistance.plans.models import IN_FORCE, Plan, PlanMeasure
 from assistance.plans.procedure import MEASURE, STEP_TO, variant
 from assistance.plans.recommend import household_labour, recommend
@@ -74,6 +75,7 @@ async def draft_for_cases(session: AsyncSession, cases: list[MonitoredCase]) -> 
         ).all()
     )
     packs = await policy.packs_in_force(session, PolicyPack, {c.region_code for c in cases}, clock.today())
+    stable = await stable_incomes(session, {c.household_id: c.region_code for c in cases}, packs)
     plans, measures, events = [], [], []
     now = clock.now()
     for case in cases:
@@ -95,7 +97,7 @@ async def draft_for_cases(session: AsyncSession, cases: list[MonitoredCase]) -> 
             created_at=now,
             updated_at=now,
         )
-        recommended = _recommended(plan, _referral(packs[plan.region_code]))
+        recommended = _recommended(plan, _referral(packs[plan.region_code]), stable[plan.household_id])
         plans.append(plan)
         measures += recommended
         events.append(_event(PlanDraftedV1, plan, recommended, "system", now))
@@ -122,7 +124,9 @@ async def redraft_unknown_labour(session: AsyncSession, household: KnownHousehol
         stale = [m for m in await measures_of(session, plan.id) if m.recommended]
         await withdraw(session, plan, stale, "system", "redrafted: the household's labour capacity is now known")
         found = await policy.packs_in_force(session, PolicyPack, {plan.region_code}, clock.today())
-        session.add_all(PlanMeasure(**vars(m)) for m in _recommended(plan, _referral(found[plan.region_code])))
+        stable = await stable_incomes(session, {plan.household_id: plan.region_code}, found)
+        referral = _referral(found[plan.region_code])
+        session.add_all(PlanMeasure(**vars(m)) for m in _recommended(plan, referral, stable[plan.household_id]))
         await session.flush()
 
 
@@ -130,7 +134,9 @@ def _referral(found: policy.InForce[PolicyPack] | None) -> tuple[str, ...]:
     return tuple(found.values.measures.no_labour_referral) if found else ("none",)
 
 
-def _recommended(plan: Plan | SimpleNamespace, referral: tuple[str, ...]) -> list[SimpleNamespace]:
+def _recommended(
+    plan: Plan | SimpleNamespace, referral: tuple[str, ...], stable_income: bool | None = None
+) -> list[SimpleNamespace]:
     """The recommended measures, as the values of their rows (a new draft COPYs them; a redraft adds them as
     entities)."""
     labour, now = ("none" if plan.labour == "unknown" else plan.labour), clock.now()
@@ -151,7 +157,7 @@ def _recommended(plan: Plan | SimpleNamespace, referral: tuple[str, ...]) -> lis
             implemented_on=None,
             updated_at=now,
         )
-        for r in recommend(plan.risks, labour, plan.weak_motivation, referral)
+        for r in recommend(plan.risks, labour, plan.weak_motivation, referral, stable_income)
     ]
 
 

@@ -32,6 +32,7 @@ from intake.cases.schemas import (
     VillageReview,
 )
 from intake.cases.service import CaseAlreadyOpen, ConsentRequired, NoticeNotOver
+from intake.findings.service import DeclarationBarred
 from intake.households import service as households
 
 router = APIRouter(prefix="/cases", tags=["cases"])
@@ -81,7 +82,7 @@ async def detail(session: SessionDep, case: Case) -> CasePublic:
     "",
     status_code=201,
     response_model=CasePublic,
-    responses=problem_responses(Forbidden, NotFound, CaseAlreadyOpen, ValidationFailed),
+    responses=problem_responses(Forbidden, NotFound, CaseAlreadyOpen, DeclarationBarred, ValidationFailed),
 )
 async def declare_case(
     body: CaseCreate, session: SessionDep, principal: Authenticated, idem: IdempotencyDep

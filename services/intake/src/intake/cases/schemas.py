@@ -162,8 +162,9 @@ class CaseCreate(BaseModel):
 
 
 class ConsentExemption(BaseModel):
-    """A household its jurisdiction does not ask to authorise (仲恺: households already in 低保 or 特困, whose
-    assets civil affairs has checked): the enrolment and its certificate, verified by the township."""
+    """The household's word that it is enrolled in 低保 or 特困, where its jurisdiction limits the asset query to
+    households that are not (仲恺 三(二)): it still signs the 承诺授权书, but need not authorise the asset query.
+    The enrolment is checked against civil affairs' feed."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -176,7 +177,9 @@ class ConsentAttach(BaseModel):
 
     consent_id: uuid.UUID | None = Field(None, description="default: the newest valid consent with the needed scopes")
     exemption: ConsentExemption | None = Field(
-        None, description="instead of a consent, where the jurisdiction's pack exempts the household"
+        None,
+        description="with the consent, where the jurisdiction's pack limits the asset query to households not in"
+        " 低保/特困: the consent need not cover asset_check once civil affairs confirms the enrolment",
     )
 
 

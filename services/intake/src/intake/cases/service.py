@@ -14,7 +14,7 @@ from common.clock import check_step_date, cst_date, today
 from common.errors import Conflict, NotFound, ValidationFailed
 from common.notice import Notice
 from common.procedure import NEW, Events, Procedure, Record, Taken
-from common.vocabulary import STATE_ZH, zh
+from common.vocabulary import OBJECT_ZH, STATE_ZH, zh
 from contracts.intake import CASE_EVENTS, CaseRisk
 from intake.calendar.service import deadline
 from intake.cases import verification
@@ -31,7 +31,8 @@ from intake.cases.schemas import (
     VillageReview,
 )
 from intake.consents import service as consents
-from intake.consents.schemas import REQUIRED_FOR_IDENTIFICATION
+from intake.consents.schemas import REQUIRED_FOR_IDENTIFICATION, Scope
+from intake.findings import service as findings
 from intake.households.models import Household
 from intake.mechanisms import outbox
 from intake.policies.service import Applied, packs_for
@@ -79,6 +80,22 @@ def _check_members(household: Household, risks: list[dict[str, Any]]) -> None:
         for key in ("patient_member_id", "student_member_id", "member_id"):
             if key in risk and str(risk[key]) not in members:
                 raise ValidationFailed.on(f"risks.{i}.{key}", "not a member of this household", zh="不是本户成员")
+
+
+# What a monitored object's type says of the household's category (湖北 三(一): 建档立卡已脱贫但有返贫风险的不稳定户
+# 和收入略高于建档立卡贫困户但有致贫风险的边缘户): a 脱贫不稳定户 is a 脱贫户, a 边缘易致贫户 is not; a 突发严重困难户
+# may be any rural household (中农组发〔2021〕7号 二(一)).
+OBJECT_CATEGORY = {"unstable_lifted": ("lifted", "脱贫户"), "marginal": ("ordinary", "一般农户")}
+
+
+def _check_object_type(household: Household, object_type: str | None, field: str) -> None:
+    wanted = OBJECT_CATEGORY.get(object_type or "")
+    if wanted is not None and household.category != wanted[0]:
+        raise ValidationFailed.on(
+            field,
+            f"{object_type} is for a household of category {wanted[0]}; this one is {household.category}",
+            zh=f"{zh(OBJECT_ZH, object_type or '')}须为{wanted[1]}，该户类别不符",
+        )
 
 
 async def _write_step(session: AsyncSession, case: Case, taken: Taken) -> Events:
@@ -147,6 +164,8 @@ async def open_case_of(session: AsyncSession, household_id: uuid.UUID, *, lock: 
 
 async def declare(session: AsyncSession, principal: Principal, household: Household, body: CaseCreate) -> Case:
     ensure_household(principal, household.id, household.region_code)
+    await findings.check_not_barred(session, household.id, today())
+    _check_object_type(household, body.object_type, "object_type")
     risks = [r.model_dump(mode="json") for r in body.risks]
     _check_members(household, risks)
     existing = await open_case_of(session, household.id)
@@ -182,54 +201,53 @@ async def get(session: AsyncSession, principal: Principal, case_id: uuid.UUID, *
 
 
 async def attach_consent(session: AsyncSession, principal: Principal, case: Case, body: ConsentAttach) -> Case:
+    """Every household signs the 承诺授权书; where the pack limits the asset query to households not in
+    低保/特困 and civil affairs confirms the enrolment, the consent need not authorise the asset query."""
     procedure, applied = await procedure_of(session, case)
     procedure.check(case.state, "attach_consent", principal, case)  # before the consent is looked up
+    data: dict[str, Any] = {"asset_query": True}
+    required = REQUIRED_FOR_IDENTIFICATION
     if body.exemption is not None:
-        exempt = applied.values.identification.consent_exempt
-        if body.exemption.enrolled_in not in exempt:
-            raise ValidationFailed.on(
-                "exemption",
-                f"the jurisdiction's pack ({applied.ref}) exempts "
-                + (f"only households enrolled in {', '.join(exempt)}" if exempt else "no household")
-                + " from the authorisation",
-                zh="本辖区政策包不对此类农户免于承诺授权",
-            )
-        data = {**body.exemption.model_dump(mode="json"), "exempt": True, "policy": applied.ref}
-        await procedure.apply(session, STEPS, case, "attach_consent", principal, data)
-        return case
+        data = await consents.asset_query_exemption(session, case.household_id, body.exemption, applied)
+        data["policy"] = applied.ref
+        required = REQUIRED_FOR_IDENTIFICATION - {Scope.asset_check}
+    covers = "部门间数据共享比对" if Scope.asset_check not in required else "查询比对家庭资产信息和部门间数据共享比对"
     if body.consent_id is not None:
         consent, revocation = await consents.get_for_household(session, case.household_id, body.consent_id)
-        if consents.status(consent, revocation) != "valid" or not set(consent.scopes) >= REQUIRED_FOR_IDENTIFICATION:
+        if consents.status(consent, revocation) != "valid" or not set(consent.scopes) >= required:
             raise ConsentRequired(
-                "That consent is not valid or does not cover asset_check and data_sharing",
-                zh="该承诺授权书已失效，或未授权查询比对家庭资产信息和部门间数据共享比对",
+                f"That consent is not valid or does not cover {' and '.join(sorted(required))}",
+                zh=f"该承诺授权书已失效，或未授权{covers}",
             )
     else:
-        found = await consents.valid_consent(session, case.household_id, REQUIRED_FOR_IDENTIFICATION)
+        found = await consents.valid_consent(session, case.household_id, required)
         if found is None:
             raise ConsentRequired(
-                "The household has no valid consent covering asset_check and data_sharing",
-                zh="该户没有有效的承诺授权书（须授权查询比对家庭资产信息和部门间数据共享比对）",
+                f"The household has no valid consent covering {' and '.join(sorted(required))}",
+                zh=f"该户没有有效的承诺授权书（须授权{covers}）",
             )
         consent = found
     case.consent_id = consent.id
-    await procedure.apply(session, STEPS, case, "attach_consent", principal, {"consent_id": str(consent.id)})
+    await procedure.apply(session, STEPS, case, "attach_consent", principal, {**data, "consent_id": str(consent.id)})
     return case
 
 
-async def _begun(session: AsyncSession, case: Case) -> dt.date:
-    """The date the procedure's first step states: the consent's signing, else the declaration."""
+async def _begun(session: AsyncSession, case: Case) -> tuple[dt.date, str]:
+    """The date no later step may precede, and what it is: the declaration, or the consent's signing where
+    that is later. A consent signed before the case does not let a step be dated before its declaration."""
+    declared = cst_date(case.created_at) if case.created_at else today()
     if case.consent_id is not None:
         consent, _ = await consents.get_for_household(session, case.household_id, case.consent_id)
-        return cst_date(consent.signed_at)
-    return cst_date(case.created_at)
+        if cst_date(consent.signed_at) > declared:
+            return cst_date(consent.signed_at), "the consent's signing"
+    return declared, "the declaration"
 
 
 async def household_survey(session: AsyncSession, principal: Principal, case: Case, body: HouseholdSurvey) -> Case:
     procedure, applied = await procedure_of(session, case)
     procedure.check(case.state, "household_survey", principal, case)
-    begun = await _begun(session, case)
-    check_step_date("surveyed_on", body.surveyed_on, not_before=begun, follows="the consent or the declaration")
+    begun, follows = await _begun(session, case)
+    check_step_date("surveyed_on", body.surveyed_on, not_before=begun, follows=follows)
     data = {**body.model_dump(mode="json"), "forms": applied.values.identification.survey_forms, "policy": applied.ref}
     await procedure.apply(session, STEPS, case, "household_survey", principal, data)
     return case
@@ -260,15 +278,8 @@ async def village_review(session: AsyncSession, principal: Principal, case: Case
             not_before=dt.date.fromisoformat(surveyed["surveyed_on"]),
             follows="the household survey",
         )
-    if case.consent_id is not None:
-        consent, _ = await consents.get_for_household(session, case.household_id, case.consent_id)
-        check_step_date(
-            "meeting_date", body.meeting_date, not_before=cst_date(consent.signed_at), follows="the consent's signing"
-        )
-    else:  # exempt from the authorisation, or the jurisdiction's procedure has none: after the declaration
-        check_step_date(
-            "meeting_date", body.meeting_date, not_before=cst_date(case.created_at), follows="the declaration"
-        )
+    begun, follows = await _begun(session, case)
+    check_step_date("meeting_date", body.meeting_date, not_before=begun, follows=follows)
     rules = applied.values.identification
     missing = [p for p in rules.review_participants if p not in body.participants]
     if missing:
@@ -348,6 +359,8 @@ async def township_verify(
         )
     risks = [r.model_dump(mode="json") for r in body.risks]
     _check_members(household, risks)
+    if body.decision != "no":
+        _check_object_type(household, body.object_type, "object_type")
     data = body.model_dump(mode="json") | await verification.income_band(session, case, household, body)
     reached = case.notice_ends_on or await _stated(session, case, "village_review", "meeting_date")
     data |= await verification.recheck_due(session, case, body.verified_on, reached)

@@ -12,11 +12,13 @@ from common.auth import Principal
 from common.clock import cst_date, today
 from common.errors import Conflict, NotFound, ValidationFailed
 from contracts.intake import ConsentEventBase, ConsentRevokedV1, ConsentSignedV1
+from intake.cases.schemas import ConsentExemption
 from intake.consents.models import Consent, ConsentRevocation
 from intake.consents.schemas import ConsentCreate, Evidence, EvidenceKind, Revocation
 from intake.households.models import Household
 from intake.mechanisms import outbox
-from intake.policies.service import packs_for
+from intake.policies.service import Applied, packs_for
+from intake.projections.service import enrolled_since
 
 
 def _age_on(birth: dt.date, day: dt.date) -> int:
@@ -207,3 +209,29 @@ def evidence_of(consent: Consent) -> Evidence:
         sha256=consent.evidence_sha256,
         reference=consent.evidence_reference,
     )
+
+
+async def asset_query_exemption(
+    session: AsyncSession, household_id: uuid.UUID, exemption: ConsentExemption, applied: Applied
+) -> dict[str, Any]:
+    """The household's word that it is in 低保/特困, where the pack limits the asset query to households that
+    are not: allowed by the pack and borne out by civil affairs' feed, or refused."""
+    exempt, programme = applied.values.identification.consent_exempt, exemption.enrolled_in
+    if programme not in exempt:
+        raise ValidationFailed.on(
+            "exemption",
+            f"the jurisdiction's pack ({applied.ref}) exempts "
+            + (f"only households enrolled in {', '.join(exempt)}" if exempt else "no household")
+            + " from the asset query",
+            zh=f"本地政策（{applied.ref}）"
+            + ("仅对民政低保、特困对象免于授权查询家庭资产信息" if exempt else "未规定免于授权查询家庭资产信息的情形"),
+        )
+    since = await enrolled_since(session, household_id, programme)
+    name = {"dibao": "低保", "tekun": "特困"}[programme]
+    if since is None:
+        raise ValidationFailed.on(
+            "exemption",
+            f"civil affairs' feed shows no member of the household enrolled in {programme} today",
+            zh=f"民政部门数据未显示该户成员现为{name}对象，须授权查询家庭资产信息",
+        )
+    return {**exemption.model_dump(mode="json"), "asset_query": False, "enrolled_since": since.isoformat()}

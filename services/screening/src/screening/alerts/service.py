@@ -203,6 +203,10 @@ async def limits_in_force(session: AsyncSession, wanted: set[tuple[str, int]], t
             if in_force.assumed:
                 ref += f", assumed for {year}: no {year} policy is published"
                 ref_zh += f"，{year}年政策尚未发布，暂按此执行"
+            line = in_force.values.line
+            if line.basis == "national_floor":  # the pack states no amount: said wherever its line is applied
+                ref += f", its document states no line amount: judged by the national floor {line.amount}"
+                ref_zh += f"，该政策未规定监测范围金额，按国家底线（国家扶贫标准1.5倍）{line.amount}元判断"
             basis = "assumed" if in_force.assumed else "published"
             out[region, year] = (p.id, limits_of(in_force.values, p.rules, ref, ref_zh), basis)
         if out[region, year][2] != "published":

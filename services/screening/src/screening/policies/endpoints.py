@@ -132,7 +132,8 @@ async def policy_gaps(
     limit: LimitQuery = 100,
 ) -> Page[PolicyGap]:
     """The county officer's work: counties of my jurisdiction with registered households and no monitoring
-    policy of the year (judged by an earlier line, or not on income at all) until one is published."""
+    policy of the year (judged by an earlier line, or not on income at all), or whose policy states no amount
+    (judged by the national floor), until one is published."""
     mine = [
         g
         for g in await gaps.gaps(session, year or clock.today().year)
@@ -140,7 +141,12 @@ async def policy_gaps(
     ]
     shown = [
         PolicyGap(
-            county=g.county, county_name=full_name(g.county), year=g.year, judged_by=g.judged_by, message=g.message
+            county=g.county,
+            county_name=full_name(g.county),
+            year=g.year,
+            judged_by=g.judged_by,
+            basis=g.basis,
+            message=g.message,
         )
         for g in mine
     ]

@@ -1,9 +1,11 @@
 """Policy gaps: the counties whose records of a year are judged without a policy of that year (a missing
-monitoring line), for the departments and the readiness notes. Not about any one household."""
+monitoring line), or by the national floor because their pack states no amount, for the departments and the
+readiness notes. Not about any one household."""
 
 import datetime as dt
 import time
 from dataclasses import dataclass
+from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,9 +24,15 @@ class Gap:
     year: int
     judged_by: int | None  # the earlier year whose line is applied; None: no line at all
     basis: str = "fixed"  # the line's basis in the pack judged by
+    floor: Decimal | None = None  # national_floor: the national floor applied in place of an amount
 
     @property
     def message(self) -> str:
+        if self.basis == "national_floor":
+            return (
+                f"no monitoring line amount for {self.county} in {self.year} (its pack of {self.judged_by} states "
+                f"none): incomes are judged by the national floor {self.floor} until an amount is published"
+            )
         if self.judged_by is None:
             return f"no monitoring line for {self.county}: only the rules independent of the income line are judged"
         also = (
@@ -63,6 +71,8 @@ async def gaps(session: AsyncSession, year: int) -> list[Gap]:
     for (village, _), f in sorted(in_force.items()):
         if f is None or f.values.line.amount is None:
             gap = Gap(village[:6], year, None, "unstated")
+        elif f.values.line.basis == "national_floor":
+            gap = Gap(village[:6], year, f.policy.year, "national_floor", f.values.line.amount)
         elif f.assumed:
             gap = Gap(village[:6], year, f.policy.year, f.values.line.basis)
         else:

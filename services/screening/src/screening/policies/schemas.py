@@ -120,4 +120,7 @@ class PolicyGap(BaseModel):
     county_name: str
     year: int
     judged_by: int | None = Field(description="the earlier year whose line is applied; null: no policy at all")
+    basis: str = Field(
+        "fixed", description="the line's basis: national_floor where the pack states no amount and the floor applies"
+    )
     message: str

@@ -77,6 +77,11 @@ def sourced(policy: Policy, found: "InForce | None" = None) -> list[dict[str, An
             if (by_nation and found and found.overridden_by)
             else source
         )
+        if path == "line" and found and found.values.line.basis == "national_floor":
+            nation = found.overridden_by or found.policy  # the national pack whose floor stands in
+            source = f"{source}; the national floor in its place, {label(nation)}: " + nation.value_sources.get(
+                "line_floor", LOCAL_DEFAULT
+            )
         out.append(
             {"path": path, "value": at(dumped, path), "source": source, "local_default": source == LOCAL_DEFAULT}
         )
@@ -151,6 +156,8 @@ async def drafted(session: AsyncSession, body: PolicyCreate) -> tuple[PackValues
             ],
             zh="政策包连同沿用的内容不符合要求",
         ) from exc
+    if values.line.basis == "national_floor":
+        raise ValidationFailed.on("values.line.basis", "national_floor is applied where a pack states no amount")
     await _check_floor(session, body, values)
     return values, base
 
