@@ -157,7 +157,11 @@ async def drafted(session: AsyncSession, body: PolicyCreate) -> tuple[PackValues
             zh="政策包连同沿用的内容不符合要求",
         ) from exc
     if values.line.basis == "national_floor":
-        raise ValidationFailed.on("values.line.basis", "national_floor is applied where a pack states no amount")
+        raise ValidationFailed.on(
+            "values.line.basis",
+            "national_floor is applied where a pack states no amount",
+            zh="国家底线（national_floor）只在政策包未写明金额时自动适用，不能直接发布",
+        )
     await _check_floor(session, body, values)
     return values, base
 
