@@ -26,6 +26,7 @@ FILLERS = {
     "objection_id": "6f1c7d2e-1111-4a5b-9c8d-000000000005",
     "policy_id": "6f1c7d2e-1111-4a5b-9c8d-000000000006",
     "upload_id": "6f1c7d2e-1111-4a5b-9c8d-000000000007",
+    "import_id": "6f1c7d2e-1111-4a5b-9c8d-000000000011",
     "alert_id": "6f1c7d2e-1111-4a5b-9c8d-000000000008",
     "plan_id": "6f1c7d2e-1111-4a5b-9c8d-000000000009",
     "measure_id": "6f1c7d2e-1111-4a5b-9c8d-00000000000a",

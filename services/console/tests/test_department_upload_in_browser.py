@@ -32,7 +32,7 @@ async def test_a_department_sees_the_row_it_must_correct(console_url: str, brows
     table = housing.locator("[data-testid=upload-outcome] table")
     assert await table.locator("tbody tr").count() == 1
     rejected = await table.locator("tbody tr").inner_text()
-    assert rejected.startswith("2") and "grade" in rejected, rejected  # row 2, and the field it is about
+    assert rejected.startswith("2") and "鉴定等级" in rejected, rejected  # row 2, and its field by its Chinese name
     await shot(housing, "09-department-upload")
 
     # Nothing but a file the feed reads is sent on.
