@@ -8,7 +8,8 @@ import pytest
 from playwright.async_api import expect
 
 from devkit.kit.households import TOWNSHIP_A, headers, household_body
-from devkit.kit.identification import PARTICIPANTS
+from devkit.kit.identification import DECLARED_ON, PARTICIPANTS
+from devkit.testing.fixtures import on_day
 
 from .conftest import SHOTS
 
@@ -70,16 +71,19 @@ async def test_a_household_through_identification(console_url: str, browser: Any
     form = cadre.locator("[data-testid=form-declare]")
     await form.locator("select[name=patient_member_id]").select_option(index=1)
     await form.locator("input[name=out_of_pocket_medical]").fill("38000")
-    await form.locator("button").click()
-    await cadre.wait_for_url(f"{url}/cases/*")
+    # Declared on the day the consent is signed, as the kit's cases are: no later step is dated before it.
+    with on_day(DECLARED_ON):
+        await form.locator("button").click()
+        await cadre.wait_for_url(f"{url}/cases/*")
     assert await cadre.locator("[data-testid=case-state]").inner_text() == "已申报"
     case_url = cadre.url
     await shot(cadre, "02-cadre-declared")
 
     # The consent: the scanned letter's digest is computed in the browser.
     consent = cadre.locator("[data-testid=form-attach_consent]")
-    # Offered as now in Beijing time (the scenario's 10:00), which is how the service reads what is sent.
-    assert (await consent.locator("input[name=signed_at]").input_value()).startswith("2026-11-27T10:")
+    # Offered as now in Beijing time (10:00 on the day the page was drawn: the declaration's), which is how the
+    # service reads what is sent.
+    assert (await consent.locator("input[name=signed_at]").input_value()).startswith(f"{DECLARED_ON}T10:")
     await consent.locator("input[name=signed_at]").fill("2026-09-20T09:00")
     # A digest that is not the file's (typed over, or the file changed after) is refused beside the field.
     await attach_scan(cadre, "sha256", b"%PDF-1.4 scanned commitment and authorization letter")
