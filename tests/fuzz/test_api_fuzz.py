@@ -85,17 +85,24 @@ async def test_operation_answers_as_documented(services: Any, service: str, oper
             for role, region, extra in ROLES
         ]
     )
-    failures = []
-    for case in _cases(operation, EXAMPLES):
+    failures, unsendable = [], 0
+    cases = _cases(operation, EXAMPLES)
+    for case in cases:
         kwargs = case.as_transport_kwargs(base_url="http://test", headers={"Authorization": next(tokens)})
         kwargs.pop("cookies", None)
-        response = await client.request(**kwargs)
-        await response.request.aread()  # a multipart body streams: the checks read what was sent
+        try:
+            request = client.build_request(**kwargs)
+            await request.aread()  # a multipart body streams: the checks read what was sent
+        except (AttributeError, TypeError):
+            unsendable += 1  # a generated multipart part no client could encode (a number as a file): not sent
+            continue
+        response = await client.send(request)
         try:
             case.validate_response(response, checks=CHECKS)
         except Exception as exc:  # schemathesis raises a group of the failed checks
             failures.append(f"{kwargs['method']} {response.request.url} -> {response.status_code}: {exc}"[:1500])
     assert not failures, "\n\n".join(failures[:3])
+    assert unsendable < len(cases), "every generated case was unsendable: nothing was tested"
 
 
 async def test_a_method_not_allowed_says_which_are(services: Any) -> None:
