@@ -78,7 +78,8 @@ post "/households/$HID/consents" "$CADRE" "{\"scopes\": [\"asset_check\", \"data
   \"channel\": \"village_committee\", \"signed_at\": \"$(day 80)T09:00:00+08:00\"}" > /dev/null
 
 STEP="3. a cadre declares the case"; echo "$STEP"
-C=$(post /cases "$CADRE" "{\"household_id\": \"$HID\", \"channel\": \"cadre_screening\", \"risks\": [
+# Taken by the village the day the consent was signed, entered now: every later step follows that day.
+C=$(post /cases "$CADRE" "{\"household_id\": \"$HID\", \"channel\": \"cadre_screening\", \"declared_on\": \"$(day 80)\", \"risks\": [
   {\"category\": \"illness\", \"patient_member_id\": \"$HEAD\", \"out_of_pocket_medical\": \"38000\"}]}")
 CID=$(echo "$C" | json "['id']")
 step() { STEP="$1"; local out; out=$(post "/cases/$CID/$2" "$3" "$4"); echo "$1 -> $(echo "$out" | json "['state']")"; }

@@ -13,6 +13,7 @@ from devkit.kit.identification import (
     SURVEY,
     approve,
     declare,
+    illness,
     ok,
     review,
     sign_consent,
@@ -132,3 +133,20 @@ async def test_a_consent_signed_before_the_mechanism_or_before_the_signer_was_bo
     unborn = await signed("2022-06-01T10:00:00+08:00", [head, child])  # the child was born in 2023
     assert unborn.status_code == 422 and "出生日期" in unborn.json()["errors"][0]["message"], unborn.text
     assert (await signed("2026-11-20T10:00:00+08:00", [head, child])).status_code == 201
+
+
+async def test_a_declaration_entered_later_states_its_day_and_the_steps_follow_it(client: httpx.AsyncClient) -> None:
+    """A declaration the village took on paper is entered later with the day it was taken (`declared_on`): a claim
+    checked against today in China Standard Time, and the day no later step may precede."""
+    household = await register(client)
+    await sign_consent(client, household)  # signed 2026-09-20
+    body = {"household_id": household["id"], "channel": "cadre_screening", "risks": [illness(household)]}
+    tomorrow = (clock.today() + dt.timedelta(days=1)).isoformat()
+    future = await client.post("/cases", headers=CADRE, json={**body, "declared_on": tomorrow})
+    assert future.status_code == 422 and future.json()["errors"][0]["field"] == "declared_on", future.text
+    case = await ok(await client.post("/cases", headers=CADRE, json={**body, "declared_on": "2026-09-21"}), 201)
+    await ok(await client.post(f"/cases/{case['id']}/consent", headers=CADRE, json={}))
+    url = f"/cases/{case['id']}/household-survey"
+    before = await client.post(url, headers=CADRE, json={**SURVEY, "surveyed_on": "2026-09-20"})
+    assert before.status_code == 422 and "cannot be before the declaration (2026-09-21)" in before.json()["detail"]
+    await ok(await client.post(url, headers=CADRE, json=SURVEY))  # 2026-09-22: after the day it states

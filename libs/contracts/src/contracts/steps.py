@@ -42,6 +42,7 @@ class Policied(StepRecord):
 class DeclarationRecord(StepRecord):
     channel: Channel | None = None
     note: str | None = None
+    declared_on: dt.date | None = Field(None, description="the day the village took it, when entered later")
     alert_id: uuid.UUID | None = Field(None, description="the confirmed alert that opened the case")
 
 

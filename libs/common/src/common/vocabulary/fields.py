@@ -68,6 +68,7 @@ FIELD_ZH: dict[str, str] = {
     "deaths": "死亡人数",
     "decided_by": "决定人",
     "decision": "结论",
+    "declared_on": "申报日期",
     "department": "部门",
     "deposits": "存款",
     "description": "说明",

@@ -159,6 +159,11 @@ class CaseCreate(BaseModel):
     risks: list[Risk] = Field(min_length=1, max_length=20)
     weak_motivation: bool = Field(False, description="内生动力不足: recorded for 扶志扶智 measures")
     note: str | None = Field(None, max_length=2000)
+    declared_on: Day | None = Field(
+        None,
+        description="the day the village took the declaration, when it is entered later (China Standard Time; "
+        "default today): not after today; no later step may be dated before it",
+    )
 
 
 class ConsentExemption(BaseModel):

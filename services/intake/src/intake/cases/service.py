@@ -186,8 +186,11 @@ async def declare(session: AsyncSession, principal: Principal, household: Househ
         declared_by=principal.sub,
         alert_ids=[],
     )
+    data: dict[str, Any] = {"channel": body.channel, "note": body.note}
+    if body.declared_on is not None:  # a declaration taken on paper, entered later: a claim, checked
+        data["declared_on"] = check_step_date("declared_on", body.declared_on).isoformat()
     session.add(case)
-    await IDENTIFICATION.apply(session, STEPS, case, "declare", principal, {"channel": body.channel, "note": body.note})
+    await IDENTIFICATION.apply(session, STEPS, case, "declare", principal, data)
     return case
 
 
@@ -232,10 +235,22 @@ async def attach_consent(session: AsyncSession, principal: Principal, case: Case
     return case
 
 
+async def _declared_on(session: AsyncSession, case: Case) -> dt.date:
+    """The day the village took the declaration: the day it states, else the day it was recorded."""
+    stated = (
+        await session.execute(
+            select(CaseStep.data["declared_on"].astext).where(CaseStep.case_id == case.id, CaseStep.action == "declare")
+        )
+    ).scalar_one_or_none()
+    if stated:
+        return dt.date.fromisoformat(stated)
+    return cst_date(case.created_at) if case.created_at else today()
+
+
 async def _begun(session: AsyncSession, case: Case) -> tuple[dt.date, str]:
     """The date no later step may precede, and what it is: the declaration, or the consent's signing where
     that is later. A consent signed before the case does not let a step be dated before its declaration."""
-    declared = cst_date(case.created_at) if case.created_at else today()
+    declared = await _declared_on(session, case)
     if case.consent_id is not None:
         consent, _ = await consents.get_for_household(session, case.household_id, case.consent_id)
         if cst_date(consent.signed_at) > declared:
