@@ -78,7 +78,7 @@ class Tainted(httpx.AsyncBaseTransport):
         return bool(strings) and len(strings) == len(variants) and not any(k in v for v in strings for k in _NOT_FREE)
 
     def _with_taint(self, value: str, schema: dict[str, Any]) -> str:
-        limit = min(v.get("maxLength", 10_000) for v in self._variants(schema) if v.get("type") == "string")
+        limit = self._limit(schema)
         return value + TAINT if len(value) + len(TAINT) <= limit else TAINT.strip()[:limit]
 
     def _body(self, value: Any, schema: dict[str, Any], where: str) -> Any:

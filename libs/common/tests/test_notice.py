@@ -59,7 +59,8 @@ NOTICE = Notice(
 
 def test_a_notice_ends_on_its_last_working_day_and_nothing_is_objected_after_it() -> None:
     subject = SimpleNamespace(id="s", published=None, ends=None, assumed=None)
-    # DOMAIN.md: published on 2026-09-28, five working days run through the National Day make-up Saturday
+    # The official 2026 working-day arrangement (the calendar of docs/adr/0004-working-day-calendar.md): published
+    # on 2026-09-28, five working days run through the National Day holiday and its make-up Saturday
     due = asyncio.run(NOTICE.publish(None, subject, dt.date(2026, 9, 28), 5))  # type: ignore[arg-type]
     assert (subject.published, subject.ends, subject.assumed) == (dt.date(2026, 9, 28), dt.date(2026, 10, 10), False)
     assert due.due == subject.ends
